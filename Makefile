@@ -1,0 +1,41 @@
+# Two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint migrate demo browser-deps clean messages
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: export TRYGGVE_DEMO = 1
+run: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	@echo "Tryggve: http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+browser-deps:
+	@bash scripts/ensure-chromium
+
+test: $(STAMP) lint browser-deps
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(VENV)/bin/pytest
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,17 @@
+"""Staff roles. A role is a Django group; views check it on the server."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASE_HANDLER = "case_handler", _("Handläggare")
+    POLICE_OFFICER = "police_officer", _("Polis")
+    COUNCIL_READER = "council_reader", _("Läsare i Hälsa- och trygghetsrådet")
+    ADMINISTRATOR = "administrator", _("Administratör")
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.groups.values_list("name", flat=True)) & set(Role.values)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+
+class GeometryFields(models.Model):
+    """A polygon stored as WGS84 GeoJSON with its bounding box for cheap prefiltering."""
+
+    geometry = models.JSONField(_("geometri (GeoJSON, WGS84)"))
+    min_lon = models.FloatField(editable=False)
+    min_lat = models.FloatField(editable=False)
+    max_lon = models.FloatField(editable=False)
+    max_lat = models.FloatField(editable=False)
+
+    class Meta:
+        abstract = True
+
+    @cached_property
+    def shape(self) -> BaseGeometry:
+        return shape(self.geometry)
+
+    def set_geometry(self, geom: BaseGeometry) -> None:
+        from tryggve.lib.geo import to_geojson
+
+        self.geometry = to_geojson(geom)
+        self.min_lon, self.min_lat, self.max_lon, self.max_lat = geom.bounds
+        self.__dict__.pop("shape", None)
+
+    def contains_point(self, lat: float, lon: float) -> bool:
+        from shapely.geometry import Point
+
+        if not (self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat):
+            return False
+        return self.shape.covers(Point(lon, lat))
+
+
+class Municipality(GeometryFields):
+    code = models.CharField(_("kommunkod"), max_length=4, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    police_area = models.CharField(_("lokalpolisområde"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentialAreaQuerySet(models.QuerySet):
+    def containing_bbox(self, lat: float, lon: float) -> ResidentialAreaQuerySet:
+        return self.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
+
+
+class ResidentialArea(GeometryFields):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    slug = models.SlugField(_("kortnamn"), max_length=100)
+    households = models.PositiveIntegerField(_("hushåll"), default=0)
+    population = models.PositiveIntegerField(_("invånare"), default=0)
+
+    objects = ResidentialAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bostadsområde")
+        verbose_name_plural = _("bostadsområden")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="area_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

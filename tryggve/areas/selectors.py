@@ -1,0 +1,26 @@
+"""Read-only questions about geography that other apps ask."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from tryggve.areas.models import Municipality, ResidentialArea
+
+
+def home_municipality() -> Municipality | None:
+    return Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
+
+
+def area_for_point(*, lat: float, lon: float) -> ResidentialArea | None:
+    """The residential area covering a point; the smallest one if areas overlap."""
+    candidates = [
+        a for a in ResidentialArea.objects.containing_bbox(lat, lon) if a.contains_point(lat, lon)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda a: a.shape.area)
+
+
+def point_in_municipality(*, lat: float, lon: float) -> bool:
+    municipality = home_municipality()
+    return municipality is not None and municipality.contains_point(lat, lon)

@@ -1,0 +1,35 @@
+/* Shared map set-up: tiles that may fail, the municipality's outline, status messages. */
+(function () {
+  "use strict";
+  window.TryggveMap = {
+    config: function () {
+      var el = document.getElementById("map-config");
+      return el ? JSON.parse(el.textContent) : null;
+    },
+    say: function (text) {
+      var status = document.getElementById("map-status");
+      if (status) { status.textContent = text; }
+    },
+    create: function (elementId, cfg, lang) {
+      var block = document.querySelector("[data-map-block]");
+      if (block) { block.hidden = false; }
+      var map = L.map(elementId, { center: cfg.center, zoom: 13, keyboard: true });
+      var tiles = L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 });
+      var failed = 0;
+      tiles.on("tileerror", function () {
+        failed += 1;
+        if (failed === 4) {
+          window.TryggveMap.say(lang.tilesFailed);
+        }
+      });
+      tiles.addTo(map);
+      if (cfg.boundary) {
+        var outline = L.geoJSON(cfg.boundary, {
+          style: { color: "#0b4f6c", weight: 2, fill: false }, interactive: false
+        }).addTo(map);
+        if (!cfg.keepCenter) { map.fitBounds(outline.getBounds()); map.setView(cfg.center, 13); }
+      }
+      return map;
+    }
+  };
+})();

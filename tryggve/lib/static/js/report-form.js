@@ -1,0 +1,60 @@
+/* The report form: pick the place on a map, or with the device's position. The form works
+   without this script; it only fills in the latitude and longitude fields. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  var cfg = window.TryggveMap && window.TryggveMap.config();
+  var focusFirst = document.getElementById("nearby") || document.getElementById("error-summary");
+  if (focusFirst) { focusFirst.focus(); }
+  if (form) {
+    form.addEventListener("submit", function () {
+      // Let this submit carry its button's value, then block a second click.
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  }
+  if (!form || !cfg || typeof L === "undefined") { return; }
+  var text = cfg.text;
+  var latInput = document.getElementById("id_lat");
+  var lonInput = document.getElementById("id_lon");
+  var map = window.TryggveMap.create("report-map", cfg, text);
+  var marker = null;
+
+  function place(lat, lon, how) {
+    latInput.value = lat.toFixed(6);
+    lonInput.value = lon.toFixed(6);
+    if (marker) { marker.setLatLng([lat, lon]); } else {
+      marker = L.marker([lat, lon], { keyboard: false, title: text.chosen }).addTo(map);
+    }
+    window.TryggveMap.say(how + " " + lat.toFixed(5) + ", " + lon.toFixed(5));
+  }
+
+  var lat0 = parseFloat(latInput.value), lon0 = parseFloat(lonInput.value);
+  if (!isNaN(lat0) && !isNaN(lon0)) {
+    place(lat0, lon0, text.chosen);
+    map.setView([lat0, lon0], 16);
+  }
+  map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, text.chosen); });
+  document.querySelector("[data-center]").addEventListener("click", function () {
+    var c = map.getCenter();
+    place(c.lat, c.lng, text.chosen);
+  });
+  var locate = document.querySelector("[data-locate]");
+  if (!("geolocation" in navigator)) { locate.hidden = true; }
+  locate.addEventListener("click", function () {
+    window.TryggveMap.say(text.locating);
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      place(pos.coords.latitude, pos.coords.longitude, text.located);
+      map.setView([pos.coords.latitude, pos.coords.longitude], 16);
+    }, function () {
+      window.TryggveMap.say(text.locateFailed);
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+  [latInput, lonInput].forEach(function (input) {
+    input.addEventListener("change", function () {
+      var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);
+      if (!isNaN(lat) && !isNaN(lon)) { place(lat, lon, text.chosen); map.setView([lat, lon]); }
+    });
+  });
+})();

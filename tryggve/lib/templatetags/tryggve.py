@@ -1,0 +1,24 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def widget(field, **attrs):
+    """Render a field's widget tied to its help text and errors for screen readers."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_choice_group(field) -> bool:
+    """Radio buttons and checkbox lists are announced as a group with a legend."""
+    widget = field.field.widget
+    return getattr(widget, "input_type", "") in {"radio", "checkbox"} and hasattr(widget, "choices")

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.selectors import home_municipality
+from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
+from tryggve.reports import pending
+from tryggve.reports.models import Category, Severity, Status, TimeOfDay
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    lat = forms.FloatField(
+        label=_("Latitud"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    lon = forms.FloatField(
+        label=_("Longitud"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    place_description = forms.CharField(
+        label=_("Beskriv platsen med ord"),
+        help_text=_("Till exempel gatuadress, korsning eller ett känt ställe i närheten."),
+        required=False,
+        max_length=300,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Vad gör platsen otrygg?"),
+        queryset=Category.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Välj vad som gör platsen otrygg.")},
+    )
+    time_of_day = forms.ChoiceField(
+        label=_("När känns platsen otrygg?"),
+        choices=TimeOfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj när platsen känns otrygg.")},
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Hur otrygg känns platsen?"),
+        choices=Severity.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj hur otrygg platsen känns.")},
+    )
+    description = forms.CharField(
+        label=_("Beskriv vad som känns otryggt"),
+        help_text=_("Skriv inte namn eller annat om andra personer. Högst 4 000 tecken."),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Beskriv kort vad som gör platsen otrygg.")},
+    )
+    photos = MultipleFileField(
+        label=_("Bilder (valfritt)"),
+        help_text=_(
+            "Högst 3 bilder, JPEG, PNG eller WebP, högst 10 MB styck. "
+            "Vi tar bort all information i bildfilen, till exempel var den togs."
+        ),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photos = forms.MultipleChoiceField(
+        label=_("Ta bort bifogade bilder"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contact_name = forms.CharField(label=_("Namn"), required=False, max_length=100)
+    contact_email = forms.EmailField(
+        label=_("E-post"),
+        required=False,
+        max_length=254,
+        help_text=_("Då får du ett kvitto och besked när något händer i ärendet."),
+    )
+    contact_phone = forms.CharField(label=_("Telefon"), required=False, max_length=30)
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_errors: list[str] = []
+        key = self._key()
+        names = pending.pending_names(key) if key else []
+        self.fields["remove_photos"].choices = [
+            (name, _("Bild %(n)s") % {"n": i}) for i, name in enumerate(names, start=1)
+        ]
+
+    def _key(self):
+        raw = (
+            self.data.get("submission_key") if self.is_bound else self.initial.get("submission_key")
+        )
+        try:
+            return self.fields["submission_key"].clean(raw)
+        except forms.ValidationError:
+            return None
+
+    @property
+    def pending_photos(self) -> list[str]:
+        key = self._key()
+        return pending.pending_names(key) if key else []
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(
+                _("Skriv telefonnumret med siffror, till exempel 070-123 45 67.")
+            )
+        return phone
+
+    def clean_photos(self):
+        """Check each new photo now and park the good ones, so none is lost on a re-render."""
+        key = self._key()
+        uploads = self.cleaned_data.get("photos") or []
+        if key is None:
+            return []
+        for name in self.data.getlist("remove_photos") if hasattr(self.data, "getlist") else []:
+            pending.pending_remove(key, name)
+        errors = []
+        for upload in uploads:
+            if len(pending.pending_names(key)) >= pending.MAX_PHOTOS:
+                errors.append(_("Du kan bifoga högst 3 bilder."))
+                break
+            if upload.size > MAX_BYTES:
+                errors.append(_("%(name)s är större än 10 MB.") % {"name": upload.name})
+                continue
+            try:
+                image = clean_image(upload.read(), upload.name)
+            except ImageRejected as exc:
+                errors.append(str(exc))
+                continue
+            pending.pending_add(key, image)
+        self.fields["remove_photos"].choices = [
+            (name, _("Bild %(n)s") % {"n": i})
+            for i, name in enumerate(pending.pending_names(key), start=1)
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        return []
+
+    def clean_remove_photos(self):
+        return []
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error(
+                "lat", _("Ange både latitud och longitud, eller välj platsen på kartan.")
+            )
+        elif lat is not None:
+            municipality = home_municipality()
+            if municipality is not None and not municipality.contains_point(lat, lon):
+                self.add_error(
+                    "lat",
+                    _(
+                        "Platsen ligger utanför %(name)s. Välj en plats i kommunen, "
+                        "eller beskriv platsen med ord."
+                    )
+                    % {"name": municipality.name},
+                )
+        no_place = lat is None and lon is None and not data.get("place_description", "").strip()
+        if no_place and "lat" not in self.errors:
+            self.add_error(
+                "place_description",
+                _("Välj platsen på kartan, använd din position eller beskriv platsen med ord."),
+            )
+        return data
+
+
+class MapFilterForm(forms.Form):
+    PERIODS = [
+        ("", _("All tid")),
+        ("30", _("Senaste 30 dagarna")),
+        ("365", _("Senaste året")),
+    ]
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Alla kategorier"),
+        to_field_name="slug",
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla"))] + list(Status.choices), required=False
+    )
+    period = forms.ChoiceField(label=_("Tid"), choices=PERIODS, required=False)

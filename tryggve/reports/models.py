@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.models import ResidentialArea
+from tryggve.lib.geo import bbox_around, distance_m
+
+
+class Category(models.Model):
+    """What kind of problem a place has; staff keep the list in the admin."""
+
+    slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
+    name_sv = models.CharField(_("namn (svenska)"), max_length=100)
+    name_en = models.CharField(_("namn (engelska)"), max_length=100, blank=True)
+    help_sv = models.CharField(_("förklaring (svenska)"), max_length=200, blank=True)
+    help_en = models.CharField(_("förklaring (engelska)"), max_length=200, blank=True)
+    target_days = models.PositiveIntegerField(_("måldagar för handläggning"), default=30)
+    active = models.BooleanField(_("aktiv"), default=True)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategorier")
+        ordering = ["order", "name_sv"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "sv").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_sv
+
+    @property
+    def help(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "sv").startswith("en") and self.help_en:
+            return self.help_en
+        return self.help_sv
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Mottagen")
+    UNDER_REVIEW = "under_review", _("Under utredning")
+    FORWARDED = "forwarded", _("Skickad till ansvarig")
+    PLANNED = "planned", _("Åtgärd planerad")
+    RESOLVED = "resolved", _("Åtgärdad")
+    NOT_ACTIONABLE = "not_actionable", _("Ingen åtgärd")
+    DUPLICATE = "duplicate", _("Dubblett")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW, Status.FORWARDED, Status.PLANNED)
+CLOSED_STATUSES = (Status.RESOLVED, Status.NOT_ACTIONABLE, Status.DUPLICATE)
+
+
+class TimeOfDay(models.TextChoices):
+    DAY = "day", _("Dag")
+    EVENING = "evening", _("Kväll")
+    NIGHT = "night", _("Natt")
+    ALWAYS = "always", _("Alltid")
+
+
+class Severity(models.IntegerChoices):
+    SLIGHTLY = 1, _("Lite otryggt")
+    QUITE = 2, _("Ganska otryggt")
+    VERY = 3, _("Mycket otryggt")
+    AVOID = 4, _("Så otryggt att jag undviker platsen")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self) -> ReportQuerySet:
+        return self.filter(published=True)
+
+    def open(self) -> ReportQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_area(self, area: ResidentialArea) -> ReportQuerySet:
+        return self.filter(area=area)
+
+    def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
+        return self.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+
+    def near(self, lat: float, lon: float, radius_m: float) -> list[Report]:
+        """Reports within radius_m, nearest first (bbox in SQL, exact distance in Python)."""
+        found = []
+        for report in self.in_bbox(*bbox_around(lat, lon, radius_m)):
+            distance = distance_m(lat, lon, report.lat, report.lon)
+            if distance <= radius_m:
+                report.distance_m = distance
+                found.append(report)
+        return sorted(found, key=lambda r: r.distance_m)
+
+    def by_tracking_token(self, token: str) -> Report | None:
+        return self.filter(tracking_token_hash=hash_token(token)).first()
+
+
+class Report(models.Model):
+    """A resident's report of a place that feels unsafe; also the case staff handle."""
+
+    reference = models.CharField(_("diarienummer"), max_length=32, unique=True)
+    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The form's one-time key: a second submit of the same form finds this report.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="reports", verbose_name=_("kategori")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    lat = models.FloatField(_("latitud"), null=True, blank=True)
+    lon = models.FloatField(_("longitud"), null=True, blank=True)
+    place_description = models.CharField(_("platsbeskrivning"), max_length=300, blank=True)
+    area = models.ForeignKey(
+        ResidentialArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("bostadsområde"),
+    )
+    time_of_day = models.CharField(
+        _("när känns det otryggt"), max_length=10, choices=TimeOfDay.choices
+    )
+    severity = models.PositiveSmallIntegerField(_("hur otryggt"), choices=Severity.choices)
+    description = models.TextField(_("beskrivning"), max_length=4000)
+
+    # What the public sees; staff edit it when the resident's text holds personal data.
+    published = models.BooleanField(_("publicerad"), default=False)
+    public_text = models.TextField(_("publik text"), blank=True)
+
+    contact_name = models.CharField(_("namn"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("e-post"), blank=True)
+    contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
+
+    language = models.CharField(max_length=8, default="sv", editable=False)
+    voice_count = models.PositiveIntegerField(_("håller med"), default=0, editable=False)
+    created = models.DateTimeField(_("inkommen"), default=timezone.now, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    closed = models.DateTimeField(_("avslutad"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapporter")
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["lon", "lat"], name="report_lonlat_idx"),
+            models.Index(fields=["status", "-created"], name="report_status_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(lat__isnull=True) & Q(lon__isnull=True))
+                | (Q(lat__gte=-90, lat__lte=90) & Q(lon__gte=-180, lon__lte=180)),
+                name="report_position_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=False) | ~Q(place_description=""),
+                name="report_has_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=4), name="report_severity_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def has_position(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+    @property
+    def due(self):
+        return self.created + timedelta(days=self.category.target_days)
+
+
+class ReportEvent(models.Model):
+    """One row of a case's history: a status change, a public update or an internal note."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Inkommen")
+        STATUS = "status", _("Ändrad status")
+        PUBLIC_UPDATE = "public_update", _("Meddelande till den som rapporterade")
+        NOTE = "note", _("Intern anteckning")
+        VOICE = "voice", _("Någon håller med")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["report", "created"], name="reportevent_report_idx")]
+
+
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    # Random names: a file name must not reveal the report or what the resident called it.
+    return f"photos/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.jpg"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    approved = models.BooleanField(_("godkänd för publicering"), default=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Voice(models.Model):
+    """'Jag håller också med': one more resident who feels the same about a reported place."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="voices")
+    # A hash of the browser session, only to count each visitor once; no personal data.
+    voter_hash = models.CharField(max_length=64)
+    time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "voter_hash"], name="voice_once_per_voter"),
+        ]
+
+
+class ReferenceCounter(models.Model):
+    """The municipality's numbering series per prefix and year (e.g. OTR-2026-00042)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="refcounter_unique"),
+        ]

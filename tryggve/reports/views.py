@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from tryggve.areas.selectors import home_municipality
+from tryggve.reports import geojson, pending
+from tryggve.reports.forms import MapFilterForm, ReportForm
+from tryggve.reports.models import Report, ReportPhoto
+from tryggve.reports.services import report_add_voice, report_create, tracking_url
+
+RECEIPTS_KEPT = 10
+
+
+def _session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def _remember_receipt(request: HttpRequest, reference: str, token: str) -> None:
+    receipts = request.session.get("receipts", {})
+    receipts[reference] = token
+    request.session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
+
+
+def _map_context() -> dict:
+    municipality = home_municipality()
+    return {
+        "municipality": municipality,
+        "map_config": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "center": settings.MAP_CENTER,
+            "boundary": municipality.geometry if municipality else None,
+            "text": {
+                "chosen": _("Vald plats:"),
+                "located": _("Din position:"),
+                "locating": _("Hämtar din position …"),
+                "locateFailed": _(
+                    "Vi kunde inte hämta din position. Klicka på kartan eller "
+                    "beskriv platsen med ord."
+                ),
+                "tilesFailed": _(
+                    "Kartbilden kunde inte laddas. Du kan ändå välja plats inom "
+                    "kommungränsen, eller beskriva platsen med ord."
+                ),
+                "truncated": _(
+                    "Kartan visar de 500 senaste rapporterna här. Zooma in för att se fler."
+                ),
+                "loadFailed": _(
+                    "Rapporterna kunde inte hämtas till kartan. Listan nedan gäller ändå."
+                ),
+            },
+        },
+    }
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    recent = Report.objects.published().select_related("category")[:5]
+    counts = {
+        "received": Report.objects.count(),
+        "resolved": Report.objects.filter(status="resolved").count(),
+    }
+    return render(request, "reports/start.html", {"recent": recent, "counts": counts})
+
+
+@never_cache
+def report_new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = ReportForm(initial={"submission_key": uuid.uuid4()})
+        return render(request, "reports/report_form.html", {"form": form, **_map_context()})
+
+    agree_with = request.POST.get("agree_with")
+    if agree_with:
+        report = Report.objects.open().filter(reference=agree_with).first()
+        if report is not None:
+            report_add_voice(
+                report=report,
+                session_key=_session_key(request),
+                time_of_day=request.POST.get("time_of_day", "")[:10],
+            )
+            request.session["last_voice"] = report.reference
+            return redirect("reports:voice_thanks")
+
+    form = ReportForm(request.POST, request.FILES)
+    nearby = []
+    if form.is_valid():
+        data = form.cleaned_data
+        if not data["confirm_new"]:
+            nearby = _nearby_duplicates(data)
+        if not nearby:
+            report, token = report_create(
+                category=data["category"],
+                time_of_day=data["time_of_day"],
+                severity=data["severity"],
+                description=data["description"],
+                lat=data["lat"],
+                lon=data["lon"],
+                place_description=data["place_description"],
+                contact_name=data["contact_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                photos=pending.pending_load(data["submission_key"]),
+                submission_key=data["submission_key"],
+            )
+            pending.pending_clear(data["submission_key"])
+            if token:
+                _remember_receipt(request, report.reference, token)
+            request.session["last_receipt"] = report.reference
+            return redirect("reports:receipt")
+    context = {"form": form, "nearby": nearby, **_map_context()}
+    return render(request, "reports/report_form.html", context, status=200)
+
+
+def _nearby_duplicates(data: dict) -> list[Report]:
+    """Open reports of the same kind close by, unless this form was already filed."""
+    if data["lat"] is None or Report.objects.filter(submission_key=data["submission_key"]).exists():
+        return []
+    return (
+        Report.objects.open()
+        .filter(category=data["category"])
+        .select_related("category")
+        .near(data["lat"], data["lon"], settings.DUPLICATE_RADIUS_M)
+    )
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get("last_receipt")
+    report = Report.objects.filter(reference=reference).first() if reference else None
+    if report is None:
+        return redirect("reports:new")
+    token = request.session.get("receipts", {}).get(reference)
+    return render(
+        request,
+        "reports/receipt.html",
+        {
+            "report": report,
+            "tracking_url": tracking_url(token) if token else None,
+            "tracking_path": f"/rapport/{token}/" if token else None,
+        },
+    )
+
+
+def voice_thanks(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get("last_voice")
+    report = get_object_or_404(Report, reference=reference) if reference else None
+    if report is None:
+        return redirect("reports:new")
+    return render(request, "reports/voice_thanks.html", {"report": report})
+
+
+def _tracked(token: str) -> Report:
+    report = Report.objects.select_related("category", "area").by_tracking_token(token)
+    if report is None:
+        raise Http404
+    return report
+
+
+@never_cache
+def tracking(request: HttpRequest, token: str) -> HttpResponse:
+    report = _tracked(token)
+    events = report.events.filter(public=True)
+    response = render(
+        request,
+        "reports/tracking.html",
+        {
+            "report": report,
+            "events": events,
+            "photos": report.photos.all(),
+            "token": token,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def tracking_photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
+    report = _tracked(token)
+    photo = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
+    return _photo_response(photo, private=True)
+
+
+def _photo_response(photo: ReportPhoto, private: bool) -> FileResponse:
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300" if private else "public, max-age=3600"
+    return response
+
+
+def _filtered(request: HttpRequest):
+    form = MapFilterForm(request.GET or None)
+    reports = Report.objects.published().select_related("category")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["category"]:
+            reports = reports.filter(category=data["category"])
+        if data["status"]:
+            reports = reports.filter(status=data["status"])
+        if data["period"]:
+            reports = reports.filter(
+                created__gte=timezone.now() - timedelta(days=int(data["period"]))
+            )
+    return form, reports
+
+
+def public_map(request: HttpRequest) -> HttpResponse:
+    form, reports = _filtered(request)
+    page = Paginator(reports, 25).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "reports/public_map.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            **_map_context(),
+        },
+    )
+
+
+def public_report(request: HttpRequest, reference: str) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.published().select_related("category", "area"), reference=reference
+    )
+    return render(
+        request,
+        "reports/public_report.html",
+        {
+            "report": report,
+            "events": report.events.filter(public=True).exclude(kind="created"),
+            "photos": report.photos.filter(approved=True),
+        },
+    )
+
+
+@require_POST
+def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
+    report = get_object_or_404(Report.objects.published(), reference=reference)
+    if not report.is_open:
+        messages.info(request, _("Ärendet är avslutat och tar inte emot fler röster."))
+    elif report_add_voice(report=report, session_key=_session_key(request)):
+        messages.success(
+            request, _("Tack! Vi har noterat att du också tycker att platsen känns otrygg.")
+        )
+    else:
+        messages.info(request, _("Du har redan sagt att du håller med om den här platsen."))
+    return redirect("reports:public_report", reference=reference)
+
+
+def public_photo(request: HttpRequest, photo_id: int) -> FileResponse:
+    photo = get_object_or_404(ReportPhoto, pk=photo_id, approved=True, report__published=True)
+    return _photo_response(photo, private=False)
+
+
+@require_GET
+def reports_geojson(request: HttpRequest) -> JsonResponse:
+    try:
+        query = geojson.parse_query(request.GET)
+    except geojson.BadQuery as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(geojson.feature_collection(query))

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("personuppgifter/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path(
+        "tillganglighet/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
+    path("", include("tryggve.reports.urls")),
+]
