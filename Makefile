@@ -1,4 +1,6 @@
 # Two commands: `make run` and `make test`. Everything else is a helper for them.
+# Compiled catalogues (.mo) are committed, so neither command needs GNU gettext;
+# `make messages` (which does) refreshes them.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,12 +16,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: export TRYGGVE_DEMO = 1
+run: export STAFF_REQUIRE_OTP ?= 0
 run: $(STAMP)
 	mkdir -p var
-	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Tryggve: http://127.0.0.1:$(PORT)/"
+	@# The task worker (mail) runs beside the web server and stops with it.
+	$(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 lint: $(STAMP)
@@ -30,7 +35,6 @@ browser-deps:
 	@bash scripts/ensure-chromium
 
 test: $(STAMP) lint browser-deps
-	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(VENV)/bin/pytest
 
 messages: $(STAMP)

@@ -18,6 +18,10 @@ OUTSIDE = (59.3293, 18.0686)  # Stockholm
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run at once unless a test asks for the real database queue (see test_mail_queue).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Real hashing costs a third of a second per user; tests need none of its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -39,3 +43,112 @@ def municipality(db) -> Municipality:
 def citizen(client):
     """A resident: anonymous, on the public pages."""
     return client
+
+
+@pytest.fixture
+def outsider():
+    """Someone else on the public pages, with a browser session of their own."""
+    from django.test import Client
+
+    return Client()
+
+
+class BrokenMailBackend:
+    """A mail server that is down: every send raises (set EMAIL_BACKEND to this class)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+@pytest.fixture
+def broken_mail(settings):
+    settings.EMAIL_BACKEND = "tryggve.conftest.BrokenMailBackend"
+
+
+@pytest.fixture
+def make_report(db):
+    """File a report through the service (so it is numbered and placed) and adjust it."""
+    from tryggve.reports.models import Category, Report
+    from tryggve.reports.services import report_create
+
+    def make(
+        *,
+        category: str = "belysning",
+        at: tuple[float, float] | None = CENTRUM,
+        published: bool = False,
+        public_text: str = "",
+        status: str | None = None,
+        **kwargs,
+    ) -> Report:
+        kwargs.setdefault("time_of_day", "evening")
+        kwargs.setdefault("severity", 3)
+        kwargs.setdefault("description", "Gatlampan vid skolan är trasig.")
+        if at is None:
+            kwargs.setdefault("place_description", "Bakom skolan")
+        else:
+            kwargs["lat"], kwargs["lon"] = at
+        report, token = report_create(category=Category.objects.get(slug=category), **kwargs)
+        report.tracking_token = token
+        changes = {"published": published, "public_text": public_text}
+        if status:
+            changes["status"] = status
+        Report.objects.filter(pk=report.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(report, name, value)
+        return report
+
+    return make
+
+
+# Staff personas -------------------------------------------------------------------------
+
+
+def _staff_client(django_user_model, username: str, role: str | None):
+    """A logged-in client whose session has passed the TOTP second factor."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user(
+        username=username, password="a-long-test-password", first_name=username.title()
+    )
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def case_handler(db, django_user_model):
+    return _staff_client(django_user_model, "handlaggare", "case_handler")
+
+
+@pytest.fixture
+def police_officer(db, django_user_model):
+    return _staff_client(django_user_model, "polis", "police_officer")
+
+
+@pytest.fixture
+def council_reader(db, django_user_model):
+    return _staff_client(django_user_model, "radet", "council_reader")
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    return _staff_client(django_user_model, "admin", "administrator")
+
+
+@pytest.fixture
+def staff_without_role(db, django_user_model):
+    """Logged in and verified, but holding no staff role: an outsider with an account."""
+    return _staff_client(django_user_model, "utomstaende", None)

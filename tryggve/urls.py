@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from tryggve.accounts.access import StaffAdminSite
+
+# The admin (reference data only) sits behind the same login, second factor and lockout.
+admin.site.__class__ = StaffAdminSite
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("personal/", include("tryggve.accounts.urls")),
     path("personuppgifter/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "tillganglighet/",

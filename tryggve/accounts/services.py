@@ -37,3 +37,35 @@ def staff_user_ensure(
     group, _created = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
     return user, created
+
+
+def totp_device_for_setup(*, user):
+    """The user's confirmed TOTP device, or a fresh unconfirmed one to enrol.
+
+    Returns (device, setup) where setup is True while the user still has to scan the code.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Tryggve", confirmed=False)
+    return device, True
+
+
+def totp_verify(*, request, device, token: str) -> bool:
+    """Check a code and mark the session as having passed the second factor."""
+    from django_otp import login as otp_login
+
+    if not device.verify_token(token):
+        return False
+    otp_login(request, device)
+    return True
+
+
+def totp_device_confirm(*, device) -> None:
+    """Enrolment done: the device now guards every login."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tryggve.reports.models import Category
+from tryggve.reports.models import Category, ResponseTemplate, Unit
 
 
 @admin.register(Category)
@@ -8,3 +8,15 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name_sv", "name_en", "slug", "target_days", "active", "order"]
     list_editable = ["active", "order"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "active"]
+    list_editable = ["active"]
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "order"]
+    list_filter = ["status"]

@@ -150,10 +150,8 @@ class ReportForm(forms.Form):
                 errors.append(str(exc))
                 continue
             pending.pending_add(key, image)
-        self.fields["remove_photos"].choices = [
-            (name, _("Bild %(n)s") % {"n": i})
-            for i, name in enumerate(pending.pending_names(key), start=1)
-        ]
+        # The choices of remove_photos are refreshed in clean(): changed here, they would
+        # refuse the very names the resident just removed ("not one of the choices").
         if errors:
             raise forms.ValidationError(errors)
         return []
@@ -163,6 +161,11 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        key = self._key()
+        self.fields["remove_photos"].choices = [
+            (name, _("Bild %(n)s") % {"n": i})
+            for i, name in enumerate(pending.pending_names(key) if key else [], start=1)
+        ]
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None):
             self.add_error(
@@ -205,3 +208,22 @@ class MapFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Alla"))] + list(Status.choices), required=False
     )
     period = forms.ChoiceField(label=_("Tid"), choices=PERIODS, required=False)
+
+
+class ResidentInfoForm(forms.Form):
+    text = forms.CharField(
+        label=_("Det du vill lägga till"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv det du vill lägga till.")},
+    )
+
+
+class SafetyFeedbackForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Känns platsen tryggare nu?"),
+        choices=[("yes", _("Ja")), ("partly", _("Delvis")), ("no", _("Nej"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj ett av svaren."),
+                        "invalid_choice": _("Välj ett av svaren.")},
+    )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +50,22 @@ class Category(models.Model):
         return self.help_sv
 
 
+class Unit(models.Model):
+    """Who must act on a place: street lighting, parks, the housing company, the police."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("ansvarig enhet")
+        verbose_name_plural = _("ansvariga enheter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("Mottagen")
     UNDER_REVIEW = "under_review", _("Under utredning")
@@ -93,6 +108,9 @@ class ReportQuerySet(models.QuerySet):
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self) -> ReportQuerySet:
+        return self.open().filter(due__lt=timezone.now())
 
     def in_area(self, area: ResidentialArea) -> ReportQuerySet:
         return self.filter(area=area)
@@ -153,11 +171,22 @@ class Report(models.Model):
     contact_email = models.EmailField(_("e-post"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
 
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
+        verbose_name=_("ansvarig enhet"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("dubblett av"),
+    )
+
     language = models.CharField(max_length=8, default="sv", editable=False)
     voice_count = models.PositiveIntegerField(_("håller med"), default=0, editable=False)
     created = models.DateTimeField(_("inkommen"), default=timezone.now, db_index=True)
     updated = models.DateTimeField(auto_now=True)
     closed = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    # The category's target days from arrival; kept as a column so overdue is one filter.
+    due = models.DateTimeField(_("ska vara klart"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -171,8 +200,14 @@ class Report(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                # Both or neither: a CHECK passes on NULL, so a half position must fail the
+                # first branch and be kept out of the second explicitly.
                 condition=(Q(lat__isnull=True) & Q(lon__isnull=True))
-                | (Q(lat__gte=-90, lat__lte=90) & Q(lon__gte=-180, lon__lte=180)),
+                | (
+                    Q(lat__isnull=False, lon__isnull=False)
+                    & Q(lat__gte=-90, lat__lte=90)
+                    & Q(lon__gte=-180, lon__lte=180)
+                ),
                 name="report_position_valid",
             ),
             models.CheckConstraint(
@@ -200,8 +235,8 @@ class Report(models.Model):
         return bool(self.contact_name or self.contact_email or self.contact_phone)
 
     @property
-    def due(self):
-        return self.created + timedelta(days=self.category.target_days)
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due is not None and self.due < timezone.now()
 
 
 class ReportEvent(models.Model):
@@ -213,6 +248,12 @@ class ReportEvent(models.Model):
         PUBLIC_UPDATE = "public_update", _("Meddelande till den som rapporterade")
         NOTE = "note", _("Intern anteckning")
         VOICE = "voice", _("Någon håller med")
+        ASSIGNED = "assigned", _("Ansvarig enhet ändrad")
+        CATEGORY = "category", _("Kategori ändrad")
+        MODERATED = "moderated", _("Publicering ändrad")
+        MERGED = "merged", _("Sammanslagen")
+        RESIDENT_INFO = "resident_info", _("Komplettering från den som rapporterade")
+        REOPENED = "reopened", _("Öppnad igen av den som rapporterade")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -272,4 +313,50 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="refcounter_unique"),
+        ]
+
+
+class ResponseTemplate(models.Model):
+    """A ready answer a case handler can start from, per status."""
+
+    title = models.CharField(_("rubrik"), max_length=100)
+    status = models.CharField(_("för status"), max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("svarsmall")
+        verbose_name_plural = _("svarsmallar")
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SafetyFeedback(models.Model):
+    """'Känns platsen tryggare nu?', asked once, two weeks after a case is resolved."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Ja")
+        PARTLY = "partly", _("Delvis")
+        NO = "no", _("Nej")
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="feedback")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    asked = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(_("svar"), max_length=10, choices=Answer.choices, blank=True)
+    answered = models.DateTimeField(null=True, blank=True)
+
+
+class UnitDigest(models.Model):
+    """One row per unit and day the daily digest went out, so a second run sends nothing."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    open_count = models.PositiveIntegerField(default=0)
+    overdue_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="digest_once_per_day"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,13 +17,18 @@ from django.utils.translation import gettext as _
 
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.images import CleanImage
-from tryggve.lib.mail import send_on_commit
+from tryggve.lib.mail import mail_queue
 from tryggve.reports.models import (
+    CLOSED_STATUSES,
     Category,
     ReferenceCounter,
     Report,
     ReportEvent,
     ReportPhoto,
+    SafetyFeedback,
+    Status,
+    Unit,
+    UnitDigest,
     Voice,
     hash_token,
     new_tracking_token,
@@ -59,6 +65,7 @@ def report_create(
     contact_phone: str = "",
     photos: Sequence[CleanImage] = (),
     submission_key: uuid.UUID | None = None,
+    received_at: datetime | None = None,
 ) -> tuple[Report, str | None]:
     """File a resident's report in one transaction, then mail a receipt if asked for.
 
@@ -71,10 +78,13 @@ def report_create(
         if existing is not None:
             return existing, None
     token = new_tracking_token()
+    # Reports arriving by other channels (or the demo's history) keep their own time.
+    received_at = received_at or timezone.now()
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                reference=reference_next(),
+                reference=reference_next(year=timezone.localtime(received_at).year),
+                created=received_at,
                 tracking_token_hash=hash_token(token),
                 submission_key=submission_key,
                 category=category,
@@ -89,9 +99,14 @@ def report_create(
                 contact_email=contact_email.strip(),
                 contact_phone=contact_phone.strip(),
                 language=translation.get_language() or "sv",
+                due=received_at + timedelta(days=category.target_days),
             )
             ReportEvent.objects.create(
-                report=report, kind=ReportEvent.Kind.CREATED, to_status=report.status, public=True
+                report=report,
+                kind=ReportEvent.Kind.CREATED,
+                to_status=report.status,
+                public=True,
+                created=received_at,
             )
             for photo in photos:
                 ReportPhoto.objects.create(
@@ -110,12 +125,18 @@ def report_create(
 
 
 def _mail_receipt(report: Report, token: str) -> None:
-    context = {"report": report, "tracking_url": tracking_url(token)}
-    send_on_commit(
-        to=report.contact_email,
-        subject=_("Vi har tagit emot din rapport %(reference)s") % {"reference": report.reference},
-        body=render_to_string("reports/mail/receipt.txt", context),
-    )
+    context = {
+        "report": report,
+        "tracking_url": tracking_url(token),
+        "months": settings.CONTACT_RETENTION_MONTHS,
+    }
+    with translation.override(report.language):
+        mail_queue(
+            to=report.contact_email,
+            subject=_("Vi har tagit emot din rapport %(reference)s")
+            % {"reference": report.reference},
+            body=render_to_string("reports/mail/receipt.txt", context),
+        )
 
 
 def voter_hash(session_key: str) -> str:
@@ -137,3 +158,413 @@ def report_add_voice(*, report: Report, session_key: str, time_of_day: str = "")
         ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.VOICE, public=False)
     report.refresh_from_db(fields=["voice_count"])
     return True
+
+
+# Case handling by staff -----------------------------------------------------------------
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {
+        Status.UNDER_REVIEW,
+        Status.FORWARDED,
+        Status.PLANNED,
+        Status.RESOLVED,
+        Status.NOT_ACTIONABLE,
+    },
+    Status.UNDER_REVIEW: {Status.FORWARDED, Status.PLANNED, Status.RESOLVED, Status.NOT_ACTIONABLE},
+    Status.FORWARDED: {Status.UNDER_REVIEW, Status.PLANNED, Status.RESOLVED, Status.NOT_ACTIONABLE},
+    Status.PLANNED: {Status.FORWARDED, Status.RESOLVED, Status.NOT_ACTIONABLE},
+    Status.RESOLVED: {Status.UNDER_REVIEW},
+    Status.NOT_ACTIONABLE: {Status.UNDER_REVIEW},
+    Status.DUPLICATE: set(),
+}
+REOPEN_DAYS = 30
+
+
+class CaseError(ValueError):
+    """A case action that is not allowed; the message is for the case handler."""
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+
+
+def _mail_resident(report: Report, subject: str, template: str, context: dict) -> None:
+    if not report.contact_email:
+        return
+    with translation.override(report.language):
+        mail_queue(
+            to=report.contact_email,
+            subject=subject,
+            body=render_to_string(template, {"report": report, **context}),
+        )
+
+
+def report_change_status(
+    *, report: Report, to_status: str, actor, note: str = "", public: bool = True
+) -> Report:
+    """Move a case to a new status, with a history row; the resident hears of it by mail.
+
+    "Not actionable" needs a reason, which is shown to the resident.
+    """
+    with transaction.atomic():
+        report = _locked(report)
+        if to_status not in ALLOWED_TRANSITIONS.get(report.status, set()):
+            raise CaseError(
+                _("Ett ärende med status %(from)s kan inte få status %(to)s.")
+                % {"from": Status(report.status).label, "to": Status(to_status).label}
+            )
+        if to_status == Status.NOT_ACTIONABLE and not note.strip():
+            raise CaseError(
+                _("Skriv varför ingen åtgärd görs; svaret visas för den som rapporterade.")
+            )
+        from_status = report.status
+        report.status = to_status
+        report.closed = timezone.now() if to_status in CLOSED_STATUSES else None
+        report.save(update_fields=["status", "closed", "updated"])
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.STATUS,
+            from_status=from_status,
+            to_status=to_status,
+            text=note.strip(),
+            public=public,
+            actor=actor,
+        )
+        if public:
+            _mail_resident(
+                report,
+                _("Ärende %(reference)s: %(status)s")
+                % {"reference": report.reference, "status": Status(to_status).label},
+                "reports/mail/update.txt",
+                {"text": note.strip(), "status": Status(to_status).label},
+            )
+    return report
+
+
+def report_add_update(*, report: Report, text: str, public: bool, actor) -> ReportEvent:
+    """A message to the resident (shown on the tracking page and mailed) or an internal note."""
+    text = text.strip()
+    if not text:
+        raise CaseError(_("Skriv en text."))
+    with transaction.atomic():
+        event = ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.PUBLIC_UPDATE if public else ReportEvent.Kind.NOTE,
+            text=text,
+            public=public,
+            actor=actor,
+        )
+        Report.objects.filter(pk=report.pk).update(updated=timezone.now())
+        if public:
+            _mail_resident(
+                report,
+                _("Nytt besked i ärende %(reference)s") % {"reference": report.reference},
+                "reports/mail/update.txt",
+                {"text": text, "status": report.get_status_display()},
+            )
+    return event
+
+
+def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
+    """Make a unit responsible; the unit gets a mail with the case and a link."""
+    with transaction.atomic():
+        report = _locked(report)
+        previous = report.unit
+        report.unit = unit
+        report.save(update_fields=["unit", "updated"])
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.ASSIGNED,
+            actor=actor,
+            text=f"{previous or '–'} → {unit or '–'}",
+        )
+        if unit is not None and unit.email:
+            mail_queue(
+                to=unit.email,
+                subject=_("Ärende %(reference)s till %(unit)s")
+                % {"reference": report.reference, "unit": unit.name},
+                body=render_to_string(
+                    "reports/mail/unit_assigned.txt",
+                    {
+                        "report": report,
+                        "unit": unit,
+                        "url": f"{settings.SITE_URL}/personal/arenden/{report.reference}/",
+                    },
+                ),
+            )
+    return report
+
+
+def report_set_category(*, report: Report, category: Category, actor) -> Report:
+    """Correct the category; the deadline follows the new category's target days."""
+    with transaction.atomic():
+        report = _locked(report)
+        previous = report.category
+        if previous == category:
+            return report
+        report.category = category
+        report.due = report.created + timedelta(days=category.target_days)
+        report.save(update_fields=["category", "due", "updated"])
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.CATEGORY,
+            actor=actor,
+            text=f"{previous.name_sv} → {category.name_sv}",
+        )
+    return report
+
+
+def report_moderate(
+    *,
+    report: Report,
+    public_text: str,
+    published: bool,
+    approved_photo_ids: Sequence[int],
+    actor,
+) -> Report:
+    """Decide what the public sees. The resident's own text is never changed."""
+    with transaction.atomic():
+        report = _locked(report)
+        if published and not report.has_position:
+            raise CaseError(
+                _("Ett ärende utan position kan inte visas på kartan. Sätt en position först.")
+            )
+        changes = []
+        if report.public_text != public_text.strip():
+            changes.append("text")
+        if report.published != published:
+            changes.append("publicerad" if published else "avpublicerad")
+        report.public_text = public_text.strip()
+        report.published = published
+        report.save(update_fields=["public_text", "published", "updated"])
+        photos = report.photos.all()
+        for photo in photos:
+            approved = photo.pk in set(approved_photo_ids)
+            if photo.approved != approved:
+                photo.approved = approved
+                photo.save(update_fields=["approved"])
+                changes.append(f"bild {photo.pk} {'godkänd' if approved else 'dold'}")
+        if changes:
+            ReportEvent.objects.create(
+                report=report,
+                kind=ReportEvent.Kind.MODERATED,
+                actor=actor,
+                text=", ".join(changes),
+            )
+    return report
+
+
+def report_merge_duplicate(*, report: Report, into: Report, actor) -> Report:
+    """Close a case as a duplicate of another; its voices (and its reporter) count there."""
+    if into.pk == report.pk:
+        raise CaseError(_("Ett ärende kan inte vara dubblett av sig självt."))
+    with transaction.atomic():
+        first, second = sorted([report, into], key=lambda r: r.pk)
+        first, second = _locked(first), _locked(second)
+        report, into = (first, second) if first.pk == report.pk else (second, first)
+        if into.status == Status.DUPLICATE:
+            raise CaseError(
+                _("%(reference)s är själv en dubblett.") % {"reference": into.reference}
+            )
+        if report.status == Status.DUPLICATE:
+            raise CaseError(_("Ärendet är redan en dubblett."))
+        moved = 0
+        existing = set(into.voices.values_list("voter_hash", flat=True))
+        for voice in report.voices.all():
+            if voice.voter_hash not in existing:
+                voice.report = into
+                voice.save(update_fields=["report"])
+                moved += 1
+        # The duplicate's own reporter is one more voice for the case that stays.
+        Report.objects.filter(pk=into.pk).update(voice_count=F("voice_count") + moved + 1)
+        from_status = report.status
+        report.status = Status.DUPLICATE
+        report.duplicate_of = into
+        report.closed = timezone.now()
+        report.published = False
+        report.save(update_fields=["status", "duplicate_of", "closed", "published", "updated"])
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.STATUS,
+            from_status=from_status,
+            to_status=Status.DUPLICATE,
+            public=True,
+            actor=actor,
+            text=_("Samma plats och problem som ärende %(reference)s, som vi arbetar vidare med.")
+            % {"reference": into.reference},
+        )
+        ReportEvent.objects.create(
+            report=into,
+            kind=ReportEvent.Kind.MERGED,
+            actor=actor,
+            text=f"{report.reference} ({moved + 1})",
+        )
+        _mail_resident(
+            report,
+            _("Ärende %(reference)s: %(status)s")
+            % {"reference": report.reference, "status": Status.DUPLICATE.label},
+            "reports/mail/update.txt",
+            {
+                "text": _(
+                    "Samma plats och problem som ärende %(reference)s, som vi arbetar vidare med."
+                )
+                % {"reference": into.reference},
+                "status": Status.DUPLICATE.label,
+            },
+        )
+    into.refresh_from_db()
+    return report
+
+
+def report_add_resident_info(*, report: Report, text: str) -> ReportEvent:
+    """The resident adds something to their case from the tracking page."""
+    text = text.strip()
+    if not text:
+        raise CaseError(_("Skriv det du vill lägga till."))
+    with transaction.atomic():
+        event = ReportEvent.objects.create(
+            report=report, kind=ReportEvent.Kind.RESIDENT_INFO, text=text[:4000], public=True
+        )
+        Report.objects.filter(pk=report.pk).update(updated=timezone.now())
+    return event
+
+
+def report_can_reopen(report: Report) -> bool:
+    return (
+        report.status == Status.RESOLVED
+        and report.closed is not None
+        and report.closed >= timezone.now() - timedelta(days=REOPEN_DAYS)
+    )
+
+
+def report_reopen(*, report: Report, text: str) -> Report:
+    """The resident says the place is not fixed: within 30 days of resolution, back to review."""
+    with transaction.atomic():
+        report = _locked(report)
+        if not report_can_reopen(report):
+            raise CaseError(
+                _("Ärendet kan bara öppnas igen inom 30 dagar efter att det åtgärdats.")
+            )
+        report.status = Status.UNDER_REVIEW
+        report.closed = None
+        report.due = timezone.now() + timedelta(days=report.category.target_days)
+        report.save(update_fields=["status", "closed", "due", "updated"])
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.REOPENED,
+            from_status=Status.RESOLVED,
+            to_status=Status.UNDER_REVIEW,
+            text=text.strip()[:4000],
+            public=True,
+        )
+    return report
+
+
+# Scheduled work ---------------------------------------------------------------------------
+
+FEEDBACK_AFTER_DAYS = 14
+
+
+def safety_feedback_ask_due() -> int:
+    """Ask 'Känns platsen tryggare nu?' of residents whose case was resolved two weeks ago.
+
+    Asked once per case (a row per report), so running it every day is safe.
+    """
+    cutoff = timezone.now() - timedelta(days=FEEDBACK_AFTER_DAYS)
+    due = Report.objects.filter(
+        status=Status.RESOLVED, closed__lte=cutoff, feedback__isnull=True
+    ).exclude(contact_email="")
+    asked = 0
+    for report in due:
+        token = new_tracking_token()
+        with transaction.atomic():
+            SafetyFeedback.objects.create(report=report, token_hash=hash_token(token))
+            _mail_resident(
+                report,
+                _("Känns platsen tryggare nu? (%(reference)s)") % {"reference": report.reference},
+                "reports/mail/feedback_question.txt",
+                {"url": f"{settings.SITE_URL}/tryggare/{token}/"},
+            )
+        asked += 1
+    return asked
+
+
+def safety_feedback_answer(*, feedback: SafetyFeedback, answer: str) -> SafetyFeedback:
+    """Record the resident's answer; a later answer replaces an earlier one."""
+    if answer not in SafetyFeedback.Answer.values:
+        raise CaseError(_("Välj ett av svaren."))
+    feedback.answer = answer
+    feedback.answered = timezone.now()
+    feedback.save(update_fields=["answer", "answered"])
+    return feedback
+
+
+def unit_digests_send(*, day=None) -> dict[str, int]:
+    """Mail each unit its open and overdue cases, once per unit and day."""
+    day = day or timezone.localdate()
+    sent = skipped = 0
+    for unit in Unit.objects.filter(active=True).exclude(email=""):
+        open_cases = list(
+            Report.objects.open().filter(unit=unit).select_related("category").order_by("due")
+        )
+        if not open_cases:
+            continue
+        overdue = [r for r in open_cases if r.is_overdue]
+        with transaction.atomic():
+            _digest, created = UnitDigest.objects.get_or_create(
+                unit=unit,
+                day=day,
+                defaults={"open_count": len(open_cases), "overdue_count": len(overdue)},
+            )
+            if not created:
+                skipped += 1
+                continue
+            mail_queue(
+                to=unit.email,
+                subject=_("%(unit)s: %(open)s öppna ärenden, %(overdue)s försenade")
+                % {"unit": unit.name, "open": len(open_cases), "overdue": len(overdue)},
+                body=render_to_string(
+                    "reports/mail/unit_digest.txt",
+                    {
+                        "unit": unit,
+                        "cases": open_cases,
+                        "overdue": overdue,
+                        "day": day,
+                        "site_url": settings.SITE_URL,
+                    },
+                ),
+            )
+        sent += 1
+    return {"sent": sent, "skipped": skipped}
+
+
+def retention_apply(*, dry_run: bool = False, now=None) -> dict[str, int]:
+    """Remove contact details and unpublished photos of cases closed longer than the rule.
+
+    The public record (category, place, status, public text and history) stays.
+    """
+    now = now or timezone.now()
+    months = settings.CONTACT_RETENTION_MONTHS
+    cutoff = now - timedelta(days=round(months * 365.25 / 12))
+    closed = Report.objects.filter(status__in=CLOSED_STATUSES, closed__lt=cutoff)
+    with_contact = closed.exclude(contact_name="", contact_email="", contact_phone="")
+    photos = ReportPhoto.objects.filter(report__in=closed).exclude(
+        approved=True, report__published=True
+    )
+    result = {"reports": with_contact.count(), "photos": photos.count()}
+    if dry_run:
+        return result
+    with transaction.atomic():
+        for report in with_contact.select_for_update():
+            report.contact_name = report.contact_email = report.contact_phone = ""
+            report.save(update_fields=["contact_name", "contact_email", "contact_phone"])
+            ReportEvent.objects.create(
+                report=report,
+                kind=ReportEvent.Kind.NOTE,
+                text=f"Kontaktuppgifter gallrade efter {months} månader.",
+            )
+        files = [photo.image.name for photo in photos]
+        photos.delete()
+        storage = ReportPhoto._meta.get_field("image").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return result

@@ -15,9 +15,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.reports import geojson, pending
-from tryggve.reports.forms import MapFilterForm, ReportForm
-from tryggve.reports.models import Report, ReportPhoto
-from tryggve.reports.services import report_add_voice, report_create, tracking_url
+from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
+from tryggve.reports.models import Report, ReportPhoto, SafetyFeedback, TimeOfDay, hash_token
+from tryggve.reports.services import (
+    CaseError,
+    report_add_resident_info,
+    report_add_voice,
+    report_can_reopen,
+    report_create,
+    report_reopen,
+    safety_feedback_answer,
+    tracking_url,
+)
 
 RECEIPTS_KEPT = 10
 
@@ -81,14 +90,16 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
         return render(request, "reports/report_form.html", {"form": form, **_map_context()})
 
-    agree_with = request.POST.get("agree_with")
-    if agree_with:
+    agree_with = request.POST.get("agree_with", "")
+    # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
+    if agree_with and "\x00" not in agree_with:
         report = Report.objects.open().filter(reference=agree_with).first()
         if report is not None:
+            time_of_day = request.POST.get("time_of_day", "")
             report_add_voice(
                 report=report,
                 session_key=_session_key(request),
-                time_of_day=request.POST.get("time_of_day", "")[:10],
+                time_of_day=time_of_day if time_of_day in TimeOfDay.values else "",
             )
             request.session["last_voice"] = report.reference
             return redirect("reports:voice_thanks")
@@ -170,18 +181,19 @@ def _tracked(token: str) -> Report:
 
 @never_cache
 def tracking(request: HttpRequest, token: str) -> HttpResponse:
-    report = _tracked(token)
-    events = report.events.filter(public=True)
-    response = render(
-        request,
-        "reports/tracking.html",
-        {
-            "report": report,
-            "events": events,
-            "photos": report.photos.all(),
-            "token": token,
-        },
-    )
+    return _tracking_page(request, _tracked(token), token)
+
+
+def _tracking_page(request, report, token, info_form=None, reopen_form=None, status=200):
+    response = render(request, "reports/tracking.html", {
+        "report": report,
+        "events": report.events.filter(public=True),
+        "photos": report.photos.all(),
+        "token": token,
+        "info_form": info_form or ResidentInfoForm(),
+        "reopen_form": reopen_form or ResidentInfoForm(),
+        "can_reopen": report_can_reopen(report),
+    }, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -277,3 +289,43 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
     except geojson.BadQuery as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse(geojson.feature_collection(query))
+
+
+@require_POST
+def tracking_add_info(request: HttpRequest, token: str) -> HttpResponse:
+    report = _tracked(token)
+    form = ResidentInfoForm(request.POST)
+    if form.is_valid():
+        report_add_resident_info(report=report, text=form.cleaned_data["text"])
+        messages.success(request, _("Tack! Det du skrev finns nu i ärendet."))
+        return redirect("reports:tracking", token=token)
+    return _tracking_page(request, report, token, info_form=form, status=200)
+
+
+@require_POST
+def tracking_reopen(request: HttpRequest, token: str) -> HttpResponse:
+    report = _tracked(token)
+    form = ResidentInfoForm(request.POST)
+    if not form.is_valid():
+        return _tracking_page(request, report, token, reopen_form=form, status=200)
+    try:
+        report_reopen(report=report, text=form.cleaned_data["text"])
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Ärendet är öppnat igen. En handläggare tittar på det."))
+    return redirect("reports:tracking", token=token)
+
+
+@never_cache
+def safety_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    feedback = SafetyFeedback.objects.select_related("report__category").filter(
+        token_hash=hash_token(token)
+    ).first()
+    if feedback is None:
+        raise Http404
+    form = SafetyFeedbackForm(request.POST or None, initial={"answer": feedback.answer})
+    if request.method == "POST" and form.is_valid():
+        safety_feedback_answer(feedback=feedback, answer=form.cleaned_data["answer"])
+        return render(request, "reports/feedback_thanks.html", {"feedback": feedback})
+    return render(request, "reports/feedback.html", {"feedback": feedback, "form": form})

@@ -22,3 +22,8 @@ def is_choice_group(field) -> bool:
     """Radio buttons and checkbox lists are announced as a group with a legend."""
     widget = field.field.widget
     return getattr(widget, "input_type", "") in {"radio", "checkbox"} and hasattr(widget, "choices")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,14 @@ from tryggve.accounts.roles import Role
 from tryggve.accounts.services import staff_user_ensure
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
-from tryggve.reports.models import Category, Report, ReportEvent, Status
+from tryggve.reports.models import (
+    Category,
+    Report,
+    ReportEvent,
+    ResponseTemplate,
+    Status,
+    Unit,
+)
 from tryggve.reports.services import report_create
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "areas" / "demo"
@@ -79,6 +87,34 @@ EXAMPLES = [
 ]
 
 
+# Invented addresses on the reserved example domain: demo mail never reaches anyone.
+UNITS = [
+    ("Gatubelysning", "gatubelysning@example.se"),
+    ("Park och grönytor", "park@example.se"),
+    ("Arvidsjaurshem (bostadsbolaget)", "forvaltning@example.se"),
+    ("Gata och trafik", "gata@example.se"),
+    ("Polisen, LPO Piteå Älvdal", "polis@example.se"),
+]
+TEMPLATES = [
+    (
+        "Tack, vi tittar på det",
+        Status.UNDER_REVIEW,
+        "Tack för din rapport. Vi har tagit emot den och tittar på platsen.",
+    ),
+    (
+        "Skickat till ansvarig",
+        Status.FORWARDED,
+        "Vi har skickat ärendet till den som ansvarar för platsen.",
+    ),
+    ("Åtgärdat", Status.RESOLVED, "Nu är platsen åtgärdad. Tack för att du hörde av dig!"),
+    (
+        "Privat mark",
+        Status.NOT_ACTIONABLE,
+        "Platsen ligger på privat mark. Vi har informerat fastighetsägaren.",
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Load the Arvidsjaur demo (safe to run again: adds nothing the second time)."
 
@@ -86,6 +122,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._geography()
             logins = self._staff()
+            self._units()
             created = self._reports()
         self.stdout.write(
             f"Demo ready: {ResidentialArea.objects.count()} areas, "
@@ -122,17 +159,41 @@ class Command(BaseCommand):
             logins.append((username, password, str(role.label)))
         return logins
 
+    def _units(self):
+        for name, email in UNITS:
+            Unit.objects.get_or_create(name=name, defaults={"email": email})
+        for title, status, text in TEMPLATES:
+            ResponseTemplate.objects.get_or_create(
+                title=title, defaults={"status": status, "text": text}
+            )
+
     def _reports(self) -> int:
         if Report.objects.exists():
             return 0
         rng = random.Random(2505)
         categories = {c.slug: c for c in Category.objects.all()}
         areas = list(ResidentialArea.objects.all())
+        units = list(Unit.objects.order_by("pk"))
+        staff = get_user_model().objects.get(username="handlaggare")
+        slug_unit = {
+            "belysning": 0,
+            "vegetation": 1,
+            "skymd-sikt": 1,
+            "skadegorelse": 2,
+            "nedskrapning": 1,
+            "trafikmiljo": 3,
+            "annat": 4,
+        }
         now = timezone.now()
+        # Oldest first, so the numbering series follows the dates as a real one does.
+        times = sorted(
+            [now - timedelta(days=rng.uniform(14, 360)) for _ in range(40)]
+            + [now - timedelta(days=rng.uniform(0.1, 13)) for _ in range(8)]
+        )
         count = 0
-        for i in range(48):
+        for i, created in enumerate(times):
             slug, text, public = EXAMPLES[i % len(EXAMPLES)]
-            area = areas[rng.randrange(len(areas))] if rng.random() < 0.9 else areas[i % 10]
+            area = areas[rng.randrange(len(areas))]
             minx, miny, maxx, maxy = area.shape.bounds
             while True:
                 lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
@@ -145,37 +206,35 @@ class Command(BaseCommand):
                 description=text,
                 lat=lat,
                 lon=lon,
+                received_at=created,
             )
-            created = now - timedelta(days=rng.uniform(0, 360), hours=rng.uniform(0, 12))
-            status = rng.choice(
-                [
-                    Status.RECEIVED,
-                    Status.UNDER_REVIEW,
-                    Status.FORWARDED,
-                    Status.PLANNED,
-                    Status.RESOLVED,
-                    Status.RESOLVED,
-                ]
-            )
-            published = status != Status.RECEIVED
-            Report.objects.filter(pk=report.pk).update(
-                created=created,
-                status=status,
-                published=published,
-                public_text=public if published else "",
-                voice_count=rng.choice([0, 0, 1, 2, 5]),
-                closed=created + timedelta(days=20) if status == Status.RESOLVED else None,
-            )
-            report.events.update(created=created)
-            if status != Status.RECEIVED:
+            age = (now - created).days
+            flow = [Status.UNDER_REVIEW, Status.FORWARDED, Status.PLANNED, Status.RESOLVED]
+            steps = 0 if age < 7 else min(len(flow), rng.randint(0, 3) + age // 60)
+            actor = staff if steps else None
+            for step, status in enumerate(flow[:steps], start=1):
                 ReportEvent.objects.create(
                     report=report,
                     kind=ReportEvent.Kind.STATUS,
-                    from_status=Status.RECEIVED,
+                    actor=actor,
+                    from_status=report.status,
                     to_status=status,
                     public=True,
-                    created=created + timedelta(days=3),
-                    text="Tack, vi har tittat på platsen." if status == Status.RESOLVED else "",
+                    created=created + timedelta(days=2 * step),
+                    text="Tack, nu är platsen åtgärdad." if status == Status.RESOLVED else "",
                 )
+                report.status = status
+            unit = units[slug_unit[slug]] if steps >= 2 else None
+            published = steps >= 1
+            Report.objects.filter(pk=report.pk).update(
+                status=report.status,
+                published=published,
+                unit=unit,
+                public_text=public if published else "",
+                voice_count=rng.choice([0, 0, 1, 2, 5]),
+                closed=created + timedelta(days=2 * steps)
+                if report.status == Status.RESOLVED
+                else None,
+            )
             count += 1
         return count

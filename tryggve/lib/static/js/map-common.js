@@ -6,20 +6,32 @@
       var el = document.getElementById("map-config");
       return el ? JSON.parse(el.textContent) : null;
     },
+    // The latest message, with a lasting note about missing map tiles after it.
+    tileNote: "",
     say: function (text) {
       var status = document.getElementById("map-status");
-      if (status) { status.textContent = text; }
+      if (status) {
+        status.textContent = [text, window.TryggveMap.tileNote].filter(Boolean).join(" ");
+      }
     },
     create: function (elementId, cfg, lang) {
       var block = document.querySelector("[data-map-block]");
       if (block) { block.hidden = false; }
-      var map = L.map(elementId, { center: cfg.center, zoom: 13, keyboard: true });
+      // No sliding or fading for those who have asked their device for less motion.
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      var map = L.map(elementId, {
+        center: cfg.center, zoom: 13, keyboard: true,
+        zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still
+      });
       var tiles = L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 });
       var failed = 0;
       tiles.on("tileerror", function () {
         failed += 1;
         if (failed === 4) {
-          window.TryggveMap.say(lang.tilesFailed);
+          // A page may word this for itself (the public map has no place to choose).
+          var el = document.getElementById(elementId);
+          window.TryggveMap.tileNote = (el && el.dataset.tilesFailed) || lang.tilesFailed;
+          window.TryggveMap.say("");
         }
       });
       tiles.addTo(map);

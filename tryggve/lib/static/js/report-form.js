@@ -6,12 +6,28 @@
   var cfg = window.TryggveMap && window.TryggveMap.config();
   var focusFirst = document.getElementById("nearby") || document.getElementById("error-summary");
   if (focusFirst) { focusFirst.focus(); }
+  // A link in the error summary moves focus to its field, with the field's label or
+  // question in view, not only scrolls there.
+  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var field = target.closest(".field") || target;
+      field.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+  });
   if (form) {
     form.addEventListener("submit", function () {
       // Let this submit carry its button's value, then block a second click.
       window.setTimeout(function () {
         form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
       }, 0);
+    });
+    // Coming back with the Back button shows the page as it was left: let it be sent again.
+    window.addEventListener("pageshow", function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
     });
   }
   if (!form || !cfg || typeof L === "undefined") { return; }

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    """Who read or exported personal data, and when. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Läste")
+        EXPORT = "export", _("Exporterade")
+        PRINT = "print", _("Skrev ut")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    action = models.CharField(_("åtgärd"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("vad"), max_length=200)
+    created = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("åtkomst till personuppgifter")
+        verbose_name_plural = _("åtkomst till personuppgifter")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject}"

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMail(models.Model):
+    """A mail waiting to go out, or gone. The row is the message: a mail server that is down
+    delays it, and the administrator sees every attempt and its error."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        SENT = "sent", _("Skickat")
+        FAILED = "failed", _("Misslyckades")
+
+    to = models.EmailField(_("mottagare"))
+    subject = models.CharField(_("ämne"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    next_attempt = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    created = models.DateTimeField(_("skapat"), default=timezone.now)
+    sent = models.DateTimeField(_("skickat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("utgående e-post")
+        verbose_name_plural = _("utgående e-post")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "next_attempt"], name="mail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

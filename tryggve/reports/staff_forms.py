@@ -1,0 +1,159 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.models import ResidentialArea
+from tryggve.reports.models import Category, Report, ResponseTemplate, Status, Unit
+from tryggve.reports.services import ALLOWED_TRANSITIONS
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Sök"),
+        required=False,
+        max_length=100,
+        help_text=_("Ärendenummer eller ord i texten eller platsen."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla")), ("open", _("Alla öppna"))] + list(Status.choices),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), required=False, queryset=Category.objects.all(), empty_label=_("Alla")
+    )
+    area = forms.ModelChoiceField(
+        label=_("Område"),
+        required=False,
+        queryset=ResidentialArea.objects.all(),
+        empty_label=_("Alla"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Ansvarig enhet"),
+        required=False,
+        queryset=Unit.objects.all(),
+        empty_label=_("Alla"),
+    )
+    overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
+
+    def filter(self, reports):
+        if not self.is_valid():
+            return reports
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"].replace("\x00", "")
+            reports = reports.filter(
+                Q(reference__icontains=q)
+                | Q(description__icontains=q)
+                | Q(place_description__icontains=q)
+                | Q(public_text__icontains=q)
+            )
+        if data["status"] == "open":
+            reports = reports.open()
+        elif data["status"]:
+            reports = reports.filter(status=data["status"])
+        for name in ("category", "area", "unit"):
+            if data[name]:
+                reports = reports.filter(**{name: data[name]})
+        if data["overdue"]:
+            reports = reports.overdue()
+        return reports
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Ny status"))
+    note = forms.CharField(
+        label=_("Besked till den som rapporterade"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Visas på ärendets sida och skickas med e-post om adress finns. Krävs vid "
+            "”Ingen åtgärd”."
+        ),
+    )
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS.get(report.status, set())
+        self.fields["to_status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Status.NOT_ACTIONABLE and not data.get("note", "").strip():
+            self.add_error("note", _("Skriv varför ingen åtgärd görs."))
+        return data
+
+
+class UpdateForm(forms.Form):
+    KINDS = [
+        ("public", _("Besked till den som rapporterade")),
+        ("note", _("Intern anteckning (syns bara för personal)")),
+    ]
+    kind = forms.ChoiceField(
+        label=_("Typ"), choices=KINDS, widget=forms.RadioSelect, initial="public"
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Skriv en text.")},
+    )
+
+
+class UnitForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Ansvarig enhet"),
+        required=False,
+        queryset=Unit.objects.filter(active=True),
+        empty_label=_("Ingen"),
+    )
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.all(), empty_label=None
+    )
+
+
+class ModerationForm(forms.Form):
+    public_text = forms.CharField(
+        label=_("Text som visas offentligt"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Ta bort namn, telefonnummer och annat som pekar ut personer. Originalet "
+            "sparas i ärendet."
+        ),
+    )
+    published = forms.BooleanField(label=_("Visa på den offentliga kartan"), required=False)
+    approved_photos = forms.MultipleChoiceField(
+        label=_("Godkända bilder (visas offentligt)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_photos"].choices = [
+            (str(p.pk), _("Bild %(n)s") % {"n": i})
+            for i, p in enumerate(report.photos.all(), start=1)
+        ]
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Ärendenummer som ärendet är en dubblett av"), max_length=32)
+
+    def clean_into(self):
+        reference = self.cleaned_data["into"].strip().upper()
+        report = Report.objects.filter(reference=reference).first()
+        if report is None:
+            raise forms.ValidationError(
+                _("Det finns inget ärende %(reference)s.") % {"reference": reference[:32]}
+            )
+        return report
+
+
+def templates_for(status: str):
+    return ResponseTemplate.objects.filter(Q(status="") | Q(status=status))

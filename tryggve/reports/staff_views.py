@@ -1,0 +1,358 @@
+"""Staff pages for case handling under /personal/arenden/."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tryggve.accounts.access import staff_required
+from tryggve.accounts.roles import Role
+from tryggve.audit.models import AccessLog
+from tryggve.audit.services import access_log_record
+from tryggve.reports import exports
+from tryggve.reports.models import OPEN_STATUSES, Report, SafetyFeedback, Status
+from tryggve.reports.services import (
+    CaseError,
+    report_add_update,
+    report_assign_unit,
+    report_change_status,
+    report_merge_duplicate,
+    report_moderate,
+    report_set_category,
+)
+from tryggve.reports.staff_forms import (
+    CategoryForm,
+    InboxFilterForm,
+    MergeForm,
+    ModerationForm,
+    StatusForm,
+    UnitForm,
+    UpdateForm,
+    templates_for,
+)
+from tryggve.reports.views import _map_context, _photo_response
+
+case_staff = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
+figures_staff = staff_required(
+    Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER, Role.POLICE_OFFICER
+)
+
+
+def _selection(request: HttpRequest):
+    form = InboxFilterForm(request.GET or None)
+    reports = form.filter(Report.objects.all())
+    return form, reports
+
+
+@case_staff
+def inbox(request: HttpRequest) -> HttpResponse:
+    form, reports = _selection(request)
+    counts = reports.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=timezone.now())),
+        **{s.value: Count("pk", filter=Q(status=s.value)) for s in Status},
+    )
+    ordered = (
+        reports.select_related("category", "area", "unit")
+        .annotate(
+            untriaged=Case(
+                When(status=Status.RECEIVED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("untriaged", "-created")
+    )
+    page = Paginator(ordered, 50).get_page(request.GET.get("sida"))
+    points = [
+        {"ref": r.reference, "lat": r.lat, "lon": r.lon, "label": str(r.category)}
+        for r in page.object_list
+        if r.has_position
+    ]
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "reports/staff/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "points": points,
+            "statuses": Status.choices,
+            "query": query.urlencode(),
+            **_map_context(),
+        },
+    )
+
+
+def _case(reference: str) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("category", "area", "unit", "duplicate_of"),
+        reference=reference,
+    )
+
+
+@case_staff
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    if report.has_contact:
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            subject=f"{report.reference} kontaktuppgifter",
+        )
+    events = report.events.select_related("actor")
+    photos = list(report.photos.all())
+    nearby = []
+    if report.has_position:
+        others = Report.objects.exclude(pk=report.pk).select_related("category")
+        nearby = others.near(report.lat, report.lon, 150)[:10]
+    context = {
+        "report": report,
+        "events": events,
+        "photos": photos,
+        "nearby": nearby,
+        "status_form": StatusForm(report=report),
+        "update_form": UpdateForm(),
+        "unit_form": UnitForm(initial={"unit": report.unit}),
+        "category_form": CategoryForm(initial={"category": report.category}),
+        "moderation_form": ModerationForm(
+            report=report,
+            initial={
+                "public_text": report.public_text or report.description,
+                "published": report.published,
+                "approved_photos": [str(p.pk) for p in photos if p.approved],
+            },
+        ),
+        "merge_form": MergeForm(),
+        "templates": templates_for(report.status),
+    }
+    return render(request, "reports/staff/case.html", context)
+
+
+def _act(request: HttpRequest, report: Report, action) -> HttpResponse:
+    """Run one service call; a refused action comes back as a message, never a 500."""
+    try:
+        action()
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Sparat."))
+    return redirect("reports:staff_case", reference=report.reference)
+
+
+def _invalid(request: HttpRequest, report: Report, form) -> HttpResponse:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("reports:staff_case", reference=report.reference)
+
+
+@require_POST
+@case_staff
+def case_status(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = StatusForm(request.POST, report=report)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_change_status(
+            report=report,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_update(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = UpdateForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_add_update(
+            report=report,
+            text=form.cleaned_data["text"],
+            public=form.cleaned_data["kind"] == "public",
+            actor=request.user,
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_unit(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = UnitForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_assign_unit(
+            report=report, unit=form.cleaned_data["unit"], actor=request.user
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_category(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = CategoryForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_set_category(
+            report=report, category=form.cleaned_data["category"], actor=request.user
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_moderate(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = ModerationForm(request.POST, report=report)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_moderate(
+            report=report,
+            public_text=form.cleaned_data["public_text"],
+            published=form.cleaned_data["published"],
+            approved_photo_ids=[int(pk) for pk in form.cleaned_data["approved_photos"]],
+            actor=request.user,
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, form)
+    return _act(
+        request,
+        report,
+        lambda: report_merge_duplicate(
+            report=report, into=form.cleaned_data["into"], actor=request.user
+        ),
+    )
+
+
+@case_staff
+def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _case(reference)
+    access_log_record(
+        actor=request.user, action=AccessLog.Action.PRINT, subject=f"{report.reference} utskrift"
+    )
+    return render(
+        request,
+        "reports/staff/case_print.html",
+        {
+            "report": report,
+            "events": report.events.select_related("actor"),
+            "photos": report.photos.all(),
+            "printed": timezone.now(),
+        },
+    )
+
+
+@case_staff
+def case_photo(request: HttpRequest, reference: str, photo_id: int):
+    report = _case(reference)
+    return _photo_response(get_object_or_404(report.photos, pk=photo_id), private=True)
+
+
+@case_staff
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, reports = _selection(request)
+    reports = reports.select_related("category", "area", "unit").order_by("created")
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        subject=f"urval {request.GET.urlencode()[:150]} ({fmt})",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(reports),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # so Excel opens Swedish letters right
+        writer = csv.writer(response, delimiter=";")
+        for row in exports.rows(reports):
+            writer.writerow(row)
+    response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.{fmt}"'
+    return response
+
+
+@figures_staff
+def figures(request: HttpRequest) -> HttpResponse:
+    by_category = (
+        Report.objects.values("category__name_sv")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=timezone.now())),
+        )
+        .order_by("category__name_sv")
+    )
+    feedback = SafetyFeedback.objects.exclude(answer="")
+    feedback_by_category = (
+        feedback.values("report__category__name_sv")
+        .annotate(
+            yes=Count("pk", filter=Q(answer="yes")),
+            partly=Count("pk", filter=Q(answer="partly")),
+            no=Count("pk", filter=Q(answer="no")),
+        )
+        .order_by("report__category__name_sv")
+    )
+    feedback_by_unit = (
+        feedback.values("report__unit__name")
+        .annotate(
+            yes=Count("pk", filter=Q(answer="yes")),
+            partly=Count("pk", filter=Q(answer="partly")),
+            no=Count("pk", filter=Q(answer="no")),
+        )
+        .order_by("report__unit__name")
+    )
+    return render(
+        request,
+        "reports/staff/figures.html",
+        {
+            "by_category": by_category,
+            "feedback_by_category": feedback_by_category,
+            "feedback_by_unit": feedback_by_unit,
+            "asked": SafetyFeedback.objects.count(),
+        },
+    )

@@ -1,0 +1,233 @@
+"""Fixtures for the browser tests: one headless Debian Chromium per session, a live server
+with the Arvidsjaur geography, and pages that can never reach the network."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+# test (setting up data, checking results) would otherwise be refused as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("TRYGGVE_SHOTS", "/tmp/shots"))
+# An address that cannot resolve; every request to it is aborted anyway (see `_local_only`).
+TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+REFERENCE_RE = re.compile(r"OTR-\d{4}-\d{5}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, never a downloaded one. Missing Chromium fails, it never skips."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}. "
+            "Run `bash scripts/ensure-chromium` (or `sudo apt-get install -y chromium`).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _restore_categories() -> None:
+    """The default categories come from a data migration, which a flush between
+    transactional tests wipes out; put them back the way the migration does."""
+    from django.apps import apps
+
+    migration = importlib.import_module("tryggve.reports.migrations.0002_default_categories")
+    migration.create(apps, None)
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings, municipality) -> str:
+    """The live server's address, with the demo geography and categories in place."""
+    _restore_categories()
+    settings.MAP_TILE_URL = TILE_URL
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+class PageErrors(list):
+    """JavaScript errors and refused network requests seen by the pages of one test."""
+
+
+@pytest.fixture
+def open_page(browser, site) -> Iterator[Callable]:
+    """Open a page in a fresh browser context (its own cookies): phone or desktop, with or
+    without JavaScript. Requests that leave the live server are aborted and recorded."""
+    contexts = []
+    errors = PageErrors()
+    external: list[str] = []
+
+    def local_only(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    def _open(*, phone: bool = False, javascript: bool = True, path: str | None = None):
+        options = dict(PHONE if phone else DESKTOP)
+        context = browser.new_context(
+            base_url=site, java_script_enabled=javascript, locale="sv-SE", **options
+        )
+        context.set_default_timeout(10_000)
+        context.route("**/*", local_only)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        if path is not None:
+            page.goto(path)
+        return page
+
+    _open.errors = errors
+    _open.external = external
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not errors, "JavaScript errors on the pages:\n" + "\n".join(errors)
+    unexpected = [url for url in external if not url.startswith("https://tiles.invalid/")]
+    assert not unexpected, "Requests that tried to leave the test server:\n" + "\n".join(unexpected)
+
+
+@pytest.fixture
+def shot() -> Callable:
+    """Save a full-page screenshot to /tmp/shots/<name>.png for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page, name: str) -> Path:
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot
+
+
+def jpeg_bytes(size: tuple[int, int] = (640, 480), color=(40, 90, 160)) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4), fill="orange")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def photo(tmp_path) -> Path:
+    """A real JPEG a resident could attach."""
+    path = tmp_path / "gatlampa.jpg"
+    path.write_bytes(jpeg_bytes())
+    return path
+
+
+@pytest.fixture
+def published_report(site):
+    """A report that staff have reviewed and published, with one approved photo."""
+    from tryggve.conftest import CENTRUM
+    from tryggve.lib.images import clean_image
+    from tryggve.reports.models import Category, Report
+    from tryggve.reports.services import report_create
+
+    report, _token = report_create(
+        category=Category.objects.get(slug="belysning"),
+        time_of_day="evening",
+        severity=3,
+        description="Lampan vid busshållplatsen är trasig sedan två veckor.",
+        lat=CENTRUM[0],
+        lon=CENTRUM[1],
+        contact_email="anna@example.se",
+        photos=[clean_image(jpeg_bytes(), "lampa.jpg")],
+    )
+    Report.objects.filter(pk=report.pk).update(
+        published=True, public_text="Trasig gatlampa vid busshållplatsen på Storgatan."
+    )
+    report.photos.update(approved=True)
+    report.refresh_from_db()
+    return report
+
+
+# Staff in the browser (used by test_browser_staff.py) -------------------------------------
+
+STAFF_PASSWORD = "ett-långt-lösenord-för-provet"
+
+
+@pytest.fixture
+def make_staff(site, django_user_model) -> Callable:
+    """A staff account with one role and a known password; `enrolled` gives it a confirmed
+    TOTP device (otherwise the first login meets the second-factor setup page)."""
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _make(username: str, role: str | None, *, enrolled: bool = False, **fields):
+        user = django_user_model.objects.create_user(
+            username=username, password=STAFF_PASSWORD, **fields
+        )
+        if role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if enrolled:
+            TOTPDevice.objects.create(user=user, name="Tryggve", confirmed=True)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def staff_page(open_page, site, settings) -> Callable:
+    """A page whose browser already holds a session that has passed password and second
+    factor for `user` (the login itself is tested in the browser elsewhere)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _open(user, *, phone: bool = False, path: str | None = None):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Tryggve", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        page = open_page(phone=phone)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": site,
+                    "httpOnly": True,
+                    "secure": settings.SESSION_COOKIE_SECURE,
+                }
+            ]
+        )
+        if path is not None:
+            page.goto(path)
+        return page
+
+    return _open
