@@ -40,6 +40,7 @@ from tryggve.reports.staff_forms import (
 )
 from tryggve.reports.views import _map_context, _photo_response
 
+MAP_POINTS = 2000
 case_staff = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
 figures_staff = staff_required(
     Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER, Role.POLICE_OFFICER
@@ -72,10 +73,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .order_by("untriaged", "-created")
     )
     page = Paginator(ordered, 50).get_page(request.GET.get("sida"))
+    # The map shows the whole selection (not only this page), as far as a map can.
     points = [
-        {"ref": r.reference, "lat": r.lat, "lon": r.lon, "label": str(r.category)}
-        for r in page.object_list
-        if r.has_position
+        {"ref": ref, "lat": lat, "lon": lon, "label": label}
+        for ref, lat, lon, label in reports.filter(lat__isnull=False)
+        .order_by("-created")
+        .values_list("reference", "lat", "lon", "category__name_sv")[:MAP_POINTS]
     ]
     query = request.GET.copy()
     query.pop("sida", None)

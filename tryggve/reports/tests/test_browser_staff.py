@@ -138,6 +138,8 @@ def test_report_is_handled_and_the_resident_follows_it(open_page, make_staff, sh
     staff.wait_for_url("**/personal/tvafaktor/**")
     expect(staff.get_by_role("heading", level=1)).to_have_text("Koppla en autentiseringsapp")
     expect(staff.locator(".qr svg")).to_be_visible()
+    # Until the second factor is passed, the menu offers no pages that would send them back.
+    expect(staff.get_by_role("link", name="Inkorgen")).to_have_count(0)
     secret = staff.locator("code.secret").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", secret), secret
     staff.get_by_label("Engångskod").fill(current_totp(secret))
@@ -263,6 +265,10 @@ def test_police_officer_sees_figures_but_not_the_inbox(staff_page, make_staff, s
         "Du har inte behörighet till den här sidan"
     )
     expect(page.locator("html")).to_have_attribute("lang", "sv")
+    # The menu does not offer the inbox to a role that may not open it.
+    menu = page.get_by_role("navigation", name="Personalmeny")
+    expect(menu.get_by_role("link", name="Inkorgen")).to_have_count(0)
+    expect(menu.get_by_role("link", name="Siffror")).to_be_visible()
     shot(page, "staff-police-403")
     response = page.goto("/personal/siffror/")
     assert response.status == 200
@@ -280,15 +286,19 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
     from tryggve.reports.services import report_change_status
 
     found: dict[str, list[dict]] = {}
+    too_wide: list[str] = []
     reference = case_with_contact.reference
 
-    def check(page: Page, name: str, path: str | None = None, *, fits: bool = True) -> None:
+    def check(page: Page, name: str, path: str | None = None) -> None:
         if path is not None:
             page.goto(path)
         found[name] = blocking_violations(page)
         shot(page, f"staff-{name}")
-        if fits and name.endswith("-phone"):
-            assert_fits_the_screen(page)
+        if name.endswith("-phone"):
+            try:
+                assert_fits_the_screen(page)
+            except AssertionError as exc:
+                too_wide.append(f"[{name}] {exc}")
 
     handler = make_staff("karin", "case_handler", first_name="Karin", last_name="Lind")
     police = make_staff("polis", "police_officer")
@@ -342,6 +352,10 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
         check(page, f"home-{device}", "/personal/")
         page.goto("/personal/arenden/")
         expect(page.locator(".leaflet-container")).to_be_visible()
+        # No map tiles here: the words fit the inbox, whose table lists every case.
+        expect(page.locator("#map-status")).to_have_text(
+            "Kartbilden kunde inte laddas. Alla ärenden på sidan finns i tabellen ovan."
+        )
         check(page, f"inbox-{device}")
         page.get_by_label("Status").select_option(label="Alla öppna")
         page.get_by_label("Kategori").select_option(label="Belysning")
@@ -366,8 +380,9 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
         form.get_by_role("button", name="Slå ihop").click()
         expect(page.locator(".message-error")).to_contain_text("Det finns inget ärende")
         check(page, f"case-error-{device}")
-        check(page, f"print-{device}", f"/personal/arenden/{reference}/utskrift/", fits=False)
+        check(page, f"print-{device}", f"/personal/arenden/{reference}/utskrift/")
         check(page, f"figures-{device}", "/personal/siffror/")
+        expect(page.get_by_text("Frågan har skickats i 1 ärende,")).to_be_visible()
 
         # The police officer's 403 page.
         page = staff_page(police, phone=phone)
@@ -389,6 +404,7 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
 
     blocking = {name: v for name, v in found.items() if v}
     assert not blocking, "axe-core found serious or critical problems:\n" + describe(blocking)
+    assert not too_wide, "Pages that stick out sideways on a phone:\n" + "\n".join(too_wide)
 
 
 # --- 4. Keyboard ---------------------------------------------------------------------------
