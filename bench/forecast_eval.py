@@ -90,9 +90,7 @@ class World:
             ok = rng.random(todo.size) < w / top[k]
             choice[todo[ok]] = k[ok]
             todo = todo[~ok]
-        xy[idx] = self.centres[choice] + rng.normal(0, 1, (idx.size, 2)) * self.sigmas[
-            choice, None
-        ]
+        xy[idx] = self.centres[choice] + rng.normal(0, 1, (idx.size, 2)) * self.sigmas[choice, None]
         events = [np.column_stack([xy, t])]
         parents = events[0]
         while parents.shape[0]:
@@ -278,7 +276,7 @@ def evaluate(name, world, events, weeks, methods, *, oracle=True):
     if oracle:
         all_methods = {"oracle (true intensity)": None, **all_methods}
     hits = {m: np.zeros(len(TOPS)) for m in all_methods}
-    seconds = {m: 0.0 for m in all_methods}
+    seconds = dict.fromkeys(all_methods, 0.0)
     total = 0
     origins = world.days - 7 * np.arange(weeks, 0, -1)
     for start in origins:
@@ -405,7 +403,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, numpy {np.__version__}"
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, numpy {np.__version__}"
+    )
 
 
 def main() -> None:

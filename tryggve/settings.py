@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tryggve.areas",
     "tryggve.audit",
     "tryggve.reports",
+    "tryggve.analytics",
     "tryggve.demo",
 ]
 

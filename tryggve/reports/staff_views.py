@@ -18,7 +18,7 @@ from tryggve.accounts.roles import Role
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.reports import exports
-from tryggve.reports.models import OPEN_STATUSES, Report, SafetyFeedback, Status
+from tryggve.reports.models import OPEN_STATUSES, Category, Report, SafetyFeedback, Status
 from tryggve.reports.services import (
     CaseError,
     report_add_update,
@@ -320,25 +320,26 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @figures_staff
 def figures(request: HttpRequest) -> HttpResponse:
+    names = {c.pk: c.name for c in Category.objects.all()}
     by_category = (
-        Report.objects.values("category__name_sv")
+        Report.objects.values("category")
         .annotate(
             total=Count("pk"),
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
             resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
             overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=timezone.now())),
         )
-        .order_by("category__name_sv")
+        .order_by("category__order")
     )
     feedback = SafetyFeedback.objects.exclude(answer="")
     feedback_by_category = (
-        feedback.values("report__category__name_sv")
+        feedback.values("report__category")
         .annotate(
             yes=Count("pk", filter=Q(answer="yes")),
             partly=Count("pk", filter=Q(answer="partly")),
             no=Count("pk", filter=Q(answer="no")),
         )
-        .order_by("report__category__name_sv")
+        .order_by("report__category__order")
     )
     feedback_by_unit = (
         feedback.values("report__unit__name")
@@ -353,8 +354,11 @@ def figures(request: HttpRequest) -> HttpResponse:
         request,
         "reports/staff/figures.html",
         {
-            "by_category": by_category,
-            "feedback_by_category": feedback_by_category,
+            # Category names in the reader's language, not the stored Swedish column.
+            "by_category": [{**row, "name": names[row["category"]]} for row in by_category],
+            "feedback_by_category": [
+                {**row, "name": names[row["report__category"]]} for row in feedback_by_category
+            ],
             "feedback_by_unit": feedback_by_unit,
             "asked": SafetyFeedback.objects.count(),
         },

@@ -1,0 +1,720 @@
+"""Reading incidents from the police's events feed and from CSV files, without the database.
+
+Parsers yield one `IncidentData` per good event or row and one `Rejection` per bad one, so a
+broken row is reported by its line number and never stops the rest. A problem with the
+whole file (not JSON, no usable header, a bad column mapping) raises `ImportFormatError`.
+Placing positions in the municipality and its areas, and saving, is `services.py`'s work.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tryggve.analytics.models import IncidentSource, OffenceGroup
+from tryggve.lib.geo import to_wgs84
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+POLICE_SITE = "https://polisen.se"
+MAX_ID = 100
+MAX_LABEL = 100
+MAX_NAME = 100
+MAX_URL = 500
+
+
+class ImportFormatError(ValueError):
+    """The whole file cannot be used; the message is fit to show a person."""
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    """One parsed incident, not yet placed in an area nor saved."""
+
+    source: str
+    external_id: str
+    occurred_at: datetime
+    offence_group: str
+    type_label: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    precise: bool = False
+    municipality_code: str = ""
+    municipality_name: str = ""
+    summary: str = ""
+    source_url: str = ""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A bad event or row: where it is (\"rad 7\") and why it was skipped."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+Parsed = IncidentData | Rejection
+
+
+# Classification ---------------------------------------------------------------------------
+
+# The police feed's `type`, exactly as written (see ../shared/data/polisen for ~85,000 events'
+# worth of types). Alarms, suspicions and recoveries ("Larm Inbrott", "Skottlossning,
+# misstänkt", "Brand automatlarm", "Motorfordon, anträffat stulet") are deliberately left in
+# `other`: they say a call came in, not that the offence happened. "Sammanfattning natt" and
+# the other summaries are the police's digests, also `other`.
+POLICE_TYPE_GROUPS: dict[str, str] = {
+    "Skadegörelse": OffenceGroup.VANDALISM,
+    "Misshandel": OffenceGroup.VIOLENCE,
+    "Misshandel, grov": OffenceGroup.VIOLENCE,
+    "Våld/hot mot tjänsteman": OffenceGroup.VIOLENCE,
+    "Våld/hot mot offentlig anställd": OffenceGroup.VIOLENCE,
+    "Olaga hot": OffenceGroup.VIOLENCE,
+    "Mord/dråp": OffenceGroup.VIOLENCE,
+    "Mord/dråp, försök": OffenceGroup.VIOLENCE,
+    "Rån": OffenceGroup.VIOLENCE,
+    "Rån, försök": OffenceGroup.VIOLENCE,
+    "Rån övrigt": OffenceGroup.VIOLENCE,
+    "Rån väpnat": OffenceGroup.VIOLENCE,
+    "Skottlossning": OffenceGroup.VIOLENCE,
+    "Våldtäkt": OffenceGroup.VIOLENCE,
+    "Våldtäkt, försök": OffenceGroup.VIOLENCE,
+    "Olaga frihetsberövande/människorov": OffenceGroup.VIOLENCE,
+    "Stöld": OffenceGroup.THEFT,
+    "Stöld, försök": OffenceGroup.THEFT,
+    "Snatteri": OffenceGroup.THEFT,
+    "Motorfordon, stöld": OffenceGroup.THEFT,
+    "Rattfylleri": OffenceGroup.TRAFFIC,
+    "Trafikkontroll": OffenceGroup.TRAFFIC,
+    "Trafikbrott": OffenceGroup.TRAFFIC,
+    "Olovlig körning": OffenceGroup.TRAFFIC,
+    "Trafikhinder": OffenceGroup.TRAFFIC,
+    "Ordningslagen": OffenceGroup.DISTURBANCE,
+    "Fylleri": OffenceGroup.DISTURBANCE,
+    "Fylleri/LOB": OffenceGroup.DISTURBANCE,
+    "LOB": OffenceGroup.DISTURBANCE,
+    "Bråk": OffenceGroup.DISTURBANCE,
+    "Ofredande/förargelse": OffenceGroup.DISTURBANCE,
+    "Smällar": OffenceGroup.DISTURBANCE,
+    "Brand": OffenceGroup.FIRE,
+    "Mordbrand": OffenceGroup.FIRE,
+}
+# All of "Trafikolycka", "Trafikolycka, personskada", "..., vilt", "..., singel", ...
+POLICE_TYPE_PREFIXES: dict[str, str] = {"Trafikolycka": OffenceGroup.TRAFFIC}
+BURGLARY_TYPES = frozenset({"Inbrott", "Inbrott, försök", "Stöld/inbrott"})
+
+# Words in a burglary's summary that mean someone's dwelling, holiday homes included: in a
+# municipality like Arvidsjaur a break-in at a "fritidshus" worries residents as much as one
+# in a flat. Storage and outbuildings ("källarförråd", "förråd", "garage", "villagarage",
+# "uterum", "fristående byggnad") are not dwellings, as in Brå's statistics, so they stay
+# `other_burglary`. Whole words only, so "bostadsområde" or "villagarage" do not match.
+RESIDENTIAL_WORDS = re.compile(
+    r"\b(?:bostad|bostaden|bostäder|bostäderna|bostadshus|bostadshuset|"
+    r"lägenhet|lägenheten|lägenheter|lägenheterna|"
+    r"villa|villan|villor|villorna|hus|huset|husen|radhus|radhuset|radhusen|parhus|parhuset|"
+    r"kedjehus|kedjehuset|fritidshus|fritidshuset|fritidshusen|sommarstuga|sommarstugan|"
+    r"stuga|stugan|stugor|hemmet)\b",
+    re.IGNORECASE,
+)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def police_type_group(type_label: str, summary: str = "") -> str | None:
+    """The group of a police-feed type, or None when the type is not one we know."""
+    label = _normalise(type_label)
+    if label in BURGLARY_TYPES:
+        if RESIDENTIAL_WORDS.search(summary or ""):
+            return OffenceGroup.RESIDENTIAL_BURGLARY
+        return OffenceGroup.OTHER_BURGLARY
+    if label in POLICE_TYPE_GROUPS:
+        return POLICE_TYPE_GROUPS[label]
+    for prefix, group in POLICE_TYPE_PREFIXES.items():
+        if label.startswith(prefix):
+            return group
+    return None
+
+
+def classify_police_event(type_label: str, summary: str = "") -> str:
+    """The group of a police-feed event; types we do not know are `other`."""
+    return police_type_group(type_label, summary) or OffenceGroup.OTHER
+
+
+# Municipalities ---------------------------------------------------------------------------
+
+# Name → municipality code (SCB). Norrbotten is where Tryggve runs; add counties as needed.
+# Events elsewhere keep their municipality's name with a blank code.
+MUNICIPALITY_CODES: dict[str, str] = {
+    "arvidsjaur": "2505",
+    "arjeplog": "2506",
+    "jokkmokk": "2510",
+    "överkalix": "2513",
+    "kalix": "2514",
+    "övertorneå": "2518",
+    "pajala": "2521",
+    "gällivare": "2523",
+    "älvsbyn": "2560",
+    "luleå": "2580",
+    "piteå": "2581",
+    "boden": "2582",
+    "haparanda": "2583",
+    "kiruna": "2584",
+}
+
+
+def municipality_code_for(name: str) -> str:
+    key = _normalise(name).lower()
+    key = key.removesuffix(" kommun")
+    return MUNICIPALITY_CODES.get(key, "")
+
+
+def _is_county(name: str) -> bool:
+    return _normalise(name).lower().endswith(" län")
+
+
+# Times and numbers ------------------------------------------------------------------------
+
+_DATETIME_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+    """An aware datetime from ISO-like text, or None.
+
+    The police feed writes the hour without a leading zero ("2026-08-22 7:32:06 +02:00"),
+    Swedish spreadsheets write "17.59" as often as "17:59", and a date alone means midnight.
+    Times without an offset are Swedish local time.
+    """
+    match = _DATETIME_RE.match(_normalise(value))
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    if not 1900 <= int(year) <= 2100:
+        return None
+    try:
+        if offset is None:
+            tz = default_tz
+        elif offset.upper() == "Z":
+            tz = UTC
+        else:
+            digits = offset[1:].replace(":", "")
+            delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            tz = timezone(delta if offset[0] == "+" else -delta)
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:  # 2026-02-30, 25:00, an offset of 99 hours
+        return None
+
+
+def parse_number(value: str) -> float | None:
+    """A finite float; accepts the decimal comma and spaces between digit groups."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def _in_world(lat: float, lon: float) -> bool:
+    return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+# The police feed --------------------------------------------------------------------------
+
+SWEDISH_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_NAME_TIME_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})\b", re.IGNORECASE)
+
+
+def _time_from_name(name: str, published: datetime) -> datetime | None:
+    """When it happened, from "22 augusti 17.59, Brand, Kävlinge"; the year is the one of
+    publication, or the year before for a December event published in January."""
+    match = _NAME_TIME_RE.match(name)
+    if not match:
+        return None
+    day, month_name, hour, minute = match.groups()
+    month = SWEDISH_MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    local = published.astimezone(STOCKHOLM)
+    for year in (local.year, local.year - 1):
+        try:
+            moment = datetime(year, month, int(day), int(hour), int(minute), tzinfo=STOCKHOLM)
+        except ValueError:
+            return None
+        # Events are published after they happen; a day's slack covers clock differences.
+        if moment <= published + timedelta(days=1):
+            return moment
+    return None
+
+
+def _place_from_name(name: str, type_label: str) -> str:
+    """The last part of "22 augusti 16.01, Trafikolycka, personskada, Hjo" after the type."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) < 3:
+        return ""
+    rest = ", ".join(parts[1:])
+    prefix = f"{_normalise(type_label)}, "
+    if type_label and rest.startswith(prefix):
+        return rest[len(prefix) :].strip()
+    return parts[-1]
+
+
+def _gps(value) -> tuple[float | None, float | None]:
+    parts = str(value or "").split(",")
+    if len(parts) != 2:
+        return None, None
+    lat, lon = parse_number(parts[0]), parse_number(parts[1])
+    if lat is None or lon is None or not _in_world(lat, lon):
+        return None, None
+    return lat, lon
+
+
+def _absolute_url(url) -> str:
+    url = str(url or "").strip()
+    if url.startswith("/"):
+        url = POLICE_SITE + url
+    if not url.startswith(("https://", "http://")) or len(url) > MAX_URL:
+        return ""
+    return url
+
+
+def load_police_events(data: bytes) -> list:
+    """The feed's answer: a JSON list of events."""
+    try:
+        events = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(_("Filen är inte UTF-8: %(error)s") % {"error": exc}) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(_("Filen är inte giltig JSON: %(error)s") % {"error": exc}) from exc
+    if not isinstance(events, list):
+        raise ImportFormatError(_("Polisens händelser ska vara en JSON-lista av händelser."))
+    return events
+
+
+def parse_police_events(events: list) -> Iterator[Parsed]:
+    """Incidents from the police's events feed (`/api/events`).
+
+    The feed's position is never the scene, so nothing here is `precise`. Since about
+    2026-01-20 `location` is the county and its centre, and the municipality survives only
+    as the last part of `name`; before, `location` named the municipality itself.
+    """
+    for number, event in enumerate(events, start=1):
+        where = _("händelse %(number)d") % {"number": number}
+        if not isinstance(event, dict):
+            yield Rejection(where, _("är inte ett JSON-objekt"))
+            continue
+        raw_id = event.get("id")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id):
+            yield Rejection(where, _("saknar id"))
+            continue
+        external_id = _normalise(str(raw_id))
+        where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": external_id}
+        if not external_id or len(external_id) > MAX_ID:
+            yield Rejection(where, _("ogiltigt id"))
+            continue
+        published = parse_datetime(str(event.get("datetime") or ""))
+        if published is None:
+            yield Rejection(
+                where,
+                _("tiden %(value)r går inte att tolka") % {"value": event.get("datetime")},
+            )
+            continue
+        name = _normalise(event.get("name") or "")
+        type_label = _normalise(event.get("type") or "")
+        summary = str(event.get("summary") or "").strip()
+        location = event.get("location")
+        location = location if isinstance(location, dict) else {}
+        location_name = _normalise(location.get("name") or "")
+        lat, lon = _gps(location.get("gps"))
+
+        if location_name and not _is_county(location_name):
+            municipality = location_name  # before 2026: location was the municipality
+        else:
+            place = _place_from_name(name, type_label)
+            municipality = "" if not place or _is_county(place) else place
+        yield IncidentData(
+            source=IncidentSource.POLICE_FEED,
+            external_id=external_id,
+            occurred_at=_time_from_name(name, published) or published,
+            offence_group=classify_police_event(type_label, summary),
+            type_label=type_label[:MAX_LABEL],
+            lat=lat,
+            lon=lon,
+            precise=False,
+            municipality_code=municipality_code_for(municipality),
+            municipality_name=municipality[:MAX_NAME],
+            summary=summary,
+            source_url=_absolute_url(event.get("url")),
+        )
+
+
+# CSV --------------------------------------------------------------------------------------
+
+COLUMN_KEYS = ("time", "lat", "lon", "x", "y", "type", "text", "id")
+
+
+def _group_labels() -> dict[str, str]:
+    """Group keys and their Swedish names, lower-cased, so a file may say either."""
+    with translation.override(None):  # the Swedish source text, whatever language is active
+        labels = {str(label).lower(): value for value, label in OffenceGroup.choices}
+    return labels | {value: value for value in OffenceGroup.values}
+
+
+@dataclass
+class CsvMapping:
+    """Which column holds what, and how the file's own types map onto offence groups.
+
+    `x` is the SWEREF 99 TM northing and `y` the easting, as Swedish surveyors write them
+    (GIS software says the opposite); a swapped pair is recognised and put right.
+    """
+
+    time: str = "time"
+    lat: str | None = None
+    lon: str | None = None
+    x: str | None = None
+    y: str | None = None
+    type: str = "type"
+    text: str | None = None
+    id: str | None = None
+    group: dict[str, str] = field(default_factory=dict)
+    default_group: str | None = None
+
+    @classmethod
+    def from_json(cls, data) -> CsvMapping:
+        if not isinstance(data, dict):
+            raise ImportFormatError(_("Kolumnmappningen ska vara ett JSON-objekt."))
+        known = {*COLUMN_KEYS, "group", "default_group"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ImportFormatError(
+                _("Okänd nyckel i kolumnmappningen: %(keys)s (kända: %(known)s)")
+                % {"keys": ", ".join(unknown), "known": ", ".join(sorted(known))}
+            )
+        columns = {}
+        for key in COLUMN_KEYS:
+            value = data.get(key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ImportFormatError(
+                    _("Kolumnmappningen: %(key)s ska vara ett kolumnnamn.") % {"key": key}
+                )
+            columns[key] = value.strip() if value else None
+        for key in ("time", "type"):
+            if not columns[key]:
+                raise ImportFormatError(_("Kolumnmappningen saknar %(key)s.") % {"key": f'"{key}"'})
+        has_wgs84 = bool(columns["lat"] and columns["lon"])
+        has_sweref = bool(columns["x"] and columns["y"])
+        if has_wgs84 == has_sweref or any(
+            bool(columns[a]) != bool(columns[b]) for a, b in (("lat", "lon"), ("x", "y"))
+        ):
+            raise ImportFormatError(
+                _(
+                    'Kolumnmappningen ska ange antingen "lat" och "lon" (WGS84) eller "x" och '
+                    '"y" (SWEREF 99 TM).'
+                )
+            )
+        groups = data.get("group") or {}
+        if not isinstance(groups, dict):
+            raise ImportFormatError(_('Kolumnmappningen: "group" ska vara ett JSON-objekt.'))
+        valid = set(OffenceGroup.values)
+        for value, group in groups.items():
+            if not isinstance(group, str) or group not in valid:
+                raise ImportFormatError(
+                    _(
+                        "Kolumnmappningen: okänd brottsgrupp %(group)r för %(value)r (giltiga: "
+                        "%(valid)s)"
+                    )
+                    % {"group": group, "value": value, "valid": ", ".join(OffenceGroup.values)}
+                )
+        default_group = data.get("default_group")
+        if default_group is not None and (
+            not isinstance(default_group, str) or default_group not in valid
+        ):
+            raise ImportFormatError(
+                _("Kolumnmappningen: okänd brottsgrupp %(group)r i default_group")
+                % {"group": default_group}
+            )
+        return cls(
+            **columns,
+            group={_normalise(k).lower(): v for k, v in groups.items()},
+            default_group=default_group,
+        )
+
+
+def load_mapping(path: str | Path) -> CsvMapping:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(
+            _("Kunde inte läsa kolumnmappningen %(path)s: %(error)s") % {"path": path, "error": exc}
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            _("Kolumnmappningen %(path)s är inte giltig JSON: %(error)s")
+            % {"path": path, "error": exc}
+        ) from exc
+    try:
+        return CsvMapping.from_json(data)
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{path}: {exc}") from exc
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes it."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; those cannot be meant as text anyway.
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
+    """(lat, lon) from a northing/easting pair in either order, or None outside Sweden."""
+    northing, easting = (x, y) if x >= y else (y, x)
+    # SWEREF 99 TM covers Sweden: northings 6.1–7.7 million, eastings 0.25–0.95 million m.
+    if not (5_900_000 <= northing <= 7_900_000 and 0 <= easting <= 1_200_000):
+        return None
+    lon, lat = to_wgs84(easting, northing)
+    if not (math.isfinite(lat) and math.isfinite(lon) and _in_world(lat, lon)):
+        return None
+    return lat, lon
+
+
+class CsvFile:
+    """A decoded CSV file whose header has been checked against the column mapping."""
+
+    def __init__(self, data: bytes, mapping: CsvMapping | None = None) -> None:
+        self.text = decode_text(data)
+        first_line = re.match(r"[^\r\n]*", self.text).group()
+        self.delimiter = sniff_delimiter(first_line)
+        self.mapping = mapping or self._default_mapping(first_line)
+        self.approx_rows = max(self.text.count("\n"), 1)
+        self._group_labels = _group_labels()
+        self._reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        try:
+            header = next(self._reader, None)
+        except csv.Error as exc:
+            raise ImportFormatError(
+                _("Rubrikraden går inte att läsa: %(error)s") % {"error": exc}
+            ) from exc
+        if not header or not any(cell.strip() for cell in header):
+            raise ImportFormatError(_("Filen saknar rubrikrad."))
+        self.header = [cell.strip().lstrip("\ufeff").strip() for cell in header]
+        self.index = self._column_indexes()
+
+    def _default_mapping(self, first_line: str) -> CsvMapping:
+        reader = csv.reader([first_line], delimiter=self.delimiter)
+        try:
+            names = {cell.strip().lower() for cell in next(reader, [])}
+        except csv.Error:
+            names = set()
+        position = {"lat": "lat", "lon": "lon"}
+        if not {"lat", "lon"} <= names and {"x", "y"} <= names:
+            position = {"x": "x", "y": "y"}
+        return CsvMapping(
+            **position,
+            text="text" if "text" in names else None,
+            id="id" if "id" in names else None,
+        )
+
+    def _column_indexes(self) -> dict[str, int]:
+        lower = {}
+        for number, name in enumerate(self.header):
+            lower.setdefault(name.lower(), number)
+        index, missing = {}, []
+        for key in COLUMN_KEYS:
+            name = getattr(self.mapping, key)
+            if not name:
+                continue
+            if name.lower() in lower:
+                index[key] = lower[name.lower()]
+            else:
+                missing.append(name)
+        if missing:
+            raise ImportFormatError(
+                _("Kolumnen saknas i filen: %(missing)s (filen har: %(header)s)")
+                % {"missing": ", ".join(missing), "header": ", ".join(self.header)}
+            )
+        return index
+
+    def rows(self) -> Iterator[Parsed]:
+        last_line = self._reader.line_num
+        while True:
+            try:
+                row = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The reader cannot resynchronise after a broken quote: report and stop.
+                yield Rejection(
+                    _("rad %(line)d") % {"line": last_line + 1},
+                    _("går inte att läsa som CSV (%(error)s); resten av filen hoppas över")
+                    % {"error": exc},
+                )
+                return
+            line, last_line = last_line + 1, self._reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
+            yield self._parse_row(row, line)
+
+    def _cell(self, row: list[str], key: str) -> str:
+        number = self.index.get(key)
+        if number is None or number >= len(row):
+            return ""
+        return row[number].strip()
+
+    def _parse_row(self, row: list[str], line: int) -> Parsed:
+        where = _("rad %(line)d") % {"line": line}
+        raw_time = self._cell(row, "time")
+        occurred_at = parse_datetime(raw_time)
+        if occurred_at is None:
+            return Rejection(where, _("tiden %(value)r går inte att tolka") % {"value": raw_time})
+
+        if "x" in self.index:
+            raw = (self._cell(row, "x"), self._cell(row, "y"))
+            if not all(raw):
+                return Rejection(where, _("position saknas"))
+            x, y = parse_number(raw[0]), parse_number(raw[1])
+            position = _sweref_to_wgs84(x, y) if x is not None and y is not None else None
+            if position is None:
+                return Rejection(
+                    where,
+                    _("SWEREF 99 TM-koordinaterna %(x)s, %(y)s ligger inte i Sverige")
+                    % {"x": raw[0], "y": raw[1]},
+                )
+            lat, lon = position
+        else:
+            raw = (self._cell(row, "lat"), self._cell(row, "lon"))
+            if not all(raw):
+                return Rejection(where, _("position saknas"))
+            lat, lon = parse_number(raw[0]), parse_number(raw[1])
+            if lat is None or lon is None:
+                return Rejection(
+                    where,
+                    _("koordinaterna %(lat)s, %(lon)s är inte tal")
+                    % {"lat": raw[0], "lon": raw[1]},
+                )
+            if not _in_world(lat, lon):
+                return Rejection(
+                    where,
+                    _(
+                        "koordinaterna %(lat)s, %(lon)s ligger utanför jorden (SWEREF 99 TM? "
+                        'ange då "x" och "y" i kolumnmappningen)'
+                    )
+                    % {"lat": raw[0], "lon": raw[1]},
+                )
+
+        type_label = _normalise(self._cell(row, "type"))[:MAX_LABEL]
+        summary = self._cell(row, "text")
+        group = self._group_for(type_label, summary)
+        if group is None:
+            if not type_label:
+                return Rejection(where, _("typ saknas"))
+            return Rejection(
+                where,
+                _(
+                    'okänd typ %(value)r: lägg till den under "group" i kolumnmappningen eller '
+                    'ange "default_group"'
+                )
+                % {"value": type_label},
+            )
+
+        external_id = self._cell(row, "id")
+        if len(external_id) > MAX_ID:
+            return Rejection(where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID})
+        if not external_id:
+            # Without an id of its own a row is known by what it says, so the same file read
+            # twice adds nothing; two identical rows count as one incident.
+            key = f"{occurred_at.astimezone(UTC).isoformat()}|{lat:.6f}|{lon:.6f}|{type_label}"
+            external_id = hashlib.sha256(key.encode()).hexdigest()
+        return IncidentData(
+            source=IncidentSource.CSV,
+            external_id=external_id,
+            occurred_at=occurred_at,
+            offence_group=group,
+            type_label=type_label,
+            lat=lat,
+            lon=lon,
+            precise=True,
+            summary=summary,
+        )
+
+    def _group_for(self, type_label: str, summary: str) -> str | None:
+        """The mapping's own table first, then a group's key or Swedish name, then the police
+        feed's types, then the mapping's default."""
+        key = type_label.lower()
+        if key:
+            if key in self.mapping.group:
+                return self.mapping.group[key]
+            if key in self._group_labels:
+                return self._group_labels[key]
+            group = police_type_group(type_label, summary)
+            if group:
+                return group
+        return self.mapping.default_group
+
+
+def read_csv(data: bytes, mapping: CsvMapping | None = None) -> CsvFile:
+    """Decode a CSV file and check its header; iterate `.rows()` for the incidents."""
+    return CsvFile(data, mapping)

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.models import ResidentialArea
+
+
+class OffenceGroup(models.TextChoices):
+    """The few groups the situation picture counts; every source's own types map onto them."""
+
+    RESIDENTIAL_BURGLARY = "residential_burglary", _("Bostadsinbrott")
+    OTHER_BURGLARY = "other_burglary", _("Övriga inbrott")
+    VANDALISM = "vandalism", _("Skadegörelse")
+    VIOLENCE = "violence", _("Våld")
+    THEFT = "theft", _("Stöld")
+    TRAFFIC = "traffic", _("Trafik")
+    DISTURBANCE = "disturbance", _("Ordningsstörning")
+    FIRE = "fire", _("Brand")
+    OTHER = "other", _("Övrigt")
+
+
+class IncidentSource(models.TextChoices):
+    POLICE_FEED = "police_feed", _("Polisens händelser")
+    CSV = "csv", _("Importerad fil")
+    STAFF = "staff", _("Observation från kommunen")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def in_municipality(self, code: str) -> IncidentQuerySet:
+        return self.filter(municipality_code=code)
+
+    def precise(self) -> IncidentQuerySet:
+        """Only incidents with a real position: the ones that may count for an area or cell."""
+        return self.filter(precise=True)
+
+    def of_group(self, group: str | Iterable[str]) -> IncidentQuerySet:
+        if isinstance(group, str):
+            return self.filter(offence_group=group)
+        return self.filter(offence_group__in=list(group))
+
+    def between(self, start: datetime, end: datetime) -> IncidentQuerySet:
+        """Half-open [start, end), so consecutive periods never count an incident twice."""
+        return self.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+    def in_area(self, area: ResidentialArea) -> IncidentQuerySet:
+        return self.filter(area=area)
+
+
+class Incident(models.Model):
+    """Something that happened, from the police feed, an imported file or a staff member.
+
+    Only `precise` incidents have the scene as their position. The police feed gives the
+    centre of the municipality or county instead, so its incidents count for the
+    municipality and never for a residential area or a map cell.
+    """
+
+    source = models.CharField(_("källa"), max_length=20, choices=IncidentSource.choices)
+    # The source's own identifier (or a hash of the row); with `source` it makes re-imports
+    # of the same feed or file add nothing.
+    external_id = models.CharField(_("id i källan"), max_length=100)
+    occurred_at = models.DateTimeField(_("inträffade"), db_index=True)
+    lat = models.FloatField(_("latitud"), null=True, blank=True)
+    lon = models.FloatField(_("longitud"), null=True, blank=True)
+    precise = models.BooleanField(
+        _("exakt plats"),
+        default=False,
+        help_text=_("Nej när positionen bara är kommunens eller länets mittpunkt."),
+    )
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    municipality_name = models.CharField(_("kommun"), max_length=100, blank=True)
+    area = models.ForeignKey(
+        ResidentialArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("bostadsområde"),
+    )
+    offence_group = models.CharField(_("brottsgrupp"), max_length=30, choices=OffenceGroup.choices)
+    type_label = models.CharField(_("typ i källan"), max_length=100, blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    source_url = models.URLField(_("länk till källan"), max_length=500, blank=True)
+    synthetic = models.BooleanField(
+        _("syntetisk"), default=False, help_text=_("Påhittade demodata, inte verkliga händelser.")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rapporterad av"),
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="incident_unique_source_id"
+            ),
+            # Both or neither, and spelt out: SQL lets a CHECK on a NULL column pass.
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(
+                    lat__isnull=False,
+                    lon__isnull=False,
+                    lat__gte=-90,
+                    lat__lte=90,
+                    lon__gte=-180,
+                    lon__lte=180,
+                ),
+                name="incident_position_in_world",
+            ),
+            # A municipality centre must never end up in a residential area or a map cell.
+            models.CheckConstraint(
+                condition=Q(precise=False) | Q(lat__isnull=False, lon__isnull=False),
+                name="incident_precise_has_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(area__isnull=True) | Q(precise=True),
+                name="incident_area_needs_precise",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["offence_group", "occurred_at"], name="incident_group_time"),
+            models.Index(fields=["area", "occurred_at"], name="incident_area_time"),
+            models.Index(
+                fields=["municipality_code", "occurred_at"], name="incident_municipality_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_offence_group_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

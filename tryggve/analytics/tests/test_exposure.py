@@ -1,0 +1,66 @@
+"""Empirical-Bayes exposure: small areas are not crowned for one unlucky night."""
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tryggve.analytics.exposure import smoothed_rates
+
+
+def test_one_burglary_in_a_tiny_area_does_not_make_it_exposed():
+    # Ten areas, 2,000 households, four burglaries in all; one in an area of 20 households.
+    counts = [1, 1, 1, 0, 0, 0, 0, 0, 0, 1]
+    households = [300, 250, 200, 180, 220, 260, 240, 170, 160, 20]
+    result = smoothed_rates(counts, households)
+    tiny = result.rates[-1]
+    assert tiny.raw_rate == 50.0  # the raw rate would top the list by a mile
+    assert tiny.smoothed_rate < 5
+    assert not tiny.exposed
+    assert not any(r.exposed for r in result.rates)
+
+
+def test_a_real_hot_spot_stands_out():
+    counts = [30, 2, 1, 2, 1, 0, 2, 1]
+    households = [300, 300, 300, 300, 300, 300, 300, 300]
+    result = smoothed_rates(counts, households)
+    assert result.rates[0].exposed
+    assert result.rates[0].p_above > 0.99
+    assert result.rates[0].low > result.overall_rate
+    assert sum(r.exposed for r in result.rates) == 1
+
+
+def test_too_few_incidents_are_said_plainly():
+    result = smoothed_rates([1, 0, 0], [100, 200, 300])
+    assert result.too_few
+    assert all(r.p_above is None for r in result.rates)
+
+
+def test_areas_without_households_get_no_rate():
+    result = smoothed_rates([2, 3], [0, 400])
+    assert result.rates[0].raw_rate is None and result.rates[0].smoothed_rate is None
+    assert result.rates[1].smoothed_rate is not None
+
+
+def test_no_incidents_at_all():
+    result = smoothed_rates([0, 0], [100, 100])
+    assert result.overall_rate == 0
+    assert all(r.smoothed_rate == 0 for r in result.rates)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(0, 5000)), min_size=1, max_size=30))
+def test_smoothed_rates_are_finite_and_ordered(rows):
+    counts, households = zip(*rows, strict=True)
+    result = smoothed_rates(counts, households)
+    assert len(result.rates) == len(rows)
+    for rate in result.rates:
+        if rate.smoothed_rate is None:
+            continue
+        assert math.isfinite(rate.smoothed_rate)
+        # With very skewed posteriors the mean may lie past the 95 % point, so only the
+        # interval's own order and the sign are certain.
+        assert 0 <= rate.low <= rate.high
+        assert rate.smoothed_rate >= 0
+        if rate.p_above is not None:
+            assert 0 <= rate.p_above <= 1

@@ -1,0 +1,409 @@
+"""The risk forecast works on files alone: no database, no Django settings needed."""
+
+import contextlib
+import io
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tryggve.analytics.forecast import Params, forecast, forecast_details, main
+
+ROOT = Path(__file__).resolve().parents[3]
+LAT0, LON0 = 65.59, 19.18  # Arvidsjaur
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def town_files(tmp: Path, *, n_events: int = 200) -> tuple[Path, Path]:
+    rng = np.random.default_rng(3)
+    rows = ["id,time,lat,lon,kind"]
+    for k in range(n_events):
+        day = 1 + k % 28
+        hot = k % 3 == 0  # a third of the events in one spot
+        lat = LAT0 + (0.0005 * rng.normal() if hot else rng.uniform(-0.01, 0.01))
+        lon = LON0 + (0.001 * rng.normal() if hot else rng.uniform(-0.02, 0.02))
+        rows.append(
+            f'{k},2025-{1 + k % 12:02d}-{day:02d} 12:{k % 60:02d},{lat:.6f},{lon:.6f},"a, b"'
+        )
+    events = write(tmp / "events.csv", "\n".join(rows) + "\n")
+    points = ["lon,lat"]
+    for i in range(10):
+        for j in range(10):
+            points.append(f"{LON0 - 0.02 + 0.004 * j:.4f},{LAT0 - 0.01 + 0.002 * i:.4f}")
+    return events, write(tmp / "points.csv", "\n".join(points) + "\n")
+
+
+def run_main(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue()
+
+
+def test_cli_happy_path(tmp_path):
+    events, points = town_files(tmp_path)
+    out = tmp_path / "scores.csv"
+    done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "tryggve.analytics.forecast",
+            "--events",
+            str(events),
+            "--points",
+            str(points),
+            "--start",
+            "2026-01-05T00:00",
+            "--end",
+            "2026-01-12",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0] == "lat,lon,score"
+    assert len(lines) == 101
+    given_points = [line.split(",") for line in points.read_text().splitlines()[1:]]
+    for line, (lon, lat) in zip(lines[1:], given_points, strict=True):
+        out_lat, out_lon, score = line.split(",")
+        assert (out_lat, out_lon) == (lat, lon)  # input order, values as written
+        assert float(score) >= 0
+
+
+def test_events_after_start_are_ignored_with_a_warning(tmp_path):
+    events, points = town_files(tmp_path)
+    code, err = run_main(
+        "--events",
+        str(events),
+        "--points",
+        str(points),
+        "--start",
+        "2025-07-01",
+        "--end",
+        "2025-07-08",
+        "--out",
+        str(tmp_path / "o.csv"),
+    )
+    assert code == 0
+    assert "warning: ignored" in err
+
+
+def test_no_events_before_start_gives_zeros(tmp_path):
+    events, points = town_files(tmp_path)
+    out = tmp_path / "o.csv"
+    code, err = run_main(
+        "--events",
+        str(events),
+        "--points",
+        str(points),
+        "--start",
+        "2000-01-01",
+        "--end",
+        "2000-01-08",
+        "--out",
+        str(out),
+    )
+    assert code == 0
+    assert "no events before --start" in err
+    assert {line.split(",")[2] for line in out.read_text().splitlines()[1:]} == {"0.0"}
+
+
+def test_semicolons_decimal_commas_bom_and_offsets(tmp_path):
+    events = tmp_path / "e.csv"
+    events.write_bytes(
+        "\ufefftid;lat;lon;time\n\nx;65,59;19,18;2025-03-01T10:00:00.5+01:00\n"
+        "y;65,591;19,181;2025-03-02 10:00Z\n".encode()
+    )
+    points = write(tmp_path / "p.csv", "lat,lon\n65.59,19.18\n65.60,19.30\n")
+    out = tmp_path / "o.csv"
+    code, err = run_main(
+        "--events",
+        str(events),
+        "--points",
+        str(points),
+        "--start",
+        "2025-04-01",
+        "--end",
+        "2025-04-08",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    scores = [float(line.split(",")[2]) for line in out.read_text().splitlines()[1:]]
+    assert scores[0] > scores[1]
+
+
+BAD_CASES = {
+    "missing column": ("time,lat\n2025-01-01,65.5\n", None),
+    "non-numeric lat": ("time,lat,lon\n2025-01-01,north,19.1\n", None),
+    "nan": ("time,lat,lon\n2025-01-01,nan,19.1\n", None),
+    "inf": ("time,lat,lon\n2025-01-01,65.5,inf\n", None),
+    "lat out of range": ("time,lat,lon\n2025-01-01,95,19.1\n", None),
+    "bad time": ("time,lat,lon\nyesterday,65.5,19.1\n", None),
+    "empty events": ("time,lat,lon\n", None),
+    "empty file": ("", None),
+    "empty targets": (None, "lat,lon\n\n"),
+    "short row": ("time,lat,lon\n2025-01-01,65.5\n", None),
+    "targets without lon": (None, "lat\n65.5\n"),
+}
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path):
+    good_events, good_points = town_files(tmp_path)
+    for name, (events_text, points_text) in BAD_CASES.items():
+        events = write(tmp_path / "e.csv", events_text) if events_text is not None else good_events
+        points = write(tmp_path / "p.csv", points_text) if points_text is not None else good_points
+        code, err = run_main(
+            "--events",
+            str(events),
+            "--points",
+            str(points),
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-01-08",
+            "--out",
+            str(tmp_path / "o"),
+        )
+        assert code == 2, name
+        assert err.startswith("forecast: error:"), (name, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, (name, err)
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    events, points = town_files(tmp_path)
+    base = ["--events", str(events), "--points", str(points), "--out", str(tmp_path / "o")]
+    for start, end in [
+        ("2026-01-08", "2026-01-01"),
+        ("2026-01-01", "2026-01-01"),
+        ("soon", "2026-01-08"),
+    ]:
+        code, err = run_main(*base, "--start", start, "--end", end)
+        assert code == 2 and err.count("\n") == 1
+    code, err = run_main(
+        "--events",
+        str(tmp_path / "missing.csv"),
+        "--points",
+        str(points),
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-01-08",
+        "--out",
+        "o",
+    )
+    assert code == 2 and "cannot read" in err
+    (tmp_path / "latin1.csv").write_bytes(
+        "time,lat,lon,plats\n2025-01-01,65,19,Å\xe4\n".encode("latin-1")
+    )
+    code, err = run_main(
+        "--events",
+        str(tmp_path / "latin1.csv"),
+        "--points",
+        str(points),
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-01-08",
+        "--out",
+        "o",
+    )
+    assert code == 2 and "UTF-8" in err
+    code, err = run_main("--events", str(events))
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_cli_subprocess_error_has_no_traceback(tmp_path):
+    points = write(tmp_path / "p.csv", "lat,lon\n65.5,19.1\n")
+    events = write(tmp_path / "e.csv", "time,lat,lon\n2025-01-01,65.5,abc\n")
+    done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "tryggve.analytics.forecast",
+            "--events",
+            str(events),
+            "--points",
+            str(points),
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-01-08",
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "row 2" in done.stderr
+
+
+# --------------------------------------------------------------------------- properties
+
+cell = st.one_of(
+    st.sampled_from(
+        [
+            "65.59",
+            "19.18",
+            "-0",
+            "1e3",
+            "nan",
+            "inf",
+            "",
+            " ",
+            '"',
+            "2025-01-01",
+            "2025-01-01 10:00",
+            "2025-13-01",
+            "91",
+            "-180",
+            "65,5",
+            "x;y",
+            "\t",
+        ]
+    ),
+    st.text(max_size=8),
+)
+row = st.lists(cell, min_size=0, max_size=5)
+header = st.lists(
+    st.sampled_from(["time", "lat", "lon", "LAT", " lon ", "id", "lat"]), min_size=0, max_size=5
+)
+delimiter = st.sampled_from([",", ";", "\t"])
+
+
+@st.composite
+def csv_text(draw):
+    sep = draw(delimiter)
+    lines = [sep.join(draw(header))] + [sep.join(r) for r in draw(st.lists(row, max_size=6))]
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=csv_text(), points=csv_text(), raw=st.binary(max_size=40), use_raw=st.booleans())
+def test_any_input_exits_0_or_2_without_traceback(events, points, raw, use_raw):
+    with tempfile.TemporaryDirectory() as tmp:
+        e = Path(tmp) / "e.csv"
+        if use_raw:
+            e.write_bytes(b"time,lat,lon\n" + raw)
+        else:
+            e.write_text(events, encoding="utf-8")
+        p = write(Path(tmp) / "p.csv", points)
+        code, err = run_main(
+            "--events",
+            str(e),
+            "--points",
+            str(p),
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-01-08",
+            "--out",
+            str(Path(tmp) / "o.csv"),
+        )
+    assert code in (0, 2)
+    assert "Traceback" not in err and "internal error" not in err
+    if code == 2:
+        assert err.count("\n") == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    lat=st.floats(-80, 80),
+    lon=st.floats(-180, 180),
+    n=st.integers(0, 40),
+)
+def test_valid_random_events_give_scores_for_every_target(seed, lat, lon, n):
+    rng = np.random.default_rng(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = ["time,lat,lon"] + [
+            f"2025-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d},"
+            f"{np.clip(lat + rng.normal(0, 0.01), -90, 90)},"
+            f"{((lon + rng.normal(0, 0.01) + 180) % 360) - 180}"
+            for _ in range(n)
+        ]
+        e = write(Path(tmp) / "e.csv", "\n".join(rows) + "\n")
+        targets = ["lat,lon"] + [f"{lat},{lon}", f"{np.clip(lat + 0.01, -90, 90)},{lon}"]
+        p = write(Path(tmp) / "p.csv", "\n".join(targets) + "\n")
+        out = Path(tmp) / "o.csv"
+        code, err = run_main(
+            "--events",
+            str(e),
+            "--points",
+            str(p),
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-01-08",
+            "--out",
+            str(out),
+        )
+        expected = 2 if n == 0 else 0  # an events file without rows is malformed
+        assert code == expected, err
+        if code == 0:
+            assert len(out.read_text().splitlines()) == 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    hx=st.floats(1000, 9000),
+    hy=st.floats(1000, 9000),
+    share=st.floats(0.1, 0.4),
+)
+def test_a_hot_spot_ranks_above_background(seed, hx, hy, share):
+    rng = np.random.default_rng(seed)
+    n = 400
+    hot = rng.random(n) < share
+    xy = rng.uniform(0, 10_000, (n, 2))
+    xy[hot] = np.array([hx, hy]) + rng.normal(0, 100, (hot.sum(), 2))
+    events = np.column_stack([xy, rng.uniform(0, 730, n)])
+    g = np.arange(125, 10_000, 250.0)
+    gx, gy = np.meshgrid(g, g)
+    targets = np.column_stack([gx.ravel(), gy.ravel()])
+    scores = forecast(events, targets, 730.0, 737.0)
+    nearest = np.argmin(np.hypot(targets[:, 0] - hx, targets[:, 1] - hy))
+    assert scores[nearest] >= np.quantile(scores, 0.95)
+    assert scores.shape == (len(targets),)
+
+
+def test_near_repeat_raises_risk_nearby():
+    rng = np.random.default_rng(0)
+    background = np.column_stack([rng.uniform(0, 5000, (300, 2)), rng.uniform(0, 700, 300)])
+    # Two identical quiet places; one had a burglary yesterday.
+    recent = np.array([[1000.0, 1000.0, 729.0]])
+    targets = np.array([[1000.0, 1000.0], [4000.0, 4000.0]])
+    params = Params(repeat_share=0.3)
+    base = forecast(background, targets, 730.0, 737.0, params)
+    after = forecast(np.vstack([background, recent]), targets, 730.0, 737.0, params)
+    assert after[0] / after[1] > base[0] / base[1]
+
+
+def test_calibration_is_deterministic():
+    rng = np.random.default_rng(5)
+    xy = np.vstack([rng.normal(2000, 300, (2000, 2)), rng.uniform(0, 5000, (2000, 2))])
+    events = np.column_stack([xy, rng.uniform(0, 1000, len(xy))])
+    g = np.arange(125, 5000, 250.0)
+    targets = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])
+    first = forecast_details(events, targets, 1000.0, 1007.0)
+    second = forecast_details(events, targets, 1000.0, 1007.0)
+    assert first.calibrated and first.params == second.params
+    assert np.array_equal(first.scores, second.scores)
+    assert abs(first.scores.sum() - 1) < 1e-6

@@ -1,0 +1,391 @@
+"""CSV files: WGS84 and SWEREF 99 TM, delimiters, encodings, broken rows, idempotency."""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tryggve.analytics.importers import (
+    CsvMapping,
+    ImportFormatError,
+    IncidentData,
+    Rejection,
+    load_mapping,
+    parse_datetime,
+    parse_number,
+    read_csv,
+)
+from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+from tryggve.analytics.services import incidents_import
+from tryggve.conftest import CENTRUM, OUTSIDE
+from tryggve.lib.geo import to_sweref
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def parse(text: str | bytes, mapping: dict | None = None) -> list[IncidentData | Rejection]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return list(read_csv(data, CsvMapping.from_json(mapping) if mapping else None).rows())
+
+
+def save(text: str | bytes, mapping: dict | None = None):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    table = read_csv(data, CsvMapping.from_json(mapping) if mapping else None)
+    return incidents_import(incidents=table.rows())
+
+
+def sweref(lat: float, lon: float) -> tuple[int, int]:
+    """(x = northing, y = easting) in whole metres, as a Swedish register writes them."""
+    easting, northing = to_sweref(lon, lat)
+    return round(northing), round(easting)
+
+
+WGS84_CSV = (
+    "time,lat,lon,type,text,id\n"
+    f"2026-08-01 22:15,{CENTRUM[0]},{CENTRUM[1]},Skadegörelse,Krossad ruta,A1\n"
+    f"2026-08-02T01:30:00+02:00,{OUTSIDE[0]},{OUTSIDE[1]},Misshandel,,A2\n"
+)
+
+
+# Values -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-08-22 7:32:06 +02:00", datetime(2026, 8, 22, 7, 32, 6, tzinfo=STOCKHOLM)),
+        ("2026-08-22 17.59", datetime(2026, 8, 22, 17, 59, tzinfo=STOCKHOLM)),
+        ("2026-08-22T17:59:00Z", datetime(2026, 8, 22, 19, 59, tzinfo=STOCKHOLM)),
+        ("2026-01-05", datetime(2026, 1, 5, tzinfo=STOCKHOLM)),
+        ("2026-8-5 7:05", datetime(2026, 8, 5, 7, 5, tzinfo=STOCKHOLM)),
+    ],
+)
+def test_times(text, expected):
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "igår", "2026-02-30", "2026-08-22 25:00", "22/8/2026"])
+def test_bad_times(text):
+    assert parse_datetime(text) is None
+
+
+def test_numbers():
+    assert parse_number("65,5912") == 65.5912
+    assert parse_number("7 276 543") == 7276543
+    assert parse_number("nan") is None
+    assert parse_number("1,2,3") is None
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def test_wgs84_with_default_columns():
+    first, second = parse(WGS84_CSV)
+    assert first.occurred_at == datetime(2026, 8, 1, 22, 15, tzinfo=STOCKHOLM)
+    assert (first.lat, first.lon) == CENTRUM
+    assert first.offence_group == OffenceGroup.VANDALISM
+    assert (first.external_id, first.summary, first.precise) == ("A1", "Krossad ruta", True)
+    assert first.source == IncidentSource.CSV
+    assert second.offence_group == OffenceGroup.VIOLENCE
+
+
+def test_sweref_semicolon_and_decimal_comma():
+    x, y = sweref(*CENTRUM)
+    text = f"time;x;y;type\n2026-08-01 22:15;{x},0;{y},0;Stöld\n"
+    (item,) = parse(text)
+    assert item.lat == pytest.approx(CENTRUM[0], abs=1e-5)
+    assert item.lon == pytest.approx(CENTRUM[1], abs=1e-5)
+    assert item.offence_group == OffenceGroup.THEFT
+
+
+def test_sweref_swapped_columns_are_recognised():
+    x, y = sweref(*CENTRUM)
+    (item,) = parse(f"time,x,y,type\n2026-08-01,{y},{x},Stöld\n")
+    assert item.lat == pytest.approx(CENTRUM[0], abs=1e-5)
+
+
+def test_mapping_names_columns_and_groups():
+    x, y = sweref(*CENTRUM)
+    text = (
+        "Datum;Nord;Öst;Brottskod;Beskrivning;Diarienr\n"
+        f"2026-08-01 10:00;{x};{y};9001;Klotter på skolan;K-1\n"
+        f"2026-08-02 10:00;{x};{y};9002;;K-2\n"
+        f"2026-08-03 10:00;{x};{y};Inbrott;Inbrott i villa;K-3\n"
+    )
+    mapping = {
+        "time": "Datum",
+        "x": "Nord",
+        "y": "Öst",
+        "type": "Brottskod",
+        "text": "Beskrivning",
+        "id": "Diarienr",
+        "group": {"9001": "vandalism"},
+        "default_group": "other",
+    }
+    first, second, third = parse(text, mapping)
+    assert (first.offence_group, first.type_label, first.external_id) == (
+        "vandalism",
+        "9001",
+        "K-1",
+    )
+    assert second.offence_group == "other"
+    assert third.offence_group == "residential_burglary"  # the police feed's own rule
+
+
+def test_group_names_in_swedish_or_as_keys():
+    rows = "time,lat,lon,type\n" + "".join(
+        f"2026-08-0{n},65.59,19.18,{label}\n"
+        for n, label in enumerate(["bostadsinbrott", "Ordningsstörning", "fire"], start=1)
+    )
+    groups = [item.offence_group for item in parse(rows)]
+    assert groups == ["residential_burglary", "disturbance", "fire"]
+
+
+def test_utf8_bom_is_ignored():
+    (item, _) = parse(b"\xef\xbb\xbf" + WGS84_CSV.encode("utf-8"))
+    assert item.external_id == "A1"
+
+
+def test_cp1252_from_excel():
+    text = "time;lat;lon;type;text\n2026-08-01;65,59;19,18;Skadegörelse;Klotter på förrådet\n"
+    (item,) = parse(text.encode("cp1252"))
+    assert item.offence_group == OffenceGroup.VANDALISM
+    assert item.summary == "Klotter på förrådet"
+
+
+def test_broken_rows_are_reported_by_line_and_the_rest_kept():
+    text = (
+        "time,lat,lon,type,text\n"  # line 1
+        '2026-08-01,65.59,19.18,Stöld,"två\nrader"\n'  # lines 2-3
+        "igår,65.59,19.18,Stöld,\n"  # line 4
+        "2026-08-01,,,Stöld,\n"  # line 5
+        "2026-08-01,95,19.18,Stöld,\n"  # line 6
+        "2026-08-01,6500000,700000,Stöld,\n"  # line 7: SWEREF in the WGS84 columns
+        "2026-08-01,65.59,19.18,Tjuvjakt,\n"  # line 8
+        "2026-08-01,65.59,19.18,,\n"  # line 9
+        ",,,,\n"  # line 10: a spreadsheet's empty row, skipped silently
+        "2026-08-02,65.59,19.18,Brand,\n"  # line 11
+    )
+    items = parse(text)
+    good = [item for item in items if isinstance(item, IncidentData)]
+    bad = [str(item) for item in items if isinstance(item, Rejection)]
+    assert [item.offence_group for item in good] == ["theft", "fire"]
+    assert good[0].summary == "två\nrader"
+    assert [message.split(":")[0] for message in bad] == [
+        "rad 4",
+        "rad 5",
+        "rad 6",
+        "rad 7",
+        "rad 8",
+        "rad 9",
+    ]
+    assert "tiden 'igår'" in bad[0]
+    assert "position saknas" in bad[1]
+    assert "utanför jorden" in bad[2]
+    assert "SWEREF 99 TM" in bad[3]
+    assert "okänd typ 'Tjuvjakt'" in bad[4]
+    assert "typ saknas" in bad[5]
+
+
+def test_sweref_outside_sweden_is_rejected():
+    (item,) = parse("time,x,y,type\n2026-08-01,65.59,19.18,Stöld\n")
+    assert isinstance(item, Rejection)
+    assert "ligger inte i Sverige" in item.reason
+
+
+def test_an_unreadable_row_stops_the_file_with_a_report():
+    huge = "x" * 200_000  # beyond the csv module's field limit
+    text = f"time,lat,lon,type,text\n2026-08-01,65.59,19.18,Stöld,\n2026-08-02,1,2,Brand,{huge}\n"
+    first, second = parse(text + "2026-08-03,65.59,19.18,Brand,\n")
+    assert isinstance(first, IncidentData)
+    assert isinstance(second, Rejection)
+    assert str(second).startswith("rad 3: går inte att läsa som CSV")
+
+
+# Whole-file problems ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mapping", "message"),
+    [
+        ("", None, "rubrikrad"),
+        ("time,lat,lon\n", None, "type"),
+        ("time,x,type\n", None, "lat"),
+        ("Datum,Lat,Lon,Typ\n", {"time": "Tid", "lat": "Lat", "lon": "Lon", "type": "Typ"}, "Tid"),
+    ],
+)
+def test_missing_columns_are_refused(text, mapping, message):
+    with pytest.raises(ImportFormatError, match=message):
+        parse(text, mapping)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ([], "JSON-objekt"),
+        ({"time": "T", "lat": "A", "lon": "B"}, '"type"'),
+        ({"time": "T", "type": "K"}, "antingen"),
+        ({"time": "T", "type": "K", "lat": "A", "lon": "B", "x": "X", "y": "Y"}, "antingen"),
+        ({"time": "T", "type": "K", "lat": "A"}, "antingen"),
+        ({"time": "T", "type": "K", "lat": "A", "lon": "B", "group": {"1": "mord"}}, "mord"),
+        ({"time": "T", "type": "K", "lat": "A", "lon": "B", "default_group": "x"}, "default"),
+        ({"time": "T", "type": "K", "lat": "A", "lon": "B", "kolumn": "C"}, "kolumn"),
+        ({"time": 3, "type": "K", "lat": "A", "lon": "B"}, "kolumnnamn"),
+    ],
+)
+def test_bad_mappings_are_refused(mapping, message):
+    with pytest.raises(ImportFormatError, match=message):
+        CsvMapping.from_json(mapping)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    mapping=st.dictionaries(
+        st.sampled_from(["time", "lat", "lon", "x", "y", "type", "group", "default_group", "?"]),
+        st.none()
+        | st.integers()
+        | st.text(max_size=8)
+        | st.lists(st.text(max_size=3))
+        | st.dictionaries(st.text(max_size=5), st.text(max_size=5) | st.lists(st.integers())),
+    )
+)
+def test_any_mapping_is_accepted_or_clearly_refused(mapping):
+    try:
+        CsvMapping.from_json(mapping)
+    except ImportFormatError as exc:
+        assert str(exc)
+
+
+def test_mapping_file(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps({"time": "Datum", "lat": "Lat", "lon": "Lon", "type": "Typ"}))
+    assert load_mapping(path).time == "Datum"
+    path.write_text("{")
+    with pytest.raises(ImportFormatError, match="inte giltig JSON"):
+        load_mapping(path)
+    with pytest.raises(ImportFormatError, match="Kunde inte läsa"):
+        load_mapping(tmp_path / "missing.json")
+
+
+# Saving -----------------------------------------------------------------------------------
+
+
+def test_positions_in_the_municipality_get_their_area(municipality):
+    result = save(WGS84_CSV)
+    assert (result.imported, result.duplicates, result.rejected) == (2, 0, 0)
+    inside = Incident.objects.get(external_id="A1")
+    assert inside.precise
+    assert inside.area.name == "Centrum"
+    assert inside.municipality_code == "2505"
+    outside = Incident.objects.get(external_id="A2")
+    assert (outside.area, outside.municipality_code, outside.precise) == (None, "", True)
+
+
+def test_sweref_positions_get_their_area_too(municipality):
+    x, y = sweref(*CENTRUM)
+    save(f"time;x;y;type\n2026-08-01 22:15;{x};{y};Stöld\n")
+    assert Incident.objects.get().area.name == "Centrum"
+
+
+@pytest.mark.django_db
+def test_reimport_with_ids_adds_nothing():
+    assert save(WGS84_CSV).imported == 2
+    again = save(WGS84_CSV)
+    assert (again.imported, again.duplicates) == (0, 2)
+    assert Incident.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_reimport_without_ids_adds_nothing():
+    text = (
+        "time;lat;lon;type\n"
+        "2026-08-01 22:15;65,59;19,18;Stöld\n"
+        "2026-08-01 22:15;65,59;19,18;Brand\n"
+    )
+    assert save(text).imported == 2
+    # The same rows written differently (comma file, other time notation) are the same rows.
+    again = save("time,lat,lon,type\n2026-08-01T22.15,65.59,19.18,Stöld\n")
+    assert (again.imported, again.duplicates) == (0, 1)
+    assert Incident.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_identical_rows_in_one_file_count_once():
+    row = "2026-08-01,65.59,19.18,Stöld\n"
+    result = save("time,lat,lon,type\n" + row * 3)
+    assert (result.imported, result.duplicates) == (1, 2)
+
+
+# Hypothesis -------------------------------------------------------------------------------
+
+cell = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12
+) | st.sampled_from(
+    ["2026-08-01", "2026-13-01", "65,59", "19.18", "Stöld", "Inbrott", "7276543", "", '"', ";"]
+)
+row = st.lists(cell, min_size=0, max_size=7)
+
+
+def _csv_line(cells: list[str], delimiter: str) -> str:
+    return delimiter.join(cells)
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    # The municipality is the same for every example; only the rows vary.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(row, max_size=8), delimiter=st.sampled_from([",", ";"]))
+def test_random_rows_are_imported_or_reported(municipality, rows, delimiter):
+    header = delimiter.join(["time", "lat", "lon", "type", "text", "id"])
+    text = "\n".join([header, *(_csv_line(cells, delimiter) for cells in rows)])
+    result = save(text)
+    counted = result.imported + result.duplicates + result.rejected
+    # A cell may hold a line break of its own, so rows are bounded by lines, not by `rows`.
+    assert counted <= text.count("\n") + text.count("\r")
+    assert result.rejected == len(result.errors)
+    assert all(error.startswith("rad ") for error in result.errors)
+
+
+@pytest.mark.django_db
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=400), with_header=st.booleans())
+def test_random_bytes_never_raise_anything_but_a_clear_refusal(data, with_header):
+    if with_header:
+        data = b"time;lat;lon;type\n" + data
+    try:
+        result = save(data)
+    except ImportFormatError as exc:
+        assert str(exc)
+        return
+    assert result.rejected == len(result.errors)
+
+
+nearly_valid_row = st.tuples(
+    st.sampled_from(["2026-08-01 22:15", "2026-08-01T7.05", "2026-02-30", "", "x"]),
+    st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=65.5, max_value=65.7),
+    st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=19.1, max_value=19.3),
+    st.sampled_from(["Stöld", "Inbrott", "Skadegörelse", "vandalism", "Tjuvjakt", ""]),
+    st.text(max_size=20),
+)
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(nearly_valid_row, min_size=1, max_size=10))
+def test_nearly_valid_rows_are_each_imported_duplicated_or_reported(municipality, rows):
+    lines = ["time;lat;lon;type;text"]
+    for time, lat, lon, kind, text in rows:
+        text = text.replace('"', '""')
+        lines.append(f'{time};{str(lat).replace(".", ",")};{lon};{kind};"{text}"')
+    result = save("\n".join(lines) + "\n")
+    assert result.imported + result.duplicates + result.rejected == len(rows)
+    assert result.rejected == len(result.errors)
+    assert not Incident.objects.filter(precise=True, lat__isnull=True).exists()
