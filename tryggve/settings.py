@@ -214,6 +214,11 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAP_CENTER = (65.5917, 19.1800)
 DUPLICATE_RADIUS_M = 50
+# The situation picture: risk-map cell size, and the fewest incidents a public figure may
+# rest on (fewer are shown as "fewer than N", so no map points at one household).
+RISK_CELL_M = int(os.environ.get("RISK_CELL_M", "250"))
+PUBLIC_MIN_COUNT = int(os.environ.get("PUBLIC_MIN_COUNT", "3"))
+NEAR_REPEAT_RADIUS_M = 500
 GEOJSON_MAX_FEATURES = 500
 DEMO = env_bool("TRYGGVE_DEMO")
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from tryggve.accounts.access import StaffAdminSite
+from tryggve.analytics import views as analytics_views
 
 # The admin (reference data only) sits behind the same login, second factor and lockout.
 admin.site.__class__ = StaffAdminSite
@@ -11,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("personal/", include("tryggve.accounts.urls")),
+    path("personal/lagesbild/", include("tryggve.analytics.urls")),
+    path("lagesbild/", analytics_views.public_summary, name="public_summary"),
     path("personuppgifter/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "tillganglighet/",

@@ -142,3 +142,76 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_offence_group_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class PresenceKind(models.TextChoices):
+    FOOT = "foot", _("Till fots")
+    CAR = "car", _("I bil")
+    EVENT = "event", _("Vid evenemang")
+    MEETING = "meeting", _("Möte eller dialog")
+
+
+class PolicePresence(models.Model):
+    """Police seen in a place for a while: what the promise of visibility is followed up by."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("polis"),
+    )
+    started = models.DateTimeField(_("började"), db_index=True)
+    minutes = models.PositiveIntegerField(_("minuter"))
+    kind = models.CharField(_("slag"), max_length=10, choices=PresenceKind.choices)
+    area = models.ForeignKey(
+        ResidentialArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("bostadsområde"),
+    )
+    lat = models.FloatField(_("latitud"), null=True, blank=True)
+    lon = models.FloatField(_("longitud"), null=True, blank=True)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("polisnärvaro")
+        verbose_name_plural = _("polisnärvaro")
+        ordering = ["-started"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="presence_minutes_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(lat__isnull=False, lon__isnull=False),
+                name="presence_position_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(area__isnull=False) | Q(lat__isnull=False),
+                name="presence_has_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started:%Y-%m-%d %H:%M} {self.minutes} min"
+
+
+class NearRepeatAlert(models.Model):
+    """A ready-to-send warning for an area after a residential burglary in or near it.
+
+    Analytics prepares one per (burglary, nearby area); the neighbourhood-watch app decides
+    which areas have contact persons to send it to.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="alerts")
+    area = models.ForeignKey(ResidentialArea, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField(_("avstånd (m)"))
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("förberett larm om upprepat inbrott")
+        verbose_name_plural = _("förberedda larm om upprepade inbrott")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "area"], name="alert_once_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.incident}"

@@ -7,15 +7,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import Point
 
 from tryggve.analytics.importers import IncidentData, Parsed, Rejection
-from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+from tryggve.analytics.models import (
+    Incident,
+    IncidentSource,
+    NearRepeatAlert,
+    OffenceGroup,
+    PolicePresence,
+)
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality
+from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
 BATCH_SIZE = 1000
 
@@ -94,6 +103,11 @@ def _save_batch(
     # against an import running beside this one, whose rows then count here as well.
     Incident.objects.bulk_create(new, ignore_conflicts=True)
     result.imported += len(new)
+    # bulk_create with ignore_conflicts returns no keys, so read the new burglaries back.
+    fresh = Incident.objects.filter(
+        source__in=sources, external_id__in=[i.external_id for i in new],
+    )
+    near_repeat_alerts_prepare(incidents=fresh)
 
 
 def incidents_import(
@@ -174,4 +188,64 @@ def incident_record_observation(
         incident.area = area_for_point(lat=lat, lon=lon)
     with transaction.atomic():
         incident.save()
+        near_repeat_alerts_prepare(incidents=[incident])
     return incident
+
+
+ALERT_MAX_AGE_DAYS = 14
+
+
+def near_repeat_alerts_prepare(*, incidents, now: datetime | None = None) -> list[NearRepeatAlert]:
+    """Prepare an alert for every residential area in or near a new residential burglary.
+
+    Near-repeat risk lasts a few weeks, so burglaries older than that (a history import)
+    prepare nothing. Call inside the transaction that saved the incidents.
+    """
+    now = now or timezone.now()
+    radius = settings.NEAR_REPEAT_RADIUS_M
+    areas = None
+    alerts = []
+    for incident in incidents:
+        if not (
+            incident.offence_group == OffenceGroup.RESIDENTIAL_BURGLARY
+            and incident.precise
+            and incident.occurred_at >= now - timedelta(days=ALERT_MAX_AGE_DAYS)
+        ):
+            continue
+        if areas is None:
+            areas = [(a, geometry_to_sweref(a.shape)) for a in ResidentialArea.objects.all()]
+        point = Point(*to_sweref(incident.lon, incident.lat))
+        for area, shape in areas:
+            distance = shape.distance(point)
+            if distance <= radius:
+                alerts.append(NearRepeatAlert(incident=incident, area=area, distance_m=distance))
+    NearRepeatAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return alerts
+
+
+def presence_log(
+    *,
+    officer,
+    started: datetime,
+    minutes: int,
+    kind: str,
+    area: ResidentialArea | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    note: str = "",
+) -> PolicePresence:
+    """Log a stretch of visible police presence, in an area or at a point."""
+    if area is None and lat is None:
+        raise ValidationError(_("Ange ett område eller en plats."))
+    if (lat is None) != (lon is None):
+        raise ValidationError(_("Ange både latitud och longitud, eller ingen av dem."))
+    if not 1 <= minutes <= 24 * 60:
+        raise ValidationError(_("Ange mellan 1 och 1 440 minuter."))
+    if started > timezone.now() + timedelta(minutes=5):
+        raise ValidationError(_("Tidpunkten ligger i framtiden."))
+    if lat is not None and area is None:
+        area = area_for_point(lat=lat, lon=lon)
+    return PolicePresence.objects.create(
+        officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
+        lon=lon, note=note.strip(),
+    )

@@ -24,3 +24,18 @@ def area_for_point(*, lat: float, lon: float) -> ResidentialArea | None:
 def point_in_municipality(*, lat: float, lon: float) -> bool:
     municipality = home_municipality()
     return municipality is not None and municipality.contains_point(lat, lon)
+
+
+def map_context(**text: str) -> dict:
+    """What every map page needs: tiles, centre, the boundary, and its own messages."""
+    municipality = home_municipality()
+    return {
+        "municipality": municipality,
+        "map_config": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "center": settings.MAP_CENTER,
+            "boundary": municipality.geometry if municipality else None,
+            "text": text,
+        },
+    }

@@ -38,7 +38,7 @@ from tryggve.reports.staff_forms import (
     UpdateForm,
     templates_for,
 )
-from tryggve.reports.views import _map_context, _photo_response
+from tryggve.reports.views import map_context, photo_response
 
 MAP_POINTS = 2000
 case_staff = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
@@ -92,7 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "points": points,
             "statuses": Status.choices,
             "query": query.urlencode(),
-            **_map_context(),
+            **map_context(),
         },
     )
 
@@ -288,7 +288,7 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
 @case_staff
 def case_photo(request: HttpRequest, reference: str, photo_id: int):
     report = _case(reference)
-    return _photo_response(get_object_or_404(report.photos, pk=photo_id), private=True)
+    return photo_response(get_object_or_404(report.photos, pk=photo_id), private=True)
 
 
 @case_staff

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from tryggve.areas.selectors import home_municipality
+from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
 from tryggve.reports.models import Report, ReportPhoto, SafetyFeedback, TimeOfDay, hash_token
@@ -43,36 +43,21 @@ def _remember_receipt(request: HttpRequest, reference: str, token: str) -> None:
     request.session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
-def _map_context() -> dict:
-    municipality = home_municipality()
-    return {
-        "municipality": municipality,
-        "map_config": {
-            "tileUrl": settings.MAP_TILE_URL,
-            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": settings.MAP_CENTER,
-            "boundary": municipality.geometry if municipality else None,
-            "text": {
-                "chosen": _("Vald plats:"),
-                "located": _("Din position:"),
-                "locating": _("Hämtar din position …"),
-                "locateFailed": _(
-                    "Vi kunde inte hämta din position. Klicka på kartan eller "
-                    "beskriv platsen med ord."
-                ),
-                "tilesFailed": _(
-                    "Kartbilden kunde inte laddas. Du kan ändå välja plats inom "
-                    "kommungränsen, eller beskriva platsen med ord."
-                ),
-                "truncated": _(
-                    "Kartan visar de 500 senaste rapporterna här. Zooma in för att se fler."
-                ),
-                "loadFailed": _(
-                    "Rapporterna kunde inte hämtas till kartan. Listan nedan gäller ändå."
-                ),
-            },
-        },
-    }
+def map_context() -> dict:
+    return area_map_context(
+        chosen=_("Vald plats:"),
+        located=_("Din position:"),
+        locating=_("Hämtar din position …"),
+        locateFailed=_(
+            "Vi kunde inte hämta din position. Klicka på kartan eller beskriv platsen med ord."
+        ),
+        tilesFailed=_(
+            "Kartbilden kunde inte laddas. Du kan ändå välja plats inom "
+            "kommungränsen, eller beskriva platsen med ord."
+        ),
+        truncated=_("Kartan visar de 500 senaste rapporterna här. Zooma in för att se fler."),
+        loadFailed=_("Rapporterna kunde inte hämtas till kartan. Listan nedan gäller ändå."),
+    )
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -88,7 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
-        return render(request, "reports/report_form.html", {"form": form, **_map_context()})
+        return render(request, "reports/report_form.html", {"form": form, **map_context()})
 
     agree_with = request.POST.get("agree_with", "")
     # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
@@ -130,7 +115,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 _remember_receipt(request, report.reference, token)
             request.session["last_receipt"] = report.reference
             return redirect("reports:receipt")
-    context = {"form": form, "nearby": nearby, **_map_context()}
+    context = {"form": form, "nearby": nearby, **map_context()}
     return render(request, "reports/report_form.html", context, status=200)
 
 
@@ -185,15 +170,20 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _tracking_page(request, report, token, info_form=None, reopen_form=None, status=200):
-    response = render(request, "reports/tracking.html", {
-        "report": report,
-        "events": report.events.filter(public=True),
-        "photos": report.photos.all(),
-        "token": token,
-        "info_form": info_form or ResidentInfoForm(),
-        "reopen_form": reopen_form or ResidentInfoForm(),
-        "can_reopen": report_can_reopen(report),
-    }, status=status)
+    response = render(
+        request,
+        "reports/tracking.html",
+        {
+            "report": report,
+            "events": report.events.filter(public=True),
+            "photos": report.photos.all(),
+            "token": token,
+            "info_form": info_form or ResidentInfoForm(),
+            "reopen_form": reopen_form or ResidentInfoForm(),
+            "can_reopen": report_can_reopen(report),
+        },
+        status=status,
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -201,10 +191,10 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
 def tracking_photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
     report = _tracked(token)
     photo = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
-    return _photo_response(photo, private=True)
+    return photo_response(photo, private=True)
 
 
-def _photo_response(photo: ReportPhoto, private: bool) -> FileResponse:
+def photo_response(photo: ReportPhoto, private: bool) -> FileResponse:
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:
@@ -243,7 +233,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "query": query.urlencode(),
-            **_map_context(),
+            **map_context(),
         },
     )
 
@@ -279,7 +269,7 @@ def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
 
 def public_photo(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = get_object_or_404(ReportPhoto, pk=photo_id, approved=True, report__published=True)
-    return _photo_response(photo, private=False)
+    return photo_response(photo, private=False)
 
 
 @require_GET
@@ -319,9 +309,11 @@ def tracking_reopen(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def safety_feedback(request: HttpRequest, token: str) -> HttpResponse:
-    feedback = SafetyFeedback.objects.select_related("report__category").filter(
-        token_hash=hash_token(token)
-    ).first()
+    feedback = (
+        SafetyFeedback.objects.select_related("report__category")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
     if feedback is None:
         raise Http404
     form = SafetyFeedbackForm(request.POST or None, initial={"answer": feedback.answer})

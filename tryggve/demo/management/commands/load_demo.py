@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from tryggve.accounts.roles import Role
 from tryggve.accounts.services import staff_user_ensure
+from tryggve.analytics.models import Incident, PolicePresence, PresenceKind
+from tryggve.analytics.services import incidents_import, presence_log
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
+from tryggve.demo.incidents import synthetic_incidents
 from tryggve.reports.models import (
     Category,
     Report,
@@ -124,9 +127,12 @@ class Command(BaseCommand):
             logins = self._staff()
             self._units()
             created = self._reports()
+            incidents = self._incidents()
+            self._presence()
         self.stdout.write(
             f"Demo ready: {ResidentialArea.objects.count()} areas, "
-            f"{Report.objects.count()} reports ({created} new)."
+            f"{Report.objects.count()} reports ({created} new), "
+            f"{Incident.objects.count()} synthetic incidents ({incidents} new)."
         )
         self.stdout.write("Demo staff logins (only for the demo):")
         for username, password, role in logins:
@@ -158,6 +164,31 @@ class Command(BaseCommand):
             )
             logins.append((username, password, str(role.label)))
         return logins
+
+    def _incidents(self) -> int:
+        if Incident.objects.filter(synthetic=True).exists():
+            return 0
+        areas = list(ResidentialArea.objects.all())
+        result = incidents_import(incidents=synthetic_incidents(areas), synthetic=True)
+        return result.imported
+
+    def _presence(self):
+        if PolicePresence.objects.exists():
+            return
+        rng = random.Random(114)
+        officer = get_user_model().objects.get(username="polis")
+        areas = list(ResidentialArea.objects.all())
+        now = timezone.now()
+        for _ in range(40):
+            started = now - timedelta(days=rng.uniform(1, 120), hours=rng.uniform(0, 6))
+            presence_log(
+                officer=officer,
+                started=started,
+                minutes=rng.choice([20, 30, 45, 60]),
+                kind=rng.choice(PresenceKind.values),
+                area=rng.choice(areas),
+                note="Demo",
+            )
 
     def _units(self):
         for name, email in UNITS:

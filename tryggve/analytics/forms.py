@@ -1,0 +1,127 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.analytics.models import OffenceGroup, PresenceKind
+from tryggve.areas.models import ResidentialArea
+
+CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
+
+
+def year_choices():
+    this_year = timezone.localdate().year
+    return [(y, str(y)) for y in range(this_year, this_year - 10, -1)]
+
+
+class RankingForm(forms.Form):
+    group = forms.ChoiceField(
+        label=_("Brottsgrupp"),
+        choices=OffenceGroup.choices,
+        initial=OffenceGroup.RESIDENTIAL_BURGLARY,
+        required=False,
+    )
+    year = forms.TypedChoiceField(label=_("År"), coerce=int, choices=year_choices, required=False)
+
+    def values(self) -> tuple[str, int]:
+        if self.is_valid():
+            return (
+                self.cleaned_data["group"] or OffenceGroup.RESIDENTIAL_BURGLARY,
+                self.cleaned_data["year"] or timezone.localdate().year,
+            )
+        return OffenceGroup.RESIDENTIAL_BURGLARY, timezone.localdate().year
+
+
+class RiskMapForm(forms.Form):
+    group = forms.ChoiceField(label=_("Brottsgrupp"), choices=OffenceGroup.choices, required=False)
+    cell = forms.TypedChoiceField(
+        label=_("Rutstorlek"), coerce=int, choices=CELL_SIZES, required=False
+    )
+
+    def values(self) -> tuple[str, int]:
+        if self.is_valid():
+            return (
+                self.cleaned_data["group"] or OffenceGroup.RESIDENTIAL_BURGLARY,
+                self.cleaned_data["cell"] or 250,
+            )
+        return OffenceGroup.RESIDENTIAL_BURGLARY, 250
+
+
+class ProfileForm(forms.Form):
+    group = forms.ChoiceField(label=_("Brottsgrupp"), choices=OffenceGroup.choices, required=False)
+    area = forms.ModelChoiceField(
+        label=_("Område"),
+        queryset=ResidentialArea.objects.all(),
+        required=False,
+        empty_label=_("Hela kommunen"),
+    )
+
+
+class PresenceForm(forms.Form):
+    started = forms.DateTimeField(
+        label=_("Började"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Ange när ni började."),
+            "invalid": _("Skriv tiden som 2026-11-26 18:30."),
+        },
+    )
+    minutes = forms.IntegerField(
+        label=_("Minuter"),
+        min_value=1,
+        max_value=1440,
+        error_messages={
+            "required": _("Ange hur många minuter."),
+            "invalid": _("Ange ett heltal."),
+            "min_value": _("Minst 1 minut."),
+            "max_value": _("Högst 1 440 minuter (ett dygn)."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Slag"),
+        choices=PresenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj hur ni var på plats.")},
+    )
+    area = forms.ModelChoiceField(
+        label=_("Område"),
+        queryset=ResidentialArea.objects.all(),
+        required=False,
+        empty_label=_("Välj område"),
+    )
+    lat = forms.FloatField(label=_("Latitud"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("area") and data.get("lat") is None and "lat" not in self.errors:
+            self.add_error("area", _("Välj ett område eller ange en plats."))
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lat", _("Ange både latitud och longitud, eller ingen av dem."))
+        return data
+
+
+class ObservationForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("När"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Ange när."),
+            "invalid": _("Skriv tiden som 2026-11-26 18:30."),
+        },
+    )
+    offence_group = forms.ChoiceField(
+        label=_("Vad"),
+        choices=OffenceGroup.choices,
+        error_messages={"required": _("Välj vad det gällde.")},
+    )
+    lat = forms.FloatField(label=_("Latitud"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
+    summary = forms.CharField(
+        label=_("Beskrivning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Beskriv kort vad ni såg.")},
+    )

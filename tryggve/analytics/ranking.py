@@ -1,0 +1,81 @@
+"""The exposure ranking of residential areas for an offence group and year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tryggve.analytics.exposure import AreaRate, smoothed_rates
+from tryggve.analytics.models import Incident
+from tryggve.areas.models import ResidentialArea
+
+
+@dataclass(frozen=True)
+class RankedArea:
+    area: ResidentialArea
+    rate: AreaRate
+    previous: int  # count the year before
+    synthetic: int  # of this year's count, how many are synthetic demo incidents
+
+    @property
+    def change(self) -> int:
+        return self.rate.count - self.previous
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def exposure_ranking(*, group: str, year: int):
+    """Areas ranked by smoothed rate per 1,000 households, most exposed first."""
+    start, end = year_bounds(year)
+    previous_start, _previous_end = year_bounds(year - 1)
+    areas = list(
+        ResidentialArea.objects.annotate(
+            current=Count(
+                "incidents",
+                filter=Q(
+                    incidents__offence_group=group,
+                    incidents__occurred_at__gte=start,
+                    incidents__occurred_at__lt=end,
+                ),
+            ),
+            previous=Count(
+                "incidents",
+                filter=Q(
+                    incidents__offence_group=group,
+                    incidents__occurred_at__gte=previous_start,
+                    incidents__occurred_at__lt=start,
+                ),
+            ),
+            synthetic_count=Count(
+                "incidents",
+                filter=Q(
+                    incidents__offence_group=group,
+                    incidents__occurred_at__gte=start,
+                    incidents__occurred_at__lt=end,
+                    incidents__synthetic=True,
+                ),
+            ),
+        ).order_by("name")
+    )
+    smoothing = smoothed_rates([a.current for a in areas], [a.households for a in areas])
+    ranked = [
+        RankedArea(area, rate, area.previous, area.synthetic_count)
+        for area, rate in zip(areas, smoothing.rates, strict=True)
+    ]
+    ranked.sort(
+        key=lambda r: (r.rate.smoothed_rate is None, -(r.rate.smoothed_rate or 0), r.area.name)
+    )
+    outside = (
+        Incident.objects.of_group(group)
+        .between(start, end)
+        .in_municipality(settings.MUNICIPALITY_CODE)
+        .filter(area__isnull=True)
+    )
+    return smoothing, ranked, outside.count()

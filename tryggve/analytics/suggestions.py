@@ -1,0 +1,98 @@
+"""Where and when police should be seen this week, each with its reason in plain Swedish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tryggve.analytics.models import Incident, OffenceGroup
+from tryggve.analytics.profiles import busiest_window
+from tryggve.analytics.riskmap import risk_cells
+from tryggve.areas.selectors import area_for_point
+from tryggve.lib.geo import to_sweref
+
+NEAR_M = 400
+RECENT_DAYS = 14
+SPACING_M = 600  # two suggestions closer than this would send the same patrol twice
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    lat: float
+    lon: float
+    area_name: str
+    window: tuple[int, int] | None
+    recent: int
+    year: int
+    reason: str
+
+
+def weekly_suggestions(
+    *, group: str = OffenceGroup.RESIDENTIAL_BURGLARY, now: datetime | None = None, limit: int = 5
+) -> list[Suggestion]:
+    """The highest-risk places for the coming week, spaced apart, with their reasons."""
+    now = now or timezone.now()
+    cells = sorted(
+        (c for c in risk_cells(group=group, start=now) if c.score > 0), key=lambda c: -c.score
+    )
+    past = list(
+        Incident.objects.of_group(group)
+        .precise()
+        .filter(occurred_at__lt=now, occurred_at__gte=now - timedelta(days=365))
+        .values_list("lat", "lon", "occurred_at")
+    )
+    xy = np.array([to_sweref(lon, lat) for lat, lon, _t in past]).reshape(-1, 2)
+    times = [t for _lat, _lon, t in past]
+    chosen: list[Suggestion] = []
+    taken: list[tuple[float, float]] = []
+    label = OffenceGroup(group).label.lower()
+    for cell in cells:
+        cx, cy = cell.x + cell.size / 2, cell.y + cell.size / 2
+        if any((cx - x) ** 2 + (cy - y) ** 2 < SPACING_M**2 for x, y in taken):
+            continue
+        near = np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) <= NEAR_M if len(xy) else np.array([])
+        near_times = [t for t, hit in zip(times, near, strict=True) if hit]
+        recent = sum(t >= now - timedelta(days=RECENT_DAYS) for t in near_times)
+        window = busiest_window(near_times)
+        lat, lon = cell.centre_wgs84
+        area = area_for_point(lat=lat, lon=lon)
+        chosen.append(
+            Suggestion(
+                lat,
+                lon,
+                area.name if area else "",
+                window,
+                recent,
+                len(near_times),
+                _reason(label, recent, len(near_times), window),
+            )
+        )
+        taken.append((cx, cy))
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _reason(label: str, recent: int, year: int, window: tuple[int, int] | None) -> str:
+    if recent:
+        text = ngettext(
+            "%(n)s %(group)s inom 400 m på 2 veckor",
+            "%(n)s %(group)s inom 400 m på 2 veckor",
+            recent,
+        ) % {"n": recent, "group": label}
+    elif year:
+        text = ngettext(
+            "%(n)s %(group)s inom 400 m senaste året",
+            "%(n)s %(group)s inom 400 m senaste året",
+            year,
+        ) % {"n": year, "group": label}
+    else:
+        text = _("Förhöjd risk enligt prognosen")
+    if window and year >= 2:
+        text += _(", flest %(start)02d–%(end)02d") % {"start": window[0], "end": window[1]}
+    return text

@@ -1,0 +1,335 @@
+"""The situation picture under /personal/lagesbild/, and its public summary."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tryggve.accounts.access import staff_required
+from tryggve.accounts.roles import Role
+from tryggve.analytics import profiles
+from tryggve.analytics.forms import (
+    ObservationForm,
+    PresenceForm,
+    ProfileForm,
+    RankingForm,
+    RiskMapForm,
+)
+from tryggve.analytics.models import (
+    Incident,
+    IncidentSource,
+    NearRepeatAlert,
+    OffenceGroup,
+    PolicePresence,
+)
+from tryggve.analytics.ranking import exposure_ranking
+from tryggve.analytics.riskmap import cells_geojson, risk_cells
+from tryggve.analytics.services import incident_record_observation, presence_log
+from tryggve.analytics.suggestions import weekly_suggestions
+from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import map_context
+
+readers = staff_required(
+    Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER, Role.ADMINISTRATOR
+)
+operational = staff_required(Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.ADMINISTRATOR)
+police = staff_required(Role.POLICE_OFFICER, Role.ADMINISTRATOR)
+municipal = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
+
+
+def _synthetic_share() -> bool:
+    return Incident.objects.filter(synthetic=True).exists()
+
+
+def _areas_geojson(ranked) -> dict:
+    classes = _rate_classes([r.rate.smoothed_rate for r in ranked])
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": r.area.geometry,
+                "properties": {
+                    "name": r.area.name,
+                    "class": cls,
+                    "exposed": r.rate.exposed,
+                    "label": _rate_label(r),
+                },
+            }
+            for r, cls in zip(ranked, classes, strict=True)
+        ],
+    }
+
+
+def _rate_classes(values) -> list[int]:
+    known = sorted(v for v in values if v is not None)
+    if not known or known[-1] == known[0]:
+        return [1 if v is not None else 0 for v in values]
+    step = (known[-1] - known[0]) / 5
+    return [0 if v is None else min(5, 1 + int((v - known[0]) / step)) for v in values]
+
+
+def _rate_label(ranked_area) -> str:
+    rate = ranked_area.rate
+    if rate.smoothed_rate is None:
+        return _("inga hushåll")
+    return _("%(rate)s per 1 000 hushåll (%(count)s händelser)") % {
+        "rate": f"{rate.smoothed_rate:.1f}",
+        "count": rate.count,
+    }
+
+
+@readers
+def overview(request: HttpRequest) -> HttpResponse:
+    form = RankingForm(request.GET or None)
+    group, year = form.values()
+    smoothing, ranked, outside = exposure_ranking(group=group, year=year)
+    return render(
+        request,
+        "analytics/overview.html",
+        {
+            "form": form,
+            "group_label": OffenceGroup(group).label,
+            "year": year,
+            "smoothing": smoothing,
+            "ranked": ranked,
+            "outside": outside,
+            "synthetic": _synthetic_share(),
+            "layers": {"areas": _areas_geojson(ranked)},
+            "alerts": NearRepeatAlert.objects.select_related("incident", "area")[:10],
+            "query": request.GET.urlencode(),
+            **map_context(),
+        },
+    )
+
+
+@readers
+def ranking_export(request: HttpRequest) -> HttpResponse:
+    group, year = RankingForm(request.GET or None).values()
+    smoothing, ranked, _outside = exposure_ranking(group=group, year=year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="utsatthet-{group}-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Område"),
+            _("Hushåll"),
+            _("Antal"),
+            _("Antal året före"),
+            _("Per 1 000 hushåll"),
+            _("Utjämnad takt"),
+            _("90 % lägst"),
+            _("90 % högst"),
+            _("Sannolikhet över kommunens takt"),
+            _("Utsatt"),
+            _("Varav syntetiska"),
+        ]
+    )
+    for r in ranked:
+        rate = r.rate
+        writer.writerow(
+            [
+                r.area.name,
+                rate.households,
+                rate.count,
+                r.previous,
+                _fmt(rate.raw_rate),
+                _fmt(rate.smoothed_rate),
+                _fmt(rate.low),
+                _fmt(rate.high),
+                _fmt(rate.p_above, 2),
+                _("ja") if rate.exposed else _("nej"),
+                r.synthetic,
+            ]
+        )
+    return response
+
+
+def _fmt(value, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+@operational
+def riskmap(request: HttpRequest) -> HttpResponse:
+    form = RiskMapForm(request.GET or None)
+    group, size = form.values()
+    cells = risk_cells(group=group, size=size)
+    top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
+    since = timezone.now() - timedelta(days=30)
+    presence = [
+        {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
+        for p in PolicePresence.objects.filter(started__gte=since, lat__isnull=False)
+    ]
+    total = sum(c.score for c in cells) or 1
+    return render(
+        request,
+        "analytics/riskmap.html",
+        {
+            "form": form,
+            "group_label": OffenceGroup(group).label,
+            "size": size,
+            "top": [(c, c.score / total * 100) for c in top],
+            "synthetic": _synthetic_share(),
+            "layers": {"grid": cells_geojson(cells, public=False), "presence": presence},
+            **map_context(
+                tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
+            ),
+        },
+    )
+
+
+@operational
+def suggestions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "analytics/suggestions.html",
+        {
+            "suggestions": weekly_suggestions(),
+            "synthetic": _synthetic_share(),
+            "week": timezone.localdate().isocalendar().week,
+        },
+    )
+
+
+@readers
+def time_profiles(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.GET or None)
+    group, area = OffenceGroup.RESIDENTIAL_BURGLARY, None
+    if form.is_valid():
+        group = form.cleaned_data["group"] or group
+        area = form.cleaned_data["area"]
+    incidents = Incident.objects.of_group(group).in_municipality(settings.MUNICIPALITY_CODE)
+    if area is not None:
+        incidents = incidents.in_area(area)
+    moments = list(incidents.values_list("occurred_at", flat=True))
+    table = profiles.hour_weekday_table(moments)
+    return render(
+        request,
+        "analytics/time_profiles.html",
+        {
+            "form": form,
+            "group_label": OffenceGroup(group).label,
+            "area": area,
+            "rows": [(hour, counts, sum(counts)) for hour, counts in enumerate(table)],
+            "day_totals": [sum(row[d] for row in table) for d in range(7)],
+            "total": len(moments),
+            "synthetic": _synthetic_share(),
+        },
+    )
+
+
+def _presence_hours(year: int):
+    """Hours of presence per area and month, for the follow-up."""
+    hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
+    for started, minutes, area_name in PolicePresence.objects.filter(
+        started__year=year
+    ).values_list("started", "minutes", "area__name"):
+        month = timezone.localtime(started).month
+        hours[area_name or _("Utanför bostadsområden")][month - 1] += minutes / 60
+    return sorted(
+        (name, [round(h, 1) for h in months], round(sum(months), 1))
+        for name, months in hours.items()
+    )
+
+
+@operational
+def presence(request: HttpRequest) -> HttpResponse:
+    can_log = bool(request.roles & {Role.POLICE_OFFICER, Role.ADMINISTRATOR})
+    form = PresenceForm(request.POST or None)
+    if request.method == "POST" and can_log and form.is_valid():
+        data = form.cleaned_data
+        try:
+            presence_log(
+                officer=request.user,
+                started=data["started"],
+                minutes=data["minutes"],
+                kind=data["kind"],
+                area=data["area"],
+                lat=data["lat"],
+                lon=data["lon"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Närvaron är sparad."))
+            return redirect("analytics:presence")
+    year = timezone.localdate().year
+    return render(
+        request,
+        "analytics/presence.html",
+        {
+            "form": form,
+            "can_log": can_log,
+            "year": year,
+            "hours": _presence_hours(year),
+            "recent": PolicePresence.objects.select_related("area", "officer")[:20],
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@municipal
+def observation(request: HttpRequest) -> HttpResponse:
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident_record_observation(
+                reported_by=request.user,
+                occurred_at=data["occurred_at"],
+                lat=data["lat"],
+                lon=data["lon"],
+                offence_group=data["offence_group"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Observationen är sparad."))
+            return redirect("analytics:observation")
+    recent = Incident.objects.filter(source=IncidentSource.STAFF).select_related(
+        "area", "reported_by"
+    )[:20]
+    return render(
+        request,
+        "analytics/observation.html",
+        {"form": form, "recent": recent},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+def public_summary(request: HttpRequest) -> HttpResponse:
+    """Counts per area for the last twelve months; thin figures are hidden."""
+    since = timezone.now() - timedelta(days=365)
+    minimum = settings.PUBLIC_MIN_COUNT
+    groups = [OffenceGroup.RESIDENTIAL_BURGLARY, OffenceGroup.VANDALISM]
+    counts = defaultdict(int)
+    for area_id, group in Incident.objects.filter(
+        occurred_at__gte=since, offence_group__in=groups, area__isnull=False
+    ).values_list("area_id", "offence_group"):
+        counts[(area_id, group)] += 1
+    rows = [
+        (area, [counts[(area.pk, g)] if counts[(area.pk, g)] >= minimum else None for g in groups])
+        for area in ResidentialArea.objects.all()
+    ]
+    return render(
+        request,
+        "analytics/public_summary.html",
+        {
+            "rows": rows,
+            "groups": [OffenceGroup(g).label for g in groups],
+            "minimum": minimum,
+            "synthetic": _synthetic_share(),
+        },
+    )

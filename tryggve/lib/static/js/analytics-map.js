@@ -1,0 +1,37 @@
+/* Situation-picture maps: areas shaded by smoothed rate, or risk-grid cells, and police
+   presence points. Every figure on these maps is also in a table on the same page. */
+(function () {
+  "use strict";
+  var cfg = window.TryggveMap && window.TryggveMap.config();
+  var el = document.getElementById("map-layers");
+  if (!cfg || !el || typeof L === "undefined") { return; }
+  var layers = JSON.parse(el.textContent);
+  var map = window.TryggveMap.create("analytics-map", cfg, cfg.text);
+  // Light to dark; class 0 means no figure.
+  var colours = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
+  var bounds = null;
+  function add(geojson, withLabel) {
+    var layer = L.geoJSON(geojson, {
+      style: function (f) {
+        var c = f.properties["class"] || 0;
+        return { color: f.properties.exposed ? "#000" : "#555", weight: f.properties.exposed ? 3 : 1,
+                 fillColor: colours[c], fillOpacity: c ? 0.7 : 0.1 };
+      },
+      onEachFeature: function (f, l) {
+        if (withLabel && f.properties.name) {
+          l.bindTooltip(f.properties.name + ": " + f.properties.label);
+        }
+      }
+    }).addTo(map);
+    if (geojson.features.length) {
+      bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
+    }
+  }
+  if (layers.areas) { add(layers.areas, true); }
+  if (layers.grid) { add(layers.grid, false); }
+  (layers.presence || []).forEach(function (p) {
+    L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })
+      .bindTooltip(p.label).addTo(map);
+  });
+  if (bounds) { map.fitBounds(bounds, { maxZoom: 15, padding: [10, 10] }); }
+})();
