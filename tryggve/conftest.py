@@ -18,6 +18,10 @@ OUTSIDE = (59.3293, 18.0686)  # Stockholm
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "tryggve.lib.sms.LocmemSmsBackend"
+    from tryggve.lib import sms
+
+    sms.outbox.clear()
     # Tasks run at once unless a test asks for the real database queue (see test_mail_queue).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Real hashing costs a third of a second per user; tests need none of its strength.

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tryggve.audit",
     "tryggve.reports",
     "tryggve.analytics",
+    "tryggve.watch",
     "tryggve.demo",
 ]
 
@@ -161,6 +162,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "tryggve.lib.sms.ConsoleSmsBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tryggve <noreply@arvidsjaur.se>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -219,6 +221,8 @@ DUPLICATE_RADIUS_M = 50
 RISK_CELL_M = int(os.environ.get("RISK_CELL_M", "250"))
 PUBLIC_MIN_COUNT = int(os.environ.get("PUBLIC_MIN_COUNT", "3"))
 NEAR_REPEAT_RADIUS_M = 500
+# Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
+WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500
 DEMO = env_bool("TRYGGVE_DEMO")
 

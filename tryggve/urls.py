@@ -20,5 +20,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
+    path("", include("tryggve.watch.urls")),
     path("", include("tryggve.reports.urls")),
 ]

@@ -21,6 +21,7 @@ from tryggve.analytics.models import (
     NearRepeatAlert,
     OffenceGroup,
     PolicePresence,
+    PresenceKind,
 )
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality
@@ -159,15 +160,20 @@ def incident_record_observation(
     With a position the observation is precise and placed in its residential area; it must
     then lie inside the municipality. Without one it counts for the municipality only.
     """
+    # Errors name their field, so a form shows each one next to the field it concerns.
     if offence_group not in OffenceGroup.values:
-        raise ValidationError(_("Okänd brottsgrupp."), code="offence_group")
+        raise ValidationError(
+            {"offence_group": ValidationError(_("Okänd brottsgrupp."), code="offence_group")}
+        )
     if (lat is None) != (lon is None):
-        raise ValidationError(_("Ange både latitud och longitud, eller ingen av dem."))
+        raise ValidationError({"lat": _("Ange både latitud och longitud, eller ingen av dem.")})
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
     # A few minutes' slack for a clock that runs ahead of the server's.
     if occurred_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError(_("Tidpunkten ligger i framtiden."), code="occurred_at")
+        raise ValidationError(
+            {"occurred_at": ValidationError(_("Tidpunkten ligger i framtiden."), code="future")}
+        )
     home = home_municipality()
     incident = Incident(
         source=IncidentSource.STAFF,
@@ -181,9 +187,13 @@ def incident_record_observation(
     )
     if lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValidationError(_("Positionen ligger utanför jorden."), code="position")
+            raise ValidationError(
+                {"lat": ValidationError(_("Positionen ligger utanför jorden."), code="position")}
+            )
         if home is not None and not home.contains_point(lat, lon):
-            raise ValidationError(_("Platsen ligger utanför kommunen."), code="position")
+            raise ValidationError(
+                {"lat": ValidationError(_("Platsen ligger utanför kommunen."), code="position")}
+            )
         incident.lat, incident.lon, incident.precise = lat, lon, True
         incident.area = area_for_point(lat=lat, lon=lon)
     with transaction.atomic():
@@ -235,14 +245,19 @@ def presence_log(
     note: str = "",
 ) -> PolicePresence:
     """Log a stretch of visible police presence, in an area or at a point."""
+    # Errors name their field, so a form shows each one next to the field it concerns.
     if area is None and lat is None:
-        raise ValidationError(_("Ange ett område eller en plats."))
+        raise ValidationError({"area": _("Ange ett område eller en plats.")})
     if (lat is None) != (lon is None):
-        raise ValidationError(_("Ange både latitud och longitud, eller ingen av dem."))
+        raise ValidationError({"lat": _("Ange både latitud och longitud, eller ingen av dem.")})
     if not 1 <= minutes <= 24 * 60:
-        raise ValidationError(_("Ange mellan 1 och 1 440 minuter."))
+        raise ValidationError({"minutes": _("Ange mellan 1 och 1 440 minuter.")})
+    if kind not in PresenceKind.values:
+        raise ValidationError({"kind": _("Välj hur ni var på plats.")})
+    if timezone.is_naive(started):
+        started = timezone.make_aware(started)
     if started > timezone.now() + timedelta(minutes=5):
-        raise ValidationError(_("Tidpunkten ligger i framtiden."))
+        raise ValidationError({"started": _("Tidpunkten ligger i framtiden.")})
     if lat is not None and area is None:
         area = area_for_point(lat=lat, lon=lon)
     return PolicePresence.objects.create(

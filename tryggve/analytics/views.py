@@ -245,6 +245,9 @@ def _presence_hours(year: int):
 @operational
 def presence(request: HttpRequest) -> HttpResponse:
     can_log = bool(request.roles & {Role.POLICE_OFFICER, Role.ADMINISTRATOR})
+    if request.method == "POST" and not can_log:
+        # Case handlers read the figures; only the police (and administrators) log presence.
+        return render(request, "accounts/forbidden.html", status=403)
     form = PresenceForm(request.POST or None)
     if request.method == "POST" and can_log and form.is_valid():
         data = form.cleaned_data

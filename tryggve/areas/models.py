@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
@@ -43,6 +44,11 @@ class Municipality(GeometryFields):
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     police_area = models.CharField(_("lokalpolisområde"), max_length=100, blank=True)
+    # The promise's own rule: neighbourhood watch starts when this share of households joins.
+    watch_threshold_percent = models.PositiveSmallIntegerField(
+        _("andel hushåll som krävs för grannsamverkan (%)"), default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     class Meta:
         verbose_name = _("kommun")

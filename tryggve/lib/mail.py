@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tryggve.lib.models import OutgoingMail
+from tryggve.lib.sms import sms_backend
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,17 @@ def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
     from tryggve.lib.tasks import deliver_mail
 
     message = OutgoingMail.objects.create(to=to, subject=subject[:200], body=body)
+    transaction.on_commit(lambda: _enqueue(deliver_mail, message.pk))
+    return message
+
+
+def sms_queue(*, to: str, body: str) -> OutgoingMail:
+    """Store a text message and deliver it through the same queue as mail."""
+    from tryggve.lib.tasks import deliver_mail
+
+    message = OutgoingMail.objects.create(
+        channel=OutgoingMail.Channel.SMS, to=to, subject=body[:60], body=body
+    )
     transaction.on_commit(lambda: _enqueue(deliver_mail, message.pk))
     return message
 
@@ -49,7 +61,10 @@ def mail_deliver(*, mail_id: int) -> str:
             return "skipped"
         message.attempts += 1
         try:
-            send_mail(message.subject, message.body, None, [message.to])
+            if message.channel == OutgoingMail.Channel.SMS:
+                sms_backend().send(to=message.to, body=message.body)
+            else:
+                send_mail(message.subject, message.body, None, [message.to])
         except Exception as exc:  # the mail server is outside us; any failure is retried
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             delays = settings.MAIL_RETRY_MINUTES

@@ -4,15 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingMail(models.Model):
-    """A mail waiting to go out, or gone. The row is the message: a mail server that is down
-    delays it, and the administrator sees every attempt and its error."""
+    """A mail or text message waiting to go out, or gone. The row is the message: a mail
+    server or SMS gateway that is down delays it, and the administrator sees every attempt
+    and its error."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Väntar")
         SENT = "sent", _("Skickat")
         FAILED = "failed", _("Misslyckades")
 
-    to = models.EmailField(_("mottagare"))
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-post")
+        SMS = "sms", _("SMS")
+
+    channel = models.CharField(
+        _("kanal"), max_length=5, choices=Channel.choices, default=Channel.EMAIL
+    )
+    to = models.CharField(_("mottagare"), max_length=254)
     subject = models.CharField(_("ämne"), max_length=200)
     body = models.TextField(_("text"))
     status = models.CharField(

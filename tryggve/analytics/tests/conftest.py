@@ -1,8 +1,23 @@
-"""Fixtures for the incident imports: the real police-feed sample beside the repository."""
+"""Fixtures for the situation picture: the real police-feed sample beside the repository,
+incidents placed in the demo areas, and the browser fixtures shared with reports."""
 
+import itertools
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+# The browser fixtures (one Chromium per session, the live server with the demo geography,
+# pages cut off from the network, staff sessions, screenshots) are shared with reports.
+from tryggve.reports.tests.conftest import (  # noqa: F401
+    browser,
+    make_staff,
+    open_page,
+    shot,
+    site,
+    staff_page,
+)
 
 # CI keeps a copy of shared/ next to the clone, as it is here next to /work/main.
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -18,3 +33,51 @@ def police_sample() -> Path:
             "(a copy of shared/ must sit beside the repository clone)"
         )
     return POLICE_SAMPLE
+
+
+# Incidents, places and browser pages for the situation-picture tests ----------------------
+
+@pytest.fixture
+def area_points(municipality) -> dict[str, tuple[float, float]]:
+    """A point (lat, lon) well inside each demo residential area, by name."""
+    from tryggve.areas.models import ResidentialArea
+
+    points = {}
+    for area in ResidentialArea.objects.all():
+        point = area.shape.representative_point()
+        points[area.name] = (point.y, point.x)
+    return points
+
+
+@pytest.fixture
+def make_incident(municipality):
+    """Save an incident the way an import would: placed in its area when precise."""
+    from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+    from tryggve.areas.selectors import area_for_point
+
+    numbers = itertools.count(1)
+
+    def make(
+        *,
+        at: tuple[float, float] | None,
+        when: datetime | None = None,
+        group: str = OffenceGroup.RESIDENTIAL_BURGLARY,
+        synthetic: bool = False,
+        precise: bool = True,
+    ) -> Incident:
+        lat, lon = at if at else (None, None)
+        return Incident.objects.create(
+            source=IncidentSource.CSV,
+            external_id=f"prov-{next(numbers)}",
+            occurred_at=when or timezone.now() - timedelta(days=30),
+            lat=lat,
+            lon=lon,
+            precise=precise and at is not None,
+            municipality_code="2505",
+            municipality_name="Arvidsjaur",
+            area=area_for_point(lat=lat, lon=lon) if precise and at else None,
+            offence_group=group,
+            synthetic=synthetic,
+        )
+
+    return make

@@ -23,8 +23,20 @@ from tryggve.reports.models import (
     ResponseTemplate,
     Status,
     Unit,
+    hash_token,
+    new_tracking_token,
 )
 from tryggve.reports.services import report_create
+from tryggve.watch.models import Household, WatchArea, WatchState
+from tryggve.watch.services import (
+    contact_person_set,
+    meeting_record,
+    meeting_schedule,
+    normalise_address,
+    watch_area_change_state,
+    watch_area_evaluate,
+    watch_area_offer,
+)
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "areas" / "demo"
 
@@ -129,6 +141,7 @@ class Command(BaseCommand):
             created = self._reports()
             incidents = self._incidents()
             self._presence()
+            self._watch()
         self.stdout.write(
             f"Demo ready: {ResidentialArea.objects.count()} areas, "
             f"{Report.objects.count()} reports ({created} new), "
@@ -189,6 +202,67 @@ class Command(BaseCommand):
                 area=rng.choice(areas),
                 note="Demo",
             )
+
+    def _watch(self):
+        if WatchArea.objects.exists():
+            return
+        police = get_user_model().objects.get(username="polis")
+        rng = random.Random(70)
+        streets = {
+            "Centrum": "Storgatan\nKyrkogatan\nTorggatan",
+            "Norra Åbacken": "Åbackavägen\nNorrvägen",
+            "Stationsområdet": "Stationsgatan\nRallarvägen",
+        }
+        first_names = ["Anna", "Lars", "Maria", "Nils", "Elsa", "Per", "Karin", "Jonas"]
+        for name, fill, contacts in (
+            ("Norra Åbacken", 0.8, 2),
+            ("Centrum", 0.45, 1),
+            ("Stationsområdet", 0.0, 0),
+        ):
+            residential = ResidentialArea.objects.get(name=name)
+            area = watch_area_offer(
+                name=name,
+                households=residential.households,
+                streets=streets[name],
+                actor=police,
+                residential_area=residential,
+            )
+            street_list = area.street_list
+            # Written directly: through the sign-up service every invented household would
+            # get a confirmation mail in the outbox.
+            for n in range(round(area.households * fill)):
+                street = street_list[n % len(street_list)]
+                household = Household.objects.create(
+                    area=area,
+                    street=street,
+                    number=str(n + 1),
+                    address_key=normalise_address(street, str(n + 1)),
+                    name=f"{rng.choice(first_names)} (demo)",
+                    email=f"hushall{n + 1}@example.se",
+                    residents=rng.randint(1, 5),
+                    confirmed=timezone.now(),
+                    confirm_token_hash=hash_token(new_tracking_token()),
+                    manage_token_hash=hash_token(new_tracking_token()),
+                )
+                if n < contacts:
+                    contact_person_set(household=household, role="approved", actor=police)
+            area = WatchArea.objects.get(pk=area.pk)
+            watch_area_evaluate(area=area, actor=police)
+            if area.state == WatchState.READY:
+                meeting = meeting_schedule(
+                    area=area,
+                    when=timezone.now() - timedelta(days=20),
+                    place="Medborgarhuset",
+                    police_staff="Per Polis",
+                    municipal_staff="Hanna Handläggare",
+                    actor=police,
+                )
+                meeting_record(
+                    meeting=meeting,
+                    attended=list(area.households_set.confirmed()[:12]),
+                    actor=police,
+                )
+                watch_area_change_state(area=area, to_state=WatchState.ACTIVE, actor=police)
 
     def _units(self):
         for name, email in UNITS:

@@ -1,0 +1,80 @@
+"""The municipality's observations: recorded, placed, refused next to their field."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tryggve.analytics.models import Incident, IncidentSource, NearRepeatAlert
+from tryggve.conftest import CENTRUM, OUTSIDE
+
+URL = "/personal/lagesbild/observation/"
+
+
+def valid(**changes) -> dict:
+    when = timezone.localtime(timezone.now() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    return {
+        "occurred_at": when,
+        "offence_group": "vandalism",
+        "lat": str(CENTRUM[0]),
+        "lon": str(CENTRUM[1]),
+        "summary": "Krossad ruta i busskuren vid skolan.",
+    } | changes
+
+
+def test_a_case_handler_records_an_observation(case_handler, municipality):
+    response = case_handler.post(URL, valid(), follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    page = response.content.decode()
+    assert "Observationen är sparad." in page
+    incident = Incident.objects.get()
+    assert (incident.source, incident.precise, incident.area.name) == (
+        IncidentSource.STAFF,
+        True,
+        "Centrum",
+    )
+    assert incident.reported_by == case_handler.user
+    assert not incident.synthetic
+    assert "Krossad ruta i busskuren vid skolan." in page
+    assert "Skadegörelse" in page
+
+
+def test_without_a_position_it_counts_for_the_municipality(administrator, municipality):
+    response = administrator.post(URL, valid(lat="", lon="", offence_group="disturbance"))
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.precise, incident.area, incident.municipality_code) == (False, None, "2505")
+    assert "hela kommunen" in administrator.get(URL).content.decode()
+
+
+def test_a_burglary_observed_today_prepares_alerts(case_handler, municipality):
+    case_handler.post(URL, valid(offence_group="residential_burglary"))
+    assert NearRepeatAlert.objects.filter(area__name="Centrum", distance_m=0).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"lat": str(OUTSIDE[0]), "lon": str(OUTSIDE[1])},
+            "lat",
+            "Platsen ligger utanför kommunen.",
+        ),
+        ({"lon": ""}, "lat", "Ange både latitud och longitud, eller ingen av dem."),
+        ({"occurred_at": "2999-06-01T10:00"}, "occurred_at", "Tidpunkten ligger i framtiden."),
+        ({"occurred_at": "i förrgår"}, "occurred_at", "Skriv tiden som 2026-11-26 18:30."),
+        ({"occurred_at": ""}, "occurred_at", "Ange när."),
+        ({"offence_group": ""}, "offence_group", "Välj vad det gällde."),
+        ({"summary": "   "}, "summary", "Beskriv kort vad ni såg."),
+    ],
+)
+def test_refusals_are_shown_next_to_their_field(
+    case_handler, municipality, changes, field, message
+):
+    response = case_handler.post(URL, valid(**changes))
+    assert response.status_code == 400
+    assert not Incident.objects.exists()
+    assert message in " ".join(response.context["form"].errors[field])
+    page = response.content.decode()
+    assert f'id="id_{field}_error"' in page
+    assert message in page

@@ -1,0 +1,151 @@
+"""The exposure overview and its CSV export: order, labels, messages, parameters, queries."""
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tryggve.analytics.models import Incident, OffenceGroup
+from tryggve.analytics.services import near_repeat_alerts_prepare
+
+URL = "/personal/lagesbild/"
+EXPORT = "/personal/lagesbild/utsatthet.csv"
+
+
+@pytest.fixture
+def year() -> int:
+    """Last year: always a whole year in the past, whatever today's date is."""
+    return timezone.localdate().year - 1
+
+
+def moment(year: int, day: int = 0) -> datetime:
+    return timezone.make_aware(datetime(year, 3, 1, 14)) + timedelta(days=day)
+
+
+@pytest.fixture
+def history(make_incident, area_points, year):
+    """Centrum clearly ahead, one burglary in each of four other areas, and last year's."""
+    for day in range(10):
+        make_incident(at=area_points["Centrum"], when=moment(year, day * 20))
+    for name in ["Söderbyn", "Tallbacka", "Norrbyn", "Lappstaden"]:
+        make_incident(at=area_points[name], when=moment(year, 40))
+    for day in range(3):
+        make_incident(at=area_points["Centrum"], when=moment(year - 1, day))
+    # Another group and an imprecise burglary never count for an area.
+    make_incident(at=area_points["Moskosel"], when=moment(year), group=OffenceGroup.THEFT)
+    make_incident(at=None, when=moment(year))
+
+
+def test_areas_are_ranked_by_smoothed_rate(council_reader, history, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    assert response.status_code == 200
+    ranked = response.context["ranked"]
+    assert ranked[0].area.name == "Centrum"
+    assert (ranked[0].rate.count, ranked[0].previous, ranked[0].change) == (10, 3, 7)
+    rates = [r.rate.smoothed_rate for r in ranked]
+    assert rates == sorted(rates, reverse=True)
+    assert sum(r.rate.count for r in ranked) == 14
+    assert response.context["outside"] == 1
+    page = response.content.decode()
+    assert "För få händelser" not in page
+    assert page.index("Centrum") < page.index("Söderbyn")
+    assert "(+7)" in page
+
+
+def test_synthetic_incidents_are_labelled(council_reader, make_incident, area_points, year):
+    make_incident(at=area_points["Centrum"], when=moment(year))
+    assert "Syntetiska data" not in council_reader.get(URL).content.decode()
+    make_incident(at=area_points["Centrum"], when=moment(year, 1), synthetic=True)
+    page = council_reader.get(URL, {"year": year}).content.decode()
+    assert "Syntetiska data:" in page
+    assert "(syntetiska)" in page
+
+
+def test_too_few_incidents_say_so(case_handler, make_incident, area_points, year):
+    make_incident(at=area_points["Centrum"], when=moment(year))
+    response = case_handler.get(URL, {"year": year})
+    assert response.context["smoothing"].too_few
+    assert "För få händelser för att skilja områdena åt" in response.content.decode()
+
+
+def test_the_export_is_a_spreadsheet_ready_csv(case_handler, history, year):
+    response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    disposition = response["Content-Disposition"]
+    assert f'filename="utsatthet-residential_burglary-{year}.csv"' in disposition
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Område", "Hushåll", "Antal"]
+    assert rows[0][-1] == "Varav syntetiska"
+    assert len(rows) == 1 + 12
+    centrum = rows[1]
+    assert centrum[:4] == ["Centrum", "320", "10", "3"]
+    assert centrum[4] == "31,2"  # 10 per 320 households, with a decimal comma
+    for value in centrum[4:9]:
+        assert "." not in value and "," in value
+    assert centrum[9] in {"ja", "nej"}
+    assert centrum[10] == "0"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"year": "1800"},
+        {"year": "9" * 30},
+        {"group": "mord"},
+        {"group": ""},
+        {"year": "", "group": ""},
+        {"year": ["2025", "2024"]},
+        {"group": "<script>alert(1)</script>"},
+    ],
+)
+def test_bad_parameters_never_break_the_pages(police_officer, municipality, query):
+    for path in (URL, EXPORT):
+        response = police_officer.get(path, query)
+        assert response.status_code == 200
+    page = police_officer.get(URL, query).content.decode()
+    assert "<script>alert(1)" not in page
+
+
+def test_queries_do_not_grow_with_areas_or_incidents(
+    council_reader, make_incident, area_points, year, municipality
+):
+    from tryggve.areas.models import ResidentialArea
+
+    make_incident(at=area_points["Centrum"], when=moment(year))
+    recent = make_incident(
+        at=area_points["Centrum"], when=timezone.now() - timedelta(days=2), synthetic=True
+    )
+    near_repeat_alerts_prepare(incidents=[recent])
+    council_reader.get(URL, {"year": year})  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert council_reader.get(URL, {"year": year}).status_code == 200
+
+    template = ResidentialArea.objects.get(name="Moskosel")
+    for n in range(15):
+        extra = ResidentialArea(
+            municipality=municipality, name=f"Nytt område {n}", slug=f"nytt-{n}", households=50
+        )
+        extra.set_geometry(template.shape)
+        extra.save()
+    for point in area_points.values():
+        for day in range(4):
+            make_incident(at=point, when=moment(year, day))
+            make_incident(at=point, when=moment(year - 1, day), synthetic=True)
+            make_incident(at=point, when=timezone.now() - timedelta(days=day + 1))
+    near_repeat_alerts_prepare(incidents=Incident.objects.all())
+    with CaptureQueriesContext(connection) as many:
+        response = council_reader.get(URL, {"year": year})
+    assert len(response.context["ranked"]) == 27
+    assert len(response.context["alerts"]) == 10
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
+    with CaptureQueriesContext(connection) as export:
+        council_reader.get(EXPORT, {"year": year})
+    assert len(export) <= len(few)

@@ -1,0 +1,102 @@
+"""Who may open which situation-picture page: every URL × anonymous, each role, no role."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tryggve.analytics.models import PolicePresence
+
+READERS = {"case_handler", "police_officer", "council_reader", "administrator"}
+OPERATIONAL = {"case_handler", "police_officer", "administrator"}
+MUNICIPAL = {"case_handler", "administrator"}
+PERSONAS = ["case_handler", "police_officer", "council_reader", "administrator"]
+
+PAGES = {
+    "/personal/lagesbild/": READERS,
+    "/personal/lagesbild/utsatthet.csv": READERS,
+    "/personal/lagesbild/tider/": READERS,
+    "/personal/lagesbild/riskkarta/": OPERATIONAL,
+    "/personal/lagesbild/forslag/": OPERATIONAL,
+    "/personal/lagesbild/narvaro/": OPERATIONAL,
+    "/personal/lagesbild/observation/": MUNICIPAL,
+}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_visitors_go_to_the_login(client, municipality, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/personal/logga-in/")
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_role_sees_its_pages_only(request, municipality, persona, path):
+    client = request.getfixturevalue(persona)
+    response = client.get(path)
+    assert response.status_code == (200 if persona in PAGES[path] else 403)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_staff_without_a_role_are_refused(staff_without_role, municipality, path):
+    assert staff_without_role.get(path).status_code == 403
+
+
+def test_unverified_staff_go_to_the_second_factor(django_user_model, client, municipality):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username="ny", password="x")
+    user.groups.add(Group.objects.get_or_create(name="police_officer")[0])
+    client.force_login(user)
+    response = client.get("/personal/lagesbild/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/personal/tvafaktor/")
+
+
+def test_the_public_summary_is_open_to_everyone(client, municipality):
+    assert client.get("/lagesbild/").status_code == 200
+
+
+def _presence_post():
+    started = timezone.localtime(timezone.now() - timedelta(hours=1))
+    return {
+        "started": started.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": "30",
+        "kind": "foot",
+        "lat": "65.5900",
+        "lon": "19.1800",
+    }
+
+
+@pytest.mark.parametrize("persona", ["police_officer", "administrator"])
+def test_police_and_administrators_log_presence(request, municipality, persona):
+    client = request.getfixturevalue(persona)
+    page = client.get("/personal/lagesbild/narvaro/")
+    assert "Logga närvaro" in page.content.decode()
+    response = client.post("/personal/lagesbild/narvaro/", _presence_post())
+    assert response.status_code == 302
+    assert PolicePresence.objects.get().officer == client.user
+
+
+def test_a_case_handler_sees_presence_but_cannot_log_it(case_handler, municipality):
+    page = case_handler.get("/personal/lagesbild/narvaro/").content.decode()
+    assert "Timmar per område och månad" in page
+    assert "Logga närvaro" not in page
+    assert 'name="minutes"' not in page
+    response = case_handler.post("/personal/lagesbild/narvaro/", _presence_post())
+    assert response.status_code == 403
+    assert not PolicePresence.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["police_officer", "council_reader"])
+def test_only_municipal_staff_record_observations(request, municipality, persona):
+    from tryggve.analytics.models import Incident
+
+    client = request.getfixturevalue(persona)
+    response = client.post(
+        "/personal/lagesbild/observation/",
+        {"occurred_at": "2026-01-05T10:00", "offence_group": "vandalism", "summary": "Klotter"},
+    )
+    assert response.status_code == 403
+    assert not Incident.objects.exists()
