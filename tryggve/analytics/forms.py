@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,17 +34,22 @@ class RankingForm(forms.Form):
 
 class RiskMapForm(forms.Form):
     group = forms.ChoiceField(label=_("Brottsgrupp"), choices=OffenceGroup.choices, required=False)
+    # The initial value is what an unfiltered page uses, so the select shows the truth.
     cell = forms.TypedChoiceField(
-        label=_("Rutstorlek"), coerce=int, choices=CELL_SIZES, required=False
+        label=_("Rutstorlek"),
+        coerce=int,
+        choices=CELL_SIZES,
+        required=False,
+        initial=lambda: settings.RISK_CELL_M,
     )
 
     def values(self) -> tuple[str, int]:
         if self.is_valid():
             return (
                 self.cleaned_data["group"] or OffenceGroup.RESIDENTIAL_BURGLARY,
-                self.cleaned_data["cell"] or 250,
+                self.cleaned_data["cell"] or settings.RISK_CELL_M,
             )
-        return OffenceGroup.RESIDENTIAL_BURGLARY, 250
+        return OffenceGroup.RESIDENTIAL_BURGLARY, settings.RISK_CELL_M
 
 
 class ProfileForm(forms.Form):

@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
+from django.db.models import FloatField, Func
 from django.utils import timezone
 
 from tryggve.analytics.forecast import forecast, to_days
 from tryggve.analytics.models import Incident
 from tryggve.areas.models import ResidentialArea
-from tryggve.lib.geo import geometry_to_sweref, to_sweref, to_wgs84
+from tryggve.lib.geo import geometry_to_sweref, sweref_arrays, to_wgs84
 
 BUFFER_M = 1000
 
@@ -28,7 +30,7 @@ class Cell:
     x: float  # south-west corner, SWEREF 99 TM
     y: float
     size: float
-    score: float  # share of the forecast risk in this cell (scores sum to one)
+    score: float  # relative forecast risk; divide by the total over the cells for a share
     past_count: int  # incidents of the group in the cell over the history used
 
     @property
@@ -61,13 +63,59 @@ def grid_cells(areas, size: float) -> np.ndarray:
     return np.array(sorted(corners), dtype=float) * size
 
 
+class EpochSeconds(Func):
+    """Seconds since 1970 (UTC) computed by the database: loading a million datetime objects
+    into Python costs seconds, a million floats almost nothing."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8",
+                           **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores aware datetimes in SQLite as UTC text, which julianday() reads.
+        return self.as_sql(compiler, connection,
+                           template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+                           **extra)
+
+
 def incident_points(incidents) -> np.ndarray:
-    """(x, y, days) rows for precise incidents, in local wall-clock time like the forecast."""
-    rows = []
-    for lat, lon, occurred in incidents.precise().values_list("lat", "lon", "occurred_at"):
-        x, y = to_sweref(lon, lat)
-        rows.append((x, y, to_days(timezone.localtime(occurred).replace(tzinfo=None))))
-    return np.array(rows, dtype=float).reshape(-1, 3)
+    """(x, y, days) rows for precise incidents, in local wall-clock time like the forecast.
+
+    One query and whole-array reprojection: a million incidents must not mean a million
+    Python calls to pyproj or a million datetime objects.
+    """
+    query = incidents.precise().annotate(epoch=EpochSeconds("occurred_at")).values_list(
+        "lat", "lon", "epoch"
+    )
+    # Straight from the cursor: the rows are plain floats, and Django's per-value converters
+    # would cost a second per million rows for nothing.
+    with connection.cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        rows = np.array(cursor.fetchall(), dtype=float).reshape(-1, 3)
+    if not len(rows):
+        return np.empty((0, 3))
+    x, y = sweref_arrays(rows[:, 1], rows[:, 0])
+    return np.column_stack([x, y, local_days(rows[:, 2])])
+
+
+def local_days(utc_seconds: np.ndarray) -> np.ndarray:
+    """Local wall-clock days since 1970 for UTC instants, the forecast's clock.
+
+    The zone's offset is looked up once per hour of the span (offsets change on the hour),
+    not once per incident.
+    """
+    if not len(utc_seconds):
+        return np.empty(0)
+    zone = timezone.get_current_timezone()
+    first = math.floor(utc_seconds.min() / 3600)
+    hours = np.arange(first, math.floor(utc_seconds.max() / 3600) + 1)
+    offsets = np.array([
+        datetime.fromtimestamp(h * 3600, tz=zone).utcoffset().total_seconds() for h in hours
+    ])
+    index = (np.floor(utc_seconds / 3600) - first).astype(int)
+    return (utc_seconds + offsets[index]) / 86400.0
 
 
 def risk_cells(
@@ -101,15 +149,19 @@ def risk_cells(
 
 
 def _counts(events: np.ndarray, corners: np.ndarray, size: float) -> np.ndarray:
-    if not len(events):
+    """Past events per cell, by matching integer cell indices in whole arrays."""
+    if not len(events) or not len(corners):
         return np.zeros(len(corners), dtype=int)
-    index = {(int(round(x / size)), int(round(y / size))): k for k, (x, y) in enumerate(corners)}
-    counts = np.zeros(len(corners), dtype=int)
-    for x, y in np.floor(events[:, :2] / size).astype(int):
-        k = index.get((int(x), int(y)))
-        if k is not None:
-            counts[k] += 1
-    return counts
+    cell_ij = np.round(corners / size).astype(np.int64)
+    event_ij = np.floor(events[:, :2] / size).astype(np.int64)
+    # One int64 key per cell: SWEREF 99 TM indices at 100 m and up stay far below 2**31.
+    cell_keys = cell_ij[:, 0] * (1 << 32) + cell_ij[:, 1]
+    event_keys = event_ij[:, 0] * (1 << 32) + event_ij[:, 1]
+    order = np.argsort(cell_keys)
+    position = np.searchsorted(cell_keys[order], event_keys)
+    position = np.minimum(position, len(order) - 1)
+    hit = cell_keys[order][position] == event_keys
+    return np.bincount(order[position[hit]], minlength=len(corners))
 
 
 def cells_geojson(cells: list[Cell], *, public: bool) -> dict:

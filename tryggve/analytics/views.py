@@ -37,6 +37,7 @@ from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
+from tryggve.reports.models import Report
 
 readers = staff_required(
     Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER, Role.ADMINISTRATOR
@@ -107,7 +108,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "layers": {"areas": _areas_geojson(ranked)},
             "alerts": NearRepeatAlert.objects.select_related("incident", "area")[:10],
             "query": request.GET.urlencode(),
-            **map_context(),
+            **map_context(
+                tilesFailed=_("Kartbilden kunde inte laddas. Samma siffror finns i tabellen ovan.")
+            ),
         },
     )
 
@@ -170,6 +173,14 @@ def riskmap(request: HttpRequest) -> HttpResponse:
         {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
         for p in PolicePresence.objects.filter(started__gte=since, lat__isnull=False)
     ]
+    # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
+    # part of the problem picture even where nothing has been reported to the police.
+    reports = [
+        {"lat": lat, "lon": lon, "label": f"{reference}: {category}"}
+        for reference, lat, lon, category in Report.objects.filter(
+            lat__isnull=False, created__gte=timezone.now() - timedelta(days=365)
+        ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
+    ]
     total = sum(c.score for c in cells) or 1
     return render(
         request,
@@ -180,7 +191,9 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "size": size,
             "top": [(c, c.score / total * 100) for c in top],
             "synthetic": _synthetic_share(),
-            "layers": {"grid": cells_geojson(cells, public=False), "presence": presence},
+            "layers": {"grid": cells_geojson(cells, public=False), "presence": presence,
+                   "reports": reports},
+        "report_count": len(reports),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
             ),

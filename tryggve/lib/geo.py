@@ -46,6 +46,11 @@ def _reproject(geom: BaseGeometry, src: int, dst: int) -> BaseGeometry:
     )
 
 
+def sweref_arrays(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole arrays of WGS84 positions to SWEREF 99 TM (easting, northing) in one call."""
+    return _transformer(WGS84, SWEREF99TM).transform(lon, lat)
+
+
 def geometry_to_wgs84(geom: BaseGeometry, srid: int) -> BaseGeometry:
     return geom if srid == WGS84 else _reproject(geom, srid, WGS84)
 

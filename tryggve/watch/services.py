@@ -18,7 +18,8 @@ from tryggve.analytics.models import NearRepeatAlert
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import home_municipality
 from tryggve.lib.mail import mail_queue, sms_queue
-from tryggve.reports.models import hash_token, new_tracking_token
+from tryggve.lib.tokens import hash_token
+from tryggve.lib.tokens import new_token as new_tracking_token
 from tryggve.watch.models import (
     AreaEvent,
     ContactRole,
@@ -104,17 +105,36 @@ def watch_area_offer(
     return area
 
 
-def watch_area_progress(area: WatchArea) -> dict:
-    """Confirmed households against the threshold, and contact persons against the need."""
-    counts = area.households_set.aggregate(
-        n_confirmed=Count("pk", filter=Q(confirmed__isnull=False)),
+def with_progress_counts(queryset):
+    """Areas with their confirmed households and contact persons counted in the same query,
+    so that a list of areas costs one query however many areas there are."""
+    return queryset.annotate(
+        n_confirmed=Count("households_set", filter=Q(households_set__confirmed__isnull=False)),
         n_contacts=Count(
-            "pk",
+            "households_set",
             filter=Q(
-                confirmed__isnull=False, contact_role__in=[ContactRole.APPROVED, ContactRole.LEAD]
+                households_set__confirmed__isnull=False,
+                households_set__contact_role__in=[ContactRole.APPROVED, ContactRole.LEAD],
             ),
         ),
     )
+
+
+def watch_area_progress(area: WatchArea) -> dict:
+    """Confirmed households against the threshold, and contact persons against the need."""
+    if hasattr(area, "n_confirmed"):  # counted by with_progress_counts
+        counts = {"n_confirmed": area.n_confirmed, "n_contacts": area.n_contacts}
+    else:
+        counts = area.households_set.aggregate(
+            n_confirmed=Count("pk", filter=Q(confirmed__isnull=False)),
+            n_contacts=Count(
+                "pk",
+                filter=Q(
+                    confirmed__isnull=False,
+                    contact_role__in=[ContactRole.APPROVED, ContactRole.LEAD],
+                ),
+            ),
+        )
     counts = {"confirmed": counts["n_confirmed"], "contacts": counts["n_contacts"]}
     required = area.required_households
     return {
@@ -135,6 +155,15 @@ def watch_area_evaluate(*, area: WatchArea, actor=None) -> WatchArea:
     active, paused or ended area is left alone: once started, a group is not stopped by a
     household moving away.
     """
+    with transaction.atomic():
+        # Lock the row and read its state afresh: the caller's copy may be stale (a household's
+        # cached area), and two confirmations at once must not both decide from old counts.
+        WatchArea.objects.select_for_update().filter(pk=area.pk).first()
+        area.refresh_from_db(fields=["state", "households", "threshold_percent"])
+        return _evaluate_locked(area, actor)
+
+
+def _evaluate_locked(area: WatchArea, actor) -> WatchArea:
     if area.state not in (WatchState.OFFERED, WatchState.GATHERING, WatchState.READY):
         return area
     progress = watch_area_progress(area)
@@ -176,12 +205,17 @@ def watch_area_change_state(*, area: WatchArea, to_state: str, actor, note: str 
                     "to": WatchState(to_state).label.lower(),
                 }
             )
-        if (
-            to_state == WatchState.ACTIVE
-            and area.state == WatchState.READY
-            and not (area.meetings.filter(held=True).exists())
-        ):
-            raise WatchError(_("Håll startmötet och notera vilka som kom innan området startar."))
+        if to_state == WatchState.ACTIVE and area.started is None:
+            # Resuming a paused group is fine; a first start needs the threshold and the meeting
+            # (a paused area that never started goes back to gathering first).
+            if area.state != WatchState.READY:
+                raise WatchError(
+                    _("Området kan starta först när tillräckligt många hushåll är med.")
+                )
+            if not area.meetings.filter(held=True).exists():
+                raise WatchError(
+                    _("Håll startmötet och notera vilka som kom innan området startar.")
+                )
         old = area.state
         area.state = to_state
         if to_state == WatchState.ACTIVE and area.started is None:

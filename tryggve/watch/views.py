@@ -21,7 +21,7 @@ from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
-from tryggve.reports.models import hash_token
+from tryggve.lib.tokens import hash_token
 from tryggve.watch.forms import (
     AttendanceForm,
     ContactForm,
@@ -57,6 +57,7 @@ from tryggve.watch.services import (
     watch_area_progress,
     watch_area_set_households,
     watch_area_signs,
+    with_progress_counts,
 )
 
 ACCEPTING = (WatchState.OFFERED, WatchState.GATHERING, WatchState.READY, WatchState.ACTIVE)
@@ -89,7 +90,7 @@ def _areas_geojson(areas) -> dict:
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    areas = list(WatchArea.objects.public())
+    areas = list(with_progress_counts(WatchArea.objects.public()))
     rows = [(area, watch_area_progress(area)) for area in areas]
     return render(
         request,
@@ -225,7 +226,7 @@ def staff_index(request: HttpRequest) -> HttpResponse:
     smoothing, ranked, _outside = exposure_ranking(
         group=OffenceGroup.RESIDENTIAL_BURGLARY, year=year
     )
-    areas = WatchArea.objects.all()
+    areas = with_progress_counts(WatchArea.objects.all())
     return render(
         request,
         "watch/staff_index.html",

@@ -119,6 +119,8 @@ def test_bad_parameters_fall_back_to_the_default(administrator, burglaries, quer
 def test_an_empty_history_says_so(police_officer, municipality):
     response = police_officer.get(URL)
     assert response.status_code == 200
+    # The unfiltered page's select shows the cell size it really uses.
+    assert '<option value="250" selected>' in response.content.decode()
     assert "Inga händelser att bygga en prognos på." in response.content.decode()
 
 

@@ -10,6 +10,10 @@
   // Light to dark; class 0 means no figure.
   var colours = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
   var bounds = null;
+  // Where to start: around the highest class, not the whole municipality (villages 40 km
+  // apart would shrink every area and cell to a dot). The rest is a pan away, and in the table.
+  var focus = [];
+  var NEAR_M = 5000;
   function add(geojson, withLabel) {
     var layer = L.geoJSON(geojson, {
       style: function (f) {
@@ -23,15 +27,29 @@
         }
       }
     }).addTo(map);
-    if (geojson.features.length) {
-      bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
-    }
+    var top = 0;
+    layer.eachLayer(function (l) { top = Math.max(top, l.feature.properties["class"] || 0); });
+    var best = null;
+    layer.eachLayer(function (l) {
+      if ((l.feature.properties["class"] || 0) === top && !best) { best = l.getBounds().getCenter(); }
+    });
+    layer.eachLayer(function (l) {
+      var b = l.getBounds();
+      if (!best || map.distance(best, b.getCenter()) <= NEAR_M) { focus.push(b); }
+    });
   }
   if (layers.areas) { add(layers.areas, true); }
   if (layers.grid) { add(layers.grid, false); }
   (layers.presence || []).forEach(function (p) {
     L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })
       .bindTooltip(p.label).addTo(map);
+  });
+  focus.forEach(function (b) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); });
+  (layers.reports || []).forEach(function (p) {
+    // Squares, so the e-service's reports are told from police presence by shape, not colour.
+    L.marker([p.lat, p.lon], {
+      icon: L.divIcon({ className: "report-square", iconSize: [10, 10] }), keyboard: false
+    }).bindTooltip(p.label).addTo(map);
   });
   if (bounds) { map.fitBounds(bounds, { maxZoom: 15, padding: [10, 10] }); }
 })();

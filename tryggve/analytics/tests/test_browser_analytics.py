@@ -1,0 +1,305 @@
+"""The situation picture in real headless Chromium: a police officer's week (overview, risk
+map, suggestions, time profiles, presence logged with the keyboard only), a case handler's
+observation, axe-core on every analytics page and the public summary on desktop and phone,
+and maps that still explain themselves when no map tiles load.
+
+Fixtures (the browser, the live server, pages cut off from the network, staff sessions)
+come from tryggve/reports/tests/conftest.py through this directory's conftest.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tryggve.analytics.models import Incident, IncidentSource, PolicePresence
+from tryggve.analytics.services import incidents_import, presence_log
+from tryggve.areas.models import ResidentialArea
+from tryggve.demo.incidents import synthetic_incidents
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+STAFF_PAGES = {
+    "overview": "/personal/lagesbild/",
+    "riskmap": "/personal/lagesbild/riskkarta/",
+    "suggestions": "/personal/lagesbild/forslag/",
+    "time-profiles": "/personal/lagesbild/tider/",
+    "presence": "/personal/lagesbild/narvaro/",
+    "observation": "/personal/lagesbild/observation/",
+}
+TILES_FAILED = {
+    "overview": "Kartbilden kunde inte laddas. Samma siffror finns i tabellen ovan.",
+    "riskmap": "Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.",
+}
+
+
+@pytest.fixture
+def demo_history(site):
+    """The demo's synthetic five years, and some presence logged by another officer."""
+    from django.contrib.auth import get_user_model
+
+    areas = list(ResidentialArea.objects.all())
+    result = incidents_import(incidents=synthetic_incidents(areas), synthetic=True)
+    assert result.imported > 300
+    other = get_user_model().objects.create_user(username="kollega")
+    centrum = ResidentialArea.objects.get(name="Centrum")
+    for days, minutes in [(1, 45), (4, 30), (9, 60)]:
+        presence_log(
+            officer=other,
+            started=timezone.now() - timedelta(days=days),
+            minutes=minutes,
+            kind="foot",
+            area=centrum,
+            lat=65.5895,
+            lon=19.1790,
+            note="Kvällsrunda",
+        )
+    return result
+
+
+def blocking_violations(page: Page) -> list[dict]:
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(violations: dict[str, list[dict]]) -> str:
+    lines = []
+    for name, found in violations.items():
+        for v in found:
+            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
+            for node in v["nodes"][:5]:
+                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+                lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")
+    return "\n".join(lines)
+
+
+def overflow(page: Page) -> str | None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if widths[0] > widths[1]:
+        return f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
+    return None
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {
+                id: el.id, tag: el.tagName.toLowerCase(), text: (el.innerText || "").trim(),
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+                shadow: style.boxShadow !== "none",
+            };
+        }"""
+    )
+
+
+def tab_to(page: Page, *, element_id: str = "", text: str = "", limit: int = 80) -> None:
+    """Press Tab until the element (by id or by its text) has focus, visibly."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if (element_id and now["id"] == element_id) or (text and now["text"] == text):
+            assert now["outline"] or now["shadow"], f"focus on {element_id or text} is invisible"
+            return
+    raise AssertionError(f"{element_id or text} could not be reached with Tab")
+
+
+def type_datetime_local(page: Page, when) -> None:
+    """Type a moment into the focused datetime-local field, segment by segment.
+
+    Debian's headless Chromium lays the field out as mm/dd/yyyy, hh:mm AM/PM whatever the
+    page's language; the year takes up to six digits, so an arrow key leaves it.
+    """
+    for key in when.strftime("%m%d%Y"):
+        page.keyboard.press(key)
+    page.keyboard.press("ArrowRight")
+    for key in when.strftime("%I%M") + ("P" if when.hour >= 12 else "A"):
+        page.keyboard.press(key)
+
+
+def expect_map_with_tile_note(page: Page, name: str) -> None:
+    expect(page.locator("#analytics-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#map-status")).to_have_text(TILES_FAILED[name])
+
+
+# --- 1. A police officer's week ------------------------------------------------------------
+
+
+def test_a_police_officer_reads_the_situation_picture(staff_page, make_staff, demo_history, shot):
+    police = make_staff("polis", "police_officer")
+    page = staff_page(police, path=STAFF_PAGES["overview"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lägesbild: utsatta bostadsområden")
+    expect(page.get_by_role("note")).to_contain_text("Syntetiska data:")
+    table = page.get_by_role("table", name="Områden, mest utsatta först")
+    expect(table.locator("tbody tr")).to_have_count(12)
+    expect_map_with_tile_note(page, "overview")
+    expect(page.locator("#analytics-map path.leaflet-interactive")).to_have_count(12)
+    expect(page.get_by_text("Förberedda larm om upprepade inbrott")).to_be_visible()
+    shot(page, "analytics-police-overview")
+
+    # Another group and year through the filter form.
+    page.get_by_label("Brottsgrupp").select_option(label="Skadegörelse")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Skadegörelse")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exportera tabellen (CSV)").click()
+    assert download.value.suggested_filename.startswith("utsatthet-vandalism-")
+
+    page.get_by_role("link", name="Riskkarta").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riskkarta för kommande vecka")
+    expect_map_with_tile_note(page, "riskmap")
+    assert page.locator("#analytics-map path.leaflet-interactive").count() > 10
+    expect(page.locator("table.cases tbody tr")).to_have_count(10)
+    page.get_by_label("Rutstorlek").select_option("500")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_text("De tio rutorna med högst risk (500 m)")).to_be_visible()
+    shot(page, "analytics-police-riskmap")
+
+    page.get_by_role("link", name="Veckans förslag").click()
+    items = page.locator("ol.suggestions > li")
+    expect(items).to_have_count(5)
+    expect(items.first).to_contain_text("bostadsinbrott inom 400 m")
+    shot(page, "analytics-police-suggestions")
+
+    page.get_by_role("link", name="Tider").click()
+    expect(page.locator("table.profile tbody tr")).to_have_count(24)
+    page.get_by_label("Område").select_option(label="Centrum")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.locator("main")).to_contain_text("Centrum")
+    shot(page, "analytics-police-time-profiles")
+
+    # Presence, logged with the keyboard only.
+    page.get_by_role("link", name="Polisnärvaro").click()
+    expect(page.get_by_role("heading", name="Logga närvaro")).to_be_visible()
+    when = timezone.localtime(timezone.now() - timedelta(hours=2))
+    tab_to(page, element_id="id_started")
+    type_datetime_local(page, when)
+    assert page.locator("#id_started").input_value() == when.strftime("%Y-%m-%dT%H:%M")
+    tab_to(page, element_id="id_minutes")
+    page.keyboard.type("40")
+    tab_to(page, element_id="id_kind_0")
+    page.keyboard.press("Space")
+    tab_to(page, element_id="id_area")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, element_id="id_note")
+    page.keyboard.type("Synlig på skolgården")
+    shot(page, "analytics-police-presence-filled")
+    tab_to(page, text="Spara närvaron")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Närvaron är sparad.")
+    saved = PolicePresence.objects.get(officer=police)
+    assert (saved.minutes, saved.kind, saved.note) == (40, "foot", "Synlig på skolgården")
+    assert saved.area is not None
+    assert saved.started == when.replace(second=0, microsecond=0)
+    expect(page.get_by_role("table", name="Polisens närvaro i timmar")).to_contain_text(
+        saved.area.name
+    )
+    shot(page, "analytics-police-presence-saved")
+
+    # The municipality's observations are not the police's page.
+    response = page.goto(STAFF_PAGES["observation"])
+    assert response.status == 403
+
+
+def test_presence_errors_are_shown_and_reachable(staff_page, make_staff, site, shot):
+    police = make_staff("polis", "police_officer")
+    page = staff_page(police, path=STAFF_PAGES["presence"])
+    page.get_by_label("Minuter").fill("2000")
+    page.get_by_role("button", name="Spara närvaron").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Högst 1 440 minuter (ett dygn).")
+    expect(page.locator("#id_minutes_error")).to_have_text("Högst 1 440 minuter (ett dygn).")
+    expect(page.locator("#id_area_error")).to_have_text("Välj ett område eller ange en plats.")
+    shot(page, "analytics-presence-errors")
+    assert not PolicePresence.objects.exists()
+
+
+def test_a_case_handler_records_an_observation(staff_page, make_staff, site, shot):
+    handler = make_staff("karin", "case_handler")
+    page = staff_page(handler, path=STAFF_PAGES["observation"])
+    when = timezone.localtime(timezone.now() - timedelta(hours=5))
+    page.get_by_label("När").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Vad").select_option(label="Skadegörelse")
+    page.get_by_label("Latitud").fill("65.5900")
+    page.get_by_label("Longitud").fill("19.1800")
+    page.get_by_label("Beskrivning").fill("Sprejat klotter på skolans gavel.")
+    page.get_by_role("button", name="Spara observationen").click()
+    expect(page.locator(".messages")).to_contain_text("Observationen är sparad.")
+    expect(page.locator("main")).to_contain_text("Sprejat klotter på skolans gavel.")
+    shot(page, "analytics-case-handler-observation")
+    incident = Incident.objects.get()
+    assert (incident.source, incident.area.name, incident.reported_by) == (
+        IncidentSource.STAFF,
+        "Centrum",
+        handler,
+    )
+    # A case handler sees presence figures but no form.
+    page.goto(STAFF_PAGES["presence"])
+    expect(page.get_by_role("heading", name="Logga närvaro")).to_have_count(0)
+    expect(page.get_by_role("table", name="Polisens närvaro i timmar")).to_be_visible()
+
+
+# --- 2. axe-core, phones and failing tiles ------------------------------------------------
+
+
+def test_every_analytics_page_passes_axe(open_page, staff_page, make_staff, demo_history, shot):
+    admin = make_staff("admin", "administrator")
+    found: dict[str, list[dict]] = {}
+    too_wide: list[str] = []
+
+    def check(page: Page, name: str) -> None:
+        # axe measures colours as they are: let maps and tooltips settle first.
+        page.wait_for_load_state("networkidle")
+        found[name] = blocking_violations(page)
+        shot(page, f"analytics-{name}")
+        if name.endswith("-phone") and (problem := overflow(page)):
+            too_wide.append(f"[{name}] {problem}")
+
+    for device in ("desktop", "phone"):
+        phone = device == "phone"
+        page = staff_page(admin, phone=phone)
+        for name, path in STAFF_PAGES.items():
+            page.goto(path)
+            if name in TILES_FAILED:
+                expect_map_with_tile_note(page, name)
+            check(page, f"{name}-{device}")
+        # A form with its errors.
+        page.goto(STAFF_PAGES["presence"])
+        page.get_by_role("button", name="Spara närvaron").click()
+        expect(page.locator("#error-summary")).to_be_visible()
+        check(page, f"presence-errors-{device}")
+        page.goto(STAFF_PAGES["observation"])
+        page.get_by_role("button", name="Spara observationen").click()
+        expect(page.locator("#error-summary")).to_be_visible()
+        check(page, f"observation-errors-{device}")
+
+        public = open_page(phone=phone, path="/lagesbild/")
+        expect(public.get_by_role("note")).to_contain_text("Syntetiska data:")
+        check(public, f"public-summary-{device}")
+
+    blocking = {name: v for name, v in found.items() if v}
+    assert not blocking, "axe-core found serious or critical problems:\n" + describe(blocking)
+    assert not too_wide, "Pages that stick out sideways on a phone:\n" + "\n".join(too_wide)
+
+
+def test_maps_explain_themselves_without_tiles_and_without_data(
+    open_page, staff_page, make_staff, site
+):
+    police = make_staff("polis", "police_officer")
+    for phone in (False, True):
+        page = staff_page(police, phone=phone)
+        for name in TILES_FAILED:
+            page.goto(STAFF_PAGES[name])
+            expect_map_with_tile_note(page, name)
+    assert open_page.external, "the tile requests should have been tried and aborted"
+    assert all(url.startswith("https://tiles.invalid/") for url in open_page.external)
