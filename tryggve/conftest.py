@@ -6,6 +6,16 @@ import pytest
 
 from tryggve.areas.models import Municipality
 from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
+from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every app's tests)
+    browser,
+    make_staff,
+    open_page,
+    photo,
+    published_report,
+    shot,
+    site,
+    staff_page,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
 

@@ -205,6 +205,8 @@ if TASK_BACKEND == "rq":
 # A failed mail is tried again after these many minutes, then given up and shown to the
 # administrator as failed.
 MAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]
+# Sent mail and text messages are kept this long (for the administrator), then deleted.
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 CSRF_FAILURE_VIEW = "tryggve.lib.views.csrf_failure"
 
 # Tryggve's own settings.

@@ -70,14 +70,18 @@ class EpochSeconds(Func):
     output_field = FloatField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8",
-                           **extra)
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
         # Django stores aware datetimes in SQLite as UTC text, which julianday() reads.
-        return self.as_sql(compiler, connection,
-                           template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
-                           **extra)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra,
+        )
 
 
 def incident_points(incidents) -> np.ndarray:
@@ -86,8 +90,10 @@ def incident_points(incidents) -> np.ndarray:
     One query and whole-array reprojection: a million incidents must not mean a million
     Python calls to pyproj or a million datetime objects.
     """
-    query = incidents.precise().annotate(epoch=EpochSeconds("occurred_at")).values_list(
-        "lat", "lon", "epoch"
+    query = (
+        incidents.precise()
+        .annotate(epoch=EpochSeconds("occurred_at"))
+        .values_list("lat", "lon", "epoch")
     )
     # Straight from the cursor: the rows are plain floats, and Django's per-value converters
     # would cost a second per million rows for nothing.
@@ -111,9 +117,9 @@ def local_days(utc_seconds: np.ndarray) -> np.ndarray:
     zone = timezone.get_current_timezone()
     first = math.floor(utc_seconds.min() / 3600)
     hours = np.arange(first, math.floor(utc_seconds.max() / 3600) + 1)
-    offsets = np.array([
-        datetime.fromtimestamp(h * 3600, tz=zone).utcoffset().total_seconds() for h in hours
-    ])
+    offsets = np.array(
+        [datetime.fromtimestamp(h * 3600, tz=zone).utcoffset().total_seconds() for h in hours]
+    )
     index = (np.floor(utc_seconds / 3600) - first).astype(int)
     return (utc_seconds + offsets[index]) / 86400.0
 

@@ -191,9 +191,12 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "size": size,
             "top": [(c, c.score / total * 100) for c in top],
             "synthetic": _synthetic_share(),
-            "layers": {"grid": cells_geojson(cells, public=False), "presence": presence,
-                   "reports": reports},
-        "report_count": len(reports),
+            "layers": {
+                "grid": cells_geojson(cells, public=False),
+                "presence": presence,
+                "reports": reports,
+            },
+            "report_count": len(reports),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
             ),

@@ -98,3 +98,15 @@ def mail_send_pending(*, include_not_due: bool = False) -> dict[str, int]:
     for mail_id in pending.values_list("pk", flat=True):
         counts[mail_deliver(mail_id=mail_id)] += 1
     return counts
+
+
+def mail_prune(*, days: int, dry_run: bool = False) -> int:
+    """Delete sent and failed messages older than `days`: their bodies hold names, addresses
+    and private links, and the delivery they record is done."""
+    old = OutgoingMail.objects.exclude(status=OutgoingMail.Status.PENDING).filter(
+        created__lt=timezone.now() - timedelta(days=days)
+    )
+    count = old.count()
+    if not dry_run:
+        old.delete()
+    return count

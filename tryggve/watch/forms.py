@@ -88,7 +88,7 @@ class OfferForm(forms.Form):
         label=_("Gator"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("En gata per rad.")
     )
     boundary = forms.FileField(
-        label=_("Egen gräns (GeoJSON, valfritt)"),
+        label=_("Egen gräns (GeoJSON)"),
         required=False,
         help_text=_(
             "För en del av ett bostadsområde eller ett nytt område: en polygon i WGS84 "

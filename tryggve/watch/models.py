@@ -116,6 +116,19 @@ class AreaEvent(models.Model):
     class Meta:
         ordering = ["created", "id"]
 
+    def _label(self, value: str) -> str:
+        if self.kind == self.Kind.STATE and value in WatchState.values:
+            return WatchState(value).label
+        return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
+
 
 class ContactRole(models.TextChoices):
     NONE = "", _("Inget")

@@ -321,6 +321,10 @@ def household_confirm(*, token: str) -> Household | None:
         )
         if household is None:
             return None
+        if household.confirmed is None and household.created < timezone.now() - timedelta(
+            days=UNCONFIRMED_DAYS
+        ):
+            raise WatchError(_("Länken har gått ut. Anmäl ert hushåll igen, så får ni en ny."))
         if household.confirmed is None:
             Household.objects.filter(
                 area=household.area, address_key=household.address_key

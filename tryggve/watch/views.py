@@ -151,7 +151,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     # Mail scanners open links; only the button confirms, so a scan never signs anyone up.
     if request.method == "POST":
-        household = household_confirm(token=token)
+        try:
+            household = household_confirm(token=token)
+        except WatchError as exc:
+            return render(request, "watch/confirm.html", {"household": household,
+                                                          "error": str(exc)}, status=410)
         return render(
             request, "watch/confirmed.html", {"household": household, "area": household.area}
         )

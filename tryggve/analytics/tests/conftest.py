@@ -8,17 +8,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-# The browser fixtures (one Chromium per session, the live server with the demo geography,
-# pages cut off from the network, staff sessions, screenshots) are shared with reports.
-from tryggve.reports.tests.conftest import (  # noqa: F401
-    browser,
-    make_staff,
-    open_page,
-    shot,
-    site,
-    staff_page,
-)
-
 # CI keeps a copy of shared/ next to the clone, as it is here next to /work/main.
 REPO_ROOT = Path(__file__).resolve().parents[3]
 POLICE_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "polisen" / "polisen_events_sample.json"

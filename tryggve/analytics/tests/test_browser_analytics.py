@@ -4,7 +4,7 @@ observation, axe-core on every analytics page and the public summary on desktop 
 and maps that still explain themselves when no map tiles load.
 
 Fixtures (the browser, the live server, pages cut off from the network, staff sessions)
-come from tryggve/reports/tests/conftest.py through this directory's conftest.
+come from tryggve/browser_fixtures.py, through tryggve/conftest.py.
 """
 
 from __future__ import annotations

@@ -125,3 +125,21 @@ def test_gives_up_after_the_last_retry_and_shows_failed(settings, smtp):
     message.refresh_from_db()
     assert message.status == OutgoingMail.Status.FAILED
     assert message.attempts == 2
+
+
+@pytest.mark.django_db
+def test_old_sent_mail_is_pruned_but_pending_mail_is_kept():
+    from datetime import timedelta
+
+    from tryggve.lib.mail import mail_prune
+
+    old = timezone.now() - timedelta(days=40)
+    sent = OutgoingMail.objects.create(to="a@example.se", subject="s", body="b",
+                                       status=OutgoingMail.Status.SENT, created=old)
+    waiting = OutgoingMail.objects.create(to="a@example.se", subject="s", body="b", created=old)
+    recent = OutgoingMail.objects.create(to="a@example.se", subject="s", body="b",
+                                         status=OutgoingMail.Status.SENT)
+    assert mail_prune(days=30, dry_run=True) == 1
+    assert OutgoingMail.objects.filter(pk=sent.pk).exists()
+    assert mail_prune(days=30) == 1
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}

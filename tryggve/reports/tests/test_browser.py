@@ -10,8 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tryggve.browser_fixtures import REFERENCE_RE
 from tryggve.reports.models import Report
-from tryggve.reports.tests.conftest import REFERENCE_RE
 
 pytestmark = pytest.mark.browser
 

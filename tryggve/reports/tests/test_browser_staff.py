@@ -16,8 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from tryggve.browser_fixtures import REFERENCE_RE, STAFF_PASSWORD, jpeg_bytes
 from tryggve.reports.models import Report, ReportEvent, SafetyFeedback, Status, Unit, hash_token
-from tryggve.reports.tests.conftest import REFERENCE_RE, STAFF_PASSWORD, jpeg_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -10,16 +10,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-# The browser fixtures are shared with reports (one Chromium per session, the live server).
-from tryggve.reports.tests.conftest import (  # noqa: F401
-    browser,
-    make_staff,
-    open_page,
-    shot,
-    site,
-    staff_page,
-)
-
 STREETS = "Storgatan\nLärkvägen\nÖstra Skolgatan"
 CONFIRM_RE = re.compile(r"/grannsamverkan/bekrafta/([^/\s]+)/")
 MANAGE_RE = re.compile(r"/grannsamverkan/mitt-hushall/([^/\s]+)/")
@@ -49,8 +39,14 @@ def make_area(municipality, staff_user):
 
     names = itertools.count(1)
 
-    def make(*, households: int = 61, name: str | None = None, residential: str = "Centrum",
-             streets: str = STREETS, threshold: int | None = None):
+    def make(
+        *,
+        households: int = 61,
+        name: str | None = None,
+        residential: str = "Centrum",
+        streets: str = STREETS,
+        threshold: int | None = None,
+    ):
         area = watch_area_offer(
             name=name or f"Område {next(names)}",
             households=households,
@@ -83,9 +79,7 @@ def sign_up(db):
         kwargs.setdefault("name", f"Hushåll {n}")
         if "email" not in kwargs and "phone" not in kwargs:
             kwargs["email"] = f"hushall{n}@example.se"
-        household = household_sign_up(
-            area=area, street=street, number=number or str(n), **kwargs
-        )
+        household = household_sign_up(area=area, street=street, number=number or str(n), **kwargs)
         household.confirm_token = token_from_outbox(household.email or household.phone)
         return household
 

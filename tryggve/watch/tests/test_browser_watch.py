@@ -4,7 +4,7 @@ starts, the police send an alert and the contact person reads it. axe-core on ev
 and staff watch page, on desktop and phone.
 
 Fixtures (the browser, the live server, pages cut off from the network) live in
-tryggve/reports/tests/conftest.py.
+tryggve/browser_fixtures.py (through tryggve/conftest.py).
 """
 
 from __future__ import annotations
@@ -71,8 +71,16 @@ def check(page: Page, name: str, shot, found: dict, *, phone: bool = False) -> N
         )
 
 
-def sign_up_in_browser(page: Page, slug: str, *, number: str, name: str, email: str,
-                       volunteer: bool = False, street: str = "Storgatan") -> None:
+def sign_up_in_browser(
+    page: Page,
+    slug: str,
+    *,
+    number: str,
+    name: str,
+    email: str,
+    volunteer: bool = False,
+    street: str = "Storgatan",
+) -> None:
     page.goto(f"/grannsamverkan/{slug}/")
     page.get_by_label("Gata", exact=True).select_option(street)
     page.get_by_label("Husnummer").fill(number)
@@ -97,9 +105,15 @@ def make_alert():
 
     centrum = ResidentialArea.objects.get(name="Centrum")
     incident = Incident.objects.create(
-        source=IncidentSource.CSV, external_id="browser-1",
-        occurred_at=timezone.now() - timedelta(hours=3), lat=65.59, lon=19.18, precise=True,
-        municipality_code="2505", area=centrum, offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
+        source=IncidentSource.CSV,
+        external_id="browser-1",
+        occurred_at=timezone.now() - timedelta(hours=3),
+        lat=65.59,
+        lon=19.18,
+        precise=True,
+        municipality_code="2505",
+        area=centrum,
+        offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
     )
     return NearRepeatAlert.objects.create(incident=incident, area=centrum, distance_m=0)
 
@@ -124,23 +138,33 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
 
     # Two households sign up and confirm in the browser; one volunteers.
     resident = open_page(phone=True)
-    sign_up_in_browser(resident, area.slug, number="1", name="Vera Volontär",
-                       email="vera@example.se", volunteer=True)
+    sign_up_in_browser(
+        resident,
+        area.slug,
+        number="1",
+        name="Vera Volontär",
+        email="vera@example.se",
+        volunteer=True,
+    )
     confirm_in_browser(resident, "vera@example.se")
     sign_up_in_browser(resident, area.slug, number="2", name="Bo Granne", email="bo@example.se")
     confirm_in_browser(resident, "bo@example.se")
     # Four more through the service: six of ten, one short.
     for n in range(3, 7):
-        household = household_sign_up(area=area, street="Lärkvägen", number=str(n),
-                                      name=f"Granne {n}", email=f"granne{n}@example.se")
+        household = household_sign_up(
+            area=area,
+            street="Lärkvägen",
+            number=str(n),
+            name=f"Granne {n}",
+            email=f"granne{n}@example.se",
+        )
         household_confirm(token=link_for(household.email, CONFIRM_RE).split("/")[-2])
     resident.goto(f"/grannsamverkan/{area.slug}/")
     expect(resident.locator("main")).to_contain_text("6 av 10 hushåll, 70 % behövs")
     expect(resident.locator("main")).to_contain_text("1 hushåll till")
 
     # The seventh in the browser: the threshold is reached, but nobody is approved yet.
-    sign_up_in_browser(resident, area.slug, number="7", name="Sju Sjöberg",
-                       email="sju@example.se")
+    sign_up_in_browser(resident, area.slug, number="7", name="Sju Sjöberg", email="sju@example.se")
     confirm_in_browser(resident, "sju@example.se")
     area.refresh_from_db()
     assert area.state == "gathering"
@@ -149,7 +173,8 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
     staff.reload()
     staff.get_by_label("Roll för Storgatan 1").select_option("approved")
     staff.locator("form.inline-role", has=staff.get_by_label("Roll för Storgatan 1")).get_by_role(
-        "button", name="Spara").click()
+        "button", name="Spara"
+    ).click()
     expect(staff.locator(".messages")).to_contain_text("Sparat")
     expect(staff.locator("main")).to_contain_text("Redo att starta")
     area.refresh_from_db()
@@ -207,25 +232,47 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
 def watch_scene(site):
     """An active area with a contact person and a message, a gathering area, and households
     for each page a resident can reach."""
+    from django.contrib.auth import get_user_model
+
     from tryggve.areas.models import ResidentialArea
     from tryggve.watch.models import ContactRole
     from tryggve.watch.services import (
-        contact_person_set, household_confirm, household_sign_up, meeting_record,
-        meeting_schedule, message_send, watch_area_change_state, watch_area_offer,
+        contact_person_set,
+        household_confirm,
+        household_sign_up,
+        meeting_record,
+        meeting_schedule,
+        message_send,
+        watch_area_change_state,
+        watch_area_offer,
     )
-    from django.contrib.auth import get_user_model
 
     sender = get_user_model().objects.create_user(username="avsandare", password="x" * 20)
     centrum = ResidentialArea.objects.get(name="Centrum")
-    active = watch_area_offer(name="Lärkan", households=4, streets="Storgatan\nLärkvägen",
-                              actor=sender, residential_area=centrum)
-    gathering = watch_area_offer(name="Tallbacka norra med ett långt namn", households=120,
-                                 streets="Tallvägen", actor=sender,
-                                 residential_area=ResidentialArea.objects.get(name="Tallbacka"))
+    active = watch_area_offer(
+        name="Lärkan",
+        households=4,
+        streets="Storgatan\nLärkvägen",
+        actor=sender,
+        residential_area=centrum,
+    )
+    gathering = watch_area_offer(
+        name="Tallbacka norra med ett långt namn",
+        households=120,
+        streets="Tallvägen",
+        actor=sender,
+        residential_area=ResidentialArea.objects.get(name="Tallbacka"),
+    )
 
     def join(area, number, email, **kwargs):
-        h = household_sign_up(area=area, street=area.street_list[0], number=number,
-                              name=kwargs.pop("name", f"Granne {number}"), email=email, **kwargs)
+        household_sign_up(
+            area=area,
+            street=area.street_list[0],
+            number=number,
+            name=kwargs.pop("name", f"Granne {number}"),
+            email=email,
+            **kwargs,
+        )
         return household_confirm(token=link_for(email, CONFIRM_RE).split("/")[-2])
 
     contact = join(active, "1", "kontakt@example.se", name="Kim Kontakt", volunteer=True)
@@ -237,8 +284,12 @@ def watch_scene(site):
     meeting_record(meeting=meeting, attended=[contact], actor=sender)
     watch_area_change_state(area=active, to_state="active", actor=sender)
     make_alert()
-    message_send(sender=sender, subject="Inbrott nära Centrum",
-                 body="Polisen informerar: ett inbrott i natt.", area=active)
+    message_send(
+        sender=sender,
+        subject="Inbrott nära Centrum",
+        body="Polisen informerar: ett inbrott i natt.",
+        area=active,
+    )
     return {"active": active, "gathering": gathering, "join": join}
 
 
@@ -271,8 +322,9 @@ def test_every_watch_page_passes_axe(open_page, staff_page, make_staff, shot, wa
     check(page, f"{device}-area-errors", shot, found, phone=phone)
 
     email = f"ny-{device}@example.se"
-    sign_up_in_browser(page, gathering.slug, number="9", name="Nina Ny", email=email,
-                       street="Tallvägen")
+    sign_up_in_browser(
+        page, gathering.slug, number="9", name="Nina Ny", email=email, street="Tallvägen"
+    )
     check(page, f"{device}-thanks", shot, found, phone=phone)
     page.goto(link_for(email, CONFIRM_RE))
     check(page, f"{device}-confirm", shot, found, phone=phone)
@@ -291,8 +343,9 @@ def test_every_watch_page_passes_axe(open_page, staff_page, make_staff, shot, wa
     check(page, f"{device}-left", shot, found, phone=phone)
 
     # Staff pages, with a pending sign-up so every table row kind is there.
-    household_sign_up(area=active, street="Lärkvägen", number="3", name="Olle Obekräftad",
-                      email="olle@example.se")
+    household_sign_up(
+        area=active, street="Lärkvägen", number="3", name="Olle Obekräftad", email="olle@example.se"
+    )
     police = make_staff(f"polis-{device}", "police_officer")
     staff = staff_page(police, phone=phone)
     for name, path in [

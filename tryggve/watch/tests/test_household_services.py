@@ -68,10 +68,20 @@ def test_active_area_still_accepts_sign_ups(active_area, join):
 
 
 def test_a_household_must_be_reachable_and_have_1_to_50_residents(area):
-    base = dict(area=area, street="S", number="1", address_key="s 1", name="X",
-                confirm_token_hash="a", manage_token_hash="b")
-    for bad in ({"email": "", "phone": ""}, {"email": "x@x.se", "residents": 0},
-                {"email": "x@x.se", "residents": 51}):
+    base = {
+        "area": area,
+        "street": "S",
+        "number": "1",
+        "address_key": "s 1",
+        "name": "X",
+        "confirm_token_hash": "a",
+        "manage_token_hash": "b",
+    }
+    for bad in (
+        {"email": "", "phone": ""},
+        {"email": "x@x.se", "residents": 0},
+        {"email": "x@x.se", "residents": 51},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Household.objects.create(**base, **bad)
 
@@ -80,8 +90,14 @@ def test_the_database_allows_one_confirmed_sign_up_per_address(area, join):
     first = join(area, number="3")
     with pytest.raises(IntegrityError), transaction.atomic():
         Household.objects.create(
-            area=area, street="Storgatan", number="3", address_key=first.address_key,
-            name="Y", email="y@x.se", confirm_token_hash="c", manage_token_hash="d",
+            area=area,
+            street="Storgatan",
+            number="3",
+            address_key=first.address_key,
+            name="Y",
+            email="y@x.se",
+            confirm_token_hash="c",
+            manage_token_hash="d",
             confirmed=first.confirmed,
         )
 
@@ -103,7 +119,10 @@ def test_confirm_twice_changes_nothing_and_sends_one_welcome(area, sign_up):
     second = household_confirm(token=household.confirm_token)
     assert first.confirmed == second.confirmed
     assert first.manage_token_hash == second.manage_token_hash
-    assert OutgoingMail.objects.filter(to="ny@example.se", subject__startswith="Välkommen").count() == 1
+    assert (
+        OutgoingMail.objects.filter(to="ny@example.se", subject__startswith="Välkommen").count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("token", ["", "nope", "x" * 5000, "\x00"])
@@ -164,7 +183,9 @@ def test_start_needs_a_held_start_up_meeting(ready_area, staff_user):
 
 def test_attendance_ignores_households_of_other_areas(ready_area, make_area, join, staff_user):
     other = join(make_area(name="Annat"))
-    meeting = meeting_schedule(area=ready_area, when=ready_area.offered, place="X", actor=staff_user)
+    meeting = meeting_schedule(
+        area=ready_area, when=ready_area.offered, place="X", actor=staff_user
+    )
     meeting_record(meeting=meeting, attended=[ready_area.contact, other], actor=staff_user)
     assert list(meeting.attended.all()) == [ready_area.contact]
 

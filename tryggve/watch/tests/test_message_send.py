@@ -23,7 +23,9 @@ def test_message_to_one_area_reaches_its_contact_persons_by_mail_and_sms(
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         message = message_send(
-            sender=staff_user, subject=" Inbrott på Storgatan ", body="Lås dörren.",
+            sender=staff_user,
+            subject=" Inbrott på Storgatan ",
+            body="Lås dörren.",
             area=active_area,
         )
     assert message.subject == "Inbrott på Storgatan"
@@ -99,6 +101,7 @@ def test_alert_text_in_the_area_and_nearby(alert):
 
 def test_message_keeps_its_alert(active_area, alert, staff_user):
     subject, body = alert_text(alert)
-    message = message_send(sender=staff_user, subject=subject, body=body, area=active_area,
-                           alert=alert)
+    message = message_send(
+        sender=staff_user, subject=subject, body=body, area=active_area, alert=alert
+    )
     assert message.alert == alert

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tryggve.lib.models import OutgoingMail
 from tryggve.watch.models import Household, WatchArea, WatchState
@@ -261,7 +261,9 @@ def test_contact_person_does_not_see_other_areas_messages(
 
 def test_household_page_needs_a_confirmed_household_and_its_own_token(client, area, sign_up, join):
     unconfirmed = sign_up(area)
-    assert client.get(f"/grannsamverkan/mitt-hushall/{unconfirmed.confirm_token}/").status_code == 404
+    assert (
+        client.get(f"/grannsamverkan/mitt-hushall/{unconfirmed.confirm_token}/").status_code == 404
+    )
     assert client.get("/grannsamverkan/mitt-hushall/gissat/").status_code == 404
     member = join(area)
     # The confirm token is not a manage token.
@@ -297,8 +299,15 @@ def test_public_pages_never_show_names_emails_or_phones(client, active_area, joi
     bad = client.post(area_url(active_area), {**VALID, "residents": "0"})
     htmls = [client.get(p).content.decode() for p in pages] + [bad.content.decode()]
     for html in htmls:
-        for secret in ("Pia Privat", "pia@example.se", "070-555 44 33", "Olle Obekräftad",
-                       "olle@example.se", "Kim Kontakt", "kim@example.se"):
+        for secret in (
+            "Pia Privat",
+            "pia@example.se",
+            "070-555 44 33",
+            "Olle Obekräftad",
+            "olle@example.se",
+            "Kim Kontakt",
+            "kim@example.se",
+        ):
             assert secret not in html
     # The geometry layer carries only names of areas, their state and link.
     feature = client.get("/grannsamverkan/").context["layers"]["watch"]["features"][0]

@@ -32,8 +32,15 @@ def gets(area):
 def posts(area, household, meeting):
     base = f"/personal/grannsamverkan/{area.slug}/"
     return [
-        ("/personal/grannsamverkan/", {"residential_area": area.residential_area_id,
-                                       "name": "Nytt", "households": "9", "streets": "Gatan"}),
+        (
+            "/personal/grannsamverkan/",
+            {
+                "residential_area": area.residential_area_id,
+                "name": "Nytt",
+                "households": "9",
+                "streets": "Gatan",
+            },
+        ),
         (f"{base}lage/", {"to_state": "paused"}),
         (f"{base}hushall/", {"households": "99", "reason": "Fel"}),
         (f"{base}kontaktombud/", {"household": household.pk, "role": ""}),
@@ -53,8 +60,12 @@ def scene(ready_area, staff_user):
 def snapshot(area):
     area = WatchArea.objects.get(pk=area.pk)
     return (
-        area.state, area.households, area.signs_ordered, WatchArea.objects.count(),
-        AreaEvent.objects.count(), StartMeeting.objects.count(),
+        area.state,
+        area.households,
+        area.signs_ordered,
+        WatchArea.objects.count(),
+        AreaEvent.objects.count(),
+        StartMeeting.objects.count(),
         list(StartMeeting.objects.filter(held=True).values_list("pk", flat=True)),
         list(Household.objects.values_list("contact_role", flat=True)),
         WatchMessage.objects.count(),
@@ -111,13 +122,19 @@ def test_managers_may_post_every_form(request, scene, persona):
 def test_action_urls_refuse_get(police_officer, scene):
     area = scene[0]
     for suffix in ("lage", "hushall", "kontaktombud", "startmote", "narvaro", "skyltar"):
-        assert police_officer.get(f"/personal/grannsamverkan/{area.slug}/{suffix}/").status_code == 405
+        assert (
+            police_officer.get(f"/personal/grannsamverkan/{area.slug}/{suffix}/").status_code == 405
+        )
 
 
 def test_unknown_area_is_404(police_officer, municipality):
     assert police_officer.get("/personal/grannsamverkan/finns-inte/").status_code == 404
-    assert police_officer.post("/personal/grannsamverkan/finns-inte/lage/",
-                               {"to_state": "ended"}).status_code == 404
+    assert (
+        police_officer.post(
+            "/personal/grannsamverkan/finns-inte/lage/", {"to_state": "ended"}
+        ).status_code
+        == 404
+    )
 
 
 # Offer -------------------------------------------------------------------------------------
@@ -135,8 +152,12 @@ def test_offer_a_residential_area(police_officer, municipality):
     tallbacka = ResidentialArea.objects.get(name="Tallbacka")
     response = police_officer.post(
         "/personal/grannsamverkan/",
-        {"residential_area": tallbacka.pk, "name": "Tallbacka norra", "households": "61",
-         "streets": "Tallvägen\r\nGranvägen\r\n"},
+        {
+            "residential_area": tallbacka.pk,
+            "name": "Tallbacka norra",
+            "households": "61",
+            "streets": "Tallvägen\r\nGranvägen\r\n",
+        },
     )
     area = WatchArea.objects.get()
     assert response["Location"] == f"/personal/grannsamverkan/{area.slug}/"
@@ -147,13 +168,22 @@ def test_offer_a_residential_area(police_officer, municipality):
 
 
 def test_offer_an_area_with_its_own_boundary(police_officer, municipality):
-    polygon = {"type": "Polygon", "coordinates": [[[19.17, 65.58], [19.19, 65.58], [19.19, 65.60],
-                                                    [19.17, 65.60], [19.17, 65.58]]]}
+    polygon = {
+        "type": "Polygon",
+        "coordinates": [
+            [[19.17, 65.58], [19.19, 65.58], [19.19, 65.60], [19.17, 65.60], [19.17, 65.58]]
+        ],
+    }
     upload = SimpleUploadedFile("grans.geojson", json.dumps(polygon).encode(), "application/json")
     response = police_officer.post(
         "/personal/grannsamverkan/",
-        {"residential_area": "", "name": "Egen", "households": "20", "streets": "Gatan",
-         "boundary": upload},
+        {
+            "residential_area": "",
+            "name": "Egen",
+            "households": "20",
+            "streets": "Gatan",
+            "boundary": upload,
+        },
     )
     assert response.status_code == 302
     assert WatchArea.objects.get(name="Egen").residential_area is None
@@ -169,10 +199,18 @@ def test_offer_an_area_with_its_own_boundary(police_officer, municipality):
         {"name": "X", "households": "abc", "streets": "G"},
         {"name": "X" * 500, "households": "9", "streets": "G"},
         {"name": "X", "households": "9", "streets": ""},
-        {"name": "X", "households": "9", "streets": "G",
-         "boundary": SimpleUploadedFile("g.geojson", b"not json")},
-        {"name": "X", "households": "9", "streets": "G",
-         "boundary": SimpleUploadedFile("g.geojson", b"\xff\xfe\x00garbage")},
+        {
+            "name": "X",
+            "households": "9",
+            "streets": "G",
+            "boundary": SimpleUploadedFile("g.geojson", b"not json"),
+        },
+        {
+            "name": "X",
+            "households": "9",
+            "streets": "G",
+            "boundary": SimpleUploadedFile("g.geojson", b"\xff\xfe\x00garbage"),
+        },
     ],
 )
 def test_bad_offers_are_refused(police_officer, municipality, data):
@@ -187,8 +225,10 @@ def test_bad_offers_are_refused(police_officer, municipality, data):
 def test_reserved_words_never_become_slugs(police_officer, municipality):
     area = ResidentialArea.objects.first()
     for name in ("Bekräfta", "Mitt hushåll", "Meddelanden", "Siffror"):
-        police_officer.post("/personal/grannsamverkan/", {
-            "residential_area": area.pk, "name": name, "households": "9", "streets": "G"})
+        police_officer.post(
+            "/personal/grannsamverkan/",
+            {"residential_area": area.pk, "name": name, "households": "9", "streets": "G"},
+        )
     slugs = set(WatchArea.objects.values_list("slug", flat=True))
     assert not slugs & {"bekrafta", "mitt-hushall", "meddelanden", "siffror"}
 
@@ -207,19 +247,26 @@ def test_start_from_the_area_page(police_officer, ready_area):
     base = f"/personal/grannsamverkan/{ready_area.slug}/"
     response = police_officer.post(f"{base}lage/", {"to_state": "active"}, follow=True)
     assert "Håll startmötet" in response.content.decode()
-    police_officer.post(f"{base}startmote/", {"when": "2026-12-03T18:00", "place": "Skolan",
-                                              "police_staff": "Inspektör Ek"})
+    police_officer.post(
+        f"{base}startmote/",
+        {"when": "2026-12-03T18:00", "place": "Skolan", "police_staff": "Inspektör Ek"},
+    )
     meeting = StartMeeting.objects.get()
     assert meeting.police_staff == "Inspektör Ek"
-    police_officer.post(f"{base}narvaro/", {"meeting": meeting.pk,
-                                            "attended": [ready_area.contact.pk]})
+    police_officer.post(
+        f"{base}narvaro/", {"meeting": meeting.pk, "attended": [ready_area.contact.pk]}
+    )
     meeting.refresh_from_db()
     assert meeting.held and list(meeting.attended.all()) == [ready_area.contact]
-    response = police_officer.post(f"{base}lage/", {"to_state": "active", "note": "Start"},
-                                   follow=True)
+    response = police_officer.post(
+        f"{base}lage/", {"to_state": "active", "note": "Start"}, follow=True
+    )
     assert "Sparat." in response.content.decode()
     ready_area.refresh_from_db()
     assert ready_area.state == "active"
+    html = police_officer.get(base).content.decode()
+    assert "Redo att starta → Aktivt" in html  # the history speaks Swedish, not state codes
+    assert "ready → active" not in html
 
 
 def test_bad_area_form_input_is_shown_as_messages(police_officer, ready_area):
@@ -247,8 +294,12 @@ def test_forms_cannot_reach_another_areas_households_or_meetings(
     stranger = join(other)
     meeting = StartMeeting.objects.create(area=other, when=timezone.now(), place="X")
     base = f"/personal/grannsamverkan/{ready_area.slug}/"
-    assert police_officer.post(f"{base}kontaktombud/",
-                               {"household": stranger.pk, "role": "approved"}).status_code == 404
+    assert (
+        police_officer.post(
+            f"{base}kontaktombud/", {"household": stranger.pk, "role": "approved"}
+        ).status_code
+        == 404
+    )
     assert police_officer.post(f"{base}narvaro/", {"meeting": meeting.pk}).status_code == 404
     stranger.refresh_from_db()
     meeting.refresh_from_db()
@@ -288,17 +339,23 @@ def test_send_a_message_to_one_area(police_officer, active_area):
 
 
 def test_send_to_all_active_areas(police_officer, active_area):
-    police_officer.post("/personal/grannsamverkan/meddelanden/",
-                        {"area": "", "subject": "Alla", "body": "Hej."})
+    police_officer.post(
+        "/personal/grannsamverkan/meddelanden/", {"area": "", "subject": "Alla", "body": "Hej."}
+    )
     assert WatchMessage.objects.get().area is None
     assert WatchMessage.objects.get().deliveries.count() == 1
 
 
 @pytest.mark.parametrize(
     "data",
-    [{"subject": "", "body": "B"}, {"subject": "S", "body": ""}, {"subject": "S" * 200, "body": "B"},
-     {"subject": "S", "body": "B", "area": "999999"}, {"subject": "S", "body": "B", "alert": "x"},
-     {"subject": "   ", "body": "   "}],
+    [
+        {"subject": "", "body": "B"},
+        {"subject": "S", "body": ""},
+        {"subject": "S" * 200, "body": "B"},
+        {"subject": "S", "body": "B", "area": "999999"},
+        {"subject": "S", "body": "B", "alert": "x"},
+        {"subject": "   ", "body": "   "},
+    ],
 )
 def test_bad_messages_are_refused(police_officer, active_area, data):
     response = police_officer.post("/personal/grannsamverkan/meddelanden/", data)
@@ -315,9 +372,15 @@ def test_alert_prefills_the_message(police_officer, active_area, alert):
     assert "i ert område" in form.initial["body"]
     assert form.initial["area"] == active_area
     assert form.initial["alert"] == alert.pk
-    police_officer.post("/personal/grannsamverkan/meddelanden/", {
-        "area": active_area.pk, "subject": form.initial["subject"],
-        "body": form.initial["body"], "alert": alert.pk})
+    police_officer.post(
+        "/personal/grannsamverkan/meddelanden/",
+        {
+            "area": active_area.pk,
+            "subject": form.initial["subject"],
+            "body": form.initial["body"],
+            "alert": alert.pk,
+        },
+    )
     assert WatchMessage.objects.get().alert == alert
 
 
@@ -328,8 +391,9 @@ def test_bad_alert_ids_prefill_nothing(police_officer, active_area, value):
     assert not response.context["form"].initial
 
 
-def test_sent_messages_show_delivery_status(police_officer, active_area, broken_mail,
-                                            django_capture_on_commit_callbacks):
+def test_sent_messages_show_delivery_status(
+    police_officer, active_area, broken_mail, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         message_send(sender=police_officer.user, subject="Nere", body="B", area=active_area)
     html = police_officer.get("/personal/grannsamverkan/meddelanden/").content.decode()

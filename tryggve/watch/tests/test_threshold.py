@@ -18,8 +18,17 @@ from tryggve.watch.services import (
 
 @pytest.mark.parametrize(
     ("households", "percent", "needed"),
-    [(61, 70, 43), (60, 70, 42), (10, 70, 7), (1, 70, 1), (61, 100, 61), (61, 1, 1),
-     (150, 1, 2), (3, 50, 2), (100, 70, 70)],
+    [
+        (61, 70, 43),
+        (60, 70, 42),
+        (10, 70, 7),
+        (1, 70, 1),
+        (61, 100, 61),
+        (61, 1, 1),
+        (150, 1, 2),
+        (3, 50, 2),
+        (100, 70, 70),
+    ],
 )
 def test_required_households_is_the_share_rounded_up(households, percent, needed):
     area = WatchArea(households=households, threshold_percent=percent)
@@ -129,7 +138,9 @@ def test_household_count_corrected_midway_moves_ready_back_and_keeps_the_reason(
     assert area.state == WatchState.READY
 
 
-def test_household_count_corrected_down_can_make_an_area_ready(area, fill, join, approve, staff_user):
+def test_household_count_corrected_down_can_make_an_area_ready(
+    area, fill, join, approve, staff_user
+):
     approve(join(area))
     fill(area, 29)
     area.refresh_from_db()
@@ -214,7 +225,12 @@ def test_second_sign_up_replaces_the_first_only_once_confirmed(area, join, sign_
 
 @pytest.mark.parametrize(
     ("street", "number"),
-    [("storgatan", "12b"), ("STORGATAN", "12 B"), ("  Storgatan ", " 12  b "), ("Storgatan", "12B")],
+    [
+        ("storgatan", "12b"),
+        ("STORGATAN", "12 B"),
+        ("  Storgatan ", " 12  b "),
+        ("Storgatan", "12B"),
+    ],
 )
 def test_address_case_and_space_variants_count_as_one(area, join, street, number):
     join(area, street="Storgatan", number="12 B", email="a@example.se")

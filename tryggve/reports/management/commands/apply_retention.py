@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from tryggve.lib.mail import mail_prune
 from tryggve.reports.services import retention_apply
 
 
@@ -15,9 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = retention_apply(dry_run=options["dry_run"])
+        mails = mail_prune(days=settings.OUTBOX_RETENTION_DAYS, dry_run=options["dry_run"])
         verb = "would remove" if options["dry_run"] else "removed"
         self.stdout.write(
             f"{verb}: contact details of {result['reports']} closed cases, "
             f"{result['photos']} unpublished photos "
-            f"(rule: {settings.CONTACT_RETENTION_MONTHS} months after closing)"
+            f"(rule: {settings.CONTACT_RETENTION_MONTHS} months after closing); "
+            f"{mails} sent messages older than {settings.OUTBOX_RETENTION_DAYS} days"
         )

@@ -1,5 +1,8 @@
 """Fixtures for the browser tests: one headless Debian Chromium per session, a live server
-with the Arvidsjaur geography, and pages that can never reach the network."""
+with the Arvidsjaur geography, and pages that can never reach the network.
+
+Imported once by tryggve/conftest.py, so every app's browser tests share the one browser:
+a second session fixture would start a second Playwright inside the first one's loop."""
 
 from __future__ import annotations
 
