@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import Role
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
+from tryggve.lib.views import form_action
 from tryggve.reports import exports
 from tryggve.reports.models import OPEN_STATUSES, Category, Report, SafetyFeedback, Status
 from tryggve.reports.services import (
@@ -142,23 +142,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "reports/staff/case.html", context)
 
 
-def _act(request: HttpRequest, report: Report, action) -> HttpResponse:
-    """Run one service call; a refused action comes back as a message, never a 500."""
-    try:
-        action()
-    except CaseError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Sparat."))
-    return redirect("reports:staff_case", reference=report.reference)
-
-
-def _invalid(request: HttpRequest, report: Report, form) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("reports:staff_case", reference=report.reference)
+def _back(report: Report) -> str:
+    return reverse("reports:staff_case", kwargs={"reference": report.reference})
 
 
 @require_POST
@@ -166,12 +151,12 @@ def _invalid(request: HttpRequest, report: Report, form) -> HttpResponse:
 def case_status(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = StatusForm(request.POST, report=report)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_change_status(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_change_status(
             report=report,
             to_status=form.cleaned_data["to_status"],
             actor=request.user,
@@ -185,12 +170,12 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
 def case_update(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = UpdateForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_add_update(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_add_update(
             report=report,
             text=form.cleaned_data["text"],
             public=form.cleaned_data["kind"] == "public",
@@ -204,12 +189,12 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
 def case_unit(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = UnitForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_assign_unit(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_assign_unit(
             report=report, unit=form.cleaned_data["unit"], actor=request.user
         ),
     )
@@ -220,12 +205,12 @@ def case_unit(request: HttpRequest, reference: str) -> HttpResponse:
 def case_category(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = CategoryForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_set_category(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_set_category(
             report=report, category=form.cleaned_data["category"], actor=request.user
         ),
     )
@@ -236,12 +221,12 @@ def case_category(request: HttpRequest, reference: str) -> HttpResponse:
 def case_moderate(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = ModerationForm(request.POST, report=report)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_moderate(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_moderate(
             report=report,
             public_text=form.cleaned_data["public_text"],
             published=form.cleaned_data["published"],
@@ -256,12 +241,12 @@ def case_moderate(request: HttpRequest, reference: str) -> HttpResponse:
 def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     form = MergeForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, report, form)
-    return _act(
+    return form_action(
         request,
-        report,
-        lambda: report_merge_duplicate(
+        form,
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: report_merge_duplicate(
             report=report, into=form.cleaned_data["into"], actor=request.user
         ),
     )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,7 @@ from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
 from tryggve.lib.tokens import hash_token
+from tryggve.lib.views import form_action
 from tryggve.watch.forms import (
     AttendanceForm,
     ContactForm,
@@ -154,8 +156,12 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             household = household_confirm(token=token)
         except WatchError as exc:
-            return render(request, "watch/confirm.html", {"household": household,
-                                                          "error": str(exc)}, status=410)
+            return render(
+                request,
+                "watch/confirm.html",
+                {"household": household, "error": str(exc)},
+                status=410,
+            )
         return render(
             request, "watch/confirmed.html", {"household": household, "area": household.area}
         )
@@ -293,22 +299,8 @@ def staff_area(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "watch/staff_area.html", _staff_area_context(area))
 
 
-def _act(request, area, action) -> HttpResponse:
-    try:
-        action()
-    except WatchError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Sparat."))
-    return redirect("watch:staff_area", slug=area.slug)
-
-
-def _invalid(request, area, form) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("watch:staff_area", slug=area.slug)
+def _back(area: WatchArea) -> str:
+    return reverse("watch:staff_area", kwargs={"slug": area.slug})
 
 
 @require_POST
@@ -316,12 +308,12 @@ def _invalid(request, area, form) -> HttpResponse:
 def staff_state(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     form = StateForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    return _act(
+    return form_action(
         request,
-        area,
-        lambda: watch_area_change_state(
+        form,
+        back=_back(area),
+        refused=WatchError,
+        action=lambda: watch_area_change_state(
             area=area,
             to_state=form.cleaned_data["to_state"],
             actor=request.user,
@@ -335,12 +327,12 @@ def staff_state(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_households(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     form = HouseholdsForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    return _act(
+    return form_action(
         request,
-        area,
-        lambda: watch_area_set_households(
+        form,
+        back=_back(area),
+        refused=WatchError,
+        action=lambda: watch_area_set_households(
             area=area,
             households=form.cleaned_data["households"],
             reason=form.cleaned_data["reason"],
@@ -354,14 +346,15 @@ def staff_households(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_contact(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     form = ContactForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    household = get_object_or_404(Household, pk=form.cleaned_data["household"], area=area)
-    return _act(
+    return form_action(
         request,
-        area,
-        lambda: contact_person_set(
-            household=household, role=form.cleaned_data["role"], actor=request.user
+        form,
+        back=_back(area),
+        refused=WatchError,
+        action=lambda: contact_person_set(
+            household=get_object_or_404(Household, pk=form.cleaned_data["household"], area=area),
+            role=form.cleaned_data["role"],
+            actor=request.user,
         ),
     )
 
@@ -371,18 +364,17 @@ def staff_contact(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_meeting(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     form = MeetingForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    data = form.cleaned_data
-    return _act(
+    return form_action(
         request,
-        area,
-        lambda: meeting_schedule(
+        form,
+        back=_back(area),
+        refused=WatchError,
+        action=lambda: meeting_schedule(
             area=area,
-            when=data["when"],
-            place=data["place"],
-            police_staff=data["police_staff"],
-            municipal_staff=data["municipal_staff"],
+            when=form.cleaned_data["when"],
+            place=form.cleaned_data["place"],
+            police_staff=form.cleaned_data["police_staff"],
+            municipal_staff=form.cleaned_data["municipal_staff"],
             actor=request.user,
         ),
     )
@@ -394,17 +386,15 @@ def staff_attendance(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     confirmed = list(area.households_set.confirmed())
     form = AttendanceForm(request.POST, households=confirmed)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    meeting = get_object_or_404(StartMeeting, pk=form.cleaned_data["meeting"], area=area)
-    chosen = {int(pk) for pk in form.cleaned_data["attended"]}
-    return _act(
-        request,
-        area,
-        lambda: meeting_record(
+
+    def record():
+        meeting = get_object_or_404(StartMeeting, pk=form.cleaned_data["meeting"], area=area)
+        chosen = {int(pk) for pk in form.cleaned_data["attended"]}
+        meeting_record(
             meeting=meeting, attended=[h for h in confirmed if h.pk in chosen], actor=request.user
-        ),
-    )
+        )
+
+    return form_action(request, form, back=_back(area), refused=WatchError, action=record)
 
 
 @require_POST
@@ -412,12 +402,12 @@ def staff_attendance(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_signs(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
     form = SignsForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, area, form)
-    return _act(
+    return form_action(
         request,
-        area,
-        lambda: watch_area_signs(
+        form,
+        back=_back(area),
+        refused=WatchError,
+        action=lambda: watch_area_signs(
             area=area,
             ordered=form.cleaned_data["ordered"],
             up=form.cleaned_data["up"],
