@@ -80,16 +80,16 @@ class World:
         idx = np.flatnonzero(~uniform)
         top = self.weights * (1 + self.drift)
         choice = np.empty(idx.size, dtype=int)
-        todo = np.arange(idx.size)
-        while todo.size:
-            k = rng.choice(self.weights.size, todo.size, p=self.weights / self.weights.sum())
-            tt = t[idx[todo]]
+        undecided = np.arange(idx.size)
+        while undecided.size:
+            k = rng.choice(self.weights.size, undecided.size, p=self.weights / self.weights.sum())
+            tt = t[idx[undecided]]
             w = self.weights[k] * (
                 1 + self.drift * np.sin(2 * np.pi * tt / self.periods[k] + self.phases[k])
             )
-            ok = rng.random(todo.size) < w / top[k]
-            choice[todo[ok]] = k[ok]
-            todo = todo[~ok]
+            ok = rng.random(undecided.size) < w / top[k]
+            choice[undecided[ok]] = k[ok]
+            undecided = undecided[~ok]
         xy[idx] = self.centres[choice] + rng.normal(0, 1, (idx.size, 2)) * self.sigmas[choice, None]
         events = [np.column_stack([xy, t])]
         parents = events[0]

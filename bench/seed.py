@@ -136,8 +136,8 @@ def insert(count: int, seed: int, years: float) -> None:
                     if done % 100_000 == 0:
                         print(f"  {done:>9} rows, {time.monotonic() - started:.0f} s", flush=True)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+            markers = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({markers})"  # noqa: S608
             # Store datetimes the way Django does on SQLite (naive UTC text).
             adapt = connection.ops.adapt_datetimefield_value
             batch = []
