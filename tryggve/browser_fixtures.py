@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test (setting up data, checking results) would otherwise be refused as "async unsafe".
@@ -234,3 +236,47 @@ def staff_page(open_page, site, settings) -> Callable:
         return page
 
     return _open
+
+
+# Checks shared by every app's browser tests ----------------------------------------------
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def blocking_violations(page: Page) -> list[dict]:
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(violations: dict[str, list[dict]]) -> str:
+    lines = []
+    for name, found in violations.items():
+        for v in found:
+            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
+            for node in v["nodes"][:5]:
+                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+                lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")
+    return "\n".join(lines)
+
+
+def overflow(page: Page) -> str | None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if widths[0] > widths[1]:
+        return f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
+    return None
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {
+                id: el.id, tag: el.tagName.toLowerCase(), text: (el.innerText || "").trim(),
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+                shadow: style.boxShadow !== "none",
+            };
+        }"""
+    )

@@ -12,18 +12,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tryggve.analytics.models import Incident, IncidentSource, PolicePresence
 from tryggve.analytics.services import incidents_import, presence_log
 from tryggve.areas.models import ResidentialArea
+from tryggve.browser_fixtures import blocking_violations, describe, focused, overflow
 from tryggve.demo.incidents import synthetic_incidents
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 STAFF_PAGES = {
     "overview": "/personal/lagesbild/",
     "riskmap": "/personal/lagesbild/riskkarta/",
@@ -60,45 +59,6 @@ def demo_history(site):
             note="Kvällsrunda",
         )
     return result
-
-
-def blocking_violations(page: Page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(violations: dict[str, list[dict]]) -> str:
-    lines = []
-    for name, found in violations.items():
-        for v in found:
-            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:5]:
-                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
-                lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")
-    return "\n".join(lines)
-
-
-def overflow(page: Page) -> str | None:
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    if widths[0] > widths[1]:
-        return f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
-    return None
-
-
-def focused(page: Page) -> dict:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const style = getComputedStyle(el);
-            return {
-                id: el.id, tag: el.tagName.toLowerCase(), text: (el.innerText || "").trim(),
-                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-                shadow: style.boxShadow !== "none",
-            };
-        }"""
-    )
 
 
 def tab_to(page: Page, *, element_id: str = "", text: str = "", limit: int = 80) -> None:

@@ -7,16 +7,14 @@ Fixtures (the browser, the live server, pages cut off from the network) live in 
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tryggve.browser_fixtures import REFERENCE_RE
+from tryggve.browser_fixtures import REFERENCE_RE, blocking_violations, describe, focused
 from tryggve.reports.models import Report
 
 pytestmark = pytest.mark.browser
 
 DESCRIPTION = "Gatlampan vid gångtunneln är trasig och det är helt mörkt på kvällen."
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def choose_problem(page: Page) -> None:
@@ -78,7 +76,11 @@ def test_resident_on_phone_reports_by_tapping_the_map(open_page, photo, shot):
     open_tracking_link(page, reference)
     image = page.locator(".photos img")
     expect(image).to_have_count(1)
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The photo loads lazily: bring it into view and wait for it, rather than race it.
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=10000
+    )
     shot(page, "phone-tracking")
 
     report = Report.objects.get(reference=reference)
@@ -141,20 +143,6 @@ def test_without_javascript_a_missing_answer_is_explained_and_text_kept(open_pag
 
 
 # --- Keyboard only -------------------------------------------------------------------------
-
-
-def focused(page: Page) -> dict:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const style = getComputedStyle(el);
-            return {
-                id: el.id, tag: el.tagName.toLowerCase(), text: (el.innerText || "").trim(),
-                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-                shadow: style.boxShadow !== "none",
-            };
-        }"""
-    )
 
 
 def tab_to(page: Page, element_id: str, limit: int = 60) -> None:
@@ -227,22 +215,6 @@ def test_form_can_be_filled_and_sent_with_the_keyboard_only(open_page, shot):
 
 
 # --- axe-core ------------------------------------------------------------------------------
-
-
-def blocking_violations(page: Page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(violations: dict[str, list[dict]]) -> str:
-    lines = []
-    for name, found in violations.items():
-        for v in found:
-            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:5]:
-                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
-                lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")
-    return "\n".join(lines)
 
 
 def test_every_public_page_passes_axe_in_swedish_and_english(open_page, published_report, shot):

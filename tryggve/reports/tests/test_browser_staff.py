@@ -12,16 +12,21 @@ import base64
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from tryggve.browser_fixtures import REFERENCE_RE, STAFF_PASSWORD, jpeg_bytes
+from tryggve.browser_fixtures import (
+    REFERENCE_RE,
+    STAFF_PASSWORD,
+    blocking_violations,
+    describe,
+    focused,
+    jpeg_bytes,
+)
 from tryggve.reports.models import Report, ReportEvent, SafetyFeedback, Status, Unit, hash_token
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 DESCRIPTION = "Lampan i gångtunneln under väg 95 är trasig. Det är helt mörkt när jag går hem."
 PUBLIC_TEXT = "Trasig belysning i gångtunneln under väg 95."
 UPDATE = "Gatubelysningen byter armaturen i gångtunneln på tisdag."
@@ -56,22 +61,6 @@ def assert_fits_the_screen(page: Page) -> None:
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
-
-
-def blocking_violations(page: Page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(violations: dict[str, list[dict]]) -> str:
-    lines = []
-    for name, found in violations.items():
-        for v in found:
-            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:5]:
-                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
-                lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")
-    return "\n".join(lines)
 
 
 def log_in_with_password(page: Page, username: str, password: str = STAFF_PASSWORD) -> None:
@@ -373,7 +362,13 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
         expect(images).to_have_count(2)
         images.last.scroll_into_view_if_needed()
         for i in range(2):
-            assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+            # Lazy images: wait for each to load instead of racing it.
+            images.nth(i).scroll_into_view_if_needed()
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0",
+                arg=images.nth(i).element_handle(),
+                timeout=10000,
+            )
         check(page, f"case-{device}")
         form = action(page, "Dubblett")
         form.get_by_label("Ärendenummer som ärendet är en dubblett av").fill("OTR-1999-00001")
@@ -408,20 +403,6 @@ def test_every_staff_page_passes_axe(open_page, staff_page, make_staff, case_wit
 
 
 # --- 4. Keyboard ---------------------------------------------------------------------------
-
-
-def focused(page: Page) -> dict:
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const style = getComputedStyle(el);
-            return {
-                id: el.id, tag: el.tagName.toLowerCase(), text: (el.innerText || "").trim(),
-                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-                shadow: style.boxShadow !== "none",
-            };
-        }"""
-    )
 
 
 def tab_until(page: Page, selector: str, limit: int = 120) -> dict:

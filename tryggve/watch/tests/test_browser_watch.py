@@ -13,15 +13,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tryggve.browser_fixtures import blocking_violations, describe, overflow
 from tryggve.lib.models import OutgoingMail
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 CONFIRM_RE = re.compile(r"/grannsamverkan/bekrafta/([^/\s]+)/")
 MANAGE_RE = re.compile(r"/grannsamverkan/mitt-hushall/([^/\s]+)/")
 
@@ -32,30 +31,6 @@ def link_for(recipient: str, pattern: re.Pattern) -> str:
         if found:
             return found.group(0)
     raise AssertionError(f"no link for {recipient}")
-
-
-def blocking_violations(page: Page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(found: dict[str, list[dict]]) -> str:
-    lines = []
-    for name, violations in found.items():
-        for v in violations:
-            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:5]:
-                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
-    return "\n".join(lines)
-
-
-def overflow(page: Page) -> str | None:
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    if widths[0] > widths[1]:
-        return f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
-    return None
 
 
 def check(page: Page, name: str, shot, found: dict, *, phone: bool = False) -> None:
