@@ -484,3 +484,16 @@ def test_case_actions_work_with_the_keyboard(staff_page, make_staff, case_with_c
     assert [p.approved for p in report.photos.order_by("pk")] == [True, False]
     note = report.events.get(kind=ReportEvent.Kind.NOTE)
     assert note.text == "Intern anteckning skriven med tangentbordet." and not note.public
+
+
+@pytest.mark.browser
+def test_a_response_template_fills_the_note(staff_page, make_staff, case_with_contact):
+    from tryggve.reports.models import ResponseTemplate
+
+    ResponseTemplate.objects.create(title="Tack", status="", text="Tack, vi tittar på platsen.")
+    handler = make_staff("kim", "case_handler")
+    page = staff_page(handler, path=f"/personal/arenden/{case_with_contact.reference}/")
+    page.get_by_text("Svarsmallar").click()
+    page.get_by_role("button", name="Använd ”Tack”").click()
+    expect(page.locator("#id_note")).to_have_value("Tack, vi tittar på platsen.")
+    expect(page.locator("#id_note")).to_be_focused()
