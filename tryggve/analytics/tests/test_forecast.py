@@ -48,10 +48,9 @@ def run_main(*argv: str) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def test_cli_happy_path(tmp_path):
-    events, points = town_files(tmp_path)
-    out = tmp_path / "scores.csv"
-    done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
+def run_cli(events, points, start: str, end: str, out) -> subprocess.CompletedProcess:
+    """The forecast as a separate process, exactly as a user runs it."""
+    return subprocess.run(  # noqa: S603 (our own module, fixed arguments)
         [
             sys.executable,
             "-m",
@@ -61,9 +60,9 @@ def test_cli_happy_path(tmp_path):
             "--points",
             str(points),
             "--start",
-            "2026-01-05T00:00",
+            start,
             "--end",
-            "2026-01-12",
+            end,
             "--out",
             str(out),
         ],
@@ -72,6 +71,12 @@ def test_cli_happy_path(tmp_path):
         text=True,
         check=False,
     )
+
+
+def test_cli_happy_path(tmp_path):
+    events, points = town_files(tmp_path)
+    out = tmp_path / "scores.csv"
+    done = run_cli(events, points, "2026-01-05T00:00", "2026-01-12", out)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     lines = out.read_text().splitlines()
@@ -230,27 +235,7 @@ def test_bad_arguments_exit_2(tmp_path):
 def test_cli_subprocess_error_has_no_traceback(tmp_path):
     points = write(tmp_path / "p.csv", "lat,lon\n65.5,19.1\n")
     events = write(tmp_path / "e.csv", "time,lat,lon\n2025-01-01,65.5,abc\n")
-    done = subprocess.run(  # noqa: S603 (our own module, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "tryggve.analytics.forecast",
-            "--events",
-            str(events),
-            "--points",
-            str(points),
-            "--start",
-            "2026-01-01",
-            "--end",
-            "2026-01-08",
-            "--out",
-            str(tmp_path / "o.csv"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_cli(events, points, "2026-01-01", "2026-01-08", tmp_path / "o.csv")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "row 2" in done.stderr
 
