@@ -20,6 +20,7 @@ from tryggve.lib.images import CleanImage
 from tryggve.lib.mail import mail_queue
 from tryggve.reports.models import (
     CLOSED_STATUSES,
+    Audience,
     Category,
     ReferenceCounter,
     Report,
@@ -105,7 +106,7 @@ def report_create(
                 report=report,
                 kind=ReportEvent.Kind.CREATED,
                 to_status=report.status,
-                public=True,
+                audience=Audience.PUBLIC,
                 created=received_at,
             )
             for photo in photos:
@@ -155,7 +156,7 @@ def report_add_voice(*, report: Report, session_key: str, time_of_day: str = "")
         except IntegrityError:
             return False
         Report.objects.filter(pk=report.pk).update(voice_count=F("voice_count") + 1)
-        ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.VOICE, public=False)
+        ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.VOICE)
     report.refresh_from_db(fields=["voice_count"])
     return True
 
@@ -199,12 +200,12 @@ def _mail_resident(report: Report, subject: str, template: str, context: dict) -
         )
 
 
-def report_change_status(
-    *, report: Report, to_status: str, actor, note: str = "", public: bool = True
-) -> Report:
+def report_change_status(*, report: Report, to_status: str, actor, note: str = "") -> Report:
     """Move a case to a new status, with a history row; the resident hears of it by mail.
 
-    "Not actionable" needs a reason, which is shown to the resident.
+    "Not actionable" needs a reason, which is shown to the resident. A bare status change
+    is public; a note is written to the resident, so the row is for the resident (the
+    public page shows only the new status until staff publish an edited note).
     """
     with transaction.atomic():
         report = _locked(report)
@@ -227,35 +228,35 @@ def report_change_status(
             from_status=from_status,
             to_status=to_status,
             text=note.strip(),
-            public=public,
+            audience=Audience.RESIDENT if note.strip() else Audience.PUBLIC,
             actor=actor,
         )
-        if public:
-            _mail_resident(
-                report,
-                _("Ärende %(reference)s: %(status)s")
-                % {"reference": report.reference, "status": Status(to_status).label},
-                "reports/mail/update.txt",
-                {"text": note.strip(), "status": Status(to_status).label},
-            )
+        _mail_resident(
+            report,
+            _("Ärende %(reference)s: %(status)s")
+            % {"reference": report.reference, "status": Status(to_status).label},
+            "reports/mail/update.txt",
+            {"text": note.strip(), "status": Status(to_status).label},
+        )
     return report
 
 
-def report_add_update(*, report: Report, text: str, public: bool, actor) -> ReportEvent:
-    """A message to the resident (shown on the tracking page and mailed) or an internal note."""
+def report_add_update(*, report: Report, text: str, to_resident: bool, actor) -> ReportEvent:
+    """A message to the resident (shown on the tracking page and mailed, never public until
+    staff publish an edited version) or an internal note."""
     text = text.strip()
     if not text:
         raise CaseError(_("Skriv en text."))
     with transaction.atomic():
         event = ReportEvent.objects.create(
             report=report,
-            kind=ReportEvent.Kind.PUBLIC_UPDATE if public else ReportEvent.Kind.NOTE,
+            kind=ReportEvent.Kind.PUBLIC_UPDATE if to_resident else ReportEvent.Kind.NOTE,
             text=text,
-            public=public,
+            audience=Audience.RESIDENT if to_resident else Audience.INTERNAL,
             actor=actor,
         )
         Report.objects.filter(pk=report.pk).update(updated=timezone.now())
-        if public:
+        if to_resident:
             _mail_resident(
                 report,
                 _("Nytt besked i ärende %(reference)s") % {"reference": report.reference},
@@ -388,7 +389,7 @@ def report_merge_duplicate(*, report: Report, into: Report, actor) -> Report:
             kind=ReportEvent.Kind.STATUS,
             from_status=from_status,
             to_status=Status.DUPLICATE,
-            public=True,
+            audience=Audience.RESIDENT,
             actor=actor,
             text=_("Samma plats och problem som ärende %(reference)s, som vi arbetar vidare med.")
             % {"reference": into.reference},
@@ -416,6 +417,34 @@ def report_merge_duplicate(*, report: Report, into: Report, actor) -> Report:
     return report
 
 
+def report_event_publish(*, event: ReportEvent, public_text: str, actor) -> ReportEvent:
+    """Publish an edited version of a text meant for the resident (their own addition, or a
+    message to them); an empty text withdraws it. The original stays in the case, and the
+    change is a history row of its own."""
+    public_text = public_text.strip()
+    with transaction.atomic():
+        event = ReportEvent.objects.select_for_update().get(pk=event.pk)
+        if not event.can_publish:
+            raise CaseError(_("Bara texter som den som rapporterade ser kan publiceras."))
+        if event.public_text == public_text:
+            return event
+        event.public_text = public_text
+        event.save(update_fields=["public_text"])
+        ReportEvent.objects.create(
+            report_id=event.report_id,
+            kind=ReportEvent.Kind.MODERATED,
+            actor=actor,
+            text=(
+                _("Redigerad version av historikrad %(id)s publicerad.")
+                if public_text
+                else _("Publicerad version av historikrad %(id)s borttagen.")
+            )
+            % {"id": event.pk},
+        )
+        Report.objects.filter(pk=event.report_id).update(updated=timezone.now())
+    return event
+
+
 def report_add_resident_info(*, report: Report, text: str) -> ReportEvent:
     """The resident adds something to their case from the tracking page."""
     text = text.strip()
@@ -423,7 +452,10 @@ def report_add_resident_info(*, report: Report, text: str) -> ReportEvent:
         raise CaseError(_("Skriv det du vill lägga till."))
     with transaction.atomic():
         event = ReportEvent.objects.create(
-            report=report, kind=ReportEvent.Kind.RESIDENT_INFO, text=text[:4000], public=True
+            report=report,
+            kind=ReportEvent.Kind.RESIDENT_INFO,
+            text=text[:4000],
+            audience=Audience.RESIDENT,
         )
         Report.objects.filter(pk=report.pk).update(updated=timezone.now())
     return event
@@ -455,7 +487,7 @@ def report_reopen(*, report: Report, text: str) -> Report:
             from_status=Status.RESOLVED,
             to_status=Status.UNDER_REVIEW,
             text=text.strip()[:4000],
-            public=True,
+            audience=Audience.RESIDENT,
         )
     return report
 

@@ -68,8 +68,9 @@ class StatusForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Visas på ärendets sida och skickas med e-post om adress finns. Krävs vid "
-            "”Ingen åtgärd”."
+            "Visas för den som rapporterade (spårningssidan och e-post), inte offentligt: "
+            "alla ser bara den nya statusen tills du publicerar en redigerad version. Krävs "
+            "vid ”Ingen åtgärd”."
         ),
     )
 
@@ -87,7 +88,7 @@ class StatusForm(forms.Form):
 
 class UpdateForm(forms.Form):
     KINDS = [
-        ("public", _("Besked till den som rapporterade")),
+        ("public", _("Besked till den som rapporterade (syns inte offentligt)")),
         ("note", _("Intern anteckning (syns bara för personal)")),
     ]
     kind = forms.ChoiceField(
@@ -98,6 +99,21 @@ class UpdateForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Skriv en text.")},
+    )
+
+
+class EventPublishForm(forms.Form):
+    """An edited version of a text meant for the resident, for everyone to read."""
+
+    public_text = forms.CharField(
+        label=_("Version som visas för alla"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ta bort namn, telefonnummer och annat som pekar ut personer. Tom text tar bort "
+            "den publicerade versionen. Originalet ändras inte."
+        ),
     )
 
 

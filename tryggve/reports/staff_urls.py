@@ -8,6 +8,8 @@ urlpatterns = [
     path("arenden/<slug:reference>/", staff_views.case_detail, name="staff_case"),
     path("arenden/<slug:reference>/status/", staff_views.case_status, name="staff_status"),
     path("arenden/<slug:reference>/meddelande/", staff_views.case_update, name="staff_update"),
+    path("arenden/<slug:reference>/historik/<int:event_id>/publicera/",
+         staff_views.case_event_publish, name="staff_event_publish"),
     path("arenden/<slug:reference>/enhet/", staff_views.case_unit, name="staff_unit"),
     path("arenden/<slug:reference>/kategori/", staff_views.case_category,
          name="staff_category"),

@@ -24,12 +24,14 @@ from tryggve.reports.services import (
     report_add_update,
     report_assign_unit,
     report_change_status,
+    report_event_publish,
     report_merge_duplicate,
     report_moderate,
     report_set_category,
 )
 from tryggve.reports.staff_forms import (
     CategoryForm,
+    EventPublishForm,
     InboxFilterForm,
     MergeForm,
     ModerationForm,
@@ -113,7 +115,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             action=AccessLog.Action.VIEW,
             subject=f"{report.reference} kontaktuppgifter",
         )
-    events = report.events.select_related("actor")
+    events = report.events.select_related("actor", "unit")
     photos = list(report.photos.all())
     nearby = []
     if report.has_position:
@@ -178,8 +180,25 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
         action=lambda: report_add_update(
             report=report,
             text=form.cleaned_data["text"],
-            public=form.cleaned_data["kind"] == "public",
+            to_resident=form.cleaned_data["kind"] == "public",
             actor=request.user,
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_event_publish(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    report = _case(reference)
+    event = get_object_or_404(report.events, pk=event_id)
+    form = EventPublishForm(request.POST)
+    return form_action(
+        request,
+        form,
+        back=f"{_back(report)}#event-{event.pk}",
+        refused=CaseError,
+        action=lambda: report_event_publish(
+            event=event, public_text=form.cleaned_data["public_text"], actor=request.user
         ),
     )
 

@@ -175,7 +175,7 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
         "reports/tracking.html",
         {
             "report": report,
-            "events": report.events.filter(public=True),
+            "events": report.events.for_resident(),
             "photos": report.photos.all(),
             "token": token,
             "info_form": info_form or ResidentInfoForm(),
@@ -247,7 +247,7 @@ def public_report(request: HttpRequest, reference: str) -> HttpResponse:
         "reports/public_report.html",
         {
             "report": report,
-            "events": report.events.filter(public=True).exclude(kind="created"),
+            "events": report.events.for_public().exclude(kind="created"),
             "photos": report.photos.filter(approved=True),
         },
     )

@@ -483,7 +483,8 @@ def test_case_actions_work_with_the_keyboard(staff_page, make_staff, case_with_c
     assert report.published
     assert [p.approved for p in report.photos.order_by("pk")] == [True, False]
     note = report.events.get(kind=ReportEvent.Kind.NOTE)
-    assert note.text == "Intern anteckning skriven med tangentbordet." and not note.public
+    assert note.text == "Intern anteckning skriven med tangentbordet."
+    assert note.audience == "internal"
 
 
 @pytest.mark.browser

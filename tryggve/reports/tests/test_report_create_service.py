@@ -83,7 +83,7 @@ def test_position_outside_every_area_has_no_area(municipality):
 def test_first_history_row_is_public_and_created(municipality):
     report, _token = create()
     event = ReportEvent.objects.get(report=report)
-    assert (event.kind, event.to_status, event.public) == ("created", "received", True)
+    assert (event.kind, event.to_status, event.audience) == ("created", "received", "public")
 
 
 def test_photos_are_saved_with_random_names(municipality):

@@ -324,7 +324,8 @@ class Command(BaseCommand):
                     actor=actor,
                     from_status=report.status,
                     to_status=status,
-                    public=True,
+                    # A bare status change is public; a note is written to the resident.
+                    audience="resident" if status == Status.RESOLVED else "public",
                     created=created + timedelta(days=2 * step),
                     text="Tack, nu är platsen åtgärdad." if status == Status.RESOLVED else "",
                 )
