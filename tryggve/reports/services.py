@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tryggve.areas.selectors import area_for_point
@@ -52,6 +53,19 @@ def tracking_url(token: str) -> str:
     return f"{settings.SITE_URL}/rapport/{token}/"
 
 
+def tracking_token_for(submission_key: uuid.UUID) -> str:
+    """The tracking token of the report filed from the form with this one-time key.
+
+    An HMAC of the form's random key under the secret key: only the browser that holds the
+    form (and so the key) can recompute it, so a retried submission whose first attempt
+    committed can show the receipt with its link, while the server still stores only the
+    token's hash and keeps no plaintext token anywhere (not in the session either).
+    """
+    return salted_hmac(
+        "tryggve.reports.tracking", str(submission_key), algorithm="sha256"
+    ).hexdigest()[:43]
+
+
 def report_create(
     *,
     category: Category,
@@ -70,15 +84,16 @@ def report_create(
 ) -> tuple[Report, str | None]:
     """File a resident's report in one transaction, then mail a receipt if asked for.
 
-    Returns the report and its tracking token. A second call with the same submission key
-    (a double click, a reload) files nothing and returns the first report with token None,
-    since only its hash is stored.
+    Returns the report and its tracking token. With a submission key the token is derived
+    from it (`tracking_token_for`), so a second call with the same key (a double click, a
+    reload, a retry after a lost answer) files nothing and returns the first report with
+    the same token. Without a key (other channels, the demo) the token is random.
     """
     if submission_key is not None:
         existing = Report.objects.filter(submission_key=submission_key).first()
         if existing is not None:
-            return existing, None
-    token = new_tracking_token()
+            return existing, tracking_token_for(submission_key)
+    token = tracking_token_for(submission_key) if submission_key else new_tracking_token()
     # Reports arriving by other channels (or the demo's history) keep their own time.
     received_at = received_at or timezone.now()
     try:
@@ -120,7 +135,7 @@ def report_create(
         if submission_key is not None:
             existing = Report.objects.filter(submission_key=submission_key).first()
             if existing is not None:
-                return existing, None
+                return existing, tracking_token_for(submission_key)
         raise
     return report, token
 
