@@ -171,5 +171,20 @@ class MergeForm(forms.Form):
         return report
 
 
-def templates_for(status: str):
-    return ResponseTemplate.objects.filter(Q(status="") | Q(status=status))
+def templates_by_status(report: Report) -> list[dict]:
+    """The response templates a case handler may start from, grouped by the status they
+    are written for: one group per status the case can move to (in the order of the
+    status select), then the templates for any status. The page shows every group without
+    JavaScript; case.js shows only the chosen status's group and the general one."""
+    allowed = ALLOWED_TRANSITIONS.get(report.status, set())
+    targets = [s for s in Status if s in allowed]
+    templates = list(
+        ResponseTemplate.objects.filter(Q(status="") | Q(status__in=[s.value for s in targets]))
+    )
+    groups = [
+        {"status": s.value, "label": s.label, "templates": [t for t in templates if t.status == s]}
+        for s in targets
+    ]
+    general = [t for t in templates if not t.status]
+    groups.append({"status": "", "label": _("Alla statusar"), "templates": general})
+    return [g for g in groups if g["templates"]]

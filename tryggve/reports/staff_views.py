@@ -38,7 +38,7 @@ from tryggve.reports.staff_forms import (
     StatusForm,
     UnitForm,
     UpdateForm,
-    templates_for,
+    templates_by_status,
 )
 from tryggve.reports.views import map_context, photo_response
 
@@ -139,7 +139,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             },
         ),
         "merge_form": MergeForm(),
-        "templates": templates_for(report.status),
+        "template_groups": templates_by_status(report),
     }
     return render(request, "reports/staff/case.html", context)
 
