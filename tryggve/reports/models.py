@@ -56,6 +56,12 @@ class Unit(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     email = models.EmailField(_("e-post"), blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
+    # Staff accounts of the unit (the police as a unit: its officers; the municipality's
+    # own departments): they open the unit's cases after logging in. Units without
+    # accounts (contractors) use the per-case link mailed to `email`.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("personal")
+    )
 
     class Meta:
         verbose_name = _("ansvarig enhet")
@@ -339,6 +345,44 @@ class ReportEvent(models.Model):
         if self.audience == Audience.RESIDENT and self.kind in self.STATUS_KINDS:
             return str(_("Den som rapporterade; alla ser bara statusen"))
         return str(Audience(self.audience).label)
+
+
+class UnitLinkQuerySet(models.QuerySet):
+    def valid(self) -> UnitLinkQuerySet:
+        return self.filter(revoked__isnull=True, expires__gt=timezone.now())
+
+
+class UnitLink(models.Model):
+    """A link that opens one case for the unit it was sent to, without an account.
+
+    Valid for that case only, until it expires or staff revoke it (a new unit, a closed
+    case, or by hand); only the token's SHA-256 is stored. Every use is logged.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = UnitLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    @property
+    def is_valid(self) -> bool:
+        """Unrevoked, unexpired, and the case still lies with this unit."""
+        return (
+            self.revoked is None
+            and self.expires > timezone.now()
+            and self.report.unit_id == self.unit_id
+        )
 
 
 def photo_path(instance: ReportPhoto, filename: str) -> str:

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from tryggve.reports.models import (
     Status,
     Unit,
     UnitDigest,
+    UnitLink,
     Voice,
     hash_token,
     new_tracking_token,
@@ -281,13 +283,28 @@ def report_add_update(*, report: Report, text: str, to_resident: bool, actor) ->
     return event
 
 
+UNIT_LINK_DAYS = 30
+
+
+def unit_case_url(report: Report) -> str:
+    """The case for the unit's own staff, after logging in."""
+    return settings.SITE_URL + reverse("reports:unit_staff_case", args=[report.reference])
+
+
+def unit_link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("reports:unit_link", args=[token])
+
+
 def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
-    """Make a unit responsible; the unit gets a mail with the case and a link."""
+    """Make a unit responsible. Links sent to an earlier unit stop working; the new unit
+    gets a mail with the case, a link that opens this case only (valid UNIT_LINK_DAYS
+    days) and, for its staff with accounts, the page behind the login."""
     with transaction.atomic():
         report = _locked(report)
         previous = report.unit
         report.unit = unit
         report.save(update_fields=["unit", "updated"])
+        report.unit_links.filter(revoked__isnull=True).update(revoked=timezone.now())
         ReportEvent.objects.create(
             report=report,
             kind=ReportEvent.Kind.ASSIGNED,
@@ -295,6 +312,14 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
             text=f"{previous or '–'} → {unit or '–'}",
         )
         if unit is not None and unit.email:
+            token = new_tracking_token()
+            link = UnitLink.objects.create(
+                report=report,
+                unit=unit,
+                token_hash=hash_token(token),
+                expires=timezone.now() + timedelta(days=UNIT_LINK_DAYS),
+                created_by=actor,
+            )
             mail_queue(
                 to=unit.email,
                 subject=_("Ärende %(reference)s till %(unit)s")
@@ -304,11 +329,60 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
                     {
                         "report": report,
                         "unit": unit,
-                        "url": f"{settings.SITE_URL}/personal/arenden/{report.reference}/",
+                        "link_url": unit_link_url(token),
+                        "expires": link.expires,
+                        "url": unit_case_url(report),
                     },
                 ),
             )
     return report
+
+
+def unit_link_revoke(*, link: UnitLink, actor) -> UnitLink:
+    """Stop a unit's case link before it expires; a history row says who did."""
+    with transaction.atomic():
+        link = UnitLink.objects.select_for_update().select_related("unit").get(pk=link.pk)
+        if link.revoked is not None:
+            return link
+        link.revoked = timezone.now()
+        link.save(update_fields=["revoked"])
+        ReportEvent.objects.create(
+            report_id=link.report_id,
+            kind=ReportEvent.Kind.UNIT_LINK,
+            actor=actor,
+            unit=link.unit,
+            text=_("Länken till %(unit)s återkallad.") % {"unit": link.unit.name},
+        )
+    return link
+
+
+def report_unit_note(
+    *, report: Report, unit: Unit, text: str, done: bool = False, actor=None
+) -> ReportEvent:
+    """The responsible unit reports on its work: a status note, or that the work is done.
+
+    A history row for the case handler only; the case's status does not change. "Done"
+    asks the handler to confirm (by setting "Åtgärdad"), since only the handler answers
+    the resident. `actor` is the unit's logged-in member, or None for the unit's link.
+    """
+    text = text.strip()
+    if not text and not done:
+        raise CaseError(_("Skriv ett besked."))
+    with transaction.atomic():
+        report = _locked(report)
+        if report.unit_id != unit.pk:
+            raise CaseError(_("Ärendet ligger inte längre hos %(unit)s.") % {"unit": unit.name})
+        if not report.is_open:
+            raise CaseError(_("Ärendet är avslutat."))
+        event = ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.UNIT_DONE if done else ReportEvent.Kind.UNIT_NOTE,
+            text=text[:4000],
+            actor=actor,
+            unit=unit,
+        )
+        report.save(update_fields=["updated"])
+    return event
 
 
 def report_set_category(*, report: Report, category: Category, actor) -> Report:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,14 @@ from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.views import form_action
 from tryggve.reports import exports
-from tryggve.reports.models import OPEN_STATUSES, Category, Report, SafetyFeedback, Status
+from tryggve.reports.models import (
+    OPEN_STATUSES,
+    Category,
+    Report,
+    ReportEvent,
+    SafetyFeedback,
+    Status,
+)
 from tryggve.reports.services import (
     CaseError,
     report_add_update,
@@ -28,6 +36,7 @@ from tryggve.reports.services import (
     report_merge_duplicate,
     report_moderate,
     report_set_category,
+    unit_link_revoke,
 )
 from tryggve.reports.staff_forms import (
     CategoryForm,
@@ -140,8 +149,21 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "merge_form": MergeForm(),
         "template_groups": templates_by_status(report),
+        "unit_links": report.unit_links.valid().filter(unit=report.unit_id),
+        "unit_done": _unit_done(events),
     }
     return render(request, "reports/staff/case.html", context)
+
+
+def _unit_done(events) -> ReportEvent | None:
+    """The unit's "work is done" that the case handler has not yet answered with a status."""
+    done = None
+    for event in events:
+        if event.kind == ReportEvent.Kind.UNIT_DONE:
+            done = event
+        elif event.kind in ReportEvent.STATUS_KINDS:
+            done = None
+    return done
 
 
 def _back(report: Report) -> str:
@@ -200,6 +222,20 @@ def case_event_publish(request: HttpRequest, reference: str, event_id: int) -> H
         action=lambda: report_event_publish(
             event=event, public_text=form.cleaned_data["public_text"], actor=request.user
         ),
+    )
+
+
+@require_POST
+@case_staff
+def case_unit_link_revoke(request: HttpRequest, reference: str, link_id: int) -> HttpResponse:
+    report = _case(reference)
+    link = get_object_or_404(report.unit_links, pk=link_id)
+    return form_action(
+        request,
+        forms.Form(request.POST),
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: unit_link_revoke(link=link, actor=request.user),
     )
 
 

@@ -227,7 +227,7 @@ def test_report_is_handled_and_the_resident_follows_it(open_page, make_staff, sh
     # Mail: the unit got the case; the resident got the receipt and every public change.
     to_unit = [m for m in mail.outbox if m.to == [unit.email]]
     assert len(to_unit) == 1 and reference in to_unit[0].subject
-    assert f"/personal/arenden/{reference}/" in to_unit[0].body
+    assert f"/personal/enhet/{reference}/" in to_unit[0].body
     to_resident = [m for m in mail.outbox if m.to == ["anna@example.se"]]
     bodies = "\n".join(m.body for m in to_resident)
     assert len(to_resident) == 5, [m.subject for m in to_resident]  # receipt, 3 statuses, update

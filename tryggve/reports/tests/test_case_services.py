@@ -114,7 +114,9 @@ def test_assigning_a_unit_mails_the_unit_with_a_link(
     report.refresh_from_db()
     assert report.unit == unit
     assert mail.outbox[0].to == ["ljus@example.se"]
-    assert f"/personal/arenden/{report.reference}/" in mail.outbox[0].body
+    # The unit's own page behind the login, and a link for this case that needs no account.
+    assert f"/personal/enhet/{report.reference}/" in mail.outbox[0].body
+    assert "/enhet/" in mail.outbox[0].body.replace("/personal/enhet/", "")
     assert report.events.filter(kind=ReportEvent.Kind.ASSIGNED).exists()
 
 
