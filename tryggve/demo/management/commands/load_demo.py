@@ -266,7 +266,10 @@ class Command(BaseCommand):
 
     def _units(self):
         for name, email in UNITS:
-            Unit.objects.get_or_create(name=name, defaults={"email": email})
+            unit, _created = Unit.objects.get_or_create(name=name, defaults={"email": email})
+            if name.startswith("Polisen"):
+                # The police as a unit: the demo officer opens the cases sent to it.
+                unit.members.add(get_user_model().objects.get(username="polis"))
         for title, status, text in TEMPLATES:
             ResponseTemplate.objects.get_or_create(
                 title=title, defaults={"status": status, "text": text}
