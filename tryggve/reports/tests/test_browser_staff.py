@@ -193,7 +193,7 @@ def test_report_is_handled_and_the_resident_follows_it(open_page, make_staff, sh
     expect(staff.locator(".status-line .status")).to_have_text("Åtgärdad")
     history = staff.locator("ol.history")
     expect(history).to_contain_text(INTERNAL)
-    expect(history).to_contain_text("internt")
+    expect(history.locator("li", has_text=INTERNAL)).to_contain_text("Syns för: Bara personal")
     shot(staff, "staff-e2e-case-resolved")
 
     report = Report.objects.get(reference=reference)
