@@ -336,9 +336,16 @@ def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
         # The view shows its form again (GuardedForm is invalid now); whatever else it does
         # is rolled back and its messages are dropped.
         request._messages = _MutedMessages(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is None:
+            session.save()  # not inside the rollback, or the middleware could not save it
+        kept = dict(session.items()) if session is not None else {}
         with transaction.atomic():
             response = view(request, *args, **kwargs)
             transaction.set_rollback(True)
+        if session is not None:
+            session.clear()
+            session.update(kept)
         if response.status_code >= 300:
             response = None
     if response is None:
