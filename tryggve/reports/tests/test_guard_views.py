@@ -273,3 +273,33 @@ def test_a_quick_person_sends_again_and_gets_through(guard_on, citizen, municipa
     assert f'name="{STARTED_FIELD}" value="{stamp}"' in first.content.decode()
     assert citizen.post("/rapportera/", human(**data)).status_code == 302
     assert Report.objects.count() == 1
+
+
+# The address a limit counts ----------------------------------------------------------------
+
+
+def test_a_spoofed_forwarded_header_does_not_change_the_bucket(settings, published):
+    settings.TRUSTED_PROXY_COUNT = 0
+    set_limit("voice", 1)
+    url = f"/karta/{published.reference}/hall-med/"
+    assert Client(HTTP_X_FORWARDED_FOR="6.6.6.1").post(url).status_code == 302
+    assert Client(HTTP_X_FORWARDED_FOR="6.6.6.2").post(url).status_code == 429
+    published.refresh_from_db()
+    assert published.voice_count == 1
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_a_bucket(settings, published):
+    settings.TRUSTED_PROXY_COUNT = 1
+    set_limit("voice", 1)
+    url = f"/karta/{published.reference}/hall-med/"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
+    first = Client(HTTP_X_FORWARDED_FOR="spoof, 198.51.100.7", **proxy)
+    assert first.post(url).status_code == 302
+    # The same visitor again (whatever it writes further left) is over its limit …
+    again = Client(HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", **proxy)
+    assert again.post(url).status_code == 429
+    # … while another visitor behind the same proxy is not.
+    other = Client(HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    assert other.post(url).status_code == 302
+    published.refresh_from_db()
+    assert published.voice_count == 2
