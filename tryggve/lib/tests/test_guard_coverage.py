@@ -63,7 +63,7 @@ def test_every_anonymous_post_is_guarded(client, municipality):
 
 def test_the_walk_sees_the_public_forms():
     """A check on the test itself: it finds the guarded views and tells staff views apart."""
-    routes = {route: view for route, view in _walk(get_resolver().url_patterns)}
+    routes = dict(_walk(get_resolver().url_patterns))
     guarded = [r for r, v in routes.items() if getattr(v, "public_post_guard", None)]
     assert "rapportera/" in guarded and "grannsamverkan/<slug:slug>/" in guarded
     assert len(guarded) >= 8
