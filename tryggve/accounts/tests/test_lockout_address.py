@@ -24,6 +24,8 @@ def test_behind_the_proxy_an_attacker_locks_only_itself(settings, handler):  # n
 
 @pytest.mark.django_db
 def test_without_a_proxy_the_header_cannot_claim_the_staff_address(settings, handler):  # noqa: F811
+    """Also true before the guard (axes read REMOTE_ADDR); kept so that nobody points axes
+    at a header again."""
     settings.TRUSTED_PROXY_COUNT = 0
     attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="203.0.113.66")
     for _ in range(5):

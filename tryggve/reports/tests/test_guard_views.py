@@ -69,6 +69,7 @@ def test_invalid_forms_do_not_use_up_the_limit(citizen, municipality):
     for _ in range(3):
         assert citizen.post("/rapportera/", form_data(description="")).status_code == 200
     assert citizen.post("/rapportera/", form_data()).status_code == 302
+    assert citizen.post("/rapportera/", form_data()).status_code == 429
 
 
 def test_the_duplicate_confirm_step_is_limited_too(citizen, make_report, municipality):
@@ -250,14 +251,8 @@ def test_bots_are_refused_and_nothing_is_saved(guard_on, make_report, municipali
     assert_refused_as_bot(response)
     assert saved() == before
     assert OutgoingMail.objects.count() == mails
-
-
-@pytest.mark.parametrize("name", ENDPOINTS)
-def test_a_person_gets_through_with_the_checks_on(guard_on, make_report, municipality, name):
-    url, data, saved = _endpoints(make_report)[name]
-    before = saved()
-    response = Client().post(url, human(**data))
-    assert response.status_code in (200, 302)
+    # A person's browser, with the checks just as on, gets through.
+    assert Client().post(url, human(**data)).status_code in (200, 302)
     assert saved() == before + 1
 
 

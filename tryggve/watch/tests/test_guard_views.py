@@ -94,14 +94,8 @@ def test_bots_are_refused_and_nothing_is_saved(guard_on, endpoints, name, trap):
         del posted[STARTED_FIELD]
     assert_refused_as_bot(Client().post(url, posted))
     assert _snapshot() == before
-
-
-@pytest.mark.parametrize("name", ["sign_up", "confirm", "leave"])
-def test_a_person_gets_through_with_the_checks_on(guard_on, endpoints, name):
-    url, data = endpoints[name]
-    before = _snapshot()
-    response = Client().post(url, human(**data))
-    assert response.status_code in (200, 302)
+    # A person's browser, with the checks just as on, gets through.
+    assert Client().post(url, human(**data)).status_code in (200, 302)
     assert _snapshot() != before
 
 
