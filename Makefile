@@ -42,6 +42,7 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
 	@# Source strings are Swedish, so the Swedish catalogue is the source itself.
 	msgen tryggve/locale/sv/LC_MESSAGES/django.po -o tryggve/locale/sv/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy tryggve/locale/sv/LC_MESSAGES/django.po -o tryggve/locale/sv/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
