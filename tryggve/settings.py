@@ -244,6 +244,8 @@ PUBLIC_POST_LIMITS = env_limits(
         "watch_volunteer": (5, 3600),
         "watch_confirm": (10, 3600),
         "watch_leave": (10, 3600),
+        # A unit's people answer through the link mailed to them, with no account.
+        "unit_note": (30, 3600),
     },
 )
 # A public form sent sooner than this after it was shown, or with its honeypot filled, is

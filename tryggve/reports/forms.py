@@ -230,7 +230,7 @@ class SafetyFeedbackForm(GuardedForm, forms.Form):
     )
 
 
-class UnitNoteForm(forms.Form):
+class UnitNoteForm(GuardedForm, forms.Form):
     """What the responsible unit tells the case handler: a note, or that the work is done
     (the button pressed sets `done`; a note is then optional)."""
 
