@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from tryggve.audit.models import AccessLog
-from tryggve.lib.guard import public_post
 from tryggve.audit.services import access_log_record
+from tryggve.lib.guard import public_post
 from tryggve.reports.forms import UnitNoteForm
 from tryggve.reports.models import Report, ReportEvent, Unit, UnitLink, hash_token
 from tryggve.reports.services import CaseError, report_unit_note
