@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
 from tryggve.watch.models import ContactRole, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -123,7 +124,7 @@ class ContactForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    when = forms.DateTimeField(
+    when = SensibleDateTimeField(
         label=_("Tid"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -146,10 +147,10 @@ class AttendanceForm(forms.Form):
 
 
 class SignsForm(forms.Form):
-    ordered = forms.DateField(
+    ordered = SensibleDateField(
         label=_("Skyltar beställda"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    up = forms.DateField(
+    up = SensibleDateField(
         label=_("Skyltar uppsatta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -278,6 +278,9 @@ def test_bad_area_form_input_is_shown_as_messages(police_officer, ready_area):
         (f"{base}startmote/", {"when": "i morgon", "place": "X"}, "2026-12-03 18:00"),
         (f"{base}kontaktombud/", {"household": "abc", "role": ""}, ""),
         (f"{base}skyltar/", {"ordered": "igår"}, "Skyltar beställda"),
+        # Year 1 would overflow in UTC; year 20026 is a slip of the keyboard.
+        (f"{base}startmote/", {"when": "0001-01-01T00:30", "place": "X"}, "mellan år 2000"),
+        (f"{base}skyltar/", {"ordered": "0001-01-01"}, "mellan år 2000"),
     ]:
         response = police_officer.post(url, data, follow=True)
         assert response.status_code == 200
