@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
+from tryggve.lib.mail import validate_subject
 from tryggve.watch.models import ContactRole, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -162,7 +163,7 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("Alla aktiva områden"),
     )
-    subject = forms.CharField(label=_("Rubrik"), max_length=150)
+    subject = forms.CharField(label=_("Rubrik"), max_length=150, validators=[validate_subject])
     body = forms.CharField(
         label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
