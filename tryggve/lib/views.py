@@ -90,7 +90,7 @@ def csp_report(request):
         report = json.loads(body).get("csp-report")
         if not isinstance(report, dict):
             raise ValueError
-    except (ValueError, AttributeError, UnicodeDecodeError):
+    except (ValueError, AttributeError, RecursionError):  # UnicodeDecodeError is a ValueError
         return HttpResponse(status=400)
     log.warning(
         "CSP violation: %s",
