@@ -91,3 +91,25 @@ def test_one_badly_dated_row_does_not_break_the_page(council_reader, make_incide
     response = council_reader.get(URL)
     assert response.status_code == 200
     assert response.context["total"] == 1
+
+
+def test_a_row_dated_before_year_one_does_not_break_the_page(
+    council_reader, make_incident, area_points
+):
+    """What year 1 at 00:30 in Stockholm became in PostgreSQL before forms checked dates:
+    a timestamp BC, which the database driver cannot even read."""
+    from django.db import connection
+
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 21, 30))
+    bad = make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 21, 30))
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL stores dates before year 1")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE analytics_incident SET occurred_at = '0001-12-31 23:17:48+00 BC' "
+            "WHERE id = %s",
+            [bad.pk],
+        )
+    response = council_reader.get(URL)
+    assert response.status_code == 200
+    assert response.context["total"] == 1
