@@ -166,8 +166,6 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "tryggve.lib.sms.ConsoleSmsBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tryggve <noreply@arvidsjaur.se>")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("TRYGGVE_DEMO"))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -246,6 +244,8 @@ PUBLIC_POST_LIMITS = env_limits(
         "watch_leave": (10, 3600),
         # A unit's people answer through the link mailed to them, with no account.
         "unit_note": (30, 3600),
+        # Browsers' reports of content the Content-Security-Policy blocked.
+        "csp_report": (20, 60),
     },
 )
 # A public form sent sooner than this after it was shown, or with its honeypot filled, is
@@ -275,6 +275,60 @@ NEAR_REPEAT_RADIUS_M = 500
 WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500
 DEMO = env_bool("TRYGGVE_DEMO")
+
+# --- Hardening (issue 8, items 7 and 10): HTTPS, sessions, database outages, CSP -----------
+# Production is HTTPS only; DEBUG, the demo (`make run`, plain http on 127.0.0.1) and the
+# test suite are not, so each setting below has an environment variable to say otherwise.
+_PLAIN_HTTP = DEBUG or env_bool("TRYGGVE_DEMO") or bool(os.environ.get("PYTEST_VERSION"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not _PLAIN_HTTP)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP)
+# A year of HTTPS-only once a browser has seen the site; 0 turns HSTS off.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if _PLAIN_HTTP else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a reverse proxy that ends TLS, Django learns that the request was HTTPS only from
+# the proxy's header. Trust it only when the proxy always sets (and overwrites) it.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Staff (and residents') sessions end after 8 hours without a request, and when the
+# browser closes: every request moves the 8 hours on.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A connection that died while the database restarted is replaced instead of failing a
+# request; while the database is down, pages answer 503 and ask to come back after this.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "tryggve.lib.middleware.DatabaseUnavailableMiddleware",
+)
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere but the
+# map tiles. The tiles' host (from MAP_TILE_URL) and report-uri (our own `csp_report` view)
+# are added per response by tryggve.lib.middleware.ContentSecurityPolicyMiddleware.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "tryggve.lib.middleware.ContentSecurityPolicyMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Reports of blocked content are at most this large (their limit: PUBLIC_POST_LIMITS).
+CSP_REPORT_MAX_BYTES = 8 * 1024
+# --- End of hardening -----------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,7 @@ from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
+from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 
 readers = staff_required(
@@ -228,6 +229,9 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     incidents = Incident.objects.of_group(group).in_municipality(settings.MUNICIPALITY_CODE)
     if area is not None:
         incidents = incidents.in_area(area)
+    # Rows dated outside what local time can express (stored before dates were checked)
+    # are left out, so one bad observation cannot break the page for everyone.
+    incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
     moments = list(incidents.values_list("occurred_at", flat=True))
     table = profiles.hour_weekday_table(moments)
     return render(

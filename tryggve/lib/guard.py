@@ -77,6 +77,7 @@ from django.contrib.messages.storage.base import BaseStorage
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -303,6 +304,31 @@ def public_post(bucket, *, rerender: bool = True):
                 return response
             finally:
                 _state.reset(reset)
+
+        wrapped.public_post_guard = bucket
+        return wrapped
+
+    return decorator
+
+
+def public_post_limit(bucket: str):
+    """Only the per-address limit, for an anonymous POST that no person fills in.
+
+    For machine endpoints such as the browser's CSP reports, which carry no honeypot or
+    timestamp: every POST counts, and past the limit the answer is a bare 429 with
+    Retry-After. Marked like `public_post`, so the coverage test sees it is guarded.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                counter = _Counter(bucket, client_ip(request))
+                if not counter.reserve():
+                    response = HttpResponse(status=429)
+                    response["Retry-After"] = str(counter.retry_after)
+                    return response
+            return view(request, *args, **kwargs)
 
         wrapped.public_post_guard = bucket
         return wrapped

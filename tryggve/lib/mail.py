@@ -13,9 +13,11 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tryggve.lib.guard import sender_texts
 from tryggve.lib.models import OutgoingMail
@@ -52,13 +54,26 @@ def without_sender_text(text: str) -> str:
     return "".join(parts) + cleaned
 
 
+def validate_subject(value: str) -> None:
+    """A mail subject is one line: a line break would add a header (Bcc:) or, refused by
+    Django at sending time, leave the mail failing in the queue. Forms use this."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError(
+            _("Rubriken får bara vara en rad. Ta bort radbrytningen."), code="line_break"
+        )
+
+
 def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
     """Store a mail and deliver it through the task queue once the transaction commits.
 
-    Queued while a public form is handled, the mail carries none of what its sender typed.
+    A subject with a line break is refused here (ValueError), in the caller's transaction,
+    rather than failing later at every delivery attempt; forms refuse it first. Queued while
+    a public form is handled, the mail carries none of what its sender typed.
     """
     from tryggve.lib.tasks import deliver_mail
 
+    if "\n" in subject or "\r" in subject or "\n" in to or "\r" in to:
+        raise ValueError("A mail subject or address must not contain a line break.")
     message = OutgoingMail.objects.create(
         to=to, subject=without_sender_text(subject)[:200], body=without_sender_text(body)
     )
@@ -76,7 +91,10 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
 
     body = without_sender_text(body)
     message = OutgoingMail.objects.create(
-        channel=OutgoingMail.Channel.SMS, to=sms_recipient(to), subject=body[:60], body=body
+        channel=OutgoingMail.Channel.SMS,
+        to=sms_recipient(to),
+        subject=" ".join(body.split())[:60],
+        body=body,
     )
     transaction.on_commit(lambda: _enqueue(deliver_mail, message.pk))
     return message

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
 from tryggve.lib.guard import GuardedForm
+from tryggve.lib.mail import validate_subject
 from tryggve.lib.sms import swedish_mobile
 from tryggve.watch.models import ContactRole, WatchArea, WatchState
 
@@ -133,7 +135,7 @@ class ContactForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    when = forms.DateTimeField(
+    when = SensibleDateTimeField(
         label=_("Tid"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -156,10 +158,10 @@ class AttendanceForm(forms.Form):
 
 
 class SignsForm(forms.Form):
-    ordered = forms.DateField(
+    ordered = SensibleDateField(
         label=_("Skyltar beställda"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    up = forms.DateField(
+    up = SensibleDateField(
         label=_("Skyltar uppsatta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -171,7 +173,7 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("Alla aktiva områden"),
     )
-    subject = forms.CharField(label=_("Rubrik"), max_length=150)
+    subject = forms.CharField(label=_("Rubrik"), max_length=150, validators=[validate_subject])
     body = forms.CharField(
         label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
