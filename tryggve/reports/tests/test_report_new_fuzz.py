@@ -52,7 +52,6 @@ def form_posts(draw):
     return data
 
 
-@pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _unlimited(settings):
     """Hundreds of posts from one address: the guard's limits are tested in test_guard_views."""
@@ -60,6 +59,7 @@ def _unlimited(settings):
     settings.PUBLIC_POST_LIMITS = {**settings.PUBLIC_POST_LIMITS, **unlimited}
 
 
+@pytest.mark.django_db
 @settings(
     max_examples=80,
     deadline=None,
