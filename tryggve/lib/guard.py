@@ -310,27 +310,28 @@ def public_post(bucket, *, rerender: bool = True):
     return decorator
 
 
-def notice(state: GuardState) -> str:
-    """What the held-back visitor reads on top of the page."""
+def notice(state: GuardState, typed: bool = True) -> str:
+    """What the held-back visitor reads on top of the page (`typed`: the form had text)."""
     if state.held == LIMIT:
         minutes = max(1, math.ceil(state.retry_after / 60))
         at = timezone.localtime(timezone.now() + timedelta(seconds=state.retry_after))
-        return ngettext(
+        text = ngettext(
             "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
-            "nu. Försök igen om %(minutes)s minut, klockan %(time)s. Det du skrev finns kvar.",
+            "nu. Försök igen om %(minutes)s minut, klockan %(time)s.",
             "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
-            "nu. Försök igen om %(minutes)s minuter, klockan %(time)s. Det du skrev finns kvar.",
+            "nu. Försök igen om %(minutes)s minuter, klockan %(time)s.",
             minutes,
         ) % {"minutes": minutes, "time": at.strftime("%H:%M")}
-    return _(
-        "Vi kunde inte ta emot formuläret. Kontrollera uppgifterna och skicka det igen. "
-        "Det du skrev finns kvar."
-    )
+    else:
+        text = _("Vi kunde inte ta emot formuläret. Kontrollera uppgifterna och skicka det igen.")
+    if not typed:
+        return text
+    return text + " " + _("Det du skrev finns kvar.")
 
 
 def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
     status = 429 if state.held == LIMIT else 400
-    request.guard_notice = notice(state)
+    request.guard_notice = notice(state, typed=bool(_posted_texts(request)))
     response = None
     if rerender:
         # The view shows its form again (GuardedForm is invalid now); whatever else it does
