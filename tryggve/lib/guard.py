@@ -41,7 +41,8 @@ What the guard does on a POST:
   Only a keyed hash of the address is used, and nothing is written to the database. Past the
   limit: HTTP 429, ``Retry-After``, and the page's own form with what was typed and a notice
   saying when to try again (minutes and clock time). A POST counts when it succeeds: an
-  answer below 400 whose guarded form was valid.
+  answer below 400 whose guarded form was valid (so the report form's duplicate step, a
+  valid form shown again, counts too; a form with errors does not).
 - **While held back** (bot or limit) the view runs, if at all, inside a transaction that is
   rolled back, with messages muted; if it still answers with a redirect, a generic page
   replaces it that re-posts the same fields with one button.
