@@ -40,7 +40,10 @@ def without_sender_text(text: str) -> str:
     texts = sorted(sender_texts(), key=len, reverse=True)
     if not texts:
         return text
-    pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE)
+    # Whole words only, so that a short name does not cut into our own words.
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in texts) + r")(?!\w)", re.IGNORECASE
+    )
     parts, last, changed = [], 0, False
     for url in URL_RE.finditer(text):
         cleaned = pattern.sub(REDACTED, text[last : url.start()])
