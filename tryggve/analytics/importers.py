@@ -73,8 +73,7 @@ Parsed = IncidentData | Rejection
 
 # Classification ---------------------------------------------------------------------------
 
-# The police feed's `type`, exactly as written (see ../shared/data/polisen for ~85,000 events'
-# worth of types). Alarms, suspicions and recoveries ("Larm Inbrott", "Skottlossning,
+# The police feed's `type`, exactly as written (as seen over about 85,000 events). Alarms, suspicions and recoveries ("Larm Inbrott", "Skottlossning,
 # misstänkt", "Brand automatlarm", "Motorfordon, anträffat stulet") are deliberately left in
 # `other`: they say a call came in, not that the offence happened. "Sammanfattning natt" and
 # the other summaries are the police's digests, also `other`.
