@@ -73,10 +73,11 @@ Parsed = IncidentData | Rejection
 
 # Classification ---------------------------------------------------------------------------
 
-# The police feed's `type`, exactly as written (as seen over about 85,000 events). Alarms, suspicions and recoveries ("Larm Inbrott", "Skottlossning,
-# misstänkt", "Brand automatlarm", "Motorfordon, anträffat stulet") are deliberately left in
-# `other`: they say a call came in, not that the offence happened. "Sammanfattning natt" and
-# the other summaries are the police's digests, also `other`.
+# The police feed's `type`, exactly as written (as seen over about 85,000 events). Alarms,
+# suspicions and recoveries ("Larm Inbrott", "Skottlossning, misstänkt", "Brand automatlarm",
+# "Motorfordon, anträffat stulet") are deliberately left in `other`: they say a call came in,
+# not that the offence happened. "Sammanfattning natt" and the other summaries are the
+# police's digests, also `other`.
 POLICE_TYPE_GROUPS: dict[str, str] = {
     "Skadegörelse": OffenceGroup.VANDALISM,
     "Misshandel": OffenceGroup.VIOLENCE,

@@ -24,7 +24,7 @@ def require_redis(url: str, *, required: bool) -> None:
         reason = f"Redis at {url} is unreachable ({type(exc).__name__})"
         if required:
             pytest.fail(f"{reason}; REQUIRE_REDIS=1 makes this test required", pytrace=False)
-        pytest.skip(f"{reason}: the RQ test runs when Redis is up (set REQUIRE_REDIS=1 to require it)")
+        pytest.skip(f"{reason}: the RQ test runs when Redis is up (REQUIRE_REDIS=1 requires it)")
 
 
 @pytest.fixture
