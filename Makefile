@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml
 
 run: export TRYGGVE_DEMO = 1
 run: export STAFF_REQUIRE_OTP ?= 0
+# Links in mail and text messages follow PORT (see tryggve/lib/links.py): the server and
+# the worker both see it.
+run: export PORT := $(PORT)
 run: $(STAMP)
 	mkdir -p var
+	@# A local .env (gitignored) with a generated secret and the demo flags, so every
+	@# command in the README works in this checkout afterwards.
+	$(PY) scripts/write-demo-env .env
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Tryggve: http://127.0.0.1:$(PORT)/"

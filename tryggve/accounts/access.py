@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from tryggve.accounts.roles import Role, user_roles
 
@@ -16,6 +18,11 @@ def is_verified(request) -> bool:
     if not settings.STAFF_REQUIRE_OTP:
         return True
     return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+def second_factor_url(next_path: str) -> str:
+    """The second-factor step, returning to `next_path` (its query string kept intact)."""
+    return f"{reverse('accounts:second_factor')}?{urlencode({'next': next_path})}"
 
 
 def staff_required(*roles: Role):
@@ -31,7 +38,7 @@ def staff_required(*roles: Role):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if not is_verified(request):
-                return redirect(f"/personal/tvafaktor/?next={request.get_full_path()}")
+                return redirect(second_factor_url(request.get_full_path()))
             held = user_roles(request.user)
             allowed = set(roles) if roles else set(Role.values)
             if not held & allowed:
@@ -49,4 +56,6 @@ class StaffAdminSite(admin.AdminSite):
         return super().has_permission(request) and is_verified(request)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.GET.get("next", "/admin/"), settings.LOGIN_URL)
+        return redirect_to_login(
+            request.GET.get("next") or reverse("admin:index"), settings.LOGIN_URL
+        )

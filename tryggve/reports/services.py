@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.images import CleanImage
+from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -47,8 +48,8 @@ def reference_next(*, prefix: str | None = None, year: int | None = None) -> str
     return f"{prefix}-{year}-{counter.last:05d}"
 
 
-def tracking_url(token: str) -> str:
-    return f"{settings.SITE_URL}/rapport/{token}/"
+def tracking_url(token: str, request=None) -> str:
+    return absolute_url("reports:tracking", request, args=[token])
 
 
 def report_create(
@@ -288,7 +289,7 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
                     {
                         "report": report,
                         "unit": unit,
-                        "url": f"{settings.SITE_URL}/personal/arenden/{report.reference}/",
+                        "url": absolute_url("reports:staff_case", args=[report.reference]),
                     },
                 ),
             )
@@ -483,7 +484,7 @@ def safety_feedback_ask_due() -> int:
                 report,
                 _("Känns platsen tryggare nu? (%(reference)s)") % {"reference": report.reference},
                 "reports/mail/feedback_question.txt",
-                {"url": f"{settings.SITE_URL}/tryggare/{token}/"},
+                {"url": absolute_url("reports:safety_feedback", args=[token])},
             )
         asked += 1
     return asked
@@ -530,7 +531,10 @@ def unit_digests_send(*, day=None) -> dict[str, int]:
                         "cases": open_cases,
                         "overdue": overdue,
                         "day": day,
-                        "site_url": settings.SITE_URL,
+                        "urls": {
+                            r.reference: absolute_url("reports:staff_case", args=[r.reference])
+                            for r in open_cases
+                        },
                     },
                 ),
             )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -143,8 +144,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
         "reports/receipt.html",
         {
             "report": report,
-            "tracking_url": tracking_url(token) if token else None,
-            "tracking_path": f"/rapport/{token}/" if token else None,
+            "tracking_url": tracking_url(token, request) if token else None,
+            "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
     )
 
