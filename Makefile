@@ -36,7 +36,8 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	@# Migrations must match the models; this needs settings but no real secret.
-	SECRET_KEY=makemigrations-check-only $(PY) manage.py makemigrations --check --dry-run -v0
+	SECRET_KEY=makemigrations-check-only SITE_URL=https://check.invalid \
+	  $(PY) manage.py makemigrations --check --dry-run -v0
 
 browser-deps:
 	@bash scripts/ensure-chromium

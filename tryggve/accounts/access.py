@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tryggve.accounts.roles import Role, user_roles
 
@@ -52,10 +53,23 @@ def staff_required(*roles: Role):
 
 
 class StaffAdminSite(admin.AdminSite):
+    """The admin behind the staff login and second factor, in Swedish.
+
+    Staff without admin rights who open it get the same 403 page as any other staff page
+    they may not use, not a second login form they could never pass.
+    """
+
+    site_header = _("Trygg i Arvidsjaur: administration")
+    site_title = _("Administration")
+    index_title = _("Grunddata och inställningar")
+
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and is_verified(request)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(
-            request.GET.get("next") or reverse("admin:index"), settings.LOGIN_URL
-        )
+        target = request.GET.get("next") or reverse("admin:index")
+        if not request.user.is_authenticated:
+            return redirect_to_login(target, settings.LOGIN_URL)
+        if not is_verified(request):
+            return redirect(second_factor_url(target))
+        return render(request, "accounts/forbidden.html", status=403)

@@ -15,3 +15,8 @@ def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.groups.values_list("name", flat=True)) & set(Role.values)
+
+
+def role_label(name: str):
+    """The role's Swedish label for a group name; any other group keeps its own name."""
+    return Role(name).label if name in Role.values else name
