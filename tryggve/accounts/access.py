@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.accounts.roles import Role, user_roles
+from tryggve.accounts.roles import PAGE_PERMISSIONS, Role, user_roles
 
 
 def is_verified(request) -> bool:
@@ -26,12 +26,18 @@ def second_factor_url(next_path: str) -> str:
     return f"{reverse('accounts:second_factor')}?{urlencode({'next': next_path})}"
 
 
-def staff_required(*roles: Role):
-    """Allow a view to staff holding one of `roles` (any staff role when none is named).
+def staff_required(*pages_or_roles: str):
+    """Allow a view to the staff whose roles may open its page (`accounts.roles`).
 
-    Anonymous visitors go to the login page, staff without a second factor to the
-    second-factor step, and staff of another role get a 403 page.
+    Name the page key (`staff_required("reports.cases")`); the roles come from
+    PAGE_PERMISSIONS. Roles named directly are still accepted, but every Tryggve view names
+    its page. Anonymous visitors go to the login page, staff without a second factor to
+    the second-factor step, and staff of another role get a 403 page.
     """
+    allowed: set[str] = set()
+    for item in pages_or_roles or ("home",):
+        allowed |= PAGE_PERMISSIONS[item] if item in PAGE_PERMISSIONS else {Role(item)}
+    page = pages_or_roles[0] if len(pages_or_roles) == 1 else None
 
     def decorator(view):
         @wraps(view)
@@ -41,12 +47,14 @@ def staff_required(*roles: Role):
             if not is_verified(request):
                 return redirect(second_factor_url(request.get_full_path()))
             held = user_roles(request.user)
-            allowed = set(roles) if roles else set(Role.values)
             if not held & allowed:
                 return render(request, "accounts/forbidden.html", status=403)
             request.roles = held
             return view(request, *args, **kwargs)
 
+        # Read by the generated role-matrix test (accounts/tests/test_role_matrix.py).
+        wrapped.staff_roles = frozenset(allowed)
+        wrapped.staff_page = page
         return wrapped
 
     return decorator

@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import is_verified, second_factor_url, staff_required
+from tryggve.accounts.dashboard import figures_for
 from tryggve.accounts.forms import LoginForm, TokenForm
 from tryggve.accounts.services import totp_device_confirm, totp_device_for_setup, totp_verify
 
@@ -87,6 +88,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("reports:start")
 
 
-@staff_required()
+@staff_required("home")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"roles": request.roles})
+    return render(request, "accounts/home.html", {"figures": figures_for(request.roles)})
