@@ -154,7 +154,7 @@ def photo(tmp_path) -> Path:
 @pytest.fixture
 def published_report(site):
     """A report that staff have reviewed and published, with one approved photo."""
-    from tryggve.conftest import CENTRUM
+    from tryggve.fixture_points import CENTRUM
     from tryggve.lib.images import clean_image
     from tryggve.reports.models import Category, Report
     from tryggve.reports.services import report_create

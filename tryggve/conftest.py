@@ -17,11 +17,9 @@ from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every 
     staff_page,
 )
 
-DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
+from tryggve.fixture_points import CENTRUM, OUTSIDE  # noqa: F401  (tests import them here)
 
-# Points inside the demo geography.
-CENTRUM = (65.5900, 19.1800)  # lat, lon in Arvidsjaur centre
-OUTSIDE = (59.3293, 18.0686)  # Stockholm
+DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
 
 
 @pytest.fixture(autouse=True)
