@@ -16,7 +16,6 @@ from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every 
     site,
     staff_page,
 )
-
 from tryggve.fixture_points import CENTRUM, OUTSIDE  # noqa: F401  (tests import them here)
 
 DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
