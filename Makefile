@@ -24,7 +24,7 @@ run: $(STAMP)
 	mkdir -p var
 	@# A local .env (gitignored) with a generated secret and the demo flags, so every
 	@# command in the README works in this checkout afterwards.
-	$(PY) scripts/write-demo-env .env
+	$(PY) scripts/write-demo-env .env $(PORT)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Tryggve: http://127.0.0.1:$(PORT)/"

@@ -52,8 +52,15 @@ def test_demo_env_script_adds_only_what_is_missing(tmp_path):
     values = read_env_file(path)
     assert values == {"SECRET_KEY": "mine", "TRYGGVE_DEMO": "1", "STAFF_REQUIRE_OTP": "0"}
     fresh = tmp_path / "fresh.env"
-    subprocess.run([sys.executable, str(SCRIPT), str(fresh)], check=True)  # noqa: S603
+    subprocess.run([sys.executable, str(SCRIPT), str(fresh), "8101"], check=True)  # noqa: S603
     assert len(read_env_file(fresh)["SECRET_KEY"]) >= 50
+    assert read_env_file(fresh)["PORT"] == "8101"
+    # The port is make run's: the next run's replaces it; the secret stays.
+    secret = read_env_file(fresh)["SECRET_KEY"]
+    subprocess.run([sys.executable, str(SCRIPT), str(fresh), "8000"], check=True)  # noqa: S603
+    assert read_env_file(fresh)["PORT"] == "8000"
+    assert read_env_file(fresh)["SECRET_KEY"] == secret
+    assert fresh.read_text().count("PORT=") == 1
 
 
 def test_check_works_with_the_env_file_make_run_writes(tmp_path):
