@@ -90,6 +90,13 @@ def open_page(browser, site) -> Iterator[Callable]:
     contexts = []
     errors = PageErrors()
     external: list[str] = []
+    # Files a page asked for that do not exist (a missing favicon, script or style): the user
+    # would see nothing, so only this check can catch them.
+    missing: list[str] = []
+
+    def not_found(response) -> None:
+        if response.status == 404 and response.request.resource_type != "document":
+            missing.append(response.url)
 
     def local_only(route):
         host = urlsplit(route.request.url).hostname or ""
@@ -113,6 +120,7 @@ def open_page(browser, site) -> Iterator[Callable]:
     def _open(*, phone: bool = False, javascript: bool = True, path: str | None = None):
         page = _context(phone=phone, javascript=javascript).new_page()
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        page.on("response", not_found)
         _AXE.watch(page)
         if path is not None:
             page.goto(path)
@@ -120,12 +128,14 @@ def open_page(browser, site) -> Iterator[Callable]:
 
     _open.errors = errors
     _open.external = external
+    _open.missing = missing
     _AXE.new_context = _context
     yield _open
     _AXE.reset()
     for context in contexts:
         context.close()
     assert not errors, "JavaScript errors on the pages:\n" + "\n".join(errors)
+    assert not missing, "Files the pages asked for that answered 404:\n" + "\n".join(missing)
     unexpected = [url for url in external if not url.startswith("https://tiles.invalid/")]
     assert not unexpected, "Requests that tried to leave the test server:\n" + "\n".join(unexpected)
 
