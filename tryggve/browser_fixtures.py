@@ -306,8 +306,13 @@ _AXE = _AxeRuns()
 
 
 def _settle(page: Page) -> None:
-    """Two animation frames: the layout (and Leaflet's resize handler) has caught up."""
+    """The layout has caught up with a new width: two animation frames (Leaflet's resize
+    handler runs in one), then no transition still running (a map re-centring its popup
+    fades it; axe would measure the colours half-way)."""
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')"
+    )
 
 
 def _axe_at(page: Page, lang: str, width: int) -> list[dict]:
