@@ -254,6 +254,54 @@ MAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 CSRF_FAILURE_VIEW = "tryggve.lib.views.csrf_failure"
 
+# The cache counts the public forms' limits (tryggve.lib.guard). Local memory serves one
+# process; with several app servers set CACHE_URL (or REDIS_URL) so that they share counts.
+CACHE_URL = os.environ.get("CACHE_URL") or (REDIS_URL if os.environ.get("REDIS_URL") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tryggve"}
+    )
+}
+
+
+def env_limits(name: str, default: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """"report=10/3600,voice=10/3600" in the environment overrides the named entries."""
+    limits = dict(default)
+    for item in env_list(name):
+        bucket, _, rule = item.partition("=")
+        count, _, seconds = rule.partition("/")
+        limits[bucket.strip()] = (int(count), int(seconds or 3600))
+    return limits
+
+
+# Anonymous POSTs per network address (count, seconds); see tryggve/lib/guard.py.
+PUBLIC_POST_LIMITS = env_limits(
+    "PUBLIC_POST_LIMITS",
+    {
+        "report": (10, 3600),
+        "voice": (10, 3600),
+        "report_addition": (10, 3600),
+        "report_reopen": (5, 3600),
+        "safety_feedback": (20, 3600),
+        "watch_signup": (5, 3600),
+        "watch_volunteer": (5, 3600),
+        "watch_confirm": (10, 3600),
+        "watch_leave": (10, 3600),
+        # A unit's people answer through the link mailed to them, with no account.
+        "unit_note": (30, 3600),
+    },
+)
+# A public form sent sooner than this after it was shown, or with its honeypot filled, is
+# taken for a program and saves nothing.
+PUBLIC_FORM_MIN_SECONDS = float(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
+PUBLIC_POST_BOT_CHECKS = env_bool("PUBLIC_POST_BOT_CHECKS", True)
+# Reverse proxies in front of the app that append to X-Forwarded-For. 0: the header is
+# ignored (a client could write anything in it) and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tryggve.lib.guard.client_ip"
+
 # Tryggve's own settings.
 MUNICIPALITY_CODE = os.environ.get("MUNICIPALITY_CODE", "2505")
 REPORT_REFERENCE_PREFIX = os.environ.get("REPORT_REFERENCE_PREFIX", "OTR")

@@ -37,7 +37,7 @@ def staff_required(*pages_or_roles: str):
     allowed: set[str] = set()
     for item in pages_or_roles or ("home",):
         allowed |= PAGE_PERMISSIONS[item] if item in PAGE_PERMISSIONS else {Role(item)}
-    page = pages_or_roles[0] if len(pages_or_roles) == 1 else None
+    page = (pages_or_roles or ("home",))[0] if len(pages_or_roles) <= 1 else None
 
     def decorator(view):
         @wraps(view)
@@ -52,9 +52,11 @@ def staff_required(*pages_or_roles: str):
             request.roles = held
             return view(request, *args, **kwargs)
 
-        # Read by the generated role-matrix test (accounts/tests/test_role_matrix.py).
+        # Read by the generated role-matrix test (accounts/tests/test_role_matrix.py); the
+        # public-POST guard's URL test tells staff views apart by `staff_required`.
         wrapped.staff_roles = frozenset(allowed)
         wrapped.staff_page = page
+        wrapped.staff_required = tuple(pages_or_roles)
         return wrapped
 
     return decorator

@@ -18,28 +18,41 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Polis")
     COUNCIL_READER = "council_reader", _("Läsare i Hälsa- och trygghetsrådet")
     ADMINISTRATOR = "administrator", _("Administratör")
+    # Staff of a responsible unit (e.g. the street department) who log in only to act on
+    # the cases sent to their unit; which unit is `reports.Unit.members`.
+    UNIT_STAFF = "unit_staff", _("Personal på ansvarig enhet")
 
 
-ALL_ROLES = frozenset(Role)
 _CH, _PO, _CR, _AD = Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER, Role.ADMINISTRATOR
+# The municipality's and the police's own staff; a unit's staff see only their unit's cases.
+STAFF_ROLES = frozenset({_CH, _PO, _CR, _AD})
+ALL_ROLES = frozenset(Role)
 
 # Page key -> the roles that may open it. Every staff view names one key.
 PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "home": ALL_ROLES,
     # Otrygga platser: the cases themselves (personal data) and the figures (none).
     "reports.cases": frozenset({_CH, _AD}),
-    "reports.figures": ALL_ROLES,
+    "reports.figures": STAFF_ROLES,
+    # A unit's pages behind the login: any role may belong to a unit; the list shows only
+    # the user's units' cases, and a case opens only to members of its unit.
+    "reports.unit": ALL_ROLES,
+    "reports.unit_case": ALL_ROLES,
     # Lägesbild: reading, the operational maps, logging presence, staff observations.
-    "analytics.read": ALL_ROLES,
+    "analytics.read": STAFF_ROLES,
     "analytics.operational": frozenset({_CH, _PO, _AD}),
     "analytics.presence_log": frozenset({_PO, _AD}),
     "analytics.observation": frozenset({_CH, _AD}),
     # Grannsamverkan: running the areas (households' contact details) and the figures.
     "watch.manage": frozenset({_CH, _PO, _AD}),
-    "watch.read": ALL_ROLES,
+    "watch.read": STAFF_ROLES,
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
+
+# Pages whose view checks more than the role (membership of the case's unit): a role in the
+# table opens the door, the view may still answer 403. The role-matrix test knows them by this.
+CHECKED_FURTHER_IN_VIEW = frozenset({"reports.unit_case"})
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import may_open
@@ -325,6 +326,7 @@ def observation(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def public_summary(request: HttpRequest) -> HttpResponse:
     """Counts per area for the last twelve months; thin figures are hidden."""
     since = timezone.now() - timedelta(days=365)

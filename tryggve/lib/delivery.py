@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tryggve.lib.models import OutgoingMail
-from tryggve.lib.sms import sms_backend
+from tryggve.lib.sms import sms_backend, sms_recipient, swedish_mobile
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _claim(mail_id: int) -> OutgoingMail | None:
 
 def _send(message: OutgoingMail) -> None:
     if message.channel == OutgoingMail.Channel.SMS:
-        sms_backend().send(to=message.to, body=message.body)
+        sms_backend().send(to=sms_recipient(message.to), body=message.body)
     else:
         send_mail(message.subject, message.body, None, [message.to])
 
@@ -74,6 +74,12 @@ def mail_deliver(*, mail_id: int) -> str:
     message = _claim(mail_id)
     if message is None:
         return "skipped"
+    if message.channel == OutgoingMail.Channel.SMS and swedish_mobile(message.to) is None:
+        # Never retried: only Swedish mobile numbers get text messages.
+        message.status = OutgoingMail.Status.FAILED
+        message.last_error = "Not a Swedish mobile number"
+        message.save(update_fields=["status", "last_error"])
+        return "failed"
     try:
         _send(message)
     except Exception as exc:  # the mail server is outside us; any failure is retried

@@ -8,6 +8,8 @@ server that is down never fails what the user did: the row waits and is retried
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,23 +17,72 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tryggve.lib.delivery import mail_deliver
+from tryggve.lib.guard import sender_texts
 from tryggve.lib.models import OutgoingMail
+from tryggve.lib.sms import sms_recipient
 from tryggve.lib.tasks import enqueue_delivery
 
-__all__ = ["mail_deliver", "mail_prune", "mail_queue", "mail_send_pending", "sms_queue"]
+__all__ = [
+    "mail_deliver",
+    "mail_prune",
+    "mail_queue",
+    "mail_send_pending",
+    "sms_queue",
+    "without_sender_text",
+]
+
+log = logging.getLogger(__name__)
+
+
+REDACTED = "[…]"
+URL_RE = re.compile(r"https?://\S+")
+
+
+def without_sender_text(text: str) -> str:
+    """`text` with every piece of what an anonymous sender typed in this request removed.
+
+    The public forms' guard (tryggve.lib.guard) remembers what was posted; nothing of it may
+    travel to an address or phone nobody has confirmed (phishing or spam sent from the
+    municipality's own sender). Links are left whole: we write them, not the sender.
+    """
+    texts = sorted(sender_texts(), key=len, reverse=True)
+    if not texts:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE)
+    parts, last, changed = [], 0, False
+    for url in URL_RE.finditer(text):
+        cleaned = pattern.sub(REDACTED, text[last : url.start()])
+        changed |= cleaned != text[last : url.start()]
+        parts += [cleaned, url.group()]
+        last = url.end()
+    cleaned = pattern.sub(REDACTED, text[last:])
+    changed |= cleaned != text[last:]
+    if changed:
+        log.warning("Removed text an anonymous sender typed from an outgoing message")
+    return "".join(parts) + cleaned
 
 
 def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
-    """Store a mail and deliver it through the task queue once the transaction commits."""
-    message = OutgoingMail.objects.create(to=to, subject=subject[:200], body=body)
+    """Store a mail and deliver it through the task queue once the transaction commits.
+
+    Queued while a public form is handled, the mail carries none of what its sender typed.
+    """
+    message = OutgoingMail.objects.create(
+        to=to, subject=without_sender_text(subject)[:200], body=without_sender_text(body)
+    )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
 
 
 def sms_queue(*, to: str, body: str) -> OutgoingMail:
-    """Store a text message and deliver it through the same queue as mail."""
+    """Store a text message and deliver it through the same queue as mail.
+
+    Only to a Swedish mobile number (NotSwedishMobile otherwise), stored as +467…, and never
+    with what the sender of a public form typed (their name or words).
+    """
+    body = without_sender_text(body)
     message = OutgoingMail.objects.create(
-        channel=OutgoingMail.Channel.SMS, to=to, subject=body[:60], body=body
+        channel=OutgoingMail.Channel.SMS, to=sms_recipient(to), subject=body[:60], body=body
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message

@@ -4,12 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.guard import GuardedForm
+from tryggve.lib.sms import swedish_mobile
 from tryggve.watch.models import ContactRole, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(GuardedForm, forms.Form):
     street = forms.ChoiceField(
         label=_("Gata"),
         error_messages={
@@ -64,9 +66,17 @@ class SignUpForm(forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE_RE.match(phone):
+        if not phone:
+            return ""
+        if not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Skriv numret med siffror, till exempel 070-123 45 67."))
-        return phone
+        # The confirmation goes by SMS, and SMS goes only to Swedish mobile numbers.
+        mobile = swedish_mobile(phone)
+        if mobile is None:
+            raise forms.ValidationError(
+                _("Skriv ett svenskt mobilnummer, till exempel 070-123 45 67, eller ange e-post.")
+            )
+        return mobile
 
     def clean(self):
         data = super().clean()

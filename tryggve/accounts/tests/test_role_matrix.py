@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tryggve.accounts.roles import MENU, PAGE_PERMISSIONS, Role
+from tryggve.accounts.roles import CHECKED_FURTHER_IN_VIEW, MENU, PAGE_PERMISSIONS, Role
 
 # Views that are staff pages in the URL space but must open before a role is known.
 BEFORE_LOGIN = {"accounts:login", "accounts:second_factor", "accounts:logout"}
@@ -39,16 +39,23 @@ def staff_pages():
 
 def fill(route: str, reference: str) -> str:
     """A concrete path: a real case; other objects need not exist (a 404 is not a 403)."""
-    values = {"reference": reference, "slug": "finns-inte", "photo_id": "1", "fmt": "csv"}
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m[1], "x"), route)
+    values = {"reference": reference, "slug": "finns-inte", "fmt": "csv"}
+
+    def value(match) -> str:
+        converter, name = match[1], match[2]
+        return values.get(name) or ("1" if converter == "int" else "x")
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
 
 
 PERSONAS = [role.value for role in Role] + ["anonymous", "no_role"]
 
 
 @pytest.fixture
-def personas(request, client, staff_without_role):
-    clients = {role.value: request.getfixturevalue(role.value) for role in Role}
+def personas(db, django_user_model, client, staff_without_role):
+    from tryggve.conftest import _staff_client
+
+    clients = {r.value: _staff_client(django_user_model, r.value, r.value) for r in Role}
     return {**clients, "anonymous": client, "no_role": staff_without_role}
 
 
@@ -82,6 +89,9 @@ def test_role_matrix(personas, make_report, municipality):
             if persona == "anonymous":
                 assert response.status_code == 302, where
                 assert response["Location"].startswith("/personal/logga-in/?next="), where
+            elif persona in view.staff_roles and view.staff_page in CHECKED_FURTHER_IN_VIEW:
+                # The role opens the door; the view refuses this user (not a member).
+                assert response.status_code in (403, 404, 405), where
             elif persona in view.staff_roles:
                 # Allowed: the page, or "GET not allowed" on a POST-only action, or a 404
                 # for an object this test did not create; never the access refusal.

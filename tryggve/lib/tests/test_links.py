@@ -52,7 +52,7 @@ def test_receipt_page_links_to_the_host_the_resident_used(settings, citizen, mak
     report = make_report()
     session = citizen.session
     session["last_receipt"] = report.reference
-    session["receipts"] = {report.reference: report.tracking_token}
+    session["receipt_token"] = report.tracking_token
     session.save()
     page = citizen.get("/rapportera/kvitto/", HTTP_HOST="127.0.0.1:8101").content.decode()
     assert f"http://127.0.0.1:8101/rapport/{report.tracking_token}/" in page
