@@ -16,12 +16,9 @@ from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every 
     site,
     staff_page,
 )
+from tryggve.fixture_points import CENTRUM, OUTSIDE  # noqa: F401  (tests import them here)
 
 DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
-
-# Points inside the demo geography.
-CENTRUM = (65.5900, 19.1800)  # lat, lon in Arvidsjaur centre
-OUTSIDE = (59.3293, 18.0686)  # Stockholm
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,37 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file: `#` comments, blank lines, `export ` and quotes allowed.
+
+    A key with an empty value counts as unset, as in .env.example.
+    """
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if key and value:
+            values[key] = value
+    return values
+
+
+# `make run` writes a .env beside manage.py (a generated secret and the demo flags), so every
+# command in the README works in that checkout. The real environment always wins, and the
+# test suite ignores the file so that a developer's demo flags never change what it tests.
+# ENV_FILE names another file (tests use it).
+if not os.environ.get("PYTEST_VERSION"):
+    _env_file = Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
+    for _key, _value in read_env_file(_env_file).items():
+        os.environ.setdefault(_key, _value)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -32,7 +63,17 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address in mail, text messages, receipts and QR codes (tryggve.lib.links.absolute_url).
+# Unset, links follow the request or PORT: fine for the demo and tests, never for production,
+# where a wrong address would reach residents in every mail.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and not (DEBUG or env_bool("TRYGGVE_DEMO") or os.environ.get("PYTEST_VERSION")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the service's public address, e.g. https://trygg.arvidsjaur.se "
+        "(see .env.example)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,7 +102,8 @@ MIDDLEWARE = [
     "tryggve.lib.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Swedish unless the visitor chose another language with the switch (not Accept-Language).
+    "tryggve.lib.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tryggve" / "locale"]
+# The language chosen with the switch is remembered for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -170,8 +215,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGIN_URL = "/personal/logga-in/"
-LOGIN_REDIRECT_URL = "/personal/"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
 # Lock an account after repeated failures (per username and address).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))

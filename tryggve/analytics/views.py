@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tryggve.accounts.access import staff_required
-from tryggve.accounts.roles import Role
+from tryggve.accounts.roles import may_open
 from tryggve.analytics import profiles
 from tryggve.analytics.forms import (
     ObservationForm,
@@ -41,12 +41,9 @@ from tryggve.areas.selectors import map_context
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 
-readers = staff_required(
-    Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER, Role.ADMINISTRATOR
-)
-operational = staff_required(Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.ADMINISTRATOR)
-police = staff_required(Role.POLICE_OFFICER, Role.ADMINISTRATOR)
-municipal = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
+readers = staff_required("analytics.read")
+operational = staff_required("analytics.operational")
+municipal = staff_required("analytics.observation")
 
 
 def _synthetic_share() -> bool:
@@ -265,7 +262,7 @@ def _presence_hours(year: int):
 
 @operational
 def presence(request: HttpRequest) -> HttpResponse:
-    can_log = bool(request.roles & {Role.POLICE_OFFICER, Role.ADMINISTRATOR})
+    can_log = may_open(request.roles, "analytics.presence_log")
     if request.method == "POST" and not can_log:
         # Case handlers read the figures; only the police (and administrators) log presence.
         return render(request, "accounts/forbidden.html", status=403)

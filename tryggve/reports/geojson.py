@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -186,6 +187,8 @@ def feature_collection(query: MapQuery) -> dict:
     # Translate names once per answer, not once per feature (that was most of the time).
     names = {pk: (c.slug, c.name) for pk, c in categories.items()}
     labels = {value: str(label) for value, label in Status.choices}
+    # Reversed once: the reference is a slug, so only its place in the path changes.
+    url_prefix = reverse("reports:public_report", args=["REFERENCE"]).removesuffix("REFERENCE/")
     features = []
     for reference, category_id, status, created, text, lon, lat in rows:
         slug, name = names[category_id]
@@ -202,7 +205,7 @@ def feature_collection(query: MapQuery) -> dict:
                     "status_name": labels[status],
                     "created": created.isoformat(),
                     "text": text,
-                    "url": f"/karta/{reference}/",
+                    "url": f"{url_prefix}{reference}/",
                 },
             }
         )

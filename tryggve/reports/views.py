@@ -182,7 +182,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
         "reports/receipt.html",
         {
             "report": report,
-            "tracking_url": tracking_url(token) if token else None,
+            "tracking_url": tracking_url(token, request) if token else None,
             "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
     )
