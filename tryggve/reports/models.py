@@ -76,6 +76,9 @@ class Status(models.TextChoices):
     DUPLICATE = "duplicate", _("Dubblett")
 
 
+# Decimals of a published report's position on the public map and page (~0.1 m).
+PUBLIC_POSITION_DECIMALS = 6
+
 OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW, Status.FORWARDED, Status.PLANNED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.NOT_ACTIONABLE, Status.DUPLICATE)
 
@@ -225,6 +228,15 @@ class Report(models.Model):
     @property
     def has_position(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    @property
+    def public_lat(self) -> float | None:
+        """The position at the precision the public map shows (one rule: geojson.py)."""
+        return None if self.lat is None else round(self.lat, PUBLIC_POSITION_DECIMALS)
+
+    @property
+    def public_lon(self) -> float | None:
+        return None if self.lon is None else round(self.lon, PUBLIC_POSITION_DECIMALS)
 
     @property
     def has_contact(self) -> bool:
