@@ -42,6 +42,13 @@ class ReportForm(forms.Form):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
+    # Only for finding the place (see views._place_step); never saved with the report.
+    place_query = forms.CharField(
+        label=_("Sök gata eller plats"),
+        help_text=_("Till exempel Storgatan eller ett bostadsområde. Välj sedan i listan."),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 100, "autocomplete": "off"}),
+    )
     place_description = forms.CharField(
         label=_("Beskriv platsen med ord"),
         help_text=_("Till exempel gatuadress, korsning eller ett känt ställe i närheten."),

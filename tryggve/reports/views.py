@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tryggve.areas.geocoder import place_search
 from tryggve.areas.selectors import map_context as area_map_context
+from tryggve.areas.selectors import point_in_municipality
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
 from tryggve.reports.models import Report, ReportPhoto, SafetyFeedback, TimeOfDay, hash_token
@@ -57,6 +59,12 @@ def map_context() -> dict:
         ),
         truncated=_("Kartan visar de 500 senaste rapporterna här. Zooma in för att se fler."),
         loadFailed=_("Rapporterna kunde inte hämtas till kartan. Listan nedan gäller ändå."),
+        searching=_("Söker …"),
+        searchFailed=_(
+            "Sökningen gick inte att göra just nu. Välj platsen på kartan eller beskriv den "
+            "med ord."
+        ),
+        pickHint=_("Välj platsen i listan:"),
     )
 
 
@@ -75,6 +83,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
         return render(request, "reports/report_form.html", {"form": form, **map_context()})
 
+    if "place_search" in request.POST or "place_pick" in request.POST:
+        return _place_step(request)
     agree_with = request.POST.get("agree_with", "")
     # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
     if agree_with and "\x00" not in agree_with:
@@ -117,6 +127,69 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return redirect("reports:receipt")
     context = {"form": form, "nearby": nearby, **map_context()}
     return render(request, "reports/report_form.html", context, status=200)
+
+
+# What the place step carries over from the posted form (photos wait under the key).
+PLACE_STEP_FIELDS = [
+    "submission_key", "lat", "lon", "place_description", "place_query", "category",
+    "time_of_day", "severity", "description", "contact_name", "contact_email", "contact_phone",
+]
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _picked(value: str) -> tuple[float, float, str] | None:
+    """A candidate chosen in the place list ("lat|lon|label"), if it is a place in the
+    municipality; anything else is ignored."""
+    parts = value.split("|", 2)
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except (ValueError, IndexError):
+        return None
+    if not point_in_municipality(lat=lat, lon=lon):
+        return None
+    return lat, lon, parts[2][:300] if len(parts) == 3 else ""
+
+
+def _place_step(request: HttpRequest) -> HttpResponse:
+    """Finding the place without JavaScript: list the places matching the search box, or
+    take the one picked, and show the form again with everything the resident entered."""
+    ReportForm(request.POST, request.FILES).is_valid()  # parks any new photos
+    initial = {name: request.POST.get(name, "") for name in PLACE_STEP_FIELDS}
+    if not ReportForm(data={"submission_key": initial["submission_key"]})._key():
+        initial["submission_key"] = uuid.uuid4()
+    context = {}
+    picked = _picked(request.POST.get("place_pick", ""))
+    if picked:
+        initial["lat"], initial["lon"], label = picked
+        initial["place_description"] = initial["place_description"] or label
+        context["place_picked"] = label
+    else:
+        context["place_result"] = place_search(
+            query=request.POST.get("place_query", ""), client=_client(request)
+        )
+    form = ReportForm(initial=initial)
+    return render(request, "reports/report_form.html", {"form": form, **context, **map_context()})
+
+
+@require_GET
+def place_search_json(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the report form's search box. While typing (`typing=1`) only the
+    places the system knows answer; the geocoder is asked when the resident searches."""
+    result = place_search(
+        query=request.GET.get("q", ""),
+        client=_client(request),
+        known_only=request.GET.get("typing") == "1",
+    )
+    return JsonResponse(
+        {
+            "query": result.query,
+            "results": [c.as_dict() for c in result.candidates],
+            "message": result.message,
+        }
+    )
 
 
 def _nearby_duplicates(data: dict) -> list[Report]:
