@@ -210,11 +210,20 @@ class MapFilterForm(forms.Form):
         required=False,
         empty_label=_("Alla kategorier"),
         to_field_name="slug",
+        error_messages={"invalid_choice": _("Det finns ingen sådan kategori. Välj en i listan.")},
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Alla"))] + list(Status.choices), required=False
+        label=_("Status"),
+        choices=[("", _("Alla"))] + list(Status.choices),
+        required=False,
+        error_messages={"invalid_choice": _("Det finns ingen sådan status. Välj en i listan.")},
     )
-    period = forms.ChoiceField(label=_("Tid"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(
+        label=_("Tid"),
+        choices=PERIODS,
+        required=False,
+        error_messages={"invalid_choice": _("Välj en tid i listan.")},
+    )
 
 
 class ResidentInfoForm(forms.Form):

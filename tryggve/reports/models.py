@@ -76,6 +76,29 @@ class Status(models.TextChoices):
     DUPLICATE = "duplicate", _("Dubblett")
 
 
+# How maps draw each status: colour AND shape, so that colour is never the only cue. The
+# colours are the Okabe-Ito palette, told apart with the common colour-vision deficiencies;
+# every shape has a dark outline for contrast against the map.
+STATUS_MARKERS = {
+    Status.RECEIVED: ("circle", "#E69F00"),
+    Status.UNDER_REVIEW: ("square", "#56B4E9"),
+    Status.FORWARDED: ("diamond", "#0072B2"),
+    Status.PLANNED: ("triangle", "#CC79A7"),
+    Status.RESOLVED: ("star", "#009E73"),
+    Status.NOT_ACTIONABLE: ("cross", "#8C8C8C"),
+    Status.DUPLICATE: ("triangle-down", "#D55E00"),
+}
+
+
+def status_legend() -> list[dict]:
+    """The map legend, in the order of the status flow."""
+    return [
+        {"status": value, "label": label, "shape": STATUS_MARKERS[value][0],
+         "colour": STATUS_MARKERS[value][1]}
+        for value, label in Status.choices
+    ]
+
+
 # Decimals of a published report's position on the public map and page (~0.1 m).
 PUBLIC_POSITION_DECIMALS = 6
 

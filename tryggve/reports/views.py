@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +19,14 @@ from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.areas.selectors import point_in_municipality
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
-from tryggve.reports.models import Report, ReportPhoto, SafetyFeedback, TimeOfDay, hash_token
+from tryggve.reports.models import (
+    Report,
+    ReportPhoto,
+    SafetyFeedback,
+    TimeOfDay,
+    hash_token,
+    status_legend,
+)
 from tryggve.reports.services import (
     CaseError,
     report_add_resident_info,
@@ -65,6 +73,7 @@ def map_context() -> dict:
             "med ord."
         ),
         pickHint=_("Välj platsen i listan:"),
+        invalidFilter=_("Urvalet innehåller ett värde som inte finns, så kartan visar inget."),
     )
 
 
@@ -278,26 +287,40 @@ def photo_response(photo: ReportPhoto, private: bool) -> FileResponse:
 
 
 def _filtered(request: HttpRequest):
+    """The published reports the filters ask for, and the same filters for the map's API
+    (None when a filter is invalid: then the list and the map are both empty, and the
+    form says why, rather than the list ignoring the filter and the map refusing it)."""
     form = MapFilterForm(request.GET or None)
     reports = Report.objects.published().select_related("category")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["category"]:
-            reports = reports.filter(category=data["category"])
-        if data["status"]:
-            reports = reports.filter(status=data["status"])
-        if data["period"]:
-            reports = reports.filter(
-                created__gte=timezone.now() - timedelta(days=int(data["period"]))
-            )
-    return form, reports
+    if not form.is_bound:
+        return form, reports, {}
+    if not form.is_valid():
+        return form, reports.none(), None
+    data, api = form.cleaned_data, {}
+    if data["category"]:
+        reports = reports.filter(category=data["category"])
+        api["category"] = data["category"].slug
+    if data["status"]:
+        reports = reports.filter(status=data["status"])
+        api["status"] = data["status"]
+    if data["period"]:
+        # The same boundary as the API's `since` (midnight, local time), so both agree.
+        since = timezone.localdate() - timedelta(days=int(data["period"]))
+        reports = reports.filter(
+            created__gte=timezone.make_aware(datetime.combine(since, time.min))
+        )
+        api["since"] = since.isoformat()
+    return form, reports, api
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
-    form, reports = _filtered(request)
+    form, reports, api_filters = _filtered(request)
     page = Paginator(reports, 25).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
+    context = map_context()
+    context["map_config"]["filters"] = api_filters
+    context["map_config"]["geojsonUrl"] = reverse("reports:geojson")
     return render(
         request,
         "reports/public_map.html",
@@ -306,7 +329,8 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "query": query.urlencode(),
-            **map_context(),
+            "legend": status_legend(),
+            **context,
         },
     )
 
