@@ -25,7 +25,11 @@ class FakeNominatim(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         parts = urlsplit(self.path)
         FakeNominatim.requests.append(
-            {"path": parts.path, "query": parse_qs(parts.query), "agent": self.headers["User-Agent"]}
+            {
+                "path": parts.path,
+                "query": parse_qs(parts.query),
+                "agent": self.headers["User-Agent"],
+            }
         )
         body = json.dumps(FakeNominatim.answer).encode()
         self.send_response(200)

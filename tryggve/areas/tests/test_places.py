@@ -108,7 +108,9 @@ def test_import_streets_refuses_a_polygon_and_saves_nothing(municipality, tmp_pa
                         "properties": {"name": "Fel"},
                         "geometry": {
                             "type": "Polygon",
-                            "coordinates": [[[19.1, 65.5], [19.2, 65.5], [19.2, 65.6], [19.1, 65.5]]],
+                            "coordinates": [
+                                [[19.1, 65.5], [19.2, 65.5], [19.2, 65.6], [19.1, 65.5]]
+                            ],
                         },
                     },
                 ],
