@@ -207,10 +207,8 @@ def test_search_without_javascript(open_page, streets, shot):
     expect(page.locator("#id_lon")).to_have_value("19.179")
     expect(page.get_by_label("Beskriv vad som känns otryggt")).to_have_value("Mörkt vid torget.")
     expect(page.locator(".place-results")).to_contain_text("Vald plats: Torggatan")
-    found = {}
-    axe_clean(page, found, "form-no-js-picked")
+    # (axe-core needs JavaScript to run; the same markup is checked with it on elsewhere.)
     shot(page, "places-search-no-js")
-    assert_no_violations(found)
 
 
 @pytest.mark.parametrize("phone", [False, True])
