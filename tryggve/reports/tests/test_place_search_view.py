@@ -104,3 +104,19 @@ def test_in_english_the_message_is_english(citizen, municipality, settings):
     citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     data = citizen.get("/rapportera/platser/", {"q": "Skogsstigen"}).json()
     assert "address search cannot be reached" in data["message"]
+
+
+def test_searching_does_not_use_up_the_report_limit(citizen, streets, settings):
+    limits = {"report": (1, 3600), "place_search": (3, 3600)}
+    settings.PUBLIC_POST_LIMITS = {**settings.PUBLIC_POST_LIMITS, **limits}
+    for _ in range(3):
+        response = citizen.post("/rapportera/", form_data(place_query="Torgg", place_search="1"))
+        assert response.status_code == 200
+    assert citizen.post("/rapportera/", form_data()).status_code == 302  # still one report
+    # The place search has a limit of its own, and keeps what was typed past it.
+    limited = citizen.post(
+        "/rapportera/", form_data(place_query="Torgg", place_search="1", description="Mörkt.")
+    )
+    assert limited.status_code == 429
+    assert "Mörkt." in limited.content.decode()
+    assert Report.objects.count() == 1
