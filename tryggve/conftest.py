@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
+from tryggve.areas.services import (
+    areas_import,
+    load_geojson_file,
+    municipality_import,
+    streets_import,
+)
 from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every app's tests)
     browser,
     make_staff,
@@ -61,6 +66,16 @@ def municipality(db) -> Municipality:
     )
     assert not result.errors
     return municipality
+
+
+@pytest.fixture
+def streets(municipality):
+    """The demo's streets of Arvidsjaur (real names, approximate positions)."""
+    result = streets_import(
+        data=load_geojson_file(DEMO_DIR / "arvidsjaur_gator.geojson"), municipality=municipality
+    )
+    assert not result.errors
+    return municipality.streets.all()
 
 
 @pytest.fixture

@@ -280,6 +280,9 @@ PUBLIC_POST_LIMITS = env_limits(
     {
         "report": (10, 3600),
         "voice": (10, 3600),
+        # Finding the place on the report form without JavaScript (areas.geocoder has its
+        # own limit on geocoder look-ups).
+        "place_search": (60, 3600),
         "report_addition": (10, 3600),
         "report_reopen": (5, 3600),
         "safety_feedback": (20, 3600),
@@ -319,6 +322,24 @@ NEAR_REPEAT_RADIUS_M = 500
 # Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
 WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500
+# "Show on a map" links for a place (staff pages, unit mails): any map site that takes a
+# position in its address.
+PLACE_LINK_URL = os.environ.get(
+    "PLACE_LINK_URL", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+)
+# Address search on the report form beyond the streets the system knows: a Nominatim-
+# compatible server (e.g. https://nominatim.openstreetmap.org, whose usage policy asks for
+# a User-Agent, at most one request a second and no search-as-you-type). Empty: off, and
+# nothing a resident types leaves the municipality's server.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "").rstrip("/")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_USER_AGENT = os.environ.get(
+    "GEOCODER_USER_AGENT", "Tryggve/1.0 (Arvidsjaurs kommun e-tjanst)"
+)
+# Geocoder look-ups per client address and hour, and for the whole site per minute; answers
+# are cached for a day, so repeated searches cost nothing.
+GEOCODER_LIMIT_PER_HOUR = int(os.environ.get("GEOCODER_LIMIT_PER_HOUR", "30"))
+GEOCODER_LIMIT_PER_MINUTE = int(os.environ.get("GEOCODER_LIMIT_PER_MINUTE", "30"))
 DEMO = env_bool("TRYGGVE_DEMO")
 
 # --- Hardening (issue 8, items 7 and 10): HTTPS, sessions, database outages, CSP -----------

@@ -37,6 +37,7 @@ from tryggve.analytics.riskmap import cells_geojson, risk_cells
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import map_context
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
@@ -188,7 +189,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "form": form,
             "group_label": OffenceGroup(group).label,
             "size": size,
-            "top": [(c, c.score / total * 100) for c in top],
+            "top": [
+                (c, c.score / total * 100, place)
+                for c, place in zip(top, describe_places(c.centre_wgs84 for c in top), strict=True)
+            ],
             "synthetic": _synthetic_share(),
             "layers": {
                 "grid": cells_geojson(cells, public=False),
@@ -205,11 +209,13 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 
 @operational
 def suggestions(request: HttpRequest) -> HttpResponse:
+    chosen = weekly_suggestions()
+    places = describe_places((s.lat, s.lon) for s in chosen)
     return render(
         request,
         "analytics/suggestions.html",
         {
-            "suggestions": weekly_suggestions(),
+            "suggestions": list(zip(chosen, places, strict=True)),
             "synthetic": _synthetic_share(),
             "week": timezone.localdate().isocalendar().week,
         },

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tryggve.reports.models import Category, Report, Status
+from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Category, Report, Status
 
 
 class BadQuery(ValueError):
@@ -196,7 +196,13 @@ def feature_collection(query: MapQuery) -> dict:
             {
                 "type": "Feature",
                 "id": reference,
-                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(lon, PUBLIC_POSITION_DECIMALS),
+                        round(lat, PUBLIC_POSITION_DECIMALS),
+                    ],
+                },
                 "properties": {
                     "id": reference,
                     "category": slug,
