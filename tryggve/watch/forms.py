@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
-from tryggve.watch.models import ContactRole, WatchArea, WatchState
+from tryggve.watch.models import ContactRole, Household, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
@@ -49,30 +49,34 @@ class SignUpForm(forms.Form):
         required=False,
         help_text=_("Ett kontaktombud håller kontakten med polisen för 10–12 hushåll."),
     )
+    share_contact = forms.BooleanField(
+        label=_("Vårt kontaktombud får se vår e-post och telefon"),
+        required=False,
+        help_text=_("Annars ser kontaktombudet bara namnet. Ni kan ändra det när som helst."),
+    )
 
     def __init__(self, *args, area: WatchArea, **kwargs):
         super().__init__(*args, **kwargs)
+        self.area = area
         self.fields["street"].choices = [("", _("Välj gata"))] + [(s, s) for s in area.street_list]
 
-    def clean_number(self):
-        number = self.cleaned_data["number"].strip()
-        if not re.match(r"^\d{1,4}\s?[A-Za-zÅÄÖåäö]?(\s?lgh\s?\d{1,5})?$", number):
-            raise forms.ValidationError(
-                _("Skriv husnumret med siffror, till exempel 12 eller 12 B.")
-            )
-        return number
+    def clean(self):
+        data = super().clean()
+        number = (data.get("number") or "").strip()
+        if number and "number" not in self.errors:
+            if problem := self.area.house_number_problem(data.get("street") or "", number):
+                self.add_error("number", problem)
+            else:
+                data["number"] = number
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", _("Ange e-post eller mobil, så att vi kan bekräfta anmälan."))
+        return data
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Skriv numret med siffror, till exempel 070-123 45 67."))
         return phone
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
-            self.add_error("email", _("Ange e-post eller mobil, så att vi kan bekräfta anmälan."))
-        return data
 
 
 class OfferForm(forms.Form):
@@ -82,8 +86,19 @@ class OfferForm(forms.Form):
         required=False,
         empty_label=_("Eget område (ladda upp gräns)"),
     )
-    name = forms.CharField(label=_("Namn på grannsamverkansområdet"), max_length=100)
-    households = forms.IntegerField(label=_("Hushåll i området"), min_value=1, max_value=100000)
+    name = forms.CharField(
+        label=_("Namn på grannsamverkansområdet"),
+        max_length=100,
+        required=False,
+        help_text=_("Tomt: bostadsområdets namn."),
+    )
+    households = forms.IntegerField(
+        label=_("Hushåll i området"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        help_text=_("Tomt: bostadsområdets antal hushåll."),
+    )
     streets = forms.CharField(
         label=_("Gator"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("En gata per rad.")
     )
@@ -98,13 +113,36 @@ class OfferForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("residential_area") and not data.get("boundary"):
+        residential = data.get("residential_area")
+        if not residential and not data.get("boundary"):
             self.add_error("boundary", _("Välj ett bostadsområde eller ladda upp en gräns."))
+        # The chosen residential area fills what is left empty (the script does it as one
+        # types; this is the same without JavaScript).
+        if not data.get("name") and "name" not in self.errors:
+            if residential:
+                data["name"] = residential.name
+            else:
+                self.add_error("name", _("Skriv ett namn på området."))
+        if not data.get("households") and "households" not in self.errors:
+            if residential and residential.households:
+                data["households"] = residential.households
+            else:
+                self.add_error("households", _("Skriv hur många hushåll området har."))
         return data
+
+    @staticmethod
+    def defaults() -> dict:
+        """Name and households per residential area, for the script that fills the form."""
+        return {
+            str(pk): {"name": name, "households": households}
+            for pk, name, households in ResidentialArea.objects.values_list(
+                "pk", "name", "households"
+            )
+        }
 
 
 class StateForm(forms.Form):
-    to_state = forms.ChoiceField(label=_("Nytt läge"), choices=WatchState.choices)
+    to_state = forms.ChoiceField(label=_("Ny status"), choices=WatchState.choices)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=500)
 
 
@@ -117,9 +155,44 @@ class HouseholdsForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
-    household = forms.IntegerField(widget=forms.HiddenInput)
-    role = forms.ChoiceField(label=_("Roll"), choices=ContactRole.choices, required=False)
+class BulkForm(forms.Form):
+    """One form for the whole household list: tick households, choose what to do."""
+
+    REMOVE = "remove"
+    REPLACE = "replace"
+
+    households = forms.ModelMultipleChoiceField(
+        label=_("Hushåll"),
+        queryset=Household.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kryssa i minst ett hushåll.")},
+    )
+    action = forms.ChoiceField(label=_("Åtgärd"))
+
+    def __init__(self, *args, area: WatchArea, contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"].queryset = area.households_set.all()
+        self.fields["action"].choices = [
+            (_("Roll"), [(f"role:{value}", label) for value, label in ContactRole.choices]),
+            (
+                _("Kontaktombud för hushållen"),
+                [("assign:", _("Inget kontaktombud"))]
+                + [(f"assign:{c.pk}", f"{c} ({c.name})") for c in contacts],
+            ),
+            (
+                _("Anmälan"),
+                [
+                    (self.REPLACE, _("Låt den väntande anmälan ersätta hushållet på adressen")),
+                    (self.REMOVE, _("Ta bort anmälan")),
+                ],
+            ),
+        ]
+
+
+class ShareContactForm(forms.Form):
+    share_contact = forms.BooleanField(
+        label=_("Vårt kontaktombud får se vår e-post och telefon"), required=False
+    )
 
 
 class MeetingForm(forms.Form):

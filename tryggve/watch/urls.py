@@ -9,6 +9,12 @@ urlpatterns = [
     path("grannsamverkan/bekrafta/<str:token>/", views.confirm, name="confirm"),
     path("grannsamverkan/mitt-hushall/<str:token>/", views.my_household, name="my_household"),
     path("grannsamverkan/mitt-hushall/<str:token>/lamna/", views.leave, name="leave"),
+    path(
+        "grannsamverkan/mitt-hushall/<str:token>/kontaktuppgifter/",
+        views.share_contact,
+        name="share_contact",
+    ),
+    path("grannsamverkan/overlamna/<str:token>/", views.handover, name="handover"),
     path("grannsamverkan/<slug:slug>/", views.public_area, name="public_area"),
     path("grannsamverkan/<slug:slug>/tack/", views.signed_up, name="signed_up"),
     path("personal/grannsamverkan/", views.staff_index, name="staff_index"),
@@ -21,11 +27,8 @@ urlpatterns = [
         views.staff_households,
         name="staff_households",
     ),
-    path(
-        "personal/grannsamverkan/<slug:slug>/kontaktombud/",
-        views.staff_contact,
-        name="staff_contact",
-    ),
+    path("personal/grannsamverkan/<slug:slug>/anmalningar/", views.staff_bulk, name="staff_bulk"),
+    path("personal/grannsamverkan/<slug:slug>/granskad/", views.staff_review, name="staff_review"),
     path(
         "personal/grannsamverkan/<slug:slug>/startmote/", views.staff_meeting, name="staff_meeting"
     ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,16 +23,19 @@ from tryggve.analytics.models import NearRepeatAlert, OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
+from tryggve.audit.models import AccessLog
+from tryggve.audit.services import access_log_record
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.views import form_action
 from tryggve.watch.forms import (
     AttendanceForm,
-    ContactForm,
+    BulkForm,
     HouseholdsForm,
     MeetingForm,
     MessageForm,
     OfferForm,
+    ShareContactForm,
     SignsForm,
     SignUpForm,
     StateForm,
@@ -42,27 +47,34 @@ from tryggve.watch.models import (
     WatchArea,
     WatchMessage,
     WatchState,
+    flag_bursts,
 )
 from tryggve.watch.services import (
     MANUAL_TRANSITIONS,
+    UNCONFIRMED_DAYS,
     WatchError,
     alert_text,
     contact_person_set,
+    household_assign,
+    household_by_handover_token,
     household_confirm,
+    household_handover,
     household_leave,
+    household_remove,
+    household_replace,
+    household_set_share_contact,
     household_sign_up,
     meeting_record,
     meeting_schedule,
     message_send,
     watch_area_change_state,
     watch_area_offer,
-    watch_area_progress,
+    watch_area_review,
     watch_area_set_households,
     watch_area_signs,
-    with_progress_counts,
 )
 
-ACCEPTING = (WatchState.OFFERED, WatchState.GATHERING, WatchState.READY, WatchState.ACTIVE)
+HOUSEHOLDS_PER_PAGE = 50
 managers = staff_required(Role.POLICE_OFFICER, Role.CASE_HANDLER, Role.ADMINISTRATOR)
 readers = staff_required(
     Role.POLICE_OFFICER, Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER
@@ -80,7 +92,7 @@ def _areas_geojson(areas) -> dict:
                     "name": a.name,
                     "state": a.state,
                     "label": a.get_state_display(),
-                    "url": f"/grannsamverkan/{a.slug}/",
+                    "url": reverse("watch:public_area", kwargs={"slug": a.slug}),
                 },
             }
             for a in areas
@@ -92,14 +104,14 @@ def _areas_geojson(areas) -> dict:
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    areas = list(with_progress_counts(WatchArea.objects.public()))
-    rows = [(area, watch_area_progress(area)) for area in areas]
+    areas = list(WatchArea.objects.public().with_progress())
     return render(
         request,
         "watch/public_list.html",
         {
-            "rows": rows,
-            "layers": {"watch": _areas_geojson(areas)},
+            "areas": areas,
+            # "areas" is the layer analytics-map.js draws (with the name and status as tooltip).
+            "layers": {"areas": _areas_geojson(areas)},
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Alla områden finns i listan på sidan.")
             ),
@@ -110,7 +122,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea.objects.public(), slug=slug)
     form = SignUpForm(request.POST or None, area=area)
-    if request.method == "POST" and area.state in ACCEPTING and form.is_valid():
+    if request.method == "POST" and area.accepts_sign_ups and form.is_valid():
         data = form.cleaned_data
         try:
             household_sign_up(
@@ -122,6 +134,7 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
                 phone=data["phone"],
                 residents=data["residents"],
                 volunteer=data["volunteer"],
+                share_contact=data["share_contact"],
             )
         except WatchError as exc:
             form.add_error(None, str(exc))
@@ -131,12 +144,7 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "watch/public_area.html",
-        {
-            "area": area,
-            "progress": watch_area_progress(area),
-            "form": form,
-            "accepting": area.state in ACCEPTING,
-        },
+        {"area": area, "progress": area.progress, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -148,11 +156,15 @@ def signed_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    household = Household.objects.filter(confirm_token_hash=hash_token(token)).first()
+    household = (
+        Household.objects.select_related("area")
+        .filter(confirm_token_hash=hash_token(token))
+        .first()
+    )
     if household is None:
         raise Http404
     # Mail scanners open links; only the button confirms, so a scan never signs anyone up.
-    if request.method == "POST":
+    if request.method == "POST" and not household.confirmed:
         try:
             household = household_confirm(token=token)
         except WatchError as exc:
@@ -162,10 +174,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 {"household": household, "error": str(exc)},
                 status=410,
             )
-        return render(
-            request, "watch/confirmed.html", {"household": household, "area": household.area}
-        )
-    return render(request, "watch/confirm.html", {"household": household})
+        if household.confirmed:
+            return render(
+                request, "watch/confirmed.html", {"household": household, "area": household.area}
+            )
+    # An expired link shows no address: whoever holds an old link learns nothing from it.
+    expired = household.confirm_expired(days=UNCONFIRMED_DAYS) and not household.is_waiting
+    return render(
+        request,
+        "watch/confirm.html",
+        {"household": household, "expired": expired},
+        status=410 if expired else 200,
+    )
 
 
 def _household_by_manage_token(token: str) -> Household:
@@ -186,11 +206,15 @@ def my_household(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "household": household,
         "area": area,
-        "progress": watch_area_progress(area),
+        "progress": area.progress,
         "token": token,
+        "share_form": ShareContactForm(initial={"share_contact": household.share_contact}),
     }
     if household.is_contact_person:
-        context["members"] = area.households_set.confirmed().order_by("street", "number")
+        # Only the households this contact person is responsible for, as staff set it.
+        context["members"] = sorted(
+            household.responsible_for.confirmed(), key=lambda h: h.natural_key
+        )
         context["messages_for_area"] = WatchMessage.objects.filter(
             Q(area=area) | Q(area__isnull=True, deliveries__area=area)
         ).distinct()[:20]
@@ -200,11 +224,37 @@ def my_household(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+def share_contact(request: HttpRequest, token: str) -> HttpResponse:
+    household = _household_by_manage_token(token)
+    form = ShareContactForm(request.POST)
+    if form.is_valid():
+        household_set_share_contact(household=household, share=form.cleaned_data["share_contact"])
+        messages.success(request, _("Sparat."))
+    return redirect("watch:my_household", token=token)
+
+
+@never_cache
 def leave(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask first (GET), leave on the button (POST): one tap never deletes a household."""
     household = _household_by_manage_token(token)
     area = household.area
-    household_leave(household=household)
-    return render(request, "watch/left.html", {"area": area})
+    if request.method == "POST":
+        household_leave(household=household)
+        return render(request, "watch/left.html", {"area": area})
+    return render(request, "watch/leave.html", {"household": household, "token": token})
+
+
+@never_cache
+def handover(request: HttpRequest, token: str) -> HttpResponse:
+    """The household already at an address answers a new sign-up there."""
+    waiting = household_by_handover_token(token)
+    if waiting is None:
+        raise Http404
+    if request.method == "POST":
+        agree = request.POST.get("answer") == "yes"
+        household_handover(token=token, agree=agree)
+        return render(request, "watch/handover_done.html", {"area": waiting.area, "agreed": agree})
+    return render(request, "watch/handover.html", {"household": waiting})
 
 
 # Staff ----------------------------------------------------------------------------------
@@ -236,13 +286,13 @@ def staff_index(request: HttpRequest) -> HttpResponse:
     smoothing, ranked, _outside = exposure_ranking(
         group=OffenceGroup.RESIDENTIAL_BURGLARY, year=year
     )
-    areas = with_progress_counts(WatchArea.objects.all())
     return render(
         request,
         "watch/staff_index.html",
         {
             "form": form,
-            "rows": [(a, watch_area_progress(a)) for a in areas],
+            "offer_defaults": OfferForm.defaults(),
+            "areas": WatchArea.objects.with_progress(),
             "ranked": ranked,
             "smoothing": smoothing,
             "year": year,
@@ -260,21 +310,27 @@ def _read_upload(upload) -> str:
         raise GeometryError(_("Filen är inte UTF-8.")) from None
 
 
-def _staff_area_context(area: WatchArea, **forms) -> dict:
-    households = list(area.households_set.all())
+def _staff_area_context(request: HttpRequest, area: WatchArea) -> dict:
+    households = sorted(
+        area.households_set.select_related("responsible"), key=lambda h: h.natural_key
+    )
     confirmed = [h for h in households if h.confirmed]
+    contacts = [h for h in confirmed if h.is_contact_person]
+    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("sida"))
     meetings = list(area.meetings.prefetch_related("attended"))
     return {
         "area": area,
-        "progress": watch_area_progress(area),
-        "households": households,
-        "confirmed": confirmed,
+        "progress": area.progress,
+        "page": page,
+        "flagged": flag_bursts(households),
+        "n_waiting": sum(1 for h in households if h.is_waiting),
+        "bulk_form": BulkForm(area=area, contacts=contacts),
+        "state_form": StateForm(),
         "state_choices": [
             (s.value, s.label) for s in WatchState if s in MANUAL_TRANSITIONS.get(area.state, set())
         ],
-        "households_form": forms.get("households_form")
-        or HouseholdsForm(initial={"households": area.households}),
-        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "households_form": HouseholdsForm(initial={"households": area.households}),
+        "meeting_form": MeetingForm(),
         "meetings": [
             (
                 m,
@@ -295,8 +351,16 @@ def _staff_area_context(area: WatchArea, **forms) -> dict:
 
 @managers
 def staff_area(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
-    return render(request, "watch/staff_area.html", _staff_area_context(area))
+    area = get_object_or_404(WatchArea.objects.with_progress(), slug=slug)
+    context = _staff_area_context(request, area)
+    if context["page"].object_list:
+        # The list shows households' names and contact details: record who read them.
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            subject=f"grannsamverkan {area.slug} hushåll sida {context['page'].number}",
+        )
+    return render(request, "watch/staff_area.html", context)
 
 
 def _back(area: WatchArea) -> str:
@@ -341,22 +405,47 @@ def staff_households(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@transaction.atomic  # one refused household leaves the whole batch unsaved
+def _bulk(form: BulkForm, actor) -> None:
+    action = form.cleaned_data["action"]
+    households = list(form.cleaned_data["households"])
+    kind, _sep, value = action.partition(":")
+    if kind == "role":
+        for household in households:
+            contact_person_set(household=household, role=value, actor=actor)
+    elif kind == "assign":
+        contact = next((h for h in form.fields["households"].queryset if str(h.pk) == value), None)
+        household_assign(households=households, contact=contact, actor=actor)
+    elif action == BulkForm.REPLACE:
+        for household in households:
+            household_replace(household=household, actor=actor)
+    elif action == BulkForm.REMOVE:
+        for household in households:
+            household_remove(household=household, actor=actor)
+
+
 @require_POST
 @managers
-def staff_contact(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea, slug=slug)
-    form = ContactForm(request.POST)
+    contacts = area.households_set.contact_persons()
+    form = BulkForm(request.POST, area=area, contacts=contacts)
     return form_action(
         request,
         form,
         back=_back(area),
         refused=WatchError,
-        action=lambda: contact_person_set(
-            household=get_object_or_404(Household, pk=form.cleaned_data["household"], area=area),
-            role=form.cleaned_data["role"],
-            actor=request.user,
-        ),
+        action=lambda: _bulk(form, request.user),
     )
+
+
+@require_POST
+@managers
+def staff_review(request: HttpRequest, slug: str) -> HttpResponse:
+    area = get_object_or_404(WatchArea, slug=slug)
+    watch_area_review(area=area, actor=request.user)
+    messages.success(request, _("Anmälningarna är markerade som granskade."))
+    return redirect(_back(area))
 
 
 @require_POST
@@ -474,21 +563,7 @@ def staff_messages(request: HttpRequest) -> HttpResponse:
 
 @readers
 def staff_figures(request: HttpRequest) -> HttpResponse:
-    areas = list(
-        WatchArea.objects.annotate(
-            members=Count(
-                "households_set", filter=Q(households_set__confirmed__isnull=False), distinct=True
-            ),
-            contacts=Count(
-                "households_set",
-                filter=Q(
-                    households_set__confirmed__isnull=False,
-                    households_set__contact_role__in=["approved", "lead"],
-                ),
-                distinct=True,
-            ),
-        )
-    )
+    areas = list(WatchArea.objects.with_progress())
     by_state = defaultdict(int)
     for area in areas:
         by_state[area.state] += 1
@@ -514,7 +589,7 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
             "covered": covered,
             "all_households": all_households,
             "share": round(100 * covered / all_households, 1) if all_households else 0,
-            "contacts": sum(a.contacts for a in areas),
+            "contacts": sum(a.n_contacts for a in areas),
             "messages_sent": WatchMessage.objects.count(),
             "per_year": sorted(per_year.items(), reverse=True),
         },

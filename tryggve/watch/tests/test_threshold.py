@@ -11,7 +11,6 @@ from tryggve.watch.services import (
     WatchError,
     household_confirm,
     household_leave,
-    watch_area_progress,
     watch_area_set_households,
 )
 
@@ -52,14 +51,14 @@ def test_42_of_61_is_not_ready_43_with_a_contact_person_is(area, fill, join, app
     contact = approve(join(area, volunteer=True))
     fill(area, 41)
     area.refresh_from_db()
-    progress = watch_area_progress(area)
+    progress = WatchArea.objects.with_progress().get(pk=area.pk).progress
     assert (progress["confirmed"], progress["required"], progress["missing"]) == (42, 43, 1)
     assert not progress["reached"]
     assert area.state == WatchState.GATHERING
 
     join(area)
     area.refresh_from_db()
-    assert watch_area_progress(area)["reached"]
+    assert WatchArea.objects.with_progress().get(pk=area.pk).progress["reached"]
     assert area.state == WatchState.READY
     assert contact.is_contact_person
     event = area.events.filter(to_value=WatchState.READY).get()
@@ -111,7 +110,7 @@ def test_unconfirmed_sign_ups_never_count(make_area, sign_up, join, approve):
     for _ in range(5):
         sign_up(area)
     area.refresh_from_db()
-    progress = watch_area_progress(area)
+    progress = WatchArea.objects.with_progress().get(pk=area.pk).progress
     assert progress["confirmed"] == 1
     assert area.state == WatchState.GATHERING
     assert Household.objects.filter(area=area, confirmed__isnull=True).count() == 5
@@ -200,7 +199,7 @@ def test_same_address_twice_unconfirmed_is_two_rows_and_neither_counts(area, sig
     sign_up(area, number="7", email="a@example.se")
     sign_up(area, number="7", email="b@example.se")
     assert Household.objects.filter(area=area, address_key="storgatan 7").count() == 2
-    assert watch_area_progress(area)["confirmed"] == 0
+    assert WatchArea.objects.with_progress().get(pk=area.pk).progress["confirmed"] == 0
 
 
 def test_same_person_sending_twice_updates_their_own_sign_up(area, sign_up):
@@ -220,7 +219,7 @@ def test_second_sign_up_replaces_the_first_only_once_confirmed(area, join, sign_
     assert Household.objects.get(pk=first.pk).confirmed  # still the one that counts
     household_confirm(token=second.confirm_token)
     assert list(Household.objects.filter(area=area).values_list("name", flat=True)) == ["Andra"]
-    assert watch_area_progress(area)["confirmed"] == 1
+    assert WatchArea.objects.with_progress().get(pk=area.pk).progress["confirmed"] == 1
 
 
 @pytest.mark.parametrize(
@@ -236,7 +235,7 @@ def test_address_case_and_space_variants_count_as_one(area, join, street, number
     join(area, street="Storgatan", number="12 B", email="a@example.se")
     join(area, street=street, number=number, email="b@example.se")
     assert Household.objects.filter(area=area).count() == 1
-    assert watch_area_progress(area)["confirmed"] == 1
+    assert WatchArea.objects.with_progress().get(pk=area.pk).progress["confirmed"] == 1
     assert Household.objects.get(area=area).street == "Storgatan"
 
 
@@ -244,4 +243,4 @@ def test_different_numbers_on_the_same_street_are_different_households(area, joi
     join(area, number="12")
     join(area, number="12 A")
     join(area, number="12", street="Lärkvägen")
-    assert watch_area_progress(area)["confirmed"] == 3
+    assert WatchArea.objects.with_progress().get(pk=area.pk).progress["confirmed"] == 3
