@@ -172,7 +172,7 @@ class WatchArea(GeometryFields):
 
     def house_number_problem(self, street: str, number: str) -> str:
         """Why this house number cannot be on this street ("" when it can)."""
-        found = HOUSE_NUMBER_RE.match(number.strip())
+        found = HOUSE_NUMBER_RE.match(" ".join(number.split()))
         if not found:
             return _("Skriv husnumret med siffror, till exempel 12 eller 12 B.")
         ranges = {name.lower(): bounds for name, bounds in self.street_ranges.items()}

@@ -275,7 +275,7 @@ def household_sign_up(
             area=area, address_key=key, manage_token_hash=hash_token(new_tracking_token())
         )
         household.street = streets[" ".join(street.lower().split())]
-        household.number = number.strip()
+        household.number = " ".join(number.split())
         household.name, household.email, household.phone = name.strip(), email, phone
         household.residents = residents
         household.share_contact = share_contact
