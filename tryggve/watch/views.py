@@ -163,29 +163,21 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
     if household is None:
         raise Http404
+    # An expired link shows no address: whoever holds an old link learns nothing from it.
+    if household.confirm_expired(days=UNCONFIRMED_DAYS) and not household.is_waiting:
+        return render(request, "watch/confirm.html", {"expired": True}, status=410)
     # Mail scanners open links; only the button confirms, so a scan never signs anyone up.
+    # A used link says so and offers nothing to press.
     if request.method == "POST" and not household.confirmed:
         try:
             household = household_confirm(token=token)
         except WatchError as exc:
-            return render(
-                request,
-                "watch/confirm.html",
-                {"household": household, "error": str(exc)},
-                status=410,
-            )
+            context = {"household": household, "error": str(exc)}
+            return render(request, "watch/confirm.html", context, status=409)
         if household.confirmed:
-            return render(
-                request, "watch/confirmed.html", {"household": household, "area": household.area}
-            )
-    # An expired link shows no address: whoever holds an old link learns nothing from it.
-    expired = household.confirm_expired(days=UNCONFIRMED_DAYS) and not household.is_waiting
-    return render(
-        request,
-        "watch/confirm.html",
-        {"household": household, "expired": expired},
-        status=410 if expired else 200,
-    )
+            context = {"household": household, "area": household.area}
+            return render(request, "watch/confirmed.html", context)
+    return render(request, "watch/confirm.html", {"household": household})
 
 
 def _household_by_manage_token(token: str) -> Household:
