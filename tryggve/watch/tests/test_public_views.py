@@ -208,6 +208,15 @@ def test_post_confirms_and_a_second_post_is_harmless(client, area, sign_up):
     assert area.state == WatchState.GATHERING
 
 
+def test_a_used_link_says_it_is_confirmed_and_offers_no_button(client, area, sign_up):
+    household = sign_up(area, number="4")
+    url = f"/grannsamverkan/bekrafta/{household.confirm_token}/"
+    client.post(url)
+    html = client.get(url).content.decode()
+    assert "Anmälan är redan bekräftad" in html
+    assert "Ja, vi vill vara med" not in html and "<form" not in html.split("<main")[-1]
+
+
 @pytest.mark.parametrize("token", ["okand", "x" * 300, "%00", "..%2F..%2Fetc"])
 def test_unknown_confirm_token_is_404(client, area, sign_up, token):
     sign_up(area)
@@ -304,6 +313,27 @@ def test_leave_asks_first_then_deletes_the_household_on_post(client, ready_area,
     assert not Household.objects.filter(email="lena@example.se").exists()
     assert client.post(url).status_code == 404
     assert client.get(f"/grannsamverkan/mitt-hushall/{member.manage_token}/").status_code == 404
+
+
+def test_sign_up_asks_for_consent_to_share_contact_details(client, area):
+    client.post(area_url(area), {**VALID, "share_contact": "on"})
+    assert Household.objects.get().share_contact
+    client.post(area_url(area), {**VALID, "number": "13", "email": "b@example.se"})
+    assert not Household.objects.get(email="b@example.se").share_contact
+
+
+def test_the_household_changes_its_consent_on_its_page(client, area, join):
+    member = join(area, share_contact=True)
+    base = f"/grannsamverkan/mitt-hushall/{member.manage_token}/"
+    assert 'name="share_contact"' in client.get(base).content.decode()
+    response = client.post(f"{base}kontaktuppgifter/", {})
+    assert response.status_code == 302 and response["Location"] == base
+    member.refresh_from_db()
+    assert not member.share_contact
+    client.post(f"{base}kontaktuppgifter/", {"share_contact": "on"})
+    member.refresh_from_db()
+    assert member.share_contact
+    assert client.post("/grannsamverkan/mitt-hushall/gissat/kontaktuppgifter/").status_code == 404
 
 
 # Privacy ------------------------------------------------------------------------------------

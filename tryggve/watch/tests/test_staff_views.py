@@ -176,6 +176,22 @@ def test_offer_a_residential_area(police_officer, municipality):
     assert area.events.get().actor == police_officer.user
 
 
+def test_offer_fills_name_and_households_from_the_residential_area(police_officer, municipality):
+    tallbacka = ResidentialArea.objects.get(name="Tallbacka")
+    page = police_officer.get("/personal/grannsamverkan/")
+    defaults = page.context["offer_defaults"][str(tallbacka.pk)]
+    assert defaults == {"name": "Tallbacka", "households": tallbacka.households}
+    assert 'id="offer-defaults"' in page.content.decode()
+    assert "watch/offer-form.js" in page.content.decode()
+    # Without JavaScript the empty fields are filled on the server.
+    police_officer.post(
+        "/personal/grannsamverkan/",
+        {"residential_area": tallbacka.pk, "name": "", "households": "", "streets": "Tallvägen"},
+    )
+    area = WatchArea.objects.get()
+    assert (area.name, area.households) == ("Tallbacka", tallbacka.households)
+
+
 def test_offer_an_area_with_its_own_boundary(police_officer, municipality):
     polygon = {
         "type": "Polygon",
