@@ -60,7 +60,7 @@ def sign_up_in_browser(
     page.get_by_label("Gata", exact=True).select_option(street)
     page.get_by_label("Husnummer").fill(number)
     page.get_by_label("Namn", exact=True).fill(name)
-    page.get_by_label("E-post").fill(email)
+    page.get_by_role("textbox", name="E-post").fill(email)
     page.get_by_label("Antal boende i hushållet").fill("2")
     if volunteer:
         page.get_by_label("Jag kan tänka mig att vara kontaktombud").check()
@@ -108,11 +108,11 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
 
     centrum = ResidentialArea.objects.get(name="Centrum")
     expect(staff.get_by_label("Namn på grannsamverkansområdet")).to_have_value("Centrum")
-    expect(staff.get_by_label("Hushåll i området", exact=True)).to_have_value(
+    expect(staff.get_by_role("spinbutton", name="Hushåll i området")).to_have_value(
         str(centrum.households)
     )
     staff.get_by_label("Namn på grannsamverkansområdet").fill("Lärkan")
-    staff.get_by_label("Hushåll i området", exact=True).fill("10")
+    staff.get_by_role("spinbutton", name="Hushåll i området").fill("10")
     staff.locator("#id_streets").fill("Storgatan\nLärkvägen")
     staff.get_by_role("button", name="Erbjud grannsamverkan").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Grannsamverkan Lärkan")
