@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
@@ -158,6 +159,8 @@ class HouseholdsForm(forms.Form):
 class BulkForm(forms.Form):
     """One form for the whole household list: tick households, choose what to do."""
 
+    ROLE = "role"
+    ASSIGN = "assign"
     REMOVE = "remove"
     REPLACE = "replace"
 
@@ -173,11 +176,11 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = area.households_set.all()
         self.fields["action"].choices = [
-            (_("Roll"), [(f"role:{value}", label) for value, label in ContactRole.choices]),
+            (_("Roll"), [(f"{self.ROLE}:{value}", label) for value, label in ContactRole.choices]),
             (
                 _("Kontaktombud för hushållen"),
-                [("assign:", _("Inget kontaktombud"))]
-                + [(f"assign:{c.pk}", f"{c} ({c.name})") for c in contacts],
+                [(f"{self.ASSIGN}:", _("Inget kontaktombud"))]
+                + [(f"{self.ASSIGN}:{c.pk}", f"{c} ({c.name})") for c in contacts],
             ),
             (
                 _("Anmälan"),
@@ -187,6 +190,10 @@ class BulkForm(forms.Form):
                 ],
             ),
         ]
+
+
+class HandoverForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("yes", _("Ja")), ("no", _("Nej"))])
 
 
 class ShareContactForm(forms.Form):
@@ -203,6 +210,14 @@ class MeetingForm(forms.Form):
         error_messages={"invalid": _("Skriv tiden som 2026-12-03 18:00.")},
     )
     place = forms.CharField(label=_("Plats"), max_length=200)
+
+    def clean_when(self):
+        when = self.cleaned_data["when"]
+        # A typo such as year 1 or 20266 must not reach the history or the invitations.
+        if abs((when - timezone.now()).days) > 366:
+            raise forms.ValidationError(_("Välj en tid inom ett år från i dag."))
+        return when
+
     police_staff = forms.CharField(label=_("Från polisen"), max_length=200, required=False)
     municipal_staff = forms.CharField(label=_("Från kommunen"), max_length=200, required=False)
 

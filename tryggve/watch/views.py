@@ -31,6 +31,7 @@ from tryggve.lib.views import form_action
 from tryggve.watch.forms import (
     AttendanceForm,
     BulkForm,
+    HandoverForm,
     HouseholdsForm,
     MeetingForm,
     MessageForm,
@@ -242,8 +243,9 @@ def handover(request: HttpRequest, token: str) -> HttpResponse:
     waiting = household_by_handover_token(token)
     if waiting is None:
         raise Http404
-    if request.method == "POST":
-        agree = request.POST.get("answer") == "yes"
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agree = form.cleaned_data["answer"] == "yes"
         household_handover(token=token, agree=agree)
         return render(request, "watch/handover_done.html", {"area": waiting.area, "agreed": agree})
     return render(request, "watch/handover.html", {"household": waiting})
@@ -402,10 +404,10 @@ def _bulk(form: BulkForm, actor) -> None:
     action = form.cleaned_data["action"]
     households = list(form.cleaned_data["households"])
     kind, _sep, value = action.partition(":")
-    if kind == "role":
+    if kind == BulkForm.ROLE:
         for household in households:
             contact_person_set(household=household, role=value, actor=actor)
-    elif kind == "assign":
+    elif kind == BulkForm.ASSIGN:
         contact = next((h for h in form.fields["households"].queryset if str(h.pk) == value), None)
         household_assign(households=households, contact=contact, actor=actor)
     elif action == BulkForm.REPLACE:

@@ -103,3 +103,15 @@ def test_the_start_is_sent_to_every_confirmed_household_once(active_area, staff_
     watch_area_change_state(area=active_area, to_state=WatchState.PAUSED, actor=staff_user)
     watch_area_change_state(area=active_area, to_state=WatchState.ACTIVE, actor=staff_user)
     assert started.count() == 43  # resuming is not a new start
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T18:00", "9999-12-31T18:00", "2031-01-01T18:00"])
+def test_a_meeting_date_far_off_is_refused_next_to_the_field(police_officer, area, when):
+    response = police_officer.post(
+        f"/personal/grannsamverkan/{area.slug}/startmote/",
+        {"when": when, "place": "Skolan"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Välj en tid inom ett år från i dag." in response.content.decode()
+    assert not StartMeeting.objects.exists()
