@@ -310,13 +310,17 @@ def _staff_area_context(request: HttpRequest, area: WatchArea) -> dict:
     )
     confirmed = [h for h in households if h.confirmed]
     contacts = [h for h in confirmed if h.is_contact_person]
-    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("sida"))
+    flagged = flag_bursts(households)
+    only_flagged = request.GET.get("visa") == "flaggade"
+    listed = [h for h in households if h.pk in flagged] if only_flagged else households
+    page = Paginator(listed, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("sida"))
     meetings = list(area.meetings.prefetch_related("attended"))
     return {
         "area": area,
         "progress": area.progress,
         "page": page,
-        "flagged": flag_bursts(households),
+        "flagged": flagged,
+        "only_flagged": only_flagged,
         "n_waiting": sum(1 for h in households if h.is_waiting),
         "bulk_form": BulkForm(area=area, contacts=contacts),
         "state_form": StateForm(),

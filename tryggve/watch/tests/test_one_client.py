@@ -52,6 +52,8 @@ def test_85_sign_ups_from_one_client_do_not_make_the_area_ready(
     assert len(flagged) >= 85
     page = police_officer.get(f"/personal/grannsamverkan/{area.slug}/").content.decode()
     assert "kan vara gjorda av en maskin" in page and "(flaggad)" in page
+    only = police_officer.get(f"/personal/grannsamverkan/{area.slug}/?visa=flaggade&sida=2")
+    assert only.content.decode().count("(flaggad)") == 36  # 86 flagged: 50 + 36
 
 
 def test_review_counts_only_what_staff_saw(make_area, approve, join, fill, review):

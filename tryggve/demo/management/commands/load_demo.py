@@ -240,7 +240,7 @@ class Command(BaseCommand):
                     number=str(n + 1),
                     address_key=normalise_address(street, str(n + 1)),
                     name=f"{rng.choice(first_names)} (demo)",
-                    email=f"hushall{n + 1}@example.se",
+                    email=f"hushall{n + 1}.{area.slug}@example.se",
                     residents=rng.randint(1, 5),
                     share_contact=rng.random() < 0.5,
                     # Spread over weeks, as real sign-ups come (a burst would be flagged).
