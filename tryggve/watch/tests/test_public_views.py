@@ -74,6 +74,8 @@ def test_list_and_staff_index_queries_do_not_grow_with_areas(
     assert many == few, f"queries grew with the number of areas: {few} -> {many}"
     with django_assert_max_num_queries(few[0]):
         client.get("/grannsamverkan/")
+    with django_assert_max_num_queries(few[1]):
+        police_officer.get("/personal/grannsamverkan/")
 
 
 # Area page and sign-up -------------------------------------------------------------------
