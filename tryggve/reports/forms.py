@@ -227,3 +227,23 @@ class SafetyFeedbackForm(forms.Form):
         error_messages={"required": _("Välj ett av svaren."),
                         "invalid_choice": _("Välj ett av svaren.")},
     )
+
+
+class UnitNoteForm(forms.Form):
+    """What the responsible unit tells the case handler: a note, or that the work is done
+    (the button pressed sets `done`; a note is then optional)."""
+
+    text = forms.CharField(
+        label=_("Besked till handläggaren"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel vad ni har gjort eller när ni planerar att åtgärda platsen."),
+    )
+    done = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("done") and not data.get("text", "").strip():
+            self.add_error("text", _("Skriv ett besked."))
+        return data

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,19 +29,11 @@ from tryggve.reports.services import (
     tracking_url,
 )
 
-RECEIPTS_KEPT = 10
-
 
 def _session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
-
-
-def _remember_receipt(request: HttpRequest, reference: str, token: str) -> None:
-    receipts = request.session.get("receipts", {})
-    receipts[reference] = token
-    request.session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
 def map_context() -> dict:
@@ -111,9 +104,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
             pending.pending_clear(data["submission_key"])
-            if token:
-                _remember_receipt(request, report.reference, token)
             request.session["last_receipt"] = report.reference
+            # Only until the receipt has shown it once (see `receipt`).
+            request.session["receipt_token"] = token
             return redirect("reports:receipt")
     context = {"form": form, "nearby": nearby, **map_context()}
     return render(request, "reports/report_form.html", context, status=200)
@@ -137,14 +130,15 @@ def receipt(request: HttpRequest) -> HttpResponse:
     report = Report.objects.filter(reference=reference).first() if reference else None
     if report is None:
         return redirect("reports:new")
-    token = request.session.get("receipts", {}).get(reference)
+    # The plaintext token stays in the session for this one page view, never longer.
+    token = request.session.pop("receipt_token", None)
     return render(
         request,
         "reports/receipt.html",
         {
             "report": report,
             "tracking_url": tracking_url(token) if token else None,
-            "tracking_path": f"/rapport/{token}/" if token else None,
+            "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
     )
 
@@ -175,7 +169,7 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
         "reports/tracking.html",
         {
             "report": report,
-            "events": report.events.filter(public=True),
+            "events": report.events.for_resident(),
             "photos": report.photos.all(),
             "token": token,
             "info_form": info_form or ResidentInfoForm(),
@@ -247,7 +241,7 @@ def public_report(request: HttpRequest, reference: str) -> HttpResponse:
         "reports/public_report.html",
         {
             "report": report,
-            "events": report.events.filter(public=True).exclude(kind="created"),
+            "events": report.events.for_public().exclude(kind="created"),
             "photos": report.photos.filter(approved=True),
         },
     )
