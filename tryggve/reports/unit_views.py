@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
+from tryggve.lib.guard import public_post
 from tryggve.reports.forms import UnitNoteForm
 from tryggve.reports.models import Report, ReportEvent, Unit, UnitLink, hash_token
 from tryggve.reports.services import CaseError, report_unit_note
@@ -102,6 +103,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/unit_link_expired.html", status=410)
 
 
+@require_safe
 @never_cache
 def unit_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -119,6 +121,7 @@ def unit_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@public_post("unit_note")
 def unit_link_note(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = _link(token)
@@ -134,6 +137,7 @@ def unit_link_note(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@require_safe
 def unit_link_photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
     try:
         link = _link(token)

@@ -5,12 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
+from tryggve.lib.guard import GuardedForm
+from tryggve.lib.mail import validate_subject
+from tryggve.lib.sms import swedish_mobile
 from tryggve.watch.models import ContactRole, Household, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(GuardedForm, forms.Form):
     street = forms.ChoiceField(
         label=_("Gata"),
         error_messages={
@@ -75,9 +79,17 @@ class SignUpForm(forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE_RE.match(phone):
+        if not phone:
+            return ""
+        if not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Skriv numret med siffror, till exempel 070-123 45 67."))
-        return phone
+        # The confirmation goes by SMS, and SMS goes only to Swedish mobile numbers.
+        mobile = swedish_mobile(phone)
+        if mobile is None:
+            raise forms.ValidationError(
+                _("Skriv ett svenskt mobilnummer, till exempel 070-123 45 67, eller ange e-post.")
+            )
+        return mobile
 
 
 class OfferForm(forms.Form):
@@ -192,18 +204,20 @@ class BulkForm(forms.Form):
         ]
 
 
-class HandoverForm(forms.Form):
-    answer = forms.ChoiceField(choices=[("yes", _("Ja")), ("no", _("Nej"))])
+class HandoverForm(GuardedForm, forms.Form):
+    # Digits, not words: the guard keeps posted words out of the mails this answer sends.
+    AGREE, REFUSE = "1", "0"
+    answer = forms.ChoiceField(choices=[(AGREE, _("Ja")), (REFUSE, _("Nej"))])
 
 
-class ShareContactForm(forms.Form):
+class ShareContactForm(GuardedForm, forms.Form):
     share_contact = forms.BooleanField(
         label=_("Vårt kontaktombud får se vår e-post och telefon"), required=False
     )
 
 
 class MeetingForm(forms.Form):
-    when = forms.DateTimeField(
+    when = SensibleDateTimeField(
         label=_("Tid"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -234,10 +248,10 @@ class AttendanceForm(forms.Form):
 
 
 class SignsForm(forms.Form):
-    ordered = forms.DateField(
+    ordered = SensibleDateField(
         label=_("Skyltar beställda"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    up = forms.DateField(
+    up = SensibleDateField(
         label=_("Skyltar uppsatta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -249,7 +263,7 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("Alla aktiva områden"),
     )
-    subject = forms.CharField(label=_("Rubrik"), max_length=150)
+    subject = forms.CharField(label=_("Rubrik"), max_length=150, validators=[validate_subject])
     body = forms.CharField(
         label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )

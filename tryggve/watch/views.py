@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import Role
@@ -26,6 +26,7 @@ from tryggve.areas.selectors import map_context
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
+from tryggve.lib.guard import public_post
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.views import form_action
 from tryggve.watch.forms import (
@@ -104,6 +105,7 @@ def _areas_geojson(areas) -> dict:
 # Public ---------------------------------------------------------------------------------
 
 
+@require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
     areas = list(WatchArea.objects.public().with_progress())
     return render(
@@ -120,6 +122,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_post("watch_signup")
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea.objects.public(), slug=slug)
     form = SignUpForm(request.POST or None, area=area)
@@ -150,12 +153,14 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def signed_up(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea.objects.public(), slug=slug)
     return render(request, "watch/signed_up.html", {"area": area})
 
 
 @never_cache
+@public_post("watch_confirm", rerender=False)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     household = (
         Household.objects.select_related("area")
@@ -193,6 +198,7 @@ def _household_by_manage_token(token: str) -> Household:
 
 
 @never_cache
+@require_safe
 def my_household(request: HttpRequest, token: str) -> HttpResponse:
     household = _household_by_manage_token(token)
     area = household.area
@@ -217,6 +223,7 @@ def my_household(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@public_post("watch_leave", rerender=False)  # the household page's own bucket
 def share_contact(request: HttpRequest, token: str) -> HttpResponse:
     household = _household_by_manage_token(token)
     form = ShareContactForm(request.POST)
@@ -227,6 +234,7 @@ def share_contact(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@public_post("watch_leave", rerender=False)
 def leave(request: HttpRequest, token: str) -> HttpResponse:
     """Ask first (GET), leave on the button (POST): one tap never deletes a household."""
     household = _household_by_manage_token(token)
@@ -238,6 +246,7 @@ def leave(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@public_post("watch_confirm", rerender=False)  # answered from a link, as a confirmation
 def handover(request: HttpRequest, token: str) -> HttpResponse:
     """The household already at an address answers a new sign-up there."""
     waiting = household_by_handover_token(token)
@@ -245,7 +254,7 @@ def handover(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agree = form.cleaned_data["answer"] == "yes"
+        agree = form.cleaned_data["answer"] == HandoverForm.AGREE
         household_handover(token=token, agree=agree)
         return render(request, "watch/handover_done.html", {"area": waiting.area, "agreed": agree})
     return render(request, "watch/handover.html", {"household": waiting})

@@ -68,7 +68,7 @@ def test_the_household_keeps_its_place_by_refusing(client, ready_area, stranger)
     page = client.get(f"/grannsamverkan/overlamna/{token}/")
     assert page.status_code == 200
     assert "Sven" not in page.content.decode()
-    response = client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "no"})
+    response = client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "0"})
     assert "Ni är kvar" in response.content.decode()
     assert not Household.objects.filter(pk=stranger.pk).exists()
     assert Household.objects.get(pk=ready_area.contact.pk).is_contact_person
@@ -78,7 +78,7 @@ def test_the_household_keeps_its_place_by_refusing(client, ready_area, stranger)
 
 def test_the_household_lets_the_new_one_in_by_agreeing(client, ready_area, stranger):
     token = token_from_outbox("kim@example.se", HANDOVER_RE)
-    response = client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "yes"})
+    response = client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "1"})
     assert response.status_code == 200
     assert not Household.objects.filter(pk=ready_area.contact.pk).exists()
     new = Household.objects.get(pk=stranger.pk)
@@ -116,7 +116,7 @@ def test_only_a_waiting_sign_up_can_replace(ready_area, staff_user):
 @pytest.mark.parametrize("token", ["gissat", "x" * 100])
 def test_unknown_handover_link_is_404(client, ready_area, stranger, token):
     assert client.get(f"/grannsamverkan/overlamna/{token}/").status_code == 404
-    assert client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "yes"}).status_code == 404
+    assert client.post(f"/grannsamverkan/overlamna/{token}/", {"answer": "1"}).status_code == 404
     assert household_handover(token=token, agree=True) is None
     assert Household.objects.get(pk=ready_area.contact.pk).confirmed
 

@@ -30,8 +30,9 @@ def test_85_sign_ups_from_one_client_do_not_make_the_area_ready(
     area = make_area(households=120, name="Målet")  # 84 needed
     approve(join(area, name="Äkta Kontakt", email="akta@example.se"))
     review(area)
-    for n in range(1, 86):
-        response = client.post(
+
+    def sign_up(n: int, address: str):
+        return client.post(
             f"/grannsamverkan/{area.slug}/",
             {
                 "street": "Lärkvägen",
@@ -40,10 +41,18 @@ def test_85_sign_ups_from_one_client_do_not_make_the_area_ready(
                 "email": f"falsk{n}@example.org",
                 "residents": "1",
             },
+            REMOTE_ADDR=address,
         )
-        assert response.status_code == 302
+
+    # From one network address the guard stops the sixth sign-up in an hour...
+    statuses = [sign_up(n, "192.0.2.1").status_code for n in range(1, 7)]
+    assert statuses == [302] * 5 + [429]
+    # ...but a client with many addresses gets all 85 through, and confirms them.
+    for n in range(6, 86):
+        assert sign_up(n, f"10.0.{n}.1").status_code == 302
     for n in range(1, 86):
-        client.post(f"/grannsamverkan/bekrafta/{token_from_outbox(f'falsk{n}@example.org')}/")
+        token = token_from_outbox(f"falsk{n}@example.org")
+        client.post(f"/grannsamverkan/bekrafta/{token}/", REMOTE_ADDR=f"10.1.{n}.1")
     area = WatchArea.objects.with_progress().get(pk=area.pk)
     assert area.progress["confirmed"] == 86 and area.progress["reached"]
     assert area.state == WatchState.GATHERING  # not ready: nobody has looked at the list
