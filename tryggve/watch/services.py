@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,9 +19,13 @@ from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import home_municipality
 from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue, sms_queue
+from tryggve.lib.models import OutgoingMail
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.tokens import new_token as new_tracking_token
 from tryggve.watch.models import (
+    ACCEPTING_STATES,
+    CONTACT_PERSON_ROLES,
+    GATHERING_STATES,
     AreaEvent,
     ContactRole,
     Delivery,
@@ -30,6 +34,9 @@ from tryggve.watch.models import (
     WatchArea,
     WatchMessage,
     WatchState,
+    flag_bursts,
+    normalise_email,
+    normalise_phone,
 )
 
 UNCONFIRMED_DAYS = 7
@@ -65,7 +72,7 @@ def _event(area: WatchArea, kind: str, actor=None, text: str = "", from_value=""
 
 
 # Paths under /grannsamverkan/ that an area's slug must not take.
-RESERVED_SLUGS = {"bekrafta", "mitt-hushall", "meddelanden", "siffror"}
+RESERVED_SLUGS = {"bekrafta", "mitt-hushall", "overlamna", "meddelanden", "siffror"}
 
 
 def _unique_slug(name: str) -> str:
@@ -106,55 +113,13 @@ def watch_area_offer(
     return area
 
 
-def with_progress_counts(queryset):
-    """Areas with their confirmed households and contact persons counted in the same query,
-    so that a list of areas costs one query however many areas there are."""
-    return queryset.annotate(
-        n_confirmed=Count("households_set", filter=Q(households_set__confirmed__isnull=False)),
-        n_contacts=Count(
-            "households_set",
-            filter=Q(
-                households_set__confirmed__isnull=False,
-                households_set__contact_role__in=[ContactRole.APPROVED, ContactRole.LEAD],
-            ),
-        ),
-    )
-
-
-def watch_area_progress(area: WatchArea) -> dict:
-    """Confirmed households against the threshold, and contact persons against the need."""
-    if hasattr(area, "n_confirmed"):  # counted by with_progress_counts
-        counts = {"n_confirmed": area.n_confirmed, "n_contacts": area.n_contacts}
-    else:
-        counts = area.households_set.aggregate(
-            n_confirmed=Count("pk", filter=Q(confirmed__isnull=False)),
-            n_contacts=Count(
-                "pk",
-                filter=Q(
-                    confirmed__isnull=False,
-                    contact_role__in=[ContactRole.APPROVED, ContactRole.LEAD],
-                ),
-            ),
-        )
-    counts = {"confirmed": counts["n_confirmed"], "contacts": counts["n_contacts"]}
-    required = area.required_households
-    return {
-        "confirmed": counts["confirmed"],
-        "required": required,
-        "missing": max(0, required - counts["confirmed"]),
-        "contacts": counts["contacts"],
-        "contacts_missing": max(0, area.contact_persons_needed - counts["contacts"]),
-        "reached": counts["confirmed"] >= required,
-        "percent": round(100 * counts["confirmed"] / area.households) if area.households else 0,
-    }
-
-
 def watch_area_evaluate(*, area: WatchArea, actor=None) -> WatchArea:
     """Move an area between offered, gathering and ready as its sign-ups now stand.
 
-    Ready needs the threshold (rounded up) and at least one approved contact person. An
-    active, paused or ended area is left alone: once started, a group is not stopped by a
-    household moving away.
+    Ready needs the threshold (rounded up) among households staff have reviewed
+    (`watch_area_review`) and at least one approved contact person: one client inventing
+    households must not be able to make an area ready. An active, paused or ended area is
+    left alone: once started, a group is not stopped by a household moving away.
     """
     with transaction.atomic():
         # Lock the row and read its state afresh: the caller's copy may be stale (a household's
@@ -165,10 +130,10 @@ def watch_area_evaluate(*, area: WatchArea, actor=None) -> WatchArea:
 
 
 def _evaluate_locked(area: WatchArea, actor) -> WatchArea:
-    if area.state not in (WatchState.OFFERED, WatchState.GATHERING, WatchState.READY):
+    if area.state not in GATHERING_STATES:
         return area
-    progress = watch_area_progress(area)
-    if progress["reached"] and progress["contacts"] >= 1:
+    progress = WatchArea.objects.with_progress().get(pk=area.pk).progress
+    if progress["reached"] and progress["reviewed_reached"] and progress["contacts"] >= 1:
         new = WatchState.READY
     elif progress["confirmed"] or area.state != WatchState.OFFERED:
         new = WatchState.GATHERING
@@ -218,11 +183,20 @@ def watch_area_change_state(*, area: WatchArea, to_state: str, actor, note: str 
                     _("Håll startmötet och notera vilka som kom innan området startar.")
                 )
         old = area.state
+        first_start = to_state == WatchState.ACTIVE and area.started is None
         area.state = to_state
-        if to_state == WatchState.ACTIVE and area.started is None:
+        if first_start:
             area.started = timezone.now()
         area.save(update_fields=["state", "started"])
         _event(area, AreaEvent.Kind.STATE, actor, note.strip(), old, to_state)
+        if first_start:
+            for household in area.households_set.confirmed():
+                _send_to(
+                    household,
+                    subject=_("Grannsamverkan i %(area)s har startat") % {"area": area.name},
+                    template="watch/mail/started.txt",
+                    context={"area": area},
+                )
         if to_state == WatchState.GATHERING:
             watch_area_evaluate(area=area, actor=actor)
     return area
@@ -246,8 +220,18 @@ def watch_area_set_households(*, area: WatchArea, households: int, reason: str, 
 
 def _send(*, email: str, phone: str, subject: str, body: str):
     if email:
-        return mail_queue(to=email, subject=subject, body=body), "email"
-    return sms_queue(to=phone, body=f"{subject}\n{body}"), "sms"
+        return mail_queue(to=email, subject=subject, body=body), OutgoingMail.Channel.EMAIL
+    return sms_queue(to=phone, body=f"{subject}\n{body}"), OutgoingMail.Channel.SMS
+
+
+def _send_to(household: Household, *, subject: str, template: str, context: dict):
+    """A message to one household through the outbox, sent after the transaction commits."""
+    return _send(
+        email=household.email,
+        phone=household.phone,
+        subject=subject,
+        body=render_to_string(template, {"household": household, **context}),
+    )
 
 
 def household_sign_up(
@@ -260,23 +244,21 @@ def household_sign_up(
     phone: str = "",
     residents: int = 1,
     volunteer: bool = False,
+    share_contact: bool = False,
 ) -> Household:
     """Register a household and send a confirmation link (double opt-in).
 
-    A household counts only once confirmed. A second sign-up from the same address waits for
-    its own confirmation and then replaces the first, so nobody can take over another
-    household's sign-up without its e-mail or phone.
+    A household counts only once confirmed. E-mail and phone are stored normalised, so one
+    mailbox or number written two ways is still one (it confirms at most one household).
     """
-    if area.state not in (
-        WatchState.OFFERED,
-        WatchState.GATHERING,
-        WatchState.READY,
-        WatchState.ACTIVE,
-    ):
+    if area.state not in ACCEPTING_STATES:
         raise WatchError(_("Området tar inte emot anmälningar just nu."))
     streets = {s.lower(): s for s in area.street_list}
     if " ".join(street.lower().split()) not in streets:
         raise WatchError(_("Adressen ligger inte i området."))
+    if problem := area.house_number_problem(street, number):
+        raise WatchError(problem)
+    email, phone = normalise_email(email), normalise_phone(phone)
     if not email and not phone:
         raise WatchError(_("Ange e-post eller telefon, så att vi kan bekräfta anmälan."))
     key = normalise_address(street, number)
@@ -289,30 +271,66 @@ def household_sign_up(
             area=area, address_key=key, manage_token_hash=hash_token(new_tracking_token())
         )
         household.street = streets[" ".join(street.lower().split())]
-        household.number = number.strip()
+        household.number = " ".join(number.split())
         household.name, household.email, household.phone = name.strip(), email, phone
         household.residents = residents
+        household.share_contact = share_contact
         household.contact_role = ContactRole.VOLUNTEERED if volunteer else ContactRole.NONE
         household.confirm_token_hash = hash_token(token)
         household.save()
-        _send(
-            email=email,
-            phone=phone,
+        _send_to(
+            household,
             subject=_("Bekräfta er anmälan till grannsamverkan i %(area)s") % {"area": area.name},
-            body=render_to_string(
-                "watch/mail/confirm.txt",
-                {
-                    "household": household,
-                    "area": area,
-                    "url": absolute_url("watch:confirm", args=[token]),
-                },
-            ),
+            template="watch/mail/confirm.txt",
+            context={
+                "area": area,
+                "url": absolute_url("watch:confirm", kwargs={"token": token}),
+            },
         )
     return household
 
 
+def _confirm_now(household: Household) -> Household:
+    """Make a sign-up count: confirmed, a personal page link sent, the area re-evaluated."""
+    manage = new_tracking_token()
+    household.confirmed = timezone.now()
+    household.awaiting_handover = None
+    household.handover_token_hash = ""
+    household.manage_token_hash = hash_token(manage)
+    household.save(
+        update_fields=["confirmed", "awaiting_handover", "handover_token_hash", "manage_token_hash"]
+    )
+    _send_to(
+        household,
+        subject=_("Välkommen till grannsamverkan i %(area)s") % {"area": household.area.name},
+        template="watch/mail/welcome.txt",
+        context={
+            "area": household.area,
+            "url": absolute_url("watch:my_household", kwargs={"token": manage}),
+        },
+    )
+    watch_area_evaluate(area=household.area)
+    return household
+
+
+def _remove(household: Household, *, actor=None, text: str = "") -> None:
+    area = household.area
+    was_contact = household.is_contact_person
+    household.delete()
+    if was_contact:
+        _event(area, AreaEvent.Kind.CONTACT, actor, text or _("Ett kontaktombud lämnade."))
+    elif text:
+        _event(area, AreaEvent.Kind.HOUSEHOLD, actor, text)
+
+
 def household_confirm(*, token: str) -> Household | None:
-    """Confirm a sign-up; it then replaces any earlier one from the same address."""
+    """Confirm a sign-up from the link in its own mail or SMS.
+
+    A confirmed household is never replaced by someone else's confirmation: when the address
+    already has one, the new sign-up waits (`awaiting_handover`) and the existing household
+    gets a link to let it in (`household_handover`); staff may also replace it. The notice
+    carries no text chosen by the new sign-up's sender.
+    """
     with transaction.atomic():
         household = (
             Household.objects.select_for_update()
@@ -322,45 +340,178 @@ def household_confirm(*, token: str) -> Household | None:
         )
         if household is None:
             return None
-        if household.confirmed is None and household.created < timezone.now() - timedelta(
-            days=UNCONFIRMED_DAYS
-        ):
+        if household.confirmed or household.is_waiting:
+            return household
+        if household.confirm_expired(days=UNCONFIRMED_DAYS):
             raise WatchError(_("Länken har gått ut. Anmäl ert hushåll igen, så får ni en ny."))
-        if household.confirmed is None:
-            Household.objects.filter(
-                area=household.area, address_key=household.address_key
-            ).exclude(pk=household.pk).delete()
-            manage = new_tracking_token()
-            household.confirmed = timezone.now()
-            household.manage_token_hash = hash_token(manage)
-            household.save(update_fields=["confirmed", "manage_token_hash"])
-            _send(
-                email=household.email,
-                phone=household.phone,
-                subject=_("Välkommen till grannsamverkan i %(area)s")
-                % {"area": household.area.name},
-                body=render_to_string(
-                    "watch/mail/welcome.txt",
-                    {
-                        "household": household,
-                        "area": household.area,
-                        "url": absolute_url("watch:my_household", args=[manage]),
-                    },
-                ),
+        existing = (
+            Household.objects.select_for_update()
+            .confirmed()
+            .filter(area=household.area, address_key=household.address_key)
+            .first()
+        )
+        same_contact = Household.objects.sharing_contact(
+            email=household.email, phone=household.phone
+        )
+        if existing and same_contact.filter(pk=existing.pk).exists():
+            # The household at the address signing up again from its own mailbox: it agrees.
+            existing.delete()
+            existing = None
+        if same_contact.exists():
+            raise WatchError(
+                _(
+                    "E-postadressen eller mobilnumret är redan med i grannsamverkan för ett "
+                    "annat hushåll. Ett hushåll i taget kan anmälas med samma uppgifter."
+                )
             )
-            watch_area_evaluate(area=household.area)
+        if existing is None:
+            return _confirm_now(household)
+        handover = new_tracking_token()
+        household.awaiting_handover = timezone.now()
+        household.handover_token_hash = hash_token(handover)
+        household.save(update_fields=["awaiting_handover", "handover_token_hash"])
+        _send_to(
+            existing,
+            subject=_("Ny anmälan för er adress i grannsamverkan"),
+            template="watch/mail/handover.txt",
+            context={
+                "area": household.area,
+                "address": str(existing),
+                "url": absolute_url("watch:handover", kwargs={"token": handover}),
+            },
+        )
+        _event(
+            household.area,
+            AreaEvent.Kind.HOUSEHOLD,
+            text=_("Ny anmälan för %(address)s väntar på hushållet som redan är med.")
+            % {"address": str(existing)},
+        )
     return household
+
+
+def household_by_handover_token(token: str) -> Household | None:
+    """The sign-up waiting for the household at its address, if the link is still valid."""
+    household = (
+        Household.objects.select_related("area")
+        .filter(handover_token_hash=hash_token(token), confirmed__isnull=True)
+        .exclude(handover_token_hash="")
+        .first()
+    )
+    if household is None or household.awaiting_handover < timezone.now() - timedelta(
+        days=UNCONFIRMED_DAYS
+    ):
+        return None
+    return household
+
+
+def household_handover(*, token: str, agree: bool) -> Household | None:
+    """The confirmed household at an address answers a new sign-up there: agree (it is
+    removed, the new one confirmed) or refuse (the new sign-up is deleted)."""
+    with transaction.atomic():
+        waiting = household_by_handover_token(token)
+        if waiting is None:
+            return None
+        waiting = Household.objects.select_for_update().select_related("area").get(pk=waiting.pk)
+        if not agree:
+            waiting.delete()
+            return None
+        for old in (
+            Household.objects.select_for_update()
+            .confirmed()
+            .filter(area=waiting.area, address_key=waiting.address_key)
+        ):
+            _remove(old, text=_("%(address)s lämnade plats åt en ny anmälan.") % {"address": old})
+        return _confirm_now(waiting)
+
+
+def household_replace(*, household: Household, actor) -> Household:
+    """Staff let a waiting sign-up replace the confirmed household at its address."""
+    with transaction.atomic():
+        household = (
+            Household.objects.select_for_update().select_related("area").get(pk=household.pk)
+        )
+        if not household.is_waiting:
+            raise WatchError(_("Hushållet väntar inte på att ersätta någon."))
+        if Household.objects.sharing_contact(email=household.email, phone=household.phone).exists():
+            raise WatchError(_("Kontaktuppgifterna är redan med för ett annat hushåll."))
+        for old in (
+            Household.objects.select_for_update()
+            .confirmed()
+            .filter(area=household.area, address_key=household.address_key)
+        ):
+            _remove(
+                old, actor=actor, text=_("Ersatt av en ny anmälan: %(address)s") % {"address": old}
+            )
+        return _confirm_now(household)
+
+
+def household_remove(*, household: Household, actor) -> None:
+    """Staff remove a sign-up (made up, moved away); the history keeps the address only."""
+    with transaction.atomic():
+        _remove(
+            household,
+            actor=actor,
+            text=_("Borttaget av personal: %(address)s") % {"address": household},
+        )
+        watch_area_evaluate(area=household.area, actor=actor)
 
 
 def household_leave(*, household: Household) -> None:
     """A household leaves: its data is deleted at once, not kept."""
     with transaction.atomic():
         area = household.area
-        was_contact = household.is_contact_person
-        household.delete()
-        if was_contact:
-            _event(area, AreaEvent.Kind.CONTACT, text=_("Ett kontaktombud lämnade."))
+        _remove(household)
         watch_area_evaluate(area=area)
+
+
+def household_set_share_contact(*, household: Household, share: bool) -> Household:
+    """The household's own choice whether its contact person sees e-mail and phone."""
+    household.share_contact = share
+    household.save(update_fields=["share_contact"])
+    return household
+
+
+def household_assign(*, households: Sequence[Household], contact: Household | None, actor) -> int:
+    """Make `contact` (an approved contact person of the same area) responsible for these
+    households, or none. Returns how many were changed."""
+    if contact is not None and not contact.is_contact_person:
+        raise WatchError(_("Välj ett godkänt kontaktombud."))
+    with transaction.atomic():
+        changed = [
+            h
+            for h in households
+            if h.confirmed and (contact is None or h.area_id == contact.area_id)
+        ]
+        Household.objects.filter(pk__in=[h.pk for h in changed]).update(responsible=contact)
+        if changed:
+            _event(
+                changed[0].area,
+                AreaEvent.Kind.CONTACT,
+                actor,
+                _("%(n)s hushåll till %(contact)s")
+                % {"n": len(changed), "contact": contact or _("inget kontaktombud")},
+            )
+    return len(changed)
+
+
+def watch_area_review(*, area: WatchArea, actor) -> WatchArea:
+    """Staff have looked through the sign-up list (and removed what looked made up): the
+    households confirmed until now count towards "ready"."""
+    with transaction.atomic():
+        area = WatchArea.objects.select_for_update().get(pk=area.pk)
+        area.signups_reviewed = timezone.now()
+        area.save(update_fields=["signups_reviewed"])
+        households = list(area.households_set.all())
+        confirmed = [h for h in households if h.confirmed]
+        _event(
+            area,
+            AreaEvent.Kind.REVIEW,
+            actor,
+            _("%(n)s bekräftade hushåll granskade, %(flagged)s flaggade.")
+            % {"n": len(confirmed), "flagged": len(flag_bursts(households))},
+        )
+        watch_area_evaluate(area=area, actor=actor)
+    return area
 
 
 def contact_person_set(*, household: Household, role: str, actor) -> Household:
@@ -381,6 +532,16 @@ def contact_person_set(*, household: Household, role: str, actor) -> Household:
             ContactRole(old).label if old else "",
             ContactRole(role).label if role else "",
         )
+        if role in CONTACT_PERSON_ROLES and old not in CONTACT_PERSON_ROLES:
+            _send_to(
+                household,
+                subject=_("Ni är kontaktombud i grannsamverkan %(area)s")
+                % {"area": household.area.name},
+                template="watch/mail/appointed.txt",
+                context={"area": household.area},
+            )
+        if role not in CONTACT_PERSON_ROLES:
+            household.responsible_for.update(responsible=None)
         watch_area_evaluate(area=household.area, actor=actor)
     return household
 
@@ -394,7 +555,10 @@ def meeting_schedule(
     municipal_staff: str = "",
     actor,
 ) -> StartMeeting:
-    """Plan the start-up meeting where contact persons are appointed and trained."""
+    """Plan the start-up meeting where contact persons are appointed and trained; a meeting
+    still to come is sent as an invitation to every confirmed household of the area."""
+    if not place.strip():
+        raise WatchError(_("Skriv var mötet hålls."))
     with transaction.atomic():
         meeting = StartMeeting.objects.create(
             area=area,
@@ -403,17 +567,39 @@ def meeting_schedule(
             police_staff=police_staff.strip(),
             municipal_staff=municipal_staff.strip(),
         )
+        invited = 0
+        if when > timezone.now():
+            for household in area.households_set.confirmed():
+                _send_to(
+                    household,
+                    subject=_("Inbjudan till startmöte för grannsamverkan i %(area)s")
+                    % {"area": area.name},
+                    template="watch/mail/meeting.txt",
+                    context={"area": area, "meeting": meeting},
+                )
+                invited += 1
         _event(
             area,
             AreaEvent.Kind.MEETING,
             actor,
-            f"{timezone.localtime(when):%Y-%m-%d %H:%M} {place.strip()}",
+            _("%(when)s %(place)s, inbjudan till %(n)s hushåll")
+            % {
+                "when": f"{timezone.localtime(when):%Y-%m-%d %H:%M}",
+                "place": place.strip(),
+                "n": invited,
+            },
         )
     return meeting
 
 
 def meeting_record(*, meeting: StartMeeting, attended: Sequence[Household], actor):
-    """Note who came; the meeting is then held and the area may start."""
+    """Note who came; the meeting is then held and the area may start. A meeting still to
+    come cannot have been held."""
+    if meeting.when > timezone.now():
+        raise WatchError(
+            _("Mötet har inte hållits än: det är planerat till %(when)s.")
+            % {"when": f"{timezone.localtime(meeting.when):%Y-%m-%d %H:%M}"}
+        )
     with transaction.atomic():
         meeting.attended.set([h for h in attended if h.area_id == meeting.area_id])
         meeting.held = True
@@ -504,8 +690,10 @@ def watch_retention_apply(*, now: datetime | None = None, dry_run: bool = False)
     """Delete unconfirmed sign-ups after a week, and sign-ups in areas that never started."""
     now = now or timezone.now()
     months = settings.WATCH_SIGNUP_RETENTION_MONTHS
-    unconfirmed = Household.objects.filter(
-        confirmed__isnull=True, created__lt=now - timedelta(days=UNCONFIRMED_DAYS)
+    cutoff = now - timedelta(days=UNCONFIRMED_DAYS)
+    # A sign-up waiting for the household at its address gets its own week from then.
+    unconfirmed = Household.objects.filter(confirmed__isnull=True, created__lt=cutoff).filter(
+        Q(awaiting_handover__isnull=True) | Q(awaiting_handover__lt=cutoff)
     )
     never_started = Household.objects.filter(
         area__started__isnull=True,

@@ -133,11 +133,25 @@ def approve(staff_user):
 
 
 @pytest.fixture
-def ready_area(area, fill, join, approve):
-    """43 of 61 households confirmed, one of them an approved contact person."""
+def review(staff_user):
+    """Staff look through the area's sign-up list (needed before an area is ready)."""
+    from tryggve.watch.services import watch_area_review
+
+    def make(area):
+        area = watch_area_review(area=area, actor=staff_user)
+        area.refresh_from_db()
+        return area
+
+    return make
+
+
+@pytest.fixture
+def ready_area(area, fill, join, approve, review):
+    """43 of 61 households confirmed and reviewed, one of them an approved contact person."""
     contact = join(area, name="Kim Kontakt", email="kim@example.se", volunteer=True)
     approve(contact)
     fill(area, 42)
+    review(area)
     area.refresh_from_db()
     area.contact = contact
     return area

@@ -60,7 +60,7 @@ def sign_up_in_browser(
     page.get_by_label("Gata", exact=True).select_option(street)
     page.get_by_label("Husnummer").fill(number)
     page.get_by_label("Namn", exact=True).fill(name)
-    page.get_by_label("E-post").fill(email)
+    page.get_by_role("textbox", name="E-post").fill(email)
     page.get_by_label("Antal boende i hushållet").fill("2")
     if volunteer:
         page.get_by_label("Jag kan tänka mig att vara kontaktombud").check()
@@ -103,8 +103,16 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
 
     # Staff offer Centrum's east part: 10 households, so 7 (70 %) are needed.
     staff.locator("#id_residential_area").select_option(label="Centrum")
+    # The form fills the residential area's name and households; staff narrow it down.
+    from tryggve.areas.models import ResidentialArea
+
+    centrum = ResidentialArea.objects.get(name="Centrum")
+    expect(staff.get_by_label("Namn på grannsamverkansområdet")).to_have_value("Centrum")
+    expect(staff.get_by_role("spinbutton", name="Hushåll i området")).to_have_value(
+        str(centrum.households)
+    )
     staff.get_by_label("Namn på grannsamverkansområdet").fill("Lärkan")
-    staff.get_by_label("Hushåll i området", exact=True).fill("10")
+    staff.get_by_role("spinbutton", name="Hushåll i området").fill("10")
     staff.locator("#id_streets").fill("Storgatan\nLärkvägen")
     staff.get_by_role("button", name="Erbjud grannsamverkan").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Grannsamverkan Lärkan")
@@ -144,24 +152,34 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
     area.refresh_from_db()
     assert area.state == "gathering"
 
-    # Staff approve the volunteer: the area becomes ready.
+    # Staff approve the volunteer (one form for the list: tick, choose, do).
     staff.reload()
-    staff.get_by_label("Roll för Storgatan 1").select_option("approved")
-    staff.locator("form.inline-role", has=staff.get_by_label("Roll för Storgatan 1")).get_by_role(
-        "button", name="Spara"
-    ).click()
+    staff.get_by_label("Välj Storgatan 1").check()
+    staff.get_by_label("Åtgärd").select_option("role:approved")
+    staff.get_by_role("button", name="Utför för valda hushåll").click()
     expect(staff.locator(".messages")).to_contain_text("Sparat")
+    # ...and make Vera responsible for Bo.
+    staff.get_by_label("Välj Storgatan 2").check()
+    staff.get_by_label("Åtgärd").select_option(label="Storgatan 1 (Vera Volontär)")
+    staff.get_by_role("button", name="Utför för valda hushåll").click()
+    expect(staff.locator(".messages")).to_contain_text("Sparat")
+    area.refresh_from_db()
+    assert area.state == "gathering"  # the list is not reviewed yet
+
+    # Staff look through the sign-ups: the area becomes ready.
+    staff.get_by_role("button", name="Jag har granskat listan").click()
     expect(staff.locator("main")).to_contain_text("Redo att starta")
     area.refresh_from_db()
     assert area.state == "ready"
 
     # Starting before the meeting is refused.
-    staff.get_by_label("Nytt läge").select_option("active")
-    staff.get_by_role("button", name="Spara läge").click()
+    staff.get_by_label("Ny status").select_option("active")
+    staff.get_by_role("button", name="Spara status").click()
     expect(staff.locator("main")).to_contain_text("Håll startmötet")
 
-    # Schedule and hold the start-up meeting, then start.
-    staff.get_by_label("Tid", exact=True).fill("2026-12-03T18:00")
+    # Schedule and hold the start-up meeting (it was yesterday), then start.
+    yesterday = timezone.localtime() - timedelta(days=1)
+    staff.get_by_label("Tid", exact=True).fill(f"{yesterday:%Y-%m-%dT%H:%M}")
     staff.get_by_label("Plats", exact=True).fill("Skolans aula")
     staff.get_by_label("Från polisen (valfritt)").fill("Petra Polis")
     staff.get_by_role("button", name="Spara mötet").click()
@@ -169,8 +187,8 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
     staff.get_by_role("button", name="Spara vilka som kom").click()
     expect(staff.locator("main")).to_contain_text("genomfört")
     check(staff, "flow-staff-area-ready", shot, found)
-    staff.get_by_label("Nytt läge").select_option("active")
-    staff.get_by_role("button", name="Spara läge").click()
+    staff.get_by_label("Ny status").select_option("active")
+    staff.get_by_role("button", name="Spara status").click()
     expect(staff.locator("main")).to_contain_text("Aktivt")
     area.refresh_from_db()
     assert area.state == "active" and area.started
@@ -187,12 +205,15 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
     message = area.messages.get()
     assert message.alert == alert
 
-    # The contact person sees it on their own page, with the households of the area.
+    # The contact person sees it on their own page, with the households they look after.
     contact = open_page(phone=True)
     contact.goto(link_for("vera@example.se", MANAGE_RE))
     expect(contact.get_by_role("heading", name="Inbrott nära Centrum")).to_be_visible()
     expect(contact.locator("main")).to_contain_text("Polisen informerar")
     expect(contact.get_by_role("table")).to_contain_text("Bo Granne")
+    expect(contact.get_by_role("table")).to_contain_text("Vill inte dela")
+    expect(contact.locator("main")).not_to_contain_text("bo@example.se")
+    expect(contact.locator("main")).not_to_contain_text("Sju Sjöberg")
     check(contact, "flow-contact-page", shot, found, phone=True)
 
     # An ordinary member sees neither the message nor the others.
@@ -220,6 +241,7 @@ def watch_scene(site):
         message_send,
         watch_area_change_state,
         watch_area_offer,
+        watch_area_review,
     )
 
     sender = get_user_model().objects.create_user(username="avsandare", password="x" * 20)
@@ -255,6 +277,7 @@ def watch_scene(site):
     for n in range(2, 5):
         join(active, str(n), f"g{n}@example.se")
     join(gathering, "5", "t5@example.se")
+    watch_area_review(area=active, actor=sender)
     meeting = meeting_schedule(area=active, when=timezone.now(), place="Skolan", actor=sender)
     meeting_record(meeting=meeting, attended=[contact], actor=sender)
     watch_area_change_state(area=active, to_state="active", actor=sender)
@@ -313,7 +336,9 @@ def test_every_watch_page_passes_axe(open_page, staff_page, make_staff, shot, wa
     check(page, f"{device}-my-household-contact", shot, found, phone=phone)
 
     page.goto(link_for(email, MANAGE_RE))
-    page.get_by_role("button", name="Lämna och ta bort våra uppgifter").click()
+    page.get_by_role("link", name="Lämna grannsamverkan").click()
+    check(page, f"{device}-leave-question", shot, found, phone=phone)
+    page.get_by_role("button", name="Ja, lämna och ta bort våra uppgifter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ni har lämnat grannsamverkan")
     check(page, f"{device}-left", shot, found, phone=phone)
 
@@ -338,3 +363,32 @@ def test_every_watch_page_passes_axe(open_page, staff_page, make_staff, shot, wa
     expect(staff.locator("#error-summary")).to_be_visible()
     check(staff, f"{device}-staff-index-errors", shot, found, phone=phone)
     assert not found, "axe-core or layout problems:\n" + describe(found)
+
+
+def test_the_public_map_draws_every_area(open_page, watch_scene, shot):
+    """Issue 9 item 1: the map was always empty (the view sent a layer the script ignored)."""
+    page = open_page()
+    page.goto("/grannsamverkan/")
+    shapes = page.locator("#analytics-map path.leaflet-interactive")
+    expect(shapes).to_have_count(2)  # Lärkan and Tallbacka norra, one shape each
+    shapes.first.hover()
+    expect(page.locator(".leaflet-tooltip")).to_contain_text(": ")
+    shot(page, "watch-map-drawn")
+
+
+def test_leaving_asks_first_and_staying_keeps_the_household(open_page, watch_scene):
+    """Issue 9 item 10: leaving takes a confirmation step; one tap deletes nothing."""
+    from tryggve.watch.models import Household
+
+    page = open_page(phone=True)
+    page.goto(link_for("g2@example.se", MANAGE_RE))
+    page.get_by_role("link", name="Lämna grannsamverkan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vill ni lämna grannsamverkan?")
+    assert Household.objects.filter(email="g2@example.se").exists()
+    page.get_by_role("link", name="Nej, vi stannar kvar").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Grannsamverkan i Lärkan")
+    assert Household.objects.filter(email="g2@example.se").exists()
+    page.get_by_role("link", name="Lämna grannsamverkan").click()
+    page.get_by_role("button", name="Ja, lämna och ta bort våra uppgifter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ni har lämnat grannsamverkan")
+    assert not Household.objects.filter(email="g2@example.se").exists()

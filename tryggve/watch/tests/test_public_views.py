@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tryggve.lib.models import OutgoingMail
 from tryggve.watch.models import Household, WatchArea, WatchState
-from tryggve.watch.services import message_send
+from tryggve.watch.services import household_assign, message_send
 
 VALID = {
     "street": "Storgatan",
@@ -47,7 +47,7 @@ def test_list_shows_public_areas_with_progress_and_map_data(client, area, make_a
     assert "Lärkan" in html and "Nedlagt" not in html
     assert "1 av 61 hushåll, 70 % behövs" in html
     assert "42 hushåll till" in html
-    layers = response.context["layers"]["watch"]["features"]
+    layers = response.context["layers"]["areas"]["features"]
     assert [f["properties"]["name"] for f in layers] == ["Lärkan"]
     assert layers[0]["properties"]["url"] == area_url(area)
 
@@ -74,6 +74,8 @@ def test_list_and_staff_index_queries_do_not_grow_with_areas(
     assert many == few, f"queries grew with the number of areas: {few} -> {many}"
     with django_assert_max_num_queries(few[0]):
         client.get("/grannsamverkan/")
+    with django_assert_max_num_queries(few[1]):
+        police_officer.get("/personal/grannsamverkan/")
 
 
 # Area page and sign-up -------------------------------------------------------------------
@@ -113,7 +115,7 @@ def test_sign_up_saves_unconfirmed_and_redirects_to_thanks(client, area):
 def test_sign_up_with_phone_only(client, area):
     response = client.post(area_url(area), {**VALID, "email": "", "phone": "+46 70-123 45 67"})
     assert response.status_code == 302
-    assert Household.objects.get().phone == "+46701234567"  # one form for every way of typing
+    assert Household.objects.get().phone == "+46701234567"
 
 
 @pytest.mark.parametrize(
@@ -208,6 +210,15 @@ def test_post_confirms_and_a_second_post_is_harmless(client, area, sign_up):
     assert area.state == WatchState.GATHERING
 
 
+def test_a_used_link_says_it_is_confirmed_and_offers_no_button(client, area, sign_up):
+    household = sign_up(area, number="4")
+    url = f"/grannsamverkan/bekrafta/{household.confirm_token}/"
+    client.post(url)
+    html = client.get(url).content.decode()
+    assert "Anmälan är redan bekräftad" in html
+    assert "Ja, vi vill vara med" not in html and "<form" not in html.split("<main")[-1]
+
+
 @pytest.mark.parametrize("token", ["okand", "x" * 300, "%00", "..%2F..%2Fetc"])
 def test_unknown_confirm_token_is_404(client, area, sign_up, token):
     sign_up(area)
@@ -235,19 +246,35 @@ def test_member_sees_progress_but_no_other_households(client, ready_area, join):
     assert "Meddelanden från polisen" not in html
 
 
-def test_contact_person_sees_members_and_messages(client, active_area, join, staff_user):
-    member = join(active_area, name="Mats Medlem", phone="070-999 88 77")
+def test_contact_person_sees_messages(client, active_area, staff_user):
     message_send(sender=staff_user, subject="Inbrott i går", body="Var vaksamma.", area=active_area)
     message_send(sender=staff_user, subject="Till alla områden", body="Hej alla.")
-    contact = active_area.contact
-    manage = contact.manage_token
-    response = client.get(f"/grannsamverkan/mitt-hushall/{manage}/")
+    response = client.get(f"/grannsamverkan/mitt-hushall/{active_area.contact.manage_token}/")
     html = response.content.decode()
-    assert "Hushåll som är med" in html
-    assert "Mats Medlem" in html and "070-999 88 77" in html
     assert "Inbrott i går" in html and "Var vaksamma." in html
     assert "Till alla områden" in html
-    assert str(member) in html
+
+
+def test_contact_person_sees_only_their_households_and_details_only_by_consent(
+    client, active_area, join, staff_user
+):
+    """Issue 9 item 9: not every household of the area, and names only unless agreed."""
+    sharing = join(active_area, name="Mats Medlem", phone="070-999 88 77", share_contact=True)
+    private = join(active_area, name="Pia Privat", email="pia@example.se")
+    join(active_area, name="Olle Annan", email="olle@example.se")  # someone else's household
+    household_assign(households=[sharing, private], contact=active_area.contact, actor=staff_user)
+    response = client.get(f"/grannsamverkan/mitt-hushall/{active_area.contact.manage_token}/")
+    html = response.content.decode()
+    assert "Hushåll ni ansvarar för" in html
+    assert "Mats Medlem" in html and "+46709998877" in html
+    assert "Pia Privat" in html and "pia@example.se" not in html
+    assert "Olle Annan" not in html and "olle@example.se" not in html
+    others = Household.objects.filter(area=active_area).exclude(
+        pk__in=[sharing.pk, private.pk, active_area.contact.pk]
+    )
+    assert others.count() == 43
+    for other in others:
+        assert other.name not in html
 
 
 def test_contact_person_does_not_see_other_areas_messages(
@@ -270,10 +297,16 @@ def test_household_page_needs_a_confirmed_household_and_its_own_token(client, ar
     assert client.get(f"/grannsamverkan/mitt-hushall/{member.confirm_token}/").status_code == 404
 
 
-def test_leave_needs_post_and_deletes_the_household(client, ready_area, join):
+def test_leave_asks_first_then_deletes_the_household_on_post(client, ready_area, join):
     member = join(ready_area, name="Lena Lämnar", email="lena@example.se")
+    page = client.get(f"/grannsamverkan/mitt-hushall/{member.manage_token}/").content.decode()
     url = f"/grannsamverkan/mitt-hushall/{member.manage_token}/lamna/"
-    assert client.get(url).status_code == 405
+    # The household page links to a page that asks; it has no button that deletes at once.
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+    question = client.get(url)
+    assert question.status_code == 200
+    assert "Vill ni lämna grannsamverkan?" in question.content.decode()
+    assert f'action="{url}"' in question.content.decode()
     assert Household.objects.filter(pk=member.pk).exists()
     response = client.post(url)
     assert response.status_code == 200
@@ -282,6 +315,27 @@ def test_leave_needs_post_and_deletes_the_household(client, ready_area, join):
     assert not Household.objects.filter(email="lena@example.se").exists()
     assert client.post(url).status_code == 404
     assert client.get(f"/grannsamverkan/mitt-hushall/{member.manage_token}/").status_code == 404
+
+
+def test_sign_up_asks_for_consent_to_share_contact_details(client, area):
+    client.post(area_url(area), {**VALID, "share_contact": "on"})
+    assert Household.objects.get().share_contact
+    client.post(area_url(area), {**VALID, "number": "13", "email": "b@example.se"})
+    assert not Household.objects.get(email="b@example.se").share_contact
+
+
+def test_the_household_changes_its_consent_on_its_page(client, area, join):
+    member = join(area, share_contact=True)
+    base = f"/grannsamverkan/mitt-hushall/{member.manage_token}/"
+    assert 'name="share_contact"' in client.get(base).content.decode()
+    response = client.post(f"{base}kontaktuppgifter/", {})
+    assert response.status_code == 302 and response["Location"] == base
+    member.refresh_from_db()
+    assert not member.share_contact
+    client.post(f"{base}kontaktuppgifter/", {"share_contact": "on"})
+    member.refresh_from_db()
+    assert member.share_contact
+    assert client.post("/grannsamverkan/mitt-hushall/gissat/kontaktuppgifter/").status_code == 404
 
 
 # Privacy ------------------------------------------------------------------------------------
@@ -310,5 +364,5 @@ def test_public_pages_never_show_names_emails_or_phones(client, active_area, joi
         ):
             assert secret not in html
     # The geometry layer carries only names of areas, their state and link.
-    feature = client.get("/grannsamverkan/").context["layers"]["watch"]["features"][0]
+    feature = client.get("/grannsamverkan/").context["layers"]["areas"]["features"][0]
     assert set(feature["properties"]) == {"name", "state", "label", "url"}

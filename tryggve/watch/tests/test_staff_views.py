@@ -44,7 +44,8 @@ def posts(area, household, meeting):
         ),
         (f"{base}lage/", {"to_state": "paused"}),
         (f"{base}hushall/", {"households": "99", "reason": "Fel"}),
-        (f"{base}kontaktombud/", {"household": household.pk, "role": ""}),
+        (f"{base}anmalningar/", {"households": [household.pk], "action": "role:"}),
+        (f"{base}granskad/", {}),
         (f"{base}startmote/", {"when": "2026-12-03 18:00", "place": "Skolan"}),
         (f"{base}narvaro/", {"meeting": meeting.pk, "attended": [household.pk]}),
         (f"{base}skyltar/", {"ordered": "2026-01-02"}),
@@ -122,7 +123,15 @@ def test_managers_may_post_every_form(request, scene, persona):
 
 def test_action_urls_refuse_get(police_officer, scene):
     area = scene[0]
-    for suffix in ("lage", "hushall", "kontaktombud", "startmote", "narvaro", "skyltar"):
+    for suffix in (
+        "lage",
+        "hushall",
+        "anmalningar",
+        "granskad",
+        "startmote",
+        "narvaro",
+        "skyltar",
+    ):
         assert (
             police_officer.get(f"/personal/grannsamverkan/{area.slug}/{suffix}/").status_code == 405
         )
@@ -168,6 +177,22 @@ def test_offer_a_residential_area(police_officer, municipality):
     assert area.events.get().actor == police_officer.user
 
 
+def test_offer_fills_name_and_households_from_the_residential_area(police_officer, municipality):
+    tallbacka = ResidentialArea.objects.get(name="Tallbacka")
+    page = police_officer.get("/personal/grannsamverkan/")
+    defaults = page.context["offer_defaults"][str(tallbacka.pk)]
+    assert defaults == {"name": "Tallbacka", "households": tallbacka.households}
+    assert 'id="offer-defaults"' in page.content.decode()
+    assert "watch/offer-form.js" in page.content.decode()
+    # Without JavaScript the empty fields are filled on the server.
+    police_officer.post(
+        "/personal/grannsamverkan/",
+        {"residential_area": tallbacka.pk, "name": "", "households": "", "streets": "Tallvägen"},
+    )
+    area = WatchArea.objects.get()
+    assert (area.name, area.households) == ("Tallbacka", tallbacka.households)
+
+
 def test_offer_an_area_with_its_own_boundary(police_officer, municipality):
     polygon = {
         "type": "Polygon",
@@ -195,7 +220,7 @@ def test_offer_an_area_with_its_own_boundary(police_officer, municipality):
     [
         {"residential_area": "", "name": "X", "households": "9", "streets": "G"},
         {"residential_area": "99999", "name": "X", "households": "9", "streets": "G"},
-        {"name": "", "households": "9", "streets": "G"},
+        {"residential_area": "", "name": "", "households": "9", "streets": "G"},
         {"name": "X", "households": "0", "streets": "G"},
         {"name": "X", "households": "abc", "streets": "G"},
         {"name": "X" * 500, "households": "9", "streets": "G"},
@@ -248,9 +273,10 @@ def test_start_from_the_area_page(police_officer, ready_area):
     base = f"/personal/grannsamverkan/{ready_area.slug}/"
     response = police_officer.post(f"{base}lage/", {"to_state": "active"}, follow=True)
     assert "Håll startmötet" in response.content.decode()
+    yesterday = timezone.localtime() - timedelta(days=1)
     police_officer.post(
         f"{base}startmote/",
-        {"when": "2026-12-03T18:00", "place": "Skolan", "police_staff": "Inspektör Ek"},
+        {"when": f"{yesterday:%Y-%m-%dT%H:%M}", "place": "Skolan", "police_staff": "Inspektör Ek"},
     )
     meeting = StartMeeting.objects.get()
     assert meeting.police_staff == "Inspektör Ek"
@@ -275,9 +301,10 @@ def test_bad_area_form_input_is_shown_as_messages(police_officer, ready_area):
     for url, data, text in [
         (f"{base}hushall/", {"households": "70", "reason": ""}, "Skriv varför antalet ändras."),
         (f"{base}hushall/", {"households": "-1", "reason": "x"}, "Rätt antal hushåll"),
-        (f"{base}lage/", {"to_state": "kaos"}, "Nytt läge"),
+        (f"{base}lage/", {"to_state": "kaos"}, "Ny status"),
         (f"{base}startmote/", {"when": "i morgon", "place": "X"}, "2026-12-03 18:00"),
-        (f"{base}kontaktombud/", {"household": "abc", "role": ""}, ""),
+        (f"{base}anmalningar/", {"households": "abc", "action": "role:"}, "Hushåll"),
+        (f"{base}anmalningar/", {"action": "role:"}, "Kryssa i minst ett hushåll."),
         (f"{base}skyltar/", {"ordered": "igår"}, "Skyltar beställda"),
         # Year 1 would overflow in UTC; year 20026 is a slip of the keyboard.
         (f"{base}startmote/", {"when": "0001-01-01T00:30", "place": "X"}, "mellan år 2000"),
@@ -439,7 +466,7 @@ def test_figures(council_reader, active_area, make_area, join, staff_user):
     assert context["messages_sent"] == 2
     year = timezone.localdate().year
     assert dict(context["per_year"])[year] == {"offered": 3, "started": 1, "messages": 2}
-    per_area = {a.name: (a.members, a.contacts, sent) for a, sent in context["areas"]}
+    per_area = {a.name: (a.n_confirmed, a.n_contacts, sent) for a, sent in context["areas"]}
     assert per_area == {"Lärkan": (43, 1, 2), "Samlar": (1, 0, 0), "Nytt": (0, 0, 0)}
     html = response.content.decode()
     assert "61 av 2475" in html or "61 av 2 475" in html

@@ -35,12 +35,14 @@ from tryggve.reports.services import report_create
 from tryggve.watch.models import Household, WatchArea, WatchState
 from tryggve.watch.services import (
     contact_person_set,
+    household_assign,
     meeting_record,
     meeting_schedule,
     normalise_address,
     watch_area_change_state,
     watch_area_evaluate,
     watch_area_offer,
+    watch_area_review,
 )
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "areas" / "demo"
@@ -251,14 +253,27 @@ class Command(BaseCommand):
                     number=str(n + 1),
                     address_key=normalise_address(street, str(n + 1)),
                     name=f"{rng.choice(first_names)} (demo)",
-                    email=f"hushall{n + 1}@example.se",
+                    email=f"hushall{n + 1}.{area.slug}@example.se",
                     residents=rng.randint(1, 5),
-                    confirmed=timezone.now(),
+                    share_contact=rng.random() < 0.5,
+                    # Spread over weeks, as real sign-ups come (a burst would be flagged).
+                    created=timezone.now() - timedelta(days=40, hours=7 * n),
+                    confirmed=timezone.now() - timedelta(days=40, hours=7 * n - 1),
                     confirm_token_hash=hash_token(new_tracking_token()),
                     manage_token_hash=hash_token(new_tracking_token()),
                 )
                 if n < contacts:
                     contact_person_set(household=household, role="approved", actor=police)
+            area = WatchArea.objects.get(pk=area.pk)
+            contact_people = list(area.households_set.contact_persons())
+            contact_pks = [c.pk for c in contact_people]
+            others = list(area.households_set.confirmed().exclude(pk__in=contact_pks))
+            for i, contact in enumerate(contact_people):
+                household_assign(
+                    households=others[i * 11 : (i + 1) * 11], contact=contact, actor=police
+                )
+            if fill >= 0.7:
+                watch_area_review(area=area, actor=police)
             area = WatchArea.objects.get(pk=area.pk)
             watch_area_evaluate(area=area, actor=police)
             if area.state == WatchState.READY:
