@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tryggve.areas",
     "tryggve.audit",
     "tryggve.reports",
+    "tryggve.surveys",
     "tryggve.analytics",
     "tryggve.watch",
     "tryggve.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
+    path("", include("tryggve.surveys.urls")),
     path("", include("tryggve.watch.urls")),
     path("", include("tryggve.reports.urls")),
 ]
