@@ -11,6 +11,8 @@ from tryggve.surveys.models import Survey
 def _share(cell: results.Cell) -> list[str]:
     if cell.suppressed:
         return [_("färre än 5")] * 4
+    if cell.n == 0:
+        return [str(cell.count), "", "", ""]
     return [
         str(cell.count),
         f"{cell.share:.3f}",

@@ -65,8 +65,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required(*SURVEY_EDIT_ROLES)
+@require_POST
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyCreateForm(request.POST)
     municipality = home_municipality()
@@ -104,8 +104,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/staff/detail.html", context)
 
 
-@require_POST
 @staff_required(*SURVEY_EDIT_ROLES)
+@require_POST
 def survey_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = survey_new_version(survey=_survey(pk))
