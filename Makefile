@@ -41,7 +41,7 @@ test: $(STAMP) lint browser-deps
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
 	@# Source strings are Swedish, so the Swedish catalogue is the source itself.
-	msgen tryggve/locale/sv/LC_MESSAGES/django.po -o tryggve/locale/sv/LC_MESSAGES/django.po
+	bash scripts/sv-catalogue
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

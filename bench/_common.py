@@ -30,6 +30,9 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
         ALLOWED_HOSTS="127.0.0.1",
         DEBUG="0",
+        # Production settings, but on plain http over loopback.
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="WARNING",
         MEDIA_ROOT="/tmp/tryggve-bench/media",
     )

@@ -36,6 +36,19 @@ def _media_root(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Real hashing costs a third of a second per user; tests need none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests post plain dicts without the public forms' honeypot and timestamp; the guard's
+    # own tests turn these checks on (guard_on). Its limits stay on, counted afresh per test.
+    settings.PUBLIC_POST_BOT_CHECKS = False
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def guard_on(settings):
+    """The public-form guard's bot checks as in production."""
+    settings.PUBLIC_POST_BOT_CHECKS = True
+    return settings
 
 
 @pytest.fixture

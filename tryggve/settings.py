@@ -167,8 +167,6 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "tryggve.lib.sms.ConsoleSmsBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tryggve <noreply@arvidsjaur.se>")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("TRYGGVE_DEMO"))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -210,6 +208,56 @@ MAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 CSRF_FAILURE_VIEW = "tryggve.lib.views.csrf_failure"
 
+# The cache counts the public forms' limits (tryggve.lib.guard). Local memory serves one
+# process; with several app servers set CACHE_URL (or REDIS_URL) so that they share counts.
+CACHE_URL = os.environ.get("CACHE_URL") or (REDIS_URL if os.environ.get("REDIS_URL") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tryggve"}
+    )
+}
+
+
+def env_limits(name: str, default: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """"report=10/3600,voice=10/3600" in the environment overrides the named entries."""
+    limits = dict(default)
+    for item in env_list(name):
+        bucket, _, rule = item.partition("=")
+        count, _, seconds = rule.partition("/")
+        limits[bucket.strip()] = (int(count), int(seconds or 3600))
+    return limits
+
+
+# Anonymous POSTs per network address (count, seconds); see tryggve/lib/guard.py.
+PUBLIC_POST_LIMITS = env_limits(
+    "PUBLIC_POST_LIMITS",
+    {
+        "report": (10, 3600),
+        "voice": (10, 3600),
+        "report_addition": (10, 3600),
+        "report_reopen": (5, 3600),
+        "safety_feedback": (20, 3600),
+        "watch_signup": (5, 3600),
+        "watch_volunteer": (5, 3600),
+        "watch_confirm": (10, 3600),
+        "watch_leave": (10, 3600),
+        # A unit's people answer through the link mailed to them, with no account.
+        "unit_note": (30, 3600),
+        # Browsers' reports of content the Content-Security-Policy blocked.
+        "csp_report": (20, 60),
+    },
+)
+# A public form sent sooner than this after it was shown, or with its honeypot filled, is
+# taken for a program and saves nothing.
+PUBLIC_FORM_MIN_SECONDS = float(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
+PUBLIC_POST_BOT_CHECKS = env_bool("PUBLIC_POST_BOT_CHECKS", True)
+# Reverse proxies in front of the app that append to X-Forwarded-For. 0: the header is
+# ignored (a client could write anything in it) and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tryggve.lib.guard.client_ip"
+
 # Tryggve's own settings.
 MUNICIPALITY_CODE = os.environ.get("MUNICIPALITY_CODE", "2505")
 REPORT_REFERENCE_PREFIX = os.environ.get("REPORT_REFERENCE_PREFIX", "OTR")
@@ -228,6 +276,60 @@ NEAR_REPEAT_RADIUS_M = 500
 WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500
 DEMO = env_bool("TRYGGVE_DEMO")
+
+# --- Hardening (issue 8, items 7 and 10): HTTPS, sessions, database outages, CSP -----------
+# Production is HTTPS only; DEBUG, the demo (`make run`, plain http on 127.0.0.1) and the
+# test suite are not, so each setting below has an environment variable to say otherwise.
+_PLAIN_HTTP = DEBUG or env_bool("TRYGGVE_DEMO") or bool(os.environ.get("PYTEST_VERSION"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not _PLAIN_HTTP)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP)
+# A year of HTTPS-only once a browser has seen the site; 0 turns HSTS off.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if _PLAIN_HTTP else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a reverse proxy that ends TLS, Django learns that the request was HTTPS only from
+# the proxy's header. Trust it only when the proxy always sets (and overwrites) it.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Staff (and residents') sessions end after 8 hours without a request, and when the
+# browser closes: every request moves the 8 hours on.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A connection that died while the database restarted is replaced instead of failing a
+# request; while the database is down, pages answer 503 and ask to come back after this.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "tryggve.lib.middleware.DatabaseUnavailableMiddleware",
+)
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere but the
+# map tiles. The tiles' host (from MAP_TILE_URL) and report-uri (our own `csp_report` view)
+# are added per response by tryggve.lib.middleware.ContentSecurityPolicyMiddleware.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "tryggve.lib.middleware.ContentSecurityPolicyMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Reports of blocked content are at most this large (their limit: PUBLIC_POST_LIMITS).
+CSP_REPORT_MAX_BYTES = 8 * 1024
+# --- End of hardening -----------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -39,6 +39,8 @@ def staff_required(*roles: Role):
             request.roles = held
             return view(request, *args, **kwargs)
 
+        # Marks a staff view (the public-POST guard's URL test tells them apart by it).
+        wrapped.staff_required = tuple(roles)
         return wrapped
 
     return decorator

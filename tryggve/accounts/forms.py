@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,18 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Kontot är avstängt."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm only sets the widget's maxlength; without a validator an
+        # overlong name reaches django-axes, whose database column (255) refuses it.
+        field = self.fields["username"]
+        field.validators.append(
+            MaxLengthValidator(
+                field.max_length,
+                message=_("Användarnamnet har högst %(limit_value)d tecken."),
+            )
+        )
 
 
 class TokenForm(forms.Form):

@@ -9,6 +9,9 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Polis")
     COUNCIL_READER = "council_reader", _("Läsare i Hälsa- och trygghetsrådet")
     ADMINISTRATOR = "administrator", _("Administratör")
+    # Staff of a responsible unit (e.g. the street department) who log in only to act on
+    # the cases sent to their unit; which unit is `reports.Unit.members`.
+    UNIT_STAFF = "unit_staff", _("Personal på ansvarig enhet")
 
 
 def user_roles(user) -> set[str]:

@@ -39,17 +39,22 @@ def staff_user_ensure(
     return user, created
 
 
+@transaction.atomic
 def totp_device_for_setup(*, user):
-    """The user's confirmed TOTP device, or a fresh unconfirmed one to enrol.
+    """The user's confirmed TOTP device, or the one unconfirmed device to enrol.
 
     Returns (device, setup) where setup is True while the user still has to scan the code.
+    The unconfirmed device and its secret are kept until confirmed, so the key shown is the
+    same on every login (and in every tab: the user's row is locked while one is made).
     """
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    devices = TOTPDevice.objects.filter(user=user).order_by("pk")
+    device = devices.filter(confirmed=True).first()
     if device is not None:
         return device, False
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    device = devices.filter(confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Tryggve", confirmed=False)
     return device, True

@@ -17,8 +17,16 @@ from tryggve.accounts.services import totp_device_confirm, totp_device_for_setup
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    """Where to go after login: only a path on this site. Anything else (another host, a
+    scheme, or a bare word that `redirect()` would take for a view name) goes to the start."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and not target.startswith(("//", "/\\"))
+    ):
         return target
     return settings.LOGIN_REDIRECT_URL
 

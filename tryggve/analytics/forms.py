@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateTimeField
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
 
@@ -63,7 +64,7 @@ class ProfileForm(forms.Form):
 
 
 class PresenceForm(forms.Form):
-    started = forms.DateTimeField(
+    started = SensibleDateTimeField(
         label=_("Började"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -109,7 +110,7 @@ class PresenceForm(forms.Form):
 
 
 class ObservationForm(forms.Form):
-    occurred_at = forms.DateTimeField(
+    occurred_at = SensibleDateTimeField(
         label=_("När"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

@@ -15,7 +15,10 @@ def hour_weekday_table(moments) -> list[list[int]]:
     """24 rows (hour 0-23) × 7 columns (Monday-Sunday) of counts, in local time."""
     table = np.zeros((HOURS, WEEKDAYS), dtype=int)
     for moment in moments:
-        local = timezone.localtime(moment)
+        try:
+            local = timezone.localtime(moment)
+        except (OverflowError, ValueError):
+            continue  # a stored date no calendar arithmetic can handle counts for no hour
         table[local.hour, local.weekday()] += 1
     return table.tolist()
 

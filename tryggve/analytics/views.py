@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import Role
@@ -37,6 +38,7 @@ from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
+from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 
 readers = staff_required(
@@ -227,6 +229,9 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     incidents = Incident.objects.of_group(group).in_municipality(settings.MUNICIPALITY_CODE)
     if area is not None:
         incidents = incidents.in_area(area)
+    # Rows dated outside what local time can express (stored before dates were checked)
+    # are left out, so one bad observation cannot break the page for everyone.
+    incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
     moments = list(incidents.values_list("occurred_at", flat=True))
     table = profiles.hour_weekday_table(moments)
     return render(
@@ -328,6 +333,7 @@ def observation(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def public_summary(request: HttpRequest) -> HttpResponse:
     """Counts per area for the last twelve months; thin figures are hidden."""
     since = timezone.now() - timedelta(days=365)

@@ -12,9 +12,13 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exporterade")
         PRINT = "print", _("Skrev ut")
 
+    # Empty when the reader had no account: a unit that opened a case through the link
+    # sent to it (the subject then names the unit and the link).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("användare"),
     )
@@ -28,4 +32,5 @@ class AccessLog(models.Model):
         ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject}"
+        who = self.actor or "–"
+        return f"{self.created:%Y-%m-%d %H:%M} {who} {self.action} {self.subject}"

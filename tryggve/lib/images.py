@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
-# Larger than any phone camera; a "photo" beyond it is a decompression bomb.
-MAX_PIXELS = 60_000_000
+# What a phone camera makes, checked from the file's header before anything is decoded:
+# about 50 megapixels for a camera JPEG (MPO is how Pillow names a phone JPEG that carries
+# a second, depth or preview, picture), far less for a PNG or WebP (screenshots, edited
+# photos). A 190 KB PNG of 59 megapixels would otherwise take 900 MB to decode.
+MAX_PIXELS = {"JPEG": 50_000_000, "MPO": 50_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 MAX_SIDE = 2048
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+ALLOWED_FORMATS = set(MAX_PIXELS)
 
 
 class ImageRejected(ValueError):
@@ -42,11 +45,11 @@ def clean_image(data: bytes, name: str = "") -> CleanImage:
                     raise ImageRejected(
                         _("%(name)s är inte en JPEG-, PNG- eller WebP-bild.") % {"name": label}
                     )
-                if probe.width * probe.height > MAX_PIXELS:
+                if probe.width * probe.height > MAX_PIXELS[probe.format]:
                     raise ImageRejected(_("%(name)s har för många bildpunkter.") % {"name": label})
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
-                image.load()
+                _decode_reduced(image)
                 image = ImageOps.exif_transpose(image)
                 if image.mode not in ("RGB", "L"):
                     rgba = image.convert("RGBA")
@@ -69,3 +72,16 @@ def clean_image(data: bytes, name: str = "") -> CleanImage:
         raise ImageRejected(
             _("%(name)s gick inte att läsa som en bild. Är filen trasig?") % {"name": label}
         ) from None
+
+
+def _decode_reduced(image: Image.Image) -> None:
+    """Decode a JPEG at 1/2, 1/4 or 1/8 scale when the result still covers MAX_SIDE, so a
+    50-megapixel photo never needs its full size in memory; other formats decode whole.
+    The first picture of an MPO is the photo itself."""
+    width, height = image.size
+    longest = max(width, height)
+    if image.format in ("JPEG", "MPO") and longest > MAX_SIDE:
+        # `draft` keeps both sides at least this size, so the longer side stays >= MAX_SIDE.
+        wanted = (max(1, width * MAX_SIDE // longest), max(1, height * MAX_SIDE // longest))
+        image.draft(image.mode, wanted)
+    image.load()

@@ -1,5 +1,17 @@
+import contextlib
+import logging
+import re
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+log = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
@@ -16,3 +28,72 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return render(request, "413.html", status=413)
         return self.get_response(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 while the database cannot be reached: JSON for the API, a short page in the
+    visitor's language otherwise. Renders nothing that needs the database (no session, no
+    user), and tells clients when to try again."""
+    seconds = settings.DATABASE_RETRY_AFTER_SECONDS
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": "service_unavailable", "retry_after": seconds}, status=503
+        )
+    else:
+        html = render_to_string("503.html", {"retry_after": seconds})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or restarting gives 503 with Retry-After, never an HTML 500.
+
+    Views' errors arrive here through `process_exception`; errors raised in other
+    middleware (a session or user lookup) reach `tryggve.lib.views.server_error`, the
+    500 handler, which answers the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            log.error("Database unavailable on %s: %s", request.path, exception)
+            return database_unavailable(request)
+        return None
+
+
+def tile_source(url: str) -> str | None:
+    """The CSP source of a Leaflet tile URL template: its scheme and host, with a `{s}`
+    subdomain as a wildcard. None for tiles served from this site (a relative URL)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = re.sub(r"\{[a-z]+\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with what the policy cannot know at import time: the map
+    tiles' host (a setting that tests and installations change) and our report view."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        tiles = tile_source(settings.MAP_TILE_URL)
+        if tiles:
+            update["img-src"] = [*update.get("img-src", []), tiles]
+        # A test's own URLconf may have no report view; the policy holds without it.
+        with contextlib.suppress(NoReverseMatch):
+            update["report-uri"] = reverse("csp_report")
+        parts.update = update
+        return parts

@@ -14,6 +14,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "active"]
     list_editable = ["active"]
+    filter_horizontal = ["members"]
 
 
 @admin.register(ResponseTemplate)

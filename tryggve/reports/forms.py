@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.selectors import home_municipality
+from tryggve.lib.guard import GuardedForm
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
 from tryggve.reports.models import Category, Severity, Status, TimeOfDay
@@ -26,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(GuardedForm, forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     lat = forms.FloatField(
         label=_("Latitud"),
@@ -210,7 +211,7 @@ class MapFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Tid"), choices=PERIODS, required=False)
 
 
-class ResidentInfoForm(forms.Form):
+class ResidentInfoForm(GuardedForm, forms.Form):
     text = forms.CharField(
         label=_("Det du vill lägga till"),
         max_length=4000,
@@ -219,7 +220,7 @@ class ResidentInfoForm(forms.Form):
     )
 
 
-class SafetyFeedbackForm(forms.Form):
+class SafetyFeedbackForm(GuardedForm, forms.Form):
     answer = forms.ChoiceField(
         label=_("Känns platsen tryggare nu?"),
         choices=[("yes", _("Ja")), ("partly", _("Delvis")), ("no", _("Nej"))],
@@ -227,3 +228,23 @@ class SafetyFeedbackForm(forms.Form):
         error_messages={"required": _("Välj ett av svaren."),
                         "invalid_choice": _("Välj ett av svaren.")},
     )
+
+
+class UnitNoteForm(GuardedForm, forms.Form):
+    """What the responsible unit tells the case handler: a note, or that the work is done
+    (the button pressed sets `done`; a note is then optional)."""
+
+    text = forms.CharField(
+        label=_("Besked till handläggaren"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel vad ni har gjort eller när ni planerar att åtgärda platsen."),
+    )
+    done = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("done") and not data.get("text", "").strip():
+            self.add_error("text", _("Skriv ett besked."))
+        return data

@@ -56,6 +56,12 @@ class Unit(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     email = models.EmailField(_("e-post"), blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
+    # Staff accounts of the unit (the police as a unit: its officers; the municipality's
+    # own departments): they open the unit's cases after logging in. Units without
+    # accounts (contractors) use the per-case link mailed to `email`.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("personal")
+    )
 
     class Meta:
         verbose_name = _("ansvarig enhet")
@@ -235,8 +241,34 @@ class Report(models.Model):
         return self.is_open and self.due is not None and self.due < timezone.now()
 
 
+class Audience(models.TextChoices):
+    """Who may read a history row. "The resident" and "everyone" are different audiences:
+    what the resident writes, and what staff write to the resident, reaches the public only
+    as a version that staff edit and publish (`ReportEvent.public_text`)."""
+
+    INTERNAL = "internal", _("Bara personal")
+    RESIDENT = "resident", _("Den som rapporterade")
+    PUBLIC = "public", _("Alla")
+
+
+class ReportEventQuerySet(models.QuerySet):
+    def for_resident(self) -> ReportEventQuerySet:
+        """What the tracking page shows: every row meant for the resident or for everyone."""
+        return self.filter(audience__in=(Audience.RESIDENT, Audience.PUBLIC))
+
+    def for_public(self) -> ReportEventQuerySet:
+        """What the public case page shows: rows for everyone, rows whose edited version
+        staff published, and status changes meant for the resident as bare status changes
+        (the template shows only `public_display_text`, never `text`, of those)."""
+        return self.filter(
+            Q(audience=Audience.PUBLIC)
+            | (Q(audience=Audience.RESIDENT) & ~Q(public_text=""))
+            | Q(audience=Audience.RESIDENT, kind__in=ReportEvent.STATUS_KINDS)
+        )
+
+
 class ReportEvent(models.Model):
-    """One row of a case's history: a status change, a public update or an internal note."""
+    """One row of a case's history: a status change, a message, a note, a unit's report."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Inkommen")
@@ -250,21 +282,107 @@ class ReportEvent(models.Model):
         MERGED = "merged", _("Sammanslagen")
         RESIDENT_INFO = "resident_info", _("Komplettering från den som rapporterade")
         REOPENED = "reopened", _("Öppnad igen av den som rapporterade")
+        UNIT_NOTE = "unit_note", _("Besked från ansvarig enhet")
+        UNIT_DONE = "unit_done", _("Ansvarig enhet: arbetet är klart")
+        UNIT_LINK = "unit_link", _("Länk till ansvarig enhet")
+
+    # Rows that change the case's status; shown publicly as bare status changes.
+    STATUS_KINDS = (Kind.STATUS, Kind.REOPENED)
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     text = models.TextField(blank=True)
-    public = models.BooleanField(default=False)
+    audience = models.CharField(
+        _("syns för"), max_length=10, choices=Audience.choices, default=Audience.INTERNAL
+    )
+    # The edited version of a resident-visible text that staff published; the original
+    # `text` stays in the case and on the tracking page.
+    public_text = models.TextField(_("publicerad version"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The responsible unit that wrote a unit row (through a member's login or the unit link).
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
+
+    objects = ReportEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created", "id"]
         indexes = [models.Index(fields=["report", "created"], name="reportevent_report_idx")]
+        constraints = [
+            # Only a text meant for the resident has an edited public version; a public
+            # row's text is public already, an internal one never is.
+            models.CheckConstraint(
+                condition=Q(public_text="") | Q(audience="resident"),
+                name="reportevent_public_text_only_resident",
+            ),
+        ]
+
+    @property
+    def can_publish(self) -> bool:
+        """Whether staff may publish an edited version of this row's text."""
+        return self.audience == Audience.RESIDENT and bool(self.text)
+
+    @property
+    def public_display_text(self) -> str:
+        """The text everyone may read: the published edit, or a public row's own text."""
+        if self.audience == Audience.PUBLIC:
+            return self.text
+        if self.audience == Audience.RESIDENT:
+            return self.public_text
+        return ""
+
+    @property
+    def seen_by(self) -> str:
+        """Who reads this row, for the staff history (internal / the resident / everyone)."""
+        if self.audience == Audience.RESIDENT and self.public_text:
+            return str(_("Den som rapporterade; alla ser den redigerade versionen"))
+        if self.audience == Audience.RESIDENT and self.kind in self.STATUS_KINDS:
+            return str(_("Den som rapporterade; alla ser bara statusen"))
+        return str(Audience(self.audience).label)
+
+
+class UnitLinkQuerySet(models.QuerySet):
+    def valid(self) -> UnitLinkQuerySet:
+        return self.filter(revoked__isnull=True, expires__gt=timezone.now())
+
+
+class UnitLink(models.Model):
+    """A link that opens one case for the unit it was sent to, without an account.
+
+    Valid for that case only, until it expires or staff revoke it (a new unit, a closed
+    case, or by hand); only the token's SHA-256 is stored. Every use is logged.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = UnitLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    @property
+    def is_valid(self) -> bool:
+        """Unrevoked, unexpired, and the case still lies with this unit."""
+        return (
+            self.revoked is None
+            and self.expires > timezone.now()
+            and self.report.unit_id == self.unit_id
+        )
 
 
 def photo_path(instance: ReportPhoto, filename: str) -> str:

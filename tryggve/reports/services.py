@@ -12,7 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tryggve.areas.selectors import area_for_point
@@ -20,6 +22,7 @@ from tryggve.lib.images import CleanImage
 from tryggve.lib.mail import mail_queue
 from tryggve.reports.models import (
     CLOSED_STATUSES,
+    Audience,
     Category,
     ReferenceCounter,
     Report,
@@ -29,6 +32,7 @@ from tryggve.reports.models import (
     Status,
     Unit,
     UnitDigest,
+    UnitLink,
     Voice,
     hash_token,
     new_tracking_token,
@@ -51,6 +55,19 @@ def tracking_url(token: str) -> str:
     return f"{settings.SITE_URL}/rapport/{token}/"
 
 
+def tracking_token_for(submission_key: uuid.UUID) -> str:
+    """The tracking token of the report filed from the form with this one-time key.
+
+    An HMAC of the form's random key under the secret key: only the browser that holds the
+    form (and so the key) can recompute it, so a retried submission whose first attempt
+    committed can show the receipt with its link, while the server still stores only the
+    token's hash and keeps no plaintext token anywhere (not in the session either).
+    """
+    return salted_hmac(
+        "tryggve.reports.tracking", str(submission_key), algorithm="sha256"
+    ).hexdigest()[:43]
+
+
 def report_create(
     *,
     category: Category,
@@ -69,15 +86,16 @@ def report_create(
 ) -> tuple[Report, str | None]:
     """File a resident's report in one transaction, then mail a receipt if asked for.
 
-    Returns the report and its tracking token. A second call with the same submission key
-    (a double click, a reload) files nothing and returns the first report with token None,
-    since only its hash is stored.
+    Returns the report and its tracking token. With a submission key the token is derived
+    from it (`tracking_token_for`), so a second call with the same key (a double click, a
+    reload, a retry after a lost answer) files nothing and returns the first report with
+    the same token. Without a key (other channels, the demo) the token is random.
     """
     if submission_key is not None:
         existing = Report.objects.filter(submission_key=submission_key).first()
         if existing is not None:
-            return existing, None
-    token = new_tracking_token()
+            return existing, tracking_token_for(submission_key)
+    token = tracking_token_for(submission_key) if submission_key else new_tracking_token()
     # Reports arriving by other channels (or the demo's history) keep their own time.
     received_at = received_at or timezone.now()
     try:
@@ -105,7 +123,7 @@ def report_create(
                 report=report,
                 kind=ReportEvent.Kind.CREATED,
                 to_status=report.status,
-                public=True,
+                audience=Audience.PUBLIC,
                 created=received_at,
             )
             for photo in photos:
@@ -119,7 +137,7 @@ def report_create(
         if submission_key is not None:
             existing = Report.objects.filter(submission_key=submission_key).first()
             if existing is not None:
-                return existing, None
+                return existing, tracking_token_for(submission_key)
         raise
     return report, token
 
@@ -155,7 +173,7 @@ def report_add_voice(*, report: Report, session_key: str, time_of_day: str = "")
         except IntegrityError:
             return False
         Report.objects.filter(pk=report.pk).update(voice_count=F("voice_count") + 1)
-        ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.VOICE, public=False)
+        ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.VOICE)
     report.refresh_from_db(fields=["voice_count"])
     return True
 
@@ -199,12 +217,12 @@ def _mail_resident(report: Report, subject: str, template: str, context: dict) -
         )
 
 
-def report_change_status(
-    *, report: Report, to_status: str, actor, note: str = "", public: bool = True
-) -> Report:
+def report_change_status(*, report: Report, to_status: str, actor, note: str = "") -> Report:
     """Move a case to a new status, with a history row; the resident hears of it by mail.
 
-    "Not actionable" needs a reason, which is shown to the resident.
+    "Not actionable" needs a reason, which is shown to the resident. A bare status change
+    is public; a note is written to the resident, so the row is for the resident (the
+    public page shows only the new status until staff publish an edited note).
     """
     with transaction.atomic():
         report = _locked(report)
@@ -227,35 +245,35 @@ def report_change_status(
             from_status=from_status,
             to_status=to_status,
             text=note.strip(),
-            public=public,
+            audience=Audience.RESIDENT if note.strip() else Audience.PUBLIC,
             actor=actor,
         )
-        if public:
-            _mail_resident(
-                report,
-                _("Ärende %(reference)s: %(status)s")
-                % {"reference": report.reference, "status": Status(to_status).label},
-                "reports/mail/update.txt",
-                {"text": note.strip(), "status": Status(to_status).label},
-            )
+        _mail_resident(
+            report,
+            _("Ärende %(reference)s: %(status)s")
+            % {"reference": report.reference, "status": Status(to_status).label},
+            "reports/mail/update.txt",
+            {"text": note.strip(), "status": Status(to_status).label},
+        )
     return report
 
 
-def report_add_update(*, report: Report, text: str, public: bool, actor) -> ReportEvent:
-    """A message to the resident (shown on the tracking page and mailed) or an internal note."""
+def report_add_update(*, report: Report, text: str, to_resident: bool, actor) -> ReportEvent:
+    """A message to the resident (shown on the tracking page and mailed, never public until
+    staff publish an edited version) or an internal note."""
     text = text.strip()
     if not text:
         raise CaseError(_("Skriv en text."))
     with transaction.atomic():
         event = ReportEvent.objects.create(
             report=report,
-            kind=ReportEvent.Kind.PUBLIC_UPDATE if public else ReportEvent.Kind.NOTE,
+            kind=ReportEvent.Kind.PUBLIC_UPDATE if to_resident else ReportEvent.Kind.NOTE,
             text=text,
-            public=public,
+            audience=Audience.RESIDENT if to_resident else Audience.INTERNAL,
             actor=actor,
         )
         Report.objects.filter(pk=report.pk).update(updated=timezone.now())
-        if public:
+        if to_resident:
             _mail_resident(
                 report,
                 _("Nytt besked i ärende %(reference)s") % {"reference": report.reference},
@@ -265,13 +283,28 @@ def report_add_update(*, report: Report, text: str, public: bool, actor) -> Repo
     return event
 
 
+UNIT_LINK_DAYS = 30
+
+
+def unit_case_url(report: Report) -> str:
+    """The case for the unit's own staff, after logging in."""
+    return settings.SITE_URL + reverse("reports:unit_staff_case", args=[report.reference])
+
+
+def unit_link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("reports:unit_link", args=[token])
+
+
 def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
-    """Make a unit responsible; the unit gets a mail with the case and a link."""
+    """Make a unit responsible. Links sent to an earlier unit stop working; the new unit
+    gets a mail with the case, a link that opens this case only (valid UNIT_LINK_DAYS
+    days) and, for its staff with accounts, the page behind the login."""
     with transaction.atomic():
         report = _locked(report)
         previous = report.unit
         report.unit = unit
         report.save(update_fields=["unit", "updated"])
+        report.unit_links.filter(revoked__isnull=True).update(revoked=timezone.now())
         ReportEvent.objects.create(
             report=report,
             kind=ReportEvent.Kind.ASSIGNED,
@@ -279,6 +312,14 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
             text=f"{previous or '–'} → {unit or '–'}",
         )
         if unit is not None and unit.email:
+            token = new_tracking_token()
+            link = UnitLink.objects.create(
+                report=report,
+                unit=unit,
+                token_hash=hash_token(token),
+                expires=timezone.now() + timedelta(days=UNIT_LINK_DAYS),
+                created_by=actor,
+            )
             mail_queue(
                 to=unit.email,
                 subject=_("Ärende %(reference)s till %(unit)s")
@@ -288,11 +329,60 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
                     {
                         "report": report,
                         "unit": unit,
-                        "url": f"{settings.SITE_URL}/personal/arenden/{report.reference}/",
+                        "link_url": unit_link_url(token),
+                        "expires": link.expires,
+                        "url": unit_case_url(report),
                     },
                 ),
             )
     return report
+
+
+def unit_link_revoke(*, link: UnitLink, actor) -> UnitLink:
+    """Stop a unit's case link before it expires; a history row says who did."""
+    with transaction.atomic():
+        link = UnitLink.objects.select_for_update().select_related("unit").get(pk=link.pk)
+        if link.revoked is not None:
+            return link
+        link.revoked = timezone.now()
+        link.save(update_fields=["revoked"])
+        ReportEvent.objects.create(
+            report_id=link.report_id,
+            kind=ReportEvent.Kind.UNIT_LINK,
+            actor=actor,
+            unit=link.unit,
+            text=_("Länken till %(unit)s återkallad.") % {"unit": link.unit.name},
+        )
+    return link
+
+
+def report_unit_note(
+    *, report: Report, unit: Unit, text: str, done: bool = False, actor=None
+) -> ReportEvent:
+    """The responsible unit reports on its work: a status note, or that the work is done.
+
+    A history row for the case handler only; the case's status does not change. "Done"
+    asks the handler to confirm (by setting "Åtgärdad"), since only the handler answers
+    the resident. `actor` is the unit's logged-in member, or None for the unit's link.
+    """
+    text = text.strip()
+    if not text and not done:
+        raise CaseError(_("Skriv ett besked."))
+    with transaction.atomic():
+        report = _locked(report)
+        if report.unit_id != unit.pk:
+            raise CaseError(_("Ärendet ligger inte längre hos %(unit)s.") % {"unit": unit.name})
+        if not report.is_open:
+            raise CaseError(_("Ärendet är avslutat."))
+        event = ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.UNIT_DONE if done else ReportEvent.Kind.UNIT_NOTE,
+            text=text[:4000],
+            actor=actor,
+            unit=unit,
+        )
+        report.save(update_fields=["updated"])
+    return event
 
 
 def report_set_category(*, report: Report, category: Category, actor) -> Report:
@@ -388,7 +478,7 @@ def report_merge_duplicate(*, report: Report, into: Report, actor) -> Report:
             kind=ReportEvent.Kind.STATUS,
             from_status=from_status,
             to_status=Status.DUPLICATE,
-            public=True,
+            audience=Audience.RESIDENT,
             actor=actor,
             text=_("Samma plats och problem som ärende %(reference)s, som vi arbetar vidare med.")
             % {"reference": into.reference},
@@ -416,6 +506,34 @@ def report_merge_duplicate(*, report: Report, into: Report, actor) -> Report:
     return report
 
 
+def report_event_publish(*, event: ReportEvent, public_text: str, actor) -> ReportEvent:
+    """Publish an edited version of a text meant for the resident (their own addition, or a
+    message to them); an empty text withdraws it. The original stays in the case, and the
+    change is a history row of its own."""
+    public_text = public_text.strip()
+    with transaction.atomic():
+        event = ReportEvent.objects.select_for_update().get(pk=event.pk)
+        if not event.can_publish:
+            raise CaseError(_("Bara texter som den som rapporterade ser kan publiceras."))
+        if event.public_text == public_text:
+            return event
+        event.public_text = public_text
+        event.save(update_fields=["public_text"])
+        ReportEvent.objects.create(
+            report_id=event.report_id,
+            kind=ReportEvent.Kind.MODERATED,
+            actor=actor,
+            text=(
+                _("Redigerad version av historikrad %(id)s publicerad.")
+                if public_text
+                else _("Publicerad version av historikrad %(id)s borttagen.")
+            )
+            % {"id": event.pk},
+        )
+        Report.objects.filter(pk=event.report_id).update(updated=timezone.now())
+    return event
+
+
 def report_add_resident_info(*, report: Report, text: str) -> ReportEvent:
     """The resident adds something to their case from the tracking page."""
     text = text.strip()
@@ -423,7 +541,10 @@ def report_add_resident_info(*, report: Report, text: str) -> ReportEvent:
         raise CaseError(_("Skriv det du vill lägga till."))
     with transaction.atomic():
         event = ReportEvent.objects.create(
-            report=report, kind=ReportEvent.Kind.RESIDENT_INFO, text=text[:4000], public=True
+            report=report,
+            kind=ReportEvent.Kind.RESIDENT_INFO,
+            text=text[:4000],
+            audience=Audience.RESIDENT,
         )
         Report.objects.filter(pk=report.pk).update(updated=timezone.now())
     return event
@@ -455,7 +576,7 @@ def report_reopen(*, report: Report, text: str) -> Report:
             from_status=Status.RESOLVED,
             to_status=Status.UNDER_REVIEW,
             text=text.strip()[:4000],
-            public=True,
+            audience=Audience.RESIDENT,
         )
     return report
 

@@ -68,8 +68,9 @@ class StatusForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Visas på ärendets sida och skickas med e-post om adress finns. Krävs vid "
-            "”Ingen åtgärd”."
+            "Visas för den som rapporterade (spårningssidan och e-post), inte offentligt: "
+            "alla ser bara den nya statusen tills du publicerar en redigerad version. Krävs "
+            "vid ”Ingen åtgärd”."
         ),
     )
 
@@ -87,7 +88,7 @@ class StatusForm(forms.Form):
 
 class UpdateForm(forms.Form):
     KINDS = [
-        ("public", _("Besked till den som rapporterade")),
+        ("public", _("Besked till den som rapporterade (syns inte offentligt)")),
         ("note", _("Intern anteckning (syns bara för personal)")),
     ]
     kind = forms.ChoiceField(
@@ -98,6 +99,21 @@ class UpdateForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Skriv en text.")},
+    )
+
+
+class EventPublishForm(forms.Form):
+    """An edited version of a text meant for the resident, for everyone to read."""
+
+    public_text = forms.CharField(
+        label=_("Version som visas för alla"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ta bort namn, telefonnummer och annat som pekar ut personer. Tom text tar bort "
+            "den publicerade versionen. Originalet ändras inte."
+        ),
     )
 
 
@@ -155,5 +171,20 @@ class MergeForm(forms.Form):
         return report
 
 
-def templates_for(status: str):
-    return ResponseTemplate.objects.filter(Q(status="") | Q(status=status))
+def templates_by_status(report: Report) -> list[dict]:
+    """The response templates a case handler may start from, grouped by the status they
+    are written for: one group per status the case can move to (in the order of the
+    status select), then the templates for any status. The page shows every group without
+    JavaScript; case.js shows only the chosen status's group and the general one."""
+    allowed = ALLOWED_TRANSITIONS.get(report.status, set())
+    targets = [s for s in Status if s in allowed]
+    templates = list(
+        ResponseTemplate.objects.filter(Q(status="") | Q(status__in=[s.value for s in targets]))
+    )
+    groups = [
+        {"status": s.value, "label": s.label, "templates": [t for t in templates if t.status == s]}
+        for s in targets
+    ]
+    general = [t for t in templates if not t.status]
+    groups.append({"status": "", "label": _("Alla statusar"), "templates": general})
+    return [g for g in groups if g["templates"]]

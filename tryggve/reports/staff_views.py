@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,25 +19,35 @@ from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.views import form_action
 from tryggve.reports import exports
-from tryggve.reports.models import OPEN_STATUSES, Category, Report, SafetyFeedback, Status
+from tryggve.reports.models import (
+    OPEN_STATUSES,
+    Category,
+    Report,
+    ReportEvent,
+    SafetyFeedback,
+    Status,
+)
 from tryggve.reports.services import (
     CaseError,
     report_add_update,
     report_assign_unit,
     report_change_status,
+    report_event_publish,
     report_merge_duplicate,
     report_moderate,
     report_set_category,
+    unit_link_revoke,
 )
 from tryggve.reports.staff_forms import (
     CategoryForm,
+    EventPublishForm,
     InboxFilterForm,
     MergeForm,
     ModerationForm,
     StatusForm,
     UnitForm,
     UpdateForm,
-    templates_for,
+    templates_by_status,
 )
 from tryggve.reports.views import map_context, photo_response
 
@@ -113,7 +124,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             action=AccessLog.Action.VIEW,
             subject=f"{report.reference} kontaktuppgifter",
         )
-    events = report.events.select_related("actor")
+    events = report.events.select_related("actor", "unit")
     photos = list(report.photos.all())
     nearby = []
     if report.has_position:
@@ -137,9 +148,22 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             },
         ),
         "merge_form": MergeForm(),
-        "templates": templates_for(report.status),
+        "template_groups": templates_by_status(report),
+        "unit_links": report.unit_links.valid().filter(unit=report.unit_id),
+        "unit_done": _unit_done(events),
     }
     return render(request, "reports/staff/case.html", context)
+
+
+def _unit_done(events) -> ReportEvent | None:
+    """The unit's "work is done" that the case handler has not yet answered with a status."""
+    done = None
+    for event in events:
+        if event.kind == ReportEvent.Kind.UNIT_DONE:
+            done = event
+        elif event.kind in ReportEvent.STATUS_KINDS:
+            done = None
+    return done
 
 
 def _back(report: Report) -> str:
@@ -178,9 +202,40 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
         action=lambda: report_add_update(
             report=report,
             text=form.cleaned_data["text"],
-            public=form.cleaned_data["kind"] == "public",
+            to_resident=form.cleaned_data["kind"] == "public",
             actor=request.user,
         ),
+    )
+
+
+@require_POST
+@case_staff
+def case_event_publish(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    report = _case(reference)
+    event = get_object_or_404(report.events, pk=event_id)
+    form = EventPublishForm(request.POST)
+    return form_action(
+        request,
+        form,
+        back=f"{_back(report)}#event-{event.pk}",
+        refused=CaseError,
+        action=lambda: report_event_publish(
+            event=event, public_text=form.cleaned_data["public_text"], actor=request.user
+        ),
+    )
+
+
+@require_POST
+@case_staff
+def case_unit_link_revoke(request: HttpRequest, reference: str, link_id: int) -> HttpResponse:
+    report = _case(reference)
+    link = get_object_or_404(report.unit_links, pk=link_id)
+    return form_action(
+        request,
+        forms.Form(request.POST),
+        back=_back(report),
+        refused=CaseError,
+        action=lambda: unit_link_revoke(link=link, actor=request.user),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tryggve.reports import views
+from tryggve.reports import unit_views, views
 
 app_name = "reports"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("rapport/<str:token>/oppna-igen/", views.tracking_reopen, name="tracking_reopen"),
     path("tryggare/<str:token>/", views.safety_feedback, name="safety_feedback"),
     path("rapport/<str:token>/bild/<int:photo_id>/", views.tracking_photo, name="tracking_photo"),
+    path("enhet/<str:token>/", unit_views.unit_link, name="unit_link"),
+    path("enhet/<str:token>/besked/", unit_views.unit_link_note, name="unit_link_note"),
+    path("enhet/<str:token>/bild/<int:photo_id>/", unit_views.unit_link_photo,
+         name="unit_link_photo"),
     path("karta/", views.public_map, name="map"),
     path("karta/bild/<int:photo_id>/", views.public_photo, name="public_photo"),
     path("karta/<slug:reference>/", views.public_report, name="public_report"),

@@ -8,15 +8,24 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from tryggve.areas.selectors import map_context as area_map_context
+from tryggve.lib.guard import public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
-from tryggve.reports.models import Report, ReportPhoto, SafetyFeedback, TimeOfDay, hash_token
+from tryggve.reports.models import (
+    Report,
+    ReportPhoto,
+    SafetyFeedback,
+    TimeOfDay,
+    Voice,
+    hash_token,
+)
 from tryggve.reports.services import (
     CaseError,
     report_add_resident_info,
@@ -26,21 +35,14 @@ from tryggve.reports.services import (
     report_reopen,
     safety_feedback_answer,
     tracking_url,
+    voter_hash,
 )
-
-RECEIPTS_KEPT = 10
 
 
 def _session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
-
-
-def _remember_receipt(request: HttpRequest, reference: str, token: str) -> None:
-    receipts = request.session.get("receipts", {})
-    receipts[reference] = token
-    request.session["receipts"] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
 def map_context() -> dict:
@@ -60,6 +62,7 @@ def map_context() -> dict:
     )
 
 
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     recent = Report.objects.published().select_related("category")[:5]
     counts = {
@@ -69,7 +72,13 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/start.html", {"recent": recent, "counts": counts})
 
 
+def _report_bucket(request: HttpRequest) -> str:
+    """Agreeing with a report from the form is a voice, and limited as one."""
+    return "voice" if request.POST.get("agree_with") else "report"
+
+
 @never_cache
+@public_post(_report_bucket)
 def report_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
@@ -78,7 +87,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     agree_with = request.POST.get("agree_with", "")
     # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
     if agree_with and "\x00" not in agree_with:
-        report = Report.objects.open().filter(reference=agree_with).first()
+        # Only a published report can be agreed with: an unpublished one is not public yet.
+        report = Report.objects.published().open().filter(reference=agree_with).first()
         if report is not None:
             time_of_day = request.POST.get("time_of_day", "")
             report_add_voice(
@@ -111,44 +121,74 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
             pending.pending_clear(data["submission_key"])
-            if token:
-                _remember_receipt(request, report.reference, token)
             request.session["last_receipt"] = report.reference
+            # Only until the receipt has shown it once (see `receipt`).
+            request.session["receipt_token"] = token
             return redirect("reports:receipt")
-    context = {"form": form, "nearby": nearby, **map_context()}
+    context = {
+        "form": form,
+        "nearby": nearby,
+        "voiced": _voiced(request, nearby),
+        **map_context(),
+    }
     return render(request, "reports/report_form.html", context, status=200)
 
 
 def _nearby_duplicates(data: dict) -> list[Report]:
-    """Open reports of the same kind close by, unless this form was already filed."""
+    """Published open reports of the same kind close by, unless this form was already filed.
+
+    Only published ones: the check must not reveal what staff have not made public. Their
+    distance is shown rounded up ("inom 25 m"), never to the metre.
+    """
     if data["lat"] is None or Report.objects.filter(submission_key=data["submission_key"]).exists():
         return []
-    return (
-        Report.objects.open()
+    nearby = (
+        Report.objects.published()
+        .open()
         .filter(category=data["category"])
         .select_related("category")
         .near(data["lat"], data["lon"], settings.DUPLICATE_RADIUS_M)
     )
+    for report in nearby:
+        report.within_m = next(
+            (step for step in (10, 25, 50) if report.distance_m <= step),
+            settings.DUPLICATE_RADIUS_M,
+        )
+    return nearby
+
+
+def _voiced(request: HttpRequest, reports) -> set[str]:
+    """References of the reports this browser session has already agreed with."""
+    if not reports or not request.session.session_key:
+        return set()
+    return set(
+        Voice.objects.filter(
+            report__in=reports, voter_hash=voter_hash(request.session.session_key)
+        ).values_list("report__reference", flat=True)
+    )
 
 
 @never_cache
+@require_safe
 def receipt(request: HttpRequest) -> HttpResponse:
     reference = request.session.get("last_receipt")
     report = Report.objects.filter(reference=reference).first() if reference else None
     if report is None:
         return redirect("reports:new")
-    token = request.session.get("receipts", {}).get(reference)
+    # The plaintext token stays in the session for this one page view, never longer.
+    token = request.session.pop("receipt_token", None)
     return render(
         request,
         "reports/receipt.html",
         {
             "report": report,
             "tracking_url": tracking_url(token) if token else None,
-            "tracking_path": f"/rapport/{token}/" if token else None,
+            "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
     )
 
 
+@require_safe
 def voice_thanks(request: HttpRequest) -> HttpResponse:
     reference = request.session.get("last_voice")
     report = get_object_or_404(Report, reference=reference) if reference else None
@@ -165,6 +205,7 @@ def _tracked(token: str) -> Report:
 
 
 @never_cache
+@require_safe
 def tracking(request: HttpRequest, token: str) -> HttpResponse:
     return _tracking_page(request, _tracked(token), token)
 
@@ -175,7 +216,7 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
         "reports/tracking.html",
         {
             "report": report,
-            "events": report.events.filter(public=True),
+            "events": report.events.for_resident(),
             "photos": report.photos.all(),
             "token": token,
             "info_form": info_form or ResidentInfoForm(),
@@ -188,6 +229,7 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
     return response
 
 
+@require_safe
 def tracking_photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
     report = _tracked(token)
     photo = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
@@ -220,6 +262,7 @@ def _filtered(request: HttpRequest):
     return form, reports
 
 
+@require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     form, reports = _filtered(request)
     page = Paginator(reports, 25).get_page(request.GET.get("sida"))
@@ -238,6 +281,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def public_report(request: HttpRequest, reference: str) -> HttpResponse:
     report = get_object_or_404(
         Report.objects.published().select_related("category", "area"), reference=reference
@@ -247,13 +291,15 @@ def public_report(request: HttpRequest, reference: str) -> HttpResponse:
         "reports/public_report.html",
         {
             "report": report,
-            "events": report.events.filter(public=True).exclude(kind="created"),
+            "events": report.events.for_public().exclude(kind="created"),
             "photos": report.photos.filter(approved=True),
+            "voiced": report.reference in _voiced(request, [report]),
         },
     )
 
 
 @require_POST
+@public_post("voice", rerender=False)
 def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
     report = get_object_or_404(Report.objects.published(), reference=reference)
     if not report.is_open:
@@ -267,6 +313,7 @@ def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("reports:public_report", reference=reference)
 
 
+@require_safe
 def public_photo(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = get_object_or_404(ReportPhoto, pk=photo_id, approved=True, report__published=True)
     return photo_response(photo, private=False)
@@ -282,6 +329,7 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_POST
+@public_post("report_addition")
 def tracking_add_info(request: HttpRequest, token: str) -> HttpResponse:
     report = _tracked(token)
     form = ResidentInfoForm(request.POST)
@@ -293,6 +341,7 @@ def tracking_add_info(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@public_post("report_reopen")
 def tracking_reopen(request: HttpRequest, token: str) -> HttpResponse:
     report = _tracked(token)
     form = ResidentInfoForm(request.POST)
@@ -308,6 +357,7 @@ def tracking_reopen(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@public_post("safety_feedback")
 def safety_feedback(request: HttpRequest, token: str) -> HttpResponse:
     feedback = (
         SafetyFeedback.objects.select_related("report__category")

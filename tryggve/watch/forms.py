@@ -4,12 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
+from tryggve.lib.guard import GuardedForm
+from tryggve.lib.mail import validate_subject
+from tryggve.lib.sms import swedish_mobile
 from tryggve.watch.models import ContactRole, WatchArea, WatchState
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(GuardedForm, forms.Form):
     street = forms.ChoiceField(
         label=_("Gata"),
         error_messages={
@@ -64,9 +68,17 @@ class SignUpForm(forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE_RE.match(phone):
+        if not phone:
+            return ""
+        if not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Skriv numret med siffror, till exempel 070-123 45 67."))
-        return phone
+        # The confirmation goes by SMS, and SMS goes only to Swedish mobile numbers.
+        mobile = swedish_mobile(phone)
+        if mobile is None:
+            raise forms.ValidationError(
+                _("Skriv ett svenskt mobilnummer, till exempel 070-123 45 67, eller ange e-post.")
+            )
+        return mobile
 
     def clean(self):
         data = super().clean()
@@ -123,7 +135,7 @@ class ContactForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    when = forms.DateTimeField(
+    when = SensibleDateTimeField(
         label=_("Tid"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -146,10 +158,10 @@ class AttendanceForm(forms.Form):
 
 
 class SignsForm(forms.Form):
-    ordered = forms.DateField(
+    ordered = SensibleDateField(
         label=_("Skyltar beställda"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    up = forms.DateField(
+    up = SensibleDateField(
         label=_("Skyltar uppsatta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -161,7 +173,7 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("Alla aktiva områden"),
     )
-    subject = forms.CharField(label=_("Rubrik"), max_length=150)
+    subject = forms.CharField(label=_("Rubrik"), max_length=150, validators=[validate_subject])
     body = forms.CharField(
         label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import Role
@@ -22,6 +22,7 @@ from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import map_context
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
+from tryggve.lib.guard import public_post
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.views import form_action
 from tryggve.watch.forms import (
@@ -91,6 +92,7 @@ def _areas_geojson(areas) -> dict:
 # Public ---------------------------------------------------------------------------------
 
 
+@require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
     areas = list(with_progress_counts(WatchArea.objects.public()))
     rows = [(area, watch_area_progress(area)) for area in areas]
@@ -107,6 +109,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_post("watch_signup")
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea.objects.public(), slug=slug)
     form = SignUpForm(request.POST or None, area=area)
@@ -141,12 +144,14 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def signed_up(request: HttpRequest, slug: str) -> HttpResponse:
     area = get_object_or_404(WatchArea.objects.public(), slug=slug)
     return render(request, "watch/signed_up.html", {"area": area})
 
 
 @never_cache
+@public_post("watch_confirm", rerender=False)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     household = Household.objects.filter(confirm_token_hash=hash_token(token)).first()
     if household is None:
@@ -180,6 +185,7 @@ def _household_by_manage_token(token: str) -> Household:
 
 
 @never_cache
+@require_safe
 def my_household(request: HttpRequest, token: str) -> HttpResponse:
     household = _household_by_manage_token(token)
     area = household.area
@@ -200,6 +206,7 @@ def my_household(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@public_post("watch_leave", rerender=False)
 def leave(request: HttpRequest, token: str) -> HttpResponse:
     household = _household_by_manage_token(token)
     area = household.area

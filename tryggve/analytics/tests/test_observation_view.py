@@ -61,7 +61,11 @@ def test_a_burglary_observed_today_prepares_alerts(case_handler, municipality):
             "Platsen ligger utanför kommunen.",
         ),
         ({"lon": ""}, "lat", "Ange både latitud och longitud, eller ingen av dem."),
-        ({"occurred_at": "2999-06-01T10:00"}, "occurred_at", "Tidpunkten ligger i framtiden."),
+        (
+            {"occurred_at": f"{timezone.localdate().year + 1}-06-01T10:00"},
+            "occurred_at",
+            "Tidpunkten ligger i framtiden.",
+        ),
         ({"occurred_at": "i förrgår"}, "occurred_at", "Skriv tiden som 2026-11-26 18:30."),
         ({"occurred_at": ""}, "occurred_at", "Ange när."),
         ({"offence_group": ""}, "offence_group", "Välj vad det gällde."),
@@ -78,3 +82,11 @@ def test_refusals_are_shown_next_to_their_field(
     page = response.content.decode()
     assert f'id="id_{field}_error"' in page
     assert message in page
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:30", "0001-01-02T12:00", "1899-06-01T12:00"])
+def test_a_date_in_year_one_is_a_form_error_not_a_500(case_handler, municipality, when):
+    response = case_handler.post(URL, valid(occurred_at=when))
+    assert response.status_code == 400
+    assert "Ange ett datum mellan år 2000" in response.content.decode()
+    assert not Incident.objects.exists()

@@ -59,7 +59,11 @@ def test_police_log_presence_in_an_area(police_officer, municipality):
         ({"started": ""}, "started", "Ange när ni började."),
         ({"kind": ""}, "kind", "Välj hur ni var på plats."),
         ({"kind": "ubåt"}, "kind", "Välj ett giltigt alternativ"),
-        ({"started": "2999-01-01T12:00"}, "started", "Tidpunkten ligger i framtiden."),
+        (
+            {"started": f"{timezone.localdate().year + 1}-01-01T12:00"},
+            "started",
+            "Tidpunkten ligger i framtiden.",
+        ),
         ({"lat": "91", "lon": "19"}, "lat", "mindre än eller lika med 90"),
     ],
 )
@@ -128,3 +132,10 @@ def test_the_page_shows_this_years_hours(case_handler, police_officer, municipal
     assert (name, total) == ("Centrum", 1.5)
     assert months[timezone.localdate().month - 1] == 1.5
     assert '<th scope="row">Centrum</th>' in response.content.decode()
+
+
+def test_a_date_in_year_one_is_a_form_error_not_a_500(police_officer, municipality):
+    response = police_officer.post(URL, valid(started="0001-01-01T00:30"))
+    assert response.status_code == 400
+    assert "Ange ett datum mellan år 2000" in response.content.decode()
+    assert not PolicePresence.objects.exists()

@@ -82,3 +82,34 @@ def test_the_table_helpers_use_local_time():
     assert rows[2][SUNDAY] == 2 and rows[18][TUESDAY] == 1
     assert busiest_window([utc(2025, 7, 1, h) for h in (20, 21, 22)]) == (21, 1)
     assert busiest_window([]) is None
+
+
+def test_one_badly_dated_row_does_not_break_the_page(council_reader, make_incident, area_points):
+    """Stored before dates were checked: the page leaves it out instead of failing."""
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 21, 30))
+    make_incident(at=area_points["Centrum"], when=utc(9999, 12, 31, 23, 30))
+    response = council_reader.get(URL)
+    assert response.status_code == 200
+    assert response.context["total"] == 1
+
+
+def test_a_row_dated_before_year_one_does_not_break_the_page(
+    council_reader, make_incident, area_points
+):
+    """What year 1 at 00:30 in Stockholm became in PostgreSQL before forms checked dates:
+    a timestamp BC, which the database driver cannot even read."""
+    from django.db import connection
+
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 21, 30))
+    bad = make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 21, 30))
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL stores dates before year 1")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE analytics_incident SET occurred_at = '0001-12-31 23:17:48+00 BC' "
+            "WHERE id = %s",
+            [bad.pk],
+        )
+    response = council_reader.get(URL)
+    assert response.status_code == 200
+    assert response.context["total"] == 1

@@ -64,3 +64,20 @@ def one_colour_png(width: int, height: int) -> bytes:
         + _png_chunk(b"IDAT", b"".join(chunks))
         + _png_chunk(b"IEND", b"")
     )
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small real JPEG whose header (SOF0) claims another size: what a decoder would
+    allocate for, without this test having to make the pixels."""
+    data = bytearray(encode(Image.new("RGB", (16, 16), "red"), "JPEG", quality=90))
+    sof = data.index(b"\xff\xc0")
+    # Marker, length (2), precision (1), then height and width (2 bytes each).
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def mpo(size=(64, 48)) -> bytes:
+    """A phone camera's JPEG with a second picture (Multi-Picture Format), which Pillow
+    opens as MPO."""
+    first, second = Image.new("RGB", size, (200, 30, 30)), Image.new("RGB", size, (0, 0, 255))
+    return encode(first, "MPO", save_all=True, append_images=[second])

@@ -193,7 +193,7 @@ def test_report_is_handled_and_the_resident_follows_it(open_page, make_staff, sh
     expect(staff.locator(".status-line .status")).to_have_text("Åtgärdad")
     history = staff.locator("ol.history")
     expect(history).to_contain_text(INTERNAL)
-    expect(history).to_contain_text("internt")
+    expect(history.locator("li", has_text=INTERNAL)).to_contain_text("Syns för: Bara personal")
     shot(staff, "staff-e2e-case-resolved")
 
     report = Report.objects.get(reference=reference)
@@ -227,7 +227,7 @@ def test_report_is_handled_and_the_resident_follows_it(open_page, make_staff, sh
     # Mail: the unit got the case; the resident got the receipt and every public change.
     to_unit = [m for m in mail.outbox if m.to == [unit.email]]
     assert len(to_unit) == 1 and reference in to_unit[0].subject
-    assert f"/personal/arenden/{reference}/" in to_unit[0].body
+    assert f"/personal/enhet/{reference}/" in to_unit[0].body
     to_resident = [m for m in mail.outbox if m.to == ["anna@example.se"]]
     bodies = "\n".join(m.body for m in to_resident)
     assert len(to_resident) == 5, [m.subject for m in to_resident]  # receipt, 3 statuses, update
@@ -483,7 +483,8 @@ def test_case_actions_work_with_the_keyboard(staff_page, make_staff, case_with_c
     assert report.published
     assert [p.approved for p in report.photos.order_by("pk")] == [True, False]
     note = report.events.get(kind=ReportEvent.Kind.NOTE)
-    assert note.text == "Intern anteckning skriven med tangentbordet." and not note.public
+    assert note.text == "Intern anteckning skriven med tangentbordet."
+    assert note.audience == "internal"
 
 
 @pytest.mark.browser

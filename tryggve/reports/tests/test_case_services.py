@@ -90,16 +90,18 @@ def test_internal_note_is_not_public_and_not_mailed(
     report, actor, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report_add_update(report=report, text="Ring gatubelysningen", public=False, actor=actor)
         report_add_update(
-            report=report, text="Vi har beställt en ny lampa", public=True, actor=actor
+            report=report, text="Ring gatubelysningen", to_resident=False, actor=actor
+        )
+        report_add_update(
+            report=report, text="Vi har beställt en ny lampa", to_resident=True, actor=actor
         )
     note, update = report.events.filter(kind__in=["note", "public_update"]).order_by("id")
-    assert not note.public and update.public
+    assert (note.audience, update.audience) == ("internal", "resident")
     assert len(mail.outbox) == 1
     assert "ny lampa" in mail.outbox[0].body
     with pytest.raises(CaseError):
-        report_add_update(report=report, text="   ", public=True, actor=actor)
+        report_add_update(report=report, text="   ", to_resident=True, actor=actor)
 
 
 @pytest.mark.django_db
@@ -112,7 +114,9 @@ def test_assigning_a_unit_mails_the_unit_with_a_link(
     report.refresh_from_db()
     assert report.unit == unit
     assert mail.outbox[0].to == ["ljus@example.se"]
-    assert f"/personal/arenden/{report.reference}/" in mail.outbox[0].body
+    # The unit's own page behind the login, and a link for this case that needs no account.
+    assert f"/personal/enhet/{report.reference}/" in mail.outbox[0].body
+    assert "/enhet/" in mail.outbox[0].body.replace("/personal/enhet/", "")
     assert report.events.filter(kind=ReportEvent.Kind.ASSIGNED).exists()
 
 
@@ -199,6 +203,6 @@ def test_resident_reopens_within_30_days_only(report, actor):
 def test_resident_adds_information(report):
     report_add_resident_info(report=report, text="Det är värst efter kl 22")
     event = report.events.get(kind=ReportEvent.Kind.RESIDENT_INFO)
-    assert event.public and event.actor is None
+    assert event.audience == "resident" and event.actor is None
     with pytest.raises(CaseError):
         report_add_resident_info(report=report, text="")

@@ -101,8 +101,12 @@ def test_map_list_shows_published_reports(citizen, shown, hidden):
 
 def test_public_report_page(citizen, shown):
     ReportEvent.objects.create(
-        report=shown, kind="public_update", public=True, text="Lampan lagas i maj."
-    )  # noqa: E501
+        report=shown,
+        kind="public_update",
+        audience="resident",
+        text="Till Anna: lampan lagas i maj.",
+        public_text="Lampan lagas i maj.",
+    )
     ReportEvent.objects.create(report=shown, kind="note", text="Hemlig anteckning")
     body = citizen.get(f"/karta/{shown.reference}/").content.decode()
     assert "Trasig gatlampa vid busshållplatsen." in body

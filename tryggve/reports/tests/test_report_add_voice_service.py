@@ -23,7 +23,7 @@ def test_voice_history_is_internal(make_report, municipality):
     report = make_report()
     report_add_voice(report=report, session_key="s")
     event = ReportEvent.objects.get(report=report, kind="voice")
-    assert not event.public
+    assert event.audience == "internal"
 
 
 def test_the_session_key_itself_is_not_stored(make_report, municipality):

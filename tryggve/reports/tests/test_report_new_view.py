@@ -265,7 +265,9 @@ def test_garbage_post_never_500(citizen, municipality):
 
 @pytest.fixture
 def earlier(make_report, municipality):
-    return make_report(at=offset(CENTRUM, north_m=20), public_text="Mörkt vid torget")
+    return make_report(
+        at=offset(CENTRUM, north_m=20), published=True, public_text="Mörkt vid torget"
+    )
 
 
 @pytest.mark.django_db
@@ -277,7 +279,7 @@ def test_second_report_nearby_shows_the_earlier_one(citizen, earlier):
     assert f'name="agree_with" value="{earlier.reference}"' in body
     assert 'name="confirm_new"' in body
     assert response.context["nearby"] == [earlier]
-    assert "20 meter härifrån" in body
+    assert "Inom 25 m härifrån" in body  # rounded up, never to the metre
     assert "Också mörkt här" in body  # what the resident typed stays
     assert Report.objects.count() == 1
     # The earlier resident's own words are not shown to a stranger.

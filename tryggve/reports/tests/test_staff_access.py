@@ -53,6 +53,10 @@ def staff_urls(ref):
         "/personal/arenden/export.csv": {CASE, ADMIN},
         "/personal/arenden/export.xlsx": {CASE, ADMIN},
         "/personal/siffror/": {CASE, POLICE, COUNCIL, ADMIN},
+        # Any staff role may belong to a unit; the list shows only its units' cases.
+        "/personal/enhet/": {CASE, POLICE, COUNCIL, ADMIN},
+        # The unit's case page is for members of the case's unit only (none here).
+        f"/personal/enhet/{ref}/": set(),
     }
 
 

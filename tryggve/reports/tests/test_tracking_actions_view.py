@@ -57,5 +57,5 @@ def test_reopen_is_offered_only_within_30_days(citizen, tracked):
 @pytest.mark.django_db
 def test_internal_notes_never_reach_the_tracking_page(citizen, tracked, django_user_model):
     report, token = tracked
-    ReportEvent.objects.create(report=report, kind="note", text="Hemlig anteckning", public=False)
+    ReportEvent.objects.create(report=report, kind="note", text="Hemlig anteckning")
     assert "Hemlig anteckning" not in citizen.get(f"/rapport/{token}/").content.decode()

@@ -21,7 +21,7 @@ def tracked(make_report, municipality):
         kind="status",
         from_status="received",
         to_status="forwarded",
-        public=True,
+        audience="resident",
         text="Vi har skickat ärendet till gatubelysningen.",
     )
     ReportEvent.objects.create(

@@ -18,8 +18,11 @@ MANAGE_RE = re.compile(r"/grannsamverkan/mitt-hushall/([^/\s]+)/")
 def token_from_outbox(recipient: str, pattern: re.Pattern = CONFIRM_RE) -> str:
     """The token in the newest outbox row (mail or SMS) sent to `recipient`."""
     from tryggve.lib.models import OutgoingMail
+    from tryggve.lib.sms import swedish_mobile
 
-    for row in OutgoingMail.objects.filter(to=recipient).order_by("-pk"):
+    # Text messages go to the number as +467…, however it was typed.
+    recipients = [recipient, swedish_mobile(recipient) or recipient]
+    for row in OutgoingMail.objects.filter(to__in=recipients).order_by("-pk"):
         found = pattern.search(row.body)
         if found:
             return found.group(1)

@@ -41,7 +41,7 @@ def test_message_to_one_area_reaches_its_contact_persons_by_mail_and_sms(
     assert [m.to for m in mail.outbox] == [["kim@example.se"]]
     assert "Lås dörren." in mail.outbox[0].body
     assert "112" in mail.outbox[0].body
-    assert [m["to"] for m in sms.outbox] == ["070-111 22 33"]
+    assert [m["to"] for m in sms.outbox] == ["+46701112233"]  # as +467…, however it was typed
     assert sms.outbox[0]["body"].startswith("Inbrott på Storgatan\nLås dörren.")
 
 

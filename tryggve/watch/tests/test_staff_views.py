@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.models import OutgoingMail
 from tryggve.watch.models import AreaEvent, Household, StartMeeting, WatchArea, WatchMessage
 from tryggve.watch.services import message_send
 
@@ -278,6 +279,9 @@ def test_bad_area_form_input_is_shown_as_messages(police_officer, ready_area):
         (f"{base}startmote/", {"when": "i morgon", "place": "X"}, "2026-12-03 18:00"),
         (f"{base}kontaktombud/", {"household": "abc", "role": ""}, ""),
         (f"{base}skyltar/", {"ordered": "igår"}, "Skyltar beställda"),
+        # Year 1 would overflow in UTC; year 20026 is a slip of the keyboard.
+        (f"{base}startmote/", {"when": "0001-01-01T00:30", "place": "X"}, "mellan år 2000"),
+        (f"{base}skyltar/", {"ordered": "0001-01-01"}, "mellan år 2000"),
     ]:
         response = police_officer.post(url, data, follow=True)
         assert response.status_code == 200
@@ -361,6 +365,20 @@ def test_bad_messages_are_refused(police_officer, active_area, data):
     response = police_officer.post("/personal/grannsamverkan/meddelanden/", data)
     assert response.status_code == 400
     assert not WatchMessage.objects.exists()
+
+
+@pytest.mark.parametrize("subject", ["Inbrott\nBcc: alla@example.se", "Inbrott\r\nX: y"])
+def test_a_subject_with_a_line_break_is_refused_in_the_form(police_officer, active_area, subject):
+    """Not queued to fail at every delivery attempt: refused next to the field, in Swedish."""
+    queued = OutgoingMail.objects.count()
+    response = police_officer.post(
+        "/personal/grannsamverkan/meddelanden/",
+        {"area": active_area.pk, "subject": subject, "body": "Lås dörren."},
+    )
+    assert response.status_code == 400
+    assert "Rubriken får bara vara en rad." in response.content.decode()
+    assert not WatchMessage.objects.exists()
+    assert OutgoingMail.objects.count() == queued
 
 
 def test_alert_prefills_the_message(police_officer, active_area, alert):

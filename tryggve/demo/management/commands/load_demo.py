@@ -270,7 +270,10 @@ class Command(BaseCommand):
 
     def _units(self):
         for name, email in UNITS:
-            Unit.objects.get_or_create(name=name, defaults={"email": email})
+            unit, _created = Unit.objects.get_or_create(name=name, defaults={"email": email})
+            if name.startswith("Polisen"):
+                # The police as a unit: the demo officer opens the cases sent to it.
+                unit.members.add(get_user_model().objects.get(username="polis"))
         for title, status, text in TEMPLATES:
             ResponseTemplate.objects.get_or_create(
                 title=title, defaults={"status": status, "text": text}
@@ -328,7 +331,8 @@ class Command(BaseCommand):
                     actor=actor,
                     from_status=report.status,
                     to_status=status,
-                    public=True,
+                    # A bare status change is public; a note is written to the resident.
+                    audience="resident" if status == Status.RESOLVED else "public",
                     created=created + timedelta(days=2 * step),
                     text="Tack, nu är platsen åtgärdad." if status == Status.RESOLVED else "",
                 )

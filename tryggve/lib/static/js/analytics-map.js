@@ -7,6 +7,7 @@
   if (!cfg || !el || typeof L === "undefined") { return; }
   var layers = JSON.parse(el.textContent);
   var map = window.TryggveMap.create("analytics-map", cfg, cfg.text);
+  var text = window.TryggveMap.text;
   // Light to dark; class 0 means no figure.
   var colours = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
   var bounds = null;
@@ -23,7 +24,7 @@
       },
       onEachFeature: function (f, l) {
         if (withLabel && f.properties.name) {
-          l.bindTooltip(f.properties.name + ": " + f.properties.label);
+          l.bindTooltip(text(f.properties.name + ": " + f.properties.label));
         }
       }
     }).addTo(map);
@@ -42,14 +43,14 @@
   if (layers.grid) { add(layers.grid, false); }
   (layers.presence || []).forEach(function (p) {
     L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })
-      .bindTooltip(p.label).addTo(map);
+      .bindTooltip(text(p.label)).addTo(map);
   });
   focus.forEach(function (b) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); });
   (layers.reports || []).forEach(function (p) {
     // Squares, so the e-service's reports are told from police presence by shape, not colour.
     L.marker([p.lat, p.lon], {
       icon: L.divIcon({ className: "report-square", iconSize: [10, 10] }), keyboard: false
-    }).bindTooltip(p.label).addTo(map);
+    }).bindTooltip(text(p.label)).addTo(map);
   });
   if (bounds) { map.fitBounds(bounds, { maxZoom: 15, padding: [10, 10] }); }
 })();

@@ -2,6 +2,14 @@
 (function () {
   "use strict";
   window.TryggveMap = {
+    // Names of areas, categories and places come from staff, imports and residents: they
+    // reach Leaflet (tooltips, popups) only as text nodes, never as HTML strings, which
+    // Leaflet would insert with innerHTML.
+    text: function (value) {
+      var span = document.createElement("span");
+      span.textContent = value == null ? "" : String(value);
+      return span;
+    },
     config: function () {
       var el = document.getElementById("map-config");
       return el ? JSON.parse(el.textContent) : null;

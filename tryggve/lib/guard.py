@@ -1,0 +1,405 @@
+"""The one guard for anonymous input: every public POST goes through it.
+
+A public form (a report, an addition, "me too", a watch sign-up, and every future one such
+as the survey or Open311's web twin) needs three things, nothing more:
+
+1. The view::
+
+       from tryggve.lib.guard import public_post
+
+       @public_post("report")                    # a bucket named in PUBLIC_POST_LIMITS
+       def report_new(request): ...
+
+       @public_post("voice", rerender=False)     # a button without fields to keep
+       def public_report_voice(request, reference): ...
+
+   The bucket may also be a function of the request (``lambda r: ...``) when one view does
+   two things. GET and HEAD pass straight through.
+
+2. The form class, when the view has one::
+
+       class ReportForm(GuardedForm, forms.Form): ...
+
+   ``is_valid()`` is then False while the guard holds the request back, so the view renders
+   its form bound to what was posted instead of saving it.
+
+3. The template, inside every public ``<form method="post">``::
+
+       {% load guard %}{% guard_fields %}
+
+   It renders a hidden honeypot field and a signed timestamp of when the form was shown.
+   ``base.html`` shows the guard's notice on top of the page.
+
+What the guard does on a POST:
+
+- **Bots**: a filled honeypot, or a form sent sooner than ``PUBLIC_FORM_MIN_SECONDS`` after it
+  was shown (or without a valid timestamp), saves nothing. The sender gets HTTP 400 and the
+  form back with one polite message that does not say which check tripped, so a person who
+  was just very quick sends it again and it goes through.
+- **Limits** per network address and bucket (``PUBLIC_POST_LIMITS``: count and seconds),
+  counted in Django's cache; shared across processes when the cache is Redis (``CACHE_URL``).
+  Only a keyed hash of the address is used, and nothing is written to the database. Past the
+  limit: HTTP 429, ``Retry-After``, and the page's own form with what was typed and a notice
+  saying when to try again (minutes and clock time). A POST counts when it succeeds: an
+  answer below 400 whose guarded form was valid.
+- **While held back** (bot or limit) the view runs, if at all, inside a transaction that is
+  rolled back, with messages muted; if it still answers with a redirect, a generic page
+  replaces it that re-posts the same fields with one button.
+- **Sender text**: the values posted are remembered for the request, and the outbox
+  (``tryggve.lib.mail``) removes them from any mail or SMS queued while it runs, so nothing a
+  stranger types can reach an unconfirmed address or a phone.
+
+The client address is ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies the
+entry that many places from the right of ``X-Forwarded-For``; with the default 0 the header is
+ignored, so a client cannot choose its own bucket. django-axes uses the same function
+(``AXES_CLIENT_IP_CALLABLE``). An IPv6 client is counted by its /64 network.
+
+Tests switch the bot checks off for the whole suite (``PUBLIC_POST_BOT_CHECKS``) so that older
+tests may post plain dicts; the guard's own tests switch them on with the ``guard_on`` fixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import hmac
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.base import BaseStorage
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+log = logging.getLogger(__name__)
+
+HONEYPOT_FIELD = "ovrigt_falt"
+STARTED_FIELD = "form_started"
+# Posted values that are not the sender's words.
+TECHNICAL_FIELDS = {"csrfmiddlewaretoken", HONEYPOT_FIELD, STARTED_FIELD, "submission_key"}
+STAMP_SALT = "tryggve.lib.guard.started"
+STAMP_MAX_AGE = 24 * 3600
+
+BOT = "bot"
+LIMIT = "limit"
+
+
+@dataclass
+class GuardState:
+    bucket: str
+    held: str = ""  # BOT or LIMIT while the request is held back
+    retry_after: int = 0
+    invalid: bool = False
+    sender_texts: list[str] = field(default_factory=list)
+
+
+_state: contextvars.ContextVar[GuardState | None] = contextvars.ContextVar(
+    "tryggve_guard", default=None
+)
+
+
+def current() -> GuardState | None:
+    """The guard's state for the public POST being handled, if any."""
+    return _state.get()
+
+
+def sender_texts() -> list[str]:
+    """What the anonymous sender typed in the request being handled (for the outbox)."""
+    state = _state.get()
+    return state.sender_texts if state else []
+
+
+# The client's address ---------------------------------------------------------------------
+
+
+def client_ip(request) -> str:
+    """The visitor's address: REMOTE_ADDR, or the trusted proxy's entry in X-Forwarded-For.
+
+    With TRUSTED_PROXY_COUNT = n > 0, the n-th address from the right of X-Forwarded-For is
+    the one the outermost trusted proxy saw; anything further left was written by the client.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if count > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                log.warning("Ignoring a malformed X-Forwarded-For entry")
+    return remote
+
+
+def _network(address: str) -> str:
+    """The unit a limit counts: one IPv4 address, or one IPv6 /64 (what a household gets)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _address_key(address: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"guard:{_network(address)}".encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:32]
+
+
+# Limits -----------------------------------------------------------------------------------
+
+
+def limit_for(bucket: str) -> tuple[int, int]:
+    limits = settings.PUBLIC_POST_LIMITS
+    if bucket not in limits:
+        raise KeyError(f"No PUBLIC_POST_LIMITS entry for the guard bucket {bucket!r}")
+    count, seconds = limits[bucket]
+    return int(count), int(seconds)
+
+
+@dataclass
+class _Counter:
+    """A fixed-window counter per bucket and address hash, in Django's cache."""
+
+    bucket: str
+    address: str
+
+    def __post_init__(self):
+        self.limit, self.period = limit_for(self.bucket)
+        now = time.time()
+        window = int(now // self.period)
+        self.retry_after = max(1, math.ceil((window + 1) * self.period - now))
+        self.key = f"guard:{self.bucket}:{_address_key(self.address)}:{window}"
+
+    def reserve(self) -> bool:
+        """Take one from the allowance; False (and nothing taken) when it is used up."""
+        if cache.add(self.key, 1, timeout=self.period + 60):
+            value = 1
+        else:
+            try:
+                value = cache.incr(self.key)
+            except ValueError:  # expired between add and incr
+                cache.add(self.key, 1, timeout=self.period + 60)
+                value = 1
+        if value > self.limit:
+            self.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        with contextlib.suppress(ValueError):  # the window has just expired
+            cache.decr(self.key)
+
+
+# Bot checks -------------------------------------------------------------------------------
+
+
+def new_stamp() -> str:
+    return signing.dumps(int(time.time()), salt=STAMP_SALT)
+
+
+def stamp_age(value: str) -> float | None:
+    """Seconds since the form was shown, or None for a missing, forged or stale stamp."""
+    if not value:
+        return None
+    try:
+        shown = signing.loads(value, salt=STAMP_SALT, max_age=STAMP_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return time.time() - float(shown)
+
+
+def _looks_automated(request) -> bool:
+    if request.POST.get(HONEYPOT_FIELD, ""):
+        return True
+    age = stamp_age(request.POST.get(STARTED_FIELD, ""))
+    return age is None or age < settings.PUBLIC_FORM_MIN_SECONDS
+
+
+def _posted_texts(request) -> list[str]:
+    texts = []
+    for name, values in request.POST.lists():
+        if name in TECHNICAL_FIELDS:
+            continue
+        for value in values:
+            value = value.strip()
+            if len(value) >= 3 and not _is_number(value):
+                texts.append(value)
+    return texts
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+# The decorator ----------------------------------------------------------------------------
+
+
+class _MutedMessages(BaseStorage):
+    """Messages a held-back view adds ("Tack!") are dropped: nothing was done."""
+
+    def _get(self, *args, **kwargs):
+        return [], True
+
+    def _store(self, messages, response, *args, **kwargs):
+        return []
+
+
+def public_post(bucket, *, rerender: bool = True):
+    """Guard an anonymous view's POST: bot checks, a limit per address, sender text tracked.
+
+    `bucket` names an entry of PUBLIC_POST_LIMITS (or is a function of the request giving
+    one). With `rerender` the view is asked to render its form again, bound to what was
+    posted, while the request is held back; without it (a bare button), the guard's own page
+    answers.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            name = bucket(request) if callable(bucket) else bucket
+            state = GuardState(bucket=name)
+            reset = _state.set(state)
+            try:
+                if settings.PUBLIC_POST_BOT_CHECKS and _looks_automated(request):
+                    log.info("Public POST held back by the bot checks (%s)", name)
+                    state.held = BOT
+                    return _held(view, request, args, kwargs, state, rerender)
+                counter = _Counter(name, client_ip(request))
+                if not counter.reserve():
+                    log.info("Public POST over the limit (%s)", name)
+                    state.held, state.retry_after = LIMIT, counter.retry_after
+                    return _held(view, request, args, kwargs, state, rerender)
+                state.sender_texts = _posted_texts(request)
+                response = view(request, *args, **kwargs)
+                if response.status_code >= 400 or state.invalid:
+                    counter.release()
+                return response
+            finally:
+                _state.reset(reset)
+
+        wrapped.public_post_guard = bucket
+        return wrapped
+
+    return decorator
+
+
+def public_post_limit(bucket: str):
+    """Only the per-address limit, for an anonymous POST that no person fills in.
+
+    For machine endpoints such as the browser's CSP reports, which carry no honeypot or
+    timestamp: every POST counts, and past the limit the answer is a bare 429 with
+    Retry-After. Marked like `public_post`, so the coverage test sees it is guarded.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                counter = _Counter(bucket, client_ip(request))
+                if not counter.reserve():
+                    response = HttpResponse(status=429)
+                    response["Retry-After"] = str(counter.retry_after)
+                    return response
+            return view(request, *args, **kwargs)
+
+        wrapped.public_post_guard = bucket
+        return wrapped
+
+    return decorator
+
+
+def notice(state: GuardState) -> str:
+    """What the held-back visitor reads on top of the page."""
+    if state.held == LIMIT:
+        minutes = max(1, math.ceil(state.retry_after / 60))
+        at = timezone.localtime(timezone.now() + timedelta(seconds=state.retry_after))
+        return ngettext(
+            "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
+            "nu. Försök igen om %(minutes)s minut, klockan %(time)s. Det du skrev finns kvar.",
+            "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
+            "nu. Försök igen om %(minutes)s minuter, klockan %(time)s. Det du skrev finns kvar.",
+            minutes,
+        ) % {"minutes": minutes, "time": at.strftime("%H:%M")}
+    return _(
+        "Vi kunde inte ta emot formuläret. Kontrollera uppgifterna och skicka det igen. "
+        "Det du skrev finns kvar."
+    )
+
+
+def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
+    status = 429 if state.held == LIMIT else 400
+    request.guard_notice = notice(state)
+    response = None
+    if rerender:
+        # The view shows its form again (GuardedForm is invalid now); whatever else it does
+        # is rolled back and its messages are dropped.
+        request._messages = _MutedMessages(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is None:
+            session.save()  # not inside the rollback, or the middleware could not save it
+        kept = dict(session.items()) if session is not None else {}
+        with transaction.atomic():
+            response = view(request, *args, **kwargs)
+            transaction.set_rollback(True)
+        if session is not None:
+            session.clear()
+            session.update(kept)
+        if response.status_code >= 300:
+            response = None
+    if response is None:
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in {"csrfmiddlewaretoken", HONEYPOT_FIELD, STARTED_FIELD}
+            for value in values
+        ]
+        response = render(request, "guard/held.html", {"fields": fields, "action": request.path})
+    response.status_code = status
+    if state.held == LIMIT:
+        response["Retry-After"] = str(state.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class GuardedForm:
+    """Mixin for a public form: invalid while the guard holds the request back.
+
+    Put it first: ``class SignUpForm(GuardedForm, forms.Form)``.
+    """
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        state = _state.get()
+        if state is None:
+            return valid
+        if not valid:
+            state.invalid = True
+        return valid and not state.held

@@ -1,0 +1,46 @@
+"""The outbox in the admin: mail bodies for administrators only, link tokens masked
+(issue 8, item 11)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tryggve.lib.models import OutgoingMail
+from tryggve.lib.tokens import mask_tokens, new_token
+
+TOKEN = new_token()
+BODY = f"Hej Anna!\n\nFölj ärendet OTR-2026-00042: https://tryggve.example/rapport/{TOKEN}/\n"
+
+
+@pytest.fixture
+def mail_row(db):
+    return OutgoingMail.objects.create(to="anna@example.se", subject="Kvitto", body=BODY)
+
+
+def test_mask_tokens_keeps_words_and_references():
+    masked = mask_tokens(BODY)
+    assert TOKEN not in masked and TOKEN[:4] + "…" in masked
+    assert "OTR-2026-00042" in masked and "Hej Anna!" in masked
+    assert mask_tokens("/tryggare/abcdefghij0123456789xyz/") == "/tryggare/abcd…/"
+    assert mask_tokens("/karta/OTR-2026-00042/") == "/karta/OTR-2026-00042/"
+
+
+@pytest.mark.django_db
+def test_administrator_sees_the_body_with_tokens_masked(administrator, mail_row):
+    administrator.user.is_staff = administrator.user.is_superuser = True
+    administrator.user.save()
+    body = administrator.get(f"/admin/lib/outgoingmail/{mail_row.pk}/change/").content.decode()
+    assert "Följ ärendet OTR-2026-00042" in body
+    assert TOKEN not in body
+
+
+@pytest.mark.django_db
+def test_other_staff_in_the_admin_do_not_see_the_body(case_handler, mail_row):
+    user = case_handler.user
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_outgoingmail"))
+    response = case_handler.get(f"/admin/lib/outgoingmail/{mail_row.pk}/change/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Kvitto" in body  # the subject, to follow deliveries
+    assert "Följ ärendet" not in body and TOKEN not in body

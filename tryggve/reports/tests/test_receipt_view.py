@@ -1,0 +1,57 @@
+"""The receipt after filing a report: its tracking link, retries, and no token left behind
+in the session (issue 8, items 10 and 11)."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from tryggve.reports.models import Report, hash_token
+from tryggve.reports.tests.test_report_new_view import form_data
+
+LINK = re.compile(r'class="tracking-link" href="(/rapport/([^"/]+)/)"')
+
+
+def tracking_link(client) -> tuple[str, str] | None:
+    match = LINK.search(client.get("/rapportera/kvitto/").content.decode())
+    return match.groups() if match else None
+
+
+@pytest.mark.django_db
+def test_a_retry_whose_first_attempt_committed_shows_the_link(citizen, municipality):
+    data = form_data()
+    # The first attempt commits, but its answer never reaches the browser (a dropped
+    # connection): the resident presses send again in a fresh session.
+    Client().post("/rapportera/", data)
+    assert Report.objects.count() == 1
+    response = citizen.post("/rapportera/", data)
+    assert response.status_code == 302
+    assert Report.objects.count() == 1
+    path, token = tracking_link(citizen)
+    report = Report.objects.get()
+    assert report.tracking_token_hash == hash_token(token)
+    assert report.reference in citizen.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_no_plaintext_token_lingers_in_the_session(citizen, municipality):
+    citizen.post("/rapportera/", form_data())
+    _path, token = tracking_link(citizen)
+    # After the receipt has been shown, no session in the database holds the token.
+    for session in Session.objects.all():
+        assert token not in repr(session.get_decoded())
+    # A reload shows the receipt without the link, and says where the link is.
+    body = citizen.get("/rapportera/kvitto/").content.decode()
+    assert Report.objects.get().reference in body
+    assert "/rapport/" not in body
+    assert "visas den bara en gång" in body
+
+
+@pytest.mark.django_db
+def test_another_form_key_gets_another_token(citizen, municipality):
+    citizen.post("/rapportera/", form_data())
+    _path, first = tracking_link(citizen)
+    citizen.post("/rapportera/", form_data(description="Annan plats", confirm_new="1"))
+    _path, second = tracking_link(citizen)
+    assert first != second and Report.objects.count() == 2
