@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.guard import GuardedForm
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
@@ -57,7 +58,7 @@ class PaperMultipleInput(PaperChoiceInput):
         return value
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GuardedForm, forms.Form):
     """Every question of a survey as plain form fields; works without JavaScript.
 
     Conditional questions are always rendered (no script needed) and their answers are

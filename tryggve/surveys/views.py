@@ -9,9 +9,11 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
+from tryggve.lib.guard import public_post
 from tryggve.surveys import results
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Survey, SurveyState
@@ -52,6 +54,7 @@ def _form_page(request, form: AnswerForm, status: int = 200) -> HttpResponse:
     return render(request, "surveys/answer.html", context, status=status)
 
 
+@public_post("survey")
 def answer(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     survey = public_survey(today)
@@ -84,10 +87,12 @@ def answer(request: HttpRequest) -> HttpResponse:
     return done
 
 
+@require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/thanks.html", {"survey": public_survey(timezone.localdate())})
 
 
+@require_safe
 def public_results(request: HttpRequest) -> HttpResponse:
     """The latest year with answers that is no longer open, or the year asked for."""
     today = timezone.localdate()
