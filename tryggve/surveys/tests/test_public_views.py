@@ -143,3 +143,8 @@ def test_public_results_never_show_free_text_and_hide_small_counts(citizen, surv
     assert "färre än 5" in page  # the other areas and options
     assert "Så svarade ni" in page and "6 personer svarade" in page
     assert citizen.get("/trygghetsenkat/resultat/?efter=<script>&ar=x").status_code == 200
+
+
+def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
+    page = citizen.get("/").content.decode()
+    assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page

@@ -184,3 +184,10 @@ def test_pages_of_unknown_surveys_are_404(case_handler, survey):
     assert case_handler.get("/personal/enkater/999999/").status_code == 404
     other_q = 999999
     assert case_handler.get(f"/personal/enkater/{survey.pk}/fraga/{other_q}/").status_code == 404
+
+
+def test_staff_menu_links_the_surveys_for_their_roles(case_handler, council_reader, police_officer):
+    link = 'href="/personal/enkater/"'
+    assert link in case_handler.get("/personal/").content.decode()
+    assert link in council_reader.get("/personal/").content.decode()
+    assert link not in police_officer.get("/personal/").content.decode()
