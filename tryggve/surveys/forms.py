@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField
 from tryggve.lib.guard import GuardedForm
 from tryggve.surveys.models import (
     CHOICE_KINDS,
@@ -357,13 +358,13 @@ class SurveyEditForm(forms.Form):
     introduction = forms.CharField(
         label=_("Inledning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    opens_on = forms.DateField(
+    opens_on = SensibleDateField(
         label=_("Öppnar"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Skriv ett datum, till exempel 2026-03-01.")},
     )
-    closes_on = forms.DateField(
+    closes_on = SensibleDateField(
         label=_("Stänger"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

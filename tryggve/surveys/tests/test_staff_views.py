@@ -191,3 +191,13 @@ def test_staff_menu_links_the_surveys_for_their_roles(case_handler, council_read
     assert link in case_handler.get("/personal/").content.decode()
     assert link in council_reader.get("/personal/").content.decode()
     assert link not in police_officer.get("/personal/").content.decode()
+
+
+def test_a_date_in_year_20026_is_a_form_error(case_handler, survey):
+    url = f"/personal/enkater/{survey.pk}/"
+    response = case_handler.post(url, {"title": "T", "opens_on": "20026-03-01", "closes_on": ""})
+    assert response.status_code == 200
+    response = case_handler.post(url, {"title": "T", "opens_on": "1026-03-01", "closes_on": ""})
+    assert "mellan år 2000" in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.opens_on.year == survey.year
