@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml
 
 run: export TRYGGVE_DEMO = 1
 run: export STAFF_REQUIRE_OTP ?= 0
+# Links in mail and text messages follow PORT (see tryggve/lib/links.py): the server and
+# the worker both see it.
+run: export PORT := $(PORT)
 run: $(STAMP)
 	mkdir -p var
+	@# A local .env (gitignored) with a generated secret and the demo flags, so every
+	@# command in the README works in this checkout afterwards.
+	$(PY) scripts/write-demo-env .env $(PORT)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Tryggve: http://127.0.0.1:$(PORT)/"
@@ -30,7 +36,8 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	@# Migrations must match the models; this needs settings but no real secret.
-	SECRET_KEY=makemigrations-check-only $(PY) manage.py makemigrations --check --dry-run -v0
+	SECRET_KEY=makemigrations-check-only SITE_URL=https://check.invalid \
+	  $(PY) manage.py makemigrations --check --dry-run -v0
 
 browser-deps:
 	@bash scripts/ensure-chromium

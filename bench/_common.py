@@ -29,6 +29,8 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
         ALLOWED_HOSTS="127.0.0.1",
+        # Production settings require the public address (links in mail).
+        SITE_URL="http://127.0.0.1",
         DEBUG="0",
         # Production settings, but on plain http over loopback.
         SECURE_SSL_REDIRECT="0",

@@ -36,7 +36,11 @@ SHOTS = Path(os.environ.get("TRYGGVE_SHOTS", "/tmp/shots"))
 TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# A common laptop: staff pages must fit it without sideways scrolling.
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+# Every axe check runs at both widths and in both languages (see `blocking_violations`).
+AXE_WIDTHS = (PHONE["viewport"]["width"], DESKTOP["viewport"]["width"])
+AXE_LANGUAGES = ("sv", "en")
 REFERENCE_RE = re.compile(r"OTR-\d{4}-\d{5}")
 
 
@@ -86,6 +90,13 @@ def open_page(browser, site) -> Iterator[Callable]:
     contexts = []
     errors = PageErrors()
     external: list[str] = []
+    # Files a page asked for that do not exist (a missing favicon, script or style): the user
+    # would see nothing, so only this check can catch them.
+    missing: list[str] = []
+
+    def not_found(response) -> None:
+        if response.status == 404 and response.request.resource_type != "document":
+            missing.append(response.url)
 
     def local_only(route):
         host = urlsplit(route.request.url).hostname or ""
@@ -95,7 +106,7 @@ def open_page(browser, site) -> Iterator[Callable]:
             external.append(route.request.url)
             route.abort()
 
-    def _open(*, phone: bool = False, javascript: bool = True, path: str | None = None):
+    def _context(*, phone: bool, javascript: bool):
         options = dict(PHONE if phone else DESKTOP)
         context = browser.new_context(
             base_url=site, java_script_enabled=javascript, locale="sv-SE", **options
@@ -103,18 +114,28 @@ def open_page(browser, site) -> Iterator[Callable]:
         context.set_default_timeout(10_000)
         context.route("**/*", local_only)
         contexts.append(context)
-        page = context.new_page()
+        _AXE.options[id(context)] = (phone, javascript)
+        return context
+
+    def _open(*, phone: bool = False, javascript: bool = True, path: str | None = None):
+        page = _context(phone=phone, javascript=javascript).new_page()
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        page.on("response", not_found)
+        _AXE.watch(page)
         if path is not None:
             page.goto(path)
         return page
 
     _open.errors = errors
     _open.external = external
+    _open.missing = missing
+    _AXE.new_context = _context
     yield _open
+    _AXE.reset()
     for context in contexts:
         context.close()
     assert not errors, "JavaScript errors on the pages:\n" + "\n".join(errors)
+    assert not missing, "Files the pages asked for that answered 404:\n" + "\n".join(missing)
     unexpected = [url for url in external if not url.startswith("https://tiles.invalid/")]
     assert not unexpected, "Requests that tried to leave the test server:\n" + "\n".join(unexpected)
 
@@ -154,7 +175,7 @@ def photo(tmp_path) -> Path:
 @pytest.fixture
 def published_report(site):
     """A report that staff have reviewed and published, with one approved photo."""
-    from tryggve.conftest import CENTRUM
+    from tryggve.fixture_points import CENTRUM
     from tryggve.lib.images import clean_image
     from tryggve.reports.models import Category, Report
     from tryggve.reports.services import report_create
@@ -243,16 +264,113 @@ def staff_page(open_page, site, settings) -> Callable:
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def blocking_violations(page: Page) -> list[dict]:
+class _AxeRuns:
+    """What `blocking_violations` needs across one test: how each page was last reached,
+    one twin page per context and language, and the checks already made."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.methods: dict[int, str] = {}
+        self.options: dict[int, tuple[bool, bool]] = {}
+        self.twins: dict[tuple[int, str], Page] = {}
+        self.done: set[tuple] = set()
+        self.new_context = None
+
+    def watch(self, page: Page) -> None:
+        """Remember the method of the request that loaded the page's current document."""
+
+        def seen(request) -> None:
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                self.methods[id(page)] = request.method
+
+        page.on("request", seen)
+
+    def twin(self, page: Page, lang: str) -> Page:
+        """A page in a context of its own holding `page`'s cookies, but in `lang`."""
+        key = (id(page.context), lang)
+        if key not in self.twins:
+            phone, javascript = self.options.get(id(page.context), (False, True))
+            self.twins[key] = self.new_context(phone=phone, javascript=javascript).new_page()
+        twin = self.twins[key]
+        cookies = [c for c in page.context.cookies() if c["name"] != "django_language"]
+        base = page.url.split("/", 3)
+        cookies.append({"name": "django_language", "value": lang, "url": "/".join(base[:3])})
+        twin.context.clear_cookies()
+        twin.context.add_cookies(cookies)
+        return twin
+
+
+_AXE = _AxeRuns()
+
+
+def _settle(page: Page) -> None:
+    """The layout has caught up with a new width: two animation frames (Leaflet's resize
+    handler runs in one), then no transition still running (a map re-centring its popup
+    fades it; axe would measure the colours half-way)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')"
+    )
+
+
+def _axe_at(page: Page, lang: str, width: int) -> list[dict]:
+    size = page.viewport_size
+    if size["width"] != width:
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        _settle(page)
+    # The same state twice (a test checking a page at both widths itself) is checked once.
+    state = page.evaluate(
+        "() => [document.body.innerText.length, document.getElementsByTagName('*').length]"
+    )
+    key = (page.url, lang, width, *state)
+    if key in _AXE.done:
+        return []
+    _AXE.done.add(key)
     results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    return [
+        {**v, "context": f"{lang}, {width} px"}
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def blocking_violations(page: Page) -> list[dict]:
+    """Serious and critical axe-core findings for the page, in Swedish and English, at a
+    phone's width (390 px) and a laptop's (1366 px).
+
+    The page itself is checked as it is (after whatever the test clicked) at both widths and
+    put back to its own. The other language is checked in a twin page holding the same
+    cookies, which loads the same address; a page that a POST produced (a form with its
+    errors) cannot be reloaded safely, so it is checked in its own language only.
+    """
+    lang = page.evaluate("document.documentElement.lang") or "sv"
+    original = dict(page.viewport_size)
+    found = []
+    for width in AXE_WIDTHS:
+        found += _axe_at(page, lang, width)
+    if page.viewport_size != original:
+        page.set_viewport_size(original)
+        _settle(page)
+    if _AXE.methods.get(id(page), "GET") == "GET" and _AXE.new_context is not None:
+        for other in AXE_LANGUAGES:
+            if other == lang:
+                continue
+            twin = _AXE.twin(page, other)
+            twin.goto(page.url)
+            twin.wait_for_load_state("networkidle")
+            for width in AXE_WIDTHS:
+                found += _axe_at(twin, other, width)
+    return found
 
 
 def describe(violations: dict[str, list[dict]]) -> str:
     lines = []
     for name, found in violations.items():
         for v in found:
-            lines.append(f"[{name}] {v['id']} ({v['impact']}): {v['help']}")
+            where = f", {v['context']}" if v.get("context") else ""
+            lines.append(f"[{name}{where}] {v['id']} ({v['impact']}): {v['help']}")
             for node in v["nodes"][:5]:
                 lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
                 lines.append(f"      {node.get('failureSummary', '').strip()[:300]}")

@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
+from tryggve.areas.services import (
+    areas_import,
+    load_geojson_file,
+    municipality_import,
+    streets_import,
+)
 from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every app's tests)
     browser,
     make_staff,
@@ -16,12 +21,9 @@ from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every 
     site,
     staff_page,
 )
+from tryggve.fixture_points import CENTRUM, OUTSIDE  # noqa: F401  (tests import them here)
 
 DEMO_DIR = Path(__file__).resolve().parent / "areas" / "demo"
-
-# Points inside the demo geography.
-CENTRUM = (65.5900, 19.1800)  # lat, lon in Arvidsjaur centre
-OUTSIDE = (59.3293, 18.0686)  # Stockholm
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +66,16 @@ def municipality(db) -> Municipality:
     )
     assert not result.errors
     return municipality
+
+
+@pytest.fixture
+def streets(municipality):
+    """The demo's streets of Arvidsjaur (real names, approximate positions)."""
+    result = streets_import(
+        data=load_geojson_file(DEMO_DIR / "arvidsjaur_gator.geojson"), municipality=municipality
+    )
+    assert not result.errors
+    return municipality.streets.all()
 
 
 @pytest.fixture

@@ -8,6 +8,37 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file: `#` comments, blank lines, `export ` and quotes allowed.
+
+    A key with an empty value counts as unset, as in .env.example.
+    """
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if key and value:
+            values[key] = value
+    return values
+
+
+# `make run` writes a .env beside manage.py (a generated secret and the demo flags), so every
+# command in the README works in that checkout. The real environment always wins, and the
+# test suite ignores the file so that a developer's demo flags never change what it tests.
+# ENV_FILE names another file (tests use it).
+if not os.environ.get("PYTEST_VERSION"):
+    _env_file = Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
+    for _key, _value in read_env_file(_env_file).items():
+        os.environ.setdefault(_key, _value)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -32,7 +63,17 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address in mail, text messages, receipts and QR codes (tryggve.lib.links.absolute_url).
+# Unset, links follow the request or PORT: fine for the demo and tests, never for production,
+# where a wrong address would reach residents in every mail.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and not (DEBUG or env_bool("TRYGGVE_DEMO") or os.environ.get("PYTEST_VERSION")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the service's public address, e.g. https://trygg.arvidsjaur.se "
+        "(see .env.example)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,7 +103,8 @@ MIDDLEWARE = [
     "tryggve.lib.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Swedish unless the visitor chose another language with the switch (not Accept-Language).
+    "tryggve.lib.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tryggve" / "locale"]
+# The language chosen with the switch is remembered for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -171,8 +216,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGIN_URL = "/personal/logga-in/"
-LOGIN_REDIRECT_URL = "/personal/"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
 # Lock an account after repeated failures (per username and address).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
@@ -236,6 +281,9 @@ PUBLIC_POST_LIMITS = env_limits(
     {
         "report": (10, 3600),
         "voice": (10, 3600),
+        # Finding the place on the report form without JavaScript (areas.geocoder has its
+        # own limit on geocoder look-ups).
+        "place_search": (60, 3600),
         "report_addition": (10, 3600),
         "report_reopen": (5, 3600),
         "safety_feedback": (20, 3600),
@@ -278,6 +326,24 @@ NEAR_REPEAT_RADIUS_M = 500
 # Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
 WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500
+# "Show on a map" links for a place (staff pages, unit mails): any map site that takes a
+# position in its address.
+PLACE_LINK_URL = os.environ.get(
+    "PLACE_LINK_URL", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+)
+# Address search on the report form beyond the streets the system knows: a Nominatim-
+# compatible server (e.g. https://nominatim.openstreetmap.org, whose usage policy asks for
+# a User-Agent, at most one request a second and no search-as-you-type). Empty: off, and
+# nothing a resident types leaves the municipality's server.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "").rstrip("/")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_USER_AGENT = os.environ.get(
+    "GEOCODER_USER_AGENT", "Tryggve/1.0 (Arvidsjaurs kommun e-tjanst)"
+)
+# Geocoder look-ups per client address and hour, and for the whole site per minute; answers
+# are cached for a day, so repeated searches cost nothing.
+GEOCODER_LIMIT_PER_HOUR = int(os.environ.get("GEOCODER_LIMIT_PER_HOUR", "30"))
+GEOCODER_LIMIT_PER_MINUTE = int(os.environ.get("GEOCODER_LIMIT_PER_MINUTE", "30"))
 DEMO = env_bool("TRYGGVE_DEMO")
 
 # --- Hardening (issue 8, items 7 and 10): HTTPS, sessions, database outages, CSP -----------

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView, TemplateView
 
 from tryggve.accounts.access import StaffAdminSite
 from tryggve.analytics import views as analytics_views
@@ -11,6 +13,11 @@ admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Pages that do not link the icon (the admin) still get one, never a 404.
+    path(
+        "favicon.ico",
+        require_safe(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    ),
     path("admin/", admin.site.urls),
     path("personal/", include("tryggve.accounts.urls")),
     path("personal/lagesbild/", include("tryggve.analytics.urls")),

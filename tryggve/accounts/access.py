@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from tryggve.accounts.roles import Role, user_roles
+from tryggve.accounts.roles import PAGE_PERMISSIONS, Role, user_roles
 
 
 def is_verified(request) -> bool:
@@ -18,12 +21,23 @@ def is_verified(request) -> bool:
     return bool(getattr(request.user, "is_verified", lambda: False)())
 
 
-def staff_required(*roles: Role):
-    """Allow a view to staff holding one of `roles` (any staff role when none is named).
+def second_factor_url(next_path: str) -> str:
+    """The second-factor step, returning to `next_path` (its query string kept intact)."""
+    return f"{reverse('accounts:second_factor')}?{urlencode({'next': next_path})}"
 
-    Anonymous visitors go to the login page, staff without a second factor to the
-    second-factor step, and staff of another role get a 403 page.
+
+def staff_required(*pages_or_roles: str):
+    """Allow a view to the staff whose roles may open its page (`accounts.roles`).
+
+    Name the page key (`staff_required("reports.cases")`); the roles come from
+    PAGE_PERMISSIONS. Roles named directly are still accepted, but every Tryggve view names
+    its page. Anonymous visitors go to the login page, staff without a second factor to
+    the second-factor step, and staff of another role get a 403 page.
     """
+    allowed: set[str] = set()
+    for item in pages_or_roles or ("home",):
+        allowed |= PAGE_PERMISSIONS[item] if item in PAGE_PERMISSIONS else {Role(item)}
+    page = (pages_or_roles or ("home",))[0] if len(pages_or_roles) <= 1 else None
 
     def decorator(view):
         @wraps(view)
@@ -31,24 +45,41 @@ def staff_required(*roles: Role):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if not is_verified(request):
-                return redirect(f"/personal/tvafaktor/?next={request.get_full_path()}")
+                return redirect(second_factor_url(request.get_full_path()))
             held = user_roles(request.user)
-            allowed = set(roles) if roles else set(Role.values)
             if not held & allowed:
                 return render(request, "accounts/forbidden.html", status=403)
             request.roles = held
             return view(request, *args, **kwargs)
 
-        # Marks a staff view (the public-POST guard's URL test tells them apart by it).
-        wrapped.staff_required = tuple(roles)
+        # Read by the generated role-matrix test (accounts/tests/test_role_matrix.py); the
+        # public-POST guard's URL test tells staff views apart by `staff_required`.
+        wrapped.staff_roles = frozenset(allowed)
+        wrapped.staff_page = page
+        wrapped.staff_required = tuple(pages_or_roles)
         return wrapped
 
     return decorator
 
 
 class StaffAdminSite(admin.AdminSite):
+    """The admin behind the staff login and second factor, in Swedish.
+
+    Staff without admin rights who open it get the same 403 page as any other staff page
+    they may not use, not a second login form they could never pass.
+    """
+
+    site_header = _("Trygg i Arvidsjaur: administration")
+    site_title = _("Administration")
+    index_title = _("Grunddata och inställningar")
+
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and is_verified(request)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.GET.get("next", "/admin/"), settings.LOGIN_URL)
+        target = request.GET.get("next") or reverse("admin:index")
+        if not request.user.is_authenticated:
+            return redirect_to_login(target, settings.LOGIN_URL)
+        if not is_verified(request):
+            return redirect(second_factor_url(target))
+        return render(request, "accounts/forbidden.html", status=403)

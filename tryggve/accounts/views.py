@@ -4,14 +4,15 @@ from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tryggve.accounts.access import is_verified, staff_required
+from tryggve.accounts.access import is_verified, second_factor_url, staff_required
+from tryggve.accounts.dashboard import figures_for
 from tryggve.accounts.forms import LoginForm, TokenForm
 from tryggve.accounts.services import totp_device_confirm, totp_device_for_setup, totp_verify
 
@@ -28,7 +29,7 @@ def _next(request: HttpRequest) -> str:
         and not target.startswith(("//", "/\\"))
     ):
         return target
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache
@@ -39,7 +40,7 @@ def login(request: HttpRequest) -> HttpResponse:
         auth_login(request, form.get_user())
         if is_verified(request):
             return redirect(_next(request))
-        return redirect(f"/personal/tvafaktor/?next={_next(request)}")
+        return redirect(second_factor_url(_next(request)))
     return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
 
 
@@ -92,6 +93,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("reports:start")
 
 
-@staff_required()
+@staff_required("home")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"roles": request.roles})
+    return render(request, "accounts/home.html", {"figures": figures_for(request.roles)})

@@ -56,7 +56,6 @@ import csv
 import dataclasses
 import io
 import math
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +65,9 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
+
+# Django-free, like this module: the same reading of files, times and numbers as the importers.
+from tryggve.lib.parsing import decode_text, local_wall_clock, parse_datetime, parse_number
 
 EARTH_RADIUS_M = 6_371_008.8
 EPOCH = datetime(1970, 1, 1)
@@ -148,17 +150,15 @@ def project(
 
 
 def parse_time(text: str) -> datetime:
-    """Parse an ISO 8601 timestamp; any UTC offset is dropped (local wall-clock time)."""
+    """Parse an ISO-like time (tryggve.lib.parsing, as the importers do) to naive Swedish
+    local time: a time with a UTC offset is converted to it, one without is taken as it."""
     value = text.strip()
     if not value:
         raise ValueError("empty time")
-    if value[-1] in "zZ":
-        value = value[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 time: {text.strip()[:40]!r}") from None
-    return moment.replace(tzinfo=None)
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"not an ISO 8601 time: {value[:40]!r}")
+    return local_wall_clock(moment)
 
 
 def to_days(moment: datetime) -> float:
@@ -168,7 +168,6 @@ def to_days(moment: datetime) -> float:
 
 # --------------------------------------------------------------------------- files
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -190,19 +189,15 @@ def _decode(path: str | Path) -> str:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    # UTF-16 with a BOM is what Excel's "Unicode text" writes.
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save it as CSV UTF-8") from None
+    # The same decoding as the importers: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
+    text = decode_text(raw)
     if "\x00" in text:
         raise InputError(f"{path}: contains NUL bytes; not a text CSV file")
     return text
 
 
-def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[str]], dict, bool]:
-    """Rows (without the header), column index by name, and whether decimals use commas."""
+def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[str]], dict]:
+    """Rows (without the header) and the column index by name."""
     text = _decode(path)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), None)
@@ -236,10 +231,10 @@ def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[st
     for n, row in body:
         if len(row) < width:
             raise InputError(f"{path}: row {n} has {len(row)} fields, expected at least {width}")
-    return body, columns, delimiter != ","
+    return body, columns
 
 
-def _coordinates(path, body, columns, decimal_comma) -> tuple[np.ndarray, np.ndarray, list]:
+def _coordinates(path, body, columns) -> tuple[np.ndarray, np.ndarray, list]:
     lat = np.empty(len(body))
     lon = np.empty(len(body))
     text = []
@@ -247,11 +242,10 @@ def _coordinates(path, body, columns, decimal_comma) -> tuple[np.ndarray, np.nda
         pair = []
         for name, out, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
             raw = row[columns[name]].strip()
-            value = raw.replace(",", ".") if decimal_comma else raw
-            if not _NUMBER.fullmatch(value):
+            number = parse_number(raw)
+            if number is None:
                 raise InputError(f"{path}: row {n}: {name} is not a finite number: {raw[:40]!r}")
-            number = float(value)
-            if not (math.isfinite(number) and -limit <= number <= limit):
+            if not -limit <= number <= limit:
                 raise InputError(f"{path}: row {n}: {name} {raw[:40]} is outside ±{limit:g}")
             out[k] = number
             pair.append(raw)
@@ -261,19 +255,19 @@ def _coordinates(path, body, columns, decimal_comma) -> tuple[np.ndarray, np.nda
 
 def load_points(path: str | Path) -> Points:
     """Read target points (columns lat, lon; others ignored)."""
-    body, columns, decimal_comma = _read_table(path, ("lat", "lon"))
+    body, columns = _read_table(path, ("lat", "lon"))
     if not body:
         raise InputError(f"{path}: no points")
-    lat, lon, text = _coordinates(path, body, columns, decimal_comma)
+    lat, lon, text = _coordinates(path, body, columns)
     return Points(lat, lon, text)
 
 
 def load_events(path: str | Path) -> Events:
     """Read events (columns time, lat, lon; others ignored)."""
-    body, columns, decimal_comma = _read_table(path, ("time", "lat", "lon"))
+    body, columns = _read_table(path, ("time", "lat", "lon"))
     if not body:
         raise InputError(f"{path}: no events")
-    lat, lon, _ = _coordinates(path, body, columns, decimal_comma)
+    lat, lon, _ = _coordinates(path, body, columns)
     t = np.empty(len(body))
     for k, (n, row) in enumerate(body):
         try:

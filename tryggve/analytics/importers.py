@@ -8,7 +8,6 @@ Placing positions in the municipality and its areas, and saving, is `services.py
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -17,17 +16,16 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tryggve.analytics.models import IncidentSource, OffenceGroup
 from tryggve.lib.geo import to_wgs84
+from tryggve.lib.parsing import STOCKHOLM, decode_text, parse_datetime, parse_number
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 POLICE_SITE = "https://polisen.se"
 MAX_ID = 100
 MAX_LABEL = 100
@@ -73,11 +71,11 @@ Parsed = IncidentData | Rejection
 
 # Classification ---------------------------------------------------------------------------
 
-# The police feed's `type`, exactly as written (see ../shared/data/polisen for ~85,000 events'
-# worth of types). Alarms, suspicions and recoveries ("Larm Inbrott", "Skottlossning,
-# misstänkt", "Brand automatlarm", "Motorfordon, anträffat stulet") are deliberately left in
-# `other`: they say a call came in, not that the offence happened. "Sammanfattning natt" and
-# the other summaries are the police's digests, also `other`.
+# The police feed's `type`, exactly as written (as seen over about 85,000 events). Alarms,
+# suspicions and recoveries ("Larm Inbrott", "Skottlossning, misstänkt", "Brand automatlarm",
+# "Motorfordon, anträffat stulet") are deliberately left in `other`: they say a call came in,
+# not that the offence happened. "Sammanfattning natt" and the other summaries are the
+# police's digests, also `other`.
 POLICE_TYPE_GROUPS: dict[str, str] = {
     "Skadegörelse": OffenceGroup.VANDALISM,
     "Misshandel": OffenceGroup.VIOLENCE,
@@ -189,60 +187,8 @@ def _is_county(name: str) -> bool:
     return _normalise(name).lower().endswith(" län")
 
 
-# Times and numbers ------------------------------------------------------------------------
-
-_DATETIME_RE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d{1,9})?)?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
-    re.IGNORECASE,
-)
-
-
-def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | None:
-    """An aware datetime from ISO-like text, or None.
-
-    The police feed writes the hour without a leading zero ("2026-08-22 7:32:06 +02:00"),
-    Swedish spreadsheets write "17.59" as often as "17:59", and a date alone means midnight.
-    Times without an offset are Swedish local time.
-    """
-    match = _DATETIME_RE.match(_normalise(value))
-    if not match:
-        return None
-    year, month, day, hour, minute, second, offset = match.groups()
-    if not 1900 <= int(year) <= 2100:
-        return None
-    try:
-        if offset is None:
-            tz = default_tz
-        elif offset.upper() == "Z":
-            tz = UTC
-        else:
-            digits = offset[1:].replace(":", "")
-            delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-            tz = timezone(delta if offset[0] == "+" else -delta)
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            tzinfo=tz,
-        )
-    except ValueError:  # 2026-02-30, 25:00, an offset of 99 hours
-        return None
-
-
-def parse_number(value: str) -> float | None:
-    """A finite float; accepts the decimal comma and spaces between digit groups."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", text):
-        return None
-    number = float(text)
-    return number if math.isfinite(number) else None
+# Times, numbers and text are read by tryggve.lib.parsing, the one parser the forecast's
+# command-line tool shares (imported here under the names the importers always used).
 
 
 def _in_world(lat: float, lon: float) -> bool:
@@ -505,22 +451,6 @@ def load_mapping(path: str | Path) -> CsvMapping:
         return CsvMapping.from_json(data)
     except ImportFormatError as exc:
         raise ImportFormatError(f"{path}: {exc}") from exc
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes it."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; those cannot be meant as text anyway.
-        return data.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(first_line: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tryggve.accounts.access import staff_required
-from tryggve.accounts.roles import Role
+from tryggve.accounts.roles import may_open
 from tryggve.analytics import profiles
 from tryggve.analytics.forms import (
     ObservationForm,
@@ -37,16 +37,14 @@ from tryggve.analytics.riskmap import cells_geojson, risk_cells
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import map_context
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 
-readers = staff_required(
-    Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER, Role.ADMINISTRATOR
-)
-operational = staff_required(Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.ADMINISTRATOR)
-police = staff_required(Role.POLICE_OFFICER, Role.ADMINISTRATOR)
-municipal = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
+readers = staff_required("analytics.read")
+operational = staff_required("analytics.operational")
+municipal = staff_required("analytics.observation")
 
 
 def _synthetic_share() -> bool:
@@ -191,7 +189,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "form": form,
             "group_label": OffenceGroup(group).label,
             "size": size,
-            "top": [(c, c.score / total * 100) for c in top],
+            "top": [
+                (c, c.score / total * 100, place)
+                for c, place in zip(top, describe_places(c.centre_wgs84 for c in top), strict=True)
+            ],
             "synthetic": _synthetic_share(),
             "layers": {
                 "grid": cells_geojson(cells, public=False),
@@ -208,11 +209,13 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 
 @operational
 def suggestions(request: HttpRequest) -> HttpResponse:
+    chosen = weekly_suggestions()
+    places = describe_places((s.lat, s.lon) for s in chosen)
     return render(
         request,
         "analytics/suggestions.html",
         {
-            "suggestions": weekly_suggestions(),
+            "suggestions": list(zip(chosen, places, strict=True)),
             "synthetic": _synthetic_share(),
             "week": timezone.localdate().isocalendar().week,
         },
@@ -265,7 +268,7 @@ def _presence_hours(year: int):
 
 @operational
 def presence(request: HttpRequest) -> HttpResponse:
-    can_log = bool(request.roles & {Role.POLICE_OFFICER, Role.ADMINISTRATOR})
+    can_log = may_open(request.roles, "analytics.presence_log")
     if request.method == "POST" and not can_log:
         # Case handlers read the figures; only the police (and administrators) log presence.
         return render(request, "accounts/forbidden.html", status=403)

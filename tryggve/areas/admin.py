@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.areas.models import Municipality, ResidentialArea, Street
 
 
 @admin.register(Municipality)
@@ -13,4 +13,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
 class ResidentialAreaAdmin(admin.ModelAdmin):
     list_display = ["name", "municipality", "households", "population"]
     list_filter = ["municipality"]
+    readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "approximate"]
+    list_filter = ["municipality", "approximate"]
+    search_fields = ["name"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]

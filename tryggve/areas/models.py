@@ -84,3 +84,40 @@ class ResidentialArea(GeometryFields):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StreetQuerySet(models.QuerySet):
+    def near_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
+        """Streets whose bounding box meets the given one (a cheap prefilter)."""
+        return self.filter(
+            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+        )
+
+
+class Street(GeometryFields):
+    """A named street (a line) or place (a point) the system knows without any network.
+
+    Used to say which street a position lies on and to find places by name on the report
+    form. `approximate` marks positions drawn by hand rather than surveyed (the demo's)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="streets", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    approximate = models.BooleanField(
+        _("ungefärligt läge"), default=False,
+        help_text=_("Läget är inritat ungefär, inte inmätt."),
+    )
+
+    objects = StreetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gata")
+        verbose_name_plural = _("gator")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="street_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tryggve.areas.models import Municipality, ResidentialArea
 
@@ -37,5 +38,11 @@ def map_context(**text: str) -> dict:
             "center": settings.MAP_CENTER,
             "boundary": municipality.geometry if municipality else None,
             "text": text,
+            # Leaflet's own control titles, in the page's language (map-common.js).
+            "controls": {
+                "zoomIn": _("Zooma in"),
+                "zoomOut": _("Zooma ut"),
+                "leafletTitle": _("Ett JavaScript-bibliotek för interaktiva kartor"),
+            },
         },
     }

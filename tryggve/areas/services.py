@@ -7,9 +7,18 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
+from shapely.geometry import LineString, MultiLineString, Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
-from tryggve.areas.models import Municipality, ResidentialArea
-from tryggve.lib.geo import GeometryError, crs_of, polygon_from_geojson
+from tryggve.areas.models import Municipality, ResidentialArea, Street
+from tryggve.lib.geo import (
+    GeometryError,
+    crs_of,
+    geometry_to_wgs84,
+    guess_srid,
+    polygon_from_geojson,
+)
 
 
 @dataclass
@@ -117,3 +126,60 @@ def load_geojson_file(path: str) -> dict:
             return json.load(handle)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GeometryError(f"Kunde inte läsa {path}: {exc}") from exc
+
+
+def _line_or_point(data: dict, srid: int | None) -> BaseGeometry:
+    """A street as a (Multi)LineString or a place as a Point, reprojected to WGS84."""
+    try:
+        geom = shape(data)
+    except Exception as exc:  # shapely raises several types for malformed input
+        raise GeometryError(f"Ogiltig geometri: {exc}") from exc
+    if not isinstance(geom, LineString | MultiLineString | Point) or geom.is_empty:
+        raise GeometryError("En gata ska vara en linje (LineString) eller en punkt (Point).")
+    geom = geometry_to_wgs84(geom, srid if srid is not None else guess_srid(geom))
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeometryError("Koordinaterna ligger utanför jorden: fel koordinatsystem?")
+    return geom
+
+
+def streets_import(
+    *, data: dict, municipality: Municipality, srid: int | None = None
+) -> ImportResult:
+    """Create or update streets (lines) and named places (points) from GeoJSON.
+
+    Each feature needs `name` (or `namn`); `approximate: true` marks a hand-drawn position.
+    Features with the same name are joined into one street. As with areas, nothing is saved
+    if any feature is broken.
+    """
+    result = ImportResult()
+    crs = _srid_for(data, srid)
+    parsed: dict[str, tuple[list[BaseGeometry], bool]] = {}
+    for number, feature in enumerate(_features(data), start=1):
+        props = feature.get("properties") or {}
+        name = str(props.get("name") or props.get("namn") or "").strip()[:100]
+        if not name:
+            result.errors.append(f"Objekt {number}: saknar namn ('name').")
+            continue
+        try:
+            geom = _line_or_point(feature.get("geometry") or {}, crs)
+        except GeometryError as exc:
+            result.errors.append(f"Objekt {number} ({name}): {exc}")
+            continue
+        parts, approximate = parsed.get(name, ([], False))
+        parsed[name] = ([*parts, geom], approximate or bool(props.get("approximate")))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for name, (parts, approximate) in parsed.items():
+            geom = parts[0] if len(parts) == 1 else unary_union(parts)
+            street = Street.objects.filter(municipality=municipality, name=name).first()
+            if street is None:
+                street = Street(municipality=municipality, name=name)
+                result.created += 1
+            else:
+                result.updated += 1
+            street.approximate = approximate
+            street.set_geometry(geom)
+            street.save()
+    return result

@@ -30,7 +30,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Försök skicka igen nu")
     def retry_now(self, request, queryset):
-        from tryggve.lib.mail import mail_deliver
+        from tryggve.lib.delivery import mail_deliver
 
         queryset.filter(status=OutgoingMail.Status.FAILED).update(
             status=OutgoingMail.Status.PENDING

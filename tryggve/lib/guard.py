@@ -41,7 +41,8 @@ What the guard does on a POST:
   Only a keyed hash of the address is used, and nothing is written to the database. Past the
   limit: HTTP 429, ``Retry-After``, and the page's own form with what was typed and a notice
   saying when to try again (minutes and clock time). A POST counts when it succeeds: an
-  answer below 400 whose guarded form was valid.
+  answer below 400 whose guarded form was valid (so the report form's duplicate step, a
+  valid form shown again, counts too; a form with errors does not).
 - **While held back** (bot or limit) the view runs, if at all, inside a transaction that is
   rolled back, with messages muted; if it still answers with a redirect, a generic page
   replaces it that re-posts the same fields with one button.
@@ -336,27 +337,28 @@ def public_post_limit(bucket: str):
     return decorator
 
 
-def notice(state: GuardState) -> str:
-    """What the held-back visitor reads on top of the page."""
+def notice(state: GuardState, typed: bool = True) -> str:
+    """What the held-back visitor reads on top of the page (`typed`: the form had text)."""
     if state.held == LIMIT:
         minutes = max(1, math.ceil(state.retry_after / 60))
         at = timezone.localtime(timezone.now() + timedelta(seconds=state.retry_after))
-        return ngettext(
+        text = ngettext(
             "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
-            "nu. Försök igen om %(minutes)s minut, klockan %(time)s. Det du skrev finns kvar.",
+            "nu. Försök igen om %(minutes)s minut, klockan %(time)s.",
             "Du har skickat många formulär härifrån på kort tid, så vi tar inte emot fler just "
-            "nu. Försök igen om %(minutes)s minuter, klockan %(time)s. Det du skrev finns kvar.",
+            "nu. Försök igen om %(minutes)s minuter, klockan %(time)s.",
             minutes,
         ) % {"minutes": minutes, "time": at.strftime("%H:%M")}
-    return _(
-        "Vi kunde inte ta emot formuläret. Kontrollera uppgifterna och skicka det igen. "
-        "Det du skrev finns kvar."
-    )
+    else:
+        text = _("Vi kunde inte ta emot formuläret. Kontrollera uppgifterna och skicka det igen.")
+    if not typed:
+        return text
+    return text + " " + _("Det du skrev finns kvar.")
 
 
 def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
     status = 429 if state.held == LIMIT else 400
-    request.guard_notice = notice(state)
+    request.guard_notice = notice(state, typed=bool(_posted_texts(request)))
     response = None
     if rerender:
         # The view shows its form again (GuardedForm is invalid now); whatever else it does

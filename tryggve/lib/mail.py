@@ -12,16 +12,26 @@ import logging
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryggve.lib.delivery import mail_deliver
 from tryggve.lib.guard import sender_texts
 from tryggve.lib.models import OutgoingMail
-from tryggve.lib.sms import sms_backend, sms_recipient, swedish_mobile
+from tryggve.lib.sms import sms_recipient
+from tryggve.lib.tasks import enqueue_delivery
+
+__all__ = [
+    "mail_deliver",
+    "mail_prune",
+    "mail_queue",
+    "mail_send_pending",
+    "sms_queue",
+    "without_sender_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +50,10 @@ def without_sender_text(text: str) -> str:
     texts = sorted(sender_texts(), key=len, reverse=True)
     if not texts:
         return text
-    pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE)
+    # Whole words only, so that a short name does not cut into our own words.
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in texts) + r")(?!\w)", re.IGNORECASE
+    )
     parts, last, changed = [], 0, False
     for url in URL_RE.finditer(text):
         cleaned = pattern.sub(REDACTED, text[last : url.start()])
@@ -70,14 +83,12 @@ def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
     rather than failing later at every delivery attempt; forms refuse it first. Queued while
     a public form is handled, the mail carries none of what its sender typed.
     """
-    from tryggve.lib.tasks import deliver_mail
-
     if "\n" in subject or "\r" in subject or "\n" in to or "\r" in to:
         raise ValueError("A mail subject or address must not contain a line break.")
     message = OutgoingMail.objects.create(
         to=to, subject=without_sender_text(subject)[:200], body=without_sender_text(body)
     )
-    transaction.on_commit(lambda: _enqueue(deliver_mail, message.pk))
+    transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
 
 
@@ -87,8 +98,6 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
     Only to a Swedish mobile number (NotSwedishMobile otherwise), stored as +467…, and never
     with what the sender of a public form typed (their name or words).
     """
-    from tryggve.lib.tasks import deliver_mail
-
     body = without_sender_text(body)
     message = OutgoingMail.objects.create(
         channel=OutgoingMail.Channel.SMS,
@@ -96,68 +105,18 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
         subject=" ".join(body.split())[:60],
         body=body,
     )
-    transaction.on_commit(lambda: _enqueue(deliver_mail, message.pk))
+    transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
 
 
-def _enqueue(task, mail_id: int, run_after=None) -> None:
-    try:
-        (task.using(run_after=run_after) if run_after else task).enqueue(mail_id)
-    except Exception:  # a queue that is down must not fail the user's action
-        log.exception("Could not enqueue mail %s; send_pending_mail will pick it up", mail_id)
-
-
-def mail_deliver(*, mail_id: int) -> str:
-    """Send one stored mail at most once; on failure schedule the next attempt.
-
-    The row is locked while sending, so two workers never send the same mail, and a sent
-    mail is never sent again.
-    """
-    with transaction.atomic():
-        message = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
-        if message is None or message.status != OutgoingMail.Status.PENDING:
-            return "skipped"
-        message.attempts += 1
-        if message.channel == OutgoingMail.Channel.SMS and swedish_mobile(message.to) is None:
-            # Never retried: only Swedish mobile numbers get text messages.
-            message.status = OutgoingMail.Status.FAILED
-            message.last_error = "Not a Swedish mobile number"
-            message.save(update_fields=["attempts", "last_error", "status"])
-            return "failed"
-        try:
-            if message.channel == OutgoingMail.Channel.SMS:
-                sms_backend().send(to=sms_recipient(message.to), body=message.body)
-            else:
-                send_mail(message.subject, message.body, None, [message.to])
-        except Exception as exc:  # the mail server is outside us; any failure is retried
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            delays = settings.MAIL_RETRY_MINUTES
-            if message.attempts > len(delays):
-                message.status = OutgoingMail.Status.FAILED
-            else:
-                message.next_attempt = timezone.now() + timedelta(
-                    minutes=delays[message.attempts - 1]
-                )
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt"])
-            log.warning("Mail %s failed (attempt %s): %s", mail_id, message.attempts, exc)
-            if message.status == OutgoingMail.Status.PENDING:
-                from tryggve.lib.tasks import deliver_mail
-
-                run_after = message.next_attempt
-                transaction.on_commit(lambda: _enqueue(deliver_mail, mail_id, run_after))
-            return "failed"
-        message.status = OutgoingMail.Status.SENT
-        message.sent = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent", "last_error"])
-        return "sent"
-
-
 def mail_send_pending(*, include_not_due: bool = False) -> dict[str, int]:
-    """Try every pending mail that is due now (or all, after a known outage)."""
-    pending = OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING)
+    """Try every pending mail that is due now (or all, after a known outage), and any whose
+    sender died mid-send (its lease ran out). Call it with no transaction open."""
+    now = timezone.now()
+    stalled = Q(status=OutgoingMail.Status.SENDING, next_attempt__lt=now)
+    pending = OutgoingMail.objects.filter(Q(status=OutgoingMail.Status.PENDING) | stalled)
     if not include_not_due:
-        pending = pending.filter(next_attempt__lte=timezone.now())
+        pending = pending.filter(next_attempt__lte=now)
     counts: dict[str, int] = {"sent": 0, "failed": 0, "skipped": 0}
     for mail_id in pending.values_list("pk", flat=True):
         counts[mail_deliver(mail_id=mail_id)] += 1
@@ -167,7 +126,8 @@ def mail_send_pending(*, include_not_due: bool = False) -> dict[str, int]:
 def mail_prune(*, days: int, dry_run: bool = False) -> int:
     """Delete sent and failed messages older than `days`: their bodies hold names, addresses
     and private links, and the delivery they record is done."""
-    old = OutgoingMail.objects.exclude(status=OutgoingMail.Status.PENDING).filter(
+    done = [OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED]
+    old = OutgoingMail.objects.filter(status__in=done).filter(
         created__lt=timezone.now() - timedelta(days=days)
     )
     count = old.count()

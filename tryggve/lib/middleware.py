@@ -7,9 +7,11 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +99,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["report-uri"] = reverse("csp_report")
         parts.update = update
         return parts
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """The service opens in Swedish whatever the browser's Accept-Language says; English (or
+    a later language) is chosen with the switch, which sets the language cookie.
+
+    A Swedish municipality's service speaks Swedish first; a visitor whose browser happens to
+    be set to English must not land on a translation they did not ask for.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -10,6 +10,7 @@ class OutgoingMail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Väntar")
+        SENDING = "sending", _("Skickas")
         SENT = "sent", _("Skickat")
         FAILED = "failed", _("Misslyckades")
 

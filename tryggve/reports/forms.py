@@ -43,6 +43,13 @@ class ReportForm(GuardedForm, forms.Form):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
+    # Only for finding the place (see views._place_step); never saved with the report.
+    place_query = forms.CharField(
+        label=_("Sök gata eller plats"),
+        help_text=_("Till exempel Storgatan eller ett bostadsområde. Välj sedan i listan."),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 100, "autocomplete": "off"}),
+    )
     place_description = forms.CharField(
         label=_("Beskriv platsen med ord"),
         help_text=_("Till exempel gatuadress, korsning eller ett känt ställe i närheten."),
@@ -204,11 +211,20 @@ class MapFilterForm(forms.Form):
         required=False,
         empty_label=_("Alla kategorier"),
         to_field_name="slug",
+        error_messages={"invalid_choice": _("Det finns ingen sådan kategori. Välj en i listan.")},
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Alla"))] + list(Status.choices), required=False
+        label=_("Status"),
+        choices=[("", _("Alla"))] + list(Status.choices),
+        required=False,
+        error_messages={"invalid_choice": _("Det finns ingen sådan status. Välj en i listan.")},
     )
-    period = forms.ChoiceField(label=_("Tid"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(
+        label=_("Tid"),
+        choices=PERIODS,
+        required=False,
+        error_messages={"invalid_choice": _("Välj en tid i listan.")},
+    )
 
 
 class ResidentInfoForm(GuardedForm, forms.Form):

@@ -8,11 +8,12 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tryggve.reports.models import Category, Report, Status
+from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Category, Report, Status
 
 
 class BadQuery(ValueError):
@@ -186,6 +187,8 @@ def feature_collection(query: MapQuery) -> dict:
     # Translate names once per answer, not once per feature (that was most of the time).
     names = {pk: (c.slug, c.name) for pk, c in categories.items()}
     labels = {value: str(label) for value, label in Status.choices}
+    # Reversed once: the reference is a slug, so only its place in the path changes.
+    url_prefix = reverse("reports:public_report", args=["REFERENCE"]).removesuffix("REFERENCE/")
     features = []
     for reference, category_id, status, created, text, lon, lat in rows:
         slug, name = names[category_id]
@@ -193,7 +196,13 @@ def feature_collection(query: MapQuery) -> dict:
             {
                 "type": "Feature",
                 "id": reference,
-                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(lon, PUBLIC_POSITION_DECIMALS),
+                        round(lat, PUBLIC_POSITION_DECIMALS),
+                    ],
+                },
                 "properties": {
                     "id": reference,
                     "category": slug,
@@ -202,7 +211,7 @@ def feature_collection(query: MapQuery) -> dict:
                     "status_name": labels[status],
                     "created": created.isoformat(),
                     "text": text,
-                    "url": f"/karta/{reference}/",
+                    "url": f"{url_prefix}{reference}/",
                 },
             }
         )

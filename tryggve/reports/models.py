@@ -82,6 +82,32 @@ class Status(models.TextChoices):
     DUPLICATE = "duplicate", _("Dubblett")
 
 
+# How maps draw each status: colour AND shape, so that colour is never the only cue. The
+# colours are the Okabe-Ito palette, told apart with the common colour-vision deficiencies;
+# every shape has a dark outline for contrast against the map.
+STATUS_MARKERS = {
+    Status.RECEIVED: ("circle", "#E69F00"),
+    Status.UNDER_REVIEW: ("square", "#56B4E9"),
+    Status.FORWARDED: ("diamond", "#0072B2"),
+    Status.PLANNED: ("triangle", "#CC79A7"),
+    Status.RESOLVED: ("star", "#009E73"),
+    Status.NOT_ACTIONABLE: ("cross", "#8C8C8C"),
+    Status.DUPLICATE: ("triangle-down", "#D55E00"),
+}
+
+
+def status_legend() -> list[dict]:
+    """The map legend, in the order of the status flow."""
+    return [
+        {"status": value, "label": label, "shape": STATUS_MARKERS[value][0],
+         "colour": STATUS_MARKERS[value][1]}
+        for value, label in Status.choices
+    ]
+
+
+# Decimals of a published report's position on the public map and page (~0.1 m).
+PUBLIC_POSITION_DECIMALS = 6
+
 OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW, Status.FORWARDED, Status.PLANNED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.NOT_ACTIONABLE, Status.DUPLICATE)
 
@@ -231,6 +257,15 @@ class Report(models.Model):
     @property
     def has_position(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    @property
+    def public_lat(self) -> float | None:
+        """The position at the precision the public map shows (one rule: geojson.py)."""
+        return None if self.lat is None else round(self.lat, PUBLIC_POSITION_DECIMALS)
+
+    @property
+    def public_lon(self) -> float | None:
+        return None if self.lon is None else round(self.lon, PUBLIC_POSITION_DECIMALS)
 
     @property
     def has_contact(self) -> bool:

@@ -12,13 +12,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.images import CleanImage
+from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -51,8 +51,8 @@ def reference_next(*, prefix: str | None = None, year: int | None = None) -> str
     return f"{prefix}-{year}-{counter.last:05d}"
 
 
-def tracking_url(token: str) -> str:
-    return f"{settings.SITE_URL}/rapport/{token}/"
+def tracking_url(token: str, request=None) -> str:
+    return absolute_url("reports:tracking", request, args=[token])
 
 
 def tracking_token_for(submission_key: uuid.UUID) -> str:
@@ -288,11 +288,11 @@ UNIT_LINK_DAYS = 30
 
 def unit_case_url(report: Report) -> str:
     """The case for the unit's own staff, after logging in."""
-    return settings.SITE_URL + reverse("reports:unit_staff_case", args=[report.reference])
+    return absolute_url("reports:unit_staff_case", args=[report.reference])
 
 
 def unit_link_url(token: str) -> str:
-    return settings.SITE_URL + reverse("reports:unit_link", args=[token])
+    return absolute_url("reports:unit_link", args=[token])
 
 
 def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
@@ -604,7 +604,7 @@ def safety_feedback_ask_due() -> int:
                 report,
                 _("Känns platsen tryggare nu? (%(reference)s)") % {"reference": report.reference},
                 "reports/mail/feedback_question.txt",
-                {"url": f"{settings.SITE_URL}/tryggare/{token}/"},
+                {"url": absolute_url("reports:safety_feedback", args=[token])},
             )
         asked += 1
     return asked
@@ -651,7 +651,7 @@ def unit_digests_send(*, day=None) -> dict[str, int]:
                         "cases": open_cases,
                         "overdue": overdue,
                         "day": day,
-                        "site_url": settings.SITE_URL,
+                        "urls": {r.reference: unit_case_url(r) for r in open_cases},
                     },
                 ),
             )

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import staff_required
-from tryggve.accounts.roles import Role
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.views import form_action
@@ -52,10 +51,8 @@ from tryggve.reports.staff_forms import (
 from tryggve.reports.views import map_context, photo_response
 
 MAP_POINTS = 2000
-case_staff = staff_required(Role.CASE_HANDLER, Role.ADMINISTRATOR)
-figures_staff = staff_required(
-    Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER, Role.POLICE_OFFICER
-)
+case_staff = staff_required("reports.cases")
+figures_staff = staff_required("reports.figures")
 
 
 def _selection(request: HttpRequest):

@@ -17,7 +17,8 @@ from tryggve.reports.unit_views import unit_case_page, unit_note_post
 from tryggve.reports.views import photo_response
 
 # Any staff role may hold a unit membership; the membership decides which cases open.
-unit_staff = staff_required()
+unit_staff = staff_required("reports.unit")
+unit_case_staff = staff_required("reports.unit_case")
 
 
 def _member_case(request: HttpRequest, reference: str) -> Report | None:
@@ -45,7 +46,7 @@ def unit_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/unit_inbox.html", {"reports": reports})
 
 
-@unit_staff
+@unit_case_staff
 def unit_staff_case(request: HttpRequest, reference: str) -> HttpResponse:
     report = _member_case(request, reference)
     if report is None:
@@ -57,7 +58,7 @@ def unit_staff_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@unit_staff
+@unit_case_staff
 def unit_staff_note(request: HttpRequest, reference: str) -> HttpResponse:
     report = _member_case(request, reference)
     if report is None:
@@ -74,7 +75,7 @@ def unit_staff_note(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@unit_staff
+@unit_case_staff
 def unit_staff_photo(request: HttpRequest, reference: str, photo_id: int):
     report = _member_case(request, reference)
     if report is None:

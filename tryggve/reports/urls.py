@@ -8,6 +8,7 @@ urlpatterns = [
     path("personal/", include("tryggve.reports.staff_urls")),
     path("", views.start, name="start"),
     path("rapportera/", views.report_new, name="new"),
+    path("rapportera/platser/", views.place_search_json, name="place_search"),
     path("rapportera/kvitto/", views.receipt, name="receipt"),
     path("rapportera/tack/", views.voice_thanks, name="voice_thanks"),
     path("rapport/<str:token>/", views.tracking, name="tracking"),

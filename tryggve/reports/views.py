@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from tryggve.areas.geocoder import place_search
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.lib.guard import public_post
+from tryggve.areas.selectors import point_in_municipality
+from tryggve.lib.guard import client_ip, public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
 from tryggve.reports.models import (
@@ -25,6 +27,7 @@ from tryggve.reports.models import (
     TimeOfDay,
     Voice,
     hash_token,
+    status_legend,
 )
 from tryggve.reports.services import (
     CaseError,
@@ -59,6 +62,13 @@ def map_context() -> dict:
         ),
         truncated=_("Kartan visar de 500 senaste rapporterna här. Zooma in för att se fler."),
         loadFailed=_("Rapporterna kunde inte hämtas till kartan. Listan nedan gäller ändå."),
+        searching=_("Söker …"),
+        searchFailed=_(
+            "Sökningen gick inte att göra just nu. Välj platsen på kartan eller beskriv den "
+            "med ord."
+        ),
+        pickHint=_("Välj platsen i listan:"),
+        invalidFilter=_("Urvalet innehåller ett värde som inte finns, så kartan visar inget."),
     )
 
 
@@ -73,7 +83,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _report_bucket(request: HttpRequest) -> str:
-    """Agreeing with a report from the form is a voice, and limited as one."""
+    """Agreeing with a report from the form is a voice, and limited as one; finding the
+    place (the search without JavaScript) saves nothing and is limited on its own."""
+    if "place_search" in request.POST or "place_pick" in request.POST:
+        return "place_search"
     return "voice" if request.POST.get("agree_with") else "report"
 
 
@@ -84,6 +97,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
         return render(request, "reports/report_form.html", {"form": form, **map_context()})
 
+    if "place_search" in request.POST or "place_pick" in request.POST:
+        return _place_step(request)
     agree_with = request.POST.get("agree_with", "")
     # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
     if agree_with and "\x00" not in agree_with:
@@ -134,6 +149,65 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_form.html", context, status=200)
 
 
+# What the place step carries over from the posted form (photos wait under the key).
+PLACE_STEP_FIELDS = [
+    "submission_key", "lat", "lon", "place_description", "place_query", "category",
+    "time_of_day", "severity", "description", "contact_name", "contact_email", "contact_phone",
+]
+
+
+def _picked(value: str) -> tuple[float, float, str] | None:
+    """A candidate chosen in the place list ("lat|lon|label"), if it is a place in the
+    municipality; anything else is ignored."""
+    parts = value.split("|", 2)
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except (ValueError, IndexError):
+        return None
+    if not point_in_municipality(lat=lat, lon=lon):
+        return None
+    return lat, lon, parts[2][:300] if len(parts) == 3 else ""
+
+
+def _place_step(request: HttpRequest) -> HttpResponse:
+    """Finding the place without JavaScript: list the places matching the search box, or
+    take the one picked, and show the form again with everything the resident entered."""
+    ReportForm(request.POST, request.FILES).is_valid()  # parks any new photos
+    initial = {name: request.POST.get(name, "") for name in PLACE_STEP_FIELDS}
+    if not ReportForm(data={"submission_key": initial["submission_key"]})._key():
+        initial["submission_key"] = uuid.uuid4()
+    context = {}
+    picked = _picked(request.POST.get("place_pick", ""))
+    if picked:
+        initial["lat"], initial["lon"], label = picked
+        initial["place_description"] = initial["place_description"] or label
+        context["place_picked"] = label
+    else:
+        context["place_result"] = place_search(
+            query=request.POST.get("place_query", ""), client=client_ip(request)
+        )
+    form = ReportForm(initial=initial)
+    return render(request, "reports/report_form.html", {"form": form, **context, **map_context()})
+
+
+@require_GET
+def place_search_json(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the report form's search box. While typing (`typing=1`) only the
+    places the system knows answer; the geocoder is asked when the resident searches."""
+    result = place_search(
+        query=request.GET.get("q", ""),
+        client=client_ip(request),
+        known_only=request.GET.get("typing") == "1",
+    )
+    return JsonResponse(
+        {
+            "query": result.query,
+            "results": [c.as_dict() for c in result.candidates],
+            "message": result.message,
+        }
+    )
+
+
 def _nearby_duplicates(data: dict) -> list[Report]:
     """Published open reports of the same kind close by, unless this form was already filed.
 
@@ -182,7 +256,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
         "reports/receipt.html",
         {
             "report": report,
-            "tracking_url": tracking_url(token) if token else None,
+            "tracking_url": tracking_url(token, request) if token else None,
             "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
     )
@@ -247,27 +321,41 @@ def photo_response(photo: ReportPhoto, private: bool) -> FileResponse:
 
 
 def _filtered(request: HttpRequest):
+    """The published reports the filters ask for, and the same filters for the map's API
+    (None when a filter is invalid: then the list and the map are both empty, and the
+    form says why, rather than the list ignoring the filter and the map refusing it)."""
     form = MapFilterForm(request.GET or None)
     reports = Report.objects.published().select_related("category")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["category"]:
-            reports = reports.filter(category=data["category"])
-        if data["status"]:
-            reports = reports.filter(status=data["status"])
-        if data["period"]:
-            reports = reports.filter(
-                created__gte=timezone.now() - timedelta(days=int(data["period"]))
-            )
-    return form, reports
+    if not form.is_bound:
+        return form, reports, {}
+    if not form.is_valid():
+        return form, reports.none(), None
+    data, api = form.cleaned_data, {}
+    if data["category"]:
+        reports = reports.filter(category=data["category"])
+        api["category"] = data["category"].slug
+    if data["status"]:
+        reports = reports.filter(status=data["status"])
+        api["status"] = data["status"]
+    if data["period"]:
+        # The same boundary as the API's `since` (midnight, local time), so both agree.
+        since = timezone.localdate() - timedelta(days=int(data["period"]))
+        reports = reports.filter(
+            created__gte=timezone.make_aware(datetime.combine(since, time.min))
+        )
+        api["since"] = since.isoformat()
+    return form, reports, api
 
 
 @require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
-    form, reports = _filtered(request)
+    form, reports, api_filters = _filtered(request)
     page = Paginator(reports, 25).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
+    context = map_context()
+    context["map_config"]["filters"] = api_filters
+    context["map_config"]["geojsonUrl"] = reverse("reports:geojson")
     return render(
         request,
         "reports/public_map.html",
@@ -276,7 +364,8 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "query": query.urlencode(),
-            **map_context(),
+            "legend": status_legend(),
+            **context,
         },
     )
 

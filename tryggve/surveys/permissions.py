@@ -1,9 +1,6 @@
-"""Who may do what on the survey's staff pages: kept in one place so that the page
-permissions can be moved into `accounts/roles.py` together with the other apps'."""
+"""The survey's page keys in `accounts.roles.PAGE_PERMISSIONS` (the roles live there)."""
 
-from tryggve.accounts.roles import Role
-
-# Case handlers and administrators build surveys, open and close them and type in paper
-# answers; council readers read the lists and the results.
-SURVEY_EDIT_ROLES = (Role.CASE_HANDLER, Role.ADMINISTRATOR)
-SURVEY_READ_ROLES = (Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER)
+# Case handlers and administrators build surveys, open and close them, type in paper
+# answers and read free text; council readers read the lists and the results.
+SURVEY_EDIT = "surveys.edit"
+SURVEY_READ = "surveys.read"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import staff_required
+from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
@@ -22,7 +23,7 @@ from tryggve.surveys import results
 from tryggve.surveys.exports import results_csv_rows
 from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
-from tryggve.surveys.permissions import SURVEY_EDIT_ROLES, SURVEY_READ_ROLES
+from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
 from tryggve.surveys.services import (
     SurveyRefused,
     question_delete,
@@ -43,10 +44,10 @@ def _survey(pk: int) -> Survey:
 
 
 def _can_edit(request) -> bool:
-    return bool(request.roles & set(SURVEY_EDIT_ROLES))
+    return may_open(request.roles, SURVEY_EDIT)
 
 
-@staff_required(*SURVEY_READ_ROLES)
+@staff_required(SURVEY_READ)
 def survey_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     surveys = list(
@@ -65,7 +66,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*SURVEY_EDIT_ROLES)
+@staff_required(SURVEY_EDIT)
 @require_POST
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyCreateForm(request.POST)
@@ -78,7 +79,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:staff_detail", pk=survey.pk)
 
 
-@staff_required(*SURVEY_READ_ROLES)
+@staff_required(SURVEY_READ)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     initial = {f: getattr(survey, f) for f in ("title", "introduction", "opens_on", "closes_on")}
@@ -104,7 +105,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/staff/detail.html", context)
 
 
-@staff_required(*SURVEY_EDIT_ROLES)
+@staff_required(SURVEY_EDIT)
 @require_POST
 def survey_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -116,7 +117,7 @@ def survey_version(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:staff_detail", pk=new.pk)
 
 
-@staff_required(*SURVEY_EDIT_ROLES)
+@staff_required(SURVEY_EDIT)
 def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _survey(pk)
     question = get_object_or_404(survey.questions, pk=question_pk)
@@ -137,7 +138,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     return render(request, "surveys/staff/question.html", context)
 
 
-@staff_required(*SURVEY_READ_ROLES)
+@staff_required(SURVEY_READ)
 def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _survey(pk)
     if fmt not in {"png", "svg"}:
@@ -151,7 +152,7 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-@staff_required(*SURVEY_READ_ROLES)
+@staff_required(SURVEY_READ)
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     by = request.GET.get("efter", "")
@@ -167,7 +168,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/staff/results.html", context)
 
 
-@staff_required(*SURVEY_READ_ROLES)
+@staff_required(SURVEY_READ)
 def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -180,7 +181,7 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_required(*SURVEY_EDIT_ROLES)
+@staff_required(SURVEY_EDIT)
 def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
     """Free-text and place answers for staff; may hold personal data, so each read is logged."""
     survey = _survey(pk)
@@ -199,7 +200,7 @@ def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/staff/texts.html", {"survey": survey, "answers": answers})
 
 
-@staff_required(*SURVEY_EDIT_ROLES)
+@staff_required(SURVEY_EDIT)
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Type in paper answers fast: options by number, Tab between fields, Enter to save."""
     survey = _survey(pk)

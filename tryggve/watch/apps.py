@@ -6,3 +6,24 @@ class WatchConfig(AppConfig):
     name = "tryggve.watch"
     label = "watch"
     verbose_name = _("Grannsamverkan")
+
+    def ready(self):
+        # Figures on the staff start page (accounts.dashboard explains why they register).
+        from tryggve.accounts.dashboard import register_figure
+        from tryggve.analytics.selectors import fresh_alert_count
+        from tryggve.watch.selectors import ready_area_count
+
+        register_figure(
+            key="alerts_to_send",
+            page="watch.manage",
+            label=_("Larm om upprepade inbrott att skicka (senaste två veckorna)"),
+            url_name="watch:staff_messages",
+            count=fresh_alert_count,
+        )
+        register_figure(
+            key="areas_ready",
+            page="watch.manage",
+            label=_("Områden redo att starta"),
+            url_name="watch:staff_index",
+            count=ready_area_count,
+        )

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from tryggve.analytics.models import NearRepeatAlert
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import home_municipality
+from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue, sms_queue
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.tokens import new_token as new_tracking_token
@@ -303,7 +304,7 @@ def household_sign_up(
                 {
                     "household": household,
                     "area": area,
-                    "url": f"{settings.SITE_URL}/grannsamverkan/bekrafta/{token}/",
+                    "url": absolute_url("watch:confirm", args=[token]),
                 },
             ),
         )
@@ -343,7 +344,7 @@ def household_confirm(*, token: str) -> Household | None:
                     {
                         "household": household,
                         "area": household.area,
-                        "url": f"{settings.SITE_URL}/grannsamverkan/mitt-hushall/{manage}/",
+                        "url": absolute_url("watch:my_household", args=[manage]),
                     },
                 ),
             )

@@ -1,4 +1,4 @@
-"""Fixtures for the situation picture: the real police-feed sample beside the repository,
+"""Fixtures for the situation picture: the real police-feed sample kept in tests/data,
 incidents placed in the demo areas, and the browser fixtures shared with reports."""
 
 import itertools
@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-# CI keeps a copy of shared/ next to the clone, as it is here next to /work/main.
-REPO_ROOT = Path(__file__).resolve().parents[3]
-POLICE_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "polisen" / "polisen_events_sample.json"
+# Test data lives in the repository, so a clone runs the suite on its own (see data/README.md).
+POLICE_SAMPLE = Path(__file__).resolve().parent / "data" / "polisen_events_sample.json"
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +18,7 @@ def police_sample() -> Path:
     if not POLICE_SAMPLE.is_file():
         pytest.fail(
             f"the real police-feed sample is missing: expected {POLICE_SAMPLE} "
-            "(a copy of shared/ must sit beside the repository clone)"
+            "(it belongs in the repository: restore it from git)"
         )
     return POLICE_SAMPLE
 

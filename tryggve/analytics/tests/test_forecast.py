@@ -212,12 +212,10 @@ def test_bad_arguments_exit_2(tmp_path):
         "o",
     )
     assert code == 2 and "cannot read" in err
-    (tmp_path / "latin1.csv").write_bytes(
-        "time,lat,lon,plats\n2025-01-01,65,19,Å\xe4\n".encode("latin-1")
-    )
+    (tmp_path / "binary.csv").write_bytes(b"time,lat,lon\n\x00\x01\x02\n")
     code, err = run_main(
         "--events",
-        str(tmp_path / "latin1.csv"),
+        str(tmp_path / "binary.csv"),
         "--points",
         str(points),
         "--start",
@@ -227,7 +225,7 @@ def test_bad_arguments_exit_2(tmp_path):
         "--out",
         "o",
     )
-    assert code == 2 and "UTF-8" in err
+    assert code == 2 and "NUL" in err
     code, err = run_main("--events", str(events))
     assert code == 2 and err.count("\n") == 1
 

@@ -103,7 +103,7 @@ def test_the_cell_size_can_be_chosen(case_handler, burglaries, size):
     response = case_handler.get(URL, {"cell": size})
     assert response.status_code == 200
     assert response.context["size"] == size
-    assert {cell.size for cell, _share in response.context["top"]} == {size}
+    assert {cell.size for cell, _share, _place in response.context["top"]} == {size}
     assert f"({size} m)" in response.content.decode()
 
 

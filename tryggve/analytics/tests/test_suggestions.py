@@ -80,7 +80,7 @@ def test_the_page_shows_a_window_only_from_two_incidents(
     response = police_officer.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    first = response.context["suggestions"][0]
+    first, _place = response.context["suggestions"][0]
     assert first.area_name == "Norrbyn"
     assert "1 bostadsinbrott inom 400 m på 2 veckor." in page
     assert "flest" not in first.reason

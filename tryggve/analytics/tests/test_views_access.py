@@ -1,4 +1,4 @@
-"""Who may open which situation-picture page: every URL × anonymous, each role, no role."""
+"""Who may do what on the situation-picture pages, beyond the generated role matrix."""
 
 from datetime import timedelta
 
@@ -7,40 +7,8 @@ from django.utils import timezone
 
 from tryggve.analytics.models import PolicePresence
 
-READERS = {"case_handler", "police_officer", "council_reader", "administrator"}
-OPERATIONAL = {"case_handler", "police_officer", "administrator"}
-MUNICIPAL = {"case_handler", "administrator"}
-PERSONAS = ["case_handler", "police_officer", "council_reader", "administrator"]
-
-PAGES = {
-    "/personal/lagesbild/": READERS,
-    "/personal/lagesbild/utsatthet.csv": READERS,
-    "/personal/lagesbild/tider/": READERS,
-    "/personal/lagesbild/riskkarta/": OPERATIONAL,
-    "/personal/lagesbild/forslag/": OPERATIONAL,
-    "/personal/lagesbild/narvaro/": OPERATIONAL,
-    "/personal/lagesbild/observation/": MUNICIPAL,
-}
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_anonymous_visitors_go_to_the_login(client, municipality, path):
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/personal/logga-in/")
-
-
-@pytest.mark.parametrize("path", PAGES)
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_each_role_sees_its_pages_only(request, municipality, persona, path):
-    client = request.getfixturevalue(persona)
-    response = client.get(path)
-    assert response.status_code == (200 if persona in PAGES[path] else 403)
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_staff_without_a_role_are_refused(staff_without_role, municipality, path):
-    assert staff_without_role.get(path).status_code == 403
+# The GET matrix (every URL × every role, anonymous, no role) is generated from
+# accounts/roles.py in accounts/tests/test_role_matrix.py; here are the rules inside pages.
 
 
 def test_unverified_staff_go_to_the_second_factor(django_user_model, client, municipality):

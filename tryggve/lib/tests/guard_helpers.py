@@ -37,6 +37,7 @@ def assert_limited(response, *typed: str, english: bool = False) -> None:
     body = text(response)
     if english:
         assert "Try again in" in body and "Försök igen" not in body
+        assert "still here" in body if typed else True
     else:
         assert "Försök igen om" in body and "klockan" in body
     for value in typed:

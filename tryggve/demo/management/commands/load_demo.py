@@ -14,7 +14,12 @@ from tryggve.accounts.services import staff_user_ensure
 from tryggve.analytics.models import Incident, PolicePresence, PresenceKind
 from tryggve.analytics.services import incidents_import, presence_log
 from tryggve.areas.models import Municipality, ResidentialArea
-from tryggve.areas.services import areas_import, load_geojson_file, municipality_import
+from tryggve.areas.services import (
+    areas_import,
+    load_geojson_file,
+    municipality_import,
+    streets_import,
+)
 from tryggve.demo.incidents import synthetic_incidents
 from tryggve.reports.models import (
     Category,
@@ -167,6 +172,14 @@ class Command(BaseCommand):
         if not municipality.areas.exists():
             result = areas_import(
                 data=load_geojson_file(DEMO_DIR / "arvidsjaur_omraden.geojson"),
+                municipality=municipality,
+            )
+            if result.errors:
+                raise RuntimeError("; ".join(result.errors))
+        if not municipality.streets.exists():
+            # Real street names at approximate, hand-drawn positions (marked as such).
+            result = streets_import(
+                data=load_geojson_file(DEMO_DIR / "arvidsjaur_gator.geojson"),
                 municipality=municipality,
             )
             if result.errors:

@@ -16,7 +16,9 @@
     },
     // The latest message, with a lasting note about missing map tiles after it.
     tileNote: "",
+    lastText: "",
     say: function (text) {
+      window.TryggveMap.lastText = text;
       var status = document.getElementById("map-status");
       if (status) {
         status.textContent = [text, window.TryggveMap.tileNote].filter(Boolean).join(" ");
@@ -28,9 +30,21 @@
       // No sliding or fading for those who have asked their device for less motion.
       var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       var map = L.map(elementId, {
-        center: cfg.center, zoom: 13, keyboard: true,
+        center: cfg.center, zoom: 13, keyboard: true, zoomControl: false,
         zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still
       });
+      // Leaflet's controls speak English; the page gives their titles in its language.
+      var controls = cfg.controls || {};
+      L.control.zoom({
+        zoomInTitle: controls.zoomIn || "Zoom in", zoomOutTitle: controls.zoomOut || "Zoom out"
+      }).addTo(map);
+      if (map.attributionControl) {
+        var credit = document.createElement("a");
+        credit.href = "https://leafletjs.com";
+        credit.title = controls.leafletTitle || "";
+        credit.textContent = "Leaflet";
+        map.attributionControl.setPrefix(credit.outerHTML);
+      }
       var tiles = L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 });
       var failed = 0;
       tiles.on("tileerror", function () {
@@ -39,7 +53,7 @@
           // A page may word this for itself (the public map has no place to choose).
           var el = document.getElementById(elementId);
           window.TryggveMap.tileNote = (el && el.dataset.tilesFailed) || lang.tilesFailed;
-          window.TryggveMap.say("");
+          window.TryggveMap.say(window.TryggveMap.lastText);
         }
       });
       tiles.addTo(map);

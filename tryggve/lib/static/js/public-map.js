@@ -7,16 +7,26 @@
   var text = cfg.text;
   var map = window.TryggveMap.create("public-map", cfg, text);
   var layer = L.layerGroup().addTo(map);
-  var params = new URLSearchParams(window.location.search);
-  var filters = {};
-  ["category", "status"].forEach(function (k) { if (params.get(k)) { filters[k] = params.get(k); } });
-  if (params.get("period")) {
-    var since = new Date(Date.now() - parseInt(params.get("period"), 10) * 86400000);
-    filters.since = since.toISOString().slice(0, 10);
-  }
+  // The server validated the filters once for the list and the map (null: invalid).
+  var filters = cfg.filters;
   var pending = null;
 
+  // Each status is drawn with the legend's own symbol (colour and shape), so the map and
+  // its legend cannot disagree.
+  function icon(status) {
+    var symbol = document.querySelector('.map-legend [data-marker-status="' + status + '"] svg');
+    var html = symbol ? symbol.outerHTML : "";
+    return L.divIcon({
+      html: html, className: "status-marker status-marker-" + status,
+      iconSize: [20, 20], iconAnchor: [10, 10], popupAnchor: [0, -8]
+    });
+  }
+
   function load() {
+    if (filters === null) {
+      window.TryggveMap.say(text.invalidFilter);
+      return;
+    }
     var b = map.getBounds();
     var q = new URLSearchParams(filters);
     q.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
@@ -24,7 +34,7 @@
     }).join(","));
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    fetch("/api/reports.geojson?" + q.toString(), { signal: pending.signal })
+    fetch(cfg.geojsonUrl + "?" + q.toString(), { signal: pending.signal })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         layer.clearLayers();
@@ -38,8 +48,10 @@
           var p = document.createElement("p");
           p.textContent = f.properties.status_name;
           box.appendChild(p);
-          L.circleMarker([c[1], c[0]], { radius: 8, color: "#0b4f6c", weight: 2, fillOpacity: 0.6 })
-            .bindPopup(box).addTo(layer);
+          L.marker([c[1], c[0]], {
+            icon: icon(f.properties.status),
+            title: f.properties.category_name + ", " + f.properties.status_name
+          }).bindPopup(box).addTo(layer);
         });
         window.TryggveMap.say(data.truncated ? text.truncated : "");
       })

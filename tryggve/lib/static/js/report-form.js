@@ -67,6 +67,84 @@
       window.TryggveMap.say(text.locateFailed);
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
+  // The place search: suggestions from the streets Tryggve knows while typing, the
+  // geocoder too when the resident presses "Sök plats". Picking one moves the marker.
+  var search = document.getElementById("place-search");
+  var query = document.getElementById("id_place_query");
+  var results = document.getElementById("place-results");
+  var described = document.getElementById("id_place_description");
+  var typingTimer = null, lastAsked = "", searchPending = null;
+
+  function pick(lat, lon, label) {
+    place(lat, lon, text.chosen);
+    map.setView([lat, lon], 17);
+    if (described && !described.value) { described.value = label; }
+    window.TryggveMap.say(text.chosen + " " + label);
+  }
+
+  function show(data) {
+    results.textContent = "";
+    if (data.message) {
+      var note = document.createElement("p");
+      note.className = "message";
+      note.textContent = data.message;
+      results.appendChild(note);
+    }
+    if (!data.results.length) { return; }
+    var hint = document.createElement("p");
+    hint.textContent = text.pickHint;
+    results.appendChild(hint);
+    var list = document.createElement("ul");
+    data.results.forEach(function (c) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button place-pick";
+      button.textContent = c.label;
+      button.addEventListener("click", function () { pick(c.lat, c.lon, c.label); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    results.appendChild(list);
+  }
+
+  function ask(typing) {
+    var q = query.value.trim();
+    if (q.length < 2 || (typing && q === lastAsked)) { return; }
+    lastAsked = q;
+    if (searchPending) { searchPending.abort(); }
+    searchPending = new AbortController();
+    var url = search.dataset.searchUrl + "?" + new URLSearchParams({ q: q, typing: typing ? "1" : "0" });
+    if (!typing) { window.TryggveMap.say(text.searching); }
+    fetch(url, { signal: searchPending.signal, headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) { show(data); if (!typing) { window.TryggveMap.say(""); } })
+      .catch(function (e) { if (e.name !== "AbortError") { window.TryggveMap.say(text.searchFailed); } });
+  }
+
+  if (search && query && results) {
+    search.querySelector("[data-place-search]").addEventListener("click", function (event) {
+      event.preventDefault();
+      lastAsked = "";
+      ask(false);
+    });
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); lastAsked = ""; ask(false); }
+    });
+    query.addEventListener("input", function () {
+      window.clearTimeout(typingTimer);
+      typingTimer = window.setTimeout(function () { ask(true); }, 300);
+    });
+    // Candidates listed by the server (a search sent before this script ran) pick in place.
+    results.querySelectorAll("button[name=place_pick]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        var parts = button.value.split("|");
+        event.preventDefault();
+        pick(parseFloat(parts[0]), parseFloat(parts[1]), parts.slice(2).join("|"));
+      });
+    });
+  }
+
   [latInput, lonInput].forEach(function (input) {
     input.addEventListener("change", function () {
       var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);

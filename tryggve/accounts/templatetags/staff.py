@@ -1,0 +1,30 @@
+"""The staff menu, derived from `accounts.roles.MENU` and PAGE_PERMISSIONS."""
+
+from django import template
+from django.urls import reverse
+
+from tryggve.accounts.access import is_verified
+from tryggve.accounts.roles import MENU, may_open, user_roles
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_menu(context) -> list[dict]:
+    """The menu links this user's roles open (the server checks the role again)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated or not is_verified(request):
+        return []
+    roles = getattr(request, "roles", None)
+    if roles is None:
+        roles = user_roles(request.user)
+    items = []
+    for entry in MENU:
+        for page, url_name in entry.targets:
+            if may_open(roles, page):
+                url = reverse(url_name)
+                items.append(
+                    {"label": entry.label, "url": url, "current": request.path.startswith(url)}
+                )
+                break
+    return items

@@ -1,0 +1,94 @@
+"""Reading text files, times and numbers as Swedish spreadsheets and feeds write them.
+
+One parser for the whole service: the incident importers (`analytics/importers.py`) and the
+forecast's command-line tool (`analytics/forecast.py`) both use it, so a file means the same
+to both. It imports nothing from Django, because the forecast runs without it.
+
+- Text: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), else
+  Windows-1252 (Excel's "CSV" on Swedish Windows; a superset of Latin-1's letters).
+- Times: ISO-like, the hour with or without its leading zero, "17.59" as well as "17:59",
+  fractions of seconds, an offset (`Z`, `+01:00`, `+0100`) or none; without an offset the time
+  is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
+- Numbers: the decimal comma as well as the point, spaces between digit groups; never NaN
+  or infinity.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+_DATETIME_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes it."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; those cannot be meant as text anyway.
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | None:
+    """An aware datetime from ISO-like text, or None (see the module's docstring)."""
+    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    if not 1900 <= int(year) <= 2100:
+        return None
+    try:
+        if offset is None:
+            tz = default_tz
+        elif offset.upper() == "Z":
+            tz = UTC
+        else:
+            digits = offset[1:].replace(":", "")
+            delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            tz = timezone(delta if offset[0] == "+" else -delta)
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:  # 2026-02-30, 25:00, an offset of 99 hours
+        return None
+
+
+def local_wall_clock(moment: datetime) -> datetime:
+    """The naive Swedish local time of an aware moment (the forecast's time axis)."""
+    return moment.astimezone(STOCKHOLM).replace(tzinfo=None)
+
+
+def parse_number(value: str) -> float | None:
+    """A finite float; accepts the decimal comma and spaces between digit groups."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    if not _NUMBER_RE.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,96 @@
+"""Settings from the environment and the checkout's .env (written by `make run`).
+
+Each case runs `manage.py check` in a subprocess, because settings are read once per process.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tryggve.settings import read_env_file
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = ROOT / "scripts" / "write-demo-env"
+
+
+def check(tmp_path, env_file: Path, **env) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"PYTEST_VERSION", "SECRET_KEY", "TRYGGVE_DEMO", "DEBUG", "SITE_URL", "PORT"}
+        and not k.startswith("PYTEST_")
+        and k != "DATABASE_URL"
+    }
+    clean.update(ENV_FILE=str(env_file), VAR_DIR=str(tmp_path / "var"), **env)
+    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_parser_reads_key_value_lines(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text(
+        "# comment\n\nSECRET_KEY=abc=def\nexport PORT=8101\nQUOTED=\"a b\"\nEMPTY=\nnoise\n",
+        encoding="utf-8",
+    )
+    assert read_env_file(path) == {"SECRET_KEY": "abc=def", "PORT": "8101", "QUOTED": "a b"}
+    assert read_env_file(tmp_path / "missing") == {}
+
+
+def test_demo_env_script_adds_only_what_is_missing(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text("SECRET_KEY=mine\n", encoding="utf-8")
+    subprocess.run([sys.executable, str(SCRIPT), str(path)], check=True)  # noqa: S603
+    subprocess.run([sys.executable, str(SCRIPT), str(path)], check=True)  # noqa: S603
+    values = read_env_file(path)
+    assert values == {"SECRET_KEY": "mine", "TRYGGVE_DEMO": "1", "STAFF_REQUIRE_OTP": "0"}
+    fresh = tmp_path / "fresh.env"
+    subprocess.run([sys.executable, str(SCRIPT), str(fresh), "8101"], check=True)  # noqa: S603
+    assert len(read_env_file(fresh)["SECRET_KEY"]) >= 50
+    assert read_env_file(fresh)["PORT"] == "8101"
+    # The port is make run's: the next run's replaces it; the secret stays.
+    secret = read_env_file(fresh)["SECRET_KEY"]
+    subprocess.run([sys.executable, str(SCRIPT), str(fresh), "8000"], check=True)  # noqa: S603
+    assert read_env_file(fresh)["PORT"] == "8000"
+    assert read_env_file(fresh)["SECRET_KEY"] == secret
+    assert fresh.read_text().count("PORT=") == 1
+
+
+def test_check_works_with_the_env_file_make_run_writes(tmp_path):
+    env_file = tmp_path / ".env"
+    subprocess.run([sys.executable, str(SCRIPT), str(env_file)], check=True)  # noqa: S603
+    result = check(tmp_path, env_file)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_secret_outside_the_demo_it_refuses_clearly(tmp_path):
+    result = check(tmp_path, tmp_path / "no.env", SITE_URL="https://trygg.example.se")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set SECRET_KEY" in result.stderr
+
+
+def test_production_without_site_url_refuses_clearly(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SECRET_KEY=a-real-secret-from-the-env-file\n", encoding="utf-8")
+    result = check(tmp_path, env_file)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set SITE_URL" in result.stderr
+    ok = check(tmp_path, env_file, SITE_URL="https://trygg.example.se")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_the_real_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SECRET_KEY=x\nSITE_URL=https://trygg.example.se\n", encoding="utf-8")
+    assert check(tmp_path, env_file).returncode == 0
+    # Set (even empty) in the real environment, the file's value is not used.
+    result = check(tmp_path, env_file, SITE_URL="")
+    assert "ImproperlyConfigured: Set SITE_URL" in result.stderr
