@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tryggve.areas",
     "tryggve.audit",
     "tryggve.reports",
+    "tryggve.surveys",
     "tryggve.analytics",
     "tryggve.watch",
     "tryggve.demo",
@@ -290,6 +291,9 @@ PUBLIC_POST_LIMITS = env_limits(
         "watch_volunteer": (5, 3600),
         "watch_confirm": (10, 3600),
         "watch_leave": (10, 3600),
+        # The survey: one answer per browser already; a household or a class answering
+        # from one connection still gets through.
+        "survey": (20, 3600),
         # A unit's people answer through the link mailed to them, with no account.
         "unit_note": (30, 3600),
         # Browsers' reports of content the Content-Security-Policy blocked.

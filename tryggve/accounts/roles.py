@@ -46,6 +46,9 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # Grannsamverkan: running the areas (households' contact details) and the figures.
     "watch.manage": frozenset({_CH, _PO, _AD}),
     "watch.read": STAFF_ROLES,
+    # Trygghetsenkät: building surveys, paper entry and free text; reading results.
+    "surveys.edit": frozenset({_CH, _AD}),
+    "surveys.read": frozenset({_CH, _AD, _CR}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
@@ -71,6 +74,7 @@ MENU: tuple[MenuEntry, ...] = (
     ),
     MenuEntry(_("Lägesbild"), (("analytics.read", "analytics:overview"),)),
     MenuEntry(_("Siffror"), (("reports.figures", "reports:staff_figures"),)),
+    MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),
     MenuEntry(_("Administration"), (("admin", "admin:index"),)),
 )
 

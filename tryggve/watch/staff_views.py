@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import staff_required
-from tryggve.accounts.roles import Role
 from tryggve.analytics.models import NearRepeatAlert, OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import ResidentialArea
@@ -61,10 +60,8 @@ from tryggve.watch.staff_forms import (
 )
 
 HOUSEHOLDS_PER_PAGE = 50
-managers = staff_required(Role.POLICE_OFFICER, Role.CASE_HANDLER, Role.ADMINISTRATOR)
-readers = staff_required(
-    Role.POLICE_OFFICER, Role.CASE_HANDLER, Role.ADMINISTRATOR, Role.COUNCIL_READER
-)
+managers = staff_required("watch.manage")
+readers = staff_required("watch.read")
 
 
 @managers

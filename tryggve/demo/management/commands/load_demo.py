@@ -32,6 +32,7 @@ from tryggve.reports.models import (
     new_tracking_token,
 )
 from tryggve.reports.services import report_create
+from tryggve.surveys.demo import load_demo_surveys
 from tryggve.watch.models import Household, WatchArea, WatchState
 from tryggve.watch.services import (
     contact_person_set,
@@ -149,10 +150,13 @@ class Command(BaseCommand):
             incidents = self._incidents()
             self._presence()
             self._watch()
+            surveys = load_demo_surveys(
+                municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
+            )
         self.stdout.write(
             f"Demo ready: {ResidentialArea.objects.count()} areas, "
             f"{Report.objects.count()} reports ({created} new), "
-            f"{Incident.objects.count()} synthetic incidents ({incidents} new)."
+            f"{Incident.objects.count()} synthetic incidents ({incidents} new), {surveys}."
         )
         self.stdout.write("Demo staff logins (only for the demo):")
         for username, password, role in logins:

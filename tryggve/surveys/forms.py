@@ -1,0 +1,385 @@
+"""The answer form, built from a survey's questions, and the staff pages' small forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.models import ResidentialArea
+from tryggve.lib.dates import SensibleDateField
+from tryggve.lib.guard import GuardedForm
+from tryggve.surveys.models import (
+    CHOICE_KINDS,
+    MAP_PLACES,
+    Question,
+    QuestionKind,
+    Survey,
+    TimeOfDay,
+)
+from tryggve.surveys.services import AnswerData
+
+OTHER_AREA = "annat"
+TEXT_MAX = 2000
+
+
+def field_name(question: Question, *parts) -> str:
+    return "-".join(["q", question.code, *(str(p) for p in parts)])
+
+
+def _choice_errors() -> dict:
+    return {"invalid_choice": _("Välj ett av svarsalternativen.")}
+
+
+class PaperChoiceInput(forms.TextInput):
+    """Paper entry: an option is typed as its number, so a form goes in without a mouse."""
+
+    def __init__(self, choices):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4})
+        self.numbers = {str(i): code for i, (code, _label) in enumerate(choices, start=1)}
+        self.codes = {code: str(i) for i, (code, _label) in enumerate(choices, start=1)}
+
+    def value_from_datadict(self, data, files, name):
+        raw = (data.get(name) or "").strip()
+        return self.numbers.get(raw, raw)
+
+    def format_value(self, value):
+        return self.codes.get(value, value)
+
+
+class PaperMultipleInput(PaperChoiceInput):
+    """Several option numbers, separated by spaces or commas ("1 3")."""
+
+    def value_from_datadict(self, data, files, name):
+        raw = (data.get(name) or "").replace(",", " ").split()
+        return [self.numbers.get(part, part) for part in raw]
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return " ".join(self.codes.get(v, v) for v in value)
+        return value
+
+
+class AnswerForm(GuardedForm, forms.Form):
+    """Every question of a survey as plain form fields; works without JavaScript.
+
+    Conditional questions are always rendered (no script needed) and their answers are
+    dropped when the condition is not met. `paper=True` makes choice questions typed-number
+    fields for the staff's fast paper entry."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, survey: Survey, paper: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.paper = paper
+        self.questions = list(
+            survey.questions.select_related("show_if").prefetch_related("options", "rows")
+        )
+        self.areas = {
+            a.slug: a for a in ResidentialArea.objects.filter(municipality=survey.municipality)
+        }
+        self.answer_data: list[AnswerData] = []
+        for question in self.questions:
+            self._add_fields(question)
+
+    # Building ---------------------------------------------------------------------------
+
+    def _choice(self, label, choices, help_text=""):
+        if self.paper:
+            widget = PaperChoiceInput(choices)
+            help_text = " ".join(
+                [str(help_text)] + [f"{i} = {text}" for i, (_c, text) in enumerate(choices, 1)]
+            ).strip()
+        else:
+            widget = forms.RadioSelect
+        return forms.ChoiceField(
+            label=label,
+            choices=choices,
+            required=False,
+            widget=widget,
+            help_text=help_text,
+            error_messages=_choice_errors(),
+        )
+
+    def _add_fields(self, q: Question) -> None:
+        options = [(o.code, o.label) for o in q.options.all()]
+        if q.kind in CHOICE_KINDS:
+            self.fields[field_name(q)] = self._choice(q.text, options, q.help_text)
+        elif q.kind == QuestionKind.AREA:
+            choices = [(slug, a.name) for slug, a in self.areas.items()]
+            choices.append((OTHER_AREA, _("Annat område eller vet inte")))
+            self.fields[field_name(q)] = self._choice(q.text, choices, q.help_text)
+        elif q.kind == QuestionKind.MULTIPLE:
+            help_text = q.help_text
+            widget = forms.CheckboxSelectMultiple
+            if self.paper:
+                widget = PaperMultipleInput(options)
+                help_text = " ".join(
+                    [str(help_text)] + [f"{i} = {t}" for i, (_c, t) in enumerate(options, 1)]
+                )
+            self.fields[field_name(q)] = forms.MultipleChoiceField(
+                label=q.text,
+                choices=options,
+                required=False,
+                widget=widget,
+                help_text=help_text,
+                error_messages=_choice_errors(),
+            )
+        elif q.kind == QuestionKind.MATRIX:
+            for row in q.rows.all():
+                self.fields[field_name(q, row.code)] = self._choice(row.label, options)
+        elif q.kind == QuestionKind.NUMBER:
+            self.fields[field_name(q)] = forms.IntegerField(
+                label=q.text,
+                required=False,
+                help_text=q.help_text,
+                min_value=q.min_value,
+                max_value=q.max_value,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={
+                    "invalid": _("Skriv ett heltal, till exempel 12."),
+                    "min_value": _("Skriv ett tal som är minst %(limit_value)s."),
+                    "max_value": _("Skriv ett tal som är högst %(limit_value)s."),
+                },
+            )
+        elif q.kind == QuestionKind.TEXT:
+            self.fields[field_name(q)] = forms.CharField(
+                label=q.text,
+                required=False,
+                help_text=q.help_text,
+                max_length=TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},
+            )
+        elif q.kind == QuestionKind.MAP:
+            for i in range(1, MAP_PLACES + 1):
+                self._add_place_fields(q, i)
+
+    def _add_place_fields(self, q: Question, i: int) -> None:
+        coordinate = {"step": "any", "inputmode": "decimal"}
+        self.fields[field_name(q, i, "lat")] = forms.FloatField(
+            label=_("Latitud"),
+            required=False,
+            min_value=-90,
+            max_value=90,
+            widget=forms.NumberInput(attrs=coordinate),
+            error_messages={"invalid": _("Skriv latitud i decimalgrader, till exempel 65.5917.")},
+        )
+        self.fields[field_name(q, i, "lon")] = forms.FloatField(
+            label=_("Longitud"),
+            required=False,
+            min_value=-180,
+            max_value=180,
+            widget=forms.NumberInput(attrs=coordinate),
+            error_messages={
+                "invalid": _("Skriv longitud i decimalgrader, till exempel 19.1800.")
+            },
+        )
+        self.fields[field_name(q, i, "place")] = forms.CharField(
+            label=_("Beskriv platsen med ord"),
+            help_text=_("Till exempel en gatuadress, en korsning eller ett känt ställe."),
+            required=False,
+            max_length=300,
+        )
+        self.fields[field_name(q, i, "text")] = forms.CharField(
+            label=_("Vad gör platsen otrygg?"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields[field_name(q, i, "time")] = forms.ChoiceField(
+            label=_("När känns platsen otrygg?"),
+            required=False,
+            choices=[("", _("Välj (valfritt)")), *TimeOfDay.choices],
+            error_messages=_choice_errors(),
+        )
+
+    # Cleaning ---------------------------------------------------------------------------
+
+    def names_of(self, q: Question) -> list[str]:
+        prefix = field_name(q) + "-"
+        return [n for n in self.fields if n == field_name(q) or n.startswith(prefix)]
+
+    def clean(self):
+        data = super().clean()
+        chosen: dict[int, set[str]] = {}
+        self.answer_data = []
+        for q in self.questions:
+            names = self.names_of(q)
+            if q.show_if_id and not (chosen.get(q.show_if_id, set()) & set(q.show_if_options)):
+                # Not asked of this respondent: whatever came for it is dropped, errors too.
+                for name in names:
+                    self._errors.pop(name, None)
+                continue
+            if any(name in self.errors for name in names):
+                continue
+            rows = self._answers_for(q, data)
+            if rows is None:
+                continue
+            chosen[q.pk] = {r.option.code for r in rows if r.option is not None}
+            if q.required and not rows:
+                self.add_error(names[0], _("Svara på frågan."))
+                continue
+            self.answer_data.extend(rows)
+        return data
+
+    def _answers_for(self, q: Question, data: dict) -> list[AnswerData] | None:
+        """The question's answer rows, or None after adding an error."""
+        options = {o.code: o for o in q.options.all()}
+        name = field_name(q)
+        if q.kind in CHOICE_KINDS:
+            code = data.get(name)
+            return [AnswerData(question=q, option=options[code])] if code else []
+        if q.kind == QuestionKind.AREA:
+            slug = data.get(name)
+            if not slug:
+                return []
+            return [AnswerData(question=q, area=self.areas.get(slug))]
+        if q.kind == QuestionKind.MULTIPLE:
+            codes = data.get(name) or []
+            picked = [options[c] for c in codes]
+            if len(picked) > 1 and any(o.exclusive for o in picked):
+                lone = next(o for o in picked if o.exclusive)
+                self.add_error(
+                    name,
+                    _("”%(option)s” kan inte kombineras med andra svar.") % {"option": lone.label},
+                )
+                return None
+            return [AnswerData(question=q, option=o) for o in picked]
+        if q.kind == QuestionKind.MATRIX:
+            result = []
+            for row in q.rows.all():
+                code = data.get(field_name(q, row.code))
+                if code:
+                    result.append(AnswerData(question=q, row=row, option=options[code]))
+            return result
+        if q.kind == QuestionKind.NUMBER:
+            value = data.get(name)
+            return [] if value is None else [AnswerData(question=q, number=value)]
+        if q.kind == QuestionKind.TEXT:
+            text = (data.get(name) or "").strip()
+            return [AnswerData(question=q, text=text)] if text else []
+        if q.kind == QuestionKind.MAP:
+            return self._places(q, data)
+        return []
+
+    def _places(self, q: Question, data: dict) -> list[AnswerData] | None:
+        result, failed = [], False
+        for i in range(1, MAP_PLACES + 1):
+            lat, lon = data.get(field_name(q, i, "lat")), data.get(field_name(q, i, "lon"))
+            place = (data.get(field_name(q, i, "place")) or "").strip()
+            text = (data.get(field_name(q, i, "text")) or "").strip()
+            time_of_day = data.get(field_name(q, i, "time")) or ""
+            if (lat is None) != (lon is None):
+                self.add_error(
+                    field_name(q, i, "lat"),
+                    _("Ange både latitud och longitud, eller välj platsen på kartan."),
+                )
+                failed = True
+                continue
+            if lat is not None and not self.survey.municipality.contains_point(lat, lon):
+                self.add_error(
+                    field_name(q, i, "lat"),
+                    _("Platsen ligger utanför %(name)s. Välj en plats i kommunen.")
+                    % {"name": self.survey.municipality.name},
+                )
+                failed = True
+                continue
+            if lat is None and not place:
+                if text or time_of_day:
+                    self.add_error(
+                        field_name(q, i, "place"),
+                        _("Välj platsen på kartan eller beskriv den med ord."),
+                    )
+                    failed = True
+                continue
+            result.append(
+                AnswerData(
+                    question=q,
+                    lat=lat,
+                    lon=lon,
+                    place_text=place,
+                    text=text,
+                    time_of_day=time_of_day,
+                )
+            )
+        return None if failed else result
+
+    # Rendering --------------------------------------------------------------------------
+
+    def blocks(self) -> list[dict]:
+        """The questions in order, each with its bound fields, for the template."""
+        numbers = {q.pk: n for n, q in enumerate(self.questions, start=1)}
+        total = len(self.questions)
+        result = []
+        for q in self.questions:
+            block = {"question": q, "number": numbers[q.pk], "total": total, "condition": ""}
+            if q.show_if_id:
+                labels = [o.label for o in q.show_if.options.all() if o.code in q.show_if_options]
+                block["condition"] = _(
+                    "Svara bara om du valde %(options)s i fråga %(number)s."
+                ) % {
+                    "options": ", ".join(f"”{label}”" for label in labels),
+                    "number": numbers.get(q.show_if_id, ""),
+                }
+                block["show_if"] = {
+                    "name": field_name(q.show_if),
+                    "values": q.show_if_options,
+                }
+            if q.kind == QuestionKind.MAP:
+                block["places"] = [
+                    {
+                        "number": i,
+                        "lat": self[field_name(q, i, "lat")],
+                        "lon": self[field_name(q, i, "lon")],
+                        "place": self[field_name(q, i, "place")],
+                        "text": self[field_name(q, i, "text")],
+                        "time": self[field_name(q, i, "time")],
+                    }
+                    for i in range(1, MAP_PLACES + 1)
+                ]
+            else:
+                block["fields"] = [self[name] for name in self.names_of(q)]
+            result.append(block)
+        return result
+
+
+class SurveyCreateForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("År"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("Skriv ett årtal, till exempel 2026.")},
+    )
+
+
+class SurveyEditForm(forms.Form):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    introduction = forms.CharField(
+        label=_("Inledning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    opens_on = SensibleDateField(
+        label=_("Öppnar"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv ett datum, till exempel 2026-03-01.")},
+    )
+    closes_on = SensibleDateField(
+        label=_("Stänger"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv ett datum, till exempel 2026-04-30.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("Enkäten kan inte stänga innan den öppnar."))
+        return data
+
+
+class QuestionEditForm(forms.Form):
+    text = forms.CharField(label=_("Fråga"), max_length=400)
+    help_text = forms.CharField(label=_("Hjälptext"), max_length=400, required=False)
+    required = forms.BooleanField(label=_("Måste besvaras"), required=False)

@@ -1,0 +1,299 @@
+"""The yearly safety survey (trygghetsenkät): surveys, their questions, and anonymous answers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tryggve.areas.models import Municipality, ResidentialArea
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Ett svarsalternativ")
+    MULTIPLE = "multiple", _("Flera svarsalternativ")
+    SCALE4 = "scale4", _("Skala i fyra steg")
+    SCALE5 = "scale5", _("Skala i fem steg")
+    MATRIX = "matrix", _("Matris med skalrader")
+    NUMBER = "number", _("Tal")
+    TEXT = "text", _("Fritext")
+    AREA = "area", _("Bostadsområde")
+    MAP = "map", _("Platser på kartan")
+
+
+# Kinds whose answer is one of the question's options (counted per option in the results).
+CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.SCALE4, QuestionKind.SCALE5}
+SCALE_STEPS = {QuestionKind.SCALE4: 4, QuestionKind.SCALE5: 5}
+# A map question takes at most this many places.
+MAP_PLACES = 3
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Webb")
+    PAPER = "paper", _("Papper")
+    IMPORT = "import", _("Importerad")
+
+
+class TimeOfDay(models.TextChoices):
+    DAY = "day", _("Dag")
+    EVENING = "evening", _("Kväll")
+    NIGHT = "night", _("Natt")
+    ALWAYS = "always", _("Hela dygnet")
+
+
+class SurveyState(models.TextChoices):
+    DRAFT = "draft", _("Utkast (inga datum)")
+    FUTURE = "future", _("Öppnar senare")
+    OPEN = "open", _("Öppen")
+    CLOSED = "closed", _("Stängd")
+
+
+class SurveyQuerySet(models.QuerySet):
+    def for_municipality(self, code: str) -> SurveyQuerySet:
+        return self.filter(municipality__code=code)
+
+    def current_versions(self) -> SurveyQuerySet:
+        """Only each year's newest version (older versions keep their answers for results)."""
+        return self.filter(replaced=False)
+
+    def open_on(self, day: datetime.date) -> SurveyQuerySet:
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class Survey(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("kommun")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.CharField(_("rubrik"), max_length=200)
+    introduction = models.TextField(_("inledning"), blank=True)
+    opens_on = models.DateField(_("öppnar"), null=True, blank=True)
+    closes_on = models.DateField(_("stänger"), null=True, blank=True)
+    # Set when a newer version of the same year's survey exists; its answers still count.
+    replaced = models.BooleanField(_("ersatt av en nyare version"), default=False)
+    is_demo = models.BooleanField(_("demodata"), default=False)
+    # Respondents of a year imported as aggregated counts (no single answers exist for them).
+    imported_respondents = models.PositiveIntegerField(_("importerade svarande"), default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trygghetsenkät")
+        verbose_name_plural = _("trygghetsenkäter")
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "version"], name="survey_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_on__isnull=True)
+                | models.Q(closes_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("opens_on")),
+                name="survey_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year}, version {self.version})"
+
+    def state(self, today: datetime.date) -> str:
+        if self.opens_on is None or self.closes_on is None:
+            return SurveyState.DRAFT
+        if today < self.opens_on:
+            return SurveyState.FUTURE
+        if today > self.closes_on:
+            return SurveyState.CLOSED
+        return SurveyState.OPEN
+
+    def is_open(self, today: datetime.date) -> bool:
+        return not self.replaced and self.state(today) == SurveyState.OPEN
+
+    def respondent_count(self) -> int:
+        return self.responses.count() + self.imported_respondents
+
+    def is_locked(self) -> bool:
+        """Questions lock once a single answer exists: changing them would change what
+        earlier respondents were asked. Changes then make a new version."""
+        return (
+            self.imported_respondents > 0
+            or self.responses.exists()
+            or self.imported_counts.exists()
+        )
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("enkät")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    # A stable code from the question bank ties the same question together across years.
+    code = models.SlugField(_("kod"), max_length=50)
+    kind = models.CharField(_("frågetyp"), max_length=10, choices=QuestionKind.choices)
+    text = models.CharField(_("fråga"), max_length=400)
+    help_text = models.CharField(_("hjälptext"), max_length=400, blank=True)
+    required = models.BooleanField(_("måste besvaras"), default=False)
+    min_value = models.IntegerField(_("minsta tal"), null=True, blank=True)
+    max_value = models.IntegerField(_("största tal"), null=True, blank=True)
+    # What the options marked `indicator` count as, e.g. "otrygga": "Andelen otrygga ...".
+    indicator_label = models.CharField(_("vad andelen kallas"), max_length=60, blank=True)
+    # Conditional display: shown (and counted) only when `show_if` got one of these options.
+    show_if = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependants",
+        verbose_name=_("visas bara efter fråga"),
+    )
+    show_if_options = models.JSONField(_("när svaret är något av"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("fråga")
+        verbose_name_plural = _("frågor")
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="question_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in CHOICE_KINDS or self.kind in {
+            QuestionKind.MULTIPLE,
+            QuestionKind.MATRIX,
+        }
+
+
+class Option(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("fråga")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    code = models.SlugField(_("kod"), max_length=50)
+    label = models.CharField(_("svarsalternativ"), max_length=200)
+    # Counts toward the question's headline share (e.g. "ganska otrygg" for "otrygga").
+    indicator = models.BooleanField(_("räknas i andelen"), default=False)
+    # Cannot be combined with other options of a multiple-choice question ("Nej, inget").
+    exclusive = models.BooleanField(_("utesluter andra svar"), default=False)
+
+    class Meta:
+        verbose_name = _("svarsalternativ")
+        verbose_name_plural = _("svarsalternativ")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="option_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class MatrixRow(models.Model):
+    """One statement of a matrix question, answered on the question's scale (its options)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="rows", verbose_name=_("fråga")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    code = models.SlugField(_("kod"), max_length=50)
+    label = models.CharField(_("påstående"), max_length=200)
+
+    class Meta:
+        verbose_name = _("matrisrad")
+        verbose_name_plural = _("matrisrader")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="row_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Response(models.Model):
+    """One respondent's answers. Anonymous by design: no address, no user, only the day."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("enkät")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    submitted_on = models.DateField(_("inkom"))
+    # A double submit of the same form saves once (web answers only).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    has_flagged_text = models.BooleanField(
+        _("fritext kan innehålla personuppgifter"), default=False
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False)
+
+    class Meta:
+        verbose_name = _("svar")
+        verbose_name_plural = _("svar")
+        indexes = [models.Index(fields=["survey", "channel"], name="response_survey_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class Answer(models.Model):
+    """One answer row: an option (per matrix row), a number, a text, an area or a place."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("svar")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("fråga")
+    )
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    row = models.ForeignKey(
+        MatrixRow, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    number = models.IntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    area = models.ForeignKey(
+        ResidentialArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A map answer: a point (WGS84) or, without a map, the place in words.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    place_text = models.CharField(max_length=300, blank=True)
+    time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices, blank=True)
+    # Free text that looks like a name, phone number or e-mail address: staff only, never public.
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("svarsrad")
+        verbose_name_plural = _("svarsrader")
+        indexes = [models.Index(fields=["question", "option"], name="answer_question_option")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lat__isnull=True, lon__isnull=True)
+                | models.Q(lat__isnull=False, lon__isnull=False),
+                name="answer_lat_lon_together",
+            ),
+        ]
+
+
+class ImportedCount(models.Model):
+    """An earlier year imported as counts per answer (no single answers behind it)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="imported_counts", verbose_name=_("enkät")
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    row = models.ForeignKey(MatrixRow, on_delete=models.CASCADE, null=True, blank=True)
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("importerat antal")
+        verbose_name_plural = _("importerade antal")

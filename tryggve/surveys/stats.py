@@ -1,0 +1,86 @@
+"""Survey statistics without Django: Wilson intervals, the two-proportion test, suppression.
+
+Everything here works on plain numbers so that it can be checked by hand and reused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
+# No figure resting on fewer answers than this is shown or exported (small groups could
+# point at a person).
+MIN_COUNT = 5
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for k successes in n trials (0..1). (0, 0) when n is 0.
+
+    Unlike the textbook p ± z·se, it stays inside 0..1 and behaves for small n and for
+    shares near 0 or 1, which small municipalities' groups always have.
+    """
+    if n <= 0:
+        return (0.0, 0.0)
+    if not 0 <= k <= n:
+        raise ValueError("k must lie between 0 and n")
+    p = k / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class TwoProportionTest:
+    p1: float
+    p2: float
+    z: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 0.05
+
+
+def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> TwoProportionTest:
+    """The two-sided z-test of equal proportions with the pooled standard error."""
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("both groups need answers")
+    p1, p2 = k1 / n1, k2 / n2
+    pooled = (k1 + k2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return TwoProportionTest(p1, p2, 0.0, 1.0)
+    z = (p2 - p1) / se
+    p_value = math.erfc(abs(z) / math.sqrt(2))
+    return TwoProportionTest(p1, p2, z, p_value)
+
+
+def suppressed(count: int, min_count: int = MIN_COUNT) -> bool:
+    """A count of 1..min_count-1 is hidden ("färre än 5"); zero says nothing about anyone."""
+    return 0 < count < min_count
+
+
+def percent(share: float) -> str:
+    """A share as a whole Swedish percentage: 0.183 -> '18 %'."""
+    return f"{round(share * 100):d} %"
+
+
+def trend_sentence(label: str, k1: int, n1: int, k2: int, n2: int) -> str:
+    """The change between two years in plain Swedish, with whether chance could explain it.
+
+    The sentence is data, not interface text: the survey's figures are reported in Swedish.
+    """
+    test = two_proportion_test(k1, n1, k2, n2)
+    before, after = percent(test.p1), percent(test.p2)
+    if before == after:
+        change = f"Andelen {label} var {after} båda åren"
+    elif test.p2 > test.p1:
+        change = f"Andelen {label} ökade från {before} till {after}"
+    else:
+        change = f"Andelen {label} minskade från {before} till {after}"
+    if test.significant:
+        return f"{change}; skillnaden är större än vad slumpen brukar ge."
+    return f"{change}; skillnaden kan bero på slumpen."

@@ -1,0 +1,52 @@
+"""Survey fixtures: this year's survey open from the bank, and a valid answer to post."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tryggve.surveys.services import survey_create_from_bank
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def survey(municipality, today):
+    """This year's survey, from the bank, open for a month around today."""
+    return survey_create_from_bank(
+        municipality=municipality,
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=21),
+    )
+
+
+@pytest.fixture
+def valid_answer(municipality) -> dict[str, str | list[str]]:
+    """A complete, valid POST for the bank's questions (one map place by coordinates)."""
+    area = municipality.areas.order_by("name").first()
+    return {
+        "q-unsafe_evening": "ganska_otrygg",
+        "q-burglary_worry": "sallan",
+        "q-change": "oforandrad",
+        "q-problems-lighting": "mycket_stort",
+        "q-problems-vegetation": "litet",
+        "q-victim": ["nej"],
+        "q-trust-police": "ganska_stort",
+        "q-safer": ["police", "lighting"],
+        "q-watch_interest": "ja",
+        "q-unsafe_places-1-lat": "65.5900",
+        "q-unsafe_places-1-lon": "19.1800",
+        "q-unsafe_places-1-text": "Mörkt vid skolan",
+        "q-unsafe_places-1-time": "evening",
+        "q-comment": "Mer belysning, tack.",
+        "q-years_lived": "12",
+        "q-age": "45_64",
+        "q-gender": "vill_inte",
+        "q-area": area.slug,
+    }

@@ -1,0 +1,150 @@
+"""The residents' pages: answer once per browser, clear messages, thanks, public results."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tryggve.surveys.models import Answer, Response, Survey
+from tryggve.surveys.services import survey_create_from_bank
+
+URL = "/trygghetsenkat/"
+
+
+def test_the_form_shows_every_question_with_progress(citizen, survey):
+    page = citizen.get(URL).content.decode()
+    total = survey.questions.count()
+    assert f"Fråga 1 av {total}" in page and f"Fråga {total} av {total}" in page
+    assert "Markera upp till tre platser där du känner dig otrygg" in page
+    assert "data-map-block" in page and 'name="q-unsafe_places-3-lat"' in page
+    assert "Svara bara om du valde ”Annat” i fråga" in page  # conditional, shown without JS
+
+
+def test_a_valid_answer_is_saved_once_and_the_browser_remembers(citizen, survey, valid_answer):
+    page = citizen.get(URL)
+    key = page.context["form"]["submission_key"].value()
+    response = citizen.post(URL, {**valid_answer, "submission_key": key})
+    assert response.status_code == 302 and response.url == "/trygghetsenkat/tack/"
+    saved = Response.objects.get()
+    assert saved.channel == "web"
+    place = Answer.objects.get(question__code="unsafe_places")
+    assert (place.lat, place.lon, place.time_of_day) == (65.59, 19.18, "evening")
+    assert Answer.objects.filter(response=saved, question__code="safer").count() == 2
+    # The same browser is told it has answered and cannot answer again.
+    again = citizen.get(URL)
+    assert "Du har redan svarat" in again.content.decode()
+    citizen.post(URL, {**valid_answer, "submission_key": key})
+    assert Response.objects.count() == 1
+    thanks = citizen.get("/trygghetsenkat/tack/").content.decode()
+    assert "/rapportera/" in thanks and "/grannsamverkan/" in thanks
+    assert "/trygghetsenkat/resultat/" in thanks
+
+
+def test_a_forged_cookie_does_not_count(citizen, outsider, survey, valid_answer):
+    outsider.cookies[f"trygghetsenkat-2505-{survey.year}"] = "1"
+    assert "Du har redan svarat" not in outsider.get(URL).content.decode()
+
+
+def test_a_double_submit_saves_once(citizen, outsider, survey, valid_answer):
+    key = citizen.get(URL).context["form"]["submission_key"].value()
+    citizen.post(URL, {**valid_answer, "submission_key": key})
+    outsider.post(URL, {**valid_answer, "submission_key": key})
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"q-unsafe_evening": ""}, "q-unsafe_evening", "Svara på frågan."),
+        ({"q-unsafe_evening": "jattetrygg"}, "q-unsafe_evening", "Välj ett av svarsalternativen."),
+        ({"q-years_lived": "tolv"}, "q-years_lived", "Skriv ett heltal"),
+        ({"q-years_lived": "999"}, "q-years_lived", "högst 110"),
+        ({"q-victim": ["nej", "hot"]}, "q-victim", "kan inte kombineras"),
+        ({"q-unsafe_places-1-lon": ""}, "q-unsafe_places-1-lat", "både latitud och longitud"),
+        (
+            {"q-unsafe_places-1-lat": "59.33", "q-unsafe_places-1-lon": "18.07"},
+            "q-unsafe_places-1-lat",
+            "utanför Arvidsjaurs kommun",
+        ),
+        (
+            {"q-unsafe_places-2-text": "Mörkt", "q-unsafe_places-2-place": ""},
+            "q-unsafe_places-2-place",
+            "beskriv den med ord",
+        ),
+        ({"q-comment": "x" * 2001}, "q-comment", "högst 2000 tecken"),
+    ],
+)
+def test_bad_input_gets_a_swedish_message_next_to_the_field(
+    citizen, survey, valid_answer, changes, field, message
+):
+    response = citizen.post(URL, {**valid_answer, **changes})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in e for e in form.errors[field])
+    page = response.content.decode()
+    assert f'id="id_{field}_error"' in page and "Inget av dina svar är sparat än" in page
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_a_typed_place_works_without_a_map(citizen, survey, valid_answer):
+    posted = {**valid_answer, "q-unsafe_places-1-lat": "", "q-unsafe_places-1-lon": ""}
+    posted["q-unsafe_places-1-place"] = "Gångtunneln vid Storgatan"
+    assert citizen.post(URL, posted).status_code == 302
+    assert Answer.objects.get(question__code="unsafe_places").place_text.startswith("Gångtunneln")
+
+
+def test_conditional_answer_is_dropped_when_its_condition_is_not_met(citizen, survey, valid_answer):
+    citizen.post(URL, {**valid_answer, "q-safer_other": "Fler vakter"})
+    assert not Answer.objects.filter(question__code="safer_other").exists()
+
+
+def test_conditional_answer_is_kept_when_its_condition_is_met(citizen, survey, valid_answer):
+    citizen.post(URL, {**valid_answer, "q-safer": ["other"], "q-safer_other": "Fler vakter"})
+    assert Answer.objects.get(question__code="safer_other").text == "Fler vakter"
+
+
+@pytest.mark.parametrize(("opens", "closes", "text"), [(5, 30, "öppnar"), (-30, -5, "stängde")])
+def test_future_and_closed_surveys_say_so(
+    citizen, municipality, today, valid_answer, opens, closes, text
+):
+    survey_create_from_bank(
+        municipality=municipality,
+        year=today.year,
+        opens_on=today + datetime.timedelta(days=opens),
+        closes_on=today + datetime.timedelta(days=closes),
+    )
+    assert text in citizen.get(URL).content.decode()
+    response = citizen.post(URL, valid_answer)
+    assert response.status_code == 200 and text in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_no_survey_at_all(citizen, municipality):
+    assert "ingen trygghetsenkät" in citizen.get(URL).content.decode()
+    assert "inga resultat" in citizen.get("/trygghetsenkat/resultat/").content.decode()
+
+
+def test_public_results_never_show_free_text_and_hide_small_counts(citizen, survey, valid_answer):
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    from tryggve.surveys.forms import AnswerForm
+    from tryggve.surveys.services import response_submit
+
+    for _ in range(6):
+        form = AnswerForm({**valid_answer, "q-comment": "Ring Kalle Ek 070-1234567"}, survey=survey)
+        assert form.is_valid(), form.errors
+        response_submit(survey=survey, answers=form.answer_data, channel="paper")
+    page = citizen.get("/trygghetsenkat/resultat/?efter=area").content.decode()
+    assert "Kalle" not in page and "070" not in page and "Mörkt vid skolan" not in page
+    assert "färre än 5" in page  # the other areas and options
+    assert "Så svarade ni" in page and "6 personer svarade" in page
+    assert citizen.get("/trygghetsenkat/resultat/?efter=<script>&ar=x").status_code == 200
+
+
+def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
+    page = citizen.get("/").content.decode()
+    assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page

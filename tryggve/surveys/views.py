@@ -1,0 +1,111 @@
+"""The residents' survey pages: answer, thanks, and the public results. No login, no address
+stored; one answer per browser through a signed cookie."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from tryggve.areas.selectors import home_municipality
+from tryggve.areas.selectors import map_context as area_map_context
+from tryggve.lib.guard import public_post
+from tryggve.surveys import results
+from tryggve.surveys.forms import AnswerForm
+from tryggve.surveys.models import Survey, SurveyState
+from tryggve.surveys.services import SurveyRefused, response_submit
+from tryggve.surveys.texts import map_texts
+
+COOKIE_SALT = "tryggve.surveys.answered"
+COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def _cookie_name(survey: Survey) -> str:
+    # Per municipality and year: a new version of the year's survey is not a new invitation.
+    return f"trygghetsenkat-{survey.municipality.code}-{survey.year}"
+
+
+def has_answered(request: HttpRequest, survey: Survey) -> bool:
+    value = request.get_signed_cookie(_cookie_name(survey), default=None, salt=COOKIE_SALT)
+    return value is not None
+
+
+def public_survey(today: datetime.date) -> Survey | None:
+    """The survey residents see now: the open one, else the next to open, else the latest."""
+    municipality = home_municipality()
+    if municipality is None:
+        return None
+    surveys = Survey.objects.filter(municipality=municipality).current_versions()
+    surveys = surveys.select_related("municipality")
+    return (
+        surveys.open_on(today).first()
+        or surveys.filter(opens_on__gt=today).order_by("opens_on").first()
+        or surveys.exclude(opens_on=None).order_by("-year").first()
+    )
+
+
+def _form_page(request, form: AnswerForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "survey": form.survey, "blocks": form.blocks()}
+    context.update(area_map_context(**map_texts()))
+    return render(request, "surveys/answer.html", context, status=status)
+
+
+@public_post("survey")
+def answer(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    survey = public_survey(today)
+    if survey is None or not survey.is_open(today):
+        state = survey.state(today) if survey else SurveyState.DRAFT
+        return render(request, "surveys/closed.html", {"survey": survey, "state": state})
+    if has_answered(request, survey):
+        return render(request, "surveys/already.html", {"survey": survey})
+    if request.method != "POST":
+        initial = {"submission_key": uuid.uuid4()}
+        return _form_page(request, AnswerForm(survey=survey, initial=initial))
+    form = AnswerForm(request.POST, survey=survey)
+    if not form.is_valid():
+        return _form_page(request, form)
+    try:
+        response_submit(
+            survey=survey,
+            answers=form.answer_data,
+            submission_key=form.cleaned_data.get("submission_key"),
+            is_demo=survey.is_demo,
+        )
+    except SurveyRefused as exc:
+        form.add_error(None, str(exc))
+        return _form_page(request, form)
+    done = redirect("surveys:thanks")
+    done.set_signed_cookie(
+        _cookie_name(survey), "1", salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE,
+        httponly=True, samesite="Lax", secure=request.is_secure(),
+    )
+    return done
+
+
+@require_safe
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/thanks.html", {"survey": public_survey(timezone.localdate())})
+
+
+@require_safe
+def public_results(request: HttpRequest) -> HttpResponse:
+    """The latest year with answers that is no longer open, or the year asked for."""
+    today = timezone.localdate()
+    municipality = home_municipality()
+    surveys = Survey.objects.filter(municipality=municipality).current_versions()
+    closed = [s for s in surveys.select_related("municipality") if s.state(today) == "closed"]
+    year = request.GET.get("ar", "")
+    chosen = next((s for s in closed if str(s.year) == year), closed[0] if closed else None)
+    by = request.GET.get("efter", "")
+    context = {"survey": chosen, "years": [s.year for s in closed], "by": by}
+    if chosen is not None:
+        context["tables"] = results.question_tables(chosen, public=True)
+        context["trends"] = results.trends(chosen)
+        if by in results.GROUPINGS:
+            context["breakdown"] = results.breakdown(chosen, by)
+    return render(request, "surveys/public_results.html", context)
