@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import may_open
 from tryggve.analytics import profiles
+from tryggve.analytics.alerts import alerts_by_incident
 from tryggve.analytics.forms import (
     ObservationForm,
     PresenceForm,
@@ -94,6 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = RankingForm(request.GET or None)
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year)
+    alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
     return render(
         request,
         "analytics/overview.html",
@@ -106,7 +108,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "outside": outside,
             "synthetic": _synthetic_share(),
             "layers": {"areas": _areas_geojson(ranked)},
-            "alerts": NearRepeatAlert.objects.select_related("incident", "area")[:10],
+            "alerts": alerts,
+            "alert_incidents": alerts_by_incident(alerts),
+            "can_send": may_open(request.roles, "watch.manage"),
             "query": request.GET.urlencode(),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Samma siffror finns i tabellen ovan.")

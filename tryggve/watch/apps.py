@@ -10,8 +10,12 @@ class WatchConfig(AppConfig):
     def ready(self):
         # Figures on the staff start page (accounts.dashboard explains why they register).
         from tryggve.accounts.dashboard import register_figure
+        from tryggve.analytics.alerts import register_group_provider
         from tryggve.analytics.selectors import fresh_alert_count
-        from tryggve.watch.selectors import ready_area_count
+        from tryggve.watch.selectors import alert_groups, ready_area_count
+
+        # Which active groups each near-repeat alert reaches (analytics.alerts explains why).
+        register_group_provider(alert_groups)
 
         register_figure(
             key="alerts_to_send",

@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
-from tryggve.watch.models import WatchArea, WatchState
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max
+
+from tryggve.analytics.models import NearRepeatAlert
+from tryggve.watch.models import WatchArea, WatchMessage, WatchState
 
 
 def ready_area_count() -> int:
     """Areas that reached the threshold and wait for their start-up meeting and start."""
     return WatchArea.objects.filter(state=WatchState.READY).count()
+
+
+@dataclass(frozen=True)
+class AlertGroups:
+    """What watch knows of one near-repeat alert: its active groups and when it was sent."""
+
+    areas: list[WatchArea]
+    contacts: int
+    sent: datetime | None
+
+
+def alert_groups(alerts: list[NearRepeatAlert]) -> dict[int, AlertGroups]:
+    """For each alert, the active watch areas in its residential area with their number of
+    contact persons, and when a message last went out for it. Two queries for any list."""
+    touched = {alert.area_id for alert in alerts}
+    active: dict[int, list[WatchArea]] = defaultdict(list)
+    for area in (
+        WatchArea.objects.active()
+        .filter(residential_area__in=touched)
+        .with_progress()
+        .order_by("name")
+    ):
+        active[area.residential_area_id].append(area)
+    sent = dict(
+        WatchMessage.objects.filter(alert__in=[alert.pk for alert in alerts])
+        .values_list("alert")
+        .annotate(last=Max("created"))
+    )
+    return {
+        alert.pk: AlertGroups(
+            areas=active[alert.area_id],
+            contacts=sum(area.n_contacts for area in active[alert.area_id]),
+            sent=sent.get(alert.pk),
+        )
+        for alert in alerts
+    }

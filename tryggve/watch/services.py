@@ -686,6 +686,22 @@ def message_send(
     return message
 
 
+def alert_send(*, sender, alert: NearRepeatAlert, subject: str, body: str) -> list[WatchMessage]:
+    """Send a near-repeat alert to the contact persons of the active areas it touches.
+
+    The targets are decided here, not by the form: only active watch areas inside the alert's
+    residential area, one message (and delivery rows) per area, all in one transaction.
+    """
+    areas = list(WatchArea.objects.active().filter(residential_area=alert.area_id))
+    if not Household.objects.contact_persons().filter(area__in=areas).exists():
+        raise WatchError(_("Larmet berör inget aktivt område med kontaktombud."))
+    with transaction.atomic():
+        return [
+            message_send(sender=sender, subject=subject, body=body, area=area, alert=alert)
+            for area in areas
+        ]
+
+
 def watch_retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> dict:
     """Delete unconfirmed sign-ups after a week, and sign-ups in areas that never started."""
     now = now or timezone.now()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryggve.accounts.access import staff_required
+from tryggve.analytics.alerts import alerts_by_incident
 from tryggve.analytics.models import NearRepeatAlert, OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import ResidentialArea
@@ -31,9 +32,11 @@ from tryggve.watch.models import (
     WatchState,
     flag_bursts,
 )
+from tryggve.watch.selectors import alert_groups
 from tryggve.watch.services import (
     MANUAL_TRANSITIONS,
     WatchError,
+    alert_send,
     alert_text,
     contact_person_set,
     household_assign,
@@ -313,47 +316,46 @@ def staff_signs(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _alert_from(request: HttpRequest) -> NearRepeatAlert | None:
+    """The alert named by `?larm=` (or the hidden field when posting), if it exists."""
+    source, key = (request.POST, "alert") if request.method == "POST" else (request.GET, "larm")
+    value = source.get(key, "")
+    if not value.isdigit():
+        return None
+    return NearRepeatAlert.objects.select_related("incident", "area").filter(pk=int(value)).first()
+
+
+def _send_message(form: MessageForm, alert: NearRepeatAlert | None, sender) -> int:
+    data = form.cleaned_data
+    if alert is not None:
+        sent = alert_send(sender=sender, alert=alert, subject=data["subject"], body=data["body"])
+        return sum(message.deliveries.count() for message in sent)
+    message = message_send(
+        sender=sender, subject=data["subject"], body=data["body"], area=data["area"]
+    )
+    return message.deliveries.count()
+
+
 @managers
 def staff_messages(request: HttpRequest) -> HttpResponse:
-    alert = None
-    if request.GET.get("larm", "").isdigit():
-        alert = (
-            NearRepeatAlert.objects.select_related("incident", "area")
-            .filter(pk=int(request.GET["larm"]))
-            .first()
-        )
+    alert = _alert_from(request)
+    targets = alert_groups([alert])[alert.pk] if alert is not None else None
     initial = {}
-    if alert is not None:
+    if request.method != "POST" and targets is not None and targets.contacts:
         subject, body = alert_text(alert)
-        watch_area = WatchArea.objects.public().filter(residential_area=alert.area).first()
-        initial = {"subject": subject, "body": body, "alert": alert.pk, "area": watch_area}
+        initial = {"subject": subject, "body": body, "alert": alert.pk}
     form = MessageForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        linked = NearRepeatAlert.objects.filter(pk=data["alert"]).first() if data["alert"] else None
         try:
-            message = message_send(
-                sender=request.user,
-                subject=data["subject"],
-                body=data["body"],
-                area=data["area"],
-                alert=linked,
-            )
+            n = _send_message(form, alert, request.user)
         except WatchError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request,
-                _("Meddelandet är skickat till %(n)s kontaktombud.")
-                % {"n": message.deliveries.count()},
+                request, _("Meddelandet är skickat till %(n)s kontaktombud.") % {"n": n}
             )
             return redirect("watch:staff_messages")
-    active_slugs = set(WatchArea.objects.active().values_list("residential_area", flat=True))
-    alerts = [
-        a
-        for a in NearRepeatAlert.objects.select_related("incident", "area")[:20]
-        if a.area_id in active_slugs
-    ]
+    alerts = NearRepeatAlert.objects.select_related("incident", "area")[:20]
     sent = WatchMessage.objects.select_related("area", "sender").prefetch_related(
         "deliveries__outgoing", "deliveries__household"
     )[:20]
@@ -362,7 +364,10 @@ def staff_messages(request: HttpRequest) -> HttpResponse:
         "watch/staff_messages.html",
         {
             "form": form,
-            "alerts": alerts,
+            "alert": alert,
+            "targets": targets,
+            "alert_incidents": alerts_by_incident(alerts),
+            "can_send": True,
             "sent": sent,
         },
         status=400 if request.method == "POST" else 200,

@@ -114,6 +114,9 @@ def test_an_imprecise_burglary_prepares_nothing(municipality, area_points):
 def test_alerts_are_listed_on_the_overview(council_reader, municipality, area_points):
     lat, lon = area_points["Lappstaden"]
     incidents_import(incidents=[burglary("v1", lat, lon)], synthetic=True)
-    page = council_reader.get("/personal/lagesbild/").content.decode()
-    assert "Lappstaden: Bostadsinbrott" in page
-    assert "i området (syntetisk)" in page
+    response = council_reader.get("/personal/lagesbild/")
+    page = response.content.decode()
+    [(incident, alerts)] = response.context["alert_incidents"]
+    assert incident.synthetic and "Lappstaden" in [alert.area.name for alert in alerts]
+    assert "(syntetisk)</h3>" in page
+    assert "<strong>Lappstaden</strong>: i området." in page

@@ -196,9 +196,9 @@ def test_offer_gather_start_and_alert(open_page, staff_page, make_staff, shot):
     # A burglary nearby: the police use the prepared alert.
     alert = make_alert()
     staff.goto("/personal/grannsamverkan/meddelanden/")
-    staff.get_by_role("link", name="Använd som meddelande").click()
+    staff.get_by_role("link", name="Skicka till kontaktombuden").click()
     expect(staff.get_by_label("Rubrik")).to_have_value("Inbrott nära Centrum")
-    expect(staff.get_by_label("Till")).to_have_value(str(area.pk))
+    expect(staff.locator(".alert-targets")).to_contain_text(area.name)
     check(staff, "flow-staff-messages-alert", shot, found)
     staff.get_by_role("button", name="Skicka").click()
     expect(staff.locator("main")).to_contain_text("skickat till 1 kontaktombud")
@@ -289,6 +289,49 @@ def watch_scene(site):
         area=active,
     )
     return {"active": active, "gathering": gathering, "join": join}
+
+
+def test_police_send_an_alert_from_the_situation_picture(
+    open_page, staff_page, make_staff, shot, watch_scene
+):
+    """Issue 9, item 7: from /personal/lagesbild/ to a prefilled message, only to the active
+    area the burglary touches; the contact person reads it on their household page."""
+    from tryggve.analytics.models import NearRepeatAlert
+    from tryggve.areas.models import ResidentialArea
+
+    found: dict[str, list[dict]] = {}
+    alert = NearRepeatAlert.objects.get()
+    NearRepeatAlert.objects.create(
+        incident=alert.incident, area=ResidentialArea.objects.get(name="Tallbacka"), distance_m=310
+    )
+    police = make_staff("polis-larm", "police_officer")
+    staff = staff_page(police, path="/personal/lagesbild/")
+    burglary = staff.locator(".alert-group")
+    expect(burglary.get_by_role("listitem").filter(has_text="Tallbacka")).to_contain_text(
+        "Ingen aktiv grupp"
+    )
+    centrum = burglary.get_by_role("listitem").filter(has_text="Centrum")
+    expect(centrum).to_contain_text("Aktiv grupp: 1 kontaktombud")
+    expect(burglary.get_by_role("link", name="Skicka till kontaktombuden")).to_have_count(1)
+    check(staff, "overview-alerts", shot, found)
+    centrum.get_by_role("link", name="Skicka till kontaktombuden").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Meddelanden till kontaktombud")
+    expect(staff.get_by_label("Rubrik")).to_have_value("Inbrott nära Centrum")
+    expect(staff.get_by_label("Text")).to_have_value(re.compile("Polisen informerar"))
+    expect(staff.locator(".alert-targets")).to_have_text(
+        "Till: Lärkan (1 kontaktombud i aktiva grupper)"
+    )
+    check(staff, "messages-alert-prefilled", shot, found)
+    staff.get_by_role("button", name="Skicka", exact=True).click()
+    expect(staff.locator("main")).to_contain_text("skickat till 1 kontaktombud")
+    expect(staff.locator(".alert-group")).to_contain_text("Skickat ")
+    assert not OutgoingMail.objects.filter(to="t5@example.se", subject__contains="Inbrott").exists()
+
+    contact = open_page(phone=True)
+    contact.goto(link_for("kontakt@example.se", MANAGE_RE))
+    expect(contact.locator("main")).to_contain_text("ett bostadsinbrott skedde")
+    expect(contact.get_by_role("heading", name="Inbrott nära Centrum").first).to_be_visible()
+    assert not found, "axe-core or layout problems:\n" + describe(found)
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])

@@ -415,7 +415,7 @@ def test_alert_prefills_the_message(police_officer, active_area, alert):
     form = response.context["form"]
     assert form.initial["subject"] == "Inbrott nära Centrum"
     assert "i ert område" in form.initial["body"]
-    assert form.initial["area"] == active_area
+    assert response.context["targets"].areas == [active_area]
     assert form.initial["alert"] == alert.pk
     police_officer.post(
         "/personal/grannsamverkan/meddelanden/",
