@@ -46,6 +46,17 @@ def _media_root(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _swedish_by_default(settings):
+    """Each test starts in the service's own language. A request in English leaves its
+    language active in the thread, which would otherwise leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def guard_on(settings):
     """The public-form guard's bot checks as in production."""

@@ -11,8 +11,7 @@ class WatchConfig(AppConfig):
         # Figures on the staff start page (accounts.dashboard explains why they register).
         from tryggve.accounts.dashboard import register_figure
         from tryggve.analytics.alerts import register_group_provider
-        from tryggve.analytics.selectors import fresh_alert_count
-        from tryggve.watch.selectors import alert_groups, ready_area_count
+        from tryggve.watch.selectors import alert_groups, alerts_to_send_count, ready_area_count
 
         # Which active groups each near-repeat alert reaches (analytics.alerts explains why).
         register_group_provider(alert_groups)
@@ -22,7 +21,7 @@ class WatchConfig(AppConfig):
             page="watch.manage",
             label=_("Larm om upprepade inbrott att skicka (senaste två veckorna)"),
             url_name="watch:staff_messages",
-            count=fresh_alert_count,
+            count=alerts_to_send_count,
         )
         register_figure(
             key="areas_ready",

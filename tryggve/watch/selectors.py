@@ -4,17 +4,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Max
+from django.utils import timezone
 
 from tryggve.analytics.models import NearRepeatAlert
+from tryggve.analytics.selectors import ALERT_FRESH_DAYS
 from tryggve.watch.models import WatchArea, WatchMessage, WatchState
 
 
 def ready_area_count() -> int:
     """Areas that reached the threshold and wait for their start-up meeting and start."""
     return WatchArea.objects.filter(state=WatchState.READY).count()
+
+
+def alerts_to_send_count(*, days: int = ALERT_FRESH_DAYS) -> int:
+    """Fresh near-repeat alerts that can still be sent: their residential area has an active
+    group with contact persons, and no message has gone out for them yet."""
+    reachable = (
+        WatchArea.objects.active().with_progress().filter(n_contacts__gt=0)
+        .values("residential_area")
+    )
+    return (
+        NearRepeatAlert.objects.filter(
+            created__gte=timezone.now() - timedelta(days=days), area__in=reachable
+        )
+        .exclude(pk__in=WatchMessage.objects.filter(alert__isnull=False).values("alert"))
+        .count()
+    )
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,17 @@ def test_the_message_page_is_for_the_watch_roles(client, council_reader, alert):
     assert council_reader.get(MESSAGES).status_code == 403
     response = client.get(MESSAGES, {"larm": alert.pk})
     assert response.status_code == 302 and "/personal/logga-in/" in response["Location"]
+
+
+def test_the_start_page_counts_only_alerts_that_can_still_be_sent(
+    police_officer, active_area, alert, far_alert, gathering_elsewhere
+):
+    from tryggve.watch.selectors import alerts_to_send_count
+
+    # Centrum's alert reaches an active group; Tallbacka's reaches none.
+    assert alerts_to_send_count() == 1
+    police_officer.post(
+        MESSAGES, {"subject": "Inbrott nära Centrum", "body": "Lås dörren.", "alert": alert.pk}
+    )
+    assert WatchMessage.objects.filter(alert=alert).exists()
+    assert alerts_to_send_count() == 0
