@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.lib.guard import GuardedForm
 from tryggve.lib.sms import swedish_mobile
+from tryggve.lib.validators import validate_one_line
 from tryggve.watch.models import WatchArea
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -27,7 +28,10 @@ class SignUpForm(GuardedForm, forms.Form):
         error_messages={"required": _("Skriv husnumret.")},
     )
     name = forms.CharField(
-        label=_("Namn"), max_length=100, error_messages={"required": _("Skriv ert namn.")}
+        label=_("Namn"),
+        max_length=100,
+        error_messages={"required": _("Skriv ert namn.")},
+        validators=[validate_one_line],
     )
     email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
     phone = forms.CharField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tryggve.analytics.models import NearRepeatAlert
 from tryggve.areas.models import GeometryFields, ResidentialArea
 from tryggve.lib.models import OutgoingMail
+from tryggve.lib.validators import validate_one_line
 
 HOUSEHOLDS_PER_CONTACT = 11  # a contact person links about 10-12 households with the police
 
@@ -106,7 +107,7 @@ class WatchAreaQuerySet(models.QuerySet):
 class WatchArea(GeometryFields):
     """An area offered neighbourhood watch: a residential area, part of one, or drawn anew."""
 
-    name = models.CharField(_("namn"), max_length=100)
+    name = models.CharField(_("namn"), max_length=100, validators=[validate_one_line])
     slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
     residential_area = models.ForeignKey(
         ResidentialArea,
@@ -280,13 +281,18 @@ class HouseholdQuerySet(models.QuerySet):
     def contact_persons(self) -> HouseholdQuerySet:
         return self.confirmed().filter(contact_role__in=CONTACT_PERSON_ROLES)
 
-    def sharing_contact(self, *, email: str, phone: str) -> HouseholdQuerySet:
-        """Confirmed households reached at this (normalised) e-mail address or phone number."""
+    def sharing_contact(self, *, email: str = "", phone: str = "") -> HouseholdQuerySet:
+        """Confirmed households that proved this (normalised) e-mail address or phone number.
+
+        The confirmation link goes to the e-mail when a sign-up gives both, so a phone number
+        beside an e-mail was never proven: it neither counts as the household's nor keeps the
+        number's real owner out.
+        """
         match = Q(pk__in=[])
         if email:
             match |= Q(email=email)
         if phone:
-            match |= Q(phone=phone)
+            match |= Q(phone=phone, email="")
         return self.confirmed().filter(match)
 
 
@@ -294,11 +300,11 @@ class Household(models.Model):
     """One household's sign-up. Deleted, not kept, when it leaves."""
 
     area = models.ForeignKey(WatchArea, on_delete=models.CASCADE, related_name="households_set")
-    street = models.CharField(_("gata"), max_length=100)
+    street = models.CharField(_("gata"), max_length=100, validators=[validate_one_line])
     number = models.CharField(_("nummer"), max_length=20)
     # Lower-cased "street number": one sign-up per household address.
     address_key = models.CharField(max_length=130, editable=False)
-    name = models.CharField(_("namn"), max_length=100)
+    name = models.CharField(_("namn"), max_length=100, validators=[validate_one_line])
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     residents = models.PositiveSmallIntegerField(_("antal boende"), default=1)
@@ -358,13 +364,18 @@ class Household(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["phone"],
-                condition=Q(confirmed__isnull=False) & ~Q(phone=""),
+                condition=Q(confirmed__isnull=False) & ~Q(phone="") & Q(email=""),
                 name="household_phone_once",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.street} {self.number}"
+
+    @property
+    def proven_contact(self) -> dict:
+        """The one channel the confirmation link went to (see `_send` in services)."""
+        return {"email": self.email} if self.email else {"phone": self.phone}
 
     @property
     def is_contact_person(self) -> bool:

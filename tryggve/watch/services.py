@@ -22,6 +22,7 @@ from tryggve.lib.mail import mail_queue, sms_queue
 from tryggve.lib.models import OutgoingMail
 from tryggve.lib.tokens import hash_token
 from tryggve.lib.tokens import new_token as new_tracking_token
+from tryggve.lib.validators import one_line
 from tryggve.watch.models import (
     ACCEPTING_STATES,
     CONTACT_PERSON_ROLES,
@@ -219,6 +220,9 @@ def watch_area_set_households(*, area: WatchArea, households: int, reason: str, 
 
 
 def _send(*, email: str, phone: str, subject: str, body: str):
+    # Subjects carry stored names; one saved with a line break before validation existed
+    # must not make every later mail (and the page sending it) fail.
+    subject = one_line(subject)
     if email:
         return mail_queue(to=email, subject=subject, body=body), OutgoingMail.Channel.EMAIL
     return sms_queue(to=phone, body=f"{subject}\n{body}"), OutgoingMail.Channel.SMS
@@ -350,9 +354,9 @@ def household_confirm(*, token: str) -> Household | None:
             .filter(area=household.area, address_key=household.address_key)
             .first()
         )
-        same_contact = Household.objects.sharing_contact(
-            email=household.email, phone=household.phone
-        )
+        # Only the channel this sign-up proved (the link went there) counts: knowing another
+        # household's phone number proves nothing, so it cannot stand in for that household.
+        same_contact = Household.objects.sharing_contact(**household.proven_contact)
         if existing and same_contact.filter(pk=existing.pk).exists():
             # The household at the address signing up again from its own mailbox: it agrees.
             existing.delete()
@@ -360,8 +364,8 @@ def household_confirm(*, token: str) -> Household | None:
         if same_contact.exists():
             raise WatchError(
                 _(
-                    "E-postadressen eller mobilnumret är redan med i grannsamverkan för ett "
-                    "annat hushåll. Ett hushåll i taget kan anmälas med samma uppgifter."
+                    "Det ni bekräftade anmälan med är redan med i grannsamverkan för ett annat "
+                    "hushåll. Ett hushåll i taget kan anmälas med samma uppgifter."
                 )
             )
         if existing is None:
@@ -432,7 +436,7 @@ def household_replace(*, household: Household, actor) -> Household:
         )
         if not household.is_waiting:
             raise WatchError(_("Hushållet väntar inte på att ersätta någon."))
-        if Household.objects.sharing_contact(email=household.email, phone=household.phone).exists():
+        if Household.objects.sharing_contact(**household.proven_contact).exists():
             raise WatchError(_("Kontaktuppgifterna är redan med för ett annat hushåll."))
         for old in (
             Household.objects.select_for_update()
@@ -629,7 +633,7 @@ def watch_area_signs(*, area: WatchArea, ordered=None, up=None, actor) -> WatchA
 def alert_text(alert: NearRepeatAlert) -> tuple[str, str]:
     """A ready message for contact persons after a burglary in or near their area."""
     when = timezone.localtime(alert.incident.occurred_at)
-    subject = _("Inbrott nära %(area)s") % {"area": alert.area.name}
+    subject = _("Inbrott nära %(area)s") % {"area": one_line(alert.area.name)}
     where = (
         _("i ert område")
         if alert.distance_m < 1

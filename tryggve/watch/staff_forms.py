@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
 from tryggve.lib.mail import validate_subject
+from tryggve.lib.validators import validate_one_line
 from tryggve.watch.models import ContactRole, Household, WatchArea, WatchState
 
 
@@ -22,6 +23,7 @@ class OfferForm(forms.Form):
         max_length=100,
         required=False,
         help_text=_("Tomt: bostadsområdets namn."),
+        validators=[validate_one_line],
     )
     households = forms.IntegerField(
         label=_("Hushåll i området"),
