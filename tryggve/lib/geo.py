@@ -100,12 +100,12 @@ def polygon_from_geojson(data: dict | str, srid: int | None = None) -> BaseGeome
     if isinstance(data, str):
         try:
             data = json.loads(data)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # nesting deeper than Python recurses
             raise GeometryError(f"Ogiltig GeoJSON: {exc}") from exc
     try:
         geom = shape(data)
-    except Exception as exc:  # shapely raises several types for malformed input
-        raise GeometryError(f"Ogiltig geometri: {exc}") from exc
+    except (Exception, RecursionError) as exc:  # shapely raises several types
+        raise GeometryError("Ogiltig geometri: ingen läsbar polygon.") from exc
     if not isinstance(geom, Polygon | MultiPolygon):
         raise GeometryError(f"Geometrin är {geom.geom_type}, men en polygon behövs.")
     if geom.is_empty:

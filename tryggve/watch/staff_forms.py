@@ -88,6 +88,25 @@ class HouseholdsForm(forms.Form):
     )
 
 
+MAX_ID = 2**63 - 1
+
+
+class HouseholdChoiceField(forms.ModelMultipleChoiceField):
+    """Ids that no database column can hold are a form error, not a database error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                ok = 1 <= int(str(pk)) <= MAX_ID
+            except ValueError:
+                ok = False
+            if not ok:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)
+
+
 class BulkForm(forms.Form):
     """One form for the whole household list: tick households, choose what to do."""
 
@@ -96,11 +115,14 @@ class BulkForm(forms.Form):
     REMOVE = "remove"
     REPLACE = "replace"
 
-    households = forms.ModelMultipleChoiceField(
+    households = HouseholdChoiceField(
         label=_("Hushåll"),
         queryset=Household.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Kryssa i minst ett hushåll.")},
+        error_messages={
+            "required": _("Kryssa i minst ett hushåll."),
+            "invalid_pk_value": _("Välj hushåll i listan."),
+        },
     )
     action = forms.ChoiceField(label=_("Åtgärd"))
 
