@@ -39,8 +39,13 @@ def test_the_admin_refuses_a_multi_line_name(area):
 def test_a_household_name_with_a_line_break_is_refused(client, area):
     response = client.post(
         f"/grannsamverkan/{area.slug}/",
-        {"street": "Storgatan", "number": "1", "name": "A\nBcc: b", "email": "a@example.se",
-         "residents": "1"},
+        {
+            "street": "Storgatan",
+            "number": "1",
+            "name": "A\nBcc: b",
+            "email": "a@example.se",
+            "residents": "1",
+        },
     )
     assert response.status_code == 400
     assert not Household.objects.exists()
@@ -50,13 +55,16 @@ def test_an_old_multi_line_area_name_does_not_break_sign_ups(client, area):
     WatchArea.objects.filter(pk=area.pk).update(name="PT\nBcc: evil@example.org")
     response = client.post(
         f"/grannsamverkan/{area.slug}/",
-        {"street": "Storgatan", "number": "1", "name": "Alva", "email": "a@example.se",
-         "residents": "1"},
+        {
+            "street": "Storgatan",
+            "number": "1",
+            "name": "Alva",
+            "email": "a@example.se",
+            "residents": "1",
+        },
     )
     assert response.status_code == 302
-    assert OutgoingMail.objects.get(to="a@example.se").subject.endswith(
-        "PT Bcc: evil@example.org"
-    )
+    assert OutgoingMail.objects.get(to="a@example.se").subject.endswith("PT Bcc: evil@example.org")
 
 
 @pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808", "0", "-1", "x"])
