@@ -298,3 +298,13 @@ def test_behind_a_trusted_proxy_each_visitor_has_a_bucket(settings, published):
     assert other.post(url).status_code == 302
     published.refresh_from_db()
     assert published.voice_count == 2
+
+
+def test_an_unknown_agree_with_counts_as_a_report_not_a_voice(citizen, municipality):
+    set_limit("report", 2)
+    set_limit("voice", 10)
+    for n in range(2):
+        assert citizen.post("/rapportera/", form_data(description=f"Nr {n}")).status_code == 302
+    response = citizen.post("/rapportera/", form_data(agree_with="NOPE-0000"))
+    assert response.status_code == 429
+    assert Report.objects.count() == 2
