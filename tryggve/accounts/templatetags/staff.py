@@ -20,6 +20,8 @@ def staff_menu(context) -> list[dict]:
         roles = user_roles(request.user)
     items = []
     for entry in MENU:
+        if entry.member_of and not getattr(request.user, entry.member_of).exists():
+            continue
         for page, url_name in entry.targets:
             if may_open(roles, page):
                 url = reverse(url_name)
