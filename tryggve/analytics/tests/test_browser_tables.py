@@ -1,5 +1,6 @@
 """Tables on a 390 px phone: the page itself never scrolls sideways; a wide table scrolls in
-its own focusable region (keyboard users reach it with Tab)."""
+its own focusable region (keyboard users reach it with Tab); date and time fields are as
+large as the other fields."""
 
 from __future__ import annotations
 
@@ -53,3 +54,17 @@ def test_the_staff_inbox_fits_a_phone(staff_page, make_staff, make_report, site)
     user = make_staff("handlaggare", "case_handler")
     page = staff_page(user, phone=True, path="/personal/arenden/")
     _check(page)
+
+
+def test_the_presence_date_time_field_looks_like_the_other_fields(staff_page, make_staff, site):
+    user = make_staff("polis", "police_officer")
+    page = staff_page(user, phone=True, path="/personal/lagesbild/narvaro/")
+    style = """el => {
+        const s = getComputedStyle(el);
+        return [s.borderTopWidth, s.paddingTop, s.fontSize, el.getBoundingClientRect().height];
+    }"""
+    started = page.locator("input[type=datetime-local]").first.evaluate(style)
+    minutes = page.locator("input[type=number]").first.evaluate(style)
+    assert started[:3] == minutes[:3]
+    assert started[3] >= minutes[3] - 1
+    assert page.locator("input[type=datetime-local]").first.bounding_box()["width"] >= 200
