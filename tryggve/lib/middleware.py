@@ -53,7 +53,9 @@ class MethodNotAllowedPageMiddleware:
             and not request.path.startswith("/api/")
         ):
             back = page_above(request.path)
-            context = {"back": back, "to_start": back == reverse("reports:start")}
+            # The language switch leads on to the page above too, not back to this address.
+            to_start = back == reverse("reports:start")
+            context = {"back": back, "to_start": to_start, "LANG_NEXT": back}
             page = render(request, "405.html", context, status=405)
             page["Allow"] = response.get("Allow", "")
             return page

@@ -20,6 +20,8 @@ def test_a_get_to_a_post_only_page_shows_a_page_with_a_way_back(citizen, make_re
     body = html.unescape(response.content.decode())
     assert "Sidan kan inte öppnas direkt" in body
     assert f'href="/rapport/{token}/"' in body
+    # The language switch there leads to the page above, not back to this address.
+    assert f'name="next" type="hidden" value="/rapport/{token}/"' in body
 
 
 def test_the_page_is_in_english_after_the_switch(citizen, make_report):
