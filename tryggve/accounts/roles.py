@@ -63,6 +63,9 @@ class MenuEntry:
     label: str
     # (page key, url name) alternatives: the first one the user's roles open is linked.
     targets: tuple[tuple[str, str], ...]
+    # Shown only when this related manager of the user holds something: a unit's cases open
+    # by membership of the unit (`reports.Unit.members`, related name "units"), not by role.
+    member_of: str = ""
 
 
 # The staff menu, in order. The start page is always first (see `templatetags/staff.py`).
@@ -72,6 +75,7 @@ MENU: tuple[MenuEntry, ...] = (
         _("Grannsamverkan"),
         (("watch.manage", "watch:staff_index"), ("watch.read", "watch:staff_figures")),
     ),
+    MenuEntry(_("Min enhets ärenden"), (("reports.unit", "reports:unit_inbox"),), "units"),
     MenuEntry(_("Lägesbild"), (("analytics.read", "analytics:overview"),)),
     MenuEntry(_("Siffror"), (("reports.figures", "reports:staff_figures"),)),
     MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),

@@ -14,7 +14,8 @@ as the survey or Open311's web twin) needs three things, nothing more:
        def public_report_voice(request, reference): ...
 
    The bucket may also be a function of the request (``lambda r: ...``) when one view does
-   two things. GET and HEAD pass straight through.
+   two things. GET and HEAD pass straight through; any other method (PUT, DELETE, OPTIONS
+   …) gets HTTP 405.
 
 2. The form class, when the view has one::
 
@@ -45,7 +46,9 @@ What the guard does on a POST:
   valid form shown again, counts too; a form with errors does not).
 - **While held back** (bot or limit) the view runs, if at all, inside a transaction that is
   rolled back, with messages muted; if it still answers with a redirect, a generic page
-  replaces it that re-posts the same fields with one button.
+  replaces it that re-posts the same fields with one button. Files are not transactional,
+  so the view sees no uploads then (``request.FILES`` is empty): nothing is decoded or
+  written to disk; photos parked by earlier, accepted posts stay.
 - **Sender text**: the values posted are remembered for the request, and the outbox
   (``tryggve.lib.mail``) removes them from any mail or SMS queued while it runs, so nothing a
   stranger types can reach an unconfirmed address or a phone.
@@ -78,9 +81,10 @@ from django.contrib.messages.storage.base import BaseStorage
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -95,6 +99,8 @@ STAMP_MAX_AGE = 24 * 3600
 
 BOT = "bot"
 LIMIT = "limit"
+# A public page is read (GET, HEAD) or its form is sent (POST); nothing else.
+ALLOWED_METHODS = ["GET", "HEAD", "POST"]
 
 
 @dataclass
@@ -283,6 +289,8 @@ def public_post(bucket, *, rerender: bool = True):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            if request.method not in ALLOWED_METHODS:
+                return HttpResponseNotAllowed(ALLOWED_METHODS)
             if request.method != "POST":
                 return view(request, *args, **kwargs)
             name = bucket(request) if callable(bucket) else bucket
@@ -323,6 +331,8 @@ def public_post_limit(bucket: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            if request.method not in ALLOWED_METHODS:
+                return HttpResponseNotAllowed(ALLOWED_METHODS)
             if request.method == "POST":
                 counter = _Counter(bucket, client_ip(request))
                 if not counter.reserve():
@@ -368,6 +378,8 @@ def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
         if session is not None and session.session_key is None:
             session.save()  # not inside the rollback, or the middleware could not save it
         kept = dict(session.items()) if session is not None else {}
+        # Files are not rolled back: the view must not decode or park new uploads.
+        request._files = MultiValueDict()
         with transaction.atomic():
             response = view(request, *args, **kwargs)
             transaction.set_rollback(True)

@@ -10,10 +10,11 @@ worker: so `PORT=8101 make run` links to port 8101, never to a port nobody serve
 from __future__ import annotations
 
 import os
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def site_url(request=None) -> str:
@@ -41,3 +42,38 @@ def absolute_url(
     if query:
         path = f"{path}?{urlencode(query)}"
     return site_url(request) + path
+
+
+def page_above(path: str) -> str:
+    """The nearest address above `path` that this site serves, or the start page.
+
+    A form's POST-only address sits under the page that shows the form
+    (``/rapport/<token>/komplettera/`` under ``/rapport/<token>/``), so that is where a
+    visitor who opens it directly belongs.
+    """
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 2:
+        parts.pop()
+        candidate = "/".join(parts) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return reverse("reports:start")
+
+
+def gettable_page(request) -> str:
+    """An address that shows this page with GET: the page itself for a GET, otherwise (a
+    form re-rendered after a POST) the page the form was sent from, when it is on this site,
+    or the page above the form's address."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return page_above(request.path)

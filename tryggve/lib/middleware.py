@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from tryggve.lib.links import page_above
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,34 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return render(request, "413.html", status=413)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET to a POST-only address gets a page in the visitor's language, not a blank 405.
+
+    A form shown again with a message lives at the form's POST address; reloading it, or
+    following a link there, would otherwise show the browser's own error page. The page
+    links to where the address belongs. The JSON API keeps its bare answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            back = page_above(request.path)
+            # The language switch leads on to the page above too, not back to this address.
+            to_start = back == reverse("reports:start")
+            context = {"back": back, "to_start": to_start, "LANG_NEXT": back}
+            page = render(request, "405.html", context, status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

@@ -137,6 +137,13 @@ class ReportQuerySet(models.QuerySet):
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def agreeable(self, reference: str) -> Report | None:
+        """The published open report a visitor may agree with ("me too"), or None."""
+        # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
+        if not reference or "\x00" in reference:
+            return None
+        return self.published().open().filter(reference=reference).first()
+
     def overdue(self) -> ReportQuerySet:
         return self.open().filter(due__lt=timezone.now())
 

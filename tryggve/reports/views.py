@@ -87,7 +87,10 @@ def _report_bucket(request: HttpRequest) -> str:
     place (the search without JavaScript) saves nothing and is limited on its own."""
     if "place_search" in request.POST or "place_pick" in request.POST:
         return "place_search"
-    return "voice" if request.POST.get("agree_with") else "report"
+    # Only a real "me too" is a voice; any other agree_with is a new report and counts as one.
+    if Report.objects.agreeable(request.POST.get("agree_with", "")) is not None:
+        return "voice"
+    return "report"
 
 
 @never_cache
@@ -99,20 +102,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
     if "place_search" in request.POST or "place_pick" in request.POST:
         return _place_step(request)
-    agree_with = request.POST.get("agree_with", "")
-    # A NUL byte cannot even be sent to PostgreSQL as a query parameter; no reference has one.
-    if agree_with and "\x00" not in agree_with:
-        # Only a published report can be agreed with: an unpublished one is not public yet.
-        report = Report.objects.published().open().filter(reference=agree_with).first()
-        if report is not None:
-            time_of_day = request.POST.get("time_of_day", "")
-            report_add_voice(
-                report=report,
-                session_key=_session_key(request),
-                time_of_day=time_of_day if time_of_day in TimeOfDay.values else "",
-            )
-            request.session["last_voice"] = report.reference
-            return redirect("reports:voice_thanks")
+    # Only a published report can be agreed with: an unpublished one is not public yet.
+    report = Report.objects.agreeable(request.POST.get("agree_with", ""))
+    if report is not None:
+        time_of_day = request.POST.get("time_of_day", "")
+        report_add_voice(
+            report=report,
+            session_key=_session_key(request),
+            time_of_day=time_of_day if time_of_day in TimeOfDay.values else "",
+        )
+        request.session["last_voice"] = report.reference
+        return redirect("reports:voice_thanks")
 
     form = ReportForm(request.POST, request.FILES)
     nearby = []

@@ -1,7 +1,7 @@
 """The staff menu, derived from `accounts.roles.MENU` and PAGE_PERMISSIONS."""
 
 from django import template
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from tryggve.accounts.access import is_verified
 from tryggve.accounts.roles import MENU, may_open, user_roles
@@ -20,6 +20,8 @@ def staff_menu(context) -> list[dict]:
         roles = user_roles(request.user)
     items = []
     for entry in MENU:
+        if entry.member_of and not getattr(request.user, entry.member_of).exists():
+            continue
         for page, url_name in entry.targets:
             if may_open(roles, page):
                 url = reverse(url_name)
@@ -28,3 +30,19 @@ def staff_menu(context) -> list[dict]:
                 )
                 break
     return items
+
+
+@register.filter
+def opens_for(url_name: str, request) -> bool:
+    """Whether this user's roles open the staff page at `url_name`.
+
+    Asks the page's own view (the roles its `staff_required` names), so a sub-menu shows
+    only links that will not answer 403: ``{% if "analytics:riskmap"|opens_for:request %}``.
+    """
+    allowed = getattr(resolve(reverse(url_name)).func, "staff_roles", None)
+    if allowed is None:  # not a staff page
+        return True
+    roles = getattr(request, "roles", None)
+    if roles is None:
+        roles = user_roles(request.user)
+    return bool(set(roles) & allowed)

@@ -298,3 +298,36 @@ def test_behind_a_trusted_proxy_each_visitor_has_a_bucket(settings, published):
     assert other.post(url).status_code == 302
     published.refresh_from_db()
     assert published.voice_count == 2
+
+
+def test_an_unknown_agree_with_counts_as_a_report_not_a_voice(citizen, municipality):
+    set_limit("report", 2)
+    set_limit("voice", 10)
+    for n in range(2):
+        assert citizen.post("/rapportera/", form_data(description=f"Nr {n}")).status_code == 302
+    response = citizen.post("/rapportera/", form_data(agree_with="NOPE-0000"))
+    assert response.status_code == 429
+    assert Report.objects.count() == 2
+
+
+def test_a_held_back_post_writes_no_photos_to_disk(guard_on, citizen, municipality):
+    from pathlib import Path
+
+    from tryggve.reports.tests.test_report_new_view import jpeg_upload
+
+    data = form_data()
+    del data["description"]  # a person's form would come back to add it
+    photos = [jpeg_upload(f"bild{n}.jpg") for n in range(3)]
+    response = citizen.post("/rapportera/", {**data, "photos": photos})  # no form_started
+    assert response.status_code == 400
+    pending_dir = Path(settings.MEDIA_ROOT) / "pending"
+    assert not pending_dir.exists() or not any(pending_dir.rglob("*.jpg"))
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_guarded_pages_answer_405_to_other_methods(citizen, published, method):
+    for url in ("/rapportera/", f"/karta/{published.reference}/hall-med/"):
+        response = getattr(citizen, method)(url)
+        assert response.status_code == 405, url
+        assert "POST" in response["Allow"]
+    assert not Voice.objects.exists()

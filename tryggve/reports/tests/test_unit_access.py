@@ -261,3 +261,37 @@ def test_the_unit_inbox_is_one_query_per_page(police_officer, police_case, make_
     with django_assert_max_num_queries(12):
         response = police_officer.get("/personal/enhet/")
     assert response.content.decode().count("/personal/enhet/OTR-") == 4
+
+
+def _header_menu(client) -> str:
+    page = client.get("/personal/lagesbild/").content.decode()
+    return re.search(r'<nav class="wrap main-nav".*?</nav>', page, re.S).group(0)
+
+
+@pytest.mark.django_db
+def test_the_header_menu_links_the_unit_cases_for_members_only(
+    police_officer, case_handler, police_unit
+):
+    assert 'href="/personal/enhet/"' in _header_menu(police_officer)
+    assert "Min enhets ärenden" in _header_menu(police_officer)
+    assert police_officer.get("/personal/enhet/").status_code == 200
+    assert 'href="/personal/enhet/"' not in _header_menu(case_handler)
+
+
+@pytest.mark.django_db
+def test_the_unit_case_names_the_place_with_unambiguous_coordinates(
+    outsider, police_officer, police_case, case
+):
+    import html
+
+    from tryggve.areas.places import describe_place
+
+    for client, url, report in (
+        (outsider, link(case), case),
+        (police_officer, f"/personal/enhet/{police_case.reference}/", police_case),
+    ):
+        body = html.unescape(client.get(url).content.decode())
+        place = describe_place(report.lat, report.lon)
+        assert place.summary[:1].upper() + place.summary[1:] in body
+        assert place.coordinates in body  # "65.59…° N, 19.17…° E"
+        assert f"{report.lat:.5f}".replace(".", ",") not in body  # not "65,59…, 19,17…"

@@ -1,0 +1,39 @@
+"""The situation picture's sub-menu shows only the pages the user's roles open."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+def _subnav_links(client: Client) -> list[str]:
+    page = client.get("/personal/lagesbild/")
+    assert page.status_code == 200
+    nav = re.search(r'<nav class="subnav".*?</nav>', page.content.decode(), re.S).group(0)
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+@pytest.mark.parametrize(
+    "persona", ["case_handler", "police_officer", "council_reader", "administrator"]
+)
+def test_every_link_in_the_sub_menu_opens(request, persona, municipality):
+    client = request.getfixturevalue(persona)
+    links = _subnav_links(client)
+    assert links
+    for url in links:
+        assert client.get(url).status_code == 200, (persona, url)
+
+
+def test_the_council_reader_sees_only_the_reading_pages(council_reader, municipality):
+    assert _subnav_links(council_reader) == [
+        reverse("analytics:overview"),
+        reverse("analytics:time_profiles"),
+    ]
+
+
+def test_the_police_do_not_see_the_municipality_s_observations(police_officer, municipality):
+    links = _subnav_links(police_officer)
+    assert reverse("analytics:observation") not in links
+    assert len(links) == 5
