@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -148,3 +149,34 @@ def test_public_results_never_show_free_text_and_hide_small_counts(citizen, surv
 def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
     page = citizen.get("/").content.decode()
     assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page
+
+
+def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(
+    citizen, survey
+):
+    """188 answers: Kvinna 112, Man 72, Annat 0, Vill inte svara 4. Showing 112, 72 and 0
+    would give the 4 away as 188 - 112 - 72 - 0; the 0 is hidden too."""
+    from tryggve.surveys.importers import import_counts
+
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    import_counts(
+        survey=survey,
+        text="question,row,option,count\ngender,,kvinna,112\ngender,,man,72\n"
+        "gender,,vill_inte,4\n",
+        respondents=188,
+    )
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    table = page.split("Vilket kön har du?", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', table, re.S)
+    shown = {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in cells}
+    assert "188 svar" in table
+    assert shown == {
+        "Kvinna": "112",
+        "Man": "72",
+        "Annat": "dold",
+        "Vill inte svara": "färre än 5",
+    }
