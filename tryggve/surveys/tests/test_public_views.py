@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 
 from tryggve.surveys.models import Answer, Response, Survey
 from tryggve.surveys.services import survey_create_from_bank
@@ -180,3 +181,18 @@ def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(
         "Annat": "dold",
         "Vill inte svara": "färre än 5",
     }
+
+
+def test_without_javascript_the_map_question_asks_for_words_not_the_map(citizen, survey):
+    page = citizen.get(URL).content.decode()
+    block = page.split('id="fraga-unsafe_places"', 1)[1].split('id="fraga-comment"', 1)[0]
+    buttons = re.findall(r"<p[^>]*data-place-buttons[^>]*>", block)
+    assert len(buttons) == 3 and all(" hidden" in tag for tag in buttons)
+    visible_help = re.findall(r"<p class=\"help\"( hidden)?[^>]*>([^<]*)</p>", block)
+    shown = [text for hidden, text in visible_help if not hidden]
+    assert shown and all("kartan" not in text for text in shown)
+    assert any("med ord" in text and "koordinater" in text for text in shown)
+    # The map's own help is only revealed by the survey script.
+    assert all(hidden for hidden, text in visible_help if "på kartan" in text)
+    css = (settings.BASE_DIR / "tryggve/surveys/static/css/surveys.css").read_text()
+    assert ".map-buttons[hidden]" in css  # the shared sheet's display: flex beat `hidden`
