@@ -196,3 +196,17 @@ def test_without_javascript_the_map_question_asks_for_words_not_the_map(citizen,
     assert all(hidden for hidden, text in visible_help if "på kartan" in text)
     css = (settings.BASE_DIR / "tryggve/surveys/static/css/surveys.css").read_text()
     assert ".map-buttons[hidden]" in css  # the shared sheet's display: flex beat `hidden`
+
+
+def _missing_describedby(page: str) -> set[str]:
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    wanted = {i for attr in re.findall(r'aria-describedby="([^"]*)"', page) for i in attr.split()}
+    return wanted - ids
+
+
+def test_every_aria_describedby_points_at_an_element_on_the_page(citizen, survey, valid_answer):
+    page = citizen.get(URL).content.decode()
+    assert 'aria-describedby="id_q-comment_helptext"' in page
+    assert _missing_describedby(page) == set()
+    bad = citizen.post(URL, {**valid_answer, "q-comment": "x" * 100_000}).content.decode()
+    assert _missing_describedby(bad) == set()
