@@ -295,7 +295,7 @@ def breakdown(survey: Survey, by: str) -> dict:
                     "question": q,
                     "row_label": label,
                     "columns": [text for _c, text in columns],
-                    "indicator_label": q.indicator_label if codes else "",
+                    "indicator_label": q.indicator_name if codes else "",
                     "rows": rows,
                 }
             )

@@ -210,3 +210,26 @@ def test_every_aria_describedby_points_at_an_element_on_the_page(citizen, survey
     assert _missing_describedby(page) == set()
     bad = citizen.post(URL, {**valid_answer, "q-comment": "x" * 100_000}).content.decode()
     assert _missing_describedby(bad) == set()
+
+
+def test_english_results_name_the_headline_shares_in_english(citizen, survey):
+    from tryggve.surveys.importers import import_counts
+
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    import_counts(
+        survey=survey,
+        text="question,row,option,count\nunsafe_evening,,ganska_otrygg,24\n"
+        "unsafe_evening,,ganska_trygg,76\nburglary_worry,,mycket_ofta,30\n"
+        "burglary_worry,,nej,70\n",
+        respondents=100,
+    )
+    citizen.cookies["django_language"] = "en"
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    assert "Share feeling unsafe:" in page
+    assert "Share worried about burglary at home:" in page
+    # The answer options are the survey's Swedish data; the shares' names are not.
+    assert "Share otrygga" not in page and "Share oroliga" not in page
