@@ -11,6 +11,8 @@ headline share counts (e.g. "otrygga").
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 # Codes the results use to break answers down by group.
 AREA_CODE = "area"
 AGE_CODE = "age"
@@ -19,6 +21,21 @@ UNSAFE_CODE = "unsafe_evening"
 MAP_CODE = "unsafe_places"
 BURGLARY_CODE = "burglary_worry"
 SAFER_CODE = "safer"
+
+# The headline shares' names are interface text, unlike the questions: on the results pages
+# they go into whole sentences ("Andelen otrygga: 24 %"), which English mode translates.
+# A name staff type for a question of their own is shown as typed.
+INDICATOR_NAMES = {
+    "otrygga": gettext_lazy("otrygga"),
+    "oroliga för bostadsinbrott": gettext_lazy("oroliga för bostadsinbrott"),
+    "som tycker att det blivit otryggare": gettext_lazy("som tycker att det blivit otryggare"),
+    "som ser ett ganska eller mycket stort problem": gettext_lazy(
+        "som ser ett ganska eller mycket stort problem"
+    ),
+    "som utsatts för något brott": gettext_lazy("som utsatts för något brott"),
+    "med stort förtroende": gettext_lazy("med stort förtroende"),
+    "som vill vara med i grannsamverkan": gettext_lazy("som vill vara med i grannsamverkan"),
+}
 
 MAP_QUESTION_TEXT = "Markera upp till tre platser där du känner dig otrygg"
 

@@ -9,6 +9,8 @@ from tryggve.surveys.models import Survey
 
 
 def _share(cell: results.Cell) -> list[str]:
+    if cell.secondary:
+        return [_("dold")] * 4
     if cell.suppressed:
         return [_("färre än 5")] * 4
     if cell.n == 0:

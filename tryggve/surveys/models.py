@@ -162,6 +162,13 @@ class Question(models.Model):
         return self.text
 
     @property
+    def indicator_name(self) -> str:
+        """The headline share's name in the page's language (a bank name is translated)."""
+        from tryggve.surveys.bank import INDICATOR_NAMES  # bank is data; no import cycle
+
+        return str(INDICATOR_NAMES.get(self.indicator_label, self.indicator_label))
+
+    @property
     def has_options(self) -> bool:
         return self.kind in CHOICE_KINDS or self.kind in {
             QuestionKind.MULTIPLE,

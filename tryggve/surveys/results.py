@@ -39,6 +39,14 @@ class Cell:
     share: float = 0.0
     low: float = 0.0
     high: float = 0.0
+    # Hidden only so that a small neighbour cannot be derived by subtraction.
+    secondary: bool = False
+
+    def hide(self) -> None:
+        """Hide this figure as well (secondary suppression); small ones stay "färre än 5"."""
+        if not self.suppressed:
+            self.suppressed, self.secondary = True, True
+            self.share = self.low = self.high = 0.0
 
     @property
     def percent(self) -> int:
@@ -51,6 +59,12 @@ class Cell:
     @property
     def high_percent(self) -> int:
         return round(self.high * 100)
+
+
+def hide_complementary(cells: list[Cell]) -> None:
+    """Secondary suppression within one distribution whose total is shown."""
+    for i in stats.complementary([c.count for c in cells]):
+        cells[i].hide()
 
 
 def make_cell(count: int, n: int) -> Cell:
@@ -216,16 +230,15 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
             indicator = None
             if codes and q.kind != QuestionKind.MULTIPLE:
                 indicator = make_cell(*reversed(indicator_tally(data, key, codes)))
+            options = [
+                {"label": text, "cell": make_cell(counts.get(code, 0), n)}
+                for code, text in _columns(q, areas)
+            ]
+            if q.kind != QuestionKind.MULTIPLE:
+                # Single choice: the options add up to the shown total.
+                hide_complementary([o["cell"] for o in options])
             parts.append(
-                {
-                    "label": label,
-                    "n": n,
-                    "options": [
-                        {"label": text, "cell": make_cell(counts.get(code, 0), n)}
-                        for code, text in _columns(q, areas)
-                    ],
-                    "indicator": indicator,
-                }
+                {"label": label, "n": n, "options": options, "indicator": indicator}
             )
         items.append({"question": q, "parts": parts})
     return {
@@ -276,16 +289,34 @@ def breakdown(survey: Survey, by: str) -> dict:
                         "indicator": indicator,
                     }
                 )
+            _hide_breakdown(rows)
             tables.append(
                 {
                     "question": q,
                     "row_label": label,
                     "columns": [text for _c, text in columns],
-                    "indicator_label": q.indicator_label if codes else "",
+                    "indicator_label": q.indicator_name if codes else "",
                     "rows": rows,
                 }
             )
     return {"versions": versions, "groups": groups, "tables": tables}
+
+
+def _hide_breakdown(rows: list[dict]) -> None:
+    """Secondary suppression in a breakdown: the groups' sizes add up to the respondents
+    and each row's cells and each column's cells add up to shown totals, so a lone hidden
+    figure in any of them is joined by the next smallest one."""
+    small_rows = stats.complementary([row["n"] for row in rows])
+    for r in small_rows:
+        rows[r]["secondary"] = not rows[r]["suppressed"]
+        rows[r]["suppressed"] = True
+    table = [[cell.count for cell in row["cells"]] for row in rows]
+    already = {(r, c) for r in small_rows for c in range(len(table[r]))}
+    for r, c in stats.complementary_table(table, hidden=already):
+        rows[r]["cells"][c].hide()
+    for r in small_rows:
+        if rows[r]["indicator"] is not None:
+            rows[r]["indicator"].hide()
 
 
 @dataclass

@@ -124,3 +124,20 @@ def test_every_survey_page_is_axe_clean(open_page, staff_page, make_staff, surve
         phone=True,
     )
     assert not found, describe(found)
+
+
+@pytest.mark.parametrize("phone", [True, False])
+def test_no_stray_line_beside_headings_and_no_dead_map_buttons_without_js(
+    open_page, survey, phone
+):
+    """A legend sits in its fieldset's top border: after a short heading the rest of the
+    border showed as a line beside it. The heading must sit wholly below the border."""
+    page = open_page(javascript=False, phone=phone, path="/trygghetsenkat/")
+    for code in ("age", "gender"):
+        fieldset = page.locator(f"#fraga-{code}")
+        box = fieldset.bounding_box()
+        legend = fieldset.locator("> legend").bounding_box()
+        assert legend["y"] >= box["y"] + 2, code  # below the 2 px top border
+    expect(page.get_by_role("button", name="Markera plats 1 på kartan")).to_be_hidden()
+    expect(page.get_by_role("button", name="Ta bort plats 1")).to_be_hidden()
+    expect(page.get_by_text("ange dess koordinater")).to_be_visible()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 
 from tryggve.surveys.models import Answer, Response, Survey
 from tryggve.surveys.services import survey_create_from_bank
@@ -148,3 +150,86 @@ def test_public_results_never_show_free_text_and_hide_small_counts(citizen, surv
 def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
     page = citizen.get("/").content.decode()
     assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page
+
+
+def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(
+    citizen, survey
+):
+    """188 answers: Kvinna 112, Man 72, Annat 0, Vill inte svara 4. Showing 112, 72 and 0
+    would give the 4 away as 188 - 112 - 72 - 0; the 0 is hidden too."""
+    from tryggve.surveys.importers import import_counts
+
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    import_counts(
+        survey=survey,
+        text="question,row,option,count\ngender,,kvinna,112\ngender,,man,72\n"
+        "gender,,vill_inte,4\n",
+        respondents=188,
+    )
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    table = page.split("Vilket kön har du?", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', table, re.S)
+    shown = {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in cells}
+    assert "188 svar" in table
+    assert shown == {
+        "Kvinna": "112",
+        "Man": "72",
+        "Annat": "dold",
+        "Vill inte svara": "färre än 5",
+    }
+
+
+def test_without_javascript_the_map_question_asks_for_words_not_the_map(citizen, survey):
+    page = citizen.get(URL).content.decode()
+    block = page.split('id="fraga-unsafe_places"', 1)[1].split('id="fraga-comment"', 1)[0]
+    buttons = re.findall(r"<p[^>]*data-place-buttons[^>]*>", block)
+    assert len(buttons) == 3 and all(" hidden" in tag for tag in buttons)
+    visible_help = re.findall(r"<p class=\"help\"( hidden)?[^>]*>([^<]*)</p>", block)
+    shown = [text for hidden, text in visible_help if not hidden]
+    assert shown and all("kartan" not in text for text in shown)
+    assert any("med ord" in text and "koordinater" in text for text in shown)
+    # The map's own help is only revealed by the survey script.
+    assert all(hidden for hidden, text in visible_help if "på kartan" in text)
+    css = (settings.BASE_DIR / "tryggve/surveys/static/css/surveys.css").read_text()
+    assert ".map-buttons[hidden]" in css  # the shared sheet's display: flex beat `hidden`
+
+
+def _missing_describedby(page: str) -> set[str]:
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    wanted = {i for attr in re.findall(r'aria-describedby="([^"]*)"', page) for i in attr.split()}
+    return wanted - ids
+
+
+def test_every_aria_describedby_points_at_an_element_on_the_page(citizen, survey, valid_answer):
+    page = citizen.get(URL).content.decode()
+    assert 'aria-describedby="id_q-comment_helptext"' in page
+    assert _missing_describedby(page) == set()
+    bad = citizen.post(URL, {**valid_answer, "q-comment": "x" * 100_000}).content.decode()
+    assert _missing_describedby(bad) == set()
+
+
+def test_english_results_name_the_headline_shares_in_english(citizen, survey):
+    from tryggve.surveys.importers import import_counts
+
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    import_counts(
+        survey=survey,
+        text="question,row,option,count\nunsafe_evening,,ganska_otrygg,24\n"
+        "unsafe_evening,,ganska_trygg,76\nburglary_worry,,mycket_ofta,30\n"
+        "burglary_worry,,nej,70\n",
+        respondents=100,
+    )
+    citizen.cookies["django_language"] = "en"
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    assert "Share feeling unsafe:" in page
+    assert "Share worried about burglary at home:" in page
+    # The answer options are the survey's Swedish data; the shares' names are not.
+    assert "Share otrygga" not in page and "Share oroliga" not in page

@@ -102,3 +102,24 @@ def test_results_read_in_a_fixed_number_of_queries(survey, django_assert_max_num
         answer(survey, "mycket_trygg")
     with django_assert_max_num_queries(40):
         results.question_tables(survey)
+
+
+def test_breakdown_never_leaves_a_lone_hidden_cell_in_a_row_or_column(survey, municipality):
+    """A lone hidden cell is its row's (or column's) shown total minus the others."""
+    big = municipality.areas.order_by("name").first()
+    for i in range(7):
+        answer(survey, "ganska_otrygg" if i < 5 else "ganska_trygg", area=big)
+    data = results.breakdown(survey, "area")
+    table = next(t for t in data["tables"] if t["question"].code == "unsafe_evening")
+    rows = {r["label"]: r for r in table["rows"]}
+    big_cells = rows[big.name]["cells"]
+    assert [c.count for c in big_cells if c.suppressed and not c.secondary] == [2]
+    for line in [r["cells"] for r in table["rows"]] + [
+        [r["cells"][i] for r in table["rows"]] for i in range(len(table["columns"]))
+    ]:
+        assert sum(c.suppressed for c in line) != 1
+    # The group sizes add up to the respondents as well.
+    assert sum(r["suppressed"] for r in table["rows"]) != 1
+    tables = results.question_tables(survey)
+    options = [o["cell"] for o in part(tables, "unsafe_evening")["options"]]
+    assert sum(c.suppressed for c in options) == 2 and sum(c.secondary for c in options) == 1

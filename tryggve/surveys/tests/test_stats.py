@@ -70,3 +70,33 @@ def test_trend_sentence_in_plain_swedish():
 @pytest.mark.parametrize(("count", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
 def test_suppression_below_five(count, hidden):
     assert stats.suppressed(count) is hidden
+
+
+# Secondary suppression, checked by hand: a lone hidden count is total minus the others.
+def test_complementary_one_small_cell_hides_the_next_smallest():
+    # 188 = 112 + 72 + 0 + 4: the 4 alone would be 188 - 112 - 72 - 0; the 0 goes too.
+    assert stats.complementary([112, 72, 0, 4]) == {2, 3}
+    # No zero: the next smallest is 72, large as it is.
+    assert stats.complementary([112, 72, 4]) == {1, 2}
+
+
+def test_complementary_two_small_cells_need_nothing_more():
+    assert stats.complementary([100, 3, 2, 50]) == {1, 2}
+
+
+def test_complementary_no_small_cell_hides_nothing():
+    assert stats.complementary([100, 5, 50]) == set()
+
+
+def test_complementary_zero_cells_are_not_small():
+    assert stats.complementary([0, 0, 30]) == set()
+    assert stats.complementary([]) == set()
+
+
+def test_complementary_table_covers_rows_and_columns():
+    # Row 0 has one small cell (2): its next smallest (20, column 1) goes too. Column 1
+    # then holds one hidden cell, so its next smallest (30, row 1) goes, and row 1 then
+    # holds one hidden cell, so 40 goes: every line has 0 or at least 2 hidden.
+    table = [[2, 20, 50], [40, 30, 60], [70, 80, 90]]
+    hidden = stats.complementary_table(table)
+    assert hidden == {(0, 0), (0, 1), (1, 1), (1, 0)}

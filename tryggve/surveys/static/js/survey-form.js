@@ -66,6 +66,8 @@
     window.TryggveMap.say(fmt(text.place, n) + ": " + how + " " + lat.toFixed(5) + ", " + lon.toFixed(5));
     active = nextEmpty();
   }
+  document.querySelectorAll("[data-map-help]").forEach(function (help) { help.hidden = false; });
+  document.querySelectorAll("[data-no-map-help]").forEach(function (help) { help.hidden = true; });
   places.forEach(function (block) {
     var n = parseInt(block.dataset.place, 10);
     var buttons = block.querySelector("[data-place-buttons]");
