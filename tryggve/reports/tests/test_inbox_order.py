@@ -22,7 +22,8 @@ def test_inbox_order_matches_its_caption(case_handler, make_report, django_asser
         report = make_report(status=status)
         Report.objects.filter(pk=report.pk).update(created=now - timedelta(days=days_ago))
         made[report.reference] = name
-    with django_assert_max_num_queries(16):  # 3 refresh the idle-timeout session, 1 asks for unit membership (menu)
+    # 3 refresh the idle-timeout session, 1 asks for unit membership (the menu).
+    with django_assert_max_num_queries(16):
         page = case_handler.get("/personal/arenden/").content.decode()
     assert "sedan senast inkomna överst" in page.split("<caption", 1)[1].split("</caption>")[0]
     order = [made[ref] for ref in _references_in_table(page)]
