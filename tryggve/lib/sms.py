@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
-# A Swedish mobile number in international form: +46 7X XXX XX XX.
+# A Swedish mobile number in international form: +46 7n nnn nn nn.
 SWEDISH_MOBILE_RE = re.compile(r"^\+467\d{8}$")
 
 
@@ -25,7 +25,7 @@ class NotSwedishMobile(ValueError):
 
 
 def swedish_mobile(raw: str) -> str | None:
-    """The number as +467XXXXXXXX, or None when it is not a Swedish mobile number.
+    """The number as +467 followed by eight digits, or None when it is not a Swedish mobile number.
 
     Accepts the ways people write it: 070-123 45 67, 0701234567, +46 70 123 45 67, 0046701234567.
     """

@@ -19,10 +19,10 @@ def _all_form_classes() -> list[type[forms.BaseForm]]:
         last = module.name.rsplit(".", 1)[-1]
         if last.endswith("forms") and ".tests" not in module.name:
             importlib.import_module(module.name)
-    found, todo = [], [forms.BaseForm]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
+    found, to_visit = [], [forms.BaseForm]
+    while to_visit:
+        cls = to_visit.pop()
+        to_visit.extend(cls.__subclasses__())
         if cls.__module__.startswith("tryggve."):
             found.append(cls)
     return found
