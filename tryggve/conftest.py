@@ -80,6 +80,35 @@ def municipality(db) -> Municipality:
 
 
 @pytest.fixture
+def other_area(municipality):
+    """A residential area of another municipality (Jokkmokk, 2510), lying over Centrum's
+    shape so that only the municipality tells it apart: figures must never count it."""
+    from tryggve.areas.models import ResidentialArea
+
+    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
+    other = Municipality.objects.create(
+        code="2510",
+        name="Jokkmokks kommun",
+        geometry=municipality.geometry,
+        min_lon=municipality.min_lon,
+        min_lat=municipality.min_lat,
+        max_lon=municipality.max_lon,
+        max_lat=municipality.max_lat,
+    )
+    return ResidentialArea.objects.create(
+        municipality=other,
+        name="Porjus",
+        slug="porjus",
+        households=400,
+        geometry=centrum.geometry,
+        min_lon=centrum.min_lon,
+        min_lat=centrum.min_lat,
+        max_lon=centrum.max_lon,
+        max_lat=centrum.max_lat,
+    )
+
+
+@pytest.fixture
 def streets(municipality):
     """The demo's streets of Arvidsjaur (real names, approximate positions)."""
     result = streets_import(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import Municipality, ResidentialArea
@@ -10,6 +11,20 @@ from tryggve.areas.models import Municipality, ResidentialArea
 
 def home_municipality() -> Municipality | None:
     return Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
+
+
+def in_municipality(*, code: str, via: str) -> Q:
+    """A filter for rows that belong to a municipality through their residential area.
+
+    `via` names the row's foreign key to `ResidentialArea` ("area", "residential_area").
+    Rows without an area (a report described in words, presence logged at a point, a watch
+    area drawn anew) belong to the municipality this service runs for: the e-service,
+    presence log and neighbourhood watch serve that one municipality only.
+    """
+    match = Q(**{f"{via}__municipality__code": code})
+    if code == settings.MUNICIPALITY_CODE:
+        match |= Q(**{f"{via}__isnull": True})
+    return match
 
 
 def area_for_point(*, lat: float, lon: float) -> ResidentialArea | None:

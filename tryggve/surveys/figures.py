@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from tryggve.areas.models import Municipality
 from tryggve.surveys import bank
-from tryggve.surveys.results import indicator_series
+from tryggve.surveys.models import Survey
+from tryggve.surveys.results import indicator_series, respondent_counts
 
 
 @dataclass(frozen=True)
 class UnsafeShare:
-    """The share feeling unsafe out alone late in the evening in one's own area (NTU's
-    indicator: very or fairly unsafe, or staying in for fear of crime), for a year.
+    """A headline share of the survey for a year: the share feeling unsafe out alone late
+    in the evening in one's own area (NTU's indicator: very or fairly unsafe, or staying in
+    for fear of crime), or the share worried about residential burglary.
 
     `share`, `low` and `high` (95 % Wilson interval) are None when suppressed: fewer than
     five answers behind the figure. `is_demo` marks the demo's invented answers."""
@@ -27,16 +29,53 @@ class UnsafeShare:
     is_demo: bool
 
 
+@dataclass(frozen=True)
+class YearRespondents:
+    """How many answered the survey a year: single answers and imported counts, every
+    version of the year together. `is_demo` marks the demo's invented answers."""
+
+    year: int
+    respondents: int
+    is_demo: bool
+
+
 def unsafe_share(*, municipality_code: str, area_slug: str | None = None) -> list[UnsafeShare]:
     """The unsafe share per year, oldest first, for the whole municipality or one area.
 
     Per area only single answers count: imported aggregated years carry no area."""
+    return _share_series(municipality_code, bank.UNSAFE_CODE, area_slug)
+
+
+def burglary_worry_share(
+    *, municipality_code: str, area_slug: str | None = None
+) -> list[UnsafeShare]:
+    """The share worried about residential burglary (the bank's headline share of its
+    burglary question) per year, oldest first; suppressed and shaped as `unsafe_share`."""
+    return _share_series(municipality_code, bank.BURGLARY_CODE, area_slug)
+
+
+def respondents_per_year(*, municipality_code: str) -> list[YearRespondents]:
+    """Respondents per survey year, oldest first (50, 188, ...); two queries."""
+    surveys = list(Survey.objects.filter(municipality__code=municipality_code))
+    counts = respondent_counts(surveys)
+    years: dict[int, list[Survey]] = {}
+    for survey in surveys:
+        years.setdefault(survey.year, []).append(survey)
+    return [
+        YearRespondents(
+            year=year,
+            respondents=sum(counts[s.pk] for s in versions),
+            is_demo=any(s.is_demo for s in versions),
+        )
+        for year, versions in sorted(years.items())
+    ]
+
+
+def _share_series(municipality_code: str, code: str, area_slug: str | None) -> list[UnsafeShare]:
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return []
-    series = indicator_series(
-        municipality_id=municipality.pk, code=bank.UNSAFE_CODE, area_slug=area_slug
-    )
+    series = indicator_series(municipality_id=municipality.pk, code=code, area_slug=area_slug)
     return [
         UnsafeShare(
             year=item.year,
