@@ -185,7 +185,9 @@ def _months(series: list[tuple[tuple[int, int], float]]) -> Trend:
 
 def _share_caution(n: int, *, what: Promise) -> str:
     if 0 < n < SMALL_N:
-        return _("Litet underlag (%(n)s %(what)s): andelen kan ändras mycket av ett enda.") % {
+        return _(
+            "Litet underlag (%(n)s %(what)s): några fler eller färre ändrar andelen mycket."
+        ) % {
             "n": n,
             "what": what,
         }
@@ -371,7 +373,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "reports_feels_safer",
         gettext_lazy("Platsen känns tryggare"),
         gettext_lazy(
-            "Andel som svarade Ja på frågan Känns platsen tryggare nu?, som ställs två "
+            "Andel som svarade ja på frågan ”Känns platsen tryggare nu?”, som ställs två "
             "veckor efter att ett ärende åtgärdats. Delvis räknas inte som ja."
         ),
         "reports.figures.feedback_figures",

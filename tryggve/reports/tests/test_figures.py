@@ -48,17 +48,23 @@ def year_of_cases(case):
     yet due on 1 March 2026. Days to resolve: A 10, B 40, median 25."""
     case(local(2025, 3, 10, 10), status=Status.RESOLVED, closed=local(2025, 3, 20, 10))  # A
     case(  # B: resolved 10 days late
-        local(2025, 5, 1, 12), status=Status.RESOLVED, closed=local(2025, 6, 10, 12),
+        local(2025, 5, 1, 12),
+        status=Status.RESOLVED,
+        closed=local(2025, 6, 10, 12),
         category="vegetation",
     )
     case(local(2025, 12, 31, 23, 59), at=None)  # C: the year's last minute, Swedish time
     case(local(2026, 1, 1, 0, 0))  # D: the next year's first minute
     case(  # E: a duplicate
-        local(2025, 6, 1), status=Status.DUPLICATE, closed=local(2025, 6, 2),
+        local(2025, 6, 1),
+        status=Status.DUPLICATE,
+        closed=local(2025, 6, 2),
         category="vegetation",
     )
     case(  # F: no action needed, closed in time
-        local(2025, 7, 1), status=Status.NOT_ACTIONABLE, closed=local(2025, 7, 3),
+        local(2025, 7, 1),
+        status=Status.NOT_ACTIONABLE,
+        closed=local(2025, 7, 3),
         category="skadegorelse",
     )
     case(local(2025, 11, 20), status=Status.PLANNED, due_days=120)  # G

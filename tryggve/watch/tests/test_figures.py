@@ -44,8 +44,12 @@ def watch_history(make_area, join, other_area):
         Household.objects.filter(pk=household.pk).update(confirmed=when, **fields)
 
     larkan = area(
-        "Lärkan", "Centrum", 61,
-        offered=local(2024, 5, 1), started=local(2025, 3, 1), state=WatchState.ACTIVE,
+        "Lärkan",
+        "Centrum",
+        61,
+        offered=local(2024, 5, 1),
+        started=local(2025, 3, 1),
+        state=WatchState.ACTIVE,
     )
     confirmed(larkan, local(2024, 6, 1))
     confirmed(larkan, local(2025, 2, 10), contact_role=ContactRole.APPROVED)
@@ -60,8 +64,12 @@ def watch_history(make_area, join, other_area):
     )
     area("Tallbacka", "Tallbacka", 50, offered=local(2026, 1, 1, 0, 0))
     porjus = area(
-        "Porjus", "Centrum", 80,
-        offered=local(2025, 2, 1), started=local(2025, 4, 1), state=WatchState.ACTIVE,
+        "Porjus",
+        "Centrum",
+        80,
+        offered=local(2025, 2, 1),
+        started=local(2025, 4, 1),
+        state=WatchState.ACTIVE,
     )
     confirmed(porjus, local(2025, 5, 1), contact_role=ContactRole.LEAD)
     WatchArea.objects.filter(pk=porjus.pk).update(residential_area=other_area)
