@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from tryggve.areas.selectors import in_municipality
 from tryggve.lib.periods import local_bounds, month_of, months
@@ -86,16 +87,26 @@ def report_figures(
     rows = list(
         Report.objects.filter(in_municipality(code=municipality_code, via="area"))
         .filter(created__gte=begin, created__lt=finish)
-        .values_list("created", "closed", "due", "status", "category__name_sv", "area__name")
+        .values_list(
+            "created",
+            "closed",
+            "due",
+            "status",
+            "category__name_sv",
+            "category__name_en",
+            "area__name",
+        )
     )
+    # Category names in the reader's language, as `Category.name` gives them.
+    english = (get_language() or "sv").startswith("en")
     per_month: Counter[tuple[int, int]] = Counter()
     categories: Counter[str] = Counter()
     areas: Counter[str] = Counter()
     decided = within = handled = resolved = 0
     days = []
-    for created, closed, due, status, category, area in rows:
+    for created, closed, due, status, name_sv, name_en, area in rows:
         per_month[month_of(created)] += 1
-        categories[category] += 1
+        categories[name_en if english and name_en else name_sv] += 1
         if area:
             areas[area] += 1
         if status == Status.DUPLICATE:

@@ -92,6 +92,18 @@ def test_a_year_of_cases_by_hand(year_of_cases, django_assert_max_num_queries):
     assert sum(per_month.values()) == 6
 
 
+def test_category_names_follow_the_language(year_of_cases):
+    from django.utils import translation
+
+    with translation.override("en"):
+        figures = report_figures(**YEAR_2025, today=TODAY)
+    assert [c.label for c in figures.top_categories] == [
+        "Lighting",
+        "Vegetation",
+        "Vandalism and graffiti",
+    ]
+
+
 def test_the_year_boundary_is_swedish_midnight(year_of_cases):
     """23:59 on 31 December Swedish time is 22:59 UTC, still that year; 00:00 on 1 January
     is the next year's."""
