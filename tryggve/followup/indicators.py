@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tryggve.analytics import figures as analytics_figures
+from tryggve.lib import charts
 from tryggve.lib.periods import shift_year, year_period
 from tryggve.reports import figures as report_figures
 from tryggve.surveys import figures as survey_figures
@@ -602,3 +603,43 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == COUNT:
         return f"{value:,.0f}".replace(",", "\u00a0")
     return f"{value:.1f}".replace(".", ",") + " " + str(UNIT_LABELS[unit])
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """An indicator's trend drawn once for the pages and the annual summary: the SVG and
+    the same numbers as a table (both HTML text, escaped by `lib.charts`)."""
+
+    svg: str
+    table: str
+
+
+def trend_chart(value: IndicatorValue, *, id_prefix: str | None = None) -> TrendChart | None:
+    """The small chart of an indicator's trend, or None when it has none. Shares are drawn
+    as percentages; a missing value is a gap, and "inga uppgifter" in the table."""
+    if not value.trend:
+        return None
+    indicator = value.indicator
+    scale = 100 if indicator.unit == SHARE else 1
+    points = [(label, None if v is None else v * scale) for label, v in value.trend]
+    unit = _("procent") if indicator.unit == SHARE else indicator.unit_label
+    by = _("per år") if indicator.yearly else _("per månad")
+    described = ", ".join(
+        f"{label} {_('inga uppgifter') if v is None else charts.format_number(v)}"
+        for label, v in points
+    )
+    title = f"{indicator.name}, {by}"
+    svg = charts.bar_chart(
+        points,
+        title=title,
+        desc=_("%(unit)s: %(values)s") % {"unit": unit.capitalize(), "values": described},
+        id_prefix=id_prefix or f"chart-{indicator.code}",
+    )
+    table = charts.data_table(
+        points,
+        caption=title,
+        label_header=_("År") if indicator.yearly else _("Månad"),
+        value_header=unit.capitalize(),
+        missing=_("inga uppgifter"),
+    )
+    return TrendChart(svg=svg, table=table)

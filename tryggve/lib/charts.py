@@ -18,7 +18,8 @@ INK = "#1f3a5f"  # dark blue: contrast above 4.5:1 on white for lines, bars and 
 MUTED = "#5a5a5a"
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A number as Swedish text writes it: one decimal at most, a decimal comma."""
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",").replace("-", "−")
 
 
@@ -112,7 +113,7 @@ def bar_chart(
         )
         body.append(
             f'<text x="{centre:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle" '
-            f'fill="{INK}">{_number(value)}</text>'
+            f'fill="{INK}">{format_number(value)}</text>'
         )
     return _frame(body, title=title, desc=desc, width=width, height=height, id_prefix=id_prefix)
 
@@ -128,7 +129,7 @@ def data_table(
     """The chart's numbers as an HTML table; `missing` is written where a value is None."""
     rows = "".join(
         f'<tr><th scope="row">{escape(label)}</th>'
-        f"<td>{escape(missing) if value is None else _number(value)}</td></tr>"
+        f"<td>{escape(missing) if value is None else format_number(value)}</td></tr>"
         for label, value in points
     )
     return (

@@ -21,6 +21,7 @@ from tryggve.followup.indicators import (
     format_value,
     indicator_values,
     period_for,
+    trend_chart,
 )
 from tryggve.reports.models import Report, Status
 from tryggve.surveys.importers import survey_for_year
@@ -318,3 +319,18 @@ def test_values_read_in_swedish():
     assert format_value(1234, "count") == "1\u00a0234"
     assert format_value(4.25, "days") == "4,2 dagar"
     assert format_value(0.404, "rate") == "0,4 per 1 000 hushåll"
+
+
+def test_trend_charts_are_drawn_once_with_their_table(values):
+    chart = trend_chart(values["reports_received"])
+    assert '<title id="chart-reports_received-title">Inkomna synpunkter, per månad</title>' in (
+        chart.svg
+    )
+    assert "Antal: jan 0, feb 1, mar 1, apr 0, maj 0, jun 1" in chart.svg
+    assert chart.table.count("<tr>") == 7  # the header and six months
+    worry = trend_chart(values["survey_burglary_worry"])
+    # Shares as percentages; last year's suppressed share is a gap and "inga uppgifter".
+    assert "Procent: 2025 inga uppgifter, 2026 50" in worry.svg
+    assert worry.svg.count("<rect") == 1
+    assert "<td>inga uppgifter</td>" in worry.table and "<td>50</td>" in worry.table
+    assert trend_chart(values["reports_feels_safer"]) is None
