@@ -49,6 +49,7 @@ UNIT_LABELS = {
 }
 
 Trend = list[tuple[str, float | None]]
+Breakdown = tuple[str, list[tuple[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Reading:
     low: float | None = None  # 95 % interval, where the source gives one
     high: float | None = None
     trend: Trend = field(default_factory=list)
-    breakdown: list[tuple[str, float]] = field(default_factory=list)
+    # Tables under the figure: (heading, [(label, value), ...]), e.g. the top categories.
+    breakdowns: list[Breakdown] = field(default_factory=list)
     caution: str = ""
 
 
@@ -94,7 +96,7 @@ class IndicatorValue:
     baseline: float | None
     target: float | None
     trend: Trend
-    breakdown: list[tuple[str, float]]
+    breakdowns: list[Breakdown]
     caution: str
 
     @property
@@ -203,8 +205,10 @@ def _received(f: Figures) -> Reading:
     return Reading(
         value=r.received,
         trend=_months(r.per_month),
-        breakdown=[(c.label, c.count) for c in r.top_categories]
-        + [(_("Område: %(name)s") % {"name": a.label}, a.count) for a in r.top_areas],
+        breakdowns=[
+            (_("Vanligaste kategorierna"), [(c.label, c.count) for c in r.top_categories]),
+            (_("Vanligaste områdena"), [(a.label, a.count) for a in r.top_areas]),
+        ],
     )
 
 
@@ -266,7 +270,12 @@ def _presence_hours(f: Figures) -> Reading:
     return Reading(
         value=p.hours,
         trend=_months(p.per_month),
-        breakdown=[(name or _("Utanför bostadsområden"), total) for name, _m, total in p.by_area],
+        breakdowns=[
+            (
+                _("Per område"),
+                [(name or _("Utanför bostadsområden"), total) for name, _m, total in p.by_area],
+            )
+        ],
     )
 
 
@@ -573,7 +582,7 @@ def indicator_values(
                 baseline=baseline,
                 target=targets.get(indicator.code),
                 trend=reading.trend,
-                breakdown=reading.breakdown,
+                breakdowns=reading.breakdowns,
                 caution=reading.caution or _compare_caution(indicator, now, before),
             )
         )

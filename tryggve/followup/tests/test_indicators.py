@@ -199,8 +199,10 @@ def test_e_service_indicators(values):
     assert (received.baseline_year, received.baseline) == (2025, 2)
     assert [n for _label, n in received.trend] == [0, 1, 1, 0, 0, 1]
     assert [label for label, _n in received.trend][:3] == ["jan", "feb", "mar"]
-    assert ("Belysning", 3) in received.breakdown
-    assert ("Område: Centrum", 3) in received.breakdown
+    assert received.breakdowns == [
+        ("Vanligaste kategorierna", [("Belysning", 3)]),
+        ("Vanligaste områdena", [("Centrum", 3)]),
+    ]
     within = values["reports_within_target"]
     # R1 closed in time, R2 late; R3 not yet due. Last year R4 is open, due 15 July 2025,
     # which has passed by today: late.
@@ -230,7 +232,7 @@ def test_watch_indicators(values):
 def test_visibility_and_burglary_indicators(values):
     hours = values["presence_hours"]
     assert (hours.value, hours.previous) == (2.0, 0.0)
-    assert hours.breakdown == [("Centrum", 2.0)]
+    assert hours.breakdowns == [("Per område", [("Centrum", 2.0)])]
     pointed = values["presence_pointed"]
     assert (pointed.value, pointed.previous) == (1.0, None)
     assert "2,0 timmar" in pointed.caution
