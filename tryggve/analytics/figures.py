@@ -21,7 +21,7 @@ from tryggve.analytics.profiles import busiest_window
 from tryggve.analytics.suggestions import NEAR_M
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import in_municipality
-from tryggve.lib.geo import sweref_arrays
+from tryggve.lib.geo import sweref_arrays, to_sweref
 from tryggve.lib.periods import local_bounds, month_of, months
 
 # How far back the situation picture looks when it points at a place (as the suggestions).
@@ -34,22 +34,21 @@ class PresenceFigures:
 
     - `hours`: all hours; `by_area`: (area name or "" outside the areas, hours per month of
       the period, total), largest first; `per_month`: hours per month.
-    - `pointed_hours` of `placed_hours`: of the hours logged at a point, those spent where
-      and when the situation picture pointed, by the rule the weekly suggestions give as
-      their reason: within 400 m of a residential burglary of the year before, and, where
-      two or more such burglaries lie there, inside their busiest four hours of the day.
-      Presence logged only by area has no point and is left out of this share.
+    - `pointed_hours`: the hours spent where and when the situation picture pointed, by the
+      rule the weekly suggestions give as their reason: a residential burglary of the year
+      before within 400 m of the point where presence was logged (presence logged only by
+      area: in that area), and, where two or more such burglaries lie there, inside their
+      busiest four hours of the day.
     """
 
     hours: float
     by_area: list[tuple[str, list[float], float]]
     per_month: list[tuple[tuple[int, int], float]]
-    placed_hours: float
     pointed_hours: float
 
     @property
     def pointed_share(self) -> float | None:
-        return self.pointed_hours / self.placed_hours if self.placed_hours else None
+        return self.pointed_hours / self.hours if self.hours else None
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,11 @@ def presence_figures(*, municipality_code: str, start: date, end: date) -> Prese
             in_municipality(code=municipality_code, via="area"),
             started__gte=begin,
             started__lt=finish,
-        ).values_list("started", "minutes", "area__name", "lat", "lon")
+        ).values_list("started", "minutes", "area__name", "area_id", "lat", "lon")
     )
     by_area: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(period_months))
-    for started, minutes, area_name, _lat, _lon in rows:
+    for started, minutes, area_name, *_place in rows:
         by_area[area_name or ""][index[month_of(started)]] += minutes / 60
-    placed = [row for row in rows if row[3] is not None]
-    pointed = _pointed_minutes(placed, municipality_code) / 60
     per_month = [sum(hours[i] for hours in by_area.values()) for i in range(len(period_months))]
     areas = sorted(
         (
@@ -100,26 +97,27 @@ def presence_figures(*, municipality_code: str, start: date, end: date) -> Prese
         key=lambda item: (-item[2], item[0]),
     )
     return PresenceFigures(
-        hours=round(sum(minutes for _s, minutes, *_rest in rows) / 60, 1),
+        hours=round(sum(row[1] for row in rows) / 60, 1),
         by_area=areas,
         per_month=[(m, round(h, 1)) for m, h in zip(period_months, per_month, strict=True)],
-        placed_hours=round(sum(row[1] for row in placed) / 60, 1),
-        pointed_hours=round(pointed, 1),
+        pointed_hours=round(_pointed_minutes(rows, municipality_code) / 60, 1),
     )
 
 
-def _pointed_minutes(placed: list[tuple], municipality_code: str) -> float:
-    """Minutes of presence within NEAR_M of last year's burglaries, in their busy hours."""
-    if not placed:
+def _pointed_minutes(rows: list[tuple], municipality_code: str) -> float:
+    """Minutes of presence near (or in the area of) last year's burglaries, in their busy
+    hours; rows are (started, minutes, area name, area id, lat, lon)."""
+    if not rows:
         return 0.0
-    first = min(row[0] for row in placed)
-    last = max(row[0] for row in placed)
     burglaries = list(
         Incident.objects.in_municipality(municipality_code)
         .of_group(OffenceGroup.RESIDENTIAL_BURGLARY)
         .precise()
-        .filter(occurred_at__gte=first - LOOK_BACK, occurred_at__lt=last)
-        .values_list("occurred_at", "lat", "lon")
+        .filter(
+            occurred_at__gte=min(row[0] for row in rows) - LOOK_BACK,
+            occurred_at__lt=max(row[0] for row in rows),
+        )
+        .values_list("occurred_at", "lat", "lon", "area_id")
     )
     if not burglaries:
         return 0.0
@@ -127,15 +125,16 @@ def _pointed_minutes(placed: list[tuple], municipality_code: str) -> float:
     bx, by = sweref_arrays(
         np.array([b[2] for b in burglaries]), np.array([b[1] for b in burglaries])
     )
-    px, py = sweref_arrays(np.array([r[4] for r in placed]), np.array([r[3] for r in placed]))
+    b_area = np.array([b[3] or 0 for b in burglaries])
     minutes = 0.0
-    for (started, length, *_rest), x, y in zip(placed, px, py, strict=True):
+    for started, length, _name, area_id, lat, lon in rows:
         moment = started.timestamp()
-        near = (
-            (np.hypot(bx - x, by - y) <= NEAR_M)
-            & (when < moment)
-            & (when >= moment - LOOK_BACK.total_seconds())
-        )
+        if lat is not None:
+            x, y = to_sweref(lon, lat)
+            place = np.hypot(bx - x, by - y) <= NEAR_M
+        else:
+            place = b_area == area_id
+        near = place & (when < moment) & (when >= moment - LOOK_BACK.total_seconds())
         hits = [burglaries[i][0] for i in np.flatnonzero(near)]
         if not hits:
             continue

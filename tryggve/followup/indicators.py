@@ -282,9 +282,9 @@ def _presence_hours(f: Figures) -> Reading:
 def _presence_pointed(f: Figures) -> Reading:
     p = f.presence
     caution = ""
-    if 0 < p.placed_hours < SMALL_N:
-        caution = _("Litet underlag: bara %(hours)s timmar närvaro med plats.") % {
-            "hours": f"{p.placed_hours:.1f}".replace(".", ",")
+    if 0 < p.hours < SMALL_N:
+        caution = _("Litet underlag: bara %(hours)s timmar närvaro.") % {
+            "hours": f"{p.hours:.1f}".replace(".", ",")
         }
     return Reading(value=p.pointed_share, caution=caution)
 
@@ -457,8 +457,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "presence_pointed",
         gettext_lazy("Närvaro där lägesbilden pekade"),
         gettext_lazy(
-            "Andel av närvarotimmarna med plats som låg inom 400 meter från ett bostadsinbrott "
-            "det senaste året och, där det fanns flera, under de fyra timmar på dygnet då de "
+            "Andel av närvarotimmarna som låg inom 400 meter från ett bostadsinbrott det "
+            "senaste året (närvaro som bara loggats per område: i ett område med ett sådant "
+            "inbrott) och, där det fanns flera inbrott, under de fyra timmar på dygnet då de "
             "flesta skett: samma regel som veckans förslag."
         ),
         "analytics.figures.presence_figures",

@@ -60,41 +60,42 @@ def presence(burglaries, area_points, django_user_model, other_area):
         )
 
     centrum, tallbacka = area_points["Centrum"], area_points["Tallbacka"]
-    log(local(2025, 3, 5, 18), 90, area=areas["Centrum"])  # no point: not in the share
+    log(local(2025, 3, 5, 18), 90, area=areas["Centrum"])  # by area; wrong hours
     log(local(2025, 3, 10, 20), 60, area=areas["Centrum"], at=centrum)  # pointed at
     log(local(2025, 12, 31, 23, 30), 120, area=areas["Centrum"], at=centrum)  # wrong hours
     log(local(2026, 1, 1, 0, 0), 60, area=areas["Centrum"], at=centrum)  # next year
     log(local(2025, 5, 1, 12), 600, area=other_area)  # another municipality
     log(local(2025, 6, 1, 10), 30, at=area_points["Glommersträsk"])  # far from burglaries
     log(local(2025, 4, 1, 8), 30, area=areas["Tallbacka"], at=tallbacka)  # one burglary near
+    log(local(2025, 4, 2, 8), 30, area=areas["Tallbacka"])  # by area, one burglary in it
 
 
 def test_presence_by_hand(presence, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         figures = presence_figures(**year(2025))
-    # 1.5 + 1 + 2 (started 23:30 on 31 December) + 0.5 + 0.5 hours.
-    assert figures.hours == 5.5
-    centrum, outside, tallbacka = figures.by_area
+    # 1.5 + 1 + 2 (started 23:30 on 31 December) + 0.5 + 0.5 + 0.5 hours.
+    assert figures.hours == 6.0
+    centrum, tallbacka, outside = figures.by_area
     assert centrum[0] == "Centrum" and centrum[2] == 4.5
     assert centrum[1][2] == 2.5 and centrum[1][11] == 2.0  # March and December
+    assert tallbacka[0] == "Tallbacka" and tallbacka[2] == 1.0
     assert outside == ("", [0.0] * 5 + [0.5] + [0.0] * 6, 0.5)
-    assert tallbacka[0] == "Tallbacka" and tallbacka[2] == 0.5
     assert dict(figures.per_month)[(2025, 3)] == 2.5
-    # Logged at a point: 1 + 2 + 0.5 + 0.5 hours. Pointed at: 20:00 on 10 March lies
-    # within 400 m of the two February burglaries and inside their busiest four hours
-    # (19-23: 21 and 22 o'clock); the morning in Tallbacka lies near a single burglary, so
-    # the place alone counts. 23:30 on 31 December is outside 19-23; the other
-    # municipality's 23:00 burglary, had it counted, would have moved the window to 20-24.
-    assert figures.placed_hours == 4.0
-    assert figures.pointed_hours == 1.5
-    assert figures.pointed_share == pytest.approx(0.375)
+    # Pointed at: 20:00 on 10 March lies within 400 m of the two February burglaries and
+    # inside their busiest four hours (19-23: 21 and 22 o'clock); both Tallbacka stretches
+    # (at a point, and by area only) lie near a single burglary, so the place alone counts.
+    # Not: Centrum by area at 18:00 and 23:30 on 31 December (outside 19-23; the other
+    # municipality's 23:00 burglary, had it counted, would have moved the window to 20-24),
+    # and Glommersträsk, far from every burglary.
+    assert figures.pointed_hours == 2.0
+    assert figures.pointed_share == pytest.approx(2 / 6)
 
 
 def test_presence_in_another_municipality(presence):
     figures = presence_figures(**year(2025, "2510"))
     assert figures.hours == 10.0
     assert figures.by_area[0][0] == "Porjus"
-    assert figures.pointed_share is None  # logged by area only
+    assert figures.pointed_share == 0  # no burglary of theirs
 
 
 def test_presence_next_year_starts_at_swedish_midnight(presence):
