@@ -39,25 +39,34 @@ class OnceForm(forms.Form):
 
 
 def staff_users():
-    return get_user_model().objects.filter(
-        is_active=True, groups__name__in=[role.value for role in STAFF_ROLES]
-    ).distinct().order_by("first_name", "last_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[role.value for role in STAFF_ROLES])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class ActivityForm(OnceForm):
     title = forms.CharField(label=_("Vad"), max_length=200, validators=[validate_one_line])
     description = forms.CharField(
-        label=_("Beskrivning"), max_length=5000, required=False,
+        label=_("Beskrivning"),
+        max_length=5000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     responsible_party = forms.ChoiceField(label=_("Ansvarig part"), choices=Party.choices)
     responsible_name = forms.CharField(
-        label=_("Ansvarig person"), max_length=100, required=False,
+        label=_("Ansvarig person"),
+        max_length=100,
+        required=False,
         validators=[validate_one_line],
         help_text=_("Namn och gärna titel, till exempel ”Anna Berg, fältsekreterare”."),
     )
     responsible_user = forms.ModelChoiceField(
-        label=_("Ansvarig i personalen"), queryset=None, required=False,
+        label=_("Ansvarig i personalen"),
+        queryset=None,
+        required=False,
         empty_label=_("Ingen vald"),
     )
     planned_start = SensibleDateField(label=_("Planerad start"), required=False, widget=DATE_WIDGET)
@@ -70,8 +79,8 @@ class ActivityForm(OnceForm):
             (value, label) for value, label in Party.choices if value in parties
         ]
         self.fields["responsible_user"].queryset = staff_users()
-        self.fields["responsible_user"].label_from_instance = (
-            lambda user: user.get_full_name() or user.username
+        self.fields["responsible_user"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
         )
 
     def clean(self):
@@ -85,7 +94,9 @@ class ActivityForm(OnceForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Ny status"), choices=ActivityStatus.choices)
     reason = forms.CharField(
-        label=_("Skäl"), max_length=2000, required=False,
+        label=_("Skäl"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Krävs när aktiviteten skjuts upp eller ställs in."),
     )
@@ -106,7 +117,8 @@ class UpdateForm(OnceForm):
         label=_("Andel klar (%)"), min_value=0, max_value=100, required=False
     )
     public = forms.BooleanField(
-        label=_("Publicera på sidan Medborgarlöften"), required=False,
+        label=_("Publicera på sidan Medborgarlöften"),
+        required=False,
         help_text=_("Texten syns för alla. Skriv inga personuppgifter."),
     )
 
@@ -120,28 +132,40 @@ class PublishForm(forms.Form):
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Slag av underlag"), choices=EvidenceKind.choices)
     report_reference = forms.CharField(
-        label=_("Diarienummer"), max_length=32, required=False,
+        label=_("Diarienummer"),
+        max_length=32,
+        required=False,
         help_text=_("För en rapport, till exempel OTR-2026-00042."),
     )
     category = forms.ModelChoiceField(
-        label=_("Kategori"), queryset=Category.objects.all(), required=False,
+        label=_("Kategori"),
+        queryset=Category.objects.all(),
+        required=False,
         empty_label=_("Alla kategorier"),
     )
     area = forms.ModelChoiceField(
-        label=_("Bostadsområde"), queryset=ResidentialArea.objects.none(), required=False,
+        label=_("Bostadsområde"),
+        queryset=ResidentialArea.objects.none(),
+        required=False,
         empty_label=_("Alla områden"),
     )
     references = forms.CharField(
-        label=_("Diarienummer, ett per rad"), max_length=2000, required=False,
+        label=_("Diarienummer, ett per rad"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("För en grupp rapporter: en lista, eller välj kategori och område ovan."),
     )
     watch_area = forms.ModelChoiceField(
-        label=_("Grannsamverkansområde"), queryset=WatchArea.objects.all(), required=False,
+        label=_("Grannsamverkansområde"),
+        queryset=WatchArea.objects.all(),
+        required=False,
         empty_label=_("Välj område"),
     )
     survey = forms.ModelChoiceField(
-        label=_("Enkät"), queryset=Survey.objects.none(), required=False,
+        label=_("Enkät"),
+        queryset=Survey.objects.none(),
+        required=False,
         empty_label=_("Välj enkät"),
     )
     date_from = SensibleDateField(label=_("Från"), required=False, widget=DATE_WIDGET)
@@ -202,7 +226,9 @@ class EvidenceForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=150, validators=[validate_one_line])
     definition = forms.CharField(
-        label=_("Definition"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Definition"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Vad räknas, och hur? Skriv så att en invånare förstår."),
     )
     unit = forms.CharField(label=_("Enhet"), max_length=30, initial="st")
@@ -213,7 +239,9 @@ class IndicatorForm(forms.Form):
         label=_("Mål"), max_digits=12, decimal_places=2, required=False, min_value=0
     )
     commitment = forms.ModelChoiceField(
-        label=_("Åtagande"), queryset=Commitment.objects.none(), required=False,
+        label=_("Åtagande"),
+        queryset=Commitment.objects.none(),
+        required=False,
         empty_label=_("Inget särskilt"),
     )
 
@@ -222,8 +250,8 @@ class IndicatorForm(forms.Form):
         self.fields["commitment"].queryset = Commitment.objects.for_municipality(
             municipality
         ).select_related("promise")
-        self.fields["commitment"].label_from_instance = (
-            lambda c: f"{c.title} ({c.promise.period_label})"
+        self.fields["commitment"].label_from_instance = lambda c: (
+            f"{c.title} ({c.promise.period_label})"
         )
 
 
@@ -231,7 +259,9 @@ class EntryForm(OnceForm):
     date = SensibleDateField(label=_("Datum"), widget=DATE_WIDGET)
     value = forms.DecimalField(label=_("Värde"), max_digits=12, decimal_places=2, min_value=0)
     source = forms.CharField(
-        label=_("Källa"), max_length=200, validators=[validate_one_line],
+        label=_("Källa"),
+        max_length=200,
+        validators=[validate_one_line],
         help_text=_("Var kommer siffran ifrån, till exempel ”Gatuenhetens arbetsorder”."),
     )
     note = forms.CharField(
@@ -247,7 +277,9 @@ class DialogueForm(OnceForm):
         label=_("Antal deltagare"), min_value=1, max_value=100000
     )
     participant_groups = forms.CharField(
-        label=_("Vilka deltog"), max_length=300, validators=[validate_one_line],
+        label=_("Vilka deltog"),
+        max_length=300,
+        validators=[validate_one_line],
         help_text=_("Grupper, inte namn, till exempel ”polisen, socialtjänsten, fritidsgården”."),
     )
     concerns = forms.CharField(

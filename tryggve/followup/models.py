@@ -179,23 +179,29 @@ class Activity(models.Model):
     """What is done to keep a commitment: who is responsible, when, and how it stands."""
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="activities",
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="activities",
         verbose_name=_("åtagande"),
     )
     title = models.CharField(_("vad"), max_length=200)
     description = models.TextField(_("beskrivning"), max_length=5000, blank=True)
-    responsible_party = models.CharField(
-        _("ansvarig part"), max_length=20, choices=Party.choices
-    )
+    responsible_party = models.CharField(_("ansvarig part"), max_length=20, choices=Party.choices)
     responsible_name = models.CharField(_("ansvarig person"), max_length=100, blank=True)
     responsible_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("ansvarig i personalen"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig i personalen"),
     )
     planned_start = models.DateField(_("planerad start"), null=True, blank=True)
     planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=ActivityStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=ActivityStatus.choices,
         default=ActivityStatus.PLANNED,
     )
     status_reason = models.TextField(_("skäl"), max_length=2000, blank=True)
@@ -219,8 +225,7 @@ class Activity(models.Model):
             ),
             # Postponed or cancelled always says why.
             models.CheckConstraint(
-                condition=~Q(status__in=[s.value for s in REASON_STATUSES])
-                | ~Q(status_reason=""),
+                condition=~Q(status__in=[s.value for s in REASON_STATUSES]) | ~Q(status_reason=""),
                 name="activity_reason_when_stopped",
             ),
         ]
@@ -234,7 +239,7 @@ class Activity(models.Model):
 
     @property
     def responsible_label(self) -> str:
-        """"Polisen (Per Polis)": the party and, when known, the person."""
+        """ "Polisen (Per Polis)": the party and, when known, the person."""
         party = Party(self.responsible_party).label
         person = self.responsible_name or (
             self.responsible_user.get_full_name() if self.responsible_user else ""
@@ -260,12 +265,17 @@ class ActivityUpdate(models.Model):
     date = models.DateField(_("datum"))
     text = models.TextField(_("vad har hänt"), max_length=5000)
     percent = models.PositiveSmallIntegerField(
-        _("andel klar (%)"), null=True, blank=True,
+        _("andel klar (%)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     public = models.BooleanField(_("publicerad"), default=False)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -311,7 +321,10 @@ class ActivityEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=ActivityStatus.choices, blank=True)
     text = models.TextField(blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
@@ -343,30 +356,48 @@ class EvidenceLink(models.Model):
     (`analytics.PolicePresence`, optionally in one area), or a survey. The service checks
     that the target belongs to the promise's municipality."""
 
-    update = models.ForeignKey(
-        ActivityUpdate, on_delete=models.CASCADE, related_name="evidence"
-    )
+    update = models.ForeignKey(ActivityUpdate, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("slag"), max_length=20, choices=EvidenceKind.choices)
     report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Report,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("rapport"),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("kategori"),
     )
     area = models.ForeignKey(
-        ResidentialArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        ResidentialArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("bostadsområde"),
     )
     # A report set given as references, one per line (e.g. OTR-2026-00042).
     references = models.TextField(_("diarienummer"), max_length=2000, blank=True)
     watch_area = models.ForeignKey(
-        WatchArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        WatchArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("grannsamverkansområde"),
     )
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Survey,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("enkät"),
     )
     date_from = models.DateField(_("från"), null=True, blank=True)
@@ -383,20 +414,41 @@ class EvidenceLink(models.Model):
             # Each kind names its own target, and only it.
             models.CheckConstraint(
                 condition=(
-                    Q(kind="report", report__isnull=False, watch_area__isnull=True,
-                      survey__isnull=True)
-                    | (
-                        Q(kind="report_set", report__isnull=True, watch_area__isnull=True,
-                          survey__isnull=True)
-                        & (Q(category__isnull=False) | Q(area__isnull=False)
-                           | ~Q(references=""))
+                    Q(
+                        kind="report",
+                        report__isnull=False,
+                        watch_area__isnull=True,
+                        survey__isnull=True,
                     )
-                    | Q(kind="watch_area", watch_area__isnull=False, report__isnull=True,
-                        survey__isnull=True)
-                    | Q(kind="presence", date_from__isnull=False, date_to__isnull=False,
-                        report__isnull=True, watch_area__isnull=True, survey__isnull=True)
-                    | Q(kind="survey", survey__isnull=False, report__isnull=True,
-                        watch_area__isnull=True)
+                    | (
+                        Q(
+                            kind="report_set",
+                            report__isnull=True,
+                            watch_area__isnull=True,
+                            survey__isnull=True,
+                        )
+                        & (Q(category__isnull=False) | Q(area__isnull=False) | ~Q(references=""))
+                    )
+                    | Q(
+                        kind="watch_area",
+                        watch_area__isnull=False,
+                        report__isnull=True,
+                        survey__isnull=True,
+                    )
+                    | Q(
+                        kind="presence",
+                        date_from__isnull=False,
+                        date_to__isnull=False,
+                        report__isnull=True,
+                        watch_area__isnull=True,
+                        survey__isnull=True,
+                    )
+                    | Q(
+                        kind="survey",
+                        survey__isnull=False,
+                        report__isnull=True,
+                        watch_area__isnull=True,
+                    )
                 ),
                 name="evidence_target_matches_kind",
             ),
@@ -445,12 +497,18 @@ class ManualIndicator(models.Model):
     """A figure the system cannot count itself (lamps repaired, safety walks held)."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="manual_indicators",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="manual_indicators",
         verbose_name=_("kommun"),
     )
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="manual_indicators", verbose_name=_("åtagande"),
+        Commitment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="manual_indicators",
+        verbose_name=_("åtagande"),
     )
     name = models.CharField(_("namn"), max_length=150)
     definition = models.TextField(_("definition"), max_length=2000)
@@ -458,9 +516,7 @@ class ManualIndicator(models.Model):
     baseline = models.DecimalField(
         _("utgångsläge"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    target = models.DecimalField(
-        _("mål"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    target = models.DecimalField(_("mål"), max_digits=12, decimal_places=2, null=True, blank=True)
     is_demo = models.BooleanField(_("demodata"), default=False)
 
     objects = ManualIndicatorQuerySet.as_manager()
@@ -487,9 +543,7 @@ class ManualIndicatorEntryQuerySet(models.QuerySet):
 class ManualIndicatorEntry(models.Model):
     """One value of a manual indicator, with the date it counts for and where it comes from."""
 
-    indicator = models.ForeignKey(
-        ManualIndicator, on_delete=models.CASCADE, related_name="entries"
-    )
+    indicator = models.ForeignKey(ManualIndicator, on_delete=models.CASCADE, related_name="entries")
     date = models.DateField(_("datum"))
     value = models.DecimalField(
         _("värde"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -497,7 +551,10 @@ class ManualIndicatorEntry(models.Model):
     source = models.CharField(_("källa"), max_length=200)
     note = models.CharField(_("kommentar"), max_length=300, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -529,7 +586,9 @@ class Dialogue(models.Model):
     never residents' names) and the concerns raised; read when next year's promise is drafted."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="dialogues",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="dialogues",
         verbose_name=_("kommun"),
     )
     kind = models.CharField(_("slag"), max_length=10, choices=DialogueKind.choices)
@@ -537,12 +596,16 @@ class Dialogue(models.Model):
     title = models.CharField(_("rubrik"), max_length=200)
     participant_count = models.PositiveIntegerField(_("antal deltagare"))
     participant_groups = models.CharField(
-        _("vilka deltog"), max_length=300,
+        _("vilka deltog"),
+        max_length=300,
         help_text=_("Grupper, inte namn, till exempel ”polisen, socialtjänsten, fritidsgården”."),
     )
     concerns = models.TextField(_("det som togs upp"), max_length=5000)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)

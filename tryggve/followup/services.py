@@ -105,9 +105,15 @@ def promise_create(
         raise FollowupRefused(_("Perioden slutar innan den börjar."))
     with transaction.atomic():
         promise = Promise.objects.create(
-            municipality=municipality, police_area=police_area, title=title, text=text,
-            period_start=period_start, period_end=period_end, signed_on=signed_on,
-            published=published, is_demo=is_demo,
+            municipality=municipality,
+            police_area=police_area,
+            title=title,
+            text=text,
+            period_start=period_start,
+            period_end=period_end,
+            signed_on=signed_on,
+            published=published,
+            is_demo=is_demo,
         )
         Signatory.objects.bulk_create(
             Signatory(promise=promise, position=n, name=name, title=role)
@@ -147,10 +153,15 @@ def activity_create(
 
     def create() -> Activity:
         activity = Activity.objects.create(
-            commitment=commitment, title=title, description=description,
-            responsible_party=responsible_party, responsible_name=responsible_name,
-            responsible_user=responsible_user, planned_start=planned_start,
-            planned_end=planned_end, submission_key=submission_key,
+            commitment=commitment,
+            title=title,
+            description=description,
+            responsible_party=responsible_party,
+            responsible_name=responsible_name,
+            responsible_user=responsible_user,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            submission_key=submission_key,
         )
         _event(activity, ActivityEvent.Kind.CREATED, actor, to_status=activity.status)
         return activity
@@ -204,8 +215,12 @@ def activity_set_status(
         locked.status_reason = reason if status in REASON_STATUSES else ""
         locked.save(update_fields=["status", "status_reason", "updated"])
         _event(
-            locked, ActivityEvent.Kind.STATUS, actor,
-            from_status=previous, to_status=status, text=reason,
+            locked,
+            ActivityEvent.Kind.STATUS,
+            actor,
+            from_status=previous,
+            to_status=status,
+            text=reason,
         )
     activity.status, activity.status_reason = locked.status, locked.status_reason
     return activity
@@ -230,8 +245,13 @@ def activity_update_create(
 
     def create() -> ActivityUpdate:
         update = ActivityUpdate.objects.create(
-            activity=activity, date=date, text=text, percent=percent, public=public,
-            author=actor, submission_key=submission_key,
+            activity=activity,
+            date=date,
+            text=text,
+            percent=percent,
+            public=public,
+            author=actor,
+            submission_key=submission_key,
         )
         _event(activity, ActivityEvent.Kind.UPDATE, actor, text=text)
         if public:
@@ -330,9 +350,17 @@ def evidence_link_add(
     municipality = activity.commitment.promise.municipality
     refs = [ref.strip() for ref in references if ref.strip()]
     link = EvidenceLink(
-        update=update, kind=EvidenceKind(kind), report=report, category=category, area=area,
-        references="\n".join(refs), watch_area=watch_area, survey=survey,
-        date_from=date_from, date_to=date_to, note=note,
+        update=update,
+        kind=EvidenceKind(kind),
+        report=report,
+        category=category,
+        area=area,
+        references="\n".join(refs),
+        watch_area=watch_area,
+        survey=survey,
+        date_from=date_from,
+        date_to=date_to,
+        note=note,
     )
     _evidence_target_check(municipality, link)
     if refs:
@@ -367,8 +395,14 @@ def manual_indicator_create(
     try:
         with transaction.atomic():
             return ManualIndicator.objects.create(
-                municipality=municipality, name=name, definition=definition, unit=unit,
-                baseline=baseline, target=target, commitment=commitment, is_demo=is_demo,
+                municipality=municipality,
+                name=name,
+                definition=definition,
+                unit=unit,
+                baseline=baseline,
+                target=target,
+                commitment=commitment,
+                is_demo=is_demo,
             )
     except IntegrityError:
         raise FollowupRefused(_("Det finns redan en indikator med det namnet.")) from None
@@ -391,8 +425,13 @@ def manual_indicator_entry_add(
         ManualIndicatorEntry,
         submission_key,
         lambda: ManualIndicatorEntry.objects.create(
-            indicator=indicator, date=date, value=value, source=source, note=note,
-            author=actor, submission_key=submission_key,
+            indicator=indicator,
+            date=date,
+            value=value,
+            source=source,
+            note=note,
+            author=actor,
+            submission_key=submission_key,
         ),
     )
 
@@ -415,9 +454,15 @@ def dialogue_create(
         Dialogue,
         submission_key,
         lambda: Dialogue.objects.create(
-            municipality=municipality, kind=kind, date=date, title=title,
-            participant_count=participant_count, participant_groups=participant_groups,
-            concerns=concerns, author=actor, submission_key=submission_key, is_demo=is_demo,
+            municipality=municipality,
+            kind=kind,
+            date=date,
+            title=title,
+            participant_count=participant_count,
+            participant_groups=participant_groups,
+            concerns=concerns,
+            author=actor,
+            submission_key=submission_key,
+            is_demo=is_demo,
         ),
     )
-

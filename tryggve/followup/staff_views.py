@@ -79,9 +79,7 @@ def _activity(pk: int) -> Activity:
 def _promise_context(promise: Promise | None) -> list[Commitment]:
     if promise is None:
         return []
-    activities = Activity.objects.select_related("responsible_user").order_by(
-        "planned_start", "id"
-    )
+    activities = Activity.objects.select_related("responsible_user").order_by("planned_start", "id")
     return list(promise.commitments.prefetch_related(Prefetch("activities", activities)))
 
 
@@ -124,8 +122,7 @@ def _activity_page(request, activity: Activity, status: int = 200, **forms) -> H
         "updates": updates,
         "events": activity.events.select_related("actor"),
         "editable": editable,
-        "status_form": forms.get("status_form")
-        or StatusForm(initial={"status": activity.status}),
+        "status_form": forms.get("status_form") or StatusForm(initial={"status": activity.status}),
         "update_form": forms.get("update_form")
         or UpdateForm(initial={"date": timezone.localdate()}),
     }
@@ -148,8 +145,11 @@ def activity_create_view(request: HttpRequest, commitment_pk: int) -> HttpRespon
         data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
         try:
             activity = activity_create(
-                commitment=commitment, actor=request.user, roles=request.roles,
-                submission_key=form.cleaned_data["submission_key"], **data,
+                commitment=commitment,
+                actor=request.user,
+                roles=request.roles,
+                submission_key=form.cleaned_data["submission_key"],
+                **data,
             )
         except FollowupRefused as exc:
             form.add_error(None, str(exc))
@@ -194,12 +194,13 @@ def activity_status_view(request: HttpRequest, activity_pk: int) -> HttpResponse
     if not form.is_valid():
         return _activity_page(request, activity, status=400, status_form=form)
     activity_set_status(
-        activity=activity, status=form.cleaned_data["status"],
-        reason=form.cleaned_data["reason"], actor=request.user, roles=request.roles,
+        activity=activity,
+        status=form.cleaned_data["status"],
+        reason=form.cleaned_data["reason"],
+        actor=request.user,
+        roles=request.roles,
     )
-    messages.success(
-        request, _("Status: %s.") % ActivityStatus(form.cleaned_data["status"]).label
-    )
+    messages.success(request, _("Status: %s.") % ActivityStatus(form.cleaned_data["status"]).label)
     return redirect("followup:activity", activity_pk=activity.pk)
 
 
@@ -251,7 +252,9 @@ def evidence_add_view(request: HttpRequest, activity_pk: int, update_pk: int) ->
     if request.method == "POST" and form.is_valid():
         try:
             evidence_link_add(
-                update=update, actor=request.user, roles=request.roles,
+                update=update,
+                actor=request.user,
+                roles=request.roles,
                 **form.service_arguments(),
             )
         except FollowupRefused as exc:
@@ -294,9 +297,7 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _indicator(pk: int) -> ManualIndicator:
-    return get_object_or_404(
-        ManualIndicator.objects.for_municipality(home_municipality()), pk=pk
-    )
+    return get_object_or_404(ManualIndicator.objects.for_municipality(home_municipality()), pk=pk)
 
 
 def _indicator_page(request, indicator, form=None, status: int = 200) -> HttpResponse:

@@ -101,23 +101,39 @@ def followup_objects(municipality):
     )
 
     promise = promise_create(
-        municipality=municipality, police_area="LPO Piteå Älvdal", title="Löften",
-        text="Text", period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 12, 31), commitments=[("Grannsamverkan", "")],
+        municipality=municipality,
+        police_area="LPO Piteå Älvdal",
+        title="Löften",
+        text="Text",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        commitments=[("Grannsamverkan", "")],
     )
     commitment = promise.commitments.get()
     activity = activity_create(
-        commitment=commitment, title="Erbjuda områden", responsible_party="both",
-        actor=None, roles={"administrator"},
-    )
-    update = activity_update_create(
-        activity=activity, date=datetime.date(2026, 3, 1), text="Erbjudet.", actor=None,
+        commitment=commitment,
+        title="Erbjuda områden",
+        responsible_party="both",
+        actor=None,
         roles={"administrator"},
     )
-    indicator = manual_indicator_create(municipality=municipality, name="Lampor",
-                                        definition="Lagade lampor")
-    return {"promise_pk": promise.pk, "commitment_pk": commitment.pk,
-            "activity_pk": activity.pk, "update_pk": update.pk, "indicator_pk": indicator.pk}
+    update = activity_update_create(
+        activity=activity,
+        date=datetime.date(2026, 3, 1),
+        text="Erbjudet.",
+        actor=None,
+        roles={"administrator"},
+    )
+    indicator = manual_indicator_create(
+        municipality=municipality, name="Lampor", definition="Lagade lampor"
+    )
+    return {
+        "promise_pk": promise.pk,
+        "commitment_pk": commitment.pk,
+        "activity_pk": activity.pk,
+        "update_pk": update.pk,
+        "indicator_pk": indicator.pk,
+    }
 
 
 @pytest.mark.django_db

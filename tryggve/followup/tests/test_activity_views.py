@@ -41,8 +41,10 @@ def test_police_cannot_change_the_municipalitys_activity(police_officer, make_ac
     page = police_officer.get(url("activity", activity.pk)).content.decode()
     assert "Ny lägesrapport" not in page
     assert police_officer.get(url("activity_edit", activity.pk)).status_code == 403
-    for name, data in (("activity_status", {"status": "done"}),
-                       ("activity_update", {"date": "2026-03-01", "text": "Klart"})):
+    for name, data in (
+        ("activity_status", {"status": "done"}),
+        ("activity_update", {"date": "2026-03-01", "text": "Klart"}),
+    ):
         assert police_officer.post(url(name, activity.pk), data).status_code == 403
     assert not activity.updates.exists()
     assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PLANNED
@@ -56,8 +58,7 @@ def test_case_handler_cannot_change_the_polices_activity(case_handler, make_acti
 
 def test_another_municipalitys_activity_is_a_404(administrator, other_activity):
     assert administrator.get(url("activity", other_activity.pk)).status_code == 404
-    response = administrator.post(url("activity_status", other_activity.pk),
-                                  {"status": "done"})
+    response = administrator.post(url("activity_status", other_activity.pk), {"status": "done"})
     assert response.status_code == 404
 
 
@@ -66,9 +67,13 @@ def test_create_offers_only_the_users_parties_and_saves_once(police_officer, pro
     page = police_officer.get(url("activity_create", commitment.pk)).content.decode()
     assert 'value="police"' in page and 'value="both"' in page
     assert 'value="municipality"' not in page
-    data = {"title": "Patrull vid skolan", "responsible_party": "police",
-            "planned_start": "2026-02-01", "planned_end": "2026-05-31",
-            "submission_key": "0b0e5f7e-3c44-4d7e-9a55-2d1c3c6f3a11"}
+    data = {
+        "title": "Patrull vid skolan",
+        "responsible_party": "police",
+        "planned_start": "2026-02-01",
+        "planned_end": "2026-05-31",
+        "submission_key": "0b0e5f7e-3c44-4d7e-9a55-2d1c3c6f3a11",
+    }
     first = police_officer.post(url("activity_create", commitment.pk), data)
     second = police_officer.post(url("activity_create", commitment.pk), data)
     activity = Activity.objects.get()
@@ -78,10 +83,15 @@ def test_create_offers_only_the_users_parties_and_saves_once(police_officer, pro
 
 def test_create_refuses_bad_input_with_swedish_messages(police_officer, promise):
     commitment = promise.commitments.get(position=1)
-    response = police_officer.post(url("activity_create", commitment.pk), {
-        "title": "", "responsible_party": "municipality",
-        "planned_start": "2026-05-01", "planned_end": "2026-02-01",
-    })
+    response = police_officer.post(
+        url("activity_create", commitment.pk),
+        {
+            "title": "",
+            "responsible_party": "municipality",
+            "planned_start": "2026-05-01",
+            "planned_end": "2026-02-01",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Slutet kan inte ligga före starten." in page
@@ -90,9 +100,14 @@ def test_create_refuses_bad_input_with_swedish_messages(police_officer, promise)
 
 
 def test_edit_changes_the_activity_and_writes_history(case_handler, activity):
-    response = case_handler.post(url("activity_edit", activity.pk), {
-        "title": "Nytt namn", "responsible_party": "both", "responsible_name": "Hanna",
-    })
+    response = case_handler.post(
+        url("activity_edit", activity.pk),
+        {
+            "title": "Nytt namn",
+            "responsible_party": "both",
+            "responsible_name": "Hanna",
+        },
+    )
     assert response.status_code == 302
     page = case_handler.get(url("activity", activity.pk)).content.decode()
     assert "Nytt namn" in page
@@ -100,21 +115,28 @@ def test_edit_changes_the_activity_and_writes_history(case_handler, activity):
 
 
 def test_postponing_without_a_reason_says_so_next_to_the_field(case_handler, activity):
-    response = case_handler.post(url("activity_status", activity.pk),
-                                 {"status": "postponed", "reason": ""})
+    response = case_handler.post(
+        url("activity_status", activity.pk), {"status": "postponed", "reason": ""}
+    )
     assert response.status_code == 400
     assert "Skriv varför aktiviteten skjuts upp eller ställs in." in response.content.decode()
     assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PLANNED
-    case_handler.post(url("activity_status", activity.pk),
-                      {"status": "postponed", "reason": "Väntar på snöröjningen"})
+    case_handler.post(
+        url("activity_status", activity.pk),
+        {"status": "postponed", "reason": "Väntar på snöröjningen"},
+    )
     page = case_handler.get(url("activity", activity.pk)).content.decode()
     assert "Väntar på snöröjningen" in page
     assert "Planerad → Uppskjuten" in page
 
 
 def test_a_progress_update_is_saved_once_and_publishing_is_explicit(police_officer, activity):
-    data = {"date": "2026-03-01", "text": "Tre områden erbjudna.", "percent": "30",
-            "submission_key": "5d3c1b88-6a0e-4f0e-9c7d-1f4e8b2a9c00"}
+    data = {
+        "date": "2026-03-01",
+        "text": "Tre områden erbjudna.",
+        "percent": "30",
+        "submission_key": "5d3c1b88-6a0e-4f0e-9c7d-1f4e8b2a9c00",
+    }
     police_officer.post(url("activity_update", activity.pk), data)
     police_officer.post(url("activity_update", activity.pk), data)
     update = ActivityUpdate.objects.get()
@@ -127,9 +149,10 @@ def test_a_progress_update_is_saved_once_and_publishing_is_explicit(police_offic
 
 
 def test_a_bad_progress_update_keeps_the_text_and_says_why(police_officer, activity):
-    response = police_officer.post(url("activity_update", activity.pk),
-                                   {"date": "20026-03-01", "text": "Mycket hände",
-                                    "percent": "150"})
+    response = police_officer.post(
+        url("activity_update", activity.pk),
+        {"date": "20026-03-01", "text": "Mycket hände", "percent": "150"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Mycket hände" in page
@@ -142,10 +165,10 @@ def test_an_update_of_another_activity_is_not_published_through_this_one(
     administrator, activity, make_activity
 ):
     other = make_activity(Party.POLICE)
-    update = activity_update_create(activity=other, date=datetime.date(2026, 3, 1),
-                                    text="x", actor=None, roles=ADMIN)
-    response = administrator.post(url("update_publish", activity.pk, update.pk),
-                                  {"public": "1"})
+    update = activity_update_create(
+        activity=other, date=datetime.date(2026, 3, 1), text="x", actor=None, roles=ADMIN
+    )
+    response = administrator.post(url("update_publish", activity.pk, update.pk), {"public": "1"})
     assert response.status_code == 404
     assert not ActivityUpdate.objects.get().public
 
@@ -153,13 +176,15 @@ def test_an_update_of_another_activity_is_not_published_through_this_one(
 def test_history_page_queries_do_not_grow_with_updates(
     council_reader, activity, django_assert_max_num_queries
 ):
-    activity_update_create(activity=activity, date=datetime.date(2026, 3, 1), text="x",
-                           actor=None, roles=ADMIN)
+    activity_update_create(
+        activity=activity, date=datetime.date(2026, 3, 1), text="x", actor=None, roles=ADMIN
+    )
     council_reader.get(url("activity", activity.pk))
     with django_assert_max_num_queries(20) as before:
         council_reader.get(url("activity", activity.pk))
     for day in range(2, 12):
-        activity_update_create(activity=activity, date=datetime.date(2026, 3, day),
-                               text="y", actor=None, roles=ADMIN)
+        activity_update_create(
+            activity=activity, date=datetime.date(2026, 3, day), text="y", actor=None, roles=ADMIN
+        )
     with django_assert_max_num_queries(len(before.captured_queries)):
         council_reader.get(url("activity", activity.pk))

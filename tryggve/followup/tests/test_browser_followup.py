@@ -51,9 +51,11 @@ def test_a_coordinator_publishes_progress_and_residents_read_it(
     expect(page.locator("#id_reason_error")).to_have_text(
         "Skriv varför aktiviteten skjuts upp eller ställs in."
     )
-    for path, name in [("/personal/uppfoljning/indikatorer/", "indicators"),
-                       ("/personal/uppfoljning/dialoger/", "dialogues"),
-                       ("/personal/uppfoljning/dialoger/ny/", "dialogue-form")]:
+    for path, name in [
+        ("/personal/uppfoljning/indikatorer/", "indicators"),
+        ("/personal/uppfoljning/dialoger/", "dialogues"),
+        ("/personal/uppfoljning/dialoger/ny/", "dialogue-form"),
+    ]:
         page.goto(path)
         check(page, name, shot, found)
     resident = open_page(path="/")

@@ -22,7 +22,9 @@ def test_the_demo_is_seeded_once_and_labelled(municipality, citizen, today):
     load_demo_followup(municipality=municipality, today=today)
     current = Promise.objects.current(today)
     assert [c.title for c in current.commitments.all()] == [
-        "Polisens ökade synlighet och närvaro", "Grannsamverkan", "Trygga fysiska platser",
+        "Polisens ökade synlighet och närvaro",
+        "Grannsamverkan",
+        "Trygga fysiska platser",
         "Uppföljning",
     ]
     assert "minst 70 % av de boende" in current.text

@@ -22,8 +22,13 @@ ADMIN = {"administrator"}
 
 @pytest.fixture
 def update(activity):
-    return activity_update_create(activity=activity, date=datetime.date(2026, 3, 1),
-                                  text="Lampor lagade.", actor=None, roles=ADMIN)
+    return activity_update_create(
+        activity=activity,
+        date=datetime.date(2026, 3, 1),
+        text="Lampor lagade.",
+        actor=None,
+        roles=ADMIN,
+    )
 
 
 def add(update, **kwargs):
@@ -35,9 +40,14 @@ def test_a_report_and_a_report_set_of_this_municipality(update, make_report, mun
     link = add(update, kind="report", report=report)
     assert link.label == f"En rapport: {report.reference}"
     area = municipality.areas.order_by("name").first()
-    group = add(update, kind="report_set", category=Category.objects.get(slug="belysning"),
-                area=area, date_from=datetime.date(2026, 1, 1),
-                date_to=datetime.date(2026, 3, 1))
+    group = add(
+        update,
+        kind="report_set",
+        category=Category.objects.get(slug="belysning"),
+        area=area,
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date(2026, 3, 1),
+    )
     assert area.name in group.label and "2026-01-01–2026-03-01" in group.label
     refs = add(update, kind="report_set", references=[report.reference, " "])
     assert refs.reference_list() == [report.reference]
@@ -56,23 +66,33 @@ def test_targets_of_another_municipality_are_refused(update, other_municipality)
         add(update, kind="survey", survey=other_survey)
     from tryggve.areas.models import ResidentialArea
 
-    other_area = ResidentialArea(municipality=other_municipality, name="Gültzauudden",
-                                 slug="gultzauudden")
+    other_area = ResidentialArea(
+        municipality=other_municipality, name="Gültzauudden", slug="gultzauudden"
+    )
     from shapely.geometry import box
 
     other_area.set_geometry(box(22.1, 65.55, 22.2, 65.6))
     other_area.save()
     with pytest.raises(FollowupRefused, match="annan kommun"):
-        add(update, kind="presence", area=other_area, date_from=datetime.date(2026, 1, 1),
-            date_to=datetime.date(2026, 2, 1))
+        add(
+            update,
+            kind="presence",
+            area=other_area,
+            date_from=datetime.date(2026, 1, 1),
+            date_to=datetime.date(2026, 2, 1),
+        )
     assert not EvidenceLink.objects.exists()
 
 
 def test_this_municipalitys_survey_and_presence_period(update, municipality):
     survey = survey_create_from_bank(municipality=municipality, year=2026)
     add(update, kind="survey", survey=survey)
-    add(update, kind="presence", date_from=datetime.date(2026, 1, 1),
-        date_to=datetime.date(2026, 3, 1))
+    add(
+        update,
+        kind="presence",
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date(2026, 3, 1),
+    )
     assert EvidenceLink.objects.for_municipality(municipality).count() == 2
 
 
@@ -89,8 +109,9 @@ def test_the_staff_form_links_a_report_by_its_reference(case_handler, update, ma
     response = case_handler.post(path, {"kind": "report", "report_reference": "OTR-0"})
     assert response.status_code == 400
     assert "Det finns ingen rapport med det numret." in response.content.decode()
-    response = case_handler.post(path, {"kind": "report", "report_reference": report.reference,
-                                        "survey": ""})
+    response = case_handler.post(
+        path, {"kind": "report", "report_reference": report.reference, "survey": ""}
+    )
     assert response.status_code == 302
     page = case_handler.get(reverse("followup:activity", args=[update.activity_id]))
     assert reverse("reports:staff_case", args=[report.reference]) in page.content.decode()
@@ -99,8 +120,15 @@ def test_the_staff_form_links_a_report_by_its_reference(case_handler, update, ma
 def test_the_staff_form_keeps_only_the_chosen_kinds_fields(case_handler, update, municipality):
     survey = survey_create_from_bank(municipality=municipality, year=2026)
     path = reverse("followup:evidence_add", args=[update.activity_id, update.pk])
-    case_handler.post(path, {"kind": "presence", "date_from": "2026-01-01",
-                             "date_to": "2026-02-01", "survey": survey.pk})
+    case_handler.post(
+        path,
+        {
+            "kind": "presence",
+            "date_from": "2026-01-01",
+            "date_to": "2026-02-01",
+            "survey": survey.pk,
+        },
+    )
     link = EvidenceLink.objects.get()
     assert (link.kind, link.survey) == ("presence", None)
 
@@ -108,12 +136,22 @@ def test_the_staff_form_keeps_only_the_chosen_kinds_fields(case_handler, update,
 def test_police_cannot_add_evidence_to_the_municipalitys_activity(police_officer, promise):
     from tryggve.followup.services import activity_create
 
-    activity = activity_create(commitment=promise.commitments.first(), title="Lampor",
-                               responsible_party="municipality", actor=None, roles=ADMIN)
-    update = activity_update_create(activity=activity, date=datetime.date(2026, 3, 1),
-                                    text="x", actor=None, roles=ADMIN)
+    activity = activity_create(
+        commitment=promise.commitments.first(),
+        title="Lampor",
+        responsible_party="municipality",
+        actor=None,
+        roles=ADMIN,
+    )
+    update = activity_update_create(
+        activity=activity, date=datetime.date(2026, 3, 1), text="x", actor=None, roles=ADMIN
+    )
     path = reverse("followup:evidence_add", args=[activity.pk, update.pk])
     assert police_officer.get(path).status_code == 403
-    assert police_officer.post(path, {"kind": "presence", "date_from": "2026-01-01",
-                                      "date_to": "2026-02-01"}).status_code == 403
+    assert (
+        police_officer.post(
+            path, {"kind": "presence", "date_from": "2026-01-01", "date_to": "2026-02-01"}
+        ).status_code
+        == 403
+    )
     assert not EvidenceLink.objects.exists()

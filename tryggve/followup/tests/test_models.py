@@ -25,9 +25,14 @@ pytestmark = pytest.mark.django_db
 
 def test_a_promise_period_must_not_end_before_it_starts(municipality):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Promise.objects.create(municipality=municipality, police_area="LPO", title="X",
-                               text="x", period_start=datetime.date(2026, 12, 31),
-                               period_end=datetime.date(2026, 1, 1))
+        Promise.objects.create(
+            municipality=municipality,
+            police_area="LPO",
+            title="X",
+            text="x",
+            period_start=datetime.date(2026, 12, 31),
+            period_end=datetime.date(2026, 1, 1),
+        )
 
 
 def test_commitment_positions_are_unique_within_a_promise(promise):
@@ -51,13 +56,16 @@ def test_an_activity_period_must_be_ordered(activity):
 
 def test_percent_and_indicator_values_are_in_range(activity, municipality):
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActivityUpdate.objects.create(activity=activity, date=datetime.date(2026, 3, 1),
-                                      text="x", percent=101)
-    indicator = ManualIndicator.objects.create(municipality=municipality, name="Lampor",
-                                               definition="x")
+        ActivityUpdate.objects.create(
+            activity=activity, date=datetime.date(2026, 3, 1), text="x", percent=101
+        )
+    indicator = ManualIndicator.objects.create(
+        municipality=municipality, name="Lampor", definition="x"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        ManualIndicatorEntry.objects.create(indicator=indicator, date=datetime.date(2026, 3, 1),
-                                            value=-1, source="x")
+        ManualIndicatorEntry.objects.create(
+            indicator=indicator, date=datetime.date(2026, 3, 1), value=-1, source="x"
+        )
 
 
 def test_every_queryset_keeps_to_its_municipality(activity, other_activity, municipality):
@@ -65,8 +73,7 @@ def test_every_queryset_keeps_to_its_municipality(activity, other_activity, muni
         mine = model.objects.for_municipality(municipality)
         assert mine.exists(), model
         assert mine.count() < model.objects.count(), model
-    for model in (ActivityUpdate, EvidenceLink, ManualIndicator, ManualIndicatorEntry,
-                  Dialogue):
+    for model in (ActivityUpdate, EvidenceLink, ManualIndicator, ManualIndicatorEntry, Dialogue):
         assert not model.objects.for_municipality(municipality).exists()
 
 

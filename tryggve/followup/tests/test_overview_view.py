@@ -27,11 +27,14 @@ def test_council_reader_reads_commitments_and_status_without_edit_links(
     council_reader, make_activity
 ):
     activity = make_activity(Party.POLICE, title="Patrull i centrum")
-    activity_set_status(activity=activity, status="ongoing", actor=None,
-                        roles={"administrator"})
+    activity_set_status(activity=activity, status="ongoing", actor=None, roles={"administrator"})
     page = council_reader.get(URL).content.decode()
-    for title in ("Polisens ökade synlighet och närvaro", "Grannsamverkan",
-                  "Trygga fysiska platser", "Uppföljning"):
+    for title in (
+        "Polisens ökade synlighet och närvaro",
+        "Grannsamverkan",
+        "Trygga fysiska platser",
+        "Uppföljning",
+    ):
         assert title in page
     assert "Patrull i centrum" in page
     assert 'class="activity-status activity-status-ongoing">Pågår<' in page
@@ -44,14 +47,10 @@ def test_editors_get_the_add_links(case_handler, promise):
     assert reverse("followup:activity_create", args=[commitment.pk]) in page
 
 
-def test_another_municipalitys_promise_is_not_shown_or_opened(
-    case_handler, promise, other_promise
-):
+def test_another_municipalitys_promise_is_not_shown_or_opened(case_handler, promise, other_promise):
     page = case_handler.get(URL).content.decode()
     assert promise.title in page
-    assert case_handler.get(
-        reverse("followup:promise", args=[other_promise.pk])
-    ).status_code == 404
+    assert case_handler.get(reverse("followup:promise", args=[other_promise.pk])).status_code == 404
 
 
 def test_an_earlier_promise_opens_by_its_link(council_reader, promise, municipality, today):

@@ -16,11 +16,21 @@ ADMIN = {"administrator"}
 
 
 def test_shows_the_promise_and_only_published_updates(client, activity):
-    published = activity_update_create(activity=activity, date=datetime.date(2026, 3, 1),
-                                       text="Tre områden har erbjudits grannsamverkan.",
-                                       actor=None, roles=ADMIN, public=True)
-    activity_update_create(activity=activity, date=datetime.date(2026, 3, 2),
-                           text="Intern anteckning om budgeten.", actor=None, roles=ADMIN)
+    published = activity_update_create(
+        activity=activity,
+        date=datetime.date(2026, 3, 1),
+        text="Tre områden har erbjudits grannsamverkan.",
+        actor=None,
+        roles=ADMIN,
+        public=True,
+    )
+    activity_update_create(
+        activity=activity,
+        date=datetime.date(2026, 3, 2),
+        text="Intern anteckning om budgeten.",
+        actor=None,
+        roles=ADMIN,
+    )
     page = client.get(URL).content.decode()
     assert "Polisens ökade synlighet och närvaro" in page
     assert activity.title in page
@@ -58,15 +68,20 @@ def test_the_page_is_read_only(client, promise):
     assert client.post(URL, {}).status_code == 405
 
 
-def test_queries_do_not_grow_with_activities(client, make_activity,
-                                             django_assert_max_num_queries):
+def test_queries_do_not_grow_with_activities(client, make_activity, django_assert_max_num_queries):
     make_activity()
     client.get(URL)
     with django_assert_max_num_queries(12) as before:
         client.get(URL)
     for position in (1, 2, 3, 4):
         activity = make_activity(position=position)
-        activity_update_create(activity=activity, date=datetime.date(2026, 3, 1), text="x",
-                               actor=None, roles=ADMIN, public=True)
+        activity_update_create(
+            activity=activity,
+            date=datetime.date(2026, 3, 1),
+            text="x",
+            actor=None,
+            roles=ADMIN,
+            public=True,
+        )
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(URL)

@@ -28,14 +28,20 @@ from tryggve.followup.services import (
 
 pytestmark = pytest.mark.django_db
 POLICE, HANDLER, ADMIN, READER = (
-    {"police_officer"}, {"case_handler"}, {"administrator"}, {"council_reader"}
+    {"police_officer"},
+    {"case_handler"},
+    {"administrator"},
+    {"council_reader"},
 )
 
 
 def test_create_writes_the_first_history_row(promise):
     activity = activity_create(
-        commitment=promise.commitments.first(), title="Patrull", actor=None,
-        responsible_party=Party.POLICE, roles=POLICE,
+        commitment=promise.commitments.first(),
+        title="Patrull",
+        actor=None,
+        responsible_party=Party.POLICE,
+        roles=POLICE,
     )
     events = list(activity.events.values_list("kind", "to_status"))
     assert events == [(ActivityEvent.Kind.CREATED, ActivityStatus.PLANNED)]
@@ -69,7 +75,10 @@ def test_who_may_change_an_activity_follows_its_party(make_activity, roles, part
         assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PLANNED
         with pytest.raises(FollowupRefused):
             activity_update_create(
-                activity=activity, date=datetime.date(2026, 3, 1), text="x", actor=None,
+                activity=activity,
+                date=datetime.date(2026, 3, 1),
+                text="x",
+                actor=None,
                 roles=roles,
             )
         assert not activity.updates.exists()
@@ -78,8 +87,11 @@ def test_who_may_change_an_activity_follows_its_party(make_activity, roles, part
 def test_nobody_creates_an_activity_for_a_party_they_may_not_edit(promise):
     with pytest.raises(FollowupRefused):
         activity_create(
-            commitment=promise.commitments.first(), title="Lampor", actor=None,
-            responsible_party=Party.MUNICIPALITY, roles=POLICE,
+            commitment=promise.commitments.first(),
+            title="Lampor",
+            actor=None,
+            responsible_party=Party.MUNICIPALITY,
+            roles=POLICE,
         )
     assert not Activity.objects.exists()
 
@@ -104,10 +116,10 @@ def test_edit_names_the_changed_fields_and_nothing_changed_writes_nothing(activi
 @pytest.mark.parametrize("status", [ActivityStatus.POSTPONED, ActivityStatus.CANCELLED])
 def test_postponed_or_cancelled_needs_a_reason(activity, status):
     with pytest.raises(FollowupRefused):
-        activity_set_status(activity=activity, status=status, reason="  ", actor=None,
-                            roles=ADMIN)
-    activity_set_status(activity=activity, status=status, reason="Snöstorm", actor=None,
-                        roles=ADMIN)
+        activity_set_status(activity=activity, status=status, reason="  ", actor=None, roles=ADMIN)
+    activity_set_status(
+        activity=activity, status=status, reason="Snöstorm", actor=None, roles=ADMIN
+    )
     activity.refresh_from_db()
     assert (activity.status, activity.status_reason) == (status, "Snöstorm")
     event = activity.events.get(kind=ActivityEvent.Kind.STATUS)
@@ -115,8 +127,9 @@ def test_postponed_or_cancelled_needs_a_reason(activity, status):
 
 
 def test_the_reason_goes_when_the_activity_resumes(activity):
-    activity_set_status(activity=activity, status="postponed", reason="Snö", actor=None,
-                        roles=ADMIN)
+    activity_set_status(
+        activity=activity, status="postponed", reason="Snö", actor=None, roles=ADMIN
+    )
     activity_set_status(activity=activity, status="ongoing", actor=None, roles=ADMIN)
     activity.refresh_from_db()
     assert activity.status_reason == ""
@@ -125,8 +138,12 @@ def test_the_reason_goes_when_the_activity_resumes(activity):
 
 def test_an_update_is_internal_until_published_and_each_step_is_history(activity):
     update = activity_update_create(
-        activity=activity, date=datetime.date(2026, 3, 1), text="Tre områden erbjudna.",
-        percent=30, actor=None, roles=ADMIN,
+        activity=activity,
+        date=datetime.date(2026, 3, 1),
+        text="Tre områden erbjudna.",
+        percent=30,
+        actor=None,
+        roles=ADMIN,
     )
     assert not update.public
     assert not ActivityUpdate.objects.published().exists()
@@ -141,28 +158,54 @@ def test_an_update_is_internal_until_published_and_each_step_is_history(activity
 
 def test_percent_outside_0_to_100_is_refused(activity):
     with pytest.raises(FollowupRefused):
-        activity_update_create(activity=activity, date=datetime.date(2026, 3, 1), text="x",
-                               percent=101, actor=None, roles=ADMIN)
+        activity_update_create(
+            activity=activity,
+            date=datetime.date(2026, 3, 1),
+            text="x",
+            percent=101,
+            actor=None,
+            roles=ADMIN,
+        )
 
 
 def test_the_same_form_twice_saves_once(activity, municipality):
     key = uuid.uuid4()
     for _ in range(2):
-        activity_update_create(activity=activity, date=datetime.date(2026, 3, 1), text="x",
-                               actor=None, roles=ADMIN, submission_key=key)
+        activity_update_create(
+            activity=activity,
+            date=datetime.date(2026, 3, 1),
+            text="x",
+            actor=None,
+            roles=ADMIN,
+            submission_key=key,
+        )
     assert activity.updates.count() == 1
     assert activity.events.filter(kind="update").count() == 1
-    indicator = manual_indicator_create(municipality=municipality, name="Lampor",
-                                        definition="Lagade lampor")
+    indicator = manual_indicator_create(
+        municipality=municipality, name="Lampor", definition="Lagade lampor"
+    )
     for _ in range(2):
-        manual_indicator_entry_add(indicator=indicator, date=datetime.date(2026, 3, 1),
-                                   value=3, source="Arbetsorder", actor=None,
-                                   submission_key=key)
+        manual_indicator_entry_add(
+            indicator=indicator,
+            date=datetime.date(2026, 3, 1),
+            value=3,
+            source="Arbetsorder",
+            actor=None,
+            submission_key=key,
+        )
     assert ManualIndicatorEntry.objects.count() == 1
     for _ in range(2):
-        dialogue_create(municipality=municipality, kind="staff", date=datetime.date(2026, 3, 1),
-                        title="Dialog", participant_count=5, participant_groups="polisen",
-                        concerns="Inbrott", actor=None, submission_key=key)
+        dialogue_create(
+            municipality=municipality,
+            kind="staff",
+            date=datetime.date(2026, 3, 1),
+            title="Dialog",
+            participant_count=5,
+            participant_groups="polisen",
+            concerns="Inbrott",
+            actor=None,
+            submission_key=key,
+        )
     assert Dialogue.objects.count() == 1
 
 
@@ -172,9 +215,11 @@ def test_a_second_indicator_of_the_same_name_is_refused(municipality):
         manual_indicator_create(municipality=municipality, name="Lampor", definition="y")
 
 
-def test_an_indicator_cannot_point_at_another_municipalitys_commitment(
-    municipality, other_promise
-):
+def test_an_indicator_cannot_point_at_another_municipalitys_commitment(municipality, other_promise):
     with pytest.raises(FollowupRefused):
-        manual_indicator_create(municipality=municipality, name="Lampor", definition="x",
-                                commitment=other_promise.commitments.first())
+        manual_indicator_create(
+            municipality=municipality,
+            name="Lampor",
+            definition="x",
+            commitment=other_promise.commitments.first(),
+        )
