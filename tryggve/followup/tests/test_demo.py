@@ -58,3 +58,30 @@ def test_late_in_the_year_the_stopped_activities_say_why(municipality):
     assert stopped.count() == 2
     assert all(activity.status_reason for activity in stopped)
     assert Activity.objects.filter(status=ActivityStatus.DONE).count() == 3
+
+
+def test_load_demo_links_the_progress_to_what_the_demo_holds(db):
+    """Through the whole demo: the evidence points at the demo's watch area, survey,
+    lighting reports and police presence, and a second run adds nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tryggve.followup.demo import ACTIVITIES
+    from tryggve.followup.models import EvidenceLink
+
+    call_command("load_demo", stdout=StringIO())
+    today = timezone.localdate()
+    # The kinds whose activity has progress by today (the demo leaves out later dates).
+    expected = {
+        evidence
+        for *_, updates, evidence in ACTIVITIES
+        if evidence and any(datetime.date(today.year, m, d) <= today for m, d, *_ in updates)
+    }
+    assert set(EvidenceLink.objects.values_list("kind", flat=True)) == expected
+    assert all(link.label for link in EvidenceLink.objects.all())
+    links = EvidenceLink.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert EvidenceLink.objects.count() == links
+    assert Promise.objects.count() == 2
