@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,6 +135,26 @@ def activity_detail(request: HttpRequest, activity_pk: int) -> HttpResponse:
     return _activity_page(request, _activity(activity_pk))
 
 
+def _form_page(request, form, *, save, done: str, template: str, context: dict):
+    """A page with one form: a valid POST runs `save` (one service call, returning the
+    address to go to) and says `done`; bad input or a refusal shows the form again with
+    the Swedish message (400), nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except FollowupRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def _activity_url(activity: Activity) -> str:
+    return reverse("followup:activity", kwargs={"activity_pk": activity.pk})
+
+
 @editors
 def activity_create_view(request: HttpRequest, commitment_pk: int) -> HttpResponse:
     commitment = get_object_or_404(
@@ -141,24 +162,21 @@ def activity_create_view(request: HttpRequest, commitment_pk: int) -> HttpRespon
         pk=commitment_pk,
     )
     form = ActivityForm(request.POST or None, parties=editable_parties(request.roles))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
-        try:
-            activity = activity_create(
-                commitment=commitment,
-                actor=request.user,
-                roles=request.roles,
-                submission_key=form.cleaned_data["submission_key"],
-                **data,
-            )
-        except FollowupRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Aktiviteten är tillagd."))
-            return redirect("followup:activity", activity_pk=activity.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "commitment": commitment, "activity": None}
-    return render(request, "followup/staff/activity_form.html", context, status=status)
+
+    def save(data: dict) -> str:
+        activity = activity_create(
+            commitment=commitment, actor=request.user, roles=request.roles, **data
+        )
+        return _activity_url(activity)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done=_("Aktiviteten är tillagd."),
+        template="followup/staff/activity_form.html",
+        context={"commitment": commitment, "activity": None},
+    )
 
 
 @editors
@@ -170,18 +188,20 @@ def activity_edit_view(request: HttpRequest, activity_pk: int) -> HttpResponse:
     form = ActivityForm(
         request.POST or None, initial=initial, parties=editable_parties(request.roles)
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ACTIVITY_FIELDS}
-        try:
-            activity_edit(activity=activity, actor=request.user, roles=request.roles, **data)
-        except FollowupRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Sparat."))
-            return redirect("followup:activity", activity_pk=activity.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "commitment": activity.commitment, "activity": activity}
-    return render(request, "followup/staff/activity_form.html", context, status=status)
+
+    def save(data: dict) -> str:
+        changes = {name: data[name] for name in ACTIVITY_FIELDS}
+        activity_edit(activity=activity, actor=request.user, roles=request.roles, **changes)
+        return _activity_url(activity)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done=_("Sparat."),
+        template="followup/staff/activity_form.html",
+        context={"commitment": activity.commitment, "activity": activity},
+    )
 
 
 @editors
@@ -249,22 +269,24 @@ def evidence_add_view(request: HttpRequest, activity_pk: int, update_pk: int) ->
     update = _update(activity, update_pk)
     municipality = activity.commitment.promise.municipality
     form = EvidenceForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evidence_link_add(
-                update=update,
-                actor=request.user,
-                roles=request.roles,
-                **form.service_arguments(),
-            )
-        except FollowupRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Underlaget är kopplat."))
-            return redirect("followup:activity", activity_pk=activity.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "activity": activity, "update": update}
-    return render(request, "followup/staff/evidence_form.html", context, status=status)
+
+    def save(data: dict) -> str:
+        evidence_link_add(
+            update=update,
+            actor=request.user,
+            roles=request.roles,
+            **form.service_arguments(),
+        )
+        return _activity_url(activity)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done=_("Underlaget är kopplat."),
+        template="followup/staff/evidence_form.html",
+        context={"activity": activity, "update": update},
+    )
 
 
 @readers
@@ -284,16 +306,19 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
     if municipality is None:
         raise Http404
     form = IndicatorForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = manual_indicator_create(municipality=municipality, **form.cleaned_data)
-        except FollowupRefused as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(request, _("Indikatorn är tillagd."))
-            return redirect("followup:indicator", indicator_pk=indicator.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "followup/staff/indicator_form.html", {"form": form}, status=status)
+
+    def save(data: dict) -> str:
+        indicator = manual_indicator_create(municipality=municipality, **data)
+        return reverse("followup:indicator", kwargs={"indicator_pk": indicator.pk})
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done=_("Indikatorn är tillagd."),
+        template="followup/staff/indicator_form.html",
+        context={},
+    )
 
 
 def _indicator(pk: int) -> ManualIndicator:
@@ -339,10 +364,16 @@ def dialogue_create_view(request: HttpRequest) -> HttpResponse:
     municipality = home_municipality()
     if municipality is None:
         raise Http404
-    form = DialogueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        dialogue_create(municipality=municipality, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Dialogen är sparad."))
-        return redirect("followup:dialogues")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "followup/staff/dialogue_form.html", {"form": form}, status=status)
+
+    def save(data: dict) -> str:
+        dialogue_create(municipality=municipality, actor=request.user, **data)
+        return reverse("followup:dialogues")
+
+    return _form_page(
+        request,
+        DialogueForm(request.POST or None),
+        save=save,
+        done=_("Dialogen är sparad."),
+        template="followup/staff/dialogue_form.html",
+        context={},
+    )
