@@ -53,6 +53,16 @@ STATUS_COLOURS = {
 }
 
 
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that keeps to one municipality: each model names the way from its rows to
+    their municipality (its own field, or through its parents)."""
+
+    municipality_path = "municipality"
+
+    def for_municipality(self, municipality: Municipality | None):
+        return self.filter(**{self.municipality_path: municipality})
+
+
 def status_legend() -> list[dict]:
     """The statuses in order, each with its name and colour (the overview's legend)."""
     return [
@@ -61,9 +71,8 @@ def status_legend() -> list[dict]:
     ]
 
 
-class PromiseQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> PromiseQuerySet:
-        return self.filter(municipality=municipality)
+class PromiseQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
 
     def published(self) -> PromiseQuerySet:
         return self.filter(published=True)
@@ -75,6 +84,11 @@ class PromiseQuerySet(models.QuerySet):
             .order_by("-period_start")
             .first()
         )
+
+
+def covering(promises: list[Promise], today: datetime.date) -> Promise | None:
+    """Of promises already read (latest first), the one whose period covers `today`."""
+    return next((p for p in promises if p.period_start <= today <= p.period_end), None)
 
 
 class Promise(models.Model):
@@ -117,9 +131,8 @@ class Promise(models.Model):
         return f"{self.period_start.year}–{self.period_end.year}"
 
 
-class SignatoryQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> SignatoryQuerySet:
-        return self.filter(promise__municipality=municipality)
+class SignatoryQuerySet(ScopedQuerySet):
+    municipality_path = "promise__municipality"
 
 
 class Signatory(models.Model):
@@ -141,9 +154,8 @@ class Signatory(models.Model):
         return f"{self.name}, {self.title}"
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> CommitmentQuerySet:
-        return self.filter(promise__municipality=municipality)
+class CommitmentQuerySet(ScopedQuerySet):
+    municipality_path = "promise__municipality"
 
 
 class Commitment(models.Model):
@@ -170,9 +182,8 @@ class Commitment(models.Model):
         return self.title
 
 
-class ActivityQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> ActivityQuerySet:
-        return self.filter(commitment__promise__municipality=municipality)
+class ActivityQuerySet(ScopedQuerySet):
+    municipality_path = "commitment__promise__municipality"
 
 
 class Activity(models.Model):
@@ -247,9 +258,8 @@ class Activity(models.Model):
         return f"{party} ({person})" if person else str(party)
 
 
-class ActivityUpdateQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> ActivityUpdateQuerySet:
-        return self.filter(activity__commitment__promise__municipality=municipality)
+class ActivityUpdateQuerySet(ScopedQuerySet):
+    municipality_path = "activity__commitment__promise__municipality"
 
     def published(self) -> ActivityUpdateQuerySet:
         return self.filter(public=True)
@@ -298,9 +308,8 @@ class ActivityUpdate(models.Model):
         return f"{self.date}: {self.text[:40]}"
 
 
-class ActivityEventQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> ActivityEventQuerySet:
-        return self.filter(activity__commitment__promise__municipality=municipality)
+class ActivityEventQuerySet(ScopedQuerySet):
+    municipality_path = "activity__commitment__promise__municipality"
 
 
 class ActivityEvent(models.Model):
@@ -344,9 +353,8 @@ class EvidenceKind(models.TextChoices):
     SURVEY = "survey", _("En trygghetsenkät")
 
 
-class EvidenceLinkQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> EvidenceLinkQuerySet:
-        return self.filter(update__activity__commitment__promise__municipality=municipality)
+class EvidenceLinkQuerySet(ScopedQuerySet):
+    municipality_path = "update__activity__commitment__promise__municipality"
 
 
 class EvidenceLink(models.Model):
@@ -488,9 +496,8 @@ class EvidenceLink(models.Model):
         return f"{kind.label}: {', '.join(parts)}" if parts else str(kind.label)
 
 
-class ManualIndicatorQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> ManualIndicatorQuerySet:
-        return self.filter(municipality=municipality)
+class ManualIndicatorQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
 
 
 class ManualIndicator(models.Model):
@@ -535,9 +542,8 @@ class ManualIndicator(models.Model):
         return self.name
 
 
-class ManualIndicatorEntryQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None):
-        return self.filter(indicator__municipality=municipality)
+class ManualIndicatorEntryQuerySet(ScopedQuerySet):
+    municipality_path = "indicator__municipality"
 
 
 class ManualIndicatorEntry(models.Model):
@@ -576,9 +582,8 @@ class DialogueKind(models.TextChoices):
     CITIZEN = "citizen", _("Medborgardialog")
 
 
-class DialogueQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality | None) -> DialogueQuerySet:
-        return self.filter(municipality=municipality)
+class DialogueQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
 
 
 class Dialogue(models.Model):

@@ -33,6 +33,7 @@ from tryggve.followup.models import (
     EvidenceLink,
     ManualIndicator,
     Promise,
+    covering,
     status_legend,
 )
 from tryggve.followup.permissions import (
@@ -92,9 +93,7 @@ def overview(request: HttpRequest, promise_pk: int | None = None) -> HttpRespons
         if promise is None:
             raise Http404
     else:
-        today = timezone.localdate()
-        covering = [p for p in promises if p.period_start <= today <= p.period_end]
-        promise = covering[0] if covering else (promises[0] if promises else None)
+        promise = covering(promises, timezone.localdate()) or next(iter(promises), None)
     context = {
         "promise": promise,
         "promises": promises,

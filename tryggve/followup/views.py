@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
-from tryggve.followup.models import Activity, ActivityUpdate, Commitment, Promise
+from tryggve.followup.models import Activity, ActivityUpdate, Commitment, Promise, covering
 
 
 def _public_commitments(promise: Promise | None) -> list[Commitment]:
@@ -37,9 +37,7 @@ def _page(request: HttpRequest, promise: Promise | None, promises: list[Promise]
 @require_safe
 def public_promise(request: HttpRequest) -> HttpResponse:
     promises = list(Promise.objects.for_municipality(home_municipality()).published())
-    today = timezone.localdate()
-    covering = [p for p in promises if p.period_start <= today <= p.period_end]
-    return _page(request, covering[0] if covering else None, promises)
+    return _page(request, covering(promises, timezone.localdate()), promises)
 
 
 @require_safe
