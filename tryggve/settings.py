@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tryggve.surveys",
     "tryggve.analytics",
     "tryggve.watch",
+    "tryggve.followup",
     "tryggve.demo",
 ]
 

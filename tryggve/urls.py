@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("csp-report/", lib_views.csp_report, name="csp_report"),
     path("", include("tryggve.surveys.urls")),
+    path("", include("tryggve.followup.urls")),
     path("", include("tryggve.watch.urls")),
     path("", include("tryggve.reports.urls")),
 ]

@@ -49,8 +49,21 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # Trygghetsenkät: building surveys, paper entry and free text; reading results.
     "surveys.edit": frozenset({_CH, _AD}),
     "surveys.read": frozenset({_CH, _AD, _CR}),
+    # Uppföljning: the promises, their activities and progress; the council reads. Which
+    # activity an editor may change is `FOLLOWUP_PARTY_EDITORS` below.
+    "followup.read": STAFF_ROLES,
+    "followup.edit": frozenset({_CH, _PO, _AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
+}
+
+# Who edits a promise's activity, by the party responsible for it (the values of
+# `followup.models.Party`): police officers the police's, case handlers the municipality's,
+# administrators all; an activity of both parties is edited by either.
+FOLLOWUP_PARTY_EDITORS: dict[str, frozenset[Role]] = {
+    "municipality": frozenset({_CH, _AD}),
+    "police": frozenset({_PO, _AD}),
+    "both": frozenset({_CH, _PO, _AD}),
 }
 
 # Pages whose view checks more than the role (membership of the case's unit): a role in the
@@ -79,6 +92,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("Lägesbild"), (("analytics.read", "analytics:overview"),)),
     MenuEntry(_("Siffror"), (("reports.figures", "reports:staff_figures"),)),
     MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),
+    MenuEntry(_("Uppföljning"), (("followup.read", "followup:overview"),)),
     MenuEntry(_("Administration"), (("admin", "admin:index"),)),
 )
 

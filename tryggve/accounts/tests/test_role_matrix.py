@@ -87,11 +87,60 @@ def survey_objects(municipality):
     return {"pk": survey.pk, "question_pk": survey.questions.first().pk}
 
 
+@pytest.fixture
+def followup_objects(municipality):
+    """A promise with an activity of both parties (every editing role may open its pages),
+    a progress update and a manual indicator, so that the follow-up pages answer 200."""
+    import datetime
+
+    from tryggve.followup.services import (
+        activity_create,
+        activity_update_create,
+        manual_indicator_create,
+        promise_create,
+    )
+
+    promise = promise_create(
+        municipality=municipality,
+        police_area="LPO Piteå Älvdal",
+        title="Löften",
+        text="Text",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        commitments=[("Grannsamverkan", "")],
+    )
+    commitment = promise.commitments.get()
+    activity = activity_create(
+        commitment=commitment,
+        title="Erbjuda områden",
+        responsible_party="both",
+        actor=None,
+        roles={"administrator"},
+    )
+    update = activity_update_create(
+        activity=activity,
+        date=datetime.date(2026, 3, 1),
+        text="Erbjudet.",
+        actor=None,
+        roles={"administrator"},
+    )
+    indicator = manual_indicator_create(
+        municipality=municipality, name="Lampor", definition="Lagade lampor"
+    )
+    return {
+        "promise_pk": promise.pk,
+        "commitment_pk": commitment.pk,
+        "activity_pk": activity.pk,
+        "update_pk": update.pk,
+        "indicator_pk": indicator.pk,
+    }
+
+
 @pytest.mark.django_db
-def test_role_matrix(personas, make_report, municipality, survey_objects):
+def test_role_matrix(personas, make_report, municipality, survey_objects, followup_objects):
     reference = make_report().reference
     for route, name, view in staff_pages():
-        path = fill(route, reference, survey_objects)
+        path = fill(route, reference, {**survey_objects, **followup_objects})
         for persona, client in personas.items():
             response = client.get(path)
             where = f"{persona} GET {path} ({name})"

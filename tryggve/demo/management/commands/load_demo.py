@@ -21,6 +21,7 @@ from tryggve.areas.services import (
     streets_import,
 )
 from tryggve.demo.incidents import synthetic_incidents
+from tryggve.followup.demo import load_demo_followup
 from tryggve.reports.models import (
     Category,
     Report,
@@ -153,10 +154,14 @@ class Command(BaseCommand):
             surveys = load_demo_surveys(
                 municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
             )
+            followup = load_demo_followup(
+                municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
+            )
         self.stdout.write(
             f"Demo ready: {ResidentialArea.objects.count()} areas, "
             f"{Report.objects.count()} reports ({created} new), "
-            f"{Incident.objects.count()} synthetic incidents ({incidents} new), {surveys}."
+            f"{Incident.objects.count()} synthetic incidents ({incidents} new), {surveys}, "
+            f"{followup}."
         )
         self.stdout.write("Demo staff logins (only for the demo):")
         for username, password, role in logins:

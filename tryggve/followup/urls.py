@@ -1,0 +1,52 @@
+from django.urls import path
+
+from tryggve.followup import staff_views, views
+
+app_name = "followup"
+
+STAFF = "personal/uppfoljning/"
+ACTIVITY = STAFF + "aktivitet/<int:activity_pk>/"
+
+urlpatterns = [
+    path("medborgarloften/", views.public_promise, name="public"),
+    path(
+        "medborgarloften/<int:promise_pk>/",
+        views.public_promise_archived,
+        name="public_archived",
+    ),
+    path(STAFF, staff_views.overview, name="overview"),
+    path(STAFF + "lofte/<int:promise_pk>/", staff_views.overview, name="promise"),
+    path(
+        STAFF + "atagande/<int:commitment_pk>/ny-aktivitet/",
+        staff_views.activity_create_view,
+        name="activity_create",
+    ),
+    path(ACTIVITY, staff_views.activity_detail, name="activity"),
+    path(ACTIVITY + "andra/", staff_views.activity_edit_view, name="activity_edit"),
+    path(ACTIVITY + "status/", staff_views.activity_status_view, name="activity_status"),
+    path(ACTIVITY + "framsteg/", staff_views.activity_update_view, name="activity_update"),
+    path(
+        ACTIVITY + "framsteg/<int:update_pk>/publicera/",
+        staff_views.update_publish_view,
+        name="update_publish",
+    ),
+    path(
+        ACTIVITY + "framsteg/<int:update_pk>/underlag/",
+        staff_views.evidence_add_view,
+        name="evidence_add",
+    ),
+    path(STAFF + "indikatorer/", staff_views.indicator_list, name="indicators"),
+    path(STAFF + "indikatorer/ny/", staff_views.indicator_create_view, name="indicator_create"),
+    path(
+        STAFF + "indikatorer/<int:indicator_pk>/",
+        staff_views.indicator_detail,
+        name="indicator",
+    ),
+    path(
+        STAFF + "indikatorer/<int:indicator_pk>/nytt-varde/",
+        staff_views.entry_create_view,
+        name="entry_create",
+    ),
+    path(STAFF + "dialoger/", staff_views.dialogue_list, name="dialogues"),
+    path(STAFF + "dialoger/ny/", staff_views.dialogue_create_view, name="dialogue_create"),
+]
