@@ -102,15 +102,15 @@ class AnswerForm(GuardedForm, forms.Form):
         )
 
     def _add_fields(self, q: Question) -> None:
-        options = [(o.code, o.label) for o in q.options.all()]
+        options = [(o.code, o.shown_label) for o in q.options.all()]
         if q.kind in CHOICE_KINDS:
-            self.fields[field_name(q)] = self._choice(q.text, options, q.help_text)
+            self.fields[field_name(q)] = self._choice(q.shown_text, options, q.shown_help)
         elif q.kind == QuestionKind.AREA:
             choices = [(slug, a.name) for slug, a in self.areas.items()]
             choices.append((OTHER_AREA, _("Annat område eller vet inte")))
-            self.fields[field_name(q)] = self._choice(q.text, choices, q.help_text)
+            self.fields[field_name(q)] = self._choice(q.shown_text, choices, q.shown_help)
         elif q.kind == QuestionKind.MULTIPLE:
-            help_text = q.help_text
+            help_text = q.shown_help
             widget = forms.CheckboxSelectMultiple
             if self.paper:
                 widget = PaperMultipleInput(options)
@@ -118,7 +118,7 @@ class AnswerForm(GuardedForm, forms.Form):
                     [str(help_text)] + [f"{i} = {t}" for i, (_c, t) in enumerate(options, 1)]
                 )
             self.fields[field_name(q)] = forms.MultipleChoiceField(
-                label=q.text,
+                label=q.shown_text,
                 choices=options,
                 required=False,
                 widget=widget,
@@ -127,12 +127,12 @@ class AnswerForm(GuardedForm, forms.Form):
             )
         elif q.kind == QuestionKind.MATRIX:
             for row in q.rows.all():
-                self.fields[field_name(q, row.code)] = self._choice(row.label, options)
+                self.fields[field_name(q, row.code)] = self._choice(row.shown_label, options)
         elif q.kind == QuestionKind.NUMBER:
             self.fields[field_name(q)] = forms.IntegerField(
-                label=q.text,
+                label=q.shown_text,
                 required=False,
-                help_text=q.help_text,
+                help_text=q.shown_help,
                 min_value=q.min_value,
                 max_value=q.max_value,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -144,9 +144,9 @@ class AnswerForm(GuardedForm, forms.Form):
             )
         elif q.kind == QuestionKind.TEXT:
             self.fields[field_name(q)] = forms.CharField(
-                label=q.text,
+                label=q.shown_text,
                 required=False,
-                help_text=q.help_text,
+                help_text=q.shown_help,
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},
@@ -171,9 +171,7 @@ class AnswerForm(GuardedForm, forms.Form):
             min_value=-180,
             max_value=180,
             widget=forms.NumberInput(attrs=coordinate),
-            error_messages={
-                "invalid": _("Skriv longitud i decimalgrader, till exempel 19.1800.")
-            },
+            error_messages={"invalid": _("Skriv longitud i decimalgrader, till exempel 19.1800.")},
         )
         self.fields[field_name(q, i, "place")] = forms.CharField(
             label=_("Beskriv platsen med ord"),
@@ -242,7 +240,8 @@ class AnswerForm(GuardedForm, forms.Form):
                 lone = next(o for o in picked if o.exclusive)
                 self.add_error(
                     name,
-                    _("”%(option)s” kan inte kombineras med andra svar.") % {"option": lone.label},
+                    _("”%(option)s” kan inte kombineras med andra svar.")
+                    % {"option": lone.shown_label},
                 )
                 return None
             return [AnswerData(question=q, option=o) for o in picked]
@@ -315,10 +314,10 @@ class AnswerForm(GuardedForm, forms.Form):
         for q in self.questions:
             block = {"question": q, "number": numbers[q.pk], "total": total, "condition": ""}
             if q.show_if_id:
-                labels = [o.label for o in q.show_if.options.all() if o.code in q.show_if_options]
-                block["condition"] = _(
-                    "Svara bara om du valde %(options)s i fråga %(number)s."
-                ) % {
+                labels = [
+                    o.shown_label for o in q.show_if.options.all() if o.code in q.show_if_options
+                ]
+                block["condition"] = _("Svara bara om du valde %(options)s i fråga %(number)s.") % {
                     "options": ", ".join(f"”{label}”" for label in labels),
                     "number": numbers.get(q.show_if_id, ""),
                 }
@@ -357,6 +356,15 @@ class SurveyEditForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     introduction = forms.CharField(
         label=_("Inledning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    paper_return = forms.CharField(
+        label=_("Lämna pappersenkäten"),
+        help_text=_(
+            "Tryckt på pappersenkäten, till exempel: Lämna enkäten i receptionen i "
+            "kommunhuset. Tomt: en allmän mening."
+        ),
+        max_length=300,
+        required=False,
     )
     opens_on = SensibleDateField(
         label=_("Öppnar"),

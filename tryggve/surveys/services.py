@@ -121,14 +121,18 @@ def survey_update(
     introduction: str,
     opens_on: datetime.date | None,
     closes_on: datetime.date | None,
+    paper_return: str | None = None,
 ) -> Survey:
-    """Change the title, introduction and dates (allowed with answers: they ask nothing new)."""
+    """Change the title, introduction, dates and where paper answers go (allowed with
+    answers: they ask nothing new). `paper_return` None leaves it as it is."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if opens_on and closes_on and closes_on < opens_on:
         raise SurveyRefused(_("Enkäten kan inte stänga innan den öppnar."))
     survey.title, survey.introduction = title, introduction
     survey.opens_on, survey.closes_on = opens_on, closes_on
-    survey.save(update_fields=["title", "introduction", "opens_on", "closes_on"])
+    if paper_return is not None:
+        survey.paper_return = paper_return
+    survey.save(update_fields=["title", "introduction", "opens_on", "closes_on", "paper_return"])
     return survey
 
 
@@ -176,6 +180,7 @@ def survey_new_version(*, survey: Survey) -> Survey:
         version=version,
         title=old.title,
         introduction=old.introduction,
+        paper_return=old.paper_return,
         opens_on=old.opens_on,
         closes_on=old.closes_on,
         is_demo=old.is_demo,

@@ -19,11 +19,13 @@ from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
+from tryggve.lib.links import absolute_url
 from tryggve.surveys import results
 from tryggve.surveys.exports import results_csv_rows
 from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
 from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
+from tryggve.surveys.printable import questionnaire_pdf
 from tryggve.surveys.services import (
     SurveyRefused,
     question_delete,
@@ -82,7 +84,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 @staff_required(SURVEY_READ)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
-    initial = {f: getattr(survey, f) for f in ("title", "introduction", "opens_on", "closes_on")}
+    fields = ("title", "introduction", "paper_return", "opens_on", "closes_on")
+    initial = {f: getattr(survey, f) for f in fields}
     form = SurveyEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and _can_edit(request) and form.is_valid():
         try:
@@ -149,6 +152,19 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content_type = "image/png" if fmt == "png" else "image/svg+xml"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="trygghetsenkat-qr.{fmt}"'
+    return response
+
+
+@staff_required(SURVEY_READ)
+def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable questionnaire (large type) for paper answers, numbered as the paper
+    entry form is."""
+    survey = _survey(pk)
+    link = absolute_url("surveys:answer", request)
+    qr_svg = segno.make(link, error="m").svg_inline(scale=4, border=2)
+    pdf = questionnaire_pdf(survey, link=link, qr_svg=qr_svg)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="trygghetsenkat-{survey.year}.pdf"'
     return response
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path(
         "personal/enkater/<int:pk>/qr.<str:fmt>", staff_views.survey_qr, name="staff_qr"
     ),
+    path("personal/enkater/<int:pk>/enkat.pdf", staff_views.survey_pdf, name="staff_pdf"),
     path("personal/enkater/<int:pk>/resultat/", staff_views.survey_results, name="staff_results"),
     path(
         "personal/enkater/<int:pk>/resultat.csv",
