@@ -21,7 +21,7 @@ from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.links import absolute_url
 from tryggve.surveys import results
-from tryggve.surveys.exports import results_csv_rows
+from tryggve.surveys.exports import results_csv_rows, results_xlsx
 from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
 from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
@@ -194,6 +194,19 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 correctly only with the byte-order mark
     writer = csv.writer(response, delimiter=";")
     writer.writerows(results_csv_rows(survey))
+    return response
+
+
+@staff_required(SURVEY_READ)
+def survey_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(pk)
+    response = HttpResponse(
+        results_xlsx(survey),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="trygghetsenkat-{survey.year}-resultat.xlsx"'
+    )
     return response
 
 

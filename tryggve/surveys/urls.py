@@ -31,6 +31,11 @@ urlpatterns = [
         staff_views.survey_results_csv,
         name="staff_results_csv",
     ),
+    path(
+        "personal/enkater/<int:pk>/resultat.xlsx",
+        staff_views.survey_results_xlsx,
+        name="staff_results_xlsx",
+    ),
     path("personal/enkater/<int:pk>/fritext/", staff_views.survey_texts, name="staff_texts"),
     path("personal/enkater/<int:pk>/papper/", staff_views.paper_entry, name="staff_paper"),
 ]
