@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.links import absolute_url
 from tryggve.surveys import results
+from tryggve.surveys.embed import embed_snippet
 from tryggve.surveys.exports import results_csv_rows, results_xlsx
 from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
@@ -102,7 +102,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state_label": SurveyState(survey.state(timezone.localdate())).label,
         "locked": survey.is_locked(),
         "questions": survey.questions.all(),
-        "link": request.build_absolute_uri(reverse("surveys:answer")),
+        "link": absolute_url("surveys:answer", request),
+        "embed": embed_snippet(survey, request),
         **results.live_count(survey),
     }
     return render(request, "surveys/staff/detail.html", context)
@@ -147,7 +148,7 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"png", "svg"}:
         raise Http404
     buffer = io.BytesIO()
-    qr = segno.make(request.build_absolute_uri(reverse("surveys:answer")), error="m")
+    qr = segno.make(absolute_url("surveys:answer", request), error="m")
     qr.save(buffer, kind=fmt, scale=10, border=4)
     content_type = "image/png" if fmt == "png" else "image/svg+xml"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
