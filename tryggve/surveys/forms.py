@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField
 from tryggve.lib.guard import GuardedForm
+from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
@@ -16,7 +17,7 @@ from tryggve.surveys.models import (
     Survey,
     TimeOfDay,
 )
-from tryggve.surveys.services import AnswerData
+from tryggve.surveys.services import BLANK_KINDS, AnswerData
 
 OTHER_AREA = "annat"
 TEXT_MAX = 2000
@@ -391,3 +392,108 @@ class QuestionEditForm(forms.Form):
     text = forms.CharField(label=_("Fråga"), max_length=400)
     help_text = forms.CharField(label=_("Hjälptext"), max_length=400, required=False)
     required = forms.BooleanField(label=_("Måste besvaras"), required=False)
+
+
+def _code_field() -> forms.SlugField:
+    return forms.SlugField(
+        label=_("Kod"),
+        max_length=50,
+        required=False,
+        help_text=_(
+            "Används i exporten och för att jämföra år. Små bokstäver, siffror, - och _. "
+            "Tomt: görs av texten."
+        ),
+        error_messages={"invalid": _("Använd bara bokstäverna a–z, siffror, - och _.")},
+    )
+
+
+class RowForm(forms.Form):
+    """A matrix row (a statement answered on the question's scale)."""
+
+    label = forms.CharField(label=_("Påstående"), max_length=200)
+    code = _code_field()
+
+    def __init__(self, *args, taken: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken = taken
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code and code in self.taken:
+            raise forms.ValidationError(
+                _("Koden ”%(code)s” finns redan i frågan. Välj en annan."), params={"code": code}
+            )
+        return code
+
+
+class OptionForm(RowForm):
+    label = forms.CharField(label=_("Svarsalternativ"), max_length=200)
+    indicator = forms.BooleanField(
+        label=_("Räknas i andelen"),
+        required=False,
+        help_text=_("Till exempel ”Ganska otrygg” i andelen otrygga."),
+    )
+    exclusive = forms.BooleanField(
+        label=_("Utesluter andra svar"),
+        required=False,
+        help_text=_("Bara vid flera svarsalternativ, till exempel ”Nej, inget av detta”."),
+    )
+
+
+class ConditionForm(forms.Form):
+    """Show a question only after certain answers to one earlier question."""
+
+    answers = forms.MultipleChoiceField(
+        label=_("Visa frågan bara för den som svarat"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kryssa inget för att visa frågan för alla."),
+        error_messages=_choice_errors(),
+    )
+
+    def __init__(self, *args, choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = choices
+
+    def clean_answers(self):
+        picked = self.cleaned_data["answers"]
+        if len({value.split(":", 1)[0] for value in picked}) > 1:
+            raise forms.ValidationError(_("Välj svar från en och samma fråga."))
+        return picked
+
+    @property
+    def condition(self) -> tuple[int | None, list[str]]:
+        """(the earlier question's id, its option codes), or (None, []) for no condition."""
+        picked = self.cleaned_data["answers"]
+        if not picked:
+            return None, []
+        return int(picked[0].split(":", 1)[0]), [value.split(":", 1)[1] for value in picked]
+
+
+class QuestionAddForm(forms.Form):
+    """A question from the bank (those not in the survey yet) or a blank one of a kind."""
+
+    source = forms.ChoiceField(label=_("Fråga"), error_messages=_choice_errors())
+    text = forms.CharField(
+        label=_("Frågans text (för en egen fråga)"), max_length=400, required=False
+    )
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = set(survey.questions.values_list("code", flat=True))
+        from_bank = [
+            (f"bank:{item['code']}", bank.shown(item["text"]))
+            for item in bank.BANK
+            if item["code"] not in present
+        ]
+        blank = [(f"ny:{kind.value}", kind.label) for kind in BLANK_KINDS]
+        choices = [(_("Egen fråga av typen"), blank)]
+        if from_bank:
+            choices.insert(0, (_("Från frågebanken"), from_bank))
+        self.fields["source"].choices = [("", _("Välj")), *choices]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("source") or "").startswith("ny:") and not data.get("text", "").strip():
+            self.add_error("text", _("Skriv frågan."))
+        return data

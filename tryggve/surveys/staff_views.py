@@ -22,13 +22,28 @@ from tryggve.lib.links import absolute_url
 from tryggve.surveys import results
 from tryggve.surveys.embed import embed_snippet
 from tryggve.surveys.exports import results_csv_rows, results_xlsx
-from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
+from tryggve.surveys.forms import (
+    AnswerForm,
+    ConditionForm,
+    QuestionAddForm,
+    QuestionEditForm,
+    SurveyCreateForm,
+    SurveyEditForm,
+)
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
 from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
 from tryggve.surveys.printable import questionnaire_pdf
+from tryggve.surveys.question_pages import (
+    choice_post,
+    condition_choices,
+    question_of,
+    question_page,
+)
 from tryggve.surveys.services import (
     SurveyRefused,
+    question_add,
     question_delete,
+    question_set_condition,
     question_update,
     response_submit,
     survey_create_from_bank,
@@ -47,6 +62,11 @@ def _survey(pk: int) -> Survey:
 
 def _can_edit(request) -> bool:
     return may_open(request.roles, SURVEY_EDIT)
+
+
+def _survey_initial(survey: Survey) -> dict:
+    fields = ("title", "introduction", "paper_return", "opens_on", "closes_on")
+    return {f: getattr(survey, f) for f in fields}
 
 
 @staff_required(SURVEY_READ)
@@ -84,9 +104,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 @staff_required(SURVEY_READ)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
-    fields = ("title", "introduction", "paper_return", "opens_on", "closes_on")
-    initial = {f: getattr(survey, f) for f in fields}
-    form = SurveyEditForm(request.POST or None, initial=initial)
+    form = SurveyEditForm(request.POST or None, initial=_survey_initial(survey))
     if request.method == "POST" and _can_edit(request) and form.is_valid():
         try:
             survey_update(survey=survey, **form.cleaned_data)
@@ -95,9 +113,14 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Sparat."))
             return redirect("surveys:staff_detail", pk=survey.pk)
+    return _detail_page(request, survey, form=form)
+
+
+def _detail_page(request, survey: Survey, *, form=None, add_form=None) -> HttpResponse:
     context = {
         "survey": survey,
-        "form": form,
+        "form": form or SurveyEditForm(initial=_survey_initial(survey)),
+        "add_form": add_form or QuestionAddForm(survey=survey),
         "can_edit": _can_edit(request),
         "state_label": SurveyState(survey.state(timezone.localdate())).label,
         "locked": survey.is_locked(),
@@ -124,7 +147,7 @@ def survey_version(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(SURVEY_EDIT)
 def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _survey(pk)
-    question = get_object_or_404(survey.questions, pk=question_pk)
+    question = question_of(survey, question_pk)
     initial = {f: getattr(question, f) for f in ("text", "help_text", "required")}
     form = QuestionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and (form.is_valid() or "delete" in request.POST):
@@ -138,8 +161,76 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         else:
             messages.success(request, _("Sparat."))
         return redirect("surveys:staff_detail", pk=survey.pk)
-    context = {"survey": survey, "question": question, "form": form, "locked": survey.is_locked()}
-    return render(request, "surveys/staff/question.html", context)
+    return question_page(request, survey, question, {"form": form})
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def question_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a question from the bank, or a blank one of a chosen kind, last in the survey."""
+    survey = _survey(pk)
+    form = QuestionAddForm(request.POST, survey=survey)
+    if form.is_valid():
+        kind, value = form.cleaned_data["source"].split(":", 1)
+        try:
+            question = question_add(
+                survey=survey,
+                bank_code=value if kind == "bank" else "",
+                kind=value if kind == "ny" else "",
+                text=form.cleaned_data["text"],
+            )
+        except SurveyRefused as exc:  # locked meanwhile: the form is no longer shown
+            messages.error(request, str(exc))
+            return redirect("surveys:staff_detail", pk=survey.pk)
+        messages.success(request, _("Frågan är tillagd sist i enkäten."))
+        return redirect("surveys:staff_question", pk=survey.pk, question_pk=question.pk)
+    return _detail_page(request, survey, add_form=form)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def question_condition(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Show the question only after certain answers to one earlier question (or always)."""
+    survey = _survey(pk)
+    question = question_of(survey, question_pk)
+    form = ConditionForm(request.POST, choices=condition_choices(survey, question))
+    if form.is_valid():
+        parent_pk, codes = form.condition
+        parent = survey.questions.filter(pk=parent_pk).first() if parent_pk else None
+        try:
+            question_set_condition(question=question, show_if=parent, options=codes)
+        except SurveyRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Villkoret är sparat."))
+            return redirect("surveys:staff_question", pk=survey.pk, question_pk=question.pk)
+    return question_page(request, survey, question, {"condition_form": form})
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def option_add(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    return choice_post(request, _survey(pk), question_pk, "option", None)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def option_change(request: HttpRequest, pk: int, question_pk: int, item_pk: int) -> HttpResponse:
+    """Save, move up or down, or remove one option (the button pressed says which)."""
+    return choice_post(request, _survey(pk), question_pk, "option", item_pk)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def row_add(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    return choice_post(request, _survey(pk), question_pk, "row", None)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def row_change(request: HttpRequest, pk: int, question_pk: int, item_pk: int) -> HttpResponse:
+    """Save, move up or down, or remove one matrix row (the button pressed says which)."""
+    return choice_post(request, _survey(pk), question_pk, "row", item_pk)
 
 
 @staff_required(SURVEY_READ)

@@ -22,6 +22,36 @@ urlpatterns = [
         name="staff_question",
     ),
     path(
+        "personal/enkater/<int:pk>/fraga/ny/",
+        staff_views.question_new,
+        name="staff_question_new",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fraga/<int:question_pk>/villkor/",
+        staff_views.question_condition,
+        name="staff_condition",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fraga/<int:question_pk>/alternativ/ny/",
+        staff_views.option_add,
+        name="staff_option_add",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fraga/<int:question_pk>/alternativ/<int:item_pk>/",
+        staff_views.option_change,
+        name="staff_option",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fraga/<int:question_pk>/rader/ny/",
+        staff_views.row_add,
+        name="staff_row_add",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fraga/<int:question_pk>/rader/<int:item_pk>/",
+        staff_views.row_change,
+        name="staff_row",
+    ),
+    path(
         "personal/enkater/<int:pk>/qr.<str:fmt>", staff_views.survey_qr, name="staff_qr"
     ),
     path("personal/enkater/<int:pk>/enkat.pdf", staff_views.survey_pdf, name="staff_pdf"),
