@@ -413,9 +413,17 @@ class RowForm(forms.Form):
     label = forms.CharField(label=_("Påstående"), max_length=200)
     code = _code_field()
 
-    def __init__(self, *args, taken: set[str] = frozenset(), **kwargs):
+    def __init__(self, *args, taken=frozenset(), labels=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.taken = taken
+        self.taken, self.labels = taken, labels
+
+    def clean_label(self):
+        # Two equal texts cannot be told apart by anyone answering (and a double submit
+        # would otherwise add the same one twice).
+        label = self.cleaned_data["label"].strip()
+        if label in self.labels:
+            raise forms.ValidationError(_("Det finns redan ett svar med den texten i frågan."))
+        return label
 
     def clean_code(self):
         code = self.cleaned_data["code"]

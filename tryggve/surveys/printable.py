@@ -121,10 +121,27 @@ def questionnaire_html(survey: Survey, *, link: str, qr_svg: str) -> str:
     )
 
 
+def _weasyprint():
+    """WeasyPrint's classes, imported on the first PDF (the import is heavy).
+
+    Importing WeasyPrint sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES`,
+    which would make the photo upload check (`lib.images`) accept truncated images in this
+    process from then on; the questionnaire has no raster images, so the flag is put back.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return CSS, HTML, URLFetcher
+
+
 def questionnaire_pdf(survey: Survey, *, link: str, qr_svg: str) -> bytes:
     """The questionnaire as a tagged PDF (PDF/UA-1) with page numbers."""
-    from weasyprint import CSS, HTML  # heavy; loaded only when a PDF is made
-    from weasyprint.urls import URLFetcher
+    CSS, HTML, URLFetcher = _weasyprint()
 
     html = HTML(
         string=questionnaire_html(survey, link=link, qr_svg=qr_svg),

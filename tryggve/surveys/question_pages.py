@@ -134,7 +134,8 @@ def choice_post(request, survey: Survey, question_pk: int, part: str, item_pk: i
             prefix = f"{letter}{item.pk}" if item else f"{letter}-ny"
             siblings = model.objects.filter(question=question).exclude(pk=item_pk)
             taken = set(siblings.values_list("code", flat=True))
-            form = form_class(request.POST, prefix=prefix, taken=taken)
+            labels = set(siblings.values_list("label", flat=True))
+            form = form_class(request.POST, prefix=prefix, taken=taken, labels=labels)
             if not form.is_valid():
                 return question_page(request, survey, question, {prefix: form})
             save(question, item, form.cleaned_data)

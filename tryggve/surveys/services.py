@@ -16,6 +16,7 @@ from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
+    SCALE_STEPS,
     Answer,
     Channel,
     MatrixRow,
@@ -211,6 +212,8 @@ def _item_save(model, *, question: Question, item, label: str, code: str, **extr
         raise SurveyRefused(
             _("Koden ”%(code)s” finns redan i frågan. Välj en annan.") % {"code": code}
         )
+    if siblings.filter(label=label).exists():
+        raise SurveyRefused(_("Det finns redan ett svar med den texten i frågan."))
     code = code or _free_code("", taken, label)
     if item is None:
         last = siblings.order_by("-position").values_list("position", flat=True).first() or 0
@@ -260,6 +263,11 @@ def option_save(
     _editable(question.survey_id)
     if not question.has_options:
         raise SurveyRefused(_("Den här frågetypen har inga svarsalternativ."))
+    steps = SCALE_STEPS.get(question.kind)
+    if option is None and steps and question.options.count() >= steps:
+        raise SurveyRefused(
+            _("En skala i %(steps)s steg har %(steps)s svarsalternativ.") % {"steps": steps}
+        )
     return _item_save(
         Option,
         question=question,
@@ -364,6 +372,8 @@ def question_add(
         raise SurveyRefused(_("Välj en frågetyp."))
     if not text.strip():
         raise SurveyRefused(_("Skriv frågan."))
+    if survey.questions.filter(text=text.strip()).exists():  # also a double submit
+        raise SurveyRefused(_("Frågan finns redan i enkäten."))
     code = _free_code("", set(existing), f"egen {position}")
     return Question.objects.create(
         survey=survey, position=position, code=code, kind=kind, text=text.strip()

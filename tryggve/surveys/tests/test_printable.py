@@ -120,3 +120,12 @@ def test_access(client, council_reader, police_officer, staff_without_role, surv
 def test_the_detail_page_links_the_pdf(case_handler, survey):
     page = case_handler.get(f"/personal/enkater/{survey.pk}/").content.decode()
     assert f'href="/personal/enkater/{survey.pk}/enkat.pdf"' in page
+
+
+def test_making_a_pdf_leaves_pillows_truncated_image_check_on(pdf):
+    """WeasyPrint's import turns Pillow's global LOAD_TRUNCATED_IMAGES on; the photo
+    upload check relies on it being off."""
+    from PIL import ImageFile
+
+    assert pdf.status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -249,3 +249,27 @@ def test_access(client, council_reader, case_handler, survey, foreign_survey):
     url = base(survey, other) + f"alternativ/{option.pk}/"
     assert case_handler.post(url, {"action": "delete"}).status_code == 404
     assert Option.objects.filter(pk__in=[option.pk, foreign_o.pk]).count() == 2
+
+
+def test_a_double_submit_adds_once(case_handler, survey):
+    question = q(survey, "watch_interest")
+    url = base(survey, question) + "alternativ/ny/"
+    case_handler.post(url, {"o-ny-label": "Vet inte än"})
+    again = case_handler.post(url, {"o-ny-label": "Vet inte än"})
+    assert "Det finns redan ett svar med den texten i frågan." in again.content.decode()
+    assert question.options.filter(label="Vet inte än").count() == 1
+    new = f"/personal/enkater/{survey.pk}/fraga/ny/"
+    data = {"source": "ny:text", "text": "Hur mår du?"}
+    case_handler.post(new, data)
+    second = case_handler.post(new, data, follow=True)
+    assert "Frågan finns redan i enkäten." in second.content.decode()
+    assert survey.questions.filter(text="Hur mår du?").count() == 1
+
+
+def test_a_scale_keeps_its_number_of_steps(case_handler, survey):
+    change = q(survey, "change")  # a five-step scale from the bank
+    response = case_handler.post(
+        base(survey, change) + "alternativ/ny/", {"o-ny-label": "Vet inte"}, follow=True
+    )
+    assert "En skala i 5 steg har 5 svarsalternativ." in response.content.decode()
+    assert change.options.count() == 5
