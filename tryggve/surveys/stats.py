@@ -1,4 +1,4 @@
-"""Survey statistics without Django: Wilson intervals, the two-proportion test, suppression.
+"""Survey statistics on plain numbers: Wilson intervals, the two-proportion test, suppression.
 
 Everything here works on plain numbers so that it can be checked by hand and reused; only
 the trend sentence goes through gettext.
