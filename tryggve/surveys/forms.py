@@ -460,8 +460,10 @@ class ConditionForm(forms.Form):
     )
 
     def __init__(self, *args, choices: list, **kwargs):
+        """`choices` are grouped per earlier question; the field gets them flat, so that
+        the checkboxes' ids run id_answers_0, _1 … (the page draws the groups itself)."""
         super().__init__(*args, **kwargs)
-        self.fields["answers"].choices = choices
+        self.fields["answers"].choices = [pair for _group, pairs in choices for pair in pairs]
 
     def clean_answers(self):
         picked = self.cleaned_data["answers"]

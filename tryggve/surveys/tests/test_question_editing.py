@@ -132,6 +132,9 @@ def test_set_change_and_clear_a_condition(case_handler, survey):
     assert (comment.show_if, comment.show_if_options) == (safer, ["police", "watch"])
     mixed = case_handler.post(url, {"answers": [f"{safer.pk}:police", f"{victim.pk}:vald"]})
     assert "Välj svar från en och samma fråga." in mixed.content.decode()
+    # The error summary's link leads to the first checkbox.
+    assert 'href="#id_answers_0"' in mixed.content.decode()
+    assert 'id="id_answers_0"' in mixed.content.decode()
     later = q(survey, "age")
     forged = case_handler.post(url, {"answers": [f"{later.pk}:80"]})
     assert "Välj ett av svarsalternativen." in forged.content.decode()
