@@ -216,7 +216,9 @@ class AnswerForm(GuardedForm, forms.Form):
             if rows is None:
                 continue
             chosen[q.pk] = {r.option.code for r in rows if r.option is not None}
-            if q.required and not rows:
+            # On paper nothing stops a respondent from skipping a question; staff type in
+            # what was answered (the printed questionnaire says questions may be skipped).
+            if q.required and not rows and not self.paper:
                 self.add_error(names[0], _("Svara på frågan."))
                 continue
             self.answer_data.extend(rows)

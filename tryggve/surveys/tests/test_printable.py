@@ -129,3 +129,13 @@ def test_making_a_pdf_leaves_pillows_truncated_image_check_on(pdf):
 
     assert pdf.status_code == 200
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_paper_form_that_skipped_a_required_question_can_be_typed_in(case_handler, survey):
+    """The printed questionnaire says any question may be skipped, so the entry form must
+    take a paper answer without the (on the web required) first question."""
+    assert survey.questions.get(code="unsafe_evening").required
+    url = f"/personal/enkater/{survey.pk}/papper/"
+    response = case_handler.post(url, {"q-age": "5"})
+    assert response.status_code == 302
+    assert survey.responses.get().answers.get().option.code == "80"
