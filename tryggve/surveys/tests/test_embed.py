@@ -42,3 +42,13 @@ def test_the_answer_page_still_cannot_be_framed(client, survey):
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_copy_button_is_hidden_until_the_script_shows_it(case_handler, survey):
+    """Without JavaScript there is no button that does nothing; the text can be selected."""
+    page = case_handler.get(f"/personal/enkater/{survey.pk}/").content.decode()
+    start = page.index("data-copy-embed")
+    button = page[page.rindex("<button", 0, start) : page.index(">", start)]
+    assert " hidden" in button
+    assert "js/survey-staff.js" in page
+    assert 'id="embed-status" role="status"' in page
