@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tryggve.lib.spreadsheets import safe_cell
+from tryggve.lib.spreadsheets import xlsx_bytes as workbook
 from tryggve.reports.models import Report
-
-MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 
 
 def header() -> list[str]:
@@ -32,13 +31,6 @@ def header() -> list[str]:
     ]
 
 
-def _safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if value and value[0] in "=+-@\t\r":
-        value = "'" + value
-    return value[:MAX_CELL]
-
-
 def rows(reports: Iterable[Report]) -> Iterator[list]:
     yield header()
     for r in reports:
@@ -53,20 +45,12 @@ def rows(reports: Iterable[Report]) -> Iterator[list]:
             _("ja") if r.is_overdue else "",
             r.lat if r.lat is not None else "",
             r.lon if r.lon is not None else "",
-            _safe(r.place_description),
-            _safe(r.description),
+            safe_cell(r.place_description),
+            safe_cell(r.description),
             _("ja") if r.published else _("nej"),
             r.voice_count,
         ]
 
 
 def xlsx_bytes(reports: Iterable[Report]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ärenden"))
-    for row in rows(reports):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook(_("Ärenden"), rows(reports))

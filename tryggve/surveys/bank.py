@@ -1,9 +1,12 @@
 """The standard question bank: wording and answer scales compatible with Brå's Nationella
 trygghetsundersökningen (NTU) and the police's local safety surveys.
 
-The Swedish wording is the survey's content, not interface text: it must stay word for word
-the same across years for trends to compare, so it is not translated here. Each question has
-a stable `code`; results over the years are joined on it.
+The Swedish wording is the survey's content: it is stored in Swedish and must stay word for
+word the same across years for trends to compare. The texts are marked with `gettext_noop`
+only so that the catalogue carries an English rendering: `shown()` translates a stored text
+for English pages when it is still exactly the bank's Swedish wording, and leaves anything
+staff wrote or changed as written. Each question has a stable `code`; results over the years
+are joined on it.
 
 Options are (code, label, indicator[, exclusive]); `indicator` marks what the question's
 headline share counts (e.g. "otrygga").
@@ -11,7 +14,7 @@ headline share counts (e.g. "otrygga").
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # Codes the results use to break answers down by group.
 AREA_CODE = "area"
@@ -37,154 +40,160 @@ INDICATOR_NAMES = {
     "som vill vara med i grannsamverkan": gettext_lazy("som vill vara med i grannsamverkan"),
 }
 
-MAP_QUESTION_TEXT = "Markera upp till tre platser där du känner dig otrygg"
+MAP_QUESTION_TEXT = gettext_noop("Markera upp till tre platser där du känner dig otrygg")
 
 PROBLEM_SCALE = [
-    ("inget", "Inget problem", False),
-    ("litet", "Litet problem", False),
-    ("ganska_stort", "Ganska stort problem", True),
-    ("mycket_stort", "Mycket stort problem", True),
-    ("vet_inte", "Vet inte", False),
+    ("inget", gettext_noop("Inget problem"), False),
+    ("litet", gettext_noop("Litet problem"), False),
+    ("ganska_stort", gettext_noop("Ganska stort problem"), True),
+    ("mycket_stort", gettext_noop("Mycket stort problem"), True),
+    ("vet_inte", gettext_noop("Vet inte"), False),
 ]
 
 TRUST_SCALE = [
-    ("mycket_stort", "Mycket stort förtroende", True),
-    ("ganska_stort", "Ganska stort förtroende", True),
-    ("ganska_litet", "Ganska litet förtroende", False),
-    ("mycket_litet", "Mycket litet förtroende", False),
-    ("vet_inte", "Vet inte", False),
+    ("mycket_stort", gettext_noop("Mycket stort förtroende"), True),
+    ("ganska_stort", gettext_noop("Ganska stort förtroende"), True),
+    ("ganska_litet", gettext_noop("Ganska litet förtroende"), False),
+    ("mycket_litet", gettext_noop("Mycket litet förtroende"), False),
+    ("vet_inte", gettext_noop("Vet inte"), False),
 ]
 
 BANK: list[dict] = [
     {
         "code": UNSAFE_CODE,
         "kind": "single",
-        "text": (
+        "text": gettext_noop(
             "Hur trygg eller otrygg känner du dig om du går ut ensam sent en kväll "
             "i ditt eget bostadsområde?"
         ),
         "required": True,
         "indicator_label": "otrygga",
         "options": [
-            ("mycket_trygg", "Mycket trygg", False),
-            ("ganska_trygg", "Ganska trygg", False),
-            ("ganska_otrygg", "Ganska otrygg", True),
-            ("mycket_otrygg", "Mycket otrygg", True),
-            ("oro", "Går inte ut på kvällen av oro för att utsättas för brott", True),
-            ("andra_orsaker", "Går inte ut på kvällen av andra orsaker", False),
+            ("mycket_trygg", gettext_noop("Mycket trygg"), False),
+            ("ganska_trygg", gettext_noop("Ganska trygg"), False),
+            ("ganska_otrygg", gettext_noop("Ganska otrygg"), True),
+            ("mycket_otrygg", gettext_noop("Mycket otrygg"), True),
+            ("oro", gettext_noop("Går inte ut på kvällen av oro för att utsättas för brott"), True),
+            ("andra_orsaker", gettext_noop("Går inte ut på kvällen av andra orsaker"), False),
         ],
     },
     {
         "code": BURGLARY_CODE,
         "kind": "single",
-        "text": (
+        "text": gettext_noop(
             "Har det under de senaste 12 månaderna hänt att du känt dig orolig för "
             "att någon ska bryta sig in i din bostad?"
         ),
         "indicator_label": "oroliga för bostadsinbrott",
         "options": [
-            ("mycket_ofta", "Ja, mycket ofta", True),
-            ("ganska_ofta", "Ja, ganska ofta", True),
-            ("sallan", "Ja, men bara sällan", False),
-            ("nej", "Nej", False),
-            ("vet_inte", "Vet inte", False),
+            ("mycket_ofta", gettext_noop("Ja, mycket ofta"), True),
+            ("ganska_ofta", gettext_noop("Ja, ganska ofta"), True),
+            ("sallan", gettext_noop("Ja, men bara sällan"), False),
+            ("nej", gettext_noop("Nej"), False),
+            ("vet_inte", gettext_noop("Vet inte"), False),
         ],
     },
     {
         "code": "change",
         "kind": "scale5",
-        "text": "Hur har tryggheten i ditt bostadsområde förändrats under det senaste året?",
+        "text": gettext_noop(
+            "Hur har tryggheten i ditt bostadsområde förändrats under det senaste året?"
+        ),
         "indicator_label": "som tycker att det blivit otryggare",
         "options": [
-            ("mycket_battre", "Mycket tryggare", False),
-            ("nagot_battre", "Något tryggare", False),
-            ("oforandrad", "Oförändrad", False),
-            ("nagot_samre", "Något otryggare", True),
-            ("mycket_samre", "Mycket otryggare", True),
+            ("mycket_battre", gettext_noop("Mycket tryggare"), False),
+            ("nagot_battre", gettext_noop("Något tryggare"), False),
+            ("oforandrad", gettext_noop("Oförändrad"), False),
+            ("nagot_samre", gettext_noop("Något otryggare"), True),
+            ("mycket_samre", gettext_noop("Mycket otryggare"), True),
         ],
     },
     {
         "code": "problems",
         "kind": "matrix",
-        "text": "Hur stort problem är följande i området där du bor?",
+        "text": gettext_noop("Hur stort problem är följande i området där du bor?"),
         "indicator_label": "som ser ett ganska eller mycket stort problem",
         "options": PROBLEM_SCALE,
         "rows": [
-            ("lighting", "Dålig belysning"),
-            ("vegetation", "Buskar och sly som skymmer sikten"),
-            ("littering", "Nedskräpning"),
-            ("vandalism", "Skadegörelse, till exempel klotter"),
-            ("intoxicated", "Personer som är påverkade av alkohol eller narkotika ute"),
-            ("speeding", "Fortkörning"),
+            ("lighting", gettext_noop("Dålig belysning")),
+            ("vegetation", gettext_noop("Buskar och sly som skymmer sikten")),
+            ("littering", gettext_noop("Nedskräpning")),
+            ("vandalism", gettext_noop("Skadegörelse, till exempel klotter")),
+            (
+                "intoxicated",
+                gettext_noop("Personer som är påverkade av alkohol eller narkotika ute"),
+            ),
+            ("speeding", gettext_noop("Fortkörning")),
         ],
     },
     {
         "code": "victim",
         "kind": "multiple",
-        "text": (
-            "Har du själv under de senaste 12 månaderna utsatts för något av följande "
-            "i kommunen?"
+        "text": gettext_noop(
+            "Har du själv under de senaste 12 månaderna utsatts för något av följande i kommunen?"
         ),
-        "help_text": "Välj alla som stämmer.",
+        "help_text": gettext_noop("Välj alla som stämmer."),
         "indicator_label": "som utsatts för något brott",
         "options": [
-            ("inbrott", "Inbrott eller försök till inbrott i bostaden", True),
-            ("stold", "Stöld av eller från bil, cykel eller annan egendom", True),
-            ("skadegorelse", "Skadegörelse", True),
-            ("hot", "Hot eller trakasserier", True),
-            ("vald", "Våld", True),
-            ("bedrageri", "Bedrägeri", True),
-            ("nej", "Nej, inget av detta", False, True),
+            ("inbrott", gettext_noop("Inbrott eller försök till inbrott i bostaden"), True),
+            ("stold", gettext_noop("Stöld av eller från bil, cykel eller annan egendom"), True),
+            ("skadegorelse", gettext_noop("Skadegörelse"), True),
+            ("hot", gettext_noop("Hot eller trakasserier"), True),
+            ("vald", gettext_noop("Våld"), True),
+            ("bedrageri", gettext_noop("Bedrägeri"), True),
+            ("nej", gettext_noop("Nej, inget av detta"), False, True),
         ],
     },
     {
         "code": "trust",
         "kind": "matrix",
-        "text": "Hur stort förtroende har du för arbetet med tryggheten där du bor?",
+        "text": gettext_noop("Hur stort förtroende har du för arbetet med tryggheten där du bor?"),
         "indicator_label": "med stort förtroende",
         "options": TRUST_SCALE,
         "rows": [
-            ("police", "Polisens arbete"),
-            ("municipality", "Kommunens arbete"),
+            ("police", gettext_noop("Polisens arbete")),
+            ("municipality", gettext_noop("Kommunens arbete")),
         ],
     },
     {
         "code": SAFER_CODE,
         "kind": "multiple",
-        "text": "Vad skulle få dig att känna dig tryggare där du bor?",
-        "help_text": "Välj alla som stämmer.",
+        "text": gettext_noop("Vad skulle få dig att känna dig tryggare där du bor?"),
+        "help_text": gettext_noop("Välj alla som stämmer."),
         "options": [
-            ("police", "Synligare polis", False),
-            ("watch", "Grannsamverkan", False),
-            ("lighting", "Bättre belysning", False),
-            ("vegetation", "Röjd sly och vegetation", False),
-            ("other", "Annat", False),
+            ("police", gettext_noop("Synligare polis"), False),
+            ("watch", gettext_noop("Grannsamverkan"), False),
+            ("lighting", gettext_noop("Bättre belysning"), False),
+            ("vegetation", gettext_noop("Röjd sly och vegetation"), False),
+            ("other", gettext_noop("Annat"), False),
         ],
     },
     {
         "code": "safer_other",
         "kind": "text",
-        "text": "Vad annat skulle få dig att känna dig tryggare?",
-        "help_text": "Skriv inte namn, telefonnummer eller annat om enskilda personer.",
+        "text": gettext_noop("Vad annat skulle få dig att känna dig tryggare?"),
+        "help_text": gettext_noop(
+            "Skriv inte namn, telefonnummer eller annat om enskilda personer."
+        ),
         "show_if": (SAFER_CODE, ["other"]),
     },
     {
         "code": "watch_interest",
         "kind": "single",
-        "text": "Skulle du vilja vara med i grannsamverkan där du bor?",
+        "text": gettext_noop("Skulle du vilja vara med i grannsamverkan där du bor?"),
         "indicator_label": "som vill vara med i grannsamverkan",
         "options": [
-            ("ja", "Ja", True),
-            ("kanske", "Kanske, jag vill veta mer", True),
-            ("nej", "Nej", False),
-            ("redan", "Vi har redan grannsamverkan", False),
+            ("ja", gettext_noop("Ja"), True),
+            ("kanske", gettext_noop("Kanske, jag vill veta mer"), True),
+            ("nej", gettext_noop("Nej"), False),
+            ("redan", gettext_noop("Vi har redan grannsamverkan"), False),
         ],
     },
     {
         "code": MAP_CODE,
         "kind": "map",
         "text": MAP_QUESTION_TEXT,
-        "help_text": (
+        "help_text": gettext_noop(
             "Välj platsen på kartan eller beskriv den med ord. Berätta gärna vad som gör "
             "platsen otrygg och när på dygnet."
         ),
@@ -192,43 +201,63 @@ BANK: list[dict] = [
     {
         "code": "comment",
         "kind": "text",
-        "text": "Är det något mer du vill berätta om tryggheten där du bor?",
-        "help_text": "Skriv inte namn, telefonnummer eller annat om enskilda personer.",
+        "text": gettext_noop("Är det något mer du vill berätta om tryggheten där du bor?"),
+        "help_text": gettext_noop(
+            "Skriv inte namn, telefonnummer eller annat om enskilda personer."
+        ),
     },
     {
         "code": "years_lived",
         "kind": "number",
-        "text": "Hur många år har du bott i kommunen?",
+        "text": gettext_noop("Hur många år har du bott i kommunen?"),
         "min_value": 0,
         "max_value": 110,
     },
     {
         "code": AGE_CODE,
         "kind": "single",
-        "text": "Hur gammal är du?",
+        "text": gettext_noop("Hur gammal är du?"),
         "options": [
-            ("16_24", "16–24 år", False),
-            ("25_44", "25–44 år", False),
-            ("45_64", "45–64 år", False),
-            ("65_79", "65–79 år", False),
-            ("80", "80 år eller äldre", False),
-            ("vill_inte", "Vill inte svara", False),
+            ("16_24", gettext_noop("16–24 år"), False),
+            ("25_44", gettext_noop("25–44 år"), False),
+            ("45_64", gettext_noop("45–64 år"), False),
+            ("65_79", gettext_noop("65–79 år"), False),
+            ("80", gettext_noop("80 år eller äldre"), False),
+            ("vill_inte", gettext_noop("Vill inte svara"), False),
         ],
     },
     {
         "code": GENDER_CODE,
         "kind": "single",
-        "text": "Vilket kön har du?",
+        "text": gettext_noop("Vilket kön har du?"),
         "options": [
-            ("kvinna", "Kvinna", False),
-            ("man", "Man", False),
-            ("annat", "Annat", False),
-            ("vill_inte", "Vill inte svara", False),
+            ("kvinna", gettext_noop("Kvinna"), False),
+            ("man", gettext_noop("Man"), False),
+            ("annat", gettext_noop("Annat"), False),
+            ("vill_inte", gettext_noop("Vill inte svara"), False),
         ],
     },
     {
         "code": AREA_CODE,
         "kind": "area",
-        "text": "I vilket bostadsområde bor du?",
+        "text": gettext_noop("I vilket bostadsområde bor du?"),
     },
 ]
+
+
+def _bank_strings() -> frozenset[str]:
+    found = set()
+    for item in BANK:
+        found.update(filter(None, [item["text"], item.get("help_text")]))
+        found.update(option[1] for option in item.get("options", []))
+        found.update(label for _code, label in item.get("rows", []))
+    return frozenset(found)
+
+
+BANK_STRINGS = _bank_strings()
+
+
+def shown(text: str) -> str:
+    """A stored question, option or row text in the page's language: the bank's own Swedish
+    wording through the catalogue, anything else as it was written."""
+    return gettext(text) if text in BANK_STRINGS else text

@@ -1,29 +1,45 @@
-"""The results as CSV rows, with the same suppression as the pages."""
+"""The results as CSV rows and as an XLSX workbook, with the same suppression as the pages."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from tryggve.lib.spreadsheets import xlsx_bytes
 from tryggve.surveys import results
 from tryggve.surveys.models import Survey
 
+# The columns holding a share (0..1): three decimals in CSV, percentages in XLSX.
+SHARE_COLUMNS = (7, 8, 9)
 
-def _share(cell: results.Cell) -> list[str]:
+
+def _share(cell: results.Cell) -> list:
     if cell.secondary:
         return [_("dold")] * 4
     if cell.suppressed:
         return [_("färre än 5")] * 4
     if cell.n == 0:
-        return [str(cell.count), "", "", ""]
-    return [
-        str(cell.count),
-        f"{cell.share:.3f}",
-        f"{cell.low:.3f}",
-        f"{cell.high:.3f}",
-    ]
+        return [cell.count, "", "", ""]
+    return [cell.count, cell.share, cell.low, cell.high]
+
+
+def _text(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def results_csv_rows(survey: Survey) -> list[list[str]]:
+    """The rows of `results_rows` as texts, shares with three decimals."""
+    return [[_text(value) for value in row] for row in results_rows(survey)]
+
+
+def results_xlsx(survey: Survey) -> bytes:
+    """The rows of `results_rows` as a workbook: counts as numbers, shares as percentages,
+    and "färre än 5" where the CSV has it."""
+    title = _("Resultat %(year)s") % {"year": survey.year}
+    formats = dict.fromkeys(SHARE_COLUMNS, "0.0%")
+    return xlsx_bytes(title, results_rows(survey), number_formats=formats)
+
+
+def results_rows(survey: Survey) -> list[list]:
     """One row per question (or matrix row), group and option; a figure resting on fewer
     than five answers is written as "färre än 5", never as its number."""
     header = [
@@ -37,7 +53,7 @@ def results_csv_rows(survey: Survey) -> list[list[str]]:
             for option in part["options"]:
                 rows.append(
                     [
-                        str(survey.year), item["question"].code, part["label"], "", _("alla"),
+                        survey.year, item["question"].code, part["label"], "", _("alla"),
                         option["label"], *_share(option["cell"]),
                     ]
                 )
@@ -48,7 +64,7 @@ def results_csv_rows(survey: Survey) -> list[list[str]]:
                 for column, cell in zip(table["columns"], row["cells"], strict=True):
                     rows.append(
                         [
-                            str(survey.year), table["question"].code, table["row_label"], by,
+                            survey.year, table["question"].code, table["row_label"], by,
                             row["label"], column, *_share(cell),
                         ]
                     )

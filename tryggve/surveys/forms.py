@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField
 from tryggve.lib.guard import GuardedForm
+from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
@@ -16,7 +17,7 @@ from tryggve.surveys.models import (
     Survey,
     TimeOfDay,
 )
-from tryggve.surveys.services import AnswerData
+from tryggve.surveys.services import BLANK_KINDS, AnswerData
 
 OTHER_AREA = "annat"
 TEXT_MAX = 2000
@@ -102,15 +103,15 @@ class AnswerForm(GuardedForm, forms.Form):
         )
 
     def _add_fields(self, q: Question) -> None:
-        options = [(o.code, o.label) for o in q.options.all()]
+        options = [(o.code, o.shown_label) for o in q.options.all()]
         if q.kind in CHOICE_KINDS:
-            self.fields[field_name(q)] = self._choice(q.text, options, q.help_text)
+            self.fields[field_name(q)] = self._choice(q.shown_text, options, q.shown_help)
         elif q.kind == QuestionKind.AREA:
             choices = [(slug, a.name) for slug, a in self.areas.items()]
             choices.append((OTHER_AREA, _("Annat område eller vet inte")))
-            self.fields[field_name(q)] = self._choice(q.text, choices, q.help_text)
+            self.fields[field_name(q)] = self._choice(q.shown_text, choices, q.shown_help)
         elif q.kind == QuestionKind.MULTIPLE:
-            help_text = q.help_text
+            help_text = q.shown_help
             widget = forms.CheckboxSelectMultiple
             if self.paper:
                 widget = PaperMultipleInput(options)
@@ -118,7 +119,7 @@ class AnswerForm(GuardedForm, forms.Form):
                     [str(help_text)] + [f"{i} = {t}" for i, (_c, t) in enumerate(options, 1)]
                 )
             self.fields[field_name(q)] = forms.MultipleChoiceField(
-                label=q.text,
+                label=q.shown_text,
                 choices=options,
                 required=False,
                 widget=widget,
@@ -127,12 +128,12 @@ class AnswerForm(GuardedForm, forms.Form):
             )
         elif q.kind == QuestionKind.MATRIX:
             for row in q.rows.all():
-                self.fields[field_name(q, row.code)] = self._choice(row.label, options)
+                self.fields[field_name(q, row.code)] = self._choice(row.shown_label, options)
         elif q.kind == QuestionKind.NUMBER:
             self.fields[field_name(q)] = forms.IntegerField(
-                label=q.text,
+                label=q.shown_text,
                 required=False,
-                help_text=q.help_text,
+                help_text=q.shown_help,
                 min_value=q.min_value,
                 max_value=q.max_value,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -144,9 +145,9 @@ class AnswerForm(GuardedForm, forms.Form):
             )
         elif q.kind == QuestionKind.TEXT:
             self.fields[field_name(q)] = forms.CharField(
-                label=q.text,
+                label=q.shown_text,
                 required=False,
-                help_text=q.help_text,
+                help_text=q.shown_help,
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},
@@ -171,9 +172,7 @@ class AnswerForm(GuardedForm, forms.Form):
             min_value=-180,
             max_value=180,
             widget=forms.NumberInput(attrs=coordinate),
-            error_messages={
-                "invalid": _("Skriv longitud i decimalgrader, till exempel 19.1800.")
-            },
+            error_messages={"invalid": _("Skriv longitud i decimalgrader, till exempel 19.1800.")},
         )
         self.fields[field_name(q, i, "place")] = forms.CharField(
             label=_("Beskriv platsen med ord"),
@@ -217,7 +216,9 @@ class AnswerForm(GuardedForm, forms.Form):
             if rows is None:
                 continue
             chosen[q.pk] = {r.option.code for r in rows if r.option is not None}
-            if q.required and not rows:
+            # On paper nothing stops a respondent from skipping a question; staff type in
+            # what was answered (the printed questionnaire says questions may be skipped).
+            if q.required and not rows and not self.paper:
                 self.add_error(names[0], _("Svara på frågan."))
                 continue
             self.answer_data.extend(rows)
@@ -242,7 +243,8 @@ class AnswerForm(GuardedForm, forms.Form):
                 lone = next(o for o in picked if o.exclusive)
                 self.add_error(
                     name,
-                    _("”%(option)s” kan inte kombineras med andra svar.") % {"option": lone.label},
+                    _("”%(option)s” kan inte kombineras med andra svar.")
+                    % {"option": lone.shown_label},
                 )
                 return None
             return [AnswerData(question=q, option=o) for o in picked]
@@ -315,10 +317,10 @@ class AnswerForm(GuardedForm, forms.Form):
         for q in self.questions:
             block = {"question": q, "number": numbers[q.pk], "total": total, "condition": ""}
             if q.show_if_id:
-                labels = [o.label for o in q.show_if.options.all() if o.code in q.show_if_options]
-                block["condition"] = _(
-                    "Svara bara om du valde %(options)s i fråga %(number)s."
-                ) % {
+                labels = [
+                    o.shown_label for o in q.show_if.options.all() if o.code in q.show_if_options
+                ]
+                block["condition"] = _("Svara bara om du valde %(options)s i fråga %(number)s.") % {
                     "options": ", ".join(f"”{label}”" for label in labels),
                     "number": numbers.get(q.show_if_id, ""),
                 }
@@ -358,6 +360,15 @@ class SurveyEditForm(forms.Form):
     introduction = forms.CharField(
         label=_("Inledning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    paper_return = forms.CharField(
+        label=_("Lämna pappersenkäten"),
+        help_text=_(
+            "Tryckt på pappersenkäten, till exempel: Lämna enkäten i receptionen i "
+            "kommunhuset. Tomt: en allmän mening."
+        ),
+        max_length=300,
+        required=False,
+    )
     opens_on = SensibleDateField(
         label=_("Öppnar"),
         required=False,
@@ -383,3 +394,118 @@ class QuestionEditForm(forms.Form):
     text = forms.CharField(label=_("Fråga"), max_length=400)
     help_text = forms.CharField(label=_("Hjälptext"), max_length=400, required=False)
     required = forms.BooleanField(label=_("Måste besvaras"), required=False)
+
+
+def _code_field() -> forms.SlugField:
+    return forms.SlugField(
+        label=_("Kod"),
+        max_length=50,
+        required=False,
+        help_text=_(
+            "Används i exporten och för att jämföra år. Små bokstäver, siffror, - och _. "
+            "Tomt: görs av texten."
+        ),
+        error_messages={"invalid": _("Använd bara bokstäverna a–z, siffror, - och _.")},
+    )
+
+
+class RowForm(forms.Form):
+    """A matrix row (a statement answered on the question's scale)."""
+
+    label = forms.CharField(label=_("Påstående"), max_length=200)
+    code = _code_field()
+
+    def __init__(self, *args, taken=frozenset(), labels=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken, self.labels = taken, labels
+
+    def clean_label(self):
+        # Two equal texts cannot be told apart by anyone answering (and a double submit
+        # would otherwise add the same one twice).
+        label = self.cleaned_data["label"].strip()
+        if label in self.labels:
+            raise forms.ValidationError(_("Det finns redan ett svar med den texten i frågan."))
+        return label
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code and code in self.taken:
+            raise forms.ValidationError(
+                _("Koden ”%(code)s” finns redan i frågan. Välj en annan."), params={"code": code}
+            )
+        return code
+
+
+class OptionForm(RowForm):
+    label = forms.CharField(label=_("Svarsalternativ"), max_length=200)
+    indicator = forms.BooleanField(
+        label=_("Räknas i andelen"),
+        required=False,
+        help_text=_("Till exempel ”Ganska otrygg” i andelen otrygga."),
+    )
+    exclusive = forms.BooleanField(
+        label=_("Utesluter andra svar"),
+        required=False,
+        help_text=_("Bara vid flera svarsalternativ, till exempel ”Nej, inget av detta”."),
+    )
+
+
+class ConditionForm(forms.Form):
+    """Show a question only after certain answers to one earlier question."""
+
+    answers = forms.MultipleChoiceField(
+        label=_("Visa frågan bara för den som svarat"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kryssa inget för att visa frågan för alla."),
+        error_messages=_choice_errors(),
+    )
+
+    def __init__(self, *args, choices: list, **kwargs):
+        """`choices` are grouped per earlier question; the field gets them flat, so that
+        the checkboxes' ids run id_answers_0, _1 … (the page draws the groups itself)."""
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = [pair for _group, pairs in choices for pair in pairs]
+
+    def clean_answers(self):
+        picked = self.cleaned_data["answers"]
+        if len({value.split(":", 1)[0] for value in picked}) > 1:
+            raise forms.ValidationError(_("Välj svar från en och samma fråga."))
+        return picked
+
+    @property
+    def condition(self) -> tuple[int | None, list[str]]:
+        """(the earlier question's id, its option codes), or (None, []) for no condition."""
+        picked = self.cleaned_data["answers"]
+        if not picked:
+            return None, []
+        return int(picked[0].split(":", 1)[0]), [value.split(":", 1)[1] for value in picked]
+
+
+class QuestionAddForm(forms.Form):
+    """A question from the bank (those not in the survey yet) or a blank one of a kind."""
+
+    source = forms.ChoiceField(label=_("Fråga"), error_messages=_choice_errors())
+    text = forms.CharField(
+        label=_("Frågans text (för en egen fråga)"), max_length=400, required=False
+    )
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = set(survey.questions.values_list("code", flat=True))
+        from_bank = [
+            (f"bank:{item['code']}", bank.shown(item["text"]))
+            for item in bank.BANK
+            if item["code"] not in present
+        ]
+        blank = [(f"ny:{kind.value}", kind.label) for kind in BLANK_KINDS]
+        choices = [(_("Egen fråga av typen"), blank)]
+        if from_bank:
+            choices.insert(0, (_("Från frågebanken"), from_bank))
+        self.fields["source"].choices = [("", _("Välj")), *choices]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("source") or "").startswith("ny:") and not data.get("text", "").strip():
+            self.add_error("text", _("Skriv frågan."))
+        return data

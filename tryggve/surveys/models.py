@@ -69,6 +69,8 @@ class Survey(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     title = models.CharField(_("rubrik"), max_length=200)
     introduction = models.TextField(_("inledning"), blank=True)
+    # Printed on the paper questionnaire: where to hand it in (blank: a general sentence).
+    paper_return = models.CharField(_("lämna pappersenkäten"), max_length=300, blank=True)
     opens_on = models.DateField(_("öppnar"), null=True, blank=True)
     closes_on = models.DateField(_("stänger"), null=True, blank=True)
     # Set when a newer version of the same year's survey exists; its answers still count.
@@ -169,6 +171,19 @@ class Question(models.Model):
         return str(INDICATOR_NAMES.get(self.indicator_label, self.indicator_label))
 
     @property
+    def shown_text(self) -> str:
+        """The question in the page's language (the bank's wording is translated)."""
+        from tryggve.surveys.bank import shown
+
+        return shown(self.text)
+
+    @property
+    def shown_help(self) -> str:
+        from tryggve.surveys.bank import shown
+
+        return shown(self.help_text)
+
+    @property
     def has_options(self) -> bool:
         return self.kind in CHOICE_KINDS or self.kind in {
             QuestionKind.MULTIPLE,
@@ -199,6 +214,13 @@ class Option(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def shown_label(self) -> str:
+        """The label in the page's language (the bank's wording is translated)."""
+        from tryggve.surveys.bank import shown
+
+        return shown(self.label)
+
 
 class MatrixRow(models.Model):
     """One statement of a matrix question, answered on the question's scale (its options)."""
@@ -220,6 +242,13 @@ class MatrixRow(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the page's language (the bank's wording is translated)."""
+        from tryggve.surveys.bank import shown
+
+        return shown(self.label)
 
 
 class Response(models.Model):

@@ -168,14 +168,14 @@ def indicator_tally(data: YearData, key: str, codes: set[str], members: set[int]
 def _parts(question: Question) -> list[tuple[str, str]]:
     """(key, label) of what is tallied separately: the question, or each matrix row."""
     if question.kind == QuestionKind.MATRIX:
-        return [(_key(question.code, r.code), r.label) for r in question.rows.all()]
+        return [(_key(question.code, r.code), r.shown_label) for r in question.rows.all()]
     return [(question.code, "")]
 
 
 def _columns(question: Question, areas: dict[str, str]) -> list[tuple[str, str]]:
     if question.kind == QuestionKind.AREA:
         return [*areas.items(), (OTHER_AREA, _("Annat område eller vet inte"))]
-    return [(o.code, o.label) for o in question.options.all()]
+    return [(o.code, o.shown_label) for o in question.options.all()]
 
 
 def _area_names(survey: Survey) -> dict[str, str]:
@@ -398,7 +398,7 @@ def trends(survey: Survey) -> list[dict]:
             if len(shown) >= 2:
                 a, b = shown[-2], shown[-1]
                 sentence = f"{a.year}–{b.year}: " + stats.trend_sentence(
-                    q.indicator_label, a.k, a.n, b.k, b.n
+                    q.indicator_name, a.k, a.n, b.k, b.n
                 )
             items.append(
                 {"question": q, "row_label": label, "series": series, "sentence": sentence}

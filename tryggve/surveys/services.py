@@ -8,16 +8,21 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
+    CHOICE_KINDS,
+    SCALE_STEPS,
     Answer,
     Channel,
     MatrixRow,
     Option,
     Question,
+    QuestionKind,
     Response,
     Survey,
 )
@@ -46,6 +51,46 @@ class AnswerData:
 
 def _default_title(year: int) -> str:
     return _("Trygghetsenkät %(year)s") % {"year": year}
+
+
+def _question_from_bank(
+    *, survey: Survey, position: int, item: dict, by_code: dict[str, Question]
+) -> Question:
+    """One bank question with its options and rows; its condition when its parent is in
+    `by_code` (the survey's questions so far, by code)."""
+    question = Question.objects.create(
+        survey=survey,
+        position=position,
+        code=item["code"],
+        kind=item["kind"],
+        text=item["text"],
+        help_text=item.get("help_text", ""),
+        required=item.get("required", False),
+        min_value=item.get("min_value"),
+        max_value=item.get("max_value"),
+        indicator_label=item.get("indicator_label", ""),
+    )
+    if "show_if" in item and item["show_if"][0] in by_code:
+        parent_code, option_codes = item["show_if"]
+        question.show_if = by_code[parent_code]
+        question.show_if_options = list(option_codes)
+        question.save(update_fields=["show_if", "show_if_options"])
+    Option.objects.bulk_create(
+        Option(
+            question=question,
+            position=i,
+            code=option[0],
+            label=option[1],
+            indicator=option[2],
+            exclusive=len(option) > 3 and option[3],
+        )
+        for i, option in enumerate(item.get("options", []), start=1)
+    )
+    MatrixRow.objects.bulk_create(
+        MatrixRow(question=question, position=i, code=code, label=label)
+        for i, (code, label) in enumerate(item.get("rows", []), start=1)
+    )
+    return question
 
 
 @transaction.atomic
@@ -77,38 +122,7 @@ def survey_create_from_bank(
         last.exclude(pk=survey.pk).update(replaced=True)
     by_code: dict[str, Question] = {}
     for position, item in enumerate(bank.BANK, start=1):
-        question = Question.objects.create(
-            survey=survey,
-            position=position,
-            code=item["code"],
-            kind=item["kind"],
-            text=item["text"],
-            help_text=item.get("help_text", ""),
-            required=item.get("required", False),
-            min_value=item.get("min_value"),
-            max_value=item.get("max_value"),
-            indicator_label=item.get("indicator_label", ""),
-        )
-        if "show_if" in item:
-            parent_code, option_codes = item["show_if"]
-            question.show_if = by_code[parent_code]
-            question.show_if_options = list(option_codes)
-            question.save(update_fields=["show_if", "show_if_options"])
-        Option.objects.bulk_create(
-            Option(
-                question=question,
-                position=i,
-                code=option[0],
-                label=option[1],
-                indicator=option[2],
-                exclusive=len(option) > 3 and option[3],
-            )
-            for i, option in enumerate(item.get("options", []), start=1)
-        )
-        MatrixRow.objects.bulk_create(
-            MatrixRow(question=question, position=i, code=code, label=label)
-            for i, (code, label) in enumerate(item.get("rows", []), start=1)
-        )
+        question = _question_from_bank(survey=survey, position=position, item=item, by_code=by_code)
         by_code[question.code] = question
     return survey
 
@@ -121,25 +135,25 @@ def survey_update(
     introduction: str,
     opens_on: datetime.date | None,
     closes_on: datetime.date | None,
+    paper_return: str | None = None,
 ) -> Survey:
-    """Change the title, introduction and dates (allowed with answers: they ask nothing new)."""
+    """Change the title, introduction, dates and where paper answers go (allowed with
+    answers: they ask nothing new). `paper_return` None leaves it as it is."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if opens_on and closes_on and closes_on < opens_on:
         raise SurveyRefused(_("Enkäten kan inte stänga innan den öppnar."))
     survey.title, survey.introduction = title, introduction
     survey.opens_on, survey.closes_on = opens_on, closes_on
-    survey.save(update_fields=["title", "introduction", "opens_on", "closes_on"])
+    if paper_return is not None:
+        survey.paper_return = paper_return
+    survey.save(update_fields=["title", "introduction", "opens_on", "closes_on", "paper_return"])
     return survey
 
 
 @transaction.atomic
 def question_update(*, question: Question, text: str, help_text: str, required: bool) -> Question:
     """Reword a question while the survey has no answers; afterwards only a new version may."""
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
-    if survey.is_locked():
-        raise SurveyRefused(
-            _("Enkäten har svar och frågorna är låsta. Skapa en ny version för att ändra dem.")
-        )
+    _editable(question.survey_id)
     question.text, question.help_text, question.required = text, help_text, required
     question.save(update_fields=["text", "help_text", "required"])
     return question
@@ -148,13 +162,222 @@ def question_update(*, question: Question, text: str, help_text: str, required: 
 @transaction.atomic
 def question_delete(*, question: Question) -> None:
     """Remove a question while the survey has no answers (its dependants lose the condition)."""
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
-    if survey.is_locked():
-        raise SurveyRefused(
-            _("Enkäten har svar och frågorna är låsta. Skapa en ny version för att ändra dem.")
-        )
+    _editable(question.survey_id)
     question.dependants.update(show_if=None, show_if_options=[])
     question.delete()
+
+
+LOCKED = gettext_lazy(
+    "Enkäten har svar och frågorna är låsta. Skapa en ny version för att ändra dem."
+)
+# Kinds staff may add as a blank question; the area and map questions come from the bank
+# only (the results break answers down by, and map, those exact bank questions).
+BLANK_KINDS = [
+    QuestionKind.SINGLE,
+    QuestionKind.MULTIPLE,
+    QuestionKind.SCALE4,
+    QuestionKind.SCALE5,
+    QuestionKind.MATRIX,
+    QuestionKind.NUMBER,
+    QuestionKind.TEXT,
+]
+# A condition can rest on a question whose answer is one or more of its options.
+CONDITION_KINDS = {*CHOICE_KINDS, QuestionKind.MULTIPLE}
+
+
+def _editable(survey_id: int) -> Survey:
+    """The survey, locked for this transaction, or a refusal once it has answers."""
+    survey = Survey.objects.select_for_update().get(pk=survey_id)
+    if survey.is_locked():
+        raise SurveyRefused(str(LOCKED))
+    return survey
+
+
+def _free_code(wanted: str, taken: set[str], fallback: str) -> str:
+    """`wanted` (or a code made from `fallback`) made unique among `taken` with _2, _3 ..."""
+    base = (slugify(wanted or fallback).replace("-", "_") or "kod")[:45]
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}_{n}"
+    return code
+
+
+def _item_save(model, *, question: Question, item, label: str, code: str, **extra):
+    """Add or change an option or a matrix row; a changed option code is carried into the
+    conditions that name it."""
+    siblings = model.objects.filter(question=question).exclude(pk=getattr(item, "pk", None))
+    taken = set(siblings.values_list("code", flat=True))
+    if code and code in taken:
+        raise SurveyRefused(
+            _("Koden ”%(code)s” finns redan i frågan. Välj en annan.") % {"code": code}
+        )
+    if siblings.filter(label=label).exists():
+        raise SurveyRefused(_("Det finns redan ett svar med den texten i frågan."))
+    code = code or _free_code("", taken, label)
+    if item is None:
+        last = siblings.order_by("-position").values_list("position", flat=True).first() or 0
+        return model.objects.create(
+            question=question, position=last + 1, code=code, label=label, **extra
+        )
+    old_code = item.code
+    item.code, item.label = code, label
+    for name, value in extra.items():
+        setattr(item, name, value)
+    item.save()
+    if model is Option and old_code != code:
+        for dependant in question.dependants.all():
+            dependant.show_if_options = [
+                code if c == old_code else c for c in dependant.show_if_options
+            ]
+            dependant.save(update_fields=["show_if_options"])
+    return item
+
+
+def _item_move(item, step: int) -> None:
+    """Swap an option or row with its neighbour above (step -1) or below (step 1)."""
+    siblings = list(type(item).objects.filter(question_id=item.question_id).order_by("position"))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+
+
+@transaction.atomic
+def option_save(
+    *,
+    question: Question,
+    option: Option | None = None,
+    label: str,
+    code: str = "",
+    indicator: bool = False,
+    exclusive: bool = False,
+) -> Option:
+    """Add an option last (`option` None) or change one, while the survey has no answers.
+    A blank code is made from the label; a code already in the question is refused."""
+    _editable(question.survey_id)
+    if not question.has_options:
+        raise SurveyRefused(_("Den här frågetypen har inga svarsalternativ."))
+    steps = SCALE_STEPS.get(question.kind)
+    if option is None and steps and question.options.count() >= steps:
+        raise SurveyRefused(
+            _("En skala i %(steps)s steg har %(steps)s svarsalternativ.") % {"steps": steps}
+        )
+    return _item_save(
+        Option,
+        question=question,
+        item=option,
+        label=label,
+        code=code,
+        indicator=indicator,
+        exclusive=exclusive,
+    )
+
+
+@transaction.atomic
+def option_delete(*, option: Option) -> None:
+    """Remove an option, unless a later question's condition names it."""
+    _editable(option.question.survey_id)
+    for dependant in option.question.dependants.all():
+        if option.code in dependant.show_if_options:
+            raise SurveyRefused(
+                _(
+                    "Svarsalternativet används i villkoret för frågan ”%(question)s”. "
+                    "Ändra villkoret först."
+                )
+                % {"question": dependant.text}
+            )
+    option.delete()
+
+
+@transaction.atomic
+def option_move(*, option: Option, step: int) -> None:
+    """Move an option one place up (-1) or down (1); its number on paper changes with it."""
+    _editable(option.question.survey_id)
+    _item_move(option, step)
+
+
+@transaction.atomic
+def row_save(
+    *, question: Question, row: MatrixRow | None = None, label: str, code: str = ""
+) -> MatrixRow:
+    """Add a matrix row last (`row` None) or change one, while the survey has no answers."""
+    _editable(question.survey_id)
+    if question.kind != QuestionKind.MATRIX:
+        raise SurveyRefused(_("Bara en matrisfråga har påståenden."))
+    return _item_save(MatrixRow, question=question, item=row, label=label, code=code)
+
+
+@transaction.atomic
+def row_delete(*, row: MatrixRow) -> None:
+    """Remove a matrix row while the survey has no answers."""
+    _editable(row.question.survey_id)
+    row.delete()
+
+
+@transaction.atomic
+def row_move(*, row: MatrixRow, step: int) -> None:
+    """Move a matrix row one place up (-1) or down (1)."""
+    _editable(row.question.survey_id)
+    _item_move(row, step)
+
+
+@transaction.atomic
+def question_set_condition(
+    *, question: Question, show_if: Question | None, options: list[str]
+) -> Question:
+    """Show `question` only when the earlier question `show_if` got one of `options`
+    (option codes); `show_if` None shows it to everyone."""
+    _editable(question.survey_id)
+    if show_if is None:
+        question.show_if, question.show_if_options = None, []
+    else:
+        if show_if.survey_id != question.survey_id or show_if.position >= question.position:
+            raise SurveyRefused(_("Villkoret kan bara bygga på en tidigare fråga i enkäten."))
+        if show_if.kind not in CONDITION_KINDS:
+            raise SurveyRefused(_("Villkoret kan bara bygga på en fråga med svarsalternativ."))
+        codes = set(show_if.options.values_list("code", flat=True))
+        if not options or not set(options) <= codes:
+            raise SurveyRefused(_("Välj minst ett av den frågans svarsalternativ."))
+        question.show_if = show_if
+        question.show_if_options = [
+            c for c in show_if.options.values_list("code", flat=True) if c in options
+        ]
+    question.save(update_fields=["show_if", "show_if_options"])
+    return question
+
+
+@transaction.atomic
+def question_add(
+    *, survey: Survey, bank_code: str = "", kind: str = "", text: str = ""
+) -> Question:
+    """Add a question last: the bank's question `bank_code` (word for word, with its
+    options), or a blank one of `kind` with `text` whose options staff then add."""
+    survey = _editable(survey.pk)
+    existing = {q.code: q for q in survey.questions.all()}
+    position = max((q.position for q in existing.values()), default=0) + 1
+    if bank_code:
+        item = next((i for i in bank.BANK if i["code"] == bank_code), None)
+        if item is None:
+            raise SurveyRefused(_("Frågan finns inte i frågebanken."))
+        if bank_code in existing:
+            raise SurveyRefused(_("Frågan finns redan i enkäten."))
+        return _question_from_bank(survey=survey, position=position, item=item, by_code=existing)
+    if kind not in BLANK_KINDS:
+        raise SurveyRefused(_("Välj en frågetyp."))
+    if not text.strip():
+        raise SurveyRefused(_("Skriv frågan."))
+    if survey.questions.filter(text=text.strip()).exists():  # also a double submit
+        raise SurveyRefused(_("Frågan finns redan i enkäten."))
+    code = _free_code("", set(existing), f"egen {position}")
+    return Question.objects.create(
+        survey=survey, position=position, code=code, kind=kind, text=text.strip()
+    )
 
 
 @transaction.atomic
@@ -176,6 +399,7 @@ def survey_new_version(*, survey: Survey) -> Survey:
         version=version,
         title=old.title,
         introduction=old.introduction,
+        paper_return=old.paper_return,
         opens_on=old.opens_on,
         closes_on=old.closes_on,
         is_demo=old.is_demo,

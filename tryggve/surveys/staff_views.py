@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,14 +18,32 @@ from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
+from tryggve.lib.links import absolute_url
 from tryggve.surveys import results
-from tryggve.surveys.exports import results_csv_rows
-from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
+from tryggve.surveys.embed import embed_snippet
+from tryggve.surveys.exports import results_csv_rows, results_xlsx
+from tryggve.surveys.forms import (
+    AnswerForm,
+    ConditionForm,
+    QuestionAddForm,
+    QuestionEditForm,
+    SurveyCreateForm,
+    SurveyEditForm,
+)
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
 from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
+from tryggve.surveys.printable import questionnaire_pdf
+from tryggve.surveys.question_pages import (
+    choice_post,
+    condition_choices,
+    question_of,
+    question_page,
+)
 from tryggve.surveys.services import (
     SurveyRefused,
+    question_add,
     question_delete,
+    question_set_condition,
     question_update,
     response_submit,
     survey_create_from_bank,
@@ -45,6 +62,11 @@ def _survey(pk: int) -> Survey:
 
 def _can_edit(request) -> bool:
     return may_open(request.roles, SURVEY_EDIT)
+
+
+def _survey_initial(survey: Survey) -> dict:
+    fields = ("title", "introduction", "paper_return", "opens_on", "closes_on")
+    return {f: getattr(survey, f) for f in fields}
 
 
 @staff_required(SURVEY_READ)
@@ -82,8 +104,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 @staff_required(SURVEY_READ)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
-    initial = {f: getattr(survey, f) for f in ("title", "introduction", "opens_on", "closes_on")}
-    form = SurveyEditForm(request.POST or None, initial=initial)
+    form = SurveyEditForm(request.POST or None, initial=_survey_initial(survey))
     if request.method == "POST" and _can_edit(request) and form.is_valid():
         try:
             survey_update(survey=survey, **form.cleaned_data)
@@ -92,14 +113,20 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Sparat."))
             return redirect("surveys:staff_detail", pk=survey.pk)
+    return _detail_page(request, survey, form=form)
+
+
+def _detail_page(request, survey: Survey, *, form=None, add_form=None) -> HttpResponse:
     context = {
         "survey": survey,
-        "form": form,
+        "form": form or SurveyEditForm(initial=_survey_initial(survey)),
+        "add_form": add_form or QuestionAddForm(survey=survey),
         "can_edit": _can_edit(request),
         "state_label": SurveyState(survey.state(timezone.localdate())).label,
         "locked": survey.is_locked(),
         "questions": survey.questions.all(),
-        "link": request.build_absolute_uri(reverse("surveys:answer")),
+        "link": absolute_url("surveys:answer", request),
+        "embed": embed_snippet(survey, request),
         **results.live_count(survey),
     }
     return render(request, "surveys/staff/detail.html", context)
@@ -120,7 +147,7 @@ def survey_version(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(SURVEY_EDIT)
 def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _survey(pk)
-    question = get_object_or_404(survey.questions, pk=question_pk)
+    question = question_of(survey, question_pk)
     initial = {f: getattr(question, f) for f in ("text", "help_text", "required")}
     form = QuestionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and (form.is_valid() or "delete" in request.POST):
@@ -134,8 +161,76 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         else:
             messages.success(request, _("Sparat."))
         return redirect("surveys:staff_detail", pk=survey.pk)
-    context = {"survey": survey, "question": question, "form": form, "locked": survey.is_locked()}
-    return render(request, "surveys/staff/question.html", context)
+    return question_page(request, survey, question, {"form": form})
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def question_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a question from the bank, or a blank one of a chosen kind, last in the survey."""
+    survey = _survey(pk)
+    form = QuestionAddForm(request.POST, survey=survey)
+    if form.is_valid():
+        kind, value = form.cleaned_data["source"].split(":", 1)
+        try:
+            question = question_add(
+                survey=survey,
+                bank_code=value if kind == "bank" else "",
+                kind=value if kind == "ny" else "",
+                text=form.cleaned_data["text"],
+            )
+        except SurveyRefused as exc:  # locked meanwhile: the form is no longer shown
+            messages.error(request, str(exc))
+            return redirect("surveys:staff_detail", pk=survey.pk)
+        messages.success(request, _("Frågan är tillagd sist i enkäten."))
+        return redirect("surveys:staff_question", pk=survey.pk, question_pk=question.pk)
+    return _detail_page(request, survey, add_form=form)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def question_condition(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Show the question only after certain answers to one earlier question (or always)."""
+    survey = _survey(pk)
+    question = question_of(survey, question_pk)
+    form = ConditionForm(request.POST, choices=condition_choices(survey, question))
+    if form.is_valid():
+        parent_pk, codes = form.condition
+        parent = survey.questions.filter(pk=parent_pk).first() if parent_pk else None
+        try:
+            question_set_condition(question=question, show_if=parent, options=codes)
+        except SurveyRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Villkoret är sparat."))
+            return redirect("surveys:staff_question", pk=survey.pk, question_pk=question.pk)
+    return question_page(request, survey, question, {"condition_form": form})
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def option_add(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    return choice_post(request, _survey(pk), question_pk, "option", None)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def option_change(request: HttpRequest, pk: int, question_pk: int, item_pk: int) -> HttpResponse:
+    """Save, move up or down, or remove one option (the button pressed says which)."""
+    return choice_post(request, _survey(pk), question_pk, "option", item_pk)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def row_add(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    return choice_post(request, _survey(pk), question_pk, "row", None)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def row_change(request: HttpRequest, pk: int, question_pk: int, item_pk: int) -> HttpResponse:
+    """Save, move up or down, or remove one matrix row (the button pressed says which)."""
+    return choice_post(request, _survey(pk), question_pk, "row", item_pk)
 
 
 @staff_required(SURVEY_READ)
@@ -144,11 +239,24 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"png", "svg"}:
         raise Http404
     buffer = io.BytesIO()
-    qr = segno.make(request.build_absolute_uri(reverse("surveys:answer")), error="m")
+    qr = segno.make(absolute_url("surveys:answer", request), error="m")
     qr.save(buffer, kind=fmt, scale=10, border=4)
     content_type = "image/png" if fmt == "png" else "image/svg+xml"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="trygghetsenkat-qr.{fmt}"'
+    return response
+
+
+@staff_required(SURVEY_READ)
+def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable questionnaire (large type) for paper answers, numbered as the paper
+    entry form is."""
+    survey = _survey(pk)
+    link = absolute_url("surveys:answer", request)
+    qr_svg = segno.make(link, error="m").svg_inline(scale=4, border=2)
+    pdf = questionnaire_pdf(survey, link=link, qr_svg=qr_svg)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="trygghetsenkat-{survey.year}.pdf"'
     return response
 
 
@@ -178,6 +286,19 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 correctly only with the byte-order mark
     writer = csv.writer(response, delimiter=";")
     writer.writerows(results_csv_rows(survey))
+    return response
+
+
+@staff_required(SURVEY_READ)
+def survey_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(pk)
+    response = HttpResponse(
+        results_xlsx(survey),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="trygghetsenkat-{survey.year}-resultat.xlsx"'
+    )
     return response
 
 

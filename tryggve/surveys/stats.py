@@ -1,12 +1,15 @@
-"""Survey statistics without Django: Wilson intervals, the two-proportion test, suppression.
+"""Survey statistics on plain numbers: Wilson intervals, the two-proportion test, suppression.
 
-Everything here works on plain numbers so that it can be checked by hand and reused.
+Everything here works on plain numbers so that it can be checked by hand and reused; only
+the trend sentence goes through gettext.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 # No figure resting on fewer answers than this is shown or exported (small groups could
@@ -109,18 +112,19 @@ def percent(share: float) -> str:
 
 
 def trend_sentence(label: str, k1: int, n1: int, k2: int, n2: int) -> str:
-    """The change between two years in plain Swedish, with whether chance could explain it.
+    """The change between two years in plain words, with whether chance could explain it.
 
-    The sentence is data, not interface text: the survey's figures are reported in Swedish.
+    Swedish is the source; English pages get the catalogue's translation (pass `label` in
+    the page's language too, e.g. `Question.indicator_name`).
     """
     test = two_proportion_test(k1, n1, k2, n2)
-    before, after = percent(test.p1), percent(test.p2)
-    if before == after:
-        change = f"Andelen {label} var {after} båda åren"
+    values = {"label": label, "before": percent(test.p1), "after": percent(test.p2)}
+    if values["before"] == values["after"]:
+        change = _("Andelen %(label)s var %(after)s båda åren") % values
     elif test.p2 > test.p1:
-        change = f"Andelen {label} ökade från {before} till {after}"
+        change = _("Andelen %(label)s ökade från %(before)s till %(after)s") % values
     else:
-        change = f"Andelen {label} minskade från {before} till {after}"
+        change = _("Andelen %(label)s minskade från %(before)s till %(after)s") % values
     if test.significant:
-        return f"{change}; skillnaden är större än vad slumpen brukar ge."
-    return f"{change}; skillnaden kan bero på slumpen."
+        return _("%(change)s; skillnaden är större än vad slumpen brukar ge.") % {"change": change}
+    return _("%(change)s; skillnaden kan bero på slumpen.") % {"change": change}

@@ -50,3 +50,16 @@ def valid_answer(municipality) -> dict[str, str | list[str]]:
         "q-gender": "vill_inte",
         "q-area": area.slug,
     }
+
+
+@pytest.fixture
+def foreign_survey(today):
+    """A survey of another municipality: this site's staff must not reach it."""
+    from shapely.geometry import box
+
+    from tryggve.areas.models import Municipality
+
+    other = Municipality(code="0180", name="Stockholms kommun")
+    other.set_geometry(box(17.8, 59.2, 18.2, 59.4))
+    other.save()
+    return survey_create_from_bank(municipality=other, year=today.year)
