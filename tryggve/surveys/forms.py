@@ -11,6 +11,7 @@ from tryggve.lib.guard import GuardedForm
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
+    THEME_CHOICES,
     Question,
     QuestionKind,
     Survey,
@@ -383,3 +384,14 @@ class QuestionEditForm(forms.Form):
     text = forms.CharField(label=_("Fråga"), max_length=400)
     help_text = forms.CharField(label=_("Hjälptext"), max_length=400, required=False)
     required = forms.BooleanField(label=_("Måste besvaras"), required=False)
+
+
+class ThemeCorrectionForm(forms.Form):
+    """Staff set a free-text answer's themes: none ticked means "övrigt"."""
+
+    themes = forms.MultipleChoiceField(
+        label=_("Teman"),
+        choices=THEME_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": _("Välj bland de teman som finns.")},
+    )
