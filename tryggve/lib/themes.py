@@ -278,14 +278,20 @@ class Lexicon:
     def classify(self, text: str) -> tuple[str, ...]:
         """The text's themes in the lexicon's order; `OTHER` alone when none matched, and
         nothing for a text without words."""
-        found: set[str] = set()
-        any_word = False
-        for word in words(text):
-            any_word = True
-            found |= self.word_themes(word)
-        if not any_word:
+        tokens = words(text)
+        if not tokens:
             return ()
-        return tuple(code for code in THEME_CODES if code in found) or (OTHER,)
+        found: set[str] = set()
+        cache = self._cache  # the hot loop: a dictionary look-up per word, mostly
+        for word in tokens:
+            codes = cache.get(word)
+            if codes is None:
+                codes = self.word_themes(word)
+            if codes:
+                found |= codes
+        if not found:
+            return (OTHER,)
+        return tuple(code for code in THEME_CODES if code in found)
 
     def known(self, word_stem: str) -> bool:
         """Does the lexicon already read this stem (as a whole, a part or a typo)?"""

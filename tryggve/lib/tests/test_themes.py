@@ -28,7 +28,12 @@ def test_snowball_swedish_stems(word, expected):
 
 def test_normalisation_keeps_swedish_letters_and_breaks_on_the_rest():
     assert words("MÖRKT vid Åkervägen!! (kl 22) gatu-belysning") == [
-        "mörkt", "vid", "åkervägen", "kl", "gatu", "belysning",
+        "mörkt",
+        "vid",
+        "åkervägen",
+        "kl",
+        "gatu",
+        "belysning",
     ]
     # A decomposed "ö" (NFD, as some phones send it) is the same letter.
     assert words("mo\u0308rkt") == ["mörkt"]
@@ -99,7 +104,8 @@ def test_learned_terms_of_unknown_themes_or_empty_stems_are_ignored():
 
 def test_content_stems_leave_out_stop_words_and_short_stems():
     assert content_stems("Jag känner mig otrygg när pundare röker hasch vid ån") == [
-        "pund", "hasch",  # "rök" is too short to learn
+        "pund",
+        "hasch",  # "rök" is too short to learn
     ]
 
 
@@ -120,7 +126,15 @@ def test_each_word_is_stemmed_once(monkeypatch):
 
 def test_every_theme_has_a_stable_code_and_a_name():
     assert themes.THEME_CODES == (
-        "belysning", "vegetation", "polisnarvaro", "grannsamverkan", "inbrott", "ungdomar",
-        "trafik", "nedskrapning", "alkohol_droger", "ovrigt",
+        "belysning",
+        "vegetation",
+        "polisnarvaro",
+        "grannsamverkan",
+        "inbrott",
+        "ungdomar",
+        "trafik",
+        "nedskrapning",
+        "alkohol_droger",
+        "ovrigt",
     )
     assert all(themes.THEME_NAMES[code] for code in themes.THEME_CODES)
