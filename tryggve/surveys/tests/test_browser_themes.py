@@ -36,3 +36,39 @@ def test_correct_a_theme_on_a_phone_and_see_what_was_learned(
     assert set(AnswerTheme.objects.filter(answer=second).values_list("code", flat=True)) == {
         "alkohol_droger"
     }
+
+
+def test_the_themes_table_on_the_results_pages_is_axe_clean(
+    open_page, staff_page, make_staff, municipality, today, write_texts, client, settings
+):
+    import datetime
+
+    from tryggve.surveys.services import survey_create_from_bank
+
+    year = today.year - 1
+    last_year = survey_create_from_bank(
+        municipality=municipality,
+        year=year,
+        opens_on=datetime.date(year, 3, 1),
+        closes_on=datetime.date(year, 4, 30),
+    )
+    write_texts(last_year, *["Fler poliser och bättre belysning"] * 6, "Buskörning")
+    # Warm the server's templates and both catalogues first: on a busy machine the first
+    # rendering alone can outlast the browser's ten seconds.
+    client.get("/trygghetsenkat/resultat/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/trygghetsenkat/resultat/")
+    page = open_page(phone=True, path="/trygghetsenkat/resultat/")
+    themes = page.get_by_role("table", name="7 fritextsvar")
+    expect(themes.get_by_role("row", name="Synlig polis 6 86 % (49–97 %)")).to_be_visible()
+    expect(themes.get_by_role("row").filter(has_text="Trafik")).to_contain_text("färre än 5")
+    found = {"public-phone": blocking_violations(page)}
+    if issue := overflow(page):
+        found["public-phone"].append(
+            {"id": "overflow", "impact": "serious", "help": issue, "nodes": []}
+        )
+    handler = make_staff("handlaggare", "case_handler")
+    staff = staff_page(handler, path=f"/personal/enkater/{last_year.pk}/resultat/")
+    expect(staff.get_by_role("link", name="Synlig polis")).to_be_visible()
+    found["staff"] = blocking_violations(staff)
+    assert not any(found.values()), describe(found)
