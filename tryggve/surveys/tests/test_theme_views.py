@@ -165,3 +165,12 @@ def test_public_results_hide_themes_of_fewer_than_five_texts(citizen, last_year,
     page = citizen.get("/trygghetsenkat/resultat/").content.decode()
     section = page.split('id="res-themes"')[1]
     assert "färre än 5" in section and "Synlig polis" not in section
+
+
+def test_theme_names_are_translated(case_handler, survey, write_texts, settings):
+    write_texts(survey, *["Fler poliser"] * 5)
+    case_handler.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = case_handler.get(f"/personal/enkater/{survey.pk}/resultat/").content.decode()
+    assert "What the free-text answers are about" in page and "Visible police" in page
+    texts = case_handler.get(texts_url(survey)).content.decode()
+    assert "Alcohol and drugs" in texts and "Save themes" in texts
