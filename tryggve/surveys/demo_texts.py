@@ -60,7 +60,7 @@ PHRASES: dict[str, tuple[int, tuple[str, ...]]] = {
         ),
     ),
     "vegetation": (
-        18,
+        21,
         (
             "Röj slyet längs gångvägen, man ser ingenting",
             "Buskagen vid busshållplatsen har vuxit igen, går inte att se om någon står där.",
@@ -72,7 +72,7 @@ PHRASES: dict[str, tuple[int, tuple[str, ...]]] = {
         ),
     ),
     "inbrott": (
-        11,
+        10,
         (
             "Orolig för inbrott i förrådet, det var flera inbrott i fjol",
             "Inbrottsvågen i villaområdet förra vintern gör att man låser allt",

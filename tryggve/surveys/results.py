@@ -482,11 +482,12 @@ def theme_table(survey: Survey) -> dict:
         {"code": code, "name": label, "cell": make_cell(counts.get(code, 0), n)}
         for code, label in THEME_CHOICES
     ]
-    # Suppressed themes keep the lexicon's order: sorting them by count would tell it.
+    # Shown counts first, largest first; then "färre än 5" and then none, each in the
+    # lexicon's order (sorting hidden counts by size would tell them); "övrigt" last.
     rows.sort(
         key=lambda row: (
             row["code"] == themes.OTHER,
-            row["cell"].suppressed,
+            2 if row["cell"].count == 0 else int(row["cell"].suppressed),
             0 if row["cell"].suppressed else -row["cell"].count,
         )
     )

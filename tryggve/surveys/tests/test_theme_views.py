@@ -127,8 +127,9 @@ def test_staff_results_count_each_theme_and_link_editors_to_the_texts(
     assert "Vad fritextsvaren handlar om" in page and "12 fritextsvar" in page
     assert '?tema=belysning">Belysning</a>' in page
     rows = page.split('id="res-themes"')[1]
-    # Most common first; trafik (1) is "färre än 5"; "Övrigt" comes last.
+    # Most common first; trafik (1) is "färre än 5", then the themes with none.
     assert rows.index("Belysning") < rows.index("Synlig polis") < rows.index("Trafik")
+    assert rows.index("Trafik") < rows.index("Ungdomar")
     assert "50 %" in rows and "42 %" in rows and "färre än 5" in rows
     reader = council_reader.get(f"/personal/enkater/{survey.pk}/resultat/").content.decode()
     assert "Vad fritextsvaren handlar om" in reader and "?tema=" not in reader
