@@ -79,8 +79,11 @@ def answer_themes_recompute(*, municipality_id: int, stems: list[str] | None = N
     )
     fresh: dict[int, tuple[str, ...]] = {}
     for pk, text in rows.iterator(chunk_size=5000):
-        if stems is None or any(s in normalise(text) for s in stems):
-            fresh[pk] = lexicon.classify(text)
+        if stems is not None:
+            plain = normalise(text)
+            if not any(s in plain for s in stems):
+                continue
+        fresh[pk] = lexicon.classify(text)
     current: dict[int, set[str]] = defaultdict(set)
     stored = AnswerTheme.objects.filter(answer_id__in=list(fresh)).values_list("answer", "code")
     for pk, code in stored:
