@@ -14,7 +14,7 @@ import random
 from collections import Counter
 
 from tryggve.areas.models import Municipality
-from tryggve.surveys import bank
+from tryggve.surveys import bank, demo_texts
 from tryggve.surveys.importers import (
     cell_answers,
     import_answer_rows,
@@ -122,10 +122,12 @@ def load_demo_surveys(*, municipality: Municipality, today: datetime.date) -> st
     import_counts(
         survey=first, text=_counts_csv(_rows(rng, 50, UNSAFE_SHARE[2], areas)), respondents=50
     )
+    # Free texts come from their own generator, so the other answers stay as they were.
+    text_rng = random.Random(demo_texts.SEED)
     second = survey_for_year(municipality=municipality, year=year - 1, is_demo=True)
-    import_answer_rows(
-        survey=second, text=_csv(_rows(rng, 188, UNSAFE_SHARE[1], areas)), is_demo=True
-    )
+    second_rows = _rows(rng, 188, UNSAFE_SHARE[1], areas)
+    demo_texts.add_comments(second_rows, text_rng)
+    import_answer_rows(survey=second, text=_csv(second_rows), is_demo=True)
     current = survey_create_from_bank(
         municipality=municipality,
         year=year,
@@ -135,7 +137,9 @@ def load_demo_surveys(*, municipality: Municipality, today: datetime.date) -> st
     )
     questions = {q.code: q for q in current.questions.prefetch_related("options", "rows")}
     area_objects = {a.slug: a for a in municipality.areas.all()}
-    for i, row in enumerate(_rows(rng, 41, UNSAFE_SHARE[0], areas)):
+    current_rows = _rows(rng, 41, UNSAFE_SHARE[0], areas)
+    demo_texts.add_comments(current_rows, text_rng)
+    for i, row in enumerate(current_rows):
         answers: list[AnswerData] = []
         for column, value in row.items():
             code, _dot, matrix_row = column.partition(".")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tryggve.areas.models import Municipality
-from tryggve.surveys import bank
+from tryggve.lib.themes import THEME_CODES
+from tryggve.surveys import bank, stats
 from tryggve.surveys.models import Survey
-from tryggve.surveys.results import indicator_series, respondent_counts
+from tryggve.surveys.results import indicator_series, respondent_counts, theme_counts_by_year
 
 
 @dataclass(frozen=True)
@@ -88,4 +89,39 @@ def _share_series(municipality_code: str, code: str, area_slug: str | None) -> l
             is_demo=item.is_demo,
         )
         for item in series
+    ]
+
+
+@dataclass(frozen=True)
+class ThemeYear:
+    """The free-text answers of a year grouped into the themes of `lib.themes`.
+
+    `counts` maps every theme code (in the lexicon's order) to the answers with that theme,
+    or None when suppressed (1 to 4 answers); one answer may have several themes, so the
+    counts add up to more than `texts`. Names: `lib.themes.THEME_NAMES` (translate them)."""
+
+    year: int
+    texts: int
+    counts: dict[str, int | None]
+    is_demo: bool
+
+
+def _shown(count: int, texts: int) -> int | None:
+    return None if stats.suppressed(count) or stats.suppressed(texts) else count
+
+
+def theme_counts(*, municipality_code: str) -> list[ThemeYear]:
+    """Free-text answers per theme and year, oldest first (years with free text only).
+    Flagged texts count too; no text is ever returned."""
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        return []
+    return [
+        ThemeYear(
+            year=year,
+            texts=texts,
+            counts={code: _shown(counts.get(code, 0), texts) for code in THEME_CODES},
+            is_demo=is_demo,
+        )
+        for year, (texts, counts, is_demo) in sorted(theme_counts_by_year(municipality.pk).items())
     ]

@@ -12,6 +12,7 @@ from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
+    THEME_CHOICES,
     Question,
     QuestionKind,
     Survey,
@@ -509,3 +510,12 @@ class QuestionAddForm(forms.Form):
         if (data.get("source") or "").startswith("ny:") and not data.get("text", "").strip():
             self.add_error("text", _("Skriv frågan."))
         return data
+class ThemeCorrectionForm(forms.Form):
+    """Staff set a free-text answer's themes: none ticked means "övrigt"."""
+
+    themes = forms.MultipleChoiceField(
+        label=_("Teman"),
+        choices=THEME_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": _("Välj bland de teman som finns.")},
+    )

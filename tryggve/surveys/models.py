@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.lib.themes import THEMES
 
 
 class QuestionKind(models.TextChoices):
@@ -27,6 +30,11 @@ CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.SCALE4, QuestionKind.SCALE5}
 SCALE_STEPS = {QuestionKind.SCALE4: 4, QuestionKind.SCALE5: 5}
 # A map question takes at most this many places.
 MAP_PLACES = 3
+# Kinds whose answers carry free text that is grouped into themes (a map answer's text says
+# what makes the place unsafe; the place in words is not read for themes).
+TEXT_KINDS = {QuestionKind.TEXT, QuestionKind.MAP}
+# The themes of `lib.themes` as choices (their Swedish names are marked there).
+THEME_CHOICES = [(t.code, _(t.name)) for t in THEMES]
 
 
 class Channel(models.TextChoices):
@@ -333,3 +341,95 @@ class ImportedCount(models.Model):
     class Meta:
         verbose_name = _("importerat antal")
         verbose_name_plural = _("importerade antal")
+
+
+class AnswerTheme(models.Model):
+    """One theme of a free-text answer: set by the lexicon when the answer is saved (and
+    again when the municipality's learned terms change), or by staff (`ThemeCorrection`)."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="themes", verbose_name=_("svarsrad")
+    )
+    code = models.CharField(_("tema"), max_length=20, choices=THEME_CHOICES)
+
+    class Meta:
+        verbose_name = _("tema för fritextsvar")
+        verbose_name_plural = _("teman för fritextsvar")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "code"], name="answertheme_unique"),
+        ]
+
+
+class ThemeCorrection(models.Model):
+    """Staff set a free-text answer's themes. Rows are only added (the newest is in force);
+    an answer with a correction is never re-read by the lexicon again."""
+
+    answer = models.ForeignKey(
+        Answer,
+        on_delete=models.CASCADE,
+        related_name="theme_corrections",
+        verbose_name=_("svarsrad"),
+    )
+    codes = models.JSONField(_("teman satta av personal"), default=list)
+    # What the lexicon said just before, and the stems the correction taught it.
+    suggested = models.JSONField(_("ordlistans förslag"), default=list)
+    learned = models.JSONField(_("inlärda ordstammar"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    created = models.DateTimeField(_("ändrad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rättning av teman")
+        verbose_name_plural = _("rättningar av teman")
+        ordering = ["-created", "-pk"]
+
+
+class LearnedTerm(models.Model):
+    """A word stem a staff correction taught the municipality's lexicon for a theme.
+
+    Removing one keeps the row (who removed it, when), and a removed stem is never learned
+    again for that theme: staff said no once."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("kommun")
+    )
+    theme = models.CharField(_("tema"), max_length=20, choices=THEME_CHOICES)
+    stem = models.CharField(_("ordstam"), max_length=60)
+    correction = models.ForeignKey(
+        ThemeCorrection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("inlärd av"),
+    )
+    created = models.DateTimeField(_("inlärd"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("borttagen av"),
+    )
+    removed = models.DateTimeField(_("borttagen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inlärt ord")
+        verbose_name_plural = _("inlärda ord")
+        ordering = ["theme", "stem"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "theme", "stem"], name="learnedterm_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.stem

@@ -12,13 +12,17 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from tryggve.lib import themes
 from tryggve.surveys import bank, stats
 from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import (
+    TEXT_KINDS,
+    THEME_CHOICES,
     Answer,
+    AnswerTheme,
     Channel,
     ImportedCount,
     Question,
@@ -456,3 +460,55 @@ def live_count(survey: Survey) -> dict:
         "by_channel": [(label, by_channel.get(value, 0)) for value, label in Channel.choices],
         "areas": areas,
     }
+
+
+def theme_table(survey: Survey) -> dict:
+    """The free-text answers of the survey's year per theme: count and share of the answers
+    with free text (one answer may have several themes), "färre än 5" below five; the most
+    common first, "övrigt" last. Counts only: the texts themselves are never part of it, so
+    the public page may show it, and flagged texts count like any other (two queries)."""
+    versions = year_surveys(survey)
+    texts = Answer.objects.filter(
+        response__survey__in=versions, question__kind__in=TEXT_KINDS
+    ).exclude(text="")
+    n = texts.count()
+    counts = dict(
+        AnswerTheme.objects.filter(answer__in=texts)
+        .values("code")
+        .annotate(k=Count("id"))
+        .values_list("code", "k")
+    )
+    rows = [
+        {"code": code, "name": label, "cell": make_cell(counts.get(code, 0), n)}
+        for code, label in THEME_CHOICES
+    ]
+    # Shown counts first, largest first; then "färre än 5" and then none, each in the
+    # lexicon's order (sorting hidden counts by size would tell them); "övrigt" last.
+    rows.sort(
+        key=lambda row: (
+            row["code"] == themes.OTHER,
+            2 if row["cell"].count == 0 else int(row["cell"].suppressed),
+            0 if row["cell"].suppressed else -row["cell"].count,
+        )
+    )
+    return {"n": n, "suppressed": stats.suppressed(n), "rows": rows}
+
+
+def theme_counts_by_year(municipality_id: int) -> dict[int, tuple[int, dict[str, int], bool]]:
+    """Per year: (answers with free text, answers per theme code, demo data?) in two
+    queries; years without free text are left out."""
+    texts = Answer.objects.filter(
+        response__municipality_id=municipality_id, question__kind__in=TEXT_KINDS
+    ).exclude(text="")
+    totals = texts.values("response__survey__year").annotate(
+        n=Count("id"), demo=Count("id", filter=Q(response__is_demo=True))
+    )
+    result = {row["response__survey__year"]: (row["n"], {}, bool(row["demo"])) for row in totals}
+    per_theme = (
+        AnswerTheme.objects.filter(answer__in=texts)
+        .values("answer__response__survey__year", "code")
+        .annotate(k=Count("id"))
+    )
+    for row in per_theme:
+        result[row["answer__response__survey__year"]][1][row["code"]] = row["k"]
+    return result

@@ -27,6 +27,7 @@ from tryggve.surveys.models import (
     Survey,
 )
 from tryggve.surveys.privacy import looks_personal
+from tryggve.surveys.theme_services import answer_themes_assign
 
 
 class SurveyRefused(Exception):
@@ -496,6 +497,7 @@ def response_submit(
             for row in rows:
                 row.response = response
             Answer.objects.bulk_create(rows)
+            answer_themes_assign(answers=rows, municipality_id=survey.municipality_id)
     except IntegrityError:
         existing = Response.objects.filter(submission_key=submission_key).first()
         if submission_key is None or existing is None:

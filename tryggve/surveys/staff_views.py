@@ -7,8 +7,10 @@ import io
 
 import segno
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +21,8 @@ from tryggve.areas.selectors import home_municipality
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.links import absolute_url
+from tryggve.lib.themes import THEME_NAMES
+from tryggve.lib.views import form_action
 from tryggve.surveys import results
 from tryggve.surveys.embed import embed_snippet
 from tryggve.surveys.exports import results_csv_rows, results_xlsx
@@ -29,8 +33,18 @@ from tryggve.surveys.forms import (
     QuestionEditForm,
     SurveyCreateForm,
     SurveyEditForm,
+    ThemeCorrectionForm,
 )
-from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
+from tryggve.surveys.models import (
+    THEME_CHOICES,
+    Answer,
+    Channel,
+    LearnedTerm,
+    QuestionKind,
+    Survey,
+    SurveyState,
+    ThemeCorrection,
+)
 from tryggve.surveys.permissions import SURVEY_EDIT, SURVEY_READ
 from tryggve.surveys.printable import questionnaire_pdf
 from tryggve.surveys.question_pages import (
@@ -51,6 +65,7 @@ from tryggve.surveys.services import (
     survey_update,
 )
 from tryggve.surveys.texts import GROUPING_LABELS
+from tryggve.surveys.theme_services import learned_term_remove, theme_correction_save
 
 
 def _survey(pk: int) -> Survey:
@@ -270,6 +285,8 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "trends": results.trends(survey),
         "by": by,
         "groupings": GROUPING_LABELS,
+        "themes": results.theme_table(survey),
+        "can_edit": _can_edit(request),
     }
     if by in results.GROUPINGS:
         context["breakdown"] = results.breakdown(survey, by)
@@ -302,23 +319,79 @@ def survey_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_required(SURVEY_EDIT)
-def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
-    """Free-text and place answers for staff; may hold personal data, so each read is logged."""
-    survey = _survey(pk)
+def _text_answers(survey: Survey, theme: str):
+    """The year's free-text and place answers with their themes and corrections (three
+    queries however many), optionally only those of one theme."""
     answers = (
         Answer.objects.filter(response__survey__municipality=survey.municipality)
         .filter(response__survey__year=survey.year)
         .filter(question__kind__in=[QuestionKind.TEXT, QuestionKind.MAP])
         .select_related("question", "response")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "theme_corrections",
+                queryset=ThemeCorrection.objects.select_related("created_by"),
+            ),
+        )
         .order_by("question__position", "pk")
     )
+    if theme in THEME_NAMES:
+        answers = answers.filter(themes__code=theme)
+    return answers
+
+
+@staff_required(SURVEY_EDIT)
+def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Free-text and place answers for staff; may hold personal data, so each read is logged.
+    Staff correct each answer's themes here and see the terms the corrections taught."""
+    survey = _survey(pk)
+    theme = request.GET.get("tema", "")
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
         subject=f"Trygghetsenkät {survey.year}: fritextsvar",
     )
-    return render(request, "surveys/staff/texts.html", {"survey": survey, "answers": answers})
+    context = {
+        "survey": survey,
+        "answers": _text_answers(survey, theme),
+        "theme": theme,
+        "theme_choices": THEME_CHOICES,
+        "learned": LearnedTerm.objects.filter(municipality=survey.municipality)
+        .select_related("created_by", "removed_by")
+        .order_by("removed", "theme", "stem"),
+    }
+    return render(request, "surveys/staff/texts.html", context)
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def answer_themes_correct(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """Set one free-text answer's themes; the correction may teach the lexicon."""
+    survey = _survey(pk)
+    answer = get_object_or_404(_text_answers(survey, "").exclude(text=""), pk=answer_pk)
+    form = ThemeCorrectionForm(request.POST)
+    back = reverse("surveys:staff_texts", args=[survey.pk]) + f"#svar-{answer.pk}"
+    return form_action(
+        request,
+        form,
+        action=lambda: theme_correction_save(
+            answer=answer, codes=form.cleaned_data["themes"], by=request.user
+        ),
+        refused=SurveyRefused,
+        back=back,
+    )
+
+
+@staff_required(SURVEY_EDIT)
+@require_POST
+def learned_term_delete(request: HttpRequest, pk: int, term_pk: int) -> HttpResponse:
+    """Take a learned term out of the municipality's lexicon."""
+    survey = _survey(pk)
+    term = get_object_or_404(LearnedTerm, pk=term_pk, municipality=survey.municipality)
+    learned_term_remove(term=term, by=request.user)
+    messages.success(request, _("Ordet är borttaget ur ordlistan."))
+    return redirect(reverse("surveys:staff_texts", args=[survey.pk]) + "#inlarda-ord")
 
 
 @staff_required(SURVEY_EDIT)

@@ -67,5 +67,15 @@ urlpatterns = [
         name="staff_results_xlsx",
     ),
     path("personal/enkater/<int:pk>/fritext/", staff_views.survey_texts, name="staff_texts"),
+    path(
+        "personal/enkater/<int:pk>/fritext/<int:answer_pk>/teman/",
+        staff_views.answer_themes_correct,
+        name="staff_answer_themes",
+    ),
+    path(
+        "personal/enkater/<int:pk>/fritext/ord/<int:term_pk>/ta-bort/",
+        staff_views.learned_term_delete,
+        name="staff_learned_term_delete",
+    ),
     path("personal/enkater/<int:pk>/papper/", staff_views.paper_entry, name="staff_paper"),
 ]

@@ -63,3 +63,42 @@ def foreign_survey(today):
     other.set_geometry(box(17.8, 59.2, 18.2, 59.4))
     other.save()
     return survey_create_from_bank(municipality=other, year=today.year)
+def other_survey(db, today):
+    """This year's survey of another municipality (same shape, code 9999)."""
+    from tryggve.areas.services import load_geojson_file, municipality_import
+    from tryggve.conftest import DEMO_DIR
+
+    other = municipality_import(
+        data=load_geojson_file(DEMO_DIR / "arvidsjaur_kommun.geojson"),
+        code="9999",
+        name="Grannkommunen",
+    )
+    return survey_create_from_bank(
+        municipality=other,
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=21),
+    )
+
+
+@pytest.fixture
+def write_texts(today):
+    """Save one response per text (typed in from paper, so closed surveys take them too),
+    each with the text as its comment; returns the free-text answers in order."""
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit
+
+    def write(survey, *texts):
+        question = survey.questions.get(code="comment")
+        answers = []
+        for text in texts:
+            response = response_submit(
+                survey=survey,
+                answers=[AnswerData(question=question, text=text)],
+                channel=Channel.PAPER,
+                today=today,
+            )
+            answers.append(response.answers.get())
+        return answers
+
+    return write
