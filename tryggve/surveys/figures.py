@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tryggve.areas.models import Municipality
 from tryggve.surveys import bank
+from tryggve.surveys.maps import PlaceMap, place_map
 from tryggve.surveys.results import indicator_series
 
 
@@ -50,3 +51,14 @@ def unsafe_share(*, municipality_code: str, area_slug: str | None = None) -> lis
         )
         for item in series
     ]
+
+
+def unsafe_places(
+    *, municipality_code: str, years: list[int] | None = None, public: bool = False
+) -> PlaceMap | None:
+    """Where respondents feel unsafe, from the map question, in cells (see `maps`): the
+    situation picture draws it as a layer. None when the municipality is unknown."""
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        return None
+    return place_map(municipality_id=municipality.pk, years=years, public=public)

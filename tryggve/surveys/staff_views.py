@@ -34,6 +34,7 @@ from tryggve.surveys.services import (
     survey_update,
 )
 from tryggve.surveys.texts import GROUPING_LABELS
+from tryggve.surveys.views import places_context
 
 
 def _survey(pk: int) -> Survey:
@@ -165,6 +166,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if by in results.GROUPINGS:
         context["breakdown"] = results.breakdown(survey, by)
+    context.update(places_context(survey, public=False))
     return render(request, "surveys/staff/results.html", context)
 
 

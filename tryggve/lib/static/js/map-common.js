@@ -24,6 +24,28 @@
         status.textContent = [text, window.TryggveMap.tileNote].filter(Boolean).join(" ");
       }
     },
+    // The survey's places: squares shaded by respondents (colours light to dark, by class
+    // 1..n), each with its label as a tooltip; the page's table holds the same figures.
+    densityLayer: function (geojson, colours) {
+      return L.geoJSON(geojson, {
+        style: function (f) {
+          var c = f.properties["class"] || 1;
+          return { className: "density-cell", color: "#3f007d", weight: 1,
+                   fillColor: colours[c - 1] || colours[colours.length - 1], fillOpacity: 0.7 };
+        },
+        onEachFeature: function (f, l) { l.bindTooltip(window.TryggveMap.text(f.properties.label)); }
+      });
+    },
+    // Check boxes with data-layer-toggle="<name>" show and hide layers[name].
+    toggles: function (map, layers) {
+      document.querySelectorAll("[data-layer-toggle]").forEach(function (box) {
+        var layer = layers[box.getAttribute("data-layer-toggle")];
+        if (!layer) { return; }
+        box.addEventListener("change", function () {
+          if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+        });
+      });
+    },
     create: function (elementId, cfg, lang) {
       var block = document.querySelector("[data-map-block]");
       if (block) { block.hidden = false; }
