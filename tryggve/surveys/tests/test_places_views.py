@@ -56,6 +56,7 @@ def test_public_page_shows_only_cells_of_five_respondents(citizen, marked):
     table = page.split('id="places-caption"')[1].split("</table>")[0]
     assert table.count('<th scope="row">') == 1
     assert "9 svarande markerade sammanlagt 17 platser på kartan." in page
+    assert "Några platser ligger i rutor med färre än 5 svarande" in page
     assert "/api/reports.geojson" in page  # the e-service's reports as their own layer
     assert 'href="/karta/"' in page
 

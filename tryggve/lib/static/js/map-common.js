@@ -36,6 +36,25 @@
         onEachFeature: function (f, l) { l.bindTooltip(window.TryggveMap.text(f.properties.label)); }
       });
     },
+    // The map's view as the GeoJSON API's bbox (minlon,minlat,maxlon,maxlat).
+    bbox: function (map) {
+      var b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return Math.max(-180, Math.min(180, v)).toFixed(5);
+      }).join(",");
+    },
+    // A published report's popup: a link to its public page and its status, as text nodes.
+    reportPopup: function (f) {
+      var link = document.createElement("a");
+      link.href = f.properties.url;
+      link.textContent = f.properties.category_name + " – " + f.properties.id;
+      var box = document.createElement("div");
+      box.appendChild(link);
+      var p = document.createElement("p");
+      p.textContent = f.properties.status_name;
+      box.appendChild(p);
+      return box;
+    },
     // Check boxes with data-layer-toggle="<name>" show and hide layers[name].
     toggles: function (map, layers) {
       document.querySelectorAll("[data-layer-toggle]").forEach(function (box) {

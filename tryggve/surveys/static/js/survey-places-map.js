@@ -20,31 +20,19 @@
     layers.reports = reports;
     var pending = null;
     var load = function () {
-      var b = map.getBounds();
-      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
-        return Math.max(-180, Math.min(180, v)).toFixed(5);
-      }).join(",");
       if (pending) { pending.abort(); }
       pending = new AbortController();
-      fetch(cfg.reportsUrl + "?bbox=" + bbox, { signal: pending.signal })
+      fetch(cfg.reportsUrl + "?bbox=" + window.TryggveMap.bbox(map), { signal: pending.signal })
         .then(function (r) { return r.json(); })
         .then(function (geojson) {
           reports.clearLayers();
           (geojson.features || []).forEach(function (f) {
             var c = f.geometry.coordinates;
-            var link = document.createElement("a");
-            link.href = f.properties.url;
-            link.textContent = f.properties.category_name + " – " + f.properties.id;
-            var box = document.createElement("div");
-            box.appendChild(link);
-            var status = document.createElement("p");
-            status.textContent = f.properties.status_name;
-            box.appendChild(status);
             // Squares, as on the situation picture: told from the survey's cells by shape.
             L.marker([c[1], c[0]], {
               icon: L.divIcon({ className: "report-square", iconSize: [12, 12] }),
               title: f.properties.category_name + ", " + f.properties.status_name
-            }).bindPopup(box).addTo(reports);
+            }).bindPopup(window.TryggveMap.reportPopup(f)).addTo(reports);
           });
           window.TryggveMap.say(geojson.truncated ? text.reportsTruncated : "");
         })
