@@ -97,10 +97,7 @@ class PlaceMap:
     places: int  # places marked on the map
     words_only: int  # places described in words only (no position, not on the map)
     is_demo: bool
-
-    @property
-    def hidden_cells(self) -> bool:
-        return self.public and sum(c.respondents for c in self.cells) < self.respondents
+    hidden_cells: int = 0  # public: squares left out for having fewer than five respondents
 
     @property
     def legend(self) -> list[dict]:
@@ -136,8 +133,8 @@ class PlaceMap:
 
 
 def cell_label(cell: PlaceCell) -> str:
-    text = _("%(name)s: %(count)s svarande") % {"name": cell.name, "count": cell.respondents}
-    return text
+    """The square's tooltip: "Centrum, kring Torggatan: 12 svarande"."""
+    return _("%(name)s: %(count)s svarande") % {"name": cell.name, "count": cell.respondents}
 
 
 def _surveys(municipality_id: int, years: list[int] | None) -> list[Survey]:
@@ -232,6 +229,7 @@ def place_map(
     for (i, j), members in grouped.items():
         respondents = {r[0] for r in members}
         if public and len(respondents) < stats.MIN_COUNT:
+            result.hidden_cells += 1
             continue
         by_time: dict[str, set[int]] = defaultdict(set)
         for r in members:
