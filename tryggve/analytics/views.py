@@ -42,6 +42,7 @@ from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import map_context
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
+from tryggve.surveys.figures import unsafe_places
 
 readers = staff_required("analytics.read")
 operational = staff_required("analytics.operational")
@@ -96,6 +97,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year)
     alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
+    # The survey's unsafe places as a layer of their own, with the staff detail (125 m
+    # cells, residents' descriptions); the two newest survey years.
+    places = unsafe_places(municipality_code=settings.MUNICIPALITY_CODE)
     return render(
         request,
         "analytics/overview.html",
@@ -107,7 +111,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "ranked": ranked,
             "outside": outside,
             "synthetic": _synthetic_share(),
-            "layers": {"areas": _areas_geojson(ranked)},
+            "layers": {"areas": _areas_geojson(ranked), "survey": places and places.map_layer()},
+            "places": places,
             "alerts": alerts,
             "alert_incidents": alerts_by_incident(alerts),
             "can_send": may_open(request.roles, "watch.manage"),
@@ -186,6 +191,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
     ]
     total = sum(c.score for c in cells) or 1
+    places = unsafe_places(municipality_code=settings.MUNICIPALITY_CODE)
     return render(
         request,
         "analytics/riskmap.html",
@@ -202,7 +208,9 @@ def riskmap(request: HttpRequest) -> HttpResponse:
                 "grid": cells_geojson(cells, public=False),
                 "presence": presence,
                 "reports": reports,
+                "survey": places and places.map_layer(),
             },
+            "places": places,
             "report_count": len(reports),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 import random
 from collections import Counter
 
@@ -82,6 +83,60 @@ def _respondent(rng: random.Random, unsafe_share: float, areas: list[str]) -> di
     return answer
 
 
+# Where the demo's respondents feel unsafe: (lat, lon, spread in metres, times of day, why,
+# weight). Invented, like everything in the demo, but placed like a small town's usual
+# complaints: the square in the evening, the school's paths, an unlit path, the station.
+HOTSPOTS = [
+    (
+        65.5862,
+        19.1790,
+        60,
+        ["evening", "night"],
+        ["Folk samlas på kvällarna", "Berusade vid torget", "Bilar som kör runt sent", ""],
+        35,
+    ),
+    (
+        65.5892,
+        19.1878,
+        50,
+        ["day", "evening"],
+        ["Mörka gångar vid skolan", "Äldre ungdomar hänger vid skolan", "Buskar skymmer", ""],
+        25,
+    ),
+    (
+        65.5925,
+        19.1705,
+        70,
+        ["evening", "night", "always"],
+        ["Gångvägen är helt obelyst", "Igenvuxet längs gångvägen", ""],
+        20,
+    ),
+    (65.5870, 19.1535, 60, ["night"], ["Öde vid stationen på natten", ""], 10),
+]
+# Share of respondents who mark at least one place.
+MARK_SHARE = 0.45
+METRES_PER_DEGREE = 111_320
+
+
+def _places(rng: random.Random) -> str:
+    """Up to three places near the hot spots (or anywhere in town), as the importer reads
+    them: `lat;lon;time;why` separated by `|`."""
+    if rng.random() > MARK_SHARE:
+        return ""
+    places = []
+    for _i in range(rng.choices([1, 2, 3], [6, 3, 1])[0]):
+        if rng.random() < 0.1:  # a place nobody else marks
+            lat, lon, spread, times, reasons = 65.5900, 19.1800, 900, ["evening"], [""]
+        else:
+            (spot,) = rng.choices(HOTSPOTS, [h[-1] for h in HOTSPOTS])
+            lat, lon, spread, times, reasons, _weight = spot
+        north = rng.gauss(0, spread) / METRES_PER_DEGREE
+        east = rng.gauss(0, spread) / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+        why = rng.choice(reasons)
+        places.append(f"{lat + north:.5f};{lon + east:.5f};{rng.choice(times)};{why}")
+    return "|".join(places)
+
+
 def _rows(rng, n, share, areas) -> list[dict[str, str]]:
     return [_respondent(rng, share, areas) for _ in range(n)]
 
@@ -99,8 +154,8 @@ def _counts_csv(rows: list[dict[str, str]]) -> str:
     for row in rows:
         for column, value in row.items():
             code, _dot, matrix_row = column.partition(".")
-            if code in {bank.AREA_CODE, "years_lived"}:
-                continue  # the aggregated file of that year had no areas or numbers
+            if code in {bank.AREA_CODE, bank.MAP_CODE, "years_lived"}:
+                continue  # the aggregated file of that year had no areas, numbers or places
             for option in filter(None, value.split("|")):
                 counts[(code, matrix_row, option)] += 1
     out = io.StringIO()
@@ -122,11 +177,15 @@ def load_demo_surveys(*, municipality: Municipality, today: datetime.date) -> st
     import_counts(
         survey=first, text=_counts_csv(_rows(rng, 50, UNSAFE_SHARE[2], areas)), respondents=50
     )
-    # Free texts come from their own generator, so the other answers stay as they were.
+    # Free texts and places come from generators of their own, so the other answers stay
+    # as they were.
     text_rng = random.Random(demo_texts.SEED)
+    place_rng = random.Random(SEED + 1)
     second = survey_for_year(municipality=municipality, year=year - 1, is_demo=True)
     second_rows = _rows(rng, 188, UNSAFE_SHARE[1], areas)
     demo_texts.add_comments(second_rows, text_rng)
+    for row in second_rows:
+        row[bank.MAP_CODE] = _places(place_rng)
     import_answer_rows(survey=second, text=_csv(second_rows), is_demo=True)
     current = survey_create_from_bank(
         municipality=municipality,
@@ -140,6 +199,7 @@ def load_demo_surveys(*, municipality: Municipality, today: datetime.date) -> st
     current_rows = _rows(rng, 41, UNSAFE_SHARE[0], areas)
     demo_texts.add_comments(current_rows, text_rng)
     for i, row in enumerate(current_rows):
+        row[bank.MAP_CODE] = _places(place_rng)
         answers: list[AnswerData] = []
         for column, value in row.items():
             code, _dot, matrix_row = column.partition(".")

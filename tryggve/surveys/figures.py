@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tryggve.areas.models import Municipality
 from tryggve.lib.themes import THEME_CODES
 from tryggve.surveys import bank, stats
+from tryggve.surveys.maps import PlaceMap, place_map
 from tryggve.surveys.models import Survey
 from tryggve.surveys.results import indicator_series, respondent_counts, theme_counts_by_year
 
@@ -125,3 +126,14 @@ def theme_counts(*, municipality_code: str) -> list[ThemeYear]:
         )
         for year, (texts, counts, is_demo) in sorted(theme_counts_by_year(municipality.pk).items())
     ]
+
+
+def unsafe_places(
+    *, municipality_code: str, years: list[int] | None = None, public: bool = False
+) -> PlaceMap | None:
+    """Where respondents feel unsafe, from the map question, in cells (see `maps`): the
+    situation picture draws it as a layer. None when the municipality is unknown."""
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        return None
+    return place_map(municipality_id=municipality.pk, years=years, public=public)

@@ -3,7 +3,10 @@
 Answer rows (`--format rows`): a header of question codes from the bank (`unsafe_evening`,
 `age`, ...); a matrix row as `problems.lighting`; several options of a multiple-choice
 question separated by `|`; the residential area by its short name (slug) or `annat`;
-numbers and free text as they are. Empty cells are unanswered. Map answers are not imported.
+numbers and free text as they are. Empty cells are unanswered. A map question's places as
+`lat;lon`, `lat;lon;time` or `lat;lon;time;why` (WGS84 decimal degrees; time `day`,
+`evening`, `night`, `always` or empty; why the place feels unsafe, in words without `;` or
+`|`), up to three separated by `|`, each inside the municipality.
 
 Counts (`--format counts`): columns `question,row,option,count` (row empty except for
 matrices), plus the number of respondents, which the file cannot tell.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -24,11 +28,13 @@ from tryggve.areas.models import Municipality
 from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import (
     CHOICE_KINDS,
+    MAP_PLACES,
     Channel,
     ImportedCount,
     Question,
     QuestionKind,
     Survey,
+    TimeOfDay,
 )
 from tryggve.surveys.services import AnswerData, response_submit, survey_create_from_bank
 
@@ -99,7 +105,33 @@ def cell_answers(q: Question, row_code: str | None, value: str, areas: dict) -> 
         return [AnswerData(question=q, number=number)]
     if q.kind == QuestionKind.TEXT:
         return [AnswerData(question=q, text=value[:2000])]
+    if q.kind == QuestionKind.MAP:
+        return _places(q, value)
     raise ValueError(f"frågan {q.code} kan inte importeras")
+
+
+def _places(q: Question, value: str) -> list[AnswerData]:
+    """A map cell: `lat;lon[;time[;why]]` places separated by `|`."""
+    places = [p.strip() for p in value.split("|") if p.strip()]
+    if len(places) > MAP_PLACES:
+        raise ValueError(f"högst {MAP_PLACES} platser på {q.code}")
+    answers = []
+    for place in places:
+        parts = [p.strip() for p in place.split(";")]
+        time = parts[2] if len(parts) >= 3 else ""
+        if len(parts) not in (2, 3, 4) or time not in {"", *TimeOfDay.values}:
+            raise ValueError(f"platsen {place!r} på {q.code} ska skrivas lat;lon;tid")
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise ValueError(f"platsen {place!r} på {q.code} har inga läsbara tal") from None
+        if not (math.isfinite(lat) and math.isfinite(lon)) or not (
+            q.survey.municipality.contains_point(lat, lon)
+        ):
+            raise ValueError(f"platsen {place!r} på {q.code} ligger utanför kommunen")
+        why = parts[3][:2000] if len(parts) == 4 else ""
+        answers.append(AnswerData(question=q, lat=lat, lon=lon, time_of_day=time, text=why))
+    return answers
 
 
 def import_answer_rows(

@@ -66,6 +66,7 @@ from tryggve.surveys.services import (
 )
 from tryggve.surveys.texts import GROUPING_LABELS
 from tryggve.surveys.theme_services import learned_term_remove, theme_correction_save
+from tryggve.surveys.views import places_context
 
 
 def _survey(pk: int) -> Survey:
@@ -290,6 +291,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if by in results.GROUPINGS:
         context["breakdown"] = results.breakdown(survey, by)
+    context.update(places_context(survey, public=False))
     return render(request, "surveys/staff/results.html", context)
 
 

@@ -8,13 +8,15 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.lib.guard import public_post
-from tryggve.surveys import results
+from tryggve.surveys import maps, results
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit
@@ -109,4 +111,21 @@ def public_results(request: HttpRequest) -> HttpResponse:
         context["themes"] = results.theme_table(chosen)
         if by in results.GROUPINGS:
             context["breakdown"] = results.breakdown(chosen, by)
+        context.update(places_context(chosen, public=True))
     return render(request, "surveys/public_results.html", context)
+
+
+def places_context(survey: Survey, *, public: bool) -> dict:
+    """The map of unsafe places for a results page: its cells (public: at least five
+    respondents, no text), the legend, and on the public page the e-service's reports."""
+    places = maps.place_map(
+        municipality_id=survey.municipality_id, years=[survey.year], public=public
+    )
+    context = area_map_context(
+        tilesFailed=_("Kartbilden kunde inte laddas. Samma rutor finns i tabellen under kartan."),
+        reportsFailed=_("Rapporterna från e-tjänsten kunde inte hämtas."),
+        reportsTruncated=_("Bara de senaste rapporterna visas. Zooma in för att se fler."),
+    )
+    if public:
+        context["map_config"]["reportsUrl"] = reverse("reports:geojson")
+    return {"places": places, "place_layers": places.map_layer(), **context}

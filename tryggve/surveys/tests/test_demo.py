@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tryggve.surveys.demo import load_demo_surveys
-from tryggve.surveys.figures import unsafe_share
+from tryggve.surveys.figures import unsafe_places, unsafe_share
+from tryggve.surveys.maps import place_map
 from tryggve.surveys.models import Survey
 
 
@@ -23,3 +24,14 @@ def test_demo_surveys_are_seeded_once_and_labelled(municipality, today, citizen)
     assert "påhittade exempel" in citizen.get("/trygghetsenkat/").content.decode()
     assert load_demo_surveys(municipality=municipality, today=today) == "surveys already present"
     assert Survey.objects.count() == 3
+
+
+def test_demo_places_cluster_so_the_public_map_has_cells(municipality, today, citizen):
+    load_demo_surveys(municipality=municipality, today=today)
+    last = Survey.objects.get(year=today.year - 1)
+    public = place_map(municipality_id=municipality.pk, years=[last.year], public=True)
+    assert len(public.cells) >= 3 and public.is_demo
+    assert all(c.respondents >= 5 for c in public.cells)
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    assert "Rutor med minst 5 svarande" in page
+    assert unsafe_places(municipality_code="2505").places > public.places

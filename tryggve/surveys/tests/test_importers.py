@@ -95,3 +95,34 @@ def test_create_survey_command(municipality):
         call_command(
             "create_survey", "--year", "2031", "--opens", "2031-03-01", "--closes", "2031-01-01"
         )
+
+
+def test_map_places_are_imported_with_time_and_reason(last_year):
+    text = (
+        "unsafe_evening,unsafe_places\n"
+        '"ganska_otrygg","65.5900;19.1800;evening;Mörkt|65.5862;19.1790"\n'
+        "mycket_trygg,\n"
+    )
+    import_answer_rows(survey=last_year, text=text)
+    first, second = Answer.objects.filter(question__code="unsafe_places").order_by("pk")
+    assert (first.lat, first.lon, first.time_of_day) == (65.59, 19.18, "evening")
+    assert first.text == "Mörkt"
+    assert (second.lat, second.time_of_day, second.text) == (65.5862, "", "")
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("65.59;19.18;lunch", "ska skrivas lat;lon;tid"),
+        ("65.59", "ska skrivas lat;lon;tid"),
+        ("norr;19.18", "inga läsbara tal"),
+        ("nan;19.18", "utanför kommunen"),
+        ("59.3293;18.0686", "utanför kommunen"),
+        ("65.59;19.18|65.59;19.18|65.59;19.18|65.59;19.18", "högst 3 platser"),
+    ],
+)
+def test_bad_map_places_are_refused_by_line(last_year, cell, message):
+    with pytest.raises(ImportFailed) as caught:
+        import_answer_rows(survey=last_year, text=f'unsafe_places\n"{cell}"\n')
+    assert caught.value.errors[0].startswith("rad 2:") and message in caught.value.errors[0]
+    assert not Answer.objects.exists()

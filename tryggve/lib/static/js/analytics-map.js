@@ -40,6 +40,11 @@
     });
   }
   if (layers.areas) { add(layers.areas, true); }
+  // The survey's unsafe places: a layer of its own that a check box under the map hides.
+  if (layers.survey && layers.survey.cells.features.length) {
+    var survey = window.TryggveMap.densityLayer(layers.survey.cells, layers.survey.colours).addTo(map);
+    window.TryggveMap.toggles(map, { survey: survey });
+  }
   if (layers.grid) { add(layers.grid, false); }
   (layers.presence || []).forEach(function (p) {
     L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })

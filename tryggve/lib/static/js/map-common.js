@@ -24,6 +24,47 @@
         status.textContent = [text, window.TryggveMap.tileNote].filter(Boolean).join(" ");
       }
     },
+    // The survey's places: squares shaded by respondents (colours light to dark, by class
+    // 1..n), each with its label as a tooltip; the page's table holds the same figures.
+    densityLayer: function (geojson, colours) {
+      return L.geoJSON(geojson, {
+        style: function (f) {
+          var c = f.properties["class"] || 1;
+          return { className: "density-cell", color: "#3f007d", weight: 1,
+                   fillColor: colours[c - 1] || colours[colours.length - 1], fillOpacity: 0.7 };
+        },
+        onEachFeature: function (f, l) { l.bindTooltip(window.TryggveMap.text(f.properties.label)); }
+      });
+    },
+    // The map's view as the GeoJSON API's bbox (minlon,minlat,maxlon,maxlat).
+    bbox: function (map) {
+      var b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return Math.max(-180, Math.min(180, v)).toFixed(5);
+      }).join(",");
+    },
+    // A published report's popup: a link to its public page and its status, as text nodes.
+    reportPopup: function (f) {
+      var link = document.createElement("a");
+      link.href = f.properties.url;
+      link.textContent = f.properties.category_name + " – " + f.properties.id;
+      var box = document.createElement("div");
+      box.appendChild(link);
+      var p = document.createElement("p");
+      p.textContent = f.properties.status_name;
+      box.appendChild(p);
+      return box;
+    },
+    // Check boxes with data-layer-toggle="<name>" show and hide layers[name].
+    toggles: function (map, layers) {
+      document.querySelectorAll("[data-layer-toggle]").forEach(function (box) {
+        var layer = layers[box.getAttribute("data-layer-toggle")];
+        if (!layer) { return; }
+        box.addEventListener("change", function () {
+          if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+        });
+      });
+    },
     create: function (elementId, cfg, lang) {
       var block = document.querySelector("[data-map-block]");
       if (block) { block.hidden = false; }

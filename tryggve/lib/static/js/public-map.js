@@ -27,11 +27,8 @@
       window.TryggveMap.say(text.invalidFilter);
       return;
     }
-    var b = map.getBounds();
     var q = new URLSearchParams(filters);
-    q.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
-      return Math.max(-180, Math.min(180, v)).toFixed(5);
-    }).join(","));
+    q.set("bbox", window.TryggveMap.bbox(map));
     if (pending) { pending.abort(); }
     pending = new AbortController();
     fetch(cfg.geojsonUrl + "?" + q.toString(), { signal: pending.signal })
@@ -40,18 +37,10 @@
         layer.clearLayers();
         (data.features || []).forEach(function (f) {
           var c = f.geometry.coordinates;
-          var link = document.createElement("a");
-          link.href = f.properties.url;
-          link.textContent = f.properties.category_name + " – " + f.properties.id;
-          var box = document.createElement("div");
-          box.appendChild(link);
-          var p = document.createElement("p");
-          p.textContent = f.properties.status_name;
-          box.appendChild(p);
           L.marker([c[1], c[0]], {
             icon: icon(f.properties.status),
             title: f.properties.category_name + ", " + f.properties.status_name
-          }).bindPopup(box).addTo(layer);
+          }).bindPopup(window.TryggveMap.reportPopup(f)).addTo(layer);
         });
         window.TryggveMap.say(data.truncated ? text.truncated : "");
       })
