@@ -19,7 +19,7 @@ from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
-from tryggve.surveys import results
+from tryggve.surveys import representativeness, results
 from tryggve.surveys.exports import results_csv_rows
 from tryggve.surveys.forms import AnswerForm, QuestionEditForm, SurveyCreateForm, SurveyEditForm
 from tryggve.surveys.models import Answer, Channel, QuestionKind, Survey, SurveyState
@@ -101,6 +101,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "questions": survey.questions.all(),
         "link": request.build_absolute_uri(reverse("surveys:answer")),
         **results.live_count(survey),
+        **representativeness.population_progress(survey),
     }
     return render(request, "surveys/staff/detail.html", context)
 
@@ -162,9 +163,13 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "trends": results.trends(survey),
         "by": by,
         "groupings": GROUPING_LABELS,
+        "representativeness": representativeness.representativeness(survey),
+        "weigh": request.GET.get("vikta") == "1",
     }
     if by in results.GROUPINGS:
         context["breakdown"] = results.breakdown(survey, by)
+    if context["weigh"]:
+        context["weighted"] = representativeness.weighted_results(survey)
     return render(request, "surveys/staff/results.html", context)
 
 

@@ -106,6 +106,7 @@ def public_results(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         context["tables"] = results.question_tables(chosen, public=True)
         context["trends"] = results.trends(chosen)
+        context["representativeness"] = representativeness.representativeness(chosen)
         if by in results.GROUPINGS:
             context["breakdown"] = results.breakdown(chosen, by)
     return render(request, "surveys/public_results.html", context)
