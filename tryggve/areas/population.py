@@ -126,11 +126,7 @@ def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
     """The rows of an SCB export or an own-format file (see the module's docstring)."""
     lines = decode_text(data).splitlines()
     start = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if _header_columns(line) is not None
-        ),
+        (i for i, line in enumerate(lines) if _header_columns(line) is not None),
         None,
     )
     if start is None:
@@ -148,7 +144,9 @@ def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
     totals: list[tuple[int, str, str]] = []  # rows for both genders, used only alone
     gender_rows = False
     raw: list[tuple[int, list[str]]] = [
-        (start + 2 + offset, row) for offset, row in enumerate(reader) if any(c.strip() for c in row)
+        (start + 2 + offset, row)
+        for offset, row in enumerate(reader)
+        if any(c.strip() for c in row)
     ]
     if year_at is not None and chosen is None:
         years = {row[year_at].strip() for _line, row in raw if len(row) > year_at}

@@ -282,8 +282,13 @@ def population_import(
             existing.filter(area=None).delete()
         PopulationCount.objects.bulk_create(
             PopulationCount(
-                municipality=municipality, area_id=area_id, age_band=band, year=result.year,
-                count=count, source=source[:200], is_demo=is_demo,
+                municipality=municipality,
+                area_id=area_id,
+                age_band=band,
+                year=result.year,
+                count=count,
+                source=source[:200],
+                is_demo=is_demo,
             )
             for (area_id, band), count in sorted(counts.items(), key=str)
         )

@@ -73,7 +73,9 @@ def population_margins(survey: Survey) -> dict | None:
     all_ages = False
     if not areas:
         areas = Counter(
-            dict(survey.municipality.areas.filter(population__gt=0).values_list("slug", "population"))
+            dict(
+                survey.municipality.areas.filter(population__gt=0).values_list("slug", "population")
+            )
         )
         all_ages = True
     return {
@@ -154,20 +156,24 @@ def _warning(row: dict) -> str | None:
         return None
     names = {"group": row["label"], "population": stats.percent(row["population_share"])}
     if row["count"] == 0:
-        return _(
-            "Ingen i gruppen %(group)s har svarat, fast gruppen är %(population)s av "
-            "befolkningen. Resultaten säger inget om den gruppen och kan inte vägas för den."
-        ) % names
+        return (
+            _(
+                "Ingen i gruppen %(group)s har svarat, fast gruppen är %(population)s av "
+                "befolkningen. Resultaten säger inget om den gruppen och kan inte vägas för den."
+            )
+            % names
+        )
     if stats.suppressed(row["count"]):
-        return _(
-            "Färre än 5 svar från gruppen %(group)s (%(population)s av befolkningen): "
-            "resultaten säger mycket lite om den gruppen."
-        ) % names
+        return (
+            _(
+                "Färre än 5 svar från gruppen %(group)s (%(population)s av befolkningen): "
+                "resultaten säger mycket lite om den gruppen."
+            )
+            % names
+        )
     if row["answer_share"] < UNDER_REPRESENTED * row["population_share"]:
         if row["secondary"]:
-            return _(
-                "Gruppen %(group)s är kraftigt underrepresenterad bland de svarande."
-            ) % names
+            return _("Gruppen %(group)s är kraftigt underrepresenterad bland de svarande.") % names
         return _(
             "Gruppen %(group)s är kraftigt underrepresenterad: %(answers)s av svaren mot "
             "%(population)s av befolkningen."
@@ -237,7 +243,9 @@ def weighted_results(survey: Survey) -> dict:
         if not q.has_options or q.code in MARGINS.values():
             continue
         for key, row_label in _parts(q):
-            questions.append(_weighted_question(q, key, row_label, data, weight))
+            item = _weighted_question(q, key, row_label, data, weight)
+            if item["n"]:
+                questions.append(item)
     unweightable = [
         labels[margin].get(group, group)
         for margin, missing in raked.unweightable.items()

@@ -219,7 +219,9 @@ def _trim(weights: list[float], bounds: tuple[float, float]) -> set[int]:
     for _step in range(50):
         mean = sum(weights) / len(weights)
         low, high = bounds[0] * mean, bounds[1] * mean
-        outside = [i for i, w in enumerate(weights) if w < low * (1 - 1e-9) or w > high * (1 + 1e-9)]
+        outside = [
+            i for i, w in enumerate(weights) if w < low * (1 - 1e-9) or w > high * (1 + 1e-9)
+        ]
         if not outside:
             break
         for i in outside:

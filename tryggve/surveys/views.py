@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.lib.guard import public_post
-from tryggve.surveys import results
+from tryggve.surveys import representativeness, results
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit

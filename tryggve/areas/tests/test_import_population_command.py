@@ -14,12 +14,16 @@ SCB = Path(__file__).parent / "data" / "scb_folkmangd_arvidsjaur.csv"
 @pytest.mark.django_db
 def test_imports_an_scb_export_for_the_year_asked(municipality):
     out = StringIO()
-    call_command("import_population", str(SCB), "--municipality", "2505", "--year", "2023",
-                 stdout=out)
+    call_command(
+        "import_population", str(SCB), "--municipality", "2505", "--year", "2023", stdout=out
+    )
     assert out.getvalue().strip() == "year=2023 saved=5 (area and age band)"
     row = PopulationCount.objects.get(age_band="80")
     assert (row.year, row.area, row.count, row.source) == (
-        2023, None, 450 + 10 * 3, "SCB (scb_folkmangd_arvidsjaur.csv)"
+        2023,
+        None,
+        450 + 10 * 3,
+        "SCB (scb_folkmangd_arvidsjaur.csv)",
     )
 
 
@@ -29,8 +33,9 @@ def test_errors_by_line_and_nothing_saved(municipality, tmp_path):
     path.write_text("area,age_band,count\nCentrum,16_24,60\nNarnia,16_24,5\n", encoding="utf-8")
     err = StringIO()
     with pytest.raises(CommandError, match="Nothing imported"):
-        call_command("import_population", str(path), "--municipality", "2505", "--year", "2024",
-                     stderr=err)
+        call_command(
+            "import_population", str(path), "--municipality", "2505", "--year", "2024", stderr=err
+        )
     assert "Rad 3: okänt område 'Narnia'." in err.getvalue()
     assert not PopulationCount.objects.exists()
 

@@ -75,16 +75,18 @@ def test_single_years_semicolons_windows_1252_and_a_totalt_row():
     )
     result = read_population(text.encode("cp1252"))
     assert result.year == 2024 and not result.errors
-    assert sorted((r.band, r.count) for r in result.rows) == [("16_24", 28), ("16_24", 30), ("80", 1)]
+    assert sorted((r.band, r.count) for r in result.rows) == [
+        ("16_24", 28),
+        ("16_24", 30),
+        ("80", 1),
+    ]
 
 
 @pytest.mark.django_db
 def test_import_whole_municipality_and_areas(municipality):
     result = population_import(municipality=municipality, data=SCB, source="SCB test")
     assert (result.errors, result.year, result.saved) == ([], 2024, 5)
-    stored = dict(
-        PopulationCount.objects.filter(area=None).values_list("age_band", "count")
-    )
+    stored = dict(PopulationCount.objects.filter(area=None).values_list("age_band", "count"))
     assert stored == SCB_2024
     own = "area,age_band,count\nCentrum,16_24,60\ncentrum,25_44,150\nMoskosel,80,20\n,80,451\n"
     result = population_import(municipality=municipality, data=own.encode(), year=2024)

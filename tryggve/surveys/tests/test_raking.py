@@ -24,7 +24,9 @@ def test_two_by_two_by_hand():
     # T_AX/3 = √3/(1+√3) = .6340, AY and BX 1.0981, BY 3√3/(1+√3) = 1.9019 (mean 1).
     respondents = people({("A", "X"): 3, ("A", "Y"): 1, ("B", "X"): 1, ("B", "Y"): 1})
     result = stats.rake(
-        respondents, {"age": {"A": 50, "B": 50}, "area": {"X": 10, "Y": 10}}, tolerance=1e-9,
+        respondents,
+        {"age": {"A": 50, "B": 50}, "area": {"X": 10, "Y": 10}},
+        tolerance=1e-9,
         max_iterations=500,
     )
     root = math.sqrt(3)
@@ -42,8 +44,12 @@ def test_unknown_groups_are_left_out_of_that_margin():
         {"age": "B", "area": "X"},
         {"age": None, "area": "Y"},
     ]
-    result = stats.rake(respondents, {"age": {"A": 1, "B": 1}, "area": {"X": 1, "Y": 1}},
-                        trim=None, max_iterations=1000)
+    result = stats.rake(
+        respondents,
+        {"age": {"A": 1, "B": 1}, "area": {"X": 1, "Y": 1}},
+        trim=None,
+        max_iterations=1000,
+    )
     assert result.converged
     assert stats.weighted_margins(respondents, result.weights, "age", ["A", "B"]) == (
         pytest.approx({"A": 0.5, "B": 0.5}, abs=1e-6)
@@ -93,7 +99,8 @@ def test_effective_sample_size():
 @given(
     cells=st.lists(
         st.lists(st.integers(min_value=1, max_value=12), min_size=2, max_size=4),
-        min_size=2, max_size=4,
+        min_size=2,
+        max_size=4,
     ).filter(lambda rows: len({len(r) for r in rows}) == 1),
     age_population=st.lists(st.integers(min_value=20, max_value=2000), min_size=4, max_size=4),
     area_population=st.lists(st.integers(min_value=20, max_value=2000), min_size=4, max_size=4),

@@ -85,8 +85,7 @@ def test_a_badly_under_represented_group_is_named(survey, municipality):
         answer(survey, "mycket_trygg", age="16_24")
     table = rep.representativeness(survey)
     assert table["warnings"][0] == (
-        "Gruppen 16–24 år är kraftigt underrepresenterad: 23 % av svaren mot 50 % av "
-        "befolkningen."
+        "Gruppen 16–24 år är kraftigt underrepresenterad: 23 % av svaren mot 50 % av befolkningen."
     )
     # Nobody named an area, and without area rows in the table the areas' own population
     # counts: each of the twelve areas is warned about.
@@ -133,7 +132,8 @@ def test_weighted_cells_are_hidden_where_the_unweighted_are(survey, municipality
     for option in unsafe["options"]:
         cell, weighted_cell = option["cell"], option["weighted"]
         assert (cell.suppressed, cell.secondary) == (
-            weighted_cell.suppressed, weighted_cell.secondary
+            weighted_cell.suppressed,
+            weighted_cell.secondary,
         )
         if weighted_cell.suppressed:
             assert weighted_cell.share == 0
@@ -145,14 +145,16 @@ def test_too_few_answers_to_weigh(survey, municipality):
     population(municipality, "area,age_band,count\n,45_64,100\n", survey.year)
     answer(survey, "mycket_trygg")
     assert rep.weighted_results(survey) == {
-        "available": False, "reason": "Färre än 5 svar: för få för att väga."
+        "available": False,
+        "reason": "Färre än 5 svar: för få för att väga.",
     }
 
 
 def test_live_count_per_group_against_last_year_and_population(survey, municipality):
     centrum = municipality.areas.get(slug="centrum")
-    population(municipality, "area,age_band,count\n,45_64,1500\nCentrum,45_64,300\n",
-               survey.year - 1)
+    population(
+        municipality, "area,age_band,count\n,45_64,1500\nCentrum,45_64,300\n", survey.year - 1
+    )
     last = survey_for_year(municipality=municipality, year=survey.year - 1)
     import_counts(survey=last, text="question,row,option,count\nage,,45_64,40\n", respondents=40)
     for _ in range(3):
@@ -162,7 +164,11 @@ def test_live_count_per_group_against_last_year_and_population(survey, municipal
     assert progress["population_year"] == survey.year - 1
     areas, ages = ({r["label"]: r for r in m["rows"]} for m in progress["progress"])
     assert areas["Centrum"] == {
-        "label": "Centrum", "count": 3, "last_year": 0, "population": 300, "per_thousand": 10.0
+        "label": "Centrum",
+        "count": 3,
+        "last_year": 0,
+        "population": 300,
+        "per_thousand": 10.0,
     }
     assert areas["Moskosel"]["population"] is None
     assert ages["45–64 år"]["count"] == 3 and ages["45–64 år"]["per_thousand"] == 2.0
