@@ -147,4 +147,4 @@ def test_one_count_per_area_band_and_year(municipality):
         with pytest.raises(IntegrityError), transaction.atomic():
             PopulationCount.objects.create(**kwargs, **fields)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PopulationCount.objects.create(**{**fields, "age_band": "vill_inte", "area": area})
+        PopulationCount.objects.create(**{**fields, "age_band": "0_15", "area": area})
