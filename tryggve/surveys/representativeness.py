@@ -186,8 +186,17 @@ def representativeness(survey: Survey) -> dict:
     population = population_margins(survey)
     if population is None:
         return {"available": False}
-    data = load_year(year_surveys(survey), individual_only=True)
+    versions = year_surveys(survey)
+    data = load_year(versions, individual_only=True)
     groups = respondent_groups(data)
+    if not groups:
+        # A year kept only as imported counts has no respondent to place in a group.
+        return {
+            "available": True,
+            "respondents": 0,
+            "imported_respondents": sum(s.imported_respondents for s in versions),
+            "warnings": [],
+        }
     labels = _labels(survey)
     titles = {"age": _("Åldersgrupp"), "area": _("Bostadsområde")}
     unknown_labels = {

@@ -17,6 +17,13 @@ def population(municipality, text: str, year: int) -> None:
     assert not result.errors, result.errors
 
 
+def answer_groups(survey, *groups) -> None:
+    """Answers in bulk: (how many, unsafe_evening option, area or None, age band)."""
+    for n, unsafe, area, age in groups:
+        for _ in range(n):
+            answer(survey, unsafe, area=area, age=age)
+
+
 def rows_of(table, margin):
     found = next(m for m in table["margins"] if m["key"] == margin)
     return {r["key"]: r for r in found["rows"]}, found["unknown"]
@@ -48,12 +55,12 @@ def test_answers_against_the_population_with_warnings(survey, municipality):
         "Centrum,45_64,300\nCentrum,65_79,300\nMoskosel,45_64,200\nMoskosel,65_79,200\n",
         survey.year,
     )
-    for _ in range(12):
-        answer(survey, "mycket_trygg", area=centrum, age="45_64")
-    for _ in range(3):
-        answer(survey, "mycket_trygg", area=moskosel, age="65_79")
-    for _ in range(5):
-        answer(survey, "ganska_trygg", area=moskosel, age="vill_inte")
+    answer_groups(
+        survey,
+        (12, "mycket_trygg", centrum, "45_64"),
+        (3, "mycket_trygg", moskosel, "65_79"),
+        (5, "ganska_trygg", moskosel, "vill_inte"),
+    )
     table = rep.representativeness(survey)
     assert table["available"] and table["respondents"] == 20 and table["year"] == survey.year
     ages, no_age = rows_of(table, "age")
@@ -79,10 +86,7 @@ def test_answers_against_the_population_with_warnings(survey, municipality):
 
 def test_a_badly_under_represented_group_is_named(survey, municipality):
     population(municipality, "area,age_band,count\n,16_24,500\n,65_79,500\n", survey.year)
-    for _ in range(20):
-        answer(survey, "mycket_trygg", age="65_79")
-    for _ in range(6):
-        answer(survey, "mycket_trygg", age="16_24")
+    answer_groups(survey, (20, "mycket_trygg", None, "65_79"), (6, "mycket_trygg", None, "16_24"))
     table = rep.representativeness(survey)
     assert table["warnings"][0] == (
         "Gruppen 16–24 år är kraftigt underrepresenterad: 23 % av svaren mot 50 % av befolkningen."
@@ -100,10 +104,9 @@ def test_weighted_beside_unweighted_by_hand(survey, municipality):
         "Centrum,65_79,50\n",
         survey.year,
     )
-    for _ in range(10):
-        answer(survey, "mycket_trygg", area=centrum, age="45_64")
-    for _ in range(5):
-        answer(survey, "mycket_otrygg", area=centrum, age="65_79")
+    answer_groups(
+        survey, (10, "mycket_trygg", centrum, "45_64"), (5, "mycket_otrygg", centrum, "65_79")
+    )
     weighted = rep.weighted_results(survey)
     assert weighted["available"] and weighted["converged"] and weighted["trimmed"] == 0
     # Nobody aged 16-24 answered: the two other bands are weighted to half each. Ten
@@ -174,3 +177,17 @@ def test_live_count_per_group_against_last_year_and_population(survey, municipal
     assert ages["45–64 år"]["count"] == 3 and ages["45–64 år"]["per_thousand"] == 2.0
     # Imported counts carry no respondent rows: only single answers count per group.
     assert ages["45–64 år"]["last_year"] == 0
+
+
+def test_a_year_of_imported_counts_only_is_not_compared(survey, municipality):
+    population(municipality, "area,age_band,count\n,45_64,100\n", survey.year)
+    assert rep.representativeness(survey)["respondents"] == 0
+    earlier = survey_for_year(municipality=municipality, year=survey.year - 2)
+    import_counts(survey=earlier, text="question,row,option,count\nage,,45_64,50\n", respondents=50)
+    table = rep.representativeness(earlier)
+    assert table == {
+        "available": True,
+        "respondents": 0,
+        "imported_respondents": 50,
+        "warnings": [],
+    }

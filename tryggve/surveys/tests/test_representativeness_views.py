@@ -122,3 +122,13 @@ def test_public_results_compare_with_the_population_suppressed(citizen, answered
     assert "Vägd andel" not in page
     # Moskosel's three answers are never shown as a number.
     assert "<td>3</td>" not in page
+
+
+def test_public_page_of_a_year_kept_as_counts_says_it_cannot_compare(citizen, answered):
+    from tryggve.surveys.importers import import_counts, survey_for_year
+
+    earlier = survey_for_year(municipality=answered.municipality, year=answered.year - 2)
+    import_counts(survey=earlier, text="question,row,option,count\nage,,45_64,50\n", respondents=50)
+    page = citizen.get(f"/trygghetsenkat/resultat/?ar={earlier.year}").content.decode()
+    assert "finns bara som sammanräknade antal" in page
+    assert "Ingen i gruppen" not in page
