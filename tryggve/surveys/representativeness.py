@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from tryggve.areas.models import AgeBand, PopulationCount
 from tryggve.surveys import bank, stats
 from tryggve.surveys.forms import OTHER_AREA
-from tryggve.surveys.models import Answer, QuestionKind, Survey
+from tryggve.surveys.models import Answer, QuestionKind, Response, Survey
 from tryggve.surveys.results import (
     Cell,
     _parts,
@@ -100,6 +100,23 @@ def respondent_groups(data) -> list[dict[str, str | None]]:
             {"age": age if age in bands else None, "area": None if area == OTHER_AREA else area}
         )
     return groups
+
+
+def stated_groups(surveys: list[Survey]) -> list[dict[str, str | None]]:
+    """respondent_groups() read with two small queries instead of every answer: each single
+    respondent of the survey versions, also those who answered neither question."""
+    ids = Response.objects.filter(survey__in=surveys).order_by("pk").values_list("pk", flat=True)
+    groups: dict[int, dict[str, str | None]] = {pk: {"age": None, "area": None} for pk in ids}
+    bands = set(AgeBand.values)
+    rows = Answer.objects.filter(
+        response__survey__in=surveys, question__code__in=MARGINS.values()
+    ).values_list("response_id", "question__code", "option__code", "area__slug")
+    for response_id, code, option, slug in rows:
+        if code == bank.AGE_CODE and option in bands:
+            groups[response_id]["age"] = option
+        elif code == bank.AREA_CODE and slug:
+            groups[response_id]["area"] = slug
+    return list(groups.values())
 
 
 def _labels(survey: Survey) -> dict[str, dict[str, str]]:
@@ -187,8 +204,7 @@ def representativeness(survey: Survey) -> dict:
     if population is None:
         return {"available": False}
     versions = year_surveys(survey)
-    data = load_year(versions, individual_only=True)
-    groups = respondent_groups(data)
+    groups = stated_groups(versions)
     if not groups:
         # A year kept only as imported counts has no respondent to place in a group.
         return {

@@ -8,6 +8,7 @@ import pytest
 from tryggve.areas.models import PopulationCount
 from tryggve.areas.services import population_import
 from tryggve.surveys import representativeness as rep
+from tryggve.surveys import results
 from tryggve.surveys.importers import import_counts, survey_for_year
 from tryggve.surveys.tests.test_results import answer
 
@@ -61,6 +62,10 @@ def test_answers_against_the_population_with_warnings(survey, municipality):
         (3, "mycket_trygg", moskosel, "65_79"),
         (5, "ganska_trygg", moskosel, "vill_inte"),
     )
+    # The two-query reading of the groups agrees with the one from all answers.
+    versions = results.year_surveys(survey)
+    data = results.load_year(versions, individual_only=True)
+    assert rep.stated_groups(versions) == rep.respondent_groups(data)
     table = rep.representativeness(survey)
     assert table["available"] and table["respondents"] == 20 and table["year"] == survey.year
     ages, no_age = rows_of(table, "age")
