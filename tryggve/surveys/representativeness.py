@@ -254,7 +254,13 @@ def weighted_results(survey: Survey) -> dict:
     population = population_margins(survey)
     if population is None:
         return {"available": False, "reason": _("Det finns ingen befolkningstabell att väga mot.")}
-    data = load_year(year_surveys(survey), individual_only=True)
+    versions = year_surveys(survey)
+    data = load_year(versions, individual_only=True)
+    if not data.answers and any(s.imported_respondents for s in versions):
+        return {
+            "available": False,
+            "reason": _("Årets svar finns bara som sammanräknade antal och kan inte vägas."),
+        }
     if len(data.answers) < stats.MIN_COUNT:
         return {"available": False, "reason": _("Färre än 5 svar: för få för att väga.")}
     ids = sorted(data.answers)

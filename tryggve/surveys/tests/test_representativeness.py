@@ -189,6 +189,9 @@ def test_a_year_of_imported_counts_only_is_not_compared(survey, municipality):
     assert rep.representativeness(survey)["respondents"] == 0
     earlier = survey_for_year(municipality=municipality, year=survey.year - 2)
     import_counts(survey=earlier, text="question,row,option,count\nage,,45_64,50\n", respondents=50)
+    assert rep.weighted_results(earlier)["reason"] == (
+        "Årets svar finns bara som sammanräknade antal och kan inte vägas."
+    )
     table = rep.representativeness(earlier)
     assert table == {
         "available": True,
