@@ -348,6 +348,19 @@ def population_progress(survey: Survey) -> dict:
                     "per_thousand": round(1000 * count / people, 1) if people else None,
                 }
             )
+        rows.append(
+            {
+                "label": _("Vill inte svara, annat område eller inget svar"),
+                "count": this_year["total"] - sum(this_year[margin][k] for k in labels[margin]),
+                "last_year": (
+                    last_year["total"] - sum(last_year[margin][k] for k in labels[margin])
+                    if last_year
+                    else None
+                ),
+                "population": None,
+                "per_thousand": None,
+            }
+        )
         margins.append({"key": margin, "title": title, "rows": rows})
     return {
         "population_year": population["year"],
@@ -357,15 +370,20 @@ def population_progress(survey: Survey) -> dict:
     }
 
 
-def _group_counts(surveys: list[Survey]) -> dict[str, Counter]:
-    """Single respondents per age band and per area of the given survey versions (one query)."""
+def _group_counts(surveys: list[Survey]) -> dict:
+    """Single respondents per age band and per area of the given survey versions, and in
+    all (`total`; two queries)."""
     rows = (
         Answer.objects.filter(response__survey__in=surveys, question__code__in=MARGINS.values())
         .values_list("question__code", "option__code", "area__slug")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts = {"age": Counter(), "area": Counter()}
+    counts = {
+        "age": Counter(),
+        "area": Counter(),
+        "total": Response.objects.filter(survey__in=surveys).count(),
+    }
     for code, option, slug, n in rows:
         if code == bank.AGE_CODE and option:
             counts["age"][option] += n

@@ -182,6 +182,10 @@ def test_live_count_per_group_against_last_year_and_population(survey, municipal
     assert ages["45–64 år"]["count"] == 3 and ages["45–64 år"]["per_thousand"] == 2.0
     # Imported counts carry no respondent rows: only single answers count per group.
     assert ages["45–64 år"]["last_year"] == 0
+    # The one who would not give an age, and named no area, has a row of their own.
+    unstated = ages["Vill inte svara, annat område eller inget svar"]
+    assert (unstated["count"], unstated["last_year"], unstated["per_thousand"]) == (1, 0, None)
+    assert areas["Vill inte svara, annat område eller inget svar"]["count"] == 1
 
 
 def test_a_year_of_imported_counts_only_is_not_compared(survey, municipality):
