@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tryggve.areas.models import Municipality, ResidentialArea, Street
+from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
 
 
 @admin.register(Municipality)
@@ -22,3 +22,9 @@ class StreetAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "approximate"]
     search_fields = ["name"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
+
+
+@admin.register(PopulationCount)
+class PopulationCountAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "area", "age_band", "year", "count", "source", "is_demo"]
+    list_filter = ["municipality", "year", "age_band", "is_demo"]

@@ -121,3 +121,64 @@ class Street(GeometryFields):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgeBand(models.TextChoices):
+    """The age bands the safety survey asks for (`surveys.bank`, question `age`); the
+    population table uses the same codes so answers and inhabitants line up. The survey asks
+    people from 16, so younger inhabitants are in no band."""
+
+    AGE_16_24 = "16_24", _("16–24 år")
+    AGE_25_44 = "25_44", _("25–44 år")
+    AGE_45_64 = "45_64", _("45–64 år")
+    AGE_65_79 = "65_79", _("65–79 år")
+    AGE_80 = "80", _("80 år eller äldre")
+
+
+class PopulationCount(models.Model):
+    """Inhabitants of one age band in a residential area (or the whole municipality when
+    `area` is empty) at the end of a year, as SCB counts them (`import_population`)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="population_counts",
+        verbose_name=_("kommun"),
+    )
+    area = models.ForeignKey(
+        ResidentialArea, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="population_counts", verbose_name=_("bostadsområde"),
+        help_text=_("Tomt betyder hela kommunen."),
+    )
+    age_band = models.CharField(_("åldersgrupp"), max_length=8, choices=AgeBand.choices)
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    count = models.PositiveIntegerField(_("antal invånare"))
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demodata"), default=False)
+
+    class Meta:
+        verbose_name = _("befolkningstal")
+        verbose_name_plural = _("befolkningstal")
+        ordering = ["municipality", "year", "area", "age_band"]
+        constraints = [
+            # Two constraints because NULL never equals NULL in a unique index.
+            models.UniqueConstraint(
+                fields=["municipality", "area", "age_band", "year"],
+                condition=models.Q(area__isnull=False),
+                name="population_unique_area_band_year",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "age_band", "year"],
+                condition=models.Q(area__isnull=True),
+                name="population_unique_municipality_band_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_band__in=AgeBand.values), name="population_known_band"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900, year__lte=2100), name="population_sane_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area or self.municipality} {self.get_age_band_display()} {self.year}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -11,7 +13,8 @@ from shapely.geometry import LineString, MultiLineString, Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from tryggve.areas.models import Municipality, ResidentialArea, Street
+from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
+from tryggve.areas.population import PopulationFileError, aggregate, read_population
 from tryggve.lib.geo import (
     GeometryError,
     crs_of,
@@ -105,7 +108,7 @@ def areas_import(
         return result
     with transaction.atomic():
         for name, geom, households, population in parsed:
-            slug = slugify(name.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+            slug = _area_slug(name)
             area = ResidentialArea.objects.filter(municipality=municipality, slug=slug).first()
             if area is None:
                 area = ResidentialArea(municipality=municipality, slug=slug)
@@ -182,4 +185,112 @@ def streets_import(
             street.approximate = approximate
             street.set_geometry(geom)
             street.save()
+    return result
+
+
+@dataclass
+class PopulationImportResult:
+    year: int | None = None
+    saved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+_MUNICIPALITY_REGION = re.compile(r"^(\d{4})(?:\s+\D.*)?$")
+_STATISTICAL_AREA = re.compile(r"^(\d{4}[A-Z]\d{3,4})(?:\s+(.*))?$", re.IGNORECASE)
+
+
+def _area_slug(name: str) -> str:
+    return slugify(name.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+
+
+def _region_resolver(municipality: Municipality):
+    """A function from a file's region text to an area (None: the whole municipality);
+    raises ValueError naming what it could not place."""
+    areas = list(municipality.areas.all())
+    by_key = {a.slug: a for a in areas} | {a.name.lower(): a for a in areas}
+
+    def resolve(text: str) -> ResidentialArea | None:
+        if not text or text.lower() in {"hela kommunen", municipality.name.lower()}:
+            return None
+        if match := _MUNICIPALITY_REGION.match(text):
+            if match[1] == municipality.code:
+                return None
+            raise ValueError(f"kommunen {text!r} är inte {municipality.code}")
+        # A DeSO or RegSO code names the area whose short name is that code (how areas
+        # imported from SCB's statistical areas are named); a name after it may match too.
+        if match := _STATISTICAL_AREA.match(text):
+            candidates = [match[1].lower(), (match[2] or "").lower()]
+        else:
+            candidates = [text.lower(), _area_slug(text)]
+        for key in candidates:
+            if key and key in by_key:
+                return by_key[key]
+        raise ValueError(f"okänt område {text!r}")
+
+    return resolve
+
+
+def population_import(
+    *,
+    municipality: Municipality,
+    data: bytes,
+    year: int | None = None,
+    source: str = "",
+    is_demo: bool = False,
+) -> PopulationImportResult:
+    """Save a population table per area and age band (`areas.population` reads the file).
+
+    All or nothing: any bad line and nothing is saved; errors name the line. The counts of
+    the areas (and the whole municipality) the file covers replace those of the same year;
+    areas it does not mention keep theirs.
+    """
+    result = PopulationImportResult()
+    try:
+        parsed = read_population(data, year=year)
+    except PopulationFileError as exc:
+        result.errors.append(str(exc))
+        return result
+    result.errors.extend(parsed.errors)
+    result.year = parsed.year or year
+    if result.year is None:
+        result.errors.append("Filen säger inte vilket år den gäller: ange --year.")
+    elif not 1900 <= result.year <= 2100:
+        result.errors.append(f"Året {result.year} är inte rimligt.")
+    resolve = _region_resolver(municipality)
+    regions: dict[str, ResidentialArea | None] = {}
+    for row in parsed.rows:
+        if row.region in regions:
+            continue
+        try:
+            regions[row.region] = resolve(row.region)
+        except ValueError as exc:
+            result.errors.append(f"Rad {row.line}: {exc}.")
+            regions[row.region] = None
+    if not parsed.rows and not result.errors:
+        result.errors.append("Filen innehåller inga invånare från 16 år.")
+    if result.errors:
+        return result
+    counts: dict[tuple[int | None, str], int] = defaultdict(int)
+    for (region, band), count in aggregate(parsed.rows).items():
+        area = regions[region]
+        counts[(area.pk if area else None, band)] += count
+    area_ids = {area_id for area_id, _band in counts}
+    with transaction.atomic():
+        existing = PopulationCount.objects.filter(municipality=municipality, year=result.year)
+        existing.filter(area_id__in=[a for a in area_ids if a is not None]).delete()
+        if None in area_ids:
+            existing.filter(area=None).delete()
+        PopulationCount.objects.bulk_create(
+            PopulationCount(
+                municipality=municipality,
+                area_id=area_id,
+                age_band=band,
+                year=result.year,
+                count=count,
+                source=source[:200],
+                is_demo=is_demo,
+            )
+            for (area_id, band), count in sorted(counts.items(), key=str)
+        )
+    result.saved = len(counts)
     return result

@@ -23,7 +23,7 @@ from tryggve.audit.services import access_log_record
 from tryggve.lib.links import absolute_url
 from tryggve.lib.themes import THEME_NAMES
 from tryggve.lib.views import form_action
-from tryggve.surveys import results
+from tryggve.surveys import representativeness, results
 from tryggve.surveys.embed import embed_snippet
 from tryggve.surveys.exports import results_csv_rows, results_xlsx
 from tryggve.surveys.forms import (
@@ -144,6 +144,7 @@ def _detail_page(request, survey: Survey, *, form=None, add_form=None) -> HttpRe
         "link": absolute_url("surveys:answer", request),
         "embed": embed_snippet(survey, request),
         **results.live_count(survey),
+        **representativeness.population_progress(survey),
     }
     return render(request, "surveys/staff/detail.html", context)
 
@@ -288,10 +289,14 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "groupings": GROUPING_LABELS,
         "themes": results.theme_table(survey),
         "can_edit": _can_edit(request),
+        "representativeness": representativeness.representativeness(survey),
+        "weigh": request.GET.get("vikta") == "1",
     }
     if by in results.GROUPINGS:
         context["breakdown"] = results.breakdown(survey, by)
     context.update(places_context(survey, public=False))
+    if context["weigh"]:
+        context["weighted"] = representativeness.weighted_results(survey)
     return render(request, "surveys/staff/results.html", context)
 
 

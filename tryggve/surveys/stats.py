@@ -128,3 +128,142 @@ def trend_sentence(label: str, k1: int, n1: int, k2: int, n2: int) -> str:
     if test.significant:
         return _("%(change)s; skillnaden är större än vad slumpen brukar ge.") % {"change": change}
     return _("%(change)s; skillnaden kan bero på slumpen.") % {"change": change}
+
+
+# Raking keeps weights within these multiples of the mean weight: one respondent standing
+# for more than five average ones makes the weighted figures rest on a handful of people,
+# and a weight under a fifth throws most of an answer away. 0.2-5 is common practice
+# (e.g. Battaglia et al. 2009, "Practical considerations in raking survey data").
+TRIM = (0.2, 5.0)
+
+
+@dataclass(frozen=True)
+class RakeResult:
+    """Weights (one per respondent, mean 1) and how the raking went.
+
+    `unweightable` names, per margin, the groups with inhabitants but no respondent: no
+    weight can make up for them, so they are left out of that margin (its other groups
+    are matched to their shares among the rest) and the page says so. `converged` says
+    whether every margin was met within the tolerance (trimming may prevent it)."""
+
+    weights: list[float]
+    converged: bool
+    iterations: int
+    unweightable: dict[str, list[str]]
+    trimmed: int
+
+
+def weighted_margins(
+    respondents: list[dict[str, str | None]], weights: list[float], margin: str, groups
+) -> dict[str, float]:
+    """Each group's share of the weights of the respondents in any of the groups."""
+    totals = dict.fromkeys(groups, 0.0)
+    for answers, weight in zip(respondents, weights, strict=True):
+        group = answers.get(margin)
+        if group in totals:
+            totals[group] += weight
+    whole = sum(totals.values())
+    return {g: (t / whole if whole else 0.0) for g, t in totals.items()}
+
+
+def rake(
+    respondents: list[dict[str, str | None]],
+    margins: dict[str, dict[str, float]],
+    *,
+    tolerance: float = 1e-6,
+    max_iterations: int = 100,
+    trim: tuple[float, float] | None = TRIM,
+) -> RakeResult:
+    """Post-stratification weights by raking (iterative proportional fitting).
+
+    `respondents` holds each respondent's group per margin (`{"age": "16_24", "area":
+    "centrum"}`); a missing or unknown group (vill inte svara, another area) leaves the
+    respondent out of that margin: their weight is then set by the other margins only.
+    `margins` holds the population per group (`{"age": {"16_24": 518, ...}}`); only the
+    shares matter. Each pass scales, margin by margin, the weights of each group so the
+    group's share of the weights of the respondents in that margin equals its share of the
+    population. It stops when every share is within `tolerance` of its target, or after
+    `max_iterations` passes. Then weights beyond `trim` (multiples of the mean) are cut
+    to the bound and raking and cutting alternate, at most five rounds; the result ends
+    within the bounds, and `converged` says whether the margins still hold.
+    """
+    weights = [1.0] * len(respondents)
+    unweightable: dict[str, list[str]] = {}
+    targets: dict[str, dict[str, float]] = {}
+    for margin, population in margins.items():
+        present = {a.get(margin) for a in respondents}
+        empty = [g for g, n in population.items() if n > 0 and g not in present]
+        if empty:
+            unweightable[margin] = empty
+        kept = {g: n for g, n in population.items() if n > 0 and g in present}
+        whole = sum(kept.values())
+        if whole:
+            targets[margin] = {g: n / whole for g, n in kept.items()}
+    iterations, converged, clipped = 0, not targets, set()
+    for _round in range(5):
+        converged, passes = _rake_passes(respondents, weights, targets, tolerance, max_iterations)
+        iterations += passes
+        if trim is None or not respondents:
+            break
+        newly = _trim(weights, trim)
+        if not newly:
+            break
+        clipped |= newly
+        converged = _within(respondents, weights, targets, tolerance)
+    if respondents:
+        mean = sum(weights) / len(weights)
+        weights = [w / mean for w in weights]
+    return RakeResult(weights, converged, iterations, unweightable, len(clipped))
+
+
+def _trim(weights: list[float], bounds: tuple[float, float]) -> set[int]:
+    """Clip weights in place to bounds × the mean weight; since clipping moves the mean,
+    repeat until every weight lies within the bounds of the final mean. The indices clipped."""
+    clipped: set[int] = set()
+    for _step in range(50):
+        mean = sum(weights) / len(weights)
+        low, high = bounds[0] * mean, bounds[1] * mean
+        outside = [
+            i for i, w in enumerate(weights) if w < low * (1 - 1e-9) or w > high * (1 + 1e-9)
+        ]
+        if not outside:
+            break
+        for i in outside:
+            weights[i] = min(max(weights[i], low), high)
+        clipped.update(outside)
+    return clipped
+
+
+def _within(respondents, weights, targets, tolerance) -> bool:
+    for margin, shares in targets.items():
+        got = weighted_margins(respondents, weights, margin, shares)
+        if any(abs(got[g] - s) > tolerance for g, s in shares.items()):
+            return False
+    return True
+
+
+def _rake_passes(respondents, weights, targets, tolerance, max_iterations):
+    """Rake in place; (converged, passes)."""
+    for passes in range(1, max_iterations + 1):
+        for margin, shares in targets.items():
+            totals = dict.fromkeys(shares, 0.0)
+            for i, answers in enumerate(respondents):
+                group = answers.get(margin)
+                if group in totals:
+                    totals[group] += weights[i]
+            whole = sum(totals.values())
+            factors = {g: shares[g] * whole / totals[g] for g in shares}
+            for i, answers in enumerate(respondents):
+                group = answers.get(margin)
+                if group in factors:
+                    weights[i] *= factors[group]
+        if _within(respondents, weights, targets, tolerance):
+            return True, passes
+    return False, max_iterations
+
+
+def effective_n(weights: list[float]) -> float:
+    """Kish's effective sample size (Σw)² / Σw²: how many unweighted answers the weighted
+    ones are worth. Weighted shares get their Wilson interval from it."""
+    square = sum(w * w for w in weights)
+    return sum(weights) ** 2 / square if square else 0.0

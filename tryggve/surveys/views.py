@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.lib.guard import public_post
-from tryggve.surveys import maps, results
+from tryggve.surveys import maps, representativeness, results
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit
@@ -109,6 +109,7 @@ def public_results(request: HttpRequest) -> HttpResponse:
         context["tables"] = results.question_tables(chosen, public=True)
         context["trends"] = results.trends(chosen)
         context["themes"] = results.theme_table(chosen)
+        context["representativeness"] = representativeness.representativeness(chosen)
         if by in results.GROUPINGS:
             context["breakdown"] = results.breakdown(chosen, by)
         context.update(places_context(chosen, public=True))

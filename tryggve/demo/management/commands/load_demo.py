@@ -18,6 +18,7 @@ from tryggve.areas.services import (
     areas_import,
     load_geojson_file,
     municipality_import,
+    population_import,
     streets_import,
 )
 from tryggve.demo.incidents import synthetic_incidents
@@ -180,6 +181,18 @@ class Command(BaseCommand):
             result = areas_import(
                 data=load_geojson_file(DEMO_DIR / "arvidsjaur_omraden.geojson"),
                 municipality=municipality,
+            )
+            if result.errors:
+                raise RuntimeError("; ".join(result.errors))
+        if not municipality.population_counts.exists():
+            # Approximate inhabitants per area and age band (about 6,000 in all, as in
+            # Arvidsjaur), for the survey's representativeness; marked as demo data.
+            result = population_import(
+                municipality=municipality,
+                data=(DEMO_DIR / "arvidsjaur_befolkning.csv").read_bytes(),
+                year=timezone.localdate().year - 1,
+                source="Demo: ungefärliga tal",
+                is_demo=True,
             )
             if result.errors:
                 raise RuntimeError("; ".join(result.errors))
