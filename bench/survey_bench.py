@@ -237,8 +237,14 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
             Response._meta.db_table,
             RESPONSE_COLUMNS,
             (
-                (survey.pk, survey.municipality_id, "paper" if i % 7 == 0 else "web", day, False,
-                 False)
+                (
+                    survey.pk,
+                    survey.municipality_id,
+                    "paper" if i % 7 == 0 else "web",
+                    day,
+                    False,
+                    False,
+                )
                 for i in range(count)
             ),
         )
@@ -301,6 +307,11 @@ def seed(args) -> dict:
     today = timezone.localdate()
     year = today.year
     current = Survey.objects.filter(municipality=municipality, year=year).first()
+    # Seeded responses carry no submission key; answers posted by an earlier, interrupted
+    # submission phase do, and go.
+    posted = Response.objects.filter(survey=current, submission_key__isnull=False)
+    Answer.objects.filter(response__in=posted).delete()
+    posted.delete()
     if current is not None and Response.objects.filter(survey=current).count() == args.count:
         print(f"Seed present: {args.count} respondents in {year}", flush=True)
         return {"seeded_now": False}
@@ -308,12 +319,16 @@ def seed(args) -> dict:
     drop_demo_surveys(municipality)
     areas = dict(municipality.areas.values_list("slug", "pk"))
     oldest = survey_create_from_bank(
-        municipality=municipality, year=year - 2, opens_on=today.replace(year=year - 2, month=3,
-        day=1), closes_on=today.replace(year=year - 2, month=4, day=30),
+        municipality=municipality,
+        year=year - 2,
+        opens_on=today.replace(year=year - 2, month=3, day=1),
+        closes_on=today.replace(year=year - 2, month=4, day=30),
     )
     previous = survey_create_from_bank(
-        municipality=municipality, year=year - 1, opens_on=today.replace(year=year - 1, month=3,
-        day=1), closes_on=today.replace(year=year - 1, month=4, day=30),
+        municipality=municipality,
+        year=year - 1,
+        opens_on=today.replace(year=year - 1, month=3, day=1),
+        closes_on=today.replace(year=year - 1, month=4, day=30),
     )
     current = survey_create_from_bank(
         municipality=municipality,
@@ -325,11 +340,15 @@ def seed(args) -> dict:
     counts = seed_counts(oldest, args.oldest, 0.18, args.seed, areas)
     print(f"  {year - 2}: {args.oldest} respondents as {counts} counts", flush=True)
     r1, a1 = seed_answers(previous, args.previous, 0.24, args.seed + 1, areas)
-    print(f"  {year - 1}: {r1} responses, {a1} answer rows, "
-          f"{time.monotonic() - started:.0f} s", flush=True)
+    print(
+        f"  {year - 1}: {r1} responses, {a1} answer rows, {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
     r0, a0 = seed_answers(current, args.count, 0.22, args.seed + 2, areas)
-    print(f"  {year}: {r0} responses, {a0} answer rows, "
-          f"{time.monotonic() - started:.0f} s", flush=True)
+    print(
+        f"  {year}: {r0} responses, {a0} answer rows, {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for model in (Response, Answer):
@@ -389,7 +408,9 @@ def time_steps(survey, runs: int, deadline: float) -> dict:
         steps["themes"] = lambda: themes(survey)
     # What one page view computes: the staff page with the breakdown by area.
     steps["staff_page_work"] = lambda: (
-        results.question_tables(survey), results.trends(survey), results.breakdown(survey, "area")
+        results.question_tables(survey),
+        results.trends(survey),
+        results.breakdown(survey, "area"),
     )
     out = {"themes": "measured" if themes is not None else "skipped: tryggve.lib.themes absent"}
     for name, step in steps.items():
@@ -433,8 +454,7 @@ def time_pages(survey, runs: int) -> dict:
     client.force_login(staff)
     pages = {
         "staff_results": reverse("surveys:staff_results", args=[survey.pk]),
-        "staff_results_by_area": reverse("surveys:staff_results", args=[survey.pk])
-        + "?efter=area",
+        "staff_results_by_area": reverse("surveys:staff_results", args=[survey.pk]) + "?efter=area",
         "public_results": reverse("surveys:public_results"),
         "public_results_by_area": reverse("surveys:public_results") + "?efter=area",
     }
@@ -691,8 +711,11 @@ def main() -> int:
         municipality__code="2505", year=timezone.localdate().year
     )
     result["answer_rows_total"] = Answer.objects.count()
-    print(f"{args.label}: {survey.responses.count()} respondents this year, "
-          f"{result['answer_rows_total']} answer rows in all", flush=True)
+    print(
+        f"{args.label}: {survey.responses.count()} respondents this year, "
+        f"{result['answer_rows_total']} answer rows in all",
+        flush=True,
+    )
     if "results" not in skip:
         result["results"] = time_steps(survey, args.runs, time.monotonic() + args.max_seconds * 5)
     if "pages" not in skip:

@@ -102,7 +102,8 @@ def test_numbers_mean_and_median_equal_a_hand_count(answered):
         Answer.objects.filter(question__code="years_lived").values_list("number", flat=True)
     )
     item = next(
-        i for i in results.question_tables(answered)["questions"]
+        i
+        for i in results.question_tables(answered)["questions"]
         if i["question"].code == "years_lived"
     )
     assert item["answered"] == len(values)
