@@ -8,23 +8,29 @@ cannot be broken down (they carry no respondent).
 
 from __future__ import annotations
 
-import statistics
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from tryggve.areas.models import ResidentialArea
 from tryggve.lib import themes
 from tryggve.surveys import bank, stats
 from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import (
+    CHOICE_KINDS,
     TEXT_KINDS,
     THEME_CHOICES,
     Answer,
     AnswerTheme,
     Channel,
     ImportedCount,
+    MatrixRow,
+    Option,
     Question,
     QuestionKind,
     Response,
@@ -33,6 +39,9 @@ from tryggve.surveys.models import (
 
 NO_ANSWER = "__none__"
 GROUPINGS = {"area": bank.AREA_CODE, "age": bank.AGE_CODE, "gender": bank.GENDER_CODE}
+# A year's counts stay cached this long (they are keyed by the state of its answers, so a
+# new answer is never hidden; the limit only frees memory of years nobody looks at).
+TALLY_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -128,6 +137,306 @@ def load_year(surveys: list[Survey], *, individual_only: bool = False) -> YearDa
     return data
 
 
+# Tallies computed by the database ---------------------------------------------------------
+#
+# The pages' figures are counts of respondents per question (or matrix row) and answer,
+# so the database counts them (GROUP BY) instead of Python reading every answer row: with
+# 100,000 respondents a year holds about two million rows. Every writer (the answer form,
+# paper entry, the importers) saves at most one row per respondent and single-choice
+# question, matrix row or area question, so there COUNT(*) counts respondents; multiple
+# choice, free text, numbers and places may have several rows and are counted DISTINCT.
+# `load_year` and `tally` above give the same figures from the rows and stay for callers
+# that need single respondents.
+
+_ONE_ROW_KINDS = {*CHOICE_KINDS, QuestionKind.MATRIX, QuestionKind.AREA}
+
+
+@dataclass
+class _Tallies:
+    """Respondents per key (question code or code.row) and per answer value, for one year
+    (or one group of its respondents). Values are as in `load_year`: option codes, area
+    slugs (or OTHER_AREA), and "*" for answers without an option."""
+
+    n: Counter = field(default_factory=Counter)
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    numbers: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, key: str, value, count: int, *, answered: bool = True) -> None:
+        self.counts[key][value] += count
+        if answered:
+            self.n[key] += count
+
+
+@dataclass
+class _Names:
+    """Codes of the ids a year's answer rows refer to (all versions of the year), and the
+    state of its answers (`stamp`), which changes whenever a response comes or goes."""
+
+    questions: dict[int, tuple[str, str]]  # id -> (code, kind)
+    options: dict[int, str]
+    rows: dict[int, str]
+    areas: dict[int, str]
+    stamp: str = ""
+
+    def cached(self, what: str, compute):
+        """`compute()`, kept in the cache while the year's answers stay the same.
+
+        Answer rows are only ever written together with their response (all or nothing)
+        and never changed, so the number of responses and the highest id name the state
+        of every count: a closed year is counted once, an open one again after each new
+        answer."""
+        key = "surveys:tallies:" + hashlib.sha256(f"{self.stamp}|{what}".encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TALLY_CACHE_SECONDS)
+        return value
+
+    def ids(self, kinds) -> list[int]:
+        return [pk for pk, (_code, kind) in self.questions.items() if kind in kinds]
+
+    def key(self, question_id: int, row_id: int | None) -> str:
+        return _key(self.questions[question_id][0], self.rows.get(row_id))
+
+    def value(self, question_id: int, option_id, area_id):
+        kind = self.questions[question_id][1]
+        if kind == QuestionKind.AREA:
+            return self.areas.get(area_id, OTHER_AREA)
+        if option_id is not None or kind == QuestionKind.MATRIX:
+            return self.options.get(option_id)
+        return "*"
+
+
+def _names(surveys: list[Survey]) -> _Names:
+    ids = [s.pk for s in surveys]
+    municipalities = {s.municipality_id for s in surveys}
+    state = Response.objects.filter(survey_id__in=ids).aggregate(n=Count("pk"), last=Max("pk"))
+    return _Names(
+        stamp=f"{sorted(ids)}:{state['n']}:{state['last']}",
+        questions={
+            pk: (code, kind)
+            for pk, code, kind in Question.objects.filter(survey_id__in=ids).values_list(
+                "pk", "code", "kind"
+            )
+        },
+        options=dict(
+            Option.objects.filter(question__survey_id__in=ids).values_list("pk", "code")
+        ),
+        rows=dict(
+            MatrixRow.objects.filter(question__survey_id__in=ids).values_list("pk", "code")
+        ),
+        areas=dict(
+            ResidentialArea.objects.filter(municipality_id__in=municipalities).values_list(
+                "pk", "slug"
+            )
+        ),
+    )
+
+
+def _year_tallies(names: _Names, codes: set[str] | None = None) -> _Tallies:
+    """Every key's respondents and answer counts over all single answers of the year (a
+    few GROUP BY queries, cached). `codes` limits it to those questions."""
+    what = f"year:{sorted(codes) if codes is not None else '*'}"
+    return names.cached(what, lambda: _count_year(names, codes))
+
+
+def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
+    result = _Tallies()
+
+    def wanted(kinds):
+        return [
+            pk for pk in names.ids(kinds) if codes is None or names.questions[pk][0] in codes
+        ]
+
+    one_row = wanted(_ONE_ROW_KINDS)
+    rows = (
+        Answer.objects.filter(question_id__in=one_row)
+        .values_list("question_id", "row_id", "option_id", "area_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for question_id, row_id, option_id, area_id, count in rows:
+        key = names.key(question_id, row_id)
+        result.add(key, names.value(question_id, option_id, area_id), count)
+    several = wanted(set(QuestionKind) - _ONE_ROW_KINDS)
+    if several:
+        per_question = (
+            Answer.objects.filter(question_id__in=several)
+            .values_list("question_id")
+            .annotate(count=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for question_id, count in per_question:
+            result.n[names.key(question_id, None)] += count
+        per_option = (
+            Answer.objects.filter(question_id__in=several, option__isnull=False)
+            .values_list("question_id", "option_id")
+            .annotate(count=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for question_id, option_id, count in per_option:
+            key = names.key(question_id, None)
+            result.add(key, names.options[option_id], count, answered=False)
+        # Rows without an option count once per respondent under "*", as in load_year.
+        starred = (
+            Answer.objects.filter(question_id__in=several, option__isnull=True)
+            .values_list("question_id")
+            .annotate(count=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for question_id, count in starred:
+            result.add(names.key(question_id, None), "*", count, answered=False)
+        numbers = (
+            Answer.objects.filter(
+                question_id__in=several, option__isnull=True, number__isnull=False
+            )
+            .values_list("question_id", "number")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for question_id, number, count in numbers:
+            result.numbers[names.questions[question_id][0]][number] += count
+    return result
+
+
+def _number_summary(values: Counter) -> dict:
+    """Mean and median of a histogram {number: how many}, as `statistics` gives them for
+    the list of numbers."""
+    total = values.total()
+    mean = sum(number * count for number, count in values.items()) / total
+    ordered = sorted(values.items())
+
+    def nth(index: int) -> int:
+        for number, count in ordered:
+            if index < count:
+                return number
+            index -= count
+        raise IndexError(index)
+
+    middle = total // 2
+    median = nth(middle) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
+    return {"mean": round(mean, 1), "median": median}
+
+
+def _answered_respondents(surveys: list[Survey], names: _Names) -> int:
+    """Respondents with at least one answer row (as `len(load_year(...).answers)`)."""
+    answered = Answer.objects.filter(response_id=OuterRef("pk"))
+    return names.cached(
+        "answered",
+        lambda: Response.objects.filter(survey__in=surveys).filter(Exists(answered)).count(),
+    )
+
+
+def _imported(surveys: list[Survey]) -> dict[str, Counter]:
+    imported: dict[str, Counter] = defaultdict(Counter)
+    rows = ImportedCount.objects.filter(survey__in=surveys).values_list(
+        "question__code", "row__code", "option__code", "count"
+    )
+    for code, row, option, count in rows:
+        imported[_key(code, row)][option] += count
+    return imported
+
+
+def _with_imported(
+    tallies: _Tallies, key: str, kind: str, imported: dict[str, Counter], respondents: int
+) -> tuple[int, Counter]:
+    """(respondents, Counter of options) of a key with the imported counts, as `tally`."""
+    n, counts = tallies.n.get(key, 0), Counter(tallies.counts.get(key, {}))
+    if key in imported:
+        counts.update(imported[key])
+        n += respondents if kind == QuestionKind.MULTIPLE else sum(imported[key].values())
+    return n, counts
+
+
+def _indicator(
+    tallies: _Tallies, key: str, codes: set[str], imported: dict[str, Counter] | None = None
+) -> tuple[int, int]:
+    """(respondents who answered, respondents choosing an indicator option) for a question
+    with one row per respondent (not multiple choice), as `indicator_tally`."""
+    counts = tallies.counts.get(key, {})
+    n = tallies.n.get(key, 0)
+    k = sum(c for code, c in counts.items() if code in codes)
+    if imported and key in imported:
+        n += sum(imported[key].values())
+        k += sum(c for code, c in imported[key].items() if code in codes)
+    return n, k
+
+
+def _group_tallies(
+    names: _Names, group_code: str, codes: set[str] | None = None
+) -> dict[str, _Tallies]:
+    """Per answer to the grouping question (NO_ANSWER for respondents without one): each
+    key's respondents and answer counts, joining every answer row to its respondent's
+    group answer in the database (cached)."""
+    what = f"groups:{group_code}:{sorted(codes) if codes is not None else '*'}"
+    return names.cached(what, lambda: _count_groups(names, group_code, codes))
+
+
+def _count_groups(
+    names: _Names, group_code: str, codes: set[str] | None
+) -> dict[str, _Tallies]:
+    groups: dict[str, _Tallies] = defaultdict(_Tallies)
+    group_ids = [pk for pk, (code, _k) in names.questions.items() if code == group_code]
+    if not group_ids:
+        return groups
+    group_kind = names.questions[group_ids[0]][1]
+
+    def group_value(group_pk, option_id, area_id):
+        if group_pk is None:
+            return NO_ANSWER
+        if group_kind == QuestionKind.AREA:
+            return names.areas.get(area_id, OTHER_AREA)
+        return names.options.get(option_id)
+
+    answers = Answer._meta.db_table
+    group_in = ", ".join(["%s"] * len(group_ids))
+    for kinds, count in (
+        (_ONE_ROW_KINDS, "COUNT(*)"),
+        ({QuestionKind.MULTIPLE}, "COUNT(DISTINCT a.response_id)"),
+    ):
+        ids = [
+            pk
+            for pk in names.ids(kinds)
+            if names.questions[pk][0] != group_code
+            and (codes is None or names.questions[pk][0] in codes)
+        ]
+        if not ids:
+            continue
+        ids_in = ", ".join(["%s"] * len(ids))
+        # One pass over the year's answer rows; the per-question figures for multiple choice
+        # (respondents who answered at all) come from the ROLLUP-free second query below.
+        sql = (
+            f"SELECT MIN(g.id), g.option_id, g.area_id, a.question_id, a.row_id, "  # noqa: S608
+            f"a.option_id, a.area_id, {count} "
+            f"FROM {answers} a LEFT JOIN {answers} g "
+            f"ON g.response_id = a.response_id AND g.question_id IN ({group_in}) "
+            f"WHERE a.question_id IN ({ids_in}) "
+            f"GROUP BY g.id IS NULL, g.option_id, g.area_id, a.question_id, a.row_id, "
+            f"a.option_id, a.area_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*group_ids, *ids])
+            for g_pk, g_option, g_area, q_id, row_id, option_id, area_id, n in cursor.fetchall():
+                tallies = groups[group_value(g_pk, g_option, g_area)]
+                one_row = kinds is _ONE_ROW_KINDS
+                value = names.value(q_id, option_id, area_id)
+                tallies.add(names.key(q_id, row_id), value, n, answered=one_row)
+        if QuestionKind.MULTIPLE in kinds:
+            sql = (
+                f"SELECT MIN(g.id), g.option_id, g.area_id, a.question_id, "  # noqa: S608
+                f"COUNT(DISTINCT a.response_id) "
+                f"FROM {answers} a LEFT JOIN {answers} g "
+                f"ON g.response_id = a.response_id AND g.question_id IN ({group_in}) "
+                f"WHERE a.question_id IN ({ids_in}) "
+                f"GROUP BY g.id IS NULL, g.option_id, g.area_id, a.question_id"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*group_ids, *ids])
+                for g_pk, g_option, g_area, q_id, n in cursor.fetchall():
+                    groups[group_value(g_pk, g_option, g_area)].n[names.key(q_id, None)] += n
+    return groups
+
+
 def tally(data: YearData, key: str, kind: str, members: set[int] | None = None):
     """(respondents who answered, Counter of options) for a question or matrix row."""
     counts: Counter = Counter()
@@ -198,7 +507,10 @@ def year_surveys(survey: Survey) -> list[Survey]:
 def question_tables(survey: Survey, *, public: bool = False) -> dict:
     """Per question: every option's count and share with interval (suppressed below 5)."""
     versions = year_surveys(survey)
-    data = load_year(versions)
+    names = _names(versions)
+    tallies = _year_tallies(names)
+    imported = _imported(versions)
+    imported_respondents = sum(s.imported_respondents for s in versions)
     areas = _area_names(survey)
     questions = list(survey.questions.prefetch_related("options", "rows"))
     items = []
@@ -206,22 +518,20 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
         if q.kind in {QuestionKind.TEXT, QuestionKind.MAP}:
             if public:
                 continue  # free text and places are never public, not even as counts
-            n, _counts = tally(data, q.code, q.kind)
+            n, _counts = _with_imported(tallies, q.code, q.kind, imported, imported_respondents)
             items.append({"question": q, "answered": n, "parts": []})
             continue
         if q.kind == QuestionKind.NUMBER:
-            values = data.numbers.get(q.code, [])
+            values = tallies.numbers.get(q.code, Counter())
+            answered = values.total()
             summary = None
-            if len(values) >= stats.MIN_COUNT:
-                summary = {
-                    "mean": round(statistics.fmean(values), 1),
-                    "median": statistics.median(values),
-                }
+            if answered >= stats.MIN_COUNT:
+                summary = _number_summary(values)
             items.append(
                 {
                     "question": q,
-                    "answered": len(values),
-                    "suppressed": stats.suppressed(len(values)),
+                    "answered": answered,
+                    "suppressed": stats.suppressed(answered),
                     "summary": summary,
                     "parts": [],
                 }
@@ -229,11 +539,11 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
             continue
         parts = []
         for key, label in _parts(q):
-            n, counts = tally(data, key, q.kind)
+            n, counts = _with_imported(tallies, key, q.kind, imported, imported_respondents)
             codes = indicator_codes(q)
             indicator = None
             if codes and q.kind != QuestionKind.MULTIPLE:
-                indicator = make_cell(*reversed(indicator_tally(data, key, codes)))
+                indicator = make_cell(*reversed(_indicator(tallies, key, codes, imported)))
             options = [
                 {"label": text, "cell": make_cell(counts.get(code, 0), n)}
                 for code, text in _columns(q, areas)
@@ -247,8 +557,8 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
         items.append({"question": q, "parts": parts})
     return {
         "versions": versions,
-        "respondents": data.respondents,
-        "imported_respondents": data.imported_respondents,
+        "respondents": _answered_respondents(versions, names) + imported_respondents,
+        "imported_respondents": imported_respondents,
         "is_demo": any(s.is_demo for s in versions),
         "questions": items,
     }
@@ -257,18 +567,14 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
 def breakdown(survey: Survey, by: str) -> dict:
     """Each choice question's shares per residential area, age band or gender."""
     versions = year_surveys(survey)
-    data = load_year(versions, individual_only=True)
     group_code = GROUPINGS[by]
     areas = _area_names(survey)
     questions = list(survey.questions.prefetch_related("options", "rows"))
     grouping = next((q for q in questions if q.code == group_code), None)
     if grouping is None:
         return {"versions": versions, "groups": [], "tables": []}
-    members: dict[str, set[int]] = defaultdict(set)
-    for response_id, answers in data.answers.items():
-        values = answers.get(group_code) or {NO_ANSWER}
-        for value in values:
-            members[value].add(response_id)
+    members = _group_tallies(_names(versions), group_code)
+    empty = _Tallies()
     groups = [*_columns(grouping, areas), (NO_ANSWER, _("Inget svar"))]
     tables = []
     for q in questions:
@@ -279,10 +585,11 @@ def breakdown(survey: Survey, by: str) -> dict:
         for key, label in _parts(q):
             rows = []
             for value, group_label in groups:
-                n, counts = tally(data, key, q.kind, members.get(value, set()))
+                group = members.get(value, empty)
+                n, counts = group.n.get(key, 0), group.counts.get(key, Counter())
                 indicator = None
                 if codes and q.kind != QuestionKind.MULTIPLE:
-                    n_i, k_i = indicator_tally(data, key, codes, members.get(value, set()))
+                    n_i, k_i = _indicator(group, key, codes)
                     indicator = make_cell(k_i, n_i)
                 rows.append(
                     {
@@ -347,24 +654,79 @@ def indicator_series(
     *, municipality_id: int, code: str, row: str | None = None, area_slug: str | None = None
 ) -> list[YearShare]:
     """The headline share of a question (or matrix row) per year, oldest first."""
-    result = []
-    for year, surveys in sorted(_years(municipality_id).items()):
-        newest = surveys[-1]
-        question = (
-            newest.questions.filter(code=code).prefetch_related("options").first()
+    return _series(
+        municipality_id=municipality_id, code=code, row=row, area_slug=area_slug, memo={}
+    )
+
+
+def _year_indicator(surveys, question, key, area_slug, memo, wanted) -> tuple[int, int]:
+    """(n, k) of a question's headline share in one year: as `indicator_tally` over
+    `load_year(surveys)` (only single answers and one area's respondents with `area_slug`).
+    `memo` keeps each year's counts for the other questions of the same page."""
+    year = surveys[0].year
+    if year not in memo:
+        names = _names(surveys)
+        codes = wanted | {bank.AREA_CODE}
+        memo[year] = {
+            "names": names,
+            "all": _year_tallies(names, codes) if area_slug is None else None,
+            "groups": _group_tallies(names, bank.AREA_CODE, codes) if area_slug else None,
+            "imported": _imported(surveys) if area_slug is None else {},
+        }
+    entry = memo[year]
+    tallies = entry["all"] if area_slug is None else entry["groups"].get(area_slug, _Tallies())
+    codes = indicator_codes(question)
+    if question.kind != QuestionKind.MULTIPLE:
+        return _indicator(tallies, key, codes, entry["imported"])
+    # Several rows per respondent: who chose any indicator option is counted DISTINCT.
+    names = entry["names"]
+    chosen = Answer.objects.filter(
+        question_id__in=[pk for pk, (c, _k) in names.questions.items() if c == question.code],
+        option_id__in=[pk for pk, c in names.options.items() if c in codes],
+    )
+    if area_slug is not None:
+        area_ids = [pk for pk, (c, _k) in names.questions.items() if c == bank.AREA_CODE]
+        slug_ids = [pk for pk, slug in names.areas.items() if slug == area_slug]
+        in_area = Q(area_id__in=slug_ids) if slug_ids else Q(area_id__isnull=True)
+        chosen = chosen.filter(
+            response_id__in=Answer.objects.filter(in_area, question_id__in=area_ids).values(
+                "response_id"
+            )
         )
+    n = tallies.n.get(key, 0)
+    k = chosen.values("response_id").distinct().count()
+    imported = entry["imported"].get(key)
+    if imported:
+        n += sum(imported.values())
+        k += sum(c for option, c in imported.items() if option in codes)
+    return n, k
+
+
+def _series(
+    *,
+    municipality_id: int,
+    code: str,
+    row: str | None,
+    area_slug: str | None,
+    memo: dict,
+    wanted: set[str] | None = None,
+) -> list[YearShare]:
+    result = []
+    if "years" not in memo:
+        memo["years"] = sorted(_years(municipality_id).items())
+    for year, surveys in memo["years"]:
+        if ("questions", year) not in memo:
+            newest = surveys[-1].questions.prefetch_related("options")
+            memo[("questions", year)] = {q.code: q for q in newest}
+        question = memo[("questions", year)].get(code)
         if question is None:
             continue
         codes = indicator_codes(question)
         if not codes:
             continue
-        data = load_year(surveys, individual_only=area_slug is not None)
-        members = None
-        if area_slug is not None:
-            members = {
-                rid for rid, a in data.answers.items() if area_slug in a.get(bank.AREA_CODE, ())
-            }
-        n, k = indicator_tally(data, _key(code, row), codes, members)
+        n, k = _year_indicator(
+            surveys, question, _key(code, row), area_slug, memo, wanted or {code}
+        )
         if n == 0:
             continue
         result.append(
@@ -385,15 +747,26 @@ def trends(survey: Survey) -> list[dict]:
     year and, for the last two of them, the change in plain Swedish with whether chance
     could explain it."""
     items = []
-    for q in survey.questions.prefetch_related("options", "rows"):
-        if not q.indicator_label or q.kind == QuestionKind.MULTIPLE:
-            continue
+    questions = [
+        q
+        for q in survey.questions.prefetch_related("options", "rows")
+        if q.indicator_label and q.kind != QuestionKind.MULTIPLE
+    ]
+    # Each year's counts are read once for all the questions (see _year_indicator).
+    memo: dict = {}
+    wanted = {q.code for q in questions}
+    for q in questions:
         for key, label in _parts(q):
             row = key.split(".", 1)[1] if "." in key else None
             series = [
                 point
-                for point in indicator_series(
-                    municipality_id=survey.municipality_id, code=q.code, row=row
+                for point in _series(
+                    municipality_id=survey.municipality_id,
+                    code=q.code,
+                    row=row,
+                    area_slug=None,
+                    memo=memo,
+                    wanted=wanted,
                 )
                 if point.year <= survey.year
             ]

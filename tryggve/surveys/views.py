@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -50,8 +54,33 @@ def public_survey(today: datetime.date) -> Survey | None:
     )
 
 
+BLANK_FORM_SECONDS = 3600
+
+
+def blank_questions(request: HttpRequest, form: AnswerForm) -> str | None:
+    """The unbound form's questions as HTML, rendered once per survey and language.
+
+    They are the same for every resident (what differs per visitor, the CSRF token, the
+    guard's fields and the submission key, is outside them), and rendering about a hundred
+    radio buttons is most of the page's work. Only once the survey has answers: its
+    questions are locked then (changes make a new version, a new key)."""
+    survey = form.survey
+    if form.is_bound or not survey.responses.exists():
+        return None
+    key = f"surveys:blank-form:{survey.pk}:{survey.created.timestamp()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        context = {"form": form, "blocks": form.blocks(), "map": True}
+        html = render_to_string("surveys/includes/questions.html", context, request=request)
+        cache.set(key, html, BLANK_FORM_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- rendered by our own template, autoescaped
+
+
 def _form_page(request, form: AnswerForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "survey": form.survey, "blocks": form.blocks()}
+    context = {"form": form, "survey": form.survey}
+    context["questions_html"] = blank_questions(request, form)
+    if context["questions_html"] is None:
+        context["blocks"] = form.blocks()
     context.update(area_map_context(**map_texts()))
     return render(request, "surveys/answer.html", context, status=status)
 
