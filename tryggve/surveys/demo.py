@@ -92,7 +92,7 @@ HOTSPOTS = [
         19.1790,
         60,
         ["evening", "night"],
-        ["Folk samlas på kvällarna", "Berusade vid torget", "Bilar som kör runt sent", ""],
+        ["Folk samlas på kvällarna", "Berusade vid torget", "Aldrig någon polis här på kvällen", ""],
         35,
     ),
     (

@@ -63,6 +63,9 @@ def foreign_survey(today):
     other.set_geometry(box(17.8, 59.2, 18.2, 59.4))
     other.save()
     return survey_create_from_bank(municipality=other, year=today.year)
+
+
+@pytest.fixture
 def other_survey(db, today):
     """This year's survey of another municipality (same shape, code 9999)."""
     from tryggve.areas.services import load_geojson_file, municipality_import
