@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point
 
-from tryggve.analytics.importers import IncidentData, Parsed, Rejection
+from tryggve.analytics.importers import (
+    SUMMARY_WINDOW_AFTER,
+    SUMMARY_WINDOW_BEFORE,
+    IncidentData,
+    Parsed,
+    Rejection,
+)
 from tryggve.analytics.models import (
     Incident,
     IncidentSource,
@@ -76,11 +82,63 @@ class _Placer:
         return incident
 
 
+def _place_key(type_label: str, code: str, name: str) -> tuple[str, str]:
+    return type_label, code or name.lower()
+
+
+def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
+    """External ids in `batch` that the summary rule makes duplicates.
+
+    The rule: a line of a police digest ("Sammanfattning natt") and an event of its own are
+    one incident when they have the same type and municipality and the event happened from
+    SUMMARY_WINDOW_BEFORE before the digest to SUMMARY_WINDOW_AFTER after it. Whichever is
+    stored first stays; the other counts as a duplicate. In one batch the event wins.
+    """
+    police = [d for d in batch if d.source == IncidentSource.POLICE_FEED]
+    if not police:
+        return set()
+    low = min(d.occurred_at for d in police) - SUMMARY_WINDOW_BEFORE - SUMMARY_WINDOW_AFTER
+    high = max(d.occurred_at for d in police) + SUMMARY_WINDOW_BEFORE + SUMMARY_WINDOW_AFTER
+    stored = Incident.objects.filter(
+        source=IncidentSource.POLICE_FEED,
+        occurred_at__range=(low, high),
+        type_label__in={d.type_label for d in police},
+    ).values_list("external_id", "type_label", "municipality_code", "municipality_name",
+                  "occurred_at")
+    # Keyed by external id, so an event stored before and fetched again is one event.
+    singles, parts = {}, {}
+    for external_id, type_label, code, name, at in stored:
+        pool = parts if ":" in external_id else singles
+        pool[external_id] = (_place_key(type_label, code, name), at)
+    for d in police:
+        if not d.summary_part:
+            key = _place_key(d.type_label, d.municipality_code, d.municipality_name)
+            singles[d.external_id] = (key, d.occurred_at)
+
+    def covers(part_at: datetime, single_at: datetime) -> bool:
+        return part_at - SUMMARY_WINDOW_BEFORE <= single_at <= part_at + SUMMARY_WINDOW_AFTER
+
+    # Each event stands for one line at most, so a digest listing two burglaries in a town
+    # beside one event of its own still counts two.
+    duplicates = set()
+    for d in police:
+        if d.external_id in parts:
+            continue  # a line stored before: a duplicate by its id already
+        key = _place_key(d.type_label, d.municipality_code, d.municipality_name)
+        pool, match = (singles, covers) if d.summary_part else (parts, lambda a, b: covers(b, a))
+        for other, (k, at) in pool.items():
+            if other != d.external_id and k == key and match(d.occurred_at, at):
+                duplicates.add(d.external_id)
+                del pool[other]
+                break
+    return duplicates
+
+
 def _save_batch(
     batch: list[IncidentData], *, synthetic: bool, placer: _Placer, result: ImportResult
 ) -> None:
     sources = {data.source for data in batch}
-    existing = set()
+    existing = {(IncidentSource.POLICE_FEED, i) for i in _summary_duplicates(batch)}
     for source in sources:
         ids = [data.external_id for data in batch if data.source == source]
         existing |= {
