@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,12 +18,18 @@ from shapely.geometry import Point
 from tryggve.analytics.importers import (
     SUMMARY_WINDOW_AFTER,
     SUMMARY_WINDOW_BEFORE,
+    CsvMapping,
+    ImportFormatError,
     IncidentData,
     Parsed,
     Rejection,
+    guess_mapping,
+    preview_csv,
+    read_csv,
 )
 from tryggve.analytics.models import (
     Incident,
+    IncidentImport,
     IncidentSource,
     NearRepeatAlert,
     OffenceGroup,
@@ -34,6 +41,7 @@ from tryggve.areas.selectors import area_for_point, home_municipality
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
 BATCH_SIZE = 1000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -322,3 +330,119 @@ def presence_log(
         officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
         lon=lon, note=note.strip(),
     )
+
+
+# Uploaded files -----------------------------------------------------------------------------
+
+# Rows read between two progress updates, and the rejections kept for the result page.
+PROGRESS_EVERY = 500
+MAX_REJECTIONS_SHOWN = 1000
+
+
+def incident_import_upload(
+    *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
+) -> IncidentImport:
+    """Keep an uploaded CSV file for its column mapping, after checking it can be read.
+
+    Raises ValidationError on "file" for an empty file, one without a usable header, one
+    whose header splits into a single column (wrong delimiter) or names no column we know.
+    """
+    def refuse(message: str, code: str) -> ValidationError:
+        return ValidationError({"file": ValidationError(message, code=code)})
+
+    if municipality is None:
+        raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
+    if not data.strip():
+        raise refuse(_("Filen är tom."), "empty")
+    try:
+        preview = preview_csv(data)
+    except ImportFormatError as exc:
+        raise refuse(str(exc), "format") from exc
+    if len(preview.header) < 3:
+        raise refuse(
+            _(
+                "Filen har bara %(count)d kolumn(er) i rubrikraden. Kolumnerna ska skiljas "
+                "med semikolon, komma eller tabb."
+            )
+            % {"count": len(preview.header)},
+            "delimiter",
+        )
+    if not guess_mapping(preview.header):
+        raise refuse(
+            _(
+                "Ingen kolumn i rubrikraden känns igen (till exempel tid, typ, lat, lon, x, y). "
+                "Filen har: %(header)s"
+            )
+            % {"header": ", ".join(preview.header)[:300]},
+            "columns",
+        )
+    return IncidentImport.objects.create(
+        municipality=municipality,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        data=data,
+        total_rows=preview.approx_rows,
+    )
+
+
+def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:
+    """Check the column mapping against the file and queue the import (once, however often
+    the form is sent). Raises ValidationError naming the form field at fault."""
+    try:
+        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(mapping))
+    except ImportFormatError as exc:
+        raise ValidationError(str(exc), code="mapping") from exc
+    started = IncidentImport.objects.filter(
+        pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
+    ).update(
+        mapping=mapping, status=IncidentImport.Status.QUEUED, total_rows=table.approx_rows
+    )
+    if started:
+        from tryggve.analytics.tasks import enqueue_import  # the task imports this module
+
+        enqueue_import(incident_import.pk)
+    incident_import.refresh_from_db()
+    return incident_import
+
+
+def incident_import_run(*, import_id: int) -> IncidentImport | None:
+    """Run a queued file import: all of it or nothing (one transaction), then forget the file.
+
+    Progress (rows read) is saved while the file is read, outside the transaction so that
+    the status page sees it; the saving itself is atomic.
+    """
+    queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
+    if not queued.update(status=IncidentImport.Status.RUNNING):
+        return None  # already run, or run by another worker
+    incident_import = IncidentImport.objects.get(pk=import_id)
+    rows = IncidentImport.objects.filter(pk=import_id)
+    try:
+        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(incident_import.mapping))
+        items = []
+        for done, item in enumerate(table.rows(), start=1):
+            items.append(item)
+            if done % PROGRESS_EVERY == 0:
+                rows.update(rows_done=done)
+        rows.update(rows_done=len(items))
+        with transaction.atomic():
+            result = incidents_import(incidents=items)
+    except Exception as exc:  # the page must say it failed, whatever the reason
+        log.exception("Incident import %s failed", import_id)
+        rows.update(
+            status=IncidentImport.Status.FAILED,
+            error=str(exc)[:2000] if isinstance(exc, ImportFormatError) else _("Oväntat fel."),
+            finished=timezone.now(),
+            data=b"",
+        )
+    else:
+        rows.update(
+            status=IncidentImport.Status.DONE,
+            imported=result.imported,
+            duplicates=result.duplicates,
+            rejected=result.rejected,
+            rejections=result.errors[:MAX_REJECTIONS_SHOWN],
+            finished=timezone.now(),
+            # The file's free text may name people; what it held is now in the incidents.
+            data=b"",
+        )
+    return IncidentImport.objects.get(pk=import_id)
