@@ -260,11 +260,16 @@ class IncidentImport(models.Model):
         FAILED = "failed", _("Misslyckades")
 
     municipality = models.ForeignKey(
-        "areas.Municipality", on_delete=models.CASCADE, related_name="+",
+        "areas.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("kommun"),
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("uppladdad av"),
     )
     file_name = models.CharField(_("filnamn"), max_length=255)

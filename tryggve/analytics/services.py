@@ -23,8 +23,6 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
-    guess_mapping,
-    preview_csv,
     read_csv,
 )
 from tryggve.analytics.models import (
@@ -111,8 +109,9 @@ def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
         source=IncidentSource.POLICE_FEED,
         occurred_at__range=(low, high),
         type_label__in={d.type_label for d in police},
-    ).values_list("external_id", "type_label", "municipality_code", "municipality_name",
-                  "occurred_at")
+    ).values_list(
+        "external_id", "type_label", "municipality_code", "municipality_name", "occurred_at"
+    )
     # Keyed by external id, so an event stored before and fetched again is one event.
     singles, parts = {}, {}
     for external_id, type_label, code, name, at in stored:
@@ -337,72 +336,6 @@ def presence_log(
 # Rows read between two progress updates, and the rejections kept for the result page.
 PROGRESS_EVERY = 500
 MAX_REJECTIONS_SHOWN = 1000
-
-
-def incident_import_upload(
-    *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
-) -> IncidentImport:
-    """Keep an uploaded CSV file for its column mapping, after checking it can be read.
-
-    Raises ValidationError on "file" for an empty file, one without a usable header, one
-    whose header splits into a single column (wrong delimiter) or names no column we know.
-    """
-    def refuse(message: str, code: str) -> ValidationError:
-        return ValidationError({"file": ValidationError(message, code=code)})
-
-    if municipality is None:
-        raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
-    if not data.strip():
-        raise refuse(_("Filen är tom."), "empty")
-    try:
-        preview = preview_csv(data)
-    except ImportFormatError as exc:
-        raise refuse(str(exc), "format") from exc
-    if len(preview.header) < 3:
-        raise refuse(
-            _(
-                "Filen har bara %(count)d kolumn(er) i rubrikraden. Kolumnerna ska skiljas "
-                "med semikolon, komma eller tabb."
-            )
-            % {"count": len(preview.header)},
-            "delimiter",
-        )
-    if not guess_mapping(preview.header):
-        raise refuse(
-            _(
-                "Ingen kolumn i rubrikraden känns igen (till exempel tid, typ, lat, lon, x, y). "
-                "Filen har: %(header)s"
-            )
-            % {"header": ", ".join(preview.header)[:300]},
-            "columns",
-        )
-    return IncidentImport.objects.create(
-        municipality=municipality,
-        uploaded_by=uploaded_by,
-        file_name=file_name[:255],
-        data=data,
-        total_rows=preview.approx_rows,
-    )
-
-
-def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:
-    """Check the column mapping against the file and queue the import (once, however often
-    the form is sent). Raises ValidationError naming the form field at fault."""
-    try:
-        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(mapping))
-    except ImportFormatError as exc:
-        raise ValidationError(str(exc), code="mapping") from exc
-    started = IncidentImport.objects.filter(
-        pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
-    ).update(
-        mapping=mapping, status=IncidentImport.Status.QUEUED, total_rows=table.approx_rows
-    )
-    if started:
-        from tryggve.analytics.tasks import enqueue_import  # the task imports this module
-
-        enqueue_import(incident_import.pk)
-    incident_import.refresh_from_db()
-    return incident_import
 
 
 def incident_import_run(*, import_id: int) -> IncidentImport | None:

@@ -41,13 +41,9 @@ from tryggve.analytics.models import (
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells
 from tryggve.analytics.selectors import last_successful_fetch
-from tryggve.analytics.services import (
-    incident_import_start,
-    incident_import_upload,
-    incident_record_observation,
-    presence_log,
-)
+from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
+from tryggve.analytics.uploads import incident_import_start, incident_import_upload
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import home_municipality, map_context
@@ -396,8 +392,10 @@ def incident_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             created = incident_import_upload(
-                municipality=home_municipality(), uploaded_by=request.user,
-                file_name=upload.name, data=upload.read(),
+                municipality=home_municipality(),
+                uploaded_by=request.user,
+                file_name=upload.name,
+                data=upload.read(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -410,7 +408,12 @@ def incident_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/import.html",
-        {"form": form, "history": history, "fetches": fetches, "last_fetch": last_successful_fetch()},
+        {
+            "form": form,
+            "history": history,
+            "fetches": fetches,
+            "last_fetch": last_successful_fetch(),
+        },
         status=400 if request.method == "POST" and form.errors else 200,
     )
 

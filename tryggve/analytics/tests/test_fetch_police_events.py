@@ -27,7 +27,9 @@ class FakeFeed(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         server = self.server
         server.requests.append((self.path, self.headers.get("User-Agent")))
-        status, body, headers, delay = server.script.pop(0) if server.script else (200, b"[]", {}, 0)
+        status, body, headers, delay = (
+            server.script.pop(0) if server.script else (200, b"[]", {}, 0)
+        )
         if delay:
             time.sleep(delay)  # longer than the client's timeout: the client gives up first
         try:
@@ -87,7 +89,12 @@ def fetch(clock, **kwargs):
 def test_a_fetch_imports_the_feed_and_a_second_fetch_counts_nothing_twice(server, clock):
     server.script = [(200, FEED_1, {}, 0), (200, FEED_2, {}, 0)]
     first = fetch(clock)
-    assert (first.outcome, first.imported, first.duplicates, first.rejected) == (Outcome.OK, 5, 2, 0)
+    assert (first.outcome, first.imported, first.duplicates, first.rejected) == (
+        Outcome.OK,
+        5,
+        2,
+        0,
+    )
     clock.sleep(15 * 60)
     second = fetch(clock)
     assert (second.imported, second.duplicates) == (2, 4)

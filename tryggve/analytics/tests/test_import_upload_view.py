@@ -26,8 +26,13 @@ def upload(client, content, name="handelser.csv", encoding="utf-8"):
 
 
 def start(client, upload_id, **mapping):
-    fields = {"time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Longitud",
-              "text": "Beskrivning"} | mapping
+    fields = {
+        "time": "Datum",
+        "type": "Brottstyp",
+        "lat": "Latitud",
+        "lon": "Longitud",
+        "text": "Beskrivning",
+    } | mapping
     return client.post(f"{URL}{upload_id}/", fields, follow=True)
 
 
@@ -38,7 +43,7 @@ def test_upload_preview_import_and_result(case_handler, municipality):
     assert response.status_code == 302 and response["Location"] == f"{URL}{created.pk}/"
     page = case_handler.get(response["Location"]).content.decode()
     # The preview: the file's columns, its first rows and the guessed mapping selected.
-    assert "<th scope=\"col\">Brottstyp</th>" in page
+    assert '<th scope="col">Brottstyp</th>' in page
     assert "Inbrott i villa, altandörr uppbruten" in page
     assert '<option value="Datum" selected>' in page
     assert Incident.objects.count() == 0
@@ -47,7 +52,10 @@ def test_upload_preview_import_and_result(case_handler, municipality):
     page = response.content.decode()
     created.refresh_from_db()
     assert (created.status, created.imported, created.duplicates, created.rejected) == (
-        IncidentImport.Status.DONE, 2, 1, 2,
+        IncidentImport.Status.DONE,
+        2,
+        1,
+        2,
     )
     assert Incident.objects.count() == 2
     assert 'id="result-imported">2<' in page
@@ -82,7 +90,10 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
     [
         ("", "Filen är tom."),
         ("   \n\n", "Filen är tom."),
-        ("Datum|Brottstyp|Latitud|Longitud\n2026-11-20|Inbrott|65.5|19.1\n", "semikolon, komma eller tabb"),
+        (
+            "Datum|Brottstyp|Latitud|Longitud\n2026-11-20|Inbrott|65.5|19.1\n",
+            "semikolon, komma eller tabb",
+        ),
         ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
     ],
 )
@@ -116,7 +127,9 @@ def test_a_mapping_that_does_not_fit_is_refused_and_nothing_is_imported(case_han
 
 
 @pytest.mark.django_db
-def test_a_failure_while_saving_leaves_nothing_half_imported(case_handler, municipality, monkeypatch):
+def test_a_failure_while_saving_leaves_nothing_half_imported(
+    case_handler, municipality, monkeypatch
+):
     from tryggve.analytics import services
 
     calls = []
@@ -146,13 +159,17 @@ def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, s
     page = start(case_handler, created.pk).content.decode()
     assert "I kö" in page and "Uppdatera" in page and "import-progress.js" in page
     assert case_handler.get(f"{URL}{created.pk}/status.json").json() == {
-        "status": "queued", "label": "I kö", "percent": 0, "finished": False,
+        "status": "queued",
+        "label": "I kö",
+        "percent": 0,
+        "finished": False,
     }
 
 
 @pytest.mark.django_db
-def test_history_lists_who_when_and_counts(case_handler, administrator, municipality,
-                                           django_assert_max_num_queries):
+def test_history_lists_who_when_and_counts(
+    case_handler, administrator, municipality, django_assert_max_num_queries
+):
     for _ in range(5):
         upload(case_handler, GOOD)
     FeedFetch.objects.create(started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=7)
@@ -172,9 +189,9 @@ def test_access(client, council_reader, police_officer, municipality, django_use
 
 @pytest.mark.django_db
 def test_another_municipalitys_import_is_not_found(case_handler, other_area):
-    theirs = IncidentImport.objects.create(municipality=other_area.municipality,
-                                           file_name="arjeplog.csv",
-                                           data=GOOD.encode())
+    theirs = IncidentImport.objects.create(
+        municipality=other_area.municipality, file_name="arjeplog.csv", data=GOOD.encode()
+    )
     assert case_handler.get(f"{URL}{theirs.pk}/").status_code == 404
     assert case_handler.get(f"{URL}{theirs.pk}/status.json").status_code == 404
     assert case_handler.post(f"{URL}{theirs.pk}/", {"time": "Datum"}).status_code == 404

@@ -46,8 +46,13 @@ def test_a_summary_listing_incidents_is_split_into_them():
 
 
 def test_a_summary_in_prose_is_kept_as_one_with_its_label():
-    prose = event(901, "28 07:05:00", "Sammanfattning kväll och natt", "Norrbottens län",
-                  "Det har varit en lugn kväll och natt i länet.")
+    prose = event(
+        901,
+        "28 07:05:00",
+        "Sammanfattning kväll och natt",
+        "Norrbottens län",
+        "Det har varit en lugn kväll och natt i länet.",
+    )
     (only,) = parse_police_events([prose])
     assert only.external_id == "901" and not only.summary_part
     assert only.type_label == "Sammanfattning kväll och natt"
