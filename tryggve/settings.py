@@ -326,6 +326,20 @@ DUPLICATE_RADIUS_M = 50
 RISK_CELL_M = int(os.environ.get("RISK_CELL_M", "250"))
 PUBLIC_MIN_COUNT = int(os.environ.get("PUBLIC_MIN_COUNT", "3"))
 NEAR_REPEAT_RADIUS_M = 500
+# The police's open events feed (`manage.py fetch_police_events`). Its rules ask for a
+# User-Agent naming the application and a way to reach us; the places default to the
+# municipalities in the database ("Arvidsjaur;Arjeplog" in POLICE_FEED_LOCATIONS overrides).
+POLICE_FEED_URL = os.environ.get("POLICE_FEED_URL", "https://polisen.se/api/events")
+POLICE_FEED_USER_AGENT = os.environ.get(
+    "POLICE_FEED_USER_AGENT",
+    f"Tryggve/1.0 (Trygg i Arvidsjaur; {SITE_URL or 'https://tryggve.invalid'})",
+)
+POLICE_FEED_TIMEOUT = float(os.environ.get("POLICE_FEED_TIMEOUT", "30"))
+POLICE_FEED_LOCATIONS = [
+    name.strip() for name in os.environ.get("POLICE_FEED_LOCATIONS", "").split(";") if name.strip()
+]
+# The largest CSV file staff may upload to the situation picture.
+INCIDENT_IMPORT_MAX_BYTES = int(os.environ.get("INCIDENT_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
 WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
 GEOJSON_MAX_FEATURES = 500

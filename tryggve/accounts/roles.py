@@ -43,6 +43,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "analytics.operational": frozenset({_CH, _PO, _AD}),
     "analytics.presence_log": frozenset({_PO, _AD}),
     "analytics.observation": frozenset({_CH, _AD}),
+    # Uploading incident files (the police's or the municipality's own) and their history.
+    "analytics.import": frozenset({_CH, _PO, _AD}),
     # Grannsamverkan: running the areas (households' contact details) and the figures.
     "watch.manage": frozenset({_CH, _PO, _AD}),
     "watch.read": STAFF_ROLES,

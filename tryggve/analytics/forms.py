@@ -132,3 +132,57 @@ class ObservationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Beskriv kort vad ni såg.")},
     )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil"),
+        error_messages={"empty": _("Filen är tom."), "required": _("Välj en fil att ladda upp.")},
+        help_text=_(
+            "En rad per händelse med tid, typ och plats (lat/lon eller SWEREF 99 TM x/y). "
+            "Semikolon, komma eller tabb; UTF-8 eller Latin-1 (som Excel sparar)."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.INCIDENT_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Filen är för stor (högst %(mb)d MB).")
+                % {"mb": settings.INCIDENT_IMPORT_MAX_BYTES // (1024 * 1024)},
+                code="too_big",
+            )
+        return upload
+
+
+MAPPING_LABELS = {
+    "time": _("Tid"),
+    "type": _("Typ av händelse"),
+    "lat": _("Latitud (WGS84)"),
+    "lon": _("Longitud (WGS84)"),
+    "x": _("X, norrkoordinat (SWEREF 99 TM)"),
+    "y": _("Y, östkoordinat (SWEREF 99 TM)"),
+    "text": _("Beskrivning"),
+    "id": _("Id i källan"),
+}
+
+
+class ImportMappingForm(forms.Form):
+    """Which of the file's columns holds what: one select per field, the file's columns as
+    choices, pre-set to the columns whose names were recognised."""
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        columns = [("", _("(ingen kolumn)"))] + [(name, name) for name in header if name]
+        for key, label in MAPPING_LABELS.items():
+            self.fields[key] = forms.ChoiceField(
+                label=label, choices=columns, required=key in ("time", "type")
+            )
+        self.fields["default_group"] = forms.ChoiceField(
+            label=_("Brottsgrupp för typer som inte känns igen"),
+            choices=[("", _("(avvisa raden)"))] + list(OffenceGroup.choices),
+            required=False,
+        )
+
+    def mapping(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if value}

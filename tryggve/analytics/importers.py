@@ -53,6 +53,9 @@ class IncidentData:
     municipality_name: str = ""
     summary: str = ""
     source_url: str = ""
+    # One line of a police summary ("Sammanfattning natt") rather than an event of its own;
+    # see `split_summary` and the double-counting rule in `services`.
+    summary_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,57 @@ def _absolute_url(url) -> str:
     return url
 
 
+# The police's digests of a night or a weekend: "Sammanfattning natt", "Sammanfattning kväll
+# och natt", "Sammanfattning helg", ...
+SUMMARY_PREFIX = "Sammanfattning"
+# A digest line: "Inbrott, Arvidsjaur: Inbrott i en villa ..." or "Misshandel, grov,
+# Arjeplog: ...", optionally after a bullet.
+_SUMMARY_LINE_RE = re.compile(r"^\s*(?:[-•*–]\s*)?(?P<head>[^:\n]{3,120}?)\s*:\s*(?P<text>\S.*)$")
+# A summary line and an event of its own are the same incident when they have the same type
+# and municipality and the event happened in the night the digest covers: from this long
+# before the digest's time to a little after it (clock differences).
+SUMMARY_WINDOW_BEFORE = timedelta(hours=18)
+SUMMARY_WINDOW_AFTER = timedelta(hours=1)
+
+
+def is_summary(type_label: str) -> bool:
+    return _normalise(type_label).startswith(SUMMARY_PREFIX)
+
+
+def split_summary(summary: IncidentData) -> list[IncidentData]:
+    """The single incidents a police digest lists, one per "Typ, Ort: text" line whose type
+    is one the feed uses; an empty list when the text is prose (then the digest is kept as
+    one incident, labelled by its own type "Sammanfattning natt", in group `other`)."""
+    parts = []
+    for line in summary.summary.splitlines():
+        match = _SUMMARY_LINE_RE.match(line)
+        if not match:
+            continue
+        head = [part.strip() for part in match["head"].split(",")]
+        if len(head) < 2:
+            continue
+        type_label, place = ", ".join(head[:-1]), head[-1]
+        if police_type_group(type_label) is None or not place or _is_county(place):
+            continue
+        text = match["text"].strip()
+        parts.append(
+            IncidentData(
+                source=summary.source,
+                # Ids of the feed are numbers, so "650297:2" can never clash with an event.
+                external_id=f"{summary.external_id}:{len(parts) + 1}"[:MAX_ID],
+                occurred_at=summary.occurred_at,
+                offence_group=classify_police_event(type_label, text),
+                type_label=type_label[:MAX_LABEL],
+                municipality_code=municipality_code_for(place),
+                municipality_name=place[:MAX_NAME],
+                summary=text,
+                source_url=summary.source_url,
+                summary_part=True,
+            )
+        )
+    return parts
+
+
 def load_police_events(data: bytes) -> list:
     """The feed's answer: a JSON list of events."""
     try:
@@ -327,7 +381,7 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
         else:
             place = _place_from_name(name, type_label)
             municipality = "" if not place or _is_county(place) else place
-        yield IncidentData(
+        incident = IncidentData(
             source=IncidentSource.POLICE_FEED,
             external_id=external_id,
             occurred_at=_time_from_name(name, published) or published,
@@ -341,6 +395,8 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
             summary=summary,
             source_url=_absolute_url(event.get("url")),
         )
+        parts = split_summary(incident) if is_summary(type_label) else []
+        yield from parts or [incident]
 
 
 # CSV --------------------------------------------------------------------------------------
@@ -648,3 +704,65 @@ class CsvFile:
 def read_csv(data: bytes, mapping: CsvMapping | None = None) -> CsvFile:
     """Decode a CSV file and check its header; iterate `.rows()` for the incidents."""
     return CsvFile(data, mapping)
+
+
+# What a column is commonly called in Swedish exports and in English: the upload page's first
+# guess at the mapping, which the person uploading then checks and corrects.
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "time": ("time", "tid", "tidpunkt", "datum", "date", "datetime", "inträffade", "brottsdatum"),
+    "lat": ("lat", "latitud", "latitude"),
+    "lon": ("lon", "lng", "long", "longitud", "longitude"),
+    "x": ("x", "northing", "nord", "n"),
+    "y": ("y", "easting", "öst", "ost", "e"),
+    "type": ("type", "typ", "brottstyp", "brottskod", "kategori", "händelsetyp", "brott"),
+    "text": ("text", "beskrivning", "sammanfattning", "summary", "description", "händelse"),
+    "id": ("id", "diarienummer", "ärendenummer", "anmälningsnummer", "händelsenummer"),
+}
+
+
+def guess_mapping(header: list[str]) -> dict[str, str]:
+    """Our field → the file's column, for the columns whose names we recognise."""
+    by_name = {}
+    for column in header:
+        by_name.setdefault(column.strip().lower(), column)
+    guess = {}
+    for key, names in COLUMN_SYNONYMS.items():
+        for name in names:
+            if name in by_name:
+                guess[key] = by_name[name]
+                break
+    if "lat" in guess and "lon" in guess:
+        guess.pop("x", None), guess.pop("y", None)
+    return guess
+
+
+@dataclass(frozen=True)
+class CsvPreview:
+    delimiter: str
+    header: list[str]
+    rows: list[list[str]]
+    approx_rows: int
+
+
+def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
+    """The header and first rows of a CSV file, before any column mapping is chosen."""
+    text = decode_text(data)
+    first_line = re.match(r"[^\r\n]*", text).group()
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        first = []
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                first.append(row)
+            if len(first) >= rows:
+                break
+    except csv.Error as exc:
+        raise ImportFormatError(
+            _("Filen går inte att läsa som CSV: %(error)s") % {"error": exc}
+        ) from exc
+    if not header or not any(cell.strip() for cell in header):
+        raise ImportFormatError(_("Filen saknar rubrikrad."))
+    header = [cell.strip().lstrip("\ufeff").strip() for cell in header]
+    return CsvPreview(delimiter, header, first, max(text.count("\n"), 1))

@@ -215,3 +215,91 @@ class NearRepeatAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.incident}"
+
+
+class FeedFetch(models.Model):
+    """One call to the police's events feed (or one the rules made us skip), for the rules'
+    limits across separate cron runs, for staff and for `/readyz`."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Hämtad")
+        SKIPPED = "skipped", _("Hoppades över (flödets regler)")
+        RATE_LIMITED = "rate_limited", _("För många anrop (429/403)")
+        GONE = "gone", _("Finns inte (404, permanent)")
+        FAILED = "failed", _("Misslyckades")
+
+    started = models.DateTimeField(_("tid"), db_index=True)
+    url = models.CharField(_("adress"), max_length=500)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP-status"), null=True, blank=True)
+    # No call before this moment (the feed's Retry-After, or our own back-off).
+    retry_after = models.DateTimeField(_("nästa anrop tidigast"), null=True, blank=True)
+    events = models.PositiveIntegerField(_("händelser i svaret"), default=0)
+    imported = models.PositiveIntegerField(_("importerade"), default=0)
+    duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
+    rejected = models.PositiveIntegerField(_("avvisade"), default=0)
+    error = models.TextField(_("fel"), blank=True)
+
+    class Meta:
+        verbose_name = _("hämtning av polisens händelser")
+        verbose_name_plural = _("hämtningar av polisens händelser")
+        ordering = ["-started", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started:%Y-%m-%d %H:%M:%S} {self.outcome}"
+
+
+class IncidentImport(models.Model):
+    """A CSV file a staff member uploaded, its column mapping and how its import went."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Väntar på kolumnval")
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Importeras")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    municipality = models.ForeignKey(
+        "areas.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("kommun"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uppladdad av"),
+    )
+    file_name = models.CharField(_("filnamn"), max_length=255)
+    # The file itself, private in the database (never under a public media URL); emptied
+    # when the import has run, since its free text may name people.
+    data = models.BinaryField(_("fil"), default=bytes)
+    mapping = models.JSONField(_("kolumnmappning"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rader (ungefär)"), default=0)
+    rows_done = models.PositiveIntegerField(_("lästa rader"), default=0)
+    imported = models.PositiveIntegerField(_("importerade"), default=0)
+    duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
+    rejected = models.PositiveIntegerField(_("avvisade"), default=0)
+    rejections = models.JSONField(_("avvisade rader"), default=list, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    finished = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("filimport")
+        verbose_name_plural = _("filimporter")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, round(100 * self.rows_done / self.total_rows)) if self.total_rows else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,9 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point
 
-from tryggve.analytics.importers import IncidentData, Parsed, Rejection
+from tryggve.analytics.importers import (
+    SUMMARY_WINDOW_AFTER,
+    SUMMARY_WINDOW_BEFORE,
+    CsvMapping,
+    ImportFormatError,
+    IncidentData,
+    Parsed,
+    Rejection,
+    read_csv,
+)
 from tryggve.analytics.models import (
     Incident,
+    IncidentImport,
     IncidentSource,
     NearRepeatAlert,
     OffenceGroup,
@@ -28,6 +39,7 @@ from tryggve.areas.selectors import area_for_point, home_municipality
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
 BATCH_SIZE = 1000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,11 +88,64 @@ class _Placer:
         return incident
 
 
+def _place_key(type_label: str, code: str, name: str) -> tuple[str, str]:
+    return type_label, code or name.lower()
+
+
+def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
+    """External ids in `batch` that the summary rule makes duplicates.
+
+    The rule: a line of a police digest ("Sammanfattning natt") and an event of its own are
+    one incident when they have the same type and municipality and the event happened from
+    SUMMARY_WINDOW_BEFORE before the digest to SUMMARY_WINDOW_AFTER after it. Whichever is
+    stored first stays; the other counts as a duplicate. In one batch the event wins.
+    """
+    police = [d for d in batch if d.source == IncidentSource.POLICE_FEED]
+    if not police:
+        return set()
+    low = min(d.occurred_at for d in police) - SUMMARY_WINDOW_BEFORE - SUMMARY_WINDOW_AFTER
+    high = max(d.occurred_at for d in police) + SUMMARY_WINDOW_BEFORE + SUMMARY_WINDOW_AFTER
+    stored = Incident.objects.filter(
+        source=IncidentSource.POLICE_FEED,
+        occurred_at__range=(low, high),
+        type_label__in={d.type_label for d in police},
+    ).values_list(
+        "external_id", "type_label", "municipality_code", "municipality_name", "occurred_at"
+    )
+    # Keyed by external id, so an event stored before and fetched again is one event.
+    singles, parts = {}, {}
+    for external_id, type_label, code, name, at in stored:
+        pool = parts if ":" in external_id else singles
+        pool[external_id] = (_place_key(type_label, code, name), at)
+    for d in police:
+        if not d.summary_part:
+            key = _place_key(d.type_label, d.municipality_code, d.municipality_name)
+            singles[d.external_id] = (key, d.occurred_at)
+
+    def covers(part_at: datetime, single_at: datetime) -> bool:
+        return part_at - SUMMARY_WINDOW_BEFORE <= single_at <= part_at + SUMMARY_WINDOW_AFTER
+
+    # Each event stands for one line at most, so a digest listing two burglaries in a town
+    # beside one event of its own still counts two.
+    duplicates = set()
+    for d in police:
+        if d.external_id in parts:
+            continue  # a line stored before: a duplicate by its id already
+        key = _place_key(d.type_label, d.municipality_code, d.municipality_name)
+        pool, match = (singles, covers) if d.summary_part else (parts, lambda a, b: covers(b, a))
+        for other, (k, at) in pool.items():
+            if other != d.external_id and k == key and match(d.occurred_at, at):
+                duplicates.add(d.external_id)
+                del pool[other]
+                break
+    return duplicates
+
+
 def _save_batch(
     batch: list[IncidentData], *, synthetic: bool, placer: _Placer, result: ImportResult
 ) -> None:
     sources = {data.source for data in batch}
-    existing = set()
+    existing = {(IncidentSource.POLICE_FEED, i) for i in _summary_duplicates(batch)}
     for source in sources:
         ids = [data.external_id for data in batch if data.source == source]
         existing |= {
@@ -264,3 +329,53 @@ def presence_log(
         officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
         lon=lon, note=note.strip(),
     )
+
+
+# Uploaded files -----------------------------------------------------------------------------
+
+# Rows read between two progress updates, and the rejections kept for the result page.
+PROGRESS_EVERY = 500
+MAX_REJECTIONS_SHOWN = 1000
+
+
+def incident_import_run(*, import_id: int) -> IncidentImport | None:
+    """Run a queued file import: all of it or nothing (one transaction), then forget the file.
+
+    Progress (rows read) is saved while the file is read, outside the transaction so that
+    the status page sees it; the saving itself is atomic.
+    """
+    queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
+    if not queued.update(status=IncidentImport.Status.RUNNING):
+        return None  # already run, or run by another worker
+    incident_import = IncidentImport.objects.get(pk=import_id)
+    rows = IncidentImport.objects.filter(pk=import_id)
+    try:
+        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(incident_import.mapping))
+        items = []
+        for done, item in enumerate(table.rows(), start=1):
+            items.append(item)
+            if done % PROGRESS_EVERY == 0:
+                rows.update(rows_done=done)
+        rows.update(rows_done=len(items))
+        with transaction.atomic():
+            result = incidents_import(incidents=items)
+    except Exception as exc:  # the page must say it failed, whatever the reason
+        log.exception("Incident import %s failed", import_id)
+        rows.update(
+            status=IncidentImport.Status.FAILED,
+            error=str(exc)[:2000] if isinstance(exc, ImportFormatError) else _("Oväntat fel."),
+            finished=timezone.now(),
+            data=b"",
+        )
+    else:
+        rows.update(
+            status=IncidentImport.Status.DONE,
+            imported=result.imported,
+            duplicates=result.duplicates,
+            rejected=result.rejected,
+            rejections=result.errors[:MAX_REJECTIONS_SHOWN],
+            finished=timezone.now(),
+            # The file's free text may name people; what it held is now in the incidents.
+            data=b"",
+        )
+    return IncidentImport.objects.get(pk=import_id)

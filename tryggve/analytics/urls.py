@@ -12,4 +12,7 @@ urlpatterns = [
     path("tider/", views.time_profiles, name="time_profiles"),
     path("narvaro/", views.presence, name="presence"),
     path("observation/", views.observation, name="observation"),
+    path("import/", views.incident_import, name="import"),
+    path("import/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("import/<int:import_id>/status.json", views.import_status, name="import_status"),
 ]

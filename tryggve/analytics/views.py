@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -20,14 +20,19 @@ from tryggve.accounts.roles import may_open
 from tryggve.analytics import profiles
 from tryggve.analytics.alerts import alerts_by_incident
 from tryggve.analytics.forms import (
+    ImportMappingForm,
+    ImportUploadForm,
     ObservationForm,
     PresenceForm,
     ProfileForm,
     RankingForm,
     RiskMapForm,
 )
+from tryggve.analytics.importers import guess_mapping, preview_csv
 from tryggve.analytics.models import (
+    FeedFetch,
     Incident,
+    IncidentImport,
     IncidentSource,
     NearRepeatAlert,
     OffenceGroup,
@@ -35,11 +40,13 @@ from tryggve.analytics.models import (
 )
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells
+from tryggve.analytics.selectors import last_successful_fetch
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
+from tryggve.analytics.uploads import incident_import_start, incident_import_upload
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
-from tryggve.areas.selectors import map_context
+from tryggve.areas.selectors import home_municipality, map_context
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 from tryggve.surveys.figures import unsafe_places
@@ -47,6 +54,7 @@ from tryggve.surveys.figures import unsafe_places
 readers = staff_required("analytics.read")
 operational = staff_required("analytics.operational")
 municipal = staff_required("analytics.observation")
+importers = staff_required("analytics.import")
 
 
 def _synthetic_share() -> bool:
@@ -372,4 +380,88 @@ def public_summary(request: HttpRequest) -> HttpResponse:
             "minimum": minimum,
             "synthetic": _synthetic_share(),
         },
+    )
+
+
+def _own_import(import_id: int) -> IncidentImport:
+    """An import of this service's municipality, or 404."""
+    return get_object_or_404(
+        IncidentImport.objects.select_related("uploaded_by"),
+        pk=import_id,
+        municipality__code=settings.MUNICIPALITY_CODE,
+    )
+
+
+@importers
+def incident_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file; below, the history of uploads and of the police feed's fetches."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = incident_import_upload(
+                municipality=home_municipality(),
+                uploaded_by=request.user,
+                file_name=upload.name,
+                data=upload.read(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("analytics:import_detail", import_id=created.pk)
+    history = IncidentImport.objects.filter(
+        municipality__code=settings.MUNICIPALITY_CODE
+    ).select_related("uploaded_by")[:50]
+    fetches = FeedFetch.objects.exclude(outcome=FeedFetch.Outcome.SKIPPED)[:10]
+    return render(
+        request,
+        "analytics/import.html",
+        {
+            "form": form,
+            "history": history,
+            "fetches": fetches,
+            "last_fetch": last_successful_fetch(),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@importers
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The column mapping with the file's first rows; then the progress; then the result."""
+    upload = _own_import(import_id)
+    form = preview = None
+    if upload.status == IncidentImport.Status.UPLOADED:
+        preview = preview_csv(bytes(upload.data))
+        form = ImportMappingForm(
+            request.POST or None, header=preview.header, initial=guess_mapping(preview.header)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                incident_import_start(incident_import=upload, mapping=form.mapping())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("analytics:import_detail", import_id=upload.pk)
+    return render(
+        request,
+        "analytics/import_detail.html",
+        {"upload": upload, "form": form, "preview": preview},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@importers
+@require_safe
+def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
+    """The progress the import page polls for."""
+    upload = _own_import(import_id)
+    finished = upload.status in (IncidentImport.Status.DONE, IncidentImport.Status.FAILED)
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "label": str(upload.get_status_display()),
+            "percent": upload.percent,
+            "finished": finished,
+        }
     )

@@ -80,11 +80,20 @@ def test_every_menu_target_is_a_page_in_the_table():
 
 @pytest.fixture
 def survey_objects(municipality):
-    """A survey with its questions, so that the survey pages answer 200 for the right roles."""
+    """A survey with its questions and an uploaded incident file, so that their pages answer
+    200 for the right roles."""
+    from tryggve.analytics.models import IncidentImport
     from tryggve.surveys.services import survey_create_from_bank
 
     survey = survey_create_from_bank(municipality=municipality, year=2026)
-    return {"pk": survey.pk, "question_pk": survey.questions.first().pk}
+    upload = IncidentImport.objects.create(
+        municipality=municipality, file_name="x.csv", data=b"tid;typ;lat;lon\n"
+    )
+    return {
+        "pk": survey.pk,
+        "question_pk": survey.questions.first().pk,
+        "import_id": upload.pk,
+    }
 
 
 @pytest.fixture

@@ -36,4 +36,6 @@ def test_the_council_reader_sees_only_the_reading_pages(council_reader, municipa
 def test_the_police_do_not_see_the_municipality_s_observations(police_officer, municipality):
     links = _subnav_links(police_officer)
     assert reverse("analytics:observation") not in links
-    assert len(links) == 5
+    # Overview, risk map, suggestions, times, presence, and importing incident files.
+    assert len(links) == 6
+    assert reverse("analytics:import") in links

@@ -1,0 +1,234 @@
+"""Fetching the police's open events feed within its rules, and importing what it returns.
+
+The rules (polisen.se, "Regler för användning av polisens öppna data och API:er"): a
+User-Agent that names the application and a contact, HTTPS, at least 10 seconds between
+calls, at most 60 calls an hour and 1,440 a day, and a 404 is permanent: never call that
+address again. Breaking them gets 429 or 403, or a block that may hit others on our network.
+
+Every call (and every call the rules made us skip) is a `FeedFetch` row, so separate cron
+runs share the limits through the database. Sleeping and the clock are passed in, so tests
+run against a local fake server without waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
+
+from django.conf import settings
+from django.utils import timezone
+
+from tryggve.analytics.importers import (
+    MUNICIPALITY_CODES,
+    ImportFormatError,
+    load_police_events,
+    parse_police_events,
+)
+from tryggve.analytics.models import FeedFetch
+from tryggve.analytics.services import incidents_import
+from tryggve.areas.models import Municipality
+
+log = logging.getLogger(__name__)
+
+MIN_SPACING = timedelta(seconds=10)
+HOUR_LIMIT = 60
+DAY_LIMIT = 1440
+# Our own back-off after 429/403 without Retry-After, doubled per refusal in a row.
+BACKOFF_START = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=6)
+# 5xx, timeouts and a server that is down: tried again this many times within one run,
+# waiting 10, 20, 40 ... seconds.
+RETRIES = 3
+# Longer waits are not slept through in a cron run; the next run picks up after them.
+MAX_SLEEP = timedelta(seconds=120)
+Outcome = FeedFetch.Outcome
+
+
+@dataclass
+class FetchReport:
+    outcome: str
+    calls: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    message: str = ""
+
+
+def feed_locations() -> list[str]:
+    """The place names to ask the feed for: the POLICE_FEED_LOCATIONS setting, else the
+    municipalities in the database, by the names the feed uses ("Arvidsjaur")."""
+    if settings.POLICE_FEED_LOCATIONS:
+        return list(settings.POLICE_FEED_LOCATIONS)
+    names = {code: name.capitalize() for name, code in MUNICIPALITY_CODES.items()}
+    codes = Municipality.objects.order_by("code").values_list("code", flat=True)
+    return [names[code] for code in codes if code in names]
+
+
+def feed_url(locations: list[str]) -> str:
+    base = settings.POLICE_FEED_URL
+    if not locations:
+        return base
+    return f"{base}?locationname={quote(';'.join(locations), safe=';')}"
+
+
+def _retry_after(value: str | None, now: datetime) -> datetime | None:
+    """Retry-After as seconds or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _refusals_in_a_row() -> int:
+    count = 0
+    for outcome in FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).values_list(
+        "outcome", flat=True
+    )[:10]:
+        if outcome != Outcome.RATE_LIMITED:
+            break
+        count += 1
+    return count
+
+
+def _why_not_now(url: str, now: datetime) -> tuple[str, timedelta]:
+    """(reason to give up, "") or ("", how long to wait first) under the feed's rules."""
+    calls = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED)
+    if calls.filter(url=url, outcome=Outcome.GONE).exists():
+        return f"{url} answered 404 before, which the feed's rules make permanent", timedelta()
+    blocked = calls.filter(retry_after__gt=now).order_by("-retry_after").first()
+    if blocked is not None:
+        return f"backing off until {blocked.retry_after.isoformat()}", timedelta()
+    if calls.filter(started__gt=now - timedelta(hours=1)).count() >= HOUR_LIMIT:
+        return f"{HOUR_LIMIT} calls in the last hour already", timedelta()
+    if calls.filter(started__gt=now - timedelta(days=1)).count() >= DAY_LIMIT:
+        return f"{DAY_LIMIT} calls in the last day already", timedelta()
+    last = calls.order_by("-started").values_list("started", flat=True).first()
+    wait = last + MIN_SPACING - now if last else timedelta()
+    return "", max(wait, timedelta())
+
+
+def _get(url: str) -> tuple[int, bytes, dict]:
+    # The address is POLICE_FEED_URL, set by the operator, never by a user.
+    request = urllib.request.Request(  # noqa: S310
+        url, headers={"User-Agent": settings.POLICE_FEED_USER_AGENT, "Accept": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            request, timeout=settings.POLICE_FEED_TIMEOUT
+        ) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, b"", dict(exc.headers or {})
+
+
+def police_events_fetch(
+    *,
+    locations: list[str] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    now: Callable[[], datetime] = timezone.now,
+) -> FetchReport:
+    """Fetch the feed once (retrying within the rules) and import its events.
+
+    Returns what happened; every call is logged as a `FeedFetch` row. Events already stored
+    count as duplicates (by the feed's id), so fetching often never counts one twice.
+    """
+    sleep = sleep or time.sleep
+    url = feed_url(feed_locations() if locations is None else locations)
+    report = FetchReport(outcome=Outcome.FAILED)
+    attempt = 0
+    while True:
+        reason, wait = _why_not_now(url, now())
+        if reason:
+            FeedFetch.objects.create(started=now(), url=url, outcome=Outcome.SKIPPED, error=reason)
+            log.warning("Police feed not called: %s", reason)
+            if report.calls == 0:
+                report.outcome, report.message = Outcome.SKIPPED, reason
+            return report
+        if wait:
+            sleep(wait.total_seconds())
+        started = now()
+        report.calls += 1
+        try:
+            status, body, headers = _get(url)
+        except (OSError, ValueError) as exc:  # refused, timed out, DNS, broken answer
+            status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
+        else:
+            error = ""
+        row = FeedFetch(started=started, url=url, http_status=status, error=error)
+        if status == 200:
+            return _import(row, body, report)
+        if status == 404:
+            row.outcome, row.error = Outcome.GONE, "404: permanent, no further calls"
+            row.save()
+            log.error("Police feed %s answered 404; it will not be called again", url)
+            report.outcome, report.message = Outcome.GONE, row.error
+            return report
+        if status in (429, 403):
+            backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(), BACKOFF_MAX)
+            until = _retry_after(headers.get("Retry-After"), started) or started + backoff
+            row.outcome, row.retry_after = Outcome.RATE_LIMITED, until
+            row.error = f"{status}: retry after {until.isoformat()}"
+            row.save()
+            log.warning("Police feed refused the call (%s); next call after %s", status, until)
+            report.outcome, report.message = Outcome.RATE_LIMITED, row.error
+            if until - now() > MAX_SLEEP or attempt >= RETRIES:
+                return report
+            attempt += 1
+            sleep((until - now()).total_seconds())
+            continue
+        row.outcome = Outcome.FAILED
+        row.error = row.error or f"HTTP {status}"
+        row.save()
+        log.warning("Police feed call failed (%s), attempt %d", row.error, attempt + 1)
+        report.outcome, report.message = Outcome.FAILED, row.error
+        if attempt >= RETRIES:
+            return report
+        sleep((MIN_SPACING * 2**attempt).total_seconds())
+        attempt += 1
+
+
+def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
+    try:
+        events = load_police_events(body)
+    except ImportFormatError as exc:
+        row.outcome, row.error = Outcome.FAILED, str(exc)
+        row.save()
+        report.outcome, report.message = Outcome.FAILED, row.error
+        log.error("Police feed answer unusable: %s", exc)
+        return report
+    result = incidents_import(incidents=parse_police_events(events))
+    row.outcome, row.events = Outcome.OK, len(events)
+    row.imported, row.duplicates, row.rejected = (
+        result.imported,
+        result.duplicates,
+        result.rejected,
+    )
+    row.error = "\n".join(result.errors[:50])
+    row.save()
+    report.outcome = Outcome.OK
+    report.imported, report.duplicates, report.rejected = (
+        result.imported,
+        result.duplicates,
+        result.rejected,
+    )
+    log.info(
+        "Police feed: %d events, imported=%d duplicates=%d rejected=%d",
+        len(events),
+        result.imported,
+        result.duplicates,
+        result.rejected,
+    )
+    return report

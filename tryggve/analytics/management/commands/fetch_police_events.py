@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tryggve.analytics.feed import police_events_fetch
+from tryggve.analytics.models import FeedFetch
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch the police's open events feed for the configured municipalities and import "
+        "the events (duplicates by the feed's id are counted, never stored twice). Follows "
+        "the feed's rules across runs: 10 s between calls, 60 an hour, back-off after 429/403, "
+        "and a 404 stops all further calls. Run from cron every 15 minutes or so. Ends with "
+        "one line: outcome=... imported=N duplicates=N rejected=N; a 404 or a failure exits 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--locations", help='place names separated by ";" (default: POLICE_FEED_LOCATIONS)'
+        )
+
+    def handle(self, *args, **opts):
+        locations = None
+        if opts["locations"]:
+            locations = [name.strip() for name in opts["locations"].split(";") if name.strip()]
+        report = police_events_fetch(locations=locations)
+        line = (
+            f"outcome={report.outcome} calls={report.calls} imported={report.imported} "
+            f"duplicates={report.duplicates} rejected={report.rejected}"
+        )
+        if report.outcome in (FeedFetch.Outcome.GONE, FeedFetch.Outcome.FAILED):
+            raise CommandError(f"{line}: {report.message}")
+        self.stdout.write(line + (f" ({report.message})" if report.message else ""))

@@ -1,0 +1,58 @@
+"""A case handler uploads a CSV file in real headless Chromium: the column mapping with the
+file's first rows, the progress while the task queue works, the result (axe-core clean)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tryggve.analytics.models import Incident, IncidentImport
+from tryggve.analytics.services import incident_import_run
+from tryggve.browser_fixtures import blocking_violations
+from tryggve.conftest import CENTRUM
+
+pytestmark = pytest.mark.browser
+
+LAT, LON = CENTRUM
+CSV = (
+    "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+    f"2026-11-20 22:15;Inbrott;{LAT};{LON};Inbrott i villa, altandörr uppbruten\n"
+    f"2026-11-21 01:40;Skadegörelse;{LAT};{LON};Krossad ruta i busskur\n"
+    f"inte en tid;Stöld;{LAT};{LON};Cykel stulen\n"
+).encode()
+
+
+def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tmp_path, shot):
+    # The queue holds the task until the test runs it, so the progress page can be seen.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    path = tmp_path / "händelser.csv"
+    path.write_bytes(CSV)
+    page = staff_page(make_staff("karin", "case_handler"), path="/personal/lagesbild/import/")
+    assert blocking_violations(page) == []
+    page.get_by_label("CSV-fil").set_input_files(path)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+
+    expect(page.get_by_role("heading", name="Filens första rader")).to_be_visible()
+    expect(page.locator("main table")).to_contain_text("Inbrott i villa, altandörr uppbruten")
+    expect(page.get_by_label("Tid", exact=True)).to_have_value("Datum")
+    expect(page.get_by_label("Typ av händelse")).to_have_value("Brottstyp")
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-mapping")
+    page.get_by_role("button", name="Importera").click()
+
+    expect(page.get_by_role("status")).to_contain_text("I kö")
+    expect(page.get_by_role("link", name="Uppdatera")).to_be_visible()
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-progress")
+    incident_import_run(import_id=IncidentImport.objects.get().pk)
+
+    # The page's script sees the import finish and shows the result without a click.
+    expect(page.get_by_role("heading", name="Resultat")).to_be_visible(timeout=15_000)
+    expect(page.locator(".import-result dd")).to_have_text(["2", "0", "1"])
+    expect(page.locator("main")).to_contain_text("rad 4: tiden 'inte en tid' går inte att tolka")
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-result")
+    assert Incident.objects.count() == 2
+
+    page.get_by_role("link", name="Alla importer").click()
+    expect(page.locator("main table").first).to_contain_text("händelser.csv")

@@ -1,0 +1,244 @@
+"""`fetch_police_events` against a real HTTP server on 127.0.0.1 that plays recorded feed
+files and the failures the feed's rules speak of (429, 403, 404, 500, slow, down)."""
+
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tryggve.analytics import feed
+from tryggve.analytics.feed import police_events_fetch
+from tryggve.analytics.models import FeedFetch, Incident
+from tryggve.analytics.selectors import last_successful_fetch
+
+DATA = Path(__file__).parent / "data"
+FEED_1 = (DATA / "polisen_feed_norrbotten_1.json").read_bytes()
+FEED_2 = (DATA / "polisen_feed_norrbotten_2.json").read_bytes()
+Outcome = FeedFetch.Outcome
+
+
+class FakeFeed(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        server = self.server
+        server.requests.append((self.path, self.headers.get("User-Agent")))
+        status, body, headers, delay = (
+            server.script.pop(0) if server.script else (200, b"[]", {}, 0)
+        )
+        if delay:
+            time.sleep(delay)  # longer than the client's timeout: the client gives up first
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client timed out and went away
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(settings):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeFeed)
+    httpd.script, httpd.requests = [], []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    settings.POLICE_FEED_URL = f"http://127.0.0.1:{httpd.server_address[1]}/api/events"
+    settings.POLICE_FEED_USER_AGENT = "Tryggve-test (test@example.invalid)"
+    settings.POLICE_FEED_TIMEOUT = 0.5
+    settings.POLICE_FEED_LOCATIONS = ["Arvidsjaur", "Arjeplog"]
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Clock:
+    """The clock and sleep the fetch is given: sleeping only moves the clock on."""
+
+    def __init__(self, start=datetime(2026, 11, 28, 9, 0, tzinfo=UTC)):
+        self.moment, self.slept = start, []
+
+    def now(self):
+        return self.moment
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def fetch(clock, **kwargs):
+    return police_events_fetch(sleep=clock.sleep, now=clock.now, **kwargs)
+
+
+@pytest.mark.django_db
+def test_a_fetch_imports_the_feed_and_a_second_fetch_counts_nothing_twice(server, clock):
+    server.script = [(200, FEED_1, {}, 0), (200, FEED_2, {}, 0)]
+    first = fetch(clock)
+    assert (first.outcome, first.imported, first.duplicates, first.rejected) == (
+        Outcome.OK,
+        5,
+        2,
+        0,
+    )
+    clock.sleep(15 * 60)
+    second = fetch(clock)
+    assert (second.imported, second.duplicates) == (2, 4)
+    assert Incident.objects.count() == 7
+    path, agent = server.requests[0]
+    assert path == "/api/events?locationname=Arvidsjaur;Arjeplog"
+    assert agent == "Tryggve-test (test@example.invalid)"
+    rows = list(FeedFetch.objects.order_by("started").values_list("outcome", "imported", "events"))
+    assert rows == [(Outcome.OK, 5, 4), (Outcome.OK, 2, 3)]
+    assert last_successful_fetch().imported == 2
+
+
+@pytest.mark.django_db
+def test_calls_are_at_least_ten_seconds_apart_across_runs(server, clock):
+    fetch(clock)
+    clock.sleep(3)
+    fetch(clock)
+    assert clock.slept[-1] == pytest.approx(7)
+    first, second = FeedFetch.objects.order_by("started")
+    assert second.started - first.started == timedelta(seconds=10)
+
+
+@pytest.mark.django_db
+def test_sixty_calls_in_an_hour_stop_the_sixty_first(server, clock):
+    FeedFetch.objects.bulk_create(
+        FeedFetch(started=clock.now() - timedelta(seconds=30 + 59 * m), url="x", outcome=Outcome.OK)
+        for m in range(60)
+    )
+    report = fetch(clock)
+    assert report.outcome == Outcome.SKIPPED
+    assert server.requests == []
+    assert FeedFetch.objects.filter(outcome=Outcome.SKIPPED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_429_is_waited_out_by_its_retry_after(server, clock):
+    server.script = [(429, b"", {"Retry-After": "30"}, 0), (200, FEED_1, {}, 0)]
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK and report.calls == 2
+    assert clock.slept == [pytest.approx(30)]
+    limited = FeedFetch.objects.get(outcome=Outcome.RATE_LIMITED)
+    assert limited.http_status == 429
+    assert limited.retry_after == limited.started + timedelta(seconds=30)
+
+
+@pytest.mark.django_db
+def test_a_long_retry_after_ends_the_run_and_blocks_the_next_one(server, clock):
+    server.script = [(403, b"", {"Retry-After": "3600"}, 0)]
+    assert fetch(clock).outcome == Outcome.RATE_LIMITED
+    clock.sleep(600)
+    assert fetch(clock).outcome == Outcome.SKIPPED
+    assert len(server.requests) == 1
+    clock.sleep(3000)
+    assert fetch(clock).outcome == Outcome.OK
+    assert len(server.requests) == 2
+
+
+@pytest.mark.django_db
+def test_refusals_without_retry_after_back_off_exponentially(server, clock):
+    server.script = [(429, b"", {}, 0)] * 8
+    assert fetch(clock).outcome == Outcome.RATE_LIMITED
+    # Short waits are slept through in the run; the first longer than MAX_SLEEP ends it.
+    assert clock.slept == [60, 120]
+    clock.moment = FeedFetch.objects.first().retry_after
+    fetch(clock)  # the next cron run, once the back-off has passed
+    rows = FeedFetch.objects.order_by("started")
+    assert [(r.retry_after - r.started).total_seconds() for r in rows] == [60, 120, 240, 480]
+    assert len(server.requests) == 4
+
+
+@pytest.mark.django_db
+def test_a_404_is_permanent(server, clock):
+    server.script = [(404, b"", {}, 0)]
+    assert fetch(clock).outcome == Outcome.GONE
+    clock.sleep(24 * 3600)
+    report = fetch(clock)
+    assert report.outcome == Outcome.SKIPPED and "404" in report.message
+    assert len(server.requests) == 1
+
+
+@pytest.mark.django_db
+def test_server_errors_are_retried_a_bounded_number_of_times(server, clock):
+    server.script = [(500, b"", {}, 0)] * 10
+    report = fetch(clock)
+    assert report.outcome == Outcome.FAILED
+    assert len(server.requests) == feed.RETRIES + 1
+    assert clock.slept == [10, 20, 40]
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_500_then_a_good_answer_imports_once(server, clock):
+    server.script = [(500, b"", {}, 0), (200, FEED_1, {}, 0)]
+    assert fetch(clock).imported == 5
+    assert list(FeedFetch.objects.order_by("started").values_list("outcome", "http_status")) == [
+        (Outcome.FAILED, 500),
+        (Outcome.OK, 200),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_slow_server_times_out_and_is_retried(server, clock):
+    server.script = [(200, FEED_1, {}, 2), (200, FEED_1, {}, 0)]
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK and report.imported == 5
+    failed = FeedFetch.objects.get(outcome=Outcome.FAILED)
+    assert "timed out" in failed.error and failed.http_status is None
+
+
+@pytest.mark.django_db
+def test_a_server_that_is_down_fails_cleanly(settings, clock):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.POLICE_FEED_URL = f"http://127.0.0.1:{port}/api/events"
+    report = fetch(clock, locations=["Arvidsjaur"])
+    assert report.outcome == Outcome.FAILED and report.calls == feed.RETRIES + 1
+    assert "Connection refused" in FeedFetch.objects.first().error
+    assert last_successful_fetch() is None
+
+
+@pytest.mark.django_db
+def test_a_broken_answer_is_logged_and_imports_nothing(server, clock):
+    server.script = [(200, b"<html>underhall</html>", {}, 0)]
+    report = fetch(clock)
+    assert report.outcome == Outcome.FAILED
+    assert "JSON" in FeedFetch.objects.get().error
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_locations_default_to_the_municipalities_in_the_database(settings, municipality):
+    settings.POLICE_FEED_LOCATIONS = []
+    assert feed.feed_locations() == ["Arvidsjaur"]
+
+
+@pytest.mark.django_db
+def test_the_command_reports_and_fails_on_a_404(server, monkeypatch):
+    monkeypatch.setattr(feed.time, "sleep", lambda seconds: None)
+    server.script = [(200, FEED_1, {}, 0)]
+    out = StringIO()
+    call_command("fetch_police_events", stdout=out)
+    assert out.getvalue().startswith("outcome=ok calls=1 imported=5 duplicates=2 rejected=0")
+    server.script = [(404, b"", {}, 0)]
+    FeedFetch.objects.update(started=datetime(2026, 1, 1, tzinfo=UTC))  # spacing satisfied
+    with pytest.raises(CommandError, match="outcome=gone"):
+        call_command("fetch_police_events", "--locations", "Arvidsjaur;Arjeplog")

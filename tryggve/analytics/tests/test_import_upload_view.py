@@ -1,0 +1,198 @@
+"""Staff upload a CSV file: mapping preview, the import on the task queue, the result and
+the history; bad files get a Swedish message next to the field and import nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
+from tryggve.conftest import CENTRUM
+
+URL = "/personal/lagesbild/import/"
+LAT, LON = CENTRUM
+
+GOOD = (
+    "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+    f"2026-11-20 22:15;Inbrott;{LAT};{LON};Inbrott i villa, altandörr uppbruten\n"
+    f"2026-11-21 01:40;Skadegörelse;{LAT};{LON};Krossad ruta i busskur\n"
+    f"2026-11-21 01:40;Skadegörelse;{LAT};{LON};Krossad ruta i busskur\n"
+    f"inte en tid;Stöld;{LAT};{LON};Cykel stulen\n"
+    f"2026-11-22 14:00;Rattfylleri;;;Ingen plats\n"
+)
+
+
+def upload(client, content, name="handelser.csv", encoding="utf-8"):
+    data = content.encode(encoding) if isinstance(content, str) else content
+    return client.post(URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def start(client, upload_id, **mapping):
+    fields = {
+        "time": "Datum",
+        "type": "Brottstyp",
+        "lat": "Latitud",
+        "lon": "Longitud",
+        "text": "Beskrivning",
+    } | mapping
+    return client.post(f"{URL}{upload_id}/", fields, follow=True)
+
+
+@pytest.mark.django_db
+def test_upload_preview_import_and_result(case_handler, municipality):
+    response = upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{URL}{created.pk}/"
+    page = case_handler.get(response["Location"]).content.decode()
+    # The preview: the file's columns, its first rows and the guessed mapping selected.
+    assert '<th scope="col">Brottstyp</th>' in page
+    assert "Inbrott i villa, altandörr uppbruten" in page
+    assert '<option value="Datum" selected>' in page
+    assert Incident.objects.count() == 0
+
+    response = start(case_handler, created.pk)
+    page = response.content.decode()
+    created.refresh_from_db()
+    assert (created.status, created.imported, created.duplicates, created.rejected) == (
+        IncidentImport.Status.DONE,
+        2,
+        1,
+        2,
+    )
+    assert Incident.objects.count() == 2
+    assert 'id="result-imported">2<' in page
+    assert "rad 5: tiden &#x27;inte en tid&#x27; går inte att tolka" in page
+    assert "rad 6: position saknas" in page
+    assert created.data == b"" and created.uploaded_by == case_handler.user
+
+
+@pytest.mark.django_db
+def test_sending_the_mapping_twice_imports_once(case_handler, municipality):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+    start(case_handler, created.pk)
+    assert Incident.objects.count() == 2
+    created.refresh_from_db()
+    assert created.imported == 2
+
+
+@pytest.mark.django_db
+def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
+    latin1 = GOOD.replace(";", ",").replace(f"{LAT},{LON}", f'"{LAT}","{LON}"')
+    upload(case_handler, latin1, encoding="latin-1")
+    upload(case_handler, "\ufeff" + GOOD)
+    for created in IncidentImport.objects.all():
+        start(case_handler, created.pk)
+    assert sorted(IncidentImport.objects.values_list("imported", "duplicates")) == [(0, 3), (2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "Filen är tom."),
+        ("   \n\n", "Filen är tom."),
+        (
+            "Datum|Brottstyp|Latitud|Longitud\n2026-11-20|Inbrott|65.5|19.1\n",
+            "semikolon, komma eller tabb",
+        ),
+        ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_files_get_a_message_next_to_the_field(case_handler, municipality, content, message):
+    response = upload(case_handler, content)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_file_error"' in page and message in page
+    assert IncidentImport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_is_refused(case_handler, municipality, settings):
+    settings.INCIDENT_IMPORT_MAX_BYTES = 100
+    response = upload(case_handler, GOOD)
+    assert response.status_code == 400
+    assert "Filen är för stor" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mapping_that_does_not_fit_is_refused_and_nothing_is_imported(case_handler, municipality):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, lat="", lon="")
+    assert response.status_code == 400
+    assert "antingen" in response.content.decode()
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_failure_while_saving_leaves_nothing_half_imported(
+    case_handler, municipality, monkeypatch
+):
+    from tryggve.analytics import services
+
+    calls = []
+
+    def fail_on_second_batch(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    # One row per batch, and the second batch fails after its rows were written.
+    monkeypatch.setitem(services.incidents_import.__kwdefaults__, "batch_size", 1)
+    monkeypatch.setattr(services, "near_repeat_alerts_prepare", fail_on_second_batch)
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.FAILED
+    assert "Ingenting från filen har sparats." in page
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    assert "I kö" in page and "Uppdatera" in page and "import-progress.js" in page
+    assert case_handler.get(f"{URL}{created.pk}/status.json").json() == {
+        "status": "queued",
+        "label": "I kö",
+        "percent": 0,
+        "finished": False,
+    }
+
+
+@pytest.mark.django_db
+def test_history_lists_who_when_and_counts(
+    case_handler, administrator, municipality, django_assert_max_num_queries
+):
+    for _ in range(5):
+        upload(case_handler, GOOD)
+    FeedFetch.objects.create(started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=7)
+    with django_assert_max_num_queries(12):
+        page = administrator.get(URL).content.decode()
+    assert page.count("handelser.csv") == 5
+    assert "Väntar på kolumnval" in page and "2026-11-28" in page
+
+
+@pytest.mark.django_db
+def test_access(client, council_reader, police_officer, municipality, django_user_model):
+    assert client.get(URL).status_code == 302
+    assert council_reader.get(URL).status_code == 403
+    assert council_reader.post(URL, {}).status_code == 403
+    assert police_officer.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_another_municipalitys_import_is_not_found(case_handler, other_area):
+    theirs = IncidentImport.objects.create(
+        municipality=other_area.municipality, file_name="arjeplog.csv", data=GOOD.encode()
+    )
+    assert case_handler.get(f"{URL}{theirs.pk}/").status_code == 404
+    assert case_handler.get(f"{URL}{theirs.pk}/status.json").status_code == 404
+    assert case_handler.post(f"{URL}{theirs.pk}/", {"time": "Datum"}).status_code == 404
+    assert "arjeplog.csv" not in case_handler.get(URL).content.decode()

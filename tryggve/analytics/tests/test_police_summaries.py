@@ -1,0 +1,89 @@
+"""The police's night summaries: split into their single incidents where the text lists them,
+kept as one labelled incident otherwise, and never counted twice."""
+
+import json
+
+import pytest
+
+from tryggve.analytics.importers import parse_police_events
+from tryggve.analytics.models import Incident, OffenceGroup
+from tryggve.analytics.services import incidents_import
+
+
+def event(id, when, type_label, place, summary):
+    return {
+        "id": id,
+        "datetime": f"2026-11-{when} +01:00",
+        "name": f"{int(when[:2])} november {when[3:8].replace(':', '.')}, {type_label}, {place}",
+        "summary": summary,
+        "url": f"/aktuellt/handelser/2026/november/{id}/",
+        "type": type_label,
+        "location": {"name": "Norrbottens län", "gps": "66.83309,20.39919"},
+    }
+
+
+NIGHT = event(
+    900,
+    "28 07:00:00",
+    "Sammanfattning natt",
+    "Norrbottens län",
+    "Ett urval av nattens händelser.\n"
+    "Inbrott, Arvidsjaur: Inbrott i en villa, smycken stulna.\n"
+    "- Misshandel, grov, Arjeplog: En man fördes till sjukhus.\n"
+    "Trafikolycka, vilt, Norrbottens län: Viltolyckor i hela länet.\n"
+    "Övrigt: Lugn natt.",
+)
+
+
+def test_a_summary_listing_incidents_is_split_into_them():
+    parts = list(parse_police_events([NIGHT]))
+    assert [(p.external_id, p.type_label, p.municipality_name, p.offence_group) for p in parts] == [
+        ("900:1", "Inbrott", "Arvidsjaur", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("900:2", "Misshandel, grov", "Arjeplog", OffenceGroup.VIOLENCE),
+    ]
+    assert all(p.summary_part and p.municipality_code for p in parts)
+    assert parts[0].summary == "Inbrott i en villa, smycken stulna."
+
+
+def test_a_summary_in_prose_is_kept_as_one_with_its_label():
+    prose = event(
+        901,
+        "28 07:05:00",
+        "Sammanfattning kväll och natt",
+        "Norrbottens län",
+        "Det har varit en lugn kväll och natt i länet.",
+    )
+    (only,) = parse_police_events([prose])
+    assert only.external_id == "901" and not only.summary_part
+    assert only.type_label == "Sammanfattning kväll och natt"
+    assert only.offence_group == OffenceGroup.OTHER
+
+
+def _import(events):
+    result = incidents_import(incidents=parse_police_events(json.loads(json.dumps(events))))
+    return result.imported, result.duplicates
+
+
+@pytest.mark.django_db
+def test_an_incident_in_the_summary_and_as_its_own_event_counts_once():
+    own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
+    assert _import([NIGHT, own]) == (2, 1)  # the event and the Arjeplog line
+    assert not Incident.objects.filter(external_id="900:1").exists()
+
+
+@pytest.mark.django_db
+def test_the_rule_holds_whichever_arrives_first():
+    own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
+    assert _import([NIGHT]) == (2, 0)
+    assert _import([own]) == (0, 1)  # the night's line stands for it already
+    assert _import([NIGHT, own]) == (0, 3)
+    assert Incident.objects.filter(offence_group=OffenceGroup.RESIDENTIAL_BURGLARY).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_event_stands_for_one_line_only_and_only_in_its_night():
+    two = dict(NIGHT, summary="Inbrott, Arvidsjaur: Villa.\nInbrott, Arvidsjaur: Fritidshus.")
+    own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
+    last_week = event(870, "21 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
+    other_town = event(881, "28 02:10:00", "Inbrott", "Arjeplog", "Inbrott i en villa.")
+    assert _import([two, own, last_week, other_town]) == (4, 1)

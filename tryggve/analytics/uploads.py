@@ -1,0 +1,84 @@
+"""Uploaded incident files: kept for their column mapping, then imported on the task queue.
+
+Apart from `services` because the task (`tasks.run_incident_import`) calls
+`services.incident_import_run`, and starting an import enqueues that task.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tryggve.analytics.importers import (
+    CsvMapping,
+    ImportFormatError,
+    guess_mapping,
+    preview_csv,
+    read_csv,
+)
+from tryggve.analytics.models import IncidentImport
+from tryggve.analytics.tasks import enqueue_import
+from tryggve.areas.models import Municipality
+
+
+def incident_import_upload(
+    *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
+) -> IncidentImport:
+    """Keep an uploaded CSV file for its column mapping, after checking it can be read.
+
+    Raises ValidationError on "file" for an empty file, one without a usable header, one
+    whose header splits into a single column (wrong delimiter) or names no column we know.
+    """
+
+    def refuse(message: str, code: str) -> ValidationError:
+        return ValidationError({"file": ValidationError(message, code=code)})
+
+    if municipality is None:
+        raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
+    if not data.strip():
+        raise refuse(_("Filen är tom."), "empty")
+    try:
+        preview = preview_csv(data)
+    except ImportFormatError as exc:
+        raise refuse(str(exc), "format") from exc
+    if len(preview.header) < 3:
+        raise refuse(
+            _(
+                "Filen har bara %(count)d kolumn(er) i rubrikraden. Kolumnerna ska skiljas "
+                "med semikolon, komma eller tabb."
+            )
+            % {"count": len(preview.header)},
+            "delimiter",
+        )
+    if not guess_mapping(preview.header):
+        raise refuse(
+            _(
+                "Ingen kolumn i rubrikraden känns igen (till exempel tid, typ, lat, lon, x, y). "
+                "Filen har: %(header)s"
+            )
+            % {"header": ", ".join(preview.header)[:300]},
+            "columns",
+        )
+    return IncidentImport.objects.create(
+        municipality=municipality,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        data=data,
+        total_rows=preview.approx_rows,
+    )
+
+
+def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:
+    """Check the column mapping against the file and queue the import (once, however often
+    the form is sent). Raises ValidationError naming the form field at fault."""
+    try:
+        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(mapping))
+    except ImportFormatError as exc:
+        raise ValidationError(str(exc), code="mapping") from exc
+    started = IncidentImport.objects.filter(
+        pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
+    ).update(mapping=mapping, status=IncidentImport.Status.QUEUED, total_rows=table.approx_rows)
+    if started:
+        enqueue_import(incident_import.pk)
+    incident_import.refresh_from_db()
+    return incident_import
