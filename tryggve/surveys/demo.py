@@ -92,7 +92,12 @@ HOTSPOTS = [
         19.1790,
         60,
         ["evening", "night"],
-        ["Folk samlas på kvällarna", "Berusade vid torget", "Aldrig någon polis här på kvällen", ""],
+        [
+            "Folk samlas på kvällarna",
+            "Berusade vid torget",
+            "Aldrig någon polis här på kvällen",
+            "",
+        ],
         35,
     ),
     (
