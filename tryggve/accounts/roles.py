@@ -49,6 +49,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # Trygghetsenkät: building surveys, paper entry and free text; reading results.
     "surveys.edit": frozenset({_CH, _AD}),
     "surveys.read": frozenset({_CH, _AD, _CR}),
+    # Open311: the API keys of other systems (who may file reports on residents' behalf).
+    "open311.keys": frozenset({_AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
@@ -79,6 +81,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("Lägesbild"), (("analytics.read", "analytics:overview"),)),
     MenuEntry(_("Siffror"), (("reports.figures", "reports:staff_figures"),)),
     MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),
+    MenuEntry(_("API-nycklar"), (("open311.keys", "open311:staff_keys"),)),
     MenuEntry(_("Administration"), (("admin", "admin:index"),)),
 )
 
