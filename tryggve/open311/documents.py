@@ -86,7 +86,9 @@ def service_definition(category: Category) -> Document:
                 "datatype_description": _("Hur otrygg känns platsen?"),
                 "order": 2,
                 "description": _("Hur otrygg känns platsen?"),
-                "values": [{"key": str(key), "name": str(label)} for key, label in Severity.choices],
+                "values": [
+                    {"key": str(key), "name": str(label)} for key, label in Severity.choices
+                ],
             },
             {
                 "variable": True,
@@ -99,9 +101,7 @@ def service_definition(category: Category) -> Document:
                 "values": [],
             },
         ]
-    return Document(
-        "service_definition", {"service_code": category.slug, "attributes": attributes}
-    )
+    return Document("service_definition", {"service_code": category.slug, "attributes": attributes})
 
 
 def open_or_closed(report: Report) -> str:

@@ -34,8 +34,9 @@ def _from_exception(exc: Exception) -> Open311Error | None:
     if isinstance(exc, RequestDataTooBig):
         return Open311Error(413, _("Anropet är för stort."))
     if isinstance(exc, exceptions.MethodNotAllowed):
-        return Open311Error(405, _("Metoden %(method)s går inte här.") % {"method": exc.args[0]
-                                                                          if exc.args else ""})
+        return Open311Error(
+            405, _("Metoden %(method)s går inte här.") % {"method": exc.args[0] if exc.args else ""}
+        )
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return Open311Error(
             415, _("Skicka application/x-www-form-urlencoded eller multipart/form-data.")

@@ -17,8 +17,10 @@ class RequestForm(forms.Form):
     service_code = forms.ModelChoiceField(
         queryset=Category.objects.filter(active=True),
         to_field_name="slug",
-        error_messages={"required": _("service_code saknas."),
-                        "invalid_choice": _("Det finns ingen sådan service_code.")},
+        error_messages={
+            "required": _("service_code saknas."),
+            "invalid_choice": _("Det finns ingen sådan service_code."),
+        },
     )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     long = forms.FloatField(required=False, min_value=-180, max_value=180)

@@ -24,7 +24,10 @@ class ApiKey(models.Model):
     requests_per_hour = models.PositiveIntegerField(_("rapporter per timme"), default=60)
     created = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     revoked = models.DateTimeField(_("återkallad"), null=True, blank=True)

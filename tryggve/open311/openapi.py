@@ -67,14 +67,26 @@ SCHEMAS = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["variable", "code", "datatype", "required", "order",
-                                 "description"],
+                    "required": [
+                        "variable",
+                        "code",
+                        "datatype",
+                        "required",
+                        "order",
+                        "description",
+                    ],
                     "properties": {
                         "variable": {"type": "boolean"},
                         "code": {"type": "string"},
                         "datatype": {
-                            "enum": ["string", "number", "datetime", "text",
-                                     "singlevaluelist", "multivaluelist"]
+                            "enum": [
+                                "string",
+                                "number",
+                                "datetime",
+                                "text",
+                                "singlevaluelist",
+                                "multivaluelist",
+                            ]
                         },
                         "required": {"type": "boolean"},
                         "datatype_description": {"type": "string"},
@@ -85,8 +97,10 @@ SCHEMAS = {
                             "items": {
                                 "type": "object",
                                 "required": ["key", "name"],
-                                "properties": {"key": {"type": "string"},
-                                               "name": {"type": "string"}},
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "name": {"type": "string"},
+                                },
                             },
                         },
                     },
@@ -176,8 +190,13 @@ ERROR_TEXT = {
 }
 
 
-def _param(name: str, description: str, schema: dict | None = None, where: str = "query",
-           required: bool = False) -> dict:
+def _param(
+    name: str,
+    description: str,
+    schema: dict | None = None,
+    where: str = "query",
+    required: bool = False,
+) -> dict:
     return {
         "name": name,
         "in": where,
@@ -232,11 +251,14 @@ POST_FIELDS = {
 
 def _responses(fmt: str, schema: str, errors: tuple[str, ...], ok: str = "200") -> dict:
     if fmt == "json":
+
         def content(name: str) -> dict:
             return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
     else:
+
         def content(name: str) -> dict:
             return {"text/xml": {"schema": {"type": "string"}}}
+
     responses = {ok: {"description": "OK", "content": content(schema)}}
     for code in errors:
         responses[code] = {"description": ERROR_TEXT[code], "content": content("Errors")}
@@ -286,8 +308,11 @@ def _operations(fmt: str) -> dict:
                     "required": True,
                     "content": {
                         "application/x-www-form-urlencoded": {
-                            "schema": {"type": "object", "properties": POST_FIELDS,
-                                       "required": ["api_key", "service_code", "description"]},
+                            "schema": {
+                                "type": "object",
+                                "properties": POST_FIELDS,
+                                "required": ["api_key", "service_code", "description"],
+                            },
                         },
                         "multipart/form-data": {
                             "schema": {
@@ -313,8 +338,9 @@ def _operations(fmt: str) -> dict:
                 "parameters": [
                     _param("service_request_id", "OTR-2026-00042", where="path", required=True),
                     JURISDICTION,
-                    _param("extensions", "true adds extended_attributes",
-                           {"enum": ["true", "false"]}),
+                    _param(
+                        "extensions", "true adds extended_attributes", {"enum": ["true", "false"]}
+                    ),
                     _param("api_key", "Optional: also a request this key filed"),
                 ],
                 "responses": _responses(fmt, "ServiceRequests", ("400", "403", "404", "405")),

@@ -44,7 +44,8 @@ def _datetime(params, name: str) -> datetime | None:
         value = None
     if value is None or not 1900 <= value.year <= 2200:
         raise Open311Error(
-            400, _("%(name)s ska vara en tid i W3C-format, till exempel 2026-05-04T21:30:00+02:00.")
+            400,
+            _("%(name)s ska vara en tid i W3C-format, till exempel 2026-05-04T21:30:00+02:00.")
             % {"name": name},
         )
     if timezone.is_naive(value):

@@ -62,9 +62,7 @@ def _fill(element: ET.Element, name: str, value: Any) -> None:
             _append(element, item_name, item)
     else:
         # XML 1.0 cannot carry most control characters; the JSON keeps the text as it is.
-        element.text = "".join(
-            ch for ch in _text(value) if ch in "\t\n\r" or ord(ch) >= 0x20
-        )
+        element.text = "".join(ch for ch in _text(value) if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
 def to_xml(document: Document) -> bytes:

@@ -58,7 +58,9 @@ def visible_reports(
         # Reports outside every residential area belong to the deployment's own municipality.
         reports = reports.filter(Q(area__municipality=municipality) | Q(area__isnull=True))
     reports = reports.prefetch_related(
-        Prefetch("photos", queryset=ReportPhoto.objects.filter(approved=True), to_attr="public_photos")
+        Prefetch(
+            "photos", queryset=ReportPhoto.objects.filter(approved=True), to_attr="public_photos"
+        )
     )
     if extensions:
         reports = reports.prefetch_related(

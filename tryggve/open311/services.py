@@ -25,7 +25,9 @@ from tryggve.reports.services import report_add_update, report_create
 DUPLICATE_MINUTES = 10
 
 
-def api_key_create(*, name: str, requests_per_hour: int = 60, created_by=None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, name: str, requests_per_hour: int = 60, created_by=None
+) -> tuple[ApiKey, str]:
     """Create a key for a client system; returns it with the key itself, which is shown
     once and never stored (only its SHA-256)."""
     key = new_token()
@@ -78,9 +80,9 @@ def _digest(text: str) -> str:
 def submission_token(report: Report) -> str:
     """The spec's token for a filed report: an HMAC of its reference under the secret key,
     so a repeat of the same POST answers with the same token; only its hash is stored."""
-    return salted_hmac(
-        "tryggve.open311.token", report.reference, algorithm="sha256"
-    ).hexdigest()[:40]
+    return salted_hmac("tryggve.open311.token", report.reference, algorithm="sha256").hexdigest()[
+        :40
+    ]
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,10 @@ def open311_report_file(
         if media_url:
             report_add_update(
                 report=report,
-                text=_("Länk till bild från %(client)s (inte hämtad, öppna med försiktighet): "
-                       "%(url)s") % {"client": api_key.name, "url": media_url},
+                text=_(
+                    "Länk till bild från %(client)s (inte hämtad, öppna med försiktighet): %(url)s"
+                )
+                % {"client": api_key.name, "url": media_url},
                 to_resident=False,
                 actor=None,
             )

@@ -29,6 +29,9 @@ urlpatterns = [
     ),
     re_path(r"^open311/v2/(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
     path("personal/open311/", staff_views.staff_keys, name="staff_keys"),
-    path("personal/open311/<int:pk>/aterkalla/", staff_views.staff_key_revoke,
-         name="staff_key_revoke"),
+    path(
+        "personal/open311/<int:pk>/aterkalla/",
+        staff_views.staff_key_revoke,
+        name="staff_key_revoke",
+    ),
 ]

@@ -17,15 +17,15 @@ from rest_framework.response import Response
 from tryggve.areas.models import Municipality
 from tryggve.lib.guard import post_allowance
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
+from tryggve.lib.links import absolute_url
+from tryggve.lib.tokens import hash_token
 from tryggve.open311 import documents
 from tryggve.open311.errors import Open311Error, error_response
 from tryggve.open311.forms import RequestForm
-from tryggve.lib.links import absolute_url
-from tryggve.lib.tokens import hash_token
 from tryggve.open311.models import ApiKey, Submission
-from tryggve.open311.rendering import Document
 from tryggve.open311.openapi import openapi_document
 from tryggve.open311.params import flag, request_query
+from tryggve.open311.rendering import Document
 from tryggve.open311.selectors import (
     filter_reports,
     municipality_named,

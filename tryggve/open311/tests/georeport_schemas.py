@@ -60,7 +60,13 @@ SERVICE_LIST = {
     "items": {
         "type": "object",
         "required": [
-            "service_code", "service_name", "description", "metadata", "type", "keywords", "group",
+            "service_code",
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
         ],
         "properties": {
             "service_code": {"type": "string", "minLength": 1},
@@ -84,7 +90,12 @@ SERVICE_DEFINITION = {
             "items": {
                 "type": "object",
                 "required": [
-                    "variable", "code", "datatype", "required", "datatype_description", "order",
+                    "variable",
+                    "code",
+                    "datatype",
+                    "required",
+                    "datatype_description",
+                    "order",
                     "description",
                 ],
                 "properties": {
@@ -92,7 +103,11 @@ SERVICE_DEFINITION = {
                     "code": {"type": "string"},
                     "datatype": {
                         "enum": [
-                            "string", "number", "datetime", "text", "singlevaluelist",
+                            "string",
+                            "number",
+                            "datetime",
+                            "text",
+                            "singlevaluelist",
                             "multivaluelist",
                         ]
                     },
@@ -115,9 +130,22 @@ SERVICE_DEFINITION = {
 }
 
 SERVICE_REQUEST_FIELDS = [
-    "service_request_id", "status", "status_notes", "service_name", "service_code",
-    "description", "agency_responsible", "service_notice", "requested_datetime",
-    "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
     "media_url",
 ]
 

@@ -9,7 +9,7 @@ BASE = "/open311/v2"
 
 def xml(response) -> ET.Element:
     assert response["Content-Type"].startswith("text/xml"), response["Content-Type"]
-    return ET.fromstring(response.content)
+    return ET.fromstring(response.content)  # noqa: S314  (our own answer, in a test)
 
 
 def json_of(response):

@@ -11,8 +11,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["", "nope", "requests", "requests.csv", "requests.json/", "services/.json",
-     "requests/a/b.json", "x.xml", "%0a.json", "../admin/.xml"],
+    [
+        "",
+        "nope",
+        "requests",
+        "requests.csv",
+        "requests.json/",
+        "services/.json",
+        "requests/a/b.json",
+        "x.xml",
+        "%0a.json",
+        "../admin/.xml",
+    ],
 )
 def test_unknown_addresses_are_404_lists(client, path):
     for method in ("get", "post", "put", "delete"):
@@ -22,8 +32,10 @@ def test_unknown_addresses_are_404_lists(client, path):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-@pytest.mark.parametrize("resource", ["discovery", "services", "services/belysning",
-                                      "requests/OTR-2026-00001", "tokens/abc"])
+@pytest.mark.parametrize(
+    "resource",
+    ["discovery", "services", "services/belysning", "requests/OTR-2026-00001", "tokens/abc"],
+)
 def test_wrong_methods_are_405_lists(client, fmt, resource):
     for method in ("post", "put", "patch", "delete", "options"):
         response = getattr(client, method)(f"{BASE}/{resource}.{fmt}")

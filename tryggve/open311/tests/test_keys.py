@@ -40,8 +40,9 @@ def test_staff_page_is_for_administrators_only(client, case_handler, police_offi
 
 def test_an_administrator_creates_sees_once_and_revokes_a_key(administrator):
     url = reverse("open311:staff_keys")
-    response = administrator.post(url, {"name": "Nationella appen", "requests_per_hour": "30"},
-                                  follow=True)
+    response = administrator.post(
+        url, {"name": "Nationella appen", "requests_per_hour": "30"}, follow=True
+    )
     key = response.context["new_key"]["key"]
     assert key in response.content.decode()
     assert api_key_find(key=key).name == "Nationella appen"
@@ -52,11 +53,16 @@ def test_an_administrator_creates_sees_once_and_revokes_a_key(administrator):
     assert api_key_find(key=key) is None
 
 
-@pytest.mark.parametrize("data", [{"name": "", "requests_per_hour": "5"},
-                                  {"name": "   ", "requests_per_hour": "5"},
-                                  {"name": "X", "requests_per_hour": "0"},
-                                  {"name": "X", "requests_per_hour": "tio"},
-                                  {"name": "X" * 101, "requests_per_hour": "5"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "", "requests_per_hour": "5"},
+        {"name": "   ", "requests_per_hour": "5"},
+        {"name": "X", "requests_per_hour": "0"},
+        {"name": "X", "requests_per_hour": "tio"},
+        {"name": "X" * 101, "requests_per_hour": "5"},
+    ],
+)
 def test_bad_input_shows_a_message_and_saves_nothing(administrator, data):
     response = administrator.post(reverse("open311:staff_keys"), data)
     assert response.status_code == 200

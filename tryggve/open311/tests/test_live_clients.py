@@ -34,19 +34,23 @@ def test_georeport_reads_the_api(live_server, published, output_format):
 def test_a_report_posted_with_requests_is_handled_in_the_inbox(
     live_server, municipality, filing, case_handler
 ):
-    response = requests.post(f"{live_server.url}/open311/v2/requests.json", data=filing,
-                             timeout=30)
+    response = requests.post(f"{live_server.url}/open311/v2/requests.json", data=filing, timeout=30)
     assert response.status_code == 201
     reference = response.json()[0]["service_request_id"]
     assert reference in case_handler.get(reverse("reports:staff_inbox")).content.decode()
     case = case_handler.get(reverse("reports:staff_case", args=[reference])).content.decode()
     assert "Polisens app" in case
-    case_handler.post(reverse("reports:staff_moderate", args=[reference]),
-                      {"public_text": "Trasig gatlampa.", "published": "on"})
-    case_handler.post(reverse("reports:staff_status", args=[reference]),
-                      {"to_status": "resolved", "note": "Lampan är lagad."})
+    case_handler.post(
+        reverse("reports:staff_moderate", args=[reference]),
+        {"public_text": "Trasig gatlampa.", "published": "on"},
+    )
+    case_handler.post(
+        reverse("reports:staff_status", args=[reference]),
+        {"to_status": "resolved", "note": "Lampan är lagad."},
+    )
     assert Report.objects.get(reference=reference).status == "resolved"
-    item = requests.get(f"{live_server.url}/open311/v2/requests/{reference}.json",
-                        timeout=30).json()[0]
+    item = requests.get(
+        f"{live_server.url}/open311/v2/requests/{reference}.json", timeout=30
+    ).json()[0]
     assert (item["status"], item["status_notes"]) == ("closed", "Åtgärdad")
     assert item["description"] == "Trasig gatlampa."

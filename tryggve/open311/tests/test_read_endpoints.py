@@ -25,9 +25,7 @@ def test_discovery_xml_uses_the_spec_names(client):
     assert children(root) == ["changeset", "contact", "key_service", "endpoints"]
     endpoint = root.find("endpoints/endpoint")
     assert endpoint.findtext("specification") == "http://wiki.open311.org/GeoReport_v2"
-    assert [f.text for f in endpoint.findall("formats/format")] == [
-        "application/json", "text/xml"
-    ]
+    assert [f.text for f in endpoint.findall("formats/format")] == ["application/json", "text/xml"]
 
 
 def test_services_list_every_active_category_by_its_code(client, municipality):
@@ -41,7 +39,13 @@ def test_services_list_every_active_category_by_its_code(client, municipality):
     assert root.tag == "services"
     assert [s.findtext("service_code") for s in root.findall("service")] == codes
     assert children(root.find("service")) == [
-        "service_code", "service_name", "description", "metadata", "type", "keywords", "group"
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
     ]
 
 
@@ -50,7 +54,10 @@ def test_service_definition_asks_what_the_web_form_asks(client):
     schemas.validate(schemas.SERVICE_DEFINITION, data)
     attributes = {a["code"]: a for a in data["attributes"]}
     assert [v["key"] for v in attributes["time_of_day"]["values"]] == [
-        "day", "evening", "night", "always"
+        "day",
+        "evening",
+        "night",
+        "always",
     ]
     assert [v["key"] for v in attributes["severity"]["values"]] == ["1", "2", "3", "4"]
     assert attributes["severity"]["datatype"] == "singlevaluelist"
@@ -60,8 +67,14 @@ def test_service_definition_asks_what_the_web_form_asks(client):
     assert root.tag == "service_definition"
     attribute = root.find("attributes/attribute")
     assert children(attribute) == [
-        "variable", "code", "datatype", "required", "datatype_description", "order",
-        "description", "values",
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
     ]
     assert children(attribute.find("values/value")) == ["key", "name"]
 

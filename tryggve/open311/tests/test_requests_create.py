@@ -24,8 +24,9 @@ def _jpeg() -> bytes:
 
 
 def test_a_post_files_a_report_through_the_web_forms_service(client, municipality, filing):
-    filing.update(email="anna@example.org", first_name="Anna", last_name="Andersson",
-                  phone="070-123 45 67")
+    filing.update(
+        email="anna@example.org", first_name="Anna", last_name="Andersson", phone="070-123 45 67"
+    )
     response = client.post(f"{BASE}/requests.json", filing)
     assert response.status_code == 201
     data = json_of(response)
@@ -167,7 +168,11 @@ def test_bad_bodies_answer_with_the_error_list(client, municipality, filing, fmt
     assert broken.status_code == 400 and error_codes(broken) == [400]
     as_json = client.post(url, data=b"{}", content_type="application/json")
     assert as_json.status_code == 415 and error_codes(as_json) == [415]
-    huge = client.post(url, data=b"a", content_type="application/x-www-form-urlencoded",
-                       CONTENT_LENGTH=str(50 * 1024 * 1024))
+    huge = client.post(
+        url,
+        data=b"a",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
     assert huge.status_code == 413 and error_codes(huge) == [413]
     assert not Submission.objects.exists()

@@ -48,8 +48,12 @@ def test_the_xml_list_has_the_spec_elements(client, published):
 
 
 def test_status_maps_to_open_and_closed_with_the_swedish_status(client, published, case_handler):
-    report_change_status(report=published, to_status=Status.RESOLVED, actor=case_handler.user,
-                         note="Lampan är lagad.")
+    report_change_status(
+        report=published,
+        to_status=Status.RESOLVED,
+        actor=case_handler.user,
+        note="Lampan är lagad.",
+    )
     item = json_of(client.get(f"{BASE}/requests/{published.reference}.json"))[0]
     assert item["status"] == "closed" and item["status_notes"] == "Åtgärdad"
     assert json_of(client.get(f"{BASE}/requests.json", {"status": "open"})) == []
@@ -60,12 +64,24 @@ def test_status_maps_to_open_and_closed_with_the_swedish_status(client, publishe
 
 
 def test_extensions_show_only_public_updates(client, published, case_handler):
-    report_add_update(report=published, text="Internt: ring Kalle Svensson", to_resident=False,
-                      actor=case_handler.user)
-    report_add_update(report=published, text="Till dig: vi har sett det", to_resident=True,
-                      actor=case_handler.user)
-    ReportEvent.objects.create(report=published, kind=ReportEvent.Kind.PUBLIC_UPDATE,
-                               text="Lampan byts i veckan.", audience=Audience.PUBLIC)
+    report_add_update(
+        report=published,
+        text="Internt: ring Kalle Svensson",
+        to_resident=False,
+        actor=case_handler.user,
+    )
+    report_add_update(
+        report=published,
+        text="Till dig: vi har sett det",
+        to_resident=True,
+        actor=case_handler.user,
+    )
+    ReportEvent.objects.create(
+        report=published,
+        kind=ReportEvent.Kind.PUBLIC_UPDATE,
+        text="Lampan byts i veckan.",
+        audience=Audience.PUBLIC,
+    )
     plain = json_of(client.get(f"{BASE}/requests/{published.reference}.json"))[0]
     assert "extended_attributes" not in plain
     response = client.get(f"{BASE}/requests/{published.reference}.json", {"extensions": "true"})
@@ -97,7 +113,8 @@ def test_filters(client, municipality, make_report, published):
     Report.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=200))
     other = make_report(category="vegetation", published=True, public_text="Sly")
     assert set(_ids(json_of(client.get(f"{BASE}/requests.json")))) == {
-        published.reference, other.reference
+        published.reference,
+        other.reference,
     }
     by_code = json_of(client.get(f"{BASE}/requests.json", {"service_code": "vegetation"}))
     assert _ids(by_code) == [other.reference]
@@ -105,19 +122,23 @@ def test_filters(client, municipality, make_report, published):
     end = (timezone.now() - timedelta(days=150)).isoformat()
     window = json_of(client.get(f"{BASE}/requests.json", {"start_date": start, "end_date": end}))
     assert _ids(window) == [old.reference]
-    by_id = json_of(client.get(
-        f"{BASE}/requests.json",
-        {"service_request_id": f"{old.reference},{other.reference}", "service_code": "x"},
-    ))
+    by_id = json_of(
+        client.get(
+            f"{BASE}/requests.json",
+            {"service_request_id": f"{old.reference},{other.reference}", "service_code": "x"},
+        )
+    )
     assert set(_ids(by_id)) == {old.reference, other.reference}
     first = json_of(client.get(f"{BASE}/requests.json", {"page_size": "1"}))
     second = json_of(client.get(f"{BASE}/requests.json", {"page_size": "1", "page": "2"}))
     assert len(first) == len(second) == 1 and first != second
-    near = json_of(client.get(f"{BASE}/requests.json",
-                              {"lat": "65.59", "long": "19.18", "radius": "50"}))
+    near = json_of(
+        client.get(f"{BASE}/requests.json", {"lat": "65.59", "long": "19.18", "radius": "50"})
+    )
     assert set(_ids(near)) == {published.reference, other.reference}
-    far = json_of(client.get(f"{BASE}/requests.json",
-                             {"lat": "65.70", "long": "19.18", "radius": "50"}))
+    far = json_of(
+        client.get(f"{BASE}/requests.json", {"lat": "65.70", "long": "19.18", "radius": "50"})
+    )
     assert far == []
     future = (timezone.now() + timedelta(hours=1)).isoformat()
     assert json_of(client.get(f"{BASE}/requests.json", {"updated_after": future})) == []
@@ -163,8 +184,9 @@ def test_unknown_or_unpublished_request_is_404(client, published, unpublished, f
 def test_a_key_follows_what_it_filed_before_publication(client, unpublished, api_key, key):
     from tryggve.open311.models import Submission
 
-    Submission.objects.create(api_key=api_key[0], report=unpublished, description_hash="x",
-                              token_hash="y")
+    Submission.objects.create(
+        api_key=api_key[0], report=unpublished, description_hash="x", token_hash="y"
+    )
     url = f"{BASE}/requests/{unpublished.reference}.json"
     assert client.get(url).status_code == 404
     item = json_of(client.get(url, {"api_key": key}))[0]
