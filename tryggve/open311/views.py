@@ -104,6 +104,7 @@ def _list_requests(request):
 
 
 def _file_request(request):
+    request.data  # noqa: B018  (an unreadable body is a 400/415 before anything else)
     wait = post_allowance(BUCKET, request)
     if wait:
         raise Open311Error(429, _("För många anrop härifrån. Försök igen senare."), wait)

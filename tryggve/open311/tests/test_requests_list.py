@@ -101,7 +101,9 @@ def test_only_approved_photos(client, published):
 
     from tryggve.reports.models import ReportPhoto
 
-    hidden = ReportPhoto.objects.create(report=published, image=ContentFile(b"x", name="a.jpg"))
+    from tryggve.open311.tests.test_requests_create import _jpeg
+
+    hidden = ReportPhoto.objects.create(report=published, image=ContentFile(_jpeg(), name="a.jpg"))
     assert json_of(client.get(f"{BASE}/requests.json"))[0]["media_url"] == ""
     ReportPhoto.objects.filter(pk=hidden.pk).update(approved=True)
     url = json_of(client.get(f"{BASE}/requests.json"))[0]["media_url"]
