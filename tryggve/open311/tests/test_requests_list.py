@@ -99,9 +99,8 @@ def test_extensions_show_only_public_updates(client, published, case_handler):
 def test_only_approved_photos(client, published):
     from django.core.files.base import ContentFile
 
-    from tryggve.reports.models import ReportPhoto
-
     from tryggve.open311.tests.test_requests_create import _jpeg
+    from tryggve.reports.models import ReportPhoto
 
     hidden = ReportPhoto.objects.create(report=published, image=ContentFile(_jpeg(), name="a.jpg"))
     assert json_of(client.get(f"{BASE}/requests.json"))[0]["media_url"] == ""
