@@ -71,6 +71,7 @@ def municipality(db) -> Municipality:
         code="2505",
         name="Arvidsjaurs kommun",
         police_area="LPO Piteå Älvdal",
+        domain="arvidsjaur.se",
     )
     result = areas_import(
         data=load_geojson_file(DEMO_DIR / "arvidsjaur_omraden.geojson"), municipality=municipality

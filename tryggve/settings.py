@@ -96,11 +96,15 @@ INSTALLED_APPS = [
     "tryggve.analytics",
     "tryggve.watch",
     "tryggve.followup",
+    "tryggve.open311",
     "tryggve.demo",
+    "rest_framework",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Open311 answers even an oversized body with its own error list, never a page.
+    "tryggve.open311.middleware.Open311ErrorMiddleware",
     "tryggve.lib.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,6 +207,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Three photos of at most 10 MB plus the form.
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
+# Open311 takes one photo per report.
+OPEN311_MAX_REQUEST_BYTES = 11 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -301,6 +307,8 @@ PUBLIC_POST_LIMITS = env_limits(
         "unit_note": (30, 3600),
         # Browsers' reports of content the Content-Security-Policy blocked.
         "csp_report": (20, 60),
+        # Open311: per address, on top of each API key's own limit (open311.ApiKey).
+        "open311": (600, 3600),
     },
 )
 # A public form sent sooner than this after it was shown, or with its honeypot filled, is
@@ -415,6 +423,25 @@ CONTENT_SECURITY_POLICY = {
 }
 # Reports of blocked content are at most this large (their limit: PUBLIC_POST_LIMITS).
 CSP_REPORT_MAX_BYTES = 8 * 1024
+# Django REST framework serves only the Open311 API (tryggve.open311): no sessions or
+# logins there (API keys are checked by the views), its own formats and error lists.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": [
+        "tryggve.open311.rendering.Open311JSONRenderer",
+        "tryggve.open311.rendering.Open311XMLRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tryggve.open311.rendering.SuffixNegotiation",
+    "EXCEPTION_HANDLER": "tryggve.open311.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": None,
+    "URL_FORMAT_OVERRIDE": None,
+}
 # --- End of hardening -----------------------------------------------------------------------
 
 LOGGING = {

@@ -29,6 +29,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("csp-report/", lib_views.csp_report, name="csp_report"),
+    path("", include("tryggve.open311.urls")),
     path("", include("tryggve.surveys.urls")),
     path("", include("tryggve.followup.urls")),
     path("", include("tryggve.watch.urls")),

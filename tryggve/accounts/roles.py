@@ -55,6 +55,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # activity an editor may change is `FOLLOWUP_PARTY_EDITORS` below.
     "followup.read": STAFF_ROLES,
     "followup.edit": frozenset({_CH, _PO, _AD}),
+    # Open311: the API keys of other systems (who may file reports on residents' behalf).
+    "open311.keys": frozenset({_AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
@@ -95,6 +97,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("Siffror"), (("reports.figures", "reports:staff_figures"),)),
     MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),
     MenuEntry(_("Uppföljning"), (("followup.read", "followup:overview"),)),
+    MenuEntry(_("API-nycklar"), (("open311.keys", "open311:staff_keys"),)),
     MenuEntry(_("Administration"), (("admin", "admin:index"),)),
 )
 

@@ -44,6 +44,8 @@ class Municipality(GeometryFields):
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     police_area = models.CharField(_("lokalpolisområde"), max_length=100, blank=True)
+    # The municipality's web domain (arvidsjaur.se): Open311 clients name it as jurisdiction.
+    domain = models.CharField(_("webbdomän"), max_length=100, blank=True)
     # The promise's own rule: neighbourhood watch starts when this share of households joins.
     watch_threshold_percent = models.PositiveSmallIntegerField(
         _("andel hushåll som krävs för grannsamverkan (%)"), default=70,

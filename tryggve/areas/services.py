@@ -62,9 +62,16 @@ def _int_property(props: dict, *names: str) -> int:
 
 
 def municipality_import(
-    *, data: dict, code: str, name: str, police_area: str = "", srid: int | None = None
+    *,
+    data: dict,
+    code: str,
+    name: str,
+    police_area: str = "",
+    domain: str = "",
+    srid: int | None = None,
 ) -> Municipality:
-    """Create or replace a municipality's boundary from GeoJSON (WGS84 or SWEREF 99 TM)."""
+    """Create or replace a municipality's boundary from GeoJSON (WGS84 or SWEREF 99 TM).
+    An empty `domain` keeps the one already saved."""
     features = _features(data)
     if len(features) != 1:
         raise GeometryError("Kommungränsen ska vara exakt en polygon.")
@@ -73,6 +80,8 @@ def municipality_import(
         municipality = Municipality.objects.filter(code=code).first() or Municipality(code=code)
         municipality.name = name
         municipality.police_area = police_area
+        if domain:
+            municipality.domain = domain.strip().lower()
         municipality.set_geometry(geom)
         municipality.save()
     return municipality

@@ -334,10 +334,10 @@ def public_post_limit(bucket: str):
             if request.method not in ALLOWED_METHODS:
                 return HttpResponseNotAllowed(ALLOWED_METHODS)
             if request.method == "POST":
-                counter = _Counter(bucket, client_ip(request))
-                if not counter.reserve():
+                wait = post_allowance(bucket, request)
+                if wait:
                     response = HttpResponse(status=429)
-                    response["Retry-After"] = str(counter.retry_after)
+                    response["Retry-After"] = str(wait)
                     return response
             return view(request, *args, **kwargs)
 
@@ -345,6 +345,14 @@ def public_post_limit(bucket: str):
         return wrapped
 
     return decorator
+
+
+def post_allowance(bucket: str, request) -> int:
+    """Count one POST of `bucket` from the request's address: 0 while within the limit,
+    otherwise the seconds to wait (nothing counted). For machine endpoints that answer in
+    their own format (Open311's error list); such a view sets `public_post_guard` itself."""
+    counter = _Counter(bucket, client_ip(request))
+    return 0 if counter.reserve() else counter.retry_after
 
 
 def notice(state: GuardState, typed: bool = True) -> str:

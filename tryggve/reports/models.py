@@ -215,6 +215,9 @@ class Report(models.Model):
         verbose_name=_("dubblett av"),
     )
 
+    # The system that filed the report for the resident (an Open311 client's name); blank
+    # for the web form.
+    client = models.CharField(_("inskickad via"), max_length=100, blank=True, editable=False)
     language = models.CharField(max_length=8, default="sv", editable=False)
     voice_count = models.PositiveIntegerField(_("håller med"), default=0, editable=False)
     created = models.DateTimeField(_("inkommen"), default=timezone.now, db_index=True)

@@ -83,6 +83,7 @@ def report_create(
     photos: Sequence[CleanImage] = (),
     submission_key: uuid.UUID | None = None,
     received_at: datetime | None = None,
+    client: str = "",
 ) -> tuple[Report, str | None]:
     """File a resident's report in one transaction, then mail a receipt if asked for.
 
@@ -90,6 +91,7 @@ def report_create(
     from it (`tracking_token_for`), so a second call with the same key (a double click, a
     reload, a retry after a lost answer) files nothing and returns the first report with
     the same token. Without a key (other channels, the demo) the token is random.
+    `client` names the system that filed it for the resident (an Open311 client).
     """
     if submission_key is not None:
         existing = Report.objects.filter(submission_key=submission_key).first()
@@ -117,6 +119,7 @@ def report_create(
                 contact_email=contact_email.strip(),
                 contact_phone=contact_phone.strip(),
                 language=translation.get_language() or "sv",
+                client=client,
                 due=received_at + timedelta(days=category.target_days),
             )
             ReportEvent.objects.create(

@@ -18,6 +18,7 @@ EXEMPT = {
     "tryggve.accounts.views.login": "staff login: limited by django-axes per username+address",
     "tryggve.accounts.views.second_factor": "staff second factor: django-otp throttles it",
     "tryggve.accounts.views.logout": "ends the visitor's own session; stores nothing",
+    "tryggve.open311.views.not_found": "Open311's 404 error list for every unknown address",
 }
 
 
@@ -32,6 +33,9 @@ def _walk(patterns, prefix=""):
 
 
 def _dummy_path(route: str) -> str:
+    # A regex route (Open311's `requests\.(?P<format>json|xml)$`): its first alternative.
+    route = re.sub(r"\(\?P<format>(\w+)[^)]*\)", r"\1", route)
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "x", route).replace("\\", "")
     route = re.sub(r"<int:\w+>", "1", route)
     route = re.sub(r"<(?:\w+:)?\w+>", "x", route)
     return "/" + route.lstrip("^").rstrip("$")

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", required=True, help="municipality code, e.g. 2505")
         parser.add_argument("--name", help="municipality name (with --boundary)")
         parser.add_argument("--police-area", default="")
+        parser.add_argument(
+            "--domain", default="", help="web domain, e.g. arvidsjaur.se (Open311 jurisdiction_id)"
+        )
         parser.add_argument("--boundary", action="store_true", help="the file is the boundary")
         parser.add_argument(
             "--srid",
@@ -36,6 +39,7 @@ class Command(BaseCommand):
                     code=opts["municipality"],
                     name=opts["name"],
                     police_area=opts["police_area"],
+                    domain=opts["domain"],
                     srid=opts["srid"],
                 )
                 self.stdout.write(f"boundary of {municipality.name} saved")

@@ -175,6 +175,7 @@ class Command(BaseCommand):
                 code="2505",
                 name="Arvidsjaurs kommun",
                 police_area="LPO Piteå Älvdal",
+                domain="arvidsjaur.se",
             )
         municipality = Municipality.objects.get(code="2505")
         if not municipality.areas.exists():

@@ -1,0 +1,179 @@
+"""The content of each Open311 answer, as the spec names its fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tryggve.lib.links import absolute_url
+from tryggve.open311.rendering import Document
+from tryggve.reports.models import Category, Report, Severity, Status, TimeOfDay
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this API last changed (the spec's `changeset`).
+CHANGESET = "2026-11-28T00:00:00+01:00"
+FORMATS = ["application/json", "text/xml"]
+GROUP = "Otrygga platser"
+
+
+def w3c(value: datetime | None) -> str | None:
+    """W3C-DTF with the offset, in Swedish time (2026-05-04T21:30:00+02:00)."""
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def discovery(request) -> Document:
+    base = absolute_url(reverse("open311:discovery", kwargs={"format": "json"}), request)
+    return Document(
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": _("Kommunens e-tjänst för otrygga platser: %(url)s")
+            % {"url": absolute_url("/open311/", request)},
+            "key_service": _("Kommunens administratör ger ut API-nycklar, se %(url)s")
+            % {"url": absolute_url("/open311/", request)},
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base.rsplit("/", 1)[0],
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": FORMATS,
+                }
+            ],
+        },
+    )
+
+
+def _service(category: Category) -> dict:
+    return {
+        "service_code": category.slug,
+        "service_name": category.name_sv,
+        "description": category.help_sv,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": category.slug,
+        "group": GROUP,
+    }
+
+
+def services(categories: list[Category]) -> Document:
+    return Document("services", [_service(c) for c in categories])
+
+
+def service_definition(category: Category) -> Document:
+    with translation.override("sv"):
+        attributes = [
+            {
+                "variable": True,
+                "code": "time_of_day",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "datatype_description": _("När känns platsen otrygg?"),
+                "order": 1,
+                "description": _("När känns platsen otrygg?"),
+                "values": [{"key": key, "name": str(label)} for key, label in TimeOfDay.choices],
+            },
+            {
+                "variable": True,
+                "code": "severity",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "datatype_description": _("Hur otrygg känns platsen?"),
+                "order": 2,
+                "description": _("Hur otrygg känns platsen?"),
+                "values": [
+                    {"key": str(key), "name": str(label)} for key, label in Severity.choices
+                ],
+            },
+            {
+                "variable": True,
+                "code": "place_description",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": _("Högst 300 tecken."),
+                "order": 3,
+                "description": _("Beskriv platsen med ord"),
+                "values": [],
+            },
+        ]
+    return Document("service_definition", {"service_code": category.slug, "attributes": attributes})
+
+
+def open_or_closed(report: Report) -> str:
+    return "open" if report.is_open else "closed"
+
+
+def _notes(report: Report) -> list[dict]:
+    notes = []
+    for event in report.public_events:
+        notes.append(
+            {
+                "datetime": w3c(event.created),
+                "status": str(Status(event.to_status).label) if event.to_status else "",
+                "description": event.public_display_text,
+            }
+        )
+    return notes
+
+
+def service_request(report: Report, request, *, extensions: bool) -> dict:
+    """One report as the spec's request: only what the public map shows, never contact
+    details, the resident's own words or unapproved photos."""
+    with translation.override("sv"):
+        status_label = str(Status(report.status).label)
+        photos = report.public_photos if report.published else []
+        item = {
+            "service_request_id": report.reference,
+            "status": open_or_closed(report),
+            "status_notes": status_label,
+            "service_name": report.category.name_sv,
+            "service_code": report.category.slug,
+            "description": report.public_text if report.published else "",
+            "agency_responsible": report.unit.name if report.unit else "",
+            "service_notice": "",
+            "requested_datetime": w3c(report.created),
+            "updated_datetime": w3c(report.updated),
+            "expected_datetime": None,
+            "address": report.area.name if report.area else "",
+            "address_id": "",
+            "zipcode": "",
+            "lat": report.public_lat,
+            "long": report.public_lon,
+            "media_url": absolute_url("reports:public_photo", request, args=[photos[0].pk])
+            if photos
+            else "",
+        }
+        if extensions:
+            item["extended_attributes"] = {
+                "status": status_label,
+                "category": report.category.name_sv,
+                "published": report.published,
+                "notes": _notes(report),
+            }
+    return item
+
+
+def service_requests(reports: list[Report], request, *, extensions: bool) -> Document:
+    return Document(
+        "service_requests",
+        [service_request(report, request, extensions=extensions) for report in reports],
+    )
+
+
+def filed(report: Report, token: str, notice: str) -> Document:
+    return Document(
+        "service_requests",
+        [
+            {
+                "service_request_id": report.reference,
+                "token": token,
+                "service_notice": notice,
+                "account_id": None,
+            }
+        ],
+    )

@@ -1,0 +1,216 @@
+"""Open311 GeoReport v2 under /open311/v2/ (DRF function views), and the human page.
+
+Every resource answers as `.json` and `.xml`; every error is the spec's list in the same
+format (`errors.py`), also for unknown addresses and wrong methods.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from tryggve.areas.models import Municipality
+from tryggve.lib.guard import post_allowance
+from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
+from tryggve.lib.links import absolute_url
+from tryggve.lib.tokens import hash_token
+from tryggve.open311 import documents
+from tryggve.open311.errors import Open311Error, error_response
+from tryggve.open311.forms import RequestForm
+from tryggve.open311.models import ApiKey, Submission
+from tryggve.open311.openapi import openapi_document
+from tryggve.open311.params import flag, request_query
+from tryggve.open311.rendering import Document
+from tryggve.open311.selectors import (
+    filter_reports,
+    municipality_named,
+    served_municipalities,
+    visible_reports,
+)
+from tryggve.open311.services import api_key_find, api_key_take_allowance, open311_report_file
+from tryggve.reports.models import Category
+
+BUCKET = "open311"
+
+
+def _param(request, name: str) -> str:
+    """A parameter from the query string or, on a POST, the body."""
+    value = request.query_params.get(name)
+    if value is None and request.method == "POST":
+        value = request.data.get(name)
+    return value or ""
+
+
+def _jurisdiction(request) -> Municipality | None:
+    """The municipality named by jurisdiction_id; required only when several are served."""
+    name = _param(request, "jurisdiction_id").strip()
+    if not name:
+        if len(served_municipalities()) > 1:
+            raise Open311Error(400, _("jurisdiction_id krävs."))
+        return None
+    municipality = municipality_named(name)
+    if municipality is None:
+        raise Open311Error(404, _("Det finns ingen sådan jurisdiction_id."))
+    return municipality
+
+
+def _api_key(request, required: bool) -> ApiKey | None:
+    key = _param(request, "api_key")
+    if not key and not required:
+        return None
+    api_key = api_key_find(key=key)
+    if api_key is None:
+        raise Open311Error(403, _("api_key saknas, är okänd eller återkallad."))
+    return api_key
+
+
+@api_view(["GET"])
+def discovery(request, format):
+    return Response(documents.discovery(request))
+
+
+@api_view(["GET"])
+def services(request, format):
+    _jurisdiction(request)
+    return Response(documents.services(list(Category.objects.filter(active=True))))
+
+
+@api_view(["GET"])
+def service_definition(request, service_code, format):
+    _jurisdiction(request)
+    category = Category.objects.filter(active=True, slug=service_code).first()
+    if category is None:
+        raise Open311Error(404, _("Det finns ingen sådan service_code."))
+    return Response(documents.service_definition(category))
+
+
+def _list_requests(request):
+    municipality = _jurisdiction(request)
+    query = request_query(request.query_params)
+    extensions = flag(request.query_params, "extensions")
+    reports = visible_reports(
+        api_key=_api_key(request, required=False),
+        municipality=municipality,
+        only_one=len(served_municipalities()) <= 1,
+        extensions=extensions,
+    )
+    found = filter_reports(reports, query)
+    return Response(documents.service_requests(found, request, extensions=extensions))
+
+
+def _file_request(request):
+    request.data  # noqa: B018  (an unreadable body is a 400/415 before anything else)
+    wait = post_allowance(BUCKET, request)
+    if wait:
+        raise Open311Error(429, _("För många anrop härifrån. Försök igen senare."), wait)
+    _jurisdiction(request)
+    api_key = _api_key(request, required=True)
+    form = RequestForm.from_post(request.data)
+    photos = _photos(request)
+    if not form.is_valid():
+        return _errors(form.error_descriptions())
+    wait = api_key_take_allowance(api_key=api_key)
+    if wait:
+        raise Open311Error(429, _("Nyckelns gräns för rapporter per timme är nådd."), wait)
+    data = form.cleaned_data
+    filed = open311_report_file(
+        api_key=api_key,
+        category=data["service_code"],
+        time_of_day=data["time_of_day"],
+        severity=data["severity"],
+        description=data["description"],
+        lat=data["lat"],
+        lon=data["long"],
+        place_description=data["place_words"],
+        contact_name=f"{data['first_name']} {data['last_name']}".strip(),
+        contact_email=data["email"],
+        contact_phone=data["phone"],
+        photos=photos,
+        media_url=data["media_url"],
+        device_id=data["device_id"],
+    )
+    notice = _("Tack! Rapporten har diarienummer %(reference)s.") % {
+        "reference": filed.report.reference
+    }
+    return Response(documents.filed(filed.report, filed.token, notice), status=201)
+
+
+def _photos(request) -> list:
+    upload = request.FILES.get("media") if hasattr(request, "FILES") else None
+    if upload is None:
+        return []
+    if upload.size > MAX_BYTES:
+        raise Open311Error(400, _("media är större än 10 MB."))
+    try:
+        return [clean_image(upload.read(), "media")]
+    except ImageRejected as exc:
+        raise Open311Error(400, str(exc)) from None
+
+
+def _errors(descriptions: list[str]) -> Response:
+    return Response(
+        Document("errors", [{"code": 400, "description": d} for d in descriptions]), status=400
+    )
+
+
+@api_view(["GET", "POST"])
+def requests_view(request, format):
+    if request.method == "POST":
+        return _file_request(request)
+    return _list_requests(request)
+
+
+requests_view.public_post_guard = BUCKET
+
+
+@api_view(["GET"])
+def request_detail(request, service_request_id, format):
+    municipality = _jurisdiction(request)
+    reports = visible_reports(
+        api_key=_api_key(request, required=False),
+        municipality=municipality,
+        only_one=len(served_municipalities()) <= 1,
+        extensions=flag(request.query_params, "extensions"),
+    )
+    report = reports.filter(reference=service_request_id).first()
+    if report is None:
+        raise Open311Error(404, _("Det finns ingen sådan rapport."))
+    extensions = flag(request.query_params, "extensions")
+    return Response(documents.service_requests([report], request, extensions=extensions))
+
+
+@api_view(["GET"])
+def token_detail(request, token, format):
+    _jurisdiction(request)
+    submission = (
+        Submission.objects.select_related("report").filter(token_hash=hash_token(token)).first()
+    )
+    if submission is None:
+        raise Open311Error(404, _("Det finns ingen sådan token."))
+    return Response(
+        Document(
+            "service_requests",
+            [{"service_request_id": submission.report.reference, "token": token}],
+        )
+    )
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /open311/v2/: the error list, for every method."""
+    return error_response(request.path, 404, _("Det finns ingen sådan adress i API:t."))
+
+
+@require_safe
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(request), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "open311/index.html", {"base": absolute_url("/open311/v2", request)})
