@@ -53,6 +53,13 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # activity an editor may change is `FOLLOWUP_PARTY_EDITORS` below.
     "followup.read": STAFF_ROLES,
     "followup.edit": frozenset({_CH, _PO, _AD}),
+    # Hälsa- och trygghetsrådet: everyone reads the meetings and their reports; case handlers
+    # and administrators hold the meetings, the recipients and the sending (mail leaves the
+    # municipality); police officers also record the council's decisions, on the activities
+    # they edit (`FOLLOWUP_PARTY_EDITORS`).
+    "followup.council": STAFF_ROLES,
+    "followup.council_manage": frozenset({_CH, _AD}),
+    "followup.council_decide": frozenset({_CH, _PO, _AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
