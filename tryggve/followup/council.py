@@ -353,8 +353,14 @@ def council_report_html(report: CouncilReport) -> str:
 def council_report_pdf(report: CouncilReport) -> bytes:
     """The report as a tagged PDF (PDF/UA where WeasyPrint can): real headings, tables as
     tables, the document's language and title set."""
+    from PIL import ImageFile
+
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported, which would
+    # let truncated uploads through `lib.images`; put it back (our PDF has no images).
+    accept_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import CSS, HTML  # heavy; imported when a PDF is made
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated
     return HTML(string=council_report_html(report)).write_pdf(
         stylesheets=[CSS(filename=PDF_CSS)], pdf_variant="pdf/ua-1", pdf_tags=True
     )

@@ -222,3 +222,10 @@ def test_pdf_text_reads_back(meetings, activity, make_report, today):
         assert expected in text
     assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged
     assert reader.trailer["/Root"].get("/Lang") == "sv"
+
+
+def test_making_a_pdf_leaves_pillows_truncated_image_check_on(meetings, today):
+    from PIL import ImageFile
+
+    council_report_pdf(council_report(meeting=meetings[0], today=today))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
