@@ -324,9 +324,7 @@ def council_report(*, meeting: CouncilMeeting, today: datetime.date) -> CouncilR
         ),
         overdue_count=overdue.count(),
         overdue=list(overdue[:OVERDUE_LISTED]),
-        previous_decisions=list(
-            previous.decisions.select_related("activity") if previous else []
-        ),
+        previous_decisions=list(previous.decisions.select_related("activity") if previous else []),
         decisions=list(meeting.decisions.select_related("activity")),
     )
 

@@ -45,9 +45,7 @@ deciders = staff_required(DECIDE)
 def _meeting(pk: int) -> CouncilMeeting:
     """A meeting of this municipality's council (another municipality's is a 404)."""
     return get_object_or_404(
-        CouncilMeeting.objects.for_municipality(home_municipality()).select_related(
-            "municipality"
-        ),
+        CouncilMeeting.objects.for_municipality(home_municipality()).select_related("municipality"),
         pk=pk,
     )
 

@@ -7,121 +7,265 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0003_street'),
-        ('followup', '0001_promises_activities_indicators_dialogues'),
-        ('lib', '0004_outgoingmail_attachment'),
+        ("areas", "0003_street"),
+        ("followup", "0001_promises_activities_indicators_dialogues"),
+        ("lib", "0004_outgoingmail_attachment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activityevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Skapad'), ('edited', 'Ändrad'), ('status', 'Ändrad status'), ('update', 'Lägesrapport'), ('published', 'Lägesrapport publicerad'), ('unpublished', 'Lägesrapport avpublicerad'), ('evidence', 'Underlag kopplat'), ('council', 'Rådets beslut eller kommentar')], max_length=20),
+            model_name="activityevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Skapad"),
+                    ("edited", "Ändrad"),
+                    ("status", "Ändrad status"),
+                    ("update", "Lägesrapport"),
+                    ("published", "Lägesrapport publicerad"),
+                    ("unpublished", "Lägesrapport avpublicerad"),
+                    ("evidence", "Underlag kopplat"),
+                    ("council", "Rådets beslut eller kommentar"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='CouncilMeeting',
+            name="CouncilMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='plats')),
-                ('notes', models.TextField(blank=True, max_length=5000, verbose_name='anteckningar')),
-                ('report_generated', models.DateTimeField(blank=True, null=True)),
-                ('report_sent', models.DateTimeField(blank=True, null=True)),
-                ('submission_key', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='areas.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="datum")),
+                ("title", models.CharField(max_length=200, verbose_name="rubrik")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="plats")),
+                (
+                    "notes",
+                    models.TextField(blank=True, max_length=5000, verbose_name="anteckningar"),
+                ),
+                ("report_generated", models.DateTimeField(blank=True, null=True)),
+                ("report_sent", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submission_key",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="areas.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rådsmöte',
-                'verbose_name_plural': 'rådsmöten',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "rådsmöte",
+                "verbose_name_plural": "rådsmöten",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilDecision',
+            name="CouncilDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('decision', 'Beslut'), ('comment', 'Kommentar')], default='decision', max_length=20, verbose_name='typ')),
-                ('text', models.TextField(max_length=5000, verbose_name='text')),
-                ('submission_key', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='council_decisions', to='followup.activity', verbose_name='aktivitet')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='followup.councilmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("decision", "Beslut"), ("comment", "Kommentar")],
+                        default="decision",
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("text", models.TextField(max_length=5000, verbose_name="text")),
+                (
+                    "submission_key",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="council_decisions",
+                        to="followup.activity",
+                        verbose_name="aktivitet",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="followup.councilmeeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rådets beslut eller kommentar',
-                'verbose_name_plural': 'rådets beslut och kommentarer',
-                'ordering': ['meeting__date', 'id'],
+                "verbose_name": "rådets beslut eller kommentar",
+                "verbose_name_plural": "rådets beslut och kommentarer",
+                "ordering": ["meeting__date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorSnapshot',
+            name="IndicatorSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('indicator', 'Indikator'), ('exposed_area', 'Utsatt område')], max_length=20)),
-                ('code', models.CharField(max_length=100)),
-                ('label', models.CharField(max_length=200)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=20)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='followup.councilmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("indicator", "Indikator"), ("exposed_area", "Utsatt område")],
+                        max_length=20,
+                    ),
+                ),
+                ("code", models.CharField(max_length=100)),
+                ("label", models.CharField(max_length=200)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=20)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="followup.councilmeeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportRecipient',
+            name="ReportRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('role', models.CharField(max_length=100, verbose_name='roll')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-post')),
-                ('active', models.BooleanField(default=True, verbose_name='får rapporten')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='areas.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                ("role", models.CharField(max_length=100, verbose_name="roll")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-post")),
+                ("active", models.BooleanField(default=True, verbose_name="får rapporten")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="areas.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mottagare av rådets rapport',
-                'verbose_name_plural': 'mottagare av rådets rapport',
-                'ordering': ['name', 'id'],
+                "verbose_name": "mottagare av rådets rapport",
+                "verbose_name_plural": "mottagare av rådets rapport",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilDelivery',
+            name="CouncilDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('email', models.EmailField(max_length=254)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('mail', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lib.outgoingmail')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='followup.councilmeeting')),
-                ('recipient', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='followup.reportrecipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("email", models.EmailField(max_length=254)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "mail",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lib.outgoingmail",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="followup.councilmeeting",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="followup.reportrecipient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='councilmeeting',
-            constraint=models.UniqueConstraint(fields=('municipality', 'date'), name='councilmeeting_one_per_day'),
+            model_name="councilmeeting",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "date"), name="councilmeeting_one_per_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorsnapshot',
-            constraint=models.UniqueConstraint(fields=('meeting', 'kind', 'code'), name='indicatorsnapshot_unique'),
+            model_name="indicatorsnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "kind", "code"), name="indicatorsnapshot_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportrecipient',
-            constraint=models.UniqueConstraint(fields=('municipality', 'email'), name='reportrecipient_unique_email'),
+            model_name="reportrecipient",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "email"), name="reportrecipient_unique_email"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='councildelivery',
-            constraint=models.UniqueConstraint(fields=('meeting', 'email'), name='councildelivery_once'),
+            model_name="councildelivery",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "email"), name="councildelivery_once"
+            ),
         ),
     ]

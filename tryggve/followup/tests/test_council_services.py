@@ -53,9 +53,11 @@ def at(day: datetime.date) -> datetime.datetime:
 def test_progress_between_meetings_appears_and_before_does_not(meetings, activity, today):
     first, second = meetings
     year = today.year
-    for day, text in ((datetime.date(year, 2, 1), "Före förra mötet"),
-                      (datetime.date(year, 4, 1), "Mellan mötena"),
-                      (datetime.date(year, 7, 1), "Efter mötet")):
+    for day, text in (
+        (datetime.date(year, 2, 1), "Före förra mötet"),
+        (datetime.date(year, 4, 1), "Mellan mötena"),
+        (datetime.date(year, 7, 1), "Efter mötet"),
+    ):
         activity_update_create(activity=activity, date=day, text=text, actor=None, roles=ADMIN)
     activity_set_status(activity=activity, status="ongoing", actor=None, roles=ADMIN)
     ActivityEvent.objects.filter(kind="status").update(created=at(datetime.date(year, 5, 2)))
@@ -116,8 +118,12 @@ def test_generating_again_replaces_the_snapshots(meetings, today):
 def test_decision_on_an_activity_writes_its_history_and_shows_next_time(meetings, activity, today):
     first, second = meetings
     council_decision_record(
-        meeting=first, kind="decision", text="Fler trygghetsvandringar", activity=activity,
-        actor=None, roles=ADMIN,
+        meeting=first,
+        kind="decision",
+        text="Fler trygghetsvandringar",
+        activity=activity,
+        actor=None,
+        roles=ADMIN,
     )
     event = activity.events.get(kind=ActivityEvent.Kind.COUNCIL)
     assert event.text == "Beslut: Fler trygghetsvandringar"
@@ -135,7 +141,11 @@ def test_police_record_decisions_only_on_their_activities(meetings, make_activit
     for activity in (theirs, None):
         with pytest.raises(FollowupRefused):
             council_decision_record(
-                meeting=meetings[0], kind="comment", text="x", activity=activity, actor=None,
+                meeting=meetings[0],
+                kind="comment",
+                text="x",
+                activity=activity,
+                actor=None,
                 roles=police,
             )
 
@@ -144,8 +154,13 @@ def test_decision_double_submit_saves_once(meetings, activity):
     key = uuid.uuid4()
     for _ in range(2):
         council_decision_record(
-            meeting=meetings[0], kind="decision", text="Ett beslut", activity=activity,
-            actor=None, roles=ADMIN, submission_key=key,
+            meeting=meetings[0],
+            kind="decision",
+            text="Ett beslut",
+            activity=activity,
+            actor=None,
+            roles=ADMIN,
+            submission_key=key,
         )
     assert meetings[0].decisions.count() == 1
     assert activity.events.filter(kind=ActivityEvent.Kind.COUNCIL).count() == 1
@@ -204,8 +219,11 @@ def test_sending_makes_one_delivery_per_recipient_and_sends_once(
 def test_pdf_text_reads_back(meetings, activity, make_report, today):
     first, second = meetings
     activity_update_create(
-        activity=activity, date=datetime.date(today.year, 4, 1), text="Vandring i Centrum",
-        actor=None, roles=ADMIN,
+        activity=activity,
+        date=datetime.date(today.year, 4, 1),
+        text="Vandring i Centrum",
+        actor=None,
+        roles=ADMIN,
     )
     late = make_report()
     Report.objects.filter(pk=late.pk).update(due=timezone.now() - datetime.timedelta(days=1))

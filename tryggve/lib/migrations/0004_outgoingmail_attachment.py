@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lib', '0003_outgoingmail_sending_status'),
+        ("lib", "0003_outgoingmail_sending_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outgoingmail',
-            name='attachment',
-            field=models.BinaryField(blank=True, default=b''),
+            model_name="outgoingmail",
+            name="attachment",
+            field=models.BinaryField(blank=True, default=b""),
         ),
         migrations.AddField(
-            model_name='outgoingmail',
-            name='attachment_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='bilaga'),
+            model_name="outgoingmail",
+            name="attachment_name",
+            field=models.CharField(blank=True, max_length=100, verbose_name="bilaga"),
         ),
         migrations.AddField(
-            model_name='outgoingmail',
-            name='attachment_type',
+            model_name="outgoingmail",
+            name="attachment_type",
             field=models.CharField(blank=True, max_length=100),
         ),
     ]
