@@ -57,6 +57,13 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "followup.edit": frozenset({_CH, _PO, _AD}),
     # Open311: the API keys of other systems (who may file reports on residents' behalf).
     "open311.keys": frozenset({_AD}),
+    # Hälsa- och trygghetsrådet: everyone reads the meetings and their reports; case handlers
+    # and administrators hold the meetings, the recipients and the sending (mail leaves the
+    # municipality); police officers also record the council's decisions, on the activities
+    # they edit (`FOLLOWUP_PARTY_EDITORS`).
+    "followup.council": STAFF_ROLES,
+    "followup.council_manage": frozenset({_CH, _AD}),
+    "followup.council_decide": frozenset({_CH, _PO, _AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }

@@ -323,6 +323,7 @@ class ActivityEvent(models.Model):
         PUBLISHED = "published", _("Lägesrapport publicerad")
         UNPUBLISHED = "unpublished", _("Lägesrapport avpublicerad")
         EVIDENCE = "evidence", _("Underlag kopplat")
+        COUNCIL = "council", _("Rådets beslut eller kommentar")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -626,3 +627,179 @@ class Dialogue(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Hälsa- och trygghetsrådet: meetings, the follow-up report and its recipients ---------
+
+
+class ReportRecipientQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
+
+
+class ReportRecipient(models.Model):
+    """Who receives the council's follow-up report: the council's members, the head of the
+    local police area and the municipal commissioner. Only staff who manage the council add
+    them, so the report never goes to an address somebody outside typed."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    role = models.CharField(_("roll"), max_length=100)
+    email = models.EmailField(_("e-post"))
+    active = models.BooleanField(_("får rapporten"), default=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ReportRecipientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mottagare av rådets rapport")
+        verbose_name_plural = _("mottagare av rådets rapport")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "email"], name="reportrecipient_unique_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+class CouncilMeetingQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
+
+
+class CouncilMeeting(models.Model):
+    """A meeting of Hälsa- och trygghetsrådet; its follow-up report covers what changed
+    since the meeting before it."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name=_("kommun")
+    )
+    date = models.DateField(_("datum"))
+    title = models.CharField(_("rubrik"), max_length=200)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    notes = models.TextField(_("anteckningar"), max_length=5000, blank=True)
+    # When the report was last generated (its snapshots taken) and sent.
+    report_generated = models.DateTimeField(null=True, blank=True)
+    report_sent = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = CouncilMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rådsmöte")
+        verbose_name_plural = _("rådsmöten")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "date"], name="councilmeeting_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.date}"
+
+
+class IndicatorSnapshotQuerySet(ScopedQuerySet):
+    municipality_path = "meeting__municipality"
+
+
+class IndicatorSnapshot(models.Model):
+    """An indicator's value (or an exposed area's rank) as the report stood at a meeting:
+    the live figures cannot all be computed as of a past date, so the next report compares
+    with what was stored here."""
+
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", _("Indikator")
+        EXPOSED_AREA = "exposed_area", _("Utsatt område")
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="snapshots")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=100)  # indicator code, or the area's id
+    label = models.CharField(max_length=200)
+    value = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = IndicatorSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "code"], name="indicatorsnapshot_unique"
+            )
+        ]
+
+
+class CouncilDeliveryQuerySet(ScopedQuerySet):
+    municipality_path = "meeting__municipality"
+
+
+class CouncilDelivery(models.Model):
+    """One recipient's copy of a meeting's report: the queued mail says how it went. A
+    meeting's report goes to each address once."""
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        ReportRecipient, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    mail = models.ForeignKey(
+        "lib.OutgoingMail", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = CouncilDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], name="councildelivery_once")
+        ]
+
+
+class CouncilDecisionQuerySet(ScopedQuerySet):
+    municipality_path = "meeting__municipality"
+
+
+class CouncilDecision(models.Model):
+    """A decision or comment of the council at a meeting, about an activity or in general."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beslut")
+        COMMENT = "comment", _("Kommentar")
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="decisions")
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="council_decisions",
+        verbose_name=_("aktivitet"),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.DECISION)
+    text = models.TextField(_("text"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = CouncilDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rådets beslut eller kommentar")
+        verbose_name_plural = _("rådets beslut och kommentarer")
+        ordering = ["meeting__date", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

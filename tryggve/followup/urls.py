@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tryggve.followup import staff_views, views
+from tryggve.followup import council_views, staff_views, views
 
 app_name = "followup"
 
@@ -49,4 +49,23 @@ urlpatterns = [
     ),
     path(STAFF + "dialoger/", staff_views.dialogue_list, name="dialogues"),
     path(STAFF + "dialoger/ny/", staff_views.dialogue_create_view, name="dialogue_create"),
+]
+
+# Hälsa- och trygghetsrådet (followup.council_views).
+COUNCIL = STAFF + "radet/"
+MEETING = COUNCIL + "mote/<int:meeting_pk>/"
+urlpatterns += [
+    path(COUNCIL, council_views.council_list, name="council"),
+    path(COUNCIL + "nytt-mote/", council_views.council_create_view, name="council_create"),
+    path(COUNCIL + "mottagare/", council_views.council_recipients, name="council_recipients"),
+    path(
+        COUNCIL + "mottagare/<int:recipient_pk>/vaxla/",
+        council_views.council_recipient_toggle,
+        name="council_recipient_toggle",
+    ),
+    path(MEETING, council_views.council_meeting, name="council_meeting"),
+    path(MEETING + "rapport.pdf", council_views.council_pdf, name="council_pdf"),
+    path(MEETING + "skapa-rapport/", council_views.council_generate_view, name="council_generate"),
+    path(MEETING + "skicka/", council_views.council_send_view, name="council_send"),
+    path(MEETING + "beslut/", council_views.council_decision_view, name="council_decision"),
 ]

@@ -16,7 +16,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -53,6 +53,10 @@ def _claim(mail_id: int) -> OutgoingMail | None:
 def _send(message: OutgoingMail) -> None:
     if message.channel == OutgoingMail.Channel.SMS:
         sms_backend().send(to=sms_recipient(message.to), body=message.body)
+    elif message.attachment_name:
+        mail = EmailMessage(message.subject, message.body, None, [message.to])
+        mail.attach(message.attachment_name, bytes(message.attachment), message.attachment_type)
+        mail.send()
     else:
         send_mail(message.subject, message.body, None, [message.to])
 

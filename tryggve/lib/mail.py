@@ -76,8 +76,13 @@ def validate_subject(value: str) -> None:
         )
 
 
-def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
+def mail_queue(
+    *, to: str, subject: str, body: str, attachment: tuple[str, bytes, str] | None = None
+) -> OutgoingMail:
     """Store a mail and deliver it through the task queue once the transaction commits.
+
+    `attachment` is (file name, content, MIME type), e.g. a report as PDF; its file name is
+    one line of our own making, like the subject.
 
     A subject with a line break is refused here (ValueError), in the caller's transaction,
     rather than failing later at every delivery attempt; forms refuse it first. Queued while
@@ -85,8 +90,16 @@ def mail_queue(*, to: str, subject: str, body: str) -> OutgoingMail:
     """
     if "\n" in subject or "\r" in subject or "\n" in to or "\r" in to:
         raise ValueError("A mail subject or address must not contain a line break.")
+    name, content, content_type = attachment or ("", b"", "")
+    if "\n" in name or "\r" in name or "/" in name:
+        raise ValueError("An attachment's name must be one line without a path.")
     message = OutgoingMail.objects.create(
-        to=to, subject=without_sender_text(subject)[:200], body=without_sender_text(body)
+        to=to,
+        subject=without_sender_text(subject)[:200],
+        body=without_sender_text(body),
+        attachment_name=name[:100],
+        attachment_type=content_type[:100],
+        attachment=content,
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message

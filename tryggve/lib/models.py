@@ -32,6 +32,11 @@ class OutgoingMail(models.Model):
     next_attempt = models.DateTimeField(_("nästa försök"), default=timezone.now)
     created = models.DateTimeField(_("skapat"), default=timezone.now)
     sent = models.DateTimeField(_("skickat"), null=True, blank=True)
+    # One optional attachment (e.g. the council's report as PDF), kept in the row so that a
+    # retry sends the same file; pruned with the row.
+    attachment_name = models.CharField(_("bilaga"), max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         verbose_name = _("utgående e-post")

@@ -136,7 +136,17 @@ def followup_objects(municipality):
     indicator = manual_indicator_create(
         municipality=municipality, name="Lampor", definition="Lagade lampor"
     )
+    from tryggve.followup.council import council_meeting_create, report_recipient_add
+
+    meeting = council_meeting_create(
+        municipality=municipality, date=datetime.date(2026, 3, 10), title="Rådet"
+    )
+    recipient = report_recipient_add(
+        municipality=municipality, name="Karin", role="Kommunalråd", email="karin@example.se"
+    )
     return {
+        "meeting_pk": meeting.pk,
+        "recipient_pk": recipient.pk,
         "promise_pk": promise.pk,
         "commitment_pk": commitment.pk,
         "activity_pk": activity.pk,

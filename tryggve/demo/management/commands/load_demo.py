@@ -22,6 +22,7 @@ from tryggve.areas.services import (
     streets_import,
 )
 from tryggve.demo.incidents import synthetic_incidents
+from tryggve.followup.council_demo import load_demo_council
 from tryggve.followup.demo import load_demo_followup
 from tryggve.reports.models import (
     Category,
@@ -156,6 +157,9 @@ class Command(BaseCommand):
                 municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
             )
             followup = load_demo_followup(
+                municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
+            )
+            followup += ", " + load_demo_council(
                 municipality=Municipality.objects.get(code="2505"), today=timezone.localdate()
             )
         self.stdout.write(
