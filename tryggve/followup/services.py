@@ -466,3 +466,39 @@ def dialogue_create(
             is_demo=is_demo,
         ),
     )
+
+
+# The annual summary (imports kept local: this block is appended to ease merging) ----------
+
+
+def summary_text_save(*, promise: Promise, year: int, section: str, text: str, author):
+    """Save a new version of one of the summary's editable sections; the older versions
+    stay as its history. An unchanged text adds nothing (a double submit saves once)."""
+    from tryggve.followup.models import SummarySection, SummaryText
+    from tryggve.followup.summary import current_texts
+
+    section = SummarySection(section)
+    with transaction.atomic():
+        # Lock the promise so two saves of the same section are ordered.
+        Promise.objects.select_for_update().filter(pk=promise.pk).first()
+        if current_texts(promise, year)[section.value] == text:
+            return None
+        return SummaryText.objects.create(
+            promise=promise, year=year, section=section, text=text, author=author
+        )
+
+
+def summary_publish(*, promise: Promise, year: int, actor, today: datetime.date):
+    """Generate the year's summary as PDF and keep it for the public archive. Publishing
+    again keeps the earlier file too; the archive shows the newest."""
+    from django.core.files.base import ContentFile
+
+    from tryggve.followup.documents import PDF, filename, render_summary
+    from tryggve.followup.models import PublishedSummary
+
+    data = render_summary(promise=promise, year=year, today=today, fmt=PDF)
+    with transaction.atomic():
+        published = PublishedSummary(promise=promise, year=year, published_by=actor)
+        published.pdf.save(filename(promise, year, PDF), ContentFile(data), save=False)
+        published.save()
+    return published
