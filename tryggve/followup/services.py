@@ -471,21 +471,24 @@ def dialogue_create(
 # The annual summary (imports kept local: this block is appended to ease merging) ----------
 
 
-def summary_text_save(*, promise: Promise, year: int, section: str, text: str, author):
-    """Save a new version of one of the summary's editable sections; the older versions
-    stay as its history. An unchanged text adds nothing (a double submit saves once)."""
+def summary_texts_save(*, promise: Promise, year: int, texts: dict[str, str], author) -> int:
+    """Save a new version of each of the summary's editable sections that changed; the
+    older versions stay as its history. Returns how many changed (a double submit saves
+    once: the second finds nothing changed)."""
     from tryggve.followup.models import SummarySection, SummaryText
     from tryggve.followup.summary import current_texts
 
-    section = SummarySection(section)
     with transaction.atomic():
-        # Lock the promise so two saves of the same section are ordered.
+        # Lock the promise so that two saves at once are compared one after the other.
         Promise.objects.select_for_update().filter(pk=promise.pk).first()
-        if current_texts(promise, year)[section.value] == text:
-            return None
-        return SummaryText.objects.create(
-            promise=promise, year=year, section=section, text=text, author=author
-        )
+        current = current_texts(promise, year)
+        changed = [
+            SummaryText(promise=promise, year=year, section=section, text=text, author=author)
+            for section, text in texts.items()
+            if current[SummarySection(section).value] != text
+        ]
+        SummaryText.objects.bulk_create(changed)
+    return len(changed)
 
 
 def summary_publish(*, promise: Promise, year: int, actor, today: datetime.date):

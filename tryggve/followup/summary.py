@@ -34,6 +34,7 @@ from tryggve.followup.models import (
     DialogueKind,
     Party,
     Promise,
+    PublishedSummary,
     SummarySection,
     SummaryText,
 )
@@ -302,3 +303,12 @@ def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summa
         dialogue_concerns=[(d.date, d.title, d.concerns) for d in dialogues.order_by("date")],
         headings={s.value: str(s.label) for s in SummarySection},
     )
+
+
+def published_summaries(municipality) -> list[PublishedSummary]:
+    """The newest published summary of each year, newest year first (the public archive)."""
+    newest: dict[int, PublishedSummary] = {}
+    rows = PublishedSummary.objects.for_municipality(municipality).filter(promise__published=True)
+    for row in rows.select_related("promise").order_by("-year", "-published"):
+        newest.setdefault(row.year, row)
+    return list(newest.values())

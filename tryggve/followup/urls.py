@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tryggve.followup import staff_views, views
+from tryggve.followup import staff_views, summary_views, views
 
 app_name = "followup"
 
@@ -49,4 +49,22 @@ urlpatterns = [
     ),
     path(STAFF + "dialoger/", staff_views.dialogue_list, name="dialogues"),
     path(STAFF + "dialoger/ny/", staff_views.dialogue_create_view, name="dialogue_create"),
+]
+
+# The annual written summary (issue 11).
+SUMMARY = STAFF + "sammanfattning/<int:year>/"
+urlpatterns += [
+    path(SUMMARY, summary_views.summary_page, name="summary"),
+    path(SUMMARY + "texter/", summary_views.summary_texts_view, name="summary_texts"),
+    path(SUMMARY + "publicera/", summary_views.summary_publish_view, name="summary_publish"),
+    path(
+        SUMMARY + "arssammanfattning.<str:fmt>",
+        summary_views.summary_download,
+        name="summary_download",
+    ),
+    path(
+        "medborgarloften/sammanfattning/<int:summary_pk>.pdf",
+        summary_views.public_summary_pdf,
+        name="public_summary",
+    ),
 ]

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from tryggve.followup.documents import DOCX, PDF, render_summary
 from tryggve.followup.models import ActivityStatus, SummarySection
 from tryggve.followup.services import activity_set_status, activity_update_create
-from tryggve.followup.services import summary_text_save
+from tryggve.followup.services import summary_texts_save
 
 from .conftest import ADMIN
 
@@ -45,9 +45,9 @@ def filled(promise, make_activity, make_report, year, today):
     )
     make_report()
     make_report()
-    summary_text_save(
-        promise=promise, year=year, section=SummarySection.INTRODUCTION,
-        text="Året präglades av samarbete.", author=None,
+    summary_texts_save(
+        promise=promise, year=year, texts={"introduction": "Året präglades av samarbete."},
+        author=None,
     )
     return promise
 
@@ -120,14 +120,15 @@ def test_edited_sections_survive_regeneration_and_figures_follow_data(
 
 
 def test_latest_text_wins_and_history_is_kept(promise, year):
-    for text in ("Första utkastet.", "Andra utkastet."):
-        summary_text_save(
-            promise=promise, year=year, section=SummarySection.ASSESSMENT, text=text, author=None
-        )
+    saved = [
+        summary_texts_save(promise=promise, year=year, texts={"assessment": t}, author=None)
+        for t in ("Första utkastet.", "Andra utkastet.", "Andra utkastet.")
+    ]
     from tryggve.followup.summary import current_texts
 
+    assert saved == [1, 1, 0]  # the unchanged third save (a double submit) adds nothing
     assert current_texts(promise, year)["assessment"] == "Andra utkastet."
-    assert promise.summary_texts.filter(section="assessment").count() == 2
+    assert promise.summary_texts.filter(section=SummarySection.ASSESSMENT).count() == 2
 
 
 def test_render_refuses_an_unknown_format(promise, year, today):
