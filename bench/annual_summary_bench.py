@@ -32,8 +32,17 @@ def main() -> int:
     args = parser.parse_args()
     if args.seed:
         subprocess.run(
-            [str(PYTHON), str(ROOT / "bench" / "seed.py"), "--database-url", args.database_url,
-             "--count", str(args.count), "--years", "1", "--reset"],
+            [
+                str(PYTHON),
+                str(ROOT / "bench" / "seed.py"),
+                "--database-url",
+                args.database_url,
+                "--count",
+                str(args.count),
+                "--years",
+                "1",
+                "--reset",
+            ],
             check=True,
             timeout=1800,
         )

@@ -41,7 +41,6 @@ from tryggve.followup.models import (
 from tryggve.lib import charts
 from tryggve.lib.chart_png import bar_chart_png
 from tryggve.lib.periods import year_period
-from tryggve.reports import figures as report_figures
 from tryggve.surveys import figures as survey_figures
 
 # The council's last meeting of the year, until the meetings are recorded (month, day).
@@ -228,9 +227,10 @@ def _commitments(promise: Promise) -> list[CommitmentPart]:
 
 
 def _survey(code: str) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
-    answers = {row.year: row.respondents for row in survey_figures.respondents_per_year(
-        municipality_code=code
-    )}
+    answers = {
+        row.year: row.respondents
+        for row in survey_figures.respondents_per_year(municipality_code=code)
+    }
     unsafe = {row.year: row.share for row in survey_figures.unsafe_share(municipality_code=code)}
     worry = {
         row.year: row.share for row in survey_figures.burglary_worry_share(municipality_code=code)
@@ -263,6 +263,15 @@ def _survey(code: str) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
     return rows, Chart(key="survey", title=title, desc=desc, points=points, svg=svg, table=table)
 
 
+def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
+    """The e-service's top categories, from the received-reports indicator's breakdown (the
+    same figures, not counted twice)."""
+    for value in values:
+        if value.indicator.code == "reports_received" and value.breakdowns:
+            return [(label, int(count)) for label, count in value.breakdowns[0][1]]
+    return []
+
+
 def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summary:
     """The year's summary of `promise`, figures computed now (up to `today` in a running
     year)."""
@@ -280,9 +289,6 @@ def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summa
         for v in values
     ]
     start, end = year_period(year)
-    reports = report_figures.report_figures(
-        municipality_code=code, start=start, end=min(end, today + datetime.timedelta(days=1))
-    )
     survey_rows, survey_chart = _survey(code)
     dialogues = Dialogue.objects.for_municipality(promise.municipality).filter(
         kind=DialogueKind.CITIZEN, date__gte=start, date__lt=end
@@ -298,7 +304,7 @@ def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summa
         indicators=indicators,
         survey_rows=survey_rows,
         survey_chart=survey_chart,
-        report_themes=[(r.label, r.count) for r in reports.top_categories],
+        report_themes=_top_categories(values),
         survey_themes=survey_themes(municipality_code=code, year=year),
         dialogue_concerns=[(d.date, d.title, d.concerns) for d in dialogues.order_by("date")],
         headings={s.value: str(s.label) for s in SummarySection},

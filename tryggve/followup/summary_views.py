@@ -39,9 +39,9 @@ def _page(request, promise: Promise, year: int, form=None, status: int = 200) ->
         "year": year,
         "due": summary_due_date(promise, year),
         "form": form or SummaryTextsForm(initial=current_texts(promise, year)),
-        "history": SummaryText.objects.filter(promise=promise, year=year).select_related(
-            "author"
-        )[:30],
+        "history": SummaryText.objects.filter(promise=promise, year=year).select_related("author")[
+            :30
+        ],
         "published": PublishedSummary.objects.filter(promise=promise, year=year)[:5],
         "formats": FORMATS,
         "can_edit": may_open(request.roles, FOLLOWUP_EDIT),
@@ -104,4 +104,3 @@ def public_summary_pdf(request: HttpRequest, summary_pk: int) -> FileResponse:
         content_type="application/pdf",
         filename=filename(published.promise, published.year, "pdf"),
     )
-

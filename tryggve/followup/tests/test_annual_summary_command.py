@@ -16,7 +16,13 @@ def test_writes_a_word_file(promise, today, tmp_path):
     out = tmp_path / "sammanfattning.docx"
     stdout = io.StringIO()
     call_command(
-        "annual_summary", "--year", str(today.year), "--format", "docx", "--out", str(out),
+        "annual_summary",
+        "--year",
+        str(today.year),
+        "--format",
+        "docx",
+        "--out",
+        str(out),
         stdout=stdout,
     )
     assert str(out) in stdout.getvalue()
@@ -29,8 +35,15 @@ def test_writes_a_pdf_for_a_named_municipality(promise, municipality, today, tmp
     out = tmp_path / "sammanfattning.pdf"
     call_command(
         "annual_summary",
-        "--year", str(today.year), "--format", "pdf", "--out", str(out),
-        "--municipality", municipality.code, stdout=io.StringIO(),
+        "--year",
+        str(today.year),
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--municipality",
+        municipality.code,
+        stdout=io.StringIO(),
     )
     assert out.read_bytes().startswith(b"%PDF")
 
@@ -54,11 +67,21 @@ def test_refuses_bad_arguments_cleanly(promise, today, tmp_path, args, message):
 def test_refuses_a_missing_folder_and_an_unknown_format(promise, today, tmp_path):
     with pytest.raises(CommandError, match="finns inte"):
         call_command(
-            "annual_summary", "--year", str(today.year), "--format", "docx",
-            "--out", str(tmp_path / "saknas" / "x.docx"),
+            "annual_summary",
+            "--year",
+            str(today.year),
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "saknas" / "x.docx"),
         )
     with pytest.raises(CommandError, match="invalid choice"):
         call_command(
-            "annual_summary", "--year", str(today.year), "--format", "odt",
-            "--out", str(tmp_path / "x.odt"),
+            "annual_summary",
+            "--year",
+            str(today.year),
+            "--format",
+            "odt",
+            "--out",
+            str(tmp_path / "x.odt"),
         )

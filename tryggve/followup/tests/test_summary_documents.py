@@ -12,8 +12,11 @@ from pypdf import PdfReader
 
 from tryggve.followup.documents import DOCX, PDF, render_summary
 from tryggve.followup.models import ActivityStatus, SummarySection
-from tryggve.followup.services import activity_set_status, activity_update_create
-from tryggve.followup.services import summary_texts_save
+from tryggve.followup.services import (
+    activity_set_status,
+    activity_update_create,
+    summary_texts_save,
+)
 
 from .conftest import ADMIN
 
@@ -37,8 +40,12 @@ def filled(promise, make_activity, make_report, year, today):
     introduction written."""
     activity = make_activity(title="Trygghetsvandring i Centrum")
     activity_update_create(
-        activity=activity, date=today, text="Vandringen hölls med 14 deltagare.",
-        percent=100, actor=None, roles=ADMIN,
+        activity=activity,
+        date=today,
+        text="Vandringen hölls med 14 deltagare.",
+        percent=100,
+        actor=None,
+        roles=ADMIN,
     )
     activity_set_status(
         activity=activity, status=ActivityStatus.DONE, reason="", actor=None, roles=ADMIN
@@ -46,7 +53,9 @@ def filled(promise, make_activity, make_report, year, today):
     make_report()
     make_report()
     summary_texts_save(
-        promise=promise, year=year, texts={"introduction": "Året präglades av samarbete."},
+        promise=promise,
+        year=year,
+        texts={"introduction": "Året präglades av samarbete."},
         author=None,
     )
     return promise
@@ -85,10 +94,10 @@ def test_pdf_is_tagged_with_language_and_title(filled, year, today):
 
 
 def test_docx_reads_back_headings_by_style_tables_and_pictures(filled, year, today):
-    document = Document(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX)))
-    headings = {
-        p.text for p in document.paragraphs if p.style.name.startswith("Heading")
-    }
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    headings = {p.text for p in document.paragraphs if p.style.name.startswith("Heading")}
     assert "Indikatorerna" in headings
     assert "Förslag till nästa års inriktning" in headings
     assert any(h.startswith(f"Årssammanfattning {year}") for h in headings)
