@@ -151,3 +151,14 @@ def test_due_date_defaults_to_10_december_and_follows_the_setting(promise, setti
     assert summary_due_date(promise) == datetime.date(promise.period_end.year, 12, 10)
     settings.FOLLOWUP_SUMMARY_DUE = (12, 3)
     assert summary_due_date(promise) == datetime.date(promise.period_end.year, 12, 3)
+
+
+def test_the_reminder_starts_a_month_before_the_due_date(promise):
+    from tryggve.followup.summary import summary_reminder
+
+    year = promise.period_start.year
+    assert summary_reminder(promise, datetime.date(year, 11, 9)) is None
+    assert summary_reminder(promise, datetime.date(year, 11, 10)) == datetime.date(year, 12, 10)
+    assert summary_reminder(promise, datetime.date(year, 12, 10)) == datetime.date(year, 12, 10)
+    assert summary_reminder(promise, datetime.date(year, 12, 11)) is None
+    assert summary_reminder(None, datetime.date(year, 11, 20)) is None

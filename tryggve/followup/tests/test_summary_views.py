@@ -122,3 +122,20 @@ def test_the_archive_serves_only_published_promises_of_this_municipality(
         rows.append(row)
     for row in rows:
         assert client.get(reverse("followup:public_summary", args=[row.pk])).status_code == 404
+
+
+def test_the_overview_names_the_due_date_and_reminds_a_month_before(
+    council_reader, municipality, settings
+):
+    import datetime
+    from unittest import mock
+
+    promise = make_promise(municipality, 2026)
+    overview = reverse("followup:overview")
+    for day, reminded in ((datetime.date(2026, 6, 1), False), (datetime.date(2026, 11, 20), True)):
+        with mock.patch("django.utils.timezone.localdate", return_value=day):
+            page = council_reader.get(overview).content.decode()
+        assert "Sammanfattningen ska vara klar till rådets möte 10 december." in page
+        assert ("Påminnelse:" in page) is reminded
+        assert reverse("followup:summary", kwargs={"year": 2026}) in page
+    assert promise.period_start.year == 2026
