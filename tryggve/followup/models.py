@@ -699,3 +699,19 @@ class PublishedSummary(models.Model):
         verbose_name = _("publicerad årssammanfattning")
         verbose_name_plural = _("publicerade årssammanfattningar")
         ordering = ["-year", "-published"]
+
+
+class SummaryReminder(models.Model):
+    """That the month-before reminder of a year's summary was mailed: once per promise and
+    year, however often the daily command runs."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="summary_reminders")
+    year = models.PositiveSmallIntegerField(_("år"))
+    sent = models.DateTimeField(_("skickad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("påminnelse om årssammanfattningen")
+        verbose_name_plural = _("påminnelser om årssammanfattningen")
+        constraints = [
+            models.UniqueConstraint(fields=["promise", "year"], name="summary_reminder_once")
+        ]

@@ -505,3 +505,44 @@ def summary_publish(*, promise: Promise, year: int, actor, today: datetime.date)
         published.pdf.save(filename(promise, year, PDF), ContentFile(data), save=False)
         published.save()
     return published
+
+
+def summary_reminders_send(*, today: datetime.date) -> int:
+    """From a month before the due date, mail the follow-up's editors once that the year's
+    summary is due (`summary.summary_reminder`); returns how many mails were queued."""
+    from django.contrib.auth import get_user_model
+
+    from tryggve.accounts.roles import roles_for
+    from tryggve.areas.selectors import home_municipality
+    from tryggve.followup.models import SummaryReminder, covering
+    from tryggve.followup.permissions import FOLLOWUP_EDIT
+    from tryggve.followup.summary import summary_reminder
+    from tryggve.lib.links import absolute_url
+    from tryggve.lib.mail import mail_queue
+
+    promises = list(Promise.objects.for_municipality(home_municipality()))
+    promise = covering(promises, today)
+    due = summary_reminder(promise, today)
+    if due is None:
+        return 0
+    editors = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[r.value for r in roles_for(FOLLOWUP_EDIT)]
+    )
+    link = absolute_url("followup:summary", kwargs={"year": due.year})
+    with transaction.atomic():
+        _reminder, created = SummaryReminder.objects.get_or_create(promise=promise, year=due.year)
+        if not created:
+            return 0
+        addresses = sorted({u.email for u in editors.exclude(email="")})
+        for address in addresses:
+            mail_queue(
+                to=address,
+                subject=_("Årssammanfattningen ska vara klar %(due)s") % {"due": due.isoformat()},
+                body=_(
+                    "Sammanfattningen av medborgarlöftet ska vara klar till rådets möte "
+                    "%(due)s. Skriv inledningen, bedömningen och förslaget till nästa år "
+                    "här: %(link)s"
+                )
+                % {"due": due.isoformat(), "link": link},
+            )
+    return len(addresses)
