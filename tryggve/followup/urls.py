@@ -57,10 +57,18 @@ urlpatterns += [
     path(SUMMARY, summary_views.summary_page, name="summary"),
     path(SUMMARY + "texter/", summary_views.summary_texts_view, name="summary_texts"),
     path(SUMMARY + "publicera/", summary_views.summary_publish_view, name="summary_publish"),
+    # One address per format (no format parameter to guess): .pdf and .docx.
     path(
-        SUMMARY + "arssammanfattning.<str:fmt>",
+        SUMMARY + "arssammanfattning.pdf",
         summary_views.summary_download,
-        name="summary_download",
+        {"fmt": "pdf"},
+        name="summary_download_pdf",
+    ),
+    path(
+        SUMMARY + "arssammanfattning.docx",
+        summary_views.summary_download,
+        {"fmt": "docx"},
+        name="summary_download_docx",
     ),
     path(
         "medborgarloften/sammanfattning/<int:summary_pk>.pdf",
