@@ -285,3 +285,21 @@ class DialogueForm(OnceForm):
     concerns = forms.CharField(
         label=_("Det som togs upp"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class SummaryTextsForm(forms.Form):
+    """The annual summary's three sections staff write; the rest is generated."""
+
+    introduction = forms.CharField(
+        label=_("Inledning"), required=False, max_length=20000, widget=forms.Textarea
+    )
+    assessment = forms.CharField(
+        label=_("Bedömning"), required=False, max_length=20000, widget=forms.Textarea
+    )
+    next_year = forms.CharField(
+        label=_("Förslag till nästa års inriktning"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea,
+        help_text=_("Vad rådet föreslår att nästa års löfte inriktas på."),
+    )

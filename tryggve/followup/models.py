@@ -803,3 +803,92 @@ class CouncilDecision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# The annual written summary ----------------------------------------------------------------
+
+
+class SummarySection(models.TextChoices):
+    """The summary's sections staff write; everything else in it is regenerated each time."""
+
+    INTRODUCTION = "introduction", _("Inledning")
+    ASSESSMENT = "assessment", _("Bedömning")
+    NEXT_YEAR = "next_year", _("Förslag till nästa års inriktning")
+
+
+class SummaryTextQuerySet(ScopedQuerySet):
+    municipality_path = "promise__municipality"
+
+
+class SummaryText(models.Model):
+    """One editable section of a promise's annual summary for a year. Each save adds a row;
+    the newest row per (promise, year, section) is the text, the older ones its history."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="summary_texts")
+    year = models.PositiveSmallIntegerField(_("år"))
+    section = models.CharField(_("avsnitt"), max_length=20, choices=SummarySection.choices)
+    text = models.TextField(_("text"), max_length=20000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skriven av"),
+    )
+    created = models.DateTimeField(_("sparad"), default=timezone.now)
+
+    objects = SummaryTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("text i årssammanfattningen")
+        verbose_name_plural = _("texter i årssammanfattningen")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["promise", "year", "section", "-created"])]
+
+
+class PublishedSummaryQuerySet(ScopedQuerySet):
+    municipality_path = "promise__municipality"
+
+
+class PublishedSummary(models.Model):
+    """A year's summary as published: the PDF kept (in private storage, served only through
+    the archive view) so the public page shows what was decided, not a later regeneration."""
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="published_summaries"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    pdf = models.FileField(_("PDF"), upload_to="followup/summaries/")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publicerad av"),
+    )
+    published = models.DateTimeField(_("publicerad"), default=timezone.now)
+
+    objects = PublishedSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publicerad årssammanfattning")
+        verbose_name_plural = _("publicerade årssammanfattningar")
+        ordering = ["-year", "-published"]
+
+
+class SummaryReminder(models.Model):
+    """That the month-before reminder of a year's summary was mailed: once per promise and
+    year, however often the daily command runs."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="summary_reminders")
+    year = models.PositiveSmallIntegerField(_("år"))
+    sent = models.DateTimeField(_("skickad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("påminnelse om årssammanfattningen")
+        verbose_name_plural = _("påminnelser om årssammanfattningen")
+        constraints = [
+            models.UniqueConstraint(fields=["promise", "year"], name="summary_reminder_once")
+        ]

@@ -466,3 +466,83 @@ def dialogue_create(
             is_demo=is_demo,
         ),
     )
+
+
+# The annual summary (imports kept local: this block is appended to ease merging) ----------
+
+
+def summary_texts_save(*, promise: Promise, year: int, texts: dict[str, str], author) -> int:
+    """Save a new version of each of the summary's editable sections that changed; the
+    older versions stay as its history. Returns how many changed (a double submit saves
+    once: the second finds nothing changed)."""
+    from tryggve.followup.models import SummarySection, SummaryText
+    from tryggve.followup.summary import current_texts
+
+    with transaction.atomic():
+        # Lock the promise so that two saves at once are compared one after the other.
+        Promise.objects.select_for_update().filter(pk=promise.pk).first()
+        current = current_texts(promise, year)
+        changed = [
+            SummaryText(promise=promise, year=year, section=section, text=text, author=author)
+            for section, text in texts.items()
+            if current[SummarySection(section).value] != text
+        ]
+        SummaryText.objects.bulk_create(changed)
+    return len(changed)
+
+
+def summary_publish(*, promise: Promise, year: int, actor, today: datetime.date):
+    """Generate the year's summary as PDF and keep it for the public archive. Publishing
+    again keeps the earlier file too; the archive shows the newest."""
+    from django.core.files.base import ContentFile
+
+    from tryggve.followup.documents import PDF, filename, render_summary
+    from tryggve.followup.models import PublishedSummary
+
+    data = render_summary(promise=promise, year=year, today=today, fmt=PDF)
+    with transaction.atomic():
+        published = PublishedSummary(promise=promise, year=year, published_by=actor)
+        published.pdf.save(filename(promise, year, PDF), ContentFile(data), save=False)
+        published.save()
+    return published
+
+
+def summary_reminders_send(*, today: datetime.date) -> int:
+    """From a month before the due date, mail the follow-up's editors once that the year's
+    summary is due (`summary.summary_reminder`); returns how many mails were queued."""
+    from django.contrib.auth import get_user_model
+
+    from tryggve.accounts.roles import roles_for
+    from tryggve.areas.selectors import home_municipality
+    from tryggve.followup.models import SummaryReminder, covering
+    from tryggve.followup.permissions import FOLLOWUP_EDIT
+    from tryggve.followup.summary import summary_reminder
+    from tryggve.lib.links import absolute_url
+    from tryggve.lib.mail import mail_queue
+
+    promises = list(Promise.objects.for_municipality(home_municipality()))
+    promise = covering(promises, today)
+    due = summary_reminder(promise, today)
+    if due is None:
+        return 0
+    editors = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[r.value for r in roles_for(FOLLOWUP_EDIT)]
+    )
+    link = absolute_url("followup:summary", kwargs={"year": due.year})
+    with transaction.atomic():
+        _reminder, created = SummaryReminder.objects.get_or_create(promise=promise, year=due.year)
+        if not created:
+            return 0
+        addresses = sorted({u.email for u in editors.exclude(email="")})
+        for address in addresses:
+            mail_queue(
+                to=address,
+                subject=_("Årssammanfattningen ska vara klar %(due)s") % {"due": due.isoformat()},
+                body=_(
+                    "Sammanfattningen av medborgarlöftet ska vara klar till rådets möte "
+                    "%(due)s. Skriv inledningen, bedömningen och förslaget till nästa år "
+                    "här: %(link)s"
+                )
+                % {"due": due.isoformat(), "link": link},
+            )
+    return len(addresses)

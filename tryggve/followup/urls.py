@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tryggve.followup import council_views, staff_views, views
+from tryggve.followup import council_views, staff_views, summary_views, views
 
 app_name = "followup"
 
@@ -68,4 +68,30 @@ urlpatterns += [
     path(MEETING + "skapa-rapport/", council_views.council_generate_view, name="council_generate"),
     path(MEETING + "skicka/", council_views.council_send_view, name="council_send"),
     path(MEETING + "beslut/", council_views.council_decision_view, name="council_decision"),
+]
+
+# The annual written summary (issue 11).
+SUMMARY = STAFF + "sammanfattning/<int:year>/"
+urlpatterns += [
+    path(SUMMARY, summary_views.summary_page, name="summary"),
+    path(SUMMARY + "texter/", summary_views.summary_texts_view, name="summary_texts"),
+    path(SUMMARY + "publicera/", summary_views.summary_publish_view, name="summary_publish"),
+    # One address per format (no format parameter to guess): .pdf and .docx.
+    path(
+        SUMMARY + "arssammanfattning.pdf",
+        summary_views.summary_download,
+        {"fmt": "pdf"},
+        name="summary_download_pdf",
+    ),
+    path(
+        SUMMARY + "arssammanfattning.docx",
+        summary_views.summary_download,
+        {"fmt": "docx"},
+        name="summary_download_docx",
+    ),
+    path(
+        "medborgarloften/sammanfattning/<int:summary_pk>.pdf",
+        summary_views.public_summary_pdf,
+        name="public_summary",
+    ),
 ]

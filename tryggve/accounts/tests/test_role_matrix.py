@@ -152,6 +152,7 @@ def followup_objects(municipality):
         "activity_pk": activity.pk,
         "update_pk": update.pk,
         "indicator_pk": indicator.pk,
+        "year": promise.period_start.year,
     }
 
 

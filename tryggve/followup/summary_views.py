@@ -1,0 +1,106 @@
+"""The annual written summary: its staff page (the sections staff write, downloads, publish)
+and the public archive of published summaries (PDF)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from tryggve.accounts.access import staff_required
+from tryggve.accounts.roles import may_open
+from tryggve.areas.selectors import home_municipality
+from tryggve.followup.documents import CONTENT_TYPES, FORMATS, filename, render_summary
+from tryggve.followup.forms import SummaryTextsForm
+from tryggve.followup.models import Promise, PublishedSummary, SummaryText
+from tryggve.followup.permissions import FOLLOWUP_EDIT, FOLLOWUP_READ
+from tryggve.followup.services import summary_publish, summary_texts_save
+from tryggve.followup.summary import current_texts, promise_for_year, summary_due_date
+
+readers = staff_required(FOLLOWUP_READ)
+editors = staff_required(FOLLOWUP_EDIT)
+
+
+def _promise(year: int) -> Promise:
+    """This municipality's promise for the year; no promise (or another municipality's
+    year) is a 404."""
+    promise = promise_for_year(home_municipality(), year)
+    if promise is None:
+        raise Http404
+    return promise
+
+
+def _page(request, promise: Promise, year: int, form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "promise": promise,
+        "year": year,
+        "due": summary_due_date(promise, year),
+        "form": form or SummaryTextsForm(initial=current_texts(promise, year)),
+        "history": SummaryText.objects.filter(promise=promise, year=year).select_related("author")[
+            :30
+        ],
+        "published": PublishedSummary.objects.filter(promise=promise, year=year)[:5],
+        "formats": FORMATS,
+        "can_edit": may_open(request.roles, FOLLOWUP_EDIT),
+    }
+    return render(request, "followup/summary/page.html", context, status=status)
+
+
+@readers
+@require_safe
+def summary_page(request: HttpRequest, year: int) -> HttpResponse:
+    return _page(request, _promise(year), year)
+
+
+@readers
+@require_safe
+def summary_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The summary generated now. Reading it changes nothing and it holds no personal data,
+    so no access-log row is written."""
+    if fmt not in FORMATS:
+        raise Http404
+    promise = _promise(year)
+    data = render_summary(promise=promise, year=year, today=timezone.localdate(), fmt=fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename(promise, year, fmt)}"'
+    return response
+
+
+@editors
+@require_POST
+def summary_texts_view(request: HttpRequest, year: int) -> HttpResponse:
+    promise = _promise(year)
+    form = SummaryTextsForm(request.POST)
+    if not form.is_valid():
+        return _page(request, promise, year, form=form, status=400)
+    summary_texts_save(promise=promise, year=year, texts=form.cleaned_data, author=request.user)
+    messages.success(request, _("Texterna är sparade."))
+    return redirect("followup:summary", year=year)
+
+
+@editors
+@require_POST
+def summary_publish_view(request: HttpRequest, year: int) -> HttpResponse:
+    promise = _promise(year)
+    summary_publish(promise=promise, year=year, actor=request.user, today=timezone.localdate())
+    messages.success(request, _("Sammanfattningen är publicerad i arkivet."))
+    return redirect("followup:summary", year=year)
+
+
+@require_safe
+def public_summary_pdf(request: HttpRequest, summary_pk: int) -> FileResponse:
+    """A published summary's PDF, only of a published promise of this municipality."""
+    published = get_object_or_404(
+        PublishedSummary.objects.for_municipality(home_municipality()).filter(
+            promise__published=True
+        ),
+        pk=summary_pk,
+    )
+    return FileResponse(
+        published.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=filename(published.promise, published.year, "pdf"),
+    )

@@ -1,0 +1,201 @@
+"""The annual summary's PDF and DOCX read back: headings, tables, figures and the staff's
+sections, which survive regeneration while the figures follow the data."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from tryggve.followup.documents import DOCX, PDF, render_summary
+from tryggve.followup.models import ActivityStatus, SummarySection
+from tryggve.followup.services import (
+    activity_set_status,
+    activity_update_create,
+    summary_texts_save,
+)
+
+from .conftest import ADMIN
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    # Table cells wrap their text over lines: compare with whitespace collapsed.
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture
+def year(today) -> int:
+    return today.year
+
+
+@pytest.fixture
+def filled(promise, make_activity, make_report, year, today):
+    """Two reports this year (one category), an activity with progress, and the
+    introduction written."""
+    activity = make_activity(title="Trygghetsvandring i Centrum")
+    activity_update_create(
+        activity=activity,
+        date=today,
+        text="Vandringen hölls med 14 deltagare.",
+        percent=100,
+        actor=None,
+        roles=ADMIN,
+    )
+    activity_set_status(
+        activity=activity, status=ActivityStatus.DONE, reason="", actor=None, roles=ADMIN
+    )
+    make_report()
+    make_report()
+    summary_texts_save(
+        promise=promise,
+        year=year,
+        texts={"introduction": "Året präglades av samarbete."},
+        author=None,
+    )
+    return promise
+
+
+def test_pdf_reads_back_headings_tables_and_figures(filled, year, today):
+    data = render_summary(promise=filled, year=year, today=today, fmt=PDF)
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(data)
+    for heading in (
+        f"Årssammanfattning {year}",
+        "Inledning",
+        "Löftet",
+        "Åtaganden och aktiviteter",
+        "Indikatorerna",
+        "Trygghetsenkäten",
+        "Det invånarna berättade",
+        "Bedömning",
+        "Förslag till nästa års inriktning",
+    ):
+        assert heading in text, heading
+    assert "Året präglades av samarbete." in text
+    assert "Trygghetsvandring i Centrum" in text
+    assert "Genomförd (100 %)" in text
+    assert "Samma period förra året" in text  # the indicator table's header
+    assert "Inkomna synpunkter 2 0" in text  # this year's two reports, none last year
+
+
+def test_pdf_is_tagged_with_language_and_title(filled, year, today):
+    reader = PdfReader(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=PDF)))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    assert reader.metadata.title.startswith(f"Årssammanfattning {year}")
+
+
+def test_docx_reads_back_headings_by_style_tables_and_pictures(filled, year, today):
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    headings = {p.text for p in document.paragraphs if p.style.name.startswith("Heading")}
+    assert "Indikatorerna" in headings
+    assert "Förslag till nästa års inriktning" in headings
+    assert any(h.startswith(f"Årssammanfattning {year}") for h in headings)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    indicator_table = next(t for t in tables if t[0][2] == "Samma period förra året")
+    received = next(row for row in indicator_table if row[0].startswith("Inkomna"))
+    assert received[1] == "2"
+    activity_row = next(row for t in tables for row in t if row[0] == "Trygghetsvandring i Centrum")
+    assert activity_row[3] == "Genomförd (100 %)"
+    pictures = document.inline_shapes
+    assert len(pictures) > 0
+    descriptions = [s._inline.docPr.get("descr") for s in pictures]
+    assert all(descriptions)
+    assert document.core_properties.language == "sv-SE"
+
+
+def test_edited_sections_survive_regeneration_and_figures_follow_data(
+    filled, make_report, year, today
+):
+    first = Document(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX)))
+    make_report()
+    second = Document(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX)))
+    for document, expected in ((first, "2"), (second, "3")):
+        texts = [p.text for p in document.paragraphs]
+        assert "Året präglades av samarbete." in texts
+        table = next(t for t in document.tables if t.rows[0].cells[2].text.startswith("Samma"))
+        row = next(r for r in table.rows if r.cells[0].text.startswith("Inkomna"))
+        assert row.cells[1].text == expected
+
+
+def test_latest_text_wins_and_history_is_kept(promise, year):
+    saved = [
+        summary_texts_save(promise=promise, year=year, texts={"assessment": t}, author=None)
+        for t in ("Första utkastet.", "Andra utkastet.", "Andra utkastet.")
+    ]
+    from tryggve.followup.summary import current_texts
+
+    assert saved == [1, 1, 0]  # the unchanged third save (a double submit) adds nothing
+    assert current_texts(promise, year)["assessment"] == "Andra utkastet."
+    assert promise.summary_texts.filter(section=SummarySection.ASSESSMENT).count() == 2
+
+
+def test_render_refuses_an_unknown_format(promise, year, today):
+    with pytest.raises(ValueError):
+        render_summary(promise=promise, year=year, today=today, fmt="odt")
+
+
+def test_due_date_defaults_to_10_december_and_follows_the_setting(promise, settings):
+    from tryggve.followup.summary import summary_due_date
+
+    assert summary_due_date(promise) == datetime.date(promise.period_end.year, 12, 10)
+    settings.FOLLOWUP_SUMMARY_DUE = (12, 3)
+    assert summary_due_date(promise) == datetime.date(promise.period_end.year, 12, 3)
+
+
+def test_due_date_is_the_councils_last_meeting_of_the_year(promise):
+    from tryggve.followup.models import CouncilMeeting
+    from tryggve.followup.summary import summary_due_date
+
+    year = promise.period_end.year
+    for day in (datetime.date(year, 4, 15), datetime.date(year, 11, 26)):
+        CouncilMeeting.objects.create(municipality=promise.municipality, date=day, title="Rådet")
+    # A meeting of another year does not move this year's date.
+    CouncilMeeting.objects.create(
+        municipality=promise.municipality, date=datetime.date(year + 1, 12, 20), title="Rådet"
+    )
+    assert summary_due_date(promise) == datetime.date(year, 11, 26)
+
+
+def test_survey_themes_are_the_years_free_text_themes(municipality, today):
+    from tryggve.followup.summary import survey_themes
+    from tryggve.surveys.importers import survey_for_year
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit
+
+    survey = survey_for_year(municipality=municipality, year=today.year - 1)
+    comment = survey.questions.get(code="comment")
+    texts = ["Mer polis på kvällarna"] * 6 + ["Trasig gatubelysning"] * 5 + ["Inbrott"] * 2
+    for text in texts:
+        response_submit(
+            survey=survey,
+            answers=[AnswerData(question=comment, text=text)],
+            channel=Channel.PAPER,
+            today=today,
+        )
+    themes = survey_themes(municipality_code=municipality.code, year=today.year - 1)
+    # Most frequent first; burglary (2 answers) is suppressed, as on every page.
+    assert [count for _name, count in themes] == [6, 5]
+    assert len(themes) == 2
+    assert survey_themes(municipality_code=municipality.code, year=today.year - 5) == []
+
+
+def test_the_reminder_starts_a_month_before_the_due_date(promise):
+    from tryggve.followup.summary import summary_reminder
+
+    year = promise.period_start.year
+    assert summary_reminder(promise, datetime.date(year, 11, 9)) is None
+    assert summary_reminder(promise, datetime.date(year, 11, 10)) == datetime.date(year, 12, 10)
+    assert summary_reminder(promise, datetime.date(year, 12, 10)) == datetime.date(year, 12, 10)
+    assert summary_reminder(promise, datetime.date(year, 12, 11)) is None
+    assert summary_reminder(None, datetime.date(year, 11, 20)) is None
