@@ -61,6 +61,10 @@ class PaperMultipleInput(PaperChoiceInput):
         return value
 
 
+# The widest answer a number question without limits of its own takes.
+NUMBER_LIMIT = 1_000_000
+
+
 class AnswerForm(GuardedForm, forms.Form):
     """Every question of a survey as plain form fields; works without JavaScript.
 
@@ -135,8 +139,10 @@ class AnswerForm(GuardedForm, forms.Form):
                 label=q.shown_text,
                 required=False,
                 help_text=q.shown_help,
-                min_value=q.min_value,
-                max_value=q.max_value,
+                # Without limits of its own a number still has to fit the database's
+                # integer column (and be a plausible answer).
+                min_value=q.min_value if q.min_value is not None else -NUMBER_LIMIT,
+                max_value=q.max_value if q.max_value is not None else NUMBER_LIMIT,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
                     "invalid": _("Skriv ett heltal, till exempel 12."),
@@ -223,6 +229,9 @@ class AnswerForm(GuardedForm, forms.Form):
                 self.add_error(names[0], _("Svara på frågan."))
                 continue
             self.answer_data.extend(rows)
+        if self.paper and not self.answer_data and not self.errors:
+            # An empty paper form would count as a respondent who answered nothing.
+            raise forms.ValidationError(_("Skriv in minst ett svar från pappersenkäten."))
         return data
 
     def _answers_for(self, q: Question, data: dict) -> list[AnswerData] | None:

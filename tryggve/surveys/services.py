@@ -95,6 +95,25 @@ def _question_from_bank(
 
 
 @transaction.atomic
+def survey_create_for_year(*, municipality: Municipality, year: int) -> Survey:
+    """Staff's "new survey": a year's first survey from the bank. A year that already has
+    one is refused (changing it goes through a new version on its own page), so a click on
+    the form can neither replace the survey residents are answering nor, clicked twice,
+    make two."""
+    # The municipality's row serialises two clicks arriving at once.
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+    if Survey.objects.filter(municipality=municipality, year=year).exists():
+        raise SurveyRefused(
+            _(
+                "Det finns redan en enkät för %(year)s. Öppna den för att ändra den eller "
+                "göra en ny version."
+            )
+            % {"year": year}
+        )
+    return survey_create_from_bank(municipality=municipality, year=year)
+
+
+@transaction.atomic
 def survey_create_from_bank(
     *,
     municipality: Municipality,

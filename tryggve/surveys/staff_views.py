@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from itertools import count
 
 import segno
 from django.contrib import messages
@@ -60,7 +62,7 @@ from tryggve.surveys.services import (
     question_set_condition,
     question_update,
     response_submit,
-    survey_create_from_bank,
+    survey_create_for_year,
     survey_new_version,
     survey_update,
 )
@@ -96,7 +98,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         {"survey": s, "state_label": SurveyState(s.state(today)).label, "count": counts[s.pk]}
         for s in surveys
     ]
-    form = SurveyCreateForm(initial={"year": today.year})
+    # Suggest the first year without a survey: a year that has one is changed on its page.
+    taken = {s.year for s in surveys}
+    form = SurveyCreateForm(initial={"year": next(y for y in count(today.year) if y not in taken)})
     return render(
         request,
         "surveys/staff/list.html",
@@ -112,7 +116,11 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or municipality is None:
         messages.error(request, _("Skriv ett årtal mellan 2000 och 2100."))
         return redirect("surveys:staff_list")
-    survey = survey_create_from_bank(municipality=municipality, year=form.cleaned_data["year"])
+    try:
+        survey = survey_create_for_year(municipality=municipality, year=form.cleaned_data["year"])
+    except SurveyRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:staff_list")
     messages.success(request, _("Enkäten är skapad från frågebanken."))
     return redirect("surveys:staff_detail", pk=survey.pk)
 
@@ -405,11 +413,16 @@ def learned_term_delete(request: HttpRequest, pk: int, term_pk: int) -> HttpResp
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Type in paper answers fast: options by number, Tab between fields, Enter to save."""
     survey = _survey(pk)
-    form = AnswerForm(request.POST or None, survey=survey, paper=True)
+    # A fresh key per blank form: pressing Enter twice (or reloading) saves the paper once.
+    initial = {"submission_key": uuid.uuid4()}
+    form = AnswerForm(request.POST or None, survey=survey, paper=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             response_submit(
-                survey=survey, answers=form.answer_data, channel=Channel.PAPER,
+                survey=survey,
+                answers=form.answer_data,
+                channel=Channel.PAPER,
+                submission_key=form.cleaned_data.get("submission_key"),
                 is_demo=survey.is_demo,
             )
         except SurveyRefused as exc:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 
 from tryggve.audit.models import AccessLog
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Channel, Response, Survey
-from tryggve.surveys.services import response_submit
+from tryggve.surveys.services import response_submit, survey_create_from_bank
 
 EDITORS = ["case_handler", "administrator"]
 READERS = EDITORS + ["council_reader"]
@@ -204,3 +205,55 @@ def test_a_date_in_year_20026_is_a_form_error(case_handler, survey):
     assert "mellan år 2000" in response.content.decode()
     survey.refresh_from_db()
     assert survey.opens_on.year == survey.year
+
+
+def test_a_year_with_a_survey_is_not_replaced_from_the_list(case_handler, survey, today):
+    """The create form suggests the first free year; the year residents are answering is
+    refused, so one click cannot take the open survey offline, and two clicks make one."""
+    page = case_handler.get("/personal/enkater/").content.decode()
+    assert f'value="{today.year + 1}"' in page
+    response = case_handler.post("/personal/enkater/ny/", {"year": str(today.year)}, follow=True)
+    assert f"Det finns redan en enkät för {today.year}" in response.content.decode()
+    survey.refresh_from_db()
+    assert not survey.replaced and survey.is_open(today)
+    assert Survey.objects.filter(year=today.year).count() == 1
+    for _click in range(2):
+        case_handler.post("/personal/enkater/ny/", {"year": "2031"})
+    assert Survey.objects.filter(year=2031).count() == 1
+
+
+def test_paper_entry_saves_once_and_never_empty(case_handler, survey):
+    url = f"/personal/enkater/{survey.pk}/papper/"
+    page = case_handler.get(url).content.decode()
+    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+    filled = {"q-unsafe_evening": "3", "submission_key": key}
+    assert case_handler.post(url, filled).status_code == 302
+    assert case_handler.post(url, filled).status_code == 302  # Enter pressed twice
+    assert Response.objects.count() == 1
+    empty = case_handler.post(url, {"submission_key": str(uuid.uuid4())})
+    assert "Skriv in minst ett svar från pappersenkäten." in empty.content.decode()
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999999", "-99999999999", "1000001"])
+def test_a_number_question_without_limits_refuses_huge_numbers(
+    case_handler, municipality, today, typed
+):
+    """A number question staff add without limits still takes only plausible numbers, on
+    the public form and on paper: a field error, never a 500."""
+    from tryggve.surveys.models import QuestionKind
+    from tryggve.surveys.services import question_add
+
+    fresh = survey_create_from_bank(
+        municipality=municipality,
+        year=today.year + 3,
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=5),
+    )
+    question = question_add(survey=fresh, kind=QuestionKind.NUMBER, text="Hur många lampor?")
+    assert question.min_value is None and question.max_value is None
+    name = f"q-{question.code}"
+    paper = case_handler.post(f"/personal/enkater/{fresh.pk}/papper/", {name: typed})
+    assert paper.status_code == 200
+    assert "Skriv ett tal som är" in paper.content.decode()
+    assert Response.objects.count() == 0
