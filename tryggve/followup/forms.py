@@ -16,6 +16,7 @@ from tryggve.followup.models import (
     Commitment,
     DialogueKind,
     EvidenceKind,
+    THEME_CHOICES,
     Party,
 )
 from tryggve.lib.dates import SensibleDateField
@@ -71,6 +72,12 @@ class ActivityForm(OnceForm):
     )
     planned_start = SensibleDateField(label=_("Planerad start"), required=False, widget=DATE_WIDGET)
     planned_end = SensibleDateField(label=_("Planerat slut"), required=False, widget=DATE_WIDGET)
+    theme = forms.ChoiceField(
+        label=_("Vad invånarna bad om"),
+        choices=[("", _("Inget särskilt tema"))] + THEME_CHOICES,
+        required=False,
+        help_text=_("Temat kopplar aktiviteten till ”Du sa, vi gjorde” på den publika sidan."),
+    )
 
     def __init__(self, *args, parties: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -48,6 +48,7 @@ ACTIVITY_FIELDS = (
     "responsible_user",
     "planned_start",
     "planned_end",
+    "theme",
 )
 
 
@@ -143,6 +144,7 @@ def activity_create(
     responsible_user=None,
     planned_start: datetime.date | None = None,
     planned_end: datetime.date | None = None,
+    theme: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> Activity:
     """Add an activity under a commitment, with its first history row. A user may create
@@ -161,6 +163,7 @@ def activity_create(
             responsible_user=responsible_user,
             planned_start=planned_start,
             planned_end=planned_end,
+            theme=theme,
             submission_key=submission_key,
         )
         _event(activity, ActivityEvent.Kind.CREATED, actor, to_status=activity.status)
