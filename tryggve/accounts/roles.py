@@ -53,6 +53,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     # activity an editor may change is `FOLLOWUP_PARTY_EDITORS` below.
     "followup.read": STAFF_ROLES,
     "followup.edit": frozenset({_CH, _PO, _AD}),
+    # The live indicators' baselines and targets: the municipality's own case handlers.
+    "followup.indicator_settings": frozenset({_CH, _AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }

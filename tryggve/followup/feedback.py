@@ -145,4 +145,3 @@ def headline_indicators(*, municipality_code: str, today: date) -> list[Headline
             )
         )
     return headlines
-

@@ -12,11 +12,11 @@ from tryggve.accounts.roles import STAFF_ROLES
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.followup.models import (
     REASON_STATUSES,
+    THEME_CHOICES,
     ActivityStatus,
     Commitment,
     DialogueKind,
     EvidenceKind,
-    THEME_CHOICES,
     Party,
 )
 from tryggve.lib.dates import SensibleDateField
@@ -291,4 +291,27 @@ class DialogueForm(OnceForm):
     )
     concerns = forms.CharField(
         label=_("Det som togs upp"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class IndicatorSettingForm(forms.Form):
+    """A live indicator's baseline year, target and note (all optional: empty clears)."""
+
+    baseline_year = forms.IntegerField(
+        label=_("Basår"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Året vars värde är utgångsläget, till exempel 2024."),
+    )
+    target = forms.DecimalField(
+        label=_("Mål"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        help_text=_("För andelar: skriv procent som decimaltal, till exempel 0,25 för 25 %."),
+    )
+    note = forms.CharField(
+        label=_("Kommentar"), max_length=300, required=False, validators=[validate_one_line]
     )

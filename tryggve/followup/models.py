@@ -23,7 +23,6 @@ from tryggve.reports.models import Category, Report
 from tryggve.surveys.models import Survey
 from tryggve.watch.models import WatchArea
 
-
 # The themes an activity can answer ("Övrigt" answers nothing in particular).
 THEME_CHOICES = [(t.code, _(t.name)) for t in THEMES if t.code != OTHER]
 
@@ -684,9 +683,7 @@ class IndicatorSetting(models.Model):
         verbose_name = _("indikatorinställning")
         verbose_name_plural = _("indikatorinställningar")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "code"], name="indicator_setting_once"
-            ),
+            models.UniqueConstraint(fields=["municipality", "code"], name="indicator_setting_once"),
         ]
 
     def __str__(self) -> str:

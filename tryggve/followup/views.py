@@ -25,9 +25,7 @@ def _public_commitments(promise: Promise | None) -> list[Commitment]:
     return list(promise.commitments.prefetch_related(Prefetch("activities", activities)))
 
 
-def _page(
-    request: HttpRequest, promise: Promise | None, promises: list[Promise], *, current=False
-):
+def _page(request: HttpRequest, promise: Promise | None, promises: list[Promise], *, current=False):
     municipality = home_municipality()
     code = municipality.code if municipality else ""
     context = {

@@ -133,6 +133,7 @@ def followup_objects(municipality):
         "activity_pk": activity.pk,
         "update_pk": update.pk,
         "indicator_pk": indicator.pk,
+        "code": "reports_received",
     }
 
 

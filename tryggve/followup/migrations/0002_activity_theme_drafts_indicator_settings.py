@@ -8,40 +8,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0004_population_count'),
-        ('followup', '0001_promises_activities_indicators_dialogues'),
+        ("areas", "0004_population_count"),
+        ("followup", "0001_promises_activities_indicators_dialogues"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='theme',
-            field=models.CharField(blank=True, choices=[('belysning', 'Belysning'), ('vegetation', 'Vegetation och sly'), ('polisnarvaro', 'Synlig polis'), ('grannsamverkan', 'Grannsamverkan'), ('inbrott', 'Inbrott och stölder'), ('ungdomar', 'Ungdomar'), ('trafik', 'Trafik'), ('nedskrapning', 'Nedskräpning och skadegörelse'), ('alkohol_droger', 'Alkohol och droger')], max_length=30, verbose_name='tema'),
+            model_name="activity",
+            name="theme",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("belysning", "Belysning"),
+                    ("vegetation", "Vegetation och sly"),
+                    ("polisnarvaro", "Synlig polis"),
+                    ("grannsamverkan", "Grannsamverkan"),
+                    ("inbrott", "Inbrott och stölder"),
+                    ("ungdomar", "Ungdomar"),
+                    ("trafik", "Trafik"),
+                    ("nedskrapning", "Nedskräpning och skadegörelse"),
+                    ("alkohol_droger", "Alkohol och droger"),
+                ],
+                max_length=30,
+                verbose_name="tema",
+            ),
         ),
         migrations.AddField(
-            model_name='promise',
-            name='drafted_from',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='next_draft', to='followup.promise', verbose_name='utkast från'),
+            model_name="promise",
+            name="drafted_from",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="next_draft",
+                to="followup.promise",
+                verbose_name="utkast från",
+            ),
         ),
         migrations.CreateModel(
-            name='IndicatorSetting',
+            name="IndicatorSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='indikator')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='basår')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='mål')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='kommentar')),
-                ('changed', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ändrad')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicator_settings', to='areas.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="indikator")),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="basår",
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="mål"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="kommentar")),
+                (
+                    "changed",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="ändrad"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicator_settings",
+                        to="areas.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indikatorinställning',
-                'verbose_name_plural': 'indikatorinställningar',
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'code'), name='indicator_setting_once')],
+                "verbose_name": "indikatorinställning",
+                "verbose_name_plural": "indikatorinställningar",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "code"), name="indicator_setting_once"
+                    )
+                ],
             },
         ),
     ]
