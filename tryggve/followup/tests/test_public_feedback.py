@@ -109,9 +109,7 @@ def test_headline_indicators_are_shown(client, promise, make_report):
     assert "Startade grannsamverkansområden" in headlines
 
 
-def test_another_municipalitys_activities_never_show(
-    client, survey_themes, other_promise, promise
-):
+def test_another_municipalitys_activities_never_show(client, survey_themes, other_promise, promise):
     from tryggve.followup.services import activity_create
 
     activity_create(
