@@ -64,6 +64,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "followup.council": STAFF_ROLES,
     "followup.council_manage": frozenset({_CH, _AD}),
     "followup.council_decide": frozenset({_CH, _PO, _AD}),
+    # The live indicators' baselines and targets: the municipality's own case handlers.
+    "followup.indicator_settings": frozenset({_CH, _AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }

@@ -250,6 +250,18 @@ INDICATORS = [
 ]
 
 
+# What residents asked for that each demo activity answers (`lib.themes` codes), so that
+# "Du sa, vi gjorde" on the public page pairs the demo survey's themes with real activities.
+ACTIVITY_THEMES = {
+    "Synlig närvaro i centrum fredag och lördag kväll": "polisnarvaro",
+    "Polisen på plats vid skolstart och vid Arvidsjaurs marknad": "polisnarvaro",
+    "Erbjuda grannsamverkan i de mest utsatta områdena": "grannsamverkan",
+    "Skyltar till nystartade områden": "inbrott",
+    "Laga belysning och röja sly där invånarna rapporterat": "belysning",
+    "Trygghetsvandring i Centrum": "vegetation",
+}
+
+
 def _day(year: int, month: int, day: int = 1) -> datetime.date:
     return datetime.date(year, month, min(day, 28))
 
@@ -301,6 +313,7 @@ def _activities(promise: Promise, today: datetime.date, actor) -> int:
             responsible_name=person,
             planned_start=start,
             planned_end=end,
+            theme=ACTIVITY_THEMES.get(title, ""),
             actor=actor,
             roles=roles,
         )

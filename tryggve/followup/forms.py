@@ -12,6 +12,7 @@ from tryggve.accounts.roles import STAFF_ROLES
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.followup.models import (
     REASON_STATUSES,
+    THEME_CHOICES,
     ActivityStatus,
     Commitment,
     DialogueKind,
@@ -71,6 +72,12 @@ class ActivityForm(OnceForm):
     )
     planned_start = SensibleDateField(label=_("Planerad start"), required=False, widget=DATE_WIDGET)
     planned_end = SensibleDateField(label=_("Planerat slut"), required=False, widget=DATE_WIDGET)
+    theme = forms.ChoiceField(
+        label=_("Vad invånarna bad om"),
+        choices=[("", _("Inget särskilt tema"))] + THEME_CHOICES,
+        required=False,
+        help_text=_("Temat kopplar aktiviteten till ”Du sa, vi gjorde” på den publika sidan."),
+    )
 
     def __init__(self, *args, parties: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -302,4 +309,27 @@ class SummaryTextsForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea,
         help_text=_("Vad rådet föreslår att nästa års löfte inriktas på."),
+    )
+
+
+class IndicatorSettingForm(forms.Form):
+    """A live indicator's baseline year, target and note (all optional: empty clears)."""
+
+    baseline_year = forms.IntegerField(
+        label=_("Basår"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Året vars värde är utgångsläget, till exempel 2024."),
+    )
+    target = forms.DecimalField(
+        label=_("Mål"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        help_text=_("För andelar: skriv procent som decimaltal, till exempel 0,25 för 25 %."),
+    )
+    note = forms.CharField(
+        label=_("Kommentar"), max_length=300, required=False, validators=[validate_one_line]
     )

@@ -18,9 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.lib.themes import OTHER, THEMES
 from tryggve.reports.models import Category, Report
 from tryggve.surveys.models import Survey
 from tryggve.watch.models import WatchArea
+
+# The themes an activity can answer ("Övrigt" answers nothing in particular).
+THEME_CHOICES = [(t.code, _(t.name)) for t in THEMES if t.code != OTHER]
 
 
 class Party(models.TextChoices):
@@ -107,6 +111,16 @@ class Promise(models.Model):
     published = models.BooleanField(_("publicerat"), default=False)
     is_demo = models.BooleanField(_("demodata"), default=False)
     created = models.DateTimeField(_("skapad"), default=timezone.now)
+    # Next year's draft points at the promise it was drafted from; unique, so drafting twice
+    # (a double submit, two staff at once) leaves one draft.
+    drafted_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_draft",
+        verbose_name=_("utkast från"),
+    )
 
     objects = PromiseQuerySet.as_manager()
 
@@ -216,6 +230,9 @@ class Activity(models.Model):
         default=ActivityStatus.PLANNED,
     )
     status_reason = models.TextField(_("skäl"), max_length=2000, blank=True)
+    # What residents asked for that this activity answers (a `lib.themes` code): pairs it
+    # with the survey's themes in "Du sa, vi gjorde" on the public page.
+    theme = models.CharField(_("tema"), max_length=30, choices=THEME_CHOICES, blank=True)
     # A double submit of the create form saves once.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created = models.DateTimeField(_("skapad"), default=timezone.now)
@@ -892,3 +909,48 @@ class SummaryReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["promise", "year"], name="summary_reminder_once")
         ]
+
+
+class IndicatorSettingQuerySet(ScopedQuerySet):
+    municipality_path = "municipality"
+
+
+class IndicatorSetting(models.Model):
+    """A municipality's baseline year, target and note for one live indicator
+    (`followup.indicators.INDICATORS`, by code), with who changed it last and when."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="indicator_settings",
+        verbose_name=_("kommun"),
+    )
+    code = models.CharField(_("indikator"), max_length=40)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("basår"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    target = models.DecimalField(_("mål"), max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed = models.DateTimeField(_("ändrad"), default=timezone.now)
+
+    objects = IndicatorSettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indikatorinställning")
+        verbose_name_plural = _("indikatorinställningar")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="indicator_setting_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

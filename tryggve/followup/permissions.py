@@ -9,6 +9,8 @@ from tryggve.accounts.roles import FOLLOWUP_PARTY_EDITORS
 # administrators edit (each only their own party's activities, see `may_edit_activity`).
 FOLLOWUP_READ = "followup.read"
 FOLLOWUP_EDIT = "followup.edit"
+# Baselines and targets of the live indicators.
+FOLLOWUP_INDICATOR_SETTINGS = "followup.indicator_settings"
 
 
 def may_edit_party(roles: set[str], party: str) -> bool:

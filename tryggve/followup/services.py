@@ -14,9 +14,12 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tryggve.accounts.roles import PAGE_PERMISSIONS
 from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.followup.indicators import BY_CODE as INDICATOR_CODES
 from tryggve.followup.models import (
     REASON_STATUSES,
     Activity,
@@ -27,12 +30,19 @@ from tryggve.followup.models import (
     Dialogue,
     EvidenceKind,
     EvidenceLink,
+    IndicatorSetting,
     ManualIndicator,
     ManualIndicatorEntry,
     Promise,
     Signatory,
 )
-from tryggve.followup.permissions import may_edit_activity, may_edit_party
+from tryggve.followup.permissions import (
+    FOLLOWUP_EDIT,
+    FOLLOWUP_INDICATOR_SETTINGS,
+    may_edit_activity,
+    may_edit_party,
+)
+from tryggve.lib.periods import shift_year
 from tryggve.reports.models import Category, Report
 from tryggve.surveys.models import Survey
 from tryggve.watch.models import WatchArea
@@ -48,6 +58,7 @@ ACTIVITY_FIELDS = (
     "responsible_user",
     "planned_start",
     "planned_end",
+    "theme",
 )
 
 
@@ -143,6 +154,7 @@ def activity_create(
     responsible_user=None,
     planned_start: datetime.date | None = None,
     planned_end: datetime.date | None = None,
+    theme: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> Activity:
     """Add an activity under a commitment, with its first history row. A user may create
@@ -161,6 +173,7 @@ def activity_create(
             responsible_user=responsible_user,
             planned_start=planned_start,
             planned_end=planned_end,
+            theme=theme,
             submission_key=submission_key,
         )
         _event(activity, ActivityEvent.Kind.CREATED, actor, to_status=activity.status)
@@ -546,3 +559,115 @@ def summary_reminders_send(*, today: datetime.date) -> int:
                 % {"due": due.isoformat(), "link": link},
             )
     return len(addresses)
+
+
+# Activities in these states go on into next year's draft; done and cancelled stay behind.
+CARRIED_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.ONGOING, ActivityStatus.POSTPONED)
+
+
+def promise_draft_next(*, promise: Promise, actor, roles: Iterable[str]) -> Promise:
+    """Draft next period's promise from `promise`: unpublished, the period moved on a year,
+    the same text, signatories and commitments, and each unfinished activity (planned,
+    ongoing, postponed) copied as planned with a history row "Överförd från <år>". Done and
+    cancelled activities are not carried. Drafting again returns the first draft (the
+    one-to-one `drafted_from` refuses a second, also when two submits race)."""
+    if not set(roles) & PAGE_PERMISSIONS[FOLLOWUP_EDIT]:
+        raise FollowupRefused(_("Du får inte ta fram nästa års löfte."))
+    existing = Promise.objects.filter(drafted_from=promise).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _draft(promise, actor)
+    except IntegrityError:
+        existing = Promise.objects.filter(drafted_from=promise).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _draft(promise: Promise, actor) -> Promise:
+    year = promise.period_start.year
+    draft = Promise.objects.create(
+        municipality=promise.municipality,
+        police_area=promise.police_area,
+        title=_("Medborgarlöften %(year)s (utkast)") % {"year": promise.period_end.year + 1},
+        text=promise.text,
+        period_start=_next_year(promise.period_start),
+        period_end=_next_year(promise.period_end),
+        published=False,
+        is_demo=promise.is_demo,
+        drafted_from=promise,
+    )
+    Signatory.objects.bulk_create(
+        Signatory(promise=draft, position=s.position, name=s.name, title=s.title)
+        for s in promise.signatories.all()
+    )
+    carried = Activity.objects.filter(
+        commitment__promise=promise, status__in=CARRIED_STATUSES
+    ).order_by("planned_start", "id")
+    by_commitment: dict[int, list[Activity]] = {}
+    for activity in carried:
+        by_commitment.setdefault(activity.commitment_id, []).append(activity)
+    for commitment in promise.commitments.order_by("position"):
+        copy = Commitment.objects.create(
+            promise=draft,
+            position=commitment.position,
+            title=commitment.title,
+            description=commitment.description,
+        )
+        for activity in by_commitment.get(commitment.pk, []):
+            new = Activity.objects.create(
+                commitment=copy,
+                title=activity.title,
+                description=activity.description,
+                responsible_party=activity.responsible_party,
+                responsible_name=activity.responsible_name,
+                responsible_user=activity.responsible_user,
+                planned_start=_next_year(activity.planned_start),
+                planned_end=_next_year(activity.planned_end),
+                theme=activity.theme,
+            )
+            _event(
+                new,
+                ActivityEvent.Kind.CREATED,
+                actor,
+                to_status=new.status,
+                text=_("Överförd från %(year)s") % {"year": year},
+            )
+    return draft
+
+
+def _next_year(day: datetime.date | None) -> datetime.date | None:
+    return None if day is None else shift_year(day, 1)
+
+
+def indicator_setting_save(
+    *,
+    municipality: Municipality,
+    code: str,
+    actor,
+    roles: Iterable[str],
+    baseline_year: int | None = None,
+    target: Decimal | None = None,
+    note: str = "",
+) -> IndicatorSetting:
+    """Set a live indicator's baseline year, target and note for the municipality, noting
+    who changed it and when; one row per municipality and indicator (saving again updates)."""
+    if not set(roles) & PAGE_PERMISSIONS[FOLLOWUP_INDICATOR_SETTINGS]:
+        raise FollowupRefused(_("Du får inte ändra indikatorernas basår och mål."))
+    if code not in INDICATOR_CODES:
+        raise FollowupRefused(_("Det finns ingen sådan indikator."))
+    with transaction.atomic():
+        setting, _created = IndicatorSetting.objects.update_or_create(
+            municipality=municipality,
+            code=code,
+            defaults={
+                "baseline_year": baseline_year,
+                "target": target,
+                "note": note,
+                "changed_by": actor,
+                "changed": timezone.now(),
+            },
+        )
+    return setting

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tryggve.followup import council_views, staff_views, summary_views, views
+from tryggve.followup import council_views, planning_views, staff_views, summary_views, views
 
 app_name = "followup"
 
@@ -49,6 +49,19 @@ urlpatterns = [
     ),
     path(STAFF + "dialoger/", staff_views.dialogue_list, name="dialogues"),
     path(STAFF + "dialoger/ny/", staff_views.dialogue_create_view, name="dialogue_create"),
+    # Planning ahead: live indicators with baselines and targets, next year's draft.
+    path(STAFF + "indikatorer/live/", planning_views.live_indicators, name="live_indicators"),
+    path(
+        STAFF + "indikatorer/live/<str:code>/",
+        planning_views.setting_edit_view,
+        name="indicator_setting",
+    ),
+    path(STAFF + "lofte/<int:promise_pk>/nasta-ar/", planning_views.draft_page, name="draft"),
+    path(
+        STAFF + "lofte/<int:promise_pk>/nasta-ar/skapa/",
+        planning_views.draft_create_view,
+        name="draft_create",
+    ),
 ]
 
 # Hälsa- och trygghetsrådet (followup.council_views).

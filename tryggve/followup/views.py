@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
+from tryggve.followup.feedback import headline_indicators, you_said_we_did
 from tryggve.followup.models import Activity, ActivityUpdate, Commitment, Promise, covering
 
 
@@ -24,8 +25,16 @@ def _public_commitments(promise: Promise | None) -> list[Commitment]:
     return list(promise.commitments.prefetch_related(Prefetch("activities", activities)))
 
 
-def _page(request: HttpRequest, promise: Promise | None, promises: list[Promise]):
+def _page(request: HttpRequest, promise: Promise | None, promises: list[Promise], *, current=False):
+    municipality = home_municipality()
+    code = municipality.code if municipality else ""
     context = {
+        "you_said": you_said_we_did(promise=promise, municipality_code=code) if promise else None,
+        "headlines": (
+            headline_indicators(municipality_code=code, today=timezone.localdate())
+            if current and municipality
+            else []
+        ),
         "promise": promise,
         "signatories": promise.signatories.all() if promise else [],
         "commitments": _public_commitments(promise),
@@ -37,7 +46,7 @@ def _page(request: HttpRequest, promise: Promise | None, promises: list[Promise]
 @require_safe
 def public_promise(request: HttpRequest) -> HttpResponse:
     promises = list(Promise.objects.for_municipality(home_municipality()).published())
-    return _page(request, covering(promises, timezone.localdate()), promises)
+    return _page(request, covering(promises, timezone.localdate()), promises, current=True)
 
 
 @require_safe

@@ -153,6 +153,7 @@ def followup_objects(municipality):
         "update_pk": update.pk,
         "indicator_pk": indicator.pk,
         "year": promise.period_start.year,
+        "code": "reports_received",
     }
 
 

@@ -85,3 +85,16 @@ def test_load_demo_links_the_progress_to_what_the_demo_holds(db):
     call_command("load_demo", stdout=StringIO())
     assert EvidenceLink.objects.count() == links
     assert Promise.objects.count() == 2
+
+
+def test_demo_activities_carry_themes_for_you_said_we_did(municipality, today):
+    from tryggve.followup.demo import ACTIVITY_THEMES
+
+    load_demo_followup(municipality=municipality, today=today)
+    current = Promise.objects.current(today)
+    themed = dict(
+        Activity.objects.filter(commitment__promise=current)
+        .exclude(theme="")
+        .values_list("title", "theme")
+    )
+    assert themed == ACTIVITY_THEMES

@@ -1,0 +1,123 @@
+"""/medborgarloften/: "Du sa, vi gjorde" pairs the survey's themes with the published
+promise's activities of the same theme, shows only published progress, leaves out counts
+below five, and a few headline indicators."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tryggve.followup import feedback
+from tryggve.followup.services import activity_update_create
+from tryggve.surveys.figures import ThemeYear
+
+from .conftest import make_promise
+
+pytestmark = pytest.mark.django_db
+URL = reverse("followup:public")
+ADMIN = {"administrator"}
+
+
+@pytest.fixture
+def survey_themes(monkeypatch, today):
+    """The survey's themes as `surveys.figures.theme_counts` gives them: lighting asked by
+    12, police presence by 5, traffic suppressed (None: 1-4 answers), litter by none."""
+    years = [
+        ThemeYear(
+            year=today.year,
+            texts=30,
+            counts={"belysning": 12, "polisnarvaro": 5, "trafik": None, "nedskrapning": 0},
+            is_demo=False,
+        )
+    ]
+    monkeypatch.setattr(feedback.survey_figures, "theme_counts", lambda **kwargs: years)
+
+
+def _section(page: str) -> str:
+    start = page.index('id="you-said-heading"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_pairs_themes_with_activities_and_only_published_updates(
+    client, survey_themes, make_activity
+):
+    lamps = make_activity(title="Byta trasiga gatlampor", theme="belysning")
+    make_activity(title="Aktivitet utan tema")
+    activity_update_create(
+        activity=lamps,
+        date=datetime.date(2026, 3, 1),
+        text="Fyrtio lampor bytta.",
+        actor=None,
+        roles=ADMIN,
+        public=True,
+    )
+    activity_update_create(
+        activity=lamps,
+        date=datetime.date(2026, 3, 5),
+        text="Intern budgetfråga.",
+        actor=None,
+        roles=ADMIN,
+    )
+    section = _section(client.get(URL).content.decode())
+    assert "Du sa: Belysning (12 svar)" in section
+    assert "Byta trasiga gatlampor" in section
+    assert "Fyrtio lampor bytta." in section
+    assert "Intern budgetfråga." not in section
+    assert "Aktivitet utan tema" not in section
+    # Five answers is shown; a suppressed theme and a theme nobody raised are not.
+    assert "Du sa: Synlig polis (5 svar)" in section
+    assert "Trafik" not in section
+    assert "Nedskräpning" not in section
+
+
+def test_unpublished_promise_shows_nothing(client, survey_themes, municipality, today):
+    promise = make_promise(municipality, today.year, published=False)
+    from tryggve.followup.services import activity_create
+
+    activity_create(
+        commitment=promise.commitments.first(),
+        title="Hemlig aktivitet",
+        responsible_party="both",
+        actor=None,
+        roles=ADMIN,
+        theme="belysning",
+    )
+    page = client.get(URL).content.decode()
+    assert "Du sa, vi gjorde" not in page
+    assert "Hemlig aktivitet" not in page
+
+
+def test_report_categories_below_five_are_left_out(client, promise, make_report):
+    for _ in range(5):
+        make_report(category="belysning")
+    for _ in range(4):
+        make_report(category="vegetation")
+    section = _section(client.get(URL).content.decode())
+    assert "Belysning: 5 synpunkter" in section
+    assert "Vegetation" not in section
+
+
+def test_headline_indicators_are_shown(client, promise, make_report):
+    for _ in range(3):
+        make_report(category="belysning")
+    page = client.get(URL).content.decode()
+    start = page.index('id="headlines-heading"')
+    headlines = page[start : page.index("</section>", start)]
+    assert "Inkomna synpunkter" in headlines
+    assert '<dd class="headline-value">3</dd>' in headlines
+    assert "Otrygga ute sent på kvällen" in headlines
+    assert "Startade grannsamverkansområden" in headlines
+
+
+def test_another_municipalitys_activities_never_show(client, survey_themes, other_promise, promise):
+    from tryggve.followup.services import activity_create
+
+    activity_create(
+        commitment=other_promise.commitments.first(),
+        title="Luleås lampor",
+        responsible_party="both",
+        actor=None,
+        roles=ADMIN,
+        theme="belysning",
+    )
+    assert "Luleås lampor" not in client.get(URL).content.decode()
