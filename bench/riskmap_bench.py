@@ -91,7 +91,8 @@ def main() -> int:
         started = time.perf_counter()
         risk_cells_cached(group=OffenceGroup.RESIDENTIAL_BURGLARY)
         warm.append(time.perf_counter() - started)
-    print(f"risk_cells_cached: cold {cold:.2f} s, warm runs {', '.join(f'{t:.3f}' for t in warm)} s")
+    runs = ", ".join(f"{t:.3f}" for t in warm)
+    print(f"risk_cells_cached: cold {cold:.2f} s, warm runs {runs} s")
     return 0
 
 
