@@ -521,8 +521,16 @@ def forecast_details(
     start: float,
     end: float,
     params: Params | None = None,
+    *,
+    lattice: bool = False,
 ) -> Result:
-    """Like :func:`forecast`, also telling which parameters were used and why."""
+    """Like :func:`forecast`, also telling which parameters were used and why.
+
+    ``lattice=True`` tries the learned ranking of grid cells first (``ranking_forecast``).
+    It is off by default: on the real cities measured (docs/forecast.md) it did not beat the
+    kernel model by a margin worth its cost (seconds per forecast instead of a fraction of
+    one), so the default, the command line without ``--lattice`` and the risk map keep the
+    kernel model."""
     events = np.asarray(events_xy_t, dtype=float).reshape(-1, 3)
     targets = np.asarray(targets_xy, dtype=float).reshape(-1, 2)
     if not (math.isfinite(start) and math.isfinite(end) and start < end):
@@ -536,7 +544,7 @@ def forecast_details(
         return Result(np.zeros(targets.shape[0]), params or Params(), calibrated=False)
     xy, t = events[:, :2], events[:, 2]
 
-    if params is None:
+    if params is None and lattice:
         ranked = ranking_forecast(xy, t, targets, start, end)
         if ranked is not None:
             scores, origins, fitted = ranked
@@ -835,6 +843,8 @@ def forecast_latlon(
     start: datetime,
     end: datetime,
     params: Params | None = None,
+    *,
+    lattice: bool = False,
 ) -> Result:
     """The forecast for events and targets in WGS84 and a window in local time."""
     lat0 = float(np.mean(targets.lat)) if targets.lat.size else 0.0
@@ -847,6 +857,7 @@ def forecast_latlon(
         to_days(start),
         to_days(end),
         params,
+        lattice=lattice,
     )
 
 
@@ -869,6 +880,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--end", required=True, help="window end (exclusive), ISO 8601")
     parser.add_argument("--out", required=True, help="output CSV (lat, lon, score); - = stdout")
     parser.add_argument("-v", "--verbose", action="store_true", help="report the parameters")
+    parser.add_argument(
+        "--lattice",
+        action="store_true",
+        help="try the learned ranking of grid cells when the points form a regular grid",
+    )
     return parser
 
 
@@ -888,7 +904,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"forecast: warning: ignored {late} event(s) at or after --start", file=sys.stderr)
     if late == events.t.size:
         print("forecast: warning: no events before --start; all scores are 0", file=sys.stderr)
-    result = forecast_latlon(events, points, start, end)
+    result = forecast_latlon(events, points, start, end, lattice=args.lattice)
     if args.verbose:
         if result.method == "lattice":
             how = (

@@ -82,7 +82,9 @@ def city(n_events: int):
 
 def test_a_city_on_a_grid_is_ranked_by_the_lattice_model():
     events, cells, weight = city(6000)
-    result = forecast_details(events, cells, 730.0, 737.0)
+    # Off by default: the kernel model answers unless the lattice model is asked for.
+    assert forecast_details(events, cells, 730.0, 737.0).method == "kernel"
+    result = forecast_details(events, cells, 730.0, 737.0, lattice=True)
     assert result.method == "lattice"
     assert result.calibrated and result.origins > 0
     # The learned ranking finds the truly risky cells.
@@ -92,7 +94,7 @@ def test_a_city_on_a_grid_is_ranked_by_the_lattice_model():
 
 def test_few_events_fall_back_to_the_kernel_model():
     events, cells, _ = city(40)  # a small town: a couple of burglaries a month
-    result = forecast_details(events, cells, 730.0, 737.0)
+    result = forecast_details(events, cells, 730.0, 737.0, lattice=True)
     assert result.method == "kernel"
     assert result.scores.shape == (len(cells),)
 
@@ -100,7 +102,7 @@ def test_few_events_fall_back_to_the_kernel_model():
 def test_irregular_targets_use_the_kernel_model():
     events, _, _ = city(6000)
     targets = np.random.default_rng(3).uniform(0, 7000, (300, 2))
-    assert forecast_details(events, targets, 730.0, 737.0).method == "kernel"
+    assert forecast_details(events, targets, 730.0, 737.0, lattice=True).method == "kernel"
 
 
 def test_the_command_says_when_it_ranks_grid_cells(tmp_path, capsys):
@@ -121,22 +123,23 @@ def test_the_command_says_when_it_ranks_grid_cells(tmp_path, capsys):
     plat, plon = to_latlon(cells)
     pts = ["lat,lon"] + [f"{a:.7f},{b:.7f}" for a, b in zip(plat, plon, strict=True)]
     (tmp_path / "p.csv").write_text("\n".join(pts) + "\n")
-    code = main(
-        [
-            "--events",
-            str(tmp_path / "e.csv"),
-            "--points",
-            str(tmp_path / "p.csv"),
-            "--start",
-            "2025-12-29",
-            "--end",
-            "2026-01-05",
-            "--out",
-            str(tmp_path / "s.csv"),
-            "-v",
-        ]
-    )
-    assert code == 0
+    args = [
+        "--events",
+        str(tmp_path / "e.csv"),
+        "--points",
+        str(tmp_path / "p.csv"),
+        "--start",
+        "2025-12-29",
+        "--end",
+        "2026-01-05",
+        "--out",
+        str(tmp_path / "s.csv"),
+        "-v",
+    ]
+    assert main(args) == 0
+    # Without --lattice the command keeps the kernel model (the contract as it was).
+    assert "grid cells ranked" not in capsys.readouterr().err
+    assert main(["--lattice", *args]) == 0
     assert "grid cells ranked" in capsys.readouterr().err
     lines = (tmp_path / "s.csv").read_text().splitlines()
     assert lines[0] == "lat,lon,score" and len(lines) == len(cells) + 1
