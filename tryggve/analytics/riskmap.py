@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import FloatField, Func
+from django.db.models import Count, FloatField, Func, Max
 from django.utils import timezone
 
 from tryggve.analytics.forecast import forecast, to_days
@@ -23,6 +24,9 @@ from tryggve.areas.models import ResidentialArea
 from tryggve.lib.geo import geometry_to_sweref, sweref_arrays, to_wgs84
 
 BUFFER_M = 1000
+# A cached risk map lives at most a day and a bit: the key holds the day, so yesterday's entry
+# is never read again; the timeout only frees the memory.
+CACHE_SECONDS = 26 * 3600
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,38 @@ def risk_cells(
         Cell(float(x), float(y), size, float(score), int(count))
         for (x, y), score, count in zip(corners, scores, counts, strict=True)
     ]
+
+
+def data_version(group: str) -> str:
+    """A fingerprint of what the risk map of ``group`` is computed from.
+
+    An import adds incidents (a new largest id), a correction deletes some (the count drops),
+    an edited residential area changes the grid: each gives a new fingerprint and so a new
+    cache key, in every process, without anyone having to remember to clear a cache.
+    """
+    incidents = Incident.objects.of_group(group).aggregate(last=Max("id"), n=Count("id"))
+    areas = ResidentialArea.objects.aggregate(last=Max("id"), n=Count("id"))
+    return f"{incidents['last']}.{incidents['n']}.{areas['last']}.{areas['n']}"
+
+
+def risk_cells_cached(*, group: str, size: float | None = None) -> list[Cell]:
+    """The risk map for the seven days from the start of today (local time), cached per group,
+    cell size, day and data version (see :func:`data_version`).
+
+    ``warm_riskmap`` (run after each import) computes the entries, so the page reads them
+    instead of loading every incident of five years; a miss computes and stores one.
+    """
+    size = float(size or settings.RISK_CELL_M)
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    key = f"riskmap:{group}:{size:g}:{today.date().isoformat()}:{data_version(group)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (cell.x, cell.y, cell.score, cell.past_count)
+            for cell in risk_cells(group=group, start=today, size=size)
+        ]
+        cache.set(key, rows, CACHE_SECONDS)
+    return [Cell(x, y, size, score, count) for x, y, score, count in rows]
 
 
 def _counts(events: np.ndarray, corners: np.ndarray, size: float) -> np.ndarray:

@@ -39,7 +39,7 @@ from tryggve.analytics.models import (
     PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
-from tryggve.analytics.riskmap import cells_geojson, risk_cells
+from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
 from tryggve.analytics.selectors import last_successful_fetch
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
@@ -183,7 +183,7 @@ def _fmt(value, digits: int = 1) -> str:
 def riskmap(request: HttpRequest) -> HttpResponse:
     form = RiskMapForm(request.GET or None)
     group, size = form.values()
-    cells = risk_cells(group=group, size=size)
+    cells = risk_cells_cached(group=group, size=size)
     top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
     since = timezone.now() - timedelta(days=30)
     presence = [

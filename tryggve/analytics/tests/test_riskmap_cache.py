@@ -1,0 +1,82 @@
+"""The cached risk map: computed once per group, cell size, day and data version."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tryggve.analytics import riskmap
+from tryggve.analytics.models import OffenceGroup
+from tryggve.analytics.riskmap import risk_cells_cached
+
+BURGLARY = OffenceGroup.RESIDENTIAL_BURGLARY
+
+
+@pytest.fixture
+def forecasts(monkeypatch):
+    """Counts the forecasts actually computed."""
+    calls = []
+    real = riskmap.forecast
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(riskmap, "forecast", counted)
+    return calls
+
+
+@pytest.fixture
+def burglaries(make_incident, area_points):
+    now = timezone.now()
+    for n in range(3):
+        make_incident(at=area_points["Centrum"], when=now - timedelta(days=5 + n))
+
+
+def test_a_second_read_uses_the_cache(municipality, burglaries, forecasts):
+    first = risk_cells_cached(group=BURGLARY, size=250)
+    second = risk_cells_cached(group=BURGLARY, size=250)
+    assert len(forecasts) == 1
+    assert first == second
+    assert any(cell.past_count == 3 for cell in second)
+
+
+def test_each_cell_size_and_group_has_its_own_entry(municipality, burglaries, forecasts):
+    risk_cells_cached(group=BURGLARY, size=250)
+    cells = risk_cells_cached(group=BURGLARY, size=500)
+    risk_cells_cached(group=OffenceGroup.VANDALISM, size=250)
+    assert len(forecasts) == 3
+    assert {cell.size for cell in cells} == {500.0}
+
+
+def test_an_import_invalidates_the_cached_map(
+    municipality, burglaries, forecasts, make_incident, area_points
+):
+    before = risk_cells_cached(group=BURGLARY, size=250)
+    make_incident(at=area_points["Tallbacka"], when=timezone.now() - timedelta(days=1))
+    after = risk_cells_cached(group=BURGLARY, size=250)
+    assert len(forecasts) == 2
+    assert sum(c.past_count for c in after) == sum(c.past_count for c in before) + 1
+
+
+def test_a_deleted_incident_invalidates_the_cached_map(municipality, burglaries, forecasts):
+    risk_cells_cached(group=BURGLARY, size=250)
+    riskmap.Incident.objects.order_by("id").first().delete()
+    cells = risk_cells_cached(group=BURGLARY, size=250)
+    assert len(forecasts) == 2
+    assert sum(c.past_count for c in cells) == 2
+
+
+def test_the_warm_command_fills_the_cache_the_page_reads(
+    municipality, burglaries, forecasts, police_officer
+):
+    out = io.StringIO()
+    call_command("warm_riskmap", stdout=out)
+    warmed = len(forecasts)
+    assert warmed == len(OffenceGroup.values) * 3
+    assert "residential_burglary 250 m:" in out.getvalue()
+    response = police_officer.get("/personal/lagesbild/riskkarta/?cell=250")
+    assert response.status_code == 200
+    assert len(forecasts) == warmed
