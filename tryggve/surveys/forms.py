@@ -61,6 +61,12 @@ class PaperMultipleInput(PaperChoiceInput):
         return value
 
 
+def _answerable(question: Question) -> bool:
+    if question.kind == QuestionKind.MATRIX:
+        return bool(question.options.all()) and bool(question.rows.all())
+    return not question.has_options or bool(question.options.all())
+
+
 # The widest answer a number question without limits of its own takes.
 NUMBER_LIMIT = 1_000_000
 
@@ -78,9 +84,13 @@ class AnswerForm(GuardedForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.paper = paper
-        self.questions = list(
-            survey.questions.select_related("show_if").prefetch_related("options", "rows")
-        )
+        # A choice question staff have not yet given its options (or a matrix its rows) is
+        # not asked: there would be nothing to answer.
+        self.questions = [
+            q
+            for q in survey.questions.select_related("show_if").prefetch_related("options", "rows")
+            if _answerable(q)
+        ]
         self.areas = {
             a.slug: a for a in ResidentialArea.objects.filter(municipality=survey.municipality)
         }

@@ -310,7 +310,7 @@ def _weighted_question(q, key: str, row_label: str, data, weight: dict[int, floa
     n, answered = len(answered_weights), sum(answered_weights)
     n_eff = stats.effective_n(answered_weights)
     options = [
-        {"label": o.label, "cell": make_cell(counts.get(o.code, 0), n), "code": o.code}
+        {"label": o.shown_label, "cell": make_cell(counts.get(o.code, 0), n), "code": o.code}
         for o in q.options.all()
     ]
     if q.kind != QuestionKind.MULTIPLE:

@@ -301,8 +301,19 @@ def option_save(
 
 @transaction.atomic
 def option_delete(*, option: Option) -> None:
-    """Remove an option, unless a later question's condition names it."""
+    """Remove an option, unless a later question's condition names it. A scale keeps its
+    steps (its wording is changed instead), so it stays comparable with Brå's NTU scale and
+    with earlier years."""
     _editable(option.question.survey_id)
+    steps = SCALE_STEPS.get(option.question.kind)
+    if steps and option.question.options.count() <= steps:
+        raise SurveyRefused(
+            _(
+                "En skala i %(steps)s steg behåller alla sina steg. Ändra texten i stället "
+                "för att ta bort steget."
+            )
+            % {"steps": steps}
+        )
     for dependant in option.question.dependants.all():
         if option.code in dependant.show_if_options:
             raise SurveyRefused(

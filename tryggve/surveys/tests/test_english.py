@@ -90,3 +90,4 @@ def test_english_results_tables_name_options_in_english(council_reader, survey, 
     council_reader.cookies["django_language"] = "en"
     page = council_reader.get(f"/personal/enkater/{survey.pk}/resultat/").content.decode()
     assert "Fairly unsafe" in page and "How old are you?" in page
+

@@ -276,3 +276,22 @@ def test_a_scale_keeps_its_number_of_steps(case_handler, survey):
     )
     assert "En skala i 5 steg har 5 svarsalternativ." in response.content.decode()
     assert change.options.count() == 5
+
+
+def test_a_scale_step_cannot_be_removed(survey):
+    from tryggve.surveys.services import option_delete
+
+    change = q(survey, "change")
+    with pytest.raises(SurveyRefused, match="behåller alla sina steg"):
+        option_delete(option=change.options.first())
+    assert change.options.count() == 5
+
+
+def test_a_choice_question_without_options_is_not_asked(survey):
+    """A blank question staff just added is not on the form until it has options."""
+    from tryggve.surveys.models import QuestionKind
+
+    empty = question_add(survey=survey, kind=QuestionKind.SINGLE, text="Vilken buss tar du?")
+    form = AnswerForm(survey=survey)
+    assert empty.pk not in {question.pk for question in form.questions}
+    assert not any(name.startswith(f"q-{empty.code}") for name in form.fields)
