@@ -226,6 +226,7 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
     from django.db import transaction
 
     from tryggve.surveys.models import Answer, Response
+    from tryggve.surveys.services import response_groups_fill
 
     rng = random.Random(seed)
     sampler = PointSampler(seed)
@@ -259,6 +260,10 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
                     yield (response_id, *row, False)
 
         answers = bulk_insert(Answer._meta.db_table, ANSWER_COLUMNS, rows())
+        # The respondents' groups as `response_submit` would have set them.
+        response_groups_fill(
+            responses=Response.objects.filter(survey=survey), answers=Answer.objects.all()
+        )
     return responses, answers
 
 

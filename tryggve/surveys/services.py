@@ -7,6 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, OuterRef, Subquery, When
+from django.db.models import Value as V
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,6 +19,8 @@ from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
+    GROUP_FIELDS,
+    OTHER_AREA,
     SCALE_STEPS,
     Answer,
     Channel,
@@ -443,6 +448,39 @@ def survey_new_version(*, survey: Survey) -> Survey:
     return new
 
 
+def response_groups(answers: list[AnswerData]) -> dict[str, str]:
+    """The response's grouping columns (`Response.group_area` etc.) from its answers: the
+    option code, for an area question the area's slug or OTHER_AREA; "" when unanswered."""
+    groups = dict.fromkeys(GROUP_FIELDS.values(), "")
+    for item in answers:
+        column = GROUP_FIELDS.get(item.question.code)
+        if column is None:
+            continue
+        if item.question.kind == QuestionKind.AREA:
+            groups[column] = item.area.slug if item.area else OTHER_AREA
+        elif item.option is not None:
+            groups[column] = item.option.code
+    return groups
+
+
+def response_groups_fill(*, responses, answers) -> None:
+    """Set the grouping columns of `responses` (a queryset) from their answer rows in
+    `answers` (the Answer model's manager or a queryset): one UPDATE per column. For rows
+    saved before the columns existed (the migration) and for bulk-loaded ones (the bench);
+    `response_submit` sets them itself. Takes querysets so the migration can pass its
+    historical models."""
+    for code, column in GROUP_FIELDS.items():
+        rows = answers.filter(response_id=OuterRef("pk"), question__code=code).order_by("pk")
+        value = rows.annotate(
+            value=Case(
+                When(question__kind=QuestionKind.AREA, then=Coalesce("area__slug", V(OTHER_AREA))),
+                default=Coalesce("option__code", V("")),
+                output_field=CharField(),
+            )
+        ).values("value")[:1]
+        responses.update(**{column: Coalesce(Subquery(value), V(""))})
+
+
 def response_submit(
     *,
     survey: Survey,
@@ -493,6 +531,7 @@ def response_submit(
                 submission_key=submission_key,
                 has_flagged_text=any(row.flagged for row in rows),
                 is_demo=is_demo,
+                **response_groups(answers),
             )
             for row in rows:
                 row.response = response
