@@ -177,6 +177,9 @@ RESPONSE_COLUMNS = [
     "submitted_on",
     "has_flagged_text",
     "is_demo",
+    "group_area",
+    "group_age",
+    "group_gender",
 ]
 ANSWER_COLUMNS = [
     "response_id",
@@ -245,6 +248,9 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
                     day,
                     False,
                     False,
+                    "",  # the groups are filled from the answers below
+                    "",
+                    "",
                 )
                 for i in range(count)
             ),
