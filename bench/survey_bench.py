@@ -267,9 +267,7 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
 
         answers = bulk_insert(Answer._meta.db_table, ANSWER_COLUMNS, rows())
         # The respondents' groups as `response_submit` would have set them.
-        response_groups_fill(
-            responses=Response.objects.filter(survey=survey), answers=Answer.objects.all()
-        )
+        response_groups_fill(survey_ids=[survey.pk])
     return responses, answers
 
 

@@ -4,12 +4,11 @@ from django.db import migrations, models
 
 
 def fill_groups(apps, schema_editor):
-    """Responses saved before the columns existed get them from their answer rows."""
+    """Responses saved before the columns existed get them from their answer rows (SQL
+    on the tables, whose names this migration does not change)."""
     from tryggve.surveys.services import response_groups_fill
 
-    response = apps.get_model("surveys", "Response")
-    answer = apps.get_model("surveys", "Answer")
-    response_groups_fill(responses=response.objects.all(), answers=answer.objects.all())
+    response_groups_fill()
 
 
 class Migration(migrations.Migration):
