@@ -177,6 +177,9 @@ RESPONSE_COLUMNS = [
     "submitted_on",
     "has_flagged_text",
     "is_demo",
+    "group_area",
+    "group_age",
+    "group_gender",
 ]
 ANSWER_COLUMNS = [
     "response_id",
@@ -226,6 +229,7 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
     from django.db import transaction
 
     from tryggve.surveys.models import Answer, Response
+    from tryggve.surveys.services import response_groups_fill
 
     rng = random.Random(seed)
     sampler = PointSampler(seed)
@@ -244,6 +248,9 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
                     day,
                     False,
                     False,
+                    "",  # the groups are filled from the answers below
+                    "",
+                    "",
                 )
                 for i in range(count)
             ),
@@ -259,6 +266,8 @@ def seed_answers(survey, count: int, share: float, seed: int, areas: dict) -> tu
                     yield (response_id, *row, False)
 
         answers = bulk_insert(Answer._meta.db_table, ANSWER_COLUMNS, rows())
+        # The respondents' groups as `response_submit` would have set them.
+        response_groups_fill(survey_ids=[survey.pk])
     return responses, answers
 
 

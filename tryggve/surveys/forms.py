@@ -12,6 +12,7 @@ from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
+    OTHER_AREA,
     THEME_CHOICES,
     Question,
     QuestionKind,
@@ -20,7 +21,6 @@ from tryggve.surveys.models import (
 )
 from tryggve.surveys.services import BLANK_KINDS, AnswerData
 
-OTHER_AREA = "annat"
 TEXT_MAX = 2000
 
 
@@ -529,6 +529,8 @@ class QuestionAddForm(forms.Form):
         if (data.get("source") or "").startswith("ny:") and not data.get("text", "").strip():
             self.add_error("text", _("Skriv frågan."))
         return data
+
+
 class ThemeCorrectionForm(forms.Form):
     """Staff set a free-text answer's themes: none ticked means "övrigt"."""
 

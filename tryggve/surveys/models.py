@@ -33,6 +33,11 @@ MAP_PLACES = 3
 # Kinds whose answers carry free text that is grouped into themes (a map answer's text says
 # what makes the place unsafe; the place in words is not read for themes).
 TEXT_KINDS = {QuestionKind.TEXT, QuestionKind.MAP}
+# The value of an area question answered "another area or don't know" (no area row).
+OTHER_AREA = "annat"
+# Response columns holding the respondent's answer to a grouping question, by the bank's
+# question code (see `Response.group_area`).
+GROUP_FIELDS = {"area": "group_area", "age": "group_age", "gender": "group_gender"}
 # The themes of `lib.themes` as choices (their Swedish names are marked there).
 THEME_CHOICES = [(t.code, _(t.name)) for t in THEMES]
 
@@ -276,6 +281,13 @@ class Response(models.Model):
         _("fritext kan innehålla personuppgifter"), default=False
     )
     is_demo = models.BooleanField(_("demodata"), default=False)
+    # The respondent's own answers to the grouping questions (residential area, age band,
+    # gender), copied from the answer rows when the response is saved so that breakdowns
+    # group the answer rows by their response instead of joining answers to answers.
+    # Option codes (area: the slug, OTHER_AREA for "another area"); "" = not answered.
+    group_area = models.CharField(max_length=50, blank=True, default="", editable=False)
+    group_age = models.CharField(max_length=50, blank=True, default="", editable=False)
+    group_gender = models.CharField(max_length=50, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("svar")
@@ -317,7 +329,15 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("svarsrad")
         verbose_name_plural = _("svarsrader")
-        indexes = [models.Index(fields=["question", "option"], name="answer_question_option")]
+        indexes = [
+            models.Index(fields=["question", "option"], name="answer_question_option"),
+            # Covers the results' GROUP BY over a year's questions (index-only scans on
+            # PostgreSQL: the answer rows' other columns are never read for counting).
+            models.Index(
+                fields=["question", "row", "option", "area", "response"],
+                name="answer_question_counts",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lat__isnull=True, lon__isnull=True)

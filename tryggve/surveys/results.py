@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from tryggve.surveys import bank, stats
 from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import (
     CHOICE_KINDS,
+    GROUP_FIELDS,
     TEXT_KINDS,
     THEME_CHOICES,
     Answer,
@@ -112,8 +112,13 @@ def load_year(surveys: list[Survey], *, individual_only: bool = False) -> YearDa
     data = YearData(surveys=surveys)
     ids = [s.pk for s in surveys]
     rows = Answer.objects.filter(response__survey_id__in=ids).values_list(
-        "response_id", "question__code", "question__kind", "option__code", "row__code",
-        "area__slug", "number",
+        "response_id",
+        "question__code",
+        "question__kind",
+        "option__code",
+        "row__code",
+        "area__slug",
+        "number",
     )
     for response_id, code, kind, option, row, area, number in rows.iterator(chunk_size=5000):
         mine = data.answers.setdefault(response_id, {})
@@ -219,12 +224,8 @@ def _names(surveys: list[Survey]) -> _Names:
                 "pk", "code", "kind"
             )
         },
-        options=dict(
-            Option.objects.filter(question__survey_id__in=ids).values_list("pk", "code")
-        ),
-        rows=dict(
-            MatrixRow.objects.filter(question__survey_id__in=ids).values_list("pk", "code")
-        ),
+        options=dict(Option.objects.filter(question__survey_id__in=ids).values_list("pk", "code")),
+        rows=dict(MatrixRow.objects.filter(question__survey_id__in=ids).values_list("pk", "code")),
         areas=dict(
             ResidentialArea.objects.filter(municipality_id__in=municipalities).values_list(
                 "pk", "slug"
@@ -244,9 +245,7 @@ def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
     result = _Tallies()
 
     def wanted(kinds):
-        return [
-            pk for pk in names.ids(kinds) if codes is None or names.questions[pk][0] in codes
-        ]
+        return [pk for pk in names.ids(kinds) if codes is None or names.questions[pk][0] in codes]
 
     one_row = wanted(_ONE_ROW_KINDS)
     rows = (
@@ -372,68 +371,55 @@ def _group_tallies(
     return names.cached(what, lambda: _count_groups(names, group_code, codes))
 
 
-def _count_groups(
-    names: _Names, group_code: str, codes: set[str] | None
-) -> dict[str, _Tallies]:
+def _count_groups(names: _Names, group_code: str, codes: set[str] | None) -> dict[str, _Tallies]:
     groups: dict[str, _Tallies] = defaultdict(_Tallies)
-    group_ids = [pk for pk, (code, _k) in names.questions.items() if code == group_code]
-    if not group_ids:
+    if not any(code == group_code for code, _k in names.questions.values()):
         return groups
-    group_kind = names.questions[group_ids[0]][1]
+    # The respondent's group is a column of the response (set when it was saved), so each
+    # query is one pass over the year's answer rows joined to their responses.
+    group = f"response__{GROUP_FIELDS[group_code]}"
 
-    def group_value(group_pk, option_id, area_id):
-        if group_pk is None:
-            return NO_ANSWER
-        if group_kind == QuestionKind.AREA:
-            return names.areas.get(area_id, OTHER_AREA)
-        return names.options.get(option_id)
-
-    answers = Answer._meta.db_table
-    group_in = ", ".join(["%s"] * len(group_ids))
-    for kinds, count in (
-        (_ONE_ROW_KINDS, "COUNT(*)"),
-        ({QuestionKind.MULTIPLE}, "COUNT(DISTINCT a.response_id)"),
-    ):
-        ids = [
+    def wanted(kinds):
+        return [
             pk
             for pk in names.ids(kinds)
             if names.questions[pk][0] != group_code
             and (codes is None or names.questions[pk][0] in codes)
         ]
-        if not ids:
-            continue
-        ids_in = ", ".join(["%s"] * len(ids))
-        # One pass over the year's answer rows; the per-question figures for multiple choice
-        # (respondents who answered at all) come from the ROLLUP-free second query below.
-        sql = (
-            f"SELECT MIN(g.id), g.option_id, g.area_id, a.question_id, a.row_id, "  # noqa: S608
-            f"a.option_id, a.area_id, {count} "
-            f"FROM {answers} a LEFT JOIN {answers} g "
-            f"ON g.response_id = a.response_id AND g.question_id IN ({group_in}) "
-            f"WHERE a.question_id IN ({ids_in}) "
-            f"GROUP BY g.id IS NULL, g.option_id, g.area_id, a.question_id, a.row_id, "
-            f"a.option_id, a.area_id"
+
+    one_row = wanted(_ONE_ROW_KINDS)
+    rows = (
+        Answer.objects.filter(question_id__in=one_row)
+        .values_list(group, "question_id", "row_id", "option_id", "area_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for value, question_id, row_id, option_id, area_id, count in rows:
+        tallies = groups[value or NO_ANSWER]
+        tallies.add(
+            names.key(question_id, row_id), names.value(question_id, option_id, area_id), count
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*group_ids, *ids])
-            for g_pk, g_option, g_area, q_id, row_id, option_id, area_id, n in cursor.fetchall():
-                tallies = groups[group_value(g_pk, g_option, g_area)]
-                one_row = kinds is _ONE_ROW_KINDS
-                value = names.value(q_id, option_id, area_id)
-                tallies.add(names.key(q_id, row_id), value, n, answered=one_row)
-        if QuestionKind.MULTIPLE in kinds:
-            sql = (
-                f"SELECT MIN(g.id), g.option_id, g.area_id, a.question_id, "  # noqa: S608
-                f"COUNT(DISTINCT a.response_id) "
-                f"FROM {answers} a LEFT JOIN {answers} g "
-                f"ON g.response_id = a.response_id AND g.question_id IN ({group_in}) "
-                f"WHERE a.question_id IN ({ids_in}) "
-                f"GROUP BY g.id IS NULL, g.option_id, g.area_id, a.question_id"
+    several = wanted({QuestionKind.MULTIPLE})
+    if several:
+        per_option = (
+            Answer.objects.filter(question_id__in=several)
+            .values_list(group, "question_id", "option_id")
+            .annotate(count=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for value, question_id, option_id, count in per_option:
+            key = names.key(question_id, None)
+            groups[value or NO_ANSWER].add(
+                key, names.value(question_id, option_id, None), count, answered=False
             )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*group_ids, *ids])
-                for g_pk, g_option, g_area, q_id, n in cursor.fetchall():
-                    groups[group_value(g_pk, g_option, g_area)].n[names.key(q_id, None)] += n
+        per_question = (
+            Answer.objects.filter(question_id__in=several)
+            .values_list(group, "question_id")
+            .annotate(count=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for value, question_id, count in per_question:
+            groups[value or NO_ANSWER].n[names.key(question_id, None)] += count
     return groups
 
 
@@ -551,9 +537,7 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
             if q.kind != QuestionKind.MULTIPLE:
                 # Single choice: the options add up to the shown total.
                 hide_complementary([o["cell"] for o in options])
-            parts.append(
-                {"label": label, "n": n, "options": options, "indicator": indicator}
-            )
+            parts.append({"label": label, "n": n, "options": options, "indicator": indicator})
         items.append({"question": q, "parts": parts})
     return {
         "versions": versions,
@@ -642,9 +626,7 @@ class YearShare:
 
 def _years(municipality_id: int) -> dict[int, list[Survey]]:
     years: dict[int, list[Survey]] = defaultdict(list)
-    surveys = Survey.objects.filter(municipality_id=municipality_id).select_related(
-        "municipality"
-    )
+    surveys = Survey.objects.filter(municipality_id=municipality_id).select_related("municipality")
     for s in surveys.order_by("year", "version"):
         years[s.year].append(s)
     return years
@@ -685,14 +667,7 @@ def _year_indicator(surveys, question, key, area_slug, memo, wanted) -> tuple[in
         option_id__in=[pk for pk, c in names.options.items() if c in codes],
     )
     if area_slug is not None:
-        area_ids = [pk for pk, (c, _k) in names.questions.items() if c == bank.AREA_CODE]
-        slug_ids = [pk for pk, slug in names.areas.items() if slug == area_slug]
-        in_area = Q(area_id__in=slug_ids) if slug_ids else Q(area_id__isnull=True)
-        chosen = chosen.filter(
-            response_id__in=Answer.objects.filter(in_area, question_id__in=area_ids).values(
-                "response_id"
-            )
-        )
+        chosen = chosen.filter(**{f"response__{GROUP_FIELDS[bank.AREA_CODE]}": area_slug})
     n = tallies.n.get(key, 0)
     k = chosen.values("response_id").distinct().count()
     imported = entry["imported"].get(key)
@@ -798,9 +773,7 @@ def live_count(survey: Survey) -> dict:
     """This year's answers so far against last year's total, by channel and by area."""
     versions = year_surveys(survey)
     this_year = sum(respondent_counts(versions).values())
-    last = list(
-        Survey.objects.filter(municipality=survey.municipality, year=survey.year - 1)
-    )
+    last = list(Survey.objects.filter(municipality=survey.municipality, year=survey.year - 1))
     last_year = sum(respondent_counts(last).values()) if last else None
     by_channel = dict(
         Response.objects.filter(survey__in=versions)
