@@ -98,7 +98,10 @@ INSTALLED_APPS = [
     "tryggve.followup",
     "tryggve.open311",
     "tryggve.demo",
-    "rest_framework",
+    # Django REST framework (the Open311 API only) is used as a library and deliberately not
+    # installed as an app: it needs none of its templates, static files or models, and an
+    # installed app's catalogue would replace Django's Swedish form messages site-wide
+    # ("Detta fält måste fyllas i." would become DRF's wording on every form).
 ]
 
 MIDDLEWARE = [

@@ -59,7 +59,8 @@ def test_administrator_creates_sees_once_and_revokes_a_key(staff_page, make_staf
     if violations := blocking_violations(page):
         found["list"] = violations
     page.get_by_role("button", name="Återkalla nyckeln för Polisens app").click()
-    expect(page.get_by_text("Återkallad")).to_be_visible()
+    expect(page.get_by_role("cell", name="Återkallad")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Nyckeln för Polisens app är återkallad.")
     stored.refresh_from_db()
     assert stored.revoked is not None
     assert not found, describe(found)
