@@ -64,7 +64,7 @@ def test_queries_do_not_grow_with_activities(
 ):
     make_activity(Party.POLICE)
     council_reader.get(URL)
-    with django_assert_max_num_queries(14) as before:
+    with django_assert_max_num_queries(15) as before:
         council_reader.get(URL)
     for position in (1, 2, 3, 4):
         for party in Party.values:
