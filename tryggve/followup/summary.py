@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tryggve.followup.council import last_meeting_of_year
 from tryggve.followup.indicators import (
     SHARE,
     IndicatorValue,
@@ -31,6 +30,7 @@ from tryggve.followup.models import (
     Activity,
     ActivityStatus,
     ActivityUpdate,
+    CouncilMeeting,
     Dialogue,
     DialogueKind,
     Party,
@@ -56,7 +56,14 @@ def summary_due_date(promise: Promise, year: int | None = None) -> datetime.date
     The one place the due date is decided: the last `CouncilMeeting` of the year; with no
     meeting planned that year, `FOLLOWUP_SUMMARY_DUE` (month, day), default 10 December."""
     year = year or promise.period_end.year
-    meeting = last_meeting_of_year(promise.municipality, year)
+    # The same question as `council.last_meeting_of_year`, asked here because council
+    # imports this module (an import back would be a cycle).
+    meeting = (
+        CouncilMeeting.objects.for_municipality(promise.municipality)
+        .filter(date__year=year)
+        .order_by("-date", "-id")
+        .first()
+    )
     if meeting is not None:
         return meeting.date
     month, day = getattr(settings, "FOLLOWUP_SUMMARY_DUE", DEFAULT_DUE)
