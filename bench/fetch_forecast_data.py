@@ -1,8 +1,9 @@
 """Extract real residential-burglary events for bench/forecast_real.py (kept outside the repo).
 
 The sources are public GitHub repositories that re-publish police open data; the script reads
-them from a local git snapshot (``--mirror``, default ``/work/.mirror``, one ``owner+name/repo``
-git directory per repository, as ``git clone --mirror`` would give under that name) and
+them from a local bare clone (``--mirror DIR``, required: one ``owner+name/repo`` git directory
+per repository, e.g. ``git clone --mirror https://github.com/mpjashby/crimemappingdata
+DIR/mpjashby+crimemappingdata/repo``) and
 writes ``time,lat,lon`` CSV files to ``--out`` (default ``/tmp/tryggve-forecast-data``):
 
 * ``cincinnati.csv``: github.com/mpjashby/crimemappingdata, ``inst/extdata/
@@ -15,7 +16,7 @@ writes ``time,lat,lon`` CSV files to ``--out`` (default ``/tmp/tryggve-forecast-
   offset to the hundred block (the snapped case). VPD terms: the legal disclaimer in the zip
   (free use, no liability, locations are offset and must not be read as a specific property).
 
-    .venv/bin/python bench/fetch_forecast_data.py [--mirror DIR] [--out DIR]
+    .venv/bin/python bench/fetch_forecast_data.py --mirror DIR [--out DIR]
 
 Nothing is written into the repository.
 """
@@ -109,7 +110,9 @@ def vancouver(mirror: Path) -> list[tuple[str, float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument(
+        "--mirror", type=Path, required=True, help="folder of bare clones (owner+name/repo)"
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/tryggve-forecast-data"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

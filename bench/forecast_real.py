@@ -19,7 +19,7 @@ PAI@k = (share of the week's events in the top k % of cells) / k; the pooled hit
 sum of hits over the weeks divided by the events; 95 % intervals by a bootstrap over weeks
 (2,000 resamples of whole weeks, percentile interval).
 
-    .venv/bin/python bench/fetch_forecast_data.py      # writes /tmp/tryggve-forecast-data
+    .venv/bin/python bench/fetch_forecast_data.py --mirror DIR  # writes /tmp/tryggve-forecast-data
     .venv/bin/python bench/forecast_real.py /tmp/tryggve-forecast-data/cincinnati.csv --weeks 52
 """
 
