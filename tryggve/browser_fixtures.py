@@ -61,6 +61,51 @@ def browser():
         chromium.close()
 
 
+def _one_request_at_a_time(old):
+    """A copy of the live server's thread that answers one request at a time.
+
+    With SQLite the test database lives in memory, and pytest-django hands the server the
+    test's own connection. Django's threaded test server then ran concurrent requests (a page
+    and its script's fetch) on that one connection: one request's open transaction became the
+    other's, and a mail queued after commit could be refused as "sent inside a transaction"
+    (a whole-path test failed now and then). Production gives each request a connection of
+    its own; one request at a time is the honest stand-in for an in-memory database. Django's
+    server then closes each response's connection, so a browser's parallel requests wait in
+    the listen queue.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    class Server(WSGIServer):
+        request_queue_size = 64  # a page's scripts, styles and images at once
+
+    class Thread(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            address = (self.host, self.port)
+            return Server(address, QuietWSGIRequestHandler, allow_reuse_address=False)
+
+    thread = Thread(
+        old.host, old.static_handler, connections_override=old.connections_override, port=old.port
+    )
+    thread.daemon = True
+    return thread
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time (see above)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread = _one_request_at_a_time(server.thread)
+    server.start()
+    yield server
+    server.stop()
+
+
 def _restore_categories() -> None:
     """The default categories come from a data migration, which a flush between
     transactional tests wipes out; put them back the way the migration does."""

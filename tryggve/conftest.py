@@ -13,6 +13,7 @@ from tryggve.areas.services import (
 )
 from tryggve.browser_fixtures import (  # noqa: F401  (fixtures shared by every app's tests)
     browser,
+    live_server,
     make_staff,
     open_page,
     photo,
