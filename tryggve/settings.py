@@ -105,6 +105,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id for every log line, and one access line per request (tryggve/lib/logs.py).
+    "tryggve.lib.middleware.RequestLogMiddleware",
+    # /healthz and /readyz answer before the https redirect, the host check and sessions.
+    "tryggve.lib.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Open311 answers even an oversized body with its own error list, never a page.
     "tryggve.open311.middleware.Open311ErrorMiddleware",
@@ -381,6 +385,9 @@ _PLAIN_HTTP = DEBUG or env_bool("TRYGGVE_DEMO") or bool(os.environ.get("PYTEST_V
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not _PLAIN_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP)
+# The probes are answered before SecurityMiddleware (ProbeMiddleware); should the order
+# ever change, a load balancer on plain http must still reach them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # A year of HTTPS-only once a browser has seen the site; 0 turns HSTS off.
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if _PLAIN_HTTP else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -447,10 +454,34 @@ REST_FRAMEWORK = {
 }
 # --- End of hardening -----------------------------------------------------------------------
 
+# Logs go to standard error (systemd's journal in production): plain messages by default
+# (`make run`), one JSON object a line with LOG_FORMAT=json, each with its request's id and
+# never a resident's personal data (tryggve/lib/logs.py). The per-request access line
+# (logger tryggve.access) is logged in JSON only: runserver prints its own.
+LOG_FORMAT = (os.environ.get("LOG_FORMAT") or "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_FORMAT is 'text' (the default) or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "tryggve.lib.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "tryggve.lib.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "tryggve.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from tryggve.accounts.access import StaffAdminSite
 from tryggve.analytics import views as analytics_views
+from tryggve.lib import health
 from tryggve.lib import views as lib_views
 
 # The admin (reference data only) sits behind the same login, second factor and lockout.
@@ -29,6 +30,10 @@ urlpatterns = [
         name="accessibility",
     ),
     path("csp-report/", lib_views.csp_report, name="csp_report"),
+    # Probes for a load balancer and monitoring; answered by lib.middleware.ProbeMiddleware
+    # before the https redirect and host check, listed here for reverse() and completeness.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("tryggve.open311.urls")),
     path("", include("tryggve.surveys.urls")),
     path("", include("tryggve.followup.urls")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from tryggve.analytics.models import FeedFetch
 
 # A near-repeat alert is worth sending while the raised risk lasts (a few weeks at most).
@@ -11,3 +13,13 @@ ALERT_FRESH_DAYS = 14
 def last_successful_fetch() -> FeedFetch | None:
     """The police feed's latest successful fetch (for `/readyz` and the staff pages)."""
     return FeedFetch.objects.filter(outcome=FeedFetch.Outcome.OK).order_by("-started").first()
+
+
+def police_feed_health() -> dict:
+    """`/readyz`'s line on the police feed: when it was last fetched successfully and how
+    long ago (None for never; a deployment need not fetch the feed at all)."""
+    fetch = last_successful_fetch()
+    if fetch is None:
+        return {"last_success": None, "age_seconds": None}
+    age = max(0, int((timezone.now() - fetch.started).total_seconds()))
+    return {"last_success": fetch.started.isoformat(), "age_seconds": age}

@@ -1,6 +1,8 @@
 import contextlib
 import logging
 import re
+import time
+import uuid
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
@@ -13,9 +15,74 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from tryggve.lib import health, logs
 from tryggve.lib.links import page_above
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("tryggve.access")
+
+# An incoming X-Request-ID is kept only when it looks like one (nginx's $request_id is 32
+# hex digits, a UUID has dashes): nothing that could forge a log line or carry a text.
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
+# Addresses a load balancer or monitor probes (tryggve.lib.health.healthz, readyz).
+PROBE_PATHS = {"/healthz", "/readyz"}
+
+
+class RequestLogMiddleware:
+    """First in the stack: gives every request an id (returned as `X-Request-ID` and put on
+    every log record made while answering it) and logs one access line when it is answered:
+    method, path without query string and with link tokens hidden, status, duration, and
+    the staff user's id. See tryggve/lib/logs.py for what is never logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        bound = logs.current_request.set(request)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request.request_id
+            path = logs.redact_path(request)
+            # Probes come every few seconds; their lines would drown the rest.
+            level = logging.DEBUG if request.path_info in PROBE_PATHS else logging.INFO
+            access_log.log(
+                level,
+                "%s %s %s %sms",
+                request.method,
+                path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return response
+        finally:
+            logs.current_request.reset(bound)
+
+
+class ProbeMiddleware:
+    """Answers GET and HEAD of `/healthz` and `/readyz` before the rest of the stack, so a
+    load balancer probing the app server over plain http on its own address gets the answer:
+    no redirect to https, no host check against ALLOWED_HOSTS, no session, no login, and no
+    database query on the way (a database that is down must give readyz's JSON 503, not
+    the 503 page). The same views are in the URL configuration for `reverse()`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path_info in PROBE_PATHS:
+            view = health.healthz if request.path_info == "/healthz" else health.readyz
+            return view(request)
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:
@@ -97,7 +164,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
-            log.error("Database unavailable on %s: %s", request.path, exception)
+            log.error("Database unavailable on %s: %s", logs.redact_path(request), exception)
             return database_unavailable(request)
         return None
 

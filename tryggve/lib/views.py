@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.defaults import server_error as django_server_error
 
 from tryggve.lib.guard import public_post_limit
+from tryggve.lib.tokens import mask_tokens
 
 log = logging.getLogger("tryggve.csp")
 CSP_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri",
@@ -58,6 +59,15 @@ def _printable(value, limit: int = 300) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in str(value))[:limit]
 
 
+def _loggable(name: str, value) -> str:
+    """A report's value for the log. Addresses lose their query string and fragment and the
+    tokens in their path: a tracking page's report names its private link."""
+    text = str(value)
+    if name.endswith(("-uri", "-file")):
+        text = mask_tokens(text.split("?", 1)[0].split("#", 1)[0])
+    return _printable(text)
+
+
 @csrf_exempt  # browsers send reports without our token; the view changes nothing
 @require_POST
 @public_post_limit("csp_report")
@@ -84,6 +94,6 @@ def csp_report(request):
         return HttpResponse(status=400)
     log.warning(
         "CSP violation: %s",
-        " ".join(f"{name}={_printable(report.get(name, ''))}" for name in CSP_FIELDS),
+        " ".join(f"{name}={_loggable(name, report.get(name, ''))}" for name in CSP_FIELDS),
     )
     return HttpResponse(status=204)

@@ -71,6 +71,18 @@ def test_a_report_is_logged_on_one_line(caplog):
     assert "\n" not in message
 
 
+def test_a_report_from_a_private_link_logs_no_token_or_query(caplog):
+    report = json.loads(json.dumps(REPORT))
+    token = "Zq3xV9pL2mN8kR4tY7wB1cD5fG6hJ0sA"
+    report["csp-report"]["document-uri"] = f"https://x.invalid/rapport/{token}/?e=anna#x"
+    with caplog.at_level(logging.WARNING, logger="tryggve.csp"):
+        assert post(Client(), json.dumps(report)).status_code == 204
+    (record,) = [r for r in caplog.records if r.name == "tryggve.csp"]
+    message = record.getMessage()
+    assert "document-uri=https://x.invalid/rapport/Zq3x…/ " in message
+    assert token not in message and "anna" not in message
+
+
 @pytest.mark.parametrize(
     "body",
     [b"", b"not json", b"[1, 2]", b'{"csp-report": 3}', b"\xff\xfe", b"{" * 5000, b"[" * 8000],
