@@ -11,9 +11,14 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(ResidentialArea)
 class ResidentialAreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "households", "population"]
-    list_filter = ["municipality"]
+    list_display = ["name", "municipality", "kind", "scb_code", "households", "population"]
+    list_filter = ["municipality", "kind"]
+    search_fields = ["name", "scb_code"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
+
+    def get_queryset(self, request):
+        # Staff see the statistical layer here too (the default manager hides it).
+        return ResidentialArea.all_kinds.all()
 
 
 @admin.register(Street)
