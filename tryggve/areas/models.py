@@ -65,6 +65,21 @@ class ResidentialAreaQuerySet(models.QuerySet):
         return self.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
 
 
+class AreaKind(models.TextChoices):
+    RESIDENTIAL = "residential", _("bostadsområde")
+    STATISTICAL = "statistical", _("statistiskt område (lager)")
+
+
+class ResidentialAreaManager(models.Manager.from_queryset(ResidentialAreaQuerySet)):
+    """The municipality's residential areas only: statistical areas kept as a layer beside
+    them (`AreaKind.STATISTICAL`) take part in nothing that means "the residential areas"
+    (point-in-area, rankings, forms, figures, `municipality.areas`). Reach them through
+    `ResidentialArea.all_kinds`."""
+
+    def get_queryset(self) -> ResidentialAreaQuerySet:
+        return super().get_queryset().filter(kind=AreaKind.RESIDENTIAL)
+
+
 class ResidentialArea(GeometryFields):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name=_("kommun")
@@ -73,8 +88,18 @@ class ResidentialArea(GeometryFields):
     slug = models.SlugField(_("kortnamn"), max_length=100)
     households = models.PositiveIntegerField(_("hushåll"), default=0)
     population = models.PositiveIntegerField(_("invånare"), default=0)
+    # Hand-drawn and imported residential areas alike are RESIDENTIAL; SCB's statistical
+    # areas imported "as a layer" are STATISTICAL and hidden by the default manager.
+    kind = models.CharField(
+        _("slag"), max_length=12, choices=AreaKind.choices, default=AreaKind.RESIDENTIAL
+    )
+    # SCB's DeSO (2505A0010) or RegSO (2505R001) code when imported from SCB's areas.
+    scb_code = models.CharField(_("SCB-kod (DeSO/RegSO)"), max_length=12, blank=True)
 
-    objects = ResidentialAreaQuerySet.as_manager()
+    # The first manager is the default one, also behind `municipality.areas`; a foreign key
+    # to a statistical area still resolves (Django follows keys with its plain base manager).
+    objects = ResidentialAreaManager()
+    all_kinds = ResidentialAreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bostadsområde")
