@@ -170,7 +170,10 @@ class Summary:
 
 
 def promise_for_year(municipality, year: int) -> Promise | None:
-    """The municipality's promise whose period holds the year's end (or starts in it)."""
+    """The municipality's promise whose period holds the year's end (or starts in it);
+    None for a year no date can hold (0, 99999: any number fits the address)."""
+    if not datetime.MINYEAR <= year < datetime.MAXYEAR:
+        return None
     start, end = year_period(year)
     return (
         Promise.objects.for_municipality(municipality)
@@ -214,7 +217,8 @@ def _desc(title: str, points) -> str:
 
 
 def _commitments(promise: Promise) -> list[CommitmentPart]:
-    updates = ActivityUpdate.objects.order_by("-date", "-id")
+    # Only progress staff published: the summary goes to the public archive as it is.
+    updates = ActivityUpdate.objects.published().order_by("-date", "-id")
     activities = Activity.objects.prefetch_related(Prefetch("updates", updates))
     parts = []
     for commitment in promise.commitments.prefetch_related(Prefetch("activities", activities)):
