@@ -152,6 +152,32 @@ def test_only_published_progress_reaches_the_summary(filled, year, today):
         assert "(40 %)" not in text
 
 
+def test_control_characters_in_staff_texts_do_not_break_the_word_file(filled, year, today):
+    """A form feed or vertical tab pasted into a text (XML 1.0 cannot carry them) is left
+    out of the DOCX instead of failing the whole download; the PDF keeps working too."""
+    summary_texts_save(
+        promise=filled,
+        year=year,
+        texts={"assessment": "Bra\x0cår\x0bför \x01oss."},
+        author=None,
+    )
+    activity = Activity.objects.get(commitment__promise=filled)
+    activity_update_create(
+        activity=activity,
+        date=today,
+        text="Klart\x1b igen.",
+        public=True,
+        actor=None,
+        roles=ADMIN,
+    )
+    docx = render_summary(promise=filled, year=year, today=today, fmt=DOCX)
+    document = Document(io.BytesIO(docx))
+    assert "Bra år för oss." in [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("Klart igen." in text for text in cells)
+    assert render_summary(promise=filled, year=year, today=today, fmt=PDF).startswith(b"%PDF")
+
+
 def test_latest_text_wins_and_history_is_kept(promise, year):
     saved = [
         summary_texts_save(promise=promise, year=year, texts={"assessment": t}, author=None)
