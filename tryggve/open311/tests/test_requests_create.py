@@ -154,6 +154,21 @@ def test_each_key_has_its_own_limit(client, municipality, filing, api_key):
     assert Report.objects.count() == 2
 
 
+def test_a_retry_at_the_keys_limit_still_answers_with_the_first_report(
+    client, municipality, filing, api_key
+):
+    """A repeat files nothing, so it takes nothing of the key's limit: the client that lost
+    the answer to its last allowed report gets it back instead of a 429."""
+    type(api_key[0]).objects.filter(pk=api_key[0].pk).update(requests_per_hour=1)
+    first = json_of(client.post(f"{BASE}/requests.json", filing))[0]
+    again = client.post(f"{BASE}/requests.json", filing)
+    assert again.status_code == 201
+    assert json_of(again)[0]["service_request_id"] == first["service_request_id"]
+    filing["device_id"] = "telefon-2"
+    assert client.post(f"{BASE}/requests.json", filing).status_code == 429
+    assert Report.objects.count() == 1
+
+
 def test_the_address_limit_of_the_guard(client, municipality, filing, settings):
     settings.PUBLIC_POST_LIMITS = {**settings.PUBLIC_POST_LIMITS, "open311": (1, 3600)}
     assert client.post(f"{BASE}/requests.json", filing).status_code == 201
