@@ -44,6 +44,7 @@ from tryggve.lib.chart_png import bar_chart_png
 from tryggve.lib.periods import year_period
 from tryggve.lib.themes import OTHER, THEME_NAMES
 from tryggve.surveys import figures as survey_figures
+from tryggve.surveys.stats import suppressed
 
 # The council's last meeting of the year when no meeting is recorded for it (month, day).
 DEFAULT_DUE = (12, 10)
@@ -288,10 +289,12 @@ def _survey(code: str) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
 
 def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
     """The e-service's top categories, from the received-reports indicator's breakdown (the
-    same figures, not counted twice)."""
+    same figures, not counted twice); fewer than five are left out, as on the public page,
+    since the summary is published as it is."""
     for value in values:
         if value.indicator.code == "reports_received" and value.breakdowns:
-            return [(label, int(count)) for label, count in value.breakdowns[0][1]]
+            counted = [(label, int(count)) for label, count in value.breakdowns[0][1]]
+            return [(label, count) for label, count in counted if not suppressed(count)]
     return []
 
 

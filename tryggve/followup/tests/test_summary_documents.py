@@ -152,6 +152,22 @@ def test_only_published_progress_reaches_the_summary(filled, year, today):
         assert "(40 %)" not in text
 
 
+def test_report_categories_below_five_are_left_out(filled, make_report, year, today):
+    """As on the public page: the summary is published as it is, and says "färre än 5
+    visas inte"."""
+    for _n in range(5):
+        make_report(category="vegetation")
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Kategori")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert rows == [["Vegetation och sly", "5"]]  # belysning's two reports are left out
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    assert "Vegetation och sly 5" in pdf
+    assert "Belysning 2" not in pdf
+
+
 def test_control_characters_in_staff_texts_do_not_break_the_word_file(filled, year, today):
     """A form feed or vertical tab pasted into a text (XML 1.0 cannot carry them) is left
     out of the DOCX instead of failing the whole download; the PDF keeps working too."""
