@@ -45,6 +45,19 @@ def test_a_post_files_a_report_through_the_web_forms_service(client, municipalit
     assert found[0]["service_request_id"] == report.reference
 
 
+def test_the_longest_names_still_fit_the_reports_name_field(client, municipality, filing):
+    """first_name and last_name (50 each) are stored as one name of at most 100
+    characters; together they may not be longer (PostgreSQL would refuse it: a 500)."""
+    filing.update(first_name="A" * 50, last_name="B" * 49)
+    assert client.post(f"{BASE}/requests.json", filing).status_code == 201
+    assert len(Report.objects.get().contact_name) == 100
+    filing.update(last_name="B" * 50, device_id="telefon-2")
+    response = client.post(f"{BASE}/requests.json", filing)
+    assert response.status_code == 400 and error_codes(response) == [400]
+    assert "last_name" in json_of(response)[0]["description"]
+    assert Report.objects.count() == 1
+
+
 def test_xml_answer_and_a_place_in_words(client, municipality, filing):
     del filing["lat"], filing["long"]
     filing["address_string"] = "Bakom skolan"
