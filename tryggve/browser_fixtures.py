@@ -407,6 +407,9 @@ def blocking_violations(page: Page) -> list[dict]:
             twin.wait_for_load_state("networkidle")
             for width in AXE_WIDTHS:
                 found += _axe_at(twin, other, width)
+            # Parked, so that its scripts (a progress page that reloads itself when the
+            # import is done) cannot start a navigation of their own under the next check.
+            twin.goto("about:blank")
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -62,19 +63,28 @@ def summary_pdf(summary: Summary) -> bytes:
 
 # DOCX -------------------------------------------------------------------------------------
 
+# XML 1.0, which a DOCX is written in, cannot carry most control characters: one form feed
+# pasted into a staff text would make the whole document fail (the PDF shows the text as is).
+# A vertical tab or form feed (Word's line and page break) becomes a space; others go.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_UNSAFE.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
+
 
 def _table(document, caption: str, header: list[str], rows: list[list[str]]) -> None:
-    document.add_paragraph(caption, style="Caption")
+    document.add_paragraph(_xml_safe(caption), style="Caption")
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        cell.text = _xml_safe(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     _repeat_header(table.rows[0])
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+            cell.text = _xml_safe(text)
 
 
 def _repeat_header(row) -> None:
@@ -101,7 +111,7 @@ def _picture(document, chart: Chart) -> None:
 
 def _texts(document, text: str, empty: str) -> None:
     for para in _paragraphs(text) or [empty]:
-        document.add_paragraph(para)
+        document.add_paragraph(_xml_safe(para))
 
 
 def _swedish(document) -> None:
@@ -123,9 +133,9 @@ def summary_docx(summary: Summary) -> bytes:
 
     document = Document()
     _swedish(document)
-    document.core_properties.title = summary.title
+    document.core_properties.title = _xml_safe(summary.title)
     document.core_properties.author = f"{summary.municipality}, {summary.promise.police_area}"
-    document.add_heading(summary.title, level=1)
+    document.add_heading(_xml_safe(summary.title), level=1)
     document.add_paragraph(
         _("Siffrorna hämtade %(day)s; sammanfattningen lämnas till rådets möte %(due)s.")
         % {"day": summary.generated.isoformat(), "due": summary.due.isoformat()}
@@ -151,9 +161,9 @@ def _commitments_docx(document, summary: Summary) -> None:
     document.add_heading(_("Åtaganden och aktiviteter"), level=2)
     header = [_("Aktivitet"), _("Ansvarig"), _("Planerad"), _("Status"), _("Utfall")]
     for part in summary.commitments:
-        document.add_heading(part.title, level=3)
+        document.add_heading(_xml_safe(part.title), level=3)
         if part.description:
-            document.add_paragraph(part.description)
+            document.add_paragraph(_xml_safe(part.description))
         if not part.activities:
             document.add_paragraph(_("Inga aktiviteter."))
             continue
@@ -226,4 +236,6 @@ def _residents_docx(document, summary: Summary) -> None:
     if summary.dialogue_concerns:
         document.add_heading(_("Medborgardialoger"), level=3)
         for day, title, concerns in summary.dialogue_concerns:
-            document.add_paragraph(f"{day.isoformat()}, {title}: {concerns}", style="List Bullet")
+            document.add_paragraph(
+                _xml_safe(f"{day.isoformat()}, {title}: {concerns}"), style="List Bullet"
+            )

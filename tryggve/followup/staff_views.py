@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +30,7 @@ from tryggve.followup.models import (
     ActivityUpdate,
     Commitment,
     Dialogue,
+    EvidenceKind,
     EvidenceLink,
     ManualIndicator,
     Promise,
@@ -104,6 +105,21 @@ def overview(request: HttpRequest, promise_pk: int | None = None) -> HttpRespons
     return render(request, "followup/staff/overview.html", context)
 
 
+def _evidence_url(link: EvidenceLink, roles) -> str:
+    """The staff page of an evidence link's target, or "" when there is none or this
+    user's roles do not open it (a council reader is not sent to a case page's 403)."""
+    if link.kind == EvidenceKind.REPORT:
+        url = reverse("reports:staff_case", args=[link.report.reference])
+    elif link.kind == EvidenceKind.WATCH_AREA:
+        url = reverse("watch:staff_area", args=[link.watch_area.slug])
+    elif link.kind == EvidenceKind.SURVEY:
+        url = reverse("surveys:staff_results", args=[link.survey.pk])
+    else:
+        return ""
+    allowed = getattr(resolve(url).func, "staff_roles", None)
+    return url if allowed is None or set(roles) & allowed else ""
+
+
 def _activity_page(request, activity: Activity, status: int = 200, **forms) -> HttpResponse:
     """The activity page: its progress with evidence, its history, and (for those who may
     edit this activity) the status and progress forms, bound when they came back invalid."""
@@ -116,6 +132,9 @@ def _activity_page(request, activity: Activity, status: int = 200, **forms) -> H
             ),
         )
     )
+    for update in updates:
+        for link in update.evidence.all():
+            link.staff_url = _evidence_url(link, request.roles)
     context = {
         "activity": activity,
         "promise": activity.commitment.promise,

@@ -44,6 +44,7 @@ from tryggve.lib.chart_png import bar_chart_png
 from tryggve.lib.periods import year_period
 from tryggve.lib.themes import OTHER, THEME_NAMES
 from tryggve.surveys import figures as survey_figures
+from tryggve.surveys.stats import suppressed
 
 # The council's last meeting of the year when no meeting is recorded for it (month, day).
 DEFAULT_DUE = (12, 10)
@@ -170,7 +171,10 @@ class Summary:
 
 
 def promise_for_year(municipality, year: int) -> Promise | None:
-    """The municipality's promise whose period holds the year's end (or starts in it)."""
+    """The municipality's promise whose period holds the year's end (or starts in it);
+    None for a year no date can hold (0, 99999: any number fits the address)."""
+    if not datetime.MINYEAR <= year < datetime.MAXYEAR:
+        return None
     start, end = year_period(year)
     return (
         Promise.objects.for_municipality(municipality)
@@ -214,7 +218,8 @@ def _desc(title: str, points) -> str:
 
 
 def _commitments(promise: Promise) -> list[CommitmentPart]:
-    updates = ActivityUpdate.objects.order_by("-date", "-id")
+    # Only progress staff published: the summary goes to the public archive as it is.
+    updates = ActivityUpdate.objects.published().order_by("-date", "-id")
     activities = Activity.objects.prefetch_related(Prefetch("updates", updates))
     parts = []
     for commitment in promise.commitments.prefetch_related(Prefetch("activities", activities)):
@@ -284,10 +289,12 @@ def _survey(code: str) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
 
 def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
     """The e-service's top categories, from the received-reports indicator's breakdown (the
-    same figures, not counted twice)."""
+    same figures, not counted twice); fewer than five are left out, as on the public page,
+    since the summary is published as it is."""
     for value in values:
         if value.indicator.code == "reports_received" and value.breakdowns:
-            return [(label, int(count)) for label, count in value.breakdowns[0][1]]
+            counted = [(label, int(count)) for label, count in value.breakdowns[0][1]]
+            return [(label, count) for label, count in counted if not suppressed(count)]
     return []
 
 

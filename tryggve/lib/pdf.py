@@ -11,8 +11,16 @@ from __future__ import annotations
 def html_to_pdf(html: str, *, css: str = "", base_url: str | None = None) -> bytes:
     """The HTML rendered as a tagged PDF/UA-1 document, styled by `css` (a stylesheet's
     text: templates carry no <style>, see `lib/tests/test_no_inline_code.py`)."""
-    # Imported here: WeasyPrint loads Pango and fonts, which no other page needs.
-    from weasyprint import CSS, HTML
+    from PIL import ImageFile
+
+    # Imported here: WeasyPrint loads Pango and fonts, which no other page needs. Importing
+    # it sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let truncated photos
+    # through `lib.images` (the web form's and Open311's uploads) from then on: put it back.
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import CSS, HTML
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
     stylesheets = [CSS(string=css)] if css else []
     return HTML(string=html, base_url=base_url).write_pdf(

@@ -9,6 +9,9 @@ from tryggve.areas.selectors import home_municipality
 from tryggve.reports.forms import PHONE_RE
 from tryggve.reports.models import Category, Severity, TimeOfDay
 
+# first_name and last_name together, as `Report.contact_name` stores them.
+NAME_MAX = 100
+
 
 class RequestForm(forms.Form):
     """The same checks as the web form (`reports.forms.ReportForm`): a place inside the
@@ -66,6 +69,14 @@ class RequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Stored as one name (`Report.contact_name`, at most NAME_MAX characters).
+        name = f"{data.get('first_name') or ''} {data.get('last_name') or ''}".strip()
+        if len(name) > NAME_MAX:
+            self.add_error(
+                "last_name",
+                _("first_name och last_name får tillsammans vara högst %(max)s tecken.")
+                % {"max": NAME_MAX},
+            )
         lat, lon = data.get("lat"), data.get("long")
         if (lat is None) != (lon is None):
             self.add_error("lat", _("Ange både lat och long."))

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
+from tryggve.areas.selectors import in_municipality
 from tryggve.open311.models import ApiKey
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -55,8 +56,9 @@ def visible_reports(
         visible |= Q(open311_submission__api_key=api_key)
     reports = Report.objects.filter(visible).select_related("category", "unit", "area")
     if municipality is not None and not only_one:
-        # Reports outside every residential area belong to the deployment's own municipality.
-        reports = reports.filter(Q(area__municipality=municipality) | Q(area__isnull=True))
+        # Reports outside every residential area belong to the deployment's own municipality
+        # only (`in_municipality`), not to whichever jurisdiction_id a client names.
+        reports = reports.filter(in_municipality(code=municipality.code, via="area"))
     reports = reports.prefetch_related(
         Prefetch(
             "photos", queryset=ReportPhoto.objects.filter(approved=True), to_attr="public_photos"

@@ -85,6 +85,24 @@ def submission_token(report: Report) -> str:
     ]
 
 
+def submission_repeat(*, api_key: ApiKey, device_id: str, description: str) -> Report | None:
+    """The report this key filed with the same `device_id` and description within
+    DUPLICATE_MINUTES (a retry after a lost answer), or None."""
+    if not device_id:
+        return None
+    earlier = (
+        Submission.objects.select_related("report")
+        .filter(
+            api_key=api_key,
+            device_id=device_id,
+            description_hash=_digest(description),
+            created__gte=timezone.now() - timedelta(minutes=DUPLICATE_MINUTES),
+        )
+        .first()
+    )
+    return earlier.report if earlier is not None else None
+
+
 @dataclass(frozen=True)
 class Filed:
     report: Report
@@ -120,19 +138,9 @@ def open311_report_file(
     with transaction.atomic():
         # One key's submissions one at a time, so two concurrent repeats cannot both file.
         ApiKey.objects.select_for_update().filter(pk=api_key.pk).first()
-        if device_id:
-            earlier = (
-                Submission.objects.select_related("report")
-                .filter(
-                    api_key=api_key,
-                    device_id=device_id,
-                    description_hash=description_hash,
-                    created__gte=timezone.now() - timedelta(minutes=DUPLICATE_MINUTES),
-                )
-                .first()
-            )
-            if earlier is not None:
-                return Filed(earlier.report, submission_token(earlier.report), created=False)
+        earlier = submission_repeat(api_key=api_key, device_id=device_id, description=description)
+        if earlier is not None:
+            return Filed(earlier, submission_token(earlier), created=False)
         report, _tracking = report_create(
             category=category,
             time_of_day=time_of_day,

@@ -32,7 +32,12 @@ from tryggve.open311.selectors import (
     served_municipalities,
     visible_reports,
 )
-from tryggve.open311.services import api_key_find, api_key_take_allowance, open311_report_file
+from tryggve.open311.services import (
+    api_key_find,
+    api_key_take_allowance,
+    open311_report_file,
+    submission_repeat,
+)
 from tryggve.reports.models import Category
 
 BUCKET = "open311"
@@ -114,10 +119,14 @@ def _file_request(request):
     photos = _photos(request)
     if not form.is_valid():
         return _errors(form.error_descriptions())
-    wait = api_key_take_allowance(api_key=api_key)
+    data = form.cleaned_data
+    # A retry after a lost answer files nothing, so it takes nothing of the key's limit.
+    repeat = submission_repeat(
+        api_key=api_key, device_id=data["device_id"], description=data["description"]
+    )
+    wait = 0 if repeat is not None else api_key_take_allowance(api_key=api_key)
     if wait:
         raise Open311Error(429, _("Nyckelns gräns för rapporter per timme är nådd."), wait)
-    data = form.cleaned_data
     filed = open311_report_file(
         api_key=api_key,
         category=data["service_code"],

@@ -188,3 +188,33 @@ def test_history_page_queries_do_not_grow_with_updates(
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         council_reader.get(url("activity", activity.pk))
+
+
+def test_evidence_links_only_to_pages_the_reader_may_open(
+    case_handler, police_officer, council_reader, activity, make_report, municipality
+):
+    """Each evidence target is named for everyone, but linked only for roles its page
+    opens for (no link that answers 403)."""
+    from tryggve.followup.services import evidence_link_add
+    from tryggve.surveys.services import survey_create_from_bank
+
+    update = activity_update_create(
+        activity=activity, date=datetime.date(2026, 3, 1), text="Klart.", actor=None, roles=ADMIN
+    )
+    report = make_report()
+    survey = survey_create_from_bank(municipality=municipality, year=2026)
+    for target in ({"report": report}, {"survey": survey}):
+        kind = next(iter(target))
+        evidence_link_add(update=update, kind=kind, actor=None, roles=ADMIN, **target)
+    case_url = reverse("reports:staff_case", args=[report.reference])
+    survey_url = reverse("surveys:staff_results", args=[survey.pk])
+    expected = {
+        case_handler: (True, True),
+        police_officer: (False, False),
+        council_reader: (False, True),
+    }
+    for user, (case_link, survey_link) in expected.items():
+        page = user.get(url("activity", activity.pk)).content.decode()
+        assert report.reference in page
+        assert (f'href="{case_url}"' in page) is case_link
+        assert (f'href="{survey_url}"' in page) is survey_link

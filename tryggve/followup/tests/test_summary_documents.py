@@ -11,7 +11,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from tryggve.followup.documents import DOCX, PDF, render_summary
-from tryggve.followup.models import ActivityStatus, SummarySection
+from tryggve.followup.models import Activity, ActivityStatus, SummarySection
 from tryggve.followup.services import (
     activity_set_status,
     activity_update_create,
@@ -44,6 +44,7 @@ def filled(promise, make_activity, make_report, year, today):
         date=today,
         text="Vandringen hölls med 14 deltagare.",
         percent=100,
+        public=True,
         actor=None,
         roles=ADMIN,
     )
@@ -126,6 +127,71 @@ def test_edited_sections_survive_regeneration_and_figures_follow_data(
         table = next(t for t in document.tables if t.rows[0].cells[2].text.startswith("Samma"))
         row = next(r for r in table.rows if r.cells[0].text.startswith("Inkomna"))
         assert row.cells[1].text == expected
+
+
+def test_only_published_progress_reaches_the_summary(filled, year, today):
+    """The summary is published as it is (the public archive): a later progress update
+    staff kept internal is neither its text nor its percentage."""
+    activity = Activity.objects.get(commitment__promise=filled)
+    activity_update_create(
+        activity=activity,
+        date=today,
+        text="Internt: kontaktpersonen Kalle Svensson var sjuk.",
+        percent=40,
+        actor=None,
+        roles=ADMIN,
+    )
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    docx = render_summary(promise=filled, year=year, today=today, fmt=DOCX)
+    document = Document(io.BytesIO(docx))
+    cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    for text in (pdf, cells):
+        assert "Vandringen hölls med 14 deltagare." in text
+        assert "Kalle Svensson" not in text
+        assert "Genomförd (100 %)" in text
+        assert "(40 %)" not in text
+
+
+def test_report_categories_below_five_are_left_out(filled, make_report, year, today):
+    """As on the public page: the summary is published as it is, and says "färre än 5
+    visas inte"."""
+    for _n in range(5):
+        make_report(category="vegetation")
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Kategori")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert rows == [["Vegetation och sly", "5"]]  # belysning's two reports are left out
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    assert "Vegetation och sly 5" in pdf
+    assert "Belysning 2" not in pdf
+
+
+def test_control_characters_in_staff_texts_do_not_break_the_word_file(filled, year, today):
+    """A form feed or vertical tab pasted into a text (XML 1.0 cannot carry them) is left
+    out of the DOCX instead of failing the whole download; the PDF keeps working too."""
+    summary_texts_save(
+        promise=filled,
+        year=year,
+        texts={"assessment": "Bra\x0cår\x0bför \x01oss."},
+        author=None,
+    )
+    activity = Activity.objects.get(commitment__promise=filled)
+    activity_update_create(
+        activity=activity,
+        date=today,
+        text="Klart\x1b igen.",
+        public=True,
+        actor=None,
+        roles=ADMIN,
+    )
+    docx = render_summary(promise=filled, year=year, today=today, fmt=DOCX)
+    document = Document(io.BytesIO(docx))
+    assert "Bra år för oss." in [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("Klart igen." in text for text in cells)
+    assert render_summary(promise=filled, year=year, today=today, fmt=PDF).startswith(b"%PDF")
 
 
 def test_latest_text_wins_and_history_is_kept(promise, year):

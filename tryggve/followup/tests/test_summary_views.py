@@ -57,6 +57,12 @@ def test_an_unknown_format_or_a_year_without_promise_is_a_404(council_reader, pr
     assert council_reader.get(url("summary", today.year - 5)).status_code == 404
 
 
+def test_a_year_no_date_can_hold_is_a_404(council_reader, promise):
+    for year in (0, 10_000, 10**20):
+        assert council_reader.get(url("summary", year)).status_code == 404
+        assert council_reader.get(url("summary_download_pdf", year)).status_code == 404
+
+
 def test_another_municipalitys_year_is_a_404(case_handler, other_municipality, today):
     make_promise(other_municipality, today.year - 3)
     assert case_handler.get(url("summary", today.year - 3)).status_code == 404

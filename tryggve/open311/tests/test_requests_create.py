@@ -45,6 +45,19 @@ def test_a_post_files_a_report_through_the_web_forms_service(client, municipalit
     assert found[0]["service_request_id"] == report.reference
 
 
+def test_the_longest_names_still_fit_the_reports_name_field(client, municipality, filing):
+    """first_name and last_name (50 each) are stored as one name of at most 100
+    characters; together they may not be longer (PostgreSQL would refuse it: a 500)."""
+    filing.update(first_name="A" * 50, last_name="B" * 49)
+    assert client.post(f"{BASE}/requests.json", filing).status_code == 201
+    assert len(Report.objects.get().contact_name) == 100
+    filing.update(last_name="B" * 50, device_id="telefon-2")
+    response = client.post(f"{BASE}/requests.json", filing)
+    assert response.status_code == 400 and error_codes(response) == [400]
+    assert "last_name" in json_of(response)[0]["description"]
+    assert Report.objects.count() == 1
+
+
 def test_xml_answer_and_a_place_in_words(client, municipality, filing):
     del filing["lat"], filing["long"]
     filing["address_string"] = "Bakom skolan"
@@ -152,6 +165,21 @@ def test_each_key_has_its_own_limit(client, municipality, filing, api_key):
     assert response.status_code == 429 and error_codes(response) == [429]
     assert int(response["Retry-After"]) > 0
     assert Report.objects.count() == 2
+
+
+def test_a_retry_at_the_keys_limit_still_answers_with_the_first_report(
+    client, municipality, filing, api_key
+):
+    """A repeat files nothing, so it takes nothing of the key's limit: the client that lost
+    the answer to its last allowed report gets it back instead of a 429."""
+    type(api_key[0]).objects.filter(pk=api_key[0].pk).update(requests_per_hour=1)
+    first = json_of(client.post(f"{BASE}/requests.json", filing))[0]
+    again = client.post(f"{BASE}/requests.json", filing)
+    assert again.status_code == 201
+    assert json_of(again)[0]["service_request_id"] == first["service_request_id"]
+    filing["device_id"] = "telefon-2"
+    assert client.post(f"{BASE}/requests.json", filing).status_code == 429
+    assert Report.objects.count() == 1
 
 
 def test_the_address_limit_of_the_guard(client, municipality, filing, settings):
