@@ -15,6 +15,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tryggve.followup.models import Promise
 from tryggve.followup.summary import Chart, Summary, build_summary
@@ -29,17 +30,51 @@ CONTENT_TYPES = {
 PRINT_CSS = Path(__file__).parent / "static" / "css" / "followup-summary-print.css"
 
 
-def render_summary(*, promise: Promise, year: int, today: datetime.date, fmt: str) -> bytes:
-    """The year's summary of `promise` as PDF or DOCX bytes, figures computed now."""
+def render_summary(
+    *, promise: Promise, year: int, today: datetime.date, fmt: str, public: bool = False
+) -> bytes:
+    """The year's summary of `promise` as PDF or DOCX bytes, figures computed now; `public`
+    is the version that is published (see `summary.build_summary`)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     with translation.override("sv"):
-        summary = build_summary(promise=promise, year=year, today=today)
+        summary = build_summary(promise=promise, year=year, today=today, public=public)
         return summary_pdf(summary) if fmt == PDF else summary_docx(summary)
 
 
 def filename(promise: Promise, year: int, fmt: str) -> str:
     return f"arssammanfattning-{promise.municipality.code}-{year}.{fmt}"
+
+
+def internal_note() -> str:
+    """The staff version says what the published version leaves out."""
+    return _(
+        "Intern version: skälen till uppskjutna och inställda aktiviteter och det som togs "
+        "upp i medborgardialogerna finns bara här, inte i den version som publiceras."
+    )
+
+
+def dialogue_text(line) -> str:
+    """One citizen dialogue as a list item: date, kind and participants; in the staff
+    version also its title and what was raised."""
+    text = _("%(date)s: %(kind)s, %(count)s deltagare") % {
+        "date": line.date.isoformat(),
+        "kind": line.kind,
+        "count": line.participants,
+    }
+    if line.title:
+        text += f" – {line.title}"
+    if line.concerns:
+        text += f": {line.concerns}"
+    return text
+
+
+def dialogue_intro(count: int) -> str:
+    return ngettext(
+        "%(count)s medborgardialog hölls under året.",
+        "%(count)s medborgardialoger hölls under året.",
+        count,
+    ) % {"count": count}
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -56,6 +91,9 @@ def summary_pdf(summary: Summary) -> bytes:
             "assessment": _paragraphs(summary.texts["assessment"]),
             "next_year": _paragraphs(summary.texts["next_year"]),
             "promise_text": _paragraphs(summary.promise.text),
+            "internal_note": "" if summary.public else internal_note(),
+            "dialogue_intro": dialogue_intro(len(summary.dialogues)),
+            "dialogue_lines": [dialogue_text(line) for line in summary.dialogues],
         },
     )
     return html_to_pdf(html, css=PRINT_CSS.read_text(encoding="utf-8"))
@@ -140,6 +178,8 @@ def summary_docx(summary: Summary) -> bytes:
         _("Siffrorna hämtade %(day)s; sammanfattningen lämnas till rådets möte %(due)s.")
         % {"day": summary.generated.isoformat(), "due": summary.due.isoformat()}
     )
+    if not summary.public:
+        document.add_paragraph(internal_note())
     document.add_heading(summary.headings["introduction"], level=2)
     _texts(document, summary.texts["introduction"], _("Inledningen är inte skriven än."))
     document.add_heading(_("Löftet"), level=2)
@@ -233,9 +273,8 @@ def _residents_docx(document, summary: Summary) -> None:
             [_("Tema"), _("Svar")],
             [[label, str(count)] for label, count in summary.survey_themes],
         )
-    if summary.dialogue_concerns:
+    if summary.dialogues:
         document.add_heading(_("Medborgardialoger"), level=3)
-        for day, title, concerns in summary.dialogue_concerns:
-            document.add_paragraph(
-                _xml_safe(f"{day.isoformat()}, {title}: {concerns}"), style="List Bullet"
-            )
+        document.add_paragraph(dialogue_intro(len(summary.dialogues)))
+        for line in summary.dialogues:
+            document.add_paragraph(_xml_safe(dialogue_text(line)), style="List Bullet")

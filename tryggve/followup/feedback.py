@@ -6,6 +6,8 @@ What residents asked for comes from the apps' own figures: the survey's free-tex
 `theme` staff set on the activity form, so the pairing is data, never typed twice. Only a
 published promise reaches here (the view reads nothing else), only published progress updates
 are attached, and any count below five is left out, as everywhere residents read figures.
+Only what is done or under way is presented as done ("Vi gjorde"); planned and postponed
+activities are listed apart as planned, and cancelled ones not at all.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from tryggve.followup import indicators
-from tryggve.followup.models import Activity, ActivityUpdate, Promise
+from tryggve.followup.models import Activity, ActivityStatus, ActivityUpdate, Promise
 from tryggve.lib.periods import shift_year
 from tryggve.lib.themes import OTHER, THEME_NAMES
 from tryggve.reports import figures as report_figures
 from tryggve.surveys import figures as survey_figures
 from tryggve.surveys.stats import suppressed
+
+# "Vi gjorde" shows only what was done or is under way; a cancelled activity is left out.
+DONE_STATUSES = (ActivityStatus.DONE, ActivityStatus.ONGOING)
+PLANNED_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.POSTPONED)
 
 # Public-safe headline indicators: counts and shares residents can read without a caution
 # table (the survey share carries its interval).
@@ -41,7 +47,8 @@ class Said:
     code: str
     name: str
     answers: int  # free-text survey answers with the theme (never below five)
-    activities: list[Activity]
+    done: list[Activity]  # done or ongoing: "Vi gjorde"
+    planned: list[Activity]  # planned or postponed: "Det här planerar vi"
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ def you_said_we_did(*, promise: Promise, municipality_code: str) -> YouSaid:
     activities = list(
         Activity.objects.filter(commitment__promise=promise)
         .exclude(theme="")
+        .exclude(status=ActivityStatus.CANCELLED)
         .select_related("commitment")
         .prefetch_related(Prefetch("updates", updates, to_attr="public_updates"))
         .order_by("planned_start", "id")
@@ -82,7 +90,13 @@ def you_said_we_did(*, promise: Promise, municipality_code: str) -> YouSaid:
         ]
         counted.sort(key=lambda item: -item[1])  # stable: the lexicon's order on ties
         pairs = [
-            Said(code, _(THEME_NAMES[code]), count, by_theme.get(code, []))
+            Said(
+                code,
+                _(THEME_NAMES[code]),
+                count,
+                done=[a for a in by_theme.get(code, []) if a.status in DONE_STATUSES],
+                planned=[a for a in by_theme.get(code, []) if a.status in PLANNED_STATUSES],
+            )
             for code, count in counted
         ]
     reports = report_figures.report_figures(

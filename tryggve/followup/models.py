@@ -886,6 +886,17 @@ class PublishedSummary(models.Model):
         verbose_name=_("publicerad av"),
     )
     published = models.DateTimeField(_("publicerad"), default=timezone.now)
+    # Withdrawn ("avpublicerad"): no longer public (its address is a 404 and the previous
+    # version, if any, is served again); the file is kept for staff.
+    withdrawn = models.DateTimeField(_("avpublicerad"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avpublicerad av"),
+    )
 
     objects = PublishedSummaryQuerySet.as_manager()
 

@@ -34,6 +34,7 @@ from tryggve.followup.models import (
     ManualIndicator,
     ManualIndicatorEntry,
     Promise,
+    PublishedSummary,
     Signatory,
 )
 from tryggve.followup.permissions import (
@@ -505,19 +506,36 @@ def summary_texts_save(*, promise: Promise, year: int, texts: dict[str, str], au
 
 
 def summary_publish(*, promise: Promise, year: int, actor, today: datetime.date):
-    """Generate the year's summary as PDF and keep it for the public archive. Publishing
-    again keeps the earlier file too; the archive shows the newest."""
+    """Generate the year's summary as PDF (its public version: no reasons for postponed or
+    cancelled activities, no dialogue notes) and keep it for the public archive, with who
+    published it and when. Publishing again keeps the earlier file for staff; the public
+    archive serves only the newest that is not withdrawn."""
     from django.core.files.base import ContentFile
 
     from tryggve.followup.documents import PDF, filename, render_summary
-    from tryggve.followup.models import PublishedSummary
 
-    data = render_summary(promise=promise, year=year, today=today, fmt=PDF)
+    data = render_summary(promise=promise, year=year, today=today, fmt=PDF, public=True)
     with transaction.atomic():
         published = PublishedSummary(promise=promise, year=year, published_by=actor)
         published.pdf.save(filename(promise, year, PDF), ContentFile(data), save=False)
         published.save()
     return published
+
+
+def summary_withdraw(*, published: PublishedSummary, actor) -> bool:
+    """Withdraw ("avpublicera") a published summary: its public address becomes a 404 and
+    the previous version not withdrawn, if any, is public again. Who and when are kept on
+    the row, as for publishing; the file stays for staff. Returns False when it was already
+    withdrawn (a double submit changes nothing)."""
+    with transaction.atomic():
+        row = PublishedSummary.objects.select_for_update().get(pk=published.pk)
+        if row.withdrawn is not None:
+            return False
+        row.withdrawn = timezone.now()
+        row.withdrawn_by = actor
+        row.save(update_fields=["withdrawn", "withdrawn_by"])
+    published.withdrawn, published.withdrawn_by = row.withdrawn, row.withdrawn_by
+    return True
 
 
 def summary_reminders_send(*, today: datetime.date) -> int:

@@ -5,8 +5,13 @@ the live indicators with their charts, the survey's trend, what residents told u
 staff's own sections (`SummaryText`); `documents.py` lays the same content out as PDF and
 DOCX. The figures are read anew on every call; only the staff's text is stored.
 
-No personal data goes in: activities name the responsible party, never the person, and
-the residents' voice is counted by theme, never quoted from a report.
+Activities name the responsible party, never the person, and the residents' voice is
+counted by theme, never quoted from a report. Two versions: the staff's (downloads, the
+command) keeps what staff wrote for each other, the reasons an activity was postponed or
+cancelled and what was raised at each citizen dialogue; the public one (`public=True`, what
+`summary_publish` keeps for the archive) leaves those out and names each dialogue only by
+date, kind and number of participants, since nothing staff or residents write is public
+until staff publish it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -24,6 +30,7 @@ from tryggve.followup.indicators import (
     IndicatorValue,
     format_value,
     indicator_values,
+    period_for,
     trend_chart,
 )
 from tryggve.followup.models import (
@@ -33,6 +40,8 @@ from tryggve.followup.models import (
     CouncilMeeting,
     Dialogue,
     DialogueKind,
+    ManualIndicator,
+    ManualIndicatorEntry,
     Party,
     Promise,
     PublishedSummary,
@@ -41,7 +50,7 @@ from tryggve.followup.models import (
 )
 from tryggve.lib import charts
 from tryggve.lib.chart_png import bar_chart_png
-from tryggve.lib.periods import year_period
+from tryggve.lib.periods import shift_year, year_period
 from tryggve.lib.themes import OTHER, THEME_NAMES
 from tryggve.surveys import figures as survey_figures
 from tryggve.surveys.stats import suppressed
@@ -146,6 +155,17 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class DialogueLine:
+    """A citizen dialogue of the year; `title` and `concerns` are "" in the public version."""
+
+    date: datetime.date
+    kind: str
+    participants: int
+    title: str
+    concerns: str
+
+
+@dataclass(frozen=True)
 class Summary:
     promise: Promise
     year: int
@@ -159,7 +179,8 @@ class Summary:
     survey_chart: Chart | None
     report_themes: list[tuple[str, int]]
     survey_themes: list[tuple[str, int]]
-    dialogue_concerns: list[tuple[datetime.date, str, str]]
+    dialogues: list[DialogueLine]
+    public: bool = False
     headings: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -217,7 +238,7 @@ def _desc(title: str, points) -> str:
     return f"{title}. {values}."
 
 
-def _commitments(promise: Promise) -> list[CommitmentPart]:
+def _commitments(promise: Promise, *, public: bool) -> list[CommitmentPart]:
     # Only progress staff published: the summary goes to the public archive as it is.
     updates = ActivityUpdate.objects.published().order_by("-date", "-id")
     activities = Activity.objects.prefetch_related(Prefetch("updates", updates))
@@ -235,7 +256,8 @@ def _commitments(promise: Promise) -> list[CommitmentPart]:
                         for d in (activity.planned_start, activity.planned_end)
                     ),
                     status=str(ActivityStatus(activity.status).label),
-                    reason=activity.status_reason,
+                    # The reason is staff's note to each other: not in the public version.
+                    reason="" if public else activity.status_reason,
                     latest=f"{latest.date.isoformat()}: {latest.text}" if latest else "",
                     percent=latest.percent if latest else None,
                 )
@@ -298,9 +320,75 @@ def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
     return []
 
 
-def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summary:
+def _number(value: Decimal) -> str:
+    """A manual entry's value in Swedish style: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def _latest_entry(indicator: ManualIndicator, start, end) -> ManualIndicatorEntry | None:
+    entries = [e for e in indicator.entries.all() if start <= e.date < end]
+    return max(entries, key=lambda e: (e.date, e.pk), default=None)
+
+
+def _manual_value(indicator: ManualIndicator, entry: ManualIndicatorEntry | None) -> str:
+    if entry is None:
+        return str(_("inga uppgifter"))
+    return _("%(value)s %(unit)s (%(date)s, källa: %(source)s)") % {
+        "value": _number(entry.value),
+        "unit": indicator.unit,
+        "date": entry.date.isoformat(),
+        "source": entry.source,
+    }
+
+
+def manual_indicator_rows(municipality, year: int, today: datetime.date) -> list[IndicatorRow]:
+    """The manual indicators (what lies outside the system) as rows of the indicator table:
+    the latest entry of the year (up to `today` while it runs) with its date and source,
+    against the latest entry of the same period last year. The entries are figures with a
+    source, published with the summary; an entry's comment is not."""
+    start, end = period_for(year, today)
+    before = (shift_year(start, -1), shift_year(end, -1))
+    rows = []
+    for indicator in ManualIndicator.objects.for_municipality(municipality).prefetch_related(
+        "entries"
+    ):
+        rows.append(
+            IndicatorRow(
+                name=indicator.name,
+                definition=indicator.definition,
+                value=_manual_value(indicator, _latest_entry(indicator, start, end)),
+                previous=_manual_value(indicator, _latest_entry(indicator, *before)),
+                caution="",
+                chart=None,
+            )
+        )
+    return rows
+
+
+def _dialogues(promise: Promise, year: int, *, public: bool) -> list[DialogueLine]:
+    start, end = year_period(year)
+    dialogues = Dialogue.objects.for_municipality(promise.municipality).filter(
+        kind=DialogueKind.CITIZEN, date__gte=start, date__lt=end
+    )
+    return [
+        DialogueLine(
+            date=d.date,
+            kind=str(DialogueKind(d.kind).label),
+            participants=d.participant_count,
+            title="" if public else d.title,
+            concerns="" if public else d.concerns,
+        )
+        for d in dialogues.order_by("date", "id")
+    ]
+
+
+def build_summary(
+    *, promise: Promise, year: int, today: datetime.date, public: bool = False
+) -> Summary:
     """The year's summary of `promise`, figures computed now (up to `today` in a running
-    year)."""
+    year). `public` gives the version that is published: without the reasons for postponed
+    or cancelled activities and without the dialogues' titles and notes."""
     code = promise.municipality.code
     values = indicator_values(municipality_code=code, year=year, today=today)
     indicators = [
@@ -313,12 +401,8 @@ def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summa
             chart=_chart(v),
         )
         for v in values
-    ]
-    start, end = year_period(year)
+    ] + manual_indicator_rows(promise.municipality, year, today)
     survey_rows, survey_chart = _survey(code)
-    dialogues = Dialogue.objects.for_municipality(promise.municipality).filter(
-        kind=DialogueKind.CITIZEN, date__gte=start, date__lt=end
-    )
     return Summary(
         promise=promise,
         year=year,
@@ -326,21 +410,35 @@ def build_summary(*, promise: Promise, year: int, today: datetime.date) -> Summa
         generated=today,
         due=summary_due_date(promise, year),
         texts=current_texts(promise, year),
-        commitments=_commitments(promise),
+        commitments=_commitments(promise, public=public),
         indicators=indicators,
         survey_rows=survey_rows,
         survey_chart=survey_chart,
         report_themes=_top_categories(values),
         survey_themes=survey_themes(municipality_code=code, year=year),
-        dialogue_concerns=[(d.date, d.title, d.concerns) for d in dialogues.order_by("date")],
+        dialogues=_dialogues(promise, year, public=public),
+        public=public,
         headings={s.value: str(s.label) for s in SummarySection},
     )
 
 
 def published_summaries(municipality) -> list[PublishedSummary]:
-    """The newest published summary of each year, newest year first (the public archive)."""
-    newest: dict[int, PublishedSummary] = {}
-    rows = PublishedSummary.objects.for_municipality(municipality).filter(promise__published=True)
-    for row in rows.select_related("promise").order_by("-year", "-published"):
-        newest.setdefault(row.year, row)
+    """The public archive: of each published promise and year, the newest published summary
+    that was not withdrawn (an earlier one replaced by it is not public); newest year first."""
+    newest: dict[tuple[int, int], PublishedSummary] = {}
+    rows = PublishedSummary.objects.for_municipality(municipality).filter(
+        promise__published=True, withdrawn__isnull=True
+    )
+    for row in rows.select_related("promise").order_by("-year", "-published", "-id"):
+        newest.setdefault((row.promise_id, row.year), row)
     return list(newest.values())
+
+
+def current_published(promise: Promise, year: int) -> PublishedSummary | None:
+    """The one published summary of the promise's year the public may read (the newest not
+    withdrawn), or None; whether the promise itself is published is the caller's check."""
+    return (
+        PublishedSummary.objects.filter(promise=promise, year=year, withdrawn__isnull=True)
+        .order_by("-published", "-id")
+        .first()
+    )

@@ -17,8 +17,13 @@ from tryggve.followup.documents import CONTENT_TYPES, FORMATS, filename, render_
 from tryggve.followup.forms import SummaryTextsForm
 from tryggve.followup.models import Promise, PublishedSummary, SummaryText
 from tryggve.followup.permissions import FOLLOWUP_EDIT, FOLLOWUP_READ
-from tryggve.followup.services import summary_publish, summary_texts_save
-from tryggve.followup.summary import current_texts, promise_for_year, summary_due_date
+from tryggve.followup.services import summary_publish, summary_texts_save, summary_withdraw
+from tryggve.followup.summary import (
+    current_published,
+    current_texts,
+    promise_for_year,
+    summary_due_date,
+)
 
 readers = staff_required(FOLLOWUP_READ)
 editors = staff_required(FOLLOWUP_EDIT)
@@ -42,7 +47,10 @@ def _page(request, promise: Promise, year: int, form=None, status: int = 200) ->
         "history": SummaryText.objects.filter(promise=promise, year=year).select_related("author")[
             :30
         ],
-        "published": PublishedSummary.objects.filter(promise=promise, year=year)[:5],
+        "published": PublishedSummary.objects.filter(promise=promise, year=year).select_related(
+            "published_by", "withdrawn_by"
+        )[:20],
+        "current": current_published(promise, year) if promise.published else None,
         "formats": FORMATS,
         "can_edit": may_open(request.roles, FOLLOWUP_EDIT),
     }
@@ -90,17 +98,52 @@ def summary_publish_view(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("followup:summary", year=year)
 
 
-@require_safe
-def public_summary_pdf(request: HttpRequest, summary_pk: int) -> FileResponse:
-    """A published summary's PDF, only of a published promise of this municipality."""
-    published = get_object_or_404(
-        PublishedSummary.objects.for_municipality(home_municipality()).filter(
-            promise__published=True
-        ),
+@editors
+@require_POST
+def summary_withdraw_view(request: HttpRequest, year: int, summary_pk: int) -> HttpResponse:
+    """Withdraw a published summary from the public archive (kept for staff)."""
+    published = _published(year, summary_pk)
+    if summary_withdraw(published=published, actor=request.user):
+        messages.success(request, _("Sammanfattningen är avpublicerad."))
+    return redirect("followup:summary", year=year)
+
+
+def _published(year: int, summary_pk: int) -> PublishedSummary:
+    """A published summary of this municipality for the year, withdrawn or not; another
+    municipality's is a 404."""
+    return get_object_or_404(
+        PublishedSummary.objects.for_municipality(home_municipality())
+        .filter(year=year)
+        .select_related("promise__municipality"),
         pk=summary_pk,
     )
+
+
+def _pdf(published: PublishedSummary) -> FileResponse:
     return FileResponse(
         published.pdf.open("rb"),
         content_type="application/pdf",
         filename=filename(published.promise, published.year, "pdf"),
     )
+
+
+@readers
+@require_safe
+def summary_published_pdf(request: HttpRequest, year: int, summary_pk: int) -> FileResponse:
+    """Any published version, also a replaced or withdrawn one, for staff."""
+    return _pdf(_published(year, summary_pk))
+
+
+@require_safe
+def public_summary_pdf(request: HttpRequest, summary_pk: int) -> FileResponse:
+    """A published summary's PDF, only of a published promise of this municipality and only
+    the newest of its year that was not withdrawn; any other is a 404."""
+    published = get_object_or_404(
+        PublishedSummary.objects.for_municipality(home_municipality()).filter(
+            promise__published=True, withdrawn__isnull=True
+        ),
+        pk=summary_pk,
+    )
+    if current_published(published.promise, published.year) != published:
+        raise Http404
+    return _pdf(published)

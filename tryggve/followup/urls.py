@@ -89,6 +89,16 @@ urlpatterns += [
     path(SUMMARY, summary_views.summary_page, name="summary"),
     path(SUMMARY + "texter/", summary_views.summary_texts_view, name="summary_texts"),
     path(SUMMARY + "publicera/", summary_views.summary_publish_view, name="summary_publish"),
+    path(
+        SUMMARY + "publicerad/<int:summary_pk>.pdf",
+        summary_views.summary_published_pdf,
+        name="summary_published_pdf",
+    ),
+    path(
+        SUMMARY + "publicerad/<int:summary_pk>/avpublicera/",
+        summary_views.summary_withdraw_view,
+        name="summary_withdraw",
+    ),
     # One address per format (no format parameter to guess): .pdf and .docx.
     path(
         SUMMARY + "arssammanfattning.pdf",

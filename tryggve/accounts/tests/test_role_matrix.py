@@ -99,7 +99,8 @@ def survey_objects(municipality):
 @pytest.fixture
 def followup_objects(municipality):
     """A promise with an activity of both parties (every editing role may open its pages),
-    a progress update and a manual indicator, so that the follow-up pages answer 200."""
+    a progress update, a manual indicator and a published summary, so that the follow-up
+    pages answer 200."""
     import datetime
 
     from tryggve.followup.services import (
@@ -144,7 +145,14 @@ def followup_objects(municipality):
     recipient = report_recipient_add(
         municipality=municipality, name="Karin", role="Kommunalråd", email="karin@example.se"
     )
+    from django.core.files.base import ContentFile
+
+    from tryggve.followup.models import PublishedSummary
+
+    published = PublishedSummary(promise=promise, year=2026)
+    published.pdf.save("x.pdf", ContentFile(b"%PDF-1.7"), save=True)
     return {
+        "summary_pk": published.pk,
         "meeting_pk": meeting.pk,
         "recipient_pk": recipient.pk,
         "promise_pk": promise.pk,

@@ -121,3 +121,51 @@ def test_another_municipalitys_activities_never_show(client, survey_themes, othe
         theme="belysning",
     )
     assert "Luleås lampor" not in client.get(URL).content.decode()
+
+
+def test_only_done_or_ongoing_activities_are_presented_as_done(
+    client, survey_themes, make_activity
+):
+    """A cancelled activity is never "Vi gjorde"; a planned or postponed one is listed as
+    planned."""
+    from tryggve.followup.models import ActivityStatus
+    from tryggve.followup.services import activity_set_status
+
+    statuses = {
+        "Trygghetsvandring i Centrum": (ActivityStatus.CANCELLED, "Ingen anmälde sig."),
+        "Lampor vid skolan": (ActivityStatus.DONE, ""),
+        "Lampor vid badet": (ActivityStatus.ONGOING, ""),
+        "Lampor vid kyrkan": (ActivityStatus.POSTPONED, "Budgeten."),
+        "Lampor vid stationen": (ActivityStatus.PLANNED, ""),
+    }
+    for title, (status, reason) in statuses.items():
+        activity = make_activity(title=title, theme="belysning")
+        if status != ActivityStatus.PLANNED:
+            activity_set_status(
+                activity=activity, status=status, reason=reason, actor=None, roles=ADMIN
+            )
+    section = _section(client.get(URL).content.decode())
+    done = section[section.index("Vi gjorde:") : section.index("Det här planerar vi:")]
+    planned = section[section.index("Det här planerar vi:") :]
+    assert "Trygghetsvandring i Centrum" not in section
+    assert "Inställd" not in section
+    assert "Lampor vid skolan" in done and "Lampor vid badet" in done
+    assert "Lampor vid kyrkan" not in done and "Lampor vid stationen" not in done
+    assert "Lampor vid kyrkan" in planned and "Lampor vid stationen" in planned
+
+
+def test_a_theme_whose_only_activity_was_cancelled_says_nothing_was_done(
+    client, survey_themes, make_activity
+):
+    from tryggve.followup.models import ActivityStatus
+    from tryggve.followup.services import activity_set_status
+
+    walk = make_activity(title="Trygghetsvandring i Centrum", theme="belysning")
+    activity_set_status(
+        activity=walk, status=ActivityStatus.CANCELLED, reason="Regn.", actor=None, roles=ADMIN
+    )
+    section = _section(client.get(URL).content.decode())
+    lighting = section[section.index("Du sa: Belysning") : section.index("Du sa: Synlig polis")]
+    assert "Vi gjorde:" not in lighting
+    assert "Trygghetsvandring i Centrum" not in lighting
+    assert "Inget av årets löften gäller just detta ännu." in lighting

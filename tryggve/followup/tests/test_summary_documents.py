@@ -265,3 +265,150 @@ def test_the_reminder_starts_a_month_before_the_due_date(promise):
     assert summary_reminder(promise, datetime.date(year, 12, 10)) == datetime.date(year, 12, 10)
     assert summary_reminder(promise, datetime.date(year, 12, 11)) is None
     assert summary_reminder(None, datetime.date(year, 11, 20)) is None
+
+
+# The public version and the staff's ------------------------------------------------------
+
+
+@pytest.fixture
+def unpublished_notes(filled, make_activity, today):
+    """A cancelled activity with a reason and a citizen dialogue with notes: both written by
+    staff for each other, neither published."""
+    from tryggve.followup.services import dialogue_create
+
+    cancelled = make_activity(title="Kvällsmöte i Glommersträsk")
+    activity_set_status(
+        activity=cancelled,
+        status=ActivityStatus.CANCELLED,
+        reason="Kalle Svensson i föreningen blev sjuk.",
+        actor=None,
+        roles=ADMIN,
+    )
+    dialogue_create(
+        municipality=filled.municipality,
+        kind="citizen",
+        date=datetime.date(today.year, 1, 1),
+        title="Möte hos Anna Andersson",
+        participant_count=25,
+        participant_groups="boende i Centrum",
+        concerns="Anna Andersson på Storgatan 3 är rädd för grannens hund.",
+        actor=None,
+    )
+    return filled
+
+
+def _docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return " ".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_public_version_leaves_out_reasons_and_dialogue_notes(unpublished_notes, year, today):
+    args = {"promise": unpublished_notes, "year": year, "today": today, "public": True}
+    pdf = _pdf_text(render_summary(fmt=PDF, **args))
+    docx = _docx_text(render_summary(fmt=DOCX, **args))
+    for text in (pdf, docx):
+        assert "Kvällsmöte i Glommersträsk" in text
+        assert "Inställd" in text
+        assert "Kalle Svensson" not in text
+        assert "Anna Andersson" not in text
+        assert "Storgatan" not in text
+        assert "1 medborgardialog hölls under året." in text
+        assert f"{year}-01-01: Medborgardialog, 25 deltagare" in text
+        assert "Intern version" not in text
+
+
+def test_the_staff_version_keeps_them_and_says_so(unpublished_notes, year, today):
+    args = {"promise": unpublished_notes, "year": year, "today": today}
+    pdf = _pdf_text(render_summary(fmt=PDF, **args))
+    docx = _docx_text(render_summary(fmt=DOCX, **args))
+    for text in (pdf, docx):
+        assert "Kalle Svensson i föreningen blev sjuk." in text
+        assert "Anna Andersson på Storgatan 3" in text
+        assert "Intern version:" in text
+
+
+def test_publishing_keeps_the_public_version(unpublished_notes, year, today):
+    from tryggve.followup.services import summary_publish
+
+    published = summary_publish(promise=unpublished_notes, year=year, actor=None, today=today)
+    with published.pdf.open("rb") as stored:
+        text = _pdf_text(stored.read())
+    assert "Kvällsmöte i Glommersträsk" in text
+    assert "Kalle Svensson" not in text
+    assert "Anna Andersson" not in text
+
+
+# Manual indicators -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lamps(municipality, other_municipality):
+    """A manual indicator with entries on both sides of the year boundaries, and another
+    municipality's indicator (never read)."""
+    from decimal import Decimal
+
+    from tryggve.followup.services import manual_indicator_create, manual_indicator_entry_add
+
+    indicator = manual_indicator_create(
+        municipality=municipality, name="Lagade gatlampor", definition="Lampor som lagats."
+    )
+    for day, value in (
+        (datetime.date(2024, 6, 30), "5"),
+        (datetime.date(2024, 12, 31), "7"),
+        (datetime.date(2025, 3, 31), "4"),
+        (datetime.date(2025, 12, 31), "12.50"),
+        (datetime.date(2026, 1, 1), "99"),
+    ):
+        manual_indicator_entry_add(
+            indicator=indicator,
+            date=day,
+            value=Decimal(value),
+            source="Gatuenheten",
+            actor=None,
+            note="Intern kommentar",
+        )
+    manual_indicator_create(
+        municipality=other_municipality, name="Luleås lampor", definition="Annan kommun."
+    )
+    return indicator
+
+
+def test_manual_indicators_take_the_years_latest_entry(lamps, municipality):
+    from tryggve.followup.summary import manual_indicator_rows
+
+    whole = manual_indicator_rows(municipality, 2025, datetime.date(2026, 2, 1))
+    assert [(r.name, r.value, r.previous) for r in whole] == [
+        (
+            "Lagade gatlampor",
+            "12,5 st (2025-12-31, källa: Gatuenheten)",
+            "7 st (2024-12-31, källa: Gatuenheten)",
+        )
+    ]
+    # A running year is cut at today, and last year at the same day.
+    running = manual_indicator_rows(municipality, 2025, datetime.date(2025, 6, 30))
+    assert (running[0].value, running[0].previous) == (
+        "4 st (2025-03-31, källa: Gatuenheten)",
+        "5 st (2024-06-30, källa: Gatuenheten)",
+    )
+    empty = manual_indicator_rows(municipality, 2023, datetime.date(2026, 2, 1))
+    assert (empty[0].value, empty[0].previous) == ("inga uppgifter", "inga uppgifter")
+
+
+def test_manual_indicators_are_in_the_pdf_and_word_indicator_table(lamps, municipality):
+    from .conftest import make_promise
+
+    promise = make_promise(municipality, 2025)
+    args = {"promise": promise, "year": 2025, "today": datetime.date(2026, 2, 1), "public": True}
+    document = Document(io.BytesIO(render_summary(fmt=DOCX, **args)))
+    table = next(t for t in document.tables if t.rows[0].cells[2].text.startswith("Samma"))
+    row = next(r for r in table.rows if r.cells[0].text == "Lagade gatlampor")
+    assert [c.text for c in row.cells][1:] == [
+        "12,5 st (2025-12-31, källa: Gatuenheten)",
+        "7 st (2024-12-31, källa: Gatuenheten)",
+    ]
+    pdf = _pdf_text(render_summary(fmt=PDF, **args))
+    assert "Lagade gatlampor 12,5 st (2025-12-31, källa: Gatuenheten)" in pdf
+    for text in (pdf, _docx_text(render_summary(fmt=DOCX, **args))):
+        assert "Luleås lampor" not in text
+        assert "Intern kommentar" not in text

@@ -147,3 +147,124 @@ def test_the_overview_names_the_due_date_and_reminds_a_month_before(
         assert ("Påminnelse:" in page) is reminded
         assert reverse("followup:summary", kwargs={"year": 2026}) in page
     assert promise.period_start.year == 2026
+
+
+# Replaced and withdrawn versions ----------------------------------------------------------
+
+
+def _published(promise, year: int, content: bytes = b"%PDF-1.7", **kwargs) -> PublishedSummary:
+    """A published summary row with a stand-in file (rendering a real PDF is tested above)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    kwargs.setdefault("published", timezone.now() - datetime.timedelta(hours=1))
+    row = PublishedSummary(promise=promise, year=year, **kwargs)
+    row.pdf.save("x.pdf", ContentFile(content), save=True)
+    return row
+
+
+def _public(client, row) -> int:
+    return client.get(reverse("followup:public_summary", args=[row.pk])).status_code
+
+
+@pytest.fixture
+def two_versions(promise, today):
+    import datetime
+
+    from django.utils import timezone
+
+    first = _published(promise, today.year, b"%PDF first", published=timezone.now())
+    second = _published(
+        promise, today.year, b"%PDF second", published=first.published + datetime.timedelta(1)
+    )
+    return first, second
+
+
+def test_only_the_newest_version_is_public_and_listed(client, two_versions):
+    first, second = two_versions
+    assert _public(client, first) == 404
+    assert _public(client, second) == 200
+    page = client.get(reverse("followup:public")).content.decode()
+    assert reverse("followup:public_summary", args=[second.pk]) in page
+    assert reverse("followup:public_summary", args=[first.pk]) not in page
+
+
+def test_withdrawing_the_newest_serves_the_previous_again_then_none(
+    client, case_handler, two_versions, today
+):
+    first, second = two_versions
+    withdraw = url("summary_withdraw", today.year, summary_pk=second.pk)
+    for _ in range(2):  # a double submit withdraws once
+        assert case_handler.post(withdraw).status_code == 302
+    second.refresh_from_db()
+    assert second.withdrawn is not None
+    assert second.withdrawn_by == case_handler.user
+    assert (_public(client, first), _public(client, second)) == (200, 404)
+    page = client.get(reverse("followup:public")).content.decode()
+    assert reverse("followup:public_summary", args=[first.pk]) in page
+    assert reverse("followup:public_summary", args=[second.pk]) not in page
+
+    case_handler.post(url("summary_withdraw", today.year, summary_pk=first.pk))
+    assert (_public(client, first), _public(client, second)) == (404, 404)
+    assert "Årssammanfattningar" not in client.get(reverse("followup:public")).content.decode()
+    staff_page = case_handler.get(url("summary", today.year)).content.decode()
+    assert "Avpublicerad" in staff_page
+    assert "av Handlaggare" in staff_page  # who withdrew it
+
+
+def test_staff_still_read_every_version(council_reader, two_versions, today):
+    first, second = two_versions
+    page = council_reader.get(url("summary", today.year)).content.decode()
+    assert "Ersatt av en nyare version, inte publik." in page
+    assert "Visas på den publika sidan." in page
+    assert "Avpublicera" not in page  # a reader may not withdraw
+    for row, content in ((first, b"%PDF first"), (second, b"%PDF second")):
+        response = council_reader.get(url("summary_published_pdf", today.year, summary_pk=row.pk))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == content
+
+
+def test_withdrawing_needs_the_publish_role_a_post_and_csrf(
+    client, council_reader, staff_without_role, case_handler, two_versions, today
+):
+    _first, second = two_versions
+    withdraw = url("summary_withdraw", today.year, summary_pk=second.pk)
+    assert client.post(withdraw).status_code == 302  # anonymous: to the login
+    assert staff_without_role.post(withdraw).status_code == 403
+    assert council_reader.post(withdraw).status_code == 403
+    assert case_handler.get(withdraw).status_code == 405
+    case_handler.handler.enforce_csrf_checks = True
+    assert case_handler.post(withdraw).status_code == 403
+    second.refresh_from_db()
+    assert second.withdrawn is None
+
+
+def test_another_municipalitys_version_is_a_404_for_staff(
+    case_handler, council_reader, other_promise, today
+):
+    row = _published(other_promise, today.year)
+    withdraw = url("summary_withdraw", today.year, summary_pk=row.pk)
+    assert case_handler.post(withdraw).status_code == 404
+    pdf = url("summary_published_pdf", today.year, summary_pk=row.pk)
+    assert council_reader.get(pdf).status_code == 404
+    row.refresh_from_db()
+    assert row.withdrawn is None
+
+
+def test_the_staff_pdf_route_refuses_anonymous_and_no_role(
+    client, staff_without_role, two_versions, today
+):
+    first, _second = two_versions
+    pdf = url("summary_published_pdf", today.year, summary_pk=first.pk)
+    response = client.get(pdf)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert staff_without_role.get(pdf).status_code == 403
+
+
+def test_the_publish_form_says_what_becomes_public(case_handler, promise, today):
+    page = case_handler.get(url("summary", today.year)).content.decode()
+    assert "Det här blir publikt:" in page
+    assert "Det här tas inte med: skälen till uppskjutna och inställda aktiviteter" in page
