@@ -38,6 +38,7 @@ from tryggve.followup.models import (
 from tryggve.followup.permissions import may_edit_activity
 from tryggve.followup.services import FollowupRefused, _event, _once
 from tryggve.lib.mail import mail_queue
+from tryggve.lib.pdf import html_to_pdf
 from tryggve.reports.models import Report
 
 # How many of the most exposed areas the report follows ("new" = in this list now and not
@@ -349,19 +350,9 @@ def council_report_html(report: CouncilReport) -> str:
 
 
 def council_report_pdf(report: CouncilReport) -> bytes:
-    """The report as a tagged PDF (PDF/UA where WeasyPrint can): real headings, tables as
-    tables, the document's language and title set."""
-    from PIL import ImageFile
-
-    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported, which would
-    # let truncated uploads through `lib.images`; put it back (our PDF has no images).
-    accept_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
-    from weasyprint import CSS, HTML  # heavy; imported when a PDF is made
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated
-    return HTML(string=council_report_html(report)).write_pdf(
-        stylesheets=[CSS(filename=PDF_CSS)], pdf_variant="pdf/ua-1", pdf_tags=True
-    )
+    """The report as a tagged PDF (PDF/UA-1): real headings, tables as tables, the
+    document's language and title set."""
+    return html_to_pdf(council_report_html(report), css=PDF_CSS.read_text(encoding="utf-8"))
 
 
 def report_filename(meeting: CouncilMeeting) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.pdf import html_to_pdf
 from tryggve.surveys.models import (
     CHOICE_KINDS,
     MAP_PLACES,
@@ -121,39 +122,12 @@ def questionnaire_html(survey: Survey, *, link: str, qr_svg: str) -> str:
     )
 
 
-def _weasyprint():
-    """WeasyPrint's classes, imported on the first PDF (the import is heavy).
-
-    Importing WeasyPrint sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES`,
-    which would make the photo upload check (`lib.images`) accept truncated images in this
-    process from then on; the questionnaire has no raster images, so the flag is put back.
-    """
-    from PIL import ImageFile
-
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    try:
-        from weasyprint import CSS, HTML
-        from weasyprint.urls import URLFetcher
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = before
-    return CSS, HTML, URLFetcher
-
-
 def questionnaire_pdf(survey: Survey, *, link: str, qr_svg: str) -> bytes:
     """The questionnaire as a tagged PDF (PDF/UA-1) with page numbers."""
-    CSS, HTML, URLFetcher = _weasyprint()
-
-    html = HTML(
-        string=questionnaire_html(survey, link=link, qr_svg=qr_svg),
-        url_fetcher=URLFetcher(allowed_protocols=["data"]),
-    )
     # The stylesheet is a template so that the page footer ("Sida 1 av 4") is translated.
     footer = _("Sida %(page)s av %(pages)s") % {
         "page": '" counter(page) "',
         "pages": '" counter(pages) "',
     }
-    stylesheet = CSS(string=render_to_string("surveys/print/questionnaire.css", {"footer": footer}))
-    return html.write_pdf(
-        stylesheets=[stylesheet],
-        pdf_variant="pdf/ua-1",
-    )
+    css = render_to_string("surveys/print/questionnaire.css", {"footer": footer})
+    return html_to_pdf(questionnaire_html(survey, link=link, qr_svg=qr_svg), css=css)
