@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
+from tryggve.audit.models import AccessLog
+from tryggve.audit.services import access_log_record
 from tryggve.followup.documents import CONTENT_TYPES, FORMATS, filename, render_summary
 from tryggve.followup.forms import SummaryTextsForm
 from tryggve.followup.models import Promise, PublishedSummary, SummaryText
@@ -66,12 +68,17 @@ def summary_page(request: HttpRequest, year: int) -> HttpResponse:
 @readers
 @require_safe
 def summary_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    """The summary generated now. Reading it changes nothing and it holds no personal data,
-    so no access-log row is written."""
+    """The internal summary generated now. Its dialogue notes may name residents who took
+    part, so the export is written to the access log."""
     if fmt not in FORMATS:
         raise Http404
     promise = _promise(year)
     data = render_summary(promise=promise, year=year, today=timezone.localdate(), fmt=fmt)
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        subject=f"Årlig sammanfattning {year} ({fmt}, intern version)",
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(promise, year, fmt)}"'
     return response
