@@ -42,8 +42,11 @@ lint: $(STAMP)
 browser-deps:
 	@bash scripts/ensure-chromium
 
+# One worker per core (at most 4): the browser tests keep a core busy each, and on two
+# cores the suite takes about two thirds of its time in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP) lint browser-deps
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
