@@ -31,6 +31,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from tryggve.lib.parsing import decode_text, parse_number
@@ -118,36 +119,51 @@ def _delimiter(line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+def _names(line: str) -> list[str]:
+    cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    return [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
+
+
+def scb_table(
+    data: bytes, *, is_header: Callable[[set[str]], bool]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]] | None:
+    """An SCB table export: title lines first, then the table from the first line whose
+    column names (lower case) `is_header` accepts. Its names, and its rows with their line
+    numbers in the file; None when no line is a header. The export's separator (";", ","
+    or tab) and encoding (UTF-8 with or without BOM, Windows-1252) are found here."""
+    lines = decode_text(data).splitlines()
+    start = next((i for i, line in enumerate(lines) if is_header(set(_names(line)))), None)
+    if start is None:
+        return None
+    delimiter = _delimiter(lines[start])
+    reader = csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter)
+    return _names(lines[start]), ((start + 2 + offset, row) for offset, row in enumerate(reader))
+
+
 def _find(header: list[str], names: set[str]) -> int | None:
     return next((i for i, name in enumerate(header) if name in names), None)
 
 
+def _population_header(names: set[str]) -> bool:
+    return bool(names & REGION_COLUMNS and names & AGE_COLUMNS)
+
+
 def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
     """The rows of an SCB export or an own-format file (see the module's docstring)."""
-    lines = decode_text(data).splitlines()
-    start = next(
-        (i for i, line in enumerate(lines) if _header_columns(line) is not None),
-        None,
-    )
-    if start is None:
+    table = scb_table(data, is_header=_population_header)
+    if table is None:
         raise PopulationFileError(
             "Hittar ingen rubrikrad med område (region) och ålder. Väntade SCB:s kolumner "
             "region, ålder och år, eller area,age_band,count."
         )
-    delimiter = _delimiter(lines[start])
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
-    header = [cell.strip().lstrip("\ufeff").strip().lower() for cell in next(reader)]
+    header, rows = table
     region_at, age_at = _find(header, REGION_COLUMNS), _find(header, AGE_COLUMNS)
     gender_at, year_at = _find(header, GENDER_COLUMNS), _find(header, YEAR_COLUMNS)
     value_at, chosen = _value_column(header, year, year_at)
     result = PopulationFile(year=chosen)
     totals: list[tuple[int, str, str]] = []  # rows for both genders, used only alone
     gender_rows = False
-    raw: list[tuple[int, list[str]]] = [
-        (start + 2 + offset, row)
-        for offset, row in enumerate(reader)
-        if any(c.strip() for c in row)
-    ]
+    raw = [(line, row) for line, row in rows if any(c.strip() for c in row)]
     if year_at is not None and chosen is None:
         years = {row[year_at].strip() for _line, row in raw if len(row) > year_at}
         known = sorted(int(y) for y in years if y.isdigit())
@@ -185,12 +201,6 @@ def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
         drop = {i for i, gender, _band in totals if gender not in GENDER_WORDS}
         result.rows = [r for i, r in enumerate(result.rows) if i not in drop]
     return result
-
-
-def _header_columns(line: str) -> list[str] | None:
-    cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
-    names = {c.strip().lstrip("\ufeff").strip().lower() for c in cells}
-    return cells if names & REGION_COLUMNS and names & AGE_COLUMNS else None
 
 
 def _value_column(

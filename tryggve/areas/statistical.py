@@ -37,8 +37,6 @@ a figure (counted, not an error).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sqlite3
 import struct
@@ -49,8 +47,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
+from tryggve.areas.population import scb_table
 from tryggve.lib.geo import SWEREF99TM, WGS84, GeometryError, crs_of
-from tryggve.lib.parsing import decode_text, parse_number
+from tryggve.lib.parsing import parse_number
 
 DESO, REGSO = "deso", "regso"
 LEVELS = (DESO, REGSO)
@@ -326,36 +325,19 @@ class HouseholdTable:
     errors: list[str] = field(default_factory=list)
 
 
-def _delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _cells(line: str) -> list[str]:
-    row = next(csv.reader([line], delimiter=_delimiter(line)), [])
-    return [c.strip().lstrip("\ufeff").strip().lower() for c in row]
-
-
 def read_households(data: bytes, *, year: int | None = None) -> HouseholdTable:
     """Households per DeSO or RegSO code (upper case) from an SCB CSV export."""
-    lines = decode_text(data).splitlines()
-    start = next((i for i, line in enumerate(lines) if set(_cells(line)) & REGION_COLUMNS), None)
-    if start is None:
+    table = scb_table(data, is_header=lambda names: bool(names & REGION_COLUMNS))
+    if table is None:
         raise HouseholdFileError(
             "Hittar ingen rubrikrad med kolumnen region: väntade SCB:s export med region, "
             "hushållstyp och ett år per kolumn."
         )
-    delimiter = _delimiter(lines[start])
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
-    header = [c.strip().lstrip("\ufeff").strip().lower() for c in next(reader)]
+    header, table_rows = table
     region_at = next(i for i, name in enumerate(header) if name in REGION_COLUMNS)
     type_at = next((i for i, name in enumerate(header) if name in TYPE_COLUMNS), None)
     year_at = next((i for i, name in enumerate(header) if name in YEAR_COLUMNS), None)
-    rows = [
-        (start + 2 + offset, row)
-        for offset, row in enumerate(reader)
-        if any(c.strip() for c in row)
-    ]
+    rows = [(line, row) for line, row in table_rows if any(c.strip() for c in row)]
     if year_at is not None:
         value_at = next((i for i, name in enumerate(header) if name in VALUE_COLUMNS), None)
         if value_at is None:
