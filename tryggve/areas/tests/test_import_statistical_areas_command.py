@@ -310,3 +310,22 @@ def test_a_geopackage_is_known_by_its_content_too(boundary, tmp_path):
     assert "created=1" in run(gpkg, "--municipality", "2505")[0]
     with pytest.raises(CommandError, match="Kunde inte läsa"):
         run(str(tmp_path / "saknas.geojson"), "--municipality", "2505")
+
+
+def test_the_readme_example_files_import_as_a_layer(municipality):
+    """The README's command, on its example files, beside the demo's residential areas."""
+    examples = DEMO_DIR.parents[2] / "docs" / "examples"
+    drawn = ResidentialArea.objects.count()
+    out, _err = run(
+        str(examples / "deso_exempel.gpkg"),
+        "--municipality",
+        "2505",
+        "--households",
+        str(examples / "deso_hushall_exempel.csv"),
+        "--as",
+        "layer",
+    )
+    assert "created=12" in out
+    layer = ResidentialArea.all_kinds.filter(kind=AreaKind.STATISTICAL)
+    assert layer.count() == 12 and ResidentialArea.objects.count() == drawn
+    assert all(area.households > 0 for area in layer)
