@@ -113,7 +113,7 @@ COLUMNS = [
     "closed",
 ]
 # Blank text columns the form leaves empty.
-BLANKS = ["contact_name", "contact_email", "contact_phone"]
+BLANKS = ["contact_name", "contact_email", "contact_phone", "client"]
 
 
 def insert(count: int, seed: int, years: float) -> None:
@@ -131,7 +131,7 @@ def insert(count: int, seed: int, years: float) -> None:
             sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 for row in rows(count, categories, seed, years):
-                    copy.write_row((*row, "", "", ""))
+                    copy.write_row((*row, *[""] * len(BLANKS)))
                     done += 1
                     if done % 100_000 == 0:
                         print(f"  {done:>9} rows, {time.monotonic() - started:.0f} s", flush=True)
@@ -143,7 +143,9 @@ def insert(count: int, seed: int, years: float) -> None:
             batch = []
             for row in rows(count, categories, seed, years):
                 *head, created, updated, closed = row
-                batch.append((*head, adapt(created), adapt(updated), adapt(closed), "", "", ""))
+                batch.append(
+                    (*head, adapt(created), adapt(updated), adapt(closed), *[""] * len(BLANKS))
+                )
                 if len(batch) == BATCH:
                     cursor.executemany(sql, batch)
                     done += len(batch)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +101,39 @@ def council_meeting_create(
             submission_key=submission_key,
         ),
     )
+
+
+MEETING_FIELDS = ("date", "title", "place", "notes")
+
+
+def council_meeting_edit(
+    *, meeting: CouncilMeeting, date: datetime.date, title: str, place: str = "", notes: str = ""
+) -> CouncilMeeting:
+    """Correct a meeting's date, title, place or notes (still one meeting per day). Saving
+    the same values again (a double submit) changes nothing. A report already generated
+    keeps its stored figures; it compares with whichever meeting is now the one before."""
+    if (
+        date != meeting.date
+        and CouncilMeeting.objects.for_municipality(meeting.municipality)
+        .filter(date=date)
+        .exclude(pk=meeting.pk)
+        .exists()
+    ):
+        raise FollowupRefused(_("Rådet har redan ett möte den dagen."))
+    changes = {"date": date, "title": title, "place": place, "notes": notes}
+    changed = [name for name, value in changes.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    try:
+        with transaction.atomic():
+            for name in changed:
+                setattr(meeting, name, changes[name])
+            meeting.save(update_fields=changed)
+    except IntegrityError:
+        # Another meeting was put on that day at the same moment (the constraint held).
+        meeting.refresh_from_db()
+        raise FollowupRefused(_("Rådet har redan ett möte den dagen.")) from None
+    return meeting
 
 
 def report_recipient_add(

@@ -11,7 +11,9 @@ from tryggve.lib.dates import SensibleDateField
 from tryggve.lib.validators import validate_one_line
 
 
-class MeetingForm(OnceForm):
+class MeetingFields(forms.Form):
+    """A meeting's fields, the same when it is created and when it is corrected."""
+
     date = SensibleDateField(label=_("Datum"), widget=DATE_WIDGET)
     title = forms.CharField(
         label=_("Rubrik"),
@@ -28,6 +30,14 @@ class MeetingForm(OnceForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MeetingForm(OnceForm, MeetingFields):
+    """A new meeting (its one-time key makes a double submit save once)."""
+
+
+class MeetingEditForm(MeetingFields):
+    """Corrections to a meeting: the same fields and checks as a new one."""
 
 
 class RecipientForm(forms.Form):

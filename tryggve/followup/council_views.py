@@ -16,8 +16,10 @@ from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import may_open
 from tryggve.areas.selectors import home_municipality
 from tryggve.followup.council import (
+    MEETING_FIELDS,
     council_decision_record,
     council_meeting_create,
+    council_meeting_edit,
     council_report,
     council_report_generate,
     council_report_pdf,
@@ -26,7 +28,12 @@ from tryggve.followup.council import (
     report_recipient_add,
     report_recipient_set_active,
 )
-from tryggve.followup.council_forms import DecisionForm, MeetingForm, RecipientForm
+from tryggve.followup.council_forms import (
+    DecisionForm,
+    MeetingEditForm,
+    MeetingForm,
+    RecipientForm,
+)
 from tryggve.followup.models import Activity, CouncilMeeting, ReportRecipient
 from tryggve.followup.permissions import editable_parties
 from tryggve.followup.services import FollowupRefused
@@ -86,6 +93,24 @@ def council_create_view(request: HttpRequest) -> HttpResponse:
         template="followup/council/meeting_form.html",
         context={},
     )
+
+
+@managers
+def council_edit_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(meeting_pk)
+    initial = {name: getattr(meeting, name) for name in MEETING_FIELDS}
+    form = MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            council_meeting_edit(meeting=meeting, **form.cleaned_data)
+        except FollowupRefused as exc:
+            form.add_error("date", str(exc))  # the one refusal: the day is taken
+        else:
+            messages.success(request, _("Mötet är ändrat."))
+            return redirect(_meeting_url(meeting))
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "meeting": meeting}
+    return render(request, "followup/council/meeting_form.html", context, status=status)
 
 
 def _meeting_page(request, meeting: CouncilMeeting, decision_form=None, status=200):

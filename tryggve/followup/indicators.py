@@ -526,6 +526,16 @@ INDICATORS: tuple[Indicator, ...] = (
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 
+def period_figures(*, municipality_code: str, year: int, today: date) -> Figures:
+    """The figures of the year (up to `today` while it runs), each fetched when first read:
+    a caller that also reads them itself (the annual summary's survey table) passes them to
+    `indicator_values`, so nothing is counted twice."""
+    start, end = period_for(year, today)
+    return Figures(
+        municipality_code=municipality_code, start=start, end=end, year=year, today=today
+    )
+
+
 def indicator_values(
     *,
     municipality_code: str,
@@ -533,17 +543,22 @@ def indicator_values(
     today: date,
     baseline_years: Mapping[str, int] | None = None,
     targets: Mapping[str, float] | None = None,
+    now: Figures | None = None,
 ) -> list[IndicatorValue]:
     """Every indicator for the year (up to `today` while it runs), in registry order.
 
     `baseline_years` maps an indicator's code to the year whose value is its baseline
     (computed here the same way, for the whole calendar year); `targets` maps a code to
     its target value. A value is None when there is nothing to count ("inga uppgifter").
+    `now` is the year's `period_figures` when the caller has them already.
     """
     baseline_years = baseline_years or {}
     targets = targets or {}
     start, end = period_for(year, today)
-    now = Figures(municipality_code=municipality_code, start=start, end=end, year=year, today=today)
+    if now is None:
+        now = period_figures(municipality_code=municipality_code, year=year, today=today)
+    elif (now.code, now.start, now.end, now.today) != (municipality_code, start, end, today):
+        raise ValueError("the figures are of another municipality or period")
     before = Figures(
         municipality_code=municipality_code,
         start=shift_year(start, -1),

@@ -27,9 +27,11 @@ from django.utils.translation import gettext as _
 
 from tryggve.followup.indicators import (
     SHARE,
+    Figures,
     IndicatorValue,
     format_value,
     indicator_values,
+    period_figures,
     period_for,
     trend_chart,
 )
@@ -272,15 +274,12 @@ def _commitments(promise: Promise, *, public: bool) -> list[CommitmentPart]:
     return parts
 
 
-def _survey(code: str) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
-    answers = {
-        row.year: row.respondents
-        for row in survey_figures.respondents_per_year(municipality_code=code)
-    }
-    unsafe = {row.year: row.share for row in survey_figures.unsafe_share(municipality_code=code)}
-    worry = {
-        row.year: row.share for row in survey_figures.burglary_worry_share(municipality_code=code)
-    }
+def _survey(figures: Figures) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
+    """The survey's main results per year, from the series the indicators read (every
+    year of `surveys.figures`, fetched once for both)."""
+    answers = {row.year: row.respondents for row in figures.respondents}
+    unsafe = {row.year: row.share for row in figures.unsafe}
+    worry = {row.year: row.share for row in figures.burglary_worry}
     years = sorted(set(answers) | set(unsafe) | set(worry))
     rows = [
         (
@@ -390,7 +389,9 @@ def build_summary(
     year). `public` gives the version that is published: without the reasons for postponed
     or cancelled activities and without the dialogues' titles and notes."""
     code = promise.municipality.code
-    values = indicator_values(municipality_code=code, year=year, today=today)
+    # The year's figures once: the indicators and the survey table read the same series.
+    now = period_figures(municipality_code=code, year=year, today=today)
+    values = indicator_values(municipality_code=code, year=year, today=today, now=now)
     indicators = [
         IndicatorRow(
             name=str(v.indicator.name),
@@ -402,7 +403,7 @@ def build_summary(
         )
         for v in values
     ] + manual_indicator_rows(promise.municipality, year, today)
-    survey_rows, survey_chart = _survey(code)
+    survey_rows, survey_chart = _survey(now)
     return Summary(
         promise=promise,
         year=year,

@@ -77,6 +77,7 @@ urlpatterns += [
         name="council_recipient_toggle",
     ),
     path(MEETING, council_views.council_meeting, name="council_meeting"),
+    path(MEETING + "andra/", council_views.council_edit_view, name="council_edit"),
     path(MEETING + "rapport.pdf", council_views.council_pdf, name="council_pdf"),
     path(MEETING + "skapa-rapport/", council_views.council_generate_view, name="council_generate"),
     path(MEETING + "skicka/", council_views.council_send_view, name="council_send"),

@@ -39,5 +39,7 @@ def bar_chart_png(points: Sequence[Point], *, width: int = 480, height: int = 18
         draw.rectangle([centre - bar_w / 2, y, centre + bar_w / 2, h - label_h], fill=INK)
         draw.text((centre, y - 3 * k), format_number(value), fill=INK, font=font, anchor="ms")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    # Not `optimize=True`: it tries every filter and took a quarter of the DOCX's time for
+    # a few KiB less; the pixels are the same.
+    image.save(out, format="PNG")
     return out.getvalue()

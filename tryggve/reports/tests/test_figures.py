@@ -182,3 +182,17 @@ def test_feels_safer_counts_answers_given_in_the_period(
 
 def test_no_answers_no_share(municipality):
     assert feedback_figures(**YEAR_2025).yes_share is None
+
+
+def test_months_are_swedish_calendar_months(case):
+    """The last minute of March and the first of April in Swedish time (both 31 March in
+    UTC) fall in their own local months; a period that starts mid-month counts its first
+    month from the start."""
+    case(local(2025, 3, 31, 23, 59))
+    case(local(2025, 4, 1, 0, 0))
+    case(local(2025, 4, 30, 23, 59))
+    case(local(2025, 5, 1, 0, 30))
+    figures = report_figures(
+        municipality_code="2505", start=date(2025, 3, 15), end=date(2025, 5, 2), today=TODAY
+    )
+    assert figures.per_month == [((2025, 3), 1), ((2025, 4), 2), ((2025, 5), 1)]
