@@ -42,3 +42,5 @@ urlpatterns = [
 ]
 # A database that is down answers 503, also when middleware (not a view) met it.
 handler500 = "tryggve.lib.views.server_error"
+# The API answers a bad request (an unknown Host header) with its error list.
+handler400 = "tryggve.open311.views.bad_request"

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as django_bad_request
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -22,6 +23,7 @@ from tryggve.lib.tokens import hash_token
 from tryggve.open311 import documents
 from tryggve.open311.errors import Open311Error, error_response
 from tryggve.open311.forms import RequestForm
+from tryggve.open311.middleware import API_PREFIX
 from tryggve.open311.models import ApiKey, Submission
 from tryggve.open311.openapi import openapi_document
 from tryggve.open311.params import flag, request_query
@@ -213,6 +215,15 @@ def token_detail(request, token, format):
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under /open311/v2/: the error list, for every method."""
     return error_response(request.path, 404, _("Det finns ingen sådan adress i API:t."))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 400 handler (`handler400`): Django answers a Host header outside
+    ALLOWED_HOSTS or a malformed request before any view. The API's clients get the error
+    list there too, never an HTML page; everyone else gets Django's page."""
+    if request.path.startswith(API_PREFIX):
+        return error_response(request.path, 400, _("Anropet gick inte att tolka."))
+    return django_bad_request(request, exception)
 
 
 @require_safe

@@ -59,3 +59,15 @@ def test_an_accept_header_never_changes_the_format(client):
 def test_unknown_token_is_404(client, fmt):
     response = client.get(f"{BASE}/tokens/{'a' * 40}.{fmt}")
     assert response.status_code == 404 and error_codes(response) == [404]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unknown_host_header_is_a_400_list_not_a_page(client, fmt, settings):
+    """Django refuses a Host outside ALLOWED_HOSTS before any view; the API still answers
+    with its error list, the rest of the site with Django's page."""
+    settings.DEBUG = False
+    response = client.get(f"{BASE}/services.{fmt}", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert error_codes(response) == [400]
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and b"<" in page.content
