@@ -92,6 +92,12 @@ def test_a_case_handler_walks_a_council_meeting_report(
     expect(page.get_by_role("status")).to_contain_text("Rapporten skickas till 1 mottagare.")
     expect(page.get_by_role("cell", name="k@example.se")).to_be_visible()
     assert CouncilDelivery.objects.count() == 1
+    # A wrong place is corrected on the meeting's own form; the meeting page shows it.
+    page.get_by_role("link", name="Ändra datum, rubrik, plats eller anteckningar").click()
+    check(page, "meeting-edit", shot, found)
+    page.get_by_label("Plats").fill("Kommunhuset, sal B")
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_text("Kommunhuset, sal B")).to_be_visible()
     page.get_by_role("link", name="Mottagare av rapporten").first.click()
     check(page, "recipients", shot, found)
     page.goto("/personal/uppfoljning/radet/nytt-mote/")
