@@ -447,6 +447,57 @@ def time_steps(survey, runs: int, deadline: float) -> dict:
             }
         out[name] = figures
         print(f"  {name:24} cold {figures['cold']}  warm {figures['warm']}", flush=True)
+    out["served"] = time_served(survey, steps, runs)
+    return out
+
+
+def time_served(survey, steps: dict, runs: int) -> dict:
+    """What a results page waits for since the counts are stored (`TallySnapshot`) and
+    counted again by a background task after answers (`results.serving()`): each step in
+    a new process state (cache emptied, new database session), first with the stored
+    counts up to date, then with one answer newer than them (served as counted, recount
+    queued). Also the recount itself (`results_refresh`, the task's work)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from tryggve.surveys import results
+    from tryggve.surveys.models import Response
+
+    out = {}
+    times = []
+    for _ in range(max(1, runs // 2)):
+        cold()
+        started = time.perf_counter()
+        results.results_refresh(survey=survey)
+        times.append((time.perf_counter() - started) * 1000)
+    out["refresh_task"] = {"runs": len(times), "median_ms": round(statistics.median(times), 1)}
+    print(f"  {'refresh task':24} {out['refresh_task']}", flush=True)
+    for state in ("up_to_date", "one_answer_newer"):
+        if state == "one_answer_newer":
+            # A paper answer typed in after the count (removed by the next seed's cleanup).
+            Response.objects.create(
+                survey=survey,
+                municipality_id=survey.municipality_id,
+                channel="paper",
+                submitted_on=timezone.localdate(),
+                submission_key=uuid.uuid4(),
+            )
+        for name, step in steps.items():
+            times = []
+            for _ in range(runs):
+                cold()
+                with results.serving():
+                    started = time.perf_counter()
+                    step()
+                    times.append((time.perf_counter() - started) * 1000)
+            figures = {
+                "runs": len(times),
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(percentile(times, 95), 1),
+            }
+            out[f"{state}:{name}"] = figures
+            print(f"  served {state:16} {name:24} {figures}", flush=True)
     return out
 
 

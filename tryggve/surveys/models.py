@@ -453,3 +453,20 @@ class LearnedTerm(models.Model):
 
     def __str__(self) -> str:
         return self.stem
+
+
+class TallySnapshot(models.Model):
+    """The last computed counts of one year's results (`results._Names.cached`): what the
+    results pages serve while a background task counts again after new answers, so a page
+    view never waits for a pass over the year's answer rows. `stamp` names the state of the
+    answers it was computed from; `value` is the pickled tally (written only by
+    `results`, never from outside input)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    stamp = models.CharField(max_length=200)
+    value = models.BinaryField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("beräknat resultat")
+        verbose_name_plural = _("beräknade resultat")

@@ -8,12 +8,18 @@ cannot be broken down (they carry no respondent).
 
 from __future__ import annotations
 
+import contextvars
+import datetime
 import hashlib
+import pickle
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import ResidentialArea
@@ -35,6 +41,7 @@ from tryggve.surveys.models import (
     QuestionKind,
     Response,
     Survey,
+    TallySnapshot,
 )
 
 NO_ANSWER = "__none__"
@@ -101,6 +108,55 @@ class YearData:
     @property
     def respondents(self) -> int:
         return len(self.answers) + self.imported_respondents
+
+
+@dataclass
+class Freshness:
+    """What a results page served within `serving()`: when the oldest counts it showed
+    that no longer match the answers were computed (None: everything is up to date), and
+    the survey versions whose years are being counted again."""
+
+    counted_at: datetime.datetime | None = None
+    outdated_surveys: set[int] = field(default_factory=set)
+
+    def outdated(self, computed_at: datetime.datetime, survey_ids: list[int]) -> None:
+        if self.counted_at is None or computed_at < self.counted_at:
+            self.counted_at = computed_at
+        self.outdated_surveys.update(survey_ids)
+
+
+_serving: contextvars.ContextVar[Freshness | None] = contextvars.ContextVar(
+    "surveys_results_serving", default=None
+)
+
+
+@contextmanager
+def serving() -> Iterator[Freshness]:
+    """Within it the results functions serve a year's last computed counts when newer
+    answers have come in, instead of counting them again during the request; the yielded
+    `Freshness` says whether they did. Outside it every figure is counted up to date."""
+    freshness = Freshness()
+    token = _serving.set(freshness)
+    try:
+        yield freshness
+    finally:
+        _serving.reset(token)
+
+
+def results_refresh(*, survey: Survey) -> None:
+    """Count a year's results again and store them (`TallySnapshot`), as the results pages
+    and exports ask for them: the tables, the three breakdowns and the trends of this
+    year and of the later years (their trends include this year). Run by a background
+    task after answers arrive, so that no page view waits for the counting."""
+    newest = year_surveys(survey)[-1]
+    question_tables(newest)
+    for by in GROUPINGS:
+        breakdown(newest, by)
+    later = Survey.objects.filter(
+        municipality_id=survey.municipality_id, year__gte=survey.year
+    ).current_versions()
+    for each in later.select_related("municipality"):
+        trends(each)
 
 
 def _key(question_code: str, row_code: str | None = None) -> str:
@@ -182,19 +238,49 @@ class _Names:
     rows: dict[int, str]
     areas: dict[int, str]
     stamp: str = ""
+    survey_ids: list[int] = field(default_factory=list)
 
     def cached(self, what: str, compute):
-        """`compute()`, kept in the cache while the year's answers stay the same.
+        """`compute()`, kept while the year's answers stay the same: in this process's
+        cache and as the year's `TallySnapshot` in the database (shared by every process
+        and the task worker).
 
         Answer rows are only ever written together with their response (all or nothing)
         and never changed, so the number of responses and the highest id name the state
         of every count: a closed year is counted once, an open one again after each new
-        answer."""
+        answer. Within `serving()` (the results pages) a snapshot of an earlier state is
+        served as it is, and the page says when it was counted; `results_refresh` (a
+        background task queued after each answer) counts again."""
         key = "surveys:tallies:" + hashlib.sha256(f"{self.stamp}|{what}".encode()).hexdigest()
         value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, TALLY_CACHE_SECONDS)
+        if value is not None:
+            return value
+        slot = hashlib.sha256(f"{sorted(self.survey_ids)}|{what}".encode()).hexdigest()
+        snapshot = (
+            TallySnapshot.objects.filter(key=slot)
+            .values_list("stamp", "value", "computed_at")
+            .first()
+        )
+        if snapshot is not None:
+            stamp, data, computed_at = snapshot
+            if stamp == self.stamp:
+                value = _unpickle(data)
+                cache.set(key, value, TALLY_CACHE_SECONDS)
+                return value
+            freshness = _serving.get()
+            if freshness is not None:
+                freshness.outdated(computed_at, self.survey_ids)
+                return _unpickle(data)
+        value = compute()
+        TallySnapshot.objects.update_or_create(
+            key=slot,
+            defaults={
+                "stamp": self.stamp,
+                "value": pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                "computed_at": timezone.now(),
+            },
+        )
+        cache.set(key, value, TALLY_CACHE_SECONDS)
         return value
 
     def ids(self, kinds) -> list[int]:
@@ -212,12 +298,19 @@ class _Names:
         return "*"
 
 
+def _unpickle(data: bytes):
+    # As Django's database cache: the rows are written only by `_Names.cached`, from
+    # counts, never from anything a user sent.
+    return pickle.loads(data)  # noqa: S301
+
+
 def _names(surveys: list[Survey]) -> _Names:
     ids = [s.pk for s in surveys]
     municipalities = {s.municipality_id for s in surveys}
     state = Response.objects.filter(survey_id__in=ids).aggregate(n=Count("pk"), last=Max("pk"))
     return _Names(
         stamp=f"{sorted(ids)}:{state['n']}:{state['last']}",
+        survey_ids=ids,
         questions={
             pk: (code, kind)
             for pk, code, kind in Question.objects.filter(survey_id__in=ids).values_list(

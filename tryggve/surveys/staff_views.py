@@ -66,6 +66,7 @@ from tryggve.surveys.services import (
     survey_new_version,
     survey_update,
 )
+from tryggve.surveys.tasks import results_refresh_enqueue, results_served
 from tryggve.surveys.texts import GROUPING_LABELS
 from tryggve.surveys.theme_services import learned_term_remove, theme_correction_save
 from tryggve.surveys.views import places_context
@@ -289,19 +290,21 @@ def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     by = request.GET.get("efter", "")
-    context = {
-        "survey": survey,
-        "tables": results.question_tables(survey),
-        "trends": results.trends(survey),
-        "by": by,
-        "groupings": GROUPING_LABELS,
-        "themes": results.theme_table(survey),
-        "can_edit": _can_edit(request),
-        "representativeness": representativeness.representativeness(survey),
-        "weigh": request.GET.get("vikta") == "1",
-    }
-    if by in results.GROUPINGS:
-        context["breakdown"] = results.breakdown(survey, by)
+    with results_served() as freshness:
+        context = {
+            "survey": survey,
+            "tables": results.question_tables(survey),
+            "trends": results.trends(survey),
+            "by": by,
+            "groupings": GROUPING_LABELS,
+            "themes": results.theme_table(survey),
+            "can_edit": _can_edit(request),
+            "representativeness": representativeness.representativeness(survey),
+            "weigh": request.GET.get("vikta") == "1",
+            "freshness": freshness,
+        }
+        if by in results.GROUPINGS:
+            context["breakdown"] = results.breakdown(survey, by)
     context.update(places_context(survey, public=False))
     if context["weigh"]:
         context["weighted"] = representativeness.weighted_results(survey)
@@ -428,6 +431,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         except SurveyRefused as exc:
             form.add_error(None, str(exc))
         else:
+            results_refresh_enqueue(survey_id=survey.pk)
             count = survey.responses.filter(channel=Channel.PAPER).count()
             saved = _("Pappersenkäten är sparad (%(count)s på papper hittills).")
             messages.success(request, saved % {"count": count})

@@ -24,6 +24,7 @@ from tryggve.surveys import maps, representativeness, results
 from tryggve.surveys.forms import AnswerForm
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit
+from tryggve.surveys.tasks import results_refresh_enqueue, results_served
 from tryggve.surveys.texts import map_texts
 
 COOKIE_SALT = "tryggve.surveys.answered"
@@ -110,6 +111,7 @@ def answer(request: HttpRequest) -> HttpResponse:
     except SurveyRefused as exc:
         form.add_error(None, str(exc))
         return _form_page(request, form)
+    results_refresh_enqueue(survey_id=survey.pk)  # the results pages count it soon
     done = redirect("surveys:thanks")
     done.set_signed_cookie(
         _cookie_name(survey), "1", salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE,
@@ -135,12 +137,14 @@ def public_results(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("efter", "")
     context = {"survey": chosen, "years": [s.year for s in closed], "by": by}
     if chosen is not None:
-        context["tables"] = results.question_tables(chosen, public=True)
-        context["trends"] = results.trends(chosen)
-        context["themes"] = results.theme_table(chosen)
-        context["representativeness"] = representativeness.representativeness(chosen)
-        if by in results.GROUPINGS:
-            context["breakdown"] = results.breakdown(chosen, by)
+        with results_served() as freshness:
+            context["tables"] = results.question_tables(chosen, public=True)
+            context["trends"] = results.trends(chosen)
+            context["themes"] = results.theme_table(chosen)
+            context["representativeness"] = representativeness.representativeness(chosen)
+            if by in results.GROUPINGS:
+                context["breakdown"] = results.breakdown(chosen, by)
+        context["freshness"] = freshness
         context.update(places_context(chosen, public=True))
     return render(request, "surveys/public_results.html", context)
 

@@ -1,0 +1,60 @@
+"""The task that counts a survey year's results again after answers arrive, and the one way
+to queue it (at most once per survey and `REFRESH_DELAY_SECONDS` in each process, so a busy
+hour of answers is counted a few times a minute, not once per answer).
+
+The answer form and the paper entry queue it once the answer is saved (the views, not
+`services.response_submit`: `results` reads `forms`, which reads `services`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.utils import timezone
+from django_tasks import task
+
+from tryggve.surveys import results
+from tryggve.surveys.models import Survey
+
+log = logging.getLogger(__name__)
+
+# Answers arriving within this many seconds of each other are counted together.
+REFRESH_DELAY_SECONDS = 30
+
+
+def results_refresh_enqueue(*, survey_id: int) -> None:
+    """Queue a recount of the survey's year, unless one is queued already; a queue that is
+    down must not fail the answer (the next results page queues it again)."""
+    if not cache.add(f"surveys:refresh:{survey_id}", True, REFRESH_DELAY_SECONDS):
+        return
+    try:
+        if refresh_results.get_backend().supports_defer:
+            later = timezone.now() + datetime.timedelta(seconds=REFRESH_DELAY_SECONDS)
+            refresh_results.using(run_after=later).enqueue(survey_id)
+        else:
+            refresh_results.enqueue(survey_id)
+    except Exception:
+        log.exception("Could not queue the recount of survey %s", survey_id)
+
+
+@contextmanager
+def results_served() -> Iterator:
+    """`results.serving()` for a results page, queueing a recount of every year it found
+    counted before its newest answers."""
+    with results.serving() as freshness:
+        yield freshness
+    for survey_id in sorted(freshness.outdated_surveys):
+        results_refresh_enqueue(survey_id=survey_id)
+
+
+@task()
+def refresh_results(survey_id: int) -> str:
+    survey = Survey.objects.select_related("municipality").filter(pk=survey_id).first()
+    if survey is None:
+        return "gone"
+    results.results_refresh(survey=survey)
+    return "counted"
