@@ -233,3 +233,25 @@ def administrator(db, django_user_model):
 def staff_without_role(db, django_user_model):
     """Logged in and verified, but holding no staff role: an outsider with an account."""
     return _staff_client(django_user_model, "utomstaende", None)
+
+
+@pytest.fixture
+def layer_over_centrum(municipality):
+    """A DeSO of SCB's statistical layer lying exactly over Centrum, with many households
+    (the layer must take part in nothing the residential areas are used for)."""
+    from tryggve.areas.models import AreaKind, ResidentialArea
+
+    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
+    return ResidentialArea.all_kinds.create(
+        municipality=municipality,
+        name="Arvidsjaur DeSO 2505C0010",
+        slug="deso-2505c0010",
+        scb_code="2505C0010",
+        kind=AreaKind.STATISTICAL,
+        households=5000,
+        geometry=centrum.geometry,
+        min_lon=centrum.min_lon,
+        min_lat=centrum.min_lat,
+        max_lon=centrum.max_lon,
+        max_lat=centrum.max_lat,
+    )

@@ -10,27 +10,8 @@ from tryggve.analytics.figures import burglary_figures
 from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.services import _Placer
-from tryggve.areas.models import AreaKind, ResidentialArea
+from tryggve.areas.models import ResidentialArea
 from tryggve.conftest import CENTRUM
-
-
-@pytest.fixture
-def layer_over_centrum(municipality):
-    """A DeSO of the layer lying exactly over Centrum, with many households."""
-    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
-    return ResidentialArea.all_kinds.create(
-        municipality=municipality,
-        name="Arvidsjaur DeSO 2505C0010",
-        slug="deso-2505c0010",
-        scb_code="2505C0010",
-        kind=AreaKind.STATISTICAL,
-        households=5000,
-        geometry=centrum.geometry,
-        min_lon=centrum.min_lon,
-        min_lat=centrum.min_lat,
-        max_lon=centrum.max_lon,
-        max_lat=centrum.max_lat,
-    )
 
 
 @pytest.mark.django_db

@@ -6,26 +6,11 @@ from tryggve.areas.admin import ResidentialAreaForm
 from tryggve.areas.models import AreaKind, ResidentialArea
 
 
-def layer_area(municipality, centrum) -> ResidentialArea:
-    return ResidentialArea.all_kinds.create(
-        municipality=municipality,
-        name="Arvidsjaur DeSO 2505C0010",
-        slug="deso-2505c0010",
-        kind=AreaKind.STATISTICAL,
-        geometry=centrum.geometry,
-        min_lon=centrum.min_lon,
-        min_lat=centrum.min_lat,
-        max_lon=centrum.max_lon,
-        max_lat=centrum.max_lat,
-    )
-
-
 @pytest.mark.django_db
-def test_the_admin_lists_and_opens_the_layer_too(municipality, administrator):
+def test_the_admin_lists_and_opens_the_layer_too(municipality, administrator, layer_over_centrum):
     administrator.user.is_staff = administrator.user.is_superuser = True
     administrator.user.save()
-    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
-    layer = layer_area(municipality, centrum)
+    layer = layer_over_centrum
     listing = administrator.get("/admin/areas/residentialarea/?kind=statistical")
     assert listing.status_code == 200
     assert "Arvidsjaur DeSO 2505C0010" in listing.content.decode()
@@ -33,9 +18,8 @@ def test_the_admin_lists_and_opens_the_layer_too(municipality, administrator):
 
 
 @pytest.mark.django_db
-def test_a_short_name_taken_by_the_layer_is_a_message(municipality):
+def test_a_short_name_taken_by_the_layer_is_a_message(municipality, layer_over_centrum):
     centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
-    layer_area(municipality, centrum)
     data = {
         "municipality": municipality.pk,
         "name": "Centrum",
