@@ -44,7 +44,12 @@ def _media_root(settings, tmp_path):
     settings.PUBLIC_POST_BOT_CHECKS = False
     from django.core.cache import cache
 
+    from tryggve.surveys.forms import survey_structure_forget
+
     cache.clear()
+    # Primary keys come back after a test's rollback: a survey kept by an earlier test
+    # must not answer for a new one.
+    survey_structure_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +74,55 @@ def _answerable(question: Question) -> bool:
 NUMBER_LIMIT = 1_000_000
 
 
+# A locked survey's questions (with options and rows) and its municipality's areas, kept in
+# the process: every resident's form and answer needs them, and reading them is most of the
+# database work of a request. Locked questions never change (changes make a new version,
+# a new key), so they are safe to keep; the areas are read again after a while so that a
+# renamed or new area shows.
+STRUCTURE_SECONDS = 120
+_structure: dict[tuple[int, float], tuple[float, list[Question], dict]] = {}
+_structure_lock = threading.Lock()
+
+
+def _load_structure(survey: Survey) -> tuple[list[Question], dict[str, ResidentialArea]]:
+    # A choice question staff have not yet given its options (or a matrix its rows) is
+    # not asked: there would be nothing to answer.
+    questions = [
+        q
+        for q in survey.questions.select_related("show_if").prefetch_related("options", "rows")
+        if _answerable(q)
+    ]
+    areas = ResidentialArea.objects.filter(municipality_id=survey.municipality_id)
+    return questions, {a.slug: a for a in areas.only("id", "slug", "name", "municipality_id")}
+
+
+def survey_structure(survey: Survey) -> tuple[list[Question], dict[str, ResidentialArea]]:
+    """The questions a resident answers and the areas to choose from, read once per
+    process and a couple of minutes for a locked survey (read-only: never change them)."""
+    key = (survey.pk, survey.created.timestamp())
+    now = time.monotonic()
+    found = _structure.get(key)
+    if found is not None and found[0] > now:
+        return found[1], found[2]
+    questions, areas = _load_structure(survey)
+    if survey.is_locked():
+        with _structure_lock:
+            if len(_structure) > 50:  # old versions and years: start again
+                _structure.clear()
+            _structure[key] = (now + STRUCTURE_SECONDS, questions, areas)
+    return questions, areas
+
+
+def survey_structure_forget() -> None:
+    """Empty the process's copy (tests, which reuse primary keys after a rollback)."""
+    _structure.clear()
+
+
+def survey_structure_known(survey: Survey) -> bool:
+    """Whether this process already knows the survey as locked (no query)."""
+    return (survey.pk, survey.created.timestamp()) in _structure
+
+
 class AnswerForm(GuardedForm, forms.Form):
     """Every question of a survey as plain form fields; works without JavaScript.
 
@@ -84,16 +136,12 @@ class AnswerForm(GuardedForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.paper = paper
-        # A choice question staff have not yet given its options (or a matrix its rows) is
-        # not asked: there would be nothing to answer.
-        self.questions = [
-            q
-            for q in survey.questions.select_related("show_if").prefetch_related("options", "rows")
-            if _answerable(q)
-        ]
-        self.areas = {
-            a.slug: a for a in ResidentialArea.objects.filter(municipality=survey.municipality)
-        }
+        if paper:
+            # Staff's paper entry reads afresh: it is rare, and staff may just have changed
+            # an area.
+            self.questions, self.areas = _load_structure(survey)
+        else:
+            self.questions, self.areas = survey_structure(survey)
         self.answer_data: list[AnswerData] = []
         for question in self.questions:
             self._add_fields(question)

@@ -534,10 +534,6 @@ def response_submit(
         raise SurveyRefused(_("Enkäten är inte öppen för svar just nu."))
     if survey.replaced:
         raise SurveyRefused(_("Den här versionen av enkäten har ersatts av en nyare."))
-    if submission_key is not None:
-        existing = Response.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
     for item in answers:
         if item.question.survey_id != survey.pk:
             raise SurveyRefused(_("Svaret hör inte till den här enkäten."))
@@ -574,6 +570,7 @@ def response_submit(
             Answer.objects.bulk_create(rows)
             answer_themes_assign(answers=rows, municipality_id=survey.municipality_id)
     except IntegrityError:
+        # The same key again (a double submit): the unique key refused the second copy.
         existing = Response.objects.filter(submission_key=submission_key).first()
         if submission_key is None or existing is None:
             raise

@@ -21,7 +21,7 @@ from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.lib.guard import public_post
 from tryggve.surveys import maps, representativeness, results
-from tryggve.surveys.forms import AnswerForm
+from tryggve.surveys.forms import AnswerForm, survey_structure_known
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit
 from tryggve.surveys.tasks import results_refresh_enqueue, results_served
@@ -63,10 +63,10 @@ def blank_questions(request: HttpRequest, form: AnswerForm) -> str | None:
 
     They are the same for every resident (what differs per visitor, the CSRF token, the
     guard's fields and the submission key, is outside them), and rendering about a hundred
-    radio buttons is most of the page's work. Only once the survey has answers: its
+    radio buttons is most of the page's work. Only once the survey is locked (it has answers): its
     questions are locked then (changes make a new version, a new key)."""
     survey = form.survey
-    if form.is_bound or not survey.responses.exists():
+    if form.is_bound or not (survey_structure_known(survey) or survey.is_locked()):
         return None
     key = f"surveys:blank-form:{survey.pk}:{survey.created.timestamp()}:{get_language()}"
     html = cache.get(key)

@@ -54,3 +54,61 @@ def test_a_form_with_errors_is_rendered_with_its_messages(citizen, survey, valid
     bad = other.post(URL, {**valid_answer, "q-years_lived": "många"})
     assert bad.status_code == 200 and bad.context["questions_html"] is None
     assert "Skriv ett heltal, till exempel 12." in bad.content.decode()
+
+
+def _area_label(form, slug: str) -> str:
+    return dict(form.fields["q-area"].choices)[slug]
+
+
+def test_a_locked_surveys_questions_are_read_once_per_process(
+    citizen, survey, valid_answer, django_assert_num_queries
+):
+    from tryggve.surveys.forms import AnswerForm
+
+    fresh = citizen.get(URL).content.decode()
+    citizen.post(URL, {**valid_answer, "submission_key": hidden(fresh, "submission_key")})
+    AnswerForm(survey=survey)  # the first form after the lock reads them
+    with django_assert_num_queries(0):
+        form = AnswerForm(survey=survey)
+    assert "q-unsafe_evening" in form.fields and "q-area" in form.fields
+    # ... and a resident's answer is still checked against them.
+    other = Client()
+    page = other.get(URL).content.decode()
+    again = other.post(URL, {**valid_answer, "submission_key": hidden(page, "submission_key")})
+    assert again.status_code == 302 and Response.objects.count() == 2
+
+
+def test_an_unlocked_surveys_questions_are_read_afresh(survey):
+    from tryggve.surveys.forms import AnswerForm
+    from tryggve.surveys.services import question_update
+
+    AnswerForm(survey=survey)
+    question = survey.questions.get(code="years_lived")
+    question_update(
+        question=question, text="Hur länge har du bott här?", help_text="", required=False
+    )
+    assert AnswerForm(survey=survey).fields["q-years_lived"].label == "Hur länge har du bott här?"
+
+
+def test_a_renamed_area_shows_once_the_kept_copy_expires(
+    citizen, survey, valid_answer, municipality, monkeypatch
+):
+    from tryggve.surveys import forms
+
+    fresh = citizen.get(URL).content.decode()
+    citizen.post(URL, {**valid_answer, "submission_key": hidden(fresh, "submission_key")})
+    area = municipality.areas.order_by("name").first()
+    forms.AnswerForm(survey=survey)
+    area.name = "Nytt namn"
+    area.save(update_fields=["name"])
+    assert _area_label(forms.AnswerForm(survey=survey), area.slug) != "Nytt namn"
+    later = forms.time.monotonic() + forms.STRUCTURE_SECONDS + 1
+    monkeypatch.setattr(forms.time, "monotonic", lambda: later)
+    assert _area_label(forms.AnswerForm(survey=survey), area.slug) == "Nytt namn"
+    # Staff's paper entry never waits for it.
+    monkeypatch.undo()
+    area.name = "Tredje namnet"
+    area.save(update_fields=["name"])
+    assert "Tredje namnet" in str(
+        forms.AnswerForm(survey=survey, paper=True).fields["q-area"].help_text
+    )
