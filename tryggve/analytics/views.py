@@ -46,7 +46,12 @@ from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import incident_import_start, incident_import_upload
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
-from tryggve.areas.selectors import home_municipality, map_context
+from tryggve.areas.selectors import (
+    home_municipality,
+    map_context,
+    statistical_layer,
+    statistical_layer_geojson,
+)
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 from tryggve.surveys.figures import unsafe_places
@@ -108,6 +113,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     # The survey's unsafe places as a layer of their own, with the staff detail (125 m
     # cells, residents' descriptions); the two newest survey years.
     places = unsafe_places(municipality_code=settings.MUNICIPALITY_CODE)
+    # SCB's statistical areas, if imported as a layer: beside the ranking, never in it.
+    statistical = statistical_layer(municipality=home_municipality())
     return render(
         request,
         "analytics/overview.html",
@@ -119,7 +126,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             "ranked": ranked,
             "outside": outside,
             "synthetic": _synthetic_share(),
-            "layers": {"areas": _areas_geojson(ranked), "survey": places and places.map_layer()},
+            "layers": {
+                "areas": _areas_geojson(ranked),
+                "survey": places and places.map_layer(),
+                "statistical": statistical_layer_geojson(statistical),
+            },
+            "statistical": statistical,
             "places": places,
             "alerts": alerts,
             "alert_incidents": alerts_by_incident(alerts),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.areas.models import AreaKind, Municipality, ResidentialArea
 
 
 def home_municipality() -> Municipality | None:
@@ -60,4 +60,39 @@ def map_context(**text: str) -> dict:
                 "leafletTitle": _("Ett JavaScript-bibliotek för interaktiva kartor"),
             },
         },
+    }
+
+
+def statistical_layer(*, municipality: Municipality | None) -> list[ResidentialArea]:
+    """SCB's statistical areas kept as a layer beside the residential areas (DeSO or
+    RegSO, `import_statistical_areas --as layer`), by code: for staff maps and tables only,
+    never for ranking (they would count every household twice)."""
+    if municipality is None:
+        return []
+    layer = ResidentialArea.all_kinds.filter(municipality=municipality, kind=AreaKind.STATISTICAL)
+    return list(layer.order_by("scb_code", "name"))
+
+
+def statistical_layer_geojson(areas: list[ResidentialArea]) -> dict | None:
+    """The layer as GeoJSON for a map (its figures are in a table on the same page)."""
+    if not areas:
+        return None
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": area.geometry,
+                "properties": {
+                    "name": area.name,
+                    "label": _("%(name)s: %(households)s hushåll, %(population)s invånare")
+                    % {
+                        "name": area.name,
+                        "households": area.households,
+                        "population": area.population,
+                    },
+                },
+            }
+            for area in areas
+        ],
     }

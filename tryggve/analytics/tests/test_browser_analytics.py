@@ -263,3 +263,29 @@ def test_maps_explain_themselves_without_tiles_and_without_data(
             expect_map_with_tile_note(page, name)
     assert open_page.external, "the tile requests should have been tried and aborted"
     assert all(url.startswith("https://tiles.invalid/") for url in open_page.external)
+
+
+def test_the_statistical_layer_is_drawn_when_asked_for(
+    staff_page, make_staff, demo_history, layer_over_centrum
+):
+    """SCB's statistical areas: a check box under the map draws their dashed outlines over
+    the twelve shaded residential areas, and their figures are in a table on the page."""
+    police = make_staff("polis", "police_officer")
+    page = staff_page(police, path=STAFF_PAGES["overview"])
+    areas = page.locator("#analytics-map path.leaflet-interactive")
+    expect(areas).to_have_count(12)
+    dashed = page.locator('#analytics-map path.leaflet-interactive[stroke-dasharray="6 4"]')
+    expect(dashed).to_have_count(0)
+    box = page.get_by_label("SCB:s statistiska områden (streckade gränser)")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(dashed).to_have_count(1)
+    expect(areas).to_have_count(13)
+    page.keyboard.press("Space")
+    expect(dashed).to_have_count(0)
+    page.get_by_text("SCB:s statistiska områden: 1 område").click()
+    table = page.get_by_role("table", name="SCB:s statistiska områden med hushåll och invånare")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("2505C0010")
+    page.wait_for_load_state("networkidle")
+    assert not blocking_violations(page), describe({"overview-layer": blocking_violations(page)})

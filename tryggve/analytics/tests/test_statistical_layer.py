@@ -39,3 +39,62 @@ def test_layer_takes_no_part_in_placing_ranking_or_rates(municipality, layer_ove
         municipality_code="2505", start=date(year, 1, 1), end=date(year + 1, 1, 1)
     )
     assert figures.households == households
+
+
+OVERVIEW = "/personal/lagesbild/"
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_the_layer_beside_the_ranking(police_officer, layer_over_centrum):
+    layer_over_centrum.population = 11_200
+    layer_over_centrum.save(update_fields=["population"])
+    response = police_officer.get(OVERVIEW)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-layer-toggle="statistical"' in page
+    assert "SCB:s statistiska områden med hushåll och invånare" in page
+    assert "2505C0010" in page and "11200" in page
+    features = response.context["layers"]["statistical"]["features"]
+    assert [f["properties"]["name"] for f in features] == [layer_over_centrum.name]
+    assert "5000 hushåll, 11200 invånare" in features[0]["properties"]["label"]
+    assert layer_over_centrum.name not in [r.area.name for r in response.context["ranked"]]
+
+
+@pytest.mark.django_db
+def test_without_a_layer_there_is_no_toggle_or_table(police_officer, municipality):
+    response = police_officer.get(OVERVIEW)
+    page = response.content.decode()
+    assert response.context["layers"]["statistical"] is None
+    assert 'data-layer-toggle="statistical"' not in page
+    assert "SCB:s statistiska områden" not in page
+
+
+@pytest.mark.django_db
+def test_another_municipalitys_layer_is_not_shown(police_officer, municipality):
+    from tryggve.areas.models import AreaKind, Municipality
+
+    other = Municipality.objects.create(
+        code="2506",
+        name="Arjeplog",
+        geometry=municipality.geometry,
+        min_lon=municipality.min_lon,
+        min_lat=municipality.min_lat,
+        max_lon=municipality.max_lon,
+        max_lat=municipality.max_lat,
+    )
+    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
+    ResidentialArea.all_kinds.create(
+        municipality=other,
+        name="Arjeplog DeSO 2506A0010",
+        slug="deso-2506a0010",
+        scb_code="2506A0010",
+        kind=AreaKind.STATISTICAL,
+        households=10,
+        geometry=centrum.geometry,
+        min_lon=centrum.min_lon,
+        min_lat=centrum.min_lat,
+        max_lon=centrum.max_lon,
+        max_lat=centrum.max_lat,
+    )
+    page = police_officer.get(OVERVIEW).content.decode()
+    assert "2506A0010" not in page and 'data-layer-toggle="statistical"' not in page

@@ -43,8 +43,17 @@
   // The survey's unsafe places: a layer of its own that a check box under the map hides.
   if (layers.survey && layers.survey.cells.features.length) {
     var survey = window.TryggveMap.densityLayer(layers.survey.cells, layers.survey.colours).addTo(map);
-    window.TryggveMap.toggles(map, { survey: survey });
   }
+  // SCB's statistical areas: dashed outlines, off until the check box under the map asks.
+  var toggled = {};
+  if (layers.survey && layers.survey.cells.features.length) { toggled.survey = survey; }
+  if (layers.statistical) {
+    toggled.statistical = L.geoJSON(layers.statistical, {
+      style: function () { return { color: "#08306b", weight: 2, dashArray: "6 4", fill: false }; },
+      onEachFeature: function (f, l) { l.bindTooltip(text(f.properties.label)); }
+    });
+  }
+  window.TryggveMap.toggles(map, toggled);
   if (layers.grid) { add(layers.grid, false); }
   (layers.presence || []).forEach(function (p) {
     L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })
