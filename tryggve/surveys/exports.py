@@ -13,10 +13,10 @@ SHARE_COLUMNS = (7, 8, 9)
 
 
 def _share(cell: results.Cell) -> list:
-    if cell.secondary:
-        return [_("dold")] * 4
+    # One word for every hidden figure: telling a small one from one hidden beside it
+    # would let sums pin them (a hidden 0 or >= 5 next to a 1-4).
     if cell.suppressed:
-        return [_("färre än 5")] * 4
+        return [_("dold")] * 4
     if cell.n == 0:
         return [cell.count, "", "", ""]
     return [cell.count, cell.share, cell.low, cell.high]
@@ -33,7 +33,7 @@ def results_csv_rows(survey: Survey) -> list[list[str]]:
 
 def results_xlsx(survey: Survey) -> bytes:
     """The rows of `results_rows` as a workbook: counts as numbers, shares as percentages,
-    and "färre än 5" where the CSV has it."""
+    and "dold" where the CSV has it."""
     title = _("Resultat %(year)s") % {"year": survey.year}
     formats = dict.fromkeys(SHARE_COLUMNS, "0.0%")
     return xlsx_bytes(title, results_rows(survey), number_formats=formats)
@@ -41,7 +41,7 @@ def results_xlsx(survey: Survey) -> bytes:
 
 def results_rows(survey: Survey) -> list[list]:
     """One row per question (or matrix row), group and option; a figure resting on fewer
-    than five answers is written as "färre än 5", never as its number."""
+    than five answers (or hidden beside one) is written as "dold", never as its number."""
     header = [
         _("år"), _("fråga"), _("rad"), _("uppdelning"), _("grupp"), _("svarsalternativ"),
         _("antal"), _("andel"), _("95 % intervall, lägre"), _("95 % intervall, övre"),

@@ -48,7 +48,7 @@ def density_class(respondents: int) -> int:
 class TimeCount:
     label: str
     count: int
-    suppressed: bool = False  # 1..4: "färre än 5"
+    suppressed: bool = False  # 1..4, or hidden beside one: shown as "dold"
     secondary: bool = False  # hidden so that a small neighbour cannot be derived: "dold"
 
 

@@ -38,9 +38,10 @@ from tryggve.surveys.models import Answer, QuestionKind, Response, Survey
 from tryggve.surveys.results import (
     Cell,
     _parts,
-    hide_complementary,
+    indicator_codes,
     load_year,
     make_cell,
+    protect_distribution,
     year_surveys,
 )
 
@@ -313,8 +314,17 @@ def _weighted_question(q, key: str, row_label: str, data, weight: dict[int, floa
         {"label": o.shown_label, "cell": make_cell(counts.get(o.code, 0), n), "code": o.code}
         for o in q.options.all()
     ]
-    if q.kind != QuestionKind.MULTIPLE:
-        hide_complementary([o["cell"] for o in options])
+    # The same cells as the unweighted table hides (its indicator's count is shown there).
+    codes = indicator_codes(q)
+    indicator = None
+    if codes and q.kind != QuestionKind.MULTIPLE:
+        indicator = make_cell(sum(counts.get(code, 0) for code in codes), n)
+    protect_distribution(
+        [o["cell"] for o in options],
+        adds_up=q.kind != QuestionKind.MULTIPLE,
+        indicator=indicator,
+        indicator_columns=[i for i, o in enumerate(options) if o["code"] in codes],
+    )
     for o in options:
         o["weighted"] = _weighted_cell(o["cell"], chosen.get(o["code"], 0.0), answered, n_eff)
     return {"question": q, "row_label": row_label, "n": n, "options": options}

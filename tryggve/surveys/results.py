@@ -81,10 +81,23 @@ class Cell:
         return round(self.high * 100)
 
 
-def hide_complementary(cells: list[Cell]) -> None:
-    """Secondary suppression within one distribution whose total is shown."""
-    for i in stats.complementary([c.count for c in cells]):
-        cells[i].hide()
+def protect_distribution(
+    cells: list[Cell], *, adds_up: bool, indicator: Cell | None, indicator_columns: list[int]
+) -> None:
+    """Secondary suppression of one distribution: its total (when the options add up to it)
+    and its indicator's count (the share feeling unsafe, a sum of some options) are shown,
+    so a hidden option must not follow from either or from both together."""
+    table = [[cell.count for cell in cells]]
+    hidden = {(0, c) for c, cell in enumerate(cells) if cell.suppressed}
+    lines = [[(0, c) for c in range(len(cells))]] if adds_up else []
+    optional = {}
+    if indicator is not None and not indicator.suppressed:
+        optional[0] = [(0, c) for c in indicator_columns]
+    hidden, withheld = stats.protect(table, hidden=hidden, lines=lines, optional=optional)
+    for _r, c in hidden:
+        cells[c].hide()
+    if withheld and indicator is not None:
+        indicator.hide()
 
 
 def make_cell(count: int, n: int) -> Cell:
@@ -623,13 +636,17 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
             indicator = None
             if codes and q.kind != QuestionKind.MULTIPLE:
                 indicator = make_cell(*reversed(_indicator(tallies, key, codes, imported)))
+            columns = _columns(q, areas)
             options = [
-                {"label": text, "cell": make_cell(counts.get(code, 0), n)}
-                for code, text in _columns(q, areas)
+                {"label": text, "cell": make_cell(counts.get(code, 0), n)} for code, text in columns
             ]
-            if q.kind != QuestionKind.MULTIPLE:
-                # Single choice: the options add up to the shown total.
-                hide_complementary([o["cell"] for o in options])
+            # Single choice: the options add up to the shown total.
+            protect_distribution(
+                [o["cell"] for o in options],
+                adds_up=q.kind != QuestionKind.MULTIPLE,
+                indicator=indicator,
+                indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
+            )
             parts.append({"label": label, "n": n, "options": options, "indicator": indicator})
         items.append({"question": q, "parts": parts})
     return {
@@ -677,7 +694,11 @@ def breakdown(survey: Survey, by: str) -> dict:
                         "indicator": indicator,
                     }
                 )
-            _hide_breakdown(rows)
+            _hide_breakdown(
+                rows,
+                adds_up=q.kind != QuestionKind.MULTIPLE,
+                indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
+            )
             tables.append(
                 {
                     "question": q,
@@ -690,21 +711,44 @@ def breakdown(survey: Survey, by: str) -> dict:
     return {"versions": versions, "groups": groups, "tables": tables}
 
 
-def _hide_breakdown(rows: list[dict]) -> None:
-    """Secondary suppression in a breakdown: the groups' sizes add up to the respondents
-    and each row's cells and each column's cells add up to shown totals, so a lone hidden
-    figure in any of them is joined by the next smallest one."""
+def _hide_breakdown(rows: list[dict], *, adds_up: bool, indicator_columns: list[int]) -> None:
+    """Secondary suppression in a breakdown. Shown sums: the groups' sizes add up to the
+    respondents; each shown group's cells add up to its size (single choice); each column
+    adds up to the option's count in the overall table; each group's indicator count is a
+    sum of some of its cells. No hidden figure may follow from any combination of them
+    (`stats.protect`), not only from a single row or column."""
     small_rows = stats.complementary([row["n"] for row in rows])
     for r in small_rows:
         rows[r]["secondary"] = not rows[r]["suppressed"]
         rows[r]["suppressed"] = True
     table = [[cell.count for cell in row["cells"]] for row in rows]
-    already = {(r, c) for r in small_rows for c in range(len(table[r]))}
-    for r, c in stats.complementary_table(table, hidden=already):
+    width = max((len(row) for row in table), default=0)
+    hidden = {(r, c) for r in small_rows for c in range(len(table[r]))}
+    hidden |= {
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, cell in enumerate(row["cells"])
+        if cell.suppressed
+    }
+    lines = [[(r, c) for r in range(len(table))] for c in range(width)]
+    if indicator_columns:
+        # The overall table's indicator count: a sum over every group's indicator options.
+        lines.append([(r, c) for r in range(len(table)) for c in indicator_columns])
+    if adds_up:
+        lines += [
+            [(r, c) for c in range(len(table[r]))] for r in range(len(table)) if r not in small_rows
+        ]
+    optional = {
+        r: [(r, c) for c in indicator_columns]
+        for r, row in enumerate(rows)
+        if r not in small_rows and row["indicator"] is not None and not row["indicator"].suppressed
+    }
+    hidden, withheld = stats.protect(table, hidden=hidden, lines=lines, optional=optional)
+    for r, c in hidden:
         rows[r]["cells"][c].hide()
-    for r in small_rows:
-        if rows[r]["indicator"] is not None:
-            rows[r]["indicator"].hide()
+    for r, row in enumerate(rows):
+        if row["indicator"] is not None and (r in small_rows or r in withheld):
+            row["indicator"].hide()
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
@@ -104,6 +105,91 @@ def complementary_table(
                 hidden.add(min(others, key=lambda p: (table[p[0]][p[1]], p)))
                 changed = True
     return hidden
+
+
+Position = tuple[int, int]
+
+
+def derivable(lines: list[list[Position]], hidden: set[Position]) -> set[Position]:
+    """The hidden cells whose exact value follows from the shown sums.
+
+    Each line is a set of cells whose sum is shown (a row's total, a column's total, an
+    indicator's count). A hidden cell is determined exactly when its unit vector lies in
+    the row space of the lines restricted to the hidden cells: then some signed sum of
+    shown totals and shown cells equals it. That is the case when the null space of that
+    matrix is zero at the cell (checked with one singular value decomposition)."""
+    unknown = sorted(hidden)
+    if not unknown:
+        return set()
+    index = {pos: i for i, pos in enumerate(unknown)}
+    rows = []
+    for line in lines:
+        members = [index[pos] for pos in line if pos in index]
+        if members:
+            row = np.zeros(len(unknown))
+            row[members] = 1.0
+            rows.append(row)
+    if not rows:
+        return set()
+    matrix = np.array(rows)
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null = vt[rank:]
+    if null.shape[0] == 0:
+        return set(unknown)
+    free = np.abs(null).max(axis=0) > 1e-9
+    return {pos for pos, is_free in zip(unknown, free, strict=True) if not is_free}
+
+
+def protect(
+    table: list[list[int]],
+    *,
+    hidden: set[Position],
+    lines: list[list[Position]],
+    optional: dict[int, list[Position]] | None = None,
+) -> tuple[set[Position], set[int]]:
+    """Hide more cells (or drop optional sums) until no small hidden cell can be derived.
+
+    `hidden` are the cells hidden already (the small ones, whole small groups); `lines`
+    the sums always shown (row and column totals); `optional` sums that may be withheld
+    instead (key -> its cells: an indicator's count per group). Each round takes one
+    derivable cell and hides the smallest shown cell of a sum it is in, or, when every
+    cell there is hidden, withholds an optional sum containing it. Returns the hidden cells
+    and the keys of the optional sums to withhold."""
+    hidden = set(hidden)
+    optional = dict(optional or {})
+    withheld: set[int] = set()
+
+    def value(pos: Position) -> int:
+        return table[pos[0]][pos[1]]
+
+    while True:
+        shown_lines = lines + [cells for key, cells in optional.items() if key not in withheld]
+        # A sum of 0 tells that every cell in it is 0: hiding such a cell protects nothing.
+        known = {pos for line in shown_lines if not sum(map(value, line)) for pos in line}
+        # Only a small figure is a problem: a derivable larger one just stops protecting
+        # (its value then counts as shown, and the small ones are checked without it).
+        found = {p for p in derivable(shown_lines, hidden - known) if suppressed(value(p))}
+        if not found:
+            return hidden, withheld
+        target = min(found)
+        candidates = {
+            pos
+            for line in shown_lines
+            if target in line
+            for pos in line
+            if pos not in hidden and pos not in known
+        }
+        if candidates:
+            hidden.add(min(candidates, key=lambda p: (value(p), p)))
+            continue
+        keys = [k for k, cells in optional.items() if k not in withheld and target in cells]
+        if keys:
+            withheld.add(keys[0])
+            continue
+        # Nothing left to hide in its sums: hide every cell of the table (cannot happen
+        # with at least two cells per sum, kept as a guarantee of termination).
+        return {(r, c) for r, row in enumerate(table) for c in range(len(row))}, set(optional)
 
 
 def percent(share: float) -> str:

@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tryggve.surveys import stats
 
@@ -93,10 +95,137 @@ def test_complementary_zero_cells_are_not_small():
     assert stats.complementary([]) == set()
 
 
-def test_complementary_table_covers_rows_and_columns():
-    # Row 0 has one small cell (2): its next smallest (20, column 1) goes too. Column 1
-    # then holds one hidden cell, so its next smallest (30, row 1) goes, and row 1 then
-    # holds one hidden cell, so 40 goes: every line has 0 or at least 2 hidden.
+def _rows_and_columns(table):
+    lines = [[(r, c) for c in range(len(row))] for r, row in enumerate(table)]
+    return lines + [[(r, c) for r in range(len(table))] for c in range(len(table[0]))]
+
+
+def _ranges(table, hidden, lines, bounds=(0, None)):
+    """Each hidden cell's smallest and largest value given the shown sums (and x >= 0
+    unless `bounds` says otherwise), by linear programming (scipy), independent of the
+    null-space test under check."""
+    from scipy.optimize import linprog
+
+    unknown = sorted(hidden)
+    index = {pos: i for i, pos in enumerate(unknown)}
+    a_eq, b_eq = [], []
+    for line in lines:
+        row = [0.0] * len(unknown)
+        known = 0
+        for pos in line:
+            if pos in index:
+                row[index[pos]] = 1.0
+            else:
+                known += table[pos[0]][pos[1]]
+        if any(row):
+            a_eq.append(row)
+            b_eq.append(sum(table[p[0]][p[1]] for p in line) - known)
+    ranges = {}
+    for pos, i in index.items():
+        goal = [0.0] * len(unknown)
+        goal[i] = 1.0
+        low = linprog(goal, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
+        goal[i] = -1.0
+        high = linprog(goal, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
+        bottom = low.fun if low.status == 0 else float("-inf")
+        top = -high.fun if high.status == 0 else float("inf")
+        ranges[pos] = (bottom, top)
+    return ranges
+
+
+def _pinned(table, hidden, lines, bounds=(0, None)):
+    ranges = _ranges(table, hidden, lines, bounds)
+    return {pos for pos, (low, high) in ranges.items() if high - low < 0.5}
+
+
+def test_protect_covers_rows_and_columns():
+    # Row 0 has one small cell (2): hiding it alone would give it away through its row and
+    # column; afterwards no hidden cell is pinned by any combination of the sums.
     table = [[2, 20, 50], [40, 30, 60], [70, 80, 90]]
-    hidden = stats.complementary_table(table)
-    assert hidden == {(0, 0), (0, 1), (1, 1), (1, 0)}
+    lines = _rows_and_columns(table)
+    hidden, withheld = stats.protect(table, hidden={(0, 0)}, lines=lines)
+    assert (0, 0) in hidden and len(hidden) >= 4 and not withheld
+    assert stats.derivable(lines, hidden) == set()
+    assert _pinned(table, hidden, lines) == set()
+
+
+def test_derivable_finds_a_cell_pinned_through_two_lines():
+    # With rows and columns of a 2 x 2 block hidden, all four are free (a cycle); with
+    # three hidden, row 1 holds one alone and, through it, every other one follows.
+    table = [[3, 4], [6, 7]]
+    lines = _rows_and_columns(table)
+    assert stats.derivable(lines, {(0, 0), (0, 1), (1, 0), (1, 1)}) == set()
+    assert stats.derivable(lines, {(0, 0), (0, 1), (1, 0)}) == {(0, 0), (0, 1), (1, 0)}
+
+
+def test_the_indicator_no_longer_gives_a_small_option_away():
+    # The probe's 25-44 age group: 39 answered; "otrygga" (ganska + mycket otrygg + går
+    # inte ut av oro) 14; mycket otrygg 5 and oro 5 shown, so ganska otrygg (4) followed.
+    row = [9, 12, 4, 5, 5, 4]
+    lines = [[(0, c) for c in range(6)]]
+    indicator = [(0, 2), (0, 3), (0, 4)]
+    primary = {(0, 2), (0, 5)}
+    assert (0, 2) in stats.derivable(lines + [indicator], primary)
+    hidden, withheld = stats.protect([row], hidden=primary, lines=lines, optional={0: indicator})
+    shown = lines + ([] if withheld else [indicator])
+    assert stats.derivable(shown, hidden) == set()
+    assert _pinned([row], hidden, shown) == set()
+
+
+def test_a_lone_small_group_of_the_gender_question_is_not_pinned():
+    # 188 answered: man 112, kvinna 72, annat 0, vill inte svara 4.
+    row = [112, 72, 0, 4]
+    lines = [[(0, c) for c in range(4)]]
+    hidden, _w = stats.protect([row], hidden={(0, 3)}, lines=lines)
+    assert len(hidden) == 2 and _pinned([row], hidden, lines) == set()
+
+
+@given(
+    st.integers(min_value=2, max_value=4).flatmap(
+        lambda width: st.tuples(
+            st.lists(
+                st.lists(st.integers(min_value=0, max_value=14), min_size=width, max_size=width),
+                min_size=2,
+                max_size=4,
+            ),
+            st.sets(st.integers(min_value=0, max_value=width - 1), min_size=1, max_size=width),
+        )
+    )
+)
+@settings(max_examples=80, deadline=None)
+def test_protect_leaves_no_hidden_cell_pinned(case):
+    """Any small table with row totals, column totals and an indicator per row: after
+    protection no small hidden cell follows from the shown sums by arithmetic (linear
+    programming with free variables: a determined cell has one value).
+
+    Known limit: with x >= 0, sums at their extremes can still pin a cell that arithmetic
+    alone does not (a + b = 2, c + d = 2, a + c = 4); only sums of 0 are handled."""
+    table, columns = case
+    width = len(table[0])
+    indicator = sorted(columns)
+    # As the results pages do. The overall table first: each option's count over all
+    # groups, its total and its indicator count; what it hides is not a shown sum below.
+    totals = [[sum(row[c] for row in table) for c in range(width)]]
+    overall, overall_withheld = stats.protect(
+        totals,
+        hidden={(0, c) for c in range(width) if stats.suppressed(totals[0][c])},
+        lines=[[(0, c) for c in range(width)]],
+        optional={0: [(0, c) for c in indicator]},
+    )
+    # A group of 1-4 is hidden whole and its size not shown; the sizes add up to the
+    # respondents, so a lone small group takes the next smallest with it.
+    small_rows = stats.complementary([sum(row) for row in table])
+    lines = [[(r, c) for c in range(width)] for r in range(len(table)) if r not in small_rows]
+    lines += [[(r, c) for r in range(len(table))] for c in range(width) if (0, c) not in overall]
+    if not overall_withheld:
+        lines.append([(r, c) for r in range(len(table)) for c in indicator])
+    primary = {(r, c) for r, row in enumerate(table) for c, v in enumerate(row) if 0 < v < 5}
+    primary |= {(r, c) for r in small_rows for c in range(width)}
+    optional = {r: [(r, c) for c in indicator] for r in range(len(table)) if r not in small_rows}
+    hidden, withheld = stats.protect(table, hidden=primary, lines=lines, optional=optional)
+    assert primary <= hidden
+    shown = lines + [cells for r, cells in optional.items() if r not in withheld]
+    small = {(r, c) for r, c in hidden if stats.suppressed(table[r][c])}
+    # A shown sum of 0 makes each of its cells known, hidden or not.
+    known = {pos for line in shown if not sum(table[r][c] for r, c in line) for pos in line}
+    assert not _pinned(table, hidden - known, shown, bounds=(None, None)) & small
