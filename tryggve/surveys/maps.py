@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from tryggve.areas.places import describe_places
@@ -103,8 +104,13 @@ class PlaceMap:
     words_only: int  # places described in words only (no position, not on the map)
     is_demo: bool
     hidden_cells: int = 0  # public: squares left out for having fewer than five respondents
-    # The cells as GeoJSON, computed once with the cells (the pages' stored copy has it).
+    # The cells as GeoJSON, computed once with the cells.
     layer_cells: dict | None = None
+    # The pages' stored copy (`for_page`): the map's data as its finished <script> element
+    # and only the cells the table lists, so reading it back is quick however many
+    # squares the map has; `cell_count` is then the number of squares on the map.
+    layer_script: str = ""
+    cell_count: int | None = None
 
     @property
     def table_cells(self) -> list[PlaceCell]:
@@ -113,7 +119,20 @@ class PlaceMap:
 
     @property
     def cells_not_in_table(self) -> int:
-        return len(self.cells) - len(self.table_cells)
+        total = len(self.cells) if self.cell_count is None else self.cell_count
+        return total - len(self.table_cells)
+
+    def script(self) -> str:
+        """The map's data for the page's scripts, as `json_script` writes it (escaped)."""
+        return self.layer_script or json_script(self.map_layer(), "map-layers")
+
+    def for_page(self) -> PlaceMap:
+        """This map as a results page keeps it: the script finished, the table's cells."""
+        self.layer_script = self.script()
+        self.cell_count = len(self.cells)
+        self.cells = self.table_cells
+        self.layer_cells = None
+        return self
 
     @property
     def legend(self) -> list[dict]:

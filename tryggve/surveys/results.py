@@ -149,8 +149,9 @@ def results_refresh(*, survey: Survey) -> None:
     """Count a year's results again and store them (`TallySnapshot`), as the results pages
     and exports ask for them: the tables, the three breakdowns, the theme table and the
     representativeness (each for staff and, without repeats from one address, for the
-    public page), the weighted results (raking) and the trends of this year and of the
-    later years (their trends include this year). Run by a background
+    public page), the weighted results (raking), the map of unsafe places (staff's and
+    the public one, in every language) and the trends of this year and of the later years
+    (their trends include this year). Run by a background
     task after answers arrive, so that no page view waits for the counting."""
     from tryggve.surveys import representativeness  # it reads this module
 
@@ -796,11 +797,21 @@ def _years(municipality_id: int) -> dict[int, list[Survey]]:
 
 
 def indicator_series(
-    *, municipality_id: int, code: str, row: str | None = None, area_slug: str | None = None
+    *,
+    municipality_id: int,
+    code: str,
+    row: str | None = None,
+    area_slug: str | None = None,
+    public: bool = False,
 ) -> list[YearShare]:
-    """The headline share of a question (or matrix row) per year, oldest first."""
+    """The headline share of a question (or matrix row) per year, oldest first (public:
+    without the repeats from one address)."""
     return _series(
-        municipality_id=municipality_id, code=code, row=row, area_slug=area_slug, memo={}
+        municipality_id=municipality_id,
+        code=code,
+        row=row,
+        area_slug=area_slug,
+        memo={"public": public},
     )
 
 
@@ -926,8 +937,9 @@ def trends(survey: Survey, *, public: bool = False) -> list[dict]:
 def places(survey: Survey, *, public: bool) -> maps.PlaceMap:
     """The year's map of unsafe places (`maps.place_map`: public 250 m squares of five or
     more respondents without repeats from one address, or staff's 125 m squares with the
-    descriptions), stored like the counts, with its GeoJSON, per language (the squares are
-    named in it). At 100,000 answers a year it reads some 150,000 places and names
+    descriptions), stored like the counts as the page needs it (`PlaceMap.for_page`: the
+    map's <script> with every square, the table's squares), per language (squares are
+    named). At 100,000 answers a year it reads some 150,000 places and names
     thousands of squares: the background recount does that, not the page."""
     versions = year_surveys(survey)
 
@@ -935,8 +947,7 @@ def places(survey: Survey, *, public: bool) -> maps.PlaceMap:
         place_map = maps.place_map(
             municipality_id=survey.municipality_id, years=[survey.year], public=public
         )
-        place_map.map_layer()  # the GeoJSON is stored with the cells
-        return place_map
+        return place_map.for_page()  # the map's script finished, the table's cells
 
     what = f"places:{'public' if public else 'staff'}:{get_language()}"
     return _names(versions).cached(what, compute)
@@ -1079,7 +1090,9 @@ def theme_counts_by_year(municipality_id: int) -> dict[int, tuple[int, dict[str,
     """Per year: (answers with free text, answers per theme code, demo data?) in two
     queries; years without free text are left out."""
     texts = Answer.objects.filter(
-        response__municipality_id=municipality_id, question__kind__in=TEXT_KINDS
+        response__municipality_id=municipality_id,
+        response__repeat_from_address=False,  # published by other apps
+        question__kind__in=TEXT_KINDS,
     ).exclude(text="")
     totals = texts.values("response__survey__year").annotate(
         n=Count("id"), demo=Count("id", filter=Q(response__is_demo=True))

@@ -165,4 +165,6 @@ def places_context(survey: Survey, *, public: bool) -> dict:
     )
     if public:
         context["map_config"]["reportsUrl"] = reverse("reports:geojson")
-    return {"places": places, "place_layers": places.map_layer(), **context}
+    # Stored finished (escaped by json_script when it was computed).
+    script = mark_safe(places.script())  # noqa: S308
+    return {"places": places, "place_layers_script": script, **context}

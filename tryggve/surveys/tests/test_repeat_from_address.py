@@ -12,7 +12,7 @@ from django.apps import apps
 from django.test import Client
 
 from tryggve.lib import guard
-from tryggve.surveys import results
+from tryggve.surveys import figures, results
 from tryggve.surveys.models import Answer, Channel, Response
 from tryggve.surveys.services import AnswerData, response_submit
 from tryggve.surveys.tests.test_places_views import layers
@@ -65,6 +65,12 @@ def test_one_address_cannot_make_a_public_cell_appear(
     by_area = results.breakdown(survey, "area", public=True)
     (table,) = [t for t in by_area["tables"] if t["question"].code == "unsafe_evening"]
     assert sum(row["n"] for row in table["rows"]) == 5 - repeats
+
+    # The figures other apps publish (the promises' pages) leave them out too.
+    (share,) = figures.unsafe_share(municipality_code=survey.municipality.code)
+    assert share.respondents == 5 - repeats
+    (year,) = figures.theme_counts(municipality_code=survey.municipality.code)
+    assert year.texts == 2 * (5 - repeats)
 
     # Staff count every answer and read how many came again from one address.
     staff = case_handler.get(f"/personal/enkater/{survey.pk}/resultat/").content.decode()
