@@ -43,6 +43,7 @@ from tryggve.surveys.results import (
     hide_complementary,
     load_year,
     make_cell,
+    refresh_also,
     year_surveys,
 )
 
@@ -456,3 +457,12 @@ def _group_counts(surveys: list[Survey]) -> dict:
         elif code == bank.AREA_CODE and slug:
             counts["area"][slug] += n
     return counts
+
+
+@refresh_also
+def representativeness_refresh(survey: Survey) -> None:
+    """Store the comparison (staff and public) and the raking again, in the background
+    recount (`results.results_refresh`), so the results pages only read them."""
+    for public in (False, True):
+        representativeness(survey, public=public)
+    weighted_results(survey)

@@ -145,6 +145,19 @@ def serving() -> Iterator[Freshness]:
         _serving.reset(token)
 
 
+# What modules above this one store for the results pages, counted again by
+# `results_refresh` too (`representativeness` adds its comparison and the raking; it reads
+# this module, so it registers itself: see SurveysConfig.ready).
+REFRESH_ALSO: list = []
+
+
+def refresh_also(function):
+    """Register `function(survey)` to run in every `results_refresh` (once)."""
+    if function not in REFRESH_ALSO:
+        REFRESH_ALSO.append(function)
+    return function
+
+
 def results_refresh(*, survey: Survey) -> None:
     """Count a year's results again and store them (`TallySnapshot`), as the results pages
     and exports ask for them: the tables, the three breakdowns, the theme table and the
@@ -153,16 +166,14 @@ def results_refresh(*, survey: Survey) -> None:
     the public one, in every language) and the trends of this year and of the later years
     (their trends include this year). Run by a background
     task after answers arrive, so that no page view waits for the counting."""
-    from tryggve.surveys import representativeness  # it reads this module
-
     newest = year_surveys(survey)[-1]
     for public in (False, True):
         question_tables(newest, public=public)
         for by in GROUPINGS:
             breakdown(newest, by, public=public)
         theme_table(newest, public=public)
-        representativeness.representativeness(newest, public=public)
-    representativeness.weighted_results(newest)
+    for refresh in REFRESH_ALSO:
+        refresh(newest)
     for language, _name in settings.LANGUAGES:
         with override(language):
             for public in (False, True):
