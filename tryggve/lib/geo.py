@@ -51,6 +51,11 @@ def sweref_arrays(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndar
     return _transformer(WGS84, SWEREF99TM).transform(lon, lat)
 
 
+def wgs84_arrays(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole arrays of SWEREF 99 TM positions to WGS84 (lon, lat) in one call."""
+    return _transformer(SWEREF99TM, WGS84).transform(x, y)
+
+
 def geometry_to_wgs84(geom: BaseGeometry, srid: int) -> BaseGeometry:
     return geom if srid == WGS84 else _reproject(geom, srid, WGS84)
 

@@ -49,6 +49,9 @@ What the guard does on a POST:
   replaces it that re-posts the same fields with one button. Files are not transactional,
   so the view sees no uploads then (``request.FILES`` is empty): nothing is decoded or
   written to disk; photos parked by earlier, accepted posts stay.
+- **Earlier posts**: ``earlier_posts()`` tells the view how many accepted POSTs of its
+  bucket came from the same address earlier in the window (the survey marks such an answer
+  ``repeat_from_address`` and leaves it out of public counts; no address is kept).
 - **Sender text**: the values posted are remembered for the request, and the outbox
   (``tryggve.lib.mail``) removes them from any mail or SMS queued while it runs, so nothing a
   stranger types can reach an unconfirmed address or a phone.
@@ -110,6 +113,8 @@ class GuardState:
     retry_after: int = 0
     invalid: bool = False
     sender_texts: list[str] = field(default_factory=list)
+    # Accepted POSTs of this bucket from the same address earlier in the current window.
+    earlier: int = 0
 
 
 _state: contextvars.ContextVar[GuardState | None] = contextvars.ContextVar(
@@ -120,6 +125,15 @@ _state: contextvars.ContextVar[GuardState | None] = contextvars.ContextVar(
 def current() -> GuardState | None:
     """The guard's state for the public POST being handled, if any."""
     return _state.get()
+
+
+def earlier_posts() -> int:
+    """How many POSTs of the same bucket the request's address made earlier in the limit's
+    current window and that were accepted (0 outside a guarded POST). Nothing about the
+    address is returned or kept: a form may only record that its sender was not the first
+    from there (the survey's `Response.repeat_from_address`)."""
+    state = _state.get()
+    return state.earlier if state else 0
 
 
 def sender_texts() -> list[str]:
@@ -200,7 +214,8 @@ class _Counter:
         self.key = f"guard:{self.bucket}:{_address_key(self.address)}:{window}"
 
     def reserve(self) -> bool:
-        """Take one from the allowance; False (and nothing taken) when it is used up."""
+        """Take one from the allowance; False (and nothing taken) when it is used up.
+        `self.taken` is the count with this one (1: the first in the window)."""
         if cache.add(self.key, 1, timeout=self.period + 60):
             value = 1
         else:
@@ -209,6 +224,7 @@ class _Counter:
             except ValueError:  # expired between add and incr
                 cache.add(self.key, 1, timeout=self.period + 60)
                 value = 1
+        self.taken = value
         if value > self.limit:
             self.release()
             return False
@@ -307,6 +323,7 @@ def public_post(bucket, *, rerender: bool = True):
                     state.held, state.retry_after = LIMIT, counter.retry_after
                     return _held(view, request, args, kwargs, state, rerender)
                 state.sender_texts = _posted_texts(request)
+                state.earlier = max(0, counter.taken - 1)
                 response = view(request, *args, **kwargs)
                 if response.status_code >= 400 or state.invalid:
                     counter.release()

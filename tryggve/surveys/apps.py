@@ -6,3 +6,7 @@ class SurveysConfig(AppConfig):
     name = "tryggve.surveys"
     label = "surveys"
     verbose_name = _("Trygghetsenkät")
+
+    def ready(self):
+        # The representativeness registers its part of the background recount.
+        from tryggve.surveys import representativeness  # noqa: F401

@@ -77,7 +77,10 @@ def _share_series(municipality_code: str, code: str, area_slug: str | None) -> l
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return []
-    series = indicator_series(municipality_id=municipality.pk, code=code, area_slug=area_slug)
+    # Other apps may publish these figures: repeats from one address are left out.
+    series = indicator_series(
+        municipality_id=municipality.pk, code=code, area_slug=area_slug, public=True
+    )
     return [
         UnsafeShare(
             year=item.year,
@@ -113,7 +116,8 @@ def _shown(count: int, texts: int) -> int | None:
 
 def theme_counts(*, municipality_code: str) -> list[ThemeYear]:
     """Free-text answers per theme and year, oldest first (years with free text only).
-    Flagged texts count too; no text is ever returned."""
+    Flagged texts count too; no text is ever returned. Repeats from one address are left
+    out (`Response.repeat_from_address`): other apps may publish these counts."""
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return []

@@ -13,6 +13,8 @@ cell), with the respondents' own words.
 A cell counts respondents, not places: one person may mark up to three places, and three
 marks in one square must not make it look like three people. Public cells need at least
 five respondents (`stats.MIN_COUNT`); nothing public ever carries a point or a free text.
+Public cells leave out answers marked `repeat_from_address` (not the first from the same
+network address within the guard's window), so one person cannot fill a square alone.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from tryggve.areas.places import describe_places
-from tryggve.lib.geo import sweref_arrays, to_wgs84
+from tryggve.lib.geo import sweref_arrays, to_wgs84, wgs84_arrays
 from tryggve.surveys import stats
 from tryggve.surveys.models import Answer, QuestionKind, Survey, TimeOfDay
 
@@ -37,6 +40,9 @@ CLASS_BREAKS = (1, 2, 5, 10, 20)
 CLASS_COLOURS = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
 # Staff read at most this many descriptions per cell on the page (the rest are counted).
 TEXTS_PER_CELL = 10
+# The staff page's table lists this many squares, the most respondents first; the map has
+# every square (at 100,000 answers a year there are some 10,000 squares of 125 m).
+STAFF_TABLE_CELLS = 200
 NO_TIME = ""
 
 
@@ -98,6 +104,35 @@ class PlaceMap:
     words_only: int  # places described in words only (no position, not on the map)
     is_demo: bool
     hidden_cells: int = 0  # public: squares left out for having fewer than five respondents
+    # The cells as GeoJSON, computed once with the cells.
+    layer_cells: dict | None = None
+    # The pages' stored copy (`for_page`): the map's data as its finished <script> element
+    # and only the cells the table lists, so reading it back is quick however many
+    # squares the map has; `cell_count` is then the number of squares on the map.
+    layer_script: str = ""
+    cell_count: int | None = None
+
+    @property
+    def table_cells(self) -> list[PlaceCell]:
+        """The squares the page's table lists (staff: the densest STAFF_TABLE_CELLS)."""
+        return self.cells if self.public else self.cells[:STAFF_TABLE_CELLS]
+
+    @property
+    def cells_not_in_table(self) -> int:
+        total = len(self.cells) if self.cell_count is None else self.cell_count
+        return total - len(self.table_cells)
+
+    def script(self) -> str:
+        """The map's data for the page's scripts, as `json_script` writes it (escaped)."""
+        return self.layer_script or json_script(self.map_layer(), "map-layers")
+
+    def for_page(self) -> PlaceMap:
+        """This map as a results page keeps it: the script finished, the table's cells."""
+        self.layer_script = self.script()
+        self.cell_count = len(self.cells)
+        self.cells = self.table_cells
+        self.layer_cells = None
+        return self
 
     @property
     def legend(self) -> list[dict]:
@@ -109,12 +144,15 @@ class PlaceMap:
 
     def map_layer(self) -> dict:
         """What a map script needs: the cells and the shades, light to dark."""
-        return {"cells": self.geojson(), "colours": CLASS_COLOURS}
+        if self.layer_cells is None:
+            self.layer_cells = self.geojson()
+        return {"cells": self.layer_cells, "colours": CLASS_COLOURS}
 
     def geojson(self) -> dict:
         """The cells as GeoJSON polygons. Public: the shade and the respondents only."""
         features = []
-        for cell in self.cells:
+        rings = _rings(self.cells)
+        for cell, ring in zip(self.cells, rings, strict=True):
             properties = {
                 "class": cell.density_class,
                 "respondents": cell.respondents,
@@ -126,10 +164,26 @@ class PlaceMap:
                 {
                     "type": "Feature",
                     "properties": properties,
-                    "geometry": {"type": "Polygon", "coordinates": [cell.ring()]},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
                 }
             )
         return {"type": "FeatureCollection", "features": features}
+
+
+def _rings(cells: list[PlaceCell]) -> list[list[list[float]]]:
+    """Every cell's `ring()` in one projection call (thousands of squares on staff's map)."""
+    if not cells:
+        return []
+    steps = np.array([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)], dtype=float)
+    x = np.array([[c.x + dx * c.size for dx, _dy in steps] for c in cells])
+    y = np.array([[c.y + dy * c.size for _dx, dy in steps] for c in cells])
+    lon, lat = wgs84_arrays(x.ravel(), y.ravel())
+    lon = np.round(np.asarray(lon), 6).reshape(x.shape).tolist()
+    lat = np.round(np.asarray(lat), 6).reshape(x.shape).tolist()
+    return [
+        [[a, b] for a, b in zip(lons, lats, strict=True)]
+        for lons, lats in zip(lon, lat, strict=True)
+    ]
 
 
 def cell_label(cell: PlaceCell) -> str:
@@ -196,15 +250,16 @@ def place_map(
     fields = ["response_id", "lat", "lon", "time_of_day"]
     if not public:
         fields += ["place_text", "text", "flagged"]
-    rows = list(
-        Answer.objects.filter(
-            response__survey__in=surveys,
-            response__municipality_id=municipality_id,
-            question__kind=QuestionKind.MAP,
-        )
-        .order_by("pk")
-        .values_list(*fields)
+    answers = Answer.objects.filter(
+        response__survey__in=surveys,
+        response__municipality_id=municipality_id,
+        question__kind=QuestionKind.MAP,
     )
+    if public:
+        # A repeated answer from one address counts once: one person clearing cookies
+        # must not make a square of five appear.
+        answers = answers.filter(response__repeat_from_address=False)
+    rows = list(answers.order_by("pk").values_list(*fields))
     located = [r for r in rows if r[1] is not None]
     result = PlaceMap(
         years=sorted({s.year for s in surveys}),

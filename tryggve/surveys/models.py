@@ -281,6 +281,13 @@ class Response(models.Model):
         _("fritext kan innehålla personuppgifter"), default=False
     )
     is_demo = models.BooleanField(_("demodata"), default=False)
+    # A web answer sent when the same network address had already sent the survey form
+    # within the guard's window (guard.earlier_posts): perhaps a household, perhaps one
+    # person clearing cookies. Staff see it counted; public counts leave it out, so one
+    # person cannot make a public figure appear. The address itself is never stored.
+    repeat_from_address = models.BooleanField(
+        _("ytterligare svar från samma adress"), default=False, editable=False
+    )
     # The respondent's own answers to the grouping questions (residential area, age band,
     # gender), copied from the answer rows when the response is saved so that breakdowns
     # group the answer rows by their response instead of joining answers to answers.

@@ -19,13 +19,15 @@ left out of that margin only: the other margin still sets their weight.
 **Warnings** (plain Swedish): a group with inhabitants but no answers, fewer than five
 answers, or a share of the answers under half its share of the population.
 
-**Suppression** as everywhere: answer counts of 1-4 show as "färre än 5" (their shares and
-ratio too), and a lone hidden count among a margin's rows hides the next smallest one
-("dold"). The weighted results hide exactly the cells the unweighted ones hide.
+**Suppression** as everywhere: answer counts of 1-4 are hidden (their shares and ratio
+too), and a lone hidden count among a margin's rows hides the next smallest one; every
+hidden figure reads "dold". The weighted results hide exactly the cells the unweighted
+ones hide.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 
 from django.db.models import Count
@@ -37,11 +39,13 @@ from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import Answer, QuestionKind, Response, Survey
 from tryggve.surveys.results import (
     Cell,
+    _names,
     _parts,
     indicator_codes,
     load_year,
     make_cell,
     protect_distribution,
+    refresh_also,
     year_surveys,
 )
 
@@ -129,8 +133,8 @@ def _labels(survey: Survey) -> dict[str, dict[str, str]]:
     }
 
 
-def _margin_rows(groups, population: dict[str, int], labels: dict[str, str], margin: str):
-    counts = Counter(g[margin] for g in groups)
+def _margin_rows(counts: Counter, population: dict[str, int], labels: dict[str, str]):
+    """Rows of one margin from its respondents per group (None: no group stated)."""
     known = sum(n for key, n in counts.items() if key is not None)
     whole = sum(population.values())
     rows = []
@@ -199,14 +203,38 @@ def _warning(row: dict) -> str | None:
     return None
 
 
-def representativeness(survey: Survey) -> dict:
-    """Answers by age band and area against the population, with warnings."""
+def _margin_counts(surveys: list[Survey]) -> dict[bool, dict[str, Counter]]:
+    """Single respondents per age band and per area (None: not stated or no such group), as
+    `stated_groups` gives them, from the group columns of the responses in one query; per
+    value of `repeat_from_address`."""
+    bands = set(AgeBand.values)
+    result = {flag: {"age": Counter(), "area": Counter()} for flag in (False, True)}
+    rows = (
+        Response.objects.filter(survey__in=surveys)
+        .values_list("repeat_from_address", "group_age", "group_area")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for repeat, age, area, n in rows:
+        result[repeat]["age"][age if age in bands else None] += n
+        result[repeat]["area"][None if area in {"", OTHER_AREA} else area] += n
+    return result
+
+
+def representativeness(survey: Survey, *, public: bool = False) -> dict:
+    """Answers by age band and area against the population, with warnings (public:
+    without the repeats from one address). The counts are stored like the results'."""
     population = population_margins(survey)
     if population is None:
         return {"available": False}
     versions = year_surveys(survey)
-    groups = stated_groups(versions)
-    if not groups:
+    per_flag = _names(versions).cached("margins", lambda: _margin_counts(versions))
+    counts = {margin: Counter(per_flag[False][margin]) for margin in MARGINS}
+    if not public:
+        for margin in MARGINS:
+            counts[margin].update(per_flag[True][margin])
+    respondents = counts["age"].total()
+    if not respondents:
         # A year kept only as imported counts has no respondent to place in a group.
         return {
             "available": True,
@@ -222,7 +250,7 @@ def representativeness(survey: Survey) -> dict:
     }
     margins, warnings = [], []
     for margin in MARGINS:
-        rows, unknown = _margin_rows(groups, population[margin], labels[margin], margin)
+        rows, unknown = _margin_rows(counts[margin], population[margin], labels[margin])
         unknown["label"] = unknown_labels[margin]
         warnings.extend(w for w in map(_warning, rows) if w)
         margins.append({"key": margin, "title": titles[margin], "rows": rows, "unknown": unknown})
@@ -232,7 +260,7 @@ def representativeness(survey: Survey) -> dict:
         "area_all_ages": population["area_all_ages"],
         "is_demo": population["is_demo"],
         "sources": population["sources"],
-        "respondents": len(groups),
+        "respondents": respondents,
         "margins": margins,
         "warnings": warnings,
     }
@@ -251,65 +279,103 @@ def _weighted_cell(cell: Cell, chosen: float, answered: float, n_eff: float) -> 
 
 def weighted_results(survey: Survey) -> dict:
     """Each choice question's shares unweighted and weighted by raking to the population's
-    age bands and areas, side by side (single answers only)."""
+    age bands and areas, side by side (single answers only).
+
+    The raking reads every single answer of the year, so its figures are stored like the
+    other counts (`results._Names.cached`, under the population table's version) and
+    computed again by the background recount (`results.results_refresh`), not by the page."""
     population = population_margins(survey)
     if population is None:
         return {"available": False, "reason": _("Det finns ingen befolkningstabell att väga mot.")}
     versions = year_surveys(survey)
-    data = load_year(versions, individual_only=True)
-    if not data.answers and any(s.imported_respondents for s in versions):
+    margins = {"age": population["age"], "area": population["area"]}
+    version = (
+        "population:"
+        + hashlib.sha256(
+            repr(sorted((m, sorted(v.items())) for m, v in margins.items())).encode()
+        ).hexdigest()[:16]
+    )
+    figures = _names(versions).cached(
+        "weighted", lambda: _weighted_figures(versions, margins), version=version
+    )
+    if figures["status"] == "imported_only":
         return {
             "available": False,
             "reason": _("Årets svar finns bara som sammanräknade antal och kan inte vägas."),
         }
-    if len(data.answers) < stats.MIN_COUNT:
+    if figures["status"] == "too_few":
         return {"available": False, "reason": _("Färre än 5 svar: för få för att väga.")}
-    ids = sorted(data.answers)
-    groups = respondent_groups(data)
-    margins = {"age": population["age"], "area": population["area"]}
-    raked = stats.rake(groups, margins)
-    weight = dict(zip(ids, raked.weights, strict=True))
     labels = _labels(survey)
     questions = []
     for q in survey.questions.prefetch_related("options", "rows"):
         if not q.has_options or q.code in MARGINS.values():
             continue
         for key, row_label in _parts(q):
-            item = _weighted_question(q, key, row_label, data, weight)
+            item = _weighted_question(q, key, row_label, figures["keys"].get(key))
             if item["n"]:
                 questions.append(item)
     unweightable = [
         labels[margin].get(group, group)
-        for margin, missing in raked.unweightable.items()
+        for margin, missing in figures["unweightable"].items()
         for group in missing
     ]
     return {
         "available": True,
-        "converged": raked.converged,
-        "trimmed": raked.trimmed,
+        "converged": figures["converged"],
+        "trimmed": figures["trimmed"],
         "unweightable": unweightable,
-        "respondents": len(ids),
-        "effective_n": round(stats.effective_n(raked.weights)),
-        "max_weight": round(max(raked.weights), 1),
+        "respondents": figures["respondents"],
+        "effective_n": figures["effective_n"],
+        "max_weight": figures["max_weight"],
         "questions": questions,
     }
 
 
-def _weighted_question(q, key: str, row_label: str, data, weight: dict[int, float]) -> dict:
-    counts: Counter = Counter()
-    chosen: defaultdict[str, float] = defaultdict(float)
-    answered_weights = []
+def _weighted_figures(versions: list[Survey], margins: dict) -> dict:
+    """The raking's result as plain numbers (stored): per question key the respondents who
+    answered, the count and the summed weight per answer value, the summed weight and the
+    effective sample size of those who answered."""
+    data = load_year(versions, individual_only=True)
+    if not data.answers and any(s.imported_respondents for s in versions):
+        return {"status": "imported_only"}
+    if len(data.answers) < stats.MIN_COUNT:
+        return {"status": "too_few"}
+    ids = sorted(data.answers)
+    raked = stats.rake(respondent_groups(data), margins)
+    weight = dict(zip(ids, raked.weights, strict=True))
+    keys: dict[str, dict] = {}
+    answered_weights: dict[str, list[float]] = defaultdict(list)
     for response_id, answers in data.answers.items():
-        values = answers.get(key)
-        if not values:
-            continue
         w = weight[response_id]
-        answered_weights.append(w)
-        for value in values:
-            counts[value] += 1
-            chosen[value] += w
-    n, answered = len(answered_weights), sum(answered_weights)
-    n_eff = stats.effective_n(answered_weights)
+        for key, values in answers.items():
+            entry = keys.setdefault(key, {"counts": Counter(), "chosen": defaultdict(float)})
+            answered_weights[key].append(w)
+            for value in values:
+                entry["counts"][value] += 1
+                entry["chosen"][value] += w
+    for key, entry in keys.items():
+        weights = answered_weights[key]
+        entry.update(
+            n=len(weights),
+            answered=sum(weights),
+            n_eff=stats.effective_n(weights),
+            chosen=dict(entry["chosen"]),
+        )
+    return {
+        "status": "ok",
+        "converged": raked.converged,
+        "trimmed": raked.trimmed,
+        "unweightable": {m: list(groups) for m, groups in raked.unweightable.items()},
+        "respondents": len(ids),
+        "effective_n": round(stats.effective_n(raked.weights)),
+        "max_weight": round(max(raked.weights), 1),
+        "keys": keys,
+    }
+
+
+def _weighted_question(q, key: str, row_label: str, entry: dict | None) -> dict:
+    entry = entry or {"n": 0, "counts": Counter(), "chosen": {}, "answered": 0.0, "n_eff": 0.0}
+    counts, chosen, n = entry["counts"], entry["chosen"], entry["n"]
     options = [
         {"label": o.shown_label, "cell": make_cell(counts.get(o.code, 0), n), "code": o.code}
         for o in q.options.all()
@@ -326,7 +392,9 @@ def _weighted_question(q, key: str, row_label: str, data, weight: dict[int, floa
         indicator_columns=[i for i, o in enumerate(options) if o["code"] in codes],
     )
     for o in options:
-        o["weighted"] = _weighted_cell(o["cell"], chosen.get(o["code"], 0.0), answered, n_eff)
+        o["weighted"] = _weighted_cell(
+            o["cell"], chosen.get(o["code"], 0.0), entry["answered"], entry["n_eff"]
+        )
     return {"question": q, "row_label": row_label, "n": n, "options": options}
 
 
@@ -400,3 +468,12 @@ def _group_counts(surveys: list[Survey]) -> dict:
         elif code == bank.AREA_CODE and slug:
             counts["area"][slug] += n
     return counts
+
+
+@refresh_also
+def representativeness_refresh(survey: Survey) -> None:
+    """Store the comparison (staff and public) and the raking again, in the background
+    recount (`results.results_refresh`), so the results pages only read them."""
+    for public in (False, True):
+        representativeness(survey, public=public)
+    weighted_results(survey)

@@ -1,5 +1,6 @@
 """A survey's results: counts, shares with Wilson intervals, breakdowns and trends, with every
-figure resting on fewer than five answers suppressed ("färre än 5") wherever it is shown.
+figure resting on fewer than five answers suppressed ("dold") wherever it is shown, and
+others hidden beside them until none can be worked out from the shown sums.
 
 A year's results join all versions of that year's survey on the questions' codes; the page
 says which versions they come from. Imported counts of earlier years join the totals but
@@ -17,14 +18,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import ResidentialArea
-from tryggve.lib import themes
-from tryggve.surveys import bank, stats
+from tryggve.lib import themes as lexicon
+from tryggve.surveys import bank, maps, stats
 from tryggve.surveys.forms import OTHER_AREA
 from tryggve.surveys.models import (
     CHOICE_KINDS,
@@ -63,7 +66,8 @@ class Cell:
     secondary: bool = False
 
     def hide(self) -> None:
-        """Hide this figure as well (secondary suppression); small ones stay "färre än 5"."""
+        """Hide this figure as well (secondary suppression); every hidden figure reads
+        "dold", so a small one cannot be told from its hidden neighbour."""
         if not self.suppressed:
             self.suppressed, self.secondary = True, True
             self.share = self.low = self.high = 0.0
@@ -156,20 +160,45 @@ def serving() -> Iterator[Freshness]:
         _serving.reset(token)
 
 
+# What modules above this one store for the results pages, counted again by
+# `results_refresh` too (`representativeness` adds its comparison and the raking; it reads
+# this module, so it registers itself: see SurveysConfig.ready).
+REFRESH_ALSO: list = []
+
+
+def refresh_also(function):
+    """Register `function(survey)` to run in every `results_refresh` (once)."""
+    if function not in REFRESH_ALSO:
+        REFRESH_ALSO.append(function)
+    return function
+
+
 def results_refresh(*, survey: Survey) -> None:
     """Count a year's results again and store them (`TallySnapshot`), as the results pages
-    and exports ask for them: the tables, the three breakdowns and the trends of this
-    year and of the later years (their trends include this year). Run by a background
+    and exports ask for them: the tables, the three breakdowns, the theme table and the
+    representativeness (each for staff and, without repeats from one address, for the
+    public page), the weighted results (raking), the map of unsafe places (staff's and
+    the public one, in every language) and the trends of this year and of the later years
+    (their trends include this year). Run by a background
     task after answers arrive, so that no page view waits for the counting."""
     newest = year_surveys(survey)[-1]
-    question_tables(newest)
-    for by in GROUPINGS:
-        breakdown(newest, by)
+    for public in (False, True):
+        question_tables(newest, public=public)
+        for by in GROUPINGS:
+            breakdown(newest, by, public=public)
+        theme_table(newest, public=public)
+    for refresh in REFRESH_ALSO:
+        refresh(newest)
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            for public in (False, True):
+                places(newest, public=public)
     later = Survey.objects.filter(
         municipality_id=survey.municipality_id, year__gte=survey.year
     ).current_versions()
     for each in later.select_related("municipality"):
         trends(each)
+        trends(each, public=True)
 
 
 def _key(question_code: str, row_code: str | None = None) -> str:
@@ -240,6 +269,16 @@ class _Tallies:
         if answered:
             self.n[key] += count
 
+    def minus(self, other: _Tallies) -> _Tallies:
+        """These counts without those of `other`, a subset of the same respondents (the
+        repeats from one address): respondents are disjoint, so subtraction is exact."""
+        result = _Tallies(n=self.n - other.n)
+        for key, counts in self.counts.items():
+            result.counts[key] = counts - other.counts.get(key, Counter())
+        for key, numbers in self.numbers.items():
+            result.numbers[key] = numbers - other.numbers.get(key, Counter())
+        return result
+
 
 @dataclass
 class _Names:
@@ -252,8 +291,21 @@ class _Names:
     areas: dict[int, str]
     stamp: str = ""
     survey_ids: list[int] = field(default_factory=list)
+    # Public figures: answers marked `repeat_from_address` are left out (subtracted).
+    public: bool = False
+    repeats: int = 0  # responses so marked (their counts are only read when there are some)
 
-    def cached(self, what: str, compute):
+    @property
+    def without_repeats(self) -> bool:
+        return self.public and self.repeats > 0
+
+    def answers(self, *, repeats: bool = False):
+        """The answer rows counted: all, or only those of repeats from one address."""
+        if repeats:
+            return Answer.objects.filter(response__repeat_from_address=True)
+        return Answer.objects.all()
+
+    def cached(self, what: str, compute, *, version: str = ""):
         """`compute()`, kept while the year's answers stay the same: in this process's
         cache and as the year's `TallySnapshot` in the database (shared by every process
         and the task worker).
@@ -263,8 +315,13 @@ class _Names:
         of every count: a closed year is counted once, an open one again after each new
         answer. Within `serving()` (the results pages) a snapshot of an earlier state is
         served as it is, and the page says when it was counted; `results_refresh` (a
-        background task queued after each answer) counts again."""
-        key = "surveys:tallies:" + hashlib.sha256(f"{self.stamp}|{what}".encode()).hexdigest()
+        background task queued after each answer) counts again.
+
+        `version` names what else the figure depends on (staff's theme corrections, the
+        population table): a snapshot of another version is never served, not even
+        within `serving()`, so a correction shows at once."""
+        stamp = f"{self.stamp}|v:{version}"
+        key = "surveys:tallies:" + hashlib.sha256(f"{stamp}|{what}".encode()).hexdigest()
         value = cache.get(key)
         if value is not None:
             return value
@@ -275,20 +332,20 @@ class _Names:
             .first()
         )
         if snapshot is not None:
-            stamp, data, computed_at = snapshot
-            if stamp == self.stamp:
+            stored, data, computed_at = snapshot
+            if stored == stamp:
                 value = _unpickle(data)
                 cache.set(key, value, TALLY_CACHE_SECONDS)
                 return value
             freshness = _serving.get()
-            if freshness is not None:
+            if freshness is not None and stored.endswith(f"|v:{version}"):
                 freshness.outdated(computed_at, self.survey_ids)
                 return _unpickle(data)
         value = compute()
         TallySnapshot.objects.update_or_create(
             key=slot,
             defaults={
-                "stamp": self.stamp,
+                "stamp": stamp,
                 "value": pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
                 "computed_at": timezone.now(),
             },
@@ -317,13 +374,22 @@ def _unpickle(data: bytes):
     return pickle.loads(data)  # noqa: S301
 
 
-def _names(surveys: list[Survey]) -> _Names:
+def _names(surveys: list[Survey], *, public: bool = False) -> _Names:
     ids = [s.pk for s in surveys]
     municipalities = {s.municipality_id for s in surveys}
-    state = Response.objects.filter(survey_id__in=ids).aggregate(n=Count("pk"), last=Max("pk"))
+    state = Response.objects.filter(survey_id__in=ids).aggregate(
+        n=Count("pk"),
+        last=Max("pk"),
+        repeats=Count("pk", filter=Q(repeat_from_address=True)),
+        flagged=Count("pk", filter=Q(has_flagged_text=True)),
+    )
+    # The flagged count too: re-checking stored texts (migration 0007) changes what staff's
+    # map may quote without adding a response.
     return _Names(
-        stamp=f"{sorted(ids)}:{state['n']}:{state['last']}",
+        stamp=f"{sorted(ids)}:{state['n']}:{state['last']}:{state['flagged']}",
         survey_ids=ids,
+        public=public,
+        repeats=state["repeats"],
         questions={
             pk: (code, kind)
             for pk, code, kind in Question.objects.filter(survey_id__in=ids).values_list(
@@ -344,18 +410,23 @@ def _year_tallies(names: _Names, codes: set[str] | None = None) -> _Tallies:
     """Every key's respondents and answer counts over all single answers of the year (a
     few GROUP BY queries, cached). `codes` limits it to those questions."""
     what = f"year:{sorted(codes) if codes is not None else '*'}"
-    return names.cached(what, lambda: _count_year(names, codes))
+    tallies = names.cached(what, lambda: _count_year(names, codes))
+    if not names.without_repeats:
+        return tallies
+    repeats = names.cached("repeats:" + what, lambda: _count_year(names, codes, repeats=True))
+    return tallies.minus(repeats)
 
 
-def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
+def _count_year(names: _Names, codes: set[str] | None, *, repeats: bool = False) -> _Tallies:
     result = _Tallies()
+    answers = names.answers(repeats=repeats)
 
     def wanted(kinds):
         return [pk for pk in names.ids(kinds) if codes is None or names.questions[pk][0] in codes]
 
     one_row = wanted(_ONE_ROW_KINDS)
     rows = (
-        Answer.objects.filter(question_id__in=one_row)
+        answers.filter(question_id__in=one_row)
         .values_list("question_id", "row_id", "option_id", "area_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -366,7 +437,7 @@ def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
     several = wanted(set(QuestionKind) - _ONE_ROW_KINDS)
     if several:
         per_question = (
-            Answer.objects.filter(question_id__in=several)
+            answers.filter(question_id__in=several)
             .values_list("question_id")
             .annotate(count=Count("response_id", distinct=True))
             .order_by()
@@ -374,7 +445,7 @@ def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
         for question_id, count in per_question:
             result.n[names.key(question_id, None)] += count
         per_option = (
-            Answer.objects.filter(question_id__in=several, option__isnull=False)
+            answers.filter(question_id__in=several, option__isnull=False)
             .values_list("question_id", "option_id")
             .annotate(count=Count("response_id", distinct=True))
             .order_by()
@@ -384,7 +455,7 @@ def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
             result.add(key, names.options[option_id], count, answered=False)
         # Rows without an option count once per respondent under "*", as in load_year.
         starred = (
-            Answer.objects.filter(question_id__in=several, option__isnull=True)
+            answers.filter(question_id__in=several, option__isnull=True)
             .values_list("question_id")
             .annotate(count=Count("response_id", distinct=True))
             .order_by()
@@ -392,9 +463,7 @@ def _count_year(names: _Names, codes: set[str] | None) -> _Tallies:
         for question_id, count in starred:
             result.add(names.key(question_id, None), "*", count, answered=False)
         numbers = (
-            Answer.objects.filter(
-                question_id__in=several, option__isnull=True, number__isnull=False
-            )
+            answers.filter(question_id__in=several, option__isnull=True, number__isnull=False)
             .values_list("question_id", "number")
             .annotate(count=Count("pk"))
             .order_by()
@@ -424,12 +493,14 @@ def _number_summary(values: Counter) -> dict:
 
 
 def _answered_respondents(surveys: list[Survey], names: _Names) -> int:
-    """Respondents with at least one answer row (as `len(load_year(...).answers)`)."""
+    """Respondents with at least one answer row (as `len(load_year(...).answers)`); on
+    public pages without the repeats from one address."""
     answered = Answer.objects.filter(response_id=OuterRef("pk"))
-    return names.cached(
-        "answered",
-        lambda: Response.objects.filter(survey__in=surveys).filter(Exists(answered)).count(),
-    )
+    responses = Response.objects.filter(survey__in=surveys).filter(Exists(answered))
+    n = names.cached("answered", responses.count)
+    if names.without_repeats:
+        n -= names.cached("repeats:answered", responses.filter(repeat_from_address=True).count)
+    return n
 
 
 def _imported(surveys: list[Survey]) -> dict[str, Counter]:
@@ -474,11 +545,23 @@ def _group_tallies(
     key's respondents and answer counts, joining every answer row to its respondent's
     group answer in the database (cached)."""
     what = f"groups:{group_code}:{sorted(codes) if codes is not None else '*'}"
-    return names.cached(what, lambda: _count_groups(names, group_code, codes))
+    groups = names.cached(what, lambda: _count_groups(names, group_code, codes))
+    if not names.without_repeats:
+        return groups
+    repeats = names.cached(
+        "repeats:" + what, lambda: _count_groups(names, group_code, codes, repeats=True)
+    )
+    result: dict[str, _Tallies] = defaultdict(_Tallies)
+    for value, tallies in groups.items():
+        result[value] = tallies.minus(repeats[value]) if value in repeats else tallies
+    return result
 
 
-def _count_groups(names: _Names, group_code: str, codes: set[str] | None) -> dict[str, _Tallies]:
+def _count_groups(
+    names: _Names, group_code: str, codes: set[str] | None, *, repeats: bool = False
+) -> dict[str, _Tallies]:
     groups: dict[str, _Tallies] = defaultdict(_Tallies)
+    answers = names.answers(repeats=repeats)
     if not any(code == group_code for code, _k in names.questions.values()):
         return groups
     # The respondent's group is a column of the response (set when it was saved), so each
@@ -495,7 +578,7 @@ def _count_groups(names: _Names, group_code: str, codes: set[str] | None) -> dic
 
     one_row = wanted(_ONE_ROW_KINDS)
     rows = (
-        Answer.objects.filter(question_id__in=one_row)
+        answers.filter(question_id__in=one_row)
         .values_list(group, "question_id", "row_id", "option_id", "area_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -508,7 +591,7 @@ def _count_groups(names: _Names, group_code: str, codes: set[str] | None) -> dic
     several = wanted({QuestionKind.MULTIPLE})
     if several:
         per_option = (
-            Answer.objects.filter(question_id__in=several)
+            answers.filter(question_id__in=several)
             .values_list(group, "question_id", "option_id")
             .annotate(count=Count("response_id", distinct=True))
             .order_by()
@@ -519,7 +602,7 @@ def _count_groups(names: _Names, group_code: str, codes: set[str] | None) -> dic
                 key, names.value(question_id, option_id, None), count, answered=False
             )
         per_question = (
-            Answer.objects.filter(question_id__in=several)
+            answers.filter(question_id__in=several)
             .values_list(group, "question_id")
             .annotate(count=Count("response_id", distinct=True))
             .order_by()
@@ -599,7 +682,7 @@ def year_surveys(survey: Survey) -> list[Survey]:
 def question_tables(survey: Survey, *, public: bool = False) -> dict:
     """Per question: every option's count and share with interval (suppressed below 5)."""
     versions = year_surveys(survey)
-    names = _names(versions)
+    names = _names(versions, public=public)
     tallies = _year_tallies(names)
     imported = _imported(versions)
     imported_respondents = sum(s.imported_respondents for s in versions)
@@ -658,8 +741,9 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
     }
 
 
-def breakdown(survey: Survey, by: str) -> dict:
-    """Each choice question's shares per residential area, age band or gender."""
+def breakdown(survey: Survey, by: str, *, public: bool = False) -> dict:
+    """Each choice question's shares per residential area, age band or gender (public:
+    without the repeats from one address)."""
     versions = year_surveys(survey)
     group_code = GROUPINGS[by]
     areas = _area_names(survey)
@@ -667,7 +751,7 @@ def breakdown(survey: Survey, by: str) -> dict:
     grouping = next((q for q in questions if q.code == group_code), None)
     if grouping is None:
         return {"versions": versions, "groups": [], "tables": []}
-    members = _group_tallies(_names(versions), group_code)
+    members = _group_tallies(_names(versions, public=public), group_code)
     empty = _Tallies()
     groups = [*_columns(grouping, areas), (NO_ANSWER, _("Inget svar"))]
     tables = []
@@ -770,11 +854,21 @@ def _years(municipality_id: int) -> dict[int, list[Survey]]:
 
 
 def indicator_series(
-    *, municipality_id: int, code: str, row: str | None = None, area_slug: str | None = None
+    *,
+    municipality_id: int,
+    code: str,
+    row: str | None = None,
+    area_slug: str | None = None,
+    public: bool = False,
 ) -> list[YearShare]:
-    """The headline share of a question (or matrix row) per year, oldest first."""
+    """The headline share of a question (or matrix row) per year, oldest first (public:
+    without the repeats from one address)."""
     return _series(
-        municipality_id=municipality_id, code=code, row=row, area_slug=area_slug, memo={}
+        municipality_id=municipality_id,
+        code=code,
+        row=row,
+        area_slug=area_slug,
+        memo={"public": public},
     )
 
 
@@ -784,7 +878,7 @@ def _year_indicator(surveys, question, key, area_slug, memo, wanted) -> tuple[in
     `memo` keeps each year's counts for the other questions of the same page."""
     year = surveys[0].year
     if year not in memo:
-        names = _names(surveys)
+        names = _names(surveys, public=memo.get("public", False))
         codes = wanted | {bank.AREA_CODE}
         memo[year] = {
             "names": names,
@@ -805,6 +899,8 @@ def _year_indicator(surveys, question, key, area_slug, memo, wanted) -> tuple[in
     )
     if area_slug is not None:
         chosen = chosen.filter(**{f"response__{GROUP_FIELDS[bank.AREA_CODE]}": area_slug})
+    if names.without_repeats:
+        chosen = chosen.filter(response__repeat_from_address=False)
     n = tallies.n.get(key, 0)
     k = chosen.values("response_id").distinct().count()
     imported = entry["imported"].get(key)
@@ -854,10 +950,10 @@ def _series(
     return result
 
 
-def trends(survey: Survey) -> list[dict]:
+def trends(survey: Survey, *, public: bool = False) -> list[dict]:
     """For every question with a headline share: the share per year up to the survey's own
     year and, for the last two of them, the change in plain Swedish with whether chance
-    could explain it."""
+    could explain it (public: without the repeats from one address)."""
     items = []
     questions = [
         q
@@ -865,7 +961,7 @@ def trends(survey: Survey) -> list[dict]:
         if q.indicator_label and q.kind != QuestionKind.MULTIPLE
     ]
     # Each year's counts are read once for all the questions (see _year_indicator).
-    memo: dict = {}
+    memo: dict = {"public": public}
     wanted = {q.code for q in questions}
     for q in questions:
         for key, label in _parts(q):
@@ -893,6 +989,32 @@ def trends(survey: Survey) -> list[dict]:
                 {"question": q, "row_label": label, "series": series, "sentence": sentence}
             )
     return items
+
+
+def places(survey: Survey, *, public: bool) -> maps.PlaceMap:
+    """The year's map of unsafe places (`maps.place_map`: public 250 m squares of five or
+    more respondents without repeats from one address, or staff's 125 m squares with the
+    descriptions), stored like the counts as the page needs it (`PlaceMap.for_page`: the
+    map's <script> with every square, the table's squares), per language (squares are
+    named). At 100,000 answers a year it reads some 150,000 places and names
+    thousands of squares: the background recount does that, not the page."""
+    versions = year_surveys(survey)
+
+    def compute() -> maps.PlaceMap:
+        place_map = maps.place_map(
+            municipality_id=survey.municipality_id, years=[survey.year], public=public
+        )
+        return place_map.for_page()  # the map's script finished, the table's cells
+
+    what = f"places:{'public' if public else 'staff'}:{get_language()}"
+    return _names(versions).cached(what, compute)
+
+
+def repeat_count(survey: Survey) -> int:
+    """The year's answers marked `repeat_from_address` (counted by staff, not publicly)."""
+    return Response.objects.filter(
+        survey__in=year_surveys(survey), repeat_from_address=True
+    ).count()
 
 
 def respondent_counts(surveys: list[Survey]) -> dict[int, int]:
@@ -945,22 +1067,61 @@ def live_count(survey: Survey) -> dict:
     }
 
 
-def theme_table(survey: Survey) -> dict:
+def themes_version(municipality_id: int) -> str:
+    """The state of staff's theme corrections and the municipality's learned terms: every
+    change that re-reads stored themes adds a correction or adds or removes a term, so a
+    theme count stored under another version is never served (two small queries)."""
+    from tryggve.surveys.models import LearnedTerm, ThemeCorrection
+
+    corrected = ThemeCorrection.objects.aggregate(last=Max("pk"))["last"]
+    terms = LearnedTerm.objects.filter(municipality_id=municipality_id).aggregate(
+        last=Max("pk"), removed=Max("removed"), n=Count("pk")
+    )
+    removed = terms["removed"].isoformat() if terms["removed"] else ""
+    return f"themes:{corrected}:{terms['last']}:{terms['n']}:{removed}"
+
+
+def _count_themes(names: _Names, *, repeats: bool = False) -> tuple[int, Counter]:
+    """(answers with free text, answers per theme code) of the year (two queries)."""
+    texts = (
+        names.answers(repeats=repeats)
+        .filter(response__survey_id__in=names.survey_ids, question__kind__in=TEXT_KINDS)
+        .exclude(text="")
+    )
+    n = texts.count()
+    counts = Counter(
+        dict(
+            AnswerTheme.objects.filter(answer__in=texts)
+            .values("code")
+            .annotate(k=Count("id"))
+            .values_list("code", "k")
+        )
+    )
+    return n, counts
+
+
+def _theme_counts(names: _Names, municipality_id: int) -> tuple[int, Counter]:
+    """Stored like the other counts (`_Names.cached`), under the version of staff's
+    corrections, so a page never classifies or counts the texts while a correction shows
+    at once; on public pages without the repeats from one address."""
+    version = themes_version(municipality_id)
+    n, counts = names.cached("themes", lambda: _count_themes(names), version=version)
+    if names.without_repeats:
+        r_n, r_counts = names.cached(
+            "repeats:themes", lambda: _count_themes(names, repeats=True), version=version
+        )
+        n, counts = n - r_n, counts - r_counts
+    return n, counts
+
+
+def theme_table(survey: Survey, *, public: bool = False) -> dict:
     """The free-text answers of the survey's year per theme: count and share of the answers
     with free text (one answer may have several themes), "färre än 5" below five; the most
     common first, "övrigt" last. Counts only: the texts themselves are never part of it, so
-    the public page may show it, and flagged texts count like any other (two queries)."""
+    the public page may show it, and flagged texts count like any other. Public: without
+    the repeats from one address. Served from the stored counts (see `_theme_counts`)."""
     versions = year_surveys(survey)
-    texts = Answer.objects.filter(
-        response__survey__in=versions, question__kind__in=TEXT_KINDS
-    ).exclude(text="")
-    n = texts.count()
-    counts = dict(
-        AnswerTheme.objects.filter(answer__in=texts)
-        .values("code")
-        .annotate(k=Count("id"))
-        .values_list("code", "k")
-    )
+    n, counts = _theme_counts(_names(versions, public=public), survey.municipality_id)
     rows = [
         {"code": code, "name": label, "cell": make_cell(counts.get(code, 0), n)}
         for code, label in THEME_CHOICES
@@ -969,7 +1130,7 @@ def theme_table(survey: Survey) -> dict:
     # lexicon's order (sorting hidden counts by size would tell them); "övrigt" last.
     rows.sort(
         key=lambda row: (
-            row["code"] == themes.OTHER,
+            row["code"] == lexicon.OTHER,
             2 if row["cell"].count == 0 else int(row["cell"].suppressed),
             0 if row["cell"].suppressed else -row["cell"].count,
         )
@@ -977,11 +1138,18 @@ def theme_table(survey: Survey) -> dict:
     return {"n": n, "suppressed": stats.suppressed(n), "rows": rows}
 
 
+def themes(survey: Survey) -> dict:
+    """The staff page's theme table of the survey's year (the benchmark's entry point)."""
+    return theme_table(survey)
+
+
 def theme_counts_by_year(municipality_id: int) -> dict[int, tuple[int, dict[str, int], bool]]:
     """Per year: (answers with free text, answers per theme code, demo data?) in two
     queries; years without free text are left out."""
     texts = Answer.objects.filter(
-        response__municipality_id=municipality_id, question__kind__in=TEXT_KINDS
+        response__municipality_id=municipality_id,
+        response__repeat_from_address=False,  # published by other apps
+        question__kind__in=TEXT_KINDS,
     ).exclude(text="")
     totals = texts.values("response__survey__year").annotate(
         n=Count("id"), demo=Count("id", filter=Q(response__is_demo=True))

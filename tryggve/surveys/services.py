@@ -525,10 +525,13 @@ def response_submit(
     submission_key: uuid.UUID | None = None,
     today: datetime.date | None = None,
     is_demo: bool = False,
+    repeat_from_address: bool = False,
 ) -> Response:
     """Save one respondent's answers, all or nothing. A web answer needs an open survey;
     paper answers may be typed in after it closed. The same `submission_key` twice returns
-    the first response, so a double submit saves once. Nothing about the sender is stored."""
+    the first response, so a double submit saves once. Nothing about the sender is stored
+    but `repeat_from_address` (web answers only: the guard saw an earlier answer from the
+    same network address within its window), which public counts leave out."""
     today = today or timezone.localdate()
     if channel == Channel.WEB and not survey.is_open(today):
         raise SurveyRefused(_("Enkäten är inte öppen för svar just nu."))
@@ -563,6 +566,7 @@ def response_submit(
                 submission_key=submission_key,
                 has_flagged_text=any(row.flagged for row in rows),
                 is_demo=is_demo,
+                repeat_from_address=repeat_from_address and channel == Channel.WEB,
                 **response_groups(answers),
             )
             for row in rows:

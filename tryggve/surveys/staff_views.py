@@ -301,13 +301,15 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": _can_edit(request),
             "representativeness": representativeness.representativeness(survey),
             "weigh": request.GET.get("vikta") == "1",
+            "repeats": results.repeat_count(survey),
             "freshness": freshness,
         }
         if by in results.GROUPINGS:
             context["breakdown"] = results.breakdown(survey, by)
-    context.update(places_context(survey, public=False))
-    if context["weigh"]:
-        context["weighted"] = representativeness.weighted_results(survey)
+        if context["weigh"]:
+            # Served from the stored raking like the counts (recounted by the task).
+            context["weighted"] = representativeness.weighted_results(survey)
+        context.update(places_context(survey, public=False))
     return render(request, "surveys/staff/results.html", context)
 
 

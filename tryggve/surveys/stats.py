@@ -80,33 +80,6 @@ def complementary(counts: list[int], min_count: int = MIN_COUNT) -> set[int]:
     return hidden
 
 
-def complementary_table(
-    table: list[list[int]],
-    min_count: int = MIN_COUNT,
-    hidden: set[tuple[int, int]] | None = None,
-) -> set[tuple[int, int]]:
-    """complementary() applied to every row and every column of a table until nothing more
-    needs hiding, so no hidden cell can be derived from a row's or a column's total.
-    `hidden` holds cells already hidden for another reason (a whole small group)."""
-    hidden = set(hidden or ()) | {
-        (r, c) for r, row in enumerate(table) for c, v in enumerate(row) if suppressed(v, min_count)
-    }
-    width = max((len(row) for row in table), default=0)
-    changed = True
-    while changed:
-        changed = False
-        lines = [[(r, c) for c in range(len(row))] for r, row in enumerate(table)]
-        lines += [[(r, c) for r in range(len(table)) if c < len(table[r])] for c in range(width)]
-        for line in lines:
-            if sum(pos in hidden for pos in line) != 1:
-                continue
-            others = [pos for pos in line if pos not in hidden]
-            if others:
-                hidden.add(min(others, key=lambda p: (table[p[0]][p[1]], p)))
-                changed = True
-    return hidden
-
-
 Position = tuple[int, int]
 
 

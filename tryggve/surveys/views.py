@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.lib.guard import public_post
-from tryggve.surveys import maps, representativeness, results
+from tryggve.lib.guard import earlier_posts, public_post
+from tryggve.surveys import representativeness, results
 from tryggve.surveys.forms import AnswerForm, survey_structure_known
 from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.services import SurveyRefused, response_submit
@@ -107,6 +107,8 @@ def answer(request: HttpRequest) -> HttpResponse:
             answers=form.answer_data,
             submission_key=form.cleaned_data.get("submission_key"),
             is_demo=survey.is_demo,
+            # Not the first answer from this address within the guard's window.
+            repeat_from_address=earlier_posts() > 0,
         )
     except SurveyRefused as exc:
         form.add_error(None, str(exc))
@@ -138,23 +140,24 @@ def public_results(request: HttpRequest) -> HttpResponse:
     context = {"survey": chosen, "years": [s.year for s in closed], "by": by}
     if chosen is not None:
         with results_served() as freshness:
+            # Public figures leave out repeated answers from one address.
             context["tables"] = results.question_tables(chosen, public=True)
-            context["trends"] = results.trends(chosen)
-            context["themes"] = results.theme_table(chosen)
-            context["representativeness"] = representativeness.representativeness(chosen)
+            context["trends"] = results.trends(chosen, public=True)
+            context["themes"] = results.theme_table(chosen, public=True)
+            context["representativeness"] = representativeness.representativeness(
+                chosen, public=True
+            )
             if by in results.GROUPINGS:
-                context["breakdown"] = results.breakdown(chosen, by)
+                context["breakdown"] = results.breakdown(chosen, by, public=True)
+            context.update(places_context(chosen, public=True))
         context["freshness"] = freshness
-        context.update(places_context(chosen, public=True))
     return render(request, "surveys/public_results.html", context)
 
 
 def places_context(survey: Survey, *, public: bool) -> dict:
     """The map of unsafe places for a results page: its cells (public: at least five
     respondents, no text), the legend, and on the public page the e-service's reports."""
-    places = maps.place_map(
-        municipality_id=survey.municipality_id, years=[survey.year], public=public
-    )
+    places = results.places(survey, public=public)  # stored, recounted in the background
     context = area_map_context(
         tilesFailed=_("Kartbilden kunde inte laddas. Samma rutor finns i tabellen under kartan."),
         reportsFailed=_("Rapporterna från e-tjänsten kunde inte hämtas."),
@@ -162,4 +165,6 @@ def places_context(survey: Survey, *, public: bool) -> dict:
     )
     if public:
         context["map_config"]["reportsUrl"] = reverse("reports:geojson")
-    return {"places": places, "place_layers": places.map_layer(), **context}
+    # Stored finished (escaped by json_script when it was computed).
+    script = mark_safe(places.script())  # noqa: S308
+    return {"places": places, "place_layers_script": script, **context}

@@ -128,10 +128,26 @@ def test_query_counts_do_not_grow_with_cells(
 ):
     """The caps hold the pages' other figures too; twelve cells cost what one costs."""
     _spread(last_year, cells)
-    with django_assert_max_num_queries(80):
+    # A first view counts and stores every figure, the map too (results.places).
+    with django_assert_max_num_queries(90):
         page = citizen.get("/trygghetsenkat/resultat/").content.decode()
     assert len(layers(page)["cells"]["features"]) == cells
     with django_assert_max_num_queries(88):
         assert case_handler.get(f"/personal/enkater/{last_year.pk}/resultat/").status_code == 200
     with django_assert_max_num_queries(22):
         assert case_handler.get("/personal/lagesbild/").status_code == 200
+
+
+def test_staff_table_lists_the_densest_squares_and_counts_the_rest(
+    case_handler, marked, monkeypatch
+):
+    """At 100,000 answers staff's map has some 10,000 squares: the table lists the densest
+    (STAFF_TABLE_CELLS), the map all of them, and the page says how many more there are."""
+    from tryggve.surveys import maps
+
+    monkeypatch.setattr(maps, "STAFF_TABLE_CELLS", 1)
+    page = case_handler.get(f"/personal/enkater/{marked.pk}/resultat/").content.decode()
+    table = page.split('id="places-caption"')[1].split("</table>")[0]
+    features = layers(page)["cells"]["features"]
+    assert table.count('<th scope="row">') == 1 < len(features)
+    assert f"Tabellen visar de 1 rutorna med flest svarande. {len(features) - 1} " in page
