@@ -1,14 +1,22 @@
-"""Figures other apps read (the follow-up app calls these; it never reads the models)."""
+"""Figures other apps read (the follow-up app calls these; it never reads the models).
+
+Only finished years: while a year's survey is open (or about to open) its figures move
+with every answer, and another app's page may be public, where comparing it before and
+after one answer would tell that answer (its share and its free text's themes). The
+survey's own results pages say the same: the open year is for staff only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from tryggve.areas.models import Municipality
 from tryggve.lib.themes import THEME_CODES
 from tryggve.surveys import bank, stats
 from tryggve.surveys.maps import PlaceMap, place_map
-from tryggve.surveys.models import Survey
+from tryggve.surveys.models import Survey, SurveyState
 from tryggve.surveys.results import indicator_series, respondent_counts, theme_counts_by_year
 
 
@@ -42,7 +50,7 @@ class YearRespondents:
 
 
 def unsafe_share(*, municipality_code: str, area_slug: str | None = None) -> list[UnsafeShare]:
-    """The unsafe share per year, oldest first, for the whole municipality or one area.
+    """The unsafe share per finished year, oldest first, for the municipality or one area.
 
     Per area only single answers count: imported aggregated years carry no area."""
     return _share_series(municipality_code, bank.UNSAFE_CODE, area_slug)
@@ -56,9 +64,21 @@ def burglary_worry_share(
     return _share_series(municipality_code, bank.BURGLARY_CODE, area_slug)
 
 
+def _unfinished(surveys) -> set[int]:
+    """Years with a version open now or opening later (imported years have no dates)."""
+    today = timezone.localdate()
+    return {s.year for s in surveys if s.state(today) in {SurveyState.OPEN, SurveyState.FUTURE}}
+
+
+def _unfinished_years(municipality_id: int) -> set[int]:
+    return _unfinished(Survey.objects.filter(municipality_id=municipality_id))
+
+
 def respondents_per_year(*, municipality_code: str) -> list[YearRespondents]:
-    """Respondents per survey year, oldest first (50, 188, ...); two queries."""
+    """Respondents per finished survey year, oldest first (50, 188, ...); two queries."""
     surveys = list(Survey.objects.filter(municipality__code=municipality_code))
+    unfinished = _unfinished(surveys)
+    surveys = [s for s in surveys if s.year not in unfinished]
     counts = respondent_counts(surveys)
     years: dict[int, list[Survey]] = {}
     for survey in surveys:
@@ -81,6 +101,8 @@ def _share_series(municipality_code: str, code: str, area_slug: str | None) -> l
     series = indicator_series(
         municipality_id=municipality.pk, code=code, area_slug=area_slug, public=True
     )
+    unfinished = _unfinished_years(municipality.pk)
+    series = [item for item in series if item.year not in unfinished]
     return [
         UnsafeShare(
             year=item.year,
@@ -115,12 +137,13 @@ def _shown(count: int, texts: int) -> int | None:
 
 
 def theme_counts(*, municipality_code: str) -> list[ThemeYear]:
-    """Free-text answers per theme and year, oldest first (years with free text only).
+    """Free-text answers per theme and finished year, oldest first (years with free text).
     Flagged texts count too; no text is ever returned. Repeats from one address are left
     out (`Response.repeat_from_address`): other apps may publish these counts."""
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return []
+    unfinished = _unfinished_years(municipality.pk)
     return [
         ThemeYear(
             year=year,
@@ -129,6 +152,7 @@ def theme_counts(*, municipality_code: str) -> list[ThemeYear]:
             is_demo=is_demo,
         )
         for year, (texts, counts, is_demo) in sorted(theme_counts_by_year(municipality.pk).items())
+        if year not in unfinished
     ]
 
 

@@ -66,3 +66,46 @@ def test_no_survey_no_figures(municipality):
     assert respondents_per_year(municipality_code="2505") == []
     assert burglary_worry_share(municipality_code="2505") == []
     assert respondents_per_year(municipality_code="0000") == []
+
+
+def test_an_open_years_figures_are_not_given_to_other_apps(survey_years, municipality):
+    """While a year's survey is open its figures move with each answer: a public page of
+    another app showing them would tell one answer by comparing before and after."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tryggve.surveys.figures import theme_counts, unsafe_share
+    from tryggve.surveys.models import Survey
+
+    today = timezone.localdate()
+    this_year = survey_for_year(municipality=municipality, year=today.year)
+    Survey.objects.filter(pk=this_year.pk).update(
+        opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=3)
+    )
+    this_year.refresh_from_db()
+    question = this_year.questions.get(code="comment")
+    for _ in range(6):
+        answer(this_year, "mycket_ofta")
+        response_submit(
+            survey=this_year,
+            answers=[AnswerData(question=question, text="Bättre belysning vid gångvägen")],
+            channel=Channel.PAPER,
+        )
+    code = "2505"
+    for figures in (
+        respondents_per_year(municipality_code=code),
+        burglary_worry_share(municipality_code=code),
+        unsafe_share(municipality_code=code),
+        theme_counts(municipality_code=code),
+    ):
+        assert today.year not in [y.year for y in figures]
+    assert [y.year for y in respondents_per_year(municipality_code=code)] == [2023, 2025]
+
+    # Closed yesterday: now it is a finished year like the others.
+    Survey.objects.filter(pk=this_year.pk).update(
+        opens_on=today - datetime.timedelta(days=10), closes_on=today - datetime.timedelta(days=1)
+    )
+    assert today.year in [y.year for y in respondents_per_year(municipality_code=code)]
+    assert today.year in [y.year for y in theme_counts(municipality_code=code)]
+    assert today.year in [y.year for y in burglary_worry_share(municipality_code=code)]
