@@ -400,6 +400,8 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
 # browser closes: every request moves the 8 hours on.
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions; a database that is away when the session is saved answers 503, not 400.
+SESSION_ENGINE = "tryggve.lib.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A connection that died while the database restarted is replaced instead of failing a
 # request; while the database is down, pages answer 503 and ask to come back after this.

@@ -8,16 +8,21 @@ transaction open, and record the outcome in another short transaction.
 
 A row stays SENDING only while a worker sends it; if that worker dies, the lease runs out and
 the row is claimed again (the one case where a message may go out twice, rather than never).
+A database that is away when a sent message is to be recorded (PostgreSQL restarting) must
+not leave the row SENDING: its lease would run out and the message go out again. The worker
+keeps trying to record it, for well under the lease (`RECORD_SENT_FOR`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,6 +33,9 @@ log = logging.getLogger(__name__)
 
 # Longer than any send can take (EMAIL_TIMEOUT), so a live worker never loses its claim.
 SEND_LEASE = timedelta(minutes=10)
+# How long a worker tries to record a sent message while the database is away: well inside
+# the lease, so that nobody claims (and sends) the message again meanwhile.
+RECORD_SENT_FOR = timedelta(minutes=5)
 
 
 class DeliveryInTransaction(RuntimeError):
@@ -102,5 +110,25 @@ def mail_deliver(*, mail_id: int) -> str:
     message.status = OutgoingMail.Status.SENT
     message.sent = timezone.now()
     message.last_error = ""
-    message.save(update_fields=["status", "sent", "last_error"])
+    _record_sent(message)
     return "sent"
+
+
+def _record_sent(message: OutgoingMail) -> None:
+    """Save a sent message's outcome, waiting for a database that is away (at most
+    RECORD_SENT_FOR; then the error is raised and the lease decides)."""
+    deadline = time.monotonic() + RECORD_SENT_FOR.total_seconds()
+    delay = 0.5
+    while True:
+        try:
+            message.save(update_fields=["status", "sent", "last_error"])
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("Mail %s sent, database away; recording it again: %s", message.pk, exc)
+            # A broken connection is opened anew at the next query.
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)

@@ -88,3 +88,35 @@ def test_other_errors_are_still_a_500(municipality):
 
 def test_connections_are_checked_before_reuse(settings):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_a_database_gone_when_the_session_is_saved_answers_503_not_400(municipality, settings):
+    """The session was read, then PostgreSQL went away before it was saved (every request
+    saves it): Django's store calls that "session deleted" and answered 400."""
+    from django.contrib.sessions.models import Session
+
+    client = Client(raise_request_exception=False)
+    session = client.session
+    session["watch_signed_up"] = "centrum"
+    session.save()
+    gone = OperationalError("terminating connection due to administrator command")
+    with mock.patch.object(Session, "save", side_effect=gone):
+        response = client.get("/personuppgifter/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(settings.DATABASE_RETRY_AFTER_SECONDS)
+
+
+@pytest.mark.django_db
+def test_a_session_deleted_meanwhile_is_still_refused(municipality):
+    from django.contrib.sessions.models import Session
+    from django.db import DatabaseError
+
+    client = Client(raise_request_exception=False)
+    session = client.session
+    session["watch_signed_up"] = "centrum"
+    session.save()
+    deleted = DatabaseError("Forced update did not affect any rows.")
+    with mock.patch.object(Session, "save", side_effect=deleted):
+        response = client.get("/personuppgifter/")
+    assert response.status_code == 400

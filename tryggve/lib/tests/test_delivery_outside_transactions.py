@@ -6,6 +6,7 @@ sending. The tests use `transactional_db`, so no test-case transaction wraps the
 """
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -112,3 +113,59 @@ def test_a_stalled_send_is_claimed_again_after_its_lease(checking):
         next_attempt=timezone.now() - timedelta(seconds=1)
     )
     assert mail_send_pending() == {"sent": 1, "failed": 0, "skipped": 0}
+
+
+def _database_away_when_recording_sent(monkeypatch, failures: int) -> list[float]:
+    """OutgoingMail.save fails `failures` times when it records a sent message (PostgreSQL
+    restarting after the mail went out); returns the waits the worker made."""
+    from django.db import OperationalError
+
+    from tryggve.lib import delivery
+
+    original = OutgoingMail.save
+    left = {"n": failures}
+
+    def save(self, *args, **kwargs):
+        if "sent" in (kwargs.get("update_fields") or []) and left["n"] > 0:
+            left["n"] -= 1
+            raise OperationalError("terminating connection due to administrator command")
+        return original(self, *args, **kwargs)
+
+    # A clock that the waits move on, so no test sleeps.
+    waits: list[float] = []
+    clock = SimpleNamespace(monotonic=lambda: sum(waits), sleep=waits.append)
+    monkeypatch.setattr(OutgoingMail, "save", save)
+    monkeypatch.setattr(delivery, "time", clock)
+    return waits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_mail_is_recorded_once_the_database_is_back(checking, monkeypatch):
+    """Left SENDING, the row would be claimed again when its lease ran out: a second mail."""
+    message = OutgoingMail.objects.create(to="a@example.se", subject="Kvitto", body="Tack")
+    waits = _database_away_when_recording_sent(monkeypatch, failures=3)
+    assert mail_deliver(mail_id=message.pk) == "sent"
+    message.refresh_from_db()
+    assert message.status == OutgoingMail.Status.SENT
+    assert message.sent is not None
+    assert len(mail.outbox) == 1
+    assert waits == [0.5, 1.0, 2.0]
+    assert mail_send_pending(include_not_due=True) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_a_sent_mail_gives_up_well_inside_the_lease(checking, monkeypatch):
+    from django.db import OperationalError
+
+    from tryggve.lib import delivery
+
+    message = OutgoingMail.objects.create(to="a@example.se", subject="Kvitto", body="Tack")
+    waits = _database_away_when_recording_sent(monkeypatch, failures=10_000)
+    with pytest.raises(OperationalError):
+        mail_deliver(mail_id=message.pk)
+    assert delivery.RECORD_SENT_FOR < delivery.SEND_LEASE
+    assert 0 < len(waits) < 100
+    assert max(waits) == 10.0
+    assert sum(waits) <= delivery.RECORD_SENT_FOR.total_seconds()
+    assert len(mail.outbox) == 1  # sent once; the row stays SENDING until its lease runs out
