@@ -20,6 +20,7 @@ from tryggve.followup.models import (
     Party,
 )
 from tryggve.lib.dates import SensibleDateField
+from tryggve.lib.guard import SubmissionKeyField
 from tryggve.lib.validators import validate_one_line
 from tryggve.reports.models import Category, Report
 from tryggve.surveys.models import Survey
@@ -32,7 +33,7 @@ class OnceForm(forms.Form):
     """A form that creates something: its hidden one-time key makes a double submit save
     once (the services return the first row for the same key)."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_key = SubmissionKeyField(required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())

@@ -79,10 +79,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib.messages.storage.base import BaseStorage
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
@@ -426,6 +428,20 @@ def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
         response["Retry-After"] = str(state.retry_after)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """The hidden key that makes a double submit save once. A tampered value is nobody's
+    typing mistake and has no visible field to correct: it counts as no key (that POST is
+    then saved without the double-submit check), never as an error message."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class GuardedForm:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField
-from tryggve.lib.guard import GuardedForm
+from tryggve.lib.guard import GuardedForm, SubmissionKeyField
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
@@ -130,7 +130,7 @@ class AnswerForm(GuardedForm, forms.Form):
     dropped when the condition is not met. `paper=True` makes choice questions typed-number
     fields for the staff's fast paper entry."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_key = SubmissionKeyField(required=False)
 
     def __init__(self, *args, survey: Survey, paper: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -305,7 +305,8 @@ class AnswerForm(GuardedForm, forms.Form):
                 return []
             return [AnswerData(question=q, area=self.areas.get(slug))]
         if q.kind == QuestionKind.MULTIPLE:
-            codes = data.get(name) or []
+            # The same option twice (a repeated field, "1 1" on paper) is one answer.
+            codes = list(dict.fromkeys(data.get(name) or []))
             picked = [options[c] for c in codes]
             if len(picked) > 1 and any(o.exclusive for o in picked):
                 lone = next(o for o in picked if o.exclusive)

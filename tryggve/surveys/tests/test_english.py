@@ -91,3 +91,12 @@ def test_english_results_tables_name_options_in_english(council_reader, survey, 
     page = council_reader.get(f"/personal/enkater/{survey.pk}/resultat/").content.decode()
     assert "Fairly unsafe" in page and "How old are you?" in page
 
+
+
+def test_english_visitors_get_the_question_help_in_english(citizen, survey):
+    """The bank's help texts (the map question's, among others) follow the language."""
+    citizen.cookies["django_language"] = "en"
+    page = citizen.get("/trygghetsenkat/").content.decode()
+    assert "Välj platsen på kartan eller beskriv den med ord. Berätta" not in page
+    swedish = citizen.__class__().get("/trygghetsenkat/").content.decode()
+    assert "Välj platsen på kartan eller beskriv den med ord. Berätta" in swedish

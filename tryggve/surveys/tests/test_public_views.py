@@ -234,3 +234,17 @@ def test_english_results_name_the_headline_shares_in_english(citizen, survey):
     assert "Share worried about burglary at home:" in page
     # The answer options are the survey's Swedish data; the shares' names are not.
     assert "Share otrygga" not in page and "Share oroliga" not in page
+
+
+def test_a_repeated_option_is_one_answer(citizen, survey, valid_answer):
+    """q-safer=police three times (a tampered form, or "1 1 1" on paper) is one row."""
+    answer = {**valid_answer, "q-safer": ["police", "police", "lighting", "police"]}
+    assert citizen.post(URL, answer).status_code == 302
+    picked = Answer.objects.filter(question__code="safer").values_list("option__code", flat=True)
+    assert sorted(picked) == ["lighting", "police"]
+
+
+def test_a_tampered_submission_key_is_no_error_for_the_resident(citizen, survey, valid_answer):
+    response = citizen.post(URL, {**valid_answer, "submission_key": "not-a-uuid"})
+    assert response.status_code == 302
+    assert Response.objects.get().submission_key is None
