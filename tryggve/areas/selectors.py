@@ -29,6 +29,14 @@ def home_municipality_code() -> str:
     return tenancy.current_code()
 
 
+def areas_here():
+    """The residential areas of the municipality served now, for a form's choices; all of
+    them while one municipality is served (as before)."""
+    if not routing.serves_several():
+        return ResidentialArea.objects.all()
+    return ResidentialArea.objects.filter(municipality__code=tenancy.current_code())
+
+
 def served_municipality_at(*, lat: float, lon: float) -> Municipality | None:
     """The served municipality whose boundary holds a point: the one served now if it does,
     else a neighbour this deployment also serves, else None."""

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import home_municipality
-from tryggve.areas.serving import serves_several
+from tryggve.areas.selectors import areas_here
 from tryggve.reports.models import Category, Report, ResponseTemplate, Status, Unit
 from tryggve.reports.selectors import reports_here
 from tryggve.reports.services import ALLOWED_TRANSITIONS
@@ -41,11 +40,8 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if serves_several():
-            # Only the areas of the municipality served now.
-            self.fields["area"].queryset = ResidentialArea.objects.filter(
-                municipality=home_municipality()
-            )
+        # Only the areas of the municipality served now (tryggve.areas.serving).
+        self.fields["area"].queryset = areas_here()
 
     def filter(self, reports):
         if not self.is_valid():

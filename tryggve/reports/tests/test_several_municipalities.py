@@ -404,3 +404,18 @@ def test_the_demo_serves_arjeplog_at_its_path(db, citizen, settings, django_user
     # The demo's logins belong to their municipalities.
     assert django_user_model.objects.get(username="arjeplog").municipalities.get() == arjeplog
     assert django_user_model.objects.get(username="handlaggare").municipalities.get().code == "2505"
+
+
+def test_staff_forms_offer_only_the_areas_of_the_municipality_served(
+    django_user_model, arjeplog, municipality
+):
+    handler = member_of(_staff_client(django_user_model, "arja", "case_handler"), arjeplog)
+    form = handler.get("/arjeplog/personal/arenden/").context["form"]
+    assert {a.name for a in form.fields["area"].queryset} == {
+        "Arjeplog centrum", "Laisvall", "Jäckvik"
+    }
+    with tenancy.serving("2505"):
+        from tryggve.areas.selectors import areas_here
+
+        assert "Centrum" in {a.name for a in areas_here()}
+        assert "Laisvall" not in {a.name for a in areas_here()}
