@@ -115,6 +115,34 @@ def other_area(municipality):
     )
 
 
+# A point in the centre of Arjeplog (2506), the demo's second municipality.
+ARJEPLOG = (66.0510, 17.8900)
+
+
+@pytest.fixture
+def arjeplog(municipality, settings):
+    """Arjeplog served beside Arvidsjaur by the same deployment (routing on): at /arjeplog/
+    on the shared host and at its own host, trygg.arjeplog.se; the demo's approximate
+    outline and areas, in the same police area."""
+    settings.MUNICIPALITY_ROUTING = True
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "trygg.arjeplog.se"]
+    arjeplog = municipality_import(
+        data=load_geojson_file(DEMO_DIR / "arjeplog_kommun.geojson"),
+        code="2506",
+        name="Arjeplogs kommun",
+        police_area="LPO Piteå Älvdal",
+        domain="arjeplog.se",
+    )
+    arjeplog.slug = "arjeplog"
+    arjeplog.hosts = "trygg.arjeplog.se"
+    arjeplog.save()
+    result = areas_import(
+        data=load_geojson_file(DEMO_DIR / "arjeplog_omraden.geojson"), municipality=arjeplog
+    )
+    assert not result.errors
+    return arjeplog
+
+
 @pytest.fixture
 def streets(municipality):
     """The demo's streets of Arvidsjaur (real names, approximate positions)."""

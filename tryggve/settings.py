@@ -114,6 +114,10 @@ MIDDLEWARE = [
     "tryggve.open311.middleware.Open311ErrorMiddleware",
     "tryggve.lib.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which municipality this request is for: by host name, else /<slug>/ on a shared host,
+    # else MUNICIPALITY_CODE (tryggve.areas.middleware). After WhiteNoise: static files
+    # are never prefixed.
+    "tryggve.areas.middleware.MunicipalityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Swedish unless the visitor chose another language with the switch (not Accept-Language).
     "tryggve.lib.middleware.SwedishFirstLocaleMiddleware",
@@ -149,6 +153,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tryggve.lib.context_processors.site",
+                "tryggve.areas.context_processors.municipality",
             ],
         },
     },
@@ -329,6 +334,12 @@ AXES_CLIENT_IP_CALLABLE = "tryggve.lib.guard.client_ip"
 
 # Tryggve's own settings.
 MUNICIPALITY_CODE = os.environ.get("MUNICIPALITY_CODE", "2505")
+# Serving several municipalities from one deployment (docs/operations.md): each further
+# municipality gets host names or a path slug in the admin (Municipality.hosts, .slug), and
+# requests are routed by them (tryggve.areas.middleware). Off, the deployment serves
+# MUNICIPALITY_CODE only, exactly as before, and never looks the others up. The demo
+# (`make run`) serves Arjeplog beside Arvidsjaur, so it is on there by default.
+MUNICIPALITY_ROUTING = env_bool("MUNICIPALITY_ROUTING", env_bool("TRYGGVE_DEMO"))
 REPORT_REFERENCE_PREFIX = os.environ.get("REPORT_REFERENCE_PREFIX", "OTR")
 # How long contact details are kept after a case closes; shown to the resident in the form.
 CONTACT_RETENTION_MONTHS = int(os.environ.get("CONTACT_RETENTION_MONTHS", "12"))

@@ -1,4 +1,5 @@
-"""The one access check for staff pages: logged in, second factor passed, right role."""
+"""The one access check for staff pages: logged in, second factor passed, right role, and
+a member of the municipality served (tryggve.areas.access; others get a 404)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.accounts.roles import PAGE_PERMISSIONS, Role, user_roles
+from tryggve.accounts.roles import AREA_WIDE_ROLES, PAGE_PERMISSIONS, Role, user_roles
+from tryggve.lib import tenancy
 
 
 def is_verified(request) -> bool:
@@ -32,7 +35,8 @@ def staff_required(*pages_or_roles: str):
     Name the page key (`staff_required("reports.cases")`); the roles come from
     PAGE_PERMISSIONS. Roles named directly are still accepted, but every Tryggve view names
     its page. Anonymous visitors go to the login page, staff without a second factor to
-    the second-factor step, and staff of another role get a 403 page.
+    the second-factor step, staff of another role get a 403 page, and staff who are not
+    members of the municipality served get a 404 (tryggve.areas.access).
     """
     allowed: set[str] = set()
     for item in pages_or_roles or ("home",):
@@ -49,6 +53,9 @@ def staff_required(*pages_or_roles: str):
             held = user_roles(request.user)
             if not held & allowed:
                 return render(request, "accounts/forbidden.html", status=403)
+            # Another municipality's staff pages do not exist for a non-member.
+            if not tenancy.staff_may_use(request.user, area_wide=bool(held & AREA_WIDE_ROLES)):
+                raise Http404
             request.roles = held
             return view(request, *args, **kwargs)
 

@@ -27,6 +27,10 @@ _CH, _PO, _CR, _AD = Role.CASE_HANDLER, Role.POLICE_OFFICER, Role.COUNCIL_READER
 # The municipality's and the police's own staff; a unit's staff see only their unit's cases.
 STAFF_ROLES = frozenset({_CH, _PO, _CR, _AD})
 ALL_ROLES = frozenset(Role)
+# Roles that see every municipality of their police area that the deployment serves (the
+# local police area covers several municipalities); everyone else sees only the
+# municipalities they are a member of (tryggve.areas.access).
+AREA_WIDE_ROLES = frozenset({_PO})
 
 # Page key -> the roles that may open it. Every staff view names one key.
 PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import areas_here
 from tryggve.lib.dates import SensibleDateTimeField
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
@@ -62,6 +63,11 @@ class ProfileForm(forms.Form):
         empty_label=_("Hela kommunen"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the areas of the municipality served now (tryggve.areas.serving).
+        self.fields["area"].queryset = areas_here()
+
 
 class PresenceForm(forms.Form):
     started = SensibleDateTimeField(
@@ -99,6 +105,11 @@ class PresenceForm(forms.Form):
     lat = forms.FloatField(label=_("Latitud"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the areas of the municipality served now (tryggve.areas.serving).
+        self.fields["area"].queryset = areas_here()
 
     def clean(self):
         data = super().clean()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from tryggve.analytics.exposure import AreaRate, smoothed_rates
 from tryggve.analytics.models import Incident
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import home_municipality_code
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def exposure_ranking(*, group: str, year: int):
     outside = (
         Incident.objects.of_group(group)
         .between(start, end)
-        .in_municipality(settings.MUNICIPALITY_CODE)
+        .in_municipality(home_municipality_code())
         .filter(area__isnull=True)
     )
     return smoothing, ranked, outside.count()

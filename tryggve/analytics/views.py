@@ -48,6 +48,7 @@ from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import (
     home_municipality,
+    home_municipality_code,
     map_context,
     statistical_layer,
     statistical_layer_geojson,
@@ -112,7 +113,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
     # The survey's unsafe places as a layer of their own, with the staff detail (125 m
     # cells, residents' descriptions); the two newest survey years.
-    places = unsafe_places(municipality_code=settings.MUNICIPALITY_CODE)
+    places = unsafe_places(municipality_code=home_municipality_code())
     # SCB's statistical areas, if imported as a layer: beside the ranking, never in it.
     statistical = statistical_layer(municipality=home_municipality())
     return render(
@@ -211,7 +212,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
     ]
     total = sum(c.score for c in cells) or 1
-    places = unsafe_places(municipality_code=settings.MUNICIPALITY_CODE)
+    places = unsafe_places(municipality_code=home_municipality_code())
     return render(
         request,
         "analytics/riskmap.html",
@@ -261,7 +262,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         group = form.cleaned_data["group"] or group
         area = form.cleaned_data["area"]
-    incidents = Incident.objects.of_group(group).in_municipality(settings.MUNICIPALITY_CODE)
+    incidents = Incident.objects.of_group(group).in_municipality(home_municipality_code())
     if area is not None:
         incidents = incidents.in_area(area)
     # Rows dated outside what local time can express (stored before dates were checked)
@@ -400,7 +401,7 @@ def _own_import(import_id: int) -> IncidentImport:
     return get_object_or_404(
         IncidentImport.objects.select_related("uploaded_by"),
         pk=import_id,
-        municipality__code=settings.MUNICIPALITY_CODE,
+        municipality__code=home_municipality_code(),
     )
 
 
@@ -422,7 +423,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("analytics:import_detail", import_id=created.pk)
     history = IncidentImport.objects.filter(
-        municipality__code=settings.MUNICIPALITY_CODE
+        municipality__code=home_municipality_code()
     ).select_related("uploaded_by")[:50]
     fetches = FeedFetch.objects.exclude(outcome=FeedFetch.Outcome.SKIPPED)[:10]
     return render(

@@ -7,8 +7,9 @@ from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea,
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "police_area"]
+    list_display = ["name", "code", "police_area", "slug", "hosts"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
+    filter_horizontal = ["members"]
 
 
 class ResidentialAreaForm(forms.ModelForm):

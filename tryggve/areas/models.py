@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,13 +52,39 @@ class Municipality(GeometryFields):
         _("andel hushåll som krävs för grannsamverkan (%)"), default=70,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # Serving several municipalities from one deployment (tryggve.areas.middleware): a
+    # municipality is served at its own host names (`trygg.arjeplog.se`) or, on a shared
+    # host, under `/<slug>/`. The default municipality (settings.MUNICIPALITY_CODE) needs
+    # neither; a municipality with neither (a neighbour's data) is not served at all.
+    slug = models.SlugField(
+        _("sökväg på delad värd"), max_length=50, blank=True,
+        help_text=_("Till exempel ”arjeplog” för /arjeplog/ på en värd som flera kommuner delar."),
+    )
+    hosts = models.CharField(
+        _("värdnamn"), max_length=300, blank=True,
+        help_text=_("Värdnamn som visar kommunens sidor, åtskilda med mellanslag."),
+    )
+    # Staff who may use the municipality's staff pages (tryggve.areas.access).
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="municipalities",
+        verbose_name=_("personal"),
+    )
 
     class Meta:
         verbose_name = _("kommun")
         verbose_name_plural = _("kommuner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=~models.Q(slug=""), name="municipality_unique_slug"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def host_names(self) -> list[str]:
+        return [h.strip().lower() for h in self.hosts.split() if h.strip()]
 
 
 class ResidentialAreaQuerySet(models.QuerySet):

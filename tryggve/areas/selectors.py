@@ -6,11 +6,52 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tryggve.areas import serving as routing
 from tryggve.areas.models import AreaKind, Municipality, ResidentialArea
+from tryggve.lib import tenancy
 
 
 def home_municipality() -> Municipality | None:
-    return Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
+    """The municipality served now: the request's (host or path, tryggve.areas.middleware),
+    else the default one (`settings.MUNICIPALITY_CODE`). Looked up once per request."""
+    serving_now = tenancy.current()
+    if serving_now is None:
+        return Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
+    if "municipality" not in serving_now.memo:
+        serving_now.memo["municipality"] = Municipality.objects.filter(
+            code=serving_now.code
+        ).first()
+    return serving_now.memo["municipality"]
+
+
+def home_municipality_code() -> str:
+    """The code of the municipality served now (no query)."""
+    return tenancy.current_code()
+
+
+def areas_here():
+    """The residential areas of the municipality served now, for a form's choices; all of
+    them while one municipality is served (as before)."""
+    if not routing.serves_several():
+        return ResidentialArea.objects.all()
+    return ResidentialArea.objects.filter(municipality__code=tenancy.current_code())
+
+
+def served_municipality_at(*, lat: float, lon: float) -> Municipality | None:
+    """The served municipality whose boundary holds a point: the one served now if it does,
+    else a neighbour this deployment also serves, else None."""
+    home = home_municipality()
+    if home is not None and home.contains_point(lat, lon):
+        return home
+    others = [s.pk for s in routing.served_municipalities() if home is None or s.pk != home.pk]
+    if not others:
+        return None
+    return next(
+        (m for m in Municipality.objects.filter(
+            pk__in=others, min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat
+        ).order_by("code") if m.contains_point(lat, lon)),
+        None,
+    )
 
 
 def in_municipality(*, code: str, via: str) -> Q:
@@ -38,8 +79,9 @@ def area_for_point(*, lat: float, lon: float) -> ResidentialArea | None:
 
 
 def point_in_municipality(*, lat: float, lon: float) -> bool:
-    municipality = home_municipality()
-    return municipality is not None and municipality.contains_point(lat, lon)
+    """Is the point in the municipality served now, or in another this deployment serves
+    (a report placed there is routed there)?"""
+    return served_municipality_at(lat=lat, lon=lon) is not None
 
 
 def map_context(**text: str) -> dict:

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tryggve.accounts.roles import PAGE_PERMISSIONS
 from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.areas.selectors import home_municipality_code
 from tryggve.followup.indicators import BY_CODE as INDICATOR_CODES
 from tryggve.followup.models import (
     REASON_STATUSES,
@@ -292,7 +292,7 @@ def activity_update_publish(
 
 
 def _home_code() -> str:
-    return settings.MUNICIPALITY_CODE
+    return home_municipality_code()
 
 
 def _place_belongs(

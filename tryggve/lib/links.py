@@ -16,9 +16,18 @@ from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tryggve.lib import tenancy
+
 
 def site_url(request=None) -> str:
-    """The site's scheme, host and port, without a trailing slash."""
+    """The site's scheme, host and port, without a trailing slash.
+
+    When the municipality served now was chosen by its own host name (tryggve.lib.tenancy),
+    links go to that host with SITE_URL's scheme; one chosen by path keeps SITE_URL's host
+    and `reverse()` adds the path prefix."""
+    serving_now = tenancy.current()
+    if settings.SITE_URL and serving_now is not None and serving_now.host:
+        return f"{urlsplit(settings.SITE_URL).scheme}://{serving_now.host}"
     if settings.SITE_URL:
         return settings.SITE_URL.rstrip("/")
     if request is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.areas.selectors import home_municipality
+from tryggve.areas.selectors import home_municipality, served_municipality_at
 from tryggve.reports.forms import PHONE_RE
 from tryggve.reports.models import Category, Severity, TimeOfDay
 
@@ -81,8 +81,9 @@ class RequestForm(forms.Form):
         if (lat is None) != (lon is None):
             self.add_error("lat", _("Ange både lat och long."))
         elif lat is not None:
+            # A position in another municipality this deployment serves is filed there.
             municipality = home_municipality()
-            if municipality is not None and not municipality.contains_point(lat, lon):
+            if municipality is not None and served_municipality_at(lat=lat, lon=lon) is None:
                 self.add_error("lat", _("Platsen ligger utanför kommunen."))
         words = (data.get("place_description") or data.get("address_string") or "").strip()
         data["place_words"] = words

@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.selectors import in_municipality
+from tryggve.areas.selectors import home_municipality, in_municipality
+from tryggve.areas.serving import serves_several
 from tryggve.open311.models import ApiKey
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -54,7 +55,12 @@ def visible_reports(
     visible = Q(published=True)
     if api_key is not None:
         visible |= Q(open311_submission__api_key=api_key)
-    reports = Report.objects.filter(visible).select_related("category", "unit", "area")
+    base = Report.objects.all()
+    if serves_several():
+        # Several municipalities served by this deployment (tryggve.areas.serving): the one
+        # named by jurisdiction_id, else the one whose host or path the client called.
+        base = Report.objects.for_municipality(municipality or home_municipality())
+    reports = base.filter(visible).select_related("category", "unit", "area")
     if municipality is not None and not only_one:
         # Reports outside every residential area belong to the deployment's own municipality
         # only (`in_municipality`), not to whichever jurisdiction_id a client names.

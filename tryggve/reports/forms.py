@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.areas.selectors import home_municipality
+from tryggve.areas.selectors import home_municipality, served_municipality_at
 from tryggve.lib.guard import GuardedForm
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
@@ -180,8 +180,10 @@ class ReportForm(GuardedForm, forms.Form):
                 "lat", _("Ange både latitud och longitud, eller välj platsen på kartan.")
             )
         elif lat is not None:
+            # A position in another municipality this deployment serves is filed there
+            # (the receipt says so); outside all of them it is refused.
             municipality = home_municipality()
-            if municipality is not None and not municipality.contains_point(lat, lon):
+            if municipality is not None and served_municipality_at(lat=lat, lon=lon) is None:
                 self.add_error(
                     "lat",
                     _(

@@ -26,6 +26,10 @@ class MapQuery:
     category: str | None = None
     status: str | None = None
     since: date | None = None
+    # Only this municipality's reports (pk), and those without one when it is the default
+    # (`ReportQuerySet.for_municipality`); None: all (a deployment serving one).
+    municipality: int | None = None
+    with_unassigned: bool = False
 
 
 def _bbox(raw: str) -> tuple[float, float, float, float]:
@@ -83,6 +87,13 @@ RECENT_WINDOW = 20_000
 def _filters(query: MapQuery, category_id: int | None, ops) -> tuple[list[str], list]:
     """SQL conditions for the optional filters, shared by both steps of _report_ids."""
     where, params = [], []
+    if query.municipality is not None:
+        where.append(
+            "(municipality_id = %s OR municipality_id IS NULL)"
+            if query.with_unassigned
+            else "municipality_id = %s"
+        )
+        params.append(query.municipality)
     if category_id is not None:
         where.append("category_id = %s")
         params.append(category_id)
@@ -134,7 +145,8 @@ def _report_ids(query: MapQuery, category_id: int | None, limit: int) -> list[in
             spatial_params = [min_lon, min_lat, max_lon, max_lat]
     # Only fixed identifiers and fragments are formatted into the SQL; values are parameters.
     recent_sql = (
-        f"SELECT id FROM (SELECT id, category_id, status, created, lon, lat FROM {table} "  # noqa: S608
+        "SELECT id FROM (SELECT id, category_id, status, created, lon, lat, "  # noqa: S608
+        f"municipality_id FROM {table} "
         "WHERE published AND lat IS NOT NULL ORDER BY created DESC LIMIT %s) recent "
         f"WHERE {' AND '.join(['1 = 1', *where])} ORDER BY created DESC LIMIT %s"
     )

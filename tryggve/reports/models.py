@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.areas.models import ResidentialArea
+from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.lib.geo import bbox_around, distance_m
 from tryggve.lib.tokens import hash_token, new_token
 
@@ -147,6 +147,19 @@ class ReportQuerySet(models.QuerySet):
     def overdue(self) -> ReportQuerySet:
         return self.open().filter(due__lt=timezone.now())
 
+    def for_municipality(self, municipality: Municipality | None) -> ReportQuerySet:
+        """The reports of one municipality (`home_municipality()`: the one served now).
+
+        Rows from before reports had a municipality and were not placed belong to the
+        default one. With no municipality set up at all (None) nothing is left out: such a
+        deployment serves one municipality, whichever it is going to be."""
+        if municipality is None:
+            return self.all()
+        match = Q(municipality=municipality)
+        if municipality.code == settings.MUNICIPALITY_CODE:
+            match |= Q(municipality__isnull=True)
+        return self.filter(match)
+
     def in_area(self, area: ResidentialArea) -> ReportQuerySet:
         return self.filter(area=area)
 
@@ -184,6 +197,13 @@ class Report(models.Model):
     lat = models.FloatField(_("latitud"), null=True, blank=True)
     lon = models.FloatField(_("longitud"), null=True, blank=True)
     place_description = models.CharField(_("platsbeskrivning"), max_length=300, blank=True)
+    # The served municipality whose boundary holds the position (the one whose form was
+    # used when the place is described in words): its staff handle the case, its public
+    # pages show it (`ReportQuerySet.for_municipality`).
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reports", verbose_name=_("kommun"),
+    )
     area = models.ForeignKey(
         ResidentialArea,
         on_delete=models.SET_NULL,

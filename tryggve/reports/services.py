@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from tryggve.areas.selectors import area_for_point
+from tryggve.areas.models import Municipality
+from tryggve.areas.selectors import area_for_point, home_municipality, served_municipality_at
 from tryggve.lib.images import CleanImage
 from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue
@@ -92,6 +93,11 @@ def report_create(
     reload, a retry after a lost answer) files nothing and returns the first report with
     the same token. Without a key (other channels, the demo) the token is random.
     `client` names the system that filed it for the resident (an Open311 client).
+
+    The report belongs to the served municipality whose boundary holds its position: a
+    position in a neighbour this deployment also serves files it there (the receipt says
+    so, `report_routed_elsewhere`). Without a position, or outside all of them (forms check
+    that first), it belongs to the municipality served now.
     """
     if submission_key is not None:
         existing = Report.objects.filter(submission_key=submission_key).first()
@@ -100,6 +106,9 @@ def report_create(
     token = tracking_token_for(submission_key) if submission_key else new_tracking_token()
     # Reports arriving by other channels (or the demo's history) keep their own time.
     received_at = received_at or timezone.now()
+    municipality = (
+        served_municipality_at(lat=lat, lon=lon) if lat is not None and lon is not None else None
+    ) or home_municipality()
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -114,6 +123,7 @@ def report_create(
                 lat=lat,
                 lon=lon,
                 place_description=place_description.strip(),
+                municipality=municipality,
                 area=area_for_point(lat=lat, lon=lon) if lat is not None else None,
                 contact_name=contact_name.strip(),
                 contact_email=contact_email.strip(),
@@ -143,6 +153,15 @@ def report_create(
                 return existing, tracking_token_for(submission_key)
         raise
     return report, token
+
+
+def report_routed_elsewhere(report: Report) -> Municipality | None:
+    """The municipality a report was filed with when that is not the one served now (its
+    position lies in a neighbour this deployment also serves), else None."""
+    home = home_municipality()
+    if report.municipality_id is None or home is None or report.municipality_id == home.pk:
+        return None
+    return report.municipality
 
 
 def _mail_receipt(report: Report, token: str) -> None:

@@ -3,7 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import areas_here
 from tryggve.reports.models import Category, Report, ResponseTemplate, Status, Unit
+from tryggve.reports.selectors import reports_here
 from tryggve.reports.services import ALLOWED_TRANSITIONS
 
 
@@ -35,6 +37,11 @@ class InboxFilterForm(forms.Form):
         empty_label=_("Alla"),
     )
     overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the areas of the municipality served now (tryggve.areas.serving).
+        self.fields["area"].queryset = areas_here()
 
     def filter(self, reports):
         if not self.is_valid():
@@ -163,7 +170,8 @@ class MergeForm(forms.Form):
 
     def clean_into(self):
         reference = self.cleaned_data["into"].strip().upper()
-        report = Report.objects.filter(reference=reference).first()
+        # Only a case of the same municipality: another's does not exist here.
+        report = reports_here().filter(reference=reference).first()
         if report is None:
             raise forms.ValidationError(
                 _("Det finns inget ärende %(reference)s.") % {"reference": reference[:32]}

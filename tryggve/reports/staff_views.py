@@ -26,6 +26,7 @@ from tryggve.reports.models import (
     SafetyFeedback,
     Status,
 )
+from tryggve.reports.selectors import reports_here
 from tryggve.reports.services import (
     CaseError,
     report_add_update,
@@ -55,9 +56,14 @@ case_staff = staff_required("reports.cases")
 figures_staff = staff_required("reports.figures")
 
 
+def _here():
+    """The cases of the municipality served now: a case of another is not found (404)."""
+    return reports_here()
+
+
 def _selection(request: HttpRequest):
     form = InboxFilterForm(request.GET or None)
-    reports = form.filter(Report.objects.all())
+    reports = form.filter(_here())
     return form, reports
 
 
@@ -107,7 +113,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _case(reference: str) -> Report:
     return get_object_or_404(
-        Report.objects.select_related("category", "area", "unit", "duplicate_of"),
+        _here().select_related("category", "area", "unit", "duplicate_of"),
         reference=reference,
     )
 
@@ -125,7 +131,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     photos = list(report.photos.all())
     nearby = []
     if report.has_position:
-        others = Report.objects.exclude(pk=report.pk).select_related("category")
+        others = _here().exclude(pk=report.pk).select_related("category")
         nearby = others.near(report.lat, report.lon, 150)[:10]
     context = {
         "report": report,
@@ -359,7 +365,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     names = {c.pk: c.name for c in Category.objects.all()}
     by_category = (
-        Report.objects.values("category")
+        _here().values("category")
         .annotate(
             total=Count("pk"),
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
@@ -368,7 +374,8 @@ def figures(request: HttpRequest) -> HttpResponse:
         )
         .order_by("category__order")
     )
-    feedback = SafetyFeedback.objects.exclude(answer="")
+    asked = SafetyFeedback.objects.filter(report__in=_here())
+    feedback = asked.exclude(answer="")
     feedback_by_category = (
         feedback.values("report__category")
         .annotate(
@@ -397,6 +404,6 @@ def figures(request: HttpRequest) -> HttpResponse:
                 {**row, "name": names[row["report__category"]]} for row in feedback_by_category
             ],
             "feedback_by_unit": feedback_by_unit,
-            "asked": SafetyFeedback.objects.count(),
+            "asked": asked.count(),
         },
     )

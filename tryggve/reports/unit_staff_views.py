@@ -13,6 +13,7 @@ from tryggve.accounts.access import staff_required
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.reports.models import Report
+from tryggve.reports.selectors import reports_here
 from tryggve.reports.unit_views import unit_case_page, unit_note_post
 from tryggve.reports.views import photo_response
 
@@ -24,7 +25,10 @@ unit_case_staff = staff_required("reports.unit_case")
 def _member_case(request: HttpRequest, reference: str) -> Report | None:
     """The case, if it lies with a unit this user belongs to; None means 403."""
     report = get_object_or_404(
-        Report.objects.select_related("category", "area", "unit"), reference=reference
+        reports_here().select_related(
+            "category", "area", "unit"
+        ),
+        reference=reference,
     )
     if report.unit_id is None or not report.unit.members.filter(pk=request.user.pk).exists():
         return None
@@ -38,7 +42,8 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 @unit_staff
 def unit_inbox(request: HttpRequest) -> HttpResponse:
     reports = (
-        Report.objects.open()
+        reports_here()
+        .open()
         .filter(unit__members=request.user)
         .select_related("category", "area", "unit")
         .order_by("due")

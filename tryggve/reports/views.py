@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -15,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from tryggve.areas.geocoder import place_search
+from tryggve.areas.selectors import home_municipality, point_in_municipality
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.areas.selectors import point_in_municipality
+from tryggve.areas.serving import serves_several
 from tryggve.lib.guard import client_ip, public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
@@ -29,6 +31,7 @@ from tryggve.reports.models import (
     hash_token,
     status_legend,
 )
+from tryggve.reports.selectors import reports_here
 from tryggve.reports.services import (
     CaseError,
     report_add_resident_info,
@@ -36,10 +39,16 @@ from tryggve.reports.services import (
     report_can_reopen,
     report_create,
     report_reopen,
+    report_routed_elsewhere,
     safety_feedback_answer,
     tracking_url,
     voter_hash,
 )
+
+
+def _here():
+    """The reports of the municipality served now: every public page shows only these."""
+    return reports_here()
 
 
 def _session_key(request: HttpRequest) -> str:
@@ -74,10 +83,10 @@ def map_context() -> dict:
 
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
-    recent = Report.objects.published().select_related("category")[:5]
+    recent = _here().published().select_related("category")[:5]
     counts = {
-        "received": Report.objects.count(),
-        "resolved": Report.objects.filter(status="resolved").count(),
+        "received": _here().count(),
+        "resolved": _here().filter(status="resolved").count(),
     }
     return render(request, "reports/start.html", {"recent": recent, "counts": counts})
 
@@ -88,7 +97,7 @@ def _report_bucket(request: HttpRequest) -> str:
     if "place_search" in request.POST or "place_pick" in request.POST:
         return "place_search"
     # Only a real "me too" is a voice; any other agree_with is a new report and counts as one.
-    if Report.objects.agreeable(request.POST.get("agree_with", "")) is not None:
+    if _here().agreeable(request.POST.get("agree_with", "")) is not None:
         return "voice"
     return "report"
 
@@ -103,7 +112,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if "place_search" in request.POST or "place_pick" in request.POST:
         return _place_step(request)
     # Only a published report can be agreed with: an unpublished one is not public yet.
-    report = Report.objects.agreeable(request.POST.get("agree_with", ""))
+    report = _here().agreeable(request.POST.get("agree_with", ""))
     if report is not None:
         time_of_day = request.POST.get("time_of_day", "")
         report_add_voice(
@@ -217,7 +226,8 @@ def _nearby_duplicates(data: dict) -> list[Report]:
     if data["lat"] is None or Report.objects.filter(submission_key=data["submission_key"]).exists():
         return []
     nearby = (
-        Report.objects.published()
+        _here()
+        .published()
         .open()
         .filter(category=data["category"])
         .select_related("category")
@@ -256,6 +266,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
         "reports/receipt.html",
         {
             "report": report,
+            # Placed in a neighbour this deployment also serves: filed there, and said so.
+            "routed_to": report_routed_elsewhere(report),
             "tracking_url": tracking_url(token, request) if token else None,
             "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
         },
@@ -325,7 +337,7 @@ def _filtered(request: HttpRequest):
     (None when a filter is invalid: then the list and the map are both empty, and the
     form says why, rather than the list ignoring the filter and the map refusing it)."""
     form = MapFilterForm(request.GET or None)
-    reports = Report.objects.published().select_related("category")
+    reports = _here().published().select_related("category")
     if not form.is_bound:
         return form, reports, {}
     if not form.is_valid():
@@ -373,7 +385,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @require_safe
 def public_report(request: HttpRequest, reference: str) -> HttpResponse:
     report = get_object_or_404(
-        Report.objects.published().select_related("category", "area"), reference=reference
+        _here().published().select_related("category", "area"), reference=reference
     )
     return render(
         request,
@@ -390,7 +402,7 @@ def public_report(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @public_post("voice", rerender=False)
 def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
-    report = get_object_or_404(Report.objects.published(), reference=reference)
+    report = get_object_or_404(_here().published(), reference=reference)
     if not report.is_open:
         messages.info(request, _("Ärendet är avslutat och tar inte emot fler röster."))
     elif report_add_voice(report=report, session_key=_session_key(request)):
@@ -404,7 +416,10 @@ def public_report_voice(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_safe
 def public_photo(request: HttpRequest, photo_id: int) -> FileResponse:
-    photo = get_object_or_404(ReportPhoto, pk=photo_id, approved=True, report__published=True)
+    photo = get_object_or_404(
+        ReportPhoto, pk=photo_id, approved=True, report__published=True,
+        report__in=_here(),
+    )
     return photo_response(photo, private=False)
 
 
@@ -414,6 +429,14 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
         query = geojson.parse_query(request.GET)
     except geojson.BadQuery as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    # One municipality served: every report is its own (no filter, no query).
+    home = home_municipality() if serves_several() else None
+    if home is not None:
+        query = dataclasses.replace(
+            query,
+            municipality=home.pk,
+            with_unassigned=home.code == settings.MUNICIPALITY_CODE,
+        )
     return JsonResponse(geojson.feature_collection(query))
 
 

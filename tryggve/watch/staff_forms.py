@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import areas_here
 from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
 from tryggve.lib.mail import validate_subject
 from tryggve.lib.validators import validate_one_line
@@ -43,6 +44,11 @@ class OfferForm(forms.Form):
             "eller SWEREF 99 TM."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the areas of the municipality served now (tryggve.areas.serving).
+        self.fields["residential_area"].queryset = areas_here()
 
     def clean(self):
         data = super().clean()

@@ -24,6 +24,7 @@ from tryggve.areas.services import (
 from tryggve.demo.incidents import synthetic_incidents
 from tryggve.followup.council_demo import load_demo_council
 from tryggve.followup.demo import load_demo_followup
+from tryggve.lib import tenancy
 from tryggve.reports.models import (
     Category,
     Report,
@@ -56,6 +57,18 @@ STAFF = [
     ("polis", Role.POLICE_OFFICER, "Per", "Polis"),
     ("radet", Role.COUNCIL_READER, "Rut", "Rådsledamot"),
     ("admin", Role.ADMINISTRATOR, "Ada", "Administratör"),
+    # Arjeplog's own case handler: sees Arjeplog's cases only (at /arjeplog/personal/).
+    ("arjeplog", Role.CASE_HANDLER, "Arja", "Handläggare i Arjeplog"),
+]
+# Which demo municipality each login belongs to (Municipality.members); the police officer
+# belongs to Arvidsjaur and sees Arjeplog too, as both lie in LPO Piteå Älvdal.
+STAFF_MUNICIPALITY = {"arjeplog": "2506"}
+ARJEPLOG_SLUG = "arjeplog"
+# (category, text, public text) of Arjeplog's few invented reports, in its centre.
+ARJEPLOG_EXAMPLES = [
+    ("belysning", "Gatlamporna längs Storgatan släcks för tidigt.", "Gatlampor släcks tidigt."),
+    ("vegetation", "Buskarna vid busstationen skymmer sikten.", "Buskar skymmer vid bussen."),
+    ("skadegorelse", "Krossat glas i vindskyddet vid sjön.", "Krossat glas i vindskyddet."),
 ]
 
 # (category, text, public text) — invented examples of what residents write.
@@ -147,9 +160,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             self._geography()
+            self._arjeplog()
             logins = self._staff()
             self._units()
             created = self._reports()
+            created += self._arjeplog_reports()
             incidents = self._incidents()
             self._presence()
             self._watch()
@@ -210,20 +225,70 @@ class Command(BaseCommand):
             if result.errors:
                 raise RuntimeError("; ".join(result.errors))
 
+    def _arjeplog(self):
+        """Arjeplog (2506) beside Arvidsjaur: an approximate outline and three approximate
+        residential areas, labelled as such, served at /arjeplog/ on the demo's host."""
+        if not Municipality.objects.filter(code="2506").exists():
+            municipality_import(
+                data=load_geojson_file(DEMO_DIR / "arjeplog_kommun.geojson"),
+                code="2506",
+                name="Arjeplogs kommun",
+                police_area="LPO Piteå Älvdal",
+                domain="arjeplog.se",
+            )
+        arjeplog = Municipality.objects.get(code="2506")
+        if not arjeplog.slug:
+            arjeplog.slug = ARJEPLOG_SLUG
+            arjeplog.save(update_fields=["slug"])
+        if not arjeplog.areas.exists():
+            result = areas_import(
+                data=load_geojson_file(DEMO_DIR / "arjeplog_omraden.geojson"),
+                municipality=arjeplog,
+            )
+            if result.errors:
+                raise RuntimeError("; ".join(result.errors))
+
     def _staff(self):
         logins = []
         for username, role, first, last in STAFF:
             password = f"demo-{username}-2026"
-            staff_user_ensure(
+            user, _created = staff_user_ensure(
                 username=username, password=password, role=role, first_name=first, last_name=last
             )
+            code = STAFF_MUNICIPALITY.get(username, "2505")
+            Municipality.objects.get(code=code).members.add(user)
             logins.append((username, password, str(role.label)))
         return logins
+
+    def _arjeplog_reports(self) -> int:
+        arjeplog = Municipality.objects.get(code="2506")
+        if Report.objects.filter(municipality=arjeplog).exists():
+            return 0
+        rng = random.Random(2506)
+        categories = {c.slug: c for c in Category.objects.all()}
+        centre = arjeplog.areas.get(name="Arjeplog centrum")
+        minx, miny, maxx, maxy = centre.shape.bounds
+        now = timezone.now()
+        with tenancy.serving(arjeplog.code):
+            for slug, text, public in ARJEPLOG_EXAMPLES:
+                report, _token = report_create(
+                    category=categories[slug],
+                    time_of_day="evening",
+                    severity=rng.randint(2, 4),
+                    description=text,
+                    lat=rng.uniform(miny, maxy),
+                    lon=rng.uniform(minx, maxx),
+                    received_at=now - timedelta(days=rng.uniform(2, 60)),
+                )
+                Report.objects.filter(pk=report.pk).update(
+                    status=Status.UNDER_REVIEW, published=True, public_text=public
+                )
+        return len(ARJEPLOG_EXAMPLES)
 
     def _incidents(self) -> int:
         if Incident.objects.filter(synthetic=True).exists():
             return 0
-        areas = list(ResidentialArea.objects.all())
+        areas = list(ResidentialArea.objects.filter(municipality__code="2505"))
         result = incidents_import(incidents=synthetic_incidents(areas), synthetic=True)
         return result.imported
 
@@ -232,7 +297,7 @@ class Command(BaseCommand):
             return
         rng = random.Random(114)
         officer = get_user_model().objects.get(username="polis")
-        areas = list(ResidentialArea.objects.all())
+        areas = list(ResidentialArea.objects.filter(municipality__code="2505"))
         now = timezone.now()
         for _ in range(40):
             started = now - timedelta(days=rng.uniform(1, 120), hours=rng.uniform(0, 6))
@@ -261,7 +326,7 @@ class Command(BaseCommand):
             ("Centrum", 0.45, 1),
             ("Stationsområdet", 0.0, 0),
         ):
-            residential = ResidentialArea.objects.get(name=name)
+            residential = ResidentialArea.objects.get(municipality__code="2505", name=name)
             area = watch_area_offer(
                 name=name,
                 households=residential.households,
@@ -331,11 +396,12 @@ class Command(BaseCommand):
             )
 
     def _reports(self) -> int:
-        if Report.objects.exists():
+        if Report.objects.filter(municipality__code="2505").exists():
             return 0
         rng = random.Random(2505)
         categories = {c.slug: c for c in Category.objects.all()}
-        areas = list(ResidentialArea.objects.all())
+        # Arvidsjaur's areas only: Arjeplog gets its own few reports (_arjeplog_reports).
+        areas = list(ResidentialArea.objects.filter(municipality__code="2505"))
         units = list(Unit.objects.order_by("pk"))
         staff = get_user_model().objects.get(username="handlaggare")
         slug_unit = {

@@ -1,0 +1,80 @@
+"""The municipalities this deployment serves, and which one a host name or path picks.
+
+With `settings.MUNICIPALITY_ROUTING` on, served are the default municipality
+(`settings.MUNICIPALITY_CODE`) and every municipality given a path slug or host names. A
+municipality row with neither (a neighbour's boundary kept for reference, say) is not
+served. The small routing table is cached (shared by the
+app servers when the cache is) and dropped whenever a municipality is saved or deleted, so
+choosing costs no query on a warm cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+
+from tryggve.areas.models import Municipality
+
+ROUTING_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Served:
+    pk: int
+    code: str
+    slug: str
+    hosts: tuple[str, ...]
+    police_area: str
+
+
+def _cache_key() -> str:
+    # The default code is part of the key: a test or a second settings file may change it.
+    return f"tryggve:areas:served:{settings.MUNICIPALITY_CODE}"
+
+
+def served_municipalities() -> list[Served]:
+    """The served municipalities, the default first; none looked up (an empty list) when
+    routing is off (settings.MUNICIPALITY_ROUTING): then only the default one is served."""
+    if not settings.MUNICIPALITY_ROUTING:
+        return []
+    rows = cache.get(_cache_key())
+    if rows is None:
+        rows = [
+            Served(
+                pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
+                police_area=m.police_area,
+            )
+            for m in Municipality.objects.filter(
+                Q(code=settings.MUNICIPALITY_CODE) | ~Q(slug="") | ~Q(hosts="")
+            ).only("pk", "code", "slug", "hosts", "police_area")
+        ]
+        rows.sort(key=lambda s: (s.code != settings.MUNICIPALITY_CODE, s.code))
+        cache.set(_cache_key(), rows, ROUTING_SECONDS)
+    return rows
+
+
+def forget_served(**kwargs) -> None:
+    """Drop the cached table (connected to Municipality's post_save and post_delete)."""
+    cache.delete(_cache_key())
+
+
+def serves_several() -> bool:
+    return len(served_municipalities()) > 1
+
+
+def by_host(host: str) -> Served | None:
+    host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
+    return next((s for s in served_municipalities() if host in s.hosts), None)
+
+
+def by_slug(slug: str) -> Served | None:
+    if not slug:
+        return None
+    return next((s for s in served_municipalities() if s.slug == slug), None)
+
+
+def served_codes() -> list[str]:
+    return [s.code for s in served_municipalities()]
