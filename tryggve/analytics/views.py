@@ -56,6 +56,7 @@ from tryggve.areas.selectors import (
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.reports.models import Report
 from tryggve.surveys.figures import unsafe_places
+from tryggve.surveys.permissions import SURVEY_EDIT
 
 readers = staff_required("analytics.read")
 operational = staff_required("analytics.operational")
@@ -87,6 +88,16 @@ def _areas_geojson(ranked) -> dict:
     }
 
 
+def _survey_places(request: HttpRequest):
+    """The survey's unsafe places as a layer of their own. Those who read the survey's free
+    text get the staff detail (125 m cells, residents' descriptions, the two newest years);
+    other readers (police, council) the public cells of the two newest finished years."""
+    return unsafe_places(
+        municipality_code=home_municipality_code(),
+        public=not may_open(request.roles, SURVEY_EDIT),
+    )
+
+
 def _rate_classes(values) -> list[int]:
     known = sorted(v for v in values if v is not None)
     if not known or known[-1] == known[0]:
@@ -111,9 +122,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year)
     alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
-    # The survey's unsafe places as a layer of their own, with the staff detail (125 m
-    # cells, residents' descriptions); the two newest survey years.
-    places = unsafe_places(municipality_code=home_municipality_code())
+    places = _survey_places(request)
     # SCB's statistical areas, if imported as a layer: beside the ranking, never in it.
     statistical = statistical_layer(municipality=home_municipality())
     return render(
@@ -212,7 +221,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
     ]
     total = sum(c.score for c in cells) or 1
-    places = unsafe_places(municipality_code=home_municipality_code())
+    places = _survey_places(request)
     return render(
         request,
         "analytics/riskmap.html",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.selectors import home_municipality, served_municipality_at
+from tryggve.lib.fields import DecimalCommaFloatField
 from tryggve.lib.guard import GuardedForm
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
@@ -29,14 +30,14 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(GuardedForm, forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    lat = forms.FloatField(
+    lat = DecimalCommaFloatField(
         label=_("Latitud"),
         required=False,
         min_value=-90,
         max_value=90,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    lon = forms.FloatField(
+    lon = DecimalCommaFloatField(
         label=_("Longitud"),
         required=False,
         min_value=-180,

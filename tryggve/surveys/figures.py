@@ -160,8 +160,15 @@ def unsafe_places(
     *, municipality_code: str, years: list[int] | None = None, public: bool = False
 ) -> PlaceMap | None:
     """Where respondents feel unsafe, from the map question, in cells (see `maps`): the
-    situation picture draws it as a layer. None when the municipality is unknown."""
+    situation picture draws it as a layer. None when the municipality is unknown.
+
+    `public`: 250 m cells of at least 5 respondents, no descriptions, and (when `years`
+    is not given) the two newest finished years, for readers who may not read free text."""
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return None
+    if public and years is None:
+        surveys = list(Survey.objects.filter(municipality_id=municipality.pk))
+        unfinished = _unfinished(surveys)
+        years = sorted({s.year for s in surveys} - unfinished)[-2:]
     return place_map(municipality_id=municipality.pk, years=years, public=public)

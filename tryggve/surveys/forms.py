@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.dates import SensibleDateField
+from tryggve.lib.fields import DecimalCommaFloatField
 from tryggve.lib.guard import GuardedForm, SubmissionKeyField
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
@@ -223,7 +224,7 @@ class AnswerForm(GuardedForm, forms.Form):
 
     def _add_place_fields(self, q: Question, i: int) -> None:
         coordinate = {"step": "any", "inputmode": "decimal"}
-        self.fields[field_name(q, i, "lat")] = forms.FloatField(
+        self.fields[field_name(q, i, "lat")] = DecimalCommaFloatField(
             label=_("Latitud"),
             required=False,
             min_value=-90,
@@ -231,7 +232,7 @@ class AnswerForm(GuardedForm, forms.Form):
             widget=forms.NumberInput(attrs=coordinate),
             error_messages={"invalid": _("Skriv latitud i decimalgrader, till exempel 65.5917.")},
         )
-        self.fields[field_name(q, i, "lon")] = forms.FloatField(
+        self.fields[field_name(q, i, "lon")] = DecimalCommaFloatField(
             label=_("Longitud"),
             required=False,
             min_value=-180,

@@ -85,11 +85,33 @@ def test_flagged_descriptions_stay_off_the_staff_map_pages(case_handler, last_ye
 
 
 def test_situation_picture_has_the_survey_layer(request, marked):
-    for persona in ("case_handler", "police_officer", "council_reader", "administrator"):
+    """Those who read the survey's free text see the detail; police officers and council
+    readers (who may not) see the public cells: 250 m, five respondents, no words."""
+    for persona in ("case_handler", "administrator"):
         page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
         assert "Otrygga platser enligt trygghetsenkäten" in page, persona
         assert len(layers(page)["survey"]["cells"]["features"]) >= 2
-        assert "Mörk gångväg" in page
+        assert "Mörk gångväg" in page and "Gula huset" in page
+    for persona in ("police_officer", "council_reader"):
+        page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
+        assert "Otrygga platser enligt trygghetsenkäten" in page, persona
+        cells = layers(page)["survey"]["cells"]["features"]
+        assert [f["properties"]["respondents"] for f in cells] == [5]
+        assert set(cells[0]["properties"]) == {"class", "respondents", "label"}
+        assert "Mörk gångväg" not in page and "Gula huset" not in page and SECRET not in page
+
+
+def test_the_situation_picture_leaves_the_open_year_to_those_who_read_free_text(
+    request, survey, today
+):
+    """This year's survey is still open: its places are not on the police's page."""
+    for person in range(5):
+        respond(survey, [in_cell(EAST_250, person)], text="Mörk gångväg")
+    police = request.getfixturevalue("police_officer").get("/personal/lagesbild/")
+    assert "Mörk gångväg" not in police.content.decode()
+    assert "Ingen har ännu markerat någon plats" in police.content.decode()
+    handler = request.getfixturevalue("case_handler").get("/personal/lagesbild/")
+    assert "Mörk gångväg" in handler.content.decode()
 
 
 def test_situation_picture_is_closed_to_outsiders(client, staff_without_role, marked):

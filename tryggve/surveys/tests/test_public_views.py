@@ -152,9 +152,7 @@ def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
     assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page
 
 
-def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(
-    citizen, survey
-):
+def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(citizen, survey):
     """188 answers: Kvinna 112, Man 72, Annat 0, Vill inte svara 4. Showing 112, 72 and 0
     would give the 4 away as 188 - 112 - 72 - 0; the 0 is hidden too, under the same word
     (a different one would say which of the two is the small one)."""
@@ -167,8 +165,7 @@ def test_public_results_hide_a_second_cell_so_nothing_is_derived_by_subtraction(
     survey.refresh_from_db()
     import_counts(
         survey=survey,
-        text="question,row,option,count\ngender,,kvinna,112\ngender,,man,72\n"
-        "gender,,vill_inte,4\n",
+        text="question,row,option,count\ngender,,kvinna,112\ngender,,man,72\ngender,,vill_inte,4\n",
         respondents=188,
     )
     page = citizen.get("/trygghetsenkat/resultat/").content.decode()
@@ -248,3 +245,14 @@ def test_a_tampered_submission_key_is_no_error_for_the_resident(citizen, survey,
     response = citizen.post(URL, {**valid_answer, "submission_key": "not-a-uuid"})
     assert response.status_code == 302
     assert Response.objects.get().submission_key is None
+
+
+def test_a_place_typed_with_decimal_commas_is_saved(citizen, survey, valid_answer):
+    answer = {
+        **valid_answer,
+        "q-unsafe_places-1-lat": "65,5900",
+        "q-unsafe_places-1-lon": "19,1800",
+    }
+    assert citizen.post(URL, answer).status_code == 302
+    place = Answer.objects.get(question__code="unsafe_places")
+    assert (place.lat, place.lon) == (65.59, 19.18)
