@@ -9,7 +9,7 @@ from tryggve.surveys import results
 from tryggve.surveys.models import Survey
 
 # The columns holding a share (0..1): three decimals in CSV, percentages in XLSX.
-SHARE_COLUMNS = (7, 8, 9)
+SHARE_COLUMNS = (8, 9, 10)
 
 
 def _share(cell: results.Cell) -> list:
@@ -40,11 +40,13 @@ def results_xlsx(survey: Survey) -> bytes:
 
 
 def results_rows(survey: Survey) -> list[list]:
-    """One row per question (or matrix row), group and option; a figure resting on fewer
-    than five answers (or hidden beside one) is written as "dold", never as its number."""
+    """One row per question (or matrix row), group and option: the question's code and its
+    text; a figure resting on fewer than five answers (or hidden beside one) is written as
+    "dold", never as its number."""
     header = [
-        _("år"), _("fråga"), _("rad"), _("uppdelning"), _("grupp"), _("svarsalternativ"),
-        _("antal"), _("andel"), _("95 % intervall, lägre"), _("95 % intervall, övre"),
+        _("år"), _("fråga"), _("frågetext"), _("rad"), _("uppdelning"), _("grupp"),
+        _("svarsalternativ"), _("antal"), _("andel"),
+        _("95 % intervall, lägre"), _("95 % intervall, övre"),
     ]
     rows = [header]
     tables = results.question_tables(survey)
@@ -53,7 +55,8 @@ def results_rows(survey: Survey) -> list[list]:
             for option in part["options"]:
                 rows.append(
                     [
-                        survey.year, item["question"].code, part["label"], "", _("alla"),
+                        survey.year, item["question"].code, item["question"].shown_text,
+                        part["label"], "", _("alla"),
                         option["label"], *_share(option["cell"]),
                     ]
                 )
@@ -64,7 +67,8 @@ def results_rows(survey: Survey) -> list[list]:
                 for column, cell in zip(table["columns"], row["cells"], strict=True):
                     rows.append(
                         [
-                            survey.year, table["question"].code, table["row_label"], by,
+                            survey.year, table["question"].code,
+                            table["question"].shown_text, table["row_label"], by,
                             row["label"], column, *_share(cell),
                         ]
                     )

@@ -23,7 +23,7 @@ from tryggve.surveys.models import (
     Survey,
     TimeOfDay,
 )
-from tryggve.surveys.services import BLANK_KINDS, AnswerData
+from tryggve.surveys.services import BLANK_KINDS, AnswerData, exclusive_conflict
 
 TEXT_MAX = 2000
 
@@ -309,8 +309,8 @@ class AnswerForm(GuardedForm, forms.Form):
             # The same option twice (a repeated field, "1 1" on paper) is one answer.
             codes = list(dict.fromkeys(data.get(name) or []))
             picked = [options[c] for c in codes]
-            if len(picked) > 1 and any(o.exclusive for o in picked):
-                lone = next(o for o in picked if o.exclusive)
+            lone = exclusive_conflict(picked)
+            if lone is not None:
                 self.add_error(
                     name,
                     _("”%(option)s” kan inte kombineras med andra svar.")

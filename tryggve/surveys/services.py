@@ -52,6 +52,14 @@ class AnswerData:
     time_of_day: str = ""
 
 
+def exclusive_conflict(options: list[Option]) -> Option | None:
+    """The option that excludes the others ("Nej", "Vet inte") when it is picked together with
+    others, else None. The one rule for the answer form, paper entry and the import."""
+    if len(options) < 2:
+        return None
+    return next((o for o in options if o.exclusive), None)
+
+
 def _default_title(year: int) -> str:
     return _("Trygghetsenkät %(year)s") % {"year": year}
 

@@ -128,9 +128,12 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required(SURVEY_READ)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read by every survey reader; saved only by those who may edit (a reader's POST: 403)."""
     survey = _survey(pk)
+    if request.method == "POST" and not _can_edit(request):
+        return render(request, "accounts/forbidden.html", status=403)
     form = SurveyEditForm(request.POST or None, initial=_survey_initial(survey))
-    if request.method == "POST" and _can_edit(request) and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             survey_update(survey=survey, **form.cleaned_data)
         except SurveyRefused as exc:
@@ -438,5 +441,17 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             saved = _("Pappersenkäten är sparad (%(count)s på papper hittills).")
             messages.success(request, saved % {"count": count})
             return redirect("surveys:staff_paper", pk=survey.pk)
-    context = {"survey": survey, "form": form, "blocks": form.blocks()}
+    blocks = form.blocks()
+    _focus_first_answer(form, blocks)
+    context = {"survey": survey, "form": form, "blocks": blocks}
     return render(request, "surveys/staff/paper.html", context)
+
+
+def _focus_first_answer(form: AnswerForm, blocks: list[dict]) -> None:
+    """Typing starts in the first answer field (or the first one with an error) when the page
+    opens and after each save, without JavaScript and without Tabbing through the header;
+    the skip link stays first in the tab order for those who go back."""
+    names = [field.name for block in blocks for field in block.get("fields", [])]
+    wrong = [name for name in names if name in form.errors]
+    if first := (wrong or names or [None])[0]:
+        form.fields[first].widget.attrs["autofocus"] = True

@@ -124,7 +124,9 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/thanks.html", {"survey": public_survey(timezone.localdate())})
+    survey = public_survey(timezone.localdate())
+    answered = survey is not None and has_answered(request, survey)
+    return render(request, "surveys/thanks.html", {"survey": survey, "answered": answered})
 
 
 @require_safe

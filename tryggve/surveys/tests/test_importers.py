@@ -126,3 +126,106 @@ def test_bad_map_places_are_refused_by_line(last_year, cell, message):
         import_answer_rows(survey=last_year, text=f'unsafe_places\n"{cell}"\n')
     assert caught.value.errors[0].startswith("rad 2:") and message in caught.value.errors[0]
     assert not Answer.objects.exists()
+
+
+def test_counts_above_the_respondents_are_refused_by_question(last_year):
+    text = "question,row,option,count\nunsafe_evening,,oro,30\nunsafe_evening,,mycket_trygg,30\n"
+    with pytest.raises(ImportFailed) as failed:
+        import_counts(survey=last_year, text=text, respondents=40)
+    assert failed.value.errors == ["unsafe_evening har 60 svar men bara 40 svarande"]
+    # A multiple choice: each option alone; a matrix: each row's counts together.
+    fine = (
+        "question,row,option,count\nsafer,,police,40\nsafer,,lighting,40\nunsafe_evening,,oro,40\n"
+    )
+    import_counts(survey=last_year, text=fine, respondents=40)
+    for bad, name in [
+        ("question,row,option,count\nsafer,,police,41\n", "safer (police)"),
+        (
+            "question,row,option,count\nproblems,lighting,inget,31\nproblems,lighting,litet,11\n",
+            "problems.lighting",
+        ),
+        # Counted with the 40 imported before: 40 + 2 answers, 40 + 1 respondents.
+        ("question,row,option,count\nunsafe_evening,,oro,2\n", "unsafe_evening"),
+    ]:
+        with pytest.raises(ImportFailed) as failed:
+            import_counts(survey=last_year, text=bad, respondents=1)
+        assert failed.value.errors[0].startswith(name + " har"), failed.value.errors
+    assert ImportedCount.objects.count() == 3
+
+
+def test_a_repeated_count_line_is_refused(last_year):
+    text = "question,row,option,count\nunsafe_evening,,oro,3\nunsafe_evening,,oro,4\n"
+    with pytest.raises(ImportFailed) as failed:
+        import_counts(survey=last_year, text=text, respondents=40)
+    assert failed.value.errors == ["rad 3: samma svar finns redan på rad 2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "unsafe_evening,unsafe_evening\nmycket_trygg,oro\n",
+            "rad 1: kolumnen unsafe_evening finns mer än en gång",
+        ),
+        ("", "Filen är tom."),
+        ("\n\n", "Filen är tom."),
+        ("unsafe_evening,age\n", "Filen har inga svarsrader."),
+        (
+            'unsafe_evening,comment\nmycket_trygg,ok\noro,"Mörkt\nvid skolan\n',
+            'rad 3: ett citattecken (") avslutas aldrig',
+        ),
+        ('unsafe_evening,comment\nmycket_trygg,"a"b\n', "rad 2: raden kan inte läsas som CSV"),
+        ("victim\nnej\nnej|inbrott\n", "rad 3: nej på victim kan inte kombineras med andra svar"),
+        ("unsafe_evening\nmycket_trygg,oro\n", "rad 2: fler fält än kolumner"),
+    ],
+)
+def test_bad_files_are_refused_with_the_line(last_year, text, message):
+    with pytest.raises(ImportFailed) as failed:
+        import_answer_rows(survey=last_year, text=text)
+    assert any(e.startswith(message) for e in failed.value.errors), failed.value.errors
+    assert not Response.objects.exists()
+
+
+def test_semicolon_files_from_swedish_excel(last_year):
+    rows = (
+        "unsafe_evening;age;unsafe_places\n"
+        'ganska_trygg;65_79;"65.5900;19.1800;evening"\n'
+        "mycket_otrygg;80;\n"
+    )
+    assert import_answer_rows(survey=last_year, text=rows).respondents == 2
+    assert Answer.objects.filter(question__code="unsafe_places").get().time_of_day == "evening"
+    counts = "\ufeffquestion;row;option;count\nunsafe_evening;;oro;9\nproblems;lighting;inget;4\n"
+    import_counts(survey=last_year, text=counts, respondents=10)
+    assert ImportedCount.objects.count() == 2
+
+
+def test_a_failed_import_creates_no_survey(municipality, tmp_path):
+    path = tmp_path / "svar.csv"
+    for text, fmt in [
+        ("victim\nnej|inbrott\n", "rows"),
+        ("", "rows"),
+        ("", "counts"),
+        ("question,row,option,count\nunsafe_evening,,oro,30\nunsafe_evening,,ja,30\n", "counts"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(CommandError, match="Inget importerades."):
+            call_command(
+                "import_survey", str(path), "--year", "2019", "--format", fmt, "--respondents", "40"
+            )
+        assert not Survey.objects.filter(year=2019).exists(), text
+
+
+def test_the_command_speaks_swedish(municipality, tmp_path, capsys):
+    path = tmp_path / "svar.csv"
+    path.write_text("unsafe_evening,unsafe_evening\nmycket_trygg,oro\n", encoding="utf-8")
+    with pytest.raises(CommandError) as failed:
+        call_command("import_survey", str(path), "--year", "2019")
+    assert str(failed.value) == "Inget importerades."
+    assert "kolumnen unsafe_evening finns mer än en gång" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="Kunde inte läsa"):
+        call_command("import_survey", str(tmp_path / "saknas.csv"), "--year", "2019")
+    with pytest.raises(CommandError, match="Kommunen 0000 finns inte."):
+        call_command("import_survey", str(path), "--year", "2019", "--municipality", "0000")
+    path.write_text("unsafe_evening\nmycket_trygg\n", encoding="utf-8")
+    call_command("import_survey", str(path), "--year", "2019")
+    assert "1 svarande importerade till" in capsys.readouterr().out

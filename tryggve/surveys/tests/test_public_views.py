@@ -41,6 +41,16 @@ def test_a_valid_answer_is_saved_once_and_the_browser_remembers(citizen, survey,
     thanks = citizen.get("/trygghetsenkat/tack/").content.decode()
     assert "/rapportera/" in thanks and "/grannsamverkan/" in thanks
     assert "/trygghetsenkat/resultat/" in thanks
+    assert "Dina svar är sparade" in thanks
+
+
+def test_the_thanks_page_says_saved_only_after_an_answer(client, outsider, survey):
+    page = client.get("/trygghetsenkat/tack/").content.decode()
+    assert "Dina svar är sparade" not in page and "Tack för dina svar" not in page
+    assert "Du har inte svarat på enkäten" in page and 'href="/trygghetsenkat/"' in page
+    assert "/rapportera/" in page
+    outsider.cookies[f"trygghetsenkat-2505-{survey.year}"] = "1"  # forged, unsigned
+    assert "Dina svar är sparade" not in outsider.get("/trygghetsenkat/tack/").content.decode()
 
 
 def test_a_forged_cookie_does_not_count(citizen, outsider, survey, valid_answer):

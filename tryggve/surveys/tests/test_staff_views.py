@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -141,7 +142,7 @@ def test_results_csv_applies_suppression(council_reader, survey, valid_answer):
         response_submit(survey=survey, answers=form.answer_data)
     body = council_reader.get(f"/personal/enkater/{survey.pk}/resultat.csv").content.decode()
     lines = body.splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("år;fråga;rad")
+    assert lines[0].lstrip("\ufeff").startswith("år;fråga;frågetext;rad")
     ganska = [line for line in lines if "unsafe_evening" in line and "Ganska otrygg" in line]
     assert ganska[0].endswith("alla;Ganska otrygg;dold;dold;dold;dold")
     # A group's zero may be hidden too ("dold") so that no small figure is derived.
@@ -257,3 +258,40 @@ def test_a_number_question_without_limits_refuses_huge_numbers(
     assert paper.status_code == 200
     assert "Skriv ett tal som är" in paper.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_only_editors_save_the_survey_page(
+    client, council_reader, case_handler, survey, foreign_survey
+):
+    url = f"/personal/enkater/{survey.pk}/"
+    data = {
+        "title": "Ändrad",
+        "introduction": "",
+        "paper_return": "",
+        "opens_on": survey.opens_on.isoformat(),
+        "closes_on": survey.closes_on.isoformat(),
+    }
+    anonymous = client.post(url, data)
+    assert anonymous.status_code == 302 and "/personal/logga-in/" in anonymous.url
+    refused = council_reader.post(url, data)
+    assert refused.status_code == 403
+    survey.refresh_from_db()
+    assert survey.title != "Ändrad"
+    assert council_reader.get(url).status_code == 200
+    assert case_handler.post(f"/personal/enkater/{foreign_survey.pk}/", data).status_code == 404
+    saved = case_handler.post(url, data)
+    assert saved.status_code == 302 and saved.url == url
+    survey.refresh_from_db()
+    assert survey.title == "Ändrad"
+
+
+def test_paper_entry_focuses_the_first_answer_field(case_handler, survey):
+    url = f"/personal/enkater/{survey.pk}/papper/"
+    page = case_handler.get(url).content.decode()
+    assert page.count("autofocus") == 1
+    assert re.search(r'<input[^>]*name="q-unsafe_evening"[^>]*autofocus', page)
+    assert 'class="skip-link" href="#main"' in page
+    # After an error the first wrong field gets it.
+    wrong = case_handler.post(url, {"q-burglary_worry": "99"}).content.decode()
+    assert wrong.count("autofocus") == 1
+    assert re.search(r'<input[^>]*name="q-burglary_worry"[^>]*autofocus', wrong)

@@ -1,16 +1,15 @@
-"""Import an earlier year's survey answers from CSV (see tryggve/surveys/importers.py)."""
+"""Import an earlier year's survey answers from CSV (see tryggve/surveys/importers.py).
+
+Messages for people are Swedish through gettext, as the other import commands' are."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tryggve.areas.models import Municipality
-from tryggve.surveys.importers import (
-    ImportFailed,
-    import_answer_rows,
-    import_counts,
-    survey_for_year,
-)
+from tryggve.surveys.importers import ImportFailed, survey_import
 
 
 class Command(BaseCommand):
@@ -25,28 +24,31 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="mark as demo data")
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
         code = options["municipality"] or settings.MUNICIPALITY_CODE
         municipality = Municipality.objects.filter(code=code).first()
         if municipality is None:
-            raise CommandError(f"No municipality with code {code}.")
+            raise CommandError(_("Kommunen %(code)s finns inte.") % {"code": code})
+        path = options["file"]
         try:
-            text = Path(options["file"]).read_text(encoding="utf-8-sig")
+            text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
-        survey = survey_for_year(
-            municipality=municipality, year=options["year"], is_demo=options["demo"]
-        )
+            raise CommandError(
+                _("Kunde inte läsa %(path)s: %(error)s") % {"path": path, "error": exc}
+            ) from exc
         try:
-            if options["format"] == "rows":
-                result = import_answer_rows(survey=survey, text=text, is_demo=options["demo"])
-            else:
-                result = import_counts(
-                    survey=survey, text=text, respondents=options["respondents"]
-                )
+            result = survey_import(
+                municipality=municipality,
+                year=options["year"],
+                text=text,
+                kind=options["format"],
+                respondents=options["respondents"],
+                is_demo=options["demo"],
+            )
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(error)
-            raise CommandError("Nothing imported.") from exc
-        self.stdout.write(f"Imported {result.respondents} respondents into {survey}.")
+            raise CommandError(_("Inget importerades.")) from exc
+        self.stdout.write(
+            _("%(count)s svarande importerade till %(survey)s.")
+            % {"count": result.respondents, "survey": result.survey}
+        )
