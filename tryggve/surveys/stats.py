@@ -114,6 +114,38 @@ def derivable(lines: list[list[Position]], hidden: set[Position]) -> set[Positio
     return {pos for pos, is_free in zip(unknown, free, strict=True) if not is_free}
 
 
+def pinned_by_bounds(
+    lines: list[list[Position]], hidden: set[Position], value
+) -> set[Position]:
+    """The hidden cells whose value follows from the shown sums together with the fact
+    that no count is negative, found by narrowing each cell's range line by line until
+    nothing changes (a + b = 2, c + d = 2, a + c = 4 gives a = c = 2: arithmetic alone
+    does not). `value(cell)` is the true count; a line's hidden sum is what anyone can
+    work out (its shown total minus its shown cells)."""
+    sums = []
+    for line in lines:
+        members = [pos for pos in line if pos in hidden]
+        if members:
+            sums.append((members, sum(value(pos) for pos in members)))
+    low = dict.fromkeys(hidden, 0)
+    high = dict.fromkeys(hidden, math.inf)
+    for _round in range(100):  # converges in a few rounds; bounded all the same
+        changed = False
+        for members, total in sums:
+            lows = sum(low[pos] for pos in members)
+            highs = sum(high[pos] for pos in members)
+            for pos in members:
+                top = total - (lows - low[pos])
+                bottom = total - (highs - high[pos])
+                if top < high[pos]:
+                    high[pos], changed = top, True
+                if bottom > low[pos]:
+                    low[pos], changed = bottom, True
+        if not changed:
+            break
+    return {pos for pos in hidden if high[pos] - low[pos] < 0.5}
+
+
 def protect(
     table: list[list[int]],
     *,
@@ -142,7 +174,9 @@ def protect(
         known = {pos for line in shown_lines if not sum(map(value, line)) for pos in line}
         # Only a small figure is a problem: a derivable larger one just stops protecting
         # (its value then counts as shown, and the small ones are checked without it).
-        found = {p for p in derivable(shown_lines, hidden - known) if suppressed(value(p))}
+        free = hidden - known
+        found = derivable(shown_lines, free) | pinned_by_bounds(shown_lines, free, value)
+        found = {p for p in found if suppressed(value(p))}
         if not found:
             return hidden, withheld
         target = min(found)

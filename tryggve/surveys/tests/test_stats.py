@@ -192,14 +192,11 @@ def test_a_lone_small_group_of_the_gender_question_is_not_pinned():
         )
     )
 )
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=150, deadline=None)
 def test_protect_leaves_no_hidden_cell_pinned(case):
     """Any small table with row totals, column totals and an indicator per row: after
-    protection no small hidden cell follows from the shown sums by arithmetic (linear
-    programming with free variables: a determined cell has one value).
-
-    Known limit: with x >= 0, sums at their extremes can still pin a cell that arithmetic
-    alone does not (a + b = 2, c + d = 2, a + c = 4); only sums of 0 are handled."""
+    protection no small hidden cell has a single possible value, whether one reasons by
+    arithmetic alone or also uses that counts are never negative (linear programming)."""
     table, columns = case
     width = len(table[0])
     indicator = sorted(columns)
@@ -229,3 +226,14 @@ def test_protect_leaves_no_hidden_cell_pinned(case):
     # A shown sum of 0 makes each of its cells known, hidden or not.
     known = {pos for line in shown if not sum(table[r][c] for r, c in line) for pos in line}
     assert not _pinned(table, hidden - known, shown, bounds=(None, None)) & small
+    assert not _pinned(table, hidden - known, shown) & small  # with x >= 0 too
+
+
+def test_bounds_pin_what_arithmetic_alone_does_not():
+    # a + b = 2, c + d = 2, a + c = 4: no count is negative, so a = c = 2 and b = d = 0.
+    table = [[2, 0], [2, 0]]
+    lines = [[(0, 0), (0, 1)], [(1, 0), (1, 1)], [(0, 0), (1, 0)]]
+    hidden = {(0, 0), (0, 1), (1, 0), (1, 1)}
+    assert stats.derivable(lines, hidden) == set()
+    assert stats.pinned_by_bounds(lines, hidden, lambda p: table[p[0]][p[1]]) == hidden
+    assert _pinned(table, hidden, lines) == hidden  # as linear programming finds
