@@ -19,9 +19,10 @@ def test_the_three_wishes_come_out_of_the_demos_free_texts(municipality, today, 
     # (the reasons given for places marked on the map count too).
     assert set(ranked[:4]) == WISHES, ranked
     assert table["n"] > 50
-    # The same from the figure the follow-up reads, for both years with answers.
+    # The same from the figure the follow-up reads, for the finished year with answers
+    # (this year's survey is open: other apps get it once it has closed).
     years = theme_counts(municipality_code="2505")
-    assert [y.year for y in years] == [today.year - 1, today.year]
+    assert [y.year for y in years] == [today.year - 1]
     for year in years:
         assert year.is_demo
         top = sorted(
