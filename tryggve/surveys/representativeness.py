@@ -166,10 +166,20 @@ def _margin_rows(counts: Counter, population: dict[str, int], labels: dict[str, 
         "suppressed": stats.suppressed(counts.get(None, 0)),
         "secondary": False,
     }
-    for i in stats.complementary([r["count"] for r in [*rows, unknown]]):
+    hidden = stats.complementary([r["count"] for r in [*rows, unknown]])
+    for i in hidden:
         row = [*rows, unknown][i]
         row["secondary"] = not row["suppressed"]
         row["suppressed"] = True
+    if unknown["suppressed"]:
+        # Shares of the stated groups would give away their total, and with it the hidden
+        # counts (the respondents are shown): with a figure hidden, shares are of everyone.
+        everyone = known + unknown["count"]
+        for row in rows:
+            share = row["count"] / everyone
+            row["answer_share"], row["answer_percent"] = share, round(100 * share)
+            population_share = row["population_share"]
+            row["ratio"] = share / population_share if population_share else None
     return rows, unknown
 
 
@@ -390,6 +400,7 @@ def _weighted_question(q, key: str, row_label: str, entry: dict | None) -> dict:
         adds_up=q.kind != QuestionKind.MULTIPLE,
         indicator=indicator,
         indicator_columns=[i for i, o in enumerate(options) if o["code"] in codes],
+        exclusive_column=next((i for i, o in enumerate(q.options.all()) if o.exclusive), None),
     )
     for o in options:
         o["weighted"] = _weighted_cell(

@@ -85,19 +85,37 @@ class Cell:
         return round(self.high * 100)
 
 
+def _exclusive_column(question: Question, columns) -> int | None:
+    """The column of the option that excludes the others ("Nej, inget av detta")."""
+    codes = {o.code for o in question.options.all() if o.exclusive}
+    return next((i for i, (code, _t) in enumerate(columns) if code in codes), None)
+
+
 def protect_distribution(
-    cells: list[Cell], *, adds_up: bool, indicator: Cell | None, indicator_columns: list[int]
+    cells: list[Cell],
+    *,
+    adds_up: bool,
+    indicator: Cell | None,
+    indicator_columns: list[int],
+    exclusive_column: int | None = None,
 ) -> None:
     """Secondary suppression of one distribution: its total (when the options add up to it)
     and its indicator's count (the share feeling unsafe, a sum of some options) are shown,
-    so a hidden option must not follow from either or from both together."""
+    so a hidden option must not follow from either or from both together; for multiple
+    choice, nor from the respondents' number (each ticked at least one option)."""
     table = [[cell.count for cell in cells]]
     hidden = {(0, c) for c, cell in enumerate(cells) if cell.suppressed}
     lines = [[(0, c) for c in range(len(cells))]] if adds_up else []
     optional = {}
     if indicator is not None and not indicator.suppressed:
         optional[0] = [(0, c) for c in indicator_columns]
-    hidden, withheld = stats.protect(table, hidden=hidden, lines=lines, optional=optional)
+    choice_rows = []
+    if not adds_up and cells and not stats.suppressed(cells[0].n):
+        exclusive = (0, exclusive_column) if exclusive_column is not None else None
+        choice_rows.append(([(0, c) for c in range(len(cells))], exclusive, cells[0].n))
+    hidden, withheld = stats.protect(
+        table, hidden=hidden, lines=lines, optional=optional, choice_rows=choice_rows
+    )
     for _r, c in hidden:
         cells[c].hide()
     if withheld and indicator is not None:
@@ -729,6 +747,7 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
                 adds_up=q.kind != QuestionKind.MULTIPLE,
                 indicator=indicator,
                 indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
+                exclusive_column=_exclusive_column(q, columns),
             )
             parts.append({"label": label, "n": n, "options": options, "indicator": indicator})
         items.append({"question": q, "parts": parts})
@@ -782,6 +801,7 @@ def breakdown(survey: Survey, by: str, *, public: bool = False) -> dict:
                 rows,
                 adds_up=q.kind != QuestionKind.MULTIPLE,
                 indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
+                exclusive_column=_exclusive_column(q, columns),
             )
             tables.append(
                 {
@@ -795,7 +815,13 @@ def breakdown(survey: Survey, by: str, *, public: bool = False) -> dict:
     return {"versions": versions, "groups": groups, "tables": tables}
 
 
-def _hide_breakdown(rows: list[dict], *, adds_up: bool, indicator_columns: list[int]) -> None:
+def _hide_breakdown(
+    rows: list[dict],
+    *,
+    adds_up: bool,
+    indicator_columns: list[int],
+    exclusive_column: int | None = None,
+) -> None:
     """Secondary suppression in a breakdown. Shown sums: the groups' sizes add up to the
     respondents; each shown group's cells add up to its size (single choice); each column
     adds up to the option's count in the overall table; each group's indicator count is a
@@ -814,9 +840,26 @@ def _hide_breakdown(rows: list[dict], *, adds_up: bool, indicator_columns: list[
         for c, cell in enumerate(row["cells"])
         if cell.suppressed
     }
-    lines = [[(r, c) for r in range(len(table))] for c in range(width)]
-    if indicator_columns:
-        # The overall table's indicator count: a sum over every group's indicator options.
+    # The overall table shows each option's count over all groups (a column's sum) and
+    # the overall indicator count, except what it hides itself: the same protection, on
+    # the same numbers, says which.
+    totals = [sum(row[c] for row in table if c < len(row)) for c in range(width)]
+    respondents = sum(row["n"] for row in rows)
+    overall = [make_cell(total, respondents) for total in totals]
+    overall_indicator = None
+    if indicator_columns and any(row["indicator"] is not None for row in rows):
+        overall_indicator = make_cell(sum(totals[c] for c in indicator_columns), respondents)
+    protect_distribution(
+        overall,
+        adds_up=adds_up,
+        indicator=overall_indicator,
+        indicator_columns=indicator_columns,
+        exclusive_column=exclusive_column,
+    )
+    lines = [
+        [(r, c) for r in range(len(table))] for c in range(width) if not overall[c].suppressed
+    ]
+    if overall_indicator is not None and not overall_indicator.suppressed:
         lines.append([(r, c) for r in range(len(table)) for c in indicator_columns])
     if adds_up:
         lines += [
@@ -827,7 +870,19 @@ def _hide_breakdown(rows: list[dict], *, adds_up: bool, indicator_columns: list[
         for r, row in enumerate(rows)
         if r not in small_rows and row["indicator"] is not None and not row["indicator"].suppressed
     }
-    hidden, withheld = stats.protect(table, hidden=hidden, lines=lines, optional=optional)
+    # Multiple choice: a group's options do not add up to its size, but each respondent
+    # ticked at least one and none more than the group's size ("Nej" alone excludes the rest).
+    choice_rows = []
+    if not adds_up:
+        for r in range(len(table)):
+            if r in small_rows:
+                continue
+            cells = [(r, c) for c in range(len(table[r]))]
+            exclusive = (r, exclusive_column) if exclusive_column is not None else None
+            choice_rows.append((cells, exclusive, rows[r]["n"]))
+    hidden, withheld = stats.protect(
+        table, hidden=hidden, lines=lines, optional=optional, choice_rows=choice_rows
+    )
     for r, c in hidden:
         rows[r]["cells"][c].hide()
     for r, row in enumerate(rows):

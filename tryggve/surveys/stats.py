@@ -115,20 +115,36 @@ def derivable(lines: list[list[Position]], hidden: set[Position]) -> set[Positio
 
 
 def pinned_by_bounds(
-    lines: list[list[Position]], hidden: set[Position], value
+    lines: list[list[Position]],
+    hidden: set[Position],
+    value,
+    *,
+    caps: dict[Position, int] | None = None,
+    at_least: list[tuple[list[Position], int]] | None = None,
 ) -> set[Position]:
-    """The hidden cells whose value follows from the shown sums together with the fact
-    that no count is negative, found by narrowing each cell's range line by line until
-    nothing changes (a + b = 2, c + d = 2, a + c = 4 gives a = c = 2: arithmetic alone
-    does not). `value(cell)` is the true count; a line's hidden sum is what anyone can
-    work out (its shown total minus its shown cells)."""
+    """The hidden cells whose value follows from the shown sums together with what anyone
+    knows of the counts, found by narrowing each cell's range line by line until nothing
+    changes: no count is negative (a + b = 2, c + d = 2, a + c = 4 gives a = c = 2, which
+    arithmetic alone does not), none is above its cap (a multiple-choice option's count is
+    at most the group's respondents), and some sums are at least a known number (those
+    who did not tick "Nej, inget av detta" ticked at least one other option).
+
+    `value(cell)` is the true count; a line's hidden sum is what anyone can work out (its
+    shown total minus its shown cells)."""
+    caps = caps or {}
     sums = []
     for line in lines:
         members = [pos for pos in line if pos in hidden]
         if members:
             sums.append((members, sum(value(pos) for pos in members)))
+    floors = []
+    for line, minimum in at_least or []:
+        members = [pos for pos in line if pos in hidden]
+        need = minimum - sum(value(pos) for pos in line if pos not in hidden)
+        if members and need > 0:
+            floors.append((members, need))
     low = dict.fromkeys(hidden, 0)
-    high = dict.fromkeys(hidden, math.inf)
+    high = {pos: caps.get(pos, math.inf) for pos in hidden}
     for _round in range(100):  # converges in a few rounds; bounded all the same
         changed = False
         for members, total in sums:
@@ -139,6 +155,12 @@ def pinned_by_bounds(
                 bottom = total - (highs - high[pos])
                 if top < high[pos]:
                     high[pos], changed = top, True
+                if bottom > low[pos]:
+                    low[pos], changed = bottom, True
+        for members, need in floors:
+            highs = sum(high[pos] for pos in members)
+            for pos in members:
+                bottom = need - (highs - high[pos])
                 if bottom > low[pos]:
                     low[pos], changed = bottom, True
         if not changed:
@@ -152,37 +174,60 @@ def protect(
     hidden: set[Position],
     lines: list[list[Position]],
     optional: dict[int, list[Position]] | None = None,
+    choice_rows: list[tuple[list[Position], Position | None, int]] | None = None,
 ) -> tuple[set[Position], set[int]]:
-    """Hide more cells (or drop optional sums) until no small hidden cell can be derived.
+    """Hide more cells (or drop optional sums) until no small hidden count (1-4) among
+    the cells hidden to begin with (`hidden`: the small ones, whole small groups) can be
+    derived.
 
-    `hidden` are the cells hidden already (the small ones, whole small groups); `lines`
-    the sums always shown (row and column totals); `optional` sums that may be withheld
-    instead (key -> its cells: an indicator's count per group). Each round takes one
+    `lines` are the sums always shown (row and column totals); `optional` sums that may be
+    withheld instead (key -> its cells: an indicator's count per group); `choice_rows` the
+    multiple-choice groups whose size is shown, as (cells, the exclusive option's cell or
+    None, respondents): every respondent ticked at least one option, none ticked more than
+    once, and whoever ticked the exclusive option ticked nothing else. Each round takes one
     derivable cell and hides the smallest shown cell of a sum it is in, or, when every
     cell there is hidden, withholds an optional sum containing it. Returns the hidden cells
     and the keys of the optional sums to withhold."""
+    # A small count (1-4) must not come out. A pinned 0 is left alone: that nobody in a
+    # group ticked an option follows from every published total whose other groups add
+    # up to it, and hiding all such zeros would hide nearly every table.
+    sensitive = {pos for pos in hidden if suppressed(table[pos[0]][pos[1]])}
     hidden = set(hidden)
     optional = dict(optional or {})
+    choice_rows = choice_rows or []
     withheld: set[int] = set()
 
     def value(pos: Position) -> int:
         return table[pos[0]][pos[1]]
 
     while True:
+        caps: dict[Position, int] = {}
+        for cells, exclusive, respondents in choice_rows:
+            others = respondents
+            if exclusive is not None and exclusive not in hidden:
+                others -= value(exclusive)
+            for pos in cells:
+                caps[pos] = respondents if pos == exclusive else others
+        at_least = [(cells, respondents) for cells, _e, respondents in choice_rows]
         shown_lines = lines + [cells for key, cells in optional.items() if key not in withheld]
-        # A sum of 0 tells that every cell in it is 0: hiding such a cell protects nothing.
+        # A sum of 0 (or a cap of 0) tells that every cell in it is 0: hiding such a cell
+        # protects nothing.
         known = {pos for line in shown_lines if not sum(map(value, line)) for pos in line}
-        # Only a small figure is a problem: a derivable larger one just stops protecting
-        # (its value then counts as shown, and the small ones are checked without it).
+        known |= {pos for pos, cap in caps.items() if cap == 0}
         free = hidden - known
-        found = derivable(shown_lines, free) | pinned_by_bounds(shown_lines, free, value)
-        found = {p for p in found if suppressed(value(p))}
+        found = derivable(shown_lines, free) | pinned_by_bounds(
+            shown_lines, free, value, caps=caps, at_least=at_least
+        )
+        # A derivable cell hidden only to protect another is no problem in itself (its
+        # value then counts as shown, and the sensitive ones are checked without it).
+        # A cell of a sum shown as 0 is no disclosure either: the published 0 says it.
+        found &= sensitive
         if not found:
             return hidden, withheld
         target = min(found)
         candidates = {
             pos
-            for line in shown_lines
+            for line in shown_lines + [cells for cells, _e, _n in choice_rows]
             if target in line
             for pos in line
             if pos not in hidden and pos not in known
@@ -194,8 +239,7 @@ def protect(
         if keys:
             withheld.add(keys[0])
             continue
-        # Nothing left to hide in its sums: hide every cell of the table (cannot happen
-        # with at least two cells per sum, kept as a guarantee of termination).
+        # Nothing left to hide in its sums: hide every cell of the table.
         return {(r, c) for r, row in enumerate(table) for c in range(len(row))}, set(optional)
 
 

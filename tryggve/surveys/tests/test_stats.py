@@ -237,3 +237,42 @@ def test_bounds_pin_what_arithmetic_alone_does_not():
     assert stats.derivable(lines, hidden) == set()
     assert stats.pinned_by_bounds(lines, hidden, lambda p: table[p[0]][p[1]]) == hidden
     assert _pinned(table, hidden, lines) == hidden  # as linear programming finds
+
+
+def test_multiple_choice_respondents_and_the_exclusive_option_pin_nothing():
+    """The probe's Centrum: 9 answered "victim of ..." (multiple choice); "Nej, inget av
+    detta" 8; every crime 0 but theft, hidden. Each respondent ticked at least one option
+    and "Nej" excludes the rest, so theft had to be 1: now more is hidden."""
+    from scipy.optimize import linprog
+
+    row = [0, 1, 0, 0, 0, 0, 8]  # inbrott, stöld, skadegörelse, hot, våld, bedrägeri, nej
+    cells = [(0, c) for c in range(7)]
+    choice_rows = [(cells, (0, 6), 9)]
+    assert (0, 1) in stats.pinned_by_bounds(
+        [], {(0, 1)}, lambda p: row[p[1]], caps={(0, 1): 1}, at_least=[(cells, 9)]
+    )
+    hidden, _w = stats.protect([row], hidden={(0, 1)}, lines=[], choice_rows=choice_rows)
+    assert (0, 1) in hidden and len(hidden) >= 2
+    # Linear programming over what anyone knows: 0 <= x, sum >= 9, each crime <= 9 - nej.
+    unknown = sorted(hidden)
+    known = sum(row[c] for _r, c in cells if (0, c) not in hidden)
+    nej_hidden = (0, 6) in hidden
+    a_ub, b_ub = [[-1.0] * len(unknown)], [-(9 - known)]  # at least one option each
+    for i, (_r, c) in enumerate(unknown):
+        if c != 6:
+            line = [0.0] * len(unknown)
+            line[i] = 1.0
+            if nej_hidden:
+                line[unknown.index((0, 6))] = 1.0
+                a_ub.append(line)
+                b_ub.append(9)
+            else:
+                a_ub.append(line)
+                b_ub.append(9 - row[6])
+    i = unknown.index((0, 1))
+    goal = [0.0] * len(unknown)
+    goal[i] = 1.0
+    low = linprog(goal, A_ub=a_ub, b_ub=b_ub, bounds=(0, None)).fun
+    goal[i] = -1.0
+    high = -linprog(goal, A_ub=a_ub, b_ub=b_ub, bounds=(0, None)).fun
+    assert high - low >= 0.5
