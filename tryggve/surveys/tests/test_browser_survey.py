@@ -144,3 +144,31 @@ def test_no_stray_line_beside_headings_and_no_dead_map_buttons_without_js(
     expect(page.get_by_role("button", name="Markera plats 1 på kartan")).to_be_hidden()
     expect(page.get_by_role("button", name="Ta bort plats 1")).to_be_hidden()
     expect(page.get_by_text("ange dess koordinater")).to_be_visible()
+
+
+def test_results_pages_name_every_landmark_apart(open_page, staff_page, make_staff, survey):
+    """axe's landmark-unique (moderate, so not in the blocking walk above): a screen
+    reader's list of regions must not hold two with the same name (the result and its
+    trend, the trend tables, the map and its section)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tryggve.surveys.demo import load_demo_surveys
+    from tryggve.surveys.models import Survey
+
+    survey.delete()
+    load_demo_surveys(municipality=survey.municipality, today=survey.opens_on)
+    last = Survey.objects.get(year=survey.year - 1)
+    page = open_page(path="/trygghetsenkat/resultat/")
+    staff = staff_page(make_staff("handlaggare", "case_handler"))
+    for target, path in (
+        (page, "/trygghetsenkat/resultat/"),
+        (page, "/trygghetsenkat/resultat/?efter=area"),
+        (staff, f"/personal/enkater/{last.pk}/resultat/"),
+    ):
+        target.goto(path)
+        target.wait_for_load_state("networkidle")
+        results = Axe().run(target, options={"runOnly": ["landmark-unique"]})
+        found = [
+            node["target"] for v in results.response["violations"] for node in v["nodes"]
+        ]
+        assert not found, f"{path}: {found}"
