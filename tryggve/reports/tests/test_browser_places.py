@@ -79,6 +79,25 @@ def test_public_map_markers_wear_the_legend_symbols(open_page, second_report, sh
     shot(page, "places-public-map-legend")
 
 
+def test_an_open_popup_stays_open_when_the_map_loads_its_view_again(open_page, second_report):
+    """Opening a popup pans the map and every pan loads the view again: the markers still in
+    view are kept, so the popup the resident opened is not closed under them."""
+    page = open_page(path="/karta/")
+    marker = page.locator("#public-map .status-marker-resolved")
+    expect(marker).to_be_visible()
+    marker.click()
+    popup = page.locator(".leaflet-popup-content a")
+    expect(popup).to_contain_text(second_report.reference)
+    page.locator("#public-map").focus()
+    with page.expect_response(lambda r: "reports.geojson" in r.url):
+        page.keyboard.press("ArrowUp")
+    # The reload has been drawn once the status line is written after it.
+    page.wait_for_timeout(300)
+    expect(popup).to_contain_text(second_report.reference)
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    expect(page.locator("#public-map .status-marker")).to_have_count(2)
+
+
 def test_the_legend_is_there_without_javascript(open_page, second_report):
     page = open_page(javascript=False, path="/karta/")
     expect(page.locator(".map-legend")).to_be_visible()

@@ -43,6 +43,21 @@
         return Math.max(-180, Math.min(180, v)).toFixed(5);
       }).join(",");
     },
+    // Brings a layer of report markers in line with a fresh load, keeping the markers that
+    // are still there: opening a popup pans the map, the pan loads the view again, and a
+    // layer cleared and drawn anew would close the popup the resident had just opened.
+    syncMarkers: function (layer, features, draw) {
+      var kept = {};
+      features.forEach(function (f) { kept[f.properties.id + "|" + f.properties.status] = f; });
+      layer.eachLayer(function (marker) {
+        if (kept[marker.featureKey]) { delete kept[marker.featureKey]; } else { layer.removeLayer(marker); }
+      });
+      Object.keys(kept).forEach(function (key) {
+        var marker = draw(kept[key]);
+        marker.featureKey = key;
+        marker.addTo(layer);
+      });
+    },
     // A published report's popup: a link to its public page and its status, as text nodes.
     reportPopup: function (f) {
       var link = document.createElement("a");

@@ -34,13 +34,12 @@
     fetch(cfg.geojsonUrl + "?" + q.toString(), { signal: pending.signal })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        layer.clearLayers();
-        (data.features || []).forEach(function (f) {
+        window.TryggveMap.syncMarkers(layer, data.features || [], function (f) {
           var c = f.geometry.coordinates;
-          L.marker([c[1], c[0]], {
+          return L.marker([c[1], c[0]], {
             icon: icon(f.properties.status),
             title: f.properties.category_name + ", " + f.properties.status_name
-          }).bindPopup(window.TryggveMap.reportPopup(f)).addTo(layer);
+          }).bindPopup(window.TryggveMap.reportPopup(f));
         });
         window.TryggveMap.say(data.truncated ? text.truncated : "");
       })

@@ -25,14 +25,13 @@
       fetch(cfg.reportsUrl + "?bbox=" + window.TryggveMap.bbox(map), { signal: pending.signal })
         .then(function (r) { return r.json(); })
         .then(function (geojson) {
-          reports.clearLayers();
-          (geojson.features || []).forEach(function (f) {
+          window.TryggveMap.syncMarkers(reports, geojson.features || [], function (f) {
             var c = f.geometry.coordinates;
             // Squares, as on the situation picture: told from the survey's cells by shape.
-            L.marker([c[1], c[0]], {
+            return L.marker([c[1], c[0]], {
               icon: L.divIcon({ className: "report-square", iconSize: [12, 12] }),
               title: f.properties.category_name + ", " + f.properties.status_name
-            }).bindPopup(window.TryggveMap.reportPopup(f)).addTo(reports);
+            }).bindPopup(window.TryggveMap.reportPopup(f));
           });
           window.TryggveMap.say(geojson.truncated ? text.reportsTruncated : "");
         })
