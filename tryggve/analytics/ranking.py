@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,12 +32,20 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def exposure_ranking(*, group: str, year: int):
-    """Areas ranked by smoothed rate per 1,000 households, most exposed first."""
+def exposure_ranking(*, group: str, year: int, codes: Sequence[str] | None = None):
+    """Areas ranked by smoothed rate per 1,000 households, most exposed first.
+
+    `codes` names the municipalities ranked together (default: the one served now). Several
+    (the whole police area) are smoothed towards their common rate, so an area is called
+    exposed against the police area's level; the counts are those of each municipality's
+    own ranking, so the whole area's add up to the sum of its municipalities'."""
+    codes = tuple(codes) if codes else (home_municipality_code(),)
     start, end = year_bounds(year)
     previous_start, _previous_end = year_bounds(year - 1)
     areas = list(
-        ResidentialArea.objects.annotate(
+        ResidentialArea.objects.filter(municipality__code__in=codes)
+        .select_related("municipality")
+        .annotate(
             current=Count(
                 "incidents",
                 filter=Q(
@@ -75,7 +84,6 @@ def exposure_ranking(*, group: str, year: int):
     outside = (
         Incident.objects.of_group(group)
         .between(start, end)
-        .in_municipality(home_municipality_code())
-        .filter(area__isnull=True)
+        .filter(municipality_code__in=codes, area__isnull=True)
     )
     return smoothing, ranked, outside.count()

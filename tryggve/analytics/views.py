@@ -40,21 +40,23 @@ from tryggve.analytics.models import (
 )
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
+from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import last_successful_fetch
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import incident_import_start, incident_import_upload
-from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import (
+    areas_here,
     home_municipality,
     home_municipality_code,
+    in_municipality,
     map_context,
     statistical_layer,
     statistical_layer_geojson,
 )
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
-from tryggve.reports.models import Report
+from tryggve.reports.selectors import reports_here
 from tryggve.surveys.figures import unsafe_places
 from tryggve.surveys.permissions import SURVEY_EDIT
 
@@ -68,7 +70,7 @@ def _synthetic_share() -> bool:
     return Incident.objects.filter(synthetic=True).exists()
 
 
-def _areas_geojson(ranked) -> dict:
+def _areas_geojson(ranked, *, named: bool = False) -> dict:
     classes = _rate_classes([r.rate.smoothed_rate for r in ranked])
     return {
         "type": "FeatureCollection",
@@ -77,7 +79,8 @@ def _areas_geojson(ranked) -> dict:
                 "type": "Feature",
                 "geometry": r.area.geometry,
                 "properties": {
-                    "name": r.area.name,
+                    # Over the whole police area, two municipalities may each have a Centrum.
+                    "name": f"{r.area.name} ({r.area.municipality.name})" if named else r.area.name,
                     "class": cls,
                     "exposed": r.rate.exposed,
                     "label": _rate_label(r),
@@ -118,18 +121,26 @@ def _rate_label(ranked_area) -> str:
 
 @readers
 def overview(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request)
     form = RankingForm(request.GET or None)
     group, year = form.values()
-    smoothing, ranked, outside = exposure_ranking(group=group, year=year)
-    alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
-    places = _survey_places(request)
+    smoothing, ranked, outside = exposure_ranking(group=group, year=year, codes=scope.codes)
+    alerts = list(
+        NearRepeatAlert.objects.filter(area__municipality__code__in=scope.codes)
+        .select_related("incident", "area")[:10]
+    )
+    # The survey's places and SCB's statistical areas belong to one municipality's map:
+    # shown for the one served, not for another or the whole police area.
+    own = scope.code == home_municipality_code()
+    places = _survey_places(request) if own else None
     # SCB's statistical areas, if imported as a layer: beside the ranking, never in it.
-    statistical = statistical_layer(municipality=home_municipality())
+    statistical = statistical_layer(municipality=home_municipality()) if own else []
     return render(
         request,
         "analytics/overview.html",
         {
             "form": form,
+            "scope": scope,
             "group_label": OffenceGroup(group).label,
             "year": year,
             "smoothing": smoothing,
@@ -137,7 +148,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "outside": outside,
             "synthetic": _synthetic_share(),
             "layers": {
-                "areas": _areas_geojson(ranked),
+                "areas": _areas_geojson(ranked, named=scope.whole_area),
                 "survey": places and places.map_layer(),
                 "statistical": statistical_layer_geojson(statistical),
             },
@@ -156,14 +167,22 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @readers
 def ranking_export(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request)
     group, year = RankingForm(request.GET or None).values()
-    smoothing, ranked, _outside = exposure_ranking(group=group, year=year)
+    smoothing, ranked, _outside = exposure_ranking(group=group, year=year, codes=scope.codes)
+    # Another municipality's or the whole police area's file says so in its name, and the
+    # whole area's names each area's municipality in a first column.
+    which = f"{scope.value}-" if scope.value else ""
+    named = [_("Kommun")] if scope.whole_area else []
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="utsatthet-{group}-{year}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="utsatthet-{which}{group}-{year}.csv"'
+    )
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
+            *named,
             _("Område"),
             _("Hushåll"),
             _("Antal"),
@@ -172,7 +191,9 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
             _("Utjämnad takt"),
             _("90 % lägst"),
             _("90 % högst"),
-            _("Sannolikhet över kommunens takt"),
+            _("Sannolikhet över lokalpolisområdets takt")
+            if scope.whole_area
+            else _("Sannolikhet över kommunens takt"),
             _("Utsatt"),
             _("Varav syntetiska"),
         ]
@@ -181,6 +202,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
         rate = r.rate
         writer.writerow(
             [
+                *([r.area.municipality.name] if scope.whole_area else []),
                 r.area.name,
                 rate.households,
                 rate.count,
@@ -210,13 +232,13 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=30)
     presence = [
         {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
-        for p in PolicePresence.objects.filter(started__gte=since, lat__isnull=False)
+        for p in _presence_here().filter(started__gte=since, lat__isnull=False)
     ]
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
     reports = [
         {"lat": lat, "lon": lon, "label": f"{reference}: {category}"}
-        for reference, lat, lon, category in Report.objects.filter(
+        for reference, lat, lon, category in reports_here().filter(
             lat__isnull=False, created__gte=timezone.now() - timedelta(days=365)
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
     ]
@@ -294,10 +316,16 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _presence_here():
+    """Presence logged in the municipality served (by its area; without one, the default's:
+    `areas.selectors.in_municipality`)."""
+    return PolicePresence.objects.filter(in_municipality(code=home_municipality_code(), via="area"))
+
+
 def _presence_hours(year: int):
     """Hours of presence per area and month, for the follow-up."""
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
-    for started, minutes, area_name in PolicePresence.objects.filter(
+    for started, minutes, area_name in _presence_here().filter(
         started__year=year
     ).values_list("started", "minutes", "area__name"):
         month = timezone.localtime(started).month
@@ -342,7 +370,7 @@ def presence(request: HttpRequest) -> HttpResponse:
             "can_log": can_log,
             "year": year,
             "hours": _presence_hours(year),
-            "recent": PolicePresence.objects.select_related("area", "officer")[:20],
+            "recent": _presence_here().select_related("area", "officer")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
@@ -367,7 +395,9 @@ def observation(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Observationen är sparad."))
             return redirect("analytics:observation")
-    recent = Incident.objects.filter(source=IncidentSource.STAFF).select_related(
+    recent = Incident.objects.in_municipality(home_municipality_code()).filter(
+        source=IncidentSource.STAFF
+    ).select_related(
         "area", "reported_by"
     )[:20]
     return render(
@@ -385,13 +415,14 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     minimum = settings.PUBLIC_MIN_COUNT
     groups = [OffenceGroup.RESIDENTIAL_BURGLARY, OffenceGroup.VANDALISM]
     counts = defaultdict(int)
+    areas = areas_here()
     for area_id, group in Incident.objects.filter(
-        occurred_at__gte=since, offence_group__in=groups, area__isnull=False
+        occurred_at__gte=since, offence_group__in=groups, area__in=areas
     ).values_list("area_id", "offence_group"):
         counts[(area_id, group)] += 1
     rows = [
         (area, [counts[(area.pk, g)] if counts[(area.pk, g)] >= minimum else None for g in groups])
-        for area in ResidentialArea.objects.all()
+        for area in areas
     ]
     return render(
         request,

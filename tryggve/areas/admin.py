@@ -1,15 +1,62 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
+from tryggve.areas.serving import serves_several
+
+
+def admin_municipalities(user) -> list[int] | None:
+    """The municipalities (pks) whose rows `user` may see and edit in the admin; None for
+    all: superusers, and everyone while the deployment serves one municipality (as the
+    staff pages' rule, `areas.access`)."""
+    if user.is_superuser or not serves_several():
+        return None
+    return list(Municipality.objects.filter(members=user).values_list("pk", flat=True))
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """The admin of a model that belongs to a municipality: it lists, opens and saves only
+    rows of the user's municipalities, and its foreign keys to a municipality or a
+    residential area offer only theirs, so another municipality's row is neither shown
+    nor chosen (a row of another opens as "does not exist").
+
+    `municipality_lookup` is the path from the model to its municipality;
+    `default_when_null` says that a row without one (reached through a nullable key)
+    belongs to the default municipality, as `areas.selectors.in_municipality` counts it."""
+
+    municipality_lookup = "municipality"
+    default_when_null = False
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        mine = admin_municipalities(request.user)
+        if mine is None:
+            return rows
+        match = Q(**{f"{self.municipality_lookup}__in": mine})
+        if self.default_when_null and Municipality.objects.filter(
+            pk__in=mine, code=settings.MUNICIPALITY_CODE
+        ).exists():
+            match |= Q(**{f"{self.municipality_lookup}__isnull": True})
+        return rows.filter(match)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        mine = admin_municipalities(request.user)
+        if mine is not None and db_field.related_model is Municipality:
+            kwargs["queryset"] = Municipality.objects.filter(pk__in=mine)
+        elif mine is not None and db_field.related_model is ResidentialArea:
+            kwargs["queryset"] = ResidentialArea.all_kinds.filter(municipality__in=mine)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "code", "police_area", "slug", "hosts"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
     filter_horizontal = ["members"]
+    municipality_lookup = "pk"
 
 
 class ResidentialAreaForm(forms.ModelForm):
@@ -37,7 +84,7 @@ class ResidentialAreaForm(forms.ModelForm):
 
 
 @admin.register(ResidentialArea)
-class ResidentialAreaAdmin(admin.ModelAdmin):
+class ResidentialAreaAdmin(MunicipalityScopedAdmin):
     form = ResidentialAreaForm
     list_display = ["name", "municipality", "kind", "scb_code", "households", "population"]
     list_filter = ["municipality", "kind"]
@@ -46,11 +93,13 @@ class ResidentialAreaAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Staff see the statistical layer here too (the default manager hides it).
-        return ResidentialArea.all_kinds.all()
+        rows = ResidentialArea.all_kinds.all()
+        mine = admin_municipalities(request.user)
+        return rows if mine is None else rows.filter(municipality__in=mine)
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "municipality", "approximate"]
     list_filter = ["municipality", "approximate"]
     search_fields = ["name"]
@@ -58,6 +107,6 @@ class StreetAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationCount)
-class PopulationCountAdmin(admin.ModelAdmin):
+class PopulationCountAdmin(MunicipalityScopedAdmin):
     list_display = ["municipality", "area", "age_band", "year", "count", "source", "is_demo"]
     list_filter = ["municipality", "year", "age_band", "is_demo"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tryggve.areas.admin import MunicipalityScopedAdmin
 from tryggve.followup.models import Commitment, Promise, Signatory
 
 
@@ -14,7 +15,7 @@ class CommitmentInline(admin.StackedInline):
 
 
 @admin.register(Promise)
-class PromiseAdmin(admin.ModelAdmin):
+class PromiseAdmin(MunicipalityScopedAdmin):
     """The promise itself is reference data (signed once a year): its text, signatories and
     commitments are entered here; activities and progress on /personal/uppfoljning/."""
 

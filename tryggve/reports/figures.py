@@ -13,14 +13,26 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tryggve.areas.selectors import in_municipality
 from tryggve.lib.periods import local_bounds, month_of, months
 from tryggve.reports.models import CLOSED_STATUSES, Report, SafetyFeedback, Status
 
 TOP = 5
+
+
+def _of_municipality(code: str, *, via: str) -> Q:
+    """Reports of the municipality `code` by their own municipality (`Report.municipality`,
+    set when filed from the position), as `ReportQuerySet.for_municipality` reads it: a
+    report placed in no area (described in words) counts for the municipality it was filed
+    for, and rows from before reports had one for the default."""
+    match = Q(**{f"{via}__code": code})
+    if code == settings.MUNICIPALITY_CODE:
+        match |= Q(**{f"{via}__isnull": True})
+    return match
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,7 @@ def report_figures(
     today = today or timezone.localdate()
     now = local_bounds(today, today)[0]
     rows = list(
-        Report.objects.filter(in_municipality(code=municipality_code, via="area"))
+        Report.objects.filter(_of_municipality(municipality_code, via="municipality"))
         .filter(created__gte=begin, created__lt=finish)
         .values_list(
             "created",
@@ -165,7 +177,7 @@ def feedback_figures(*, municipality_code: str, start: date, end: date) -> Feedb
     begin, finish = local_bounds(start, end)
     answers = Counter(
         SafetyFeedback.objects.filter(
-            in_municipality(code=municipality_code, via="report__area"),
+            _of_municipality(municipality_code, via="report__municipality"),
             answered__gte=begin,
             answered__lt=finish,
         )

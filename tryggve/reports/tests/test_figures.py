@@ -141,11 +141,27 @@ def test_an_empty_period_has_no_shares(municipality, django_assert_max_num_queri
 def test_another_municipality_is_never_counted(case, other_area):
     case(local(2025, 4, 1))
     theirs = case(local(2025, 4, 2))
-    Report.objects.filter(pk=theirs.pk).update(area=other_area)
+    # A report counts for its own municipality (`Report.municipality`), as the staff pages
+    # read it, not for the municipality of an area it might lie in.
+    Report.objects.filter(pk=theirs.pk).update(
+        area=other_area, municipality=other_area.municipality
+    )
     assert report_figures(**YEAR_2025, today=TODAY).received == 1
     other = report_figures(**{**YEAR_2025, "municipality_code": "2510"}, today=TODAY)
     assert other.received == 1
     assert [a.label for a in other.top_areas] == ["Porjus"]
+
+
+def test_a_report_counts_for_its_own_municipality_not_its_areas(case, other_area, municipality):
+    """Filed for Jokkmokk (routed there by its position) though placed in no area of it, a
+    report is Jokkmokk's: the figures read the report's municipality, like the staff pages."""
+    theirs = case(local(2025, 4, 2))
+    Report.objects.filter(pk=theirs.pk).update(area=None, municipality=other_area.municipality)
+    ours = case(local(2025, 4, 3))
+    Report.objects.filter(pk=ours.pk).update(area=None)
+    assert report_figures(**YEAR_2025, today=TODAY).received == 1
+    other = report_figures(**{**YEAR_2025, "municipality_code": "2510"}, today=TODAY)
+    assert other.received == 1
 
 
 def _feedback(report, answer: str, answered: datetime | None) -> None:
@@ -172,7 +188,9 @@ def test_feels_safer_counts_answers_given_in_the_period(
     for answer, answered in answers:
         _feedback(case(local(2025, 1, 5), status=Status.RESOLVED), answer, answered)
     theirs = case(local(2025, 1, 5), status=Status.RESOLVED)
-    Report.objects.filter(pk=theirs.pk).update(area=other_area)
+    Report.objects.filter(pk=theirs.pk).update(
+        area=other_area, municipality=other_area.municipality
+    )
     _feedback(theirs, "yes", local(2025, 3, 1))
     with django_assert_max_num_queries(1):
         figures = feedback_figures(**YEAR_2025)
