@@ -59,6 +59,8 @@ def reports(make_report, centrum, other_area):
             closed=closed,
             due=created + timedelta(days=30),
             area=area,
+            # A report is its municipality's (`Report.municipality`, set from its position).
+            municipality=area.municipality,
         )
 
     case(local(2026, 2, 1, 9), status=Status.RESOLVED, closed=local(2026, 2, 5, 9))
