@@ -28,9 +28,10 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Tryggve: http://127.0.0.1:$(PORT)/"
-	@# The task worker (mail) runs beside the web server and stops with it.
+	@# The task workers (mail; the survey's recounts) run beside the web server and stop with it.
 	$(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload --interval 2 --queue-name counting & counter=$$!; \
+	trap 'kill $$worker $$counter 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 lint: $(STAMP)

@@ -36,7 +36,12 @@ def _media_root(settings, tmp_path):
 
     sms.outbox.clear()
     # Tasks run at once unless a test asks for the real database queue (see test_mail_queue).
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     # Real hashing costs a third of a second per user; tests need none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests post plain dicts without the public forms' honeypot and timestamp; the guard's

@@ -254,6 +254,9 @@ OTP_TOTP_ISSUER = "Tryggve Arvidsjaur"
 # Background work: the database queue by default, RQ on Redis for scale.
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# "counting" holds the survey results' recounts (seconds each), so that mail on "default"
+# never waits behind them: each queue has a worker of its own.
+TASK_QUEUES = ["default", "counting"]
 TASKS = {
     "default": {
         "BACKEND": {
@@ -261,12 +264,15 @@ TASKS = {
             "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[TASK_BACKEND],
-        "QUEUES": ["default"],
+        "QUEUES": TASK_QUEUES,
     }
 }
 if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300},
+        "counting": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900},
+    }
 # A failed mail is tried again after these many minutes, then given up and shown to the
 # administrator as failed.
 MAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]

@@ -762,7 +762,11 @@ def question_tables(survey: Survey, *, public: bool = False) -> dict:
 
 def breakdown(survey: Survey, by: str, *, public: bool = False) -> dict:
     """Each choice question's shares per residential area, age band or gender (public:
-    without the repeats from one address)."""
+    without the repeats from one address).
+
+    The protected figures (which cells the suppression hides) are stored with the year's
+    counts (`_Names.cached`): the exact audit behind them takes a second or more, which a
+    page must not pay, and `results_refresh` computes them after new answers."""
     versions = year_surveys(survey)
     group_code = GROUPINGS[by]
     areas = _area_names(survey)
@@ -770,49 +774,79 @@ def breakdown(survey: Survey, by: str, *, public: bool = False) -> dict:
     grouping = next((q for q in questions if q.code == group_code), None)
     if grouping is None:
         return {"versions": versions, "groups": [], "tables": []}
-    members = _group_tallies(_names(versions, public=public), group_code)
-    empty = _Tallies()
+    names = _names(versions, public=public)
     groups = [*_columns(grouping, areas), (NO_ANSWER, _("Inget svar"))]
-    tables = []
+    plan = []
     for q in questions:
         if q.code == group_code or not q.has_options and q.kind != QuestionKind.AREA:
             continue
         columns = _columns(q, areas)
         codes = indicator_codes(q)
         for key, label in _parts(q):
-            rows = []
-            for value, group_label in groups:
-                group = members.get(value, empty)
-                n, counts = group.n.get(key, 0), group.counts.get(key, Counter())
-                indicator = None
-                if codes and q.kind != QuestionKind.MULTIPLE:
-                    n_i, k_i = _indicator(group, key, codes)
-                    indicator = make_cell(k_i, n_i)
-                rows.append(
-                    {
-                        "label": group_label,
-                        "n": n,
-                        "suppressed": stats.suppressed(n),
-                        "cells": [make_cell(counts.get(code, 0), n) for code, _t in columns],
-                        "indicator": indicator,
-                    }
-                )
-            _hide_breakdown(
-                rows,
-                adds_up=q.kind != QuestionKind.MULTIPLE,
-                indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
-                exclusive_column=_exclusive_column(q, columns),
-            )
-            tables.append(
+            plan.append((q, key, label, columns, codes))
+    # What the figures depend on besides the answers: the tables' rows and columns.
+    layout = repr(
+        (
+            [code for code, _t in groups],
+            [
+                (q.code, q.kind, key, [c for c, _t in columns], sorted(codes),
+                 _exclusive_column(q, columns))
+                for q, key, _l, columns, codes in plan
+            ],
+        )
+    )
+    version = hashlib.sha256(layout.encode()).hexdigest()[:16]
+    figures = names.cached(
+        f"breakdown:{by}:{int(public)}",
+        lambda: _breakdown_figures(names, group_code, groups, plan),
+        version=version,
+    )
+    tables = []
+    for (q, _key, label, columns, codes), rows in zip(plan, figures, strict=True):
+        for row, (_value, group_label) in zip(rows, groups, strict=True):
+            row["label"] = group_label
+        tables.append(
+            {
+                "question": q,
+                "row_label": label,
+                "columns": [text for _c, text in columns],
+                "indicator_label": q.indicator_name if codes else "",
+                "rows": rows,
+            }
+        )
+    return {"versions": versions, "groups": groups, "tables": tables}
+
+
+def _breakdown_figures(names: _Names, group_code: str, groups, plan) -> list[list[dict]]:
+    """Per planned table, its rows (one per group) of protected cells, without labels."""
+    members = _group_tallies(names, group_code)
+    empty = _Tallies()
+    tables = []
+    for q, key, _label, columns, codes in plan:
+        rows = []
+        for value, _group_label in groups:
+            group = members.get(value, empty)
+            n, counts = group.n.get(key, 0), group.counts.get(key, Counter())
+            indicator = None
+            if codes and q.kind != QuestionKind.MULTIPLE:
+                n_i, k_i = _indicator(group, key, codes)
+                indicator = make_cell(k_i, n_i)
+            rows.append(
                 {
-                    "question": q,
-                    "row_label": label,
-                    "columns": [text for _c, text in columns],
-                    "indicator_label": q.indicator_name if codes else "",
-                    "rows": rows,
+                    "n": n,
+                    "suppressed": stats.suppressed(n),
+                    "cells": [make_cell(counts.get(code, 0), n) for code, _t in columns],
+                    "indicator": indicator,
                 }
             )
-    return {"versions": versions, "groups": groups, "tables": tables}
+        _hide_breakdown(
+            rows,
+            adds_up=q.kind != QuestionKind.MULTIPLE,
+            indicator_columns=[i for i, (code, _t) in enumerate(columns) if code in codes],
+            exclusive_column=_exclusive_column(q, columns),
+        )
+        tables.append(rows)
+    return tables
 
 
 def _hide_breakdown(
@@ -880,8 +914,31 @@ def _hide_breakdown(
             cells = [(r, c) for c in range(len(table[r]))]
             exclusive = (r, exclusive_column) if exclusive_column is not None else None
             choice_rows.append((cells, exclusive, rows[r]["n"]))
+    # The groups hidden whole: their sizes are not shown, but add up to the respondents
+    # less the groups shown, and each holds its answers as any group does.
+    hidden_groups = [
+        stats.Group(
+            cells=tuple((r, c) for c in range(len(table[r]))),
+            size=rows[r]["n"],
+            size_shown=False,
+            adds_up=adds_up,
+            exclusive=(r, exclusive_column) if exclusive_column is not None else None,
+            everyone=tuple(
+                (r, c) for c in range(width) if respondents and totals[c] == respondents
+            ),
+        )
+        for r in sorted(small_rows)
+    ]
+    if adds_up:
+        lines.append([(r, c) for r in range(len(table)) for c in range(len(table[r]))])
     hidden, withheld = stats.protect(
-        table, hidden=hidden, lines=lines, optional=optional, choice_rows=choice_rows
+        table,
+        hidden=hidden,
+        lines=lines,
+        optional=optional,
+        choice_rows=choice_rows,
+        hidden_groups=hidden_groups,
+        groups_total=sum(rows[r]["n"] for r in small_rows),
     )
     for r, c in hidden:
         rows[r]["cells"][c].hide()

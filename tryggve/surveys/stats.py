@@ -168,6 +168,174 @@ def pinned_by_bounds(
     return {pos for pos in hidden if high[pos] - low[pos] < 0.5}
 
 
+@dataclass(frozen=True)
+class Group:
+    """A group of respondents whose cells are in the table (a row of a breakdown): its
+    size, whether that size is shown, and how its cells relate to it. Single choice: the
+    cells add up to the size. Multiple choice: each respondent ticked at least one option
+    and none more than once, and whoever ticked the exclusive option ("Nej, inget av
+    detta") ticked nothing else."""
+
+    cells: tuple[Position, ...]
+    size: int
+    size_shown: bool
+    adds_up: bool
+    exclusive: Position | None = None
+    # Cells of answers that everybody gave (the overall table says 100 %): that a small
+    # group gave it too says nothing about the group.
+    everyone: tuple[Position, ...] = ()
+
+
+def disclosed(
+    table: list[list[int]],
+    *,
+    hidden: set[Position],
+    lines: list[list[Position]],
+    groups: list[Group],
+    groups_total: int | None,
+    targets: set[Position],
+    settled: set[Position] | None = None,
+) -> set[Position]:
+    """The exact audit: which of `targets` (hidden cells) a reader can pin down from
+    everything shown, by integer linear programming (scipy's HiGHS).
+
+    What the reader knows: every count is a whole number of at least 0; the shown sums
+    (`lines`); each group's rules (`Group`); the hidden groups' sizes add up to
+    `groups_total` (the respondents minus the shown groups). A target is disclosed when
+    its count can take one value only, or when it belongs to a hidden group of 1-4 whose
+    members must all have given that answer (the group's size minus the count is pinned
+    at 0): then everyone in a small group is known to have answered so.
+
+    Reasoning one sum at a time misses what sums say together (every respondent of the
+    groups ticked exactly one option when the at-least-one minimums add up to the option
+    totals); the solver misses nothing that these facts imply.
+
+    `settled` (in and out) holds the targets already shown to have another possible value:
+    hiding more only adds possibilities, so the caller can keep it from round to round."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    unknown = sorted(hidden)
+    index = {pos: i for i, pos in enumerate(unknown)}
+    vague = [g for g in groups if not g.size_shown]
+    size_at = {id(g): len(unknown) + i for i, g in enumerate(vague)}
+    width = len(unknown) + len(vague)
+    if not unknown:
+        return set()
+
+    def value(pos: Position) -> int:
+        return table[pos[0]][pos[1]]
+
+    rows: list[np.ndarray] = []
+    low: list[float] = []
+    high: list[float] = []
+
+    def add(terms: dict[int, float], constant: float, lo: float, hi: float) -> None:
+        # sum(terms) + constant within [lo, hi]
+        row = np.zeros(width)
+        for i, weight in terms.items():
+            row[i] += weight
+        if not row.any():
+            return
+        rows.append(row)
+        low.append(lo - constant)
+        high.append(hi - constant)
+
+    def split(cells) -> tuple[dict[int, float], float]:
+        terms: dict[int, float] = {}
+        constant = 0.0
+        for pos in cells:
+            if pos in index:
+                terms[index[pos]] = terms.get(index[pos], 0.0) + 1.0
+            else:
+                constant += value(pos)
+        return terms, constant
+
+    for line in lines:
+        terms, constant = split(line)
+        total = sum(value(pos) for pos in line)
+        add(terms, constant, total, total)
+    for g in groups:
+        size_terms = {} if g.size_shown else {size_at[id(g)]: -1.0}
+        size_constant = -g.size if g.size_shown else 0.0
+        terms, constant = split(g.cells)
+        if g.adds_up:  # the cells minus the size are 0
+            add({**terms, **size_terms}, constant + size_constant, 0, 0)
+            continue
+        # At least one tick each: the cells minus the size are at least 0.
+        add({**terms, **size_terms}, constant + size_constant, 0, math.inf)
+        for pos in g.cells:
+            if pos == g.exclusive:
+                pair = [pos]
+            elif g.exclusive is not None:
+                pair = [pos, g.exclusive]
+            else:
+                pair = [pos]
+            t, c = split(pair)
+            # Nobody ticked an option twice, nor "Nej" and another: at most the size.
+            for i, weight in size_terms.items():
+                t[i] = t.get(i, 0.0) + weight
+            add(t, c + size_constant, -math.inf, 0)
+    if groups_total is not None and vague:
+        add({size_at[id(g)]: 1.0 for g in vague}, 0.0, groups_total, groups_total)
+
+    constraints = [LinearConstraint(np.array(rows), low, high)] if rows else []
+    bounds = Bounds(np.zeros(width), np.full(width, np.inf))
+    integrality = np.ones(width)
+
+    def solve(goal: np.ndarray):
+        found = milp(goal, constraints=constraints, bounds=bounds, integrality=integrality)
+        return found if found.status == 0 else None
+
+    truth = np.array([value(pos) for pos in unknown] + [g.size for g in vague], dtype=float)
+    group_of = {pos: g for g in vague for pos in g.cells}
+    # Each solution the solver finds is a table a reader cannot rule out: any target it
+    # gives another value (or any group member another answer) is not disclosed, which
+    # settles most targets without a solve of their own.
+    free: set[Position] = settled if settled is not None else set()
+
+    def witness(x: np.ndarray) -> None:
+        for pos in targets:
+            if pos in index and abs(x[index[pos]] - truth[index[pos]]) > 0.5:
+                free.add(pos)
+
+    out: set[Position] = set()
+    for pos in sorted(targets):
+        if pos not in index:
+            continue
+        i = index[pos]
+        g = group_of.get(pos)
+        whole = (
+            g is not None
+            and suppressed(g.size)
+            and value(pos) == g.size
+            and pos not in g.everyone
+        )
+        if pos not in free and suppressed(value(pos)):
+            for sign in (-1.0, 1.0):  # the largest value, then the smallest
+                goal = np.zeros(width)
+                goal[i] = sign
+                found = solve(goal)
+                if found is None or abs(found.x[i] - truth[i]) > 0.5:
+                    if found is not None:
+                        witness(found.x)
+                    free.add(pos)
+                    break
+            else:
+                out.add(pos)
+                continue
+        if whole:
+            # Could anyone in the group have answered otherwise: is count - size below 0?
+            goal = np.zeros(width)
+            goal[i] = 1.0
+            goal[size_at[id(g)]] = -1.0
+            found = solve(goal)
+            if found is not None and found.fun > -0.5:
+                out.add(pos)
+            elif found is not None:
+                witness(found.x)
+    return out
+
+
 def protect(
     table: list[list[int]],
     *,
@@ -175,27 +343,40 @@ def protect(
     lines: list[list[Position]],
     optional: dict[int, list[Position]] | None = None,
     choice_rows: list[tuple[list[Position], Position | None, int]] | None = None,
+    hidden_groups: list[Group] | None = None,
+    groups_total: int | None = None,
 ) -> tuple[set[Position], set[int]]:
     """Hide more cells (or drop optional sums) until no small hidden count (1-4) among
     the cells hidden to begin with (`hidden`: the small ones, whole small groups) can be
-    derived.
+    derived, and no hidden group of 1-4 can be shown to have given one answer throughout.
 
     `lines` are the sums always shown (row and column totals); `optional` sums that may be
     withheld instead (key -> its cells: an indicator's count per group); `choice_rows` the
     multiple-choice groups whose size is shown, as (cells, the exclusive option's cell or
-    None, respondents): every respondent ticked at least one option, none ticked more than
-    once, and whoever ticked the exclusive option ticked nothing else. Each round takes one
-    derivable cell and hides the smallest shown cell of a sum it is in, or, when every
-    cell there is hidden, withholds an optional sum containing it. Returns the hidden cells
-    and the keys of the optional sums to withhold."""
+    None, respondents); `hidden_groups` the groups hidden whole, whose sizes add up to
+    `groups_total`. Each round takes one disclosed cell and hides the smallest shown cell
+    of a sum it is in, or, when every cell there is hidden, withholds an optional sum
+    containing it. The quick checks (`derivable`, `pinned_by_bounds`) find most cases;
+    the exact audit (`disclosed`) settles the rest. Returns the hidden cells and the keys
+    of the optional sums to withhold."""
     # A small count (1-4) must not come out. A pinned 0 is left alone: that nobody in a
     # group ticked an option follows from every published total whose other groups add
     # up to it, and hiding all such zeros would hide nearly every table.
     sensitive = {pos for pos in hidden if suppressed(table[pos[0]][pos[1]])}
+    hidden_groups = hidden_groups or []
+    # A hidden small group's cell holding the whole group (all answered the same).
+    sensitive |= {
+        pos
+        for g in hidden_groups
+        if suppressed(g.size)
+        for pos in g.cells
+        if table[pos[0]][pos[1]] == g.size and pos not in g.everyone
+    }
     hidden = set(hidden)
     optional = dict(optional or {})
     choice_rows = choice_rows or []
     withheld: set[int] = set()
+    settled: set[Position] = set()
 
     def value(pos: Position) -> int:
         return table[pos[0]][pos[1]]
@@ -222,6 +403,20 @@ def protect(
         # value then counts as shown, and the sensitive ones are checked without it).
         # A cell of a sum shown as 0 is no disclosure either: the published 0 says it.
         found &= sensitive
+        if not found:
+            groups = [
+                Group(tuple(cells), respondents, True, False, exclusive)
+                for cells, exclusive, respondents in choice_rows
+            ] + hidden_groups
+            found = disclosed(
+                table,
+                hidden=free,
+                lines=shown_lines,
+                groups=groups,
+                groups_total=groups_total,
+                targets=sensitive & free,
+                settled=settled,
+            )
         if not found:
             return hidden, withheld
         target = min(found)

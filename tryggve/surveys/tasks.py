@@ -51,7 +51,8 @@ def results_served() -> Iterator:
         results_refresh_enqueue(survey_id=survey_id)
 
 
-@task()
+# Its own queue: a recount takes seconds, and mail must not wait behind it.
+@task(queue_name="counting")
 def refresh_results(survey_id: int) -> str:
     survey = Survey.objects.select_related("municipality").filter(pk=survey_id).first()
     if survey is None:

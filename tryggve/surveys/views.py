@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,6 +78,19 @@ def blank_questions(request: HttpRequest, form: AnswerForm) -> str | None:
     return mark_safe(html)  # noqa: S308 -- rendered by our own template, autoescaped
 
 
+def typed_texts(request: HttpRequest, survey: Survey) -> list[tuple[str, str]]:
+    """What a resident wrote in the survey's free-text fields, when the survey closed while
+    they answered: the page gives it back so that nothing they typed is lost."""
+    form = AnswerForm(survey=survey)
+    typed = []
+    for name, field in form.fields.items():
+        value = request.POST.get(name, "").strip()
+        # Free text and places described in words; choices can be ticked again.
+        if value and type(field) is forms.CharField:
+            typed.append((str(field.label), value[: field.max_length or len(value)]))
+    return typed
+
+
 def _form_page(request, form: AnswerForm, status: int = 200) -> HttpResponse:
     context = {"form": form, "survey": form.survey}
     context["questions_html"] = blank_questions(request, form)
@@ -92,7 +106,9 @@ def answer(request: HttpRequest) -> HttpResponse:
     survey = public_survey(today)
     if survey is None or not survey.is_open(today):
         state = survey.state(today) if survey else SurveyState.DRAFT
-        return render(request, "surveys/closed.html", {"survey": survey, "state": state})
+        typed = typed_texts(request, survey) if request.method == "POST" and survey else []
+        context = {"survey": survey, "state": state, "typed": typed}
+        return render(request, "surveys/closed.html", context)
     if has_answered(request, survey):
         return render(request, "surveys/already.html", {"survey": survey})
     if request.method != "POST":

@@ -153,7 +153,12 @@ def test_a_failure_while_saving_leaves_nothing_half_imported(
 
 @pytest.mark.django_db
 def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()

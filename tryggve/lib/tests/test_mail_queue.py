@@ -47,7 +47,9 @@ def smtp(settings, monkeypatch):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_TIMEOUT = 5
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     yield controller, inbox

@@ -115,7 +115,9 @@ def test_a_failing_information_check_does_not_make_it_unready(client, monkeypatc
 
 @pytest.mark.django_db
 def test_queue_depth_counts_waiting_tasks_of_the_database_queue(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     for mail_id in (1, 2, 3):
         deliver_mail.enqueue(mail_id)
     queue = answer(client.get("/readyz"))["checks"]["task_queue"]

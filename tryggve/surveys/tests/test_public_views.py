@@ -132,6 +132,25 @@ def test_future_and_closed_surveys_say_so(
     assert not Response.objects.exists()
 
 
+def test_a_survey_that_closed_while_answering_gives_back_what_was_typed(
+    citizen, survey, valid_answer
+):
+    """The answer cannot be taken any more, but the resident's own words are not lost."""
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=yesterday - datetime.timedelta(days=30), closes_on=yesterday
+    )
+    response = citizen.post(URL, {**valid_answer, "q-comment": "Mer <b>belysning</b>, tack."})
+    page = response.content.decode()
+    assert response.status_code == 200 and "stängde" in page
+    assert "Det här skrev du" in page
+    assert "Mer &lt;b&gt;belysning&lt;/b&gt;, tack." in page  # escaped, not as HTML
+    assert "Mörkt vid skolan" in page
+    assert not Response.objects.exists()
+    # A plain visit shows no such section.
+    assert "Det här skrev du" not in citizen.get(URL).content.decode()
+
+
 def test_no_survey_at_all(citizen, municipality):
     assert "ingen trygghetsenkät" in citizen.get(URL).content.decode()
     assert "inga resultat" in citizen.get("/trygghetsenkat/resultat/").content.decode()

@@ -94,7 +94,12 @@ def test_staff_results_queries_do_not_grow_with_answers(
     case_handler, answered, municipality, settings
 ):
     """Counted (by the task) or served as last counted, the page's queries stay the same."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     url = f"/personal/enkater/{answered.pk}/resultat/?vikta=1&efter=area"
 
     def queries(*, recount: bool) -> int:
