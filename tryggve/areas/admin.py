@@ -7,7 +7,7 @@ from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea,
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "police_area", "slug", "hosts"]
+    list_display = ["name", "code", "police_area", "slug", "hosts", "reference_prefix"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
     filter_horizontal = ["members"]
 
