@@ -145,6 +145,13 @@ def arjeplog(municipality, settings):
         data=load_geojson_file(DEMO_DIR / "arjeplog_omraden.geojson"), municipality=arjeplog
     )
     assert not result.errors
+    from tryggve.reports.models import Category
+
+    # Its own categories, copies of Arvidsjaur's under the same short names (as the demo).
+    for category in Category.objects.for_municipality(municipality).order_by("pk"):
+        category.pk = None
+        category.municipality = arjeplog
+        category.save()
     return arjeplog
 
 
@@ -190,6 +197,7 @@ def broken_mail(settings):
 @pytest.fixture
 def make_report(db):
     """File a report through the service (so it is numbered and placed) and adjust it."""
+    from tryggve.areas.selectors import home_municipality
     from tryggve.reports.models import Category, Report
     from tryggve.reports.services import report_create
 
@@ -209,7 +217,9 @@ def make_report(db):
             kwargs.setdefault("place_description", "Bakom skolan")
         else:
             kwargs["lat"], kwargs["lon"] = at
-        report, token = report_create(category=Category.objects.get(slug=category), **kwargs)
+        # The category of the municipality served now (each keeps its own list).
+        here = Category.objects.for_municipality(home_municipality())
+        report, token = report_create(category=here.get(slug=category), **kwargs)
         report.tracking_token = token
         changes = {"published": published, "public_text": public_text}
         if status:

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from tryggve.accounts.access import StaffAdminSite
 from tryggve.analytics import views as analytics_views
+from tryggve.areas import views as areas_views
 from tryggve.lib import health
 from tryggve.lib import views as lib_views
 
@@ -29,6 +30,9 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
+    # The served municipality's colour and logo (tryggve.areas.identity).
+    path("utseende/tema.css", areas_views.theme_css, name="municipality_theme"),
+    path("utseende/logotyp/", areas_views.logo, name="municipality_logo"),
     path("csp-report/", lib_views.csp_report, name="csp_report"),
     # Probes for a load balancer and monitoring; answered by lib.middleware.ProbeMiddleware
     # before the https redirect and host check, listed here for reverse() and completeness.

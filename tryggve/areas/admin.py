@@ -53,7 +53,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "code", "police_area", "slug", "hosts"]
+    list_display = ["name", "code", "police_area", "slug", "hosts", "reference_prefix"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
     filter_horizontal = ["members"]
     municipality_lookup = "pk"

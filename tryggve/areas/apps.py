@@ -10,10 +10,14 @@ class AreasConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from tryggve.areas import access, serving
+        from tryggve.areas import access, identity, serving
         from tryggve.areas.models import Municipality
         from tryggve.lib import tenancy
 
         tenancy.register_staff_rule(access.staff_may_use)
         post_save.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
         post_delete.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
+        post_save.connect(identity.forget_identity, sender=Municipality, dispatch_uid="identity")
+        post_delete.connect(
+            identity.forget_identity, sender=Municipality, dispatch_uid="identity"
+        )

@@ -3,11 +3,19 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+
+from tryggve.lib.validators import validate_one_line
 
 
 class GeometryFields(models.Model):
@@ -69,6 +77,45 @@ class Municipality(GeometryFields):
         settings.AUTH_USER_MODEL, blank=True, related_name="municipalities",
         verbose_name=_("personal"),
     )
+    # Its public identity (tryggve.areas.identity). Blank fields fall back to what a
+    # deployment serving one municipality has always shown: the default municipality's own
+    # texts and the stylesheet's colour, so an untouched deployment looks exactly as before.
+    service_name = models.CharField(
+        _("tjänstens namn"), max_length=100, blank=True, validators=[validate_one_line],
+        help_text=_("Namnet i sidhuvudet, till exempel ”Trygg i Arjeplog”."),
+    )
+    organisation_name = models.CharField(
+        _("organisationens namn"), max_length=100, blank=True, validators=[validate_one_line],
+        help_text=_("Till exempel ”Arjeplogs kommun”: ansvarig på sidorna om personuppgifter "
+                    "och tillgänglighet."),
+    )
+    brand_colour = models.CharField(
+        _("profilfärg"), max_length=7, blank=True,
+        help_text=_("Sidhuvudets bakgrund som #RRGGBB. Vit text på färgen måste nå "
+                    "kontrastkravet 4,5:1 (WCAG AA)."),
+    )
+    logo = models.FileField(
+        _("logotyp"), upload_to="municipality-logos/", blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text=_("JPEG, PNG eller WebP. Visas i sidhuvudet med kommunens namn som "
+                    "alternativtext."),
+    )
+    contact_phone = models.CharField(
+        _("telefon (växel)"), max_length=40, blank=True, validators=[validate_one_line]
+    )
+    contact_email = models.EmailField(_("e-post till kommunen"), blank=True)
+    contact_address = models.CharField(
+        _("postadress"), max_length=200, blank=True, validators=[validate_one_line]
+    )
+    privacy_officer_email = models.EmailField(_("e-post till dataskyddsombudet"), blank=True)
+    # The series of its reports' references (OTR-2026-00001), each prefix counted on its own
+    # (tryggve.reports.services.reference_next); blank: settings.REPORT_REFERENCE_PREFIX.
+    reference_prefix = models.CharField(
+        _("prefix för diarienummer"), max_length=10, blank=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{0,9}$", _(
+            "Använd versaler A–Z och siffror, högst tio tecken, till exempel ”ARJ”."
+        ))],
+    )
 
     class Meta:
         verbose_name = _("kommun")
@@ -76,6 +123,10 @@ class Municipality(GeometryFields):
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"], condition=~models.Q(slug=""), name="municipality_unique_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["reference_prefix"], condition=~models.Q(reference_prefix=""),
+                name="municipality_unique_reference_prefix",
             ),
         ]
 
@@ -85,6 +136,42 @@ class Municipality(GeometryFields):
     @property
     def host_names(self) -> list[str]:
         return [h.strip().lower() for h in self.hosts.split() if h.strip()]
+
+    def clean(self) -> None:
+        """An administrator cannot make the header unreadable or a logo that is no image."""
+        from tryggve.lib.colours import contrast_with_white, parse_hex
+
+        super().clean()
+        errors = {}
+        if self.brand_colour:
+            rgb = parse_hex(self.brand_colour)
+            if rgb is None:
+                errors["brand_colour"] = _("Ange färgen som #RRGGBB, till exempel #0b4f6c.")
+            elif contrast_with_white(rgb) < 4.5:
+                errors["brand_colour"] = _(
+                    "Vit text på färgen har kontrasten %(ratio).1f:1; minst 4,5:1 krävs "
+                    "(WCAG AA). Välj en mörkare färg."
+                ) % {"ratio": contrast_with_white(rgb)}
+            else:
+                self.brand_colour = self.brand_colour.lower()
+        if self.logo and not getattr(self.logo, "_committed", True):
+            from tryggve.lib.images import ImageRejected, clean_image
+
+            self.logo.seek(0)
+            try:
+                clean_image(self.logo.read(), self.logo.name)
+            except ImageRejected as rejected:
+                errors["logo"] = str(rejected)
+            self.logo.seek(0)
+        if self.reference_prefix and (
+            self.reference_prefix == settings.REPORT_REFERENCE_PREFIX
+            and self.code != settings.MUNICIPALITY_CODE
+        ):
+            errors["reference_prefix"] = _(
+                "Prefixet är standardkommunens. Välj ett eget, så får kommunen en egen serie."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ResidentialAreaQuerySet(models.QuerySet):

@@ -289,7 +289,8 @@ def _evidence(kind: str, update, year: int, municipality, actor) -> None:
     elif kind == EvidenceKind.WATCH_AREA:
         args = {"watch_area": WatchArea.objects.order_by("pk").first()}
     elif kind == EvidenceKind.REPORT_SET:
-        args = {"category": Category.objects.filter(slug="belysning").first()}
+        categories = Category.objects.for_municipality(municipality)
+        args = {"category": categories.filter(slug="belysning").first()}
     elif kind == EvidenceKind.SURVEY:
         args = {
             "survey": Survey.objects.filter(municipality=municipality).order_by("-year").first()

@@ -185,6 +185,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ResidentialArea.objects.filter(municipality=municipality)
+        self.fields["category"].queryset = Category.objects.for_municipality(municipality)
         self.fields["survey"].queryset = Survey.objects.filter(municipality=municipality)
 
     def clean(self):

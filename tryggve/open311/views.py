@@ -41,6 +41,7 @@ from tryggve.open311.services import (
     submission_repeat,
 )
 from tryggve.reports.models import Category
+from tryggve.reports.selectors import categories_here
 
 BUCKET = "open311"
 
@@ -66,6 +67,13 @@ def _jurisdiction(request) -> Municipality | None:
     return municipality
 
 
+def _services(municipality: Municipality | None):
+    """The active categories of the jurisdiction named, else of the municipality served."""
+    if municipality is None:
+        return categories_here().filter(active=True)
+    return Category.objects.filter(active=True).for_municipality(municipality)
+
+
 def _api_key(request, required: bool) -> ApiKey | None:
     key = _param(request, "api_key")
     if not key and not required:
@@ -83,14 +91,13 @@ def discovery(request, format):
 
 @api_view(["GET"])
 def services(request, format):
-    _jurisdiction(request)
-    return Response(documents.services(list(Category.objects.filter(active=True))))
+    services_here = _services(_jurisdiction(request))
+    return Response(documents.services(list(services_here)))
 
 
 @api_view(["GET"])
 def service_definition(request, service_code, format):
-    _jurisdiction(request)
-    category = Category.objects.filter(active=True, slug=service_code).first()
+    category = _services(_jurisdiction(request)).filter(slug=service_code).first()
     if category is None:
         raise Open311Error(404, _("Det finns ingen sådan service_code."))
     return Response(documents.service_definition(category))
@@ -115,9 +122,10 @@ def _file_request(request):
     wait = post_allowance(BUCKET, request)
     if wait:
         raise Open311Error(429, _("För många anrop härifrån. Försök igen senare."), wait)
-    _jurisdiction(request)
+    services_here = _services(_jurisdiction(request))
     api_key = _api_key(request, required=True)
     form = RequestForm.from_post(request.data)
+    form.fields["service_code"].queryset = services_here
     photos = _photos(request)
     if not form.is_valid():
         return _errors(form.error_descriptions())

@@ -11,6 +11,7 @@ from tryggve.lib.guard import GuardedForm
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
 from tryggve.reports.models import Category, Severity, Status, TimeOfDay
+from tryggve.reports.selectors import categories_here
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
@@ -108,6 +109,8 @@ class ReportForm(GuardedForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The categories of the municipality whose form this is (tryggve.areas.serving).
+        self.fields["category"].queryset = categories_here().filter(active=True)
         self.photo_errors: list[str] = []
         key = self._key()
         names = pending.pending_names(key) if key else []
@@ -228,6 +231,10 @@ class MapFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Välj en tid i listan.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_here()
 
 
 class ResidentInfoForm(GuardedForm, forms.Form):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Category, Report, Status
+from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Report, Status
+from tryggve.reports.selectors import categories_here
 
 
 class BadQuery(ValueError):
@@ -60,7 +61,7 @@ def parse_query(params) -> MapQuery:
     category = params.get("category") or None
     # A NUL byte cannot be sent to PostgreSQL at all, and no slug contains one.
     if category is not None and (
-        "\x00" in category or not Category.objects.filter(slug=category).exists()
+        "\x00" in category or not categories_here().filter(slug=category).exists()
     ):
         raise BadQuery(_("Okänd kategori: %(value)s") % {"value": category[:50]})
     status = params.get("status") or None
@@ -185,7 +186,7 @@ def _report_ids(query: MapQuery, category_id: int | None, limit: int) -> list[in
 def feature_collection(query: MapQuery) -> dict:
     """Published reports with a position, newest first, at most GEOJSON_MAX_FEATURES."""
     limit = settings.GEOJSON_MAX_FEATURES
-    categories = {c.pk: c for c in Category.objects.all()}
+    categories = {c.pk: c for c in categories_here()}
     category_id = next((pk for pk, c in categories.items() if c.slug == query.category), None)
     if query.category and category_id is None:
         return {"type": "FeatureCollection", "features": [], "truncated": False}

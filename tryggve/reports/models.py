@@ -13,10 +13,42 @@ from tryggve.lib.geo import bbox_around, distance_m
 from tryggve.lib.tokens import hash_token, new_token
 
 
+class MunicipalityOwnedQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality | None):
+        """The rows of one municipality; rows without one belong to the default (as every
+        row did before issue 14). None (no municipality set up yet) leaves nothing out."""
+        if municipality is None:
+            return self
+        match = Q(municipality=municipality)
+        if municipality.code == settings.MUNICIPALITY_CODE:
+            match |= Q(municipality__isnull=True)
+        return self.filter(match)
+
+
+def unique_per_municipality(model: str, field: str) -> list[models.UniqueConstraint]:
+    """A name unique within each municipality, and among the rows without one (which are
+    the default municipality's; NULLs never clash in a plain unique constraint)."""
+    return [
+        models.UniqueConstraint(
+            fields=["municipality", field], name=f"{model}_unique_{field}_per_municipality"
+        ),
+        models.UniqueConstraint(
+            fields=[field], condition=Q(municipality__isnull=True),
+            name=f"{model}_unique_{field}_of_default",
+        ),
+    ]
+
+
 class Category(models.Model):
     """What kind of problem a place has; staff keep the list in the admin."""
 
-    slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
+    # Each municipality keeps its own list (issue 14); rows without one are the default
+    # municipality's, as every row was before (`reports.selectors`, scoped by the served one).
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="categories", verbose_name=_("kommun"),
+    )
+    slug = models.SlugField(_("kortnamn"), max_length=50)
     name_sv = models.CharField(_("namn (svenska)"), max_length=100)
     name_en = models.CharField(_("namn (engelska)"), max_length=100, blank=True)
     help_sv = models.CharField(_("förklaring (svenska)"), max_length=200, blank=True)
@@ -25,10 +57,13 @@ class Category(models.Model):
     active = models.BooleanField(_("aktiv"), default=True)
     order = models.PositiveIntegerField(_("ordning"), default=0)
 
+    objects = MunicipalityOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("kategori")
         verbose_name_plural = _("kategorier")
         ordering = ["order", "name_sv"]
+        constraints = unique_per_municipality("category", "slug")
 
     def __str__(self) -> str:
         return self.name
@@ -53,7 +88,13 @@ class Category(models.Model):
 class Unit(models.Model):
     """Who must act on a place: street lighting, parks, the housing company, the police."""
 
-    name = models.CharField(_("namn"), max_length=100, unique=True)
+    # Each municipality keeps its own list (issue 14); rows without one are the default
+    # municipality's, as every row was before (`reports.selectors`, scoped by the served one).
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="units", verbose_name=_("kommun"),
+    )
+    name = models.CharField(_("namn"), max_length=100)
     email = models.EmailField(_("e-post"), blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
     # Staff accounts of the unit (the police as a unit: its officers; the municipality's
@@ -63,10 +104,13 @@ class Unit(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("personal")
     )
 
+    objects = MunicipalityOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ansvarig enhet")
         verbose_name_plural = _("ansvariga enheter")
         ordering = ["name"]
+        constraints = unique_per_municipality("unit", "name")
 
     def __str__(self) -> str:
         return self.name
@@ -498,10 +542,18 @@ class ReferenceCounter(models.Model):
 class ResponseTemplate(models.Model):
     """A ready answer a case handler can start from, per status."""
 
+    # Each municipality keeps its own list (issue 14); rows without one are the default
+    # municipality's, as every row was before (`reports.selectors`, scoped by the served one).
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="response_templates", verbose_name=_("kommun"),
+    )
     title = models.CharField(_("rubrik"), max_length=100)
     status = models.CharField(_("för status"), max_length=20, choices=Status.choices, blank=True)
     text = models.TextField(_("text"))
     order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    objects = MunicipalityOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("svarsmall")

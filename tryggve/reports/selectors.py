@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.serving import serves_several
-from tryggve.reports.models import Report, ReportQuerySet, Status
+from tryggve.reports.models import (
+    Category,
+    MunicipalityOwnedQuerySet,
+    Report,
+    ReportQuerySet,
+    ResponseTemplate,
+    Status,
+    Unit,
+)
 
 
 def reports_here() -> ReportQuerySet:
@@ -14,6 +22,28 @@ def reports_here() -> ReportQuerySet:
     if not serves_several():
         return Report.objects.all()
     return Report.objects.for_municipality(home_municipality())
+
+
+def _owned_here(model) -> MunicipalityOwnedQuerySet:
+    if not serves_several():
+        return model.objects.all()
+    return model.objects.for_municipality(home_municipality())
+
+
+def categories_here() -> MunicipalityOwnedQuerySet:
+    """The categories of the municipality served now (all of them while one is served):
+    the report form, the map's filter, Open311's services and every staff form offer these."""
+    return _owned_here(Category)
+
+
+def units_here() -> MunicipalityOwnedQuerySet:
+    """The units of the municipality served now: a case can be sent to these only."""
+    return _owned_here(Unit)
+
+
+def response_templates_here() -> MunicipalityOwnedQuerySet:
+    """The response templates of the municipality served now."""
+    return _owned_here(ResponseTemplate)
 
 
 def new_case_count() -> int:

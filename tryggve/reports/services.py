@@ -40,8 +40,19 @@ from tryggve.reports.models import (
 )
 
 
+def reference_prefix_of(municipality: Municipality | None) -> str:
+    """The municipality's own prefix, else the deployment's (settings.REPORT_REFERENCE_PREFIX)."""
+    return (municipality.reference_prefix if municipality else "") or (
+        settings.REPORT_REFERENCE_PREFIX
+    )
+
+
 def reference_next(*, prefix: str | None = None, year: int | None = None) -> str:
-    """Take the next number in the municipality's series; call inside a transaction."""
+    """Take the next number in the series of a prefix and year; call inside a transaction.
+
+    Each municipality numbers under its own prefix (`reference_prefix_of`); the counter row
+    of a prefix and year is locked while its number is taken, so two app servers never hand
+    out the same reference, and `Report.reference` is unique besides."""
     prefix = prefix or settings.REPORT_REFERENCE_PREFIX
     year = year or timezone.localdate().year
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
@@ -67,6 +78,19 @@ def tracking_token_for(submission_key: uuid.UUID) -> str:
     return salted_hmac(
         "tryggve.reports.tracking", str(submission_key), algorithm="sha256"
     ).hexdigest()[:43]
+
+
+def _category_of(category: Category, municipality: Municipality | None) -> Category:
+    """The category a report routed to a neighbour files under: that municipality's own of
+    the same short name, if it keeps one; else the one the resident chose."""
+    if municipality is None or category.municipality_id == municipality.pk:
+        return category
+    if category.municipality_id is None and municipality.code == settings.MUNICIPALITY_CODE:
+        return category
+    return (
+        Category.objects.for_municipality(municipality).filter(slug=category.slug).first()
+        or category
+    )
 
 
 def report_create(
@@ -109,10 +133,14 @@ def report_create(
     municipality = (
         served_municipality_at(lat=lat, lon=lon) if lat is not None and lon is not None else None
     ) or home_municipality()
+    category = _category_of(category, municipality)
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                reference=reference_next(year=timezone.localtime(received_at).year),
+                reference=reference_next(
+                    prefix=reference_prefix_of(municipality),
+                    year=timezone.localtime(received_at).year,
+                ),
                 created=received_at,
                 tracking_token_hash=hash_token(token),
                 submission_key=submission_key,

@@ -4,8 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
-from tryggve.reports.models import Category, Report, ResponseTemplate, Status, Unit
-from tryggve.reports.selectors import reports_here
+from tryggve.reports.models import Category, Report, Status, Unit
+from tryggve.reports.selectors import (
+    categories_here,
+    reports_here,
+    response_templates_here,
+    units_here,
+)
 from tryggve.reports.services import ALLOWED_TRANSITIONS
 
 
@@ -40,8 +45,11 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the areas of the municipality served now (tryggve.areas.serving).
+        # Only the areas, categories and units of the municipality served now
+        # (tryggve.areas.serving).
         self.fields["area"].queryset = areas_here()
+        self.fields["category"].queryset = categories_here()
+        self.fields["unit"].queryset = units_here()
 
     def filter(self, reports):
         if not self.is_valid():
@@ -132,11 +140,20 @@ class UnitForm(forms.Form):
         empty_label=_("Ingen"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Another municipality's unit is no choice: posting its id is a validation error.
+        self.fields["unit"].queryset = units_here().filter(active=True)
+
 
 class CategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Kategori"), queryset=Category.objects.all(), empty_label=None
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_here()
 
 
 class ModerationForm(forms.Form):
@@ -187,7 +204,9 @@ def templates_by_status(report: Report) -> list[dict]:
     allowed = ALLOWED_TRANSITIONS.get(report.status, set())
     targets = [s for s in Status if s in allowed]
     templates = list(
-        ResponseTemplate.objects.filter(Q(status="") | Q(status__in=[s.value for s in targets]))
+        response_templates_here().filter(
+            Q(status="") | Q(status__in=[s.value for s in targets])
+        )
     )
     groups = [
         {"status": s.value, "label": s.label, "templates": [t for t in templates if t.status == s]}

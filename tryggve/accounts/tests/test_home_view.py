@@ -52,8 +52,9 @@ def figures(page) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_case_handler_sees_cases_and_watch(case_handler, today, django_assert_max_num_queries):
-    # Session, user, device, groups, then one count per figure.
-    with django_assert_max_num_queries(13):  # 3 of them refresh the idle-timeout session
+    # Session, user, device, groups, then one count per figure, and the municipality's public
+    # identity for the header (once; then cached, tryggve.areas.identity).
+    with django_assert_max_num_queries(14):  # 3 of them refresh the idle-timeout session
         page = case_handler.get("/personal/")
     assert figures(page) == {
         "new_cases": "2",

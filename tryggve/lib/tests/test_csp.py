@@ -95,6 +95,9 @@ def test_large_bodies_are_refused():
     assert post(Client(), b"x" * 9000).status_code == 413
 
 
+# The 405 page shows the municipality's public identity (tryggve.areas.identity), read once
+# from the database and then cached.
+@pytest.mark.django_db
 def test_only_post_and_no_csrf_token_needed():
     assert Client().get("/csp-report/").status_code == 405
     client = Client(enforce_csrf_checks=True)

@@ -3,8 +3,10 @@ their links, scripts and map data stay under the prefix (static files do not), a
 the accessibility checks."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from tryggve.areas.tests.test_identity import png_bytes
 from tryggve.browser_fixtures import blocking_violations
 
 pytestmark = pytest.mark.browser
@@ -22,3 +24,23 @@ def test_arjeplogs_pages_under_the_path(open_page, arjeplog):
     expect(page.locator(".leaflet-container")).to_be_visible()
     page.goto("/arjeplog/rapportera/")
     assert blocking_violations(page) == []
+
+
+def test_arjeplogs_own_colour_and_logo(open_page, arjeplog, settings, tmp_path):
+    """The header takes Arjeplog's colour from its stylesheet (the Content-Security-Policy
+    lets it load) and shows its logo with the name as alt text; the page stays accessible."""
+    settings.MEDIA_ROOT = tmp_path
+    arjeplog.brand_colour = "#5a2d6e"
+    arjeplog.logo = SimpleUploadedFile("arjeplog.png", png_bytes(), content_type="image/png")
+    arjeplog.full_clean()
+    arjeplog.save()
+    page = open_page(path="/arjeplog/")
+    expect(page.locator(".site-header")).to_have_css("background-color", "rgb(90, 45, 110)")
+    logo = page.get_by_role("img", name="Arjeplogs kommun")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert blocking_violations(page) == []
+    # Arvidsjaur keeps the stylesheet's own colour and its name as text.
+    page.goto("/")
+    expect(page.locator(".site-header")).to_have_css("background-color", "rgb(11, 79, 108)")
+    expect(page.locator(".brand")).to_have_text("Trygg i Arvidsjaur")

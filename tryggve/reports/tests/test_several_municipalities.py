@@ -189,7 +189,10 @@ def test_a_position_outside_every_served_municipality_is_refused(citizen, arjepl
 
 
 def test_a_report_described_in_words_belongs_to_the_form_it_was_sent_on(citizen, arjeplog):
-    data = form_data(lat="", lon="", place_description="Vid bensinmacken")
+    data = form_data(
+        lat="", lon="", place_description="Vid bensinmacken",
+        category=arjeplog.categories.get(slug="belysning").pk,
+    )
     citizen.post("/arjeplog/rapportera/", data)
     assert Report.objects.get().municipality == arjeplog
 
@@ -401,6 +404,13 @@ def test_the_demo_serves_arjeplog_at_its_path(db, citizen, settings, django_user
     assert mine.isdisjoint(f["id"] for f in features)
     theirs = citizen.get("/arjeplog/api/reports.geojson").json()["features"]
     assert mine == {f["id"] for f in theirs}
+    # Its own reference series, name, colour, categories, units and response templates.
+    assert all(reference.startswith("ARJ-") for reference in mine)
+    assert ">Trygg i Arjeplog</a>" in body
+    assert Report.objects.get(reference=min(mine)).category.municipality == arjeplog
+    for related in ("categories", "units", "response_templates"):
+        assert getattr(arjeplog, related).exists()
+    assert arjeplog.units.filter(name__startswith="Arjeplogshem").exists()
     # The demo's logins belong to their municipalities.
     assert django_user_model.objects.get(username="arjeplog").municipalities.get() == arjeplog
     assert django_user_model.objects.get(username="handlaggare").municipalities.get().code == "2505"

@@ -163,6 +163,7 @@ class Command(BaseCommand):
             self._arjeplog()
             logins = self._staff()
             self._units()
+            self._arjeplog_own()
             created = self._reports()
             created += self._arjeplog_reports()
             incidents = self._incidents()
@@ -265,7 +266,7 @@ class Command(BaseCommand):
         if Report.objects.filter(municipality=arjeplog).exists():
             return 0
         rng = random.Random(2506)
-        categories = {c.slug: c for c in Category.objects.all()}
+        categories = {c.slug: c for c in arjeplog.categories.all()}
         centre = arjeplog.areas.get(name="Arjeplog centrum")
         minx, miny, maxx, maxy = centre.shape.bounds
         now = timezone.now()
@@ -385,24 +386,62 @@ class Command(BaseCommand):
                 watch_area_change_state(area=area, to_state=WatchState.ACTIVE, actor=police)
 
     def _units(self):
+        arvidsjaur = Municipality.objects.get(code="2505")
+        units = Unit.objects.for_municipality(arvidsjaur)
+        templates = ResponseTemplate.objects.for_municipality(arvidsjaur)
         for name, email in UNITS:
-            unit, _created = Unit.objects.get_or_create(name=name, defaults={"email": email})
+            unit = units.filter(name=name).first() or Unit.objects.create(
+                name=name, email=email, municipality=arvidsjaur
+            )
             if name.startswith("Polisen"):
                 # The police as a unit: the demo officer opens the cases sent to it.
                 unit.members.add(get_user_model().objects.get(username="polis"))
         for title, status, text in TEMPLATES:
-            ResponseTemplate.objects.get_or_create(
-                title=title, defaults={"status": status, "text": text}
-            )
+            if not templates.filter(title=title).exists():
+                ResponseTemplate.objects.create(
+                    title=title, status=status, text=text, municipality=arvidsjaur
+                )
+
+    def _arjeplog_own(self):
+        """Arjeplog's own categories, units and response templates (copies of Arvidsjaur's
+        set; its housing company under its own name), its reference series and look."""
+        arjeplog = Municipality.objects.get(code="2506")
+        arvidsjaur = Municipality.objects.get(code="2505")
+        if not arjeplog.reference_prefix:
+            arjeplog.service_name = "Trygg i Arjeplog"
+            arjeplog.organisation_name = "Arjeplogs kommun"
+            arjeplog.reference_prefix = "ARJ"
+            # White on it: 10.3:1 (WCAG AA needs 4.5:1; Municipality.clean checks it).
+            arjeplog.brand_colour = "#5a2d6e"
+            arjeplog.full_clean()
+            arjeplog.save()
+        if not arjeplog.categories.exists():
+            for category in Category.objects.for_municipality(arvidsjaur).order_by("pk"):
+                category.pk = None
+                category.municipality = arjeplog
+                category.save()
+        if not arjeplog.units.exists():
+            police = get_user_model().objects.get(username="polis")
+            for name, email in UNITS:
+                name = name.replace("Arvidsjaurshem", "Arjeplogshem")
+                unit = Unit.objects.create(name=name, email=email, municipality=arjeplog)
+                if name.startswith("Polisen"):
+                    unit.members.add(police)
+        if not arjeplog.response_templates.exists():
+            for title, status, text in TEMPLATES:
+                ResponseTemplate.objects.create(
+                    title=title, status=status, text=text, municipality=arjeplog
+                )
 
     def _reports(self) -> int:
         if Report.objects.filter(municipality__code="2505").exists():
             return 0
         rng = random.Random(2505)
-        categories = {c.slug: c for c in Category.objects.all()}
+        arvidsjaur = Municipality.objects.get(code="2505")
+        categories = {c.slug: c for c in Category.objects.for_municipality(arvidsjaur)}
         # Arvidsjaur's areas only: Arjeplog gets its own few reports (_arjeplog_reports).
         areas = list(ResidentialArea.objects.filter(municipality__code="2505"))
-        units = list(Unit.objects.order_by("pk"))
+        units = list(Unit.objects.for_municipality(arvidsjaur).order_by("pk"))
         staff = get_user_model().objects.get(username="handlaggare")
         slug_unit = {
             "belysning": 0,
