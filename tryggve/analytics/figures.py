@@ -20,7 +20,7 @@ from tryggve.analytics.models import Incident, OffenceGroup, PolicePresence
 from tryggve.analytics.profiles import busiest_window
 from tryggve.analytics.suggestions import NEAR_M
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import in_municipality
+from tryggve.areas.selectors import placed_in_municipality
 from tryggve.lib.geo import sweref_arrays, to_sweref
 from tryggve.lib.periods import local_bounds, month_of, months
 
@@ -74,15 +74,20 @@ class BurglaryFigures:
 
 def presence_figures(*, municipality_code: str, start: date, end: date) -> PresenceFigures:
     """Presence hours in [start, end) by area and month, and the share the situation
-    picture pointed at; two queries."""
+    picture pointed at; four queries (the rows logged without an area, the municipalities'
+    boundaries for them, the presence, the burglaries)."""
     begin, finish = local_bounds(start, end)
     period_months = months(start, end)
     index = {m: i for i, m in enumerate(period_months)}
+    in_period = PolicePresence.objects.filter(started__gte=begin, started__lt=finish)
     rows = list(
-        PolicePresence.objects.filter(
-            in_municipality(code=municipality_code, via="area"),
-            started__gte=begin,
-            started__lt=finish,
+        in_period.filter(
+            # Presence has no municipality of its own: its area's, else where it was logged.
+            placed_in_municipality(
+                code=municipality_code,
+                via="area",
+                unplaced=in_period.filter(area__isnull=True).values_list("pk", "lat", "lon"),
+            )
         ).values_list("started", "minutes", "area__name", "area_id", "lat", "lon")
     )
     by_area: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(period_months))
