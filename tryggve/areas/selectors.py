@@ -68,27 +68,32 @@ def in_municipality(*, code: str, via: str) -> Q:
     return match
 
 
-def placed_in_municipality(*, code: str, via: str, unplaced) -> Q:
-    """A filter for rows of municipality `code`: through their residential area (`via`, as
-    `in_municipality`), or, for a row without one, by where it is.
-
-    `unplaced` yields (pk, lat, lon) for the rows without an area. Such a row belongs to the
-    municipality whose boundary holds its point (the lowest code where approximate
-    boundaries overlap), else, outside every boundary, to the default one
-    (`settings.MUNICIPALITY_CODE`) as before. So presence logged at a point in Arjeplog
-    outside its residential areas counts for Arjeplog, not for the default municipality.
-    One query for the municipalities, only if there are such rows.
-    """
-    unplaced = list(unplaced)
-    municipalities = list(Municipality.objects.order_by("code")) if unplaced else []
-
-    def code_at(lat: float, lon: float) -> str:
-        return next(
+def municipality_codes_at(points) -> list[str]:
+    """The municipality of each (lat, lon) point of a row that has no residential area to
+    tell it: the one whose boundary holds the point (the lowest code where approximate
+    boundaries overlap), else, outside every boundary, the default one
+    (`settings.MUNICIPALITY_CODE`), as rows without an area counted before. One query, none
+    for no points."""
+    points = list(points)
+    municipalities = list(Municipality.objects.order_by("code")) if points else []
+    return [
+        next(
             (m.code for m in municipalities if m.contains_point(lat, lon)),
             settings.MUNICIPALITY_CODE,
         )
+        for lat, lon in points
+    ]
 
-    pks = [pk for pk, lat, lon in unplaced if code_at(lat, lon) == code]
+
+def placed_in_municipality(*, code: str, via: str, unplaced) -> Q:
+    """A filter for rows of municipality `code`: through their residential area (`via`, as
+    `in_municipality`), or, for a row without one, by where it is
+    (`municipality_codes_at`). `unplaced` yields (pk, lat, lon) for the rows without an
+    area. So presence logged at a point in Arjeplog outside its residential areas counts for
+    Arjeplog, not for the default municipality."""
+    unplaced = list(unplaced)
+    codes = municipality_codes_at((lat, lon) for _pk, lat, lon in unplaced)
+    pks = [row[0] for row, at in zip(unplaced, codes, strict=True) if at == code]
     return Q(**{f"{via}__municipality__code": code}) | Q(
         **{f"{via}__isnull": True, "pk__in": pks}
     )

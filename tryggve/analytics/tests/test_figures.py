@@ -71,8 +71,8 @@ def presence(burglaries, area_points, django_user_model, other_area):
 
 
 def test_presence_by_hand(presence, django_assert_max_num_queries):
-    # The rows logged without an area, the boundaries they are placed by, presence, burglaries.
-    with django_assert_max_num_queries(4):
+    # Presence, the boundaries that place Glommersträsk's (logged without an area), burglaries.
+    with django_assert_max_num_queries(3):
         figures = presence_figures(**year(2025))
     # 1.5 + 1 + 2 (started 23:30 on 31 December) + 0.5 + 0.5 + 0.5 hours.
     assert figures.hours == 6.0
@@ -106,7 +106,7 @@ def test_presence_next_year_starts_at_swedish_midnight(presence):
 
 
 def test_no_presence_no_share(municipality, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         figures = presence_figures(**year(2025))
     assert figures.hours == 0 and figures.by_area == []
     assert figures.pointed_share is None
