@@ -63,10 +63,22 @@ class ProfileForm(forms.Form):
         empty_label=_("Hela kommunen"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the areas of the municipality served now (tryggve.areas.serving).
-        self.fields["area"].queryset = areas_here()
+        # Only the areas of the municipality served now (tryggve.areas.serving), or of those
+        # chosen on the situation picture (`tryggve.analytics.scope`): an area of another
+        # municipality is not a valid choice.
+        if scope is not None and scope.rows is not None:
+            self.fields["area"].queryset = ResidentialArea.objects.filter(
+                municipality__code__in=scope.rows
+            ).select_related("municipality")
+            if scope.whole_area:
+                self.fields["area"].empty_label = _("Hela lokalpolisområdet")
+                self.fields["area"].label_from_instance = (
+                    lambda a: f"{a.name} ({a.municipality.name})"
+                )
+        else:
+            self.fields["area"].queryset = areas_here()
 
 
 class PresenceForm(forms.Form):

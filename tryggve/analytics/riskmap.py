@@ -3,6 +3,11 @@
 Cells are squares in SWEREF 99 TM (so 250 m means 250 m), aligned to a fixed origin so the
 same cell keeps its identity from week to week. Only cells within a kilometre of a residential
 area are scored: the rest of a 6,000 km² municipality is forest where nobody lives.
+
+`codes` names the municipalities a map is for (`tryggve.analytics.scope`): their residential
+areas make the grid and their incidents (`Incident.municipality_code`) the forecast, so a
+neighbour served by the same deployment never changes another's map. None (a deployment
+serving one municipality) takes every area and incident, as before.
 """
 
 from __future__ import annotations
@@ -135,15 +140,18 @@ def risk_cells(
     days: int = 7,
     size: float | None = None,
     history_years: int = 5,
+    codes: tuple[str, ...] | None = None,
 ) -> list[Cell]:
-    """Forecast risk per cell for [start, start + days), from the incidents before start."""
+    """Forecast risk per cell for [start, start + days), from the incidents before start, over
+    the areas and incidents of the municipalities `codes` (None: all)."""
     size = size or settings.RISK_CELL_M
     start = start or timezone.now()
     end = start + timedelta(days=days)
-    corners = grid_cells(ResidentialArea.objects.all(), size)
+    areas, incidents = scoped_rows(group, codes)
+    corners = grid_cells(areas, size)
     if not len(corners):
         return []
-    incidents = Incident.objects.of_group(group).filter(
+    incidents = incidents.filter(
         occurred_at__lt=start, occurred_at__gte=start - timedelta(days=365 * history_years)
     )
     events = incident_points(incidents)
@@ -158,33 +166,51 @@ def risk_cells(
     ]
 
 
-def data_version(group: str) -> str:
+def scoped_rows(group: str, codes: tuple[str, ...] | None):
+    """The residential areas and the incidents of `group` of the municipalities `codes`."""
+    areas = ResidentialArea.objects.all()
+    incidents = Incident.objects.of_group(group)
+    if codes is not None:
+        areas = areas.filter(municipality__code__in=codes)
+        incidents = incidents.filter(municipality_code__in=codes)
+    return areas, incidents
+
+
+def data_version(group: str, codes: tuple[str, ...] | None = None) -> str:
     """A fingerprint of what the risk map of ``group`` is computed from.
 
     An import adds incidents (a new largest id), a correction deletes some (the count drops),
     an edited residential area changes the grid: each gives a new fingerprint and so a new
     cache key, in every process, without anyone having to remember to clear a cache.
     """
-    incidents = Incident.objects.of_group(group).aggregate(last=Max("id"), n=Count("id"))
-    areas = ResidentialArea.objects.aggregate(last=Max("id"), n=Count("id"))
+    areas, incidents = scoped_rows(group, codes)
+    incidents = incidents.aggregate(last=Max("id"), n=Count("id"))
+    areas = areas.aggregate(last=Max("id"), n=Count("id"))
     return f"{incidents['last']}.{incidents['n']}.{areas['last']}.{areas['n']}"
 
 
-def risk_cells_cached(*, group: str, size: float | None = None) -> list[Cell]:
-    """The risk map for the seven days from the start of today (local time), cached per group,
-    cell size, day and data version (see :func:`data_version`).
+def risk_cells_cached(
+    *, group: str, size: float | None = None, codes: tuple[str, ...] | None = None
+) -> list[Cell]:
+    """The risk map of the municipalities `codes` (None: all) for the seven days from the
+    start of today (local time), cached per municipalities, group, cell size, day and data
+    version (see :func:`data_version`).
 
     ``warm_riskmap`` (run after each import) computes the entries, so the page reads them
     instead of loading every incident of five years; a miss computes and stores one.
     """
     size = float(size or settings.RISK_CELL_M)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    key = f"riskmap:{group}:{size:g}:{today.date().isoformat()}:{data_version(group)}"
+    which = "+".join(sorted(codes)) if codes is not None else "*"
+    key = (
+        f"riskmap:{which}:{group}:{size:g}:{today.date().isoformat()}:"
+        f"{data_version(group, codes)}"
+    )
     rows = cache.get(key)
     if rows is None:
         rows = [
             (cell.x, cell.y, cell.score, cell.past_count)
-            for cell in risk_cells(group=group, start=today, size=size)
+            for cell in risk_cells(group=group, start=today, size=size, codes=codes)
         ]
         cache.set(key, rows, CACHE_SECONDS)
     return [Cell(x, y, size, score, count) for x, y, score, count in rows]

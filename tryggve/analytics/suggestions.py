@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tryggve.analytics.models import Incident, OffenceGroup
+from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.profiles import busiest_window
-from tryggve.analytics.riskmap import risk_cells
+from tryggve.analytics.riskmap import risk_cells, scoped_rows
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.geo import to_sweref
 
@@ -33,16 +33,23 @@ class Suggestion:
 
 
 def weekly_suggestions(
-    *, group: str = OffenceGroup.RESIDENTIAL_BURGLARY, now: datetime | None = None, limit: int = 5
+    *,
+    group: str = OffenceGroup.RESIDENTIAL_BURGLARY,
+    now: datetime | None = None,
+    limit: int = 5,
+    codes: tuple[str, ...] | None = None,
 ) -> list[Suggestion]:
-    """The highest-risk places for the coming week, spaced apart, with their reasons."""
+    """The highest-risk places for the coming week, spaced apart, with their reasons, from
+    the risk map, incidents and residential areas of the municipalities `codes` (None: all;
+    `tryggve.analytics.riskmap`)."""
     now = now or timezone.now()
     cells = sorted(
-        (c for c in risk_cells(group=group, start=now) if c.score > 0), key=lambda c: -c.score
+        (c for c in risk_cells(group=group, start=now, codes=codes) if c.score > 0),
+        key=lambda c: -c.score,
     )
+    _areas, incidents = scoped_rows(group, codes)
     past = list(
-        Incident.objects.of_group(group)
-        .precise()
+        incidents.precise()
         .filter(occurred_at__lt=now, occurred_at__gte=now - timedelta(days=365))
         .values_list("lat", "lon", "occurred_at")
     )
@@ -60,7 +67,7 @@ def weekly_suggestions(
         recent = sum(t >= now - timedelta(days=RECENT_DAYS) for t in near_times)
         window = busiest_window(near_times)
         lat, lon = cell.centre_wgs84
-        area = area_for_point(lat=lat, lon=lon)
+        area = area_for_point(lat=lat, lon=lon, codes=codes)
         chosen.append(
             Suggestion(
                 lat,

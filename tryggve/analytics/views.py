@@ -50,8 +50,8 @@ from tryggve.areas.selectors import (
     areas_here,
     home_municipality,
     home_municipality_code,
-    in_municipality,
     map_context,
+    placed_in_municipality,
     statistical_layer,
     statistical_layer_geojson,
 )
@@ -225,15 +225,19 @@ def _fmt(value, digits: int = 1) -> str:
 
 @operational
 def riskmap(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request)
     form = RiskMapForm(request.GET or None)
     group, size = form.values()
-    cells = risk_cells_cached(group=group, size=size)
+    cells = risk_cells_cached(group=group, size=size, codes=scope.rows)
     top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
+    # Presence, residents' reports and the survey's places are the municipality served's
+    # own layers (as on the overview): not drawn over another municipality's grid.
+    own = scope.code == home_municipality_code()
     since = timezone.now() - timedelta(days=30)
     presence = [
         {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
         for p in _presence_here().filter(started__gte=since, lat__isnull=False)
-    ]
+    ] if own else []
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
     reports = [
@@ -241,14 +245,16 @@ def riskmap(request: HttpRequest) -> HttpResponse:
         for reference, lat, lon, category in reports_here().filter(
             lat__isnull=False, created__gte=timezone.now() - timedelta(days=365)
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
-    ]
+    ] if own else []
     total = sum(c.score for c in cells) or 1
-    places = _survey_places(request)
+    places = _survey_places(request) if own else None
     return render(
         request,
         "analytics/riskmap.html",
         {
             "form": form,
+            "scope": scope,
+            "own": own,
             "group_label": OffenceGroup(group).label,
             "size": size,
             "top": [
@@ -273,12 +279,14 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 
 @operational
 def suggestions(request: HttpRequest) -> HttpResponse:
-    chosen = weekly_suggestions()
+    scope = scope_for(request)
+    chosen = weekly_suggestions(codes=scope.rows)
     places = describe_places((s.lat, s.lon) for s in chosen)
     return render(
         request,
         "analytics/suggestions.html",
         {
+            "scope": scope,
             "suggestions": list(zip(chosen, places, strict=True)),
             "synthetic": _synthetic_share(),
             "week": timezone.localdate().isocalendar().week,
@@ -288,12 +296,13 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @readers
 def time_profiles(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.GET or None)
+    scope = scope_for(request)
+    form = ProfileForm(request.GET or None, scope=scope)
     group, area = OffenceGroup.RESIDENTIAL_BURGLARY, None
     if form.is_valid():
         group = form.cleaned_data["group"] or group
         area = form.cleaned_data["area"]
-    incidents = Incident.objects.of_group(group).in_municipality(home_municipality_code())
+    incidents = Incident.objects.of_group(group).filter(municipality_code__in=scope.codes)
     if area is not None:
         incidents = incidents.in_area(area)
     # Rows dated outside what local time can express (stored before dates were checked)
@@ -306,6 +315,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
         "analytics/time_profiles.html",
         {
             "form": form,
+            "scope": scope,
             "group_label": OffenceGroup(group).label,
             "area": area,
             "rows": [(hour, counts, sum(counts)) for hour, counts in enumerate(table)],
@@ -317,9 +327,17 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
 
 
 def _presence_here():
-    """Presence logged in the municipality served (by its area; without one, the default's:
-    `areas.selectors.in_municipality`)."""
-    return PolicePresence.objects.filter(in_municipality(code=home_municipality_code(), via="area"))
+    """Presence logged in the municipality served: by its area, else by where it was logged
+    (`areas.selectors.placed_in_municipality`), as the follow-up's figures count it."""
+    return PolicePresence.objects.filter(
+        placed_in_municipality(
+            code=home_municipality_code(),
+            via="area",
+            unplaced=PolicePresence.objects.filter(area__isnull=True).values_list(
+                "pk", "lat", "lon"
+            ),
+        )
+    )
 
 
 def _presence_hours(year: int):

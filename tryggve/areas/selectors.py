@@ -68,11 +68,46 @@ def in_municipality(*, code: str, via: str) -> Q:
     return match
 
 
-def area_for_point(*, lat: float, lon: float) -> ResidentialArea | None:
-    """The residential area covering a point; the smallest one if areas overlap."""
-    candidates = [
-        a for a in ResidentialArea.objects.containing_bbox(lat, lon) if a.contains_point(lat, lon)
+def municipality_codes_at(points) -> list[str]:
+    """The municipality of each (lat, lon) point of a row that has no residential area to
+    tell it: the one whose boundary holds the point (the lowest code where approximate
+    boundaries overlap), else, outside every boundary, the default one
+    (`settings.MUNICIPALITY_CODE`), as rows without an area counted before. One query, none
+    for no points."""
+    points = list(points)
+    municipalities = list(Municipality.objects.order_by("code")) if points else []
+    return [
+        next(
+            (m.code for m in municipalities if m.contains_point(lat, lon)),
+            settings.MUNICIPALITY_CODE,
+        )
+        for lat, lon in points
     ]
+
+
+def placed_in_municipality(*, code: str, via: str, unplaced) -> Q:
+    """A filter for rows of municipality `code`: through their residential area (`via`, as
+    `in_municipality`), or, for a row without one, by where it is
+    (`municipality_codes_at`). `unplaced` yields (pk, lat, lon) for the rows without an
+    area. So presence logged at a point in Arjeplog outside its residential areas counts for
+    Arjeplog, not for the default municipality."""
+    unplaced = list(unplaced)
+    codes = municipality_codes_at((lat, lon) for _pk, lat, lon in unplaced)
+    pks = [row[0] for row, at in zip(unplaced, codes, strict=True) if at == code]
+    return Q(**{f"{via}__municipality__code": code}) | Q(
+        **{f"{via}__isnull": True, "pk__in": pks}
+    )
+
+
+def area_for_point(
+    *, lat: float, lon: float, codes: tuple[str, ...] | None = None
+) -> ResidentialArea | None:
+    """The residential area covering a point; the smallest one if areas overlap. `codes`
+    limits it to the areas of those municipalities (None: any)."""
+    areas = ResidentialArea.objects.containing_bbox(lat, lon)
+    if codes is not None:
+        areas = areas.filter(municipality__code__in=codes)
+    candidates = [a for a in areas if a.contains_point(lat, lon)]
     if not candidates:
         return None
     return min(candidates, key=lambda a: a.shape.area)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from shapely.geometry import shape
 
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import in_municipality
+from tryggve.areas.selectors import placed_in_municipality
 from tryggve.lib.periods import local_bounds, month_of, months
 from tryggve.watch.models import CONTACT_PERSON_ROLES, Household, WatchArea, WatchState
 
@@ -55,16 +56,27 @@ class WatchFigures:
 
 
 def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFigures:
-    """Neighbourhood watch at the end of [start, end) and during it; three queries."""
+    """Neighbourhood watch at the end of [start, end) and during it; four queries, five
+    with areas drawn anew (their boundaries' municipalities)."""
     begin, finish = local_bounds(start, end)
     # An area ended within the period or later still counted before it ended; the end's
     # date is not kept as a column, so an ended area counts as ended for every period.
     not_ended = ~Q(state=WatchState.ENDED)
     offered = Q(offered__lt=finish)
     started = Q(started__isnull=False, started__lt=finish)
-    areas = WatchArea.objects.filter(
-        in_municipality(code=municipality_code, via="residential_area")
-    ).aggregate(
+    # A watch area has no municipality of its own: its residential area's, else (one drawn
+    # anew) that of the place it covers.
+    drawn_anew = [
+        (pk, point.y, point.x)
+        for pk, geometry in WatchArea.objects.filter(residential_area__isnull=True).values_list(
+            "pk", "geometry"
+        )
+        for point in [shape(geometry).representative_point()]
+    ]
+    mine = placed_in_municipality(
+        code=municipality_code, via="residential_area", unplaced=drawn_anew
+    )
+    areas = WatchArea.objects.filter(mine).aggregate(
         n_offered=Count("pk", filter=offered),
         n_gathering=Count("pk", filter=offered & not_ended & ~started),
         n_started=Count("pk", filter=started & not_ended),
@@ -74,7 +86,7 @@ def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFig
     )
     joined = list(
         Household.objects.filter(
-            in_municipality(code=municipality_code, via="area__residential_area"),
+            area__in=WatchArea.objects.filter(mine),
             confirmed__isnull=False,
             confirmed__lt=finish,
         )

@@ -69,3 +69,25 @@ def make_incident(municipality):
         )
 
     return make
+
+
+@pytest.fixture
+def more_areas():
+    """Add `n` residential areas to a municipality, each a copy of `like`'s shape, for
+    checking that a page's queries do not grow with the number of areas."""
+    from tryggve.areas.models import ResidentialArea
+
+    def make(municipality, *, like: str, n: int) -> list:
+        template = ResidentialArea.objects.get(municipality=municipality, name=like)
+        made = []
+        for i in range(n):
+            area = ResidentialArea(
+                municipality=municipality, name=f"Nytt område {i}", slug=f"nytt-{i}",
+                households=40,
+            )
+            area.set_geometry(template.shape)
+            area.save()
+            made.append(area)
+        return made
+
+    return make

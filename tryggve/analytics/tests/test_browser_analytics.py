@@ -289,3 +289,25 @@ def test_the_statistical_layer_is_drawn_when_asked_for(
     expect(table).to_contain_text("2505C0010")
     page.wait_for_load_state("networkidle")
     assert not blocking_violations(page), describe({"overview-layer": blocking_violations(page)})
+
+
+def test_a_police_officer_of_the_area_chooses_a_municipality_on_each_page(
+    staff_page, make_staff, demo_history, arjeplog, municipality, shot
+):
+    """With Arjeplog served beside Arvidsjaur, the risk map, the suggestions and the time
+    profiles offer the police area's municipalities (issue 14); choosing one shows it, and
+    the pages with the choice pass axe."""
+    police = make_staff("polis", "police_officer")
+    municipality.members.add(police)
+    found: dict[str, list[dict]] = {}
+    for name in ("riskmap", "suggestions", "time-profiles"):
+        page = staff_page(police, path=STAFF_PAGES[name])
+        page.get_by_label("Kommun").select_option("2506")
+        page.get_by_role("button", name="Visa").click()
+        page.wait_for_url("**kommun=2506**")
+        expect(page.locator("h1")).to_contain_text("Arjeplogs kommun")
+        page.wait_for_load_state("networkidle")
+        found[name] = blocking_violations(page)
+        shot(page, f"analytics-{name}-arjeplog")
+    blocking = {name: v for name, v in found.items() if v}
+    assert not blocking, "axe-core found serious or critical problems:\n" + describe(blocking)

@@ -71,7 +71,8 @@ def presence(burglaries, area_points, django_user_model, other_area):
 
 
 def test_presence_by_hand(presence, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    # Presence, the boundaries that place Glommersträsk's (logged without an area), burglaries.
+    with django_assert_max_num_queries(3):
         figures = presence_figures(**year(2025))
     # 1.5 + 1 + 2 (started 23:30 on 31 December) + 0.5 + 0.5 + 0.5 hours.
     assert figures.hours == 6.0
@@ -160,3 +161,30 @@ def test_zero_burglaries_still_have_an_upper_bound(municipality):
 )
 def test_poisson_interval_matches_the_tables(count, low, high):
     assert poisson_interval(count) == pytest.approx((low, high), abs=1e-4)
+
+
+def test_presence_at_a_point_counts_in_the_municipality_it_lies_in(presence, arjeplog):
+    """Presence logged at a point outside every residential area has no area to tell its
+    municipality: the boundary holding the point does (issue 14), not the default one."""
+    before = presence_figures(**year(2025))
+    point = arjeplog.shape.representative_point()
+    from tryggve.areas.selectors import area_for_point
+
+    assert area_for_point(lat=point.y, lon=point.x) is None
+    officer = PolicePresence.objects.first().officer
+    PolicePresence.objects.create(
+        officer=officer, started=local(2025, 7, 1, 12), minutes=60, kind=PresenceKind.CAR,
+        lat=point.y, lon=point.x,
+    )
+    laisvall = ResidentialArea.objects.get(municipality=arjeplog, name="Laisvall")
+    PolicePresence.objects.create(
+        officer=officer, started=local(2025, 7, 2, 12), minutes=30, kind=PresenceKind.FOOT,
+        area=laisvall,
+    )
+    assert presence_figures(**year(2025)) == before
+    theirs = presence_figures(**year(2025, "2506"))
+    assert theirs.hours == 1.5
+    assert theirs.by_area == [
+        ("", [0.0] * 6 + [1.0] + [0.0] * 5, 1.0),
+        ("Laisvall", [0.0] * 6 + [0.5] + [0.0] * 5, 0.5),
+    ]

@@ -235,18 +235,14 @@ def test_the_whole_area_export_names_the_municipality(officer, history, year):
     assert sum(by_area.values()) == per_municipality == 12
 
 
-def test_the_whole_area_costs_no_more_queries_with_more_areas(officer, history, year, arjeplog):
+def test_the_whole_area_costs_no_more_queries_with_more_areas(
+    officer, history, year, arjeplog, more_areas
+):
     query = {"year": year, "kommun": "alla"}
     officer.get(URL, query)  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
         assert officer.get(URL, query).status_code == 200
-    template = ResidentialArea.objects.get(municipality=arjeplog, name="Laisvall")
-    for n in range(10):
-        extra = ResidentialArea(
-            municipality=arjeplog, name=f"Nytt område {n}", slug=f"nytt-{n}", households=40
-        )
-        extra.set_geometry(template.shape)
-        extra.save()
+    for n, extra in enumerate(more_areas(arjeplog, like="Laisvall", n=10)):
         arjeplog_incident(extra, moment(year, n), 100 + n)
     with CaptureQueriesContext(connection) as many:
         assert officer.get(URL, query).status_code == 200

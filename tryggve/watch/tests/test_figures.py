@@ -78,7 +78,8 @@ def watch_history(make_area, join, other_area):
 
 
 def test_a_year_of_watch_by_hand(watch_history, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    # Nyvägen, drawn anew, is placed by the municipalities' boundaries: two queries more.
+    with django_assert_max_num_queries(5):
         figures = watch_figures(**year(2025))
     # Offered by the end of 2025: Lärkan, Söderbyn, Norrbyn (ended, but it was offered),
     # Nyvägen; still gathering: Söderbyn, Nyvägen; started and running: Lärkan.
@@ -130,3 +131,21 @@ def test_nothing_offered_gives_zeros_and_no_division(municipality):
     unknown = watch_figures(**{**year(2025), "municipality_code": "9999"})
     assert unknown.municipality_households == 0
     assert unknown.covered_share is None
+
+
+def test_an_area_drawn_anew_counts_in_the_municipality_it_lies_in(
+    watch_history, arjeplog, make_area, join
+):
+    """A watch area drawn anew (no residential area) in Arjeplog counts for Arjeplog, by
+    where it lies (issue 14), and changes nothing of Arvidsjaur's figures."""
+    before = watch_figures(**year(2025))
+    drawn = make_area(name="Jäckviks by", residential="Jäckvik", households=25)
+    household = join(drawn)
+    Household.objects.filter(pk=household.pk).update(confirmed=local(2025, 10, 1))
+    WatchArea.objects.filter(pk=drawn.pk).update(
+        residential_area=None, offered=local(2025, 9, 1)
+    )
+    assert watch_figures(**year(2025)) == before
+    theirs = watch_figures(**{**year(2025), "municipality_code": "2506"})
+    assert (theirs.offered, theirs.gathering, theirs.households) == (1, 1, 1)
+    assert theirs.offered_in_period == 1

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from tryggve.analytics.forms import CELL_SIZES
 from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
+from tryggve.areas.serving import served_codes, serves_several
 
 
 class Command(BaseCommand):
@@ -10,11 +11,17 @@ class Command(BaseCommand):
         "Compute and cache today's risk map for every offence group and cell size, so the "
         "staff page reads it instead of loading every incident. Run it after each import and "
         "after midnight (cron); an import changes the data version, so old entries are never "
-        "read again. Needs a shared cache (CACHE_URL) to help the web workers."
+        "read again. Needs a shared cache (CACHE_URL) to help the web workers. With several "
+        "municipalities served, each one's map (the whole police area's is computed when "
+        "asked for)."
     )
 
     def handle(self, *args, **options):
-        for group in OffenceGroup.values:
-            for size, _label in CELL_SIZES:
-                cells = risk_cells_cached(group=group, size=size)
-                self.stdout.write(f"{group} {size} m: {len(cells)} cells")
+        # The same keys the pages read (`Scope.rows`): None while one municipality is served.
+        scopes = [(code,) for code in served_codes()] if serves_several() else [None]
+        for codes in scopes:
+            which = f"{codes[0]} " if codes else ""
+            for group in OffenceGroup.values:
+                for size, _label in CELL_SIZES:
+                    cells = risk_cells_cached(group=group, size=size, codes=codes)
+                    self.stdout.write(f"{which}{group} {size} m: {len(cells)} cells")
