@@ -20,7 +20,6 @@ from tryggve.analytics.models import Incident, OffenceGroup, PolicePresence
 from tryggve.analytics.profiles import busiest_window
 from tryggve.analytics.suggestions import NEAR_M
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import in_municipality
 from tryggve.lib.geo import sweref_arrays, to_sweref
 from tryggve.lib.periods import local_bounds, month_of, months
 
@@ -79,8 +78,7 @@ def presence_figures(*, municipality_code: str, start: date, end: date) -> Prese
     period_months = months(start, end)
     index = {m: i for i, m in enumerate(period_months)}
     rows = list(
-        PolicePresence.objects.filter(
-            in_municipality(code=municipality_code, via="area"),
+        PolicePresence.objects.for_code(municipality_code).filter(
             started__gte=begin,
             started__lt=finish,
         ).values_list("started", "minutes", "area__name", "area_id", "lat", "lon")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tryggve.analytics.exposure import AreaRate, smoothed_rates
 from tryggve.analytics.models import Incident
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import home_municipality_code
+from tryggve.areas.selectors import areas_here, home_municipality_code
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def exposure_ranking(*, group: str, year: int):
     start, end = year_bounds(year)
     previous_start, _previous_end = year_bounds(year - 1)
     areas = list(
-        ResidentialArea.objects.annotate(
+        areas_here().annotate(
             current=Count(
                 "incidents",
                 filter=Q(

@@ -19,8 +19,8 @@ from django.db.models import Count, FloatField, Func, Max
 from django.utils import timezone
 
 from tryggve.analytics.forecast import forecast, to_days
-from tryggve.analytics.models import Incident
-from tryggve.areas.models import ResidentialArea
+from tryggve.analytics.selectors import incidents_here
+from tryggve.areas.selectors import areas_here, home_municipality_code
 from tryggve.lib.geo import geometry_to_sweref, sweref_arrays, to_wgs84
 
 BUFFER_M = 1000
@@ -140,10 +140,11 @@ def risk_cells(
     size = size or settings.RISK_CELL_M
     start = start or timezone.now()
     end = start + timedelta(days=days)
-    corners = grid_cells(ResidentialArea.objects.all(), size)
+    # The municipality served now: its areas make the grid, its incidents the history.
+    corners = grid_cells(areas_here(), size)
     if not len(corners):
         return []
-    incidents = Incident.objects.of_group(group).filter(
+    incidents = incidents_here().of_group(group).filter(
         occurred_at__lt=start, occurred_at__gte=start - timedelta(days=365 * history_years)
     )
     events = incident_points(incidents)
@@ -165,8 +166,8 @@ def data_version(group: str) -> str:
     an edited residential area changes the grid: each gives a new fingerprint and so a new
     cache key, in every process, without anyone having to remember to clear a cache.
     """
-    incidents = Incident.objects.of_group(group).aggregate(last=Max("id"), n=Count("id"))
-    areas = ResidentialArea.objects.aggregate(last=Max("id"), n=Count("id"))
+    incidents = incidents_here().of_group(group).aggregate(last=Max("id"), n=Count("id"))
+    areas = areas_here().aggregate(last=Max("id"), n=Count("id"))
     return f"{incidents['last']}.{incidents['n']}.{areas['last']}.{areas['n']}"
 
 
@@ -179,7 +180,8 @@ def risk_cells_cached(*, group: str, size: float | None = None) -> list[Cell]:
     """
     size = float(size or settings.RISK_CELL_M)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    key = f"riskmap:{group}:{size:g}:{today.date().isoformat()}:{data_version(group)}"
+    day = today.date().isoformat()
+    key = f"riskmap:{home_municipality_code()}:{group}:{size:g}:{day}:{data_version(group)}"
     rows = cache.get(key)
     if rows is None:
         rows = [

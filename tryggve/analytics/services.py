@@ -60,7 +60,8 @@ class _Placer:
 
     def __init__(self) -> None:
         self.home: Municipality | None = home_municipality()
-        self.areas = list(ResidentialArea.objects.all())
+        # Only the home municipality's areas: another's may lie over the same ground.
+        self.areas = list(ResidentialArea.objects.filter(municipality=self.home))
 
     def area_for(self, lat: float, lon: float) -> ResidentialArea | None:
         candidates = [area for area in self.areas if area.contains_point(lat, lon)]
@@ -325,9 +326,12 @@ def presence_log(
         raise ValidationError({"started": _("Tidpunkten ligger i framtiden.")})
     if lat is not None and area is None:
         area = area_for_point(lat=lat, lon=lon)
+    # The area's municipality where there is one; a point outside every area counts for the
+    # municipality whose pages it was logged on.
+    municipality = area.municipality if area is not None else home_municipality()
     return PolicePresence.objects.create(
         officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
-        lon=lon, note=note.strip(),
+        lon=lon, note=note.strip(), municipality=municipality,
     )
 
 

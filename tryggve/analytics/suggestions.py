@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tryggve.analytics.models import Incident, OffenceGroup
+from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.profiles import busiest_window
 from tryggve.analytics.riskmap import risk_cells
+from tryggve.analytics.selectors import incidents_here
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.geo import to_sweref
 
@@ -41,7 +42,8 @@ def weekly_suggestions(
         (c for c in risk_cells(group=group, start=now) if c.score > 0), key=lambda c: -c.score
     )
     past = list(
-        Incident.objects.of_group(group)
+        incidents_here()
+        .of_group(group)
         .precise()
         .filter(occurred_at__lt=now, occurred_at__gte=now - timedelta(days=365))
         .values_list("lat", "lon", "occurred_at")

@@ -34,19 +34,22 @@ from tryggve.analytics.models import (
     Incident,
     IncidentImport,
     IncidentSource,
-    NearRepeatAlert,
     OffenceGroup,
-    PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
-from tryggve.analytics.selectors import last_successful_fetch
+from tryggve.analytics.selectors import (
+    alerts_here,
+    incidents_here,
+    last_successful_fetch,
+    presence_here,
+)
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import incident_import_start, incident_import_upload
-from tryggve.areas.models import ResidentialArea
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import (
+    areas_here,
     home_municipality,
     home_municipality_code,
     map_context,
@@ -54,7 +57,7 @@ from tryggve.areas.selectors import (
     statistical_layer_geojson,
 )
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
-from tryggve.reports.models import Report
+from tryggve.reports.selectors import reports_here
 from tryggve.surveys.figures import unsafe_places
 from tryggve.surveys.permissions import SURVEY_EDIT
 
@@ -65,7 +68,7 @@ importers = staff_required("analytics.import")
 
 
 def _synthetic_share() -> bool:
-    return Incident.objects.filter(synthetic=True).exists()
+    return incidents_here().filter(synthetic=True).exists()
 
 
 def _areas_geojson(ranked) -> dict:
@@ -121,7 +124,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = RankingForm(request.GET or None)
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year)
-    alerts = list(NearRepeatAlert.objects.select_related("incident", "area")[:10])
+    alerts = list(alerts_here().select_related("incident", "area")[:10])
     places = _survey_places(request)
     # SCB's statistical areas, if imported as a layer: beside the ranking, never in it.
     statistical = statistical_layer(municipality=home_municipality())
@@ -210,13 +213,13 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=30)
     presence = [
         {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
-        for p in PolicePresence.objects.filter(started__gte=since, lat__isnull=False)
+        for p in presence_here().filter(started__gte=since, lat__isnull=False)
     ]
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
     reports = [
         {"lat": lat, "lon": lon, "label": f"{reference}: {category}"}
-        for reference, lat, lon, category in Report.objects.filter(
+        for reference, lat, lon, category in reports_here().filter(
             lat__isnull=False, created__gte=timezone.now() - timedelta(days=365)
         ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
     ]
@@ -297,7 +300,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
 def _presence_hours(year: int):
     """Hours of presence per area and month, for the follow-up."""
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
-    for started, minutes, area_name in PolicePresence.objects.filter(
+    for started, minutes, area_name in presence_here().filter(
         started__year=year
     ).values_list("started", "minutes", "area__name"):
         month = timezone.localtime(started).month
@@ -342,7 +345,7 @@ def presence(request: HttpRequest) -> HttpResponse:
             "can_log": can_log,
             "year": year,
             "hours": _presence_hours(year),
-            "recent": PolicePresence.objects.select_related("area", "officer")[:20],
+            "recent": presence_here().select_related("area", "officer")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
@@ -367,7 +370,7 @@ def observation(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Observationen är sparad."))
             return redirect("analytics:observation")
-    recent = Incident.objects.filter(source=IncidentSource.STAFF).select_related(
+    recent = incidents_here().filter(source=IncidentSource.STAFF).select_related(
         "area", "reported_by"
     )[:20]
     return render(
@@ -385,13 +388,13 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     minimum = settings.PUBLIC_MIN_COUNT
     groups = [OffenceGroup.RESIDENTIAL_BURGLARY, OffenceGroup.VANDALISM]
     counts = defaultdict(int)
-    for area_id, group in Incident.objects.filter(
+    for area_id, group in incidents_here().filter(
         occurred_at__gte=since, offence_group__in=groups, area__isnull=False
     ).values_list("area_id", "offence_group"):
         counts[(area_id, group)] += 1
     rows = [
         (area, [counts[(area.pk, g)] if counts[(area.pk, g)] >= minimum else None for g in groups])
-        for area in ResidentialArea.objects.all()
+        for area in areas_here()
     ]
     return render(
         request,

@@ -37,6 +37,15 @@ def areas_here():
     return ResidentialArea.objects.filter(municipality__code=tenancy.current_code())
 
 
+def rows_here(queryset):
+    """The rows of the municipality served now, for a model with its own `municipality`
+    column (`areas.models.OwnMunicipalityQuerySet`: police presence, watch areas); all of
+    them while one municipality is served (as `reports_here`)."""
+    if not routing.serves_several():
+        return queryset
+    return queryset.for_municipality(home_municipality())
+
+
 def served_municipality_at(*, lat: float, lon: float) -> Municipality | None:
     """The served municipality whose boundary holds a point: the one served now if it does,
     else a neighbour this deployment also serves, else None."""

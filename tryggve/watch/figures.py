@@ -14,8 +14,7 @@ from datetime import date
 
 from django.db.models import Count, Q, Sum
 
-from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import in_municipality
+from tryggve.areas.models import ResidentialArea, of_own_municipality
 from tryggve.lib.periods import local_bounds, month_of, months
 from tryggve.watch.models import CONTACT_PERSON_ROLES, Household, WatchArea, WatchState
 
@@ -62,9 +61,7 @@ def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFig
     not_ended = ~Q(state=WatchState.ENDED)
     offered = Q(offered__lt=finish)
     started = Q(started__isnull=False, started__lt=finish)
-    areas = WatchArea.objects.filter(
-        in_municipality(code=municipality_code, via="residential_area")
-    ).aggregate(
+    areas = WatchArea.objects.for_code(municipality_code).aggregate(
         n_offered=Count("pk", filter=offered),
         n_gathering=Count("pk", filter=offered & not_ended & ~started),
         n_started=Count("pk", filter=started & not_ended),
@@ -74,7 +71,9 @@ def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFig
     )
     joined = list(
         Household.objects.filter(
-            in_municipality(code=municipality_code, via="area__residential_area"),
+            of_own_municipality(
+                municipality_code, area_path="residential_area", prefix="area__"
+            ),
             confirmed__isnull=False,
             confirmed__lt=finish,
         )

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from tryggve.analytics.forms import CELL_SIZES
 from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
+from tryggve.areas.serving import served_municipalities
+from tryggve.lib import tenancy
 
 
 class Command(BaseCommand):
@@ -14,7 +16,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for group in OffenceGroup.values:
-            for size, _label in CELL_SIZES:
-                cells = risk_cells_cached(group=group, size=size)
-                self.stdout.write(f"{group} {size} m: {len(cells)} cells")
+        # Each served municipality has its own map (its areas, its incidents); with one
+        # served, the default's, as before.
+        codes = [served.code for served in served_municipalities()] or [None]
+        for code in codes:
+            for group in OffenceGroup.values:
+                for size, _label in CELL_SIZES:
+                    if code is None:
+                        cells = risk_cells_cached(group=group, size=size)
+                    else:
+                        with tenancy.serving(code):
+                            cells = risk_cells_cached(group=group, size=size)
+                    where = f"{code} " if code else ""
+                    self.stdout.write(f"{where}{group} {size} m: {len(cells)} cells")
