@@ -67,10 +67,9 @@ def in_municipality(*, code: str, via: str) -> Q:
     """A filter for rows that belong to a municipality through their residential area.
 
     `via` names the row's foreign key to `ResidentialArea` ("area", "residential_area").
-    Rows without an area (a report described in words, presence logged at a point, a watch
-    area drawn anew) belong to the municipality this service runs for: the e-service,
-    presence log and neighbourhood watch serve that one municipality only.
-    """
+    Rows without an area (a report described in words) belong to the default municipality.
+    Police presence and watch areas carry their own municipality instead
+    (`areas.models.of_own_municipality`)."""
     match = Q(**{f"{via}__municipality__code": code})
     if code == settings.MUNICIPALITY_CODE:
         match |= Q(**{f"{via}__isnull": True})

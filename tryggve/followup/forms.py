@@ -186,6 +186,7 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ResidentialArea.objects.filter(municipality=municipality)
         self.fields["survey"].queryset = Survey.objects.filter(municipality=municipality)
+        self.fields["watch_area"].queryset = WatchArea.objects.for_municipality(municipality)
 
     def clean(self):
         data = super().clean()

@@ -91,7 +91,8 @@ SCOPED: dict[str, tuple[str, ...]] = {
     "followup.Activity": ("test_every_staff_url_refuses_arjeplogs_objects",),
     "followup.ActivityUpdate": ("test_every_staff_url_refuses_arjeplogs_objects",),
     "followup.ActivityEvent": ("test_every_staff_url_refuses_arjeplogs_objects",),  # via activity
-    "followup.EvidenceLink": ("test_every_staff_url_refuses_arjeplogs_objects",),  # via update
+    "followup.EvidenceLink": ("test_every_staff_url_refuses_arjeplogs_objects",  # via update
+                              "test_evidence_offers_only_its_own_watch_areas"),
     "followup.ManualIndicator": ("test_every_staff_url_refuses_arjeplogs_objects",),
     "followup.ManualIndicatorEntry": ("test_every_staff_url_refuses_arjeplogs_objects",),
     "followup.Dialogue": ("test_followup_lists_show_only_their_own",),
@@ -465,6 +466,14 @@ def test_watch_pages_show_only_their_own(member, citizen, arjeplog_world, munici
     with tenancy.serving("2506"):
         message_send(sender=member.user, subject="Hej", body="Till Arjeplogs områden")
     assert Delivery.objects.filter(area=theirs).count() == 1
+
+
+def test_evidence_offers_only_its_own_watch_areas(municipality, arjeplog, arjeplog_world):
+    from tryggve.followup.forms import EvidenceForm
+
+    theirs = arjeplog_world["watch"]
+    assert theirs not in EvidenceForm(municipality=municipality).fields["watch_area"].queryset
+    assert theirs in EvidenceForm(municipality=arjeplog).fields["watch_area"].queryset
 
 
 def test_the_public_survey_pages_show_only_their_own(citizen, arjeplog_world):
