@@ -20,7 +20,6 @@ from tryggve.analytics.models import Incident, OffenceGroup, PolicePresence
 from tryggve.analytics.profiles import busiest_window
 from tryggve.analytics.suggestions import NEAR_M
 from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import municipality_codes_at
 from tryggve.lib.geo import sweref_arrays, to_sweref
 from tryggve.lib.periods import local_bounds, month_of, months
 
@@ -74,25 +73,16 @@ class BurglaryFigures:
 
 def presence_figures(*, municipality_code: str, start: date, end: date) -> PresenceFigures:
     """Presence hours in [start, end) by area and month, and the share the situation
-    picture pointed at; two queries, three when presence was logged without an area (the
-    municipalities' boundaries place it)."""
+    picture pointed at; two queries (presence carries its municipality)."""
     begin, finish = local_bounds(start, end)
     period_months = months(start, end)
     index = {m: i for i, m in enumerate(period_months)}
-    logged = list(
-        PolicePresence.objects.filter(started__gte=begin, started__lt=finish).values_list(
-            "started", "minutes", "area__name", "area_id", "lat", "lon", "area__municipality__code"
-        )
+    rows = list(
+        PolicePresence.objects.for_code(municipality_code).filter(
+            started__gte=begin,
+            started__lt=finish,
+        ).values_list("started", "minutes", "area__name", "area_id", "lat", "lon")
     )
-    # Presence has no municipality of its own: its area's, else that of where it was logged.
-    unplaced = iter(
-        municipality_codes_at((row[4], row[5]) for row in logged if row[3] is None)
-    )
-    rows = [
-        row[:6]
-        for row in logged
-        if (row[6] if row[3] is not None else next(unplaced)) == municipality_code
-    ]
     by_area: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(period_months))
     for started, minutes, area_name, *_place in rows:
         by_area[area_name or ""][index[month_of(started)]] += minutes / 60

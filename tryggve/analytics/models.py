@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.areas.models import ResidentialArea
+from tryggve.areas.models import Municipality, OwnMunicipalityQuerySet, ResidentialArea
 
 
 class OffenceGroup(models.TextChoices):
@@ -154,6 +154,12 @@ class PresenceKind(models.TextChoices):
 class PolicePresence(models.Model):
     """Police seen in a place for a while: what the promise of visibility is followed up by."""
 
+    # Its own column, not the area's: presence logged at a point outside every residential
+    # area (a road, an event ground) still belongs to one municipality's follow-up.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("kommun"),
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("polis"),
@@ -169,6 +175,8 @@ class PolicePresence(models.Model):
     lon = models.FloatField(_("longitud"), null=True, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = OwnMunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("polisnärvaro")

@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tryggve.analytics.models import FeedFetch
+from tryggve.analytics.models import FeedFetch, Incident, NearRepeatAlert, PolicePresence
+from tryggve.areas.selectors import home_municipality_code, rows_here
+from tryggve.areas.serving import serves_several
 
 # A near-repeat alert is worth sending while the raised risk lasts (a few weeks at most).
 ALERT_FRESH_DAYS = 14
+
+
+def incidents_here():
+    """The incidents of the municipality served now, by the source's municipality code
+    (an incident has one with or without a residential area); all of them while one
+    municipality is served (as `reports_here`)."""
+    if not serves_several():
+        return Incident.objects.all()
+    return Incident.objects.in_municipality(home_municipality_code())
+
+
+def presence_here():
+    """The police presence logged for the municipality served now."""
+    return rows_here(PolicePresence.objects.all())
+
+
+def alerts_here():
+    """The near-repeat alerts for residential areas of the municipality served now."""
+    if not serves_several():
+        return NearRepeatAlert.objects.all()
+    return NearRepeatAlert.objects.filter(area__municipality__code=home_municipality_code())
 
 
 def last_successful_fetch() -> FeedFetch | None:

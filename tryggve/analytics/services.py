@@ -35,7 +35,7 @@ from tryggve.analytics.models import (
     PresenceKind,
 )
 from tryggve.areas.models import Municipality, ResidentialArea
-from tryggve.areas.selectors import area_for_point, home_municipality
+from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
 BATCH_SIZE = 1000
@@ -60,7 +60,8 @@ class _Placer:
 
     def __init__(self) -> None:
         self.home: Municipality | None = home_municipality()
-        self.areas = list(ResidentialArea.objects.all())
+        # Only the home municipality's areas: another's may lie over the same ground.
+        self.areas = list(ResidentialArea.objects.filter(municipality=self.home))
 
     def area_for(self, lat: float, lon: float) -> ResidentialArea | None:
         candidates = [area for area in self.areas if area.contains_point(lat, lon)]
@@ -325,9 +326,15 @@ def presence_log(
         raise ValidationError({"started": _("Tidpunkten ligger i framtiden.")})
     if lat is not None and area is None:
         area = area_for_point(lat=lat, lon=lon)
+    # The area's municipality where there is one; a point outside every area counts for the
+    # municipality whose boundary holds it, else for the one whose pages it was logged on.
+    if area is not None:
+        municipality = area.municipality
+    else:
+        municipality = municipality_at(lat=lat, lon=lon) or home_municipality()
     return PolicePresence.objects.create(
         officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
-        lon=lon, note=note.strip(),
+        lon=lon, note=note.strip(), municipality=municipality,
     )
 
 

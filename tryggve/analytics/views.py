@@ -36,12 +36,11 @@ from tryggve.analytics.models import (
     IncidentSource,
     NearRepeatAlert,
     OffenceGroup,
-    PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
 from tryggve.analytics.scope import scope_for
-from tryggve.analytics.selectors import last_successful_fetch
+from tryggve.analytics.selectors import incidents_here, last_successful_fetch, presence_here
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import incident_import_start, incident_import_upload
@@ -51,7 +50,6 @@ from tryggve.areas.selectors import (
     home_municipality,
     home_municipality_code,
     map_context,
-    placed_in_municipality,
     statistical_layer,
     statistical_layer_geojson,
 )
@@ -67,7 +65,7 @@ importers = staff_required("analytics.import")
 
 
 def _synthetic_share() -> bool:
-    return Incident.objects.filter(synthetic=True).exists()
+    return incidents_here().filter(synthetic=True).exists()
 
 
 def _areas_geojson(ranked, *, named: bool = False) -> dict:
@@ -94,7 +92,8 @@ def _areas_geojson(ranked, *, named: bool = False) -> dict:
 def _survey_places(request: HttpRequest):
     """The survey's unsafe places as a layer of their own. Those who read the survey's free
     text get the staff detail (125 m cells, residents' descriptions, the two newest years);
-    other readers (police, council) the public cells of the two newest finished years."""
+    other readers (police, council) the public map of the newest finished year, the same
+    as the public results page (`surveys.figures.unsafe_places`)."""
     return unsafe_places(
         municipality_code=home_municipality_code(),
         public=not may_open(request.roles, SURVEY_EDIT),
@@ -236,7 +235,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=30)
     presence = [
         {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
-        for p in _presence_here().filter(started__gte=since, lat__isnull=False)
+        for p in presence_here().filter(started__gte=since, lat__isnull=False)
     ] if own else []
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
@@ -326,24 +325,10 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _presence_here():
-    """Presence logged in the municipality served: by its area, else by where it was logged
-    (`areas.selectors.placed_in_municipality`), as the follow-up's figures count it."""
-    return PolicePresence.objects.filter(
-        placed_in_municipality(
-            code=home_municipality_code(),
-            via="area",
-            unplaced=PolicePresence.objects.filter(area__isnull=True).values_list(
-                "pk", "lat", "lon"
-            ),
-        )
-    )
-
-
 def _presence_hours(year: int):
     """Hours of presence per area and month, for the follow-up."""
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
-    for started, minutes, area_name in _presence_here().filter(
+    for started, minutes, area_name in presence_here().filter(
         started__year=year
     ).values_list("started", "minutes", "area__name"):
         month = timezone.localtime(started).month
@@ -388,7 +373,7 @@ def presence(request: HttpRequest) -> HttpResponse:
             "can_log": can_log,
             "year": year,
             "hours": _presence_hours(year),
-            "recent": _presence_here().select_related("area", "officer")[:20],
+            "recent": presence_here().select_related("area", "officer")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )

@@ -174,6 +174,33 @@ class Municipality(GeometryFields):
             raise ValidationError(errors)
 
 
+def of_own_municipality(code: str, *, area_path: str, prefix: str = "") -> models.Q:
+    """A filter for rows of a model with its own nullable `municipality` column added after
+    its first rows (police presence, watch areas), reached through `prefix` ("area__" from a
+    household). A row without one is from before the column and belongs where the data
+    migration would put it: to its residential area's municipality (`area_path`), else to
+    the default one (settings.MUNICIPALITY_CODE), the only one served then."""
+    own, area = f"{prefix}municipality", f"{prefix}{area_path}"
+    before = models.Q(**{f"{area}__municipality__code": code})
+    if code == settings.MUNICIPALITY_CODE:
+        before |= models.Q(**{f"{area}__isnull": True})
+    return models.Q(**{f"{own}__code": code}) | (models.Q(**{f"{own}__isnull": True}) & before)
+
+
+class OwnMunicipalityQuerySet(models.QuerySet):
+    """Rows of one municipality for a model with its own `municipality` column (see
+    `of_own_municipality`); `area_path` names its foreign key to ResidentialArea."""
+
+    area_path = "area"
+
+    def for_code(self, code: str):
+        return self.filter(of_own_municipality(code, area_path=self.area_path))
+
+    def for_municipality(self, municipality: Municipality | None):
+        """None (no municipality set up at all) leaves nothing out, as for reports."""
+        return self.all() if municipality is None else self.for_code(municipality.code)
+
+
 class ResidentialAreaQuerySet(models.QuerySet):
     def containing_bbox(self, lat: float, lon: float) -> ResidentialAreaQuerySet:
         return self.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)

@@ -37,6 +37,15 @@ def areas_here():
     return ResidentialArea.objects.filter(municipality__code=tenancy.current_code())
 
 
+def rows_here(queryset):
+    """The rows of the municipality served now, for a model with its own `municipality`
+    column (`areas.models.OwnMunicipalityQuerySet`: police presence, watch areas); all of
+    them while one municipality is served (as `reports_here`)."""
+    if not routing.serves_several():
+        return queryset
+    return queryset.for_municipality(home_municipality())
+
+
 def served_municipality_at(*, lat: float, lon: float) -> Municipality | None:
     """The served municipality whose boundary holds a point: the one served now if it does,
     else a neighbour this deployment also serves, else None."""
@@ -58,44 +67,20 @@ def in_municipality(*, code: str, via: str) -> Q:
     """A filter for rows that belong to a municipality through their residential area.
 
     `via` names the row's foreign key to `ResidentialArea` ("area", "residential_area").
-    Rows without an area (a report described in words, presence logged at a point, a watch
-    area drawn anew) belong to the municipality this service runs for: the e-service,
-    presence log and neighbourhood watch serve that one municipality only.
-    """
+    Rows without an area (a report described in words) belong to the default municipality.
+    Police presence and watch areas carry their own municipality instead
+    (`areas.models.of_own_municipality`)."""
     match = Q(**{f"{via}__municipality__code": code})
     if code == settings.MUNICIPALITY_CODE:
         match |= Q(**{f"{via}__isnull": True})
     return match
 
 
-def municipality_codes_at(points) -> list[str]:
-    """The municipality of each (lat, lon) point of a row that has no residential area to
-    tell it: the one whose boundary holds the point (the lowest code where approximate
-    boundaries overlap), else, outside every boundary, the default one
-    (`settings.MUNICIPALITY_CODE`), as rows without an area counted before. One query, none
-    for no points."""
-    points = list(points)
-    municipalities = list(Municipality.objects.order_by("code")) if points else []
-    return [
-        next(
-            (m.code for m in municipalities if m.contains_point(lat, lon)),
-            settings.MUNICIPALITY_CODE,
-        )
-        for lat, lon in points
-    ]
-
-
-def placed_in_municipality(*, code: str, via: str, unplaced) -> Q:
-    """A filter for rows of municipality `code`: through their residential area (`via`, as
-    `in_municipality`), or, for a row without one, by where it is
-    (`municipality_codes_at`). `unplaced` yields (pk, lat, lon) for the rows without an
-    area. So presence logged at a point in Arjeplog outside its residential areas counts for
-    Arjeplog, not for the default municipality."""
-    unplaced = list(unplaced)
-    codes = municipality_codes_at((lat, lon) for _pk, lat, lon in unplaced)
-    pks = [row[0] for row, at in zip(unplaced, codes, strict=True) if at == code]
-    return Q(**{f"{via}__municipality__code": code}) | Q(
-        **{f"{via}__isnull": True, "pk__in": pks}
+def municipality_at(*, lat: float, lon: float) -> Municipality | None:
+    """The municipality whose boundary holds the point (the lowest code where approximate
+    boundaries overlap), for a row that has no residential area to tell it."""
+    return next(
+        (m for m in Municipality.objects.order_by("code") if m.contains_point(lat, lon)), None
     )
 
 

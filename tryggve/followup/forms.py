@@ -187,6 +187,7 @@ class EvidenceForm(forms.Form):
         self.fields["area"].queryset = ResidentialArea.objects.filter(municipality=municipality)
         self.fields["category"].queryset = Category.objects.for_municipality(municipality)
         self.fields["survey"].queryset = Survey.objects.filter(municipality=municipality)
+        self.fields["watch_area"].queryset = WatchArea.objects.for_municipality(municipality)
 
     def clean(self):
         data = super().clean()

@@ -323,9 +323,13 @@ def _evidence_target_check(municipality: Municipality, link: EvidenceLink) -> No
     if link.watch_area is not None:
         watch = link.watch_area
         centre = watch.shape.representative_point()
-        if not _place_belongs(
-            municipality, area=watch.residential_area, lat=centre.y, lon=centre.x
-        ):
+        if watch.municipality_id is not None:  # its own column says (watch.0004)
+            belongs = watch.municipality_id == municipality.pk
+        else:
+            belongs = _place_belongs(
+                municipality, area=watch.residential_area, lat=centre.y, lon=centre.x
+            )
+        if not belongs:
             raise FollowupRefused(_("Grannsamverkansområdet hör till en annan kommun."))
     if link.survey is not None and link.survey.municipality_id != municipality.pk:
         raise FollowupRefused(_("Enkäten hör till en annan kommun."))

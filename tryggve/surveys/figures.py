@@ -163,12 +163,15 @@ def unsafe_places(
     situation picture draws it as a layer. None when the municipality is unknown.
 
     `public`: 250 m cells of at least 5 respondents, no descriptions, and (when `years`
-    is not given) the two newest finished years, for readers who may not read free text."""
+    is not given) the newest finished year only, for readers who may not read free text:
+    exactly the map the public results page shows for that year. Two years together would
+    be a second grid over the same cells, and the public one-year maps subtracted from it
+    give back a small cell (a probe did so: 19 - 17 = 2 respondents)."""
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         return None
     if public and years is None:
         surveys = list(Survey.objects.filter(municipality_id=municipality.pk))
         unfinished = _unfinished(surveys)
-        years = sorted({s.year for s in surveys} - unfinished)[-2:]
+        years = sorted({s.year for s in surveys} - unfinished)[-1:]
     return place_map(municipality_id=municipality.pk, years=years, public=public)

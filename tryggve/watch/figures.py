@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, Sum
-from shapely.geometry import shape
 
-from tryggve.areas.models import ResidentialArea
-from tryggve.areas.selectors import placed_in_municipality
+from tryggve.areas.models import ResidentialArea, of_own_municipality
 from tryggve.lib.periods import local_bounds, month_of, months
 from tryggve.watch.models import CONTACT_PERSON_ROLES, Household, WatchArea, WatchState
 
@@ -64,19 +62,7 @@ def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFig
     not_ended = ~Q(state=WatchState.ENDED)
     offered = Q(offered__lt=finish)
     started = Q(started__isnull=False, started__lt=finish)
-    # A watch area has no municipality of its own: its residential area's, else (one drawn
-    # anew) that of the place it covers.
-    drawn_anew = [
-        (pk, point.y, point.x)
-        for pk, geometry in WatchArea.objects.filter(residential_area__isnull=True).values_list(
-            "pk", "geometry"
-        )
-        for point in [shape(geometry).representative_point()]
-    ]
-    mine = placed_in_municipality(
-        code=municipality_code, via="residential_area", unplaced=drawn_anew
-    )
-    areas = WatchArea.objects.filter(mine).aggregate(
+    areas = WatchArea.objects.for_code(municipality_code).aggregate(
         n_offered=Count("pk", filter=offered),
         n_gathering=Count("pk", filter=offered & not_ended & ~started),
         n_started=Count("pk", filter=started & not_ended),
@@ -86,7 +72,9 @@ def watch_figures(*, municipality_code: str, start: date, end: date) -> WatchFig
     )
     joined = list(
         Household.objects.filter(
-            area__in=WatchArea.objects.filter(mine),
+            of_own_municipality(
+                municipality_code, area_path="residential_area", prefix="area__"
+            ),
             confirmed__isnull=False,
             confirmed__lt=finish,
         )

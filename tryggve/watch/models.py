@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.analytics.models import NearRepeatAlert
-from tryggve.areas.models import GeometryFields, ResidentialArea
+from tryggve.areas.models import (
+    GeometryFields,
+    Municipality,
+    OwnMunicipalityQuerySet,
+    ResidentialArea,
+)
 from tryggve.lib.models import OutgoingMail
 from tryggve.lib.validators import validate_one_line
 
@@ -71,7 +76,9 @@ class ContactRole(models.TextChoices):
 CONTACT_PERSON_ROLES = (ContactRole.APPROVED, ContactRole.LEAD)
 
 
-class WatchAreaQuerySet(models.QuerySet):
+class WatchAreaQuerySet(OwnMunicipalityQuerySet):
+    area_path = "residential_area"
+
     def public(self) -> WatchAreaQuerySet:
         return self.exclude(state=WatchState.ENDED)
 
@@ -109,6 +116,12 @@ class WatchArea(GeometryFields):
 
     name = models.CharField(_("namn"), max_length=100, validators=[validate_one_line])
     slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
+    # Its own column, not the residential area's: an area drawn anew has none, and a
+    # residential area deleted later leaves the watch area (SET_NULL) in its municipality.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("kommun"),
+    )
     residential_area = models.ForeignKey(
         ResidentialArea,
         on_delete=models.SET_NULL,

@@ -6,28 +6,48 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tryggve.analytics.models import NearRepeatAlert
-from tryggve.analytics.selectors import ALERT_FRESH_DAYS
-from tryggve.watch.models import WatchArea, WatchMessage, WatchState
+from tryggve.analytics.selectors import ALERT_FRESH_DAYS, alerts_here
+from tryggve.areas.selectors import rows_here
+from tryggve.watch.models import Household, WatchArea, WatchMessage, WatchState
+
+
+def watch_areas_here():
+    """The watch areas of the municipality served now; every page starts from these."""
+    return rows_here(WatchArea.objects.all())
+
+
+def households_here():
+    """Households signed up in a watch area of the municipality served now (a link's token
+    opens its household only on that municipality's pages)."""
+    return Household.objects.filter(area__in=watch_areas_here())
+
+
+def messages_here():
+    """Messages sent to contact persons in the municipality served now."""
+    here = watch_areas_here()
+    return WatchMessage.objects.filter(
+        Q(area__in=here) | Q(deliveries__area__in=here)
+    ).distinct()
 
 
 def ready_area_count() -> int:
     """Areas that reached the threshold and wait for their start-up meeting and start."""
-    return WatchArea.objects.filter(state=WatchState.READY).count()
+    return watch_areas_here().filter(state=WatchState.READY).count()
 
 
 def alerts_to_send_count(*, days: int = ALERT_FRESH_DAYS) -> int:
     """Fresh near-repeat alerts that can still be sent: their residential area has an active
     group with contact persons, and no message has gone out for them yet."""
     reachable = (
-        WatchArea.objects.active().with_progress().filter(n_contacts__gt=0)
+        watch_areas_here().active().with_progress().filter(n_contacts__gt=0)
         .values("residential_area")
     )
     return (
-        NearRepeatAlert.objects.filter(
+        alerts_here().filter(
             created__gte=timezone.now() - timedelta(days=days), area__in=reachable
         )
         .exclude(pk__in=WatchMessage.objects.filter(alert__isnull=False).values("alert"))

@@ -39,6 +39,7 @@ from tryggve.watch.models import (
     normalise_email,
     normalise_phone,
 )
+from tryggve.watch.selectors import watch_areas_here
 
 UNCONFIRMED_DAYS = 7
 
@@ -98,10 +99,15 @@ def watch_area_offer(
         raise WatchError(_("Välj ett bostadsområde eller ange en egen gräns."))
     if households < 1:
         raise WatchError(_("Området måste ha minst ett hushåll."))
-    municipality = home_municipality()
+    # The residential area's municipality; an area drawn anew belongs to the one served.
+    if residential_area is not None:
+        municipality = residential_area.municipality
+    else:
+        municipality = home_municipality()
     area = WatchArea(
         name=name.strip(),
         slug=_unique_slug(name),
+        municipality=municipality,
         residential_area=residential_area,
         households=households,
         streets=streets.strip(),
@@ -664,7 +670,8 @@ def message_send(
     """
     if not subject.strip() or not body.strip():
         raise WatchError(_("Skriv både rubrik och text."))
-    areas = [area] if area is not None else list(WatchArea.objects.active())
+    # "Every active area" is every one of the municipality served now, never a neighbour's.
+    areas = [area] if area is not None else list(watch_areas_here().active())
     with transaction.atomic():
         message = WatchMessage.objects.create(
             area=area, alert=alert, subject=subject.strip(), body=body.strip(), sender=sender

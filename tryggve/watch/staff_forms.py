@@ -10,6 +10,7 @@ from tryggve.lib.dates import SensibleDateField, SensibleDateTimeField
 from tryggve.lib.mail import validate_subject
 from tryggve.lib.validators import validate_one_line
 from tryggve.watch.models import ContactRole, Household, WatchArea, WatchState
+from tryggve.watch.selectors import watch_areas_here
 
 
 class OfferForm(forms.Form):
@@ -74,9 +75,7 @@ class OfferForm(forms.Form):
         """Name and households per residential area, for the script that fills the form."""
         return {
             str(pk): {"name": name, "households": households}
-            for pk, name, households in ResidentialArea.objects.values_list(
-                "pk", "name", "households"
-            )
+            for pk, name, households in areas_here().values_list("pk", "name", "households")
         }
 
 
@@ -204,3 +203,8 @@ class MessageForm(forms.Form):
         label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
     alert = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the watch areas of the municipality served now.
+        self.fields["area"].queryset = watch_areas_here().public()

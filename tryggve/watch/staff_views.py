@@ -19,7 +19,8 @@ from tryggve.accounts.access import staff_required
 from tryggve.analytics.alerts import alerts_by_incident
 from tryggve.analytics.models import NearRepeatAlert, OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
-from tryggve.areas.models import ResidentialArea
+from tryggve.analytics.selectors import alerts_here
+from tryggve.areas.selectors import areas_here
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.geo import GeometryError, polygon_from_geojson
@@ -32,7 +33,7 @@ from tryggve.watch.models import (
     WatchState,
     flag_bursts,
 )
-from tryggve.watch.selectors import alert_groups
+from tryggve.watch.selectors import alert_groups, messages_here, watch_areas_here
 from tryggve.watch.services import (
     MANUAL_TRANSITIONS,
     WatchError,
@@ -99,7 +100,7 @@ def staff_index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "offer_defaults": OfferForm.defaults(),
-            "areas": WatchArea.objects.with_progress(),
+            "areas": watch_areas_here().with_progress(),
             "ranked": ranked,
             "smoothing": smoothing,
             "year": year,
@@ -162,7 +163,7 @@ def _staff_area_context(request: HttpRequest, area: WatchArea) -> dict:
 
 @managers
 def staff_area(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea.objects.with_progress(), slug=slug)
+    area = get_object_or_404(watch_areas_here().with_progress(), slug=slug)
     context = _staff_area_context(request, area)
     if context["page"].object_list:
         # The list shows households' names and contact details: record who read them.
@@ -181,7 +182,7 @@ def _back(area: WatchArea) -> str:
 @require_POST
 @managers
 def staff_state(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     form = StateForm(request.POST)
     return form_action(
         request,
@@ -200,7 +201,7 @@ def staff_state(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @managers
 def staff_households(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     form = HouseholdsForm(request.POST)
     return form_action(
         request,
@@ -238,7 +239,7 @@ def _bulk(form: BulkForm, actor) -> None:
 @require_POST
 @managers
 def staff_bulk(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     contacts = area.households_set.contact_persons()
     form = BulkForm(request.POST, area=area, contacts=contacts)
     return form_action(
@@ -253,7 +254,7 @@ def staff_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @managers
 def staff_review(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     watch_area_review(area=area, actor=request.user)
     messages.success(request, _("Anmälningarna är markerade som granskade."))
     return redirect(_back(area))
@@ -262,7 +263,7 @@ def staff_review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @managers
 def staff_meeting(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     form = MeetingForm(request.POST)
     return form_action(
         request,
@@ -283,7 +284,7 @@ def staff_meeting(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @managers
 def staff_attendance(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     confirmed = list(area.households_set.confirmed())
     form = AttendanceForm(request.POST, households=confirmed)
 
@@ -300,7 +301,7 @@ def staff_attendance(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @managers
 def staff_signs(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea, slug=slug)
+    area = get_object_or_404(watch_areas_here(), slug=slug)
     form = SignsForm(request.POST)
     return form_action(
         request,
@@ -322,7 +323,7 @@ def _alert_from(request: HttpRequest) -> NearRepeatAlert | None:
     value = source.get(key, "")
     if not value.isdigit():
         return None
-    return NearRepeatAlert.objects.select_related("incident", "area").filter(pk=int(value)).first()
+    return alerts_here().select_related("incident", "area").filter(pk=int(value)).first()
 
 
 def _send_message(form: MessageForm, alert: NearRepeatAlert | None, sender) -> int:
@@ -355,8 +356,8 @@ def staff_messages(request: HttpRequest) -> HttpResponse:
                 request, _("Meddelandet är skickat till %(n)s kontaktombud.") % {"n": n}
             )
             return redirect("watch:staff_messages")
-    alerts = NearRepeatAlert.objects.select_related("incident", "area")[:20]
-    sent = WatchMessage.objects.select_related("area", "sender").prefetch_related(
+    alerts = alerts_here().select_related("incident", "area")[:20]
+    sent = messages_here().select_related("area", "sender").prefetch_related(
         "deliveries__outgoing", "deliveries__household"
     )[:20]
     return render(
@@ -376,11 +377,11 @@ def staff_messages(request: HttpRequest) -> HttpResponse:
 
 @readers
 def staff_figures(request: HttpRequest) -> HttpResponse:
-    areas = list(WatchArea.objects.with_progress())
+    areas = list(watch_areas_here().with_progress())
     by_state = defaultdict(int)
     for area in areas:
         by_state[area.state] += 1
-    all_households = ResidentialArea.objects.aggregate(n=Sum("households"))["n"] or 0
+    all_households = areas_here().aggregate(n=Sum("households"))["n"] or 0
     active = [a for a in areas if a.state == WatchState.ACTIVE]
     covered = sum(a.households for a in active)
     per_year = defaultdict(lambda: {"offered": 0, "started": 0, "messages": 0})
@@ -388,10 +389,12 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
         per_year[timezone.localtime(area.offered).year]["offered"] += 1
         if area.started:
             per_year[timezone.localtime(area.started).year]["started"] += 1
-    for created in WatchMessage.objects.values_list("created", flat=True):
+    for created in messages_here().values_list("created", flat=True):
         per_year[timezone.localtime(created).year]["messages"] += 1
     messages_per_area = dict(
-        Delivery.objects.values_list("area").annotate(n=Count("message", distinct=True))
+        Delivery.objects.filter(area__in=watch_areas_here())
+        .values_list("area")
+        .annotate(n=Count("message", distinct=True))
     )
     return render(
         request,
@@ -403,7 +406,7 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
             "all_households": all_households,
             "share": round(100 * covered / all_households, 1) if all_households else 0,
             "contacts": sum(a.n_contacts for a in areas),
-            "messages_sent": WatchMessage.objects.count(),
+            "messages_sent": messages_here().count(),
             "per_year": sorted(per_year.items(), reverse=True),
         },
     )

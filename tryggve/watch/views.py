@@ -22,9 +22,9 @@ from tryggve.watch.forms import (
 )
 from tryggve.watch.models import (
     Household,
-    WatchArea,
     WatchMessage,
 )
+from tryggve.watch.selectors import watch_areas_here
 from tryggve.watch.services import (
     UNCONFIRMED_DAYS,
     WatchError,
@@ -58,7 +58,7 @@ def _areas_geojson(areas) -> dict:
 
 @require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
-    areas = list(WatchArea.objects.public().with_progress())
+    areas = list(watch_areas_here().public().with_progress())
     return render(
         request,
         "watch/public_list.html",
@@ -75,7 +75,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @public_post("watch_signup")
 def public_area(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea.objects.public(), slug=slug)
+    area = get_object_or_404(watch_areas_here().public(), slug=slug)
     form = SignUpForm(request.POST or None, area=area)
     if request.method == "POST" and area.accepts_sign_ups and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +106,7 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def signed_up(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(WatchArea.objects.public(), slug=slug)
+    area = get_object_or_404(watch_areas_here().public(), slug=slug)
     return render(request, "watch/signed_up.html", {"area": area})
 
 

@@ -1,7 +1,7 @@
 """The staff menu, derived from `accounts.roles.MENU` and PAGE_PERMISSIONS."""
 
 from django import template
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, resolve, reverse
 
 from tryggve.accounts.access import is_verified
 from tryggve.accounts.roles import MENU, may_open, user_roles
@@ -39,7 +39,12 @@ def opens_for(url_name: str, request) -> bool:
     Asks the page's own view (the roles its `staff_required` names), so a sub-menu shows
     only links that will not answer 403: ``{% if "analytics:riskmap"|opens_for:request %}``.
     """
-    allowed = getattr(resolve(reverse(url_name)).func, "staff_roles", None)
+    # reverse() writes the script prefix of a municipality served under a path
+    # ("/arjeplog/"); resolve() reads paths without it.
+    path, prefix = reverse(url_name), get_script_prefix()
+    if path.startswith(prefix):
+        path = "/" + path[len(prefix):]
+    allowed = getattr(resolve(path).func, "staff_roles", None)
     if allowed is None:  # not a staff page
         return True
     roles = getattr(request, "roles", None)

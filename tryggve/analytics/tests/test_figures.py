@@ -9,6 +9,7 @@ import pytest
 
 from tryggve.analytics.figures import burglary_figures, poisson_interval, presence_figures
 from tryggve.analytics.models import Incident, OffenceGroup, PolicePresence, PresenceKind
+from tryggve.analytics.services import presence_log
 from tryggve.areas.models import ResidentialArea
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -172,7 +173,7 @@ def test_presence_at_a_point_counts_in_the_municipality_it_lies_in(presence, arj
 
     assert area_for_point(lat=point.y, lon=point.x) is None
     officer = PolicePresence.objects.first().officer
-    PolicePresence.objects.create(
+    presence_log(
         officer=officer, started=local(2025, 7, 1, 12), minutes=60, kind=PresenceKind.CAR,
         lat=point.y, lon=point.x,
     )

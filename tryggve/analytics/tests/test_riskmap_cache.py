@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tryggve.analytics import riskmap
-from tryggve.analytics.models import OffenceGroup
+from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
 
 BURGLARY = OffenceGroup.RESIDENTIAL_BURGLARY
@@ -63,7 +63,7 @@ def test_an_import_invalidates_the_cached_map(
 
 def test_a_deleted_incident_invalidates_the_cached_map(municipality, burglaries, forecasts):
     risk_cells_cached(group=BURGLARY, size=250)
-    riskmap.Incident.objects.order_by("id").first().delete()
+    Incident.objects.order_by("id").first().delete()
     cells = risk_cells_cached(group=BURGLARY, size=250)
     assert len(forecasts) == 2
     assert sum(c.past_count for c in cells) == 2

@@ -215,7 +215,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env=base | {"VAR_DIR": str(REPO / "var"), "TRYGGVE_DEMO": "1"} | env,
+        # No developer .env (make run writes one): only what is given.
+        env=base | {"VAR_DIR": str(REPO / "var"), "ENV_FILE": os.devnull, "TRYGGVE_DEMO": "1"}
+        | env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -141,6 +141,23 @@ def test_years_default_to_the_two_newest_and_can_be_chosen(municipality, today, 
     assert unsafe_places(municipality_code="0000") is None
 
 
+def test_the_public_layer_is_one_year_the_same_as_the_public_page(municipality, today, last_year):
+    """Two years on one grid beside the public one-year maps would let a reader subtract
+    one year from both and get a small cell back (a probe did: 19 - 17 = 2)."""
+    between = survey_for_year(municipality=municipality, year=today.year - 2)
+    for _ in range(5):
+        respond(between, [CENTRUM])
+    for _ in range(7):
+        respond(last_year, [CENTRUM])
+    layer = unsafe_places(municipality_code="2505", public=True)
+    assert layer.years == [last_year.year]
+    page = place_map(municipality_id=municipality.pk, years=[last_year.year], public=True)
+    assert [(c.name, c.respondents) for c in layer.cells] == [
+        (c.name, c.respondents) for c in page.cells
+    ]
+    assert layer.cells[0].respondents == 7
+
+
 def test_another_municipality_is_never_counted(municipality, last_year, today):
     other = municipality_import(
         data=load_geojson_file(DEMO_DIR / "arvidsjaur_kommun.geojson"),

@@ -72,7 +72,9 @@ def watch_history(make_area, join, other_area):
         state=WatchState.ACTIVE,
     )
     confirmed(porjus, local(2025, 5, 1), contact_role=ContactRole.LEAD)
-    WatchArea.objects.filter(pk=porjus.pk).update(residential_area=other_area)
+    WatchArea.objects.filter(pk=porjus.pk).update(
+        residential_area=other_area, municipality=other_area.municipality
+    )
     nyvagen = area("Nyvägen", "Centrum", 20, offered=local(2025, 8, 1))
     WatchArea.objects.filter(pk=nyvagen.pk).update(residential_area=None)
 
