@@ -12,9 +12,10 @@ class AreasConfig(AppConfig):
 
         from tryggve.areas import access, identity, serving
         from tryggve.areas.models import Municipality
-        from tryggve.lib import tenancy
+        from tryggve.lib import mail, tenancy
 
         tenancy.register_staff_rule(access.staff_may_use)
+        mail.register_sender_rule(identity.mail_sender_for)
         post_save.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
         post_delete.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
         post_save.connect(identity.forget_identity, sender=Municipality, dispatch_uid="identity")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from email.utils import parseaddr, quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -133,3 +134,23 @@ def public_identity(code: str | None = None) -> PublicIdentity:
 def forget_identity(sender, instance: Municipality, **kwargs) -> None:
     """Drop the cached identity (connected to Municipality's post_save and post_delete)."""
     cache.delete(_cache_key(instance.code))
+
+
+def mail_sender_for(code: str) -> tuple[str, str]:
+    """(From, Reply-To) of mail queued for municipality `code` (registered with
+    `tryggve.lib.mail` as its sender rule).
+
+    From keeps the deployment's address (DEFAULT_FROM_EMAIL, the one the mail server may
+    send as) under the municipality's service name, "Trygg i Arjeplog <noreply@…>"; the
+    reply goes to the municipality's contact address when it has one. The default
+    municipality with neither a service name nor a contact address set sends exactly as
+    before: ("", "") leaves DEFAULT_FROM_EMAIL and no Reply-To.
+    """
+    identity = public_identity(code)
+    reply_to = identity.contact_email
+    if identity.is_default and not identity.service_name:
+        return "", reply_to
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not address:
+        return "", reply_to
+    return f'"{quote(identity.header)}" <{address}>', reply_to

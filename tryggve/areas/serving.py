@@ -10,13 +10,17 @@ choosing costs no query on a warm cache.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import get_script_prefix, set_script_prefix
 
 from tryggve.areas.models import Municipality
+from tryggve.lib import tenancy
 
 ROUTING_SECONDS = 300
 
@@ -78,3 +82,38 @@ def by_slug(slug: str) -> Served | None:
 
 def served_codes() -> list[str]:
     return [s.code for s in served_municipalities()]
+
+
+@contextlib.contextmanager
+def serving_for(code: str | None) -> Iterator[None]:
+    """Serve municipality `code` inside the block as its own public site would: mail and
+    links written there (`lib.links.absolute_url`, `reverse()`, the mail's sender) are that
+    municipality's, on its own host or under its path prefix, also from a task or a
+    command, or from a staff page served for another municipality.
+
+    None, or the municipality already served (a resident's own request, whose host or
+    prefix is kept as the resident used it), changes nothing. The default municipality is
+    served at SITE_URL without a prefix; another by its first host name, else its slug.
+    """
+    now = tenancy.current()
+    if code is None or (now is not None and now.code == code):
+        yield
+        return
+    served = next((s for s in served_municipalities() if s.code == code), None)
+    host = prefix = ""
+    if served is not None and code != settings.MUNICIPALITY_CODE:
+        if served.hosts:
+            host = served.hosts[0]
+        elif served.slug:
+            prefix = f"/{served.slug}"
+    before = get_script_prefix()
+    base = before.rstrip("/")
+    if now is not None and now.prefix and base.endswith(now.prefix):
+        # Written on a page served under another municipality's prefix: take it off.
+        base = base[: -len(now.prefix)]
+    with tenancy.serving(code, host=host, prefix=prefix):
+        set_script_prefix(base + prefix + "/")
+        try:
+            yield
+        finally:
+            set_script_prefix(before)

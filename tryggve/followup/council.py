@@ -37,7 +37,7 @@ from tryggve.followup.models import (
 )
 from tryggve.followup.permissions import may_edit_activity
 from tryggve.followup.services import FollowupRefused, _event, _once
-from tryggve.lib.mail import mail_queue
+from tryggve.lib.mail import mail_queue, mail_sender
 from tryggve.lib.pdf import html_to_pdf
 from tryggve.reports.models import Report
 
@@ -417,6 +417,8 @@ def council_report_send(
             active=True
         )
         deliveries = []
+        # The meeting's municipality sends it (its name as sender, its reply address).
+        sender = mail_sender(meeting.municipality.code)
         for recipient in recipients:
             if recipient.email in done:
                 continue
@@ -425,6 +427,7 @@ def council_report_send(
                 subject=subject,
                 body=body,
                 attachment=(report_filename(meeting), pdf, "application/pdf"),
+                sender=sender,
             )
             deliveries.append(
                 CouncilDelivery.objects.create(

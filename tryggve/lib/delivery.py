@@ -21,7 +21,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -61,12 +61,21 @@ def _claim(mail_id: int) -> OutgoingMail | None:
 def _send(message: OutgoingMail) -> None:
     if message.channel == OutgoingMail.Channel.SMS:
         sms_backend().send(to=sms_recipient(message.to), body=message.body)
-    elif message.attachment_name:
-        mail = EmailMessage(message.subject, message.body, None, [message.to])
-        mail.attach(message.attachment_name, bytes(message.attachment), message.attachment_type)
-        mail.send()
     else:
-        send_mail(message.subject, message.body, None, [message.to])
+        # Blank sender fields (rows queued before they existed): DEFAULT_FROM_EMAIL, no
+        # Reply-To, as those mails were always sent.
+        mail = EmailMessage(
+            message.subject,
+            message.body,
+            message.from_email or None,
+            [message.to],
+            reply_to=[message.reply_to] if message.reply_to else None,
+        )
+        if message.attachment_name:
+            mail.attach(
+                message.attachment_name, bytes(message.attachment), message.attachment_type
+            )
+        mail.send()
 
 
 def in_transaction() -> bool:

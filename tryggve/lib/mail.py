@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryggve.lib import tenancy
 from tryggve.lib.delivery import mail_deliver
 from tryggve.lib.guard import sender_texts
 from tryggve.lib.models import OutgoingMail
@@ -29,6 +31,8 @@ __all__ = [
     "mail_prune",
     "mail_queue",
     "mail_send_pending",
+    "mail_sender",
+    "register_sender_rule",
     "sms_queue",
     "without_sender_text",
 ]
@@ -67,6 +71,25 @@ def without_sender_text(text: str) -> str:
     return "".join(parts) + cleaned
 
 
+# The sender rule: municipality code -> (From, Reply-To) for mail queued while that
+# municipality is served. Written in `tryggve.areas.identity` (each municipality's public
+# identity) and registered when the apps load, since `lib` must not import `areas`.
+SenderRule = Callable[[str], tuple[str, str]]
+_sender_rule: list[SenderRule] = []
+
+
+def register_sender_rule(rule: SenderRule) -> None:
+    _sender_rule[:] = [rule]
+
+
+def mail_sender(code: str | None = None) -> tuple[str, str]:
+    """(From, Reply-To) for mail that speaks for municipality `code` (default: the one
+    served now); ("", "") without a registered rule: DEFAULT_FROM_EMAIL and no Reply-To."""
+    if not _sender_rule:
+        return "", ""
+    return _sender_rule[0](code or tenancy.current_code())
+
+
 def validate_subject(value: str) -> None:
     """A mail subject is one line: a line break would add a header (Bcc:) or, refused by
     Django at sending time, leave the mail failing in the queue. Forms use this."""
@@ -77,7 +100,12 @@ def validate_subject(value: str) -> None:
 
 
 def mail_queue(
-    *, to: str, subject: str, body: str, attachment: tuple[str, bytes, str] | None = None
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    attachment: tuple[str, bytes, str] | None = None,
+    sender: tuple[str, str] | None = None,
 ) -> OutgoingMail:
     """Store a mail and deliver it through the task queue once the transaction commits.
 
@@ -87,7 +115,14 @@ def mail_queue(
     A subject with a line break is refused here (ValueError), in the caller's transaction,
     rather than failing later at every delivery attempt; forms refuse it first. Queued while
     a public form is handled, the mail carries none of what its sender typed.
+
+    `sender` is (From, Reply-To); by default the municipality served now speaks
+    (`mail_sender`), resolved here and kept in the row because delivery runs outside the
+    request.
     """
+    from_email, reply_to = sender if sender is not None else mail_sender()
+    if any("\n" in v or "\r" in v for v in (from_email, reply_to)):
+        raise ValueError("A sender or reply address must not contain a line break.")
     if "\n" in subject or "\r" in subject or "\n" in to or "\r" in to:
         raise ValueError("A mail subject or address must not contain a line break.")
     name, content, content_type = attachment or ("", b"", "")
@@ -100,6 +135,8 @@ def mail_queue(
         attachment_name=name[:100],
         attachment_type=content_type[:100],
         attachment=content,
+        from_email=from_email[:254],
+        reply_to=reply_to[:254],
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message

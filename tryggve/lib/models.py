@@ -37,6 +37,12 @@ class OutgoingMail(models.Model):
     attachment_name = models.CharField(_("bilaga"), max_length=100, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(blank=True, default=b"")
+    # Whom the mail is from and where a reply goes, resolved when it was queued for the
+    # municipality it speaks for (issue 14): delivery runs outside the request, where no
+    # municipality is served. Blank, as in every row queued before: DEFAULT_FROM_EMAIL and
+    # no Reply-To.
+    from_email = models.CharField(_("avsändare"), max_length=254, blank=True, default="")
+    reply_to = models.CharField(_("svarsadress"), max_length=254, blank=True, default="")
 
     class Meta:
         verbose_name = _("utgående e-post")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tryggve.areas.models import Municipality
 from tryggve.areas.selectors import area_for_point, home_municipality, served_municipality_at
+from tryggve.areas.serving import serving_for
 from tryggve.lib.images import CleanImage
 from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue
@@ -192,13 +193,22 @@ def report_routed_elsewhere(report: Report) -> Municipality | None:
     return report.municipality
 
 
+def speaking_for(report: Report):
+    """Mail about `report` comes from its municipality and links to its own site, whoever
+    writes it (a staff page served for another, a scheduled task); rows without one are
+    the default municipality's."""
+    return serving_for(
+        report.municipality.code if report.municipality_id else settings.MUNICIPALITY_CODE
+    )
+
+
 def _mail_receipt(report: Report, token: str) -> None:
-    context = {
-        "report": report,
-        "tracking_url": tracking_url(token),
-        "months": settings.CONTACT_RETENTION_MONTHS,
-    }
-    with translation.override(report.language):
+    with speaking_for(report), translation.override(report.language):
+        context = {
+            "report": report,
+            "tracking_url": tracking_url(token),
+            "months": settings.CONTACT_RETENTION_MONTHS,
+        }
         mail_queue(
             to=report.contact_email,
             subject=_("Vi har tagit emot din rapport %(reference)s")
@@ -259,7 +269,7 @@ def _locked(report: Report) -> Report:
 def _mail_resident(report: Report, subject: str, template: str, context: dict) -> None:
     if not report.contact_email:
         return
-    with translation.override(report.language):
+    with speaking_for(report), translation.override(report.language):
         mail_queue(
             to=report.contact_email,
             subject=subject,
@@ -370,22 +380,27 @@ def report_assign_unit(*, report: Report, unit: Unit | None, actor) -> Report:
                 expires=timezone.now() + timedelta(days=UNIT_LINK_DAYS),
                 created_by=actor,
             )
-            mail_queue(
-                to=unit.email,
-                subject=_("Ärende %(reference)s till %(unit)s")
-                % {"reference": report.reference, "unit": unit.name},
-                body=render_to_string(
-                    "reports/mail/unit_assigned.txt",
-                    {
-                        "report": report,
-                        "unit": unit,
-                        "link_url": unit_link_url(token),
-                        "expires": link.expires,
-                        "url": unit_case_url(report),
-                    },
-                ),
-            )
+            with speaking_for(report):
+                _mail_unit_assigned(report, unit, token, link)
     return report
+
+
+def _mail_unit_assigned(report: Report, unit: Unit, token: str, link: UnitLink) -> None:
+    mail_queue(
+        to=unit.email,
+        subject=_("Ärende %(reference)s till %(unit)s")
+        % {"reference": report.reference, "unit": unit.name},
+        body=render_to_string(
+            "reports/mail/unit_assigned.txt",
+            {
+                "report": report,
+                "unit": unit,
+                "link_url": unit_link_url(token),
+                "expires": link.expires,
+                "url": unit_case_url(report),
+            },
+        ),
+    )
 
 
 def unit_link_revoke(*, link: UnitLink, actor) -> UnitLink:
@@ -648,7 +663,7 @@ def safety_feedback_ask_due() -> int:
     asked = 0
     for report in due:
         token = new_tracking_token()
-        with transaction.atomic():
+        with transaction.atomic(), speaking_for(report):
             SafetyFeedback.objects.create(report=report, token_hash=hash_token(token))
             _mail_resident(
                 report,
@@ -674,14 +689,16 @@ def unit_digests_send(*, day=None) -> dict[str, int]:
     """Mail each unit its open and overdue cases, once per unit and day."""
     day = day or timezone.localdate()
     sent = skipped = 0
-    for unit in Unit.objects.filter(active=True).exclude(email=""):
+    for unit in Unit.objects.filter(active=True).exclude(email="").select_related("municipality"):
         open_cases = list(
             Report.objects.open().filter(unit=unit).select_related("category").order_by("due")
         )
         if not open_cases:
             continue
         overdue = [r for r in open_cases if r.is_overdue]
-        with transaction.atomic():
+        # The unit's municipality speaks, and its cases link to that municipality's site.
+        code = unit.municipality.code if unit.municipality_id else settings.MUNICIPALITY_CODE
+        with transaction.atomic(), serving_for(code):
             _digest, created = UnitDigest.objects.get_or_create(
                 unit=unit,
                 day=day,
