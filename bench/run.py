@@ -16,6 +16,7 @@ import http.client
 import io
 import json
 import math
+import os
 import random
 import re
 import signal
@@ -178,9 +179,12 @@ def geojson_phase(args, categories: list[str]) -> dict:
     run_pool(warmup, geojson_worker, 2, args.port, time.monotonic() + 120)
     for concurrency in args.concurrency:
         jobs = geojson_requests(args.geojson_requests, args.seed, categories)
+        # The machine is shared: the load average before and after says what else ran.
+        load_before = os.getloadavg()
         started = time.monotonic()
         results = run_pool(jobs, geojson_worker, concurrency, args.port, started + args.max_seconds)
         wall = time.monotonic() - started
+        load_after = os.getloadavg()
         kinds = {}
         for kind in sorted({r["kind"] for r in results}):
             subset = [r for r in results if r["kind"] == kind]
@@ -197,8 +201,11 @@ def geojson_phase(args, categories: list[str]) -> dict:
             "concurrency": concurrency,
             "all": {**summarize(results, wall), "features_max": max(feats) if feats else None},
             "kinds": kinds,
+            "load_average_before": [round(v, 2) for v in load_before],
+            "load_average_after": [round(v, 2) for v in load_after],
         }
         print(f"  geojson c={concurrency}: {json.dumps(out[f'c{concurrency}']['all'])}", flush=True)
+        print(f"  load average before {load_before}, after {load_after}", flush=True)
     return out
 
 
@@ -369,6 +376,9 @@ def start_gunicorn(args) -> subprocess.Popen:
             args.database_url,
             PUBLIC_POST_LIMITS="report=100000/3600,voice=100000/3600",
             PUBLIC_FORM_MIN_SECONDS="0",
+            # Several municipalities served (the demo's Arjeplog at /arjeplog/): every map
+            # answer is then scoped to the municipality asked for, as in such a deployment.
+            MUNICIPALITY_ROUTING="1" if args.routing else "0",
         ),
         cwd=ROOT,
         stdout=log,
@@ -404,6 +414,11 @@ def main() -> int:
     parser.add_argument("--photo-share", type=float, default=0.05)
     parser.add_argument("--max-seconds", type=float, default=180, help="deadline per phase")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--routing",
+        action="store_true",
+        help="serve several municipalities (MUNICIPALITY_ROUTING=1): answers are scoped",
+    )
     args = parser.parse_args()
     if not 18100 <= args.port <= 18199:
         parser.error("--port must be in 18100-18199")
@@ -424,6 +439,7 @@ def main() -> int:
         "reports": Report.objects.count(),
         "published_with_position": published,
         "workers": args.workers,
+        "routing": args.routing,
     }
     connection.close()
     print(f"{args.label}: {result['reports']} reports, {published} on the map", flush=True)
