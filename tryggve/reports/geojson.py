@@ -183,7 +183,7 @@ def _report_ids(query: MapQuery, category_id: int | None, limit: int) -> list[in
     return ids
 
 
-# The map grid on PostgreSQL (migration 0011_map_grid_indexes): cells of 1/K degree of
+# The map grid on PostgreSQL (migration 0013_map_grid_indexes): cells of 1/K degree of
 # longitude by 1/(2K) of latitude (about square at 65° N), one partial index per K. Powers
 # of two, so that lon * K is exact and Python and PostgreSQL agree on every cell.
 GRID_LEVELS = (128, 32, 8, 2)  # finest first

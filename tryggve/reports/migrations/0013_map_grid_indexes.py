@@ -47,6 +47,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0010_report_municipality_fill")]
+    dependencies = [("reports", "0012_categories_units_templates_of_default")]
 
     operations = [migrations.RunPython(create, drop)]
