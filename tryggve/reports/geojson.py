@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Report, Status
+from tryggve.reports.models import PUBLIC_POSITION_DECIMALS, Category, Report, Status
 from tryggve.reports.selectors import categories_here
 
 
@@ -301,6 +301,12 @@ def feature_collection(query: MapQuery) -> dict:
         )
     # Translate names once per answer, not once per feature (that was most of the time).
     names = {pk: (c.slug, c.name) for pk, c in categories.items()}
+    # A report keeps the category it was filed under (a routed one, older data), which may
+    # be another municipality's: it is still drawn with its name (one more query, rarely).
+    rows = list(rows)
+    others = {row[1] for row in rows} - names.keys()
+    if others:
+        names |= {c.pk: (c.slug, c.name) for c in Category.objects.filter(pk__in=others)}
     labels = {value: str(label) for value, label in Status.choices}
     # Reversed once: the reference is a slug, so only its place in the path changes.
     url_prefix = reverse("reports:public_report", args=["REFERENCE"]).removesuffix("REFERENCE/")

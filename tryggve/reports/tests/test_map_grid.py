@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tryggve.reports import geojson
 from tryggve.reports.models import Category, Report, Status
+from tryggve.reports.selectors import categories_here
 from tryggve.reports.services import (
     report_change_status,
     report_merge_duplicate,
@@ -42,21 +43,28 @@ def _position(rng):
 
 def seed(n, *, municipalities, rng, offset=0):
     categories = list(Category.objects.all())
+    default = next(m for m in municipalities if m is not None)
     now = timezone.now()
     reports = []
     for i in range(offset, offset + n):
         positioned = rng.random() < 0.9
         lat, lon = _position(rng) if positioned else (None, None)
+        owner = rng.choice(municipalities)
+        # Each municipality files under its own categories (a report without one: the
+        # default's, whose categories may carry no municipality either).
+        own = [
+            c for c in categories if c.municipality_id in {(owner or default).pk, None}
+        ] or categories
         reports.append(
             Report(
                 reference=f"GRD-2026-{i:05d}",
                 tracking_token_hash=f"{i:064d}",
-                category=rng.choice(categories),
+                category=rng.choice(own),
                 status=rng.choice(Status.values),
                 lat=lat,
                 lon=lon,
                 place_description="" if positioned else "Vid ån",
-                municipality=rng.choice(municipalities),
+                municipality=owner,
                 time_of_day="night",
                 severity=2,
                 description="Privat text",
@@ -88,7 +96,9 @@ def expected(query: geojson.MapQuery) -> tuple[list[str], bool]:
             match |= Q(municipality__isnull=True)
         qs = qs.filter(match)
     if query.category:
-        qs = qs.filter(category__slug=query.category)
+        # The category of that name offered here (each municipality has its own).
+        chosen = [c.pk for c in categories_here() if c.slug == query.category][:1]
+        qs = qs.filter(category_id__in=chosen)
     if query.status:
         qs = qs.filter(status=query.status)
     if query.since:
@@ -237,3 +247,30 @@ def test_postgres_walks_the_grid_index(municipality):
     level, cells = geojson._grid_cells(query.bbox)
     # Every cell read from its level's index alone, without visiting the table.
     assert plan.count(f"Index Only Scan using report_map_grid{level}_idx") == len(cells), plan
+
+
+def test_a_report_under_another_municipalitys_category_is_still_drawn(
+    citizen, municipality, arjeplog
+):
+    """A report keeps the category it was filed under, even one no longer offered here
+    (routed, older data): the map names it instead of failing."""
+    theirs = Category.objects.filter(municipality=arjeplog).first()
+    assert theirs is not None
+    Report.objects.create(
+        reference="GRD-2026-99999",
+        tracking_token_hash="9" * 64,
+        category=theirs,
+        status=Status.RECEIVED,
+        lat=65.59,
+        lon=19.17,
+        municipality=municipality,
+        time_of_day="night",
+        severity=2,
+        description="Privat text",
+        published=True,
+        public_text="Offentlig text",
+    )
+    response = citizen.get(URL, {"bbox": "19.10,65.55,19.26,65.63"})
+    assert response.status_code == 200
+    (feature,) = response.json()["features"]
+    assert feature["properties"]["category_name"] == theirs.name
