@@ -185,6 +185,11 @@ class Group:
     # group gave it too says nothing about the group.
     everyone: tuple[Position, ...] = ()
 
+    def gave_as_one(self, pos: Position, count: int) -> bool:
+        """Whether `pos` (a cell of this group holding `count`) is the answer the whole of a
+        small group gave: what must not come out about its members."""
+        return suppressed(self.size) and count == self.size and pos not in self.everyone
+
 
 def disclosed(
     table: list[list[int]],
@@ -304,12 +309,7 @@ def disclosed(
             continue
         i = index[pos]
         g = group_of.get(pos)
-        whole = (
-            g is not None
-            and suppressed(g.size)
-            and value(pos) == g.size
-            and pos not in g.everyone
-        )
+        whole = g is not None and g.gave_as_one(pos, value(pos))
         if pos not in free and suppressed(value(pos)):
             for sign in (-1.0, 1.0):  # the largest value, then the smallest
                 goal = np.zeros(width)
@@ -366,11 +366,7 @@ def protect(
     hidden_groups = hidden_groups or []
     # A hidden small group's cell holding the whole group (all answered the same).
     sensitive |= {
-        pos
-        for g in hidden_groups
-        if suppressed(g.size)
-        for pos in g.cells
-        if table[pos[0]][pos[1]] == g.size and pos not in g.everyone
+        pos for g in hidden_groups for pos in g.cells if g.gave_as_one(pos, table[pos[0]][pos[1]])
     }
     hidden = set(hidden)
     optional = dict(optional or {})
