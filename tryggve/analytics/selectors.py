@@ -26,6 +26,14 @@ def presence_here():
     return rows_here(PolicePresence.objects.all())
 
 
+def presence_of(codes: tuple[str, ...] | None):
+    """The police presence logged for the municipalities `codes` (a page's
+    `analytics.scope.Scope.rows`); every row while one municipality is served (None)."""
+    if codes is None:
+        return PolicePresence.objects.all()
+    return PolicePresence.objects.for_codes(codes)
+
+
 def alerts_here():
     """The near-repeat alerts for residential areas of the municipality served now."""
     if not serves_several():

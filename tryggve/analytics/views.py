@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -36,11 +39,17 @@ from tryggve.analytics.models import (
     IncidentSource,
     NearRepeatAlert,
     OffenceGroup,
+    PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
 from tryggve.analytics.scope import scope_for
-from tryggve.analytics.selectors import incidents_here, last_successful_fetch, presence_here
+from tryggve.analytics.selectors import (
+    incidents_here,
+    last_successful_fetch,
+    presence_here,
+    presence_of,
+)
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import incident_import_start, incident_import_upload
@@ -325,14 +334,18 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _presence_hours(year: int):
-    """Hours of presence per area and month, for the follow-up."""
+def _presence_hours(presence: QuerySet[PolicePresence], year: int, *, named: bool = False):
+    """Hours of presence per area and month, for the follow-up; over several
+    municipalities (`named`) each area with its municipality, since two may share a name."""
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
-    for started, minutes, area_name in presence_here().filter(
-        started__year=year
-    ).values_list("started", "minutes", "area__name"):
+    for started, minutes, area_name, place in presence.filter(started__year=year).values_list(
+        "started", "minutes", "area__name", "municipality__name"
+    ):
         month = timezone.localtime(started).month
-        hours[area_name or _("Utanför bostadsområden")][month - 1] += minutes / 60
+        name = area_name or _("Utanför bostadsområden")
+        if named and place:
+            name = f"{name} ({place})"
+        hours[name][month - 1] += minutes / 60
     return sorted(
         (name, [round(h, 1) for h in months], round(sum(months), 1))
         for name, months in hours.items()
@@ -341,6 +354,7 @@ def _presence_hours(year: int):
 
 @operational
 def presence(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request)
     can_log = may_open(request.roles, "analytics.presence_log")
     if request.method == "POST" and not can_log:
         # Case handlers read the figures; only the police (and administrators) log presence.
@@ -349,6 +363,8 @@ def presence(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and can_log and form.is_valid():
         data = form.cleaned_data
         try:
+            # Where it counts is the service's rule (the area's or the point's
+            # municipality), whichever municipality the list shows.
             presence_log(
                 officer=request.user,
                 started=data["started"],
@@ -363,20 +379,26 @@ def presence(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Närvaron är sparad."))
-            return redirect("analytics:presence")
+            return redirect(_with_scope(reverse("analytics:presence"), scope))
     year = timezone.localdate().year
+    shown = presence_of(scope.rows)
     return render(
         request,
         "analytics/presence.html",
         {
             "form": form,
+            "scope": scope,
             "can_log": can_log,
             "year": year,
-            "hours": _presence_hours(year),
-            "recent": presence_here().select_related("area", "officer")[:20],
+            "hours": _presence_hours(shown, year, named=scope.whole_area),
+            "recent": shown.select_related("area", "officer", "municipality")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _with_scope(path: str, scope) -> str:
+    return f"{path}?{urlencode({'kommun': scope.value})}" if scope.value else path
 
 
 @municipal

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.conf import settings
@@ -195,6 +196,13 @@ class OwnMunicipalityQuerySet(models.QuerySet):
 
     def for_code(self, code: str):
         return self.filter(of_own_municipality(code, area_path=self.area_path))
+
+    def for_codes(self, codes: Iterable[str]):
+        """Rows of any of the municipalities `codes` (none given: no rows)."""
+        either = models.Q(pk__in=[])
+        for code in codes:
+            either |= of_own_municipality(code, area_path=self.area_path)
+        return self.filter(either)
 
     def for_municipality(self, municipality: Municipality | None):
         """None (no municipality set up at all) leaves nothing out, as for reports."""

@@ -542,33 +542,69 @@ def summary_withdraw(*, published: PublishedSummary, actor) -> bool:
     return True
 
 
-def summary_reminders_send(*, today: datetime.date) -> int:
-    """From a month before the due date, mail the follow-up's editors once that the year's
-    summary is due (`summary.summary_reminder`); returns how many mails were queued."""
+def summary_reminders_send(
+    *, today: datetime.date, municipality_code: str | None = None
+) -> dict[str, int]:
+    """For each municipality served (or only `municipality_code`), from a month before its
+    summary is due, mail its follow-up editors once that the year's summary is due
+    (`summary.summary_reminder`). Returns how many mails were queued per municipality code.
+
+    Each municipality is served in turn (`areas.serving.serving_for`), so that its mail
+    comes from it (sender and reply-to) and links to its own site."""
+    from tryggve.areas.serving import served_codes, serving_for
+
+    codes = [municipality_code] if municipality_code else served_codes() or [_home_code()]
+    sent = {}
+    for code in codes:
+        with serving_for(code):
+            sent[code] = _summary_reminder_send(today=today)
+    return sent
+
+
+def _summary_reminder_send(*, today: datetime.date) -> int:
+    """The reminder of the municipality served now: its promise, its editors only (with
+    several municipalities served, its members holding a `followup.edit` role; a police
+    officer of another municipality of the police area is reminded by their own), once per
+    municipality and year."""
     from django.contrib.auth import get_user_model
 
     from tryggve.accounts.roles import roles_for
     from tryggve.areas.selectors import home_municipality
+    from tryggve.areas.serving import serves_several
     from tryggve.followup.models import SummaryReminder, covering
     from tryggve.followup.permissions import FOLLOWUP_EDIT
     from tryggve.followup.summary import summary_reminder
     from tryggve.lib.links import absolute_url
     from tryggve.lib.mail import mail_queue
 
-    promises = list(Promise.objects.for_municipality(home_municipality()))
-    promise = covering(promises, today)
+    municipality = home_municipality()
+    if municipality is None:
+        return 0
+    promise = covering(list(Promise.objects.for_municipality(municipality)), today)
     due = summary_reminder(promise, today)
     if due is None:
         return 0
-    editors = get_user_model().objects.filter(
-        is_active=True, groups__name__in=[r.value for r in roles_for(FOLLOWUP_EDIT)]
+    editors = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name__in=[r.value for r in roles_for(FOLLOWUP_EDIT)]
+        )
+        .exclude(email="")
     )
+    if serves_several():
+        # In a deployment of one municipality every staff user is its (`areas.access`).
+        editors = editors.filter(municipalities=municipality)
     link = absolute_url("followup:summary", kwargs={"year": due.year})
     with transaction.atomic():
+        # Once per municipality and year, also when its promise was replaced after a
+        # reminder went out (the unique constraint covers two runs at once).
+        done = SummaryReminder.objects.filter(promise__municipality=municipality, year=due.year)
+        if done.exclude(promise=promise).exists():
+            return 0
         _reminder, created = SummaryReminder.objects.get_or_create(promise=promise, year=due.year)
         if not created:
             return 0
-        addresses = sorted({u.email for u in editors.exclude(email="")})
+        addresses = sorted(set(editors.values_list("email", flat=True)))
         for address in addresses:
             mail_queue(
                 to=address,

@@ -110,7 +110,7 @@ def test_hours_per_area_and_month(police_officer, municipality):
         kind="car",
         area=centrum,
     )
-    hours = _presence_hours(year)
+    hours = _presence_hours(PolicePresence.objects.all(), year)
     assert hours == [
         ("Centrum", [2.0, 0, 0.8, 0, 0, 0, 0, 0, 0, 0, 0, 1.0], 3.8),
         ("Utanför bostadsområden", [0] * 11 + [0.5], 0.5),
