@@ -190,18 +190,15 @@ def test_prospective_hot_spotting_feature_weighs_distance_and_age():
     )
 
 
-def test_the_lattice_forecast_of_a_large_city_is_quick():
-    """Eight years and 32,000 events over 8,100 cells: the size of the city of issue 12."""
-    import time
-
+def test_the_lattice_forecast_takes_a_large_citys_history():
+    """Eight years and 32,000 events over 8,100 cells: the size of the city of issue 12. Its
+    time is measured in bench/forecast_real.py (docs/benchmarks.md), never asserted here."""
     rng = np.random.default_rng(11)
     cells = grid(90, 90, origin=(0.0, 0.0))
     weight = rng.gamma(0.3, size=len(cells))
     pick = rng.choice(len(cells), 32_000, p=weight / weight.sum())
     xy = cells[pick] + rng.uniform(-120, 120, (32_000, 2))
     events = np.column_stack([xy, rng.uniform(0, 2920, 32_000)])
-    began = time.process_time()
     result = forecast_details(events, cells, 2920.0, 2927.0, lattice=True)
     assert result.method == "lattice" and result.origins == 52
-    # About 0.3 s of CPU; the bound leaves room for a loaded test machine.
-    assert time.process_time() - began < 3.0
+    assert np.isfinite(result.scores).all() and result.scores.sum() == pytest.approx(1.0)
