@@ -15,6 +15,8 @@ writes ``time,lat,lon`` CSV files to ``--out`` (default ``/tmp/tryggve-forecast-
   TYPE "Break and Enter Residential/Other", 2,083 events, X/Y in UTM zone 10N (NAD83)
   offset to the hundred block (the snapped case). VPD terms: the legal disclaimer in the zip
   (free use, no liability, locations are offset and must not be read as a specific property).
+* ``vancouver_commercial.csv``: the same file, TYPE "Break and Enter Commercial", 2,787
+  events (a second burglary series of the same city and year; shops and offices).
 
     .venv/bin/python bench/fetch_forecast_data.py --mirror DIR [--out DIR]
 
@@ -88,18 +90,14 @@ def cincinnati(mirror: Path) -> list[tuple[str, float, float]]:
     return sorted(set(rows))
 
 
-def vancouver(mirror: Path) -> list[tuple[str, float, float]]:
+def vancouver(mirror: Path, kind: str = "Break and Enter Residential/Other") -> list:
     archive = zipfile.ZipFile(
         io.BytesIO(_git_show(mirror, "data-raw/raw/vancouver_crimes_2020.zip"))
     )
     name = next(n for n in archive.namelist() if n.endswith(".csv"))
     rows = []
     for row in csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))):
-        if (
-            row["TYPE"] != "Break and Enter Residential/Other"
-            or not row["X"]
-            or float(row["X"]) <= 0
-        ):
+        if row["TYPE"] != kind or not row["X"] or float(row["X"]) <= 0:
             continue
         lat, lon = utm_to_latlon(float(row["X"]), float(row["Y"]))
         when = f"{int(row['YEAR']):04d}-{int(row['MONTH']):02d}-{int(row['DAY']):02d}T"
@@ -116,7 +114,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/tryggve-forecast-data"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, reader in (("cincinnati", cincinnati), ("vancouver", vancouver)):
+    readers = {
+        "cincinnati": cincinnati,
+        "vancouver": vancouver,
+        "vancouver_commercial": lambda mirror: vancouver(mirror, "Break and Enter Commercial"),
+    }
+    for name, reader in readers.items():
         rows = reader(args.mirror)
         with open(args.out / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")

@@ -21,13 +21,15 @@ sum to one (so the weights are shares of the expected events)::
   the usual amount of recent activity rather than per forecast, so a quiet month weighs less
   than a busy one.
 
-Grid targets. When no parameters are given and the targets are the centres of a regular grid
-(``detect_lattice``) with enough past events (8 back-test windows, 300 events in them), the
-kernel mixture is replaced by a learned ranking (``ranking_forecast``): counts per cell at
-several scales, a ridge Poisson regression fitted by rolling origin on the past alone. Police
-positions snapped to block or address points repeat exactly, and a count per cell keeps what
-a kernel at the cell centre blurs. Otherwise (irregular targets, a small town) the kernel
-model below is used. docs/forecast.md has the real-data evaluation.
+Grid targets. With ``lattice=True`` (``--lattice``), no parameters given, targets that are the
+centres of a regular grid (``detect_lattice``) and enough past events (8 back-test windows,
+300 events in them), the kernel mixture is replaced by a learned ranking
+(``ranking_forecast``): counts per cell at several scales, prospective hot-spotting and the
+simple baseline blend as features of a ridge Poisson regression fitted by rolling origin on
+the past alone. Police positions snapped to block or address points repeat exactly, and a
+count per cell keeps what a kernel at the cell centre blurs. It is opt-in: on three real
+series it tied with the kernel model (docs/forecast.md). Otherwise (the default, irregular
+targets, a small town) the kernel model below is used.
 
 Calibration. Unless parameters are given, the bandwidth, the half-lives and the two shares are
 chosen from small grids by a rolling-origin back-test on the past events alone: for the last
@@ -64,6 +66,7 @@ import csv
 import dataclasses
 import io
 import math
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -233,7 +236,7 @@ def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[st
     except csv.Error as exc:
         raise InputError(f"{path}: not a valid CSV file ({exc})") from None
     # Drop blank rows, then the header (the first non-blank row).
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(f.strip() for f in row)]
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if "".join(row).strip()]
     body = [(n, row) for n, row in numbered[1:]]
     width = max(columns.values()) + 1
     for n, row in body:
@@ -242,7 +245,49 @@ def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[st
     return body, columns
 
 
+# The common case of a large file, read in one vectorised step: plain decimal numbers and ISO
+# times without an offset. Anything else (decimal commas, offsets, a bad value) goes through
+# the row-by-row reading, which gives the same values and the error messages.
+_PLAIN_NUMBERS = re.compile(r"(?:[+-]?\d+(?:\.\d*)?\n)*")
+_PLAIN_TIMES = re.compile(r"(?:\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?\n)*")
+
+
+def _plain_column(values: list[str], pattern: re.Pattern, dtype: str) -> np.ndarray | None:
+    """The values as an array when every one matches ``pattern``, else None."""
+    if not pattern.fullmatch("\n".join(values) + "\n"):
+        return None
+    try:
+        return np.array(values, dtype=dtype)
+    except ValueError:  # 2026-02-30
+        return None
+
+
+def _plain_coordinates(body, columns) -> tuple[np.ndarray, np.ndarray, list] | None:
+    raw = {name: [row[columns[name]].strip() for _, row in body] for name in ("lat", "lon")}
+    lat = _plain_column(raw["lat"], _PLAIN_NUMBERS, "float")
+    lon = _plain_column(raw["lon"], _PLAIN_NUMBERS, "float")
+    if lat is None or lon is None or np.abs(lat).max() > 90 or np.abs(lon).max() > 180:
+        return None
+    return lat, lon, list(zip(raw["lat"], raw["lon"], strict=True))
+
+
+def _plain_times(body, column: int) -> np.ndarray | None:
+    """Days since 1970 of naive ISO times. Like parse_time, a time without an offset is taken
+    as the local wall clock (an hour in the spring's DST gap is not moved forward; at the
+    scale of days that does not matter)."""
+    moments = _plain_column([row[column].strip() for _, row in body], _PLAIN_TIMES, "M8[s]")
+    if moments is None:
+        return None
+    years = moments.astype("M8[Y]").astype(int) + 1970
+    if years.min() < 1900 or years.max() > 2100:
+        return None
+    return (moments - np.datetime64("1970-01-01T00:00:00")) / np.timedelta64(86400, "s")
+
+
 def _coordinates(path, body, columns) -> tuple[np.ndarray, np.ndarray, list]:
+    plain = _plain_coordinates(body, columns)
+    if plain is not None:
+        return plain
     lat = np.empty(len(body))
     lon = np.empty(len(body))
     text = []
@@ -276,6 +321,9 @@ def load_events(path: str | Path) -> Events:
     if not body:
         raise InputError(f"{path}: no events")
     lat, lon, _ = _coordinates(path, body, columns)
+    plain = _plain_times(body, columns["time"])
+    if plain is not None:
+        return Events(lat, lon, plain)
     t = np.empty(len(body))
     for k, (n, row) in enumerate(body):
         try:
@@ -527,10 +575,10 @@ def forecast_details(
     """Like :func:`forecast`, also telling which parameters were used and why.
 
     ``lattice=True`` tries the learned ranking of grid cells first (``ranking_forecast``).
-    It is off by default: on the real cities measured (docs/forecast.md) it did not beat the
-    kernel model by a margin worth its cost (seconds per forecast instead of a fraction of
-    one), so the default, the command line without ``--lattice`` and the risk map keep the
-    kernel model."""
+    It is off by default: on the three real burglary series measured (docs/forecast.md) it
+    is now as fast as needed (a few tenths of a second) but tied with the kernel model, so
+    the default, the command line without ``--lattice`` and the risk map keep the kernel
+    model."""
     events = np.asarray(events_xy_t, dtype=float).reshape(-1, 3)
     targets = np.asarray(targets_xy, dtype=float).reshape(-1, 2)
     if not (math.isfinite(start) and math.isfinite(end) and start < end):
@@ -635,8 +683,17 @@ RANK_ORIGINS = 52  # back-test windows the ranking is fitted on (fewer if the hi
 RANK_MIN_ORIGINS = 8
 RANK_MIN_EVENTS = 300  # events in the fitting windows; below this the kernel model is used
 RANK_RIDGE = 1e-3
-RANK_NEWTON_STEPS = 25
-RANK_EMPTY_ROWS = 30_000  # empty (cell, window) pairs the regression is fitted on
+RANK_NEWTON_STEPS = 12
+RANK_EMPTY_ROWS = 12_000  # empty (cell, window) pairs the regression is fitted on
+RANK_FEATURES: tuple[str, ...] | None = None  # a subset of the features by name; None: all
+# The spatial scales of the count features: the cell, its 3 x 3 and 5 x 5 blocks (250 m
+# cells: the 8 neighbours and about 500 m), and Gaussian smoothing at 0.7 and 1.5 cells.
+RANK_SCALES = ("cell", "box3", "box5", "gauss0.7", "gauss1.5")
+# Prospective hot-spotting (Bowers, Johnson and Pease 2004) on the lattice: events of the last
+# 8 weeks in the cell and its 8 neighbours, weighted 1 / (1 + d / spacing) by distance and
+# 1 / (1 + w) by age in whole windows.
+PHS_WINDOWS = 8
+PHS_BLEND = 0.25  # the share of the baseline blend's PHS term (the rest: all-history counts)
 
 
 @dataclass(frozen=True)
@@ -687,58 +744,113 @@ def detect_lattice(targets: np.ndarray) -> Lattice | None:
     return Lattice((float(origin[0]), float(origin[1])), spacing, index.astype(np.int64))
 
 
+def _filtered(counts: np.ndarray, scale: str) -> np.ndarray:
+    """Block counts (blocks, ny, nx) summed or smoothed over a neighbourhood, per block."""
+    if scale == "cell":
+        return counts
+    if scale.startswith("box"):
+        size = int(scale[3:])
+        return ndimage.uniform_filter(counts, (1, size, size), mode="constant") * size * size
+    if scale == "phs":
+        d = np.hypot(*np.meshgrid([-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]))
+        return ndimage.correlate(counts, (1.0 / (1.0 + d))[None], mode="constant")
+    sigma = float(scale[5:])
+    return ndimage.gaussian_filter(counts, (0, sigma, sigma), mode="constant", truncate=3.0)
+
+
+class _LatticeCounts:
+    """Counts per lattice cell and window before a forecast, at several scales.
+
+    Window (block) 0 is the ``horizon`` just before ``start``, block k the one k horizons
+    earlier. Every neighbourhood sum is linear in the counts, so each scale filters the
+    per-block counts once, and any window at any origin is a difference of cumulative sums
+    at the targets. Blocks older than the longest window of the oldest origin only enter the
+    all-history sum, so they are summed into one before filtering: eight years of history
+    cost little more than two.
+    """
+
+    def __init__(self, xy, t, lattice: Lattice, start: float, horizon: float, origins: int):
+        lo = lattice.index.min(axis=0) - 2
+        shape = lattice.index.max(axis=0) - lo + 3  # (nx, ny)
+        nx, ny = int(shape[0]), int(shape[1])
+        node = np.rint((xy - np.asarray(lattice.origin)) / lattice.spacing).astype(np.int64) - lo
+        inside = (node[:, 0] >= 0) & (node[:, 0] < nx) & (node[:, 1] >= 0) & (node[:, 1] < ny)
+        block = np.floor((start - t) / horizon).astype(np.int64)
+        keep = inside & (block >= 0)
+        self.windows = sorted({max(1, round(days / horizon)) for days in RANK_WINDOWS_DAYS})
+        self.phs_windows = max(1, round(PHS_WINDOWS * 7.0 / horizon))
+        # Windows of history each origin has seen (at least one: the rate of an empty past).
+        blocks = int(block[keep].max()) + 1 if keep.any() else 1
+        self.history = np.maximum(1, max(blocks, origins + 1) - np.arange(origins + 1))
+        self.per_year = 364.0 / horizon
+        lumped = origins + max(self.windows[-1], self.phs_windows)
+        self.blocks = min(max(blocks, origins + 1), lumped + 1)
+        flat = np.minimum(block[keep], self.blocks - 1) * (nx * ny)
+        flat += node[keep, 1] * nx + node[keep, 0]
+        counts = np.bincount(flat, minlength=self.blocks * nx * ny).astype(np.float32)
+        counts = counts.reshape(self.blocks, ny, nx)
+        tx = lattice.index[:, 0] - lo[0]
+        ty = lattice.index[:, 1] - lo[1]
+        self.n = len(tx)
+        self.cum = {}
+        for scale in RANK_SCALES:
+            at = _filtered(counts, scale)[:, ty, tx].astype(float)
+            cum = np.zeros((self.blocks + 1, self.n))
+            np.cumsum(at, axis=0, out=cum[1:])
+            self.cum[scale] = cum
+        at = _filtered(counts, "phs")[:, ty, tx].astype(float)
+        self.phs_blocks = np.concatenate([at, np.zeros((self.phs_windows, self.n))])
+        self.response = np.zeros((origins + 1, self.n))
+        self.response[1:] = counts[:origins][:, ty, tx]
+        self.names = [f"{s}:{w}" for s in RANK_SCALES for w in (*self.windows, "all")]
+        self.names += ["phs", "blend"]
+        # The baseline blend's two shares at every origin (normalised over all targets).
+        rows = np.arange(origins + 1)
+        cell = self.cum["cell"]
+        self.all_share = _normalise_rows(cell[self.blocks] - cell[rows])
+        self.phs_share = _normalise_rows(self.phs(rows[:, None], np.arange(self.n)[None, :]))
+
+    def phs(self, r: np.ndarray, i: np.ndarray) -> np.ndarray:
+        return sum(self.phs_blocks[r + w, i] / (1.0 + w) for w in range(self.phs_windows))
+
+    def design(self, r: np.ndarray, i: np.ndarray) -> np.ndarray:
+        """The features of target ``i`` at origin ``r`` (arrays of the same shape), last axis
+        the features in the order of ``names``."""
+        out = np.empty((*np.shape(r), len(self.names)))
+        k = 0
+        for scale in RANK_SCALES:
+            cum = self.cum[scale]
+            now = cum[r, i]
+            for w in self.windows:
+                np.log1p(
+                    np.maximum(cum[np.minimum(r + w, self.blocks), i] - now, 0.0), out=out[..., k]
+                )
+                k += 1
+            rate = (cum[self.blocks, i] - now) * (self.per_year / self.history[r])
+            np.log1p(np.maximum(rate, 0.0), out=out[..., k])
+            k += 1
+        out[..., k] = np.log1p(np.maximum(self.phs(r, i), 0.0))
+        blend = (1 - PHS_BLEND) * self.all_share[r, i] + PHS_BLEND * self.phs_share[r, i]
+        # A share times the number of targets is 1 for an average cell; the constant keeps
+        # cells with no history apart from minus infinity.
+        out[..., k + 1] = np.log(blend * self.n + 0.05)
+        return out
+
+
 def lattice_features(xy, t, lattice: Lattice, start: float, horizon: float, origins: int):
     """Features of every target at the forecast (row 0) and ``origins`` earlier windows.
 
-    Returns (features (origins + 1, n_targets, F), response (origins + 1, n_targets)): the
-    response of origin k >= 1 is the count in the target's cell in [o_k, o_k + horizon),
+    Returns (features (origins + 1, n_targets, F), response (origins + 1, n_targets), names):
+    the response of origin k >= 1 is the count in the target's cell in [o_k, o_k + horizon),
     where o_k = start - k * horizon; row 0's response is zero (the future). Features are
-    log(1 + count) in the cell, its 3 x 3 and 5 x 5 neighbourhoods (250 m cells: the 8
-    neighbours and about 500 m) over the last 1, 4, 13 and 52 weeks and the yearly rate over
-    all history, so both long-term concentration and near repeats can be weighed.
+    log(1 + count) at every scale of ``RANK_SCALES`` over the last 1, 4, 13 and 52 weeks and
+    the yearly rate over all history, prospective hot-spotting, and the log of the baseline
+    blend (0.75 x all-history share + 0.25 x prospective hot-spotting share), so the fit can
+    always fall back to that. ``ranking_forecast`` computes only the rows it fits on.
     """
-    lo = lattice.index.min(axis=0) - 2
-    shape = lattice.index.max(axis=0) - lo + 3  # (nx, ny)
-    nx, ny = int(shape[0]), int(shape[1])
-    node = np.rint((xy - np.asarray(lattice.origin)) / lattice.spacing).astype(np.int64) - lo
-    inside = (node[:, 0] >= 0) & (node[:, 0] < nx) & (node[:, 1] >= 0) & (node[:, 1] < ny)
-    block = np.floor((start - t) / horizon).astype(np.int64)  # 0: the window just before start
-    keep = inside & (block >= 0)
-    n_blocks = int(block[keep].max()) + 1 if keep.any() else 1
-    n_blocks = max(n_blocks, origins + 1)
-    flat = block[keep] * (nx * ny) + node[keep, 1] * nx + node[keep, 0]
-    counts = np.bincount(flat, minlength=n_blocks * nx * ny).astype(float)
-    counts = counts.reshape(n_blocks, ny, nx)
-    # cumulative[j] = sum of blocks 0..j-1 (the most recent j windows before start)
-    cumulative = np.concatenate([np.zeros((1, ny, nx)), np.cumsum(counts, axis=0)])
-    tx = lattice.index[:, 0] - lo[0]
-    ty = lattice.index[:, 1] - lo[1]
-    windows = sorted({max(1, round(days / horizon)) for days in RANK_WINDOWS_DAYS})
-    rows = np.arange(origins + 1)
-    history = np.maximum(1, n_blocks - rows)  # windows of history each origin has seen
-    per_year = 364.0 / horizon
-    grids = []
-    for w in windows:
-        grids.append(cumulative[np.minimum(rows + w, n_blocks)] - cumulative[rows])
-    grids.append((cumulative[n_blocks] - cumulative[rows]) * (per_year / history)[:, None, None])
-    features = []
-    # Gaussian smoothing of the longest memory, as the kernel model does: snapped positions
-    # leave neighbouring cells empty that share the street's risk.
-    for grid in grids[-2:]:
-        for sigma in (0.7, 1.5):
-            smooth = ndimage.gaussian_filter(grid, (0, sigma, sigma), mode="constant")
-            features.append(np.log1p(np.maximum(smooth[:, ty, tx], 0.0)))
-    for grid in grids:
-        for size in (1, 3, 5):
-            smooth = (
-                grid
-                if size == 1
-                else ndimage.uniform_filter(grid, (1, size, size), mode="constant") * size * size
-            )
-            features.append(np.log1p(np.maximum(smooth[:, ty, tx], 0.0)))
-    response = np.zeros((origins + 1, len(tx)))
-    response[1:] = counts[rows[1:] - 1][:, ty, tx]
-    return np.stack(features, axis=-1), response
+    counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
+    r, i = np.meshgrid(np.arange(origins + 1), np.arange(counts.n), indexing="ij")
+    return counts.design(r, i), counts.response, counts.names
 
 
 def _fit_poisson(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -756,27 +868,29 @@ def _fit_poisson(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray
 
     def loss(beta):
         eta = np.clip(np.einsum("ij,j->i", design, beta), -30.0, 30.0)
-        return float(np.dot(weight, np.exp(eta) - y * eta) + np.dot(penalty, beta**2))
+        rate = np.exp(eta)
+        return float(np.dot(weight, rate - y * eta) + np.dot(penalty, beta**2)), rate
 
     beta = np.zeros(design.shape[1])
     beta[0] = math.log(max(float(np.dot(weight, y) / n), 1e-9))
-    current = loss(beta)
+    current, rate = loss(beta)
     for _ in range(RANK_NEWTON_STEPS):
-        rate = np.exp(np.clip(np.einsum("ij,j->i", design, beta), -30.0, 30.0))
         grad = np.einsum("ij,i->j", design, weight * (rate - y)) + 2.0 * penalty * beta
         hess = np.einsum("ij,ik->jk", design * (weight * rate)[:, None], design)
         hess += np.diag(2.0 * penalty + 1e-9)
         step = np.linalg.solve(hess, grad)
         for _ in range(20):
             trial = beta - step
-            value = loss(trial)
+            value, trial_rate = loss(trial)
             if value <= current:
                 break
             step = step / 2.0
         else:
             break
-        converged = current - value < 1e-10 * max(1.0, abs(current))
-        beta, current = trial, value
+        # A relative gain of 1e-7 changes no ranking; the last steps of Newton's method
+        # only polish digits.
+        converged = current - value < 1e-7 * max(1.0, abs(current))
+        beta, current, rate = trial, value, trial_rate
         if converged:
             break
     return beta
@@ -795,23 +909,27 @@ def ranking_forecast(
     origins = min(RANK_ORIGINS, int(0.5 * span // horizon))
     if origins < RANK_MIN_ORIGINS:
         return None
-    features, response = lattice_features(xy, t, lattice, start, horizon, origins)
-    fitted = int(response[1:].sum())
+    counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
+    fitted = int(counts.response[1:].sum())
     if fitted < RANK_MIN_EVENTS:
         return None
-    flat = features[1:].reshape(-1, features.shape[-1])
-    mean = flat.mean(axis=0)
-    scale = flat.std(axis=0)
-    scale[scale == 0] = 1.0
-    y = response[1:].ravel()
+    y = counts.response[1:].ravel()
     # Most (cell, window) pairs saw no event; fitting on every event and a random share of
     # the empty pairs, weighted up by the inverse of that share, gives the same expected
-    # likelihood at a fraction of the cost.
+    # likelihood at a fraction of the cost, and only those rows' features are computed.
     keep_share = min(1.0, RANK_EMPTY_ROWS / max(1, np.count_nonzero(y == 0)))
-    keep = (y > 0) | (np.random.default_rng(0).random(y.size) < keep_share)
-    weight = np.where(y > 0, 1.0, 1.0 / keep_share)[keep]
-    beta = _fit_poisson((flat[keep] - mean) / scale, y[keep], weight)
-    linear = np.einsum("ij,j->i", (features[0] - mean) / scale, beta[1:])
+    keep = np.flatnonzero((y > 0) | (np.random.default_rng(0).random(y.size) < keep_share))
+    weight = np.where(y[keep] > 0, 1.0, 1.0 / keep_share)
+    rows = counts.design(keep // counts.n + 1, keep % counts.n)
+    now = counts.design(np.zeros(counts.n, dtype=np.int64), np.arange(counts.n))
+    if RANK_FEATURES is not None:
+        chosen = [counts.names.index(name) for name in RANK_FEATURES]
+        rows, now = rows[:, chosen], now[:, chosen]
+    mean = np.average(rows, axis=0, weights=weight)
+    scale = np.sqrt(np.average((rows - mean) ** 2, axis=0, weights=weight))
+    scale[scale == 0] = 1.0
+    beta = _fit_poisson((rows - mean) / scale, y[keep], weight)
+    linear = np.einsum("ij,j->i", (now - mean) / scale, beta[1:])
     scores = np.exp(np.clip(beta[0] + linear, -30.0, 30.0))
     # Shares of the expected events, like the kernel model's scores (which sum to about one).
     scores /= scores.sum()

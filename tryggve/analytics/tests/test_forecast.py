@@ -48,6 +48,12 @@ def run_main(*argv: str) -> tuple[int, str]:
     return code, err.getvalue()
 
 
+def run_april_week(events: Path, points: Path, out: Path) -> tuple[int, str]:
+    """The command for the first week of April 2025."""
+    args = ["--events", str(events), "--points", str(points), "--out", str(out)]
+    return run_main(*args, "--start", "2025-04-01", "--end", "2025-04-08")
+
+
 def run_cli(events, points, start: str, end: str, out) -> subprocess.CompletedProcess:
     """The forecast as a separate process, exactly as a user runs it."""
     return subprocess.run(  # noqa: S603 (our own module, fixed arguments)
@@ -135,21 +141,37 @@ def test_semicolons_decimal_commas_bom_and_offsets(tmp_path):
     )
     points = write(tmp_path / "p.csv", "lat,lon\n65.59,19.18\n65.60,19.30\n")
     out = tmp_path / "o.csv"
-    code, err = run_main(
-        "--events",
-        str(events),
-        "--points",
-        str(points),
-        "--start",
-        "2025-04-01",
-        "--end",
-        "2025-04-08",
-        "--out",
-        str(out),
-    )
+    code, err = run_april_week(events, points, out)
     assert code == 0, err
     scores = [float(line.split(",")[2]) for line in out.read_text().splitlines()[1:]]
     assert scores[0] > scores[1]
+
+
+def test_plain_files_read_in_one_step_as_row_by_row(tmp_path, monkeypatch):
+    """The vectorised reading of plain numbers and times gives what the row-by-row one does."""
+    from tryggve.analytics import forecast as module
+
+    rows = ["time,lat,lon", "2025-03-01,65.59,19.18", "2025-03-01T10:30,65.591,-19.181"]
+    rows += ["2024-10-27 02:30:15,-65.5,179.9", " 2025-01-02T23:59 , 65 , 19.2 "]
+    path = write(tmp_path / "e.csv", "\n".join(rows) + "\n")
+    fast = module.load_events(path)
+    fast_points = module.load_points(path)
+    assert module._plain_times(module._read_table(path, ("time",))[0], 0) is not None
+    monkeypatch.setattr(module, "_plain_column", lambda *args: None)
+    slow = module.load_events(path)
+    np.testing.assert_array_equal(fast.t, slow.t)
+    np.testing.assert_array_equal(fast.lat, slow.lat)
+    np.testing.assert_array_equal(fast.lon, slow.lon)
+    assert fast_points.text == module.load_points(path).text
+
+
+def test_a_bad_value_among_plain_ones_names_its_row(tmp_path):
+    rows = ["time,lat,lon"] + ["2025-01-01,65.5,19.1"] * 5 + ["2025-02-30,65.5,19.1"]
+    rows += ["2025-01-01,65.5,19.1"]
+    events = write(tmp_path / "e.csv", "\n".join(rows) + "\n")
+    points = write(tmp_path / "p.csv", "lat,lon\n65.5,19.1\n")
+    code, err = run_april_week(events, points, tmp_path / "o.csv")
+    assert code == 2 and "row 7" in err
 
 
 BAD_CASES = {

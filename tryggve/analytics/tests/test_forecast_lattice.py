@@ -50,14 +50,12 @@ def test_features_count_events_in_the_cell_its_neighbours_and_the_windows():
     xy = np.array([centre, centre, (750.0, 500.0), (0.0, 0.0)])
     # Days before start = 10: two events 1 day before, one 10 days before, one 100 days before.
     t = np.array([9.0, 9.0, 0.0, -90.0])
-    features, response = lattice_features(xy, t, lattice, 10.0, 7.0, 1)
+    features, response, names = lattice_features(xy, t, lattice, 10.0, 7.0, 1)
     at = {tuple(node): k for k, node in enumerate(lattice.index)}
     c, right, corner = at[(2, 2)], at[(3, 2)], at[(0, 0)]
-    # Column order: Gaussian terms (2 grids x 2 widths), then per window (1, 4, 13, 52 weeks,
-    # all history) the cell, 3 x 3 and 5 x 5 sums.
-    window_1_cell = 4
-    window_1_3x3 = 5
-    window_4_cell = 7
+    window_1_cell = names.index("cell:1")
+    window_1_3x3 = names.index("box3:1")
+    window_4_cell = names.index("cell:4")
     assert np.expm1(features[0, c, window_1_cell]) == pytest.approx(2.0)
     assert np.expm1(features[0, right, window_1_cell]) == pytest.approx(0.0)
     assert np.expm1(features[0, right, window_4_cell]) == pytest.approx(1.0)
@@ -143,3 +141,64 @@ def test_the_command_says_when_it_ranks_grid_cells(tmp_path, capsys):
     assert "grid cells ranked" in capsys.readouterr().err
     lines = (tmp_path / "s.csv").read_text().splitlines()
     assert lines[0] == "lat,lon,score" and len(lines) == len(cells) + 1
+
+
+def test_long_history_features_match_direct_counts():
+    """Old windows are summed into one before filtering; the features must not change."""
+    rng = np.random.default_rng(7)
+    cells = grid(8, 8, origin=(0.0, 0.0))
+    lattice = detect_lattice(cells)
+    n = 3000
+    xy = cells[rng.integers(0, len(cells), n)] + rng.uniform(-100, 100, (n, 2))
+    t = rng.uniform(-2800.0, 0.0, n)  # eight years before start = 0
+    origins = 3
+    features, response, names = lattice_features(xy, t, lattice, 0.0, 7.0, origins)
+    cell = 10  # any target
+    inside = np.all(np.abs(xy - cells[cell]) <= 125.0, axis=1)
+    history_blocks = int(np.floor(-t.min() / 7.0)) + 1
+    for origin in range(origins + 1):
+        before = t < -7.0 * origin
+        total = np.count_nonzero(inside & before)
+        rate = total * 52.0 / (history_blocks - origin)
+        assert np.expm1(features[origin, cell, names.index("cell:all")]) == pytest.approx(rate)
+        last_year = np.count_nonzero(inside & before & (t >= -7.0 * (origin + 52)))
+        assert np.expm1(features[origin, cell, names.index("cell:52")]) == pytest.approx(last_year)
+        if origin:
+            week = inside & (t >= -7.0 * origin) & (t < -7.0 * (origin - 1))
+            assert response[origin, cell] == np.count_nonzero(week)
+
+
+def test_prospective_hot_spotting_feature_weighs_distance_and_age():
+    lattice = detect_lattice(grid(5, 5, origin=(0.0, 0.0)))
+    # One event in node (2, 2) three days before start (week 0), one in node (3, 2) ten days
+    # before (week 1).
+    xy = np.array([(500.0, 500.0), (750.0, 500.0)])
+    t = np.array([-3.0, -10.0])
+    features, _, names = lattice_features(xy, t, lattice, 0.0, 7.0, 0)
+    at = {tuple(node): k for k, node in enumerate(lattice.index)}
+    phs = np.expm1(features[0, :, names.index("phs")])
+    # The centre: its own event (1) and its neighbour's, one cell away and a week old.
+    assert phs[at[(2, 2)]] == pytest.approx(1.0 + 0.5 * 0.5)
+    # A diagonal neighbour of both: 1 / (1 + sqrt 2) and 1 / (1 + 1) / 2.
+    assert phs[at[(3, 3)]] == pytest.approx(1 / (1 + np.sqrt(2)) + 0.25)
+    assert phs[at[(0, 0)]] == 0.0
+    # The blend term: 0.75 x all-history share + 0.25 x PHS share, scaled by the targets.
+    share_all = np.array([1.0 if k in (at[(2, 2)], at[(3, 2)]) else 0.0 for k in range(25)]) / 2
+    blend = 0.75 * share_all + 0.25 * phs / phs.sum()
+    np.testing.assert_allclose(
+        features[0, :, names.index("blend")], np.log(blend * 25 + 0.05), rtol=1e-9
+    )
+
+
+def test_the_lattice_forecast_takes_a_large_citys_history():
+    """Eight years and 32,000 events over 8,100 cells: the size of the city of issue 12. Its
+    time is measured in bench/forecast_real.py (docs/benchmarks.md), never asserted here."""
+    rng = np.random.default_rng(11)
+    cells = grid(90, 90, origin=(0.0, 0.0))
+    weight = rng.gamma(0.3, size=len(cells))
+    pick = rng.choice(len(cells), 32_000, p=weight / weight.sum())
+    xy = cells[pick] + rng.uniform(-120, 120, (32_000, 2))
+    events = np.column_stack([xy, rng.uniform(0, 2920, 32_000)])
+    result = forecast_details(events, cells, 2920.0, 2927.0, lattice=True)
+    assert result.method == "lattice" and result.origins == 52
+    assert np.isfinite(result.scores).all() and result.scores.sum() == pytest.approx(1.0)
