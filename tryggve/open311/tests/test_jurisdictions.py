@@ -16,8 +16,11 @@ HUGE = str(50 * 1024 * 1024)
 
 def _huge_post(client, url, **extra):
     return client.post(
-        url, data=b"a", content_type="application/x-www-form-urlencoded",
-        CONTENT_LENGTH=HUGE, **extra,
+        url,
+        data=b"a",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=HUGE,
+        **extra,
     )
 
 

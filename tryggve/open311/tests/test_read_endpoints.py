@@ -100,7 +100,9 @@ def test_jurisdiction_is_required_when_two_municipalities_are_served(client, arj
     response = client.get(f"{BASE}/services.json")
     assert response.status_code == 400
     assert error_codes(response) == [400]
-    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "arjeplog.se"}).status_code == 200
+    assert (
+        client.get(f"{BASE}/services.json", {"jurisdiction_id": "arjeplog.se"}).status_code == 200
+    )
 
 
 def test_openapi_and_the_human_page(client):
