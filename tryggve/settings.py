@@ -230,6 +230,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "tryggve.lib.sms.ConsoleSmsBackend")
+# The name text messages show as from (at most eleven letters A-Z and digits, see
+# tryggve.lib.sms), unless the municipality they speak for has its own
+# (Municipality.sms_sender); empty: the gateway's own.
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tryggve <noreply@arvidsjaur.se>")
 
 SESSION_COOKIE_HTTPONLY = True

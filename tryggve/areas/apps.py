@@ -16,6 +16,7 @@ class AreasConfig(AppConfig):
 
         tenancy.register_staff_rule(access.staff_may_use)
         mail.register_sender_rule(identity.mail_sender_for)
+        mail.register_sms_sender_rule(identity.sms_sender_for)
         post_save.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
         post_delete.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
         post_save.connect(identity.forget_identity, sender=Municipality, dispatch_uid="identity")

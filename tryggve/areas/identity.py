@@ -42,6 +42,7 @@ class PublicIdentity:
     contact_email: str = ""
     contact_address: str = ""
     privacy_officer_email: str = ""
+    sms_sender: str = ""
 
     @property
     def is_default(self) -> bool:
@@ -126,6 +127,7 @@ def public_identity(code: str | None = None) -> PublicIdentity:
             contact_email=municipality.contact_email,
             contact_address=municipality.contact_address,
             privacy_officer_email=municipality.privacy_officer_email,
+            sms_sender=municipality.sms_sender,
         )
         cache.set(_cache_key(code), identity, IDENTITY_SECONDS)
     return identity
@@ -154,3 +156,10 @@ def mail_sender_for(code: str) -> tuple[str, str]:
     if not address:
         return "", reply_to
     return f'"{quote(identity.header)}" <{address}>', reply_to
+
+
+def sms_sender_for(code: str) -> str:
+    """The name text messages for municipality `code` show as from (registered with
+    `tryggve.lib.mail` as its SMS sender rule); "" when it has none of its own, and
+    `lib.mail.sms_sender` then takes settings.SMS_SENDER."""
+    return public_identity(code).sms_sender

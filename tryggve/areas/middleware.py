@@ -47,15 +47,14 @@ class MunicipalityMiddleware:
         by_host = routing.by_host(host) if host else None
         if by_host is not None:
             return tenancy.Serving(code=by_host.code, host=host.lower())
-        segment, _, rest = request.path_info.lstrip("/").partition("/")
-        by_slug = routing.by_slug(segment)
+        by_slug, rest = routing.by_path(request.path_info)
         if by_slug is not None:
             prefix = f"/{by_slug.slug}"
             if request.path_info == prefix:
                 return HttpResponsePermanentRedirect(request.get_full_path().replace(
                     prefix, prefix + "/", 1
                 ))
-            request.path_info = "/" + rest
+            request.path_info = rest
             script_name = request.META.get("SCRIPT_NAME", "").rstrip("/")
             request.META["SCRIPT_NAME"] = script_name + prefix
             request.META["PATH_INFO"] = request.path_info

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from tryggve.lib.sms import SMS_SENDER_RE
 from tryggve.lib.validators import validate_one_line
 
 
@@ -109,6 +110,16 @@ class Municipality(GeometryFields):
         _("postadress"), max_length=200, blank=True, validators=[validate_one_line]
     )
     privacy_officer_email = models.EmailField(_("e-post till dataskyddsombudet"), blank=True)
+    # Blank: settings.SMS_SENDER, else the gateway's own name (tryggve.lib.sms).
+    sms_sender = models.CharField(
+        _("avsändare för sms"), max_length=11, blank=True,
+        validators=[RegexValidator(SMS_SENDER_RE, _(
+            "Högst elva tecken: bokstäverna A–Z (utan å, ä och ö) och siffror, minst en "
+            "bokstav och inga mellanslag, till exempel ”Arjeplog”."
+        ))],
+        help_text=_("Namnet som står som avsändare på sms från tjänsten, till exempel "
+                    "”Arjeplog”. Tomt: tjänstens gemensamma avsändare."),
+    )
     # The series of its reports' references (OTR-2026-00001), each prefix counted on its own
     # (tryggve.reports.services.reference_next); blank: settings.REPORT_REFERENCE_PREFIX.
     reference_prefix = models.CharField(

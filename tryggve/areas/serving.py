@@ -80,6 +80,14 @@ def by_slug(slug: str) -> Served | None:
     return next((s for s in served_municipalities() if s.slug == slug), None)
 
 
+def by_path(path: str) -> tuple[Served | None, str]:
+    """The served municipality whose slug is `path`'s first segment, and the path after it
+    ("/arjeplog/open311/v2/" -> Arjeplog, "/open311/v2/"); (None, `path`) when it is none."""
+    segment, _, rest = path.lstrip("/").partition("/")
+    served = by_slug(segment)
+    return (served, "/" + rest) if served is not None else (None, path)
+
+
 def served_codes() -> list[str]:
     return [s.code for s in served_municipalities()]
 

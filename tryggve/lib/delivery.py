@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tryggve.lib.models import OutgoingMail
-from tryggve.lib.sms import sms_backend, sms_recipient, swedish_mobile
+from tryggve.lib.sms import sms_send, swedish_mobile
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,11 @@ def _claim(mail_id: int) -> OutgoingMail | None:
 
 def _send(message: OutgoingMail) -> None:
     if message.channel == OutgoingMail.Channel.SMS:
-        sms_backend().send(to=sms_recipient(message.to), body=message.body)
+        # Its sender name was resolved when it was queued (`mail.sms_queue`); a row queued
+        # before that existed takes the deployment's (settings.SMS_SENDER).
+        sms_send(
+            to=message.to, body=message.body, sender=message.from_email or settings.SMS_SENDER
+        )
     else:
         # Blank sender fields (rows queued before they existed): DEFAULT_FROM_EMAIL, no
         # Reply-To, as those mails were always sent.

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -33,6 +34,8 @@ __all__ = [
     "mail_send_pending",
     "mail_sender",
     "register_sender_rule",
+    "register_sms_sender_rule",
+    "sms_sender",
     "sms_queue",
     "without_sender_text",
 ]
@@ -88,6 +91,22 @@ def mail_sender(code: str | None = None) -> tuple[str, str]:
     if not _sender_rule:
         return "", ""
     return _sender_rule[0](code or tenancy.current_code())
+
+
+# The SMS sender rule: municipality code -> the name its text messages show as from, ""
+# for none of its own (`tryggve.areas.identity.sms_sender_for`, registered like the above).
+_sms_sender_rule: list[Callable[[str], str]] = []
+
+
+def register_sms_sender_rule(rule: Callable[[str], str]) -> None:
+    _sms_sender_rule[:] = [rule]
+
+
+def sms_sender(code: str | None = None) -> str:
+    """The sender name of text messages that speak for municipality `code` (default: the
+    one served now): its own, else settings.SMS_SENDER, else "" (the gateway's)."""
+    own = _sms_sender_rule[0](code or tenancy.current_code()) if _sms_sender_rule else ""
+    return own or settings.SMS_SENDER
 
 
 def validate_subject(value: str) -> None:
@@ -146,7 +165,9 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
     """Store a text message and deliver it through the same queue as mail.
 
     Only to a Swedish mobile number (NotSwedishMobile otherwise), stored as +467…, and never
-    with what the sender of a public form typed (their name or words).
+    with what the sender of a public form typed (their name or words). It shows as from the
+    municipality served now (`sms_sender`), kept in the row's `from_email` because delivery
+    runs outside the request.
     """
     body = without_sender_text(body)
     message = OutgoingMail.objects.create(
@@ -154,6 +175,7 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
         to=sms_recipient(to),
         subject=" ".join(body.split())[:60],
         body=body,
+        from_email=sms_sender(),
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message

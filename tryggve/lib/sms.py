@@ -1,8 +1,12 @@
 """Text messages through a pluggable gateway, chosen by settings.SMS_BACKEND.
 
-A gateway is any class with `send(*, to, body)` that raises on failure; the outbox in
-`mail.py` retries it like mail. Tryggve ships a console backend (the default, like Django's
-console mail) and an in-memory one for tests; a real gateway is a small class of its own.
+A gateway is any class with `send(*, to, body, sender="")` that raises on failure; the
+outbox in `mail.py` retries it like mail. `sender` is the name the message shows as from
+(at most eleven letters and digits, `SMS_SENDER_RE`): the municipality's own
+(`Municipality.sms_sender`), else settings.SMS_SENDER; "" (neither set) leaves the
+gateway's own, and is then not passed at all, so a gateway written before it still works.
+Tryggve ships a console backend (the default, like Django's console mail) and an
+in-memory one for tests; a real gateway is a small class of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ log = logging.getLogger(__name__)
 
 # A Swedish mobile number in international form: +46 7n nnn nn nn.
 SWEDISH_MOBILE_RE = re.compile(r"^\+467\d{8}$")
+# An alphanumeric sender (the SMS standard's limit, GSM 03.40): at most eleven characters,
+# letters A-Z and digits only, which every gateway and handset shows alike, and at least one
+# letter (all digits would be read as a phone number one could answer).
+SMS_SENDER_RE = re.compile(r"^(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,11}$")
 
 
 class NotSwedishMobile(ValueError):
@@ -50,13 +58,19 @@ outbox: list[dict] = []
 
 
 class ConsoleSmsBackend:
-    def send(self, *, to: str, body: str) -> None:
-        sys.stdout.write(f"SMS to {to}:\n{body}\n{'-' * 40}\n")
+    def send(self, *, to: str, body: str, sender: str = "") -> None:
+        sys.stdout.write(f"SMS to {to} from {sender or '(gateway)'}:\n{body}\n{'-' * 40}\n")
 
 
 class LocmemSmsBackend:
-    def send(self, *, to: str, body: str) -> None:
-        outbox.append({"to": to, "body": body})
+    def send(self, *, to: str, body: str, sender: str = "") -> None:
+        outbox.append({"to": to, "body": body, "sender": sender})
+
+
+def sms_send(*, to: str, body: str, sender: str = "") -> None:
+    """Hand one message to the gateway; an empty `sender` is not passed (its own name)."""
+    extra = {"sender": sender} if sender else {}
+    sms_backend().send(to=sms_recipient(to), body=body, **extra)
 
 
 def sms_backend():

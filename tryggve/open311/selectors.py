@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
 from tryggve.areas.selectors import home_municipality, in_municipality
-from tryggve.areas.serving import serves_several
+from tryggve.areas.serving import served_codes, serves_several
+from tryggve.lib import tenancy
 from tryggve.open311.models import ApiKey
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -20,14 +22,32 @@ from tryggve.reports.models import (
 )
 
 
-def served_municipalities() -> list[Municipality]:
-    return list(Municipality.objects.only("id", "code", "name", "domain").order_by("code"))
+def jurisdictions() -> list[Municipality]:
+    """The municipalities a client may name with jurisdiction_id at the address it called.
+
+    On a municipality's own site (its host name or path prefix, tryggve.areas.serving) only
+    that one; on the deployment's main address every municipality it serves; the default
+    one while it serves one. A municipality row it does not serve (a neighbour's boundary
+    kept for reference) is never one, nor another municipality's site's."""
+    serving_now = tenancy.current()
+    if not serves_several():
+        codes = [settings.MUNICIPALITY_CODE]
+    elif serving_now is not None and (serving_now.host or serving_now.prefix):
+        codes = [serving_now.code]
+    else:
+        codes = served_codes()
+    return list(
+        Municipality.objects.filter(code__in=codes)
+        .only("id", "code", "name", "domain")
+        .order_by("code")
+    )
 
 
 def municipality_named(name: str) -> Municipality | None:
-    """The municipality whose code (2505) or domain (arvidsjaur.se) this is."""
+    """The municipality, among `jurisdictions()`, whose code (2505) or domain
+    (arvidsjaur.se) this is."""
     name = name.strip().lower()
-    for municipality in served_municipalities():
+    for municipality in jurisdictions():
         if name in (municipality.code, municipality.domain.lower()):
             return municipality
     return None

@@ -16,6 +16,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from tryggve.areas.models import Municipality
+from tryggve.areas.serving import serves_several
 from tryggve.lib.guard import post_allowance
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.lib.links import absolute_url
@@ -23,15 +24,15 @@ from tryggve.lib.tokens import hash_token
 from tryggve.open311 import documents
 from tryggve.open311.errors import Open311Error, error_response
 from tryggve.open311.forms import RequestForm
-from tryggve.open311.middleware import API_PREFIX
+from tryggve.open311.middleware import is_api_path
 from tryggve.open311.models import ApiKey, Submission
 from tryggve.open311.openapi import openapi_document
 from tryggve.open311.params import flag, request_query
 from tryggve.open311.rendering import Document
 from tryggve.open311.selectors import (
     filter_reports,
+    jurisdictions,
     municipality_named,
-    served_municipalities,
     visible_reports,
 )
 from tryggve.open311.services import (
@@ -55,10 +56,11 @@ def _param(request, name: str) -> str:
 
 
 def _jurisdiction(request) -> Municipality | None:
-    """The municipality named by jurisdiction_id; required only when several are served."""
+    """The municipality named by jurisdiction_id; required only where several may be named
+    (`jurisdictions`: the deployment's main address while it serves several)."""
     name = _param(request, "jurisdiction_id").strip()
     if not name:
-        if len(served_municipalities()) > 1:
+        if len(jurisdictions()) > 1:
             raise Open311Error(400, _("jurisdiction_id krävs."))
         return None
     municipality = municipality_named(name)
@@ -110,7 +112,7 @@ def _list_requests(request):
     reports = visible_reports(
         api_key=_api_key(request, required=False),
         municipality=municipality,
-        only_one=len(served_municipalities()) <= 1,
+        only_one=not serves_several(),
         extensions=extensions,
     )
     found = filter_reports(reports, query)
@@ -193,7 +195,7 @@ def request_detail(request, service_request_id, format):
     reports = visible_reports(
         api_key=_api_key(request, required=False),
         municipality=municipality,
-        only_one=len(served_municipalities()) <= 1,
+        only_one=not serves_several(),
         extensions=flag(request.query_params, "extensions"),
     )
     report = reports.filter(reference=service_request_id).first()
@@ -229,7 +231,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The project's 400 handler (`handler400`): Django answers a Host header outside
     ALLOWED_HOSTS or a malformed request before any view. The API's clients get the error
     list there too, never an HTML page; everyone else gets Django's page."""
-    if request.path.startswith(API_PREFIX):
+    if is_api_path(request.path_info):
         return error_response(request.path, 400, _("Anropet gick inte att tolka."))
     return django_bad_request(request, exception)
 
@@ -241,4 +243,10 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "open311/index.html", {"base": absolute_url("/open311/v2", request)})
+    here = jurisdictions()
+    context = {
+        "base": absolute_url("/open311/v2", request),
+        # The jurisdiction_id values to choose from, where a client must name one.
+        "jurisdictions": here if len(here) > 1 else [],
+    }
+    return render(request, "open311/index.html", context)

@@ -164,6 +164,16 @@ class WatchArea(GeometryFields):
         return self.name
 
     @property
+    def municipality_code(self) -> str:
+        """Its municipality's code, as `areas.models.of_own_municipality` decides: its own
+        column, else its residential area's, else the default municipality's."""
+        if self.municipality_id:
+            return self.municipality.code
+        if self.residential_area_id:
+            return self.residential_area.municipality.code
+        return settings.MUNICIPALITY_CODE
+
+    @property
     def street_ranges(self) -> dict[str, tuple[int, int]]:
         """Street name -> the house numbers it has (1 to MAX_HOUSE_NUMBER unless the line gives
         a range, as in "Storgatan 1-45")."""

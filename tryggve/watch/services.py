@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from tryggve.analytics.models import NearRepeatAlert
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import home_municipality
+from tryggve.areas.serving import serving_for
 from tryggve.lib.links import absolute_url
 from tryggve.lib.mail import mail_queue, sms_queue
 from tryggve.lib.models import OutgoingMail
@@ -234,14 +235,36 @@ def _send(*, email: str, phone: str, subject: str, body: str):
     return sms_queue(to=phone, body=f"{subject}\n{body}"), OutgoingMail.Channel.SMS
 
 
-def _send_to(household: Household, *, subject: str, template: str, context: dict):
-    """A message to one household through the outbox, sent after the transaction commits."""
-    return _send(
-        email=household.email,
-        phone=household.phone,
-        subject=subject,
-        body=render_to_string(template, {"household": household, **context}),
-    )
+def _speaking_for(area: WatchArea):
+    """Messages about `area` come from its municipality (the mail's sender, the SMS's
+    sender name) and link to that municipality's own site, whoever writes them: a staff
+    page served for another municipality, or a resident's request on the area's own site
+    (which keeps its host or prefix)."""
+    return serving_for(area.municipality_code)
+
+
+def _send_to(
+    household: Household,
+    *,
+    subject: str,
+    template: str,
+    context: dict,
+    link: tuple[str, str] | None = None,
+):
+    """A message to one household through the outbox, sent after the transaction commits.
+
+    `link` is a view name and its token: the message's `url`, on the site of the
+    household's municipality (a token works only there, see `selectors.households_here`)."""
+    with _speaking_for(household.area):
+        if link is not None:
+            viewname, token = link
+            context = {**context, "url": absolute_url(viewname, kwargs={"token": token})}
+        return _send(
+            email=household.email,
+            phone=household.phone,
+            subject=subject,
+            body=render_to_string(template, {"household": household, **context}),
+        )
 
 
 def household_sign_up(
@@ -292,10 +315,8 @@ def household_sign_up(
             household,
             subject=_("Bekräfta er anmälan till grannsamverkan i %(area)s") % {"area": area.name},
             template="watch/mail/confirm.txt",
-            context={
-                "area": area,
-                "url": absolute_url("watch:confirm", kwargs={"token": token}),
-            },
+            context={"area": area},
+            link=("watch:confirm", token),
         )
     return household
 
@@ -314,10 +335,8 @@ def _confirm_now(household: Household) -> Household:
         household,
         subject=_("Välkommen till grannsamverkan i %(area)s") % {"area": household.area.name},
         template="watch/mail/welcome.txt",
-        context={
-            "area": household.area,
-            "url": absolute_url("watch:my_household", kwargs={"token": manage}),
-        },
+        context={"area": household.area},
+        link=("watch:my_household", manage),
     )
     watch_area_evaluate(area=household.area)
     return household
@@ -384,11 +403,8 @@ def household_confirm(*, token: str) -> Household | None:
             existing,
             subject=_("Ny anmälan för er adress i grannsamverkan"),
             template="watch/mail/handover.txt",
-            context={
-                "area": household.area,
-                "address": str(existing),
-                "url": absolute_url("watch:handover", kwargs={"token": handover}),
-            },
+            context={"area": household.area, "address": str(existing)},
+            link=("watch:handover", handover),
         )
         _event(
             household.area,
@@ -678,15 +694,16 @@ def message_send(
         )
         for target in areas:
             for household in Household.objects.contact_persons().filter(area=target):
-                outgoing, channel = _send(
-                    email=household.email,
-                    phone=household.phone,
-                    subject=message.subject,
-                    body=render_to_string(
-                        "watch/mail/message.txt",
-                        {"message": message, "area": target, "household": household},
-                    ),
-                )
+                with _speaking_for(target):
+                    outgoing, channel = _send(
+                        email=household.email,
+                        phone=household.phone,
+                        subject=message.subject,
+                        body=render_to_string(
+                            "watch/mail/message.txt",
+                            {"message": message, "area": target, "household": household},
+                        ),
+                    )
                 Delivery.objects.create(
                     message=message,
                     household=household,

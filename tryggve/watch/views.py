@@ -24,7 +24,7 @@ from tryggve.watch.models import (
     Household,
     WatchMessage,
 )
-from tryggve.watch.selectors import watch_areas_here
+from tryggve.watch.selectors import households_here, watch_areas_here
 from tryggve.watch.services import (
     UNCONFIRMED_DAYS,
     WatchError,
@@ -113,8 +113,10 @@ def signed_up(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @public_post("watch_confirm", rerender=False)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # A token opens its household only on its own municipality's site (404 elsewhere).
     household = (
-        Household.objects.select_related("area")
+        households_here()
+        .select_related("area")
         .filter(confirm_token_hash=hash_token(token))
         .first()
     )
@@ -139,7 +141,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 def _household_by_manage_token(token: str) -> Household:
     household = (
-        Household.objects.select_related("area")
+        households_here()
+        .select_related("area")
         .filter(manage_token_hash=hash_token(token), confirmed__isnull=False)
         .first()
     )
@@ -201,7 +204,7 @@ def leave(request: HttpRequest, token: str) -> HttpResponse:
 def handover(request: HttpRequest, token: str) -> HttpResponse:
     """The household already at an address answers a new sign-up there."""
     waiting = household_by_handover_token(token)
-    if waiting is None:
+    if waiting is None or not households_here().filter(pk=waiting.pk).exists():
         raise Http404
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -81,6 +81,12 @@ def test_the_choices_are_the_users_municipalities_and_areas(
     assert not Street.objects.filter(name="Ny gata").exists()
 
 
+def test_the_sms_sender_is_edited_in_the_admin(arvidsjaur_admin, municipality):
+    page = arvidsjaur_admin.get(f"/admin/areas/municipality/{municipality.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="sms_sender"' in page.content.decode()
+
+
 def test_a_superuser_sees_every_municipality(arvidsjaur_admin, arjeplog, arjeplog_street):
     arvidsjaur_admin.user.is_superuser = True
     arvidsjaur_admin.user.save()
