@@ -86,6 +86,24 @@ def test_the_header_names_the_service_and_changes_when_saved(client, contacts):
     assert ">Trygg i Arvidsjaur</a>" in client.get("/").content.decode()
 
 
+@pytest.mark.parametrize("path", ["/arjeplog/", "/arjeplog/grannsamverkan/"])
+def test_arjeplogs_pages_never_name_arvidsjaur(client, arjeplog, path):
+    """The headings and texts of another municipality's site (the default's are
+    translated literals naming Arvidsjaur)."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Arvidsjaur" not in response.content.decode()
+
+
+def test_the_watch_list_names_the_municipality_served(client, arjeplog):
+    assert "<h1>Grannsamverkan i Arjeplogs kommun</h1>" in client.get(
+        "/arjeplog/grannsamverkan/"
+    ).content.decode()
+    assert "<h1>Grannsamverkan i Arvidsjaur</h1>" in client.get(
+        "/grannsamverkan/"
+    ).content.decode()
+
+
 # Colours ------------------------------------------------------------------------------------
 
 

@@ -58,6 +58,9 @@ def test_a_report_filed_at_arjeplog_gets_arjeplogs_receipt(
     assert receipt.from_email == ARJEPLOG_FROM
     assert receipt.reply_to == ["trygghet@arjeplog.se"]
     assert "https://trygg.example.se/arjeplog/rapport/" in receipt.body
+    # Signed by Arjeplog, never by Arvidsjaur.
+    assert receipt.body.rstrip().endswith("Arjeplogs kommun och LPO Piteå Älvdal")
+    assert "Arvidsjaur" not in receipt.body
 
 
 def test_arvidsjaurs_receipt_is_unchanged(
@@ -73,6 +76,7 @@ def test_arvidsjaurs_receipt_is_unchanged(
     assert receipt.from_email == DEFAULT_FROM
     assert receipt.reply_to == []
     assert "https://trygg.example.se/rapport/" in receipt.body
+    assert receipt.body.rstrip().endswith("Arvidsjaurs kommun och lokalpolisområde Piteå Älvdal")
     assert "arjeplog" not in receipt.body
 
 
