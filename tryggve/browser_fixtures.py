@@ -226,7 +226,7 @@ def published_report(site):
     from tryggve.reports.services import report_create
 
     report, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="evening",
         severity=3,
         description="Lampan vid busshållplatsen är trasig sedan två veckor.",

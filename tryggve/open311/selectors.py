@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
 from tryggve.areas.selectors import home_municipality, in_municipality
-from tryggve.areas.serving import serves_several
+from tryggve.areas.serving import served_codes, serves_several
 from tryggve.open311.models import ApiKey
 from tryggve.reports.models import (
     CLOSED_STATUSES,
@@ -21,7 +22,15 @@ from tryggve.reports.models import (
 
 
 def served_municipalities() -> list[Municipality]:
-    return list(Municipality.objects.only("id", "code", "name", "domain").order_by("code"))
+    """The municipalities a jurisdiction_id may name: those this deployment serves
+    (`tryggve.areas.serving`), only the default one while routing is off. A neighbour's
+    row kept beside them is no jurisdiction (nor makes jurisdiction_id required)."""
+    codes = served_codes() or [settings.MUNICIPALITY_CODE]
+    return list(
+        Municipality.objects.filter(code__in=codes)
+        .only("id", "code", "name", "domain")
+        .order_by("code")
+    )
 
 
 def municipality_named(name: str) -> Municipality | None:
