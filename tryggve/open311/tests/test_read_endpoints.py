@@ -96,12 +96,16 @@ def test_jurisdiction_by_code_or_domain_and_404_when_unknown(client, municipalit
     assert error_codes(response) == [404]
 
 
-def test_jurisdiction_is_required_when_two_municipalities_are_served(client, municipality):
+def test_jurisdiction_is_required_when_two_municipalities_are_served(
+    client, municipality, settings
+):
     from tryggve.areas.models import Municipality
 
     other = Municipality.objects.get(pk=municipality.pk)
     other.pk, other.code, other.domain, other.name = None, "2581", "pitea.se", "Piteå"
+    other.slug = "pitea"  # served (a row merely kept beside it is no jurisdiction)
     other.save()
+    settings.MUNICIPALITY_ROUTING = True
     response = client.get(f"{BASE}/services.json")
     assert response.status_code == 400
     assert error_codes(response) == [400]

@@ -206,7 +206,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
 
 
 def test_another_jurisdiction_does_not_list_this_municipalitys_reports_without_area(
-    client, municipality, make_report
+    client, municipality, make_report, settings
 ):
     """A report placed in words (no residential area) belongs to the deployment's own
     municipality, not to every jurisdiction_id a client may name."""
@@ -214,7 +214,9 @@ def test_another_jurisdiction_does_not_list_this_municipalitys_reports_without_a
 
     other = Municipality.objects.get(pk=municipality.pk)
     other.pk, other.code, other.domain, other.name = None, "2581", "pitea.se", "Piteå"
+    other.slug = "pitea"  # served (a row merely kept beside it is no jurisdiction)
     other.save()
+    settings.MUNICIPALITY_ROUTING = True
     in_words = make_report(at=None, published=True, public_text="Mörkt bakom skolan.")
     in_area = make_report(published=True, public_text="Trasig lampa i Centrum.")
     for name, expected in (("arvidsjaur.se", {in_words, in_area}), ("pitea.se", set())):
