@@ -1,5 +1,6 @@
 """Shared fixtures: the Arvidsjaur geography and the personas every test speaks of."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -75,20 +76,82 @@ def guard_on(settings):
     return settings
 
 
+# The demo's boundaries and areas, read once per test process.
+_GEOJSON: dict[str, dict] = {}
+# A demo municipality's row and its areas' rows as the services wrote them, by code: the
+# first test of a process imports through the services, the others write the same rows
+# directly (a fraction of the import's time, which every test using a municipality pays).
+_ROWS: dict[str, tuple[dict, list[dict]]] = {}
+
+
+def _demo_geojson(name: str) -> dict:
+    if name not in _GEOJSON:
+        _GEOJSON[name] = load_geojson_file(DEMO_DIR / name)
+    return copy.deepcopy(_GEOJSON[name])
+
+
+def _row(instance) -> dict:
+    return {
+        f.attname: copy.deepcopy(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.name not in ("id", "municipality")
+    }
+
+
+def _demo_municipality(*, code: str, name: str, domain: str, stem: str) -> Municipality:
+    """A demo municipality (`areas/demo/<stem>_kommun.geojson`) in LPO Piteå Älvdal with
+    its residential areas (`<stem>_omraden.geojson`)."""
+    from tryggve.areas.models import ResidentialArea
+
+    if code in _ROWS:
+        row, area_rows = _ROWS[code]
+        municipality = Municipality.objects.create(**copy.deepcopy(row))
+        ResidentialArea.all_kinds.bulk_create(
+            [ResidentialArea(municipality=municipality, **copy.deepcopy(a)) for a in area_rows]
+        )
+        return municipality
+    municipality = municipality_import(
+        data=_demo_geojson(f"{stem}_kommun.geojson"),
+        code=code,
+        name=name,
+        police_area="LPO Piteå Älvdal",
+        domain=domain,
+    )
+    result = areas_import(data=_demo_geojson(f"{stem}_omraden.geojson"), municipality=municipality)
+    assert not result.errors
+    areas = ResidentialArea.all_kinds.filter(municipality=municipality).order_by("pk")
+    _ROWS[code] = (_row(municipality), [_row(area) for area in areas])
+    return municipality
+
+
 @pytest.fixture
 def municipality(db) -> Municipality:
-    municipality = municipality_import(
-        data=load_geojson_file(DEMO_DIR / "arvidsjaur_kommun.geojson"),
-        code="2505",
-        name="Arvidsjaurs kommun",
-        police_area="LPO Piteå Älvdal",
-        domain="arvidsjaur.se",
+    """Arvidsjaur (2505), the municipality served, with its residential areas; beside it
+    always a second one, Arjeplog (2506, see `_second_municipality`), present but not
+    served, so that a query left unscoped shows in any test."""
+    municipality = _demo_municipality(
+        code="2505", name="Arvidsjaurs kommun", domain="arvidsjaur.se", stem="arvidsjaur"
     )
-    result = areas_import(
-        data=load_geojson_file(DEMO_DIR / "arvidsjaur_omraden.geojson"), municipality=municipality
-    )
-    assert not result.errors
+    _second_municipality(municipality)
     return municipality
+
+
+def _second_municipality(home: Municipality) -> Municipality:
+    """Arjeplog (2506) in the same police area: the demo's approximate outline and areas,
+    and its own categories, copies of Arvidsjaur's under the same short names (as the
+    demo). Not served until the `arjeplog` fixture turns routing on."""
+    from tryggve.reports.models import Category
+
+    arjeplog = _demo_municipality(
+        code="2506", name="Arjeplogs kommun", domain="arjeplog.se", stem="arjeplog"
+    )
+    copies = []
+    for category in Category.objects.for_municipality(home).order_by("pk"):
+        category.pk = None
+        category.municipality = arjeplog
+        copies.append(category)
+    Category.objects.bulk_create(copies)
+    return arjeplog
 
 
 @pytest.fixture
@@ -127,31 +190,14 @@ ARJEPLOG = (66.0510, 17.8900)
 @pytest.fixture
 def arjeplog(municipality, settings):
     """Arjeplog served beside Arvidsjaur by the same deployment (routing on): at /arjeplog/
-    on the shared host and at its own host, trygg.arjeplog.se; the demo's approximate
-    outline and areas, in the same police area."""
+    on the shared host and at its own host, trygg.arjeplog.se (the row `municipality`
+    always creates)."""
     settings.MUNICIPALITY_ROUTING = True
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "trygg.arjeplog.se"]
-    arjeplog = municipality_import(
-        data=load_geojson_file(DEMO_DIR / "arjeplog_kommun.geojson"),
-        code="2506",
-        name="Arjeplogs kommun",
-        police_area="LPO Piteå Älvdal",
-        domain="arjeplog.se",
-    )
+    arjeplog = Municipality.objects.get(code="2506")
     arjeplog.slug = "arjeplog"
     arjeplog.hosts = "trygg.arjeplog.se"
     arjeplog.save()
-    result = areas_import(
-        data=load_geojson_file(DEMO_DIR / "arjeplog_omraden.geojson"), municipality=arjeplog
-    )
-    assert not result.errors
-    from tryggve.reports.models import Category
-
-    # Its own categories, copies of Arvidsjaur's under the same short names (as the demo).
-    for category in Category.objects.for_municipality(municipality).order_by("pk"):
-        category.pk = None
-        category.municipality = arjeplog
-        category.save()
     return arjeplog
 
 
@@ -159,7 +205,7 @@ def arjeplog(municipality, settings):
 def streets(municipality):
     """The demo's streets of Arvidsjaur (real names, approximate positions)."""
     result = streets_import(
-        data=load_geojson_file(DEMO_DIR / "arvidsjaur_gator.geojson"), municipality=municipality
+        data=_demo_geojson("arvidsjaur_gator.geojson"), municipality=municipality
     )
     assert not result.errors
     return municipality.streets.all()

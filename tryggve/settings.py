@@ -364,7 +364,8 @@ PUBLIC_MIN_COUNT = int(os.environ.get("PUBLIC_MIN_COUNT", "3"))
 NEAR_REPEAT_RADIUS_M = 500
 # The police's open events feed (`manage.py fetch_police_events`). Its rules ask for a
 # User-Agent naming the application and a way to reach us; the places default to the
-# municipalities in the database ("Arvidsjaur;Arjeplog" in POLICE_FEED_LOCATIONS overrides).
+# served municipalities in the database ("Arvidsjaur;Arjeplog" in POLICE_FEED_LOCATIONS
+# overrides).
 POLICE_FEED_URL = os.environ.get("POLICE_FEED_URL", "https://polisen.se/api/events")
 POLICE_FEED_USER_AGENT = os.environ.get(
     "POLICE_FEED_USER_AGENT",

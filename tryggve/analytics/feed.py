@@ -34,6 +34,7 @@ from tryggve.analytics.importers import (
 from tryggve.analytics.models import FeedFetch
 from tryggve.analytics.services import incidents_import
 from tryggve.areas.models import Municipality
+from tryggve.areas.serving import served_codes
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +64,16 @@ class FetchReport:
 
 def feed_locations() -> list[str]:
     """The place names to ask the feed for: the POLICE_FEED_LOCATIONS setting, else the
-    municipalities in the database, by the names the feed uses ("Arvidsjaur")."""
+    served municipalities in the database (only the default one while routing is off), by
+    the names the feed uses ("Arvidsjaur"). A neighbour's row kept beside them is not
+    served: its events would only be imported to be shown nowhere, or where they do not
+    belong."""
     if settings.POLICE_FEED_LOCATIONS:
         return list(settings.POLICE_FEED_LOCATIONS)
     names = {code: name.capitalize() for name, code in MUNICIPALITY_CODES.items()}
-    codes = Municipality.objects.order_by("code").values_list("code", flat=True)
-    return [names[code] for code in codes if code in names]
+    served = served_codes() or [settings.MUNICIPALITY_CODE]
+    codes = Municipality.objects.filter(code__in=served).order_by("code")
+    return [names[code] for code in codes.values_list("code", flat=True) if code in names]
 
 
 def feed_url(locations: list[str]) -> str:

@@ -30,19 +30,19 @@ def home_municipality_code() -> str:
 
 
 def areas_here():
-    """The residential areas of the municipality served now, for a form's choices; all of
-    them while one municipality is served (as before)."""
-    if not routing.serves_several():
-        return ResidentialArea.objects.all()
+    """The residential areas of the municipality served now, for a form's choices and its
+    figures. Scoped also while one municipality is served: a neighbour's areas may be kept
+    beside it (set up before routing is turned on, say) and must not show or count."""
     return ResidentialArea.objects.filter(municipality__code=tenancy.current_code())
 
 
 def rows_here(queryset):
     """The rows of the municipality served now, for a model with its own `municipality`
-    column (`areas.models.OwnMunicipalityQuerySet`: police presence, watch areas); all of
-    them while one municipality is served (as `reports_here`)."""
+    column (`areas.models.OwnMunicipalityQuerySet`: police presence, watch areas). Scoped
+    also while one municipality is served (a neighbour's rows may be kept beside it), by
+    its code, so that this asks the database nothing more."""
     if not routing.serves_several():
-        return queryset
+        return queryset.for_code(tenancy.current_code())
     return queryset.for_municipality(home_municipality())
 
 

@@ -24,6 +24,13 @@ class MunicipalityOwnedQuerySet(models.QuerySet):
             match |= Q(municipality__isnull=True)
         return self.filter(match)
 
+    def for_code(self, code: str):
+        """As `for_municipality`, by the municipality's code (no query for its row)."""
+        match = Q(municipality__code=code)
+        if code == settings.MUNICIPALITY_CODE:
+            match |= Q(municipality__isnull=True)
+        return self.filter(match)
+
 
 def unique_per_municipality(model: str, field: str) -> list[models.UniqueConstraint]:
     """A name unique within each municipality, and among the rows without one (which are

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tryggve.areas.selectors import home_municipality
+from tryggve.areas.selectors import home_municipality, home_municipality_code
 from tryggve.areas.serving import serves_several
 from tryggve.reports.models import (
     Category,
@@ -25,14 +25,17 @@ def reports_here() -> ReportQuerySet:
 
 
 def _owned_here(model) -> MunicipalityOwnedQuerySet:
+    # Scoped also while one municipality is served: a neighbour's categories, units and
+    # templates may be set up beside it before routing is turned on. By code then, so
+    # that a single-municipality deployment asks the database nothing more than before.
     if not serves_several():
-        return model.objects.all()
+        return model.objects.for_code(home_municipality_code())
     return model.objects.for_municipality(home_municipality())
 
 
 def categories_here() -> MunicipalityOwnedQuerySet:
-    """The categories of the municipality served now (all of them while one is served):
-    the report form, the map's filter, Open311's services and every staff form offer these."""
+    """The categories of the municipality served now: the report form, the map's filter,
+    Open311's services and every staff form offer these."""
     return _owned_here(Category)
 
 

@@ -226,9 +226,15 @@ def test_a_broken_answer_is_logged_and_imports_nothing(server, clock):
 
 
 @pytest.mark.django_db
-def test_locations_default_to_the_municipalities_in_the_database(settings, municipality):
+def test_locations_default_to_the_served_municipalities(settings, municipality):
+    # Arjeplog's row is there but not served (routing off): its events are not asked for.
     settings.POLICE_FEED_LOCATIONS = []
     assert feed.feed_locations() == ["Arvidsjaur"]
+
+
+def test_locations_default_to_every_served_municipality(settings, arjeplog):
+    settings.POLICE_FEED_LOCATIONS = []
+    assert feed.feed_locations() == ["Arvidsjaur", "Arjeplog"]
 
 
 @pytest.mark.django_db

@@ -187,10 +187,10 @@ def test_a_layer_beside_hand_drawn_areas_changes_nothing_they_do(municipality, t
     # Centrum, and the municipality's residential areas are the hand-drawn ones alone.
     assert area_for_point(lat=CENTRUM[0], lon=CENTRUM[1]) == centrum
     assert list(municipality.areas.values_list("slug", flat=True)) == before
-    assert ResidentialArea.objects.count() == len(before)
+    assert ResidentialArea.objects.filter(municipality=municipality).count() == len(before)
     # The same file as areas as well: both live side by side, each once.
     run(desos, "--municipality", "2505")
-    assert ResidentialArea.all_kinds.count() == len(before) + 6
+    assert ResidentialArea.all_kinds.filter(municipality=municipality).count() == len(before) + 6
     assert area_for_point(lat=CENTRUM[0], lon=CENTRUM[1]).slug == "2505a0010"
 
 

@@ -43,7 +43,7 @@ def test_a_report_and_a_report_set_of_this_municipality(update, make_report, mun
     group = add(
         update,
         kind="report_set",
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         area=area,
         date_from=datetime.date(2026, 1, 1),
         date_to=datetime.date(2026, 3, 1),

@@ -175,7 +175,7 @@ def test_round_trip_of_the_projects_own_database(
 
     _restore_categories()
     report, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="evening",
         severity=3,
         description="Lampan vid busshållplatsen är trasig.",

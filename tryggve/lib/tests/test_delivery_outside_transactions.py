@@ -55,7 +55,7 @@ def test_a_resident_s_receipt_is_sent_after_the_commit(checking, client, municip
             "submission_key": str(uuid.uuid4()),
             "lat": CENTRUM[0],
             "lon": CENTRUM[1],
-            "category": Category.objects.get(slug="belysning").pk,
+            "category": Category.objects.for_code("2505").get(slug="belysning").pk,
             "time_of_day": "night",
             "severity": "2",
             "description": "Mörkt",

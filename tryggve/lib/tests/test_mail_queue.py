@@ -70,7 +70,7 @@ def test_mail_server_down_then_back_sends_exactly_once(
         "submission_key": str(uuid.uuid4()),
         "lat": CENTRUM[0],
         "lon": CENTRUM[1],
-        "category": Category.objects.get(slug="belysning").pk,
+        "category": Category.objects.for_code("2505").get(slug="belysning").pk,
         "time_of_day": "night",
         "severity": "2",
         "description": "Mörkt",

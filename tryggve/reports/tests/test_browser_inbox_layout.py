@@ -23,7 +23,7 @@ def busy_inbox(site):
     statuses = list(Status)
     for n in range(14):
         report, _token = report_create(
-            category=Category.objects.get(slug="belysning"),
+            category=Category.objects.for_code("2505").get(slug="belysning"),
             time_of_day="night",
             severity=2,
             description="Mörkt vid gångtunneln",

@@ -37,7 +37,7 @@ def second_report(published_report):
     from tryggve.reports.models import Category
 
     report, _token = report_create(
-        category=Category.objects.get(slug="vegetation"),
+        category=Category.objects.for_code("2505").get(slug="vegetation"),
         time_of_day="evening",
         severity=2,
         description="Sly vid gångvägen.",

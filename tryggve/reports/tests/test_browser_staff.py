@@ -78,7 +78,7 @@ def case_with_contact(site):
     from tryggve.reports.services import report_create
 
     report, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="evening",
         severity=3,
         description="Trasig lampa vid busshållplatsen. Ring mig gärna, jag heter Anna.",

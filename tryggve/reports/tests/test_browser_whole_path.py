@@ -242,7 +242,7 @@ def test_the_whole_path(open_page, staff_page, make_staff, check):
     from tryggve.reports.services import report_assign_unit, report_create
 
     speeding, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="evening",
         severity=2,
         description="Bilar kör för fort förbi skolan på kvällarna.",

@@ -197,9 +197,8 @@ def test_services_change_the_map_at_once(citizen, make_report, municipality, dja
     report_change_status(report=report, to_status=Status.PLANNED, actor=actor)
     assert report.reference in shown(status="planned")
     assert report.reference not in shown(status="under_review")
-    report_set_category(
-        report=report, category=Category.objects.get(slug="vegetation"), actor=actor
-    )
+    vegetation = Category.objects.for_code("2505").get(slug="vegetation")
+    report_set_category(report=report, category=vegetation, actor=actor)
     assert shown(category="vegetation")[report.reference]["category"] == "vegetation"
     assert report.reference not in shown(category="belysning")
     report_moderate(

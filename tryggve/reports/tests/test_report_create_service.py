@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def create(**overrides):
     values = {
-        "category": Category.objects.get(slug="belysning"),
+        "category": Category.objects.for_code("2505").get(slug="belysning"),
         "time_of_day": "night",
         "severity": 4,
         "description": "  Helt mörkt vid busshållplatsen.  ",

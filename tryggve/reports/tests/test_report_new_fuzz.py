@@ -103,7 +103,7 @@ def test_any_real_text_is_saved_exactly_as_trimmed(citizen, municipality, descri
         "lat": CENTRUM[0],
         "lon": CENTRUM[1],
         "place_description": place,
-        "category": Category.objects.get(slug="annat").pk,
+        "category": Category.objects.for_code("2505").get(slug="annat").pk,
         "time_of_day": "day",
         "severity": "1",
         "description": description,

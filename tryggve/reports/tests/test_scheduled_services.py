@@ -36,7 +36,7 @@ def jpeg() -> bytes:
 
 def make(**changes):
     report, _ = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="night",
         severity=2,
         description="Mörkt",

@@ -19,7 +19,7 @@ def report(municipality):
     from tryggve.reports.models import Category
 
     report, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="night",
         severity=2,
         description="Mörkt",

@@ -13,7 +13,7 @@ from tryggve.reports.services import report_create
 
 def new(**kwargs):
     defaults = {
-        "category": Category.objects.get(slug="belysning"),
+        "category": Category.objects.for_code("2505").get(slug="belysning"),
         "time_of_day": "night",
         "severity": 2,
         "description": "Mörkt",
@@ -27,13 +27,14 @@ def new(**kwargs):
 @pytest.mark.django_db
 def test_inbox_filters_and_counts(case_handler, municipality):
     dark = new(description="Mörk gångtunnel")
-    bushes = new(category=Category.objects.get(slug="vegetation"), description="Sly")
+    vegetation = Category.objects.for_code("2505").get(slug="vegetation")
+    bushes = new(category=vegetation, description="Sly")
     Report.objects.filter(pk=bushes.pk).update(status=Status.RESOLVED)
     body = case_handler.get("/personal/arenden/?q=gångtunnel").content.decode()
     assert dark.reference in body and bushes.reference not in body
     body = case_handler.get("/personal/arenden/?status=open").content.decode()
     assert dark.reference in body and bushes.reference not in body
-    vegetation = Category.objects.get(slug="vegetation").pk
+    vegetation = Category.objects.for_code("2505").get(slug="vegetation").pk
     body = case_handler.get(f"/personal/arenden/?category={vegetation}").content.decode()
     assert bushes.reference in body and dark.reference not in body
     # Bad filter values are ignored with the form's message, never a 500.
@@ -131,7 +132,7 @@ def test_export_csv_and_xlsx_follow_the_selection_and_defuse_formulas(case_handl
     from openpyxl import load_workbook
 
     evil = new(description='=HYPERLINK("http://evil")')
-    other = new(category=Category.objects.get(slug="vegetation"))
+    other = new(category=Category.objects.for_code("2505").get(slug="vegetation"))
     csv_response = case_handler.get("/personal/arenden/export.csv?q=HYPERLINK")
     assert csv_response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))

@@ -12,7 +12,7 @@ from tryggve.reports.services import report_create
 @pytest.fixture
 def tracked(municipality):
     report, token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="night",
         severity=2,
         description="Mörkt",

@@ -58,7 +58,7 @@ def test_other_roles_are_refused(request, persona, answered):
 
 def test_another_municipalitys_survey_and_population_stay_out(case_handler, answered):
     other = Municipality.objects.create(
-        code="2506", name="Annan kommun", geometry={}, min_lon=0, min_lat=0, max_lon=1, max_lat=1
+        code="2510", name="Annan kommun", geometry={}, min_lon=0, min_lat=0, max_lon=1, max_lat=1
     )
     theirs = survey_create_from_bank(municipality=other, year=answered.year)
     PopulationCount.objects.create(

@@ -53,7 +53,7 @@ def hostile_names(site):
         area.save(update_fields=["name"])
     Category.objects.filter(slug="belysning").update(name_sv=CATEGORY_XSS, name_en=CATEGORY_XSS)
     report, _token = report_create(
-        category=Category.objects.get(slug="belysning"),
+        category=Category.objects.for_code("2505").get(slug="belysning"),
         time_of_day="evening",
         severity=3,
         description="Lampan är trasig.",
