@@ -118,10 +118,20 @@ class PresenceForm(forms.Form):
     lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, codes: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the areas of the municipality served now (tryggve.areas.serving).
-        self.fields["area"].queryset = areas_here()
+        # The areas of the municipalities the page shows (its `kommun` choice, which only
+        # offers municipalities the officer may use), else of the one served now.
+        if codes:
+            areas = ResidentialArea.objects.filter(municipality__code__in=codes)
+            areas = areas.select_related("municipality").order_by("municipality__name", "name")
+        else:
+            areas = areas_here()
+        self.fields["area"].queryset = areas
+        if len(codes) > 1:
+            self.fields["area"].label_from_instance = lambda area: _(
+                "%(area)s (%(municipality)s)"
+            ) % {"area": area.name, "municipality": area.municipality.name}
 
     def clean(self):
         data = super().clean()

@@ -107,12 +107,24 @@ def point_in_municipality(*, lat: float, lon: float) -> bool:
 def map_context(**text: str) -> dict:
     """What every map page needs: tiles, centre, the boundary, and its own messages."""
     municipality = home_municipality()
+    # MAP_CENTER is the default municipality's town: another municipality's map opens on
+    # its whole boundary instead (its own rows hold no town centre), never on Arvidsjaur.
+    own_town = municipality is None or municipality.code == settings.MUNICIPALITY_CODE
+    if own_town or municipality.min_lat is None:
+        center = settings.MAP_CENTER
+    else:
+        center = (
+            (municipality.min_lat + municipality.max_lat) / 2,
+            (municipality.min_lon + municipality.max_lon) / 2,
+        )
     return {
         "municipality": municipality,
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": settings.MAP_CENTER,
+            "center": center,
+            # Zoom to the town (level 13) or show the whole boundary (map-common.js).
+            "townZoom": own_town,
             "boundary": municipality.geometry if municipality else None,
             "text": text,
             # Leaflet's own control titles, in the page's language (map-common.js).

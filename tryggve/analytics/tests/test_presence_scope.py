@@ -122,11 +122,29 @@ def test_logging_over_the_whole_area_keeps_the_municipality_rule(officer, munici
     assert PolicePresence.objects.get().municipality == arjeplog
     officer.post(URL, post | {"lat": "65.5900", "lon": "19.1800"})
     assert PolicePresence.objects.latest("pk").municipality == municipality
-    # The form still offers only the areas of the municipality served.
-    page = officer.get(URL, {"kommun": "alla"})
-    assert {a.municipality_id for a in page.context["form"].fields["area"].queryset} == {
-        municipality.pk
-    }
+
+
+def test_the_form_offers_the_areas_of_the_municipalities_chosen(officer, municipality, arjeplog):
+    """The page's heading and list follow `kommun`, and so do the areas to log presence in:
+    Arjeplog's page offered Arvidsjaur's areas and refused Arjeplog's."""
+
+    def offered(kommun: str | None) -> set[int]:
+        page = officer.get(URL, {"kommun": kommun} if kommun else {})
+        return {a.municipality_id for a in page.context["form"].fields["area"].queryset}
+
+    assert offered(None) == {municipality.pk}
+    assert offered("2506") == {arjeplog.pk}
+    assert offered("alla") == {municipality.pk, arjeplog.pk}
+    both = officer.get(URL, {"kommun": "alla"}).content.decode()
+    assert "Laisvall (Arjeplogs kommun)" in both
+    laisvall = ResidentialArea.objects.get(municipality=arjeplog, name="Laisvall")
+    started = timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = officer.post(
+        URL + "?kommun=2506",
+        {"started": started, "minutes": "30", "kind": "foot", "area": str(laisvall.pk)},
+    )
+    assert response.status_code == 302
+    assert PolicePresence.objects.get().municipality == arjeplog
 
 
 def test_the_list_costs_the_same_queries_however_many_rows(

@@ -22,6 +22,15 @@ def test_arjeplogs_pages_under_the_path(open_page, arjeplog):
     # The map asks Arjeplog's own GeoJSON and draws Arjeplog's boundary without errors
     # (open_page's teardown fails on any script error or missing file).
     expect(page.locator(".leaflet-container")).to_be_visible()
+    # It opens on Arjeplog: its whole outline in view, filling the map (MAP_CENTER, the
+    # default municipality's town, lies outside it).
+    outline = page.locator(".leaflet-overlay-pane path").first
+    expect(outline).to_be_visible()
+    box, frame = outline.bounding_box(), page.locator(".leaflet-container").bounding_box()
+    for start, size in (("x", "width"), ("y", "height")):
+        assert frame[start] - 1 <= box[start]
+        assert box[start] + box[size] <= frame[start] + frame[size] + 1
+    assert box["width"] > frame["width"] / 2 or box["height"] > frame["height"] / 2
     page.goto("/arjeplog/rapportera/")
     assert blocking_violations(page) == []
 

@@ -117,7 +117,11 @@
         var outline = L.geoJSON(cfg.boundary, {
           style: { color: "#0b4f6c", weight: 2, fill: false }, interactive: false
         }).addTo(map);
-        if (!cfg.keepCenter) { map.fitBounds(outline.getBounds()); map.setView(cfg.center, 13); }
+        if (!cfg.keepCenter) {
+          map.fitBounds(outline.getBounds());
+          // The default municipality's map opens on its town; another's on its boundary.
+          if (cfg.townZoom !== false) { map.setView(cfg.center, 13); }
+        }
       }
       return map;
     }
