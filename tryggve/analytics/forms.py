@@ -54,6 +54,21 @@ class RiskMapForm(forms.Form):
         return OffenceGroup.RESIDENTIAL_BURGLARY, settings.RISK_CELL_M
 
 
+def scope_area_choices(field: forms.ModelChoiceField, scope) -> None:
+    """Only the areas of the municipality served now (tryggve.areas.serving), or of those a
+    page's `kommun` choice shows (`tryggve.analytics.scope`, which offers only
+    municipalities the user may use), named with their municipality over the whole police
+    area: an area of another municipality is not a valid choice."""
+    if scope is None or scope.rows is None:
+        field.queryset = areas_here()
+        return
+    field.queryset = ResidentialArea.objects.filter(
+        municipality__code__in=scope.rows
+    ).select_related("municipality")
+    if scope.whole_area:
+        field.label_from_instance = lambda a: f"{a.name} ({a.municipality.name})"
+
+
 class ProfileForm(forms.Form):
     group = forms.ChoiceField(label=_("Brottsgrupp"), choices=OffenceGroup.choices, required=False)
     area = forms.ModelChoiceField(
@@ -65,20 +80,9 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the areas of the municipality served now (tryggve.areas.serving), or of those
-        # chosen on the situation picture (`tryggve.analytics.scope`): an area of another
-        # municipality is not a valid choice.
-        if scope is not None and scope.rows is not None:
-            self.fields["area"].queryset = ResidentialArea.objects.filter(
-                municipality__code__in=scope.rows
-            ).select_related("municipality")
-            if scope.whole_area:
-                self.fields["area"].empty_label = _("Hela lokalpolisområdet")
-                self.fields["area"].label_from_instance = (
-                    lambda a: f"{a.name} ({a.municipality.name})"
-                )
-        else:
-            self.fields["area"].queryset = areas_here()
+        scope_area_choices(self.fields["area"], scope)
+        if scope is not None and scope.rows is not None and scope.whole_area:
+            self.fields["area"].empty_label = _("Hela lokalpolisområdet")
 
 
 class PresenceForm(forms.Form):
@@ -118,20 +122,9 @@ class PresenceForm(forms.Form):
     lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
-    def __init__(self, *args, codes: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The areas of the municipalities the page shows (its `kommun` choice, which only
-        # offers municipalities the officer may use), else of the one served now.
-        if codes:
-            areas = ResidentialArea.objects.filter(municipality__code__in=codes)
-            areas = areas.select_related("municipality").order_by("municipality__name", "name")
-        else:
-            areas = areas_here()
-        self.fields["area"].queryset = areas
-        if len(codes) > 1:
-            self.fields["area"].label_from_instance = lambda area: _(
-                "%(area)s (%(municipality)s)"
-            ) % {"area": area.name, "municipality": area.municipality.name}
+        scope_area_choices(self.fields["area"], scope)
 
     def clean(self):
         data = super().clean()

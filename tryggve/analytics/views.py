@@ -359,7 +359,7 @@ def presence(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not can_log:
         # Case handlers read the figures; only the police (and administrators) log presence.
         return render(request, "accounts/forbidden.html", status=403)
-    form = PresenceForm(request.POST or None, codes=scope.codes)
+    form = PresenceForm(request.POST or None, scope=scope)
     if request.method == "POST" and can_log and form.is_valid():
         data = form.cleaned_data
         try:
