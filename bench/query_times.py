@@ -48,7 +48,7 @@ def main() -> int:
                 query, ids_by_slug.get(query.category), settings.GEOJSON_MAX_FEATURES + 1
             )
         middle = time.perf_counter()
-        geojson.feature_collection(query)
+        geojson.map_answer(query)
         ended = time.perf_counter()
         id_ms.setdefault(kind.split(" +")[0], []).append((middle - started) * 1000)
         all_ms.setdefault(kind.split(" +")[0], []).append((ended - middle) * 1000)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
+
+# A str as a JSON string literal (quotes and escapes), in C: the map builds its text directly.
+from json.encoder import encode_basestring as _quote
 
 from django.conf import settings
 from django.db import connection
@@ -190,7 +194,6 @@ GRID_LEVELS = (128, 32, 8, 2)  # finest first
 # At most this many cells per query (one index scan each); a bbox needing more at the
 # coarsest level (no bbox, or a continent) takes the bounded steps of _report_ids.
 GRID_MAX_CELLS = 8
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _grid_cells(bbox) -> tuple[int, list[tuple[int, int]]] | None:
@@ -237,21 +240,17 @@ def _grid_rows(query: MapQuery, category_id: int | None, limit: int) -> list[tup
     union_params = []
     for x, y in pairs:
         union_params += [x, y, min_lon, max_lon, min_lat, max_lat, *params, limit]
-    # The time as microseconds since 1970: Django's loader for timestamptz parses text in
-    # Python and took longer than the rest of the answer (20 ms of 500 rows on a busy CPU).
+    # The time as the map's text (_created_text), formatted by the database: Django's loader
+    # for timestamptz parses text in Python and took longer than the rest of the answer.
     sql = (
         "SELECT r.reference, r.category_id, r.status, "  # noqa: S608
-        "(extract(epoch FROM r.created) * 1000000)::bigint, r.public_text, r.lon, r.lat "
+        "to_char(r.created AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), r.lon, r.lat "
         f"FROM (SELECT id, created FROM ({union}) cells ORDER BY created DESC "
         f"LIMIT %s) newest JOIN {table} r ON r.id = newest.id ORDER BY newest.created DESC"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*union_params, limit])
-        rows = cursor.fetchall()
-    return [
-        (reference, category, status, EPOCH + timedelta(microseconds=micro), text, lon, lat)
-        for reference, category, status, micro, text, lon, lat in rows
-    ]
+        return cursor.fetchall()
 
 
 def _status_on_map(status: str) -> bool:
@@ -269,8 +268,21 @@ def _status_on_map(status: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def feature_collection(query: MapQuery) -> dict:
-    """Published reports with a position, newest first, at most GEOJSON_MAX_FEATURES.
+def _created_text(created: datetime) -> str:
+    """A report's time on the map, to the second in UTC (as the grid statement's to_char)."""
+    return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def map_answer(query: MapQuery) -> str:
+    """The map's GeoJSON text: published reports with a position, newest first, at most
+    GEOJSON_MAX_FEATURES, and `truncated` when there are more.
+
+    Each feature carries only what differs between features (reference, position, category
+    slug, status, time); the names of categories and statuses in the visitor's language and
+    the public page's address (`{id}` for the reference) are given once, in `names` and
+    `url`. The text is built directly rather than from 500 dicts through `json.dumps`: at
+    ten million reports with four clients the answer's CPU, not the database, set the
+    latency (docs/benchmarks.md, "The map at national scale").
 
     On PostgreSQL a bbox of at most GRID_MAX_CELLS grid cells (every view from a town to a
     street) is answered by _grid_rows in one statement; larger bboxes, no bbox and SQLite
@@ -278,62 +290,60 @@ def feature_collection(query: MapQuery) -> dict:
     limit = settings.GEOJSON_MAX_FEATURES
     categories = {c.pk: c for c in categories_here()}
     category_id = next((pk for pk, c in categories.items() if c.slug == query.category), None)
-    if query.category and category_id is None:
-        return {"type": "FeatureCollection", "features": [], "truncated": False}
-    # One more than the limit tells whether the answer is truncated.
+    rows = []
+    truncated = False
     found = None
-    if connection.vendor == "postgresql":
+    if query.category and category_id is None:
+        found = []
+    elif connection.vendor == "postgresql":
         if query.status and not _status_on_map(query.status):
             found = []
         elif query.bbox:
             found = _grid_rows(query, category_id, limit + 1)
+    # One more than the limit tells whether the answer is truncated.
     if found is not None:
         truncated, rows = len(found) > limit, found[:limit]
     else:
         ids = _report_ids(query, category_id, limit + 1)
         truncated = len(ids) > limit
-        rows = (
-            Report.objects.filter(pk__in=ids[:limit])
-            .order_by("-created")
-            .values_list(
-                "reference", "category_id", "status", "created", "public_text", "lon", "lat"
+        rows = [
+            (reference, category, status, _created_text(created), lon, lat)
+            for reference, category, status, created, lon, lat in Report.objects.filter(
+                pk__in=ids[:limit]
             )
-        )
-    # Translate names once per answer, not once per feature (that was most of the time).
-    names = {pk: (c.slug, c.name) for pk, c in categories.items()}
+            .order_by("-created")
+            .values_list("reference", "category_id", "status", "created", "lon", "lat")
+        ]
+    slugs = {pk: c.slug for pk, c in categories.items()}
+    category_names = {c.slug: c.name for c in categories.values()}
     # A report keeps the category it was filed under (a routed one, older data), which may
     # be another municipality's: it is still drawn with its name (one more query, rarely).
-    rows = list(rows)
-    others = {row[1] for row in rows} - names.keys()
+    others = {row[1] for row in rows} - slugs.keys()
     if others:
-        names |= {c.pk: (c.slug, c.name) for c in Category.objects.filter(pk__in=others)}
-    labels = {value: str(label) for value, label in Status.choices}
+        for c in Category.objects.filter(pk__in=others):
+            slugs[c.pk] = c.slug
+            category_names.setdefault(c.slug, c.name)
     # Reversed once: the reference is a slug, so only its place in the path changes.
-    url_prefix = reverse("reports:public_report", args=["REFERENCE"]).removesuffix("REFERENCE/")
-    features = []
-    for reference, category_id, status, created, text, lon, lat in rows:
-        slug, name = names[category_id]
-        features.append(
-            {
-                "type": "Feature",
-                "id": reference,
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [
-                        round(lon, PUBLIC_POSITION_DECIMALS),
-                        round(lat, PUBLIC_POSITION_DECIMALS),
-                    ],
-                },
-                "properties": {
-                    "id": reference,
-                    "category": slug,
-                    "category_name": name,
-                    "status": status,
-                    "status_name": labels[status],
-                    "created": created.isoformat(),
-                    "text": text,
-                    "url": f"{url_prefix}{reference}/",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features, "truncated": truncated}
+    url = reverse("reports:public_report", args=["REFERENCE"]).removesuffix("REFERENCE/")
+    head = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "truncated": truncated,
+            "names": {
+                "category": {slug: str(name) for slug, name in category_names.items()},
+                "status": {value: str(label) for value, label in Status.choices},
+            },
+            "url": url + "{id}/",
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    quoted = {pk: _quote(slug) for pk, slug in slugs.items()}
+    features = ",".join(
+        f'{{"type":"Feature","id":{_quote(reference)},"geometry":{{"type":"Point",'
+        f'"coordinates":[{round(lon, PUBLIC_POSITION_DECIMALS)!r},'
+        f'{round(lat, PUBLIC_POSITION_DECIMALS)!r}]}},"properties":{{"category":'
+        f'{quoted[category]},"status":{_quote(status)},"created":"{created}"}}}}'
+        for reference, category, status, created, lon, lat in rows
+    )
+    return f'{head[:-1]},"features":[{features}]}}'

@@ -437,7 +437,8 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
             municipality=home.pk,
             with_unassigned=home.code == settings.MUNICIPALITY_CODE,
         )
-    return JsonResponse(geojson.feature_collection(query))
+    # The text is built by geojson.map_answer itself (JsonResponse would encode it again).
+    return HttpResponse(geojson.map_answer(query), content_type="application/json")
 
 
 @require_POST

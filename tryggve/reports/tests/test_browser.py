@@ -248,8 +248,16 @@ def test_every_public_page_passes_axe_in_swedish_and_english(open_page, publishe
                 "Kartbilden kunde inte laddas. Alla rapporter finns i listan nedan."
             )
         check(f"{lang}-map")
-        page.locator("#public-map .status-marker").click()
+        marker = page.locator("#public-map .status-marker")
+        # Names come once per answer (names), the link from its address pattern (url).
+        expect(marker).to_have_attribute(
+            "title", "Belysning, Mottagen" if lang == "sv" else "Lighting, Received"
+        )
+        marker.click()
         expect(page.locator(".leaflet-popup-content a")).to_contain_text(reference)
+        expect(page.locator(".leaflet-popup-content a")).to_have_attribute(
+            "href", f"/karta/{reference}/"
+        )
         # axe measures colours as they are: wait for the popup to finish fading in.
         expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
         check(f"{lang}-map-popup")

@@ -1,7 +1,7 @@
 """/api/reports.geojson: published reports only, validated parameters, bounded size."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -49,22 +49,23 @@ def test_feature_shape(citizen, reports):
     assert feature["type"] == "Feature"
     assert feature["geometry"] == {"type": "Point", "coordinates": [CENTRUM[1], CENTRUM[0]]}
     props = feature["properties"]
-    assert props["category"] == "belysning"
-    assert props["category_name"] == "Belysning"
-    assert props["status"] == "received"
-    assert props["status_name"] == "Mottagen"
-    assert props["text"] == "Mörkt vid torget"
-    assert props["url"] == f"/karta/{reports['light'].reference}/"
-    assert set(props) == {
-        "id",
-        "category",
-        "category_name",
-        "status",
-        "status_name",
-        "created",
-        "text",
-        "url",
+    assert props == {
+        "category": "belysning",
+        "status": "received",
+        "created": reports["light"].created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    # Names and the public page's address once per answer, not in every feature.
+    assert data["names"]["category"]["belysning"] == "Belysning"
+    assert data["names"]["status"]["received"] == "Mottagen"
+    assert data["names"]["status"].keys() == set(Status.values)
+    assert data["url"].replace("{id}", feature["id"]) == f"/karta/{reports['light'].reference}/"
+    assert set(data) == {"type", "features", "truncated", "names", "url"}
+
+
+def test_names_follow_the_language(citizen, reports):
+    citizen.post("/i18n/setlang/", {"language": "en", "next": "/karta/"})
+    data = features(citizen)
+    assert data["names"]["status"]["received"] == "Received"
 
 
 def test_only_published_reports_with_a_position(citizen, reports):

@@ -4,6 +4,8 @@ be switched off; the staff pages draw the finer squares. axe-core checks each pa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -45,6 +47,8 @@ def test_public_map_draws_only_the_cells_of_five(open_page, marked, make_report,
     page = first_page(open_page(), "/trygghetsenkat/resultat/")
     expect(page.locator(CELLS)).to_have_count(2)
     expect(page.locator(".leaflet-marker-pane .report-square")).to_have_count(1)
+    square = page.locator(".leaflet-marker-pane .report-square")
+    expect(square).to_have_attribute("title", re.compile(r"^Belysning, \w"))
     # The table under the map holds the same two squares.
     expect(page.locator(".places-table tbody tr")).to_have_count(2)
     shot(page, "survey-places-public")

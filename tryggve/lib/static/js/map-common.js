@@ -48,7 +48,7 @@
     // layer cleared and drawn anew would close the popup the resident had just opened.
     syncMarkers: function (layer, features, draw) {
       var kept = {};
-      features.forEach(function (f) { kept[f.properties.id + "|" + f.properties.status] = f; });
+      features.forEach(function (f) { kept[f.id + "|" + f.properties.status] = f; });
       layer.eachLayer(function (marker) {
         if (kept[marker.featureKey]) { delete kept[marker.featureKey]; } else { layer.removeLayer(marker); }
       });
@@ -58,15 +58,31 @@
         marker.addTo(layer);
       });
     },
-    // A published report's popup: a link to its public page and its status, as text nodes.
-    reportPopup: function (f) {
+    // A published report's names from /api/reports.geojson's answer, which gives the names
+    // of categories and statuses once (answer.names), not in every feature.
+    reportNames: function (f, answer) {
+      var names = answer.names || {};
+      return {
+        category: (names.category || {})[f.properties.category] || f.properties.category,
+        status: (names.status || {})[f.properties.status] || f.properties.status
+      };
+    },
+    // A marker's title: category and status.
+    reportTitle: function (f, answer) {
+      var n = window.TryggveMap.reportNames(f, answer);
+      return n.category + ", " + n.status;
+    },
+    // A published report's popup: a link to its public page (answer.url, with {id} for the
+    // reference) and its status, as text nodes.
+    reportPopup: function (f, answer) {
+      var n = window.TryggveMap.reportNames(f, answer);
       var link = document.createElement("a");
-      link.href = f.properties.url;
-      link.textContent = f.properties.category_name + " – " + f.properties.id;
+      link.href = answer.url.replace("{id}", encodeURIComponent(f.id));
+      link.textContent = n.category + " – " + f.id;
       var box = document.createElement("div");
       box.appendChild(link);
       var p = document.createElement("p");
-      p.textContent = f.properties.status_name;
+      p.textContent = n.status;
       box.appendChild(p);
       return box;
     },

@@ -38,8 +38,8 @@
           var c = f.geometry.coordinates;
           return L.marker([c[1], c[0]], {
             icon: icon(f.properties.status),
-            title: f.properties.category_name + ", " + f.properties.status_name
-          }).bindPopup(window.TryggveMap.reportPopup(f));
+            title: window.TryggveMap.reportTitle(f, data)
+          }).bindPopup(window.TryggveMap.reportPopup(f, data));
         });
         window.TryggveMap.say(data.truncated ? text.truncated : "");
       })

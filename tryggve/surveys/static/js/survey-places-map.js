@@ -30,8 +30,8 @@
             // Squares, as on the situation picture: told from the survey's cells by shape.
             return L.marker([c[1], c[0]], {
               icon: L.divIcon({ className: "report-square", iconSize: [12, 12] }),
-              title: f.properties.category_name + ", " + f.properties.status_name
-            }).bindPopup(window.TryggveMap.reportPopup(f));
+              title: window.TryggveMap.reportTitle(f, geojson)
+            }).bindPopup(window.TryggveMap.reportPopup(f, geojson));
           });
           window.TryggveMap.say(geojson.truncated ? text.reportsTruncated : "");
         })
