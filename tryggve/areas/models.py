@@ -50,6 +50,15 @@ class GeometryFields(models.Model):
             return False
         return self.shape.covers(Point(lon, lat))
 
+    def inner_point(self) -> tuple[float, float]:
+        """A point inside the polygon as (lat, lon): the centre of its bounding box when
+        that lies inside, else one shapely guarantees is inside (a crooked outline)."""
+        lat, lon = (self.min_lat + self.max_lat) / 2, (self.min_lon + self.max_lon) / 2
+        if self.contains_point(lat, lon):
+            return lat, lon
+        point = self.shape.representative_point()
+        return point.y, point.x
+
 
 class Municipality(GeometryFields):
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)

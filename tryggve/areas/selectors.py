@@ -104,6 +104,16 @@ def point_in_municipality(*, lat: float, lon: float) -> bool:
     return served_municipality_at(lat=lat, lon=lon) is not None
 
 
+def example_coordinates() -> tuple[str, str]:
+    """A point inside the municipality served now as (latitude, longitude) in decimal
+    degrees with four decimals (about ten metres), written with a point whatever the page's
+    language: the report form's example of coordinates one can type. No municipality set
+    up: the default municipality's town (`settings.MAP_CENTER`)."""
+    municipality = home_municipality()
+    lat, lon = municipality.inner_point() if municipality else settings.MAP_CENTER
+    return f"{lat:.4f}", f"{lon:.4f}"
+
+
 def map_context(**text: str) -> dict:
     """What every map page needs: tiles, centre, the boundary, and its own messages."""
     municipality = home_municipality()

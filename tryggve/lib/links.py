@@ -23,11 +23,16 @@ def site_url(request=None) -> str:
     """The site's scheme, host and port, without a trailing slash.
 
     When the municipality served now was chosen by its own host name (tryggve.lib.tenancy),
-    links go to that host with SITE_URL's scheme; one chosen by path keeps SITE_URL's host
-    and `reverse()` adds the path prefix."""
+    links go to that host with SITE_URL's scheme (unset: the request's, else http), also
+    from a page another municipality's host or the shared host answers; one chosen by path
+    keeps SITE_URL's host and `reverse()` adds the path prefix."""
     serving_now = tenancy.current()
-    if settings.SITE_URL and serving_now is not None and serving_now.host:
-        return f"{urlsplit(settings.SITE_URL).scheme}://{serving_now.host}"
+    if serving_now is not None and serving_now.host:
+        if settings.SITE_URL:
+            scheme = urlsplit(settings.SITE_URL).scheme
+        else:
+            scheme = request.scheme if request is not None else "http"
+        return f"{scheme}://{serving_now.host}"
     if settings.SITE_URL:
         return settings.SITE_URL.rstrip("/")
     if request is not None:

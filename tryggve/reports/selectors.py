@@ -24,6 +24,16 @@ def reports_here() -> ReportQuerySet:
     return Report.objects.for_municipality(home_municipality())
 
 
+def report_opens_here(report: Report) -> bool:
+    """May a link's token (tracking, safety feedback, a unit's link) open `report` on the
+    site served now? Only on its own municipality's site: elsewhere its pages answer 404
+    (GET and POST alike), never wearing another municipality's name. A deployment serving
+    one municipality has one site, so every report opens there (and nothing is asked)."""
+    if not serves_several():
+        return True
+    return reports_here().filter(pk=report.pk).exists()
+
+
 def _owned_here(model) -> MunicipalityOwnedQuerySet:
     # Scoped also while one municipality is served: a neighbour's categories, units and
     # templates may be set up beside it before routing is turned on. By code then, so

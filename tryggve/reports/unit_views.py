@@ -18,6 +18,7 @@ from tryggve.audit.services import access_log_record
 from tryggve.lib.guard import public_post
 from tryggve.reports.forms import UnitNoteForm
 from tryggve.reports.models import Report, ReportEvent, Unit, UnitLink, hash_token
+from tryggve.reports.selectors import report_opens_here
 from tryggve.reports.services import CaseError, report_unit_note
 from tryggve.reports.views import photo_response
 
@@ -81,14 +82,15 @@ def _saved(done: bool) -> str:
 
 
 def _link(token: str) -> UnitLink:
-    """The one access check for the link pages: an unknown token is 404; an expired or
-    revoked link, or one whose case has moved to another unit, is refused."""
+    """The one access check for the link pages: an unknown token, or one opened on another
+    municipality's site than its case's, is 404; an expired or revoked link, or one whose
+    case has moved to another unit, is refused."""
     link = (
         UnitLink.objects.select_related("unit", "report__category", "report__area")
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if link is None:
+    if link is None or not report_opens_here(link.report):
         raise Http404
     if not link.is_valid:
         raise LinkExpired

@@ -16,7 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from tryggve.areas.geocoder import place_search
-from tryggve.areas.selectors import home_municipality, point_in_municipality
+from tryggve.areas.selectors import (
+    example_coordinates,
+    home_municipality,
+    point_in_municipality,
+)
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.areas.serving import serves_several
 from tryggve.lib.guard import client_ip, public_post
@@ -31,7 +35,7 @@ from tryggve.reports.models import (
     hash_token,
     status_legend,
 )
-from tryggve.reports.selectors import reports_here
+from tryggve.reports.selectors import report_opens_here, reports_here
 from tryggve.reports.services import (
     CaseError,
     report_add_resident_info,
@@ -41,6 +45,7 @@ from tryggve.reports.services import (
     report_reopen,
     report_routed_elsewhere,
     safety_feedback_answer,
+    speaking_for,
     tracking_url,
     voter_hash,
 )
@@ -81,6 +86,13 @@ def map_context() -> dict:
     )
 
 
+def form_context() -> dict:
+    """What the report form needs beside the form: its map, and an example of coordinates
+    inside the municipality served (never another municipality's)."""
+    latitude, longitude = example_coordinates()
+    return {**map_context(), "example_lat": latitude, "example_lon": longitude}
+
+
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
     recent = _here().published().select_related("category")[:5]
@@ -107,7 +119,7 @@ def _report_bucket(request: HttpRequest) -> str:
 def report_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ReportForm(initial={"submission_key": uuid.uuid4()})
-        return render(request, "reports/report_form.html", {"form": form, **map_context()})
+        return render(request, "reports/report_form.html", {"form": form, **form_context()})
 
     if "place_search" in request.POST or "place_pick" in request.POST:
         return _place_step(request)
@@ -153,7 +165,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "nearby": nearby,
         "voiced": _voiced(request, nearby),
-        **map_context(),
+        **form_context(),
     }
     return render(request, "reports/report_form.html", context, status=200)
 
@@ -196,7 +208,7 @@ def _place_step(request: HttpRequest) -> HttpResponse:
             query=request.POST.get("place_query", ""), client=client_ip(request)
         )
     form = ReportForm(initial=initial)
-    return render(request, "reports/report_form.html", {"form": form, **context, **map_context()})
+    return render(request, "reports/report_form.html", {"form": form, **context, **form_context()})
 
 
 @require_GET
@@ -261,16 +273,19 @@ def receipt(request: HttpRequest) -> HttpResponse:
         return redirect("reports:new")
     # The plaintext token stays in the session for this one page view, never longer.
     token = request.session.pop("receipt_token", None)
+    # Placed in a neighbour this deployment also serves: filed there, and said so.
+    routed_to = report_routed_elsewhere(report)
+    link = path = None
+    if token:
+        # The token opens the report only on its own municipality's site, so the link goes
+        # there (its host or path prefix), also from the neighbour's form it was sent on.
+        with speaking_for(report):
+            link = tracking_url(token, request)
+            path = link if routed_to else reverse("reports:tracking", args=[token])
     return render(
         request,
         "reports/receipt.html",
-        {
-            "report": report,
-            # Placed in a neighbour this deployment also serves: filed there, and said so.
-            "routed_to": report_routed_elsewhere(report),
-            "tracking_url": tracking_url(token, request) if token else None,
-            "tracking_path": reverse("reports:tracking", args=[token]) if token else None,
-        },
+        {"report": report, "routed_to": routed_to, "tracking_url": link, "tracking_path": path},
     )
 
 
@@ -284,8 +299,9 @@ def voice_thanks(request: HttpRequest) -> HttpResponse:
 
 
 def _tracked(token: str) -> Report:
+    # A token opens its report only on its own municipality's site (404 elsewhere).
     report = Report.objects.select_related("category", "area").by_tracking_token(token)
-    if report is None:
+    if report is None or not report_opens_here(report):
         raise Http404
     return report
 
@@ -477,7 +493,8 @@ def safety_feedback(request: HttpRequest, token: str) -> HttpResponse:
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if feedback is None:
+    # Asked for by its report's municipality: its link opens only on that site.
+    if feedback is None or not report_opens_here(feedback.report):
         raise Http404
     form = SafetyFeedbackForm(request.POST or None, initial={"answer": feedback.answer})
     if request.method == "POST" and form.is_valid():

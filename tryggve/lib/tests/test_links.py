@@ -57,3 +57,15 @@ def test_receipt_page_links_to_the_host_the_resident_used(settings, citizen, mak
     page = citizen.get("/rapportera/kvitto/", HTTP_HOST="127.0.0.1:8101").content.decode()
     assert f"http://127.0.0.1:8101/rapport/{report.tracking_token}/" in page
     assert "127.0.0.1:8000" not in page
+
+
+def test_without_site_url_a_municipalitys_own_host_still_wins(settings):
+    """A link written for a municipality served at its own host name (`serving_for`) goes
+    to that host, not to the host of the request that wrote it (issue 14)."""
+    from tryggve.lib import tenancy
+
+    settings.SITE_URL = ""
+    request = RequestFactory().get("/", HTTP_HOST="127.0.0.1:8101")
+    with tenancy.serving("2506", host="trygg.arjeplog.se"):
+        assert absolute_url("reports:new", request) == "http://trygg.arjeplog.se/rapportera/"
+        assert absolute_url("reports:new") == "http://trygg.arjeplog.se/rapportera/"

@@ -5,16 +5,21 @@ Arvidsjaur's mail is sent exactly as before."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tryggve.conftest import ARJEPLOG, CENTRUM
 from tryggve.lib import tenancy
 from tryggve.lib.models import OutgoingMail
 from tryggve.reports.models import Report, Status, Unit
 from tryggve.reports.services import (
+    FEEDBACK_AFTER_DAYS,
     report_assign_unit,
     report_change_status,
+    safety_feedback_ask_due,
     unit_digests_send,
 )
 from tryggve.reports.tests.test_report_new_view import form_data
@@ -131,3 +136,37 @@ def test_the_unit_mails_link_to_the_municipalitys_own_site(
     assert "https://trygg.example.se/" in ours_digest.body
     assert "arjeplog" not in ours_digest.body
     assert ours_digest.from_email == DEFAULT_FROM
+
+
+def test_the_receipt_of_a_report_routed_to_arjeplog_links_to_arjeplogs_site(
+    citizen, arjeplog_identity, django_capture_on_commit_callbacks
+):
+    """Filed on Arvidsjaur's form, placed in Arjeplog: its token opens only there."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = file(citizen, "/rapportera/", lat=ARJEPLOG[0], lon=ARJEPLOG[1])
+    assert report.municipality == arjeplog_identity
+    (receipt,) = mail.outbox
+    assert "https://trygg.arjeplog.se/rapport/" in receipt.body
+    assert "https://trygg.example.se/" not in receipt.body
+
+
+def test_the_safety_feedback_question_links_to_the_reports_own_site(
+    arjeplog_identity, municipality, make_report, django_capture_on_commit_callbacks
+):
+    with tenancy.serving(arjeplog_identity.code):
+        theirs = make_report(at=ARJEPLOG, contact_email="anna@arjeplog.example")
+    make_report(at=CENTRUM, contact_email="bo@arvidsjaur.example")
+    Report.objects.update(
+        status=Status.RESOLVED, closed=timezone.now() - timedelta(days=FEEDBACK_AFTER_DAYS + 1)
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert safety_feedback_ask_due() == 2
+    asked = {m.to[0]: m for m in mail.outbox}
+    theirs_mail, ours_mail = asked["anna@arjeplog.example"], asked["bo@arvidsjaur.example"]
+    assert "https://trygg.arjeplog.se/tryggare/" in theirs_mail.body
+    assert theirs_mail.from_email == ARJEPLOG_FROM
+    assert "https://trygg.example.se/tryggare/" in ours_mail.body
+    assert "arjeplog" not in ours_mail.body
+    assert theirs.reference in theirs_mail.subject

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from tryggve.conftest import ARJEPLOG
 from tryggve.reports.models import Report, hash_token
 from tryggve.reports.tests.test_report_new_view import form_data
 
@@ -55,3 +56,68 @@ def test_another_form_key_gets_another_token(citizen, municipality):
     citizen.post("/rapportera/", form_data(description="Annan plats", confirm_new="1"))
     _path, second = tracking_link(citizen)
     assert first != second and Report.objects.count() == 2
+
+
+# A report routed to another municipality (issue 14) ----------------------------------------
+
+ANY_LINK = re.compile(r'class="tracking-link" href="([^"]+)">([^<]+)</a>')
+
+
+def receipt_link(client, path: str = "/rapportera/kvitto/") -> tuple[str, str]:
+    """The receipt's tracking link: its href and the address it shows."""
+    return ANY_LINK.search(client.get(path).content.decode()).groups()
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = "https://trygg.example.se"
+
+
+@pytest.mark.django_db
+def test_a_report_routed_to_arjeplog_links_to_arjeplogs_host(citizen, site, arjeplog):
+    citizen.post("/rapportera/", form_data(lat=ARJEPLOG[0], lon=ARJEPLOG[1]))
+    report = Report.objects.get()
+    assert report.municipality == arjeplog
+    href, shown = receipt_link(citizen)
+    assert href == shown
+    assert href.startswith("https://trygg.arjeplog.se/rapport/")
+    token = href.rstrip("/").rsplit("/", 1)[1]
+    assert report.tracking_token_hash == hash_token(token)
+    assert citizen.get(f"/rapport/{token}/", HTTP_HOST="trygg.arjeplog.se").status_code == 200
+
+
+@pytest.mark.django_db
+def test_without_a_host_name_the_link_carries_arjeplogs_prefix(citizen, site, arjeplog):
+    arjeplog.hosts = ""
+    arjeplog.save()
+    citizen.post("/rapportera/", form_data(lat=ARJEPLOG[0], lon=ARJEPLOG[1]))
+    href, shown = receipt_link(citizen)
+    assert href == shown
+    assert href.startswith("https://trygg.example.se/arjeplog/rapport/")
+    path = href.removeprefix("https://trygg.example.se")
+    assert Report.objects.get().reference in citizen.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_routed_from_arjeplogs_form_to_arvidsjaur_drops_the_prefix(
+    citizen, site, arjeplog, municipality
+):
+    category = arjeplog.categories.get(slug="belysning")
+    citizen.post("/arjeplog/rapportera/", form_data(category=category.pk))
+    assert Report.objects.get().municipality == municipality
+    href, shown = receipt_link(citizen, "/arjeplog/rapportera/kvitto/")
+    assert shown.startswith("https://trygg.example.se/rapport/")
+    assert href == shown
+    assert citizen.get(href.removeprefix("https://trygg.example.se")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_report_kept_where_it_was_filed_links_there(citizen, site, arjeplog):
+    category = arjeplog.categories.get(slug="belysning")
+    citizen.post(
+        "/arjeplog/rapportera/",
+        form_data(category=category.pk, lat=ARJEPLOG[0], lon=ARJEPLOG[1]),
+    )
+    href, shown = receipt_link(citizen, "/arjeplog/rapportera/kvitto/")
+    assert href.startswith("/arjeplog/rapport/")
+    assert shown == f"https://trygg.example.se{href}"

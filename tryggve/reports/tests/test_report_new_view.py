@@ -495,3 +495,32 @@ def test_report_without_photos_has_none(citizen, municipality):
     citizen.post("/rapportera/", form_data())
     assert Photo.objects.count() == 0
     assert ReportEvent.objects.get().kind == "created"
+
+
+# The example of coordinates is the served municipality's (issue 14) ------------------------
+
+EXAMPLE = re.compile(r"till exempel latitud (\d+\.\d{4}) och longitud (\d+\.\d{4})\.")
+
+
+def _example(client, path: str, pattern=EXAMPLE, **extra) -> tuple[float, float]:
+    match = pattern.search(client.get(path, **extra).content.decode())
+    assert match, path
+    return float(match.group(1)), float(match.group(2))
+
+
+@pytest.mark.django_db
+def test_the_coordinates_example_lies_in_the_municipality_served(citizen, arjeplog, municipality):
+    ours = _example(citizen, "/rapportera/")
+    theirs = _example(citizen, "/arjeplog/rapportera/")
+    assert municipality.contains_point(*ours) and not arjeplog.contains_point(*ours)
+    assert arjeplog.contains_point(*theirs) and not municipality.contains_point(*theirs)
+    assert _example(citizen, "/rapportera/", HTTP_HOST="trygg.arjeplog.se") == theirs
+
+
+@pytest.mark.django_db
+def test_the_coordinates_example_in_english_keeps_its_decimal_point(citizen, arjeplog):
+    from django.conf import settings
+
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = re.compile(r"for example latitude (\d+\.\d{4}) and longitude (\d+\.\d{4})\.")
+    assert arjeplog.contains_point(*_example(citizen, "/arjeplog/rapportera/", english))

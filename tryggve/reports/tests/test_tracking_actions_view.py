@@ -59,3 +59,46 @@ def test_internal_notes_never_reach_the_tracking_page(citizen, tracked, django_u
     report, token = tracked
     ReportEvent.objects.create(report=report, kind="note", text="Hemlig anteckning")
     assert "Hemlig anteckning" not in citizen.get(f"/rapport/{token}/").content.decode()
+
+
+# Per municipality (issue 14) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def theirs(arjeplog, make_report):
+    from tryggve.conftest import ARJEPLOG
+    from tryggve.lib import tenancy
+
+    with tenancy.serving(arjeplog.code):
+        return make_report(at=ARJEPLOG)
+
+
+@pytest.mark.django_db
+def test_a_post_on_another_municipalitys_site_changes_nothing(citizen, theirs):
+    token = theirs.tracking_token
+    Report.objects.filter(pk=theirs.pk).update(status=Status.RESOLVED, closed=timezone.now())
+    assert citizen.post(f"/rapport/{token}/komplettera/", {"text": "Fel"}).status_code == 404
+    assert citizen.post(f"/rapport/{token}/oppna-igen/", {"text": "Fel"}).status_code == 404
+    other_host = {"HTTP_HOST": "trygg.arjeplog.se"}
+    theirs.refresh_from_db()
+    assert theirs.status == Status.RESOLVED
+    assert not theirs.events.filter(
+        kind__in=(ReportEvent.Kind.RESIDENT_INFO, ReportEvent.Kind.REOPENED)
+    ).exists()
+    # On its own site (path prefix or host) the same link does what it says.
+    response = citizen.post(f"/arjeplog/rapport/{token}/komplettera/", {"text": "Rätt"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/arjeplog/rapport/{token}/"
+    response = citizen.post(f"/rapport/{token}/oppna-igen/", {"text": "Igen"}, **other_host)
+    assert response.status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.status != Status.RESOLVED
+    assert theirs.events.filter(kind=ReportEvent.Kind.RESIDENT_INFO).count() == 1
+
+
+@pytest.mark.django_db
+def test_arvidsjaurs_link_posts_nothing_on_arjeplogs_site(citizen, arjeplog, tracked):
+    report, token = tracked
+    assert citizen.post(f"/arjeplog/rapport/{token}/komplettera/", {"text": "x"}).status_code == 404
+    assert not report.events.filter(kind=ReportEvent.Kind.RESIDENT_INFO).exists()
+    assert citizen.post(f"/rapport/{token}/komplettera/", {"text": "x"}).status_code == 302

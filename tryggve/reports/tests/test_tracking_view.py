@@ -103,3 +103,37 @@ def test_photo_whose_file_is_gone_is_404(citizen, tracked):
     photo = tracked.photos.get()
     photo.image.delete(save=False)
     assert citizen.get(f"/rapport/{tracked.tracking_token}/bild/{photo.pk}/").status_code == 404
+
+
+# Per municipality (issue 14) ---------------------------------------------------------------
+
+ARJEPLOG_HOST = {"HTTP_HOST": "trygg.arjeplog.se"}
+
+
+@pytest.fixture
+def theirs(arjeplog, make_report):
+    """A report of Arjeplog (served beside Arvidsjaur) with a photo."""
+    from tryggve.conftest import ARJEPLOG
+    from tryggve.lib import tenancy
+
+    with tenancy.serving(arjeplog.code):
+        return make_report(at=ARJEPLOG, photos=[clean_image(jpeg_with_gps())])
+
+
+def test_arjeplogs_tracking_page_opens_only_on_arjeplogs_site(citizen, theirs):
+    page = f"/rapport/{theirs.tracking_token}/"
+    photo = f"{page}bild/{theirs.photos.get().pk}/"
+    for path in (page, photo):
+        assert citizen.get(f"/arjeplog{path}").status_code == 200, path
+        assert citizen.get(path, **ARJEPLOG_HOST).status_code == 200, path
+        assert citizen.get(path).status_code == 404, path
+    assert "Arjeplog" in citizen.get(f"/arjeplog{page}").content.decode()
+
+
+def test_arvidsjaurs_tracking_page_opens_only_on_arvidsjaurs_site(citizen, arjeplog, tracked):
+    page = f"/rapport/{tracked.tracking_token}/"
+    photo = f"{page}bild/{tracked.photos.get().pk}/"
+    for path in (page, photo):
+        assert citizen.get(path).status_code == 200, path
+        assert citizen.get(f"/arjeplog{path}").status_code == 404, path
+        assert citizen.get(path, **ARJEPLOG_HOST).status_code == 404, path
