@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tryggve.areas.models import Municipality
+from tryggve.areas.serving import serving_for
 from tryggve.lib.links import absolute_url
 from tryggve.open311.rendering import Document
+from tryggve.open311.selectors import jurisdictions
 from tryggve.reports.models import Category, Report, Severity, Status, TimeOfDay
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -26,20 +28,33 @@ def w3c(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
+def api_base(request=None) -> str:
+    """The API's base address at the site called, without a trailing slash: on the main
+    address `https://…/open311/v2`, under a municipality's path prefix
+    `https://…/arjeplog/open311/v2`, on its own host `https://trygg.arjeplog.se/open311/v2`
+    (`reverse()` writes the prefix, `absolute_url` the host)."""
+    return absolute_url("open311:discovery", request, kwargs={"format": "json"}).rsplit("/", 1)[0]
+
+
+def site_root(request=None) -> str:
+    """The site called, with its path prefix and without a trailing slash: the `servers`
+    entry of openapi.json, whose paths begin with /open311/v2/."""
+    return absolute_url("open311:index", request).removesuffix("/open311/")
+
+
 def discovery(request) -> Document:
-    base = absolute_url(reverse("open311:discovery", kwargs={"format": "json"}), request)
+    page = absolute_url("open311:index", request)
     return Document(
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": _("Kommunens e-tjänst för otrygga platser: %(url)s")
-            % {"url": absolute_url("/open311/", request)},
+            "contact": _("Kommunens e-tjänst för otrygga platser: %(url)s") % {"url": page},
             "key_service": _("Kommunens administratör ger ut API-nycklar, se %(url)s")
-            % {"url": absolute_url("/open311/", request)},
+            % {"url": page},
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
-                    "url": base.rsplit("/", 1)[0],
+                    "url": api_base(request),
                     "changeset": CHANGESET,
                     "type": "production",
                     "formats": FORMATS,
@@ -162,6 +177,43 @@ def service_requests(reports: list[Report], request, *, extensions: bool) -> Doc
     return Document(
         "service_requests",
         [service_request(report, request, extensions=extensions) for report in reports],
+    )
+
+
+def filed_notice(report: Report, request, *, routed_to: Municipality | None) -> str:
+    """The POST answer's `service_notice`: the reference, and for a report routed to
+    another served municipality (its position lies there) that it went there and the
+    base address of that municipality's own Open311, the one that answers for it
+    (requests/{id}, tokens/{token}); with the jurisdiction_id to name there, where that
+    address serves several municipalities."""
+    if routed_to is None:
+        return _("Tack! Rapporten har diarienummer %(reference)s.") % {
+            "reference": report.reference
+        }
+    with serving_for(routed_to.code):
+        base = api_base(request)
+        name_it = len(jurisdictions()) > 1
+    values = {
+        "municipality": routed_to.name,
+        "reference": report.reference,
+        "url": base,
+        "jurisdiction": routed_to.code,
+    }
+    if name_it:
+        return (
+            _(
+                "Tack! Platsen ligger i %(municipality)s, så rapporten har skickats vidare dit "
+                "och har diarienummer %(reference)s. Läs den i Open311 för %(municipality)s: "
+                "%(url)s (jurisdiction_id=%(jurisdiction)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Tack! Platsen ligger i %(municipality)s, så rapporten har skickats vidare dit "
+            "och har diarienummer %(reference)s. Läs den i Open311 för %(municipality)s: %(url)s."
+        )
+        % values
     )
 
 

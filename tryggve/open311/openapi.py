@@ -4,7 +4,7 @@ times and checks each answer against this document."""
 
 from __future__ import annotations
 
-from tryggve.lib.links import absolute_url
+from tryggve.open311.documents import site_root
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": ["string", "null"], "description": "W3C-DTF with offset, Europe/Stockholm"}
@@ -370,7 +370,7 @@ def openapi_document(request=None) -> dict:
             "description": "Open311 GeoReport v2 for the e-service for unsafe places. "
             "Every resource as .json and .xml; errors as the spec's error list.",
         },
-        "servers": [{"url": absolute_url("/", request).rstrip("/")}],
+        "servers": [{"url": site_root(request)}],
         "paths": {**_operations("json"), **_operations("xml")},
         "components": {"schemas": SCHEMAS},
     }

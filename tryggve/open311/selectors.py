@@ -43,6 +43,18 @@ def jurisdictions() -> list[Municipality]:
     )
 
 
+def routed_elsewhere(report: Report, *, municipality: Municipality | None) -> Municipality | None:
+    """The served municipality a report filed here went to instead (its position lies
+    there, `reports.services.report_create`), when that is not the one the client filed
+    with (named by jurisdiction_id, else the site called); else None."""
+    filed_with = municipality or home_municipality()
+    if report.municipality_id is None or filed_with is None:
+        return None
+    if report.municipality_id == filed_with.pk:
+        return None
+    return report.municipality
+
+
 def municipality_named(name: str) -> Municipality | None:
     """The municipality, among `jurisdictions()`, whose code (2505) or domain
     (arvidsjaur.se) this is."""
@@ -67,24 +79,36 @@ class RequestQuery:
     page_size: int = 1000
 
 
-def visible_reports(
-    *, api_key: ApiKey | None, municipality: Municipality | None, only_one: bool, extensions: bool
-) -> QuerySet[Report]:
-    """Published reports, and those the asking key filed itself (so a client can follow
-    what it sent before staff publish it); with the relations the answer reads."""
-    visible = Q(published=True)
-    if api_key is not None:
-        visible |= Q(open311_submission__api_key=api_key)
-    base = Report.objects.all()
-    if serves_several():
-        # Several municipalities served by this deployment (tryggve.areas.serving): the one
-        # named by jurisdiction_id, else the one whose host or path the client called.
-        base = Report.objects.for_municipality(municipality or home_municipality())
-    reports = base.filter(visible).select_related("category", "unit", "area")
-    if municipality is not None and not only_one:
+def reports_of_site(*, municipality: Municipality | None) -> QuerySet[Report]:
+    """Every report, published or not, that the address called answers for: while the
+    deployment serves several municipalities (tryggve.areas.serving) the one named by
+    jurisdiction_id, else the one whose host or path the client called. A report routed
+    to another served municipality (its position lies there) is that site's, not the one
+    it was filed at. requests/{id}, the list and tokens/{token} all read through this."""
+    if not serves_several():
+        return Report.objects.all()
+    reports = Report.objects.for_municipality(municipality or home_municipality())
+    if municipality is not None:
         # Reports outside every residential area belong to the deployment's own municipality
         # only (`in_municipality`), not to whichever jurisdiction_id a client names.
         reports = reports.filter(in_municipality(code=municipality.code, via="area"))
+    return reports
+
+
+def visible_reports(
+    *, api_key: ApiKey | None, municipality: Municipality | None, extensions: bool
+) -> QuerySet[Report]:
+    """Published reports of the site (`reports_of_site`), and those the asking key filed
+    itself (so a client can follow what it sent before staff publish it); with the
+    relations the answer reads."""
+    visible = Q(published=True)
+    if api_key is not None:
+        visible |= Q(open311_submission__api_key=api_key)
+    reports = (
+        reports_of_site(municipality=municipality)
+        .filter(visible)
+        .select_related("category", "unit", "area")
+    )
     reports = reports.prefetch_related(
         Prefetch(
             "photos", queryset=ReportPhoto.objects.filter(approved=True), to_attr="public_photos"

@@ -16,10 +16,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.serving import serves_several
 from tryggve.lib.guard import post_allowance
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
-from tryggve.lib.links import absolute_url
 from tryggve.lib.tokens import hash_token
 from tryggve.open311 import documents
 from tryggve.open311.errors import Open311Error, error_response
@@ -33,6 +31,8 @@ from tryggve.open311.selectors import (
     filter_reports,
     jurisdictions,
     municipality_named,
+    reports_of_site,
+    routed_elsewhere,
     visible_reports,
 )
 from tryggve.open311.services import (
@@ -112,7 +112,6 @@ def _list_requests(request):
     reports = visible_reports(
         api_key=_api_key(request, required=False),
         municipality=municipality,
-        only_one=not serves_several(),
         extensions=extensions,
     )
     found = filter_reports(reports, query)
@@ -124,7 +123,8 @@ def _file_request(request):
     wait = post_allowance(BUCKET, request)
     if wait:
         raise Open311Error(429, _("För många anrop härifrån. Försök igen senare."), wait)
-    services_here = _services(_jurisdiction(request))
+    municipality = _jurisdiction(request)
+    services_here = _services(municipality)
     api_key = _api_key(request, required=True)
     form = RequestForm.from_post(request.data)
     form.fields["service_code"].queryset = services_here
@@ -155,9 +155,8 @@ def _file_request(request):
         media_url=data["media_url"],
         device_id=data["device_id"],
     )
-    notice = _("Tack! Rapporten har diarienummer %(reference)s.") % {
-        "reference": filed.report.reference
-    }
+    routed_to = routed_elsewhere(filed.report, municipality=municipality)
+    notice = documents.filed_notice(filed.report, request, routed_to=routed_to)
     return Response(documents.filed(filed.report, filed.token, notice), status=201)
 
 
@@ -195,7 +194,6 @@ def request_detail(request, service_request_id, format):
     reports = visible_reports(
         api_key=_api_key(request, required=False),
         municipality=municipality,
-        only_one=not serves_several(),
         extensions=flag(request.query_params, "extensions"),
     )
     report = reports.filter(reference=service_request_id).first()
@@ -207,9 +205,13 @@ def request_detail(request, service_request_id, format):
 
 @api_view(["GET"])
 def token_detail(request, token, format):
-    _jurisdiction(request)
+    """Only on the site of the report's municipality, as requests/{id}: a report routed to
+    another served municipality is found at that site's address (the POST's notice)."""
+    reports = reports_of_site(municipality=_jurisdiction(request))
     submission = (
-        Submission.objects.select_related("report").filter(token_hash=hash_token(token)).first()
+        Submission.objects.select_related("report")
+        .filter(token_hash=hash_token(token), report__in=reports)
+        .first()
     )
     if submission is None:
         raise Open311Error(404, _("Det finns ingen sådan token."))
@@ -245,7 +247,7 @@ def openapi(request: HttpRequest) -> JsonResponse:
 def index(request: HttpRequest) -> HttpResponse:
     here = jurisdictions()
     context = {
-        "base": absolute_url("/open311/v2", request),
+        "base": documents.api_base(request),
         # The jurisdiction_id values to choose from, where a client must name one.
         "jurisdictions": here if len(here) > 1 else [],
     }
