@@ -59,11 +59,11 @@ def scope_area_choices(field: forms.ModelChoiceField, scope) -> None:
     page's `kommun` choice shows (`tryggve.analytics.scope`, which offers only
     municipalities the user may use), named with their municipality over the whole police
     area: an area of another municipality is not a valid choice."""
-    if scope is None or scope.rows is None:
+    if scope is None:
         field.queryset = areas_here()
         return
     field.queryset = ResidentialArea.objects.filter(
-        municipality__code__in=scope.rows
+        municipality__code__in=scope.codes
     ).select_related("municipality")
     if scope.whole_area:
         field.label_from_instance = lambda a: f"{a.name} ({a.municipality.name})"
@@ -81,7 +81,7 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         scope_area_choices(self.fields["area"], scope)
-        if scope is not None and scope.rows is not None and scope.whole_area:
+        if scope is not None and scope.whole_area:
             self.fields["area"].empty_label = _("Hela lokalpolisområdet")
 
 

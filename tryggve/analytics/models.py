@@ -35,6 +35,15 @@ class IncidentQuerySet(models.QuerySet):
     def in_municipality(self, code: str) -> IncidentQuerySet:
         return self.filter(municipality_code=code)
 
+    def for_code(self, code: str) -> IncidentQuerySet:
+        """The incidents of the municipality `code` while it is the only one served
+        (`analytics.selectors.incidents_here`): its own, and for the default municipality
+        also those without a code (a file's row without position or municipality, an event
+        of the county), which were all its own before issue 14."""
+        if code == settings.MUNICIPALITY_CODE:
+            return self.filter(municipality_code__in=(code, ""))
+        return self.in_municipality(code)
+
     def precise(self) -> IncidentQuerySet:
         """Only incidents with a real position: the ones that may count for an area or cell."""
         return self.filter(precise=True)
@@ -201,6 +210,16 @@ class PolicePresence(models.Model):
         return f"{self.started:%Y-%m-%d %H:%M} {self.minutes} min"
 
 
+class NearRepeatAlertQuerySet(models.QuerySet):
+    def for_code(self, code: str) -> NearRepeatAlertQuerySet:
+        """The alerts for residential areas of the municipality `code` (an alert always has
+        one; a join, no query for the municipality's row)."""
+        return self.filter(area__municipality__code=code)
+
+    def for_codes(self, codes: Iterable[str]) -> NearRepeatAlertQuerySet:
+        return self.filter(area__municipality__code__in=list(codes))
+
+
 class NearRepeatAlert(models.Model):
     """A ready-to-send warning for an area after a residential burglary in or near it.
 
@@ -212,6 +231,8 @@ class NearRepeatAlert(models.Model):
     area = models.ForeignKey(ResidentialArea, on_delete=models.CASCADE, related_name="+")
     distance_m = models.FloatField(_("avstånd (m)"))
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = NearRepeatAlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("förberett larm om upprepat inbrott")

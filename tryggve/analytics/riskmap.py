@@ -6,8 +6,9 @@ area are scored: the rest of a 6,000 km² municipality is forest where nobody li
 
 `codes` names the municipalities a map is for (`tryggve.analytics.scope`): their residential
 areas make the grid and their incidents (`Incident.municipality_code`) the forecast, so a
-neighbour served by the same deployment never changes another's map. None (a deployment
-serving one municipality) takes every area and incident, as before.
+neighbour served by the same deployment (or kept beside the one served while routing is
+off) never changes another's map. None takes every area and incident (tools and tests; the
+pages always name their municipalities).
 """
 
 from __future__ import annotations

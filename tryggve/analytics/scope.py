@@ -22,7 +22,7 @@ from tryggve.accounts.roles import AREA_WIDE_ROLES
 from tryggve.areas import access
 from tryggve.areas.models import Municipality
 from tryggve.areas.selectors import home_municipality, home_municipality_code
-from tryggve.areas.serving import served_municipalities, serves_several
+from tryggve.areas.serving import served_municipalities
 
 PARAMETER = "kommun"
 WHOLE_AREA = "alla"
@@ -32,6 +32,8 @@ WHOLE_AREA = "alla"
 class Scope:
     """The municipalities a page shows (their codes), and how it was chosen."""
 
+    # The rows (areas, incidents, presence, alerts, the risk map) are filtered by these
+    # also while one municipality is served: a neighbour's may be kept beside it.
     codes: tuple[str, ...]
     # Several municipalities together: areas are then named with their municipality.
     whole_area: bool
@@ -45,13 +47,6 @@ class Scope:
     def code(self) -> str | None:
         """The one municipality shown, or None for the whole police area."""
         return None if self.whole_area else self.codes[0]
-
-    @property
-    def rows(self) -> tuple[str, ...] | None:
-        """The municipalities to filter rows by (the risk map, the suggestions), or None
-        while one municipality is served: then every row is its, as before, also an
-        incident imported without a municipality code."""
-        return self.codes if serves_several() else None
 
 
 def _choosable(user, roles) -> tuple[list[Municipality], bool]:

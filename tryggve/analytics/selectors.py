@@ -14,10 +14,11 @@ ALERT_FRESH_DAYS = 14
 
 def incidents_here():
     """The incidents of the municipality served now, by the source's municipality code
-    (an incident has one with or without a residential area); all of them while one
-    municipality is served (as `reports_here`)."""
+    (an incident has one with or without a residential area). Scoped also while one
+    municipality is served (a neighbour's incidents may be kept beside it); then those
+    without a code are the default municipality's, as before (`Incident.objects.for_code`)."""
     if not serves_several():
-        return Incident.objects.all()
+        return Incident.objects.for_code(home_municipality_code())
     return Incident.objects.in_municipality(home_municipality_code())
 
 
@@ -26,19 +27,16 @@ def presence_here():
     return rows_here(PolicePresence.objects.all())
 
 
-def presence_of(codes: tuple[str, ...] | None):
+def presence_of(codes: tuple[str, ...]):
     """The police presence logged for the municipalities `codes` (a page's
-    `analytics.scope.Scope.rows`); every row while one municipality is served (None)."""
-    if codes is None:
-        return PolicePresence.objects.all()
+    `analytics.scope.Scope.codes`)."""
     return PolicePresence.objects.for_codes(codes)
 
 
 def alerts_here():
-    """The near-repeat alerts for residential areas of the municipality served now."""
-    if not serves_several():
-        return NearRepeatAlert.objects.all()
-    return NearRepeatAlert.objects.filter(area__municipality__code=home_municipality_code())
+    """The near-repeat alerts for residential areas of the municipality served now, also
+    while it is the only one served (a neighbour's areas may be kept beside it)."""
+    return NearRepeatAlert.objects.for_code(home_municipality_code())
 
 
 def last_successful_fetch() -> FeedFetch | None:

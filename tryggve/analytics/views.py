@@ -134,7 +134,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year, codes=scope.codes)
     alerts = list(
-        NearRepeatAlert.objects.filter(area__municipality__code__in=scope.codes)
+        NearRepeatAlert.objects.for_codes(scope.codes)
         .select_related("incident", "area")[:10]
     )
     # The survey's places and SCB's statistical areas belong to one municipality's map:
@@ -236,7 +236,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     form = RiskMapForm(request.GET or None)
     group, size = form.values()
-    cells = risk_cells_cached(group=group, size=size, codes=scope.rows)
+    cells = risk_cells_cached(group=group, size=size, codes=scope.codes)
     top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
     # Presence, residents' reports and the survey's places are the municipality served's
     # own layers (as on the overview): not drawn over another municipality's grid.
@@ -288,7 +288,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 @operational
 def suggestions(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    chosen = weekly_suggestions(codes=scope.rows)
+    chosen = weekly_suggestions(codes=scope.codes)
     places = describe_places((s.lat, s.lon) for s in chosen)
     return render(
         request,
@@ -381,7 +381,7 @@ def presence(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Närvaron är sparad."))
             return redirect(_with_scope(reverse("analytics:presence"), scope))
     year = timezone.localdate().year
-    shown = presence_of(scope.rows)
+    shown = presence_of(scope.codes)
     return render(
         request,
         "analytics/presence.html",

@@ -342,7 +342,13 @@ def council_report(*, meeting: CouncilMeeting, today: datetime.date) -> CouncilR
     before = list(previous.snapshots.all()) if previous is not None else []
     compared = bool(before)
     kinds = IndicatorSnapshot.Kind
-    overdue = Report.objects.overdue().select_related("category").order_by("due", "id")
+    # The meeting's municipality's cases only (also while one municipality is served).
+    overdue = (
+        Report.objects.for_municipality(meeting.municipality)
+        .overdue()
+        .select_related("category")
+        .order_by("due", "id")
+    )
     return CouncilReport(
         meeting=meeting,
         previous=previous,

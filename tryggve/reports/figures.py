@@ -13,13 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from tryggve.lib.periods import local_bounds, month_of, months
-from tryggve.reports.models import CLOSED_STATUSES, Report, SafetyFeedback, Status
+from tryggve.reports.models import CLOSED_STATUSES, Report, SafetyFeedback, Status, owned_by
 
 TOP = 5
 
@@ -29,10 +28,7 @@ def _of_municipality(code: str, *, via: str) -> Q:
     set when filed from the position), as `ReportQuerySet.for_municipality` reads it: a
     report placed in no area (described in words) counts for the municipality it was filed
     for, and rows from before reports had one for the default."""
-    match = Q(**{f"{via}__code": code})
-    if code == settings.MUNICIPALITY_CODE:
-        match |= Q(**{f"{via}__isnull": True})
-    return match
+    return owned_by(code, via=via)
 
 
 @dataclass(frozen=True)

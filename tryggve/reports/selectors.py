@@ -16,11 +16,13 @@ from tryggve.reports.models import (
 
 
 def reports_here() -> ReportQuerySet:
-    """The reports of the municipality served now; every page starts from these. A
-    deployment serving one municipality has no others, so it filters nothing (and asks
-    nothing more of the database than before)."""
+    """The reports of the municipality served now; every page starts from these. Scoped
+    also while one municipality is served: a neighbour's reports may be kept beside it
+    (set up before routing is turned on) and must not show or count. By code then (a
+    join), so that such a deployment asks the database nothing more; reports without a
+    municipality are the default one's (`ReportQuerySet.for_code`)."""
     if not serves_several():
-        return Report.objects.all()
+        return Report.objects.for_code(home_municipality_code())
     return Report.objects.for_municipality(home_municipality())
 
 

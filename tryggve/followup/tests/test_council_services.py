@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tryggve.areas.models import Municipality
 from tryggve.followup.council import (
     council_decision_record,
     council_meeting_create,
@@ -76,11 +77,19 @@ def test_progress_between_meetings_appears_and_before_does_not(meetings, activit
 def test_overdue_cases_are_listed(meetings, make_report, today):
     late = make_report()
     on_time = make_report()
-    Report.objects.filter(pk=late.pk).update(due=timezone.now() - datetime.timedelta(days=3))
+    # Arjeplog's late case (kept beside Arvidsjaur, not served) is not the council's; one
+    # without a municipality (from before reports had one) is the default municipality's.
+    neighbours, unassigned = make_report(), make_report(at=None)
+    late_due = timezone.now() - datetime.timedelta(days=3)
+    Report.objects.filter(pk__in=[late.pk, neighbours.pk]).update(due=late_due)
+    Report.objects.filter(pk=unassigned.pk).update(due=late_due, municipality=None)
+    Report.objects.filter(pk=neighbours.pk).update(
+        municipality=Municipality.objects.get(code="2506")
+    )
     Report.objects.filter(pk=on_time.pk).update(due=timezone.now() + datetime.timedelta(days=3))
     report = council_report(meeting=meetings[1], today=today)
-    assert report.overdue_count == 1
-    assert [case.reference for case in report.overdue] == [late.reference]
+    assert report.overdue_count == 2
+    assert {case.reference for case in report.overdue} == {late.reference, unassigned.reference}
 
 
 def test_indicators_compare_with_the_previous_meetings_snapshot(meetings, today):

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand
 from tryggve.analytics.forms import CELL_SIZES
 from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
-from tryggve.areas.serving import served_codes, serves_several
+from tryggve.areas.selectors import home_municipality_code
+from tryggve.areas.serving import served_codes
 
 
 class Command(BaseCommand):
@@ -17,10 +18,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # The same keys the pages read (`Scope.rows`): None while one municipality is served.
-        scopes = [(code,) for code in served_codes()] if serves_several() else [None]
-        for codes in scopes:
-            which = f"{codes[0]} " if codes else ""
+        # The same keys the pages read (`Scope.codes`): each served municipality's own map,
+        # also while only one is served (a neighbour's areas may be kept beside it).
+        served = served_codes()
+        for code in served or [home_municipality_code()]:
+            codes = (code,)
+            which = f"{code} " if len(served) > 1 else ""
             for group in OffenceGroup.values:
                 for size, _label in CELL_SIZES:
                     cells = risk_cells_cached(group=group, size=size, codes=codes)
