@@ -151,9 +151,13 @@ def _row_context():
     from tryggve.areas.models import Municipality
     from tryggve.reports.models import Category, Report
 
-    categories = list(Category.objects.values_list("pk", flat=True))
-    # Every report is placed in the default municipality (Arvidsjaur), as the form does.
+    # Every report is placed in the default municipality (Arvidsjaur), as the form does,
+    # under its categories (not also the demo's Arjeplog ones: the map would look up
+    # those names in an extra query on every answer).
     home = Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
+    categories = list(
+        Category.objects.for_code(settings.MUNICIPALITY_CODE).values_list("pk", flat=True)
+    )
     return Report._meta.db_table, categories, home.pk if home else None
 
 

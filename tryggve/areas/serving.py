@@ -88,6 +88,13 @@ def by_path(path: str) -> tuple[Served | None, str]:
     return (served, "/" + rest) if served is not None else (None, path)
 
 
+def served_now() -> Served | None:
+    """The served municipality of this request (or task) from the cached table, without
+    a query; None when routing is off."""
+    code = tenancy.current_code()
+    return next((s for s in served_municipalities() if s.code == code), None)
+
+
 def served_codes() -> list[str]:
     return [s.code for s in served_municipalities()]
 

@@ -38,11 +38,10 @@ def report_opens_here(report: Report) -> bool:
 
 def _owned_here(model) -> MunicipalityOwnedQuerySet:
     # Scoped also while one municipality is served: a neighbour's categories, units and
-    # templates may be set up beside it before routing is turned on. By code then, so
-    # that a single-municipality deployment asks the database nothing more than before.
-    if not serves_several():
-        return model.objects.for_code(home_municipality_code())
-    return model.objects.for_municipality(home_municipality())
+    # templates may be set up beside it before routing is turned on. By code (a join), so
+    # that no page asks the database for the municipality's row first (the public map
+    # answers with two queries).
+    return model.objects.for_code(home_municipality_code())
 
 
 def categories_here() -> MunicipalityOwnedQuerySet:

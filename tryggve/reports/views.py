@@ -18,11 +18,10 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from tryggve.areas.geocoder import place_search
 from tryggve.areas.selectors import (
     example_coordinates,
-    home_municipality,
     point_in_municipality,
 )
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.areas.serving import serves_several
+from tryggve.areas.serving import served_now, serves_several
 from tryggve.lib.guard import client_ip, public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
@@ -445,8 +444,9 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
         query = geojson.parse_query(request.GET)
     except geojson.BadQuery as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    # One municipality served: every report is its own (no filter, no query).
-    home = home_municipality() if serves_several() else None
+    # One municipality served: every report is its own (no filter). Several: the served
+    # one's pk from the cached routing table (no query).
+    home = served_now() if serves_several() else None
     if home is not None:
         query = dataclasses.replace(
             query,
