@@ -60,9 +60,26 @@ def served_municipalities() -> list[Served]:
     return rows
 
 
+def _default_served() -> list[Served]:
+    """The default municipality's row alone, cached like the table: what routing off
+    serves (a neighbour's rows may be kept beside it)."""
+    key = _cache_key() + ":default"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            Served(
+                pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
+                police_area=m.police_area,
+            )
+            for m in Municipality.objects.filter(code=settings.MUNICIPALITY_CODE)
+        ]
+        cache.set(key, rows, ROUTING_SECONDS)
+    return rows
+
+
 def forget_served(**kwargs) -> None:
-    """Drop the cached table (connected to Municipality's post_save and post_delete)."""
-    cache.delete(_cache_key())
+    """Drop the cached tables (connected to Municipality's post_save and post_delete)."""
+    cache.delete_many([_cache_key(), _cache_key() + ":default"])
 
 
 def serves_several() -> bool:
@@ -90,9 +107,10 @@ def by_path(path: str) -> tuple[Served | None, str]:
 
 def served_now() -> Served | None:
     """The served municipality of this request (or task) from the cached table, without
-    a query; None when routing is off."""
+    a query on a warm cache (with routing off, the default one); None when it has no row."""
     code = tenancy.current_code()
-    return next((s for s in served_municipalities() if s.code == code), None)
+    rows = served_municipalities() if settings.MUNICIPALITY_ROUTING else _default_served()
+    return next((s for s in rows if s.code == code), None)
 
 
 def served_codes() -> list[str]:

@@ -21,7 +21,7 @@ from tryggve.areas.selectors import (
     point_in_municipality,
 )
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.areas.serving import served_now, serves_several
+from tryggve.areas.serving import served_now
 from tryggve.lib.guard import client_ip, public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
@@ -444,9 +444,9 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
         query = geojson.parse_query(request.GET)
     except geojson.BadQuery as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    # One municipality served: every report is its own (no filter). Several: the served
-    # one's pk from the cached routing table (no query).
-    home = served_now() if serves_several() else None
+    # Scoped also with routing off (a neighbour's reports may be kept beside the served
+    # municipality's), by the pk from the cached routing table (no query).
+    home = served_now()
     if home is not None:
         query = dataclasses.replace(
             query,

@@ -94,6 +94,15 @@ def test_the_public_pages_leave_out_the_neighbours(citizen, neighbours_report):
         assert neighbours_report.reference not in citizen.get(path).content.decode(), path
 
 
+def test_the_public_geojson_leaves_out_the_neighbours(citizen, make_report, neighbours_report):
+    ours = make_report(published=True)
+    data = citizen.get("/api/reports.geojson").json()
+    assert [f["id"] for f in data["features"]] == [ours.reference]
+    # Also in a bbox around both (the grid's path on PostgreSQL).
+    box = f"{ARJEPLOG[1] - 0.01},{ARJEPLOG[0] - 0.01},{ARJEPLOG[1] + 0.01},{ARJEPLOG[0] + 0.01}"
+    assert citizen.get("/api/reports.geojson", {"bbox": box}).json()["features"] == []
+
+
 def test_the_inbox_asks_no_more_queries_for_the_neighbours(
     case_handler, neighbours_report, described_in_words, make_report
 ):
