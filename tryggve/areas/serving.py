@@ -71,7 +71,9 @@ def _default_served() -> list[Served]:
                 pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
                 police_area=m.police_area,
             )
-            for m in Municipality.objects.filter(code=settings.MUNICIPALITY_CODE)
+            for m in Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).only(
+                "pk", "code", "slug", "hosts", "police_area"
+            )
         ]
         cache.set(key, rows, ROUTING_SECONDS)
     return rows
