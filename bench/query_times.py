@@ -9,6 +9,7 @@ the rest (rendering 500 features, JSON, gunicorn, the client).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from urllib.parse import parse_qsl, urlsplit
@@ -27,9 +28,18 @@ def main() -> int:
         action="store_true",
         help="skip timing the bounded steps alone (slow at 10 M; PostgreSQL uses the grid)",
     )
+    parser.add_argument(
+        "--through-django",
+        action="store_true",
+        help="time each answer through Django's whole stack (test client: middleware, view,"
+        " response) with routing on, instead of the map query alone",
+    )
     args = parser.parse_args()
     if not 0 < args.requests <= 20_000:
         parser.error("--requests must be between 1 and 20,000")
+    if args.through_django:
+        # As run.py --routing: several municipalities, so each answer is scoped.
+        os.environ["MUNICIPALITY_ROUTING"] = "1"
     django_setup(args.database_url)
     from django.conf import settings
 
@@ -40,9 +50,22 @@ def main() -> int:
     ids_by_slug = dict(Category.objects.values_list("slug", "pk"))
     jobs = geojson_requests(args.requests, args.seed, categories)
     id_ms, all_ms = {}, {}
+    if args.through_django:
+        from django.test import Client
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        for _kind, path in jobs[:20]:  # warm caches (routing table, templates, translations)
+            client.get(path)
     for kind, path in jobs:
         query = geojson.parse_query(dict(parse_qsl(urlsplit(path).query)))
         started = time.perf_counter()
+        if args.through_django:
+            middle = started
+            assert client.get(path).status_code == 200, path
+            ended = time.perf_counter()
+            id_ms.setdefault(kind.split(" +")[0], []).append(0.0)
+            all_ms.setdefault(kind.split(" +")[0], []).append((ended - middle) * 1000)
+            continue
         if not args.whole_only:
             geojson._report_ids(
                 query, ids_by_slug.get(query.category), settings.GEOJSON_MAX_FEATURES + 1
