@@ -20,6 +20,7 @@ from tryggve.reports.models import (
     ReportEvent,
     ReportPhoto,
 )
+from tryggve.reports.selectors import reports_here
 
 
 def jurisdictions() -> list[Municipality]:
@@ -86,7 +87,8 @@ def reports_of_site(*, municipality: Municipality | None) -> QuerySet[Report]:
     to another served municipality (its position lies there) is that site's, not the one
     it was filed at. requests/{id}, the list and tokens/{token} all read through this."""
     if not serves_several():
-        return Report.objects.all()
+        # One site; a neighbour's reports kept beside it are not its (`reports_here`).
+        return reports_here()
     reports = Report.objects.for_municipality(municipality or home_municipality())
     if municipality is not None:
         # Reports outside every residential area belong to the deployment's own municipality
