@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from tryggve.lib import health, logs
 from tryggve.lib.links import page_above
@@ -212,3 +213,10 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The language comes from the cookie, not from Accept-Language (which LocaleMiddleware
+        # names in Vary): a shared cache must not serve one visitor's language to another.
+        response = super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -8,11 +8,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import Municipality
+from tryggve.areas.selectors import example_coordinates, home_municipality
 from tryggve.areas.serving import serving_for
 from tryggve.lib.links import absolute_url
 from tryggve.open311.rendering import Document
 from tryggve.open311.selectors import jurisdictions
 from tryggve.reports.models import Category, Report, Severity, Status, TimeOfDay
+from tryggve.reports.selectors import categories_here
+from tryggve.reports.services import reference_prefix_of
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (the spec's `changeset`).
@@ -40,6 +43,27 @@ def site_root(request=None) -> str:
     """The site called, with its path prefix and without a trailing slash: the `servers`
     entry of openapi.json, whose paths begin with /open311/v2/."""
     return absolute_url("open311:index", request).removesuffix("/open311/")
+
+
+def help_examples(request) -> dict:
+    """What the help page's curl examples use, for the site called: its API base, a point
+    inside its municipality, one of its categories and a reference in its series, and the
+    jurisdiction_id to name where the address serves several municipalities (there it is
+    required). Nothing in them is a real report."""
+    here = jurisdictions()
+    home = home_municipality()
+    lat, lon = example_coordinates()
+    category = categories_here().order_by("order", "pk").first()
+    return {
+        "base": api_base(request),
+        "lat": lat,
+        "lon": lon,
+        "service_code": category.slug if category else "belysning",
+        "reference": f"{reference_prefix_of(home)}-{timezone.localdate().year}-00042",
+        # The jurisdiction_id values to choose from, and the example's, where one is needed.
+        "jurisdictions": here if len(here) > 1 else [],
+        "jurisdiction": home.code if len(here) > 1 and home else "",
+    }
 
 
 def discovery(request) -> Document:

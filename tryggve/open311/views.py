@@ -245,10 +245,4 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    here = jurisdictions()
-    context = {
-        "base": documents.api_base(request),
-        # The jurisdiction_id values to choose from, where a client must name one.
-        "jurisdictions": here if len(here) > 1 else [],
-    }
-    return render(request, "open311/index.html", context)
+    return render(request, "open311/index.html", documents.help_examples(request))

@@ -42,6 +42,9 @@ def _bbox(raw: str) -> tuple[float, float, float, float]:
     if len(parts) != 4:
         raise BadQuery(_("bbox ska vara fyra tal: minlon,minlat,maxlon,maxlat."))
     try:
+        # float() also reads "1_0" as 10; a coordinate is written without underscores.
+        if any("_" in p for p in parts):
+            raise ValueError
         values = tuple(float(p) for p in parts)
     except ValueError:
         raise BadQuery(_("bbox ska vara fyra tal: minlon,minlat,maxlon,maxlat.")) from None

@@ -438,8 +438,8 @@ def public_photo(request: HttpRequest, photo_id: int) -> FileResponse:
     return photo_response(photo, private=False)
 
 
-@require_GET
-def reports_geojson(request: HttpRequest) -> JsonResponse:
+@require_safe
+def reports_geojson(request: HttpRequest) -> HttpResponse:
     try:
         query = geojson.parse_query(request.GET)
     except geojson.BadQuery as exc:

@@ -4,11 +4,16 @@ position routed the report to another served municipality."""
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
+from tryggve.areas.models import Municipality
 from tryggve.conftest import ARJEPLOG
 from tryggve.open311.tests.helpers import error_codes, json_of, xml
-from tryggve.reports.models import Report
+from tryggve.reports.models import Category, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,7 @@ def site_url(settings):
 def test_links_point_at_the_site_called(client, arjeplog, site_url, path, extra, base):
     root = base.removesuffix("/open311/v2")
     page = client.get(path.removesuffix("v2"), **extra).content.decode()
-    assert f"curl {base}/services.json" in page
+    assert f'curl "{base}/services.json' in page
     assert f"{base}/requests.json \\" in page
     assert f'href="{path}/openapi.json"' in page
     found = json_of(client.get(f"{path}/discovery.json", **extra))
@@ -49,6 +54,31 @@ def test_links_point_at_the_site_called(client, arjeplog, site_url, path, extra,
     # Another site's address appears nowhere.
     elsewhere = f"{SITE}/open311/" if root != SITE else f"{SITE}/arjeplog/"
     assert elsewhere not in page and elsewhere not in str(found)
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "code", "prefix"),
+    [(MAIN, {}, "2505", "OTR"), (PREFIXED, {}, "2506", "ARJ"), (MAIN, HOST, "2506", "ARJ")],
+)
+def test_the_examples_work_as_written(client, arjeplog, site_url, path, extra, code, prefix):
+    """The help page's GET examples answer 200 at the site called (the main address serves
+    several municipalities, so they name jurisdiction_id), and its POST example's position
+    and category are that site's municipality's."""
+    Municipality.objects.filter(code="2506").update(reference_prefix="ARJ")
+    page = html.unescape(client.get(path.removesuffix("v2"), **extra).content.decode())
+    gets = re.findall(r'curl "(https://[^"]+)"', page)
+    assert len(gets) == 3, gets
+    for url in gets:
+        address = urlsplit(url)
+        response = client.get(f"{address.path}?{address.query}", **extra)
+        assert response.status_code == 200, (url, response.content[:300])
+    lat = float(re.search(r"-d lat=([0-9.]+)", page).group(1))
+    lon = float(re.search(r"-d long=([0-9.]+)", page).group(1))
+    assert Municipality.objects.get(code=code).contains_point(lat, lon)
+    slug = re.search(r"-d service_code=([\w-]+)", page).group(1)
+    assert Category.objects.for_code(code).filter(slug=slug).exists()
+    assert re.search(rf"/requests/{prefix}-\d{{4}}-00042\.json", page)
+    assert ("jurisdiction_id=" in page) == (path == MAIN and not extra)
 
 
 def _file(client, path, filing, extra=None, **fields):

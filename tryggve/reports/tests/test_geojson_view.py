@@ -139,6 +139,7 @@ def test_empty_parameters_mean_no_filter(citizen, reports):
         ({"bbox": "1,2,3,4,5"}, "bbox ska vara fyra tal"),
         ({"bbox": "a,b,c,d"}, "bbox ska vara fyra tal"),
         ({"bbox": "19,65,,66"}, "bbox ska vara fyra tal"),
+        ({"bbox": "1_9,65,20,66"}, "bbox ska vara fyra tal"),
         ({"bbox": "nan,65,20,66"}, "ändliga tal"),
         ({"bbox": "19,65,inf,66"}, "ändliga tal"),
         ({"bbox": "-inf,65,20,66"}, "ändliga tal"),
@@ -171,6 +172,16 @@ def test_long_bad_value_is_cut_in_the_message(citizen, municipality):
 
 def test_only_get(citizen, municipality):
     assert citizen.post(URL).status_code == 405
+    # HEAD as GET, without a body (a monitor or a cache asks so).
+    head = citizen.head(URL)
+    assert (head.status_code, head.content) == (200, b"")
+
+
+def test_the_answer_varies_by_the_language_cookie(citizen, municipality):
+    """The names follow the language cookie (not Accept-Language): a shared cache must
+    keep one answer per cookie."""
+    vary = {v.strip() for v in citizen.get(URL)["Vary"].split(",")}
+    assert "Cookie" in vary
 
 
 def test_at_most_500_features_newest_first_and_truncated_flag(citizen, municipality, settings):
