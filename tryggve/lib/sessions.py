@@ -6,14 +6,23 @@ turns any database error on that save into `UpdateError` ("the session was delet
 the session middleware answers with 400; when PostgreSQL went away between reading the
 session and saving it, the visitor got a 400 instead of "try again shortly". Found by
 `bench/reliability.py` (docs/reliability.md).
+
+A new session's key is not looked up before it is saved: the save that creates it inserts
+the row (`must_create`), and a key already taken fails that insert, upon which Django draws
+another. Django's own check first was one query more for every new visitor (issue 14).
 """
 
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.db import InterfaceError, OperationalError
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(db.SessionStore):
+    def _get_new_session_key(self):
+        # 32 characters of 36: a clash is not expected, and `create()` survives one.
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def save(self, must_create=False):
         try:
             super().save(must_create=must_create)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.selectors import home_municipality, served_municipality_at
@@ -27,6 +28,45 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices from one plain query, kept for the form's further renderings.
+
+    Django's iterator() opens a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE:
+    three round trips) to read the handful of categories; the form is built per request
+    with its own queryset, so nothing is kept across requests."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A choice among the form's categories, read once a request for both checking the
+    posted choice and showing the form again (a form with nearby reports or errors)."""
+
+    iterator = ListedChoiceIterator
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        invalid = forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            pk = self.queryset.model._meta.pk.to_python(value)
+        except forms.ValidationError:
+            raise invalid from None
+        found = next((obj for obj in self.queryset if obj.pk == pk), None)
+        if found is None:
+            raise invalid
+        return found
 
 
 class ReportForm(GuardedForm, forms.Form):
@@ -58,7 +98,7 @@ class ReportForm(GuardedForm, forms.Form):
         required=False,
         max_length=300,
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Vad gör platsen otrygg?"),
         queryset=Category.objects.filter(active=True),
         widget=forms.RadioSelect,
