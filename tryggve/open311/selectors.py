@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.selectors import home_municipality, in_municipality
+from tryggve.areas.selectors import home_municipality
 from tryggve.areas.serving import served_codes, serves_several
 from tryggve.lib import tenancy
 from tryggve.open311.models import ApiKey
@@ -89,12 +89,10 @@ def reports_of_site(*, municipality: Municipality | None) -> QuerySet[Report]:
     if not serves_several():
         # One site; a neighbour's reports kept beside it are not its (`reports_here`).
         return reports_here()
-    reports = Report.objects.for_municipality(municipality or home_municipality())
-    if municipality is not None:
-        # Reports outside every residential area belong to the deployment's own municipality
-        # only (`in_municipality`), not to whichever jurisdiction_id a client names.
-        reports = reports.filter(in_municipality(code=municipality.code, via="area"))
-    return reports
+    # By the report's own municipality, which its position decided: also a report outside
+    # every residential area is found at its municipality's address, with or without
+    # jurisdiction_id (rows from before reports had one are the default municipality's).
+    return Report.objects.for_municipality(municipality or home_municipality())
 
 
 def visible_reports(

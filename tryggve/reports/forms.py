@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -70,7 +71,15 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ReportForm(GuardedForm, forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Hidden: only a tampered or truncated form lacks a valid one; say so in Swedish, named.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        label=_("Formulärets engångsnyckel"),
+        error_messages={
+            "invalid": _("Formuläret var skadat. Skicka det igen härifrån."),
+            "required": _("Formuläret var skadat. Skicka det igen härifrån."),
+        },
+    )
     lat = DecimalCommaFloatField(
         label=_("Latitud"),
         required=False,
@@ -157,6 +166,15 @@ class ReportForm(GuardedForm, forms.Form):
         self.fields["remove_photos"].choices = [
             (name, _("Bild %(n)s") % {"n": i}) for i, name in enumerate(names, start=1)
         ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "submission_key" in self._errors:
+            # Rendered again with a fresh key, so that sending the form again from the page
+            # works and keeps what was typed (only a tampered or truncated form gets here).
+            data = self.data.copy()
+            data["submission_key"] = str(uuid.uuid4())
+            self.data = data
 
     def _key(self):
         raw = (

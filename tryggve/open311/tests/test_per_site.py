@@ -171,3 +171,23 @@ def test_the_routing_notice_is_translated(client, arjeplog, filing):
     client.post("/i18n/setlang/", {"language": "en", "next": "/open311/"})
     filed = _file(client, PREFIXED, filing)
     assert filed["service_notice"].startswith("Thank you! The place lies in Arvidsjaurs kommun")
+
+
+def test_a_report_outside_every_area_is_found_at_its_municipalitys_address(
+    client, arjeplog, make_report
+):
+    """Its position made it Arjeplog's though no residential area holds it: the main
+    address with jurisdiction_id=2506 and Arjeplog's own address find it, listed and by id."""
+    report = make_report(published=True)
+    Report.objects.filter(pk=report.pk).update(
+        municipality=arjeplog, area=None, lat=66.20, lon=17.50
+    )
+    for path, query in [(MAIN, "?jurisdiction_id=2506"), (PREFIXED, ""),
+                        (PREFIXED, "?jurisdiction_id=2506")]:
+        listed = json_of(client.get(f"{path}/requests.json{query}"))
+        assert report.reference in [r["service_request_id"] for r in listed], (path, query)
+        one = client.get(f"{path}/requests/{report.reference}.json{query}")
+        assert one.status_code == 200, (path, query)
+    # Not Arvidsjaur's.
+    theirs = client.get(f"{MAIN}/requests/{report.reference}.json?jurisdiction_id=2505")
+    assert theirs.status_code == 404

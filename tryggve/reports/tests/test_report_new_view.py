@@ -204,6 +204,20 @@ def test_invalid_values_come_back_with_a_message_never_500(citizen, municipality
 
 
 @pytest.mark.django_db
+def test_a_damaged_form_key_is_named_in_swedish_and_renewed(citizen, municipality):
+    response = citizen.post("/rapportera/", form_data(submission_key="inte-en-uuid"))
+    page = response.content.decode()
+    assert "Formuläret var skadat. Skicka det igen härifrån." in page
+    assert "Submission key" not in page
+    fresh = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    uuid.UUID(fresh)
+    # Sent again as rendered (with what was typed): saved.
+    response = citizen.post("/rapportera/", form_data(submission_key=fresh))
+    assert response.status_code == 302, response.content[:500]
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_inactive_category_cannot_be_chosen(citizen, municipality):
     Category.objects.filter(slug="belysning").update(active=False)
     response = citizen.post("/rapportera/", form_data())
