@@ -22,7 +22,7 @@ def test_public_page_examples_use_this_servers_address(open_page, site, shot):
     page.goto("/open311/", timeout=FIRST_LOAD_MS)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Open311")
     examples = page.locator("pre code").first
-    expect(examples).to_contain_text(f"curl {site}/open311/v2/services.json")
+    expect(examples).to_contain_text(f'curl "{site}/open311/v2/services.json"')
     # The OpenAPI link opens the description on the same host, as JSON.
     with page.expect_response(lambda r: r.url.endswith("/open311/v2/openapi.json")) as answer:
         page.get_by_role("link", name="Beskrivning i OpenAPI 3").click()
