@@ -53,8 +53,12 @@ def staff_required(*pages_or_roles: str):
             held = user_roles(request.user)
             if not held & allowed:
                 return render(request, "accounts/forbidden.html", status=403)
-            # Another municipality's staff pages do not exist for a non-member.
+            # Another municipality's staff pages do not exist for a non-member; only the
+            # start page (where the login leads) sends a member of another site there.
             if not tenancy.staff_may_use(request.user, area_wide=bool(held & AREA_WIDE_ROLES)):
+                elsewhere = tenancy.staff_home_elsewhere(request.user) if page == "home" else None
+                if elsewhere:
+                    return redirect(elsewhere)
                 raise Http404
             request.roles = held
             return view(request, *args, **kwargs)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from tryggve.areas import serving as routing
 from tryggve.lib import tenancy
+from tryggve.lib.links import absolute_url
 
 
 def member_pks(user) -> set[int]:
@@ -52,3 +53,21 @@ def visible_codes(user, *, area_wide: bool) -> list[str]:
         s.code for s in routing.served_municipalities()
         if staff_may_use(user, area_wide=area_wide, code=s.code)
     ]
+
+
+def staff_home_elsewhere(user) -> str | None:
+    """The staff start page at the first served municipality `user` is a member of, for one
+    who logged in at another municipality's site (whose staff pages are a 404 to them).
+    Only a membership counts: a police officer sees the whole police area from any of it."""
+    if not user.is_authenticated:
+        return None
+    mine = member_pks(user)
+    other = next(
+        (s for s in routing.served_municipalities()
+         if s.pk in mine and s.code != tenancy.current_code()),
+        None,
+    )
+    if other is None:
+        return None
+    with routing.serving_for(other.code):
+        return absolute_url("accounts:home")

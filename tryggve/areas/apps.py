@@ -14,7 +14,9 @@ class AreasConfig(AppConfig):
         from tryggve.areas.models import Municipality
         from tryggve.lib import mail, tenancy
 
-        tenancy.register_staff_rule(access.staff_may_use)
+        tenancy.register_staff_rule(
+            access.staff_may_use, home_elsewhere=access.staff_home_elsewhere
+        )
         mail.register_sender_rule(identity.mail_sender_for)
         mail.register_sms_sender_rule(identity.sms_sender_for)
         post_save.connect(serving.forget_served, sender=Municipality, dispatch_uid="served")
