@@ -56,7 +56,9 @@ def staff_required(*pages_or_roles: str):
             # Another municipality's staff pages do not exist for a non-member; only the
             # start page (where the login leads) sends a member of another site there.
             if not tenancy.staff_may_use(request.user, area_wide=bool(held & AREA_WIDE_ROLES)):
-                elsewhere = tenancy.staff_home_elsewhere(request.user) if page == "home" else None
+                elsewhere = (
+                    tenancy.staff_home_elsewhere(request.user, request) if page == "home" else None
+                )
                 if elsewhere:
                     return redirect(elsewhere)
                 raise Http404

@@ -55,7 +55,7 @@ def visible_codes(user, *, area_wide: bool) -> list[str]:
     ]
 
 
-def staff_home_elsewhere(user) -> str | None:
+def staff_home_elsewhere(user, request=None) -> str | None:
     """The staff start page at the first served municipality `user` is a member of, for one
     who logged in at another municipality's site (whose staff pages are a 404 to them).
     Only a membership counts: a police officer sees the whole police area from any of it."""
@@ -70,4 +70,4 @@ def staff_home_elsewhere(user) -> str | None:
     if other is None:
         return None
     with routing.serving_for(other.code):
-        return absolute_url("accounts:home")
+        return absolute_url("accounts:home", request)

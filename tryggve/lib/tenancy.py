@@ -74,8 +74,8 @@ _staff_rule: list[StaffRule] = []
 
 
 def register_staff_rule(rule: StaffRule, *, home_elsewhere: Callable | None = None) -> None:
-    """`rule` decides staff access; `home_elsewhere(user)` gives the address of the staff
-    start page on a site the user may use, for one who logged in at another's."""
+    """`rule` decides staff access; `home_elsewhere(user, request)` gives the address of
+    the staff start page on a site the user may use, for one who logged in at another's."""
     _staff_rule[:] = [rule]
     _home_elsewhere[:] = [home_elsewhere] if home_elsewhere else []
 
@@ -83,10 +83,10 @@ def register_staff_rule(rule: StaffRule, *, home_elsewhere: Callable | None = No
 _home_elsewhere: list[Callable] = []
 
 
-def staff_home_elsewhere(user) -> str | None:
+def staff_home_elsewhere(user, request=None) -> str | None:
     """The staff start page of a municipality `user` may use, when not the one served now
     (None without such a municipality or a registered rule)."""
-    return _home_elsewhere[0](user) if _home_elsewhere else None
+    return _home_elsewhere[0](user, request) if _home_elsewhere else None
 
 
 def staff_may_use(user, *, area_wide: bool) -> bool:
