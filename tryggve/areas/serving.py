@@ -34,6 +34,19 @@ class Served:
     police_area: str
 
 
+def _rows(match: Q) -> list[Served]:
+    """The routing rows of the municipalities matching `match` (not their geometry)."""
+    return [
+        Served(
+            pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
+            police_area=m.police_area,
+        )
+        for m in Municipality.objects.filter(match).only(
+            "pk", "code", "slug", "hosts", "police_area"
+        )
+    ]
+
+
 def _cache_key() -> str:
     # The default code is part of the key: a test or a second settings file may change it.
     return f"tryggve:areas:served:{settings.MUNICIPALITY_CODE}"
@@ -46,15 +59,9 @@ def served_municipalities() -> list[Served]:
         return []
     rows = cache.get(_cache_key())
     if rows is None:
-        rows = [
-            Served(
-                pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
-                police_area=m.police_area,
-            )
-            for m in Municipality.objects.filter(
-                Q(code=settings.MUNICIPALITY_CODE) | ~Q(slug="") | ~Q(hosts="")
-            ).only("pk", "code", "slug", "hosts", "police_area")
-        ]
+        rows = _rows(
+            Q(code=settings.MUNICIPALITY_CODE) | ~Q(slug="") | ~Q(hosts="")
+        )
         rows.sort(key=lambda s: (s.code != settings.MUNICIPALITY_CODE, s.code))
         cache.set(_cache_key(), rows, ROUTING_SECONDS)
     return rows
@@ -66,15 +73,7 @@ def _default_served() -> list[Served]:
     key = _cache_key() + ":default"
     rows = cache.get(key)
     if rows is None:
-        rows = [
-            Served(
-                pk=m.pk, code=m.code, slug=m.slug, hosts=tuple(m.host_names),
-                police_area=m.police_area,
-            )
-            for m in Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).only(
-                "pk", "code", "slug", "hosts", "police_area"
-            )
-        ]
+        rows = _rows(Q(code=settings.MUNICIPALITY_CODE))
         cache.set(key, rows, ROUTING_SECONDS)
     return rows
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from tryggve.areas.models import Municipality
-from tryggve.areas.selectors import home_municipality
 from tryggve.areas.serving import served_codes, serves_several
 from tryggve.lib import tenancy
 from tryggve.open311.models import ApiKey
@@ -44,18 +43,6 @@ def jurisdictions() -> list[Municipality]:
     )
 
 
-def routed_elsewhere(report: Report, *, municipality: Municipality | None) -> Municipality | None:
-    """The served municipality a report filed here went to instead (its position lies
-    there, `reports.services.report_create`), when that is not the one the client filed
-    with (named by jurisdiction_id, else the site called); else None."""
-    filed_with = municipality or home_municipality()
-    if report.municipality_id is None or filed_with is None:
-        return None
-    if report.municipality_id == filed_with.pk:
-        return None
-    return report.municipality
-
-
 def municipality_named(name: str) -> Municipality | None:
     """The municipality, among `jurisdictions()`, whose code (2505) or domain
     (arvidsjaur.se) this is."""
@@ -86,13 +73,12 @@ def reports_of_site(*, municipality: Municipality | None) -> QuerySet[Report]:
     jurisdiction_id, else the one whose host or path the client called. A report routed
     to another served municipality (its position lies there) is that site's, not the one
     it was filed at. requests/{id}, the list and tokens/{token} all read through this."""
-    if not serves_several():
-        # One site; a neighbour's reports kept beside it are not its (`reports_here`).
-        return reports_here()
     # By the report's own municipality, which its position decided: also a report outside
     # every residential area is found at its municipality's address, with or without
     # jurisdiction_id (rows from before reports had one are the default municipality's).
-    return Report.objects.for_municipality(municipality or home_municipality())
+    if municipality is None or not serves_several():
+        return reports_here()
+    return Report.objects.for_municipality(municipality)
 
 
 def visible_reports(

@@ -32,7 +32,6 @@ from tryggve.open311.selectors import (
     jurisdictions,
     municipality_named,
     reports_of_site,
-    routed_elsewhere,
     visible_reports,
 )
 from tryggve.open311.services import (
@@ -43,6 +42,7 @@ from tryggve.open311.services import (
 )
 from tryggve.reports.models import Category
 from tryggve.reports.selectors import categories_here
+from tryggve.reports.services import report_routed_elsewhere
 
 BUCKET = "open311"
 
@@ -155,7 +155,7 @@ def _file_request(request):
         media_url=data["media_url"],
         device_id=data["device_id"],
     )
-    routed_to = routed_elsewhere(filed.report, municipality=municipality)
+    routed_to = report_routed_elsewhere(filed.report, filed_with=municipality)
     notice = documents.filed_notice(filed.report, request, routed_to=routed_to)
     return Response(documents.filed(filed.report, filed.token, notice), status=201)
 

@@ -208,10 +208,13 @@ def report_create(
     return report, token
 
 
-def report_routed_elsewhere(report: Report) -> Municipality | None:
-    """The municipality a report was filed with when that is not the one served now (its
-    position lies in a neighbour this deployment also serves), else None."""
-    home = home_municipality()
+def report_routed_elsewhere(
+    report: Report, *, filed_with: Municipality | None = None
+) -> Municipality | None:
+    """The municipality a report was filed with when that is not the one it was sent to
+    (`filed_with`: an Open311 client's jurisdiction_id; else the one served now), because
+    its position lies in a neighbour this deployment also serves; else None."""
+    home = filed_with or home_municipality()
     if report.municipality_id is None or home is None or report.municipality_id == home.pk:
         return None
     return report.municipality
