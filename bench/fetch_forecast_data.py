@@ -1,4 +1,4 @@
-"""Extract real residential-burglary events for bench/forecast_real.py (kept outside the repo).
+"""Extract real burglary events for bench/forecast_real.py (kept outside the repo).
 
 The sources are public GitHub repositories that re-publish police open data; the script reads
 them from a local bare clone (``--mirror DIR``, required: one ``owner+name/repo`` git directory
@@ -14,7 +14,8 @@ writes ``time,lat,lon`` CSV files to ``--out`` (default ``/tmp/tryggve-forecast-
   Vancouver Police Department's GeoDASH open data for 2020 (all neighbourhoods); the rows of
   TYPE "Break and Enter Residential/Other", 2,083 events, X/Y in UTM zone 10N (NAD83)
   offset to the hundred block (the snapped case). VPD terms: the legal disclaimer in the zip
-  (free use, no liability, locations are offset and must not be read as a specific property).
+  (no liability; locations are offset and must not be read as a specific property; no
+  explicit licence grant).
 * ``vancouver_commercial.csv``: the same file, TYPE "Break and Enter Commercial", 2,787
   events (a second burglary series of the same city and year; shops and offices).
 * ``vancouver_long_residential.csv``: ten years (2016-2025) of the same VPD GeoDASH data,
@@ -30,8 +31,9 @@ writes ``time,lat,lon`` CSV files to ``--out`` (default ``/tmp/tryggve-forecast-
   f0b23b216c2d5b2e2ff15c5975f853b61cac0f65, ``data/raw/crimedata_csv_AllNeighbourhoods_
   <year>.csv``. VPD terms: the legal disclaimer in the zips (no liability; locations offset
   to the hundred block and not to be read as a specific property); no explicit licence grant.
-  Re-published copies of one VPD year differ slightly between extracts (a few hundred rows of
-  ~35,000, coordinates moved by 1-2 m); the newest extract was used.
+  Re-published copies of one VPD year differ slightly between extracts (revised totals, up
+  to a few hundred rows of ~35,000 break-ins and other crimes; some coordinates moved by
+  1-2 m); the newest extract found was used.
 * ``vancouver_long_commercial.csv``: the same files, TYPE "Break and Enter Commercial",
   20,669 events (one exact repeat of time and place is kept: VPD rows carry no incident id).
 * ``st_louis_long.csv``: St. Louis Metropolitan Police Department (SLMPD) monthly crime files

@@ -242,7 +242,10 @@ def prospective(past, start, end, grid):
 
 
 def ours(past, start, end, grid):
-    return forecast_details(past, grid.centres, start, end).scores
+    # This synthetic evaluation measures the kernel model (its own generator flatters it);
+    # the grid ranking, the default for grid targets, is measured on real data in
+    # bench/forecast_real.py.
+    return forecast_details(past, grid.centres, start, end, lattice=False).scores
 
 
 def ours_default(past, start, end, grid):
@@ -341,7 +344,7 @@ def timing(rng: np.random.Generator, events: np.ndarray) -> str:
         runs = []
         for _ in range(5):
             t0 = time.perf_counter()
-            forecast_details(past, targets, start, start + 7)
+            forecast_details(past, targets, start, start + 7, lattice=False)
             runs.append(time.perf_counter() - t0)
         lines.append(f"| {len(past)} | {len(targets)} | {np.median(runs):.3f} |")
     return "\n".join(lines) + "\n\n" + cli_timing(past, start)
@@ -380,6 +383,7 @@ def cli_timing(past: np.ndarray, start: float) -> str:
             start_iso,
             "--end",
             end_iso,
+            "--kernel",
             "--out",
             str(out_path),
         ]

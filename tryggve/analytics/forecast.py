@@ -21,15 +21,16 @@ sum to one (so the weights are shares of the expected events)::
   the usual amount of recent activity rather than per forecast, so a quiet month weighs less
   than a busy one.
 
-Grid targets. With ``lattice=True`` (``--lattice``), no parameters given, targets that are the
-centres of a regular grid (``detect_lattice``) and enough past events (8 back-test windows,
-300 events in them), the kernel mixture is replaced by a learned ranking
-(``ranking_forecast``): counts per cell at several scales, prospective hot-spotting and the
-simple baseline blend as features of a ridge Poisson regression fitted by rolling origin on
-the past alone. Police positions snapped to block or address points repeat exactly, and a
-count per cell keeps what a kernel at the cell centre blurs. It is opt-in: on three real
-series it tied with the kernel model (docs/forecast.md). Otherwise (the default, irregular
-targets, a small town) the kernel model below is used.
+Grid targets. When the targets are the centres of a regular grid (``detect_lattice``; also a
+grid drawn in another projection, turned and slightly bent in this one), no parameters are
+given and the past is rich enough (8 back-test windows, 300 events in them), the kernel
+mixture is replaced by a ranking of the cells by their own counts (``ranking_forecast``):
+faded counts per cell and prospective hot-spotting, mixed as the best of a few choices in a
+rolling-origin back-test on the past alone. Police positions snapped to block or address
+points repeat exactly, and a count per cell keeps what a kernel at the cell centre blurs;
+on four real series of several years it beat the kernel model and the simple baselines
+(docs/forecast.md). ``lattice=False`` (``--kernel``) keeps the kernel model. Otherwise
+(irregular targets, a small town) the kernel model below is used.
 
 Calibration. Unless parameters are given, the bandwidth, the half-lives and the two shares are
 chosen from small grids by a rolling-origin back-test on the past events alone: for the last
@@ -145,7 +146,10 @@ class Result:
     origins: int = 0
     test_events: int = 0
     objective: float = float("nan")
-    method: str = "kernel"  # "lattice": the learned ranking of grid cells
+    method: str = "kernel"  # "lattice": the ranking of grid cells by their counts
+    # The lattice ranking's choices, best first: the half-life of the counts' memory (days,
+    # inf: all history) and the share of prospective hot-spotting of each.
+    choice: tuple[tuple[float, float], ...] = ()
 
 
 # --------------------------------------------------------------------------- geometry, time
@@ -570,15 +574,13 @@ def forecast_details(
     end: float,
     params: Params | None = None,
     *,
-    lattice: bool = False,
+    lattice: bool = True,
 ) -> Result:
     """Like :func:`forecast`, also telling which parameters were used and why.
 
-    ``lattice=True`` tries the learned ranking of grid cells first (``ranking_forecast``).
-    It is off by default: on the three real burglary series measured (docs/forecast.md) it
-    is now as fast as needed (a few tenths of a second) but tied with the kernel model, so
-    the default, the command line without ``--lattice`` and the risk map keep the kernel
-    model."""
+    Grid targets are ranked by their cells' counts (``ranking_forecast``) unless
+    ``lattice=False`` or parameters are given; the kernel model answers otherwise, and
+    whenever the targets are no grid or the past is too thin."""
     events = np.asarray(events_xy_t, dtype=float).reshape(-1, 3)
     targets = np.asarray(targets_xy, dtype=float).reshape(-1, 2)
     if not (math.isfinite(start) and math.isfinite(end) and start < end):
@@ -595,14 +597,15 @@ def forecast_details(
     if params is None and lattice:
         ranked = ranking_forecast(xy, t, targets, start, end)
         if ranked is not None:
-            scores, origins, fitted = ranked
+            scores, origins, tested, choice = ranked
             return Result(
                 scores,
                 Params(),
                 calibrated=True,
                 origins=origins,
-                test_events=fitted,
+                test_events=tested,
                 method="lattice",
+                choice=choice,
             )
 
     origins = 0 if params is not None else _choose_origins(t, start, end - start)
@@ -675,232 +678,276 @@ def forecast_details(
 
 # --------------------------------------------------------------------------- lattice ranking
 
-# Targets on a regular grid: a learned ranking of the cells by counts at several scales.
+# Targets on a regular grid: the cells are ranked by their own counts. Police positions
+# snapped to block or address points repeat exactly, and a count per cell keeps what a kernel
+# at the cell centre blurs.
 LATTICE_TOLERANCE = 0.1  # a target further than this share of the spacing from a node: no lattice
 LATTICE_SHARE = 0.95  # the share of targets that must sit on the nodes
-RANK_WINDOWS_DAYS = (7.0, 28.0, 91.0, 364.0)
-RANK_ORIGINS = 52  # back-test windows the ranking is fitted on (fewer if the history is short)
+RANK_ORIGINS = 104  # back-test windows the choice is made on (two years of weeks; fewer if short)
 RANK_MIN_ORIGINS = 8
-RANK_MIN_EVENTS = 300  # events in the fitting windows; below this the kernel model is used
-RANK_RIDGE = 1e-3
-RANK_NEWTON_STEPS = 12
-RANK_EMPTY_ROWS = 12_000  # empty (cell, window) pairs the regression is fitted on
-RANK_FEATURES: tuple[str, ...] | None = None  # a subset of the features by name; None: all
-# The spatial scales of the count features: the cell, its 3 x 3 and 5 x 5 blocks (250 m
-# cells: the 8 neighbours and about 500 m), and Gaussian smoothing at 0.7 and 1.5 cells.
-RANK_SCALES = ("cell", "box3", "box5", "gauss0.7", "gauss1.5")
+RANK_MIN_EVENTS = 300  # events in the back-test windows; below this the kernel model is used
+RANK_WANTED_TEST_EVENTS = 20_000  # fewer windows once the back-test has this many events
+# The memory of the cell counts: exponential fading with these half-lives (inf: all history,
+# as the simple baseline). Over long histories places change, and a memory of one to four
+# years ranks next week's cells better than all history does.
+MEMORY_HALF_LIVES_DAYS = (math.inf, 182.0, 365.0, 730.0, 1461.0)
+# The share of prospective hot-spotting in the score (the rest: the faded cell counts).
+PHS_SHARES = (0.25, 0.05, 0.15, 0.35, 0.45)
 # Prospective hot-spotting (Bowers, Johnson and Pease 2004) on the lattice: events of the last
-# 8 weeks in the cell and its 8 neighbours, weighted 1 / (1 + d / spacing) by distance and
+# 8 windows in the cell and its 8 neighbours, weighted 1 / (1 + d) by distance in cells and
 # 1 / (1 + w) by age in whole windows.
 PHS_WINDOWS = 8
-PHS_BLEND = 0.25  # the share of the baseline blend's PHS term (the rest: all-history counts)
+# A choice is judged by its back-test hits in the top 3-7 % of cells: the 5 % cut-off alone
+# picks more noise, a band around it is steadier (docs/forecast.md).
+SELECTION_SHARES = (0.03, 0.04, 0.05, 0.06, 0.07)
+LATTICE_TIE_BREAK = 1e-6  # weight of the 3 x 3 block counts that order cells with none
+# The forecast averages the scores of the best three choices: one best choice of a noisy
+# back-test is partly luck, and the average of a few good ones ranks more steadily.
+RANK_CHOICES = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lattice:
-    """A regular grid: node (i, j) is at origin + spacing * (i, j)."""
+    """A regular grid as the targets' projection shows it: node (i, j) lies at
+    ``position``, a quadratic map of (i, j) fitted to the targets, so a grid drawn in another
+    projection (turned by the meridian convergence, stretched a little) is still a grid."""
 
-    origin: tuple[float, float]
     spacing: float
     index: np.ndarray  # (n, 2) integer node of every target
+    coef: np.ndarray  # (6, 2) coefficients of the quadratic map
+    centre: np.ndarray  # the map works on (index - centre) / scale, for conditioning
+    scale: float
+
+    def position(self, nodes: np.ndarray) -> np.ndarray:
+        return _quadratic_terms((nodes - self.centre) / self.scale) @ self.coef
+
+    def nodes(self, xy: np.ndarray) -> np.ndarray:
+        """The (fractional) node coordinates of points: the map inverted by Newton's method."""
+        return _invert(self.coef, self.centre, self.scale, np.asarray(xy, dtype=float))
+
+
+def _quadratic_terms(uv: np.ndarray) -> np.ndarray:
+    u, v = uv[:, 0], uv[:, 1]
+    return np.column_stack([np.ones_like(u), u, v, u * u, u * v, v * v])
+
+
+def _invert(coef, centre, scale, xy) -> np.ndarray:
+    # The linear part's inverse first, then Newton's method with the 2 x 2 Jacobian inverted
+    # by hand: a million events cost a few array operations per step, no per-point solver.
+    # A straight grid (the risk map's own cells) is exact after the first guess.
+    u, v = ((xy - coef[0]) @ np.linalg.inv(coef[1:3])).T
+    for _ in range(6):
+        rx, ry = (
+            coef[0, axis] + coef[1, axis] * u + coef[2, axis] * v
+            + coef[3, axis] * u * u + coef[4, axis] * u * v + coef[5, axis] * v * v
+            - xy[:, axis]
+            for axis in (0, 1)
+        )
+        if not len(u) or max(np.abs(rx).max(), np.abs(ry).max()) < 1e-6:
+            break
+        ux = coef[1, 0] + 2 * u * coef[3, 0] + v * coef[4, 0]
+        uy = coef[1, 1] + 2 * u * coef[3, 1] + v * coef[4, 1]
+        vx = coef[2, 0] + u * coef[4, 0] + 2 * v * coef[5, 0]
+        vy = coef[2, 1] + u * coef[4, 1] + 2 * v * coef[5, 1]
+        det = ux * vy - vx * uy
+        u, v = u - (vy * rx - vx * ry) / det, v - (ux * ry - uy * rx) / det
+    return np.column_stack([u, v]) * scale + centre
 
 
 def detect_lattice(targets: np.ndarray) -> Lattice | None:
-    """The axis-parallel square lattice the targets sit on, or None.
+    """The square grid the targets sit on, or None.
 
-    The spacing is the median nearest-neighbour distance; the origin the circular mean of the
-    coordinates modulo the spacing (robust to a few stray points); both are then refined by
-    least squares on the node indices. A lattice is accepted when at least 95 % of the targets
-    lie within a tenth of the spacing of a node and no two targets share a node: jittered or
-    irregular points (addresses, district centroids) are not a lattice.
+    The spacing is the median nearest-neighbour distance; the grid's direction the mean of
+    the neighbour vectors' angles modulo 90 degrees; the two steps the median neighbour
+    vectors along it. From the target nearest the middle every target gets a node, and a
+    quadratic map from nodes to positions is fitted by least squares near the middle, then
+    twice as far each round with the nodes read again through the map: a grid drawn in
+    another projection (SWEREF 99 TM, UTM, degrees) is turned and slightly bent in this one. A lattice is accepted when at least 95 % of the
+    targets lie within a tenth of the spacing of their node and no two share a node:
+    jittered or irregular points (addresses, district centroids) are not a lattice.
     """
     targets = np.asarray(targets, dtype=float).reshape(-1, 2)
     if len(targets) < 9:
         return None
-    spacing = _spacing(targets, cKDTree(targets))
+    tree = cKDTree(targets)
+    dist, near = tree.query(targets, k=min(5, len(targets)))
+    spacing = float(np.median(dist[:, 1]))
     if not spacing > 0:
         return None
-    origin = np.empty(2)
-    for axis in range(2):
-        angle = 2.0 * np.pi * targets[:, axis] / spacing
-        origin[axis] = (
-            spacing * math.atan2(np.sin(angle).mean(), np.cos(angle).mean()) / (2 * np.pi)
-        )
-    index = np.rint((targets - origin) / spacing)
-    # Refine: one spacing for both axes, an origin per axis (least squares on the nodes).
-    centred = index - index.mean(axis=0)
-    denom = float((centred**2).sum())
-    if denom > 0:
-        spacing = float((centred * (targets - targets.mean(axis=0))).sum() / denom)
-        origin = targets.mean(axis=0) - spacing * index.mean(axis=0)
-        index = np.rint((targets - origin) / spacing)
-    if not spacing > 0:
+    vectors = (targets[near[:, 1:]] - targets[:, None, :]).reshape(-1, 2)
+    length = np.hypot(vectors[:, 0], vectors[:, 1])
+    steps = vectors[(length > 0.8 * spacing) & (length < 1.2 * spacing)]
+    if len(steps) < len(targets):
         return None
-    off = np.abs(targets - origin - spacing * index).max(axis=1)
+    angle = np.arctan2(steps[:, 1], steps[:, 0])
+    turn = math.atan2(np.sin(4 * angle).mean(), np.cos(4 * angle).mean()) / 4
+    along = np.array([math.cos(turn), math.sin(turn)])
+    across = np.array([-along[1], along[0]])
+    step_length = np.hypot(steps[:, 0], steps[:, 1])
+    basis = []
+    for axis in (along, across):
+        on_axis = steps[np.abs(steps @ axis) > 0.9 * step_length]
+        if not len(on_axis):
+            return None
+        basis.append(np.median(on_axis * np.sign(on_axis @ axis)[:, None], axis=0))
+    middle = targets[tree.query(targets.mean(axis=0))[1]]
+    try:
+        steps = np.linalg.inv(np.array(basis))
+        index = np.rint((targets - middle) @ steps)
+        reach = float(np.abs(index).max())
+        centre, scale = np.zeros(2), max(1.0, reach)
+        # The straight grid read from the middle drifts from the bent one towards the edges:
+        # fit near the middle first, then twice as far each round with the nodes read again
+        # through the map so far.
+        radius = 16.0
+        while True:
+            near = np.abs(index).max(axis=1) <= radius
+            coef = np.linalg.lstsq(
+                _quadratic_terms((index[near] - centre) / scale), targets[near], rcond=None
+            )[0]
+            index = np.rint(_invert(coef, centre, scale, targets))
+            if radius >= reach:
+                break
+            radius *= 2.0
+        coef = np.linalg.lstsq(_quadratic_terms((index - centre) / scale), targets, rcond=None)[0]
+        index = np.rint(_invert(coef, centre, scale, targets))
+    except np.linalg.LinAlgError:
+        return None
+    if not np.isfinite(index).all():
+        return None
+    lattice = Lattice(spacing, index.astype(np.int64), coef, centre, scale)
+    off = np.hypot(*(targets - lattice.position(index)).T)
     if np.count_nonzero(off <= LATTICE_TOLERANCE * spacing) < LATTICE_SHARE * len(targets):
         return None
     if len(np.unique(index, axis=0)) < len(targets):
         return None
-    return Lattice((float(origin[0]), float(origin[1])), spacing, index.astype(np.int64))
-
-
-def _filtered(counts: np.ndarray, scale: str) -> np.ndarray:
-    """Block counts (blocks, ny, nx) summed or smoothed over a neighbourhood, per block."""
-    if scale == "cell":
-        return counts
-    if scale.startswith("box"):
-        size = int(scale[3:])
-        return ndimage.uniform_filter(counts, (1, size, size), mode="constant") * size * size
-    if scale == "phs":
-        d = np.hypot(*np.meshgrid([-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]))
-        return ndimage.correlate(counts, (1.0 / (1.0 + d))[None], mode="constant")
-    sigma = float(scale[5:])
-    return ndimage.gaussian_filter(counts, (0, sigma, sigma), mode="constant", truncate=3.0)
+    return lattice
 
 
 class _LatticeCounts:
-    """Counts per lattice cell and window before a forecast, at several scales.
+    """The faded counts and prospective hot-spotting of every target at the forecast
+    (origin 0) and at ``origins`` earlier windows, and the counts in those windows.
 
-    Window (block) 0 is the ``horizon`` just before ``start``, block k the one k horizons
-    earlier. Every neighbourhood sum is linear in the counts, so each scale filters the
-    per-block counts once, and any window at any origin is a difference of cumulative sums
-    at the targets. Blocks older than the longest window of the oldest origin only enter the
-    all-history sum, so they are summed into one before filtering: eight years of history
-    cost little more than two.
+    Window (block) b is [start - (b + 1) h, start - b h) for the horizon h; origin r is
+    start - r h, and its test window is block r - 1. A faded count is exact at every origin:
+    an event at t weighs exp(-k (start - t)) once, and at origin r the events before it
+    weigh exp(k r h) times that, so one cumulative sum over the blocks serves every origin.
     """
 
     def __init__(self, xy, t, lattice: Lattice, start: float, horizon: float, origins: int):
-        lo = lattice.index.min(axis=0) - 2
-        shape = lattice.index.max(axis=0) - lo + 3  # (nx, ny)
-        nx, ny = int(shape[0]), int(shape[1])
-        node = np.rint((xy - np.asarray(lattice.origin)) / lattice.spacing).astype(np.int64) - lo
-        inside = (node[:, 0] >= 0) & (node[:, 0] < nx) & (node[:, 1] >= 0) & (node[:, 1] < ny)
+        self.n = n = len(lattice.index)
+        self.origins = origins
+        keys, order = self._keys(lattice.index)
+        node = np.rint(lattice.nodes(xy)).astype(np.int64) if len(xy) else np.zeros((0, 2), int)
         block = np.floor((start - t) / horizon).astype(np.int64)
-        keep = inside & (block >= 0)
-        self.windows = sorted({max(1, round(days / horizon)) for days in RANK_WINDOWS_DAYS})
-        self.phs_windows = max(1, round(PHS_WINDOWS * 7.0 / horizon))
-        # Windows of history each origin has seen (at least one: the rate of an empty past).
-        blocks = int(block[keep].max()) + 1 if keep.any() else 1
-        self.history = np.maximum(1, max(blocks, origins + 1) - np.arange(origins + 1))
-        self.per_year = 364.0 / horizon
-        lumped = origins + max(self.windows[-1], self.phs_windows)
-        self.blocks = min(max(blocks, origins + 1), lumped + 1)
-        flat = np.minimum(block[keep], self.blocks - 1) * (nx * ny)
-        flat += node[keep, 1] * nx + node[keep, 0]
-        counts = np.bincount(flat, minlength=self.blocks * nx * ny).astype(np.float32)
-        counts = counts.reshape(self.blocks, ny, nx)
-        tx = lattice.index[:, 0] - lo[0]
-        ty = lattice.index[:, 1] - lo[1]
-        self.n = len(tx)
-        self.cum = {}
-        for scale in RANK_SCALES:
-            at = _filtered(counts, scale)[:, ty, tx].astype(float)
-            cum = np.zeros((self.blocks + 1, self.n))
-            np.cumsum(at, axis=0, out=cum[1:])
-            self.cum[scale] = cum
-        at = _filtered(counts, "phs")[:, ty, tx].astype(float)
-        self.phs_blocks = np.concatenate([at, np.zeros((self.phs_windows, self.n))])
-        self.response = np.zeros((origins + 1, self.n))
-        self.response[1:] = counts[:origins][:, ty, tx]
-        self.names = [f"{s}:{w}" for s in RANK_SCALES for w in (*self.windows, "all")]
-        self.names += ["phs", "blend"]
-        # The baseline blend's two shares at every origin (normalised over all targets).
-        rows = np.arange(origins + 1)
-        cell = self.cum["cell"]
-        self.all_share = _normalise_rows(cell[self.blocks] - cell[rows])
-        self.phs_share = _normalise_rows(self.phs(rows[:, None], np.arange(self.n)[None, :]))
-
-    def phs(self, r: np.ndarray, i: np.ndarray) -> np.ndarray:
-        return sum(self.phs_blocks[r + w, i] / (1.0 + w) for w in range(self.phs_windows))
-
-    def design(self, r: np.ndarray, i: np.ndarray) -> np.ndarray:
-        """The features of target ``i`` at origin ``r`` (arrays of the same shape), last axis
-        the features in the order of ``names``."""
-        out = np.empty((*np.shape(r), len(self.names)))
-        k = 0
-        for scale in RANK_SCALES:
-            cum = self.cum[scale]
-            now = cum[r, i]
-            for w in self.windows:
-                np.log1p(
-                    np.maximum(cum[np.minimum(r + w, self.blocks), i] - now, 0.0), out=out[..., k]
+        # Events share few cells: look up each cell's targets once, not each event's.
+        _, first, event_node = np.unique(
+            self._encode(node), return_index=True, return_inverse=True
+        )
+        nodes = node[first]
+        per_node = np.bincount(event_node, minlength=len(nodes)).astype(float)
+        target = self._lookup(keys, order, nodes)[event_node]
+        mine = target >= 0
+        # Flat (block, target) cells for bincount, which is many times faster than add.at;
+        # the last block holds every older event.
+        flat = np.minimum(block[mine], origins) * n + target[mine]
+        size = (origins + 1) * n
+        counts = np.bincount(flat, minlength=size).reshape(origins + 1, n).astype(float)
+        self.response = np.zeros((origins + 1, n))
+        self.response[1:] = counts[:origins]
+        self.faded = {}
+        age = start - t[mine]
+        for half_life in MEMORY_HALF_LIVES_DAYS:
+            rate = _decay_rate(half_life)
+            weighted = counts if rate == 0 else np.bincount(
+                flat, weights=np.exp(-rate * age), minlength=size
+            ).reshape(origins + 1, n)
+            cum = np.zeros((origins + 2, n))
+            np.cumsum(weighted, axis=0, out=cum[1:])
+            grow = np.exp(rate * horizon * np.arange(origins + 1))[:, None]
+            self.faded[half_life] = (cum[-1] - cum[: origins + 1]) * grow
+        # Hot-spotting and the tie-break: every event counts for its cell's neighbours too.
+        windows = origins + PHS_WINDOWS
+        phs = np.zeros(windows * n)
+        near_all = np.zeros(n)
+        recent = np.flatnonzero(block < windows)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                hit = self._lookup(keys, order, nodes + (di, dj))
+                weight = 1.0 / (1.0 + math.hypot(di, dj))
+                near_all += np.bincount(hit[hit >= 0], weights=per_node[hit >= 0], minlength=n)
+                where = hit[event_node[recent]]
+                use = where >= 0
+                phs += weight * np.bincount(
+                    block[recent][use] * n + where[use], minlength=windows * n
                 )
-                k += 1
-            rate = (cum[self.blocks, i] - now) * (self.per_year / self.history[r])
-            np.log1p(np.maximum(rate, 0.0), out=out[..., k])
-            k += 1
-        out[..., k] = np.log1p(np.maximum(self.phs(r, i), 0.0))
-        blend = (1 - PHS_BLEND) * self.all_share[r, i] + PHS_BLEND * self.phs_share[r, i]
-        # A share times the number of targets is 1 for an average cell; the constant keeps
-        # cells with no history apart from minus infinity.
-        out[..., k + 1] = np.log(blend * self.n + 0.05)
-        return out
+        phs = phs.reshape(windows, n)
+        self.phs = sum(phs[w : w + origins + 1] / (1.0 + w) for w in range(PHS_WINDOWS))
+        self.tie_break = near_all / max(1.0, near_all.sum())
+        # The back-test's test events, sparse: a row per (origin, target) with any.
+        self.test_rows, self.test_targets = np.nonzero(self.response[1:])
+        self.test_counts = self.response[1:][self.test_rows, self.test_targets]
 
+    @staticmethod
+    def _encode(node: np.ndarray) -> np.ndarray:
+        return node[:, 0] * (1 << 32) + node[:, 1]
 
-def lattice_features(xy, t, lattice: Lattice, start: float, horizon: float, origins: int):
-    """Features of every target at the forecast (row 0) and ``origins`` earlier windows.
+    @classmethod
+    def _keys(cls, index: np.ndarray):
+        keys = cls._encode(index)
+        order = np.argsort(keys)
+        return keys[order], order
 
-    Returns (features (origins + 1, n_targets, F), response (origins + 1, n_targets), names):
-    the response of origin k >= 1 is the count in the target's cell in [o_k, o_k + horizon),
-    where o_k = start - k * horizon; row 0's response is zero (the future). Features are
-    log(1 + count) at every scale of ``RANK_SCALES`` over the last 1, 4, 13 and 52 weeks and
-    the yearly rate over all history, prospective hot-spotting, and the log of the baseline
-    blend (0.75 x all-history share + 0.25 x prospective hot-spotting share), so the fit can
-    always fall back to that. ``ranking_forecast`` computes only the rows it fits on.
-    """
-    counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
-    r, i = np.meshgrid(np.arange(origins + 1), np.arange(counts.n), indexing="ij")
-    return counts.design(r, i), counts.response, counts.names
+    @classmethod
+    def _lookup(cls, keys, order, node) -> np.ndarray:
+        """The target at each node, -1 where there is none."""
+        wanted = cls._encode(node)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.where(keys[at] == wanted, order[at], -1)
 
+    def scores(self, half_life: float, phs_share: float) -> np.ndarray:
+        """Scores at every origin (rows) for one choice: shares of the faded counts and of
+        the hot-spotting, mixed."""
+        return (1.0 - phs_share) * _normalise_rows(
+            self.faded[half_life]
+        ) + phs_share * _normalise_rows(self.phs)
 
-def _fit_poisson(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Coefficients (intercept first) of a ridge-penalised Poisson regression.
-
-    Newton's method with step halving: with a dozen or two features each step is one small
-    linear system, and it converges in a few steps (scipy.optimize alone costs more to import).
-    The products go through einsum, not BLAS: a threaded BLAS on a busy shared machine was
-    twenty times slower than one core for these thin matrices.
-    """
-    design = np.column_stack([np.ones(len(x)), x])
-    n = float(weight.sum())
-    penalty = np.full(design.shape[1], RANK_RIDGE * n)
-    penalty[0] = 0.0
-
-    def loss(beta):
-        eta = np.clip(np.einsum("ij,j->i", design, beta), -30.0, 30.0)
-        rate = np.exp(eta)
-        return float(np.dot(weight, rate - y * eta) + np.dot(penalty, beta**2)), rate
-
-    beta = np.zeros(design.shape[1])
-    beta[0] = math.log(max(float(np.dot(weight, y) / n), 1e-9))
-    current, rate = loss(beta)
-    for _ in range(RANK_NEWTON_STEPS):
-        grad = np.einsum("ij,i->j", design, weight * (rate - y)) + 2.0 * penalty * beta
-        hess = np.einsum("ij,ik->jk", design * (weight * rate)[:, None], design)
-        hess += np.diag(2.0 * penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        for _ in range(20):
-            trial = beta - step
-            value, trial_rate = loss(trial)
-            if value <= current:
-                break
-            step = step / 2.0
-        else:
-            break
-        # A relative gain of 1e-7 changes no ranking; the last steps of Newton's method
-        # only polish digits.
-        converged = current - value < 1e-7 * max(1.0, abs(current))
-        beta, current, rate = trial, value, trial_rate
-        if converged:
-            break
-    return beta
+    def hits(self, scores: np.ndarray) -> float:
+        """Back-test hits of origins 1.. in the top SELECTION_SHARES of targets, summed; ties
+        at a cut-off count fractionally, as in the scoring (``_hit_rates``)."""
+        n = self.n
+        ks = np.array([max(1, min(n, round(share * n))) for share in SELECTION_SHARES])
+        rows = scores[1:]
+        thresholds = np.partition(rows, n - ks, axis=1)[:, n - ks]  # (origins, cut-offs)
+        total = 0.0
+        event_scores = rows[self.test_rows, self.test_targets]
+        for j, k in enumerate(ks):
+            threshold = thresholds[:, j]
+            above = np.count_nonzero(rows > threshold[:, None], axis=1)
+            tied = np.count_nonzero(rows == threshold[:, None], axis=1)
+            at = threshold[self.test_rows]
+            total += float(self.test_counts[event_scores > at].sum())
+            tie = event_scores == at
+            share = (k - above[self.test_rows[tie]]) / tied[self.test_rows[tie]]
+            total += float((self.test_counts[tie] * share).sum())
+        return total
 
 
 def ranking_forecast(
     xy, t, targets, start: float, end: float
-) -> tuple[np.ndarray, int, int] | None:
-    """Scores from the learned lattice ranking, the origins and test events it was fitted on;
-    None when the targets are no lattice or the past is too thin (use the kernel model)."""
+) -> tuple[np.ndarray, int, int, tuple[tuple[float, float], ...]] | None:
+    """Scores from the lattice ranking, the origins and test events it was chosen on, and
+    the choices averaged (half-life of the cell counts' memory, share of hot-spotting); None
+    when the targets are no lattice or the past is too thin (use the kernel model).
+
+    The score of a cell for one choice is (1 - s) x its share of the faded counts + s x its
+    share of prospective hot-spotting. Every half-life of ``MEMORY_HALF_LIVES_DAYS`` and
+    share of ``PHS_SHARES`` is tried in a rolling-origin back-test on the past alone, and the
+    scores of the best ``RANK_CHOICES`` are averaged. The simple baseline blend (all-history
+    counts with 0.25 hot-spotting) is one of the choices. A learned Poisson ranking on counts
+    at several scales was used before; it did less well on three long real series
+    (docs/forecast.md).
+    """
     lattice = detect_lattice(targets)
     if lattice is None or t.size == 0:
         return None
@@ -909,31 +956,31 @@ def ranking_forecast(
     origins = min(RANK_ORIGINS, int(0.5 * span // horizon))
     if origins < RANK_MIN_ORIGINS:
         return None
+    # A big city's back-test has enough test events long before two years of windows;
+    # more would only cost time.
+    block = np.floor((start - t) / horizon).astype(np.int64)
+    per_window = np.bincount(block[block < origins], minlength=origins)
+    enough = int(np.searchsorted(np.cumsum(per_window), RANK_WANTED_TEST_EVENTS)) + 1
+    origins = max(RANK_MIN_ORIGINS, min(origins, enough))
     counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
-    fitted = int(counts.response[1:].sum())
-    if fitted < RANK_MIN_EVENTS:
+    tested = int(counts.response[1:].sum())
+    if tested < RANK_MIN_EVENTS:
         return None
-    y = counts.response[1:].ravel()
-    # Most (cell, window) pairs saw no event; fitting on every event and a random share of
-    # the empty pairs, weighted up by the inverse of that share, gives the same expected
-    # likelihood at a fraction of the cost, and only those rows' features are computed.
-    keep_share = min(1.0, RANK_EMPTY_ROWS / max(1, np.count_nonzero(y == 0)))
-    keep = np.flatnonzero((y > 0) | (np.random.default_rng(0).random(y.size) < keep_share))
-    weight = np.where(y[keep] > 0, 1.0, 1.0 / keep_share)
-    rows = counts.design(keep // counts.n + 1, keep % counts.n)
-    now = counts.design(np.zeros(counts.n, dtype=np.int64), np.arange(counts.n))
-    if RANK_FEATURES is not None:
-        chosen = [counts.names.index(name) for name in RANK_FEATURES]
-        rows, now = rows[:, chosen], now[:, chosen]
-    mean = np.average(rows, axis=0, weights=weight)
-    scale = np.sqrt(np.average((rows - mean) ** 2, axis=0, weights=weight))
-    scale[scale == 0] = 1.0
-    beta = _fit_poisson((rows - mean) / scale, y[keep], weight)
-    linear = np.einsum("ij,j->i", (now - mean) / scale, beta[1:])
-    scores = np.exp(np.clip(beta[0] + linear, -30.0, 30.0))
-    # Shares of the expected events, like the kernel model's scores (which sum to about one).
-    scores /= scores.sum()
-    return scores, origins, fitted
+    tried = []
+    for half_life in MEMORY_HALF_LIVES_DAYS:
+        for share in PHS_SHARES:
+            scores = counts.scores(half_life, share)
+            tried.append((-counts.hits(scores), len(tried), (half_life, share), scores[0]))
+    # Sorted by hits, ties in the order tried (the baseline first): deterministic.
+    chosen = sorted(tried)[:RANK_CHOICES]
+    scores = sum(entry[3] for entry in chosen) / len(chosen)
+    scores = scores + LATTICE_TIE_BREAK * counts.tie_break
+    return (
+        scores / max(float(scores.sum()), 1e-300),
+        origins,
+        tested,
+        tuple(entry[2] for entry in chosen),
+    )
 
 
 def forecast(
@@ -962,7 +1009,7 @@ def forecast_latlon(
     end: datetime,
     params: Params | None = None,
     *,
-    lattice: bool = False,
+    lattice: bool = True,
 ) -> Result:
     """The forecast for events and targets in WGS84 and a window in local time."""
     lat0 = float(np.mean(targets.lat)) if targets.lat.size else 0.0
@@ -998,10 +1045,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--end", required=True, help="window end (exclusive), ISO 8601")
     parser.add_argument("--out", required=True, help="output CSV (lat, lon, score); - = stdout")
     parser.add_argument("-v", "--verbose", action="store_true", help="report the parameters")
-    parser.add_argument(
+    model = parser.add_mutually_exclusive_group()
+    # --lattice was needed before the grid ranking became the default; kept so that
+    # existing scripts keep working.
+    model.add_argument(
         "--lattice",
         action="store_true",
-        help="try the learned ranking of grid cells when the points form a regular grid",
+        help="rank grid cells by their counts when the points form a regular grid (default)",
+    )
+    model.add_argument(
+        "--kernel", action="store_true", help="use the kernel model even for a regular grid"
     )
     return parser
 
@@ -1022,21 +1075,34 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"forecast: warning: ignored {late} event(s) at or after --start", file=sys.stderr)
     if late == events.t.size:
         print("forecast: warning: no events before --start; all scores are 0", file=sys.stderr)
-    result = forecast_latlon(events, points, start, end, lattice=args.lattice)
+    result = forecast_latlon(events, points, start, end, lattice=not args.kernel)
     if args.verbose:
-        if result.method == "lattice":
-            how = (
-                f"grid cells ranked by counts at several scales, fitted on {result.origins} "
-                f"windows, {result.test_events} events"
-            )
-        elif result.calibrated:
-            how = (
-                f"calibrated on {result.origins} windows, {result.test_events} events, "
-                f"objective {result.objective:.3f}"
-            )
-        else:
-            how = "defaults"
-        print(f"forecast: {how}; {result.params}", file=sys.stderr)
+        print(f"forecast: {_describe(result)}", file=sys.stderr)
+    return _write(args, points, result)
+
+
+def _describe(result: Result) -> str:
+    """What -v reports: the model used and how it was chosen."""
+    if result.method == "lattice":
+        choices = ", ".join(
+            f"memory {'all history' if math.isinf(h) else f'{h:g} days'} with hot-spotting {s:g}"
+            for h, s in result.choice
+        )
+        return (
+            f"grid cells ranked by their counts, chosen on {result.origins} windows, "
+            f"{result.test_events} events: the mean of {choices}"
+        )
+    if result.calibrated:
+        how = (
+            f"calibrated on {result.origins} windows, {result.test_events} events, "
+            f"objective {result.objective:.3f}"
+        )
+    else:
+        how = "defaults"
+    return f"{how}; {result.params}"
+
+
+def _write(args, points: Points, result: Result) -> int:
     try:
         out = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:

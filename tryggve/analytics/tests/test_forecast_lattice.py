@@ -1,13 +1,21 @@
-"""The lattice ranking of the forecast: grid detection, the features, the fallback."""
+"""The lattice ranking of the forecast: grid detection, the counts, the choice, the fallback."""
+
+import math
 
 import numpy as np
 import pytest
+from pyproj import Transformer
 
 from tryggve.analytics.forecast import (
+    MEMORY_HALF_LIVES_DAYS,
+    PHS_SHARES,
+    RANK_CHOICES,
+    _LatticeCounts,
     detect_lattice,
     forecast_details,
-    lattice_features,
     main,
+    project,
+    ranking_forecast,
 )
 
 
@@ -16,14 +24,14 @@ def grid(nx: int = 12, ny: int = 10, spacing: float = 250.0, origin=(-1234.5, 67
     return np.column_stack([origin[0] + spacing * xs.ravel(), origin[1] + spacing * ys.ravel()])
 
 
-def test_regular_grid_is_a_lattice_with_its_spacing_and_origin():
+def test_regular_grid_is_a_lattice_with_its_spacing_and_nodes():
     points = grid()
     found = detect_lattice(points)
     assert found is not None
     assert found.spacing == pytest.approx(250.0)
-    # The node indices reproduce the points.
-    rebuilt = np.asarray(found.origin) + found.spacing * found.index
-    np.testing.assert_allclose(rebuilt, points, atol=1e-6)
+    # The nodes reproduce the points, and points read back give their nodes.
+    np.testing.assert_allclose(found.position(found.index), points, atol=1e-6)
+    np.testing.assert_allclose(found.nodes(points + 40.0), found.index + 40.0 / 250.0, atol=1e-9)
 
 
 def test_grid_with_missing_cells_and_rounding_noise_is_a_lattice():
@@ -36,6 +44,36 @@ def test_grid_with_missing_cells_and_rounding_noise_is_a_lattice():
     assert found.spacing == pytest.approx(250.0, rel=0.01)
 
 
+@pytest.mark.parametrize(
+    ("crs", "lat", "lon", "km"),
+    [
+        (3006, 65.32, 21.48, 60),  # SWEREF 99 TM at Piteå: turned 6 degrees in our plane
+        (3006, 65.59, 19.17, 30),  # Arvidsjaur
+        (32615, 38.63, -90.24, 30),  # UTM 15N at St. Louis
+    ],
+)
+def test_a_grid_drawn_in_another_projection_is_a_lattice(crs, lat, lon, km):
+    """Cells made in a national or UTM grid and given as WGS84 centres, as --points are:
+    in the forecast's own plane the grid is turned by the meridian convergence and slightly
+    bent, and must still be found."""
+    to_grid = Transformer.from_crs(4326, crs, always_xy=True)
+    to_wgs84 = Transformer.from_crs(crs, 4326, always_xy=True)
+    x0, y0 = to_grid.transform(lon, lat)
+    side = np.arange(-km * 2, km * 2) * 250.0 + 125.0
+    xs, ys = np.meshgrid(math.floor(x0 / 250) * 250 + side, math.floor(y0 / 250) * 250 + side)
+    keep = np.random.default_rng(4).random(xs.size) < 0.7
+    lons, lats = to_wgs84.transform(xs.ravel()[keep], ys.ravel()[keep])
+    lats, lons = np.round(lats, 6), np.round(lons, 6)
+    px, py = project(lats, lons, float(lats.mean()), float(lons.mean()))
+    points = np.column_stack([px, py])
+    found = detect_lattice(points)
+    assert found is not None
+    assert found.spacing == pytest.approx(250.0, rel=0.01)
+    assert np.hypot(*(found.position(found.index) - points).T).max() < 10.0
+    # Neighbours in the grid are neighbours among the nodes.
+    assert len(np.unique(found.index, axis=0)) == len(points)
+
+
 def test_jittered_and_irregular_points_are_no_lattice():
     rng = np.random.default_rng(2)
     jittered = grid(15, 15) + rng.uniform(-60, 60, (225, 2))
@@ -44,67 +82,125 @@ def test_jittered_and_irregular_points_are_no_lattice():
     assert detect_lattice(grid(2, 2)) is None  # too few to tell
 
 
-def test_features_count_events_in_the_cell_its_neighbours_and_the_windows():
-    lattice = detect_lattice(grid(5, 5, origin=(0.0, 0.0)))
-    centre = (500.0, 500.0)  # node (2, 2)
-    xy = np.array([centre, centre, (750.0, 500.0), (0.0, 0.0)])
-    # Days before start = 10: two events 1 day before, one 10 days before, one 100 days before.
-    t = np.array([9.0, 9.0, 0.0, -90.0])
-    features, response, names = lattice_features(xy, t, lattice, 10.0, 7.0, 1)
-    at = {tuple(node): k for k, node in enumerate(lattice.index)}
-    c, right, corner = at[(2, 2)], at[(3, 2)], at[(0, 0)]
-    window_1_cell = names.index("cell:1")
-    window_1_3x3 = names.index("box3:1")
-    window_4_cell = names.index("cell:4")
-    assert np.expm1(features[0, c, window_1_cell]) == pytest.approx(2.0)
-    assert np.expm1(features[0, right, window_1_cell]) == pytest.approx(0.0)
-    assert np.expm1(features[0, right, window_4_cell]) == pytest.approx(1.0)
-    assert np.expm1(features[0, right, window_1_3x3]) == pytest.approx(2.0)
-    assert np.expm1(features[0, corner, window_4_cell]) == pytest.approx(0.0)
-    # Origin 1 (a week earlier) saw only the two older events; its response is the last week.
-    assert np.expm1(features[1, c, window_1_cell]) == pytest.approx(0.0)
-    assert response[1, c] == 2 and response[1, right] == 0
-    assert response[0].sum() == 0
+def test_faded_counts_and_test_windows_match_direct_counts():
+    """Every origin's faded count equals the sum over the events before it, computed
+    directly, also when old windows are lumped into one."""
+    rng = np.random.default_rng(7)
+    cells = grid(8, 8, origin=(0.0, 0.0))
+    lattice = detect_lattice(cells)
+    n = 3000
+    xy = cells[rng.integers(0, len(cells), n)] + rng.uniform(-120, 120, (n, 2))
+    t = rng.uniform(-2800.0, 0.0, n)  # eight years before start = 0
+    origins = 5
+    counts = _LatticeCounts(xy, t, lattice, 0.0, 7.0, origins)
+    cell = 10
+    inside = np.all(np.abs(xy - cells[cell]) < 125.0, axis=1)
+    for origin in range(origins + 1):
+        moment = -7.0 * origin
+        before = inside & (t < moment)
+        for half_life in MEMORY_HALF_LIVES_DAYS:
+            weight = 1.0 if math.isinf(half_life) else 0.5 ** ((moment - t[before]) / half_life)
+            expected = float(np.sum(np.broadcast_to(weight, t[before].shape)))
+            assert counts.faded[half_life][origin, cell] == pytest.approx(expected, rel=1e-9)
+        if origin:
+            week = inside & (t >= moment) & (t < moment + 7.0)
+            assert counts.response[origin, cell] == np.count_nonzero(week)
+    assert counts.response[0].sum() == 0  # the forecast's own window is the future
 
 
-def city(n_events: int):
-    """A grid of 250 m cells and events concentrated in a few of them for two years."""
-    rng = np.random.default_rng(5)
+def test_prospective_hot_spotting_weighs_distance_and_age():
+    cells = grid(5, 5, origin=(0.0, 0.0))
+    lattice = detect_lattice(cells)
+
+    def at(x, y):
+        return int(np.flatnonzero((cells == (250.0 * x, 250.0 * y)).all(axis=1))[0])
+
+    # One event in the middle cell three days before start (window 0), one in the cell to
+    # its right ten days before (window 1), one just outside the targets, next to a corner.
+    xy = np.array([(500.0, 500.0), (750.0, 500.0), (1250.0, 1000.0)])
+    t = np.array([-3.0, -10.0, -2.0])
+    counts = _LatticeCounts(xy, t, lattice, 0.0, 7.0, 1)
+    middle, right, corner = at(2, 2), at(3, 2), at(4, 4)
+    phs = counts.phs[0]
+    # The middle: its own event (1) and its neighbour's, one cell away and a window old.
+    assert phs[middle] == pytest.approx(1.0 + 0.5 * 0.5)
+    assert phs[at(3, 3)] == pytest.approx(1 / (1 + math.sqrt(2)) + 0.25)
+    assert phs[at(0, 0)] == 0.0
+    # The event outside the targets counts for its neighbours' hot-spotting only.
+    assert phs[corner] > 0 and counts.faded[math.inf][0, corner] == 0
+    assert counts.faded[math.inf][0, right] == 1 and counts.faded[math.inf][1, right] == 1
+    assert counts.faded[math.inf][1, middle] == 0  # origin 1 is before the middle's event
+
+
+def moving_city(n_events: int, years: int = 8, seed: int = 5):
+    """250 m cells with burglary concentrated in a few; halfway through, the hot spots move
+    (a new estate, a demolished one), as in long real series."""
+    rng = np.random.default_rng(seed)
     cells = grid(30, 30, origin=(0.0, 0.0))
-    weight = rng.gamma(0.3, size=len(cells))
-    pick = rng.choice(len(cells), n_events, p=weight / weight.sum())
+    before = rng.gamma(0.3, size=len(cells))
+    after = rng.gamma(0.3, size=len(cells))
+    days = 365.0 * years
+    t = np.sort(rng.uniform(0, days, n_events))
+    late = t > days / 2
+    pick = np.where(
+        late,
+        rng.choice(len(cells), n_events, p=after / after.sum()),
+        rng.choice(len(cells), n_events, p=before / before.sum()),
+    )
     xy = cells[pick] + rng.uniform(-120, 120, (n_events, 2))
-    t = rng.uniform(0, 730, n_events)
-    return np.column_stack([xy, t]), cells, weight
+    return np.column_stack([xy, t]), cells, after, days
 
 
-def test_a_city_on_a_grid_is_ranked_by_the_lattice_model():
-    events, cells, weight = city(6000)
-    # Off by default: the kernel model answers unless the lattice model is asked for.
-    assert forecast_details(events, cells, 730.0, 737.0).method == "kernel"
-    result = forecast_details(events, cells, 730.0, 737.0, lattice=True)
+def test_a_city_on_a_grid_is_ranked_by_its_cells_by_default():
+    events, cells, now, days = moving_city(12_000)
+    result = forecast_details(events, cells, days, days + 7.0)
     assert result.method == "lattice"
-    assert result.calibrated and result.origins > 0
-    # The learned ranking finds the truly risky cells.
+    assert result.calibrated and result.origins == 104
+    assert len(result.choice) == RANK_CHOICES
+    for half_life, share in result.choice:
+        assert half_life in MEMORY_HALF_LIVES_DAYS and share in PHS_SHARES
+    # The places changed four years ago: a fading memory wins over all history.
+    assert all(not math.isinf(half_life) for half_life, _ in result.choice)
     top = np.argsort(result.scores)[-45:]
-    assert weight[top].sum() > 0.3 * weight.sum()
+    node = np.rint(events[:, :2] / 250.0).astype(int)
+    all_history = np.bincount(node[:, 0] + 30 * node[:, 1], minlength=len(cells))
+    baseline_top = np.argsort(all_history + 1e-9 * np.arange(len(cells)))[-45:]
+    assert now[top].sum() > 1.1 * now[baseline_top].sum()
+    # The kernel model still answers when asked for.
+    assert forecast_details(events, cells, days, days + 7.0, lattice=False).method == "kernel"
+
+
+def test_the_scores_are_the_mean_of_the_best_choices():
+    events, cells, _, days = moving_city(6000, years=3, seed=8)
+    xy, t = events[:, :2], events[:, 2]
+    scores, origins, tested, choice = ranking_forecast(xy, t, cells, days, days + 7.0)
+    counts = _LatticeCounts(xy, t, detect_lattice(cells), days, 7.0, origins)
+    expected = np.mean([counts.scores(h, s)[0] for h, s in choice], axis=0)
+    np.testing.assert_allclose(scores, expected, atol=1e-5)
+    assert scores.sum() == pytest.approx(1.0, abs=1e-5)
+    assert tested == int(counts.response.sum())
+    # No choice ranks the back-test better than the chosen ones.
+    hits = {
+        (h, s): counts.hits(counts.scores(h, s)) for h in MEMORY_HALF_LIVES_DAYS for s in PHS_SHARES
+    }
+    assert min(hits[c] for c in choice) >= sorted(hits.values())[-RANK_CHOICES]
 
 
 def test_few_events_fall_back_to_the_kernel_model():
-    events, cells, _ = city(40)  # a small town: a couple of burglaries a month
-    result = forecast_details(events, cells, 730.0, 737.0, lattice=True)
+    events, cells, _, days = moving_city(40, years=2)  # a small town: a few a month
+    result = forecast_details(events, cells, days, days + 7.0)
     assert result.method == "kernel"
     assert result.scores.shape == (len(cells),)
 
 
 def test_irregular_targets_use_the_kernel_model():
-    events, _, _ = city(6000)
+    events, _, _, days = moving_city(6000, years=2)
     targets = np.random.default_rng(3).uniform(0, 7000, (300, 2))
-    assert forecast_details(events, targets, 730.0, 737.0, lattice=True).method == "kernel"
+    assert forecast_details(events, targets, days, days + 7.0).method == "kernel"
 
 
-def test_the_command_says_when_it_ranks_grid_cells(tmp_path, capsys):
-    events, cells, _ = city(3000)
+def test_the_command_ranks_grid_cells_unless_told_otherwise(tmp_path, capsys):
+    events, cells, _, _ = moving_city(3000, years=2)
     lat0, lon0 = 57.7, 11.97
 
     def to_latlon(xy):
@@ -135,59 +231,16 @@ def test_the_command_says_when_it_ranks_grid_cells(tmp_path, capsys):
         "-v",
     ]
     assert main(args) == 0
-    # Without --lattice the command keeps the kernel model (the contract as it was).
-    assert "grid cells ranked" not in capsys.readouterr().err
-    assert main(["--lattice", *args]) == 0
-    assert "grid cells ranked" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "grid cells ranked by their counts" in said and "memory" in said
     lines = (tmp_path / "s.csv").read_text().splitlines()
     assert lines[0] == "lat,lon,score" and len(lines) == len(cells) + 1
-
-
-def test_long_history_features_match_direct_counts():
-    """Old windows are summed into one before filtering; the features must not change."""
-    rng = np.random.default_rng(7)
-    cells = grid(8, 8, origin=(0.0, 0.0))
-    lattice = detect_lattice(cells)
-    n = 3000
-    xy = cells[rng.integers(0, len(cells), n)] + rng.uniform(-100, 100, (n, 2))
-    t = rng.uniform(-2800.0, 0.0, n)  # eight years before start = 0
-    origins = 3
-    features, response, names = lattice_features(xy, t, lattice, 0.0, 7.0, origins)
-    cell = 10  # any target
-    inside = np.all(np.abs(xy - cells[cell]) <= 125.0, axis=1)
-    history_blocks = int(np.floor(-t.min() / 7.0)) + 1
-    for origin in range(origins + 1):
-        before = t < -7.0 * origin
-        total = np.count_nonzero(inside & before)
-        rate = total * 52.0 / (history_blocks - origin)
-        assert np.expm1(features[origin, cell, names.index("cell:all")]) == pytest.approx(rate)
-        last_year = np.count_nonzero(inside & before & (t >= -7.0 * (origin + 52)))
-        assert np.expm1(features[origin, cell, names.index("cell:52")]) == pytest.approx(last_year)
-        if origin:
-            week = inside & (t >= -7.0 * origin) & (t < -7.0 * (origin - 1))
-            assert response[origin, cell] == np.count_nonzero(week)
-
-
-def test_prospective_hot_spotting_feature_weighs_distance_and_age():
-    lattice = detect_lattice(grid(5, 5, origin=(0.0, 0.0)))
-    # One event in node (2, 2) three days before start (week 0), one in node (3, 2) ten days
-    # before (week 1).
-    xy = np.array([(500.0, 500.0), (750.0, 500.0)])
-    t = np.array([-3.0, -10.0])
-    features, _, names = lattice_features(xy, t, lattice, 0.0, 7.0, 0)
-    at = {tuple(node): k for k, node in enumerate(lattice.index)}
-    phs = np.expm1(features[0, :, names.index("phs")])
-    # The centre: its own event (1) and its neighbour's, one cell away and a week old.
-    assert phs[at[(2, 2)]] == pytest.approx(1.0 + 0.5 * 0.5)
-    # A diagonal neighbour of both: 1 / (1 + sqrt 2) and 1 / (1 + 1) / 2.
-    assert phs[at[(3, 3)]] == pytest.approx(1 / (1 + np.sqrt(2)) + 0.25)
-    assert phs[at[(0, 0)]] == 0.0
-    # The blend term: 0.75 x all-history share + 0.25 x PHS share, scaled by the targets.
-    share_all = np.array([1.0 if k in (at[(2, 2)], at[(3, 2)]) else 0.0 for k in range(25)]) / 2
-    blend = 0.75 * share_all + 0.25 * phs / phs.sum()
-    np.testing.assert_allclose(
-        features[0, :, names.index("blend")], np.log(blend * 25 + 0.05), rtol=1e-9
-    )
+    assert main(["--lattice", *args]) == 0  # the old switch still works
+    assert "grid cells ranked" in capsys.readouterr().err
+    assert main(["--kernel", *args]) == 0
+    assert "calibrated on" in capsys.readouterr().err
+    assert main(["--kernel", "--lattice", *args]) == 2
+    assert "not allowed with" in capsys.readouterr().err
 
 
 def test_the_lattice_forecast_takes_a_large_citys_history():
@@ -199,6 +252,35 @@ def test_the_lattice_forecast_takes_a_large_citys_history():
     pick = rng.choice(len(cells), 32_000, p=weight / weight.sum())
     xy = cells[pick] + rng.uniform(-120, 120, (32_000, 2))
     events = np.column_stack([xy, rng.uniform(0, 2920, 32_000)])
-    result = forecast_details(events, cells, 2920.0, 2927.0, lattice=True)
-    assert result.method == "lattice" and result.origins == 52
+    result = forecast_details(events, cells, 2920.0, 2927.0)
+    assert result.method == "lattice" and result.origins == 104
     assert np.isfinite(result.scores).all() and result.scores.sum() == pytest.approx(1.0)
+
+
+def test_back_test_hits_count_ties_like_the_scoring(monkeypatch):
+    """The choice is judged as the benchmark scores: the top 3-7 % of targets, ties at a
+    cut-off counted fractionally (sparse data leave many cells tied at zero)."""
+    from tryggve.analytics import forecast as module
+
+    events, cells, _, days = moving_city(900, years=2, seed=9)
+    xy, t = events[:, :2], events[:, 2]
+    counts = _LatticeCounts(xy, t, detect_lattice(cells), days, 7.0, 20)
+    monkeypatch.setattr(module, "TOP_SHARES", module.SELECTION_SHARES)
+    for half_life, share in [(math.inf, 0.25), (182.0, 0.05)]:
+        scores = counts.scores(half_life, share)
+        expected = 0.0
+        for origin in range(1, counts.origins + 1):
+            test = np.repeat(np.arange(counts.n), counts.response[origin].astype(int))
+            expected += module._hit_rates(scores[origin], test, None).sum() * test.size
+        assert counts.hits(scores) == pytest.approx(expected)
+
+
+def test_a_busy_city_is_back_tested_on_fewer_windows():
+    rng = np.random.default_rng(12)
+    cells = grid(40, 40, origin=(0.0, 0.0))
+    n = 150_000  # about 1,400 a week for two years
+    xy = cells[rng.integers(0, len(cells), n)] + rng.uniform(-120, 120, (n, 2))
+    events = np.column_stack([xy, rng.uniform(0, 730, n)])
+    result = forecast_details(events, cells, 730.0, 737.0)
+    assert result.method == "lattice"
+    assert 8 <= result.origins < 52 and result.test_events >= 20_000
