@@ -1,9 +1,12 @@
 """The lattice ranking of the forecast: grid detection, the counts, the choice, the fallback."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Transformer
 
 from tryggve.analytics.forecast import (
@@ -284,3 +287,24 @@ def test_a_busy_city_is_back_tested_on_fewer_windows():
     result = forecast_details(events, cells, 730.0, 737.0)
     assert result.method == "lattice"
     assert 8 <= result.origins < 52 and result.test_events >= 20_000
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    picks=st.lists(st.integers(0, 143), min_size=1, max_size=80),
+    noise=st.sampled_from([0.0, 1.0, 30.0, 200.0]),
+    scale=st.sampled_from([1e-6, 1.0, 1e6]),
+    seed=st.integers(0, 1000),
+)
+def test_any_points_give_a_valid_lattice_or_none(picks, noise, scale, seed):
+    """Duplicates, lines, a handful of points, noise, tiny or huge coordinates: never an
+    error, and a lattice that is found fits its points."""
+    points = grid(12, 12, origin=(0.0, 0.0))[picks] * scale
+    points = points + np.random.default_rng(seed).normal(0, noise * scale, points.shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = detect_lattice(points)
+    if found is not None:
+        off = np.hypot(*(found.position(found.index) - points).T)
+        assert np.count_nonzero(off <= 0.1 * found.spacing) >= 0.95 * len(points)
+        assert len(np.unique(found.index, axis=0)) == len(points)
