@@ -75,7 +75,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 from scipy.spatial import cKDTree
 
 # Django-free, like this module: the same reading of files, times and numbers as the importers.
@@ -504,6 +503,10 @@ class _Backtest:
             [(self.targets[:, 1] - lo[1]) / cell - 0.5, (self.targets[:, 0] - lo[0]) / cell - 0.5]
         )
         out = np.empty((self.k + 1, self.n_targets))
+        # Imported here: scipy.ndimage takes 0.2 s to import, and grid targets (the lattice
+        # ranking) never need it.
+        from scipy import ndimage
+
         for row in range(self.k + 1):
             smooth = ndimage.gaussian_filter(grids[row], bandwidth / cell, mode="constant")
             out[row] = ndimage.map_coordinates(smooth, coords, order=1, mode="nearest")
@@ -762,9 +765,10 @@ def detect_lattice(targets: np.ndarray) -> Lattice | None:
     vectors along it. From the target nearest the middle every target gets a node, and a
     quadratic map from nodes to positions is fitted by least squares near the middle, then
     twice as far each round with the nodes read again through the map: a grid drawn in
-    another projection (SWEREF 99 TM, UTM, degrees) is turned and slightly bent in this one. A lattice is accepted when at least 95 % of the
-    targets lie within a tenth of the spacing of their node and no two share a node:
-    jittered or irregular points (addresses, district centroids) are not a lattice.
+    another projection (SWEREF 99 TM, UTM, degrees) is turned and slightly bent in this one.
+    A lattice is accepted when at least 95 % of the targets lie within a tenth of the
+    spacing of their node and no two share a node: jittered or irregular points (addresses,
+    district centroids) are not a lattice.
     """
     targets = np.asarray(targets, dtype=float).reshape(-1, 2)
     if len(targets) < 9:
