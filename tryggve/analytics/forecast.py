@@ -48,8 +48,8 @@ exponential decay allows, so a whole calibration costs a few passes over the pai
 component is computed on a raster with ``scipy.ndimage.gaussian_filter``.
 
 Coordinates are projected to a local equirectangular plane around the targets' mean position,
-which is accurate to well under 1 % over a city. Times are local wall-clock times; an offset in
-a timestamp is dropped (hours do not matter at the scale of days and weeks).
+which is accurate to well under 1 % over a city. Times are Swedish local wall-clock times; a
+time with a UTC offset is converted to it, as the importers do.
 
 The module needs numpy and scipy only (no Django) and doubles as a command::
 
@@ -149,6 +149,8 @@ class Result:
     # The lattice ranking's choices, best first: the half-life of the counts' memory (days,
     # inf: all history) and the share of prospective hot-spotting of each.
     choice: tuple[tuple[float, float], ...] = ()
+    # Why the kernel model answered for grid-less or thin data ("" when it was asked for).
+    why: str = ""
 
 
 # --------------------------------------------------------------------------- geometry, time
@@ -468,6 +470,8 @@ class _Backtest:
         # Scale by what a typical stretch of the same activity would give (events per day in
         # the last year times the mean spread of one event), so the share b means the same in
         # a quiet and in a busy week.
+        if not self.t.size:  # nothing in the last year: no near repeats
+            return np.zeros_like(sums)
         start = self.origin_t[0]
         span = min(365.0, max(7.0, start - float(self.t.min())))
         rate = np.count_nonzero(self.t >= start - span) / span
@@ -592,13 +596,18 @@ def forecast_details(
         raise ValueError("coordinates and times must be finite")
     events = events[events[:, 2] < start]
     if targets.shape[0] == 0:
-        return Result(np.zeros(0), params or Params(), calibrated=False)
+        return Result(np.zeros(0), params or Params(), calibrated=False, why=NO_TARGETS)
     if events.shape[0] == 0:
-        return Result(np.zeros(targets.shape[0]), params or Params(), calibrated=False)
+        return Result(
+            np.zeros(targets.shape[0]), params or Params(), calibrated=False, why=NO_EVENTS
+        )
     xy, t = events[:, :2], events[:, 2]
 
+    why = ""
     if params is None and lattice:
-        ranked = ranking_forecast(xy, t, targets, start, end)
+        found = detect_lattice(np.unique(targets, axis=0))
+        ranked = ranking_forecast(xy, t, targets, start, end, found=found)
+        why = NO_GRID if found is None else THIN_PAST
         if ranked is not None:
             scores, origins, tested, choice = ranked
             return Result(
@@ -622,7 +631,10 @@ def forecast_details(
     if not calibrate:
         chosen = params or Params()
         return Result(
-            _score_once(full_xy, full_t, targets, start, end, chosen), chosen, calibrated=False
+            _score_once(full_xy, full_t, targets, start, end, chosen),
+            chosen,
+            calibrated=False,
+            why=why,
         )
 
     # Pairs for the widest kernel once; narrower kernels filter them.
@@ -676,6 +688,7 @@ def forecast_details(
         origins=bt.k,
         test_events=bt.test_events,
         objective=best_score,
+        why=why,
     )
 
 
@@ -707,6 +720,11 @@ LATTICE_TIE_BREAK = 1e-6  # weight of the 3 x 3 block counts that order cells wi
 # The forecast averages the scores of the best three choices: one best choice of a noisy
 # back-test is partly luck, and the average of a few good ones ranks more steadily.
 RANK_CHOICES = 3
+# Why the kernel model answered (Result.why), as -v reports it.
+NO_GRID = "the points are no regular grid of square cells"
+THIN_PAST = "too little history for the grid ranking (8 windows and 300 events in them)"
+NO_EVENTS = "no events before the start"
+NO_TARGETS = "no points"
 
 
 @dataclass(frozen=True, eq=False)
@@ -765,7 +783,8 @@ def detect_lattice(targets: np.ndarray) -> Lattice | None:
     vectors along it. From the target nearest the middle every target gets a node, and a
     quadratic map from nodes to positions is fitted by least squares near the middle, then
     twice as far each round with the nodes read again through the map: a grid drawn in
-    another projection (SWEREF 99 TM, UTM, degrees) is turned and slightly bent in this one.
+    another projection (SWEREF 99 TM, UTM) is turned and slightly bent in this one. The cells
+    must be square (a grid of equal steps in degrees is not).
     A lattice is accepted when at least 95 % of the targets lie within a tenth of the
     spacing of their node and no two share a node: jittered or irregular points (addresses,
     district centroids) are not a lattice.
@@ -938,7 +957,7 @@ class _LatticeCounts:
 
 
 def ranking_forecast(
-    xy, t, targets, start: float, end: float
+    xy, t, targets, start: float, end: float, *, found: Lattice | None = None
 ) -> tuple[np.ndarray, int, int, tuple[tuple[float, float], ...]] | None:
     """Scores from the lattice ranking, the origins and test events it was chosen on, and
     the choices averaged (half-life of the cell counts' memory, share of hot-spotting); None
@@ -950,9 +969,11 @@ def ranking_forecast(
     scores of the best ``RANK_CHOICES`` are averaged. The simple baseline blend (all-history
     counts with 0.25 hot-spotting) is one of the choices. A learned Poisson ranking on counts
     at several scales was used before; it did less well on three long real series
-    (docs/forecast.md).
+    (docs/forecast.md). A point given twice is one cell, scored once for both rows;
+    ``found`` is the lattice of the distinct points if the caller has it.
     """
-    lattice = detect_lattice(targets)
+    cells, row_cell = np.unique(targets, axis=0, return_inverse=True)
+    lattice = found or detect_lattice(cells)
     if lattice is None or t.size == 0:
         return None
     horizon = end - start
@@ -978,7 +999,7 @@ def ranking_forecast(
     # Sorted by hits, ties in the order tried (the baseline first): deterministic.
     chosen = sorted(tried)[:RANK_CHOICES]
     scores = sum(entry[3] for entry in chosen) / len(chosen)
-    scores = scores + LATTICE_TIE_BREAK * counts.tie_break
+    scores = (scores + LATTICE_TIE_BREAK * counts.tie_break)[row_cell.ravel()]
     return (
         scores / max(float(scores.sum()), 1e-300),
         origins,
@@ -1017,7 +1038,12 @@ def forecast_latlon(
 ) -> Result:
     """The forecast for events and targets in WGS84 and a window in local time."""
     lat0 = float(np.mean(targets.lat)) if targets.lat.size else 0.0
-    lon0 = float(np.mean(targets.lon)) if targets.lon.size else 0.0
+    # The circular mean: the arithmetic mean of points on both sides of 180 degrees lies on
+    # the other side of the earth.
+    angle = np.radians(targets.lon)
+    lon0 = 0.0
+    if angle.size:
+        lon0 = math.degrees(math.atan2(np.sin(angle).mean(), np.cos(angle).mean()))
     ex, ey = project(events.lat, events.lon, lat0, lon0)
     tx, ty = project(targets.lat, targets.lon, lat0, lon0)
     return forecast_details(
@@ -1071,6 +1097,7 @@ def _run(argv: Sequence[str] | None) -> int:
         raise InputError(f"--start/--end: {exc}") from None
     if start >= end:
         raise InputError("--start must be before --end")
+    _refuse_overwriting_input(args)
     events = load_events(args.events)
     points = load_points(args.points)
     start_days = to_days(start)
@@ -1080,9 +1107,28 @@ def _run(argv: Sequence[str] | None) -> int:
     if late == events.t.size:
         print("forecast: warning: no events before --start; all scores are 0", file=sys.stderr)
     result = forecast_latlon(events, points, start, end, lattice=not args.kernel)
+    if late < events.t.size and not result.scores.any():
+        print(
+            "forecast: warning: no past event lies near any point; all scores are 0",
+            file=sys.stderr,
+        )
     if args.verbose:
         print(f"forecast: {_describe(result)}", file=sys.stderr)
     return _write(args, points, result)
+
+
+def _refuse_overwriting_input(args) -> None:
+    """Writing the scores over the events or points file would destroy the user's data."""
+    if args.out == "-":
+        return
+    out = Path(args.out)
+    for name, path in (("--events", args.events), ("--points", args.points)):
+        try:
+            same = out.resolve() == Path(path).resolve() or out.samefile(path)
+        except OSError:
+            same = False
+        if same:
+            raise InputError(f"--out: {args.out} is the {name} file; choose another file")
 
 
 def _describe(result: Result) -> str:
@@ -1096,14 +1142,22 @@ def _describe(result: Result) -> str:
             f"grid cells ranked by their counts, chosen on {result.origins} windows, "
             f"{result.test_events} events: the mean of {choices}"
         )
+    model = "kernel model" + (f" ({result.why})" if result.why else "")
+    if result.why in (NO_EVENTS, NO_TARGETS):
+        return model
+    p = result.params
+    memory = "all history" if math.isinf(p.half_life_days) else f"{p.half_life_days:g} days"
+    params = (
+        f"bandwidth {p.bandwidth_m:g} m, memory half-life {memory}, background share "
+        f"{p.broad_share:g}, near-repeat share {p.repeat_share:g} (half-life "
+        f"{p.repeat_half_life_days:g} days)"
+    )
     if result.calibrated:
-        how = (
-            f"calibrated on {result.origins} windows, {result.test_events} events, "
-            f"objective {result.objective:.3f}"
+        return (
+            f"{model}, calibrated on {result.origins} windows, {result.test_events} events "
+            f"(mean hit rate {result.objective:.3f} in the top 1/5/10 %): {params}"
         )
-    else:
-        how = "defaults"
-    return f"{how}; {result.params}"
+    return f"{model}, default parameters (too few events to calibrate): {params}"
 
 
 def _write(args, points: Points, result: Result) -> int:

@@ -412,3 +412,51 @@ def test_calibration_is_deterministic():
     assert first.calibrated and first.params == second.params
     assert np.array_equal(first.scores, second.scores)
     assert abs(first.scores.sum() - 1) < 1e-6
+
+
+def test_a_window_long_after_the_last_event_gives_scores(tmp_path):
+    """No event in the last year before --start: the near-repeat part is zero, the rest
+    still ranks (it crashed with 'zero-size array' before)."""
+    events, points = town_files(tmp_path)
+    out = tmp_path / "o.csv"
+    code, err = run_main(
+        *("--events", str(events), "--points", str(points), "--out", str(out)),
+        *("--start", "2028-01-01", "--end", "2028-01-08", "-v"),
+    )
+    assert code == 0, err
+    scores = [float(line.split(",")[2]) for line in out.read_text().splitlines()[1:]]
+    assert len(scores) == 100 and max(scores) > 0
+    assert "kernel model" in err
+
+
+def test_verbose_says_which_model_and_why(tmp_path):
+    events, points = town_files(tmp_path)  # 10 x 10 points 0.004 by 0.002 degrees apart
+    args = ["--events", str(events), "--points", str(points), "--out", str(tmp_path / "o.csv")]
+    code, err = run_main(*args, "--start", "2026-01-05", "--end", "2026-01-12", "-v")
+    assert code == 0
+    # Those points are no grid of square cells; the report names the model and the reason.
+    assert "kernel model (the points are no regular grid" in err
+    assert "Params(" not in err and "bandwidth" in err
+
+
+def test_scores_written_over_the_events_file_are_refused(tmp_path):
+    events, points = town_files(tmp_path)
+    before = events.read_text()
+    for target in (events, points):
+        code, err = run_main(
+            *("--events", str(events), "--points", str(points), "--out", str(target)),
+            *("--start", "2026-01-05", "--end", "2026-01-12"),
+        )
+        assert code == 2 and err.count("\n") == 1 and "--out" in err
+    assert events.read_text() == before
+
+
+def test_points_far_from_every_event_warn_that_all_scores_are_zero(tmp_path):
+    events, _ = town_files(tmp_path)
+    far = write(tmp_path / "far.csv", "lat,lon\n-33.86,151.21\n-33.87,151.22\n")
+    code, err = run_main(
+        *("--events", str(events), "--points", str(far), "--out", str(tmp_path / "o.csv")),
+        *("--start", "2026-01-05", "--end", "2026-01-12"),
+    )
+    assert code == 0
+    assert "no past event lies near any point" in err

@@ -308,3 +308,43 @@ def test_any_points_give_a_valid_lattice_or_none(picks, noise, scale, seed):
         off = np.hypot(*(found.position(found.index) - points).T)
         assert np.count_nonzero(off <= 0.1 * found.spacing) >= 0.95 * len(points)
         assert len(np.unique(found.index, axis=0)) == len(points)
+
+
+def test_a_point_given_twice_keeps_the_grid_and_shares_its_score():
+    events, cells, _, days = moving_city(6000, years=3, seed=13)
+    doubled = np.vstack([cells, cells[[17]]])
+    result = forecast_details(events, doubled, days, days + 7.0)
+    assert result.method == "lattice"
+    assert result.scores[17] == result.scores[-1] > 0
+    assert result.scores.sum() == pytest.approx(1.0)
+
+
+def test_a_grid_across_the_antimeridian_is_found(tmp_path, capsys):
+    """Cells of UTM zone 60S around Fiji: half the points have longitudes near +180, half
+    near -180; the plane's centre must not be their arithmetic mean (0 degrees)."""
+    to_wgs84 = Transformer.from_crs(32760, 4326, always_xy=True)
+    to_grid = Transformer.from_crs(4326, 32760, always_xy=True)
+    x0, y0 = to_grid.transform(180.0, -17.0)
+    side = np.arange(-20, 20) * 250.0 + 125.0
+    xs, ys = np.meshgrid(x0 + side, y0 + side)
+    lons, lats = to_wgs84.transform(xs.ravel(), ys.ravel())
+    rng = np.random.default_rng(14)
+    pick = rng.integers(0, len(lats), 3000)
+    days = rng.uniform(0, 730, 3000)
+    rows = ["time,lat,lon"] + [
+        f"{np.datetime64('2024-01-01') + int(d)},{lats[k]:.6f},{lons[k]:.6f}"
+        for k, d in zip(pick, days, strict=True)
+    ]
+    (tmp_path / "e.csv").write_text("\n".join(rows) + "\n")
+    points = ["lat,lon"] + [f"{a:.6f},{b:.6f}" for a, b in zip(lats, lons, strict=True)]
+    (tmp_path / "p.csv").write_text("\n".join(points) + "\n")
+    assert (lons > 0).any() and (lons < 0).any()
+    code = main(
+        [
+            *("--events", str(tmp_path / "e.csv"), "--points", str(tmp_path / "p.csv")),
+            *("--start", "2026-01-05", "--end", "2026-01-12"),
+            *("--out", str(tmp_path / "s.csv"), "-v"),
+        ]
+    )
+    assert code == 0
+    assert "grid cells ranked" in capsys.readouterr().err
