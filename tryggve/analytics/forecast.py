@@ -703,6 +703,7 @@ RANK_ORIGINS = 104  # back-test windows the choice is made on (two years of week
 RANK_MIN_ORIGINS = 8
 RANK_MIN_EVENTS = 300  # events in the back-test windows; below this the kernel model is used
 RANK_WANTED_TEST_EVENTS = 20_000  # fewer windows once the back-test has this many events
+RANK_CELL_WINDOWS = 1_000_000  # at most this many cells times windows (8 windows at least)
 # The memory of the cell counts: exponential fading with these half-lives (inf: all history,
 # as the simple baseline). Over long histories places change, and a memory of one to four
 # years ranks next week's cells better than all history does.
@@ -878,17 +879,10 @@ class _LatticeCounts:
         counts = np.bincount(flat, minlength=size).reshape(origins + 1, n).astype(float)
         self.response = np.zeros((origins + 1, n))
         self.response[1:] = counts[:origins]
-        self.faded = {}
-        age = start - t[mine]
-        for half_life in MEMORY_HALF_LIVES_DAYS:
-            rate = _decay_rate(half_life)
-            weighted = counts if rate == 0 else np.bincount(
-                flat, weights=np.exp(-rate * age), minlength=size
-            ).reshape(origins + 1, n)
-            cum = np.zeros((origins + 2, n))
-            np.cumsum(weighted, axis=0, out=cum[1:])
-            grow = np.exp(rate * horizon * np.arange(origins + 1))[:, None]
-            self.faded[half_life] = (cum[-1] - cum[: origins + 1]) * grow
+        # Faded counts are made one half-life at a time (``faded``): holding all five for
+        # every window and cell costs gigabytes for a large grid.
+        self._counts, self._flat, self._age = counts, flat, start - t[mine]
+        self._horizon, self._faded = horizon, (None, None)
         # Hot-spotting and the tie-break: every event counts for its cell's neighbours too.
         windows = origins + PHS_WINDOWS
         phs = np.zeros(windows * n)
@@ -906,6 +900,7 @@ class _LatticeCounts:
                 )
         phs = phs.reshape(windows, n)
         self.phs = sum(phs[w : w + origins + 1] / (1.0 + w) for w in range(PHS_WINDOWS))
+        self._phs_share = _normalise_rows(self.phs)
         self.tie_break = near_all / max(1.0, near_all.sum())
         # The back-test's test events, sparse: a row per (origin, target) with any.
         self.test_rows, self.test_targets = np.nonzero(self.response[1:])
@@ -928,12 +923,26 @@ class _LatticeCounts:
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         return np.where(keys[at] == wanted, order[at], -1)
 
+    def faded(self, half_life: float) -> np.ndarray:
+        """The faded count of every target (columns) at every origin (rows)."""
+        rate = _decay_rate(half_life)
+        n, rows = self.n, self.origins + 1
+        weighted = self._counts
+        if rate:
+            weighted = np.bincount(
+                self._flat, weights=np.exp(-rate * self._age), minlength=rows * n
+            ).reshape(rows, n)
+        cum = np.zeros((rows + 1, n))
+        np.cumsum(weighted, axis=0, out=cum[1:])
+        grow = np.exp(rate * self._horizon * np.arange(rows))[:, None]
+        return (cum[-1] - cum[:rows]) * grow
+
     def scores(self, half_life: float, phs_share: float) -> np.ndarray:
         """Scores at every origin (rows) for one choice: shares of the faded counts and of
-        the hot-spotting, mixed."""
-        return (1.0 - phs_share) * _normalise_rows(
-            self.faded[half_life]
-        ) + phs_share * _normalise_rows(self.phs)
+        the hot-spotting, mixed. The last half-life's shares are kept for the next call."""
+        if self._faded[0] != half_life:
+            self._faded = (half_life, _normalise_rows(self.faded(half_life)))
+        return (1.0 - phs_share) * self._faded[1] + phs_share * self._phs_share
 
     def hits(self, scores: np.ndarray) -> float:
         """Back-test hits of origins 1.. in the top SELECTION_SHARES of targets, summed; ties
@@ -986,7 +995,10 @@ def ranking_forecast(
     block = np.floor((start - t) / horizon).astype(np.int64)
     per_window = np.bincount(block[block < origins], minlength=origins)
     enough = int(np.searchsorted(np.cumsum(per_window), RANK_WANTED_TEST_EVENTS)) + 1
-    origins = max(RANK_MIN_ORIGINS, min(origins, enough))
+    # A vast grid (tens of thousands of cells) gets fewer windows: memory and time grow with
+    # cells times windows.
+    affordable = RANK_CELL_WINDOWS // max(1, len(cells))
+    origins = max(RANK_MIN_ORIGINS, min(origins, enough, affordable))
     counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
     tested = int(counts.response[1:].sum())
     if tested < RANK_MIN_EVENTS:
@@ -995,7 +1007,8 @@ def ranking_forecast(
     for half_life in MEMORY_HALF_LIVES_DAYS:
         for share in PHS_SHARES:
             scores = counts.scores(half_life, share)
-            tried.append((-counts.hits(scores), len(tried), (half_life, share), scores[0]))
+            # A copy: a view of row 0 would keep every choice's whole matrix alive.
+            tried.append((-counts.hits(scores), len(tried), (half_life, share), scores[0].copy()))
     # Sorted by hits, ties in the order tried (the baseline first): deterministic.
     chosen = sorted(tried)[:RANK_CHOICES]
     scores = sum(entry[3] for entry in chosen) / len(chosen)
