@@ -58,12 +58,13 @@ import csv
 import datetime as dt
 import gzip
 import io
-import math
 import re
 import subprocess
 import zipfile
 from collections import Counter
 from pathlib import Path
+
+from pyproj import CRS, Transformer
 
 CRIMEMAPPINGDATA = "mpjashby/crimemappingdata"
 
@@ -103,7 +104,6 @@ _STL_MONTHS = (
 )
 _STL_OLD = ("kylesykes/stl-crime-data", "a14ed07622924e1a73db25b9660bc5c3151c3d1a")
 _STL_NEW = ("slu-soc5650/crime-data-sp22", "d7f8ed2c7140f497af94761ace4b6669c369ae30")
-US_SURVEY_FOOT = 1200.0 / 3937.0
 
 
 def _stl_sources() -> list[tuple[str, str, str]]:
@@ -133,75 +133,22 @@ def _git_show(mirror: Path, repo: str, commit: str, path: str) -> bytes:
     ).stdout
 
 
-def tm_to_latlon(
-    x: float, y: float, lon0: float, lat0: float = 0.0, k0: float = 0.9996, x0: float = 500000.0
-) -> tuple[float, float]:
-    """Inverse transverse Mercator on GRS80 (= WGS84 to a few cm), Snyder (1987) 8-18.
+def _to_latlon(crs: str):
+    """A converter from the projection ``crs`` to latitude and longitude in degrees, on its
+    own datum (NAD83 here: within a metre of WGS84, far below a 250 m cell)."""
+    source = CRS(crs)
+    transformer = Transformer.from_crs(source, source.geodetic_crs, always_xy=True)
 
-    ``x``/``y`` are metres from the false easting ``x0`` and from the latitude of origin
-    ``lat0`` (no false northing in the projections used here); ``k0`` is the central scale.
-    """
-    a, f = 6378137.0, 1 / 298.257222101
-    e2 = f * (2 - f)
-    ep2 = e2 / (1 - e2)
-    x -= x0
-    m = _meridian_arc(math.radians(lat0), a, e2) + y / k0
-    mu = m / (a * (1 - e2 / 4 - 3 * e2**2 / 64 - 5 * e2**3 / 256))
-    e1 = (1 - math.sqrt(1 - e2)) / (1 + math.sqrt(1 - e2))
-    phi1 = (
-        mu
-        + (3 * e1 / 2 - 27 * e1**3 / 32) * math.sin(2 * mu)
-        + (21 * e1**2 / 16 - 55 * e1**4 / 32) * math.sin(4 * mu)
-        + (151 * e1**3 / 96) * math.sin(6 * mu)
-        + (1097 * e1**4 / 512) * math.sin(8 * mu)
-    )
-    s, c = math.sin(phi1), math.cos(phi1)
-    n1 = a / math.sqrt(1 - e2 * s * s)
-    t1 = math.tan(phi1) ** 2
-    c1 = ep2 * c * c
-    r1 = a * (1 - e2) / (1 - e2 * s * s) ** 1.5
-    d = x / (n1 * k0)
-    lat = phi1 - (n1 * math.tan(phi1) / r1) * (
-        d * d / 2
-        - (5 + 3 * t1 + 10 * c1 - 4 * c1 * c1 - 9 * ep2) * d**4 / 24
-        + (61 + 90 * t1 + 298 * c1 + 45 * t1 * t1 - 252 * ep2 - 3 * c1 * c1) * d**6 / 720
-    )
-    lon = (
-        d
-        - (1 + 2 * t1 + c1) * d**3 / 6
-        + (5 - 2 * c1 + 28 * t1 - 3 * c1 * c1 + 8 * ep2 + 24 * t1 * t1) * d**5 / 120
-    ) / c
-    return math.degrees(lat), lon0 + math.degrees(lon)
+    def convert(x: float, y: float) -> tuple[float, float]:
+        lon, lat = transformer.transform(x, y)
+        return lat, lon
+
+    return convert
 
 
-def _meridian_arc(phi: float, a: float, e2: float) -> float:
-    """Distance along the meridian from the equator to latitude ``phi`` (Snyder 3-21)."""
-    return a * (
-        (1 - e2 / 4 - 3 * e2**2 / 64 - 5 * e2**3 / 256) * phi
-        - (3 * e2 / 8 + 3 * e2**2 / 32 + 45 * e2**3 / 1024) * math.sin(2 * phi)
-        + (15 * e2**2 / 256 + 45 * e2**3 / 1024) * math.sin(4 * phi)
-        - (35 * e2**3 / 3072) * math.sin(6 * phi)
-    )
-
-
-def utm_to_latlon(x: float, y: float, zone: int = 10) -> tuple[float, float]:
-    """UTM (northern hemisphere) to latitude and longitude in degrees."""
-    return tm_to_latlon(x, y, lon0=(zone - 1) * 6 - 180 + 3)
-
-
-def missouri_east_to_latlon(x_ft: float, y_ft: float) -> tuple[float, float]:
-    """NAD83 / Missouri East state plane in US survey feet (ESRI:102696) to degrees.
-
-    The zone's origin is 35 50' N, 90 30' W, scale 1 - 1/15,000, false easting 250,000 m.
-    """
-    return tm_to_latlon(
-        x_ft * US_SURVEY_FOOT,
-        y_ft * US_SURVEY_FOOT,
-        lon0=-90.5,
-        lat0=35 + 50 / 60,
-        k0=1 - 1 / 15000.0,
-        x0=250000.0,
-    )
+# VPD: NAD83 / UTM zone 10N; SLMPD: NAD83 / Missouri East in US survey feet.
+utm_to_latlon = _to_latlon("EPSG:26910")
+missouri_east_to_latlon = _to_latlon("ESRI:102696")
 
 
 def cincinnati(mirror: Path) -> list[tuple[str, float, float]]:

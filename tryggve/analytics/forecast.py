@@ -605,10 +605,12 @@ def forecast_details(
 
     why = ""
     if params is None and lattice:
-        found = detect_lattice(np.unique(targets, axis=0))
-        ranked = ranking_forecast(xy, t, targets, start, end, found=found)
-        why = NO_GRID if found is None else THIN_PAST
-        if ranked is not None:
+        ranked = ranking_forecast(xy, t, targets, start, end)
+        if ranked is None:
+            # Told apart only on the kernel model's path, which costs far more anyway.
+            grid = detect_lattice(np.unique(targets, axis=0))
+            why = NO_GRID if grid is None else THIN_PAST
+        else:
             scores, origins, tested, choice = ranked
             return Result(
                 scores,
@@ -966,7 +968,7 @@ class _LatticeCounts:
 
 
 def ranking_forecast(
-    xy, t, targets, start: float, end: float, *, found: Lattice | None = None
+    xy, t, targets, start: float, end: float
 ) -> tuple[np.ndarray, int, int, tuple[tuple[float, float], ...]] | None:
     """Scores from the lattice ranking, the origins and test events it was chosen on, and
     the choices averaged (half-life of the cell counts' memory, share of hot-spotting); None
@@ -978,11 +980,10 @@ def ranking_forecast(
     scores of the best ``RANK_CHOICES`` are averaged. The simple baseline blend (all-history
     counts with 0.25 hot-spotting) is one of the choices. A learned Poisson ranking on counts
     at several scales was used before; it did less well on three long real series
-    (docs/forecast.md). A point given twice is one cell, scored once for both rows;
-    ``found`` is the lattice of the distinct points if the caller has it.
+    (docs/forecast.md). A point given twice is one cell, scored once for both rows.
     """
     cells, row_cell = np.unique(targets, axis=0, return_inverse=True)
-    lattice = found or detect_lattice(cells)
+    lattice = detect_lattice(cells)
     if lattice is None or t.size == 0:
         return None
     horizon = end - start
