@@ -87,3 +87,21 @@ def test_an_event_stands_for_one_line_only_and_only_in_its_night():
     last_week = event(870, "21 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
     other_town = event(881, "28 02:10:00", "Inbrott", "Arjeplog", "Inbrott i en villa.")
     assert _import([two, own, last_week, other_town]) == (4, 1)
+
+
+PROSE = dict(NIGHT, summary="En lugn natt: ett inbrott i Arvidsjaur, en misshandel i Arjeplog.")
+ON_TOP = dict(NIGHT, summary="Rån, Arvidsjaur: Rån mot en butik.\n" + NIGHT["summary"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "then", "stored"),
+    [(PROSE, NIGHT, 1), (NIGHT, PROSE, 2), (NIGHT, ON_TOP, 2)],
+    ids=["prose-then-list", "list-then-prose", "line-added-on-top"],
+)
+def test_an_edited_summary_fetched_again_counts_nothing_twice(first, then, stored):
+    imported, _ = _import([first])
+    assert imported == stored
+    assert _import([then]) == (0, len(list(parse_police_events([then]))))
+    assert Incident.objects.count() == stored
+    assert Incident.objects.filter(type_label="Misshandel, grov").count() <= 1
