@@ -45,6 +45,22 @@ def test_a_summary_listing_incidents_is_split_into_them():
     assert parts[0].summary == "Inbrott i en villa, smycken stulna."
 
 
+def test_numbered_lines_are_split_like_bulleted_ones():
+    # Had "1." kept the line out, the digest would be split into its other lines only and
+    # the numbered incidents lost.
+    numbered = dict(
+        NIGHT,
+        summary="Inbrott, Arvidsjaur: Inbrott i en villa.\n"
+        "1. Rån, Arvidsjaur: Rån mot en butik.\n2) Skadegörelse, Arjeplog: Fönster krossade.",
+    )
+    parts = list(parse_police_events([numbered]))
+    assert [(p.type_label, p.municipality_name) for p in parts] == [
+        ("Inbrott", "Arvidsjaur"),
+        ("Rån", "Arvidsjaur"),
+        ("Skadegörelse", "Arjeplog"),
+    ]
+
+
 def test_a_summary_in_prose_is_kept_as_one_with_its_label():
     prose = event(
         901,
