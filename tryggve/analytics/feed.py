@@ -12,6 +12,7 @@ run against a local fake server without waiting.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import urllib.error
@@ -49,6 +50,13 @@ BACKOFF_MAX = timedelta(hours=6)
 RETRIES = 3
 # Longer waits are not slept through in a cron run; the next run picks up after them.
 MAX_SLEEP = timedelta(seconds=120)
+# A Retry-After further ahead than this is read as this: a broken header (a year 9999 date)
+# must not stop the fetching for good, as only a 404 may.
+RETRY_AFTER_MAX = timedelta(days=1)
+# The whole answer, not only each read, must come within POLICE_FEED_TIMEOUT, and be no
+# larger than this (the feed's 500 events are about 300 kB): a server that trickles or
+# streams without end must not hold the run, and the flock of the next, for ever.
+MAX_ANSWER_BYTES = 20 * 1024 * 1024
 Outcome = FeedFetch.Outcome
 
 
@@ -84,17 +92,18 @@ def feed_url(locations: list[str]) -> str:
 
 
 def _retry_after(value: str | None, now: datetime) -> datetime | None:
-    """Retry-After as seconds or as an HTTP date."""
+    """Retry-After as seconds or as an HTTP date, from now to RETRY_AFTER_MAX ahead."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return now + timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():
+        return now + min(timedelta(seconds=min(int(value), 10**9)), RETRY_AFTER_MAX)
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return min(max(moment, now), now + RETRY_AFTER_MAX)
 
 
 def _refusals_in_a_row() -> int:
@@ -125,7 +134,23 @@ def _why_not_now(url: str, now: datetime) -> tuple[str, timedelta]:
     return "", max(wait, timedelta())
 
 
+def _read(response, deadline: float) -> bytes:
+    """The answer's body, at most MAX_ANSWER_BYTES and all of it before the deadline."""
+    chunks, size = [], 0
+    while chunk := response.read1(64 * 1024):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise ValueError(f"answer larger than {MAX_ANSWER_BYTES} bytes")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"answer not complete within {settings.POLICE_FEED_TIMEOUT} s")
+        chunks.append(chunk)
+    if response.length:  # closed before the Content-Length it promised
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)
+
+
 def _get(url: str) -> tuple[int, bytes, dict]:
+    deadline = time.monotonic() + settings.POLICE_FEED_TIMEOUT
     # The address is POLICE_FEED_URL, set by the operator, never by a user.
     request = urllib.request.Request(  # noqa: S310
         url, headers={"User-Agent": settings.POLICE_FEED_USER_AGENT, "Accept": "application/json"}
@@ -134,7 +159,7 @@ def _get(url: str) -> tuple[int, bytes, dict]:
         with urllib.request.urlopen(  # noqa: S310
             request, timeout=settings.POLICE_FEED_TIMEOUT
         ) as response:
-            return response.status, response.read(), dict(response.headers)
+            return response.status, _read(response, deadline), dict(response.headers)
     except urllib.error.HTTPError as exc:
         return exc.code, b"", dict(exc.headers or {})
 
@@ -168,7 +193,8 @@ def police_events_fetch(
         report.calls += 1
         try:
             status, body, headers = _get(url)
-        except (OSError, ValueError) as exc:  # refused, timed out, DNS, broken answer
+        # Refused, timed out, DNS, too large, a broken answer (IncompleteRead, BadStatusLine).
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
         else:
             error = ""
@@ -192,7 +218,7 @@ def police_events_fetch(
             if until - now() > MAX_SLEEP or attempt >= RETRIES:
                 return report
             attempt += 1
-            sleep((until - now()).total_seconds())
+            sleep(max((until - now()).total_seconds(), 0))
             continue
         row.outcome = Outcome.FAILED
         row.error = row.error or f"HTTP {status}"

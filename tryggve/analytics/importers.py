@@ -280,8 +280,10 @@ def _absolute_url(url) -> str:
 # och natt", "Sammanfattning helg", ...
 SUMMARY_PREFIX = "Sammanfattning"
 # A digest line: "Inbrott, Arvidsjaur: Inbrott i en villa ..." or "Misshandel, grov,
-# Arjeplog: ...", optionally after a bullet.
-_SUMMARY_LINE_RE = re.compile(r"^\s*(?:[-•*–]\s*)?(?P<head>[^:\n]{3,120}?)\s*:\s*(?P<text>\S.*)$")
+# Arjeplog: ...", optionally after a bullet or a number ("1.", "2)").
+_SUMMARY_LINE_RE = re.compile(
+    r"^\s*(?:(?:[-•*–]|\d{1,2}[.)])\s*)?(?P<head>[^:\n]{3,120}?)\s*:\s*(?P<text>\S.*)$"
+)
 # A summary line and an event of its own are the same incident when they have the same type
 # and municipality and the event happened in the night the digest covers: from this long
 # before the digest's time to a little after it (clock differences).

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point
@@ -23,6 +24,7 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    is_summary,
     read_csv,
 )
 from tryggve.analytics.models import (
@@ -93,17 +95,46 @@ def _place_key(type_label: str, code: str, name: str) -> tuple[str, str]:
     return type_label, code or name.lower()
 
 
+def _digest_id(data: IncidentData) -> str:
+    """The feed's id of the digest `data` is, or is a line of; "" for an event of its own."""
+    if data.summary_part:
+        return data.external_id.rpartition(":")[0]
+    return data.external_id if is_summary(data.type_label) else ""
+
+
+def _digests_stored(police: list[IncidentData]) -> set[str]:
+    """External ids in `police` from a digest of which a version is stored already.
+
+    The police edit a digest after publishing it: prose becomes a list, a line is added at
+    the top. Its lines are numbered by position, so only the first version stored counts,
+    as for an event of its own; a later one would count its incidents twice.
+    """
+    digests = {d.external_id: _digest_id(d) for d in police if _digest_id(d)}
+    if not digests:
+        return set()
+    ids = Q(external_id__in=set(digests.values()))
+    for digest in set(digests.values()):
+        ids |= Q(external_id__startswith=f"{digest}:")
+    stored = Incident.objects.filter(ids, source=IncidentSource.POLICE_FEED).values_list(
+        "external_id", flat=True
+    )
+    versions = {i if i in digests.values() else i.rpartition(":")[0] for i in stored}
+    return {external_id for external_id, digest in digests.items() if digest in versions}
+
+
 def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
     """External ids in `batch` that the summary rule makes duplicates.
 
     The rule: a line of a police digest ("Sammanfattning natt") and an event of its own are
     one incident when they have the same type and municipality and the event happened from
     SUMMARY_WINDOW_BEFORE before the digest to SUMMARY_WINDOW_AFTER after it. Whichever is
-    stored first stays; the other counts as a duplicate. In one batch the event wins.
+    stored first stays; the other counts as a duplicate. In one batch the event wins. A
+    digest fetched again, edited or not, adds nothing (`_digests_stored`).
     """
     police = [d for d in batch if d.source == IncidentSource.POLICE_FEED]
     if not police:
         return set()
+    versions = _digests_stored(police)
     low = min(d.occurred_at for d in police) - SUMMARY_WINDOW_BEFORE - SUMMARY_WINDOW_AFTER
     high = max(d.occurred_at for d in police) + SUMMARY_WINDOW_BEFORE + SUMMARY_WINDOW_AFTER
     stored = Incident.objects.filter(
@@ -128,10 +159,10 @@ def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
 
     # Each event stands for one line at most, so a digest listing two burglaries in a town
     # beside one event of its own still counts two.
-    duplicates = set()
+    duplicates = set(versions)
     for d in police:
-        if d.external_id in parts:
-            continue  # a line stored before: a duplicate by its id already
+        if d.external_id in parts or d.external_id in versions:
+            continue  # a line stored before, or one of another version of a stored digest
         key = _place_key(d.type_label, d.municipality_code, d.municipality_name)
         pool, match = (singles, covers) if d.summary_part else (parts, lambda a, b: covers(b, a))
         for other, (k, at) in pool.items():

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -32,14 +33,20 @@ class FakeFeed(BaseHTTPRequestHandler):
         )
         if delay:
             time.sleep(delay)  # longer than the client's timeout: the client gives up first
+        # A list of byte strings is sent a piece at a time, 0.05 s apart (a trickle).
+        pieces = body if isinstance(body, list) else [body]
+        headers = {"Content-Length": str(sum(map(len, pieces))), **headers}
         try:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            for number, piece in enumerate(pieces):
+                if number:
+                    time.sleep(0.05)
+                self.wfile.write(piece)
+                self.wfile.flush()
         except OSError:
             pass  # the client timed out and went away
 
@@ -72,6 +79,8 @@ class Clock:
         return self.moment
 
     def sleep(self, seconds):
+        if seconds < 0:  # as time.sleep
+            raise ValueError("sleep length must be non-negative")
         self.slept.append(seconds)
         self.moment += timedelta(seconds=seconds)
 
@@ -153,6 +162,30 @@ def test_a_long_retry_after_ends_the_run_and_blocks_the_next_one(server, clock):
 
 
 @pytest.mark.django_db
+def test_a_retry_after_in_the_past_is_no_wait_at_all(server, clock):
+    past = format_datetime(datetime(2020, 1, 1, tzinfo=UTC), usegmt=True)
+    server.script = [(429, b"", {"Retry-After": past}, 0), (200, FEED_1, {}, 0)]
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK and report.imported == 5
+    limited = FeedFetch.objects.get(outcome=Outcome.RATE_LIMITED)
+    assert limited.retry_after == limited.started
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value", ["99999999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "\u00b2", "86401"]
+)
+def test_a_retry_after_out_of_range_is_read_as_a_day_at_most(server, clock, value):
+    server.script = [(403, b"", {"Retry-After": value}, 0)] * 3
+    assert fetch(clock).outcome == Outcome.RATE_LIMITED
+    server.script = []
+    limited = FeedFetch.objects.first()  # "²" is no number: our own back-off, retried
+    assert limited.started < limited.retry_after <= limited.started + feed.RETRY_AFTER_MAX
+    clock.moment = limited.retry_after
+    assert fetch(clock).outcome == Outcome.OK  # never blocked for good
+
+
+@pytest.mark.django_db
 def test_refusals_without_retry_after_back_off_exponentially(server, clock):
     server.script = [(429, b"", {}, 0)] * 8
     assert fetch(clock).outcome == Outcome.RATE_LIMITED
@@ -202,6 +235,35 @@ def test_a_slow_server_times_out_and_is_retried(server, clock):
     assert report.outcome == Outcome.OK and report.imported == 5
     failed = FeedFetch.objects.get(outcome=Outcome.FAILED)
     assert "timed out" in failed.error and failed.http_status is None
+
+
+@pytest.mark.django_db
+def test_an_answer_that_trickles_is_cut_off_at_the_timeout(server, clock):
+    # Each piece comes well within the timeout (0.5 s), the whole answer (2 s) does not.
+    trickle = [b" "] * 40 + [b"[]"]
+    server.script = [(200, trickle, {}, 0)] * (feed.RETRIES + 1)
+    started = time.monotonic()
+    report = fetch(clock)
+    assert report.outcome == Outcome.FAILED and "not complete" in report.message
+    assert time.monotonic() - started < (feed.RETRIES + 1) * 1.5
+
+
+@pytest.mark.django_db
+def test_an_answer_too_large_is_refused(server, clock, monkeypatch):
+    monkeypatch.setattr(feed, "MAX_ANSWER_BYTES", 1000)
+    server.script = [(200, b"[" + b" " * 2000 + b"]", {}, 0)] * (feed.RETRIES + 1)
+    report = fetch(clock)
+    assert report.outcome == Outcome.FAILED and "larger than 1000 bytes" in report.message
+
+
+@pytest.mark.django_db
+def test_a_truncated_answer_is_a_failed_call_not_a_crash(server, clock):
+    server.script = [(200, FEED_1[:100], {"Content-Length": str(len(FEED_1))}, 0)]
+    server.script.append((200, FEED_1, {}, 0))
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK and report.imported == 5
+    failed = FeedFetch.objects.get(outcome=Outcome.FAILED)
+    assert "IncompleteRead" in failed.error
 
 
 @pytest.mark.django_db

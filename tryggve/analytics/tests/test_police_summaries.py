@@ -45,6 +45,22 @@ def test_a_summary_listing_incidents_is_split_into_them():
     assert parts[0].summary == "Inbrott i en villa, smycken stulna."
 
 
+def test_numbered_lines_are_split_like_bulleted_ones():
+    # Had "1." kept the line out, the digest would be split into its other lines only and
+    # the numbered incidents lost.
+    numbered = dict(
+        NIGHT,
+        summary="Inbrott, Arvidsjaur: Inbrott i en villa.\n"
+        "1. Rån, Arvidsjaur: Rån mot en butik.\n2) Skadegörelse, Arjeplog: Fönster krossade.",
+    )
+    parts = list(parse_police_events([numbered]))
+    assert [(p.type_label, p.municipality_name) for p in parts] == [
+        ("Inbrott", "Arvidsjaur"),
+        ("Rån", "Arvidsjaur"),
+        ("Skadegörelse", "Arjeplog"),
+    ]
+
+
 def test_a_summary_in_prose_is_kept_as_one_with_its_label():
     prose = event(
         901,
@@ -87,3 +103,21 @@ def test_an_event_stands_for_one_line_only_and_only_in_its_night():
     last_week = event(870, "21 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
     other_town = event(881, "28 02:10:00", "Inbrott", "Arjeplog", "Inbrott i en villa.")
     assert _import([two, own, last_week, other_town]) == (4, 1)
+
+
+PROSE = dict(NIGHT, summary="En lugn natt: ett inbrott i Arvidsjaur, en misshandel i Arjeplog.")
+ON_TOP = dict(NIGHT, summary="Rån, Arvidsjaur: Rån mot en butik.\n" + NIGHT["summary"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "then", "stored"),
+    [(PROSE, NIGHT, 1), (NIGHT, PROSE, 2), (NIGHT, ON_TOP, 2)],
+    ids=["prose-then-list", "list-then-prose", "line-added-on-top"],
+)
+def test_an_edited_summary_fetched_again_counts_nothing_twice(first, then, stored):
+    imported, _ = _import([first])
+    assert imported == stored
+    assert _import([then]) == (0, len(list(parse_police_events([then]))))
+    assert Incident.objects.count() == stored
+    assert Incident.objects.filter(type_label="Misshandel, grov").count() <= 1
