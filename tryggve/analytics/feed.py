@@ -6,8 +6,11 @@ calls, at most 60 calls an hour and 1,440 a day, and a 404 is permanent: never c
 address again. Breaking them gets 429 or 403, or a block that may hit others on our network.
 
 Every call (and every call the rules made us skip) is a `FeedFetch` row, so separate cron
-runs share the limits through the database. Sleeping and the clock are passed in, so tests
-run against a local fake server without waiting.
+runs share the limits through the database. A call is reserved as a row before it is made,
+under a lock that serialises the reservations (PostgreSQL: an advisory lock; SQLite: its
+write transactions are already serial), so two runs at once (a hand run beside cron, cron on
+two machines) still keep 10 s apart. Sleeping and the clock are passed in, so tests run
+against a local fake server without waiting.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tryggve.analytics.importers import (
@@ -57,6 +61,8 @@ RETRY_AFTER_MAX = timedelta(days=1)
 # larger than this (the feed's 500 events are about 300 kB): a server that trickles or
 # streams without end must not hold the run, and the flock of the next, for ever.
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
+# The PostgreSQL advisory lock under which a call is reserved (any constant of our own).
+RESERVATION_LOCK = 0x7472_7967_6776_6501
 Outcome = FeedFetch.Outcome
 
 
@@ -106,11 +112,10 @@ def _retry_after(value: str | None, now: datetime) -> datetime | None:
     return min(max(moment, now), now + RETRY_AFTER_MAX)
 
 
-def _refusals_in_a_row() -> int:
+def _refusals_in_a_row(current: FeedFetch) -> int:
     count = 0
-    for outcome in FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).values_list(
-        "outcome", flat=True
-    )[:10]:
+    calls = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).exclude(pk=current.pk)
+    for outcome in calls.values_list("outcome", flat=True)[:10]:
         if outcome != Outcome.RATE_LIMITED:
             break
         count += 1
@@ -132,6 +137,23 @@ def _why_not_now(url: str, now: datetime) -> tuple[str, timedelta]:
     last = calls.order_by("-started").values_list("started", flat=True).first()
     wait = last + MIN_SPACING - now if last else timedelta()
     return "", max(wait, timedelta())
+
+
+def _reserve(url: str, now: Callable[[], datetime]) -> tuple[str, FeedFetch | None]:
+    """(reason to give up, None) or ("", the call's row, started at the moment it may be
+    made). Reserved under a lock, so a run that reserves next sees this call and keeps its
+    distance even while this one is still waiting or under way."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESERVATION_LOCK])
+        moment = now()
+        reason, wait = _why_not_now(url, moment)
+        if reason:
+            FeedFetch.objects.create(started=moment, url=url, outcome=Outcome.SKIPPED, error=reason)
+            return reason, None
+        row = FeedFetch.objects.create(started=moment + wait, url=url, outcome=Outcome.STARTED)
+    return "", row
 
 
 def _read(response, deadline: float) -> bytes:
@@ -180,15 +202,15 @@ def police_events_fetch(
     report = FetchReport(outcome=Outcome.FAILED)
     attempt = 0
     while True:
-        reason, wait = _why_not_now(url, now())
+        reason, row = _reserve(url, now)
         if reason:
-            FeedFetch.objects.create(started=now(), url=url, outcome=Outcome.SKIPPED, error=reason)
             log.warning("Police feed not called: %s", reason)
             if report.calls == 0:
                 report.outcome, report.message = Outcome.SKIPPED, reason
             return report
-        if wait:
-            sleep(wait.total_seconds())
+        wait = (row.started - now()).total_seconds()
+        if wait > 0:
+            sleep(wait)
         started = now()
         report.calls += 1
         try:
@@ -198,7 +220,7 @@ def police_events_fetch(
             status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
         else:
             error = ""
-        row = FeedFetch(started=started, url=url, http_status=status, error=error)
+        row.started, row.http_status, row.error = started, status, error
         if status == 200:
             return _import(row, body, report)
         if status == 404:
@@ -208,7 +230,7 @@ def police_events_fetch(
             report.outcome, report.message = Outcome.GONE, row.error
             return report
         if status in (429, 403):
-            backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(), BACKOFF_MAX)
+            backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(row), BACKOFF_MAX)
             until = _retry_after(headers.get("Retry-After"), started) or started + backoff
             row.outcome, row.retry_after = Outcome.RATE_LIMITED, until
             row.error = f"{status}: retry after {until.isoformat()}"

@@ -251,6 +251,8 @@ class FeedFetch(models.Model):
     limits across separate cron runs, for staff and for `/readyz`."""
 
     class Outcome(models.TextChoices):
+        # A call reserved and under way (or one whose run died): it counts in the limits.
+        STARTED = "started", _("Påbörjad")
         OK = "ok", _("Hämtad")
         SKIPPED = "skipped", _("Hoppades över (flödets regler)")
         RATE_LIMITED = "rate_limited", _("För många anrop (429/403)")

@@ -1,7 +1,11 @@
 """`fetch_police_events` against a real HTTP server on 127.0.0.1 that plays recorded feed
 files and the failures the feed's rules speak of (429, 403, 404, 500, slow, down)."""
 
+import os
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,7 +15,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from tryggve.analytics import feed
 from tryggve.analytics.feed import police_events_fetch
@@ -19,6 +25,7 @@ from tryggve.analytics.models import FeedFetch, Incident
 from tryggve.analytics.selectors import last_successful_fetch
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[3]
 FEED_1 = (DATA / "polisen_feed_norrbotten_1.json").read_bytes()
 FEED_2 = (DATA / "polisen_feed_norrbotten_2.json").read_bytes()
 Outcome = FeedFetch.Outcome
@@ -28,6 +35,7 @@ class FakeFeed(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         server = self.server
         server.requests.append((self.path, self.headers.get("User-Agent")))
+        server.moments.append(time.monotonic())
         status, body, headers, delay = (
             server.script.pop(0) if server.script else (200, b"[]", {}, 0)
         )
@@ -57,7 +65,7 @@ class FakeFeed(BaseHTTPRequestHandler):
 @pytest.fixture
 def server(settings):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeFeed)
-    httpd.script, httpd.requests = [], []
+    httpd.script, httpd.requests, httpd.moments = [], [], []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     settings.POLICE_FEED_URL = f"http://127.0.0.1:{httpd.server_address[1]}/api/events"
@@ -124,6 +132,84 @@ def test_calls_are_at_least_ten_seconds_apart_across_runs(server, clock):
     assert clock.slept[-1] == pytest.approx(7)
     first, second = FeedFetch.objects.order_by("started")
     assert second.started - first.started == timedelta(seconds=10)
+
+
+@pytest.mark.django_db
+def test_a_call_another_run_has_reserved_keeps_this_one_ten_seconds_away(server, clock):
+    # Another run reserved a call for now and is making it: this run sees the reservation.
+    FeedFetch.objects.create(started=clock.now(), url="x", outcome=Outcome.STARTED)
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK
+    assert clock.slept == [pytest.approx(10)]
+    assert FeedFetch.objects.order_by("-started").first().outcome == Outcome.OK
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database fails at once on a lock; the next test covers SQLite",
+)
+def test_two_runs_at_once_keep_their_calls_apart(server, monkeypatch):
+    """A hand run beside cron, or cron on two machines: real threads, real clock, each with
+    its own database connection; the spacing is shortened to keep the test quick."""
+    monkeypatch.setattr(feed, "MIN_SPACING", timedelta(seconds=1))
+    settings.POLICE_FEED_TIMEOUT = 10
+    # Each answer takes 2 s: a run that looked only at finished calls would call meanwhile.
+    server.script = [(200, b"[]", {}, 2), (200, b"[]", {}, 2)]
+    outcomes, start = [], threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            outcomes.append(police_events_fetch().outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == [Outcome.OK, Outcome.OK]
+    assert len(server.moments) == 2
+    assert abs(server.moments[1] - server.moments[0]) >= 0.9
+    assert set(FeedFetch.objects.values_list("outcome", flat=True)) == {Outcome.OK}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the test before covers PostgreSQL")
+def test_two_commands_at_once_on_sqlite_keep_their_calls_apart(server, tmp_path):
+    """The same as two cron commands on the embedded database: a copy of the test database
+    in a file (WAL, a busy timeout, immediate transactions, as settings.py makes it)."""
+    path = tmp_path / "feed.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    server.script = [(200, b"[]", {}, 2), (200, b"[]", {}, 2)]  # as in the test before
+    keep = {"PATH", "HOME", "LANG", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep} | {
+        "ENV_FILE": os.devnull,
+        "SECRET_KEY": "feed-overlap-test",
+        "SITE_URL": "https://test.invalid",
+        "DATABASE_URL": f"sqlite:///{path}",
+        "POLICE_FEED_URL": settings.POLICE_FEED_URL,
+        "POLICE_FEED_LOCATIONS": "Arvidsjaur",
+    }
+    runs = [
+        subprocess.Popen(  # noqa: S603 (our own manage.py with fixed arguments)
+            [sys.executable, "manage.py", "fetch_police_events"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=90)[0] for run in runs]
+    assert all("outcome=ok calls=1" in output for output in outputs), outputs
+    assert len(server.moments) == 2
+    assert abs(server.moments[1] - server.moments[0]) >= 9.5
 
 
 @pytest.mark.django_db
