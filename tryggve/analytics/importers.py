@@ -297,8 +297,9 @@ def is_summary(type_label: str) -> bool:
 
 def split_summary(summary: IncidentData) -> list[IncidentData]:
     """The single incidents a police digest lists, one per "Typ, Ort: text" line whose type
-    is one the feed uses; an empty list when the text is prose (then the digest is kept as
-    one incident, labelled by its own type "Sammanfattning natt", in group `other`)."""
+    is one we group or whose place is a municipality we know; an empty list when the text
+    is prose (then the digest is kept as one incident, labelled by its own type
+    "Sammanfattning natt", in group `other`)."""
     parts = []
     for line in summary.summary.splitlines():
         match = _SUMMARY_LINE_RE.match(line)
@@ -308,7 +309,12 @@ def split_summary(summary: IncidentData) -> list[IncidentData]:
         if len(head) < 2:
             continue
         type_label, place = ", ".join(head[:-1]), head[-1]
-        if police_type_group(type_label) is None or not place or _is_county(place):
+        if not place or _is_county(place):
+            continue
+        # A type we group, or any type in a municipality we know ("Narkotikabrott,
+        # Arvidsjaur:", kept in `other` as the same event of its own would be); an unknown
+        # type in an unknown place is more likely a heading of prose than an incident.
+        if police_type_group(type_label) is None and not municipality_code_for(place):
             continue
         text = match["text"].strip()
         parts.append(

@@ -61,6 +61,22 @@ def test_numbered_lines_are_split_like_bulleted_ones():
     ]
 
 
+def test_a_line_of_a_type_we_do_not_group_is_kept_in_other_not_lost():
+    # Before, such a line was dropped while the digest's other lines were split: an
+    # incident the same event of its own would have kept (in `other`) was lost.
+    mixed = dict(
+        NIGHT,
+        summary="Inbrott, Arvidsjaur: Inbrott i en villa.\n"
+        "Narkotikabrott, Arjeplog: En man greps med narkotika.\n"
+        "Väder och väglag, i stort: Halt på vägarna.",
+    )
+    parts = list(parse_police_events([mixed]))
+    assert [(p.type_label, p.municipality_code, p.offence_group) for p in parts] == [
+        ("Inbrott", "2505", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("Narkotikabrott", "2506", OffenceGroup.OTHER),
+    ]
+
+
 def test_a_summary_in_prose_is_kept_as_one_with_its_label():
     prose = event(
         901,
