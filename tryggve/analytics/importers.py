@@ -14,7 +14,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -530,8 +530,14 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
 class CsvFile:
     """A decoded CSV file whose header has been checked against the column mapping."""
 
-    def __init__(self, data: bytes, mapping: CsvMapping | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        mapping: CsvMapping | None = None,
+        within: Callable[[float, float], bool] | None = None,
+    ) -> None:
         self.text = decode_text(data)
+        self.within = within
         first_line = re.match(r"[^\r\n]*", self.text).group()
         self.delimiter = sniff_delimiter(first_line)
         self.mapping = mapping or self._default_mapping(first_line)
@@ -651,6 +657,9 @@ class CsvFile:
                     % {"lat": raw[0], "lon": raw[1]},
                 )
 
+        if self.within is not None and not self.within(lat, lon):
+            return Rejection(where, _("platsen ligger utanför kommunen"))
+
         type_label = _normalise(self._cell(row, "type"))[:MAX_LABEL]
         summary = self._cell(row, "text")
         group = self._group_for(type_label, summary)
@@ -701,9 +710,15 @@ class CsvFile:
         return self.mapping.default_group
 
 
-def read_csv(data: bytes, mapping: CsvMapping | None = None) -> CsvFile:
-    """Decode a CSV file and check its header; iterate `.rows()` for the incidents."""
-    return CsvFile(data, mapping)
+def read_csv(
+    data: bytes,
+    mapping: CsvMapping | None = None,
+    *,
+    within: Callable[[float, float], bool] | None = None,
+) -> CsvFile:
+    """Decode a CSV file and check its header; iterate `.rows()` for the incidents. With
+    `within(lat, lon)`, a row whose position it refuses is rejected by its line."""
+    return CsvFile(data, mapping, within)
 
 
 # What a column is commonly called in Swedish exports and in English: the upload page's first

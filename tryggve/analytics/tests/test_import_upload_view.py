@@ -201,3 +201,61 @@ def test_another_municipalitys_import_is_not_found(case_handler, other_area):
     assert case_handler.get(f"{URL}{theirs.pk}/status.json").status_code == 404
     assert case_handler.post(f"{URL}{theirs.pk}/", {"time": "Datum"}).status_code == 404
     assert "arjeplog.csv" not in case_handler.get(URL).content.decode()
+
+
+@pytest.fixture
+def dummy_queue(settings):
+    """A queue that keeps the task, so the test runs it as the worker does: outside any
+    request, with no municipality chosen."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_an_upload_in_another_municipality_is_imported_there_by_the_worker(
+    case_handler, arjeplog, dummy_queue
+):
+    from tryggve.analytics.services import incident_import_run
+    from tryggve.conftest import ARJEPLOG
+
+    arjeplog.members.add(case_handler.user)
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud\n"
+        f"2026-11-20 22:15;Skadegörelse;{ARJEPLOG[0]};{ARJEPLOG[1]}\n"
+        f"2026-11-21 01:40;Skadegörelse;{LAT};{LON}\n"
+    )
+    response = case_handler.post(
+        f"/arjeplog{URL}", {"file": SimpleUploadedFile("a.csv", content.encode(), "text/csv")}
+    )
+    created = IncidentImport.objects.get()
+    assert response["Location"] == f"/arjeplog{URL}{created.pk}/"
+    mapping = {"time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Longitud"}
+    assert case_handler.post(response["Location"], mapping).status_code == 302
+    # The worker: no request, so no municipality chosen.
+    incident_import_run(import_id=created.pk)
+    created.refresh_from_db()
+    # Arjeplog's row is Arjeplog's; the row in Arvidsjaur is refused by its line, never
+    # added to Arvidsjaur's picture by Arjeplog's staff.
+    assert (created.imported, created.rejected) == (1, 1)
+    assert list(Incident.objects.values_list("municipality_code", flat=True)) == ["2506"]
+    assert created.rejections == ["rad 3: platsen ligger utanför kommunen"]
+
+
+@pytest.mark.django_db
+def test_rows_outside_the_municipality_are_refused_by_line(case_handler, municipality):
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud\n"
+        f"2026-11-20 22:15;Skadegörelse;{LAT};{LON}\n"
+        "2026-11-21 01:40;Skadegörelse;59.3293;18.0686\n"
+    )
+    upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk, text="").content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (1, 1)
+    assert "rad 3: platsen ligger utanför kommunen" in page
+    assert Incident.objects.get().municipality_code == "2505"
