@@ -259,3 +259,28 @@ def test_rows_outside_the_municipality_are_refused_by_line(case_handler, municip
     assert (created.imported, created.rejected) == (1, 1)
     assert "rad 3: platsen ligger utanför kommunen" in page
     assert Incident.objects.get().municipality_code == "2505"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "field", "message"),
+    [
+        ({"lat": "", "lon": ""}, "lat", "Välj antingen kolumnerna för latitud och longitud"),
+        ({"lon": ""}, "lon", "Välj också kolumnen för longitud."),
+        ({"x": "Latitud", "y": "Longitud"}, "x", "inte båda"),
+        ({"time": ""}, "time", "Välj kolumnen med tiden."),
+        ({"type": ""}, "type", "Välj kolumnen med typen av händelse."),
+    ],
+)
+@pytest.mark.django_db
+def test_a_mapping_error_is_shown_next_to_its_field(
+    case_handler, municipality, mapping, field, message
+):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, **mapping)
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page.split(f'id="id_{field}_error">', 1)[1].split("</div>", 1)[0]
+    assert message in error
+    # Nothing of the command line's mapping file ("lat" in quotes, "Kolumnmappningen").
+    assert "Kolumnmappningen" not in page
