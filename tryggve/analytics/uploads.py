@@ -6,6 +6,8 @@ Apart from `services` because the task (`tasks.run_incident_import`) calls
 
 from __future__ import annotations
 
+import codecs
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -20,14 +22,19 @@ from tryggve.analytics.models import IncidentImport
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
 
+# The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 
 def incident_import_upload(
     *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
 ) -> IncidentImport:
     """Keep an uploaded CSV file for its column mapping, after checking it can be read.
 
-    Raises ValidationError on "file" for an empty file, one without a usable header, one
-    whose header splits into a single column (wrong delimiter) or names no column we know.
+    Raises ValidationError on "file" for an empty file, a workbook or other binary file, one
+    without a usable header or without rows under it, one whose header splits into a
+    single column (wrong delimiter) or names no column we know.
     """
 
     def refuse(message: str, code: str) -> ValidationError:
@@ -37,6 +44,20 @@ def incident_import_upload(
         raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
     if not data.strip():
         raise refuse(_("Filen är tom."), "empty")
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        raise refuse(
+            _(
+                "Filen är en Excel-fil, inte CSV. Öppna den i Excel, välj Spara som och "
+                "filformatet CSV UTF-8 (kommaavgränsad), och ladda upp den filen."
+            ),
+            "spreadsheet",
+        )
+    # NUL bytes: a binary file, or UTF-16 without the byte order mark that Excel writes.
+    if not data.startswith(UTF16_BOMS) and b"\x00" in data[:65536]:
+        raise refuse(
+            _("Filen kan inte läsas som text. Spara den som CSV (UTF-8) och ladda upp igen."),
+            "binary",
+        )
     try:
         preview = preview_csv(data)
     except ImportFormatError as exc:
@@ -49,6 +70,10 @@ def incident_import_upload(
             )
             % {"count": len(preview.header)},
             "delimiter",
+        )
+    if not preview.rows:
+        raise refuse(
+            _("Filen har en rubrikrad men inga rader med händelser under den."), "no_rows"
         )
     if not guess_mapping(preview.header):
         raise refuse(

@@ -95,6 +95,13 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
             "semikolon, komma eller tabb",
         ),
         ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
+        # An Excel workbook renamed .csv (xlsx is a zip file; xls an OLE file).
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "Excel-fil"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "Excel-fil"),
+        # Binary, or UTF-16 without its byte order mark: never a header of NULs.
+        ("Datum;Brottstyp;Latitud;Longitud\n".encode("utf-16-le"), "inte läsas som text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "inte läsas som text"),
+        ("Datum;Brottstyp;Latitud;Longitud\n", "inga rader med händelser"),
     ],
 )
 @pytest.mark.django_db
