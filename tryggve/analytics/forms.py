@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -7,6 +9,7 @@ from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
 from tryggve.lib.dates import SensibleDateTimeField
+from tryggve.lib.guard import SubmissionKeyField
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
 
@@ -161,6 +164,7 @@ class ObservationForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    submission_key = SubmissionKeyField(required=False)
     file = forms.FileField(
         label=_("CSV-fil"),
         error_messages={"empty": _("Filen är tom."), "required": _("Välj en fil att ladda upp.")},
@@ -169,6 +173,10 @@ class ImportUploadForm(forms.Form):
             "Semikolon, komma eller tabb; UTF-8 eller Latin-1 (som Excel sparar)."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

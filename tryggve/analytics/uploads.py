@@ -7,8 +7,10 @@ Apart from `services` because the task (`tasks.run_incident_import`) calls
 from __future__ import annotations
 
 import codecs
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tryggve.analytics.importers import (
@@ -28,9 +30,17 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def incident_import_upload(
-    *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
+    *,
+    municipality: Municipality | None,
+    uploaded_by,
+    file_name: str,
+    data: bytes,
+    submission_key: uuid.UUID | None = None,
 ) -> IncidentImport:
     """Keep an uploaded CSV file for its column mapping, after checking it can be read.
+
+    The same form sent twice with the same file (a double click) keeps one upload and
+    returns it; the same form with another file (back, then another file) is a new one.
 
     Raises ValidationError on "file" for an empty file, a workbook or other binary file, one
     without a usable header or without rows under it, one whose header splits into a
@@ -84,13 +94,36 @@ def incident_import_upload(
             % {"header": ", ".join(preview.header)[:300]},
             "columns",
         )
-    return IncidentImport.objects.create(
-        municipality=municipality,
-        uploaded_by=uploaded_by,
-        file_name=file_name[:255],
-        data=data,
-        total_rows=preview.approx_rows,
-    )
+    file_name = file_name[:255]
+
+    def same_upload() -> IncidentImport | None:
+        if submission_key is None:
+            return None
+        return IncidentImport.objects.filter(
+            submission_key=submission_key,
+            municipality=municipality,
+            uploaded_by=uploaded_by,
+            file_name=file_name,
+        ).first()
+
+    if (earlier := same_upload()) is not None:
+        return earlier
+    if IncidentImport.objects.filter(submission_key=submission_key).exists():
+        submission_key = None  # the key was used for another file: this one is new
+    try:
+        with transaction.atomic():
+            return IncidentImport.objects.create(
+                municipality=municipality,
+                uploaded_by=uploaded_by,
+                file_name=file_name,
+                data=data,
+                total_rows=preview.approx_rows,
+                submission_key=submission_key,
+            )
+    except IntegrityError:  # the first of two submits at once was saved meanwhile
+        if (earlier := same_upload()) is None:
+            raise
+        return earlier
 
 
 def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:

@@ -291,3 +291,24 @@ def test_a_mapping_error_is_shown_next_to_its_field(
     assert message in error
     # Nothing of the command line's mapping file ("lat" in quotes, "Kolumnmappningen").
     assert "Kolumnmappningen" not in page
+
+
+@pytest.mark.django_db
+def test_a_double_submit_of_the_upload_keeps_one_file(case_handler, municipality):
+    page = case_handler.get(URL).content.decode()
+    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+    answers = [
+        case_handler.post(
+            URL,
+            {"file": SimpleUploadedFile("h.csv", GOOD.encode(), "text/csv"), "submission_key": key},
+        )
+        for _ in range(2)
+    ]
+    created = IncidentImport.objects.get()
+    assert [a["Location"] for a in answers] == [f"{URL}{created.pk}/"] * 2
+    # The same form sent back with another file (the back button) is a new upload.
+    case_handler.post(
+        URL,
+        {"file": SimpleUploadedFile("annan.csv", GOOD.encode(), "text/csv"), "submission_key": key},
+    )
+    assert IncidentImport.objects.count() == 2
