@@ -668,9 +668,11 @@ class CsvFile:
                 return Rejection(where, _("typ saknas"))
             return Rejection(
                 where,
+                # The upload page's field first, then the command line's mapping file.
                 _(
-                    'okänd typ %(value)r: lägg till den under "group" i kolumnmappningen eller '
-                    'ange "default_group"'
+                    "okänd typ %(value)r: välj en brottsgrupp under ”Brottsgrupp för typer som "
+                    "inte känns igen” (i en mappningsfil: lägg till typen under \"group\" eller "
+                    'ange "default_group")'
                 )
                 % {"value": type_label},
             )

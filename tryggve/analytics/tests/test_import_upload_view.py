@@ -312,3 +312,12 @@ def test_a_double_submit_of_the_upload_keeps_one_file(case_handler, municipality
         {"file": SimpleUploadedFile("annan.csv", GOOD.encode(), "text/csv"), "submission_key": key},
     )
     assert IncidentImport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality):
+    upload(case_handler, GOOD.replace("Skadegörelse", "Inbrott i bostad"))
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    assert "okänd typ &#x27;Inbrott i bostad&#x27;" in page
+    assert "välj en brottsgrupp under ”Brottsgrupp för typer som inte känns igen”" in page
