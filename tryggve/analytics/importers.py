@@ -515,6 +515,11 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# A row's time may lie this far ahead of the clock (a clock or time zone askew); further is
+# a mistyped year, and a burglary "in 2062" would count as fresh and warn its neighbours.
+FUTURE_SLACK = timedelta(days=1)
+
+
 def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     """(lat, lon) from a northing/easting pair in either order, or None outside Sweden."""
     northing, easting = (x, y) if x >= y else (y, x)
@@ -538,6 +543,7 @@ class CsvFile:
     ) -> None:
         self.text = decode_text(data)
         self.within = within
+        self.read_at = datetime.now(UTC)
         first_line = re.match(r"[^\r\n]*", self.text).group()
         self.delimiter = sniff_delimiter(first_line)
         self.mapping = mapping or self._default_mapping(first_line)
@@ -622,6 +628,10 @@ class CsvFile:
         occurred_at = parse_datetime(raw_time)
         if occurred_at is None:
             return Rejection(where, _("tiden %(value)r går inte att tolka") % {"value": raw_time})
+        if occurred_at > self.read_at + FUTURE_SLACK:
+            return Rejection(
+                where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}
+            )
 
         if "x" in self.index:
             raw = (self._cell(row, "x"), self._cell(row, "y"))

@@ -321,3 +321,13 @@ def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality)
     page = start(case_handler, created.pk).content.decode()
     assert "okänd typ &#x27;Inbrott i bostad&#x27;" in page
     assert "välj en brottsgrupp under ”Brottsgrupp för typer som inte känns igen”" in page
+
+
+@pytest.mark.django_db
+def test_a_time_in_the_future_is_refused_by_line(case_handler, municipality):
+    # A mistyped year: a burglary "in 2062" would count as fresh and warn its neighbours.
+    upload(case_handler, GOOD.replace("2026-11-21 01:40", "2062-11-21 01:40", 1))
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    assert "rad 3: tiden 2062-11-21 01:40 ligger i framtiden" in page
+    assert not Incident.objects.filter(occurred_at__year=2062).exists()
