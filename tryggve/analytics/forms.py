@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -7,6 +9,7 @@ from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
 from tryggve.lib.dates import SensibleDateTimeField
+from tryggve.lib.guard import SubmissionKeyField
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
 
@@ -161,6 +164,7 @@ class ObservationForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    submission_key = SubmissionKeyField(required=False)
     file = forms.FileField(
         label=_("CSV-fil"),
         error_messages={"empty": _("Filen är tom."), "required": _("Välj en fil att ladda upp.")},
@@ -169,6 +173,10 @@ class ImportUploadForm(forms.Form):
             "Semikolon, komma eller tabb; UTF-8 eller Latin-1 (som Excel sparar)."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -193,6 +201,20 @@ MAPPING_LABELS = {
 }
 
 
+# The mapping's required fields and what to say when one is left at "(ingen kolumn)".
+MAPPING_REQUIRED = {
+    "time": _("Välj kolumnen med tiden."),
+    "type": _("Välj kolumnen med typen av händelse."),
+}
+# A field of a position pair as a sentence names it.
+PAIR_NAMES = {
+    "lat": _("latitud"),
+    "lon": _("longitud"),
+    "x": _("x (norrkoordinaten)"),
+    "y": _("y (östkoordinaten)"),
+}
+
+
 class ImportMappingForm(forms.Form):
     """Which of the file's columns holds what: one select per field, the file's columns as
     choices, pre-set to the columns whose names were recognised."""
@@ -202,13 +224,48 @@ class ImportMappingForm(forms.Form):
         columns = [("", _("(ingen kolumn)"))] + [(name, name) for name in header if name]
         for key, label in MAPPING_LABELS.items():
             self.fields[key] = forms.ChoiceField(
-                label=label, choices=columns, required=key in ("time", "type")
+                label=label,
+                choices=columns,
+                required=key in MAPPING_REQUIRED,
+                error_messages={"required": MAPPING_REQUIRED.get(key, "")},
             )
         self.fields["default_group"] = forms.ChoiceField(
             label=_("Brottsgrupp för typer som inte känns igen"),
             choices=[("", _("(avvisa raden)"))] + list(OffenceGroup.choices),
             required=False,
         )
+
+    def clean(self):
+        """The position as one pair, lat/lon or x/y, each error beside the field to change
+        (the service checks the same, in the command line's words)."""
+        data = super().clean()
+        pairs = {pair: [bool(data.get(k)) for k in pair] for pair in (("lat", "lon"), ("x", "y"))}
+        for (first, second), (has_first, has_second) in pairs.items():
+            if has_first != has_second:
+                missing = second if has_first else first
+                self.add_error(
+                    missing,
+                    _("Välj också kolumnen för %(field)s.")
+                    % {"field": PAIR_NAMES[missing]},
+                )
+        complete = [pair for pair, chosen in pairs.items() if all(chosen)]
+        if len(complete) == 2:
+            self.add_error(
+                "x",
+                _(
+                    "Välj antingen latitud och longitud eller SWEREF 99 TM x och y, inte båda. "
+                    "Sätt de andra till (ingen kolumn)."
+                ),
+            )
+        elif not complete and not any(any(chosen) for chosen in pairs.values()):
+            self.add_error(
+                "lat",
+                _(
+                    "Välj antingen kolumnerna för latitud och longitud eller för SWEREF 99 TM "
+                    "x och y."
+                ),
+            )
+        return data
 
     def mapping(self) -> dict:
         return {key: value for key, value in self.cleaned_data.items() if value}

@@ -14,7 +14,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -523,6 +523,11 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# A row's time may lie this far ahead of the clock (a clock or time zone askew); further is
+# a mistyped year, and a burglary "in 2062" would count as fresh and warn its neighbours.
+FUTURE_SLACK = timedelta(days=1)
+
+
 def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     """(lat, lon) from a northing/easting pair in either order, or None outside Sweden."""
     northing, easting = (x, y) if x >= y else (y, x)
@@ -538,8 +543,15 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
 class CsvFile:
     """A decoded CSV file whose header has been checked against the column mapping."""
 
-    def __init__(self, data: bytes, mapping: CsvMapping | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        mapping: CsvMapping | None = None,
+        within: Callable[[float, float], bool] | None = None,
+    ) -> None:
         self.text = decode_text(data)
+        self.within = within
+        self.read_at = datetime.now(UTC)
         first_line = re.match(r"[^\r\n]*", self.text).group()
         self.delimiter = sniff_delimiter(first_line)
         self.mapping = mapping or self._default_mapping(first_line)
@@ -624,6 +636,10 @@ class CsvFile:
         occurred_at = parse_datetime(raw_time)
         if occurred_at is None:
             return Rejection(where, _("tiden %(value)r går inte att tolka") % {"value": raw_time})
+        if occurred_at > self.read_at + FUTURE_SLACK:
+            return Rejection(
+                where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}
+            )
 
         if "x" in self.index:
             raw = (self._cell(row, "x"), self._cell(row, "y"))
@@ -659,6 +675,9 @@ class CsvFile:
                     % {"lat": raw[0], "lon": raw[1]},
                 )
 
+        if self.within is not None and not self.within(lat, lon):
+            return Rejection(where, _("platsen ligger utanför kommunen"))
+
         type_label = _normalise(self._cell(row, "type"))[:MAX_LABEL]
         summary = self._cell(row, "text")
         group = self._group_for(type_label, summary)
@@ -667,9 +686,11 @@ class CsvFile:
                 return Rejection(where, _("typ saknas"))
             return Rejection(
                 where,
+                # The upload page's field first, then the command line's mapping file.
                 _(
-                    'okänd typ %(value)r: lägg till den under "group" i kolumnmappningen eller '
-                    'ange "default_group"'
+                    "okänd typ %(value)r: välj en brottsgrupp under ”Brottsgrupp för typer som "
+                    "inte känns igen” (i en mappningsfil: lägg till typen under \"group\" eller "
+                    'ange "default_group")'
                 )
                 % {"value": type_label},
             )
@@ -709,9 +730,15 @@ class CsvFile:
         return self.mapping.default_group
 
 
-def read_csv(data: bytes, mapping: CsvMapping | None = None) -> CsvFile:
-    """Decode a CSV file and check its header; iterate `.rows()` for the incidents."""
-    return CsvFile(data, mapping)
+def read_csv(
+    data: bytes,
+    mapping: CsvMapping | None = None,
+    *,
+    within: Callable[[float, float], bool] | None = None,
+) -> CsvFile:
+    """Decode a CSV file and check its header; iterate `.rows()` for the incidents. With
+    `within(lat, lon)`, a row whose position it refuses is rejected by its line."""
+    return CsvFile(data, mapping, within)
 
 
 # What a column is commonly called in Swedish exports and in English: the upload page's first

@@ -320,6 +320,8 @@ class IncidentImport(models.Model):
     error = models.TextField(_("fel"), blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
+    # The upload form's one-time key: a double submit keeps one file.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("filimport")

@@ -38,6 +38,7 @@ from tryggve.analytics.models import (
 )
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
+from tryggve.lib import tenancy
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
 BATCH_SIZE = 1000
@@ -385,17 +386,25 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
     queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
     if not queued.update(status=IncidentImport.Status.RUNNING):
         return None  # already run, or run by another worker
-    incident_import = IncidentImport.objects.get(pk=import_id)
+    incident_import = IncidentImport.objects.select_related("municipality").get(pk=import_id)
+    municipality = incident_import.municipality
     rows = IncidentImport.objects.filter(pk=import_id)
     try:
-        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(incident_import.mapping))
+        # Only the uploader's municipality: a row elsewhere would count nowhere, or for
+        # a neighbour whose staff did not send it.
+        table = read_csv(
+            bytes(incident_import.data),
+            CsvMapping.from_json(incident_import.mapping),
+            within=municipality.contains_point,
+        )
         items = []
         for done, item in enumerate(table.rows(), start=1):
             items.append(item)
             if done % PROGRESS_EVERY == 0:
                 rows.update(rows_done=done)
         rows.update(rows_done=len(items))
-        with transaction.atomic():
+        # The worker serves no municipality of its own: place the rows in the uploader's.
+        with tenancy.serving(municipality.code), transaction.atomic():
             result = incidents_import(incidents=items)
     except Exception as exc:  # the page must say it failed, whatever the reason
         log.exception("Incident import %s failed", import_id)

@@ -6,7 +6,11 @@ Apart from `services` because the task (`tasks.run_incident_import`) calls
 
 from __future__ import annotations
 
+import codecs
+import uuid
+
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tryggve.analytics.importers import (
@@ -20,14 +24,27 @@ from tryggve.analytics.models import IncidentImport
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
 
+# The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 
 def incident_import_upload(
-    *, municipality: Municipality | None, uploaded_by, file_name: str, data: bytes
+    *,
+    municipality: Municipality | None,
+    uploaded_by,
+    file_name: str,
+    data: bytes,
+    submission_key: uuid.UUID | None = None,
 ) -> IncidentImport:
     """Keep an uploaded CSV file for its column mapping, after checking it can be read.
 
-    Raises ValidationError on "file" for an empty file, one without a usable header, one
-    whose header splits into a single column (wrong delimiter) or names no column we know.
+    The same form sent twice with the same file (a double click) keeps one upload and
+    returns it; the same form with another file (back, then another file) is a new one.
+
+    Raises ValidationError on "file" for an empty file, a workbook or other binary file, one
+    without a usable header or without rows under it, one whose header splits into a
+    single column (wrong delimiter) or names no column we know.
     """
 
     def refuse(message: str, code: str) -> ValidationError:
@@ -37,6 +54,20 @@ def incident_import_upload(
         raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
     if not data.strip():
         raise refuse(_("Filen är tom."), "empty")
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        raise refuse(
+            _(
+                "Filen är en Excel-fil, inte CSV. Öppna den i Excel, välj Spara som och "
+                "filformatet CSV UTF-8 (kommaavgränsad), och ladda upp den filen."
+            ),
+            "spreadsheet",
+        )
+    # NUL bytes: a binary file, or UTF-16 without the byte order mark that Excel writes.
+    if not data.startswith(UTF16_BOMS) and b"\x00" in data[:65536]:
+        raise refuse(
+            _("Filen kan inte läsas som text. Spara den som CSV (UTF-8) och ladda upp igen."),
+            "binary",
+        )
     try:
         preview = preview_csv(data)
     except ImportFormatError as exc:
@@ -50,6 +81,10 @@ def incident_import_upload(
             % {"count": len(preview.header)},
             "delimiter",
         )
+    if not preview.rows:
+        raise refuse(
+            _("Filen har en rubrikrad men inga rader med händelser under den."), "no_rows"
+        )
     if not guess_mapping(preview.header):
         raise refuse(
             _(
@@ -59,13 +94,36 @@ def incident_import_upload(
             % {"header": ", ".join(preview.header)[:300]},
             "columns",
         )
-    return IncidentImport.objects.create(
-        municipality=municipality,
-        uploaded_by=uploaded_by,
-        file_name=file_name[:255],
-        data=data,
-        total_rows=preview.approx_rows,
-    )
+    file_name = file_name[:255]
+
+    def same_upload() -> IncidentImport | None:
+        if submission_key is None:
+            return None
+        return IncidentImport.objects.filter(
+            submission_key=submission_key,
+            municipality=municipality,
+            uploaded_by=uploaded_by,
+            file_name=file_name,
+        ).first()
+
+    if (earlier := same_upload()) is not None:
+        return earlier
+    if IncidentImport.objects.filter(submission_key=submission_key).exists():
+        submission_key = None  # the key was used for another file: this one is new
+    try:
+        with transaction.atomic():
+            return IncidentImport.objects.create(
+                municipality=municipality,
+                uploaded_by=uploaded_by,
+                file_name=file_name,
+                data=data,
+                total_rows=preview.approx_rows,
+                submission_key=submission_key,
+            )
+    except IntegrityError:  # the first of two submits at once was saved meanwhile
+        if (earlier := same_upload()) is None:
+            raise
+        return earlier
 
 
 def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:

@@ -482,6 +482,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
                 uploaded_by=request.user,
                 file_name=upload.name,
                 data=upload.read(),
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

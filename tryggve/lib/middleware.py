@@ -98,7 +98,13 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            return render(request, "413.html", status=413)
+            # Staff pages (under /personal/, also after a municipality's /<slug>/) take a
+            # file of incidents, not photos: say that file's limit.
+            context = {
+                "staff": "personal" in request.path_info.split("/")[1:3],
+                "file_mb": settings.INCIDENT_IMPORT_MAX_BYTES // (1024 * 1024),
+            }
+            return render(request, "413.html", context, status=413)
         return self.get_response(request)
 
 

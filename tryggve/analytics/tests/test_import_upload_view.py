@@ -95,6 +95,13 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
             "semikolon, komma eller tabb",
         ),
         ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
+        # An Excel workbook renamed .csv (xlsx is a zip file; xls an OLE file).
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "Excel-fil"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "Excel-fil"),
+        # Binary, or UTF-16 without its byte order mark: never a header of NULs.
+        ("Datum;Brottstyp;Latitud;Longitud\n".encode("utf-16-le"), "inte läsas som text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "inte läsas som text"),
+        ("Datum;Brottstyp;Latitud;Longitud\n", "inga rader med händelser"),
     ],
 )
 @pytest.mark.django_db
@@ -201,3 +208,126 @@ def test_another_municipalitys_import_is_not_found(case_handler, other_area):
     assert case_handler.get(f"{URL}{theirs.pk}/status.json").status_code == 404
     assert case_handler.post(f"{URL}{theirs.pk}/", {"time": "Datum"}).status_code == 404
     assert "arjeplog.csv" not in case_handler.get(URL).content.decode()
+
+
+@pytest.fixture
+def dummy_queue(settings):
+    """A queue that keeps the task, so the test runs it as the worker does: outside any
+    request, with no municipality chosen."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_an_upload_in_another_municipality_is_imported_there_by_the_worker(
+    case_handler, arjeplog, dummy_queue
+):
+    from tryggve.analytics.services import incident_import_run
+    from tryggve.conftest import ARJEPLOG
+
+    arjeplog.members.add(case_handler.user)
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud\n"
+        f"2026-11-20 22:15;Skadegörelse;{ARJEPLOG[0]};{ARJEPLOG[1]}\n"
+        f"2026-11-21 01:40;Skadegörelse;{LAT};{LON}\n"
+    )
+    response = case_handler.post(
+        f"/arjeplog{URL}", {"file": SimpleUploadedFile("a.csv", content.encode(), "text/csv")}
+    )
+    created = IncidentImport.objects.get()
+    assert response["Location"] == f"/arjeplog{URL}{created.pk}/"
+    mapping = {"time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Longitud"}
+    assert case_handler.post(response["Location"], mapping).status_code == 302
+    # The worker: no request, so no municipality chosen.
+    incident_import_run(import_id=created.pk)
+    created.refresh_from_db()
+    # Arjeplog's row is Arjeplog's; the row in Arvidsjaur is refused by its line, never
+    # added to Arvidsjaur's picture by Arjeplog's staff.
+    assert (created.imported, created.rejected) == (1, 1)
+    assert list(Incident.objects.values_list("municipality_code", flat=True)) == ["2506"]
+    assert created.rejections == ["rad 3: platsen ligger utanför kommunen"]
+
+
+@pytest.mark.django_db
+def test_rows_outside_the_municipality_are_refused_by_line(case_handler, municipality):
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud\n"
+        f"2026-11-20 22:15;Skadegörelse;{LAT};{LON}\n"
+        "2026-11-21 01:40;Skadegörelse;59.3293;18.0686\n"
+    )
+    upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk, text="").content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (1, 1)
+    assert "rad 3: platsen ligger utanför kommunen" in page
+    assert Incident.objects.get().municipality_code == "2505"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "field", "message"),
+    [
+        ({"lat": "", "lon": ""}, "lat", "Välj antingen kolumnerna för latitud och longitud"),
+        ({"lon": ""}, "lon", "Välj också kolumnen för longitud."),
+        ({"x": "Latitud", "y": "Longitud"}, "x", "inte båda"),
+        ({"time": ""}, "time", "Välj kolumnen med tiden."),
+        ({"type": ""}, "type", "Välj kolumnen med typen av händelse."),
+    ],
+)
+@pytest.mark.django_db
+def test_a_mapping_error_is_shown_next_to_its_field(
+    case_handler, municipality, mapping, field, message
+):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, **mapping)
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page.split(f'id="id_{field}_error">', 1)[1].split("</div>", 1)[0]
+    assert message in error
+    # Nothing of the command line's mapping file ("lat" in quotes, "Kolumnmappningen").
+    assert "Kolumnmappningen" not in page
+
+
+@pytest.mark.django_db
+def test_a_double_submit_of_the_upload_keeps_one_file(case_handler, municipality):
+    page = case_handler.get(URL).content.decode()
+    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+    answers = [
+        case_handler.post(
+            URL,
+            {"file": SimpleUploadedFile("h.csv", GOOD.encode(), "text/csv"), "submission_key": key},
+        )
+        for _ in range(2)
+    ]
+    created = IncidentImport.objects.get()
+    assert [a["Location"] for a in answers] == [f"{URL}{created.pk}/"] * 2
+    # The same form sent back with another file (the back button) is a new upload.
+    case_handler.post(
+        URL,
+        {"file": SimpleUploadedFile("annan.csv", GOOD.encode(), "text/csv"), "submission_key": key},
+    )
+    assert IncidentImport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality):
+    upload(case_handler, GOOD.replace("Skadegörelse", "Inbrott i bostad"))
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    assert "okänd typ &#x27;Inbrott i bostad&#x27;" in page
+    assert "välj en brottsgrupp under ”Brottsgrupp för typer som inte känns igen”" in page
+
+
+@pytest.mark.django_db
+def test_a_time_in_the_future_is_refused_by_line(case_handler, municipality):
+    # A mistyped year: a burglary "in 2062" would count as fresh and warn its neighbours.
+    upload(case_handler, GOOD.replace("2026-11-21 01:40", "2062-11-21 01:40", 1))
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    assert "rad 3: tiden 2062-11-21 01:40 ligger i framtiden" in page
+    assert not Incident.objects.filter(occurred_at__year=2062).exists()
