@@ -402,7 +402,9 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
             items.append(item)
             if done % PROGRESS_EVERY == 0:
                 rows.update(rows_done=done)
-        rows.update(rows_done=len(items))
+        # Reading done; the count was an estimate from the lines (a quoted field may span
+        # several): now exact, so the page can say the rows are being saved.
+        rows.update(rows_done=len(items), total_rows=len(items))
         # The worker serves no municipality of its own: place the rows in the uploader's.
         with tenancy.serving(municipality.code), transaction.atomic():
             result = incidents_import(incidents=items)

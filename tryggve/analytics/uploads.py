@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import codecs
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tryggve.analytics.importers import (
@@ -140,3 +142,15 @@ def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> 
         enqueue_import(incident_import.pk)
     incident_import.refresh_from_db()
     return incident_import
+
+
+def incident_imports_clear_abandoned(*, older_than: timedelta) -> int:
+    """Delete uploads whose columns were never chosen within ``older_than``: their files
+    (free text that may name people) are kept only to be imported, and an upload nobody
+    imported says nothing the history needs. Returns how many went."""
+    cutoff = timezone.now() - older_than
+    abandoned = IncidentImport.objects.filter(
+        status=IncidentImport.Status.UPLOADED, created__lt=cutoff
+    )
+    deleted, _counts = abandoned.delete()
+    return deleted

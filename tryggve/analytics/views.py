@@ -539,7 +539,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": upload.status,
-            "label": str(upload.get_status_display()),
+            "label": str(upload.phase),
             "percent": upload.percent,
             "finished": finished,
         }

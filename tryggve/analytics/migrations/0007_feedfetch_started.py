@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0005_presence_municipality_fill'),
+        ('analytics', '0006_incidentimport_submission_key'),
     ]
 
     operations = [
