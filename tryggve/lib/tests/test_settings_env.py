@@ -94,3 +94,28 @@ def test_the_real_environment_wins_over_the_env_file(tmp_path):
     # Set (even empty) in the real environment, the file's value is not used.
     result = check(tmp_path, env_file, SITE_URL="")
     assert "ImproperlyConfigured: Set SITE_URL" in result.stderr
+
+
+def import_limit(tmp_path, **env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    clean |= {"ENV_FILE": os.devnull, "SECRET_KEY": "x", "SITE_URL": "https://x.invalid"} | env
+    result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, str(ROOT / "manage.py"), "diffsettings", "--all"],
+        cwd=tmp_path,
+        env=clean | {"VAR_DIR": str(tmp_path / "var")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("INCIDENT_IMPORT_MAX_BYTES")]
+    return line.split(" = ")[1].split()[0]  # "###" marks a value that is not the default
+
+
+def test_the_upload_limit_is_smaller_on_sqlite_and_can_be_set(tmp_path):
+    # SQLite holds its one write lock while an import saves (about 4 s per MB): a 20 MB
+    # file would make every other writer (sessions, reports) fail for a minute.
+    assert import_limit(tmp_path) == str(4 * 1024 * 1024)
+    postgres = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/none"}
+    assert import_limit(tmp_path, **postgres) == str(20 * 1024 * 1024)
+    assert import_limit(tmp_path, INCIDENT_IMPORT_MAX_BYTES="1000") == "1000"
