@@ -103,7 +103,7 @@ def _retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return now + min(timedelta(seconds=min(int(value), 10**9)), RETRY_AFTER_MAX)
+        return now + timedelta(seconds=min(int(value), RETRY_AFTER_MAX.total_seconds()))
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, OverflowError):
