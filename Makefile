@@ -44,10 +44,12 @@ browser-deps:
 	@bash scripts/ensure-chromium
 
 # One worker per core (at most 4): the browser tests keep a core busy each, and on two
-# cores the suite takes about two thirds of its time in one process.
+# cores the suite takes about two thirds of its time in one process. Work stealing: a
+# worker that runs out takes tests from the other's queue, so a few minute-long browser
+# tests at the end of one queue do not leave the other core idle.
 TEST_WORKERS ?= auto
 test: $(STAMP) lint browser-deps
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --no-obsolete
