@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Count, FloatField, Func, Max
 from django.utils import timezone
 
-from tryggve.analytics.forecast import forecast, to_days
+from tryggve.analytics.forecast import forecast_details, to_days
 from tryggve.analytics.models import Incident
 from tryggve.areas.models import ResidentialArea
 from tryggve.lib.geo import geometry_to_sweref, sweref_arrays, to_wgs84
@@ -58,6 +58,23 @@ class Cell:
     def centre_wgs84(self) -> tuple[float, float]:
         lon, lat = to_wgs84(self.x + self.size / 2, self.y + self.size / 2)
         return lat, lon
+
+
+@dataclass(frozen=True)
+class RiskMap:
+    """The scored cells and which of the forecast's models scored them."""
+
+    cells: list[Cell]
+    # "lattice": the cells ranked by their own counts; "kernel": the fallback a small town's
+    # thin past always gets (docs/forecast.md), whose ranking a single incident can move.
+    method: str
+    # Past incidents of the group the forecast was made from.
+    events: int
+
+    @property
+    def uncertain(self) -> bool:
+        """The kernel model answered from some history: the page must say so."""
+        return self.method != "lattice" and self.events > 0
 
 
 def grid_cells(areas, size: float) -> np.ndarray:
@@ -134,7 +151,7 @@ def local_days(utc_seconds: np.ndarray) -> np.ndarray:
     return (utc_seconds + offsets[index]) / 86400.0
 
 
-def risk_cells(
+def risk_map(
     *,
     group: str,
     start: datetime | None = None,
@@ -142,16 +159,16 @@ def risk_cells(
     size: float | None = None,
     history_years: int = 5,
     codes: tuple[str, ...] | None = None,
-) -> list[Cell]:
+) -> RiskMap:
     """Forecast risk per cell for [start, start + days), from the incidents before start, over
-    the areas and incidents of the municipalities `codes` (None: all)."""
+    the areas and incidents of the municipalities `codes` (None: all), with the model used."""
     size = size or settings.RISK_CELL_M
     start = start or timezone.now()
     end = start + timedelta(days=days)
     areas, incidents = scoped_rows(group, codes)
     corners = grid_cells(areas, size)
     if not len(corners):
-        return []
+        return RiskMap([], "kernel", 0)
     incidents = incidents.filter(
         occurred_at__lt=start, occurred_at__gte=start - timedelta(days=365 * history_years)
     )
@@ -159,12 +176,18 @@ def risk_cells(
     centres = corners + size / 2
     local_start = timezone.localtime(start).replace(tzinfo=None)
     local_end = timezone.localtime(end).replace(tzinfo=None)
-    scores = forecast(events, centres, to_days(local_start), to_days(local_end))
+    result = forecast_details(events, centres, to_days(local_start), to_days(local_end))
     counts = _counts(events, corners, size)
-    return [
+    cells = [
         Cell(float(x), float(y), size, float(score), int(count))
-        for (x, y), score, count in zip(corners, scores, counts, strict=True)
+        for (x, y), score, count in zip(corners, result.scores, counts, strict=True)
     ]
+    return RiskMap(cells, result.method, len(events))
+
+
+def risk_cells(**kwargs) -> list[Cell]:
+    """The cells of :func:`risk_map` (same arguments)."""
+    return risk_map(**kwargs).cells
 
 
 def scoped_rows(group: str, codes: tuple[str, ...] | None):
@@ -190,9 +213,9 @@ def data_version(group: str, codes: tuple[str, ...] | None = None) -> str:
     return f"{incidents['last']}.{incidents['n']}.{areas['last']}.{areas['n']}"
 
 
-def risk_cells_cached(
+def risk_map_cached(
     *, group: str, size: float | None = None, codes: tuple[str, ...] | None = None
-) -> list[Cell]:
+) -> RiskMap:
     """The risk map of the municipalities `codes` (None: all) for the seven days from the
     start of today (local time), cached per municipalities, group, cell size, day and data
     version (see :func:`data_version`).
@@ -203,18 +226,31 @@ def risk_cells_cached(
     size = float(size or settings.RISK_CELL_M)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     which = "+".join(sorted(codes)) if codes is not None else "*"
+    # "riskmap2": the entry holds the model used beside the cells (the first kind did not).
     key = (
-        f"riskmap:{which}:{group}:{size:g}:{today.date().isoformat()}:"
+        f"riskmap2:{which}:{group}:{size:g}:{today.date().isoformat()}:"
         f"{data_version(group, codes)}"
     )
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
-            (cell.x, cell.y, cell.score, cell.past_count)
-            for cell in risk_cells(group=group, start=today, size=size, codes=codes)
-        ]
-        cache.set(key, rows, CACHE_SECONDS)
-    return [Cell(x, y, size, score, count) for x, y, score, count in rows]
+    entry = cache.get(key)
+    if entry is None:
+        computed = risk_map(group=group, start=today, size=size, codes=codes)
+        entry = (
+            [(cell.x, cell.y, cell.score, cell.past_count) for cell in computed.cells],
+            computed.method,
+            computed.events,
+        )
+        cache.set(key, entry, CACHE_SECONDS)
+    rows, method, events = entry
+    return RiskMap(
+        [Cell(x, y, size, score, count) for x, y, score, count in rows], method, events
+    )
+
+
+def risk_cells_cached(
+    *, group: str, size: float | None = None, codes: tuple[str, ...] | None = None
+) -> list[Cell]:
+    """The cells of :func:`risk_map_cached` (same arguments)."""
+    return risk_map_cached(group=group, size=size, codes=codes).cells
 
 
 def _counts(events: np.ndarray, corners: np.ndarray, size: float) -> np.ndarray:

@@ -42,7 +42,7 @@ from tryggve.analytics.models import (
     PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
-from tryggve.analytics.riskmap import cells_geojson, risk_cells_cached
+from tryggve.analytics.riskmap import cells_geojson, risk_map_cached
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     incidents_here,
@@ -236,7 +236,8 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     form = RiskMapForm(request.GET or None)
     group, size = form.values()
-    cells = risk_cells_cached(group=group, size=size, codes=scope.codes)
+    risk = risk_map_cached(group=group, size=size, codes=scope.codes)
+    cells = risk.cells
     top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
     # Presence, residents' reports and the survey's places are the municipality served's
     # own layers (as on the overview): not drawn over another municipality's grid.
@@ -265,6 +266,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "own": own,
             "group_label": OffenceGroup(group).label,
             "size": size,
+            # A small town's thin past gets the kernel model, whose top cells one new
+            # incident can move: the page says so above the map and the table.
+            "uncertain": risk.uncertain,
+            "events": risk.events,
             "top": [
                 (c, c.score / total * 100, place)
                 for c, place in zip(top, describe_places(c.centre_wgs84 for c in top), strict=True)

@@ -18,13 +18,13 @@ BURGLARY = OffenceGroup.RESIDENTIAL_BURGLARY
 def forecasts(monkeypatch):
     """Counts the forecasts actually computed."""
     calls = []
-    real = riskmap.forecast
+    real = riskmap.forecast_details
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(riskmap, "forecast", counted)
+    monkeypatch.setattr(riskmap, "forecast_details", counted)
     return calls
 
 
