@@ -44,6 +44,12 @@ class Scope:
     label: str
 
     @property
+    def usable(self) -> tuple[str, ...]:
+        """Every municipality the user may choose here (only `codes` when there is no choice):
+        where what they log from this page may count."""
+        return tuple(v for v, _label in self.choices if v != WHOLE_AREA) or self.codes
+
+    @property
     def code(self) -> str | None:
         """The one municipality shown, or None for the whole police area."""
         return None if self.whole_area else self.codes[0]

@@ -341,8 +341,13 @@ def presence_log(
     lat: float | None = None,
     lon: float | None = None,
     note: str = "",
+    codes: tuple[str, ...] | None = None,
 ) -> PolicePresence:
-    """Log a stretch of visible police presence, in an area or at a point."""
+    """Log a stretch of visible police presence, in an area or at a point.
+
+    `codes`: the municipalities it may count for (a page passes those its user may use);
+    a point outside them, or outside every municipality, is refused. None (tools, the demo):
+    any, and a point outside every municipality counts for the one served."""
     # Errors name their field, so a form shows each one next to the field it concerns.
     if area is None and lat is None:
         raise ValidationError({"area": _("Ange ett område eller en plats.")})
@@ -360,10 +365,26 @@ def presence_log(
         area = area_for_point(lat=lat, lon=lon)
     # The area's municipality where there is one; a point outside every area counts for the
     # municipality whose boundary holds it, else for the one whose pages it was logged on.
+    home = home_municipality()
     if area is not None:
         municipality = area.municipality
     else:
-        municipality = municipality_at(lat=lat, lon=lon) or home_municipality()
+        municipality = municipality_at(lat=lat, lon=lon)
+        if municipality is None and codes is None:
+            municipality = home
+    if codes is not None and home is not None and (
+        municipality is None or municipality.code not in codes
+    ):
+        # A point at sea, or in a municipality whose pages the officer may not use, would
+        # count for a municipality where nobody was (lat 0, lon 0 counted for Arvidsjaur).
+        raise ValidationError(
+            {
+                "lat" if lat is not None else "area": ValidationError(
+                    _("Platsen ligger utanför de kommuner ni kan logga närvaro i."),
+                    code="position",
+                )
+            }
+        )
     return PolicePresence.objects.create(
         officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
         lon=lon, note=note.strip(), municipality=municipality,

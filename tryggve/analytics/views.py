@@ -379,6 +379,7 @@ def presence(request: HttpRequest) -> HttpResponse:
                 lat=data["lat"],
                 lon=data["lon"],
                 note=data["note"],
+                codes=scope.usable,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
