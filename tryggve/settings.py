@@ -512,5 +512,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "tryggve.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # WeasyPrint logs its seven steps for every PDF at INFO: noise in cron mail and the
+        # journal. Its warnings (a missing font or image) still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

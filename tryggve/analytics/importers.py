@@ -600,7 +600,8 @@ class CsvFile:
         if missing:
             raise ImportFormatError(
                 _("Kolumnen saknas i filen: %(missing)s (filen har: %(header)s)")
-                % {"missing": ", ".join(missing), "header": ", ".join(self.header)}
+                # Shortened: the names come from the file (a 100,000-character "column").
+                % {"missing": ", ".join(missing)[:300], "header": ", ".join(self.header)[:300]}
             )
         return index
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.profiles import busiest_window
-from tryggve.analytics.riskmap import risk_cells, scoped_rows
+from tryggve.analytics.riskmap import Cell, risk_cells, scoped_rows
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.geo import to_sweref
 
@@ -38,15 +38,16 @@ def weekly_suggestions(
     now: datetime | None = None,
     limit: int = 5,
     codes: tuple[str, ...] | None = None,
+    cells: list[Cell] | None = None,
 ) -> list[Suggestion]:
     """The highest-risk places for the coming week, spaced apart, with their reasons, from
     the risk map, incidents and residential areas of the municipalities `codes` (None: all;
-    `tryggve.analytics.riskmap`)."""
+    `tryggve.analytics.riskmap`). `cells`: the risk map's cells if the caller has them
+    (the page's cached map), else they are forecast from `now`."""
     now = now or timezone.now()
-    cells = sorted(
-        (c for c in risk_cells(group=group, start=now, codes=codes) if c.score > 0),
-        key=lambda c: -c.score,
-    )
+    if cells is None:
+        cells = risk_cells(group=group, start=now, codes=codes)
+    cells = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)
     _areas, incidents = scoped_rows(group, codes)
     past = list(
         incidents.precise()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tryggve.analytics.importers import (
     CsvMapping,
@@ -27,6 +28,9 @@ from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
 
 # The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
+# No real column name is longer; a longer one is a file without the header we expect, and
+# would be repeated on the mapping page in every column choice.
+MAX_COLUMN_NAME = 200
 SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -76,12 +80,24 @@ def incident_import_upload(
         raise refuse(str(exc), "format") from exc
     if len(preview.header) < 3:
         raise refuse(
-            _(
-                "Filen har bara %(count)d kolumn(er) i rubrikraden. Kolumnerna ska skiljas "
-                "med semikolon, komma eller tabb."
+            ngettext(
+                "Filen har bara %(count)d kolumn i rubrikraden. Kolumnerna ska skiljas med "
+                "semikolon, komma eller tabb.",
+                "Filen har bara %(count)d kolumner i rubrikraden. Kolumnerna ska skiljas med "
+                "semikolon, komma eller tabb.",
+                len(preview.header),
             )
             % {"count": len(preview.header)},
             "delimiter",
+        )
+    if any(len(name) > MAX_COLUMN_NAME for name in preview.header):
+        raise refuse(
+            _(
+                "En kolumnrubrik i filen är längre än %(max)d tecken. Första raden ska vara "
+                "rubrikraden med kolumnernas namn."
+            )
+            % {"max": MAX_COLUMN_NAME},
+            "long_column",
         )
     if not preview.rows:
         raise refuse(

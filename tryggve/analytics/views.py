@@ -268,8 +268,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "size": size,
             # A small town's thin past gets the kernel model, whose top cells one new
             # incident can move: the page says so above the map and the table.
-            "uncertain": risk.uncertain,
-            "events": risk.events,
+            "risk": risk,
             "top": [
                 (c, c.score / total * 100, place)
                 for c, place in zip(top, describe_places(c.centre_wgs84 for c in top), strict=True)
@@ -293,7 +292,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 @operational
 def suggestions(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    chosen = weekly_suggestions(codes=scope.codes)
+    # The risk map's own cached forecast (seven days from today): the same cells, in the same
+    # order, as the risk map shows, and its word on how certain they are.
+    risk = risk_map_cached(group=OffenceGroup.RESIDENTIAL_BURGLARY, codes=scope.codes)
+    chosen = weekly_suggestions(codes=scope.codes, cells=risk.cells)
     places = describe_places((s.lat, s.lon) for s in chosen)
     return render(
         request,
@@ -301,6 +303,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "suggestions": list(zip(chosen, places, strict=True)),
+            "risk": risk,
             "synthetic": _synthetic_share(),
             "week": timezone.localdate().isocalendar().week,
         },

@@ -389,3 +389,14 @@ def test_nearly_valid_rows_are_each_imported_duplicated_or_reported(municipality
     assert result.imported + result.duplicates + result.rejected == len(rows)
     assert result.rejected == len(result.errors)
     assert not Incident.objects.filter(precise=True, lat__isnull=True).exists()
+
+
+def test_a_missing_column_is_named_in_a_short_message():
+    """The file's column names are quoted in the message, shortened: a 100,000-character
+    "column" must not come back as a page of that size."""
+    header = "tid;typ;lat;lon;" + "x" * 100_000
+    mapping = {"time": "tid", "type": "typ", "lat": "lat", "lon": "saknas" + "y" * 100_000}
+    with pytest.raises(ImportFormatError) as raised:
+        parse(header + "\n2026-11-20 10:00;Inbrott;65.5;19.1;1\n", mapping)
+    assert str(raised.value).startswith("Kolumnen saknas i filen: saknas")
+    assert len(str(raised.value)) < 700

@@ -92,7 +92,15 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
         ("   \n\n", "Filen är tom."),
         (
             "Datum|Brottstyp|Latitud|Longitud\n2026-11-20|Inbrott|65.5|19.1\n",
-            "semikolon, komma eller tabb",
+            "Filen har bara 1 kolumn i rubrikraden.",
+        ),
+        ("Datum;Brottstyp\n2026-11-20;Inbrott\n", "Filen har bara 2 kolumner i rubrikraden."),
+        # A "column" the size of a book would be repeated in every choice of the mapping page.
+        (
+            "Datum;Brottstyp;Latitud;Longitud;"
+            + "x" * 100_000
+            + "\n2026-11-20;Inbrott;65.5;19.1;1\n",
+            "längre än 200 tecken",
         ),
         ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
         # An Excel workbook renamed .csv (xlsx is a zip file; xls an OLE file).

@@ -66,3 +66,28 @@ def test_no_notice_when_the_grid_ranking_answers(a_few_burglaries, police_office
     response = police_officer.get(reverse("analytics:riskmap"))
     assert response.status_code == 200
     assert NOTICE not in response.content.decode()
+
+
+def test_the_weeks_suggestions_say_so_too(a_few_burglaries, police_officer):
+    """The suggestions come from the same forecast, so they carry the same notice."""
+    response = police_officer.get(reverse("analytics:suggestions"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert NOTICE in text
+    assert text.index(NOTICE) < text.index('class="suggestions"')
+
+
+def test_the_suggestions_use_the_risk_maps_cached_cells(
+    a_few_burglaries, police_officer, monkeypatch
+):
+    """The page reads the risk map's cache (a million incidents: 13 s uncached, under 1 s
+    warm), so it lists the cells the risk map ranks highest."""
+    police_officer.get(reverse("analytics:riskmap"))
+
+    def not_again(**kwargs):
+        raise AssertionError("the suggestions forecast the week again")
+
+    monkeypatch.setattr(riskmap, "risk_map", not_again)
+    response = police_officer.get(reverse("analytics:suggestions"))
+    assert response.status_code == 200
+    assert 'class="suggestions"' in response.content.decode()

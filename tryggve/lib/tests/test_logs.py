@@ -239,3 +239,12 @@ def test_an_unknown_log_format_is_refused():
     result = _manage("check", LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT is 'text' (the default) or 'json'" in result.stderr
+
+
+def test_a_pdf_leaves_no_progress_lines_in_the_log(caplog):
+    """WeasyPrint logs seven steps per document at INFO; cron mail got them for every PDF."""
+    from weasyprint import HTML
+
+    with caplog.at_level(logging.INFO):
+        HTML(string="<p>Årssammanfattning</p>").write_pdf()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
