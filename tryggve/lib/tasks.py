@@ -14,7 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def enqueue_delivery(mail_id: int, run_after=None) -> None:
-    """Queue one message's delivery; a queue that is down must not fail the user's action."""
+    """Queue one message's delivery; a queue that is down must not fail the user's action.
+    A message removed before its transaction committed (the demo's invented households)
+    gets no task."""
+    if not OutgoingMail.objects.filter(pk=mail_id).exists():
+        return
     try:
         (deliver_mail.using(run_after=run_after) if run_after else deliver_mail).enqueue(mail_id)
     except Exception:

@@ -21,3 +21,16 @@ def test_the_demo_starts_an_area_without_mailing_every_invented_household():
         assert not invented.exists()
     # The make run console shows a handful of mails, not one per household.
     assert OutgoingMail.objects.count() < 20
+
+
+def test_the_removed_mails_get_no_delivery_task(settings, django_capture_on_commit_callbacks):
+    """The worker that `make run` starts logged a task for each removed mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
+    queued = DBTaskResult.objects.filter(task_path__endswith="deliver_mail").count()
+    assert queued == OutgoingMail.objects.count() < 20
