@@ -56,12 +56,16 @@ def staff_required(*pages_or_roles: str):
             # Another municipality's staff pages do not exist for a non-member; only the
             # start page (where the login leads) sends a member of another site there.
             if not tenancy.staff_may_use(request.user, area_wide=bool(held & AREA_WIDE_ROLES)):
-                elsewhere = (
-                    tenancy.staff_home_elsewhere(request.user, request) if page == "home" else None
-                )
-                if elsewhere:
+                elsewhere = tenancy.staff_home_elsewhere(request.user, request)
+                if elsewhere and page == "home":
                     return redirect(elsewhere)
-                raise Http404
+                if elsewhere is None:
+                    raise Http404
+                # Still a 404 (the page does not exist for them), but in staff words with the
+                # way to their own pages: the residents' page spoke of case links.
+                return render(
+                    request, "accounts/not_here.html", {"elsewhere": elsewhere}, status=404
+                )
             request.roles = held
             return view(request, *args, **kwargs)
 
