@@ -365,16 +365,10 @@ def presence_log(
         area = area_for_point(lat=lat, lon=lon)
     # The area's municipality where there is one; a point outside every area counts for the
     # municipality whose boundary holds it, else for the one whose pages it was logged on.
-    home = home_municipality()
-    if area is not None:
-        municipality = area.municipality
-    else:
-        municipality = municipality_at(lat=lat, lon=lon)
-        if municipality is None and codes is None:
-            municipality = home
-    if codes is not None and home is not None and (
-        municipality is None or municipality.code not in codes
-    ):
+    municipality = area.municipality if area is not None else municipality_at(lat=lat, lon=lon)
+    if codes is None:
+        municipality = municipality or home_municipality()
+    elif (municipality is None or municipality.code not in codes) and home_municipality():
         # A point at sea, or in a municipality whose pages the officer may not use, would
         # count for a municipality where nobody was (lat 0, lon 0 counted for Arvidsjaur).
         raise ValidationError(
