@@ -73,6 +73,7 @@ class FetchReport:
     imported: int = 0
     duplicates: int = 0
     rejected: int = 0
+    outside: int = 0
     message: str = ""
 
 
@@ -264,24 +265,15 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
         return report
     result = incidents_import(incidents=parse_police_events(events))
     row.outcome, row.events = Outcome.OK, len(events)
-    row.imported, row.duplicates, row.rejected = (
-        result.imported,
-        result.duplicates,
-        result.rejected,
-    )
+    counts = (result.imported, result.duplicates, result.rejected, result.outside)
+    row.imported, row.duplicates, row.rejected, row.outside = counts
     row.error = "\n".join(result.errors[:50])
     row.save()
     report.outcome = Outcome.OK
-    report.imported, report.duplicates, report.rejected = (
-        result.imported,
-        result.duplicates,
-        result.rejected,
-    )
+    report.imported, report.duplicates, report.rejected, report.outside = counts
     log.info(
-        "Police feed: %d events, imported=%d duplicates=%d rejected=%d",
+        "Police feed: %d events, imported=%d duplicates=%d rejected=%d outside=%d",
         len(events),
-        result.imported,
-        result.duplicates,
-        result.rejected,
+        *counts,
     )
     return report

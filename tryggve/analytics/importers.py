@@ -51,6 +51,9 @@ class IncidentData:
     precise: bool = False
     municipality_code: str = ""
     municipality_name: str = ""
+    # The county ("Norrbottens län") of an event the police place in a county only: it may
+    # be served here only if one of the served municipalities lies in it.
+    county: str = ""
     summary: str = ""
     source_url: str = ""
     # One line of a police summary ("Sammanfattning natt") rather than an event of its own;
@@ -180,10 +183,44 @@ MUNICIPALITY_CODES: dict[str, str] = {
 }
 
 
+def municipality_key(name: str) -> str:
+    """A municipality's name as compared: "Piteå kommun" and "piteå" are one."""
+    return _normalise(name).lower().removesuffix(" kommun")
+
+
 def municipality_code_for(name: str) -> str:
-    key = _normalise(name).lower()
-    key = key.removesuffix(" kommun")
-    return MUNICIPALITY_CODES.get(key, "")
+    return MUNICIPALITY_CODES.get(municipality_key(name), "")
+
+
+# County name → the county's code (SCB), the first two digits of its municipalities' codes.
+COUNTY_CODES: dict[str, str] = {
+    "stockholms län": "01",
+    "uppsala län": "03",
+    "södermanlands län": "04",
+    "östergötlands län": "05",
+    "jönköpings län": "06",
+    "kronobergs län": "07",
+    "kalmar län": "08",
+    "gotlands län": "09",
+    "blekinge län": "10",
+    "skåne län": "12",
+    "hallands län": "13",
+    "västra götalands län": "14",
+    "värmlands län": "17",
+    "örebro län": "18",
+    "västmanlands län": "19",
+    "dalarnas län": "20",
+    "gävleborgs län": "21",
+    "västernorrlands län": "22",
+    "jämtlands län": "23",
+    "västerbottens län": "24",
+    "norrbottens län": "25",
+}
+
+
+def county_code_for(name: str) -> str:
+    """The county's code, or "" for a name that is not a Swedish county's."""
+    return COUNTY_CODES.get(_normalise(name).lower(), "")
 
 
 def _is_county(name: str) -> bool:
@@ -327,6 +364,7 @@ def split_summary(summary: IncidentData) -> list[IncidentData]:
                 type_label=type_label[:MAX_LABEL],
                 municipality_code=municipality_code_for(place),
                 municipality_name=place[:MAX_NAME],
+                county=summary.county,
                 summary=text,
                 source_url=summary.source_url,
                 summary_part=True,
@@ -384,11 +422,14 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
         location_name = _normalise(location.get("name") or "")
         lat, lon = _gps(location.get("gps"))
 
-        if location_name and not _is_county(location_name):
+        county = location_name if _is_county(location_name) else ""
+        if location_name and not county:
             municipality = location_name  # before 2026: location was the municipality
         else:
             place = _place_from_name(name, type_label)
             municipality = "" if not place or _is_county(place) else place
+            if place and _is_county(place):
+                county = place
         incident = IncidentData(
             source=IncidentSource.POLICE_FEED,
             external_id=external_id,
@@ -400,6 +441,7 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
             precise=False,
             municipality_code=municipality_code_for(municipality),
             municipality_name=municipality[:MAX_NAME],
+            county=county[:MAX_NAME],
             summary=summary,
             source_url=_absolute_url(event.get("url")),
         )

@@ -269,6 +269,9 @@ class FeedFetch(models.Model):
     imported = models.PositiveIntegerField(_("importerade"), default=0)
     duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
     rejected = models.PositiveIntegerField(_("avvisade"), default=0)
+    # Events of municipalities the deployment does not serve (a county digest's other
+    # towns): read, not stored.
+    outside = models.PositiveIntegerField(_("andra orter"), default=0)
     error = models.TextField(_("fel"), blank=True)
 
     class Meta:
@@ -281,7 +284,13 @@ class FeedFetch(models.Model):
 
 
 class IncidentImport(models.Model):
-    """A CSV file a staff member uploaded, its column mapping and how its import went."""
+    """A file imported for a municipality and how its import went: a CSV file a staff member
+    uploaded (kept for its column mapping until it has run), or a file imported on the
+    server with `import_incidents`, recorded when it has run so the history holds both."""
+
+    class Via(models.TextChoices):
+        WEB = "web", _("Uppladdad på webbsidan")
+        COMMAND = "command", _("Importerad på servern (import_incidents)")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Väntar på kolumnval")
@@ -303,6 +312,7 @@ class IncidentImport(models.Model):
         related_name="+",
         verbose_name=_("uppladdad av"),
     )
+    via = models.CharField(_("hur"), max_length=10, choices=Via.choices, default=Via.WEB)
     file_name = models.CharField(_("filnamn"), max_length=255)
     # The file itself, private in the database (never under a public media URL); emptied
     # when the import has run, since its free text may name people.
@@ -316,6 +326,7 @@ class IncidentImport(models.Model):
     imported = models.PositiveIntegerField(_("importerade"), default=0)
     duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
     rejected = models.PositiveIntegerField(_("avvisade"), default=0)
+    outside = models.PositiveIntegerField(_("andra orter"), default=0)
     rejections = models.JSONField(_("avvisade rader"), default=list, blank=True)
     error = models.TextField(_("fel"), blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)

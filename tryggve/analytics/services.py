@@ -24,7 +24,9 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    county_code_for,
     is_summary,
+    municipality_key,
     read_csv,
 )
 from tryggve.analytics.models import (
@@ -38,6 +40,7 @@ from tryggve.analytics.models import (
 )
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
+from tryggve.areas.serving import served_codes
 from tryggve.lib import tenancy
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
@@ -50,6 +53,9 @@ class ImportResult:
     imported: int = 0
     duplicates: int = 0
     rejected: int = 0
+    # Events of places this deployment does not serve: not stored, and not an error (the
+    # police's county digests and a nationwide file name other municipalities).
+    outside: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -65,6 +71,30 @@ class _Placer:
         self.home: Municipality | None = home_municipality()
         # Only the home municipality's areas: another's may lie over the same ground.
         self.areas = list(ResidentialArea.objects.filter(municipality=self.home))
+        # The municipalities the deployment serves (a neighbour's row kept beside them is
+        # not served), by code and by name (one the code table of `importers` lacks is still
+        # known by its row), and their counties.
+        self.served_codes = set(served_codes() or [settings.MUNICIPALITY_CODE])
+        rows = Municipality.objects.filter(code__in=self.served_codes).values_list("code", "name")
+        self.served_names = {municipality_key(name): code for code, name in rows}
+        self.served_counties = {code[:2] for code in self.served_codes}
+
+    def code_of(self, data: IncidentData) -> str:
+        return data.municipality_code or self.served_names.get(
+            municipality_key(data.municipality_name), ""
+        )
+
+    def outside(self, data: IncidentData) -> bool:
+        """Whether `data` is of a place no served municipality covers: another municipality,
+        or a county none of them lies in. Such an event would count for nobody, or, having no
+        code, for the default municipality (a burglary in Malmö counted for Arvidsjaur)."""
+        if code := self.code_of(data):
+            return code not in self.served_codes
+        if data.municipality_name:
+            return True
+        if data.county:
+            return county_code_for(data.county) not in self.served_counties
+        return False
 
     def area_for(self, lat: float, lon: float) -> ResidentialArea | None:
         candidates = [area for area in self.areas if area.contains_point(lat, lon)]
@@ -80,7 +110,7 @@ class _Placer:
             lat=data.lat,
             lon=data.lon,
             precise=data.precise,
-            municipality_code=data.municipality_code,
+            municipality_code=self.code_of(data),
             municipality_name=data.municipality_name,
             summary=data.summary,
             source_url=data.source_url,
@@ -218,7 +248,8 @@ def incidents_import(
 ) -> ImportResult:
     """Save parsed incidents (from `importers`) that are not there yet; count the rest.
 
-    Rejections are counted and their messages kept in order. An incident whose source and
+    Rejections are counted and their messages kept in order. Events of places no served
+    municipality covers are counted as `outside` and not stored. An incident whose source and
     external id already exist is a duplicate, so importing the same feed or file twice adds
     nothing. Each batch is saved in its own transaction: a crash keeps the batches already
     saved and a re-run completes the rest. `on_progress` gets the number of items read so far.
@@ -230,6 +261,8 @@ def incidents_import(
         if isinstance(item, Rejection):
             result.rejected += 1
             result.errors.append(str(item))
+        elif placer.outside(item):
+            result.outside += 1
         else:
             batch.append(item)
         if len(batch) >= batch_size:
@@ -392,6 +425,29 @@ PROGRESS_EVERY = 500
 MAX_REJECTIONS_SHOWN = 1000
 
 
+def incident_import_record(
+    *, municipality: Municipality, file_name: str, rows: int, result: ImportResult
+) -> IncidentImport:
+    """Record in the import history a file imported on the server (`import_incidents`),
+    once it has run: the staff page's history then holds every file, not only uploads.
+    The file itself is not kept (its free text may name people)."""
+    now = timezone.now()
+    return IncidentImport.objects.create(
+        municipality=municipality,
+        via=IncidentImport.Via.COMMAND,
+        file_name=file_name[:255],
+        status=IncidentImport.Status.DONE,
+        total_rows=rows,
+        rows_done=rows,
+        imported=result.imported,
+        duplicates=result.duplicates,
+        rejected=result.rejected,
+        outside=result.outside,
+        rejections=result.errors[:MAX_REJECTIONS_SHOWN],
+        finished=now,
+    )
+
+
 def incident_import_run(*, import_id: int) -> IncidentImport | None:
     """Run a queued file import: all of it or nothing (one transaction), then forget the file.
 
@@ -437,6 +493,7 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
             imported=result.imported,
             duplicates=result.duplicates,
             rejected=result.rejected,
+            outside=result.outside,
             rejections=result.errors[:MAX_REJECTIONS_SHOWN],
             finished=timezone.now(),
             # The file's free text may name people; what it held is now in the incidents.

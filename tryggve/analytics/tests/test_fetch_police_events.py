@@ -63,7 +63,18 @@ class FakeFeed(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server(settings):
+def server(settings, arjeplog):
+    """The fake feed, for a deployment serving the two municipalities its files name."""
+    yield from _fake_feed(settings)
+
+
+@pytest.fixture
+def feed_for_arvidsjaur_alone(settings, municipality):
+    """The fake feed, for a deployment serving Arvidsjaur alone."""
+    yield from _fake_feed(settings)
+
+
+def _fake_feed(settings):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeFeed)
     httpd.script, httpd.requests, httpd.moments = [], [], []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -122,6 +133,18 @@ def test_a_fetch_imports_the_feed_and_a_second_fetch_counts_nothing_twice(server
     rows = list(FeedFetch.objects.order_by("started").values_list("outcome", "imported", "events"))
     assert rows == [(Outcome.OK, 5, 4), (Outcome.OK, 2, 3)]
     assert last_successful_fetch().imported == 2
+
+
+def test_events_of_a_municipality_not_served_are_counted_apart_and_not_stored(
+    feed_for_arvidsjaur_alone, clock
+):
+    feed_for_arvidsjaur_alone.script = [(200, FEED_1, {}, 0)]
+    report = fetch(clock)
+    counts = (report.imported, report.duplicates, report.rejected, report.outside)
+    assert counts == (3, 2, 0, 2)  # the night summary lists two events sent on their own
+    row = FeedFetch.objects.get()
+    assert (row.imported, row.rejected, row.outside) == (3, 0, 2)
+    assert set(Incident.objects.values_list("municipality_code", flat=True)) <= {"2505", ""}
 
 
 @pytest.mark.django_db
@@ -391,7 +414,9 @@ def test_the_command_reports_and_fails_on_a_404(server, monkeypatch):
     server.script = [(200, FEED_1, {}, 0)]
     out = StringIO()
     call_command("fetch_police_events", stdout=out)
-    assert out.getvalue().startswith("outcome=ok calls=1 imported=5 duplicates=2 rejected=0")
+    assert out.getvalue().startswith(
+        "outcome=ok calls=1 imported=5 duplicates=2 rejected=0 outside=0"
+    )
     server.script = [(404, b"", {}, 0)]
     FeedFetch.objects.update(started=datetime(2026, 1, 1, tzinfo=UTC))  # spacing satisfied
     with pytest.raises(CommandError, match="outcome=gone"):

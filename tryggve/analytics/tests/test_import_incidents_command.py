@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tryggve.analytics.management.commands.import_incidents import Command
-from tryggve.analytics.models import Incident
-from tryggve.conftest import CENTRUM
+from tryggve.analytics.models import Incident, IncidentImport
+from tryggve.conftest import ARJEPLOG, CENTRUM
 
 
 def run(*args) -> tuple[str, str]:
@@ -27,18 +27,85 @@ def write(tmp_path, name: str, content: str | bytes) -> str:
 
 @pytest.mark.django_db
 def test_real_police_sample_twice(police_sample):
+    # The nationwide sample: Arvidsjaur's 3 events and Norrbotten's 14 county-wide ones
+    # are kept; the other 483 are of places this deployment does not serve.
     out, err = run("--format", "polisen", str(police_sample))
-    assert out == "imported=500 duplicates=0 rejected=0\n"
+    assert out == "imported=17 duplicates=0 rejected=0 outside=483\n"
     assert err == ""
 
     out, _ = run("--format", "polisen", str(police_sample))
-    assert out == "imported=0 duplicates=500 rejected=0\n"
-    assert Incident.objects.count() == 500
+    assert out == "imported=0 duplicates=17 rejected=0 outside=483\n"
+    assert Incident.objects.count() == 17
     assert not Incident.objects.filter(synthetic=True).exists()
 
 
+def test_an_import_is_recorded_in_the_history(municipality, police_sample, tmp_path):
+    run("--format", "polisen", str(police_sample))
+    path = write(tmp_path, "egna.csv", "time;lat;lon;type\n2026-08-01 22:15;59,33;18,06;Stöld\n")
+    run("--format", "csv", path)
+    polisen, csv = IncidentImport.objects.order_by("pk")
+    assert (polisen.municipality, polisen.via, polisen.uploaded_by) == (
+        municipality,
+        IncidentImport.Via.COMMAND,
+        None,
+    )
+    assert (polisen.file_name, polisen.status) == (police_sample.name, IncidentImport.Status.DONE)
+    counts = (polisen.imported, polisen.duplicates, polisen.rejected, polisen.outside)
+    assert counts == (17, 0, 0, 483)
+    assert (polisen.total_rows, polisen.percent, bytes(polisen.data)) == (500, 100, b"")
+    assert (csv.file_name, csv.rejected, csv.rejections) == (
+        "egna.csv",
+        1,
+        ["rad 2: platsen ligger utanför kommunen"],
+    )
+
+
+def test_csv_rows_outside_the_municipality_are_rejected_by_line(municipality, tmp_path):
+    path = write(
+        tmp_path,
+        "blandat.csv",
+        f"time;lat;lon;type\n2026-08-01 22:15;{CENTRUM[0]};{CENTRUM[1]};Stöld\n"
+        "2026-08-01 23:15;59,33;18,06;Stöld\n",  # Stockholm
+    )
+    out, err = run("--format", "csv", path)
+    assert out == "imported=1 duplicates=0 rejected=1 outside=0\n"
+    assert err == "rad 3: platsen ligger utanför kommunen\n"
+    assert list(Incident.objects.values_list("municipality_code", flat=True)) == ["2505"]
+
+
 @pytest.mark.django_db
-def test_csv_with_bad_rows_keeps_the_good_ones(tmp_path):
+def test_csv_without_the_municipality_s_boundary_is_refused(tmp_path):
+    path = write(tmp_path, "a.csv", "time;lat;lon;type\n2026-08-01 22:15;59,33;18,06;Stöld\n")
+    with pytest.raises(CommandError, match="Kommunen 2505 finns inte i databasen"):
+        run("--format", "csv", path)
+    assert not Incident.objects.exists()
+
+
+def test_a_municipality_not_served_is_refused(municipality, tmp_path):
+    # Arjeplog's row is there, but routing is off: Arvidsjaur alone is served.
+    path = write(tmp_path, "a.csv", "time;lat;lon;type\n2026-08-01 22:15;66,05;17,89;Stöld\n")
+    with pytest.raises(CommandError, match="Kommunen 2506 betjänas inte här.*2505"):
+        run("--format", "csv", path, "--municipality", "2506")
+    assert not Incident.objects.exists()
+    assert not IncidentImport.objects.exists()
+
+
+def test_csv_of_another_served_municipality(arjeplog, tmp_path):
+    path = write(
+        tmp_path,
+        "arjeplog.csv",
+        f"time,lat,lon,type\n2026-08-01 22:15,{ARJEPLOG[0]},{ARJEPLOG[1]},Stöld\n",
+    )
+    out, _ = run("--format", "csv", path)  # Arvidsjaur's, by default: not there
+    assert out == "imported=0 duplicates=0 rejected=1 outside=0\n"
+    out, _ = run("--format", "csv", path, "--municipality", "2506")
+    assert out == "imported=1 duplicates=0 rejected=0 outside=0\n"
+    incident = Incident.objects.get()
+    assert (incident.municipality_code, incident.area.municipality) == ("2506", arjeplog)
+    assert IncidentImport.objects.filter(municipality=arjeplog, imported=1).exists()
+
+
+def test_csv_with_bad_rows_keeps_the_good_ones(municipality, tmp_path):
     path = write(
         tmp_path,
         "händelser.csv",
@@ -49,13 +116,13 @@ def test_csv_with_bad_rows_keeps_the_good_ones(tmp_path):
         "2026-08-02 01:00;65,59;19,18;Brand\n",
     )
     out, err = run("--format", "csv", path)
-    assert out == "imported=2 duplicates=0 rejected=2\n"
+    assert out == "imported=2 duplicates=0 rejected=2 outside=0\n"
     lines = err.splitlines()
     assert lines[0].startswith("rad 3: tiden 'igår'")
     assert lines[1].startswith("rad 4: okänd typ 'Tjuvjakt'")
 
     out, _ = run("--format", "csv", path)
-    assert out == "imported=0 duplicates=2 rejected=2\n"
+    assert out == "imported=0 duplicates=2 rejected=2 outside=0\n"
 
 
 def test_csv_with_mapping_and_synthetic(municipality, tmp_path):
@@ -74,7 +141,7 @@ def test_csv_with_mapping_and_synthetic(municipality, tmp_path):
     path = write(tmp_path, "demo.csv", data.encode("cp1252"))
     mapping_path = write(tmp_path, "mapping.json", json.dumps(mapping))
     out, _ = run("--format", "csv", path, "--mapping", mapping_path, "--synthetic")
-    assert out == "imported=1 duplicates=0 rejected=0\n"
+    assert out == "imported=1 duplicates=0 rejected=0 outside=0\n"
     incident = Incident.objects.get()
     assert incident.synthetic
     assert (incident.offence_group, incident.area.name) == ("vandalism", "Centrum")
@@ -92,8 +159,7 @@ def test_csv_with_mapping_and_synthetic(municipality, tmp_path):
         (["--format", "csv", "{tmp}/nohead.csv"], "type"),
     ],
 )
-@pytest.mark.django_db
-def test_unusable_input_is_a_clear_command_error(tmp_path, args, message):
+def test_unusable_input_is_a_clear_command_error(municipality, tmp_path, args, message):
     write(tmp_path, "bad.json", "[{")
     write(tmp_path, "object.json", '{"events": []}')
     write(tmp_path, "ok.csv", "time,lat,lon,type\n2026-08-01,65.59,19.18,Stöld\n")
@@ -104,18 +170,16 @@ def test_unusable_input_is_a_clear_command_error(tmp_path, args, message):
     assert not Incident.objects.exists()
 
 
-@pytest.mark.django_db
-def test_progress_on_long_files(tmp_path, monkeypatch):
+def test_progress_on_long_files(municipality, tmp_path, monkeypatch):
     monkeypatch.setattr(Command, "long_file", 5)
     monkeypatch.setattr(Command, "progress_every", 2)
     rows = "".join(f"2026-08-{day:02d},65.59,19.18,Stöld\n" for day in range(1, 11))
     out, err = run("--format", "csv", write(tmp_path, "long.csv", "time,lat,lon,type\n" + rows))
-    assert out == "imported=10 duplicates=0 rejected=0\n"
+    assert out == "imported=10 duplicates=0 rejected=0 outside=0\n"
     assert "av cirka 11 rader" in err
     assert out.count("\n") == 1
 
 
-@pytest.mark.django_db
-def test_no_progress_on_short_files_in_a_log(tmp_path):
+def test_no_progress_on_short_files_in_a_log(municipality, tmp_path):
     _, err = run("--format", "csv", write(tmp_path, "a.csv", "time,lat,lon,type\n"))
     assert err == ""

@@ -201,20 +201,22 @@ def test_real_sample_imports_every_event_once(police_sample):
 
     # 216 of them write the hour without its leading zero; none may be lost to that.
     assert sum(1 for e in events if e["datetime"][11:13].endswith(":")) == 216
+    assert all(isinstance(item, IncidentData) for item in parse_police_events(events))
 
+    # Served here is Arvidsjaur alone: its 3 events and Norrbotten's 14 county-wide ones
+    # are stored; the rest of Sweden is read and counted apart, never stored.
     first = incidents_import(incidents=parse_police_events(events))
-    assert (first.imported, first.duplicates, first.rejected) == (500, 0, 0)
+    assert (first.imported, first.duplicates, first.rejected, first.outside) == (17, 0, 0, 483)
     assert not first.errors
 
     again = incidents_import(incidents=parse_police_events(events))
-    assert (again.imported, again.duplicates, again.rejected) == (0, 500, 0)
-    assert Incident.objects.count() == 500
+    assert (again.imported, again.duplicates, again.rejected, again.outside) == (0, 17, 0, 483)
+    assert Incident.objects.count() == 17
 
 
-@pytest.mark.django_db
 def test_real_sample_groups(police_sample):
-    incidents_import(incidents=parse_police_events(load_sample(police_sample)))
-    counts = Counter(Incident.objects.values_list("offence_group", flat=True))
+    parsed = list(parse_police_events(load_sample(police_sample)))
+    counts = Counter(item.offence_group for item in parsed)
     assert counts == {
         "other": 193,
         "traffic": 185,
@@ -226,29 +228,39 @@ def test_real_sample_groups(police_sample):
         "vandalism": 12,
         "residential_burglary": 2,
     }
-    homes = Incident.objects.of_group(OffenceGroup.RESIDENTIAL_BURGLARY)
-    assert sorted(homes.values_list("summary", flat=True)) == [
+    homes = [item.summary for item in parsed if item.offence_group == "residential_burglary"]
+    assert sorted(homes) == [
         "Inbrott i bostad.",
         "Inbrott i fritidshus, två gärningspersoner frihetsberövade.",
     ]
 
 
-@pytest.mark.django_db
-def test_real_sample_is_county_era_and_never_precise(municipality, police_sample):
-    """Even with Arvidsjaur's areas loaded, the feed's points never land in an area."""
-    incidents_import(incidents=parse_police_events(load_sample(police_sample)))
-    assert not Incident.objects.precise().exists()
-    assert not Incident.objects.filter(area__isnull=False).exists()
+def test_real_sample_is_county_era_and_never_precise(police_sample):
+    parsed = {item.external_id: item for item in parse_police_events(load_sample(police_sample))}
+    assert not any(item.precise for item in parsed.values())
 
-    fire = Incident.objects.get(external_id="650297")
-    assert fire.municipality_name == "Kävlinge"
-    assert fire.municipality_code == ""
+    fire = parsed["650297"]
+    assert (fire.municipality_name, fire.municipality_code) == ("Kävlinge", "")
+    assert fire.county == "Skåne län"
     assert (fire.lat, fire.lon) == (55.990257, 13.595769)  # Skåne's centre, not the scene
     assert fire.occurred_at == datetime(2026, 8, 22, 17, 59, tzinfo=STOCKHOLM)
 
     # Published "2026-08-22 9:13:04 +02:00"; it happened at "22 augusti 05.43".
-    early = Incident.objects.get(external_id="650273")
-    assert early.occurred_at == datetime(2026, 8, 22, 5, 43, tzinfo=STOCKHOLM)
+    assert parsed["650273"].occurred_at == datetime(2026, 8, 22, 5, 43, tzinfo=STOCKHOLM)
+
+    norrbotten = [i for i in parsed.values() if i.municipality_code.startswith("25")]
+    assert len(norrbotten) == 28  # 42 Norrbotten events less 14 county-wide ones
+
+
+@pytest.mark.django_db
+def test_real_sample_counts_for_arvidsjaur_only_what_is_arvidsjaur_s(municipality, police_sample):
+    """Even with Arvidsjaur's areas loaded, the feed's points never land in an area; and
+    no event of another municipality or county is stored, so none counts for Arvidsjaur
+    (the rows without a code are the default municipality's)."""
+    incidents_import(incidents=parse_police_events(load_sample(police_sample)))
+    assert not Incident.objects.precise().exists()
+    assert not Incident.objects.filter(area__isnull=False).exists()
+    assert not Incident.objects.filter(external_id="650297").exists()  # Kävlinge
 
     arvidsjaur = Incident.objects.in_municipality("2505")
     assert arvidsjaur.count() == 3
@@ -257,8 +269,30 @@ def test_real_sample_is_county_era_and_never_precise(municipality, police_sample
         "Trafikolycka, vilt",
         "Trafikkontroll",
     }
-    norrbotten = Incident.objects.filter(municipality_code__startswith="25")
-    assert norrbotten.count() == 28  # 42 Norrbotten events less 14 county-wide ones
+    county_wide = Incident.objects.filter(municipality_code="")
+    assert county_wide.count() == 14
+    assert set(county_wide.values_list("municipality_name", flat=True)) == {""}
+    assert Incident.objects.for_code("2505").count() == 17
+
+
+@pytest.mark.django_db
+def test_real_sample_keeps_every_served_municipality_s_events(arjeplog, police_sample, settings):
+    """Served by name too: a municipality the code table does not know (Umeå, 2480, in
+    Västerbotten) is matched by its row's name, and its county's events are kept."""
+    from tryggve.areas.models import Municipality
+
+    umea = Municipality.objects.get(code="2506")
+    umea.code, umea.name, umea.slug, umea.hosts = "2480", "Umeå kommun", "umea", ""
+    umea.save()
+    incidents_import(incidents=parse_police_events(load_sample(police_sample)))
+    stored = Counter(Incident.objects.values_list("municipality_code", flat=True))
+    parsed = list(parse_police_events(load_sample(police_sample)))
+    umea_events = [i for i in parsed if i.municipality_name == "Umeå"]
+    assert umea_events and stored["2480"] == len(umea_events)
+    assert stored["2505"] == 3
+    county_wide = {"Norrbottens län", "Västerbottens län"}
+    county_events = [i for i in parsed if not i.municipality_name and i.county in county_wide]
+    assert stored[""] == len(county_events)
 
 
 @pytest.mark.django_db

@@ -96,15 +96,27 @@ def _import(events):
     return result.imported, result.duplicates
 
 
+def test_a_line_of_a_municipality_not_served_is_read_but_not_stored(municipality):
+    # Arjeplog's row is there, but this deployment serves Arvidsjaur alone.
+    result = incidents_import(incidents=parse_police_events([NIGHT]))
+    assert (result.imported, result.duplicates, result.outside) == (1, 0, 1)
+    assert list(Incident.objects.values_list("external_id", "municipality_code")) == [
+        ("900:1", "2505")
+    ]
+    # Fetched again, the line stored is a duplicate and the other is still outside.
+    again = incidents_import(incidents=parse_police_events([NIGHT]))
+    assert (again.imported, again.duplicates, again.outside) == (0, 1, 1)
+
+
 @pytest.mark.django_db
-def test_an_incident_in_the_summary_and_as_its_own_event_counts_once():
+def test_an_incident_in_the_summary_and_as_its_own_event_counts_once(arjeplog):
     own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
     assert _import([NIGHT, own]) == (2, 1)  # the event and the Arjeplog line
     assert not Incident.objects.filter(external_id="900:1").exists()
 
 
 @pytest.mark.django_db
-def test_the_rule_holds_whichever_arrives_first():
+def test_the_rule_holds_whichever_arrives_first(arjeplog):
     own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
     assert _import([NIGHT]) == (2, 0)
     assert _import([own]) == (0, 1)  # the night's line stands for it already
@@ -113,7 +125,7 @@ def test_the_rule_holds_whichever_arrives_first():
 
 
 @pytest.mark.django_db
-def test_an_event_stands_for_one_line_only_and_only_in_its_night():
+def test_an_event_stands_for_one_line_only_and_only_in_its_night(arjeplog):
     two = dict(NIGHT, summary="Inbrott, Arvidsjaur: Villa.\nInbrott, Arvidsjaur: Fritidshus.")
     own = event(880, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
     last_week = event(870, "21 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
@@ -131,7 +143,7 @@ ON_TOP = dict(NIGHT, summary="Rån, Arvidsjaur: Rån mot en butik.\n" + NIGHT["s
     [(PROSE, NIGHT, 1), (NIGHT, PROSE, 2), (NIGHT, ON_TOP, 2)],
     ids=["prose-then-list", "list-then-prose", "line-added-on-top"],
 )
-def test_an_edited_summary_fetched_again_counts_nothing_twice(first, then, stored):
+def test_an_edited_summary_fetched_again_counts_nothing_twice(arjeplog, first, then, stored):
     imported, _ = _import([first])
     assert imported == stored
     assert _import([then]) == (0, len(list(parse_police_events([then]))))

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "the events (duplicates by the feed's id are counted, never stored twice). Follows "
         "the feed's rules across runs: 10 s between calls, 60 an hour, back-off after 429/403, "
         "and a 404 stops all further calls. Run from cron every 15 minutes or so. Ends with "
-        "one line: outcome=... imported=N duplicates=N rejected=N; a 404 or a failure exits 1."
+        "one line: outcome=... imported=N duplicates=N rejected=N outside=N (events of places "
+        "no served municipality covers, not stored); a 404 or a failure exits 1."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         report = police_events_fetch(locations=locations)
         line = (
             f"outcome={report.outcome} calls={report.calls} imported={report.imported} "
-            f"duplicates={report.duplicates} rejected={report.rejected}"
+            f"duplicates={report.duplicates} rejected={report.rejected} outside={report.outside}"
         )
         if report.outcome in (FeedFetch.Outcome.GONE, FeedFetch.Outcome.FAILED):
             raise CommandError(f"{line}: {report.message}")

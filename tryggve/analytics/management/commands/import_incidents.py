@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,10 @@ from tryggve.analytics.importers import (
     parse_police_events,
     read_csv,
 )
-from tryggve.analytics.services import incidents_import
+from tryggve.analytics.services import incident_import_record, incidents_import
+from tryggve.areas.models import Municipality
+from tryggve.areas.serving import served_codes
+from tryggve.lib import tenancy
 
 
 class Progress:
@@ -45,9 +49,13 @@ class Command(BaseCommand):
         "Import incidents from the police's events feed (--format polisen: the JSON list the "
         "feed returns) or a CSV file (--format csv) with columns time, lat/lon (WGS84) or x/y "
         "(SWEREF 99 TM northing/easting), type, and optionally text and id; --mapping names "
-        "other columns and maps the file's types onto offence groups. Safe to repeat: what is "
-        "already there is counted as a duplicate. Bad rows are listed on stderr and skipped. "
-        "Ends with one line: imported=N duplicates=N rejected=N."
+        "other columns and maps the file's types onto offence groups. A CSV file is the "
+        "municipality's (--municipality, default MUNICIPALITY_CODE): a row placed outside it "
+        "is rejected. Police events of places no served municipality covers are counted as "
+        "outside and not stored. Safe to repeat: what is already there is counted as a "
+        "duplicate. Bad rows are listed on stderr and skipped. The import is recorded in the "
+        "staff page's import history. Ends with one line: imported=N duplicates=N "
+        "rejected=N outside=N."
     )
     # Rows between progress updates, and the size from which a log gets progress lines too.
     progress_every = 1000
@@ -58,10 +66,32 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=["csv", "polisen"])
         parser.add_argument("--mapping", help="JSON file naming the CSV's columns (csv only)")
         parser.add_argument(
+            "--municipality",
+            help="the code of the municipality whose file it is (default: MUNICIPALITY_CODE)",
+        )
+        parser.add_argument(
             "--synthetic", action="store_true", help="mark every incident as made-up demo data"
         )
 
     def handle(self, *args, **opts):
+        code = opts["municipality"] or settings.MUNICIPALITY_CODE
+        served = served_codes() or [settings.MUNICIPALITY_CODE]
+        if code not in served:
+            raise CommandError(
+                _("Kommunen %(code)s betjänas inte här. Betjänade kommuner: %(served)s.")
+                % {"code": code, "served": ", ".join(served)}
+            )
+        municipality = Municipality.objects.filter(code=code).first()
+        # A CSV file's positions are placed in the municipality's boundary: without it a row
+        # anywhere would be stored and counted for it.
+        if municipality is None and (opts["municipality"] or opts["format"] == "csv"):
+            raise CommandError(
+                _(
+                    "Kommunen %(code)s finns inte i databasen. Importera först kommunens "
+                    "gräns (import_areas --boundary) eller ange en annan med --municipality."
+                )
+                % {"code": code}
+            )
         path = Path(opts["file"])
         try:
             data = path.read_bytes()
@@ -82,18 +112,25 @@ class Command(BaseCommand):
                         mapping = load_mapping(opts["mapping"])
                     except ImportFormatError as exc:  # its message names the mapping file
                         raise CommandError(str(exc)) from exc
-                table = read_csv(data, mapping)
+                table = read_csv(data, mapping, within=municipality.contains_point)
                 total, incidents = table.approx_rows, table.rows()
         except ImportFormatError as exc:
             raise CommandError(f"{path}: {exc}") from exc
 
         progress = Progress(self.stderr, total, every=self.progress_every, long_file=self.long_file)
-        result = incidents_import(
-            incidents=incidents, synthetic=opts["synthetic"], on_progress=progress
-        )
+        with tenancy.serving(code):
+            result = incidents_import(
+                incidents=incidents, synthetic=opts["synthetic"], on_progress=progress
+            )
         progress.finish()
+        if municipality is not None:
+            read = result.imported + result.duplicates + result.rejected + result.outside
+            incident_import_record(
+                municipality=municipality, file_name=path.name, rows=read, result=result
+            )
         for error in result.errors:
             self.stderr.write(error)
         self.stdout.write(
-            f"imported={result.imported} duplicates={result.duplicates} rejected={result.rejected}"
+            f"imported={result.imported} duplicates={result.duplicates} "
+            f"rejected={result.rejected} outside={result.outside}"
         )
