@@ -62,7 +62,10 @@ from tryggve.areas.selectors import (
     statistical_layer,
     statistical_layer_geojson,
 )
+from tryggve.audit.models import AccessLog
+from tryggve.audit.services import access_log_record
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
+from tryggve.lib.paging import page_of
 from tryggve.reports.selectors import reports_here
 from tryggve.surveys.figures import unsafe_places
 from tryggve.surveys.permissions import SURVEY_EDIT
@@ -470,6 +473,11 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The import page's two lists, a page each: uploads, and the police feed's fetches.
+HISTORY_PARAM, HISTORY_PER_PAGE = "sida", 50
+FETCHES_PARAM, FETCHES_PER_PAGE = "hamtningar", 10
+
+
 def _own_import(import_id: int) -> IncidentImport:
     """An import of this service's municipality, or 404."""
     return get_object_or_404(
@@ -497,21 +505,34 @@ def incident_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("analytics:import_detail", import_id=created.pk)
-    history = IncidentImport.objects.filter(
-        municipality__code=home_municipality_code()
-    ).select_related("uploaded_by")[:50]
-    fetches = FeedFetch.objects.exclude(outcome=FeedFetch.Outcome.SKIPPED)[:10]
     return render(
         request,
         "analytics/import.html",
-        {
-            "form": form,
-            "history": history,
-            "fetches": fetches,
-            "last_fetch": last_successful_fetch(),
-        },
+        {"form": form, **_import_history(request), "last_fetch": last_successful_fetch()},
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _import_history(request: HttpRequest) -> dict:
+    """The page of uploads (`?sida=`) and the page of feed fetches (`?hamtningar=`) asked
+    for; each list's links keep the other's page."""
+    # Not the file nor its rejected rows: only the counts are listed.
+    uploads = (
+        IncidentImport.objects.filter(municipality__code=home_municipality_code())
+        .select_related("uploaded_by")
+        .defer("data", "rejections")
+    )
+    fetches = FeedFetch.objects.exclude(outcome=FeedFetch.Outcome.SKIPPED)
+    context = {}
+    for name, items, param, per_page in (
+        ("history", uploads, HISTORY_PARAM, HISTORY_PER_PAGE),
+        ("fetches", fetches, FETCHES_PARAM, FETCHES_PER_PAGE),
+    ):
+        others = request.GET.copy()
+        others.pop(param, None)
+        context[name] = page_of(items, per_page=per_page, number=request.GET.get(param))
+        context[f"{name}_query"] = others.urlencode()
+    return context
 
 
 @importers
@@ -531,11 +552,24 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 return redirect("analytics:import_detail", import_id=upload.pk)
+    # The file's first rows and its rejected rows are its free text, which may name people.
+    if preview is not None:
+        _log_rows_read(request, upload, "första raderna")
+    elif upload.status == IncidentImport.Status.DONE and upload.rejections:
+        _log_rows_read(request, upload, "avvisade rader")
     return render(
         request,
         "analytics/import_detail.html",
         {"upload": upload, "form": form, "preview": preview},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _log_rows_read(request: HttpRequest, upload: IncidentImport, rows: str) -> None:
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        subject=f"filimport {upload.pk} ({home_municipality_code()}) {rows}: {upload.file_name}",
     )
 
 

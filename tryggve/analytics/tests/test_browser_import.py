@@ -61,3 +61,36 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
 
     page.get_by_role("link", name="Alla importer").click()
     expect(page.locator("main table").first).to_contain_text("händelser.csv")
+
+
+def test_the_history_pages_by_keyboard(staff_page, make_staff, municipality, shot):
+    """Two lists, two pagers, each named: the uploads' next page is reached with the keyboard,
+    opens at the list, and the fetches keep their page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tryggve.analytics.models import FeedFetch
+
+    handler = make_staff("karin", "case_handler", first_name="Karin")
+    IncidentImport.objects.bulk_create(
+        IncidentImport(municipality=municipality, uploaded_by=handler, file_name=f"fil-{i}.csv")
+        for i in range(60)
+    )
+    now = timezone.now()
+    FeedFetch.objects.bulk_create(
+        FeedFetch(started=now - timedelta(hours=i), url="x", outcome="ok") for i in range(15)
+    )
+    page = staff_page(handler, path="/personal/lagesbild/import/?hamtningar=2")
+    uploads = page.get_by_role("navigation", name="Sidor med tidigare importer")
+    fetches = page.get_by_role("navigation", name="Sidor med polisens hämtningar")
+    expect(uploads.locator("[aria-current=page]")).to_have_text("Sida 1 av 2")
+    expect(fetches.locator("[aria-current=page]")).to_have_text("Sida 2 av 2")
+    assert blocking_violations(page) == []
+    uploads.get_by_role("link", name="Nästa").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/import/?hamtningar=2&sida=2#history-caption")
+    expect(uploads.locator("[aria-current=page]")).to_have_text("Sida 2 av 2")
+    expect(fetches.locator("[aria-current=page]")).to_have_text("Sida 2 av 2")
+    expect(page.locator("main table").first.locator("tbody tr")).to_have_count(10)
+    shot(page, "analytics-import-history-page-2")

@@ -1,10 +1,16 @@
 """Staff upload a CSV file: mapping preview, the import on the task queue, the result and
-the history; bad files get a Swedish message next to the field and import nothing."""
+the history, a page at a time; bad files get a Swedish message next to the field and import
+nothing; every view of the file's rows is logged."""
+
+import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
+from tryggve.audit.models import AccessLog
 from tryggve.conftest import CENTRUM
 
 URL = "/personal/lagesbild/import/"
@@ -203,10 +209,115 @@ def test_history_lists_who_when_and_counts(
     for _ in range(5):
         upload(case_handler, GOOD)
     FeedFetch.objects.create(started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=7)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         page = administrator.get(URL).content.decode()
     assert page.count("handelser.csv") == 5
     assert "Väntar på kolumnval" in page and "2026-11-28" in page
+
+
+def many_uploads(municipality, django_user_model, n):
+    """`n` uploads, each by an uploader of its own (names must not cost a query a row)."""
+    made = django_user_model.objects.count()
+    users = django_user_model.objects.bulk_create(
+        django_user_model(username=f"u{made + i}", first_name=f"Uppladdare {i}") for i in range(n)
+    )
+    IncidentImport.objects.bulk_create(
+        IncidentImport(municipality=municipality, uploaded_by=user, file_name=f"fil-{i}.csv")
+        for i, user in enumerate(users)
+    )
+
+
+def many_fetches(n):
+    start = timezone.now()
+    FeedFetch.objects.bulk_create(
+        FeedFetch(started=start - timedelta(hours=i), url="x", outcome="ok", imported=i)
+        for i in range(n)
+    )
+
+
+def pager(page: str, label: str) -> str:
+    """The navigation named `label`, or "" when the page has none."""
+    found = re.search(rf'<nav class="pagination" aria-label="{label}">.*?</nav>', page, re.S)
+    return found.group(0) if found else ""
+
+
+UPLOAD_PAGES = "Sidor med tidigare importer"
+FETCH_PAGES = "Sidor med polisens hämtningar"
+
+
+@pytest.mark.django_db
+def test_uploads_are_shown_fifty_a_page(administrator, municipality, django_user_model):
+    many_uploads(municipality, django_user_model, 120)
+    first = administrator.get(URL).content.decode()
+    assert first.count(".csv</a>") == 50 and "fil-119.csv" in first and "fil-69.csv" not in first
+    nav = pager(first, UPLOAD_PAGES)
+    assert '<span aria-current="page">Sida 1 av 3</span>' in nav
+    assert 'href="?sida=2#history-caption">Nästa<' in nav and "Föregående" not in nav
+    # No second list of fetches to page through: no second navigation.
+    assert not pager(first, FETCH_PAGES)
+    last = administrator.get(URL, {"sida": 3}).content.decode()
+    assert last.count(".csv</a>") == 20 and "fil-0.csv" in last
+    assert 'href="?sida=2#history-caption">Föregående<' in last and "Nästa" not in last
+
+
+@pytest.mark.django_db
+def test_fetches_are_shown_ten_a_page_and_each_list_keeps_the_others_page(
+    administrator, municipality, django_user_model
+):
+    many_uploads(municipality, django_user_model, 60)
+    many_fetches(35)
+    page = administrator.get(URL, {"sida": 2, "hamtningar": 4}).content.decode()
+    fetches = pager(page, FETCH_PAGES)
+    assert '<span aria-current="page">Sida 4 av 4</span>' in fetches
+    assert 'href="?sida=2&amp;hamtningar=3#feed-caption">Föregående<' in fetches
+    uploads = pager(page, UPLOAD_PAGES)
+    assert 'href="?hamtningar=4&amp;sida=1#history-caption">Föregående<' in uploads
+    assert page.count(".csv</a>") == 10
+    # The oldest five fetches: 30 to 34 imported.
+    rows = re.findall(r"<td>Hämtad</td><td>(\d+)</td>", page)
+    assert rows == ["30", "31", "32", "33", "34"]
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("abc", 1), ("0", 1), ("-3", 1), ("2.5", 1), ("%00", 1), ("", 1), ("99999999999999999999", 3)],
+)
+@pytest.mark.parametrize(("param", "label"), [("sida", UPLOAD_PAGES), ("hamtningar", FETCH_PAGES)])
+@pytest.mark.django_db
+def test_a_bad_page_number_gives_the_nearest_page(
+    administrator, municipality, django_user_model, param, label, number, shown
+):
+    many_uploads(municipality, django_user_model, 101)
+    many_fetches(21)
+    response = administrator.get(f"{URL}?{param}={number}")
+    assert response.status_code == 200
+    nav = pager(response.content.decode(), label)
+    assert f'<span aria-current="page">Sida {shown} av 3</span>' in nav
+
+
+@pytest.mark.parametrize(
+    ("make", "per_page"), [("uploads", 50), ("fetches", 10)], ids=["uploads", "fetches"]
+)
+@pytest.mark.django_db
+def test_a_pages_queries_do_not_grow_with_the_rows(
+    administrator, municipality, django_user_model, django_assert_max_num_queries, make, per_page
+):
+    def add(n):
+        if make == "uploads":
+            many_uploads(municipality, django_user_model, n)
+        else:
+            many_fetches(n)
+
+    add(3)
+    with django_assert_max_num_queries(50) as few:
+        administrator.get(URL)
+    # Three pages more, each row (an upload) by another uploader; the middle page is read.
+    IncidentImport.objects.all().delete()
+    FeedFetch.objects.all().delete()
+    add(3 * per_page)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = administrator.get(URL, {"sida": 2, "hamtningar": 2}).content.decode()
+    assert "Sida 2 av 3" in page
 
 
 @pytest.mark.django_db
@@ -349,3 +460,75 @@ def test_a_time_in_the_future_is_refused_by_line(case_handler, municipality):
     page = start(case_handler, created.pk).content.decode()
     assert "rad 3: tiden 2062-11-21 01:40 ligger i framtiden" in page
     assert not Incident.objects.filter(occurred_at__year=2062).exists()
+
+
+# Reads of the file's rows are logged ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_opening_the_preview_logs_who_read_which_file(case_handler, municipality):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    assert not AccessLog.objects.exists()  # the upload itself shows no row
+    case_handler.get(f"{URL}{created.pk}/")
+    log = AccessLog.objects.get()
+    assert (log.actor, log.action) == (case_handler.user, AccessLog.Action.VIEW)
+    assert log.subject == f"filimport {created.pk} (2505) första raderna: handelser.csv"
+    # A mapping sent back with an error shows the rows again: read again.
+    start(case_handler, created.pk, lat="", lon="")
+    assert AccessLog.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_result_with_rejected_rows_is_logged_and_the_progress_is_not(
+    case_handler, municipality, dummy_queue
+):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)  # the mapping, then the progress page: no row shown
+    assert AccessLog.objects.count() == 0
+    from tryggve.analytics.services import incident_import_run
+
+    incident_import_run(import_id=created.pk)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert "rad 6: position saknas" in page
+    log = AccessLog.objects.get()
+    assert log.actor == case_handler.user
+    assert log.subject == f"filimport {created.pk} (2505) avvisade rader: handelser.csv"
+    # A result without rejected rows holds nothing of the file.
+    IncidentImport.objects.filter(pk=created.pk).update(rejections=[])
+    case_handler.get(f"{URL}{created.pk}/")
+    assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_reader_is_not_logged(
+    client, council_reader, staff_without_role, case_handler, other_area, municipality
+):
+    ours = IncidentImport.objects.create(
+        municipality=municipality, file_name="var.csv", data=GOOD.encode()
+    )
+    theirs = IncidentImport.objects.create(
+        municipality=other_area.municipality, file_name="deras.csv", data=GOOD.encode()
+    )
+    assert client.get(f"{URL}{ours.pk}/").status_code == 302
+    assert council_reader.get(f"{URL}{ours.pk}/").status_code == 403
+    assert staff_without_role.get(f"{URL}{ours.pk}/").status_code == 403
+    assert case_handler.get(f"{URL}{theirs.pk}/").status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_of_another_served_municipality_are_not_logged(case_handler, arjeplog, municipality):
+    # Arjeplog's upload, opened at Arjeplog's address by Arvidsjaur's case handler (no member).
+    theirs = IncidentImport.objects.create(
+        municipality=arjeplog, file_name="arjeplog.csv", data=GOOD.encode()
+    )
+    assert case_handler.get(f"/arjeplog{URL}{theirs.pk}/").status_code == 404
+    assert not AccessLog.objects.exists()
+    # A member reads it there, and the row names Arjeplog.
+    arjeplog.members.add(case_handler.user)
+    assert case_handler.get(f"/arjeplog{URL}{theirs.pk}/").status_code == 200
+    assert AccessLog.objects.get().subject == (
+        f"filimport {theirs.pk} (2506) första raderna: arjeplog.csv"
+    )

@@ -91,3 +91,35 @@ def test_the_suggestions_use_the_risk_maps_cached_cells(
     response = police_officer.get(reverse("analytics:suggestions"))
     assert response.status_code == 200
     assert 'class="suggestions"' in response.content.decode()
+
+
+# The notice in the browser: no wider than the page's paragraphs ---------------------------
+
+MEASURE_JS = """() => {
+    const notice = document.getElementById("forecast-uncertain");
+    const text = [...document.querySelectorAll("main p")].find(p => !notice.contains(p));
+    return {
+        box: notice.getBoundingClientRect().width,
+        measure: getComputedStyle(text).maxWidth,
+        paragraph: text.getBoundingClientRect().width,
+    };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["riskmap", "suggestions"])
+def test_the_notice_keeps_to_the_text_measure(
+    a_few_burglaries, staff_page, make_staff, shot, name
+):
+    """On a laptop the staff pages are wide (tables, maps) but text keeps its measure; the
+    notice's box stretched to the whole width, a band with its lines ending far short."""
+    police = make_staff("polis", "police_officer")
+    page = staff_page(police, path=reverse(f"analytics:{name}"))
+    notice = page.get_by_role("note").filter(has_text=NOTICE)
+    notice.wait_for()
+    shot(page, f"analytics-{name}-uncertain")
+    sizes = page.evaluate(MEASURE_JS)
+    assert sizes["measure"].endswith("px"), sizes
+    measure = float(sizes["measure"][:-2])
+    assert measure < page.viewport_size["width"] - 100  # the measure is narrower than the page
+    assert sizes["box"] <= measure, sizes
