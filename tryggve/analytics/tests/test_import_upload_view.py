@@ -4,9 +4,11 @@ nothing; every view of the file's rows is logged."""
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
@@ -213,6 +215,28 @@ def test_history_lists_who_when_and_counts(
         page = administrator.get(URL).content.decode()
     assert page.count("handelser.csv") == 5
     assert "Väntar på kolumnval" in page and "2026-11-28" in page
+
+
+@pytest.mark.django_db
+def test_history_holds_files_imported_on_the_server(administrator, municipality, tmp_path):
+    path = tmp_path / "uttag-oktober.csv"
+    path.write_text(
+        f"time;lat;lon;type\n2026-10-01 22:15;{LAT};{LON};Stöld\n"
+        "2026-10-02 22:15;59,33;18,06;Stöld\n"
+    )
+    call_command("import_incidents", "--format", "csv", str(path), stdout=StringIO())
+    FeedFetch.objects.create(
+        started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=2, outside=9
+    )
+    page = administrator.get(URL).content.decode()
+    row = re.search(
+        r"<tr><td>[^<]*</td><td>([^<]*)</td><td><a href=\"([^\"]+)\">uttag-oktober.csv", page
+    )
+    assert row and row.group(1) == "Importerad på servern (import_incidents)"
+    assert "<td>9</td>" in page and "Andra orter" in page
+    detail = administrator.get(row.group(2)).content.decode()
+    assert "Importerad på servern (import_incidents)," in detail
+    assert "rad 3: platsen ligger utanför kommunen" in detail
 
 
 def many_uploads(municipality, django_user_model, n):
