@@ -376,9 +376,10 @@ POLICE_FEED_LOCATIONS = [
     name.strip() for name in os.environ.get("POLICE_FEED_LOCATIONS", "").split(";") if name.strip()
 ]
 # The largest CSV file staff may upload to the situation picture. An import is saved in one
-# transaction, and SQLite holds its one write lock for all of it (about 4 s per MB measured,
-# docs/benchmarks.md): 4 MB keeps that under the 20 s other writers wait before they fail.
-_IMPORT_MB = 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 20
+# transaction, and SQLite holds its one write lock for all of it (about 4 s per MB on a quiet
+# machine, twice that under load, docs/benchmarks.md): 2 MB (some 25,000 rows) keeps that
+# under the 20 s other writers wait before they fail. PostgreSQL's row locks stop no one.
+_IMPORT_MB = 2 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 20
 INCIDENT_IMPORT_MAX_BYTES = int(
     os.environ.get("INCIDENT_IMPORT_MAX_BYTES", str(_IMPORT_MB * 1024 * 1024))
 )

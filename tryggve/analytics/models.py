@@ -115,8 +115,10 @@ class Incident(models.Model):
         verbose_name_plural = _("händelser")
         ordering = ["-occurred_at"]
         constraints = [
+            # A file's ids are its municipality's own (the police feed's are unique anyway).
             models.UniqueConstraint(
-                fields=["source", "external_id"], name="incident_unique_source_id"
+                fields=["source", "municipality_code", "external_id"],
+                name="incident_unique_source_id_per_municipality",
             ),
             # Both or neither, and spelt out: SQL lets a CHECK on a NULL column pass.
             models.CheckConstraint(
@@ -330,6 +332,8 @@ class IncidentImport(models.Model):
     rejections = models.JSONField(_("avvisade rader"), default=list, blank=True)
     error = models.TextField(_("fel"), blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # When its columns were chosen and it was put on the task queue.
+    queued = models.DateTimeField(_("köad"), null=True, blank=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
     # The upload form's one-time key: a double submit keeps one file.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -153,7 +153,12 @@ def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> 
         raise ValidationError(str(exc), code="mapping") from exc
     started = IncidentImport.objects.filter(
         pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
-    ).update(mapping=mapping, status=IncidentImport.Status.QUEUED, total_rows=table.approx_rows)
+    ).update(
+        mapping=mapping,
+        status=IncidentImport.Status.QUEUED,
+        total_rows=table.approx_rows,
+        queued=timezone.now(),
+    )
     if started:
         enqueue_import(incident_import.pk)
     incident_import.refresh_from_db()
@@ -170,3 +175,28 @@ def incident_imports_clear_abandoned(*, older_than: timedelta) -> int:
     )
     deleted, _counts = abandoned.delete()
     return deleted
+
+
+# An import queued or running this long has lost its worker: the largest file allowed
+# imports in about a minute, even on SQLite under load (docs/benchmarks.md).
+STALE_IMPORT = timedelta(hours=2)
+
+
+def incident_imports_fail_stale(*, older_than: timedelta = STALE_IMPORT) -> int:
+    """Mark as failed the imports queued or running for longer than `older_than`, and forget
+    their files. The worker running one died (its one transaction rolled back, so nothing
+    was saved) or no worker ran; without this the page would say "Importeras 51 %" for
+    ever and keep the file. A task that does start later finds it no longer queued and
+    does nothing. Returns how many were marked."""
+    return IncidentImport.objects.filter(
+        status__in=(IncidentImport.Status.QUEUED, IncidentImport.Status.RUNNING),
+        queued__lt=timezone.now() - older_than,
+    ).update(
+        status=IncidentImport.Status.FAILED,
+        error=_(
+            "Importen avbröts innan den blev klar: tjänstens arbetsprocess stoppades eller "
+            "körde inte. Ladda upp filen igen."
+        ),
+        finished=timezone.now(),
+        data=b"",
+    )

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tryggve.analytics.models import IncidentImport
+from tryggve.analytics.services import incident_import_run
+from tryggve.analytics.uploads import incident_import_start, incident_import_upload
 
 Status = IncidentImport.Status
 
@@ -43,3 +45,48 @@ def test_hours_can_be_shortened(municipality):
     make(municipality, Status.UPLOADED, 3)
     call_command("clear_incident_uploads", "--hours", "2", stdout=StringIO())
     assert not IncidentImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_imports_whose_worker_died_or_never_ran_end_as_failed(municipality, case_handler):
+    """An import left "Importeras 51 %" by a worker that died (or queued with no worker)
+    ends as failed after two hours, its file forgotten; a task starting later does nothing."""
+    rows = {}
+    for name, status, hours in (
+        ("running", Status.RUNNING, 3),
+        ("queued", Status.QUEUED, 3),
+        ("recent", Status.QUEUED, 1),
+    ):
+        rows[name] = make(municipality, status, 5)
+        IncidentImport.objects.filter(pk=rows[name].pk).update(
+            queued=timezone.now() - timedelta(hours=hours), rows_done=51
+        )
+    out = StringIO()
+    call_command("clear_incident_uploads", stdout=out)
+    assert "failed: 2 " in out.getvalue()
+    for name in ("running", "queued"):
+        row = IncidentImport.objects.get(pk=rows[name].pk)
+        assert (row.status, bytes(row.data)) == (Status.FAILED, b"")
+        assert row.finished is not None
+    assert IncidentImport.objects.get(pk=rows["recent"].pk).status == Status.QUEUED
+
+    assert incident_import_run(import_id=rows["queued"].pk) is None
+    page = case_handler.get(f"/personal/lagesbild/import/{rows['running'].pk}/")
+    assert "arbetsprocess stoppades" in page.content.decode()
+    assert "Ingenting från filen har sparats." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_starting_an_import_notes_when_it_was_queued(municipality, monkeypatch):
+    monkeypatch.setattr("tryggve.analytics.uploads.enqueue_import", lambda pk: None)
+    upload = incident_import_upload(
+        municipality=municipality,
+        uploaded_by=None,
+        file_name="f.csv",
+        data="time;lat;lon;type\n2026-10-01 22:15;65,59;19,18;Stöld\n".encode(),
+    )
+    before = timezone.now()
+    started = incident_import_start(
+        incident_import=upload, mapping={"time": "time", "lat": "lat", "lon": "lon", "type": "type"}
+    )
+    assert started.status == Status.QUEUED and started.queued >= before

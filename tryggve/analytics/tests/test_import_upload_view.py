@@ -153,25 +153,22 @@ def test_a_mapping_that_does_not_fit_is_refused_and_nothing_is_imported(case_han
 def test_a_failure_while_saving_leaves_nothing_half_imported(
     case_handler, municipality, monkeypatch
 ):
-    from tryggve.analytics import services
+    manager = type(Incident.objects)
+    write = manager.bulk_create
+    written = []
 
-    calls = []
+    def fail_after_the_first_row(self, objs, **kwargs):
+        written.extend(write(self, objs[:1], **kwargs))
+        raise RuntimeError("disk full")
 
-    def fail_on_second_batch(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-
-    # One row per batch, and the second batch fails after its rows were written.
-    monkeypatch.setitem(services.incidents_import.__kwdefaults__, "batch_size", 1)
-    monkeypatch.setattr(services, "near_repeat_alerts_prepare", fail_on_second_batch)
+    monkeypatch.setattr(manager, "bulk_create", fail_after_the_first_row)
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
     created.refresh_from_db()
     assert created.status == IncidentImport.Status.FAILED
     assert "Ingenting från filen har sparats." in page
-    assert Incident.objects.count() == 0
+    assert len(written) == 1 and Incident.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tryggve.analytics.importers import IncidentData, Rejection
 from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
 from tryggve.analytics.services import incident_record_observation, incidents_import
-from tryggve.conftest import CENTRUM, OUTSIDE
+from tryggve.conftest import ARJEPLOG, CENTRUM, OUTSIDE
+from tryggve.lib import tenancy
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -44,6 +45,39 @@ def test_duplicates_counted_within_and_across_batches():
     again = incidents_import(incidents=items, batch_size=1000, synthetic=True)
     assert (again.imported, again.duplicates, again.rejected) == (0, 6, 1)
     assert not Incident.objects.filter(synthetic=True).exists()
+
+
+def test_a_file_s_ids_are_its_municipality_s_own(arjeplog):
+    """Arjeplog's file numbering its rows as Arvidsjaur's did is not a file of duplicates
+    (nor a way to learn which ids Arvidsjaur holds); within one municipality it is."""
+    here = {"lat": CENTRUM[0], "lon": CENTRUM[1], "precise": True}
+    there = {"lat": ARJEPLOG[0], "lon": ARJEPLOG[1], "precise": True}
+    with tenancy.serving("2505"):
+        first = incidents_import(incidents=[data(f"K-{n}", **here) for n in range(3)])
+    with tenancy.serving("2506"):
+        second = incidents_import(incidents=[data(f"K-{n}", **there) for n in range(5)])
+        again = incidents_import(incidents=[data(f"K-{n}", **there) for n in range(5)])
+    assert (first.imported, second.imported, second.duplicates) == (3, 5, 0)
+    assert (again.imported, again.duplicates) == (0, 5)
+    codes = Incident.objects.values_list("municipality_code", flat=True)
+    assert sorted(codes) == ["2505"] * 3 + ["2506"] * 5
+
+
+def test_the_police_feed_s_ids_are_the_whole_country_s(arjeplog):
+    feed = IncidentSource.POLICE_FEED
+    incidents_import(incidents=[data("650297", source=feed, municipality_code="2505")])
+    again = incidents_import(incidents=[data("650297", source=feed, municipality_code="2506")])
+    assert (again.imported, again.duplicates) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_finds_duplicates_across_batches_before_saving():
+    items = [data("1"), data("2"), data("1"), data("3"), data("2")]
+    result = incidents_import(incidents=items, batch_size=2, all_or_nothing=True)
+    assert (result.imported, result.duplicates) == (3, 2)
+    assert sorted(Incident.objects.values_list("external_id", flat=True)) == ["1", "2", "3"]
+    again = incidents_import(incidents=items, batch_size=2, all_or_nothing=True)
+    assert (again.imported, again.duplicates) == (0, 5)
 
 
 @pytest.mark.django_db
