@@ -1,10 +1,14 @@
+import hashlib
 import uuid
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from tryggve.analytics.importers import guess_mapping, unrecognised_types
 from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
@@ -215,11 +219,34 @@ PAIR_NAMES = {
 }
 
 
+# How many of a type column's unrecognised values get a select of their own, the most
+# common first; the rest share "Alla andra typer" (the mapping's `default_group`).
+TYPES_LISTED = 50
+# A value from the file is shown this long at most (it is mapped by its whole text).
+TYPE_SHOWN_CHARS = 80
+REJECT_ROWS = ("", _("(avvisa raderna)"))
+TYPE_LABEL = ngettext_lazy("%(value)s (%(rows)d rad)", "%(value)s (%(rows)d rader)", "rows")
+
+
+def type_field_name(value: str) -> str:
+    """The select for one of the file's types, named by the value as the importer compares
+    it, so a value keeps its choice when the page comes back and never names a field."""
+    return "typ_" + hashlib.sha256(" ".join(value.split()).lower().encode()).hexdigest()[:16]
+
+
 class ImportMappingForm(forms.Form):
     """Which of the file's columns holds what: one select per field, the file's columns as
-    choices, pre-set to the columns whose names were recognised."""
+    choices, pre-set to the columns whose names are recognised (`guess_mapping`); then an
+    offence group for each value of the type column that the importer would not recognise on
+    its own.
 
-    def __init__(self, *args, header: list[str], **kwargs):
+    `types_column` (hidden) says which column that list was made for. When the type column
+    sent is another, the form lists the new column's values and refuses, so nothing is
+    imported with types nobody saw (a page that works without JavaScript).
+    """
+
+    def __init__(self, *args, header: list[str], file_data: bytes, **kwargs):
+        kwargs.setdefault("initial", guess_mapping(header))
         super().__init__(*args, **kwargs)
         columns = [("", _("(ingen kolumn)"))] + [(name, name) for name in header if name]
         for key, label in MAPPING_LABELS.items():
@@ -229,16 +256,56 @@ class ImportMappingForm(forms.Form):
                 required=key in MAPPING_REQUIRED,
                 error_messages={"required": MAPPING_REQUIRED.get(key, "")},
             )
+        self.fields["types_column"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        groups = [REJECT_ROWS] + list(OffenceGroup.choices)
         self.fields["default_group"] = forms.ChoiceField(
-            label=_("Brottsgrupp för typer som inte känns igen"),
-            choices=[("", _("(avvisa raden)"))] + list(OffenceGroup.choices),
-            required=False,
+            label=_("Alla andra typer som inte känns igen"), choices=groups, required=False
         )
+        column = self["type"].value()
+        self.census = None
+        self.relisted = False
+        if column and column in header:
+            self.census = unrecognised_types(file_data, column, limit=TYPES_LISTED)
+            listed_for = self.data.get("types_column") if self.is_bound else column
+            self.relisted = listed_for != column and bool(self.census.types)
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data["types_column"] = column
+            else:
+                self.initial["types_column"] = column
+        self.type_values = {}
+        for count in self.census.types if self.census else []:
+            name = type_field_name(count.value)
+            self.type_values[name] = count.value
+            shown = Truncator(count.value).chars(TYPE_SHOWN_CHARS)
+            self.fields[name] = forms.ChoiceField(
+                label=TYPE_LABEL % {"value": shown, "rows": count.rows},
+                choices=groups,
+                required=False,
+            )
+
+    @property
+    def column_fields(self):
+        return [self[key] for key in MAPPING_LABELS]
+
+    @property
+    def type_fields(self):
+        return [self[name] for name in self.type_values]
 
     def clean(self):
         """The position as one pair, lat/lon or x/y, each error beside the field to change
-        (the service checks the same, in the command line's words)."""
+        (the service checks the same, in the command line's words); a type column changed
+        since its values were listed is sent back with the new column's list."""
         data = super().clean()
+        if self.relisted:
+            self.add_error(
+                "type",
+                _(
+                    "Typerna i kolumnen ”%(column)s” visas nu under ”Typer som inte känns "
+                    "igen”. Välj en brottsgrupp för dem och importera sedan."
+                )
+                % {"column": self.census.column},
+            )
         pairs = {pair: [bool(data.get(k)) for k in pair] for pair in (("lat", "lon"), ("x", "y"))}
         for (first, second), (has_first, has_second) in pairs.items():
             if has_first != has_second:
@@ -268,4 +335,14 @@ class ImportMappingForm(forms.Form):
         return data
 
     def mapping(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if value}
+        """The mapping as `CsvMapping.from_json` reads it: the chosen columns, and in
+        `group` each listed type given a group, by its whole value."""
+        data = self.cleaned_data
+        mapping = {key: data[key] for key in MAPPING_LABELS if data.get(key)}
+        groups = {value: data[name] for name, value in self.type_values.items() if data.get(name)}
+        if groups:
+            mapping["group"] = groups
+        # Only offered, and only meant, when some types were left out of the list.
+        if data.get("default_group") and self.census and self.census.left_out:
+            mapping["default_group"] = data["default_group"]
+        return mapping

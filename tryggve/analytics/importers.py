@@ -461,6 +461,12 @@ def _group_labels() -> dict[str, str]:
     return labels | {value: value for value in OffenceGroup.values}
 
 
+def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str | None:
+    """The group of a type the importer knows without a mapping: a group's key or Swedish
+    name (`labels`, from `_group_labels`), or one of the police feed's types."""
+    return labels.get(type_label.lower()) or police_type_group(type_label, summary)
+
+
 @dataclass
 class CsvMapping:
     """Which column holds what, and how the file's own types map onto offence groups.
@@ -582,6 +588,22 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     return lat, lon
 
 
+def _open_csv(data: bytes):
+    """The decoded text, its first line, its delimiter and a reader over it (header first)."""
+    text = decode_text(data)
+    first_line = re.match(r"[^\r\n]*", text).group()
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return text, first_line, delimiter, reader
+
+
+def _clean_header(header: list[str] | None) -> list[str]:
+    """The column names, without a byte order mark; raises for a missing or blank header."""
+    if not header or not any(cell.strip() for cell in header):
+        raise ImportFormatError(_("Filen saknar rubrikrad."))
+    return [cell.strip().lstrip("\ufeff").strip() for cell in header]
+
+
 class CsvFile:
     """A decoded CSV file whose header has been checked against the column mapping."""
 
@@ -591,24 +613,19 @@ class CsvFile:
         mapping: CsvMapping | None = None,
         within: Callable[[float, float], bool] | None = None,
     ) -> None:
-        self.text = decode_text(data)
+        self.text, first_line, self.delimiter, self._reader = _open_csv(data)
         self.within = within
         self.read_at = datetime.now(UTC)
-        first_line = re.match(r"[^\r\n]*", self.text).group()
-        self.delimiter = sniff_delimiter(first_line)
         self.mapping = mapping or self._default_mapping(first_line)
         self.approx_rows = max(self.text.count("\n"), 1)
         self._group_labels = _group_labels()
-        self._reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         try:
             header = next(self._reader, None)
         except csv.Error as exc:
             raise ImportFormatError(
                 _("Rubrikraden går inte att läsa: %(error)s") % {"error": exc}
             ) from exc
-        if not header or not any(cell.strip() for cell in header):
-            raise ImportFormatError(_("Filen saknar rubrikrad."))
-        self.header = [cell.strip().lstrip("\ufeff").strip() for cell in header]
+        self.header = _clean_header(header)
         self.index = self._column_indexes()
 
     def _default_mapping(self, first_line: str) -> CsvMapping:
@@ -721,19 +738,21 @@ class CsvFile:
         if self.within is not None and not self.within(lat, lon):
             return Rejection(where, _("platsen ligger utanför kommunen"))
 
-        type_label = _normalise(self._cell(row, "type"))[:MAX_LABEL]
+        # Mapped by the whole value (as the upload page lists it), stored shortened.
+        full_type = _normalise(self._cell(row, "type"))
+        type_label = full_type[:MAX_LABEL]
         summary = self._cell(row, "text")
-        group = self._group_for(type_label, summary)
+        group = self._group_for(full_type, summary)
         if group is None:
             if not type_label:
                 return Rejection(where, _("typ saknas"))
             return Rejection(
                 where,
-                # The upload page's field first, then the command line's mapping file.
+                # The upload page's section first, then the command line's mapping file.
                 _(
-                    "okänd typ %(value)r: välj en brottsgrupp under ”Brottsgrupp för typer som "
-                    "inte känns igen” (i en mappningsfil: lägg till typen under \"group\" eller "
-                    'ange "default_group")'
+                    "okänd typ %(value)r: välj en brottsgrupp för typen under ”Typer som inte "
+                    'känns igen” (i en mappningsfil: lägg till typen under "group" eller ange '
+                    '"default_group")'
                 )
                 % {"value": type_label},
             )
@@ -765,9 +784,7 @@ class CsvFile:
         if key:
             if key in self.mapping.group:
                 return self.mapping.group[key]
-            if key in self._group_labels:
-                return self._group_labels[key]
-            group = police_type_group(type_label, summary)
+            group = _known_group(type_label, summary, self._group_labels)
             if group:
                 return group
         return self.mapping.default_group
@@ -824,10 +841,7 @@ class CsvPreview:
 
 def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
     """The header and first rows of a CSV file, before any column mapping is chosen."""
-    text = decode_text(data)
-    first_line = re.match(r"[^\r\n]*", text).group()
-    delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text, _first_line, delimiter, reader = _open_csv(data)
     try:
         header = next(reader, None)
         first = []
@@ -840,7 +854,57 @@ def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
         raise ImportFormatError(
             _("Filen går inte att läsa som CSV: %(error)s") % {"error": exc}
         ) from exc
-    if not header or not any(cell.strip() for cell in header):
-        raise ImportFormatError(_("Filen saknar rubrikrad."))
-    header = [cell.strip().lstrip("\ufeff").strip() for cell in header]
-    return CsvPreview(delimiter, header, first, max(text.count("\n"), 1))
+    return CsvPreview(delimiter, _clean_header(header), first, max(text.count("\n"), 1))
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    value: str  # as the file first spells it, whitespace normalised; never shortened
+    rows: int
+
+
+@dataclass(frozen=True)
+class TypeCensus:
+    """The values of a file's type column that the importer does not recognise on its own,
+    the most common first; `distinct` counts them all, listed or not."""
+
+    column: str
+    types: list[TypeCount]
+    distinct: int
+
+    @property
+    def left_out(self) -> int:
+        return self.distinct - len(self.types)
+
+
+def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCensus:
+    """Every row's value in `column` (the whole file, not its first rows) that is neither a
+    group's key or name nor a police-feed type, with how many rows have it: what a mapping's
+    `group` would have to name. Values are compared as the importer compares them (case and
+    whitespace aside). A row the CSV reader cannot read ends the count, as it ends an import."""
+    _text, _first_line, _delimiter, reader = _open_csv(data)
+    labels = _group_labels()
+    counts: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    known: set[str] = set()
+    try:
+        header = [name.lower() for name in _clean_header(next(reader, None))]
+        if column.lower() not in header:
+            return TypeCensus(column, [], 0)
+        index = header.index(column.lower())
+        for row in reader:
+            value = _normalise(row[index]) if index < len(row) else ""
+            key = value.lower()
+            if not key or key in known:
+                continue
+            if key not in counts:
+                if _known_group(value, "", labels):
+                    known.add(key)
+                    continue
+                spelling[key], counts[key] = value, 0
+            counts[key] += 1
+    except csv.Error:
+        pass
+    common = sorted(counts, key=lambda key: (-counts[key], key))[:limit]
+    listed = [TypeCount(spelling[key], counts[key]) for key in common]
+    return TypeCensus(column, listed, len(counts))

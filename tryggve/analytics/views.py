@@ -31,7 +31,7 @@ from tryggve.analytics.forms import (
     RankingForm,
     RiskMapForm,
 )
-from tryggve.analytics.importers import guess_mapping, preview_csv
+from tryggve.analytics.importers import preview_csv
 from tryggve.analytics.models import (
     FeedFetch,
     Incident,
@@ -537,14 +537,13 @@ def _import_history(request: HttpRequest) -> dict:
 
 @importers
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    """The column mapping with the file's first rows; then the progress; then the result."""
+    """The column mapping with the file's first rows and its types to map onto groups; then
+    the progress; then the result."""
     upload = _own_import(import_id)
     form = preview = None
     if upload.status == IncidentImport.Status.UPLOADED:
-        preview = preview_csv(bytes(upload.data))
-        form = ImportMappingForm(
-            request.POST or None, header=preview.header, initial=guess_mapping(preview.header)
-        )
+        preview = preview_csv(data := bytes(upload.data))
+        form = ImportMappingForm(request.POST or None, header=preview.header, file_data=data)
         if request.method == "POST" and form.is_valid():
             try:
                 incident_import_start(incident_import=upload, mapping=form.mapping())

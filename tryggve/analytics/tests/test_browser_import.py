@@ -1,5 +1,6 @@
 """A case handler uploads a CSV file in real headless Chromium: the column mapping with the
-file's first rows, the progress while the task queue works, the result (axe-core clean)."""
+file's first rows, the file's own types mapped onto groups with the keyboard, the progress
+while the task queue works, the result (axe-core clean)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,63 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
 
     page.get_by_role("link", name="Alla importer").click()
     expect(page.locator("main table").first).to_contain_text("händelser.csv")
+
+OWN_TYPES = (
+    "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+    f"2026-11-20 22:15;Klotter;{LAT};{LON};Tags på skolans vägg\n"
+    f"2026-11-20 23:15;Klotter;{LAT};{LON};Tags på busskuren\n"
+    f"2026-11-21 01:40;Nedskräpning;{LAT};{LON};Sopor vid återvinningen\n"
+    f"2026-11-21 02:40;Tjuvjakt;{LAT};{LON};Skott i skogen\n"
+    f"2026-11-21 03:40;Skadegörelse;{LAT};{LON};Krossad ruta\n"
+).encode()
+
+
+def test_the_files_own_types_are_mapped_with_the_keyboard(
+    staff_page, make_staff, municipality, tmp_path, shot
+):
+    """The types the importer does not know get a select each, in a group named by its
+    legend, reached with Tab and set by typing; the import then counts them."""
+    path = tmp_path / "kommunens-rapporter.csv"
+    path.write_bytes(OWN_TYPES)
+    page = staff_page(make_staff("karin", "case_handler"), path="/personal/lagesbild/import/")
+    page.get_by_label("CSV-fil").set_input_files(path)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+
+    types = page.get_by_role("group", name="Typer som inte känns igen")
+    expect(types.get_by_role("combobox")).to_have_count(3)
+    klotter = types.get_by_label("Klotter (2 rader)")
+    expect(klotter).to_have_value("")
+    expect(klotter.locator("option:checked")).to_have_text("(avvisa raderna)")
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-types")
+
+    # From the last column's select, Tab goes on to the file's types, in the page's order.
+    page.get_by_label("Id i källan").focus()
+    page.keyboard.press("Tab")
+    expect(klotter).to_be_focused()
+    page.keyboard.type("Skad")
+    expect(klotter).to_have_value("vandalism")
+    page.keyboard.press("Tab")
+    expect(types.get_by_label("Nedskräpning (1 rad)")).to_be_focused()
+    page.keyboard.type("Ord")
+    expect(types.get_by_label("Nedskräpning (1 rad)")).to_have_value("disturbance")
+    page.keyboard.press("Tab")
+    expect(types.get_by_label("Tjuvjakt (1 rad)")).to_be_focused()  # left: rows rejected
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Importera")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Resultat")).to_be_visible(timeout=15_000)
+    expect(page.locator(".import-result dd")).to_have_text(["4", "0", "1"])
+    expect(page.locator("main")).to_contain_text("rad 5: okänd typ 'Tjuvjakt'")
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-types-result")
+    assert sorted(Incident.objects.values_list("offence_group", flat=True)) == [
+        "disturbance",
+        "vandalism",
+        "vandalism",
+        "vandalism",
+    ]
 
 
 def test_the_history_pages_by_keyboard(staff_page, make_staff, municipality, shot):

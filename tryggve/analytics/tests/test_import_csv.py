@@ -13,10 +13,12 @@ from tryggve.analytics.importers import (
     ImportFormatError,
     IncidentData,
     Rejection,
+    TypeCount,
     load_mapping,
     parse_datetime,
     parse_number,
     read_csv,
+    unrecognised_types,
 )
 from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
 from tryggve.analytics.services import incidents_import
@@ -400,3 +402,51 @@ def test_a_missing_column_is_named_in_a_short_message():
         parse(header + "\n2026-11-20 10:00;Inbrott;65.5;19.1;1\n", mapping)
     assert str(raised.value).startswith("Kolumnen saknas i filen: saknas")
     assert len(str(raised.value)) < 700
+
+
+# The types a file's column holds that the importer does not know ---------------------------
+
+
+def test_unrecognised_types_counts_the_whole_file_as_the_importer_compares():
+    rows = "".join(f"2026-08-0{n % 9 + 1};Klotter;1;2\n" for n in range(20))
+    text = (
+        "\ufeffTid;TYP;lat;lon\n"
+        + rows
+        + "2026-08-01;  klotter  ;1;2\n"
+        + "2026-08-01;Nedskräpning;1;2\n"
+        + "2026-08-01;skadegörelse;1;2\n"  # a police type, whatever its case
+        + "2026-08-01;vandalism;1;2\n"  # a group's key
+        + "2026-08-01;Ordningsstörning;1;2\n"  # a group's Swedish name
+        + "2026-08-01;Trafikolycka, vilt;1;2\n"  # a police type by its prefix
+        + "2026-08-01;;1;2\n;;;\n2026-08-01\n"  # no type: nothing to map
+        + '2026-08-01;Tjuvjakt;1;"2\n'  # broken quote: the count ends, as the import does
+        + "2026-08-01;Senare;1;2\n"
+    )
+    census = unrecognised_types(text.encode(), "typ")
+    assert census.types[0] == TypeCount("Klotter", 21)
+    assert census.types[1:] == [TypeCount("Nedskräpning", 1), TypeCount("Tjuvjakt", 1)]
+    assert (census.distinct, census.left_out) == (3, 0)
+
+
+def test_unrecognised_types_lists_the_most_common_up_to_the_limit():
+    rows = [f"2026-08-01;Typ {n:03};1;2" for n in range(120)] + ["2026-08-01;Typ 119;1;2"]
+    census = unrecognised_types(("time;type;lat;lon\n" + "\n".join(rows)).encode(), "type")
+    assert len(census.types) == 50 and (census.distinct, census.left_out) == (120, 70)
+    assert census.types[0] == TypeCount("Typ 119", 2)
+    assert [count.value for count in census.types[1:3]] == ["Typ 000", "Typ 001"]
+
+
+def test_unrecognised_types_of_a_column_the_file_lacks_is_empty():
+    census = unrecognised_types(b"time;type;lat;lon\n2026-08-01;Klotter;1;2\n", "kategori")
+    assert (census.types, census.distinct) == ([], 0)
+
+
+def test_a_mapped_type_is_matched_by_its_whole_value():
+    long_value = "Egen typ " + "x" * 5_000
+    text = f"time;type;lat;lon\n2026-08-01;{long_value};{CENTRUM[0]};{CENTRUM[1]}\n"
+    columns = {"time": "time", "type": "type", "lat": "lat", "lon": "lon"}
+    # Not by the hundred characters an incident keeps of its type.
+    [refused] = parse(text, columns | {"group": {long_value[:100]: "theft"}})
+    assert isinstance(refused, Rejection)
+    [incident] = parse(text, columns | {"group": {long_value: "theft"}})
+    assert incident.offence_group == "theft" and incident.type_label == long_value[:100]

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from tryggve.analytics.forms import type_field_name
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
 from tryggve.audit.models import AccessLog
 from tryggve.conftest import CENTRUM
@@ -34,6 +35,8 @@ def upload(client, content, name="handelser.csv", encoding="utf-8"):
 
 
 def start(client, upload_id, **mapping):
+    """Send the mapping page; its types were listed for the type column sent, unless
+    `types_column` says otherwise (the page was made for another column)."""
     fields = {
         "time": "Datum",
         "type": "Brottstyp",
@@ -41,6 +44,7 @@ def start(client, upload_id, **mapping):
         "lon": "Longitud",
         "text": "Beskrivning",
     } | mapping
+    fields.setdefault("types_column", fields["type"])
     return client.post(f"{URL}{upload_id}/", fields, follow=True)
 
 
@@ -470,7 +474,7 @@ def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality)
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
     assert "okänd typ &#x27;Inbrott i bostad&#x27;" in page
-    assert "välj en brottsgrupp under ”Brottsgrupp för typer som inte känns igen”" in page
+    assert "välj en brottsgrupp för typen under ”Typer som inte känns igen”" in page
 
 
 @pytest.mark.django_db
@@ -522,16 +526,19 @@ def test_the_result_with_rejected_rows_is_logged_and_the_progress_is_not(
     assert AccessLog.objects.count() == 1
 
 
+def ours_and_theirs(ours, theirs, content: str) -> list[IncidentImport]:
+    """An upload of our municipality and one of another, both waiting for their columns."""
+    return [
+        IncidentImport.objects.create(municipality=m, file_name=name, data=content.encode())
+        for m, name in ((ours, "var.csv"), (theirs, "deras.csv"))
+    ]
+
+
 @pytest.mark.django_db
 def test_a_refused_reader_is_not_logged(
     client, council_reader, staff_without_role, case_handler, other_area, municipality
 ):
-    ours = IncidentImport.objects.create(
-        municipality=municipality, file_name="var.csv", data=GOOD.encode()
-    )
-    theirs = IncidentImport.objects.create(
-        municipality=other_area.municipality, file_name="deras.csv", data=GOOD.encode()
-    )
+    ours, theirs = ours_and_theirs(municipality, other_area.municipality, GOOD)
     assert client.get(f"{URL}{ours.pk}/").status_code == 302
     assert council_reader.get(f"{URL}{ours.pk}/").status_code == 403
     assert staff_without_role.get(f"{URL}{ours.pk}/").status_code == 403
@@ -553,3 +560,276 @@ def test_staff_of_another_served_municipality_are_not_logged(case_handler, arjep
     assert AccessLog.objects.get().subject == (
         f"filimport {theirs.pk} (2506) första raderna: arjeplog.csv"
     )
+
+
+# Types the importer does not recognise, mapped onto groups on the page --------------------
+
+OWN_TYPES = (
+    "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+    f"2026-11-20 22:15;Klotter;{LAT};{LON};Tags på skolans vägg\n"
+    f"2026-11-20 23:15;klotter ;{LAT};{LON};Tags på busskuren\n"
+    f"2026-11-21 01:40;Nedskräpning;{LAT};{LON};Sopor vid återvinningen\n"
+    f"2026-11-21 02:40;Tjuvjakt;{LAT};{LON};Skott i skogen\n"
+    f"2026-11-21 03:40;Skadegörelse;{LAT};{LON};Krossad ruta\n"
+)
+
+# The mapping page of OWN_TYPES as sent with "Klotter" put in vandalism.
+KLOTTER_SENT = {
+    "time": "Datum",
+    "type": "Brottstyp",
+    "lat": "Latitud",
+    "lon": "Longitud",
+    "types_column": "Brottstyp",
+    type_field_name("Klotter"): "vandalism",
+}
+
+
+def type_select(page: str, value: str) -> str:
+    """The select for one of the file's types, found by its label as a person would."""
+    label = re.search(rf'<label for="(id_typ_[0-9a-f]+)">{re.escape(value)}', page)
+    assert label, f"no select labelled {value!r}"
+    return label.group(1).removeprefix("id_")
+
+
+def uploaded(client, content) -> IncidentImport:
+    upload(client, content)
+    return IncidentImport.objects.latest("pk")
+
+
+@pytest.mark.django_db
+def test_a_mapped_type_imports_into_the_chosen_group(case_handler, municipality):
+    created = uploaded(case_handler, OWN_TYPES)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    section = page.split("<legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert "Typer som inte känns igen" in section
+    # The whole file counted, the spellings the importer takes as one merged, known types out.
+    assert "Klotter (2 rader)" in section and "Nedskräpning (1 rad)" in section
+    labels = re.findall(r'<label for="id_typ_[0-9a-f]+">([^<]*)</label>', section)
+    assert labels == ["Klotter (2 rader)", "Nedskräpning (1 rad)", "Tjuvjakt (1 rad)"]
+    assert section.count("<select") == 3
+    assert '<option value="" selected>(avvisa raderna)</option>' in section
+    assert 'name="types_column" value="Brottstyp"' in page
+    assert type_select(page, "Klotter") == type_field_name("Klotter")
+
+    page = start(
+        case_handler,
+        created.pk,
+        **{type_field_name("Klotter"): "vandalism", type_field_name("Nedskräpning"): "disturbance"},
+    ).content.decode()
+    created.refresh_from_db()
+    assert created.mapping["group"] == {"Klotter": "vandalism", "Nedskräpning": "disturbance"}
+    assert (created.imported, created.rejected) == (4, 1)
+    groups = dict(Incident.objects.values_list("summary", "offence_group"))
+    assert groups["Tags på skolans vägg"] == groups["Tags på busskuren"] == "vandalism"
+    assert groups["Sopor vid återvinningen"] == "disturbance"
+    # Left at "avvisa raderna": rejected by its line, as before.
+    assert "rad 5: okänd typ &#x27;Tjuvjakt&#x27;" in page
+    assert 'id="result-imported">4<' in page
+
+
+@pytest.mark.django_db
+def test_an_unmapped_unknown_type_is_still_rejected_by_line(case_handler, municipality):
+    created = uploaded(case_handler, OWN_TYPES)
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (1, 4)
+    assert "group" not in created.mapping
+    for line, value in ((2, "Klotter"), (3, "klotter"), (4, "Nedskräpning"), (5, "Tjuvjakt")):
+        assert f"rad {line}: okänd typ &#x27;{value}&#x27;" in page
+
+
+TWO_TYPE_COLUMNS = (
+    "Datum;Brottstyp;Kategori;Latitud;Longitud\n"
+    f"2026-11-20 22:15;Skadegörelse;Klotter;{LAT};{LON}\n"
+    f"2026-11-21 01:40;Stöld;Cykelstöld;{LAT};{LON}\n"
+)
+
+
+@pytest.mark.django_db
+def test_changing_the_type_column_lists_its_types_before_importing(case_handler, municipality):
+    created = uploaded(case_handler, TWO_TYPE_COLUMNS)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert "Alla typer i kolumnen ”Brottstyp” känns igen." in page
+    assert "<fieldset" not in page
+
+    # The person picks the other column and sends the page listed for the first.
+    response = start(case_handler, created.pk, type="Kategori", types_column="Brottstyp", text="")
+    assert response.status_code == 400
+    page = response.content.decode()
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED and not Incident.objects.exists()
+    error = page.split('id="id_type_error">', 1)[1].split("</div>", 1)[0]
+    assert "Typerna i kolumnen ”Kategori” visas nu under ”Typer som inte känns igen”" in error
+    assert "Klotter (1 rad)" in page and "Cykelstöld (1 rad)" in page
+    assert 'name="types_column" value="Kategori"' in page
+    assert '<option value="Kategori" selected>' in page
+
+    # Sent again, now listed for that column: imported with the groups chosen.
+    start(
+        case_handler,
+        created.pk,
+        type="Kategori",
+        text="",
+        **{type_field_name("Klotter"): "vandalism", type_field_name("Cykelstöld"): "theft"},
+    )
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.DONE
+    assert sorted(Incident.objects.values_list("type_label", "offence_group")) == [
+        ("Cykelstöld", "theft"),
+        ("Klotter", "vandalism"),
+    ]
+
+
+@pytest.mark.django_db
+def test_changing_to_a_column_the_importer_knows_imports_at_once(case_handler, municipality):
+    created = uploaded(case_handler, TWO_TYPE_COLUMNS)
+    # Listed for "Kategori", sent with "Brottstyp": no type of it needs a group.
+    start(case_handler, created.pk, type="Brottstyp", types_column="Kategori", text="")
+    created.refresh_from_db()
+    assert (created.status, created.imported) == (IncidentImport.Status.DONE, 2)
+
+
+@pytest.mark.parametrize("listed", [None, "", "Ingen sådan kolumn", "x" * 5000])
+@pytest.mark.django_db
+def test_a_missing_or_forged_list_column_lists_again(case_handler, municipality, listed):
+    created = uploaded(case_handler, OWN_TYPES)
+    fields = {"time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Longitud"}
+    if listed is not None:
+        fields["types_column"] = listed
+    response = case_handler.post(f"{URL}{created.pk}/", fields)
+    assert response.status_code == 400
+    assert 'name="types_column" value="Brottstyp"' in response.content.decode()
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"group": "vandalism"},
+        {"types_column": ["Brottstyp", "Latitud"]},
+        {"type": "Finns inte", "types_column": "Finns inte"},
+        {"default_group": "<b>", "typ_0000000000000000": "vandalism"},
+    ],
+)
+@pytest.mark.django_db
+def test_odd_fields_never_break_the_page(case_handler, municipality, fields):
+    created = uploaded(case_handler, OWN_TYPES)
+    data = KLOTTER_SENT | fields
+    response = case_handler.post(f"{URL}{created.pk}/", data)
+    assert response.status_code in (302, 400)
+    created.refresh_from_db()
+    if response.status_code == 302:
+        assert created.mapping["group"] == {"Klotter": "vandalism"}
+        assert "default_group" not in created.mapping
+
+
+@pytest.mark.django_db
+def test_a_group_that_does_not_exist_is_refused_next_to_its_select(case_handler, municipality):
+    created = uploaded(case_handler, OWN_TYPES)
+    name = type_field_name("Klotter")
+    response = start(case_handler, created.pk, **{name: "<script>"})
+    assert response.status_code == 400
+    error = response.content.decode().split(f'id="id_{name}_error">', 1)[1].split("</div>")[0]
+    assert "Välj ett giltigt alternativ" in error and "<script>" not in error
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED
+
+
+@pytest.mark.django_db
+def test_values_from_the_file_are_escaped(case_handler, municipality):
+    hostile = '<img src=x onerror="alert(1)">'
+    created = uploaded(case_handler, OWN_TYPES.replace("Tjuvjakt", hostile))
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (1 rad)" in page
+    start(case_handler, created.pk, **{type_field_name(hostile): "other"})
+    assert Incident.objects.get(type_label=hostile).offence_group == "other"
+    # A column's name, said in the section's text and in the message beside the type.
+    column = "<b>Kategori</b>"
+    created = uploaded(case_handler, OWN_TYPES.replace("Beskrivning", column))
+    response = start(case_handler, created.pk, type=column, types_column="Brottstyp", text="")
+    page = response.content.decode()
+    assert response.status_code == 400 and "<b>" not in page
+    assert page.count("kolumnen ”&lt;b&gt;Kategori&lt;/b&gt;”") == 3  # summary, field, section
+
+
+@pytest.mark.django_db
+def test_a_long_value_is_shortened_on_the_page_and_mapped_by_its_whole_text(
+    case_handler, municipality
+):
+    long_value = "Ä" + "ö" * 9_999
+    # Two values alike in their first 100 characters, which the incident keeps of its type.
+    twin = long_value[:-1] + "x"
+    content = OWN_TYPES.replace("Tjuvjakt", long_value).replace("Nedskräpning", twin)
+    created = uploaded(case_handler, content)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert "ö" * 100 not in page
+    assert page.count(f"{long_value[:79]}… (1 rad)") == 2
+    start(
+        case_handler,
+        created.pk,
+        **{type_field_name(long_value): "theft", type_field_name(twin): ""},
+    )
+    created.refresh_from_db()
+    assert created.mapping["group"] == {long_value: "theft"}
+    assert (created.imported, created.rejected) == (2, 3)
+    incident = Incident.objects.get(offence_group="theft")
+    assert incident.type_label == long_value[:100]
+
+
+@pytest.mark.django_db
+def test_a_thousand_distinct_types_list_the_fifty_most_common(
+    case_handler, municipality, django_assert_max_num_queries
+):
+    rows = [f"2026-11-20 22:15;Egen typ {n:04};{LAT};{LON};Rad {n}" for n in range(1000)]
+    rows += [f"2026-11-21 22:1{n};Vanligast;{LAT};{LON};Igen {n}" for n in range(3)]
+    header = "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+    created = uploaded(case_handler, header + "\n".join(rows))
+    with django_assert_max_num_queries(20):
+        page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    section = page.split("<legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert section.count("<select") == 51  # fifty types, and all the others together
+    assert "Kolumnen har 1001 typer som inte känns igen. De 50 med flest rader" in section
+    assert "de andra 951" in section
+    labels = re.findall(r'<label for="id_typ_[0-9a-f]+">([^<]*)</label>', section)
+    assert labels[0] == "Vanligast (3 rader)" and labels[-1] == "Egen typ 0048 (1 rad)"
+    assert "Alla andra typer som inte känns igen" in section
+    start(
+        case_handler,
+        created.pk,
+        **{type_field_name("Vanligast"): "vandalism", "default_group": "other"},
+    )
+    created.refresh_from_db()
+    assert created.mapping["default_group"] == "other"
+    assert (created.imported, created.rejected) == (1003, 0)
+    assert Incident.objects.filter(offence_group="vandalism").count() == 3
+
+
+@pytest.mark.django_db
+def test_sending_the_types_twice_imports_once(case_handler, municipality):
+    created = uploaded(case_handler, OWN_TYPES)
+    mapped = {type_field_name("Klotter"): "vandalism"}
+    start(case_handler, created.pk, **mapped)
+    again = start(case_handler, created.pk, **mapped | {type_field_name("Tjuvjakt"): "other"})
+    assert again.status_code == 200
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (3, 2)
+    assert Incident.objects.count() == 3 and "Tjuvjakt" not in created.mapping["group"]
+
+
+@pytest.mark.django_db
+def test_types_cannot_be_mapped_by_the_wrong_people(
+    client, council_reader, staff_without_role, case_handler, other_area, municipality
+):
+    ours, theirs = ours_and_theirs(municipality, other_area.municipality, OWN_TYPES)
+    fields = KLOTTER_SENT
+    assert client.post(f"{URL}{ours.pk}/", fields).status_code == 302
+    assert council_reader.post(f"{URL}{ours.pk}/", fields).status_code == 403
+    assert staff_without_role.post(f"{URL}{ours.pk}/", fields).status_code == 403
+    assert case_handler.post(f"{URL}{theirs.pk}/", fields).status_code == 404
+    assert council_reader.get(f"{URL}{ours.pk}/").status_code == 403
+    for upload_row in (ours, theirs):
+        upload_row.refresh_from_db()
+        assert (upload_row.status, upload_row.mapping) == (IncidentImport.Status.UPLOADED, {})
+    assert not Incident.objects.exists() and not AccessLog.objects.exists()
