@@ -63,6 +63,7 @@ on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import io
@@ -1184,11 +1185,15 @@ def _write(args, points: Points, result: Result) -> int:
         writer.writerow(["lat", "lon", "score"])
         for (lat, lon), score in zip(points.text, result.scores, strict=True):
             writer.writerow([lat, lon, repr(float(score))])
-    except OSError as exc:
-        raise InputError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
-    finally:
+        # The buffer's last part is written when the file is closed (a full disk then).
+        out.flush()
         if out is not sys.stdout:
             out.close()
+    except OSError as exc:
+        if out is not sys.stdout:
+            with contextlib.suppress(OSError):
+                out.close()  # what it still holds cannot be written either
+        raise InputError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
     return 0
 
 
