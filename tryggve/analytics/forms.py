@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from tryggve.analytics.importers import guess_mapping, unrecognised_types
+from tryggve.analytics.importers import guess_mapping, repeated_columns, unrecognised_types
 from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
@@ -53,12 +53,14 @@ class RiskMapForm(forms.Form):
     )
 
     def values(self) -> tuple[str, int]:
-        if self.is_valid():
-            return (
-                self.cleaned_data["group"] or OffenceGroup.RESIDENTIAL_BURGLARY,
-                self.cleaned_data["cell"] or settings.RISK_CELL_M,
-            )
-        return OffenceGroup.RESIDENTIAL_BURGLARY, settings.RISK_CELL_M
+        """The group and cell size asked for, each on its own: a refused value (?cell=333)
+        is the default, and the other value stays as asked."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # an unbound form has none
+        return (
+            data.get("group") or OffenceGroup.RESIDENTIAL_BURGLARY,
+            data.get("cell") or settings.RISK_CELL_M,
+        )
 
 
 def scope_area_choices(field: forms.ModelChoiceField, scope) -> None:
@@ -331,6 +333,13 @@ class ImportMappingForm(forms.Form):
                     "Välj antingen kolumnerna för latitud och longitud eller för SWEREF 99 TM "
                     "x och y."
                 ),
+            )
+        # One column for two fields (latitude and longitude, time and type): beside each.
+        for key, other in repeated_columns(data).items():
+            self.add_error(
+                key,
+                _("Samma kolumn är vald för ”%(field)s”. Välj en kolumn per fält.")
+                % {"field": MAPPING_LABELS[other]},
             )
         return data
 

@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from tryggve.analytics.models import IncidentSource, OffenceGroup
 from tryggve.lib.geo import to_wgs84
-from tryggve.lib.parsing import STOCKHOLM, decode_text, parse_datetime, parse_number
+from tryggve.lib.parsing import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    STOCKHOLM,
+    datetime_year,
+    decode_text,
+    parse_datetime,
+    parse_number,
+)
 
 POLICE_SITE = "https://polisen.se"
 MAX_ID = 100
@@ -63,10 +71,13 @@ class IncidentData:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A bad event or row: where it is (\"rad 7\") and why it was skipped."""
+    """A bad event or row: where it is (\"rad 7\") and why it was skipped; `fault` names the
+    column mapping's field whose column held the bad value ("time", "lat", "x", "type",
+    "id", "default_group"), when one did."""
 
     where: str
     reason: str
+    fault: str = ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -233,6 +244,26 @@ def _is_county(name: str) -> bool:
 
 def _in_world(lat: float, lon: float) -> bool:
     return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+# What a refused time says the file should hold instead, in the form every reader here takes.
+TIME_EXAMPLE = "2026-03-04 22:15"
+
+
+def _time_refused(value: str) -> str:
+    """Why a CSV row's time was not read: its year, or its form (with one that is read)."""
+    year = datetime_year(value)
+    shown = value[:40]  # a cell may be a page long
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        return _("tiden %(value)r har ett år utanför %(first)d–%(last)d") % {
+            "value": shown,
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+    return _("tiden %(value)r går inte att tolka; skriv till exempel %(example)s") % {
+        "value": shown,
+        "example": TIME_EXAMPLE,
+    }
 
 
 # The police feed --------------------------------------------------------------------------
@@ -571,6 +602,29 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# The first line Excel reads as the delimiter's name ("sep=;") and files meant for Excel
+# begin with: not the header.
+_EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+
+
+def _csv_body(text: str) -> tuple[str, str, int]:
+    """The text from its header line on, its delimiter, and how many lines came before the
+    header: one after Excel's "sep=;" line (whose delimiter is then used), else none."""
+    sep = _EXCEL_SEP_RE.match(text)
+    if sep:
+        return text[sep.end() :], sep.group(1), 1
+    return text, sniff_delimiter(re.match(r"[^\r\n]*", text).group()), 0
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's complaint in Swedish where a file can cause it."""
+    if str(exc).startswith("field larger than field limit"):
+        return _("ett fält är längre än %(max)d tecken – ett citattecken som aldrig avslutas?") % {
+            "max": csv.field_size_limit()
+        }
+    return str(exc)
+
+
 # A row's time may lie this far ahead of the clock (a clock or time zone askew); further is
 # a mistyped year, and a burglary "in 2062" would count as fresh and warn its neighbours.
 FUTURE_SLACK = timedelta(days=1)
@@ -589,12 +643,12 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
 
 
 def _open_csv(data: bytes):
-    """The decoded text, its first line, its delimiter and a reader over it (header first)."""
-    text = decode_text(data)
+    """The decoded text from its header line on, that line, its delimiter, a reader over
+    the text (header first) and how many lines came before the header (`_csv_body`)."""
+    text, delimiter, skipped = _csv_body(decode_text(data))
     first_line = re.match(r"[^\r\n]*", text).group()
-    delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return text, first_line, delimiter, reader
+    return text, first_line, delimiter, reader, skipped
 
 
 def _clean_header(header: list[str] | None) -> list[str]:
@@ -613,7 +667,7 @@ class CsvFile:
         mapping: CsvMapping | None = None,
         within: Callable[[float, float], bool] | None = None,
     ) -> None:
-        self.text, first_line, self.delimiter, self._reader = _open_csv(data)
+        self.text, first_line, self.delimiter, self._reader, self._skipped = _open_csv(data)
         self.within = within
         self.read_at = datetime.now(UTC)
         self.mapping = mapping or self._default_mapping(first_line)
@@ -623,7 +677,7 @@ class CsvFile:
             header = next(self._reader, None)
         except csv.Error as exc:
             raise ImportFormatError(
-                _("Rubrikraden går inte att läsa: %(error)s") % {"error": exc}
+                _("Rubrikraden går inte att läsa: %(error)s") % {"error": _csv_error(exc)}
             ) from exc
         self.header = _clean_header(header)
         self.index = self._column_indexes()
@@ -665,7 +719,8 @@ class CsvFile:
         return index
 
     def rows(self) -> Iterator[Parsed]:
-        last_line = self._reader.line_num
+        # Lines are counted in the file, Excel's "sep=;" line included.
+        last_line = self._reader.line_num + self._skipped
         while True:
             try:
                 row = next(self._reader)
@@ -676,10 +731,10 @@ class CsvFile:
                 yield Rejection(
                     _("rad %(line)d") % {"line": last_line + 1},
                     _("går inte att läsa som CSV (%(error)s); resten av filen hoppas över")
-                    % {"error": exc},
+                    % {"error": _csv_error(exc)},
                 )
                 return
-            line, last_line = last_line + 1, self._reader.line_num
+            line, last_line = last_line + 1, self._reader.line_num + self._skipped
             if not any(cell.strip() for cell in row):
                 continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
             yield self._parse_row(row, line)
@@ -691,39 +746,56 @@ class CsvFile:
         return row[number].strip()
 
     def _parse_row(self, row: list[str], line: int) -> Parsed:
-        where = _("rad %(line)d") % {"line": line}
+        parsed = self._parse_cells(row, _("rad %(line)d") % {"line": line})
+        if isinstance(parsed, Rejection) and any(c.strip() for c in row[len(self.header) :]):
+            # Not the value read but the cells being off: after a decimal comma (or an
+            # unquoted comma in a text) every value is read from the column before its own.
+            # A row that is read all the same (the comma in the last column) is kept.
+            if self.delimiter == ",":
+                reason = _(
+                    "raden har fler fält än rubrikraden – decimalkomma i en kommaseparerad fil?"
+                )
+            else:
+                reason = _("raden har fler fält än rubrikraden")
+            return Rejection(parsed.where, reason)
+        return parsed
+
+    def _parse_cells(self, row: list[str], where: str) -> Parsed:
         raw_time = self._cell(row, "time")
         occurred_at = parse_datetime(raw_time)
         if occurred_at is None:
-            return Rejection(where, _("tiden %(value)r går inte att tolka") % {"value": raw_time})
+            return Rejection(where, _time_refused(raw_time), "time")
         if occurred_at > self.read_at + FUTURE_SLACK:
             return Rejection(
-                where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}
+                where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}, "time"
             )
 
         if "x" in self.index:
             raw = (self._cell(row, "x"), self._cell(row, "y"))
             if not all(raw):
-                return Rejection(where, _("position saknas"))
+                return Rejection(where, _("position saknas"), "x")
             x, y = parse_number(raw[0]), parse_number(raw[1])
             position = _sweref_to_wgs84(x, y) if x is not None and y is not None else None
             if position is None:
-                return Rejection(
-                    where,
-                    _("SWEREF 99 TM-koordinaterna %(x)s, %(y)s ligger inte i Sverige")
-                    % {"x": raw[0], "y": raw[1]},
-                )
+                reason = _("SWEREF 99 TM-koordinaterna %(x)s, %(y)s ligger inte i Sverige") % {
+                    "x": raw[0][:40],
+                    "y": raw[1][:40],
+                }
+                if x is not None and y is not None and _in_world(x, y):
+                    reason += " " + _("(de ser ut som latitud och longitud i WGS84)")
+                return Rejection(where, reason, "x")
             lat, lon = position
         else:
             raw = (self._cell(row, "lat"), self._cell(row, "lon"))
             if not all(raw):
-                return Rejection(where, _("position saknas"))
+                return Rejection(where, _("position saknas"), "lat")
             lat, lon = parse_number(raw[0]), parse_number(raw[1])
             if lat is None or lon is None:
                 return Rejection(
                     where,
                     _("koordinaterna %(lat)s, %(lon)s är inte tal")
-                    % {"lat": raw[0], "lon": raw[1]},
+                    % {"lat": raw[0][:40], "lon": raw[1][:40]},
+                    "lat",
                 )
             if not _in_world(lat, lon):
                 return Rejection(
@@ -733,6 +805,7 @@ class CsvFile:
                         'ange då "x" och "y" i kolumnmappningen)'
                     )
                     % {"lat": raw[0], "lon": raw[1]},
+                    "lat",
                 )
 
         if self.within is not None and not self.within(lat, lon):
@@ -745,7 +818,7 @@ class CsvFile:
         group = self._group_for(full_type, summary)
         if group is None:
             if not type_label:
-                return Rejection(where, _("typ saknas"))
+                return Rejection(where, _("typ saknas"), "type")
             return Rejection(
                 where,
                 # The upload page's section first, then the command line's mapping file.
@@ -755,11 +828,14 @@ class CsvFile:
                     '"default_group")'
                 )
                 % {"value": type_label},
+                "default_group",
             )
 
         external_id = self._cell(row, "id")
         if len(external_id) > MAX_ID:
-            return Rejection(where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID})
+            return Rejection(
+                where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID}, "id"
+            )
         if not external_id:
             # Without an id of its own a row is known by what it says, so the same file read
             # twice adds nothing; two identical rows count as one incident.
@@ -815,6 +891,27 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The one field that may name a column another field names: the type may well be all the
+# description there is.
+SHARED_COLUMN_KEYS = frozenset({"text"})
+
+
+def repeated_columns(columns: dict) -> dict[str, str]:
+    """Each field (of `COLUMN_KEYS`) that names the same column as another field → that other
+    field, the first one in `COLUMN_KEYS`' order; the description may share a column."""
+    by_column: dict[str, list[str]] = {}
+    for key in COLUMN_KEYS:
+        name = columns.get(key)
+        if isinstance(name, str) and name.strip() and key not in SHARED_COLUMN_KEYS:
+            by_column.setdefault(name.strip().lower(), []).append(key)
+    return {
+        key: next(other for other in keys if other != key)
+        for keys in by_column.values()
+        if len(keys) > 1
+        for key in keys
+    }
+
+
 def guess_mapping(header: list[str]) -> dict[str, str]:
     """Our field → the file's column, for the columns whose names we recognise."""
     by_name = {}
@@ -841,18 +938,20 @@ class CsvPreview:
 
 def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
     """The header and first rows of a CSV file, before any column mapping is chosen."""
-    text, _first_line, delimiter, reader = _open_csv(data)
+    text, _first_line, delimiter, reader, _skipped = _open_csv(data)
     try:
         header = next(reader, None)
         first = []
         for row in reader:
             if any(cell.strip() for cell in row):
-                first.append(row)
+                # No more cells than the header has columns: a row of a million cells
+                # would be a page of a million.
+                first.append(row[: len(header)])
             if len(first) >= rows:
                 break
     except csv.Error as exc:
         raise ImportFormatError(
-            _("Filen går inte att läsa som CSV: %(error)s") % {"error": exc}
+            _("Filen går inte att läsa som CSV: %(error)s") % {"error": _csv_error(exc)}
         ) from exc
     return CsvPreview(delimiter, _clean_header(header), first, max(text.count("\n"), 1))
 
@@ -882,7 +981,7 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     group's key or name nor a police-feed type, with how many rows have it: what a mapping's
     `group` would have to name. Values are compared as the importer compares them (case and
     whitespace aside). A row the CSV reader cannot read ends the count, as it ends an import."""
-    _text, _first_line, _delimiter, reader = _open_csv(data)
+    _text, _first_line, _delimiter, reader, _skipped = _open_csv(data)
     labels = _group_labels()
     counts: dict[str, int] = {}
     spelling: dict[str, str] = {}

@@ -335,7 +335,8 @@ class IncidentImport(models.Model):
     # When its columns were chosen and it was put on the task queue.
     queued = models.DateTimeField(_("köad"), null=True, blank=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
-    # The upload form's one-time key: a double submit keeps one file.
+    # The upload form's one-time key with the file's name and contents (`uploads._upload_key`):
+    # a double submit keeps one file, the form sent back with another file makes another.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:

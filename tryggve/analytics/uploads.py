@@ -7,8 +7,11 @@ Apart from `services` because the task (`tasks.run_incident_import`) calls
 from __future__ import annotations
 
 import codecs
+import hashlib
 import uuid
+from collections import Counter
 from datetime import timedelta
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,20 +20,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tryggve.analytics.importers import (
+    CsvFile,
     CsvMapping,
     ImportFormatError,
+    IncidentData,
     guess_mapping,
     preview_csv,
     read_csv,
+    repeated_columns,
 )
 from tryggve.analytics.models import IncidentImport
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
 
-# The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
 # No real column name is longer; a longer one is a file without the header we expect, and
 # would be repeated on the mapping page in every column choice.
 MAX_COLUMN_NAME = 200
+# Nor has an export of incidents this many columns: a header of 60,000 would be offered in
+# every one of the mapping page's choices.
+MAX_COLUMNS = 200
+# The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
 SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -45,12 +54,14 @@ def incident_import_upload(
 ) -> IncidentImport:
     """Keep an uploaded CSV file for its column mapping, after checking it can be read.
 
-    The same form sent twice with the same file (a double click) keeps one upload and
-    returns it; the same form with another file (back, then another file) is a new one.
+    The same form sent twice with the same file (a double click, or posts racing each other)
+    keeps one upload and returns it; the same form with another file, or with the same file
+    name but other contents (back, then a corrected file), is a new one.
 
     Raises ValidationError on "file" for an empty file, a workbook or other binary file, one
     without a usable header or without rows under it, one whose header splits into a
-    single column (wrong delimiter) or names no column we know.
+    single column (wrong delimiter), has more than `MAX_COLUMNS` columns or names no column
+    we know.
     """
 
     def refuse(message: str, code: str) -> ValidationError:
@@ -90,6 +101,15 @@ def incident_import_upload(
             % {"count": len(preview.header)},
             "delimiter",
         )
+    if len(preview.header) > MAX_COLUMNS:
+        raise refuse(
+            _(
+                "Rubrikraden har %(count)d kolumner; högst %(max)d går att välja bland. Första "
+                "raden ska vara rubrikraden med kolumnernas namn."
+            )
+            % {"count": len(preview.header), "max": MAX_COLUMNS},
+            "many_columns",
+        )
     if any(len(name) > MAX_COLUMN_NAME for name in preview.header):
         raise refuse(
             _(
@@ -112,45 +132,53 @@ def incident_import_upload(
             % {"header": ", ".join(preview.header)[:300]},
             "columns",
         )
-    file_name = file_name[:255]
+    upload = IncidentImport(
+        municipality=municipality,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        data=data,
+        total_rows=preview.approx_rows,
+        submission_key=_upload_key(submission_key, file_name[:255], data),
+    )
+    if upload.submission_key is not None:
+        try:
+            with transaction.atomic():
+                upload.save(force_insert=True)
+            return upload
+        except IntegrityError:  # sent before (or at the same moment), and saved
+            earlier = IncidentImport.objects.filter(submission_key=upload.submission_key).first()
+            if earlier is not None and (earlier.municipality_id, earlier.uploaded_by_id) == (
+                upload.municipality_id,
+                upload.uploaded_by_id,
+            ):
+                return earlier
+            upload.pk = upload.submission_key = None  # a key not this person's: no key
+    upload.save(force_insert=True)
+    return upload
 
-    def same_upload() -> IncidentImport | None:
-        if submission_key is None:
-            return None
-        return IncidentImport.objects.filter(
-            submission_key=submission_key,
-            municipality=municipality,
-            uploaded_by=uploaded_by,
-            file_name=file_name,
-        ).first()
 
-    if (earlier := same_upload()) is not None:
-        return earlier
-    if IncidentImport.objects.filter(submission_key=submission_key).exists():
-        submission_key = None  # the key was used for another file: this one is new
-    try:
-        with transaction.atomic():
-            return IncidentImport.objects.create(
-                municipality=municipality,
-                uploaded_by=uploaded_by,
-                file_name=file_name,
-                data=data,
-                total_rows=preview.approx_rows,
-                submission_key=submission_key,
-            )
-    except IntegrityError:  # the first of two submits at once was saved meanwhile
-        if (earlier := same_upload()) is None:
-            raise
-        return earlier
+def _upload_key(submission_key: uuid.UUID | None, file_name: str, data: bytes) -> uuid.UUID | None:
+    """The key an upload is kept under: the form's one-time key and the file, name and
+    contents. The form sent again with the same file has the same key (the database's
+    unique key keeps one upload, however close together the posts came); sent back with
+    a corrected file of the same name, another."""
+    if submission_key is None:
+        return None
+    contents = hashlib.sha256(data).hexdigest()
+    return uuid.uuid5(submission_key, f"{contents} {file_name}")
 
 
 def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:
-    """Check the column mapping against the file and queue the import (once, however often
-    the form is sent). Raises ValidationError naming the form field at fault."""
+    """Check the column mapping against the file and its first rows, and queue the import
+    (once, however often the form is sent). Raises ValidationError naming the form field at
+    fault where one is: a column chosen for two fields, or a mapping under which none of
+    the first rows would import (a time column of types, x/y of degrees)."""
+    _refuse_repeated_columns(mapping)
     try:
         table = read_csv(bytes(incident_import.data), CsvMapping.from_json(mapping))
     except ImportFormatError as exc:
         raise ValidationError(str(exc), code="mapping") from exc
+    _refuse_if_no_first_row_imports(table)
     started = IncidentImport.objects.filter(
         pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
     ).update(
@@ -163,6 +191,49 @@ def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> 
         enqueue_import(incident_import.pk)
     incident_import.refresh_from_db()
     return incident_import
+
+
+# The rows read before an import starts, to find a mapping under which none would import.
+TRIAL_ROWS = 20
+# The reasons quoted when none would.
+TRIAL_REASONS = 3
+
+
+def _refuse_repeated_columns(mapping: dict) -> None:
+    repeated = repeated_columns(mapping)
+    if repeated:
+        raise ValidationError(
+            {
+                key: ValidationError(
+                    _("Kolumnen ”%(column)s” är vald för två fält.") % {"column": mapping[key]},
+                    code="repeated_column",
+                )
+                for key in repeated
+            }
+        )
+
+
+def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
+    """Refuse the mapping when none of the file's first rows would import with it, quoting
+    why the first were rejected: beside the field whose column held the bad value in most
+    of them, when one did. Where a row lies is left to the import: a file may begin with
+    other places than the municipality's."""
+    first = list(islice(table.rows(), TRIAL_ROWS))
+    if not first or any(isinstance(item, IncidentData) for item in first):
+        return
+    fault, count = Counter(rejection.fault for rejection in first).most_common(1)[0]
+    if not fault or count * 2 <= len(first):
+        fault = ""
+    quoted = [rejection for rejection in first if rejection.fault == fault] or first
+    reasons = "; ".join(str(rejection)[:300] for rejection in quoted[:TRIAL_REASONS])
+    message = ngettext(
+        "Filens första rad skulle inte importeras med de här kolumnerna: %(reasons)s",
+        "Ingen av filens %(count)d första rader skulle importeras med de här kolumnerna: "
+        "%(reasons)s",
+        len(first),
+    ) % {"count": len(first), "reasons": reasons}
+    error = ValidationError(message, code="first_rows")
+    raise ValidationError({fault: error}) if fault else error
 
 
 def incident_imports_clear_abandoned(*, older_than: timedelta) -> int:

@@ -237,8 +237,9 @@ def _fmt(value, digits: int = 1) -> str:
 @operational
 def riskmap(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    form = RiskMapForm(request.GET or None)
-    group, size = form.values()
+    group, size = RiskMapForm(request.GET or None).values()
+    # The selects show what is drawn, also in place of a value refused (?cell=333).
+    form = RiskMapForm(initial={"group": group, "cell": size})
     risk = risk_map_cached(group=group, size=size, codes=scope.codes)
     cells = risk.cells
     top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]

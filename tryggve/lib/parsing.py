@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The years a time may have; outside them a time is a typing error, not a date.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -54,7 +56,7 @@ def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | N
     if not match:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
-    if not 1900 <= int(year) <= 2100:
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         return None
     try:
         if offset is None:
@@ -76,6 +78,13 @@ def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | N
         )
     except ValueError:  # 2026-02-30, 25:00, an offset of 99 hours
         return None
+
+
+def datetime_year(value: str) -> int | None:
+    """The year of text written as `parse_datetime` reads times, whether or not the rest is a
+    valid time, so that a refusal can say it was the year; None for text of another form."""
+    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    return int(match.group(1)) if match else None
 
 
 def local_wall_clock(moment: datetime) -> datetime:

@@ -204,7 +204,69 @@ def test_an_unreadable_row_stops_the_file_with_a_report():
     first, second = parse(text + "2026-08-03,65.59,19.18,Brand,\n")
     assert isinstance(first, IncidentData)
     assert isinstance(second, Rejection)
-    assert str(second).startswith("rad 3: går inte att läsa som CSV")
+    assert str(second) == (
+        "rad 3: går inte att läsa som CSV (ett fält är längre än 131072 tecken – ett citattecken "
+        "som aldrig avslutas?); resten av filen hoppas över"
+    )
+
+
+@pytest.mark.parametrize(
+    ("time", "reason"),
+    [
+        (
+            "4/3/2026 22:15",
+            "tiden '4/3/2026 22:15' går inte att tolka; skriv till exempel 2026-03-04 22:15",
+        ),
+        (
+            "2026-02-30",
+            "tiden '2026-02-30' går inte att tolka; skriv till exempel 2026-03-04 22:15",
+        ),
+        ("1850-03-04 22:15", "tiden '1850-03-04 22:15' har ett år utanför 1900–2100"),
+        ("0026-03-04", "tiden '0026-03-04' har ett år utanför 1900–2100"),
+        ("x" * 1000, f"tiden '{'x' * 40}' går inte att tolka; skriv till exempel 2026-03-04 22:15"),
+    ],
+)
+def test_a_refused_time_says_why_and_what_is_read(time, reason):
+    (item,) = parse(f"time;lat;lon;type\n{time};65,59;19,18;Stöld\n")
+    assert (item.reason, item.fault) == (reason, "time")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "time,lat,lon,type\n2026-08-01,65,5912,19,1834,Stöld\n",
+            "raden har fler fält än rubrikraden – decimalkomma i en kommaseparerad fil?",
+        ),
+        (
+            "time;lat;lon;type\n2026-08-01;65,59;19,18;;Stöld\n",
+            "raden har fler fält än rubrikraden",
+        ),
+    ],
+)
+def test_a_rejected_row_with_more_fields_than_the_header_says_so(text, reason):
+    (item,) = parse(text)
+    assert item.reason == reason
+
+
+def test_a_row_read_all_the_same_keeps_its_extra_fields_to_itself():
+    # An unquoted comma in the last column, and a spreadsheet's empty cells at the end.
+    text = (
+        "time,lat,lon,type,text\n"
+        "2026-08-01,65.59,19.18,Stöld,Cykel, blå\n"
+        "2026-08-02,65.59,19.18,Brand,,,\n"
+    )
+    first, second = parse(text)
+    assert (first.summary, second.offence_group) == ("Cykel", OffenceGroup.FIRE)
+
+
+@pytest.mark.parametrize("sep", ["sep=,\n", "sep=,\r\n", '"sep=,"\n', "\ufeffSEP=,\n"])
+def test_excels_sep_line_names_the_delimiter(sep):
+    # Semicolons in the text: without the sep line, the delimiter would be guessed wrong.
+    text = sep + "time,lat,lon,type,text\n2026-08-01,65.59,19.18,Stöld,a;b;c;d\nx,1,2,Stöld,\n"
+    first, second = parse(text)
+    assert first.summary == "a;b;c;d"
+    assert str(second).startswith("rad 4: tiden 'x'")  # lines counted in the file
 
 
 # Whole-file problems ----------------------------------------------------------------------

@@ -3,14 +3,20 @@ the history, a page at a time; bad files get a Swedish message next to the field
 nothing; every view of the file's rows is logged."""
 
 import re
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
+from tryggve.analytics import uploads
 from tryggve.analytics.forms import type_field_name
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
 from tryggve.audit.models import AccessLog
@@ -113,6 +119,18 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
             + "x" * 100_000
             + "\n2026-11-20;Inbrott;65.5;19.1;1\n",
             "längre än 200 tecken",
+        ),
+        # 60,000 columns would be a choice of 60,000 in each of the mapping's selects.
+        (
+            "Datum;Brottstyp;Latitud;Longitud;"
+            + ";".join(f"k{n}" for n in range(60_000))
+            + "\n2026-11-20;Inbrott;65.5;19.1\n",
+            "Rubrikraden har 60004 kolumner; högst 200 går att välja bland.",
+        ),
+        # A line beyond the csv module's field limit, in Swedish.
+        (
+            "Datum;Brottstyp;Latitud;Longitud\n" + "x" * 200_000 + "\n",
+            "ett fält är längre än 131072 tecken",
         ),
         ("a;b;c;d\n1;2;3;4\n", "Ingen kolumn i rubrikraden känns igen"),
         # An Excel workbook renamed .csv (xlsx is a zip file; xls an OLE file).
@@ -447,25 +465,71 @@ def test_a_mapping_error_is_shown_next_to_its_field(
     assert "Kolumnmappningen" not in page
 
 
+def form_key(client) -> str:
+    page = client.get(URL).content.decode()
+    return page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+
+
+def upload_with_key(client, key, content=GOOD, name="h.csv"):
+    file = SimpleUploadedFile(name, content.encode(), "text/csv")
+    return client.post(URL, {"file": file, "submission_key": key})
+
+
 @pytest.mark.django_db
 def test_a_double_submit_of_the_upload_keeps_one_file(case_handler, municipality):
-    page = case_handler.get(URL).content.decode()
-    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
-    answers = [
-        case_handler.post(
-            URL,
-            {"file": SimpleUploadedFile("h.csv", GOOD.encode(), "text/csv"), "submission_key": key},
-        )
-        for _ in range(2)
-    ]
+    key = form_key(case_handler)
+    answers = [upload_with_key(case_handler, key) for _ in range(2)]
     created = IncidentImport.objects.get()
     assert [a["Location"] for a in answers] == [f"{URL}{created.pk}/"] * 2
     # The same form sent back with another file (the back button) is a new upload.
-    case_handler.post(
-        URL,
-        {"file": SimpleUploadedFile("annan.csv", GOOD.encode(), "text/csv"), "submission_key": key},
-    )
+    upload_with_key(case_handler, key, name="annan.csv")
     assert IncidentImport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_form_sent_back_with_a_corrected_file_of_the_same_name_is_a_new_upload(
+    case_handler, municipality
+):
+    key = form_key(case_handler)
+    first = upload_with_key(case_handler, key)
+    corrected = GOOD.replace("Krossad ruta i busskur", "Rättad rad")
+    second = upload_with_key(case_handler, key, corrected)
+    again = upload_with_key(case_handler, key, corrected)  # and a double click on that
+    assert first["Location"] != second["Location"] == again["Location"]
+    assert IncidentImport.objects.count() == 2
+    page = case_handler.get(second["Location"]).content.decode()
+    assert "Rättad rad" in page and "Krossad ruta" not in page
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs connections of their own at once"
+)
+@pytest.mark.django_db(transaction=True)
+def test_three_posts_at_once_with_one_key_keep_one_upload(municipality, django_user_model):
+    user = django_user_model.objects.create(username="samtidig")
+    for round_ in range(10):
+        key = uuid.uuid4()
+        contents = [GOOD, GOOD, GOOD] if round_ % 2 else [GOOD, GOOD, GOOD + "\n"]
+        barrier = threading.Barrier(len(contents))
+
+        def post(data: str, key=key, barrier=barrier) -> int:
+            try:
+                barrier.wait()
+                return uploads.incident_import_upload(
+                    municipality=municipality,
+                    uploaded_by=user,
+                    file_name="h.csv",
+                    data=data.encode(),
+                    submission_key=key,
+                ).pk
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(len(contents)) as pool:
+            pks = list(pool.map(post, contents))
+        assert pks[0] == pks[1]
+        assert len(set(pks)) == len(set(contents))
+        assert IncidentImport.objects.filter(pk__in=pks).count() == len(set(contents))
 
 
 @pytest.mark.django_db
@@ -833,3 +897,209 @@ def test_types_cannot_be_mapped_by_the_wrong_people(
         upload_row.refresh_from_db()
         assert (upload_row.status, upload_row.mapping) == (IncidentImport.Status.UPLOADED, {})
     assert not Incident.objects.exists() and not AccessLog.objects.exists()
+
+
+# The file's size on the mapping page ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_row_of_many_cells_shows_as_many_as_the_header_has(case_handler, municipality):
+    huge = f"2026-11-20 22:15;Inbrott;{LAT};{LON};Inbrott;" + ";".join(["extra"] * 100_000)
+    upload(case_handler, GOOD + huge + "\n")
+    created = IncidentImport.objects.get()
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert page.count("<td>") == 5 * 5 and "extra" not in page
+
+
+# The mapping tried on the first rows before anything runs ---------------------------------
+
+
+def error_of(page: str, field: str) -> str:
+    return page.split(f'id="id_{field}_error">', 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "messages"),
+    [
+        (
+            {"lon": "Latitud"},
+            {
+                "lat": "Samma kolumn är vald för ”Longitud (WGS84)”.",
+                "lon": "Samma kolumn är vald för ”Latitud (WGS84)”.",
+            },
+        ),
+        (
+            {"time": "Brottstyp"},
+            {
+                "time": "Samma kolumn är vald för ”Typ av händelse”.",
+                "type": "Samma kolumn är vald för ”Tid”.",
+            },
+        ),
+        # The id may not be another field's column; the description may.
+        (
+            {"id": "Datum", "text": "Brottstyp"},
+            {
+                "time": "Samma kolumn är vald för ”Id i källan”.",
+                "id": "Samma kolumn är vald för ”Tid”.",
+            },
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_one_column_for_two_fields_is_an_error_beside_each(
+    case_handler, municipality, mapping, messages
+):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, **mapping)
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field, message in messages.items():
+        assert message in error_of(page, field)
+    assert page.count("Samma kolumn är vald för") == 2 * len(messages)  # summary and field
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_one_column_for_two_fields_too(case_handler, municipality):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    mapping = {"time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Latitud"}
+    with pytest.raises(ValidationError) as refused:
+        uploads.incident_import_start(incident_import=created, mapping=mapping)
+    assert set(refused.value.message_dict) == {"lat", "lon"}
+    assert "Kolumnen ”Latitud” är vald för två fält." in refused.value.message_dict["lat"]
+
+
+MONTH_FIRST = (
+    "Datum;Brottstyp;Latitud;Longitud\n"
+    f"4/3/2026 22:15;Inbrott;{LAT};{LON}\n"
+    f"5/3/2026 01:40;Skadegörelse;{LAT};{LON}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "mapping", "field", "message"),
+    [
+        (
+            GOOD,
+            {"time": "Beskrivning"},
+            "time",
+            "Ingen av filens 5 första rader skulle importeras med de här kolumnerna: rad 2: "
+            "tiden &#x27;Inbrott i villa, altandörr uppbruten&#x27; går inte att tolka; skriv "
+            "till exempel 2026-03-04 22:15; rad 3: tiden &#x27;Krossad ruta i busskur&#x27;",
+        ),
+        (
+            MONTH_FIRST,
+            {"text": ""},
+            "time",
+            "rad 2: tiden &#x27;4/3/2026 22:15&#x27; går inte att tolka; skriv till exempel "
+            "2026-03-04 22:15; rad 3: tiden &#x27;5/3/2026 01:40&#x27;",
+        ),
+        (
+            GOOD,
+            {"x": "Latitud", "y": "Longitud", "lat": "", "lon": ""},
+            "x",
+            f"rad 2: SWEREF 99 TM-koordinaterna {LAT}, {LON} ligger inte i Sverige (de ser ut "
+            "som latitud och longitud i WGS84)",
+        ),
+        (
+            "Datum;Brottstyp;Latitud;Longitud\n"
+            f"inte en tid;Stöld;{LAT};{LON}\n"
+            "2026-11-20 22:15;Stöld;;\n",
+            {"text": ""},
+            None,
+            "Ingen av filens 2 första rader skulle importeras med de här kolumnerna: rad 2: "
+            "tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
+            "2026-03-04 22:15; rad 3: position saknas",
+        ),
+    ],
+    ids=["time of text", "month first", "x/y of degrees", "reasons of several fields"],
+)
+@pytest.mark.django_db
+def test_a_mapping_none_of_the_first_rows_would_import_with_is_refused_before_it_runs(
+    case_handler, municipality, content, mapping, field, message
+):
+    upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, **mapping)
+    assert response.status_code == 400
+    page = response.content.decode()
+    if field:
+        assert message in error_of(page, field)
+    else:  # rows refused for different fields' values: above the form, no field marked
+        summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+        assert message in summary and "_error" not in page
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED and created.data
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_the_first_twenty_rows_are_tried(case_handler, municipality):
+    bad = "".join(f"inte en tid;Stöld;{LAT};{LON};Cykel {n}\n" for n in range(20))
+    content = GOOD.split("\n", 1)[0] + "\n" + bad + GOOD.split("\n", 1)[1]
+    upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    assert start(case_handler, created.pk).status_code == 400
+    # The twentieth row would import: the mapping is right.
+    upload(case_handler, content.replace("Cykel 18", "Cykel 18\n" + GOOD.split("\n")[1], 1))
+    later = IncidentImport.objects.latest("pk")
+    assert start(case_handler, later.pk).status_code == 200
+    later.refresh_from_db()
+    assert later.status == IncidentImport.Status.DONE and later.imported == 2
+
+
+@pytest.mark.django_db
+def test_a_file_beginning_with_other_places_is_imported_and_those_rows_rejected(
+    case_handler, municipality
+):
+    """Where a row lies is the import's business: a police area's file may begin with a
+    neighbour's rows, and refusing the mapping would refuse the file."""
+    stockholm = "".join(f"2026-11-21 01:40;Stöld;59.3293;18.0686;Cykel {n}\n" for n in range(25))
+    upload(case_handler, GOOD.split("\n", 1)[0] + "\n" + stockholm + GOOD.split("\n", 1)[1])
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.DONE
+    assert (created.imported, created.rejected) == (2, 27)
+
+
+# The result and Excel's files -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_result_says_when_it_lists_only_the_first_rejected_rows(case_handler, municipality):
+    bad = "".join(f"inte en tid;Stöld;{LAT};{LON};Cykel {n}\n" for n in range(3_000))
+    upload(case_handler, GOOD + bad)
+    created = IncidentImport.objects.get()
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert created.rejected == 3_002
+    assert "De första 1\xa0000 av 3\xa0002 avvisade raderna:" in page
+    listed = page.split("De första", 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 1_000
+
+
+@pytest.mark.django_db
+def test_a_result_listing_every_rejected_row_says_nothing_of_the_first(case_handler, municipality):
+    upload(case_handler, GOOD)
+    page = start(case_handler, IncidentImport.objects.get().pk).content.decode()
+    assert "rad 6: position saknas" in page and "De första" not in page
+
+
+@pytest.mark.django_db
+def test_excels_sep_line_is_skipped_and_its_delimiter_used(case_handler, municipality):
+    # A comma file that says so, with a semicolon in its text; lines counted in the file.
+    content = "sep=,\r\n" + GOOD.replace(";", ",").replace("uppbruten", "uppbruten; igen")
+    content = content.replace("villa, altandörr", "villa och altandörr")
+    response = upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    page = case_handler.get(response["Location"]).content.decode()
+    assert '<th scope="col">Brottstyp</th>' in page and "sep=" not in page
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (2, 2)
+    assert "rad 6: tiden &#x27;inte en tid&#x27; går inte att tolka" in page
+    assert Incident.objects.filter(summary="Inbrott i villa och altandörr uppbruten; igen").exists()

@@ -114,6 +114,17 @@ def test_bad_parameters_fall_back_to_the_default(administrator, burglaries, quer
     response = administrator.get(URL, query)
     assert response.status_code == 200
     assert response.context["size"] == settings.RISK_CELL_M == 250
+    # The selects show what is drawn, not the first choice in place of the refused value.
+    page = response.content.decode()
+    assert '<option value="250" selected>' in page
+    assert '<option value="residential_burglary" selected>' in page
+
+
+def test_a_bad_cell_size_leaves_the_group_asked_for(administrator, burglaries):
+    response = administrator.get(URL, {"group": "theft", "cell": "333"})
+    page = response.content.decode()
+    assert (response.context["group_label"], response.context["size"]) == ("Stöld", 250)
+    assert '<option value="theft" selected>' in page and '<option value="250" selected>' in page
 
 
 def test_an_empty_history_says_so(police_officer, municipality):
