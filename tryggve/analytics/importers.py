@@ -78,6 +78,9 @@ class Rejection:
     where: str
     reason: str
     fault: str = ""
+    # The value is there but not of its field's kind (a time that is no time, coordinates
+    # that are no coordinates): a sign of a wrong column, where a missing value is not.
+    shape: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -655,7 +658,11 @@ def _clean_header(header: list[str] | None) -> list[str]:
     """The column names, without a byte order mark; raises for a missing or blank header."""
     if not header or not any(cell.strip() for cell in header):
         raise ImportFormatError(_("Filen saknar rubrikrad."))
-    return [cell.strip().lstrip("\ufeff").strip() for cell in header]
+    names = [cell.strip().lstrip("\ufeff").strip() for cell in header]
+    # Excel writes a separator for every column ever touched: blank names at the end.
+    while not names[-1]:
+        names.pop()
+    return names
 
 
 class CsvFile:
@@ -764,7 +771,7 @@ class CsvFile:
         raw_time = self._cell(row, "time")
         occurred_at = parse_datetime(raw_time)
         if occurred_at is None:
-            return Rejection(where, _time_refused(raw_time), "time")
+            return Rejection(where, _time_refused(raw_time), "time", shape=True)
         if occurred_at > self.read_at + FUTURE_SLACK:
             return Rejection(
                 where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}, "time"
@@ -783,7 +790,7 @@ class CsvFile:
                 }
                 if x is not None and y is not None and _in_world(x, y):
                     reason += " " + _("(de ser ut som latitud och longitud i WGS84)")
-                return Rejection(where, reason, "x")
+                return Rejection(where, reason, "x", shape=True)
             lat, lon = position
         else:
             raw = (self._cell(row, "lat"), self._cell(row, "lon"))
@@ -796,6 +803,7 @@ class CsvFile:
                     _("koordinaterna %(lat)s, %(lon)s är inte tal")
                     % {"lat": raw[0][:40], "lon": raw[1][:40]},
                     "lat",
+                    shape=True,
                 )
             if not _in_world(lat, lon):
                 return Rejection(
@@ -806,6 +814,7 @@ class CsvFile:
                     )
                     % {"lat": raw[0], "lon": raw[1]},
                     "lat",
+                    shape=True,
                 )
 
         if self.within is not None and not self.within(lat, lon):
@@ -822,19 +831,15 @@ class CsvFile:
             return Rejection(
                 where,
                 # The upload page's section first, then the command line's mapping file.
-                _(
-                    "okänd typ %(value)r: välj en brottsgrupp för typen under ”Typer som inte "
-                    'känns igen” (i en mappningsfil: lägg till typen under "group" eller ange '
-                    '"default_group")'
-                )
-                % {"value": type_label},
+                # Read after the import too, when the choice can no longer be made.
+                _("okänd typ %(value)r: ingen brottsgrupp vald för den") % {"value": type_label},
                 "default_group",
             )
 
         external_id = self._cell(row, "id")
         if len(external_id) > MAX_ID:
             return Rejection(
-                where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID}, "id"
+                where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID}, "id", shape=True
             )
         if not external_id:
             # Without an id of its own a row is known by what it says, so the same file read

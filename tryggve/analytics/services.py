@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from shapely.geometry import Point
 
 from tryggve.analytics.importers import (
@@ -57,6 +59,8 @@ class ImportResult:
     # police's county digests and a nationwide file name other municipalities).
     outside: int = 0
     errors: list[str] = field(default_factory=list)
+    # Rejections per mapping field at fault (`Rejection.fault`; "" for none).
+    faults: Counter = field(default_factory=Counter)
 
 
 class _Placer:
@@ -302,6 +306,7 @@ def incidents_import(
         if isinstance(item, Rejection):
             result.rejected += 1
             result.errors.append(str(item))
+            result.faults[item.fault] += 1
         elif placer.outside(item):
             result.outside += 1
         else:
@@ -493,6 +498,10 @@ def incident_import_record(
     )
 
 
+# Stored untranslated, and translated on the page in the reader's language.
+UNEXPECTED_ERROR = gettext_noop("Oväntat fel.")
+
+
 def incident_import_run(*, import_id: int) -> IncidentImport | None:
     """Run a queued file import: all of it or nothing (one transaction), then forget the file.
 
@@ -528,7 +537,7 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
         log.exception("Incident import %s failed", import_id)
         rows.update(
             status=IncidentImport.Status.FAILED,
-            error=str(exc)[:2000] if isinstance(exc, ImportFormatError) else _("Oväntat fel."),
+            error=str(exc)[:2000] if isinstance(exc, ImportFormatError) else UNEXPECTED_ERROR,
             finished=timezone.now(),
             data=b"",
         )

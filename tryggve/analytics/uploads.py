@@ -15,9 +15,10 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from tryggve.analytics.importers import (
     CsvFile,
@@ -193,8 +194,10 @@ def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> 
     return incident_import
 
 
-# The rows read before an import starts, to find a mapping under which none would import.
+# The rows tried before an import starts, to find a mapping under which none would import,
+# and how far into the file those rows are looked for.
 TRIAL_ROWS = 20
+TRIAL_READ = 1000
 # The reasons quoted when none would.
 TRIAL_REASONS = 3
 
@@ -214,11 +217,18 @@ def _refuse_repeated_columns(mapping: dict) -> None:
 
 
 def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
-    """Refuse the mapping when none of the file's first rows would import with it, quoting
-    why the first were rejected: beside the field whose column held the bad value in most
-    of them, when one did. Where a row lies is left to the import: a file may begin with
-    other places than the municipality's."""
-    first = list(islice(table.rows(), TRIAL_ROWS))
+    """Refuse the mapping when none of the file's first rows with values would import with
+    it, quoting why the first were rejected: beside the field whose column held the bad
+    value in most of them, when one did. Only a value not of its field's kind speaks of the
+    columns (`Rejection.shape`): rows lacking a position or a type, or of a type no group was
+    chosen for, are passed over, and so is where a row lies (a file may begin with other
+    places than the municipality's); the import rejects those by line."""
+    telling = (
+        item
+        for item in islice(table.rows(), TRIAL_READ)
+        if isinstance(item, IncidentData) or item.shape
+    )
+    first = list(islice(telling, TRIAL_ROWS))
     if not first or any(isinstance(item, IncidentData) for item in first):
         return
     fault, count = Counter(rejection.fault for rejection in first).most_common(1)[0]
@@ -227,9 +237,10 @@ def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
     quoted = [rejection for rejection in first if rejection.fault == fault] or first
     reasons = "; ".join(str(rejection)[:300] for rejection in quoted[:TRIAL_REASONS])
     message = ngettext(
-        "Filens första rad skulle inte importeras med de här kolumnerna: %(reasons)s",
-        "Ingen av filens %(count)d första rader skulle importeras med de här kolumnerna: "
+        "Filens första rad med värden skulle inte importeras med de här kolumnerna: "
         "%(reasons)s",
+        "Ingen av filens %(count)d första rader med värden skulle importeras med de här "
+        "kolumnerna: %(reasons)s",
         len(first),
     ) % {"count": len(first), "reasons": reasons}
     error = ValidationError(message, code="first_rows")
@@ -259,12 +270,15 @@ def incident_imports_fail_stale(*, older_than: timedelta = STALE_IMPORT) -> int:
     was saved) or no worker ran; without this the page would say "Importeras 51 %" for
     ever and keep the file. A task that does start later finds it no longer queued and
     does nothing. Returns how many were marked."""
+    cutoff = timezone.now() - older_than
     return IncidentImport.objects.filter(
+        # Queued before its time was noted (migration 0009): known by its upload's time.
+        Q(queued__lt=cutoff) | Q(queued__isnull=True, created__lt=cutoff),
         status__in=(IncidentImport.Status.QUEUED, IncidentImport.Status.RUNNING),
-        queued__lt=timezone.now() - older_than,
     ).update(
         status=IncidentImport.Status.FAILED,
-        error=_(
+        # Stored untranslated, and translated on the page in the reader's language.
+        error=gettext_noop(
             "Importen avbröts innan den blev klar: tjänstens arbetsprocess stoppades eller "
             "körde inte. Ladda upp filen igen."
         ),

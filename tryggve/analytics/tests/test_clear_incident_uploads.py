@@ -90,3 +90,18 @@ def test_starting_an_import_notes_when_it_was_queued(municipality, monkeypatch):
         incident_import=upload, mapping={"time": "time", "lat": "lat", "lon": "lon", "type": "type"}
     )
     assert started.status == Status.QUEUED and started.queued >= before
+
+
+@pytest.mark.django_db
+def test_an_import_queued_before_its_time_was_noted_is_failed_by_its_upload_time(
+    municipality, case_handler
+):
+    legacy = make(municipality, Status.RUNNING, 3)  # queued stays empty, as before 0009
+    recent = make(municipality, Status.QUEUED, 1)
+    call_command("clear_incident_uploads", stdout=StringIO())
+    assert IncidentImport.objects.get(pk=legacy.pk).status == Status.FAILED
+    assert IncidentImport.objects.get(pk=recent.pk).status == Status.QUEUED
+    # Stored untranslated, the reason is shown in the reader's language.
+    case_handler.cookies["django_language"] = "en"
+    page = case_handler.get(f"/personal/lagesbild/import/{legacy.pk}/").content.decode()
+    assert "The import was interrupted before it finished" in page

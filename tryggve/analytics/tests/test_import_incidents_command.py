@@ -120,6 +120,9 @@ def test_csv_with_bad_rows_keeps_the_good_ones(municipality, tmp_path):
     lines = err.splitlines()
     assert lines[0].startswith("rad 3: tiden 'igår'")
     assert lines[1].startswith("rad 4: okänd typ 'Tjuvjakt'")
+    # How to give a type a group from the command line, once, after the rows.
+    assert lines[-1].startswith('Typer utan brottsgrupp: lägg till dem under "group"')
+    assert len(lines) == 3
 
     out, _ = run("--format", "csv", path)
     assert out == "imported=0 duplicates=2 rejected=2 outside=0\n"

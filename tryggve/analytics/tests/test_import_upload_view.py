@@ -537,8 +537,8 @@ def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality)
     upload(case_handler, GOOD.replace("Skadegörelse", "Inbrott i bostad"))
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
-    assert "okänd typ &#x27;Inbrott i bostad&#x27;" in page
-    assert "välj en brottsgrupp för typen under ”Typer som inte känns igen”" in page
+    # On the result page the choice can no longer be made: the message only says why.
+    assert "okänd typ &#x27;Inbrott i bostad&#x27;: ingen brottsgrupp vald för den" in page
 
 
 @pytest.mark.django_db
@@ -986,7 +986,8 @@ MONTH_FIRST = (
             GOOD,
             {"time": "Beskrivning"},
             "time",
-            "Ingen av filens 5 första rader skulle importeras med de här kolumnerna: rad 2: "
+            "Ingen av filens 5 första rader med värden skulle importeras med de här kolumnerna: "
+            "rad 2: "
             "tiden &#x27;Inbrott i villa, altandörr uppbruten&#x27; går inte att tolka; skriv "
             "till exempel 2026-03-04 22:15; rad 3: tiden &#x27;Krossad ruta i busskur&#x27;",
         ),
@@ -1005,14 +1006,16 @@ MONTH_FIRST = (
             "som latitud och longitud i WGS84)",
         ),
         (
+            # Row 4 lacks a position: it says nothing of the columns and is passed over.
             "Datum;Brottstyp;Latitud;Longitud\n"
             f"inte en tid;Stöld;{LAT};{LON}\n"
-            "2026-11-20 22:15;Stöld;;\n",
+            f"2026-11-20 22:15;Stöld;abc;{LON}\n"
+            "2026-11-20 23:15;Stöld;;\n",
             {"text": ""},
             None,
-            "Ingen av filens 2 första rader skulle importeras med de här kolumnerna: rad 2: "
-            "tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
-            "2026-03-04 22:15; rad 3: position saknas",
+            "Ingen av filens 2 första rader med värden skulle importeras med de här kolumnerna: "
+            "rad 2: tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
+            f"2026-03-04 22:15; rad 3: koordinaterna abc, {LON} är inte tal",
         ),
     ],
     ids=["time of text", "month first", "x/y of degrees", "reasons of several fields"],
@@ -1049,6 +1052,45 @@ def test_only_the_first_twenty_rows_are_tried(case_handler, municipality):
     assert start(case_handler, later.pk).status_code == 200
     later.refresh_from_db()
     assert later.status == IncidentImport.Status.DONE and later.imported == 2
+
+
+@pytest.mark.django_db
+def test_excel_s_blank_columns_at_the_end_do_not_count(case_handler, municipality):
+    """Excel writes a separator for every column ever touched: 250 blank names after four."""
+    blanks = ";" * 250
+    lines = [line + blanks for line in GOOD.splitlines()]
+    response = upload(case_handler, "\n".join(lines) + "\n")
+    assert response.status_code == 302
+    created = IncidentImport.objects.get()
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert page.count("<th scope=\"col\">") == 5
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert (created.status, created.imported) == (IncidentImport.Status.DONE, 2)
+
+
+@pytest.mark.parametrize(
+    ("first_rows", "rejected"),
+    [
+        ("".join(f"2026-11-21 01:40;Stöld;;;Cykel {n}\n" for n in range(25)), 25),
+        ("".join(f"2026-11-21 01:40;Tjuvjakt;{LAT};{LON};Skott {n}\n" for n in range(25)), 25),
+        ("".join(f"2026-11-21 01:40;Stöld;;;Cykel {n}\n" for n in range(1_500)), 1_500),
+    ],
+    ids=["no position", "a type given no group", "1,500 without a position"],
+)
+@pytest.mark.django_db
+def test_rows_lacking_a_value_or_a_group_do_not_stop_a_good_file(
+    case_handler, municipality, first_rows, rejected
+):
+    """What a row lacks, or a type staff chose to reject, says nothing of the columns: such
+    rows are rejected by line, and the good rows after them are imported."""
+    good = f"2026-11-22 01:40;Skadegörelse;{LAT};{LON};Ruta krossad\n"
+    upload(case_handler, GOOD.split("\n", 1)[0] + "\n" + first_rows + good)
+    created = IncidentImport.objects.get()
+    assert start(case_handler, created.pk).status_code == 200
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.DONE
+    assert (created.imported, created.rejected) == (1, rejected)
 
 
 @pytest.mark.django_db

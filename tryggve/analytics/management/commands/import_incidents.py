@@ -130,6 +130,13 @@ class Command(BaseCommand):
             )
         for error in result.errors:
             self.stderr.write(error)
+        if result.faults["default_group"]:
+            self.stderr.write(
+                _(
+                    'Typer utan brottsgrupp: lägg till dem under "group" i mappningsfilen '
+                    '(--mapping) eller ange "default_group".'
+                )
+            )
         self.stdout.write(
             f"imported={result.imported} duplicates={result.duplicates} "
             f"rejected={result.rejected} outside={result.outside}"
