@@ -468,17 +468,7 @@ def test_a_full_disk_is_a_clear_error_not_an_internal_one(tmp_path):
     # The last of the scores is written when the file is closed: a full disk shows there.
     e = write(tmp_path / "e.csv", "time,lat,lon\n2026-01-01T00:00,65.59,19.18\n")
     p = write(tmp_path / "p.csv", "lat,lon\n65.59,19.18\n")
-    code, err = run_main(
-        "--events",
-        str(e),
-        "--points",
-        str(p),
-        "--start",
-        "2026-11-23",
-        "--end",
-        "2026-11-30",
-        "--out",
-        "/dev/full",
-    )
+    week = ("--start", "2026-11-23", "--end", "2026-11-30")
+    code, err = run_main("--events", str(e), "--points", str(p), *week, "--out", "/dev/full")
     assert code == 2
     assert err == "forecast: error: /dev/full: cannot write (No space left on device)\n"
