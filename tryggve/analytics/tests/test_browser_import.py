@@ -63,6 +63,31 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
     page.get_by_role("link", name="Alla importer").click()
     expect(page.locator("main table").first).to_contain_text("händelser.csv")
 
+
+def test_a_mapping_error_takes_focus_to_the_summary(staff_page, make_staff, municipality, tmp_path):
+    """The mapping page has no script of its own: the shared one (error-summary.js) starts a
+    keyboard user at the list of what to fix, and its link leads into the field."""
+    path = tmp_path / "händelser.csv"
+    path.write_bytes(CSV)
+    page = staff_page(
+        make_staff("karin", "case_handler"), phone=True, path="/personal/lagesbild/import/"
+    )
+    page.get_by_label("CSV-fil").set_input_files(path)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+    page.get_by_label("Longitud (WGS84)").select_option("")
+    page.get_by_role("button", name="Importera").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Välj också kolumnen för longitud")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Longitud (WGS84)")).to_be_focused()
+    # Its label in view too (a bare fragment link scrolls the select to the top, the label
+    # above it out of view; 0.9: the block scrolled to the top may clip a fraction of a pixel).
+    expect(page.locator("label[for=id_lon]")).to_be_in_viewport(ratio=0.9)
+    assert not IncidentImport.objects.exclude(status="uploaded").exists()
+
+
 OWN_TYPES = (
     "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
     f"2026-11-20 22:15;Klotter;{LAT};{LON};Tags på skolans vägg\n"

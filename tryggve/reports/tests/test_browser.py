@@ -214,6 +214,17 @@ def test_form_can_be_filled_and_sent_with_the_keyboard_only(open_page, shot):
     expect(page.locator("#report-form-submit")).to_be_enabled()
 
 
+def test_open_reports_nearby_take_focus_before_the_form(open_page, published_report):
+    """report-form.js starts at the nearby reports; the shared error-summary.js, which runs
+    after it, leaves that choice alone."""
+    page = open_page(path="/rapportera/")
+    page.get_by_label("Latitud").fill(str(published_report.lat))
+    page.get_by_label("Longitud").fill(str(published_report.lon))
+    choose_problem(page)
+    page.get_by_role("button", name="Skicka rapporten").click()
+    expect(page.locator("#nearby")).to_be_focused()
+
+
 # --- axe-core ------------------------------------------------------------------------------
 
 

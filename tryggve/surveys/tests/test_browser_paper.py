@@ -33,3 +33,16 @@ def test_typing_goes_into_the_first_answer_field(staff_page, make_staff, survey)
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_after_a_wrong_number_typing_goes_on_in_that_field(staff_page, make_staff, survey):
+    """The page's autofocus names where to type after an error; the shared error-summary.js
+    leaves it there rather than moving focus to the summary."""
+    handler = make_staff("handlaggare", "case_handler")
+    page = staff_page(handler, path=f"/personal/enkater/{survey.pk}/papper/")
+    wrong = page.locator("[name='q-burglary_worry']")
+    wrong.fill("99")
+    wrong.press("Enter")
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(wrong).to_be_focused()
+    assert not Response.objects.exists()

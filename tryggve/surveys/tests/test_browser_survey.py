@@ -103,7 +103,7 @@ def test_every_survey_page_is_axe_clean(open_page, staff_page, make_staff, surve
     page = open_page(phone=True, path="/trygghetsenkat/")
     page.locator("[name='q-unsafe_places-1-text']").fill("Mörkt")
     page.get_by_role("button", name="Skicka mina svar").click()
-    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()  # error-summary.js
     check(page, "answer-errors-phone", shot, found, phone=True)
     handler = make_staff("handlaggare", "case_handler")
     question = current.questions.first()

@@ -4,20 +4,10 @@
   "use strict";
   var form = document.getElementById("report-form");
   var cfg = window.TryggveMap && window.TryggveMap.config();
-  var focusFirst = document.getElementById("nearby") || document.getElementById("error-summary");
-  if (focusFirst) { focusFirst.focus(); }
-  // A link in the error summary moves focus to its field, with the field's label or
-  // question in view, not only scrolls there.
-  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (!target) { return; }
-      event.preventDefault();
-      var field = target.closest(".field") || target;
-      field.scrollIntoView({ block: "start" });
-      target.focus({ preventScroll: true });
-    });
-  });
+  // The open reports nearby come before any error: the resident may not need to send at all.
+  // (error-summary.js, which runs after this, focuses the summary when nothing else has.)
+  var nearby = document.getElementById("nearby");
+  if (nearby) { nearby.focus(); }
   if (form) {
     form.addEventListener("submit", function () {
       // Let this submit carry its button's value, then block a second click.

@@ -5,8 +5,6 @@
   "use strict";
   var form = document.getElementById("survey-form");
   if (!form) { return; }
-  var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
 
   // Conditional display.
   var dependants = form.querySelectorAll("[data-show-if]");
