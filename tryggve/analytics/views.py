@@ -328,8 +328,9 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     # Rows dated outside what local time can express (stored before dates were checked)
     # are left out, so one bad observation cannot break the page for everyone.
     incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
-    moments = list(incidents.values_list("occurred_at", flat=True))
-    table = profiles.hour_weekday_table(moments)
+    # As fine a table as the number of events allows: a small town's handful of burglaries
+    # spread over 24 × 7 hours would read as a pattern that is not there.
+    profile = profiles.time_profile(incidents.values_list("occurred_at", flat=True))
     return render(
         request,
         "analytics/time_profiles.html",
@@ -338,9 +339,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "group_label": OffenceGroup(group).label,
             "area": area,
-            "rows": [(hour, counts, sum(counts)) for hour, counts in enumerate(table)],
-            "day_totals": [sum(row[d] for row in table) for d in range(7)],
-            "total": len(moments),
+            "profile": profile,
             "synthetic": _synthetic_share(),
         },
     )

@@ -37,6 +37,28 @@ def area_points(municipality) -> dict[str, tuple[float, float]]:
     return points
 
 
+def burglary_in(
+    area, *, external_id: str, when: datetime, code: str = "2505", name: str = "Arvidsjaur"
+):
+    """An unsaved, precisely placed residential burglary inside `area`, for tests that save
+    many at once."""
+    from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+
+    point = area.shape.representative_point()
+    return Incident(
+        source=IncidentSource.CSV,
+        external_id=external_id,
+        occurred_at=when,
+        lat=point.y,
+        lon=point.x,
+        precise=True,
+        municipality_code=code,
+        municipality_name=name,
+        area=area,
+        offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
+    )
+
+
 @pytest.fixture
 def make_incident(municipality):
     """Save an incident the way an import would: placed in its area when precise."""

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+from tryggve.analytics.tests.conftest import burglary_in
 from tryggve.areas.models import ResidentialArea
 
 RISKMAP = "/personal/lagesbild/riskkarta/"
@@ -48,20 +48,13 @@ def arjeplog_burglaries(arjeplog, count: int = 8) -> None:
     now = timezone.now()
     areas = list(ResidentialArea.objects.filter(municipality=arjeplog).order_by("name"))
     for n in range(count):
-        area = areas[n % len(areas)]
-        point = area.shape.representative_point()
-        Incident.objects.create(
-            source=IncidentSource.CSV,
+        burglary_in(
+            areas[n % len(areas)],
             external_id=f"arjeplog-map-{n}",
-            occurred_at=now - timedelta(days=2 + n % 4, hours=n),
-            lat=point.y,
-            lon=point.x,
-            precise=True,
-            municipality_code="2506",
-            municipality_name="Arjeplog",
-            area=area,
-            offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
-        )
+            when=now - timedelta(days=2 + n % 4, hours=n),
+            code="2506",
+            name="Arjeplog",
+        ).save()
 
 
 def cell_latitudes(response) -> list[float]:
@@ -118,8 +111,8 @@ def test_arjeplogs_incidents_do_not_change_arvidsjaurs_time_profile(
     before = officer.get(PROFILES)
     arjeplog_burglaries(arjeplog)
     after = officer.get(PROFILES)
-    assert after.context["total"] == before.context["total"] == 6
-    assert after.context["rows"] == before.context["rows"]
+    assert after.context["profile"].total == before.context["profile"].total == 6
+    assert after.context["profile"] == before.context["profile"]
 
 
 # A police officer of the police area chooses ----------------------------------------------
@@ -140,7 +133,7 @@ def test_a_police_officer_sees_arjeplogs_map_and_suggestions(
     names = {name for _lat, _lon, name, _reason in suggestion_figures(suggestions)}
     assert names and names <= {"Arjeplog centrum", "Laisvall", "Jäckvik"}
     profiles = officer.get(PROFILES, {"kommun": "2506"})
-    assert profiles.context["total"] == 8
+    assert profiles.context["profile"].total == 8
     areas = [label for _value, label in profiles.context["form"].fields["area"].choices][1:]
     assert sorted(areas) == ["Arjeplog centrum", "Jäckvik", "Laisvall"]
 
@@ -153,7 +146,7 @@ def test_the_whole_police_area_covers_both(officer, arjeplog, arvidsjaur_burglar
     suggestions = suggestion_figures(officer.get(SUGGESTIONS, {"kommun": "alla"}))
     assert {lat < BETWEEN for lat, *_rest in suggestions} == {True, False}
     profiles = officer.get(PROFILES, {"kommun": "alla"})
-    assert profiles.context["total"] == 6 + 8
+    assert profiles.context["profile"].total == 6 + 8
     labels = [label for _value, label in profiles.context["form"].fields["area"].choices]
     assert labels[0] == "Hela lokalpolisområdet"
     assert "Laisvall (Arjeplogs kommun)" in labels and "Centrum (Arvidsjaurs kommun)" in labels
@@ -165,10 +158,10 @@ def test_an_area_of_another_municipality_is_not_a_choice(officer, arjeplog, arvi
     page = officer.get(PROFILES, {"area": laisvall.pk})
     # Refused: the whole municipality served, never Laisvall's incidents.
     assert page.context["area"] is None
-    assert page.context["total"] == 6
+    assert page.context["profile"].total == 6
     there = officer.get(PROFILES, {"area": laisvall.pk, "kommun": "2506"})
     assert there.context["area"] == laisvall
-    assert there.context["total"] == 2
+    assert there.context["profile"].total == 2
 
 
 # Wrong municipality: 404 -----------------------------------------------------------------
