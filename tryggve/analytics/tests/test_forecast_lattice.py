@@ -1,7 +1,10 @@
 """The lattice ranking of the forecast: grid detection, the counts, the choice, the fallback."""
 
 import math
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,12 +17,15 @@ from tryggve.analytics.forecast import (
     PHS_SHARES,
     RANK_CHOICES,
     _LatticeCounts,
+    _sample_neighbours,
     detect_lattice,
     forecast_details,
     main,
     project,
     ranking_forecast,
 )
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def grid(nx: int = 12, ny: int = 10, spacing: float = 250.0, origin=(-1234.5, 678.9)):
@@ -276,6 +282,45 @@ def test_back_test_hits_count_ties_like_the_scoring(monkeypatch):
             test = np.repeat(np.arange(counts.n), counts.response[origin].astype(int))
             expected += module._hit_rates(scores[origin], test, None).sum() * test.size
         assert counts.hits(scores) == pytest.approx(expected)
+
+
+def test_sampled_neighbours_are_the_nearest_in_every_block():
+    """The grid is read from a sample's nearest neighbours, found by brute force in blocks
+    of rows (20,000 targets: blocks of 100 rows); each row must be its true nearest five."""
+    rng = np.random.default_rng(21)
+    targets = rng.uniform(0, 50_000, (20_000, 2))
+    sample, dist, near = _sample_neighbours(targets, 5)
+    assert len(sample) == 512 and sample[0] == 0 and sample[-1] == len(targets) - 1
+    d = np.hypot(*(targets[sample][:, None, :] - targets[None, :, :]).transpose(2, 0, 1))
+    expected = np.sort(d, axis=1)[:, :5]
+    assert np.array_equal(near[:, 0], sample)  # itself first
+    assert np.allclose(dist, expected)
+    assert np.allclose(np.take_along_axis(d, near, axis=1), expected)
+
+
+def test_the_lattice_ranking_does_without_scipy_spatial(tmp_path):
+    """Importing scipy.spatial costs a city's command 0.3 s of its second
+    (docs/benchmarks.md): the grid's forecast must not need it, the kernel model's may."""
+    cells = grid(30, 30, origin=(0.0, 0.0))
+    rng = np.random.default_rng(4)
+    xy = cells[rng.integers(0, len(cells), 3000)] + rng.uniform(-100, 100, (3000, 2))
+    events = np.column_stack([xy, rng.uniform(0, 1460, 3000)])
+    np.save(tmp_path / "events.npy", events)
+    np.save(tmp_path / "cells.npy", cells)
+    events_file, cells_file = str(tmp_path / "events.npy"), str(tmp_path / "cells.npy")
+    code = (
+        "import sys, numpy as np\n"
+        "from tryggve.analytics.forecast import forecast_details\n"
+        f"e = np.load({events_file!r}); c = np.load({cells_file!r})\n"
+        "for lattice in (True, False):\n"
+        "    r = forecast_details(e, c, 1460.0, 1467.0, lattice=lattice)\n"
+        "    print(r.method, 'scipy.spatial' in sys.modules)\n"
+    )
+    done = subprocess.run(  # noqa: S603 (our own code, fixed arguments)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["lattice False", "kernel True"]
 
 
 def test_a_busy_city_is_back_tested_on_fewer_windows():
