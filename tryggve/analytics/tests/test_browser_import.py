@@ -79,7 +79,7 @@ def test_a_mapping_error_takes_focus_to_the_summary(staff_page, make_staff, muni
 
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("Välj också kolumnen för longitud")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_focused()
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("Longitud (WGS84)")).to_be_focused()
     # Its label in view too (a bare fragment link scrolls the select to the top, the label

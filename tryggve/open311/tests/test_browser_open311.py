@@ -77,7 +77,7 @@ def test_a_key_without_a_name_takes_focus_to_the_summary(staff_page, make_staff)
     page.get_by_role("button", name="Skapa nyckel").click()
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("Skriv vilket system nyckeln är till.")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_focused()
     summary.get_by_role("link", name="Namn på systemet").click()
     expect(page.get_by_label("Namn på systemet")).to_be_focused()
     # Its label in view too (a bare fragment link scrolls the input to the top, the label
