@@ -267,6 +267,11 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
     row.outcome, row.events = Outcome.OK, len(events)
     counts = (result.imported, result.duplicates, result.rejected, result.outside)
     row.imported, row.duplicates, row.rejected, row.outside = counts
+    # Every served municipality gets its line, zeros too: an empty `counts` then means only
+    # a row from before they were kept.
+    zero = {"imported": 0, "duplicates": 0}
+    served = served_codes() or [settings.MUNICIPALITY_CODE]
+    row.counts = {code: dict(zero) for code in served} | result.by_municipality()
     row.error = "\n".join(result.errors[:50])
     row.save()
     report.outcome = Outcome.OK

@@ -274,6 +274,11 @@ class FeedFetch(models.Model):
     # Events of municipalities the deployment does not serve (a county digest's other
     # towns): read, not stored.
     outside = models.PositiveIntegerField(_("andra orter"), default=0)
+    # The counts above mix every municipality served, as the one call serves them all; staff
+    # see only their own: {code: {"imported": n, "duplicates": n}}, every served municipality
+    # of a successful call (zeros too) and "" for events placed in the county only. Empty
+    # for a call that failed (nothing imported) and for one logged before they were kept.
+    counts = models.JSONField(_("per kommun"), default=dict, blank=True)
     error = models.TextField(_("fel"), blank=True)
 
     class Meta:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.utils import timezone
 
 from tryggve.analytics.models import FeedFetch, Incident, NearRepeatAlert, PolicePresence
 from tryggve.areas.selectors import home_municipality_code, rows_here
-from tryggve.areas.serving import serves_several
+from tryggve.areas.serving import served_codes, serves_several
 
 # A near-repeat alert is worth sending while the raised risk lasts (a few weeks at most).
 ALERT_FRESH_DAYS = 14
@@ -52,3 +56,40 @@ def police_feed_health() -> dict:
         return {"last_success": None, "age_seconds": None}
     age = max(0, int((timezone.now() - fetch.started).total_seconds()))
     return {"last_success": fetch.started.isoformat(), "age_seconds": age}
+
+
+@dataclass(frozen=True)
+class FetchHere:
+    """A call of the police feed as one municipality's staff see it: their own counts only,
+    for the call is shared by every municipality served. None is a count not known (a call
+    logged before the counts were kept per municipality, or before it was served)."""
+
+    fetch: FeedFetch
+    imported: int | None
+    duplicates: int | None
+    # Events the police place in the county only (code ""), imported.
+    county: int | None
+
+
+def county_events_concern(code: str) -> bool:
+    """Whether events placed in the county only concern the municipality `code`: when every
+    municipality served lies in its county. Those are kept only for a county holding a
+    served municipality (`services._Placer.outside`), but their count does not say which
+    county, so with several counties served it is no one county's figure."""
+    counties = {c[:2] for c in served_codes() or [settings.MUNICIPALITY_CODE]}
+    return counties == {code[:2]}
+
+
+def fetches_for(fetches: Iterable[FeedFetch], code: str) -> list[FetchHere]:
+    """`fetches` with the counts of the municipality `code` (`FeedFetch.counts`): never
+    the deployment's totals, which mix in the other municipalities served."""
+    rows = []
+    for fetch in fetches:
+        if fetch.outcome != FeedFetch.Outcome.OK:
+            rows.append(FetchHere(fetch, 0, 0, 0))  # nothing imported, for anyone
+        elif (own := fetch.counts.get(code)) is None:
+            rows.append(FetchHere(fetch, None, None, None))
+        else:
+            county = fetch.counts.get("", {}).get("imported", 0)
+            rows.append(FetchHere(fetch, own["imported"], own["duplicates"], county))
+    return rows

@@ -61,6 +61,22 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     # Rejections per mapping field at fault (`Rejection.fault`; "" for none).
     faults: Counter = field(default_factory=Counter)
+    # `imported` and `duplicates` per municipality code of the incident ("" for one of no
+    # municipality: an event the police place in the county only). One call of the police
+    # feed serves every municipality, and its staff may see only their own share of it.
+    imported_by_code: Counter = field(default_factory=Counter)
+    duplicates_by_code: Counter = field(default_factory=Counter)
+
+    def by_municipality(self) -> dict[str, dict[str, int]]:
+        """{code: {"imported": n, "duplicates": n}} for every code met."""
+        codes = sorted(self.imported_by_code.keys() | self.duplicates_by_code.keys())
+        return {
+            code: {
+                "imported": self.imported_by_code[code],
+                "duplicates": self.duplicates_by_code[code],
+            }
+            for code in codes
+        }
 
 
 class _Placer:
@@ -245,6 +261,7 @@ def _prepare_batch(
         key = _identity(incident)
         if key in existing or key in seen:
             result.duplicates += 1
+            result.duplicates_by_code[incident.municipality_code] += 1
             continue
         seen.add(key)
         new.append(incident)
@@ -259,6 +276,7 @@ def _write(new: list[Incident], *, synthetic: bool, result: ImportResult) -> Non
     # against an import running beside this one, whose rows then count here as well.
     Incident.objects.bulk_create(new, ignore_conflicts=True, batch_size=BATCH_SIZE)
     result.imported += len(new)
+    result.imported_by_code.update(incident.municipality_code for incident in new)
     # bulk_create with ignore_conflicts returns no keys, so read back the new incidents
     # that may need an alert (only those: reading back a whole file took a fifth of it).
     now = timezone.now()

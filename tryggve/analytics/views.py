@@ -45,6 +45,8 @@ from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_map_cached
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
+    county_events_concern,
+    fetches_for,
     incidents_here,
     last_successful_fetch,
     presence_here,
@@ -532,6 +534,11 @@ def _import_history(request: HttpRequest) -> dict:
         others.pop(param, None)
         context[name] = page_of(items, per_page=per_page, number=request.GET.get(param))
         context[f"{name}_query"] = others.urlencode()
+    # One call serves every municipality: its staff see only their own share of it.
+    code = home_municipality_code()
+    context["fetches_here"] = rows = fetches_for(context["fetches"], code)
+    context["county_column"] = county_events_concern(code)
+    context["fetch_counts_missing"] = any(row.imported is None for row in rows)
     return context
 
 

@@ -1,6 +1,7 @@
 """`fetch_police_events` against a real HTTP server on 127.0.0.1 that plays recorded feed
 files and the failures the feed's rules speak of (429, 403, 404, 500, slow, down)."""
 
+import json
 import os
 import socket
 import sqlite3
@@ -21,8 +22,10 @@ from django.db import connection
 
 from tryggve.analytics import feed
 from tryggve.analytics.feed import police_events_fetch
+from tryggve.analytics.importers import parse_police_events
 from tryggve.analytics.models import FeedFetch, Incident
 from tryggve.analytics.selectors import last_successful_fetch
+from tryggve.analytics.services import incidents_import
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[3]
@@ -145,6 +148,52 @@ def test_events_of_a_municipality_not_served_are_counted_apart_and_not_stored(
     row = FeedFetch.objects.get()
     assert (row.imported, row.rejected, row.outside) == (3, 0, 2)
     assert set(Incident.objects.values_list("municipality_code", flat=True)) <= {"2505", ""}
+
+
+@pytest.mark.django_db
+def test_each_served_municipality_gets_its_own_counts_of_a_fetch(server, clock):
+    server.script = [(200, FEED_1, {}, 0), (200, FEED_2, {}, 0)]
+    fetch(clock)
+    clock.sleep(15 * 60)
+    fetch(clock)
+    first, second = FeedFetch.objects.order_by("started")
+    # The night summary's lines: two of Arvidsjaur's are its events sent on their own too,
+    # one is Arjeplog's; the second answer adds Arvidsjaur's theft and a summary in prose
+    # that names only the county (""), and sends the first summary again.
+    assert first.counts == {
+        "2505": {"imported": 3, "duplicates": 2},
+        "2506": {"imported": 2, "duplicates": 0},
+    }
+    assert second.counts == {
+        "2505": {"imported": 1, "duplicates": 3},
+        "2506": {"imported": 0, "duplicates": 1},
+        "": {"imported": 1, "duplicates": 0},
+    }
+    # The totals stay the deployment's, the sum of the parts.
+    assert (first.imported, first.duplicates, second.imported, second.duplicates) == (5, 2, 2, 4)
+    stored = Incident.objects.values_list("municipality_code", flat=True)
+    assert sorted(stored) == ["", "2505", "2505", "2505", "2505", "2506", "2506"]
+
+
+def test_a_fetch_that_brings_nothing_still_counts_zero_for_each_served_municipality(
+    server, clock
+):
+    server.script = [(200, b"[]", {}, 0)]
+    fetch(clock)
+    empty = {"imported": 0, "duplicates": 0}
+    assert FeedFetch.objects.get().counts == {"2505": empty, "2506": empty}
+
+
+def test_the_import_counts_each_municipality_apart(arjeplog):
+    events = json.loads(FEED_1) + json.loads(FEED_2)
+    result = incidents_import(incidents=parse_police_events(events))
+    # The second answer's copy of the night summary is the first's, line by line.
+    assert result.by_municipality() == {
+        "": {"imported": 1, "duplicates": 0},
+        "2505": {"imported": 4, "duplicates": 5},
+        "2506": {"imported": 2, "duplicates": 1},
+    }
+    assert (result.imported, result.duplicates, result.outside) == (7, 6, 0)
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tryggve.analytics import uploads
 from tryggve.analytics.forms import type_field_name
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
+from tryggve.areas.models import Municipality
 from tryggve.audit.models import AccessLog
 from tryggve.conftest import CENTRUM
 
@@ -245,17 +246,127 @@ def test_history_holds_files_imported_on_the_server(administrator, municipality,
     )
     call_command("import_incidents", "--format", "csv", str(path), stdout=StringIO())
     FeedFetch.objects.create(
-        started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=2, outside=9
+        started="2026-11-28T09:00:00Z", url="x", outcome="ok", imported=2, outside=9,
+        counts={"2505": {"imported": 2, "duplicates": 0}},
     )
     page = administrator.get(URL).content.decode()
     row = re.search(
         r"<tr><td>[^<]*</td><td>([^<]*)</td><td><a href=\"([^\"]+)\">uttag-oktober.csv", page
     )
     assert row and row.group(1) == "Importerad på servern (import_incidents)"
-    assert "<td>9</td>" in page and "Andra orter" in page
+    # This municipality's count, not the deployment's events of places it does not serve.
+    assert "<td>Hämtad</td><td>2</td><td>0</td>" in page
+    assert "<td>9</td>" not in page and "Andra orter" not in page
     detail = administrator.get(row.group(2)).content.decode()
     assert "Importerad på servern (import_incidents)," in detail
     assert "rad 3: platsen ligger utanför kommunen" in detail
+
+
+# The police feed's calls: one for every municipality served, each seeing its own share --
+
+MISSING = '<span aria-hidden="true">–</span><span class="visually-hidden">uppgift saknas</span>'
+
+
+def feed_table(page: str) -> tuple[list[str], list[list[str]]]:
+    """The feed's table as its header cells and each row's cells."""
+    section = page.split('id="feed-caption"', 1)[1]
+    head = re.findall(r'<th scope="col">(.*?)</th>', section)
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1])
+    return head, [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+
+
+def shared_fetch(**counts):
+    """One call for Arvidsjaur and Arjeplog: 17 imported in all, 12 of them Arvidsjaur's,
+    3 Arjeplog's and 2 placed in the county only; 9 events of places not served."""
+    return FeedFetch.objects.create(
+        started="2026-11-28T09:00:00Z", url="x", outcome="ok",
+        events=40, imported=17, duplicates=11, rejected=0, outside=9,
+        counts=counts or {
+            "2505": {"imported": 12, "duplicates": 8},
+            "2506": {"imported": 3, "duplicates": 2},
+            "": {"imported": 2, "duplicates": 1},
+        },
+    )
+
+
+@pytest.fixture
+def arjeplogs_handler(django_user_model, arjeplog):
+    from tryggve.conftest import _staff_client
+
+    client = _staff_client(django_user_model, "handlaggare-arjeplog", "case_handler")
+    arjeplog.members.add(client.user)
+    return client
+
+
+@pytest.mark.django_db
+def test_each_municipalitys_staff_see_only_their_own_counts_of_a_fetch(
+    case_handler, arjeplogs_handler, municipality, arjeplog
+):
+    municipality.members.add(case_handler.user)
+    shared_fetch()
+    ours = case_handler.get(URL).content.decode()
+    theirs = arjeplogs_handler.get(f"/arjeplog{URL}").content.decode()
+    head = ["När", "Utfall", "Nya här", "Dubbletter här", "Hela länet", "Fel"]
+    assert feed_table(ours) == (head, [["2026-11-28 10:00", "Hämtad", "12", "8", "2", ""]])
+    assert feed_table(theirs) == (head, [["2026-11-28 10:00", "Hämtad", "3", "2", "2", ""]])
+    for page in (ours, theirs):
+        feed = page.split('id="feed-caption"', 1)[1]
+        # Not the deployment's totals, which mix the municipalities.
+        assert not {"17", "11", "9"} & set(re.findall(r"<td>(\d+)</td>", feed))
+        assert "Andra orter" not in feed and "Importerade" not in feed
+        assert "en gång för alla kommuner som tjänsten betjänar" in feed
+
+
+@pytest.mark.django_db
+def test_a_fetch_from_before_the_counts_per_municipality_shows_a_dash(
+    case_handler, arjeplogs_handler, municipality, arjeplog
+):
+    municipality.members.add(case_handler.user)
+    FeedFetch.objects.create(
+        started="2026-11-27T09:00:00Z", url="x", outcome="ok", imported=7, duplicates=4
+    )
+    FeedFetch.objects.create(
+        started="2026-11-27T08:00:00Z", url="x", outcome="failed", error="HTTP 500"
+    )
+    # A call of before Arjeplog was served: Arvidsjaur's alone.
+    shared_fetch(**{"2505": {"imported": 5, "duplicates": 6}})
+    page = case_handler.get(URL).content.decode()
+    _head, rows = feed_table(page)
+    assert rows == [
+        ["2026-11-28 10:00", "Hämtad", "5", "6", "0", ""],
+        ["2026-11-27 10:00", "Hämtad", MISSING, MISSING, MISSING, ""],
+        ["2026-11-27 09:00", "Misslyckades", "0", "0", "0", "HTTP 500"],
+    ]
+    assert "Ett streck betyder att uppgiften saknas" in page
+    _head, rows = feed_table(arjeplogs_handler.get(f"/arjeplog{URL}").content.decode())
+    assert rows[0] == ["2026-11-28 10:00", "Hämtad", MISSING, MISSING, MISSING, ""]
+
+
+@pytest.mark.django_db
+def test_a_fetch_with_every_count_known_says_nothing_of_dashes(administrator, municipality):
+    shared_fetch(**{"2505": {"imported": 1, "duplicates": 0}})
+    page = administrator.get(URL).content.decode()
+    assert MISSING not in page and "Ett streck betyder" not in page
+    # Arvidsjaur served alone: events of its county count for it, so the column is there.
+    assert feed_table(page)[1] == [["2026-11-28 10:00", "Hämtad", "1", "0", "0", ""]]
+
+
+@pytest.mark.django_db
+def test_events_of_the_county_are_not_shown_when_another_county_is_served(
+    case_handler, municipality, arjeplog
+):
+    # Malmö (Skåne, 12) served beside the two of Norrbotten (25): a count of events placed
+    # in "the county" may be either county's.
+    Municipality.objects.create(
+        code="1280", name="Malmö stad", slug="malmo", geometry=municipality.geometry,
+        min_lon=municipality.min_lon, min_lat=municipality.min_lat,
+        max_lon=municipality.max_lon, max_lat=municipality.max_lat,
+    )
+    municipality.members.add(case_handler.user)
+    shared_fetch()
+    head, rows = feed_table(case_handler.get(URL).content.decode())
+    assert head == ["När", "Utfall", "Nya här", "Dubbletter här", "Fel"]
+    assert rows == [["2026-11-28 10:00", "Hämtad", "12", "8", ""]]
 
 
 def many_uploads(municipality, django_user_model, n):
@@ -273,7 +384,10 @@ def many_uploads(municipality, django_user_model, n):
 def many_fetches(n):
     start = timezone.now()
     FeedFetch.objects.bulk_create(
-        FeedFetch(started=start - timedelta(hours=i), url="x", outcome="ok", imported=i)
+        FeedFetch(
+            started=start - timedelta(hours=i), url="x", outcome="ok", imported=i,
+            counts={"2505": {"imported": i, "duplicates": 0}},
+        )
         for i in range(n)
     )
 
