@@ -298,6 +298,19 @@ def test_sampled_neighbours_are_the_nearest_in_every_block():
     assert np.allclose(np.take_along_axis(d, near, axis=1), expected)
 
 
+def test_a_vast_set_of_targets_finds_the_same_neighbours_with_the_tree(monkeypatch):
+    """Above LATTICE_BRUTE_FORCE targets the k-d tree answers (brute force would take
+    seconds): the same sample, distances and neighbours."""
+    from tryggve.analytics import forecast as module
+
+    targets = np.random.default_rng(22).uniform(0, 50_000, (6_000, 2))
+    brute = _sample_neighbours(targets, 5)
+    monkeypatch.setattr(module, "LATTICE_BRUTE_FORCE", 5_000)
+    tree = _sample_neighbours(targets, 5)
+    assert np.array_equal(brute[0], tree[0]) and np.array_equal(brute[2], tree[2])
+    assert np.allclose(brute[1], tree[1])
+
+
 def test_the_lattice_ranking_does_without_scipy_spatial(tmp_path):
     """Importing scipy.spatial costs a city's command 0.3 s of its second
     (docs/benchmarks.md): the grid's forecast must not need it, the kernel model's may."""
