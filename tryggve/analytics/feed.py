@@ -39,7 +39,7 @@ from tryggve.analytics.importers import (
 from tryggve.analytics.models import FeedFetch
 from tryggve.analytics.services import incidents_import
 from tryggve.areas.models import Municipality
-from tryggve.areas.serving import served_codes
+from tryggve.areas.serving import served_codes_or_default
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def feed_locations() -> list[str]:
     if settings.POLICE_FEED_LOCATIONS:
         return list(settings.POLICE_FEED_LOCATIONS)
     names = {code: name.capitalize() for name, code in MUNICIPALITY_CODES.items()}
-    served = served_codes() or [settings.MUNICIPALITY_CODE]
+    served = served_codes_or_default()
     codes = Municipality.objects.filter(code__in=served).order_by("code")
     return [names[code] for code in codes.values_list("code", flat=True) if code in names]
 
@@ -270,7 +270,7 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
     # Every served municipality gets its line, zeros too: an empty `counts` then means only
     # a row from before they were kept.
     zero = {"imported": 0, "duplicates": 0}
-    served = served_codes() or [settings.MUNICIPALITY_CODE]
+    served = served_codes_or_default()
     row.counts = {code: dict(zero) for code in served} | result.by_municipality()
     row.error = "\n".join(result.errors[:50])
     row.save()

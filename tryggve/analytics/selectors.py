@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from tryggve.analytics.models import FeedFetch, Incident, NearRepeatAlert, PolicePresence
 from tryggve.areas.selectors import home_municipality_code, rows_here
-from tryggve.areas.serving import served_codes, serves_several
+from tryggve.areas.serving import served_codes_or_default, serves_several
 
 # A near-repeat alert is worth sending while the raised risk lasts (a few weeks at most).
 ALERT_FRESH_DAYS = 14
@@ -76,7 +75,7 @@ def county_events_concern(code: str) -> bool:
     municipality served lies in its county. Those are kept only for a county holding a
     served municipality (`services._Placer.outside`), but their count does not say which
     county, so with several counties served it is no one county's figure."""
-    counties = {c[:2] for c in served_codes() or [settings.MUNICIPALITY_CODE]}
+    counties = {c[:2] for c in served_codes_or_default()}
     return counties == {code[:2]}
 
 

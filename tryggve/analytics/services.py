@@ -42,7 +42,7 @@ from tryggve.analytics.models import (
 )
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
-from tryggve.areas.serving import served_codes
+from tryggve.areas.serving import served_codes_or_default
 from tryggve.lib import tenancy
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
 
@@ -94,7 +94,7 @@ class _Placer:
         # The municipalities the deployment serves (a neighbour's row kept beside them is
         # not served), by code and by name (one the code table of `importers` lacks is still
         # known by its row), and their counties.
-        self.served_codes = set(served_codes() or [settings.MUNICIPALITY_CODE])
+        self.served_codes = set(served_codes_or_default())
         rows = Municipality.objects.filter(code__in=self.served_codes).values_list("code", "name")
         self.served_names = {municipality_key(name): code for code, name in rows}
         self.served_counties = {code[:2] for code in self.served_codes}

@@ -118,6 +118,12 @@ def served_codes() -> list[str]:
     return [s.code for s in served_municipalities()]
 
 
+def served_codes_or_default() -> list[str]:
+    """The served municipalities' codes, or MUNICIPALITY_CODE alone on a deployment whose
+    table of served municipalities is still empty (one municipality, configured only)."""
+    return served_codes() or [settings.MUNICIPALITY_CODE]
+
+
 @contextlib.contextmanager
 def serving_for(code: str | None) -> Iterator[None]:
     """Serve municipality `code` inside the block as its own public site would: mail and

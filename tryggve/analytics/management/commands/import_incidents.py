@@ -13,7 +13,7 @@ from tryggve.analytics.importers import (
 )
 from tryggve.analytics.services import incident_import_record, incidents_import
 from tryggve.areas.models import Municipality
-from tryggve.areas.serving import served_codes
+from tryggve.areas.serving import served_codes_or_default
 from tryggve.lib import tenancy
 
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         code = opts["municipality"] or settings.MUNICIPALITY_CODE
-        served = served_codes() or [settings.MUNICIPALITY_CODE]
+        served = served_codes_or_default()
         if code not in served:
             raise CommandError(
                 _("Kommunen %(code)s betjänas inte här. Betjänade kommuner: %(served)s.")
