@@ -36,6 +36,32 @@ BAND_TABLE = "bands"  # six four-hour bands × 7 weekdays
 TOTALS = "totals"  # only the totals per four-hour band and per weekday
 NOTHING = "nothing"  # no events: no table of zeros
 
+# Shading: each cell is compared with its own table's mean per cell, not with fixed counts,
+# because the tables range from an hourly one averaging two events per cell to weekday totals
+# averaging dozens (fixed thresholds of 3 and 6 coloured all of those the darkest shade).
+# Below PATTERN_FROM every non-empty cell gets the lightest shade: colour there would
+# point at where a handful of events happened to land.
+EMPTY, BELOW_MEAN, ABOVE_MEAN, TWICE_MEAN = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    level: int  # EMPTY, BELOW_MEAN, ABOVE_MEAN (up to twice the mean) or TWICE_MEAN
+
+
+def shaded(counts: list[int], *, mean: float, pattern: bool) -> list[Cell]:
+    """`counts` as cells shaded against `mean`, their table's events per cell."""
+
+    def level(count: int) -> int:
+        if count == 0:
+            return EMPTY
+        if not pattern or count < mean:
+            return BELOW_MEAN
+        return ABOVE_MEAN if count < 2 * mean else TWICE_MEAN
+
+    return [Cell(count, level(count)) for count in counts]
+
 
 def hour_weekday_table(moments) -> list[list[int]]:
     """24 rows (hour 0-23) × 7 columns (Monday-Sunday) of counts, in local time."""
@@ -72,7 +98,7 @@ def detail_for(total: int) -> str:
 class TimeProfile:
     total: int
     detail: str  # HOURLY, BAND_TABLE, TOTALS or NOTHING
-    rows: list[tuple[str, list[int], int]]  # (label, Monday-Sunday, sum); only in a 2-D table
+    rows: list[tuple[str, list[Cell], int]]  # (label, Monday-Sunday, sum); only in a 2-D table
     day_totals: list[int]  # Monday-Sunday
     band_totals: list[tuple[str, int]]  # (label, count) per four-hour band
 
@@ -80,6 +106,23 @@ class TimeProfile:
     def shows_pattern(self) -> bool:
         """False when even the totals per weekday are too few to show any pattern."""
         return self.total >= PATTERN_FROM
+
+    @property
+    def day_cells(self) -> list[Cell]:
+        """The weekday totals shaded against their mean, for the table of totals."""
+        return shaded(self.day_totals, mean=self.total / WEEKDAYS, pattern=self.shows_pattern)
+
+    @property
+    def band_cells(self) -> list[tuple[str, Cell]]:
+        """The four-hour band totals shaded against their mean, for the table of totals."""
+        cells = shaded(
+            [count for _label, count in self.band_totals],
+            mean=self.total / BANDS,
+            pattern=self.shows_pattern,
+        )
+        return [
+            (label, cell) for (label, _count), cell in zip(self.band_totals, cells, strict=True)
+        ]
 
 
 def time_profile(moments) -> TimeProfile:
@@ -90,11 +133,16 @@ def time_profile(moments) -> TimeProfile:
     total = sum(map(sum, hourly))
     detail = detail_for(total)
     if detail == HOURLY:
-        rows = [(f"{hour:02d}", counts, sum(counts)) for hour, counts in enumerate(hourly)]
+        labelled = [(f"{hour:02d}", counts) for hour, counts in enumerate(hourly)]
     elif detail == BAND_TABLE:
-        rows = [(band_label(band), counts, sum(counts)) for band, counts in enumerate(bands)]
+        labelled = [(band_label(band), counts) for band, counts in enumerate(bands)]
     else:
-        rows = []
+        labelled = []
+    # Only HOURLY and BAND_TABLE have rows, and both start at twice PATTERN_FROM.
+    mean = total / (len(labelled) * WEEKDAYS) if labelled else 0
+    rows = [
+        (label, shaded(counts, mean=mean, pattern=True), sum(counts)) for label, counts in labelled
+    ]
     return TimeProfile(
         total=total,
         detail=detail,

@@ -11,17 +11,23 @@ from django.test.utils import CaptureQueriesContext
 from tryggve.analytics import profiles
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.profiles import (
+    ABOVE_MEAN,
     BAND_TABLE,
     BANDS_FROM,
+    BELOW_MEAN,
+    EMPTY,
     HOURLY,
     HOURLY_FROM,
     NOTHING,
     PATTERN_FROM,
     TOTALS,
+    TWICE_MEAN,
+    Cell,
     band_weekday_table,
     busiest_window,
     detail_for,
     hour_weekday_table,
+    shaded,
     time_profile,
 )
 from tryggve.analytics.tests.conftest import burglary_in
@@ -178,6 +184,29 @@ def test_each_table_needs_the_same_events_per_cell():
     assert 0 < PATTERN_FROM < BANDS_FROM < HOURLY_FROM
 
 
+def test_cells_are_shaded_against_their_table_s_mean():
+    cells = shaded([0, 1, 2, 3, 4, 9], mean=2.5, pattern=True)
+    assert [cell.level for cell in cells] == [
+        EMPTY,
+        BELOW_MEAN,
+        BELOW_MEAN,
+        ABOVE_MEAN,
+        ABOVE_MEAN,
+        TWICE_MEAN,
+    ]
+    assert [cell.count for cell in cells] == [0, 1, 2, 3, 4, 9]
+    assert [cell.level for cell in shaded([50, 100], mean=50, pattern=True)] == [
+        ABOVE_MEAN,
+        TWICE_MEAN,
+    ]
+    # Too few events for any pattern: every event is shown alike.
+    assert [cell.level for cell in shaded([0, 1, 9], mean=1.5, pattern=False)] == [
+        EMPTY,
+        BELOW_MEAN,
+        BELOW_MEAN,
+    ]
+
+
 def test_a_profile_has_the_rows_of_its_detail():
     start = MONDAY_MIDNIGHT
     none = time_profile([])
@@ -192,7 +221,7 @@ def test_a_profile_has_the_rows_of_its_detail():
     assert [label for label, _counts, _sum in banded.rows] == BANDS
     hourly = time_profile([start + timedelta(hours=k) for k in range(HOURLY_FROM)])
     assert [label for label, _counts, _sum in hourly.rows] == [f"{h:02d}" for h in range(24)]
-    assert hourly.rows[3] == ("03", [2] * 7, 14)
+    assert hourly.rows[3] == ("03", [Cell(2, ABOVE_MEAN)] * 7, 14)
     assert hourly.total == HOURLY_FROM == sum(hourly.day_totals)
 
 
@@ -242,6 +271,10 @@ def test_very_few_events_show_only_totals_and_say_they_show_no_pattern(
     assert found[DAY_TOTALS_CAPTION][1] == ["Antal", "5", "0", "0", "0", "0", "0", "0", "5"]
     assert 'aria-labelledby="bands-caption"' in page and 'aria-labelledby="days-caption"' in page
     assert 'id="profile-caption"' not in page
+    # Four of five in one band is no pattern: no cell is shaded darker than another.
+    assert '<td class="level-1">4</td>' in page and '<td class="level-1">1</td>' in page
+    assert "level-2" not in page and "level-3" not in page
+    assert "Färgen visar bara var det finns händelser" in page
 
 
 def test_one_event_is_one(council_reader, add_incidents):
@@ -265,6 +298,10 @@ def test_a_few_dozen_events_show_totals_per_band_and_weekday(council_reader, add
     assert set(found) == {BAND_TOTALS_CAPTION, DAY_TOTALS_CAPTION}
     assert found[DAY_TOTALS_CAPTION][1] == ["Antal", "24", "6", "0", "0", "0", "0", "0", "30"]
     assert found[BAND_TOTALS_CAPTION][1] == ["Antal", "8", "6", "4", "4", "4", "4", "30"]
+    # Shaded against each table's own mean (30 / 7 a weekday, 30 / 6 a band), not fixed
+    # counts that made every total the darkest.
+    assert '<td class="level-3">24</td>' in page and '<td class="level-2">6</td>' in page
+    assert '<td class="level-2">8</td>' in page and '<td class="level-1">4</td>' in page
 
 
 def test_a_medium_count_shows_four_hour_bands(council_reader, add_incidents):
@@ -286,7 +323,9 @@ def test_a_medium_count_shows_four_hour_bands(council_reader, add_incidents):
     assert rows[4] == ["12–16", "4", "4", "4", "0", "0", "0", "0", "12"]
     assert rows[7] == ["Summa", "24", "24", "24", "12", "0", "0", "0", str(BANDS_FROM)]
     assert 'aria-labelledby="profile-caption"' in page
-    assert '<td class="level-2">4</td>' in page and '<td class="level-0">0</td>' in page
+    # Two events per cell on average: four is twice that, the darkest shade.
+    assert '<td class="level-3">4</td>' in page and '<td class="level-0">0</td>' in page
+    assert "jämför varje ruta med tabellens genomsnitt" in page
 
 
 def test_a_large_count_shows_every_hour(council_reader, add_incidents):
@@ -301,7 +340,9 @@ def test_a_large_count_shows_every_hour(council_reader, add_incidents):
     assert [row[0] for row in rows[1:25]] == [f"{h:02d}" for h in range(24)]
     assert rows[4] == ["03", "2", "2", "2", "2", "2", "2", "2", "14"]
     assert rows[25][-1] == str(HOURLY_FROM)
-    assert 'aria-labelledby="profile-caption"' in page and '<td class="level-1">2</td>' in page
+    assert 'aria-labelledby="profile-caption"' in page
+    # Every cell holds the mean: one shade throughout, none darker.
+    assert '<td class="level-2">2</td>' in page and "level-3" not in page and "level-1" not in page
 
 
 def test_an_area_with_few_of_the_municipality_s_many_gets_the_coarse_table(
