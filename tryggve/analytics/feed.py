@@ -36,7 +36,7 @@ from tryggve.analytics.importers import (
     load_police_events,
     parse_police_events,
 )
-from tryggve.analytics.models import FeedFetch
+from tryggve.analytics.models import FeedFetch, county_key
 from tryggve.analytics.services import incidents_import
 from tryggve.areas.models import Municipality
 from tryggve.areas.serving import served_codes_or_default
@@ -267,11 +267,12 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
     row.outcome, row.events = Outcome.OK, len(events)
     counts = (result.imported, result.duplicates, result.rejected, result.outside)
     row.imported, row.duplicates, row.rejected, row.outside = counts
-    # Every served municipality gets its line, zeros too: an empty `counts` then means only
-    # a row from before they were kept.
-    zero = {"imported": 0, "duplicates": 0}
+    # Every served municipality and county gets its line, zeros too: a missing one then
+    # means only a row from before they were kept.
+    zero = {"imported": 0, "duplicates": 0, "rejected": 0}
     served = served_codes_or_default()
-    row.counts = {code: dict(zero) for code in served} | result.by_municipality()
+    shares = [*served, *sorted({county_key(code[:2]) for code in served})]
+    row.counts = {share: dict(zero) for share in shares} | result.by_municipality()
     row.error = "\n".join(result.errors[:50])
     row.save()
     report.outcome = Outcome.OK

@@ -81,6 +81,12 @@ class Rejection:
     # The value is there but not of its field's kind (a time that is no time, coordinates
     # that are no coordinates): a sign of a wrong column, where a missing value is not.
     shape: bool = False
+    # Where a police event that could not be read took place, when that much could be read
+    # (as in `IncidentData`): one call of the feed serves every municipality, and each one's
+    # staff may learn only of their own rejected events (`ImportResult.rejected_by_code`).
+    municipality_code: str = ""
+    municipality_name: str = ""
+    county: str = ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -432,22 +438,7 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
         if not isinstance(event, dict):
             yield Rejection(where, _("är inte ett JSON-objekt"))
             continue
-        raw_id = event.get("id")
-        if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id):
-            yield Rejection(where, _("saknar id"))
-            continue
-        external_id = _normalise(str(raw_id))
-        where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": external_id}
-        if not external_id or len(external_id) > MAX_ID:
-            yield Rejection(where, _("ogiltigt id"))
-            continue
-        published = parse_datetime(str(event.get("datetime") or ""))
-        if published is None:
-            yield Rejection(
-                where,
-                _("tiden %(value)r går inte att tolka") % {"value": event.get("datetime")},
-            )
-            continue
+        # The place first: an event refused below is still its municipality's to learn of.
         name = _normalise(event.get("name") or "")
         type_label = _normalise(event.get("type") or "")
         summary = str(event.get("summary") or "").strip()
@@ -464,6 +455,28 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
             municipality = "" if not place or _is_county(place) else place
             if place and _is_county(place):
                 county = place
+        site = {
+            "municipality_code": municipality_code_for(municipality),
+            "municipality_name": municipality[:MAX_NAME],
+            "county": county[:MAX_NAME],
+        }
+        raw_id = event.get("id")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id):
+            yield Rejection(where, _("saknar id"), **site)
+            continue
+        external_id = _normalise(str(raw_id))
+        where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": external_id}
+        if not external_id or len(external_id) > MAX_ID:
+            yield Rejection(where, _("ogiltigt id"), **site)
+            continue
+        published = parse_datetime(str(event.get("datetime") or ""))
+        if published is None:
+            yield Rejection(
+                where,
+                _("tiden %(value)r går inte att tolka") % {"value": event.get("datetime")},
+                **site,
+            )
+            continue
         incident = IncidentData(
             source=IncidentSource.POLICE_FEED,
             external_id=external_id,
@@ -473,9 +486,7 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
             lat=lat,
             lon=lon,
             precise=False,
-            municipality_code=municipality_code_for(municipality),
-            municipality_name=municipality[:MAX_NAME],
-            county=county[:MAX_NAME],
+            **site,
             summary=summary,
             source_url=_absolute_url(event.get("url")),
         )

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, OwnMunicipalityQuerySet, ResidentialArea
@@ -248,6 +250,12 @@ class NearRepeatAlert(models.Model):
         return f"{self.area} {self.incident}"
 
 
+def county_key(county: str) -> str:
+    """`FeedFetch.counts`'s key for the events the police place in the county `county` (its
+    code, "25") only, which concern every municipality of that county."""
+    return f"county:{county}"
+
+
 class FeedFetch(models.Model):
     """One call to the police's events feed (or one the rules made us skip), for the rules'
     limits across separate cron runs, for staff and for `/readyz`."""
@@ -275,10 +283,16 @@ class FeedFetch(models.Model):
     # towns): read, not stored.
     outside = models.PositiveIntegerField(_("andra orter"), default=0)
     # The counts above mix every municipality served, as the one call serves them all; staff
-    # see only their own: {code: {"imported": n, "duplicates": n}}, every served municipality
-    # of a successful call (zeros too) and "" for events placed in the county only. Empty
-    # for a call that failed (nothing imported) and for one logged before they were kept.
+    # see only their own: {share: {"imported": n, "duplicates": n, "rejected": n}}, a share
+    # being a municipality's code, `county_key(county)` for the events placed in a county
+    # only, or "" for events of no known place; every served municipality and county of a
+    # successful call has its share (zeros too). Empty for a call that failed (nothing
+    # imported) and for one logged before they were kept. Older calls have no county shares
+    # and no "rejected"; their "" holds the events placed in the county only as well.
     counts = models.JSONField(_("per kommun"), default=dict, blank=True)
+    # The technical account (an exception, a status line, the rejected events with their
+    # ids, other municipalities' too): for the operator (the command, the admin). Staff see
+    # `explanation` instead.
     error = models.TextField(_("fel"), blank=True)
 
     class Meta:
@@ -288,6 +302,92 @@ class FeedFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started:%Y-%m-%d %H:%M:%S} {self.outcome}"
+
+    def share(self, code: str) -> dict | None:
+        """The counts of the municipality `code`; None for a call logged before they were
+        kept, or before it was served."""
+        return self.counts.get(code)
+
+    def county_share(self, code: str) -> dict | None:
+        """The counts of the events placed only in the county of the municipality `code`;
+        None for a call logged before they were kept per county."""
+        return self.counts.get(county_key(code[:2]))
+
+    def rejected_for(self, code: str) -> int | None:
+        """The events of the call that could not be read and concern the municipality
+        `code`: its own and its county's (never another municipality's). None when not known:
+        a call that rejected some, logged before they were counted per municipality."""
+        own = self.share(code)
+        if own is None or "rejected" not in own:
+            return 0 if self.rejected == 0 else None
+        return own["rejected"] + (self.county_share(code) or {}).get("rejected", 0)
+
+    def explanation(self, code: str) -> str | None:
+        """What happened, in words for the staff of the municipality `code`, from the stored
+        facts (never `error`, which is technical and names other municipalities' events).
+        "" for a call with nothing to say; None for one whose facts are not known."""
+        if self.outcome == self.Outcome.OK:
+            return self._rejections_explained(code)
+        if self.outcome == self.Outcome.RATE_LIMITED:
+            return self._wait_explained()
+        if self.outcome == self.Outcome.FAILED:
+            if self.http_status is None:
+                return gettext("Polisens tjänst svarade inte (nätverksfel)")
+            if self.http_status == 200:
+                return gettext("Polisens svar gick inte att läsa")
+            return gettext("Polisens tjänst svarade med ett fel (%(status)s)") % {
+                "status": self.http_status
+            }
+        if self.outcome == self.Outcome.GONE:
+            return gettext(
+                "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
+                "systemförvaltaren"
+            )
+        if self.outcome == self.Outcome.STARTED:
+            return gettext("Hämtningen pågår, eller avbröts innan den blev klar")
+        if self.outcome == self.Outcome.SKIPPED:
+            return gettext("Inget anrop gjordes: polisens regler för hur ofta tjänsten får anropas")
+        return None
+
+    def _rejections_explained(self, code: str) -> str | None:
+        rejected = self.rejected_for(code)
+        if rejected is None:
+            return None
+        parts = []
+        if rejected:
+            parts.append(
+                ngettext(
+                    "%(count)d händelse kunde inte läsas",
+                    "%(count)d händelser kunde inte läsas",
+                    rejected,
+                )
+                % {"count": rejected}
+            )
+        # Of no known place: they may be this municipality's as well as any other's.
+        if unplaced := self.counts.get("", {}).get("rejected", 0):
+            parts.append(
+                ngettext(
+                    "%(count)d händelse utan känd kommun kunde inte läsas",
+                    "%(count)d händelser utan känd kommun kunde inte läsas",
+                    unplaced,
+                )
+                % {"count": unplaced}
+            )
+        return "; ".join(parts)
+
+    def _wait_explained(self) -> str:
+        if self.retry_after is None:
+            return gettext("Polisen bad oss vänta med nästa försök")
+        # The reader's clock: Swedish time, summer or winter (the stored moment is UTC).
+        until = timezone.localtime(self.retry_after)
+        if until.date() == timezone.localtime(self.started).date():
+            return gettext("Polisen bad oss vänta; nästa försök tidigast kl. %(time)s") % {
+                "time": f"{until:%H:%M}"
+            }
+        return gettext("Polisen bad oss vänta; nästa försök tidigast %(date)s kl. %(time)s") % {
+            "date": f"{until:%Y-%m-%d}",
+            "time": f"{until:%H:%M}",
+        }
 
 
 class IncidentImport(models.Model):

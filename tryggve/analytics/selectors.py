@@ -66,29 +66,38 @@ class FetchHere:
     fetch: FeedFetch
     imported: int | None
     duplicates: int | None
-    # Events the police place in the county only (code ""), imported.
+    # Events the police place only in the municipality's county, imported.
     county: int | None
+    # What happened, in words for these staff (`FeedFetch.explanation`).
+    explanation: str | None
 
 
 def county_events_concern(code: str) -> bool:
-    """Whether events placed in the county only concern the municipality `code`: when every
-    municipality served lies in its county. Those are kept only for a county holding a
-    served municipality (`services._Placer.outside`), but their count does not say which
-    county, so with several counties served it is no one county's figure."""
+    """Whether a call's events placed in "the county", counted before they were kept per
+    county (`FeedFetch.counts` key ""), concern the municipality `code`: when every
+    municipality served lies in its county, else that count may be another county's."""
     counties = {c[:2] for c in served_codes_or_default()}
     return counties == {code[:2]}
 
 
 def fetches_for(fetches: Iterable[FeedFetch], code: str) -> list[FetchHere]:
     """`fetches` with the counts of the municipality `code` (`FeedFetch.counts`): never
-    the deployment's totals, which mix in the other municipalities served."""
+    the deployment's totals, which mix in the other municipalities served, nor another
+    county's events."""
+    old_county_concerns = None  # asked once, and only if an older call needs it
     rows = []
     for fetch in fetches:
+        explanation = fetch.explanation(code)
         if fetch.outcome != FeedFetch.Outcome.OK:
-            rows.append(FetchHere(fetch, 0, 0, 0))  # nothing imported, for anyone
-        elif (own := fetch.counts.get(code)) is None:
-            rows.append(FetchHere(fetch, None, None, None))
-        else:
-            county = fetch.counts.get("", {}).get("imported", 0)
-            rows.append(FetchHere(fetch, own["imported"], own["duplicates"], county))
+            rows.append(FetchHere(fetch, 0, 0, 0, explanation))  # nothing imported, for anyone
+            continue
+        if (own := fetch.share(code)) is None:
+            rows.append(FetchHere(fetch, None, None, None, explanation))
+            continue
+        if (county := fetch.county_share(code)) is None:  # a call from before county shares
+            if old_county_concerns is None:
+                old_county_concerns = county_events_concern(code)
+            county = fetch.counts.get("", {}) if old_county_concerns else None
+        imported = None if county is None else county.get("imported", 0)
+        rows.append(FetchHere(fetch, own["imported"], own["duplicates"], imported, explanation))
     return rows

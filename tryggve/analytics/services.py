@@ -39,6 +39,7 @@ from tryggve.analytics.models import (
     OffenceGroup,
     PolicePresence,
     PresenceKind,
+    county_key,
 )
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
@@ -61,22 +62,25 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     # Rejections per mapping field at fault (`Rejection.fault`; "" for none).
     faults: Counter = field(default_factory=Counter)
-    # `imported` and `duplicates` per municipality code of the incident ("" for one of no
-    # municipality: an event the police place in the county only). One call of the police
-    # feed serves every municipality, and its staff may see only their own share of it.
+    # `imported`, `duplicates` and `rejected` per share of a call (`_Placer.share`): the
+    # municipality's code, `county_key(code)` for an event the police place in the county
+    # only, "" for one of no known place. One call of the police feed serves every
+    # municipality, and its staff may see only their own share of it. A rejected event of a
+    # place not served is in no share (only in `rejected`, for the operator).
     imported_by_code: Counter = field(default_factory=Counter)
     duplicates_by_code: Counter = field(default_factory=Counter)
+    rejected_by_code: Counter = field(default_factory=Counter)
 
     def by_municipality(self) -> dict[str, dict[str, int]]:
-        """{code: {"imported": n, "duplicates": n}} for every code met."""
-        codes = sorted(self.imported_by_code.keys() | self.duplicates_by_code.keys())
-        return {
-            code: {
-                "imported": self.imported_by_code[code],
-                "duplicates": self.duplicates_by_code[code],
-            }
-            for code in codes
+        """{share: {"imported": n, "duplicates": n, "rejected": n}} for every share met
+        (`FeedFetch.counts`)."""
+        counters = {
+            "imported": self.imported_by_code,
+            "duplicates": self.duplicates_by_code,
+            "rejected": self.rejected_by_code,
         }
+        shares = sorted(set().union(*counters.values()))
+        return {share: {name: c[share] for name, c in counters.items()} for share in shares}
 
 
 class _Placer:
@@ -99,12 +103,12 @@ class _Placer:
         self.served_names = {municipality_key(name): code for code, name in rows}
         self.served_counties = {code[:2] for code in self.served_codes}
 
-    def code_of(self, data: IncidentData) -> str:
+    def code_of(self, data: IncidentData | Rejection) -> str:
         return data.municipality_code or self.served_names.get(
             municipality_key(data.municipality_name), ""
         )
 
-    def outside(self, data: IncidentData) -> bool:
+    def outside(self, data: IncidentData | Rejection) -> bool:
         """Whether `data` is of a place no served municipality covers: another municipality,
         or a county none of them lies in. Such an event would count for nobody, or, having no
         code, for the default municipality (a burglary in Malmö counted for Arvidsjaur)."""
@@ -115,6 +119,15 @@ class _Placer:
         if data.county:
             return county_code_for(data.county) not in self.served_counties
         return False
+
+    def share(self, code: str, data: IncidentData | Rejection) -> str:
+        """Whose share of a call an event of the municipality `code` (placed; "" for none)
+        is: that municipality's, else its county's when the police name only the county,
+        else "" (no known place)."""
+        if code:
+            return code
+        county = county_code_for(data.county) if data.county else ""
+        return county_key(county) if county else ""
 
     def area_for(self, lat: float, lon: float) -> ResidentialArea | None:
         candidates = [area for area in self.areas if area.contains_point(lat, lon)]
@@ -249,38 +262,41 @@ def _stored(incidents: list[Incident]) -> dict[tuple[str, str], QuerySet[Inciden
 
 def _prepare_batch(
     batch: list[IncidentData], *, placer: _Placer, result: ImportResult, seen: set
-) -> list[Incident]:
-    """The incidents of `batch` to save: placed, less what is stored already or was met
-    before (`seen`, which this adds to); only reads the database."""
+) -> list[tuple[Incident, str]]:
+    """The incidents of `batch` to save, each with its share of the call
+    (`_Placer.share`): placed, less what is stored already or was met before (`seen`, which
+    this adds to); only reads the database."""
     placed = [placer.place(data) for data in batch]
     existing = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
     for (source, code), stored in _stored(placed).items():
         existing |= {(source, code, i) for i in stored.values_list("external_id", flat=True)}
     new = []
-    for incident in placed:
+    for incident, data in zip(placed, batch, strict=True):
         key = _identity(incident)
+        share = placer.share(incident.municipality_code, data)
         if key in existing or key in seen:
             result.duplicates += 1
-            result.duplicates_by_code[incident.municipality_code] += 1
+            result.duplicates_by_code[share] += 1
             continue
         seen.add(key)
-        new.append(incident)
+        new.append((incident, share))
     return new
 
 
-def _write(new: list[Incident], *, synthetic: bool, result: ImportResult) -> None:
-    for incident in new:
+def _write(new: list[tuple[Incident, str]], *, synthetic: bool, result: ImportResult) -> None:
+    incidents = [incident for incident, _share in new]
+    for incident in incidents:
         incident.synthetic = synthetic
     # Asking first is what makes the counts right on every database: neither SQLite nor
     # PostgreSQL says which rows `ignore_conflicts` skipped. ignore_conflicts only guards
     # against an import running beside this one, whose rows then count here as well.
-    Incident.objects.bulk_create(new, ignore_conflicts=True, batch_size=BATCH_SIZE)
-    result.imported += len(new)
-    result.imported_by_code.update(incident.municipality_code for incident in new)
+    Incident.objects.bulk_create(incidents, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    result.imported += len(incidents)
+    result.imported_by_code.update(share for _incident, share in new)
     # bulk_create with ignore_conflicts returns no keys, so read back the new incidents
     # that may need an alert (only those: reading back a whole file took a fifth of it).
     now = timezone.now()
-    for fresh in _stored([i for i in new if _may_alert(i, now)]).values():
+    for fresh in _stored([i for i in incidents if _may_alert(i, now)]).values():
         near_repeat_alerts_prepare(incidents=fresh, now=now)
 
 
@@ -306,7 +322,7 @@ def incidents_import(
     result = ImportResult()
     placer = _Placer()
     batch: list[IncidentData] = []
-    pending: list[Incident] = []
+    pending: list[tuple[Incident, str]] = []
     seen: set = set()
 
     def flush() -> None:
@@ -325,6 +341,8 @@ def incidents_import(
             result.rejected += 1
             result.errors.append(str(item))
             result.faults[item.fault] += 1
+            if not placer.outside(item):
+                result.rejected_by_code[placer.share(placer.code_of(item), item)] += 1
         elif placer.outside(item):
             result.outside += 1
         else:

@@ -45,7 +45,6 @@ from tryggve.analytics.ranking import exposure_ranking
 from tryggve.analytics.riskmap import cells_geojson, risk_map_cached
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
-    county_events_concern,
     fetches_for,
     incidents_here,
     last_successful_fetch,
@@ -537,8 +536,9 @@ def _import_history(request: HttpRequest) -> dict:
     # One call serves every municipality: its staff see only their own share of it.
     code = home_municipality_code()
     context["fetches_here"] = rows = fetches_for(context["fetches"], code)
-    context["county_column"] = county_events_concern(code)
-    context["fetch_counts_missing"] = any(row.imported is None for row in rows)
+    context["fetch_counts_missing"] = any(
+        None in (row.imported, row.county, row.explanation) for row in rows
+    )
     return context
 
 

@@ -159,15 +159,16 @@ def test_each_served_municipality_gets_its_own_counts_of_a_fetch(server, clock):
     first, second = FeedFetch.objects.order_by("started")
     # The night summary's lines: two of Arvidsjaur's are its events sent on their own too,
     # one is Arjeplog's; the second answer adds Arvidsjaur's theft and a summary in prose
-    # that names only the county (""), and sends the first summary again.
+    # that names only the county (Norrbotten, 25), and sends the first summary again.
     assert first.counts == {
-        "2505": {"imported": 3, "duplicates": 2},
-        "2506": {"imported": 2, "duplicates": 0},
+        "2505": {"imported": 3, "duplicates": 2, "rejected": 0},
+        "2506": {"imported": 2, "duplicates": 0, "rejected": 0},
+        "county:25": {"imported": 0, "duplicates": 0, "rejected": 0},
     }
     assert second.counts == {
-        "2505": {"imported": 1, "duplicates": 3},
-        "2506": {"imported": 0, "duplicates": 1},
-        "": {"imported": 1, "duplicates": 0},
+        "2505": {"imported": 1, "duplicates": 3, "rejected": 0},
+        "2506": {"imported": 0, "duplicates": 1, "rejected": 0},
+        "county:25": {"imported": 1, "duplicates": 0, "rejected": 0},
     }
     # The totals stay the deployment's, the sum of the parts.
     assert (first.imported, first.duplicates, second.imported, second.duplicates) == (5, 2, 2, 4)
@@ -180,8 +181,8 @@ def test_a_fetch_that_brings_nothing_still_counts_zero_for_each_served_municipal
 ):
     server.script = [(200, b"[]", {}, 0)]
     fetch(clock)
-    empty = {"imported": 0, "duplicates": 0}
-    assert FeedFetch.objects.get().counts == {"2505": empty, "2506": empty}
+    empty = {"imported": 0, "duplicates": 0, "rejected": 0}
+    assert FeedFetch.objects.get().counts == {"2505": empty, "2506": empty, "county:25": empty}
 
 
 def test_the_import_counts_each_municipality_apart(arjeplog):
@@ -189,9 +190,9 @@ def test_the_import_counts_each_municipality_apart(arjeplog):
     result = incidents_import(incidents=parse_police_events(events))
     # The second answer's copy of the night summary is the first's, line by line.
     assert result.by_municipality() == {
-        "": {"imported": 1, "duplicates": 0},
-        "2505": {"imported": 4, "duplicates": 5},
-        "2506": {"imported": 2, "duplicates": 1},
+        "2505": {"imported": 4, "duplicates": 5, "rejected": 0},
+        "2506": {"imported": 2, "duplicates": 1, "rejected": 0},
+        "county:25": {"imported": 1, "duplicates": 0, "rejected": 0},
     }
     assert (result.imported, result.duplicates, result.outside) == (7, 6, 0)
 

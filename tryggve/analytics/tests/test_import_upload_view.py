@@ -277,16 +277,19 @@ def feed_table(page: str) -> tuple[list[str], list[list[str]]]:
 
 def shared_fetch(**counts):
     """One call for Arvidsjaur and Arjeplog: 17 imported in all, 12 of them Arvidsjaur's,
-    3 Arjeplog's and 2 placed in the county only; 9 events of places not served."""
+    3 Arjeplog's and 2 placed in Norrbotten only; 9 events of places not served."""
     return FeedFetch.objects.create(
         started="2026-11-28T09:00:00Z", url="x", outcome="ok",
         events=40, imported=17, duplicates=11, rejected=0, outside=9,
         counts=counts or {
-            "2505": {"imported": 12, "duplicates": 8},
-            "2506": {"imported": 3, "duplicates": 2},
-            "": {"imported": 2, "duplicates": 1},
+            "2505": {"imported": 12, "duplicates": 8, "rejected": 0},
+            "2506": {"imported": 3, "duplicates": 2, "rejected": 0},
+            "county:25": {"imported": 2, "duplicates": 1, "rejected": 0},
         },
     )
+
+
+HEAD = ["När", "Utfall", "Nya här", "Dubbletter här", "Hela länet", "Förklaring"]
 
 
 @pytest.fixture
@@ -306,9 +309,8 @@ def test_each_municipalitys_staff_see_only_their_own_counts_of_a_fetch(
     shared_fetch()
     ours = case_handler.get(URL).content.decode()
     theirs = arjeplogs_handler.get(f"/arjeplog{URL}").content.decode()
-    head = ["När", "Utfall", "Nya här", "Dubbletter här", "Hela länet", "Fel"]
-    assert feed_table(ours) == (head, [["2026-11-28 10:00", "Hämtad", "12", "8", "2", ""]])
-    assert feed_table(theirs) == (head, [["2026-11-28 10:00", "Hämtad", "3", "2", "2", ""]])
+    assert feed_table(ours) == (HEAD, [["2026-11-28 10:00", "Hämtad", "12", "8", "2", ""]])
+    assert feed_table(theirs) == (HEAD, [["2026-11-28 10:00", "Hämtad", "3", "2", "2", ""]])
     for page in (ours, theirs):
         feed = page.split('id="feed-caption"', 1)[1]
         # Not the deployment's totals, which mix the municipalities.
@@ -326,16 +328,19 @@ def test_a_fetch_from_before_the_counts_per_municipality_shows_a_dash(
         started="2026-11-27T09:00:00Z", url="x", outcome="ok", imported=7, duplicates=4
     )
     FeedFetch.objects.create(
-        started="2026-11-27T08:00:00Z", url="x", outcome="failed", error="HTTP 500"
+        started="2026-11-27T08:00:00Z", url="x", outcome="failed", http_status=500,
+        error="HTTP 500",
     )
-    # A call of before Arjeplog was served: Arvidsjaur's alone.
-    shared_fetch(**{"2505": {"imported": 5, "duplicates": 6}})
+    # A call of before Arjeplog was served: Arvidsjaur's alone, and the county's under "",
+    # as calls were logged before the county was named (both served lie in Norrbotten).
+    shared_fetch(**{"2505": {"imported": 5, "duplicates": 6}, "": {"imported": 1}})
     page = case_handler.get(URL).content.decode()
     _head, rows = feed_table(page)
+    server_error = "Polisens tjänst svarade med ett fel (500)"
     assert rows == [
-        ["2026-11-28 10:00", "Hämtad", "5", "6", "0", ""],
+        ["2026-11-28 10:00", "Hämtad", "5", "6", "1", ""],
         ["2026-11-27 10:00", "Hämtad", MISSING, MISSING, MISSING, ""],
-        ["2026-11-27 09:00", "Misslyckades", "0", "0", "0", "HTTP 500"],
+        ["2026-11-27 09:00", "Misslyckades", "0", "0", "0", server_error],
     ]
     assert "Ett streck betyder att uppgiften saknas" in page
     _head, rows = feed_table(arjeplogs_handler.get(f"/arjeplog{URL}").content.decode())
@@ -351,22 +356,129 @@ def test_a_fetch_with_every_count_known_says_nothing_of_dashes(administrator, mu
     assert feed_table(page)[1] == [["2026-11-28 10:00", "Hämtad", "1", "0", "0", ""]]
 
 
-@pytest.mark.django_db
-def test_events_of_the_county_are_not_shown_when_another_county_is_served(
-    case_handler, municipality, arjeplog
-):
-    # Malmö (Skåne, 12) served beside the two of Norrbotten (25): a count of events placed
-    # in "the county" may be either county's.
-    Municipality.objects.create(
+def serve_malmo(municipality):
+    """Malmö (Skåne, county 12) served beside the two of Norrbotten (25)."""
+    return Municipality.objects.create(
         code="1280", name="Malmö stad", slug="malmo", geometry=municipality.geometry,
         min_lon=municipality.min_lon, min_lat=municipality.min_lat,
         max_lon=municipality.max_lon, max_lat=municipality.max_lat,
     )
+
+
+@pytest.mark.django_db
+def test_with_two_counties_served_each_reader_sees_their_own_countys_events(
+    case_handler, municipality, arjeplog, django_user_model
+):
+    from tryggve.conftest import _staff_client
+
+    malmo = serve_malmo(municipality)
     municipality.members.add(case_handler.user)
-    shared_fetch()
+    malmos_handler = _staff_client(django_user_model, "handlaggare-malmo", "case_handler")
+    malmo.members.add(malmos_handler.user)
+    counts = {
+        "2505": {"imported": 12, "duplicates": 8, "rejected": 0},
+        "2506": {"imported": 3, "duplicates": 2, "rejected": 0},
+        "1280": {"imported": 30, "duplicates": 0, "rejected": 0},
+        "county:25": {"imported": 2, "duplicates": 1, "rejected": 0},
+        "county:12": {"imported": 7, "duplicates": 0, "rejected": 0},
+    }
+    shared_fetch(**counts)
     head, rows = feed_table(case_handler.get(URL).content.decode())
-    assert head == ["När", "Utfall", "Nya här", "Dubbletter här", "Fel"]
-    assert rows == [["2026-11-28 10:00", "Hämtad", "12", "8", ""]]
+    assert head == HEAD
+    assert rows == [["2026-11-28 10:00", "Hämtad", "12", "8", "2", ""]]
+    head, rows = feed_table(malmos_handler.get(f"/malmo{URL}").content.decode())
+    assert head == HEAD
+    assert rows == [["2026-11-28 10:00", "Hämtad", "30", "0", "7", ""]]
+
+
+@pytest.mark.django_db
+def test_an_older_call_with_two_counties_served_does_not_say_whose_county(
+    case_handler, municipality, arjeplog
+):
+    # Logged before the county was named: its "" may be either county's.
+    serve_malmo(municipality)
+    municipality.members.add(case_handler.user)
+    shared_fetch(
+        **{"2505": {"imported": 12, "duplicates": 8}, "": {"imported": 2, "duplicates": 1}}
+    )
+    page = case_handler.get(URL).content.decode()
+    assert feed_table(page) == (HEAD, [["2026-11-28 10:00", "Hämtad", "12", "8", MISSING, ""]])
+    assert "Ett streck betyder att uppgiften saknas" in page
+
+
+def explained(page: str) -> list[str]:
+    """The feed table's explanations, a row each."""
+    return [cells[-1] for cells in feed_table(page)[1]]
+
+
+@pytest.mark.django_db
+def test_staff_read_what_happened_in_swedish_never_the_technical_text(
+    case_handler, municipality, settings
+):
+    municipality.members.add(case_handler.user)
+    for hour, outcome, status, error, retry_after in [
+        (9, "rate_limited", 429, "429: retry after 2026-11-28T13:20:00+00:00",
+         "2026-11-28T13:20:00Z"),
+        (8, "failed", None, "URLError: <urlopen error [Errno 111] Connection refused>", None),
+        (7, "failed", 503, "HTTP 503", None),
+        (6, "failed", 200, "Filen är inte giltig JSON: Expecting value", None),
+        (5, "gone", 404, "404: permanent, no further calls", None),
+    ]:
+        FeedFetch.objects.create(
+            started=f"2026-11-28T{hour:02}:00:00Z", url="x", outcome=outcome,
+            http_status=status, error=error, retry_after=retry_after,
+        )
+    page = case_handler.get(URL).content.decode()
+    assert explained(page) == [
+        "Polisen bad oss vänta; nästa försök tidigast kl. 14:20",
+        "Polisens tjänst svarade inte (nätverksfel)",
+        "Polisens tjänst svarade med ett fel (503)",
+        "Polisens svar gick inte att läsa",
+        "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
+        "systemförvaltaren",
+    ]
+    for technical in ("retry after", "URLError", "urlopen", "HTTP 503", "JSON", "no further"):
+        assert technical not in page
+
+
+@pytest.mark.django_db
+def test_staff_learn_how_many_of_their_own_events_could_not_be_read_never_whose_else(
+    case_handler, arjeplogs_handler, municipality, arjeplog
+):
+    municipality.members.add(case_handler.user)
+    FeedFetch.objects.create(
+        started="2026-11-28T09:00:00Z", url="x", outcome="ok", events=9, rejected=6,
+        counts={
+            "2505": {"imported": 1, "duplicates": 0, "rejected": 2},
+            "2506": {"imported": 0, "duplicates": 0, "rejected": 3},
+            "county:25": {"imported": 0, "duplicates": 0, "rejected": 1},
+        },
+        # Arjeplog's events named by their ids: never on Arvidsjaur's page.
+        error="händelse 4 (id 650301): tiden 'igår' går inte att tolka\n"
+        "händelse 5 (id 650302): tiden 'snart' går inte att tolka",
+    )
+    ours = case_handler.get(URL).content.decode()
+    theirs = arjeplogs_handler.get(f"/arjeplog{URL}").content.decode()
+    # Each municipality's own and their county's, not the call's six.
+    assert explained(ours) == ["3 händelser kunde inte läsas"]
+    assert explained(theirs) == ["4 händelser kunde inte läsas"]
+    for page in (ours, theirs):
+        assert "650301" not in page and "går inte att tolka" not in page
+
+
+@pytest.mark.django_db
+def test_an_older_call_that_rejected_events_shows_a_dash_for_whose_they_were(
+    case_handler, municipality
+):
+    municipality.members.add(case_handler.user)
+    FeedFetch.objects.create(
+        started="2026-11-28T09:00:00Z", url="x", outcome="ok", events=9, rejected=2,
+        counts={"2505": {"imported": 1, "duplicates": 0}},
+        error="händelse 4 (id 650301): saknar id",
+    )
+    page = case_handler.get(URL).content.decode()
+    assert explained(page) == [MISSING]
+    assert "Ett streck betyder att uppgiften saknas" in page and "650301" not in page
 
 
 def many_uploads(municipality, django_user_model, n):
@@ -1259,3 +1371,15 @@ def test_excels_sep_line_is_skipped_and_its_delimiter_used(case_handler, municip
     assert (created.imported, created.rejected) == (2, 2)
     assert "rad 6: tiden &#x27;inte en tid&#x27; går inte att tolka" in page
     assert Incident.objects.filter(summary="Inbrott i villa och altandörr uppbruten; igen").exists()
+
+
+@pytest.mark.django_db
+def test_staff_of_another_municipality_do_not_see_its_feed_calls(
+    case_handler, arjeplog, municipality
+):
+    municipality.members.add(case_handler.user)
+    shared_fetch()
+    # Not a member of Arjeplog: its pages are not there for them (as for every staff page).
+    response = case_handler.get(f"/arjeplog{URL}")
+    assert response.status_code == 404
+    assert 'id="feed-caption"' not in response.content.decode()
