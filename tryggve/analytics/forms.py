@@ -8,7 +8,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from tryggve.analytics.importers import guess_mapping, repeated_columns, unrecognised_types
+from tryggve.analytics.importers import (
+    ImportFormatError,
+    guess_mapping,
+    repeated_columns,
+    source_system,
+    unrecognised_types,
+)
 from tryggve.analytics.models import OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
@@ -258,6 +264,19 @@ class ImportMappingForm(forms.Form):
                 required=key in MAPPING_REQUIRED,
                 error_messages={"required": MAPPING_REQUIRED.get(key, "")},
             )
+        # Not `max_length`: the importer's rule (`source_system`) says what is wrong, in one
+        # message for the form, the service and the command line, and nothing typed is cut.
+        self.fields["system"] = forms.CharField(
+            label=_("Källsystem"),
+            required=False,
+            strip=False,
+            help_text=_(
+                "Vilket system filen kommer från, till exempel Securitas eller kommunens "
+                "händelserapportering. Ange det när kommunen importerar filer från flera "
+                "system som numrerar sina rader på samma sätt; ange samma namn nästa gång "
+                "en fil från systemet importeras."
+            ),
+        )
         self.fields["types_column"] = forms.CharField(widget=forms.HiddenInput, required=False)
         groups = [REJECT_ROWS] + list(OffenceGroup.choices)
         self.fields["default_group"] = forms.ChoiceField(
@@ -293,6 +312,33 @@ class ImportMappingForm(forms.Form):
     @property
     def type_fields(self):
         return [self[name] for name in self.type_values]
+
+    def clean_system(self) -> str:
+        try:
+            return source_system(self.cleaned_data["system"])
+        except ImportFormatError as exc:
+            raise forms.ValidationError(str(exc), code="system") from exc
+
+    def tried_mapping(self) -> tuple[dict, str]:
+        """The mapping and source system the page shows now, chosen or guessed, valid or
+        not, for the trial of the file's first rows; a system the form refuses is none."""
+        values = {key: self[key].value() for key in MAPPING_LABELS}
+        mapping = {key: value for key, value in values.items() if isinstance(value, str) and value}
+        groups = {
+            value: group
+            for name, value in self.type_values.items()
+            if (group := self[name].value()) in OffenceGroup.values
+        }
+        if groups:
+            mapping["group"] = groups
+        default = self["default_group"].value()
+        if default in OffenceGroup.values and self.census and self.census.left_out:
+            mapping["default_group"] = default
+        try:
+            system = source_system(str(self["system"].value() or ""))
+        except ImportFormatError:
+            system = ""
+        return mapping, system
 
     def clean(self):
         """The position as one pair, lat/lon or x/y, each error beside the field to change
@@ -355,3 +401,7 @@ class ImportMappingForm(forms.Form):
         if data.get("default_group") and self.census and self.census.left_out:
             mapping["default_group"] = data["default_group"]
         return mapping
+
+    def system(self) -> str:
+        """The source system named (`source_system`'s form), "" for none."""
+        return self.cleaned_data.get("system", "")

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from django.utils import translation
@@ -39,6 +40,9 @@ MAX_ID = 100
 MAX_LABEL = 100
 MAX_NAME = 100
 MAX_URL = 500
+# A file's source system as the person importing names it ("Securitas", "Händelserapport 2"):
+# short, since it goes before each of the file's ids (`namespaced_id`).
+MAX_SYSTEM = 40
 
 
 class ImportFormatError(ValueError):
@@ -67,6 +71,13 @@ class IncidentData:
     # One line of a police summary ("Sammanfattning natt") rather than an event of its own;
     # see `split_summary` and the double-counting rule in `services`.
     summary_part: bool = False
+    # A CSV row's line ("rad 17"), for what is found wrong with it only when saving; the
+    # file's own id ("" for a row known by its hash), which an id already stored with
+    # other contents is reported by; and, when the file's source system was named, the id
+    # it would have had without one (`external_id` is then `namespaced_id`'s).
+    where: str = ""
+    file_id: str = ""
+    bare_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -496,6 +507,40 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
 
 # CSV --------------------------------------------------------------------------------------
 
+# Letters (å, ä, ö and every other script's), digits, spaces and "_", "-", ".": never ":",
+# which separates the system from the id (`namespaced_id`).
+_SYSTEM_RE = re.compile(r"^\w[\w .-]*$")
+
+
+def source_system(value: str) -> str:
+    """The name of a file's source system as given, spaces tidied ("" for none); raises
+    ImportFormatError (its message fit to show beside the field) for one too long or with
+    other characters than letters, digits, spaces and _ - . (the one rule of the upload
+    page, the service and `import_incidents --system`)."""
+    name = _normalise(value or "")
+    if len(name) > MAX_SYSTEM:
+        raise ImportFormatError(
+            _("Källsystemets namn får vara högst %(max)d tecken (det har %(count)d).")
+            % {"max": MAX_SYSTEM, "count": len(name)}
+        )
+    if name and not _SYSTEM_RE.match(name):
+        raise ImportFormatError(
+            _(
+                "Källsystemets namn får bara innehålla bokstäver, siffror, mellanslag och "
+                "tecknen _ - ."
+            )
+        )
+    return name
+
+
+def namespaced_id(system: str, external_id: str) -> str:
+    """A file's id (or row hash) kept apart from another source system's same number:
+    "securitas:17". One system's file imported again has the same ids; a file imported
+    without a system keeps the bare id, as every import did before systems were named.
+    Case does not matter: "Securitas" and "securitas" are one system."""
+    return f"{system.lower()}:{external_id}" if system else external_id
+
+
 COLUMN_KEYS = ("time", "lat", "lon", "x", "y", "type", "text", "id")
 
 
@@ -684,9 +729,11 @@ class CsvFile:
         data: bytes,
         mapping: CsvMapping | None = None,
         within: Callable[[float, float], bool] | None = None,
+        system: str = "",
     ) -> None:
         self.text, first_line, self.delimiter, self._reader, self._skipped = _open_csv(data)
         self.within = within
+        self.system = system
         self.read_at = datetime.now(UTC)
         self.mapping = mapping or self._default_mapping(first_line)
         self.approx_rows = max(self.text.count("\n"), 1)
@@ -737,6 +784,18 @@ class CsvFile:
         return index
 
     def rows(self) -> Iterator[Parsed]:
+        for _cells, parsed in self._read():
+            yield parsed
+
+    def first_rows(self, count: int) -> list[tuple[list[str], Parsed]]:
+        """The first `count` rows with values, each with its cells (as many as the header
+        has columns, so a table of them keeps its columns) and how the import reads it: the
+        upload page's trial."""
+        width = len(self.header)
+        first = islice(self._read(), count)
+        return [((cells + [""] * width)[:width], parsed) for cells, parsed in first]
+
+    def _read(self) -> Iterator[tuple[list[str], Parsed]]:
         # Lines are counted in the file, Excel's "sep=;" line included.
         last_line = self._reader.line_num + self._skipped
         while True:
@@ -746,16 +805,19 @@ class CsvFile:
                 return
             except csv.Error as exc:
                 # The reader cannot resynchronise after a broken quote: report and stop.
-                yield Rejection(
-                    _("rad %(line)d") % {"line": last_line + 1},
-                    _("går inte att läsa som CSV (%(error)s); resten av filen hoppas över")
-                    % {"error": _csv_error(exc)},
+                yield (
+                    [],
+                    Rejection(
+                        _("rad %(line)d") % {"line": last_line + 1},
+                        _("går inte att läsa som CSV (%(error)s); resten av filen hoppas över")
+                        % {"error": _csv_error(exc)},
+                    ),
                 )
                 return
             line, last_line = last_line + 1, self._reader.line_num + self._skipped
             if not any(cell.strip() for cell in row):
                 continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
-            yield self._parse_row(row, line)
+            yield row, self._parse_row(row, line)
 
     def _cell(self, row: list[str], key: str) -> str:
         number = self.index.get(key)
@@ -847,11 +909,12 @@ class CsvFile:
                 "default_group",
             )
 
-        external_id = self._cell(row, "id")
-        if len(external_id) > MAX_ID:
+        file_id = self._cell(row, "id")
+        if len(file_id) > MAX_ID:
             return Rejection(
                 where, _("id:t är längre än %(max)d tecken") % {"max": MAX_ID}, "id", shape=True
             )
+        external_id = file_id
         if not external_id:
             # Without an id of its own a row is known by what it says, so the same file read
             # twice adds nothing; two identical rows count as one incident.
@@ -859,7 +922,10 @@ class CsvFile:
             external_id = hashlib.sha256(key.encode()).hexdigest()
         return IncidentData(
             source=IncidentSource.CSV,
-            external_id=external_id,
+            external_id=namespaced_id(self.system, external_id),
+            where=where,
+            file_id=file_id,
+            bare_id=external_id if self.system else "",
             occurred_at=occurred_at,
             offence_group=group,
             type_label=type_label,
@@ -887,10 +953,22 @@ def read_csv(
     mapping: CsvMapping | None = None,
     *,
     within: Callable[[float, float], bool] | None = None,
+    system: str = "",
 ) -> CsvFile:
     """Decode a CSV file and check its header; iterate `.rows()` for the incidents. With
-    `within(lat, lon)`, a row whose position it refuses is rejected by its line."""
-    return CsvFile(data, mapping, within)
+    `within(lat, lon)`, a row whose position it refuses is rejected by its line; with a
+    `system` (`source_system`'s), the rows' ids are that system's (`namespaced_id`)."""
+    return CsvFile(data, mapping, within, system)
+
+
+def read_municipality_csv(
+    data: bytes, mapping: CsvMapping | None, *, municipality, system: str = ""
+) -> CsvFile:
+    """A municipality's CSV file as every import of one reads it, and the upload page's
+    trial of its first rows too: a row placed outside the municipality's boundary
+    (`municipality.contains_point`) is rejected by its line, since it would count nowhere
+    or for a neighbour whose staff did not send it."""
+    return read_csv(data, mapping, within=municipality.contains_point, system=system)
 
 
 # What a column is commonly called in Swedish exports and in English: the upload page's first

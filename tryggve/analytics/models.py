@@ -73,8 +73,10 @@ class Incident(models.Model):
 
     source = models.CharField(_("källa"), max_length=20, choices=IncidentSource.choices)
     # The source's own identifier (or a hash of the row); with `source` it makes re-imports
-    # of the same feed or file add nothing.
-    external_id = models.CharField(_("id i källan"), max_length=100)
+    # of the same feed or file add nothing. A file's id may be prefixed by the source system
+    # its importer named ("securitas:17", `importers.namespaced_id`): 100 for the id itself
+    # and room for the system.
+    external_id = models.CharField(_("id i källan"), max_length=200)
     occurred_at = models.DateTimeField(_("inträffade"), db_index=True)
     lat = models.FloatField(_("latitud"), null=True, blank=True)
     lon = models.FloatField(_("longitud"), null=True, blank=True)
@@ -421,6 +423,10 @@ class IncidentImport(models.Model):
     )
     via = models.CharField(_("hur"), max_length=10, choices=Via.choices, default=Via.WEB)
     file_name = models.CharField(_("filnamn"), max_length=255)
+    # The system the file comes from, as its importer named it ("" for none): one
+    # municipality's files from two systems may number their rows alike, and a file's ids
+    # are then its system's (`importers.namespaced_id`).
+    system = models.CharField(_("källsystem"), max_length=40, blank=True, default="")
     # The file itself, private in the database (never under a public media URL); emptied
     # when the import has run, since its free text may name people.
     data = models.BinaryField(_("fil"), default=bytes)

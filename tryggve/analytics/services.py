@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,7 +30,7 @@ from tryggve.analytics.importers import (
     county_code_for,
     is_summary,
     municipality_key,
-    read_csv,
+    read_municipality_csv,
 )
 from tryggve.analytics.models import (
     Incident,
@@ -247,9 +248,14 @@ def _identity(incident: Incident) -> tuple[str, str, str]:
 
 def _stored(incidents: list[Incident]) -> dict[tuple[str, str], QuerySet[Incident]]:
     """The stored incidents with the identities of `incidents`, per (source, code)."""
+    return _stored_with({_identity(incident) for incident in incidents})
+
+
+def _stored_with(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], QuerySet]:
+    """The stored incidents with the identities `keys` (`_identity`'s), per (source, code):
+    one query each, however many ids."""
     groups: dict[tuple[str, str], list[str]] = {}
-    for incident in incidents:
-        source, code, external_id = _identity(incident)
+    for source, code, external_id in keys:
         groups.setdefault((source, code), []).append(external_id)
     found = {}
     for (source, code), ids in groups.items():
@@ -260,27 +266,153 @@ def _stored(incidents: list[Incident]) -> dict[tuple[str, str], QuerySet[Inciden
     return found
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What must agree for a row whose id is known to be the incident stored (or met
+    earlier in the file) under that id: when, what and where. `where` is the earlier
+    row's line, for one met in the file."""
+
+    occurred_at: datetime
+    type_label: str
+    offence_group: str
+    lat: float | None
+    lon: float | None
+    where: str = ""
+
+
+def _facts(incident: Incident, where: str = "") -> _Facts:
+    return _Facts(
+        incident.occurred_at,
+        incident.type_label,
+        incident.offence_group,
+        incident.lat,
+        incident.lon,
+        where,
+    )
+
+
+# Two positions of one incident: the same point, give or take a file's rounding (a tenth of
+# a metre at six decimals) and SWEREF 99 TM's conversion; a metre apart is another place.
+SAME_PLACE_M = 1.0
+METRES_PER_DEGREE = 111_320.0
+
+
+def _apart_m(a: _Facts, b: _Facts) -> float:
+    """Metres between two positions, flat-earth (only a metre or so matters); infinite
+    when one has a position and the other none."""
+    if a.lat is None or b.lat is None:
+        return 0.0 if a.lat is None and b.lat is None else math.inf
+    north = (a.lat - b.lat) * METRES_PER_DEGREE
+    east = (a.lon - b.lon) * METRES_PER_DEGREE * math.cos(math.radians(a.lat))
+    return math.hypot(north, east)
+
+
+def _differences(known: _Facts, row: _Facts) -> list[str]:
+    """What differs between an incident known under an id and a row with that id: its
+    time, its type (the file's own label, case aside; the group only for rows without one,
+    since a group chosen anew for the same type is the same incident) and its place."""
+    differs = []
+    if known.occurred_at != row.occurred_at:
+        differs.append(_("tid"))
+    if known.type_label.casefold() != row.type_label.casefold() or (
+        not row.type_label and known.offence_group != row.offence_group
+    ):
+        differs.append(_("typ"))
+    if _apart_m(known, row) > SAME_PLACE_M:
+        differs.append(_("plats"))
+    return differs
+
+
+def _id_taken(data: IncidentData, known: _Facts, differs: list[str]) -> Rejection:
+    """A row whose id is already another incident's: rejected by its line, never counted as
+    a duplicate, so a second system's file numbered like the first loses nothing unseen."""
+    what = "/".join(differs)
+    if known.where:
+        reason = _("id %(id)s finns redan på %(where)s i filen med en annan %(what)s") % {
+            "id": data.file_id,
+            "where": known.where,
+            "what": what,
+        }
+    elif data.bare_id:
+        reason = _(
+            "id %(id)s finns redan från samma källsystem med en annan %(what)s – är filen "
+            "från ett annat system? Ange dess källsystem."
+        ) % {"id": data.file_id, "what": what}
+    else:
+        reason = _(
+            "id %(id)s finns redan med en annan %(what)s – är filen från ett annat system? "
+            "Ange källsystem."
+        ) % {"id": data.file_id, "what": what}
+    return Rejection(data.where, reason, "id")
+
+
+# What `_prepare_batch` makes of each item: saved, already there, or rejected.
+NEW, DUPLICATE = "new", "duplicate"
+Outcome = str | Rejection
+
+
 def _prepare_batch(
-    batch: list[IncidentData], *, placer: _Placer, result: ImportResult, seen: set
-) -> list[tuple[Incident, str]]:
-    """The incidents of `batch` to save, each with its share of the call
-    (`_Placer.share`): placed, less what is stored already or was met before (`seen`, which
-    this adds to); only reads the database."""
+    batch: list[IncidentData], *, placer: _Placer, seen: dict
+) -> list[tuple[Outcome, Incident]]:
+    """Each incident of `batch`, placed, with what becomes of it: `NEW`, a `DUPLICATE` of
+    one stored already or met before (`seen`, which this adds to), or a `Rejection` for a
+    file's row whose id is known with another time, type or place. Only reads the database:
+    one query per source and municipality for the whole batch, whatever its size.
+
+    A row of a named source system whose id is stored only without the system (imported
+    before systems were named) is that incident when it agrees with it, and another
+    system's otherwise."""
     placed = [placer.place(data) for data in batch]
-    existing = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
-    for (source, code), stored in _stored(placed).items():
-        existing |= {(source, code, i) for i in stored.values_list("external_id", flat=True)}
-    new = []
-    for incident, data in zip(placed, batch, strict=True):
+    summary = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
+    keys = {_identity(incident) for incident in placed}
+    pairs = list(zip(placed, batch, strict=True))
+    keys |= {(*_identity(i)[:2], data.bare_id) for i, data in pairs if data.bare_id}
+    stored = {}
+    fields = ("external_id", "occurred_at", "type_label", "offence_group", "lat", "lon")
+    for (source, code), rows in _stored_with(keys).items():
+        for external_id, *facts in rows.values_list(*fields):
+            stored[source, code, external_id] = _Facts(*facts)
+    outcomes = []
+    for incident, data in pairs:
         key = _identity(incident)
-        share = placer.share(incident.municipality_code, data)
-        if key in existing or key in seen:
-            result.duplicates += 1
-            result.duplicates_by_code[share] += 1
-            continue
-        seen.add(key)
-        new.append((incident, share))
-    return new
+        known = stored.get(key) or seen.get(key)
+        if key in summary:
+            outcome = DUPLICATE
+        elif known is not None:
+            # Only a file's own id can clash: a hash is of the row's contents, and the
+            # police edit their events, whose fetch again is the same event.
+            differs = _differences(known, _facts(incident)) if data.file_id else []
+            outcome = _id_taken(data, known, differs) if differs else DUPLICATE
+        elif data.bare_id and (earlier := stored.get((*key[:2], data.bare_id))) is not None:
+            outcome = NEW if _differences(earlier, _facts(incident)) else DUPLICATE
+        else:
+            outcome = NEW
+        if outcome == NEW:
+            seen[key] = _facts(incident, data.where)
+        outcomes.append((outcome, incident))
+    return outcomes
+
+
+# What `incidents_check` says of an event of a place no served municipality covers.
+OUTSIDE = "outside"
+
+
+def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
+    """What an import would make of each of `incidents` now, saving nothing: `NEW`,
+    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers) or the `Rejection` the
+    import would report. The upload page's trial of a file's first rows, by the same rules
+    as `incidents_import`, in the municipality served (`tenancy.serving`)."""
+    placer = _Placer()
+
+    def to_save(item: Parsed) -> bool:
+        return isinstance(item, IncidentData) and not placer.outside(item)
+
+    batch = [item for item in incidents if to_save(item)]
+    found = iter(_prepare_batch(batch, placer=placer, seen={}))
+    return [
+        next(found)[0] if to_save(item) else item if isinstance(item, Rejection) else OUTSIDE
+        for item in incidents
+    ]
 
 
 def _write(new: list[tuple[Incident, str]], *, synthetic: bool, result: ImportResult) -> None:
@@ -310,9 +442,11 @@ def incidents_import(
 ) -> ImportResult:
     """Save parsed incidents (from `importers`) that are not there yet; count the rest.
 
-    Rejections are counted and their messages kept in order. Events of places no served
-    municipality covers are counted as `outside` and not stored. An incident already stored
-    (`_identity`) is a duplicate, so importing the same feed or file twice adds nothing.
+    Rejections are counted and their messages kept in the file's order. Events of places no
+    served municipality covers are counted as `outside` and not stored. An incident already
+    stored (`_identity`) is a duplicate, so importing the same feed or file twice adds
+    nothing; but a file's row whose id is stored (or met earlier in the file) with another
+    time, type or place is rejected by its line (`_prepare_batch`), never a silent duplicate.
     Each batch is saved in its own transaction: a crash keeps the batches already saved and
     a re-run completes the rest. With `all_or_nothing` (a file: the summary rule of the
     police feed would miss a digest and an event in different batches) everything is read,
@@ -322,31 +456,51 @@ def incidents_import(
     result = ImportResult()
     placer = _Placer()
     batch: list[IncidentData] = []
+    order: list[int] = []  # each batch item's place in `incidents`, for its message's order
     pending: list[tuple[Incident, str]] = []
-    seen: set = set()
+    seen: dict = {}
+    errors: list[tuple[int, str]] = []
+
+    def reject(number: int, rejection: Rejection, share: str | None) -> None:
+        """Count `rejection` (the file's item `number`), and for its share of the call unless
+        it is of a place no served municipality covers (`share` None)."""
+        result.rejected += 1
+        errors.append((number, str(rejection)))
+        result.faults[rejection.fault] += 1
+        if share is not None:
+            result.rejected_by_code[share] += 1
 
     def flush() -> None:
-        # Streaming, the earlier batches are stored, so duplicates across them are found.
-        new = _prepare_batch(batch, placer=placer, result=result, seen=seen)
+        new = []
+        outcomes = _prepare_batch(batch, placer=placer, seen=seen)
+        for number, data, (outcome, incident) in zip(order, batch, outcomes, strict=True):
+            share = placer.share(incident.municipality_code, data)
+            if outcome == NEW:
+                new.append((incident, share))
+            elif outcome == DUPLICATE:
+                result.duplicates += 1
+                result.duplicates_by_code[share] += 1
+            else:
+                reject(number, outcome, share)
         batch.clear()
+        order.clear()
         if all_or_nothing:
             pending.extend(new)
         else:
+            # Streaming, the earlier batches are stored, so duplicates across them are found.
             seen.clear()
             with transaction.atomic():
                 _write(new, synthetic=synthetic, result=result)
 
     for done, item in enumerate(incidents, start=1):
         if isinstance(item, Rejection):
-            result.rejected += 1
-            result.errors.append(str(item))
-            result.faults[item.fault] += 1
-            if not placer.outside(item):
-                result.rejected_by_code[placer.share(placer.code_of(item), item)] += 1
+            outside = placer.outside(item)
+            reject(done, item, None if outside else placer.share(placer.code_of(item), item))
         elif placer.outside(item):
             result.outside += 1
         else:
             batch.append(item)
+            order.append(done)
         if len(batch) >= batch_size:
             flush()
         if on_progress:
@@ -356,6 +510,8 @@ def incidents_import(
     if all_or_nothing:
         with transaction.atomic():
             _write(pending, synthetic=synthetic, result=result)
+    # Stable: a batch's rejections found when saving go back among the file's others.
+    result.errors = [message for _number, message in sorted(errors, key=lambda e: e[0])]
     return result
 
 
@@ -499,8 +655,15 @@ def presence_log(
             }
         )
     return PolicePresence.objects.create(
-        officer=officer, started=started, minutes=minutes, kind=kind, area=area, lat=lat,
-        lon=lon, note=note.strip(), municipality=municipality,
+        officer=officer,
+        started=started,
+        minutes=minutes,
+        kind=kind,
+        area=area,
+        lat=lat,
+        lon=lon,
+        note=note.strip(),
+        municipality=municipality,
     )
 
 
@@ -512,7 +675,12 @@ MAX_REJECTIONS_SHOWN = 1000
 
 
 def incident_import_record(
-    *, municipality: Municipality, file_name: str, rows: int, result: ImportResult
+    *,
+    municipality: Municipality,
+    file_name: str,
+    rows: int,
+    result: ImportResult,
+    system: str = "",
 ) -> IncidentImport:
     """Record in the import history a file imported on the server (`import_incidents`),
     once it has run: the staff page's history then holds every file, not only uploads.
@@ -522,6 +690,7 @@ def incident_import_record(
         municipality=municipality,
         via=IncidentImport.Via.COMMAND,
         file_name=file_name[:255],
+        system=system,
         status=IncidentImport.Status.DONE,
         total_rows=rows,
         rows_done=rows,
@@ -551,12 +720,12 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
     municipality = incident_import.municipality
     rows = IncidentImport.objects.filter(pk=import_id)
     try:
-        # Only the uploader's municipality: a row elsewhere would count nowhere, or for
-        # a neighbour whose staff did not send it.
-        table = read_csv(
+        # Only the uploader's municipality, and the ids of the source system named.
+        table = read_municipality_csv(
             bytes(incident_import.data),
             CsvMapping.from_json(incident_import.mapping),
-            within=municipality.contains_point,
+            municipality=municipality,
+            system=incident_import.system,
         )
         items = []
         for done, item in enumerate(table.rows(), start=1):

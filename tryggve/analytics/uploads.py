@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
@@ -18,21 +19,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from tryggve.analytics.importers import (
     CsvFile,
     CsvMapping,
     ImportFormatError,
     IncidentData,
+    Parsed,
+    Rejection,
     guess_mapping,
     preview_csv,
-    read_csv,
+    read_municipality_csv,
     repeated_columns,
+    source_system,
 )
 from tryggve.analytics.models import IncidentImport
+from tryggve.analytics.services import DUPLICATE, NEW, OUTSIDE, incidents_check
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
+from tryggve.lib import tenancy
 
 # No real column name is longer; a longer one is a file without the header we expect, and
 # would be repeated on the mapping page in every column choice.
@@ -121,9 +127,7 @@ def incident_import_upload(
             "long_column",
         )
     if not preview.rows:
-        raise refuse(
-            _("Filen har en rubrikrad men inga rader med händelser under den."), "no_rows"
-        )
+        raise refuse(_("Filen har en rubrikrad men inga rader med händelser under den."), "no_rows")
     if not guess_mapping(preview.header):
         raise refuse(
             _(
@@ -169,21 +173,24 @@ def _upload_key(submission_key: uuid.UUID | None, file_name: str, data: bytes) -
     return uuid.uuid5(submission_key, f"{contents} {file_name}")
 
 
-def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> IncidentImport:
+def incident_import_start(
+    *, incident_import: IncidentImport, mapping: dict, system: str = ""
+) -> IncidentImport:
     """Check the column mapping against the file and its first rows, and queue the import
-    (once, however often the form is sent). Raises ValidationError naming the form field at
-    fault where one is: a column chosen for two fields, or a mapping under which none of
-    the first rows would import (a time column of types, x/y of degrees)."""
+    (once, however often the form is sent). `system` names the file's source system (see
+    `importers.namespaced_id`), "" for none. Raises ValidationError naming the form field at
+    fault where one is: a source system's name too long or of odd characters, a column
+    chosen for two fields, or a mapping under which none of the first rows would import (a
+    time column of types, x/y of degrees)."""
+    system = _system(system)
     _refuse_repeated_columns(mapping)
-    try:
-        table = read_csv(bytes(incident_import.data), CsvMapping.from_json(mapping))
-    except ImportFormatError as exc:
-        raise ValidationError(str(exc), code="mapping") from exc
+    table = _table(incident_import, mapping, system)
     _refuse_if_no_first_row_imports(table)
     started = IncidentImport.objects.filter(
         pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
     ).update(
         mapping=mapping,
+        system=system,
         status=IncidentImport.Status.QUEUED,
         total_rows=table.approx_rows,
         queued=timezone.now(),
@@ -192,6 +199,71 @@ def incident_import_start(*, incident_import: IncidentImport, mapping: dict) -> 
         enqueue_import(incident_import.pk)
     incident_import.refresh_from_db()
     return incident_import
+
+
+def _system(system: str) -> str:
+    """The source system's name as kept (`importers.source_system`), or ValidationError
+    beside the form's field."""
+    try:
+        return source_system(system)
+    except ImportFormatError as exc:
+        raise ValidationError({"system": ValidationError(str(exc), code="system")}) from exc
+
+
+def _table(incident_import: IncidentImport, mapping: dict, system: str) -> CsvFile:
+    """The uploaded file read as its import will read it (`read_municipality_csv`)."""
+    try:
+        return read_municipality_csv(
+            bytes(incident_import.data),
+            CsvMapping.from_json(mapping),
+            municipality=incident_import.municipality,
+            system=system,
+        )
+    except ImportFormatError as exc:
+        raise ValidationError(str(exc), code="mapping") from exc
+
+
+# The rows of the file shown on the mapping page, each with what the import would make of it.
+TRIAL_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """One of the file's first rows and what importing it now would do: `outcome` is
+    "new", "duplicate", "outside" or "rejected", `message` says so in words."""
+
+    cells: list[str]
+    outcome: str
+    message: str
+
+
+def incident_import_trial(
+    *, incident_import: IncidentImport, mapping: dict, system: str = ""
+) -> list[TrialRow]:
+    """The file's first rows as the import would take them with `mapping` and `system`:
+    imported, already there, or rejected and why (a place outside the municipality, an id
+    known with another time), by the import's own rules (`read_municipality_csv`,
+    `services.incidents_check`). Saves nothing. Raises ValidationError for a mapping or
+    system the import would refuse as a whole."""
+    table = _table(incident_import, mapping, _system(system))
+    rows = table.first_rows(TRIAL_SHOWN)
+    with tenancy.serving(incident_import.municipality.code):
+        outcomes = incidents_check(incidents=[parsed for _cells, parsed in rows])
+    return [
+        _trial_row(cells, outcome) for (cells, _parsed), outcome in zip(rows, outcomes, strict=True)
+    ]
+
+
+def _trial_row(cells: list[str], outcome: Parsed | str) -> TrialRow:
+    if isinstance(outcome, Rejection):
+        return TrialRow(cells, "rejected", _("Avvisas: %(reason)s") % {"reason": outcome.reason})
+    messages = {
+        # Not the status "Importeras" (running): what the import would do with the row.
+        NEW: pgettext("the trial of a row", "Importeras"),
+        DUPLICATE: _("Finns redan (dubblett)"),
+        OUTSIDE: _("Sparas inte: en kommun som inte betjänas här"),
+    }
+    return TrialRow(cells, outcome, messages[outcome])
 
 
 # The rows tried before an import starts, to find a mapping under which none would import,
@@ -222,7 +294,8 @@ def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
     value in most of them, when one did. Only a value not of its field's kind speaks of the
     columns (`Rejection.shape`): rows lacking a position or a type, or of a type no group was
     chosen for, are passed over, and so is where a row lies (a file may begin with other
-    places than the municipality's); the import rejects those by line."""
+    places than the municipality's: the page's trial shows those rows, and the import
+    rejects them by line)."""
     telling = (
         item
         for item in islice(table.rows(), TRIAL_READ)
@@ -237,8 +310,7 @@ def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
     quoted = [rejection for rejection in first if rejection.fault == fault] or first
     reasons = "; ".join(str(rejection)[:300] for rejection in quoted[:TRIAL_REASONS])
     message = ngettext(
-        "Filens första rad med värden skulle inte importeras med de här kolumnerna: "
-        "%(reasons)s",
+        "Filens första rad med värden skulle inte importeras med de här kolumnerna: %(reasons)s",
         "Ingen av filens %(count)d första rader med värden skulle importeras med de här "
         "kolumnerna: %(reasons)s",
         len(first),

@@ -53,7 +53,11 @@ from tryggve.analytics.selectors import (
 )
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
-from tryggve.analytics.uploads import incident_import_start, incident_import_upload
+from tryggve.analytics.uploads import (
+    incident_import_start,
+    incident_import_trial,
+    incident_import_upload,
+)
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import (
     areas_here,
@@ -482,7 +486,7 @@ FETCHES_PARAM, FETCHES_PER_PAGE = "hamtningar", 10
 def _own_import(import_id: int) -> IncidentImport:
     """An import of this service's municipality, or 404."""
     return get_object_or_404(
-        IncidentImport.objects.select_related("uploaded_by"),
+        IncidentImport.objects.select_related("uploaded_by", "municipality"),
         pk=import_id,
         municipality__code=home_municipality_code(),
     )
@@ -547,17 +551,20 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     """The column mapping with the file's first rows and its types to map onto groups; then
     the progress; then the result."""
     upload = _own_import(import_id)
-    form = preview = None
+    form = preview = trial = None
     if upload.status == IncidentImport.Status.UPLOADED:
         preview = preview_csv(data := bytes(upload.data))
         form = ImportMappingForm(request.POST or None, header=preview.header, file_data=data)
         if request.method == "POST" and form.is_valid():
             try:
-                incident_import_start(incident_import=upload, mapping=form.mapping())
+                incident_import_start(
+                    incident_import=upload, mapping=form.mapping(), system=form.system()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 return redirect("analytics:import_detail", import_id=upload.pk)
+        trial = _trial(upload, form)
     # The file's first rows and its rejected rows are its free text, which may name people.
     if preview is not None:
         _log_rows_read(request, upload, "första raderna")
@@ -566,9 +573,19 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(
         request,
         "analytics/import_detail.html",
-        {"upload": upload, "form": form, "preview": preview},
+        {"upload": upload, "form": form, "preview": preview, "trial": trial},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _trial(upload: IncidentImport, form: ImportMappingForm) -> list | None:
+    """The first rows as the import would take them with the columns shown; None while the
+    columns chosen cannot be read as a mapping (the rows are then shown as they stand)."""
+    mapping, system = form.tried_mapping()
+    try:
+        return incident_import_trial(incident_import=upload, mapping=mapping, system=system)
+    except ValidationError:
+        return None
 
 
 def _log_rows_read(request: HttpRequest, upload: IncidentImport, rows: str) -> None:

@@ -117,8 +117,9 @@ def test_the_files_own_types_are_mapped_with_the_keyboard(
     assert blocking_violations(page) == []
     shot(page, "analytics-import-types")
 
-    # From the last column's select, Tab goes on to the file's types, in the page's order.
-    page.get_by_label("Id i källan").focus()
+    # From the source system, the field after the columns' selects, Tab goes on to the
+    # file's types, in the page's order.
+    page.get_by_label("Källsystem").focus()
     page.keyboard.press("Tab")
     expect(klotter).to_be_focused()
     page.keyboard.type("Skad")

@@ -186,3 +186,42 @@ def test_progress_on_long_files(municipality, tmp_path, monkeypatch):
 def test_no_progress_on_short_files_in_a_log(municipality, tmp_path):
     _, err = run("--format", "csv", write(tmp_path, "a.csv", "time,lat,lon,type\n"))
     assert err == ""
+
+
+def test_system_keeps_two_systems_numbered_alike_apart(municipality, tmp_path):
+    lat, lon = CENTRUM
+    guards = write(
+        tmp_path, "vakt.csv", f"id;time;lat;lon;type\n1;2026-08-01 22:15;{lat};{lon};Stöld\n"
+    )
+    own = write(
+        tmp_path, "egen.csv", f"id;time;lat;lon;type\n1;2026-07-02 08:00;{lat};{lon};Brand\n"
+    )
+    assert run("--format", "csv", guards)[0] == "imported=1 duplicates=0 rejected=0 outside=0\n"
+    # Unnamed, the second system's id 1 is refused by line, not counted as a duplicate.
+    out, err = run("--format", "csv", own)
+    assert out == "imported=0 duplicates=0 rejected=1 outside=0\n"
+    assert err.startswith("rad 2: id 1 finns redan med en annan tid/typ – ")
+    assert "Ange källsystem." in err
+    out, err = run("--format", "csv", own, "--system", "Händelserapport")
+    assert (out, err) == ("imported=1 duplicates=0 rejected=0 outside=0\n", "")
+    out, _ = run("--format", "csv", own, "--system", "händelserapport")
+    assert out == "imported=0 duplicates=1 rejected=0 outside=0\n"
+    systems = list(IncidentImport.objects.order_by("pk").values_list("system", flat=True))
+    assert systems == ["", "", "Händelserapport", "händelserapport"]
+    assert Incident.objects.filter(external_id="händelserapport:1").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--system", "a" * 41], "--system: Källsystemets namn får vara högst 40 tecken"),
+        (["--system", "Vakt/bolag"], "--system: Källsystemets namn får bara innehålla"),
+        (["--format", "polisen", "--system", "Polisen"], "--system gäller bara --format csv"),
+    ],
+)
+def test_a_bad_system_is_a_clear_command_error(municipality, tmp_path, args, message):
+    path = write(tmp_path, "a.csv", "time;lat;lon;type\n2026-08-01 22:15;59,33;18,06;Stöld\n")
+    fmt = [] if "--format" in args else ["--format", "csv"]
+    with pytest.raises(CommandError, match=message):
+        run(*fmt, *args, path)
+    assert not IncidentImport.objects.exists()

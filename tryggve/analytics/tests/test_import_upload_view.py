@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from django.utils.html import escape
 
 from tryggve.analytics import uploads
 from tryggve.analytics.forms import type_field_name
@@ -1383,3 +1384,129 @@ def test_staff_of_another_municipality_do_not_see_its_feed_calls(
     response = case_handler.get(f"/arjeplog{URL}")
     assert response.status_code == 404
     assert 'id="feed-caption"' not in response.content.decode()
+
+
+# Source systems and the trial of the first rows -------------------------------------------
+
+NUMBERED = "Id;Datum;Brottstyp;Latitud;Longitud\n"
+
+
+def trial_cells(page: str) -> list[str]:
+    """The "Vid importen" cell of each row of the first rows' table."""
+    return re.findall(r'<td class="trial trial-\w+">([^<]*)</td>', page)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Väktarbolaget i Norrbotten, larmcentralens logg", "högst 40 tecken (det har 47)"),
+        ("Securitas:logg", "får bara innehålla bokstäver, siffror, mellanslag och tecknen _ - ."),
+        ('<script>"x"</script>', "får bara innehålla bokstäver, siffror"),
+    ],
+    ids=["too long", "a colon", "markup"],
+)
+@pytest.mark.django_db
+def test_a_bad_source_system_is_refused_beside_its_field_and_kept(
+    case_handler, municipality, typed, message
+):
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    response = start(case_handler, created.pk, system=typed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in error_of(page, "system")
+    # What was typed is still in the field, escaped, to be corrected rather than retyped.
+    field = page.split('name="system"', 1)[1].split(">", 1)[0]
+    assert f'value="{escape(typed)}"' in field
+    assert "<script>" not in page.split("<main", 1)[1]
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED and created.system == ""
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_two_systems_numbered_alike_both_import_when_named(case_handler, municipality):
+    guards = NUMBERED + f"1;2026-11-20 22:15;Skadegörelse;{LAT};{LON}\n"
+    own = NUMBERED + f"1;2026-10-02 08:00;Stöld;{LAT};{LON}\n"
+    fields = {"id": "Id", "text": ""}
+    upload(case_handler, guards)
+    start(case_handler, IncidentImport.objects.latest("pk").pk, **fields)
+    # Unnamed: the trial says so before anything is imported, and the import rejects it.
+    upload(case_handler, own, name="egna.csv")
+    second = IncidentImport.objects.latest("pk")
+    page = case_handler.get(f"{URL}{second.pk}/").content.decode()
+    assert trial_cells(page)[0].startswith("Avvisas: id 1 finns redan med en annan tid/typ – ")
+    response = start(case_handler, second.pk, **fields)
+    second.refresh_from_db()
+    assert (second.imported, second.duplicates, second.rejected) == (0, 0, 1)
+    assert (
+        "rad 2: id 1 finns redan med en annan tid/typ – är filen från ett annat system? "
+        "Ange källsystem."
+    ) in response.content.decode()
+    # Named, it imports beside the first; the import keeps the name.
+    upload(case_handler, own, name="egna-igen.csv")
+    third = IncidentImport.objects.latest("pk")
+    start(case_handler, third.pk, system=" Händelse rapport ", **fields)
+    third.refresh_from_db()
+    assert (third.system, third.imported, third.rejected) == ("Händelse rapport", 1, 0)
+    assert Incident.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_trial_shows_rows_outside_the_municipality_before_the_import(
+    case_handler, municipality
+):
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+        f"2026-11-20 22:15;Skadegörelse;{LAT};{LON};Krossad ruta\n"
+        "2026-11-21 01:40;Skadegörelse;59.3293;18.0686;I Stockholm\n"
+        f"inte en tid;Stöld;{LAT};{LON};Cykel\n"
+    )
+    upload(case_handler, content)
+    created = IncidentImport.objects.get()
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert '<th scope="col" class="trial">Vid importen</th>' in page
+    assert trial_cells(page) == [
+        "Importeras",
+        "Avvisas: platsen ligger utanför kommunen",
+        "Avvisas: tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
+        "2026-03-04 22:15",
+    ]
+    # The row outside is the one the import rejects, by the same rule.
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert created.rejections[0] == "rad 3: platsen ligger utanför kommunen"
+
+
+@pytest.mark.django_db
+def test_the_trial_follows_the_columns_and_system_sent_back(case_handler, municipality):
+    """A page sent back (here for a bad system) tries the rows with what was chosen: x/y
+    of degrees rejects every row; the system's id is a known one's, not a clash."""
+    upload(case_handler, NUMBERED + f"1;2026-11-20 22:15;Skadegörelse;{LAT};{LON}\n")
+    start(case_handler, IncidentImport.objects.get().pk, id="Id", text="")
+    upload(case_handler, NUMBERED + f"1;2026-10-02 08:00;Stöld;{LAT};{LON}\n", name="b.csv")
+    second = IncidentImport.objects.latest("pk")
+    page = start(case_handler, second.pk, id="Id", text="", system="a:b").content.decode()
+    assert trial_cells(page)[0].startswith("Avvisas: id 1 finns redan med en annan tid/typ")
+    # Sent back with the columns still wrong: tried with them, not with the guess.
+    page = start(case_handler, second.pk, id="Id", text="", system="Egna", time="Id").content
+    assert trial_cells(page.decode())[0].startswith("Avvisas: tiden &#x27;1&#x27;")
+    # A mapping that cannot be read shows the rows as they stand, without the column.
+    page = start(case_handler, second.pk, lat="", lon="", system="Egna").content.decode()
+    assert "Vid importen" not in page and "2026-10-02 08:00" in page
+
+
+@pytest.mark.django_db
+def test_the_trial_of_a_named_system_says_what_is_there_already(case_handler, municipality):
+    content = NUMBERED + f"1;2026-11-20 22:15;Skadegörelse;{LAT};{LON}\n"
+    upload(case_handler, content)
+    start(case_handler, IncidentImport.objects.get().pk, id="Id", text="", system="Vakt")
+    upload(case_handler, content, name="igen.csv")
+    again = IncidentImport.objects.latest("pk")
+    # Sent back for another field: the system typed is tried, case aside.
+    response = start(case_handler, again.pk, id="Id", text="", system="vakt", default_group="x")
+    assert response.status_code == 400
+    assert trial_cells(response.content.decode()) == ["Finns redan (dubblett)"]
+    # A refused system is tried as none: the bare id 1 is not there, so the row would import.
+    page = start(case_handler, again.pk, id="Id", text="", system="vakt:").content.decode()
+    assert trial_cells(page) == ["Importeras"]

@@ -9,7 +9,8 @@ from tryggve.analytics.importers import (
     load_mapping,
     load_police_events,
     parse_police_events,
-    read_csv,
+    read_municipality_csv,
+    source_system,
 )
 from tryggve.analytics.services import incident_import_record, incidents_import
 from tryggve.areas.models import Municipality
@@ -51,7 +52,10 @@ class Command(BaseCommand):
         "(SWEREF 99 TM northing/easting), type, and optionally text and id; --mapping names "
         "other columns and maps the file's types onto offence groups. A CSV file is the "
         "municipality's (--municipality, default MUNICIPALITY_CODE): a row placed outside it "
-        "is rejected. Police events of places no served municipality covers are counted as "
+        "is rejected. --system names the CSV file's source system, so that two systems of one "
+        "municipality numbering their rows alike do not collide; a row whose id is already "
+        "stored with another time, type or place is rejected, not counted as a duplicate. "
+        "Police events of places no served municipality covers are counted as "
         "outside and not stored. Safe to repeat: what is already there is counted as a "
         "duplicate. Bad rows are listed on stderr and skipped. The import is recorded in the "
         "staff page's import history. Ends with one line: imported=N duplicates=N "
@@ -70,11 +74,23 @@ class Command(BaseCommand):
             help="the code of the municipality whose file it is (default: MUNICIPALITY_CODE)",
         )
         parser.add_argument(
+            "--system",
+            default="",
+            help="the source system the CSV file comes from (e.g. Securitas): its ids are "
+            "that system's, apart from another system's same numbers (csv only)",
+        )
+        parser.add_argument(
             "--synthetic", action="store_true", help="mark every incident as made-up demo data"
         )
 
     def handle(self, *args, **opts):
         code = opts["municipality"] or settings.MUNICIPALITY_CODE
+        try:
+            system = source_system(opts["system"])
+        except ImportFormatError as exc:
+            raise CommandError(f"--system: {exc}") from exc
+        if system and opts["format"] != "csv":
+            raise CommandError(_("--system gäller bara --format csv."))
         served = served_codes_or_default()
         if code not in served:
             raise CommandError(
@@ -112,7 +128,9 @@ class Command(BaseCommand):
                         mapping = load_mapping(opts["mapping"])
                     except ImportFormatError as exc:  # its message names the mapping file
                         raise CommandError(str(exc)) from exc
-                table = read_csv(data, mapping, within=municipality.contains_point)
+                table = read_municipality_csv(
+                    data, mapping, municipality=municipality, system=system
+                )
                 total, incidents = table.approx_rows, table.rows()
         except ImportFormatError as exc:
             raise CommandError(f"{path}: {exc}") from exc
@@ -126,7 +144,11 @@ class Command(BaseCommand):
         if municipality is not None:
             read = result.imported + result.duplicates + result.rejected + result.outside
             incident_import_record(
-                municipality=municipality, file_name=path.name, rows=read, result=result
+                municipality=municipality,
+                file_name=path.name,
+                rows=read,
+                result=result,
+                system=system,
             )
         for error in result.errors:
             self.stderr.write(error)
