@@ -91,6 +91,9 @@ class ProfileForm(forms.Form):
         queryset=ResidentialArea.objects.all(),
         required=False,
         empty_label=_("Hela kommunen"),
+        error_messages={
+            "invalid_choice": _("Området finns inte bland de valbara här. Välj ett annat område.")
+        },
     )
 
     def __init__(self, *args, scope=None, **kwargs):
@@ -98,6 +101,16 @@ class ProfileForm(forms.Form):
         scope_area_choices(self.fields["area"], scope)
         if scope is not None and scope.whole_area:
             self.fields["area"].empty_label = _("Hela lokalpolisområdet")
+
+    def chosen(self) -> tuple[str, ResidentialArea | None]:
+        """The group and area asked for. A field that is not valid (an area not offered
+        here, as after switching municipality) falls back on its own, its error shown next
+        to it, so the group chosen still applies rather than silently becoming burglaries."""
+        if not self.is_bound:
+            return OffenceGroup.RESIDENTIAL_BURGLARY, None
+        self.is_valid()
+        group = self.cleaned_data.get("group") or OffenceGroup.RESIDENTIAL_BURGLARY
+        return group, self.cleaned_data.get("area")
 
 
 class PresenceForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 from django.utils import timezone
@@ -101,6 +102,10 @@ class TimeProfile:
     rows: list[tuple[str, list[Cell], int]]  # (label, Monday-Sunday, sum); only in a 2-D table
     day_totals: list[int]  # Monday-Sunday
     band_totals: list[tuple[str, int]]  # (label, count) per four-hour band
+    # The local dates of the first and last event counted, so the page says what period it
+    # covers (all stored history, unlike the yearly pages); None without events.
+    first: date | None = None
+    last: date | None = None
 
     @property
     def shows_pattern(self) -> bool:
@@ -128,6 +133,7 @@ class TimeProfile:
 def time_profile(moments) -> TimeProfile:
     """When the incidents at `moments` happened, in local time, in as much detail as their
     number allows."""
+    moments = list(moments)
     hourly = hour_weekday_table(moments)
     bands = band_weekday_table(hourly)
     total = sum(map(sum, hourly))
@@ -149,7 +155,16 @@ def time_profile(moments) -> TimeProfile:
         rows=rows,
         day_totals=[sum(row[day] for row in hourly) for day in range(WEEKDAYS)],
         band_totals=[(band_label(band), sum(counts)) for band, counts in enumerate(bands)],
+        first=_local_date(min(moments)) if total else None,
+        last=_local_date(max(moments)) if total else None,
     )
+
+
+def _local_date(moment: datetime) -> date | None:
+    try:
+        return timezone.localtime(moment).date()
+    except (OverflowError, ValueError):
+        return None  # as in hour_weekday_table: a date no calendar arithmetic can handle
 
 
 def busiest_window(moments, width: int = 4) -> tuple[int, int] | None:

@@ -323,10 +323,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 def time_profiles(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     form = ProfileForm(request.GET or None, scope=scope)
-    group, area = OffenceGroup.RESIDENTIAL_BURGLARY, None
-    if form.is_valid():
-        group = form.cleaned_data["group"] or group
-        area = form.cleaned_data["area"]
+    group, area = form.chosen()
     incidents = Incident.objects.of_group(group).filter(municipality_code__in=scope.codes)
     if area is not None:
         incidents = incidents.in_area(area)

@@ -223,6 +223,8 @@ def test_a_profile_has_the_rows_of_its_detail():
     assert [label for label, _counts, _sum in hourly.rows] == [f"{h:02d}" for h in range(24)]
     assert hourly.rows[3] == ("03", [Cell(2, ABOVE_MEAN)] * 7, 14)
     assert hourly.total == HOURLY_FROM == sum(hourly.day_totals)
+    assert (none.first, none.last) == (None, None)
+    assert (hourly.first.isoformat(), hourly.last.isoformat()) == ("2025-06-02", "2025-06-15")
 
 
 # The page ---------------------------------------------------------------------------------
@@ -354,7 +356,7 @@ def test_an_area_with_few_of_the_municipality_s_many_gets_the_coarse_table(
     assert set(tables(whole)) == {HOURLY_CAPTION}
     response = council_reader.get(URL, {"area": centrum.pk})
     page = text(response)
-    assert "5 händelser (Bostadsinbrott), Centrum." in page
+    assert "5 händelser (Bostadsinbrott), Centrum, från 2 juni 2025 till 2 juni 2025" in page
     assert "Bara 5 händelser: för få för att visa något mönster alls" in page
     assert set(tables(response)) == {BAND_TOTALS_CAPTION, DAY_TOTALS_CAPTION}
 
@@ -392,6 +394,30 @@ def test_bad_parameters_show_the_whole_municipality(
     response = case_handler.get(URL, query)
     assert response.status_code == 200
     assert response.context["profile"].total == 1
+    # Said next to the field, not silently dropped.
+    assert 'class="field has-error"' in response.content.decode()
+
+
+def test_an_area_not_offered_keeps_the_group_chosen(case_handler, make_incident, area_points):
+    """As after switching municipality with an area of the other still in the address: the
+    page showed burglaries under a select saying "Skadegörelse"."""
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 10))
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 3, 10), group="vandalism")
+    response = case_handler.get(URL, {"group": "vandalism", "area": "999999"})
+    page = text(response)
+    assert response.context["profile"].total == 1
+    assert "1 händelse (Skadegörelse)" in page
+    assert "Området finns inte bland de valbara här. Välj ett annat område." in page
+    assert 'id="error-summary"' in page and 'href="#id_area"' in page
+
+
+def test_the_page_says_what_period_it_counts(council_reader, make_incident, area_points):
+    make_incident(at=area_points["Centrum"], when=utc(2024, 3, 5, 10))
+    make_incident(at=area_points["Centrum"], when=utc(2025, 6, 2, 22, 30))  # 3 June, local
+    page = text(council_reader.get(URL))
+    assert (
+        "2 händelser (Bostadsinbrott), från 5 mars 2024 till 3 juni 2025: alla sparade händelser."
+    ) in page
 
 
 def test_one_badly_dated_row_does_not_break_the_page(council_reader, make_incident, area_points):
