@@ -78,7 +78,13 @@ from pathlib import Path
 import numpy as np
 
 # Django-free, like this module: the same reading of files, times and numbers as the importers.
-from tryggve.lib.parsing import decode_text, local_wall_clock, parse_datetime, parse_number
+from tryggve.lib.parsing import (
+    EXCEL_SEP_RE,
+    decode_text,
+    local_wall_clock,
+    parse_datetime,
+    parse_number,
+)
 
 EARTH_RADIUS_M = 6_371_008.8
 EPOCH = datetime(1970, 1, 1)
@@ -215,13 +221,16 @@ def _decode(path: str | Path) -> str:
 def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[str]], dict]:
     """Rows (without the header) and the column index by name."""
     text = _decode(path)
+    # Excel's "sep=;" line names the delimiter; lines are still numbered as in the file.
+    sep = EXCEL_SEP_RE.match(text)
+    text, skipped = (text[sep.end() :], 1) if sep else (text, 0)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), None)
     if header_line is None:
         raise InputError(f"{path}: empty file")
     # Swedish spreadsheets write "time;lat;lon" with decimal commas; take the delimiter that
     # yields the required columns.
-    for delimiter in (",", ";", "\t"):
+    for delimiter in (sep.group(1),) if sep else (",", ";", "\t"):
         try:
             header = next(csv.reader([header_line], delimiter=delimiter))
         except csv.Error:
@@ -241,7 +250,7 @@ def _read_table(path: str | Path, required: Sequence[str]) -> tuple[list[list[st
     except csv.Error as exc:
         raise InputError(f"{path}: not a valid CSV file ({exc})") from None
     # Drop blank rows, then the header (the first non-blank row).
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if "".join(row).strip()]
+    numbered = [(n, row) for n, row in enumerate(rows, start=1 + skipped) if "".join(row).strip()]
     body = [(n, row) for n, row in numbered[1:]]
     width = max(columns.values()) + 1
     for n, row in body:
@@ -483,12 +492,32 @@ class _Backtest:
     def broad(self, bandwidth: float, half_life: float, cell_share: float = 0.5) -> np.ndarray:
         """Gaussian density at ``bandwidth`` on a raster, read at the targets."""
         margin = 4.0 * bandwidth
-        lo = self.targets.min(axis=0) - margin
-        hi = self.targets.max(axis=0) + margin
+        out = np.zeros((self.k + 1, self.n_targets))
+        if not len(self.xy):
+            return out
+        # Only where targets and events overlap (within the kernel's reach, which the filter
+        # truncates at 4 bandwidths): every event within reach of a target lies inside, and a
+        # target outside has no event within reach. Over the targets' whole extent one stray
+        # point (0, 0 in WGS84, a common data error) made a raster of a continent: 18 s and
+        # 1.4 GB, and cells so coarse that every other target's score changed.
+        lo = np.maximum(self.targets.min(axis=0), self.xy.min(axis=0)) - margin
+        hi = np.minimum(self.targets.max(axis=0), self.xy.max(axis=0)) + margin
         extent = hi - lo
+        if np.any(extent <= 0):
+            return out
+        reach = np.all((self.targets >= lo) & (self.targets <= hi), axis=1)
+        if not reach.any():
+            return out
         # A cell of half the bandwidth or less (linear interpolation between cells is then
         # finer than the kernel), coarser if the area is vast (never over ~4M cells).
         cell = max(bandwidth * cell_share, math.sqrt(float(extent[0] * extent[1]) / 4e6), 1.0)
+        # Cells aligned on the targets within reach, as the raster over all targets was
+        # before: the scores stay as they were to the last bit where nothing is cut off, and
+        # a stray point changes no other score (the calibration's choices among near-equal
+        # parameters would otherwise change with the raster's offset).
+        anchor = self.targets[reach].min(axis=0) - margin
+        lo = anchor + np.floor((lo - anchor) / cell) * cell
+        extent = hi - lo
         shape = np.maximum(1, np.ceil(extent / cell).astype(int) + 1)
         nx, ny = int(shape[0]), int(shape[1])
         ix = np.floor((self.xy[:, 0] - lo[0]) / cell).astype(np.int64)
@@ -503,17 +532,15 @@ class _Backtest:
         step = math.exp(-rate * self.horizon)
         for row in range(self.k - 1, -1, -1):
             grids[row] += step * grids[row + 1]
-        coords = np.vstack(
-            [(self.targets[:, 1] - lo[1]) / cell - 0.5, (self.targets[:, 0] - lo[0]) / cell - 0.5]
-        )
-        out = np.empty((self.k + 1, self.n_targets))
+        near = self.targets[reach]
+        coords = np.vstack([(near[:, 1] - lo[1]) / cell - 0.5, (near[:, 0] - lo[0]) / cell - 0.5])
         # Imported here: scipy.ndimage takes 0.2 s to import, and grid targets (the lattice
         # ranking) never need it.
         from scipy import ndimage
 
         for row in range(self.k + 1):
             smooth = ndimage.gaussian_filter(grids[row], bandwidth / cell, mode="constant")
-            out[row] = ndimage.map_coordinates(smooth, coords, order=1, mode="nearest")
+            out[row, reach] = ndimage.map_coordinates(smooth, coords, order=1, mode="nearest")
         np.maximum(out, 0.0, out=out)  # the filter's rounding may leave tiny negatives
         return _normalise_rows(out)
 

@@ -31,6 +31,9 @@ _DATETIME_RE = re.compile(
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
     re.IGNORECASE,
 )
+# The first line Excel reads as the delimiter's name ("sep=;") and files meant for Excel
+# begin with: not the header. The importers and the forecast's command line both skip it.
+EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 

@@ -175,6 +175,21 @@ def test_a_bad_value_among_plain_ones_names_its_row(tmp_path):
     assert code == 2 and "row 7" in err
 
 
+def test_excel_s_sep_line_is_read_as_the_importers_read_it(tmp_path):
+    """A file saved for Excel names its delimiter first ("sep=;"); the web import takes it,
+    so the command line does too, and still numbers rows as in the file."""
+    events = write(
+        tmp_path / "e.csv",
+        "sep=;\ntime;lat;lon\n2025-03-01;65,59;19,18\n2025-03-02;65,591;19,181\n",
+    )
+    points = write(tmp_path / "p.csv", '"sep=,"\nlat,lon\n65.59,19.18\n65.60,19.30\n')
+    code, err = run_april_week(events, points, tmp_path / "o.csv")
+    assert code == 0, err
+    bad = write(tmp_path / "bad.csv", "sep=;\ntime;lat;lon\n2025-03-01;65,59;19,18\nx;1;2\n")
+    code, err = run_april_week(bad, points, tmp_path / "o2.csv")
+    assert code == 2 and "row 4" in err
+
+
 BAD_CASES = {
     "missing column": ("time,lat\n2025-01-01,65.5\n", None),
     "non-numeric lat": ("time,lat,lon\n2025-01-01,north,19.1\n", None),
@@ -400,6 +415,23 @@ def test_near_repeat_raises_risk_nearby():
     base = forecast(background, targets, 730.0, 737.0, params)
     after = forecast(np.vstack([background, recent]), targets, 730.0, 737.0, params)
     assert after[0] / after[1] > base[0] / base[1]
+
+
+def test_one_stray_point_far_away_changes_no_other_score():
+    """A target at WGS84 (0, 0), a common data error, 7,000 km from a town: the background
+    raster covered everything between (18 s, 1.4 GB), so coarse that every score changed.
+    Now it covers only where targets and events meet; the stray point scores 0."""
+    rng = np.random.default_rng(3)
+    events = np.column_stack([rng.uniform(0, 5000, (400, 2)), rng.uniform(0, 700, 400)])
+    targets = rng.uniform(0, 5000, (150, 2))
+    stray = np.vstack([targets, [[-7.0e6, -2.0e6]]])
+    params = Params(broad_share=0.5)
+    alone = forecast(events, targets, 730.0, 737.0, params)
+    with_stray = forecast(events, stray, 730.0, 737.0, params)
+    assert with_stray[-1] == 0
+    # Equal but for the order the kernel sums add their pairs in (the old raster changed
+    # scores by 1-3 %).
+    np.testing.assert_allclose(with_stray[:-1], alone, rtol=1e-9)
 
 
 def test_calibration_is_deterministic():
