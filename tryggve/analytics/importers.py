@@ -8,12 +8,14 @@ Placing positions in the municipality and its areas, and saving, is `services.py
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
 import math
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from tryggve.analytics.models import IncidentSource, OffenceGroup
 from tryggve.lib.geo import to_wgs84
 from tryggve.lib.parsing import (
+    EXCEL_SEP_RE,
     FIRST_YEAR,
     LAST_YEAR,
     STOCKHOLM,
@@ -638,16 +641,46 @@ class CsvMapping:
 
 
 def load_mapping(path: str | Path) -> CsvMapping:
+    """The column mapping in a JSON file (`CsvMapping.from_json`): UTF-8 with or without a
+    byte order mark, or UTF-16 with one (Notepad's "Unicode"). Raises ImportFormatError,
+    one line naming the file, for a file that cannot be read or is no mapping."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
         raise ImportFormatError(
-            _("Kunde inte läsa kolumnmappningen %(path)s: %(error)s") % {"path": path, "error": exc}
+            _("Kunde inte läsa kolumnmappningen %(path)s: %(error)s")
+            % {"path": path, "error": exc.strerror or exc}
         ) from exc
+    try:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = raw.decode("utf-16")
+        elif b"\x00" in raw:  # UTF-16 without its byte order mark, or no text at all
+            raise UnicodeDecodeError("utf-8", raw, raw.index(b"\x00"), len(raw), "NUL")
+        else:
+            text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            _(
+                "Kolumnmappningen %(path)s är inte text i UTF-8. Spara den som UTF-8 och "
+                "försök igen."
+            )
+            % {"path": path}
+        ) from exc
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             _("Kolumnmappningen %(path)s är inte giltig JSON: %(error)s")
             % {"path": path, "error": exc}
+        ) from exc
+    except RecursionError as exc:
+        # Python's JSON reader recurses per nested list or object; a mapping is one object.
+        raise ImportFormatError(
+            _(
+                "Kolumnmappningen %(path)s är för djupt nästlad: den ska vara ett JSON-objekt "
+                "med kolumnnamn."
+            )
+            % {"path": path}
         ) from exc
     try:
         return CsvMapping.from_json(data)
@@ -661,18 +694,131 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-# The first line Excel reads as the delimiter's name ("sep=;") and files meant for Excel
-# begin with: not the header.
-_EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+# Lines before the header with nothing in them, or only delimiters (a spreadsheet's empty
+# rows above its table): not the header either.
+_BLANK_LINES_RE = re.compile(r"(?:[\ufeff \t;,|]*(?:\r\n|\r|\n))*")
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _skip_blank_lines(text: str) -> tuple[str, int]:
+    blank = _BLANK_LINES_RE.match(text).group()
+    return text[len(blank) :], len(_LINE_END_RE.findall(blank))
 
 
 def _csv_body(text: str) -> tuple[str, str, int]:
     """The text from its header line on, its delimiter, and how many lines came before the
-    header: one after Excel's "sep=;" line (whose delimiter is then used), else none."""
-    sep = _EXCEL_SEP_RE.match(text)
+    header: blank ones, and Excel's "sep=;" line (whose delimiter is then used)."""
+    text, skipped = _skip_blank_lines(text)
+    sep = EXCEL_SEP_RE.match(text)
     if sep:
-        return text[sep.end() :], sep.group(1), 1
-    return text, sniff_delimiter(re.match(r"[^\r\n]*", text).group()), 0
+        text, after = _skip_blank_lines(text[sep.end() :])
+        return text, sep.group(1), skipped + 1 + after
+    return text, sniff_delimiter(re.match(r"[^\r\n]*", text).group()), skipped
+
+
+# A quoted field may hold line breaks (a description of a few paragraphs), but not this
+# many: a record running on over more lines is a quote opened by mistake and never closed
+# (or closed by another such quote further down), which would read the rows below it as one
+# field and lose them without a word.
+MAX_RECORD_LINES = 10
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    """One record of a CSV file: the line of the file it begins on and its cells, or why it
+    could not be read (`error`, then without cells)."""
+
+    line: int
+    cells: list[str]
+    error: str = ""
+
+
+class _UnclosedQuote(Exception):
+    """Raised through the csv reader by `_LineSource`: the record being read is a quote
+    that is never closed."""
+
+
+class _LineSource:
+    """The text's lines for the csv reader, keeping those of the record it is reading, so
+    that a record given up (`give_up`) is read again from its second line.
+
+    The csv reader asks for another line of a record only while a quoted field is open. It
+    is refused one (`_UnclosedQuote`) when the record already has `MAX_RECORD_LINES` lines,
+    when the file ends inside the field (which the csv module would quietly close), or when
+    a line inside the field looks like a whole row: as many delimiters as the header has
+    between its columns. Not for commas: a paragraph often has that many.
+    """
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self._again: deque[str] = deque()
+        self.record: list[str] = []
+        self.delimiter = delimiter
+        self.row_delimiters = 0  # once the header is read, if rows can be told by it
+
+    def __iter__(self) -> _LineSource:
+        return self
+
+    def __next__(self) -> str:
+        if self.record and (
+            len(self.record) >= MAX_RECORD_LINES
+            or (len(self.record) >= 2 and self._looks_like_row(self.record[-1]))
+        ):
+            raise _UnclosedQuote
+        line = self._again.popleft() if self._again else self._lines.readline()
+        if not line:
+            if self.record:
+                raise _UnclosedQuote
+            raise StopIteration
+        self.record.append(line)
+        return line
+
+    def _looks_like_row(self, line: str) -> bool:
+        return bool(self.row_delimiters) and line.count(self.delimiter) >= self.row_delimiters
+
+    def take(self) -> int:
+        """How many lines the record just read had; the next record begins."""
+        taken, self.record = len(self.record), []
+        return taken
+
+    def give_up(self) -> None:
+        """Read the record's lines after its first again, as records of their own."""
+        self._again.extendleft(reversed(self.record[1:]))
+        self.record = []
+
+
+def csv_records(text: str, delimiter: str, first_line: int = 1) -> Iterator[CsvRecord]:
+    """The records of CSV text, each with the line of the file it begins on (the text's
+    first line being `first_line`), the header first.
+
+    A record that cannot be read (a quote that is never closed, a field beyond the csv
+    module's limit) is given with its `error`, and the reading goes on from the line after
+    its first: every row after it is read, or reported, by its own line. The one reader of
+    the upload page's preview, its trial and every import.
+    """
+    source = _LineSource(text, delimiter)
+    reader = csv.reader(source, delimiter=delimiter)
+    line = first_line
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except (_UnclosedQuote, csv.Error) as exc:
+            if isinstance(exc, _UnclosedQuote):
+                error = _('ett citattecken (") öppnas men stängs aldrig')
+            else:
+                error = _("går inte att läsa som CSV (%(error)s)") % {"error": _csv_error(exc)}
+            source.give_up()
+            # The csv reader was left inside the record: a new one for the lines after it.
+            reader = csv.reader(source, delimiter=delimiter)
+            yield CsvRecord(line, [], error)
+            line += 1
+            continue
+        if not source.row_delimiters and delimiter != ",":
+            source.row_delimiters = max(len(cells) - 1, 3)
+        yield CsvRecord(line, cells)
+        line += source.take()
 
 
 def _csv_error(exc: csv.Error) -> str:
@@ -701,13 +847,22 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _open_csv(data: bytes):
-    """The decoded text from its header line on, that line, its delimiter, a reader over
-    the text (header first) and how many lines came before the header (`_csv_body`)."""
+def _open_csv(data: bytes) -> tuple[str, str, str, Iterator[CsvRecord]]:
+    """The decoded text from its header line on, that line, its delimiter and its records
+    (`csv_records`), the header's first, numbered by the file's lines."""
     text, delimiter, skipped = _csv_body(decode_text(data))
     first_line = re.match(r"[^\r\n]*", text).group()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return text, first_line, delimiter, reader, skipped
+    return text, first_line, delimiter, csv_records(text, delimiter, skipped + 1)
+
+
+def _header(records: Iterator[CsvRecord]) -> list[str]:
+    """The first record's column names (`_clean_header`); raises for one that cannot be read."""
+    record = next(records, None)
+    if record is not None and record.error:
+        raise ImportFormatError(
+            _("Rubrikraden går inte att läsa: %(error)s") % {"error": record.error}
+        )
+    return _clean_header(record.cells if record else None)
 
 
 def _clean_header(header: list[str] | None) -> list[str]:
@@ -731,20 +886,14 @@ class CsvFile:
         within: Callable[[float, float], bool] | None = None,
         system: str = "",
     ) -> None:
-        self.text, first_line, self.delimiter, self._reader, self._skipped = _open_csv(data)
+        self.text, first_line, self.delimiter, self._records = _open_csv(data)
         self.within = within
         self.system = system
         self.read_at = datetime.now(UTC)
         self.mapping = mapping or self._default_mapping(first_line)
         self.approx_rows = max(self.text.count("\n"), 1)
         self._group_labels = _group_labels()
-        try:
-            header = next(self._reader, None)
-        except csv.Error as exc:
-            raise ImportFormatError(
-                _("Rubrikraden går inte att läsa: %(error)s") % {"error": _csv_error(exc)}
-            ) from exc
-        self.header = _clean_header(header)
+        self.header = _header(self._records)
         self.index = self._column_indexes()
 
     def _default_mapping(self, first_line: str) -> CsvMapping:
@@ -796,28 +945,18 @@ class CsvFile:
         return [((cells + [""] * width)[:width], parsed) for cells, parsed in first]
 
     def _read(self) -> Iterator[tuple[list[str], Parsed]]:
-        # Lines are counted in the file, Excel's "sep=;" line included.
-        last_line = self._reader.line_num + self._skipped
-        while True:
-            try:
-                row = next(self._reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                # The reader cannot resynchronise after a broken quote: report and stop.
+        for record in self._records:
+            if record.error:
                 yield (
                     [],
                     Rejection(
-                        _("rad %(line)d") % {"line": last_line + 1},
-                        _("går inte att läsa som CSV (%(error)s); resten av filen hoppas över")
-                        % {"error": _csv_error(exc)},
+                        _("rad %(line)d") % {"line": record.line},
+                        _("%(error)s; raden lästes inte") % {"error": record.error},
                     ),
                 )
-                return
-            line, last_line = last_line + 1, self._reader.line_num + self._skipped
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
-            yield row, self._parse_row(row, line)
+            elif any(cell.strip() for cell in record.cells):
+                # Not blank lines, nor the ";;;;" rows spreadsheets leave at the end.
+                yield record.cells, self._parse_row(record.cells, record.line)
 
     def _cell(self, row: list[str], key: str) -> str:
         number = self.index.get(key)
@@ -1031,23 +1170,27 @@ class CsvPreview:
 
 
 def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
-    """The header and first rows of a CSV file, before any column mapping is chosen."""
-    text, _first_line, delimiter, reader, _skipped = _open_csv(data)
-    try:
-        header = next(reader, None)
-        first = []
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                # No more cells than the header has columns: a row of a million cells
-                # would be a page of a million.
-                first.append(row[: len(header)])
-            if len(first) >= rows:
-                break
-    except csv.Error as exc:
+    """The header and first rows of a CSV file, before any column mapping is chosen. A row
+    that cannot be read is left out (the import reports it by its line); a file with no
+    other row is refused with its reason."""
+    text, _first_line, delimiter, records = _open_csv(data)
+    header = _header(records)
+    first, unread = [], None
+    for record in records:
+        if record.error:
+            unread = unread or record
+        elif any(cell.strip() for cell in record.cells):
+            # No more cells than the header has columns: a row of a million cells would be
+            # a page of a million.
+            first.append(record.cells[: len(header)])
+        if len(first) >= rows:
+            break
+    if not first and unread is not None:
         raise ImportFormatError(
-            _("Filen går inte att läsa som CSV: %(error)s") % {"error": _csv_error(exc)}
-        ) from exc
-    return CsvPreview(delimiter, _clean_header(header), first, max(text.count("\n"), 1))
+            _("Ingen rad under rubrikraden går att läsa: rad %(line)d: %(error)s")
+            % {"line": unread.line, "error": unread.error}
+        )
+    return CsvPreview(delimiter, header, first, max(text.count("\n"), 1))
 
 
 @dataclass(frozen=True)
@@ -1074,30 +1217,28 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     """Every row's value in `column` (the whole file, not its first rows) that is neither a
     group's key or name nor a police-feed type, with how many rows have it: what a mapping's
     `group` would have to name. Values are compared as the importer compares them (case and
-    whitespace aside). A row the CSV reader cannot read ends the count, as it ends an import."""
-    _text, _first_line, _delimiter, reader, _skipped = _open_csv(data)
+    whitespace aside). A row the CSV reader cannot read is passed over, as an import rejects it."""
+    _text, _first_line, _delimiter, records = _open_csv(data)
     labels = _group_labels()
     counts: dict[str, int] = {}
     spelling: dict[str, str] = {}
     known: set[str] = set()
-    try:
-        header = [name.lower() for name in _clean_header(next(reader, None))]
-        if column.lower() not in header:
-            return TypeCensus(column, [], 0)
-        index = header.index(column.lower())
-        for row in reader:
-            value = _normalise(row[index]) if index < len(row) else ""
-            key = value.lower()
-            if not key or key in known:
+    header = [name.lower() for name in _header(records)]
+    if column.lower() not in header:
+        return TypeCensus(column, [], 0)
+    index = header.index(column.lower())
+    for record in records:
+        row = record.cells
+        value = _normalise(row[index]) if index < len(row) else ""
+        key = value.lower()
+        if not key or key in known:
+            continue
+        if key not in counts:
+            if _known_group(value, "", labels):
+                known.add(key)
                 continue
-            if key not in counts:
-                if _known_group(value, "", labels):
-                    known.add(key)
-                    continue
-                spelling[key], counts[key] = value, 0
-            counts[key] += 1
-    except csv.Error:
-        pass
+            spelling[key], counts[key] = value, 0
+        counts[key] += 1
     common = sorted(counts, key=lambda key: (-counts[key], key))[:limit]
     listed = [TypeCount(spelling[key], counts[key]) for key in common]
     return TypeCensus(column, listed, len(counts))

@@ -5,7 +5,8 @@ forecast's command-line tool (`analytics/forecast.py`) both use it, so a file me
 to both. It imports nothing from Django, because the forecast runs without it.
 
 - Text: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), else
-  Windows-1252 (Excel's "CSV" on Swedish Windows; a superset of Latin-1's letters).
+  Windows-1252 (Excel's "CSV" on Swedish Windows; a superset of Latin-1's letters), line by
+  line, so a UTF-8 file with a few lines of Windows-1252 pasted in is read right throughout.
 - Times: ISO-like, the hour with or without its leading zero, "17.59" as well as "17:59",
   fractions of seconds, an offset (`Z`, `+01:00`, `+0100`) or none; without an offset the time
   is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
@@ -38,7 +39,8 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes it."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else each line that is not UTF-8 as
+    Windows-1252, as Excel writes it."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -49,8 +51,24 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    # Line by line: a file pieced together from two exports (rows pasted from an older
+    # system into a UTF-8 file, or the other way round) is read as each line was written.
+    # Read whole as Windows-1252, every å, ä and ö of the UTF-8 lines would be stored garbled
+    # ("SkadegÃ¶relse"); refused, staff would have to mend one line in an editor, which Excel
+    # cannot do (it opens such a file as Windows-1252 and garbles the rest). A line of
+    # Windows-1252 is valid UTF-8 too only when each of its letters beyond ASCII is a capital
+    # right before a sign such as "”" or "–" (an å, ä or ö before a letter is never UTF-8):
+    # a pure Windows-1252 file reads as before.
+    return "".join(_decode_line(line) for line in data.splitlines(keepends=True))
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; those cannot be meant as text anyway.
-        return data.decode("cp1252", errors="replace")
+        return line.decode("cp1252", errors="replace")
 
 
 def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | None:

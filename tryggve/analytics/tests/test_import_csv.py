@@ -198,16 +198,133 @@ def test_sweref_outside_sweden_is_rejected():
     assert "ligger inte i Sverige" in item.reason
 
 
-def test_an_unreadable_row_stops_the_file_with_a_report():
+def test_an_unreadable_row_is_reported_and_the_rest_read():
     huge = "x" * 200_000  # beyond the csv module's field limit
     text = f"time,lat,lon,type,text\n2026-08-01,65.59,19.18,Stöld,\n2026-08-02,1,2,Brand,{huge}\n"
-    first, second = parse(text + "2026-08-03,65.59,19.18,Brand,\n")
+    first, second, third = parse(text + "2026-08-03,65.59,19.18,Brand,\n")
     assert isinstance(first, IncidentData)
     assert isinstance(second, Rejection)
     assert str(second) == (
         "rad 3: går inte att läsa som CSV (ett fält är längre än 131072 tecken – ett citattecken "
-        "som aldrig avslutas?); resten av filen hoppas över"
+        "som aldrig avslutas?); raden lästes inte"
     )
+    assert third.offence_group == OffenceGroup.FIRE
+
+
+def stray_quote_file(rows: int, stray: int, delimiter: str = ";") -> str:
+    """A file of `rows` rows with ids R0, R1, ..., row `stray` (from 0, on line stray + 2)
+    with a quote opened before its type and never closed."""
+    lines = [delimiter.join(["time", "type", "lat", "lon", "text", "id"])]
+    for n in range(rows):
+        kind = '"Stöld' if n == stray else "Stöld"
+        lat, lon = ("65,59", "19,18") if delimiter == ";" else ("65.59", "19.18")
+        time = f"2024-02-{n % 28 + 1:02d} {n % 24:02d}:00"
+        lines.append(delimiter.join([time, kind, lat, lon, f"snö {n}", f"R{n}"]))
+    return "\n".join(lines) + "\n"
+
+
+UNCLOSED = 'ett citattecken (") öppnas men stängs aldrig; raden lästes inte'
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+@pytest.mark.parametrize("stray", [10, 995, 999], ids=["middle", "near-the-end", "last"])
+def test_a_stray_quote_loses_its_row_only(stray, delimiter):
+    """A quote opened and never closed rejects its own row by its line; every other row is
+    read, by its own line (the csv module alone would read the rest of the file as one
+    field, and the rows in it would be neither imported nor reported)."""
+    items = parse(stray_quote_file(1000, stray, delimiter))
+    assert len(items) == 1000
+    bad = [item for item in items if isinstance(item, Rejection)]
+    assert [str(item) for item in bad] == [f"rad {stray + 2}: {UNCLOSED}"]
+    ids = [item.external_id for item in items if isinstance(item, IncidentData)]
+    assert ids == [f"R{n}" for n in range(1000) if n != stray]
+
+
+def test_rows_after_a_stray_quote_keep_their_line_numbers():
+    text = stray_quote_file(5, 1) + "igår;Stöld;65,59;19,18;;R5\n"
+    items = parse(text)
+    assert [str(item) for item in items if isinstance(item, Rejection)] == [
+        f"rad 3: {UNCLOSED}",
+        "rad 7: tiden 'igår' går inte att tolka; skriv till exempel 2026-03-04 22:15",
+    ]
+
+
+def test_a_stray_quote_closed_by_another_is_still_refused():
+    # The second quote, four rows down, would close the first: without looking at what the
+    # field holds, rows 4-6 would be one row's type.
+    lines = stray_quote_file(10, 1).splitlines()
+    lines[6] = lines[6].replace("snö 5", 'snö" 5')
+    items = parse("\n".join(lines) + "\n")
+    assert [str(item) for item in items if isinstance(item, Rejection)][0] == f"rad 3: {UNCLOSED}"
+    assert len(items) == 10
+
+
+def test_a_quote_running_over_more_lines_than_a_description_has_is_refused():
+    # Comma-separated, so the lines inside cannot be told from text by their commas: the
+    # record's length tells.
+    lines = stray_quote_file(30, 2, ",").splitlines()
+    lines[20] = lines[20].replace("snö 19", 'snö" 19')
+    items = parse("\n".join(lines) + "\n")
+    assert str(items[2]) == f"rad 4: {UNCLOSED}"
+    assert len(items) == 30  # row 19's quote, in the middle of a cell, is text of its own
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_description_of_a_few_lines_is_one_row(delimiter):
+    text = (
+        "time,lat,lon,type,text,id\n"
+        '2026-08-01,65.59,19.18,Stöld,"Cykel stulen.\n'
+        "\n"
+        'Låset ""klippt"", tre vittnen; polis kallad, ingen gripen.\n'
+        'Anmält av ägaren.",A1\n'
+        "2026-08-02,65.59,19.18,Brand,,A2\n"
+        "igår,65.59,19.18,Brand,,A3\n"
+    )
+    if delimiter == ";":
+        text = text.replace(",", ";").replace("65.59", "65,59").replace("19.18", "19,18")
+    first, second, third = parse(text)
+    assert first.summary == (
+        f'Cykel stulen.\n\nLåset "klippt"{delimiter} tre vittnen; polis kallad{delimiter} '
+        "ingen gripen.\nAnmält av ägaren."
+    )
+    assert (first.external_id, second.external_id) == ("A1", "A2")
+    assert str(third).startswith("rad 7: tiden 'igår'")
+
+
+@pytest.mark.django_db
+def test_the_counts_of_a_file_with_a_stray_quote_add_up_to_its_rows(municipality):
+    text = stray_quote_file(300, 150)
+    result = save(text)
+    assert (result.imported, result.duplicates, result.rejected) == (299, 0, 1)
+    assert result.errors == [f"rad 152: {UNCLOSED}"]
+    result = save(text)
+    assert (result.imported, result.duplicates, result.rejected) == (0, 299, 1)
+
+
+def test_blank_lines_before_the_header_are_skipped_and_lines_still_counted():
+    text = "\n\r\n ;;;\n" + "time;lat;lon;type\n2026-08-01;65,59;19,18;Stöld\nx;1;2;Stöld\n"
+    first, second = parse(text)
+    assert first.offence_group == OffenceGroup.THEFT
+    assert str(second).startswith("rad 6: tiden 'x'")
+    text = "\ufeff\n\nsep=,\n\ntime,lat,lon,type\n2026-08-01,1,2,Stöld\nx,1,2,Stöld\n"
+    first, second = parse(text)
+    assert str(second).startswith("rad 7: tiden 'x'")
+
+
+def test_a_utf8_file_with_a_line_of_windows_1252_is_read_line_by_line():
+    rows = "".join(
+        f"2025-03-{d + 1:02d} 12:00;Skadegörelse;65,59;19,18;klotter på förskolan;M{d}\n"
+        for d in range(20)
+    )
+    data = (
+        ("time;type;lat;lon;text;id\n" + rows).encode()
+        + "2025-03-25 12:00;Stöld;65,59;19,18;Östra skolan;MX\n".encode("cp1252")
+        + "2025-03-26 12:00;Stöld;65,59;19,18;Åbacka – ”förråd”;MY\n".encode()
+    )
+    items = parse(data)
+    assert {item.offence_group for item in items[:20]} == {OffenceGroup.VANDALISM}
+    assert {item.summary for item in items[:20]} == {"klotter på förskolan"}
+    assert [item.summary for item in items[20:]] == ["Östra skolan", "Åbacka – ”förråd”"]
 
 
 @pytest.mark.parametrize(
@@ -327,6 +444,19 @@ def test_mapping_file(tmp_path):
     path = tmp_path / "mapping.json"
     path.write_text(json.dumps({"time": "Datum", "lat": "Lat", "lon": "Lon", "type": "Typ"}))
     assert load_mapping(path).time == "Datum"
+    # Notepad's "Unicode": UTF-16 with a byte order mark.
+    mapping = {"time": "Tid", "lat": "Lat", "lon": "Lon", "type": "Typ"}
+    path.write_text(json.dumps(mapping), "utf-16")
+    assert load_mapping(path).time == "Tid"
+    path.write_bytes('{"time": "Händelsetid"}'.encode("utf-16-le"))
+    with pytest.raises(ImportFormatError, match=r"json är inte text i UTF-8. Spara den som UTF-8"):
+        load_mapping(path)
+    path.write_bytes('{"time": "Tid"}'.encode("utf-16-le"))  # no byte order mark, no ä either
+    with pytest.raises(ImportFormatError, match=r"mapping.json är inte text i UTF-8"):
+        load_mapping(path)
+    path.write_text("[" * 200_000)
+    with pytest.raises(ImportFormatError, match=r"mapping.json är för djupt nästlad"):
+        load_mapping(path)
     path.write_text("{")
     with pytest.raises(ImportFormatError, match="inte giltig JSON"):
         load_mapping(path)
@@ -481,12 +611,12 @@ def test_unrecognised_types_counts_the_whole_file_as_the_importer_compares():
         + "2026-08-01;Ordningsstörning;1;2\n"  # a group's Swedish name
         + "2026-08-01;Trafikolycka, vilt;1;2\n"  # a police type by its prefix
         + "2026-08-01;;1;2\n;;;\n2026-08-01\n"  # no type: nothing to map
-        + '2026-08-01;Tjuvjakt;1;"2\n'  # broken quote: the count ends, as the import does
-        + "2026-08-01;Senare;1;2\n"
+        + '2026-08-01;Tjuvjakt;1;"2\n'  # a quote never closed: rejected by the import
+        + "2026-08-01;Senare;1;2\n"  # read as a row of its own, as by the import
     )
     census = unrecognised_types(text.encode(), "typ")
     assert census.types[0] == TypeCount("Klotter", 21)
-    assert census.types[1:] == [TypeCount("Nedskräpning", 1), TypeCount("Tjuvjakt", 1)]
+    assert census.types[1:] == [TypeCount("Nedskräpning", 1), TypeCount("Senare", 1)]
     assert (census.distinct, census.left_out) == (3, 0)
 
 

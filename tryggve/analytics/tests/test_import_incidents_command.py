@@ -225,3 +225,42 @@ def test_a_bad_system_is_a_clear_command_error(municipality, tmp_path, args, mes
     with pytest.raises(CommandError, match=message):
         run(*fmt, *args, path)
     assert not IncidentImport.objects.exists()
+
+
+def test_csv_with_a_stray_quote_rejects_its_row_and_imports_the_rest(municipality, tmp_path):
+    rows = [f"2026-08-{n % 28 + 1:02d} {n % 24:02d}:00;Stöld;65,59;19,18;R{n}" for n in range(100)]
+    rows[10] = rows[10].replace(";Stöld;", ';"Stöld;')
+    path = write(tmp_path, "citat.csv", "time;type;lat;lon;id\n" + "\n".join(rows) + "\n")
+    out, err = run("--format", "csv", path)
+    assert out == "imported=99 duplicates=0 rejected=1 outside=0\n"
+    assert err == 'rad 12: ett citattecken (") öppnas men stängs aldrig; raden lästes inte\n'
+    assert Incident.objects.count() == 99
+
+
+def test_a_mapping_file_in_utf16_with_its_byte_order_mark_is_read(municipality, tmp_path):
+    path = write(tmp_path, "h.csv", "Tid;Typ;Lat;Lon\n2026-08-01;Stöld;65,59;19,18\n")
+    mapping = {"time": "Tid", "type": "Typ", "lat": "Lat", "lon": "Lon"}
+    mapping_path = write(tmp_path, "m.json", json.dumps(mapping).encode("utf-16"))
+    out, _ = run("--format", "csv", path, "--mapping", mapping_path)
+    assert out == "imported=1 duplicates=0 rejected=0 outside=0\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"time": "Händelsetid"}'.encode("utf-16-le"), "är inte text i UTF-8"),
+        ("\n".encode("utf-16-le"), "är inte text i UTF-8"),
+        (b"[" * 200_000, "är för djupt nästlad"),
+        (b'{"time": ' * 100_000, "är för djupt nästlad"),
+    ],
+    ids=["utf-16-without-bom", "nul", "nested-lists", "nested-objects"],
+)
+def test_an_unreadable_mapping_file_is_a_one_line_command_error(
+    municipality, tmp_path, content, message
+):
+    path = write(tmp_path, "h.csv", "time;type;lat;lon\n2026-08-01;Stöld;65,59;19,18\n")
+    mapping_path = write(tmp_path, "m.json", content)
+    with pytest.raises(CommandError, match=message) as error:
+        run("--format", "csv", path, "--mapping", mapping_path)
+    assert "\n" not in str(error.value) and str(error.value).startswith("Kolumnmappningen")
+    assert not Incident.objects.exists()

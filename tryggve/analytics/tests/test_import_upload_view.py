@@ -1510,3 +1510,62 @@ def test_the_trial_of_a_named_system_says_what_is_there_already(case_handler, mu
     # A refused system is tried as none: the bare id 1 is not there, so the row would import.
     page = start(case_handler, again.pk, id="Id", text="", system="vakt:").content.decode()
     assert trial_cells(page) == ["Importeras"]
+
+
+def with_stray_quote(rows: int, stray: int) -> str:
+    """`rows` rows of the upload's columns, row `stray` (from 0, on line stray + 2) with a
+    quote opened before its type and never closed."""
+    lines = ["Datum;Brottstyp;Latitud;Longitud;Beskrivning"]
+    for n in range(rows):
+        kind = '"Stöld' if n == stray else "Stöld"
+        time = f"2026-02-{n % 28 + 1:02d} {n % 24:02d}:{n // 24:02d}"
+        lines.append(f"{time};{kind};{LAT};{LON};snö {n}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db
+def test_a_stray_quote_rejects_its_row_and_the_rows_after_it_are_imported(
+    case_handler, municipality
+):
+    created = uploaded(case_handler, with_stray_quote(300, 1))
+    unclosed = escape('ett citattecken (") öppnas men stängs aldrig; raden lästes inte')
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert f"Avvisas: {unclosed}" in page  # the trial of the first rows
+    assert "snö 2" in page
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.duplicates, created.rejected) == (299, 0, 1)
+    assert Incident.objects.count() == 299
+    assert f"rad 3: {unclosed}" in page
+    assert 'id="result-imported">299<' in page
+
+
+@pytest.mark.django_db
+def test_a_utf8_file_with_a_windows_1252_row_is_read_right_throughout(case_handler, municipality):
+    rows = "".join(
+        f"2025-03-{d % 28 + 1:02d} 12:{d // 28:02d};Skadegörelse;{LAT};{LON};klotter på förskolan\n"
+        for d in range(200)
+    )
+    data = ("Datum;Brottstyp;Latitud;Longitud;Beskrivning\n" + rows).encode() + (
+        f"2025-03-05 13:00;Stöld;{LAT};{LON};Östra\n".encode("cp1252")
+    )
+    created = uploaded(case_handler, data)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert "klotter på förskolan" in page and "Ã" not in page
+    assert 'for="id_typ_' not in page  # no type the importer does not know
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert (created.imported, created.rejected) == (201, 0)
+    assert set(Incident.objects.values_list("summary", flat=True)) == {
+        "klotter på förskolan",
+        "Östra",
+    }
+
+
+@pytest.mark.django_db
+def test_blank_lines_before_the_header_are_passed_over(case_handler, municipality):
+    created = uploaded(case_handler, "\n\r\n;;;;\n" + GOOD)
+    page = start(case_handler, created.pk).content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.duplicates, created.rejected) == (2, 1, 2)
+    assert "rad 8: tiden &#x27;inte en tid&#x27; går inte att tolka" in page  # the file's lines

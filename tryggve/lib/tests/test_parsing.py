@@ -39,6 +39,16 @@ def test_cp1252_only_characters():
     assert decode_text("€ ”citat” – ok".encode("cp1252")) == "€ ”citat” – ok"
 
 
+@pytest.mark.parametrize("first", ["utf-8", "cp1252"])
+def test_a_file_of_utf8_and_windows_1252_lines_is_read_line_by_line(first):
+    # Rows pasted from an older export: read as each line was written, not the whole file
+    # as Windows-1252 ("SkadegÃ¶relse"), whichever way round, line ends of every kind.
+    lines = ["Skadegörelse på förskolan\n", "Östra – ”förråd”\r\n", "Åbacka\r", "Älvsby"]
+    other = "cp1252" if first == "utf-8" else "utf-8"
+    data = b"".join(line.encode(code) for line, code in zip(lines, [first, other] * 2, strict=True))
+    assert decode_text(data) == "".join(lines)
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("65,5912", 65.5912), ("65.5912", 65.5912), ("-19,5", -19.5), ("7 276 543", 7276543.0),
