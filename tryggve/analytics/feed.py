@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -209,52 +210,87 @@ def police_events_fetch(
             if report.calls == 0:
                 report.outcome, report.message = Outcome.SKIPPED, reason
             return report
-        wait = (row.started - now()).total_seconds()
-        if wait > 0:
-            sleep(wait)
-        started = now()
-        report.calls += 1
         try:
-            status, body, headers = _get(url)
-        # Refused, timed out, DNS, too large, a broken answer (IncompleteRead, BadStatusLine).
-        except (OSError, ValueError, http.client.HTTPException) as exc:
-            status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
-        else:
-            error = ""
-        row.started, row.http_status, row.error = started, status, error
-        if status == 200:
-            return _import(row, body, report)
-        if status == 404:
-            row.outcome, row.error = Outcome.GONE, "404: permanent, no further calls"
-            row.save()
-            log.error("Police feed %s answered 404; it will not be called again", url)
-            report.outcome, report.message = Outcome.GONE, row.error
+            pause = _attempt(row, url, report, attempt, sleep=sleep, now=now)
+        except BaseException:
+            _fail_if_started(row)
+            raise
+        if pause is None:
             return report
-        if status in (429, 403):
-            backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(row), BACKOFF_MAX)
-            until = _retry_after(headers.get("Retry-After"), started) or started + backoff
-            row.outcome, row.retry_after = Outcome.RATE_LIMITED, until
-            row.error = f"{status}: retry after {until.isoformat()}"
-            row.save()
-            log.warning("Police feed refused the call (%s); next call after %s", status, until)
-            report.outcome, report.message = Outcome.RATE_LIMITED, row.error
-            if until - now() > MAX_SLEEP or attempt >= RETRIES:
-                return report
-            attempt += 1
-            sleep(max((until - now()).total_seconds(), 0))
-            continue
-        row.outcome = Outcome.FAILED
-        row.error = row.error or f"HTTP {status}"
-        row.save()
-        log.warning("Police feed call failed (%s), attempt %d", row.error, attempt + 1)
-        report.outcome, report.message = Outcome.FAILED, row.error
-        if attempt >= RETRIES:
-            return report
-        sleep((MIN_SPACING * 2**attempt).total_seconds())
+        sleep(pause)
         attempt += 1
 
 
-def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
+def _attempt(
+    row: FeedFetch,
+    url: str,
+    report: FetchReport,
+    attempt: int,
+    *,
+    sleep: Callable[[float], None],
+    now: Callable[[], datetime],
+) -> float | None:
+    """Make the call reserved as `row` (waiting for its moment first), import its answer
+    and log how it went in `row` and `report`; the seconds to wait before the next attempt,
+    or None when there is to be none."""
+    wait = (row.started - now()).total_seconds()
+    if wait > 0:
+        sleep(wait)
+    started = now()
+    report.calls += 1
+    try:
+        status, body, headers = _get(url)
+    # Refused, timed out, DNS, too large, a broken answer (IncompleteRead, BadStatusLine).
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
+    else:
+        error = ""
+    row.started, row.http_status, row.error = started, status, error
+    if status == 200:
+        _import(row, body, report, now=started)
+        return None
+    if status == 404:
+        row.outcome, row.error = Outcome.GONE, "404: permanent, no further calls"
+        row.save()
+        log.error("Police feed %s answered 404; it will not be called again", url)
+        report.outcome, report.message = Outcome.GONE, row.error
+        return None
+    if status in (429, 403):
+        backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(row), BACKOFF_MAX)
+        until = _retry_after(headers.get("Retry-After"), started) or started + backoff
+        row.outcome, row.retry_after = Outcome.RATE_LIMITED, until
+        row.error = f"{status}: retry after {until.isoformat()}"
+        row.save()
+        log.warning("Police feed refused the call (%s); next call after %s", status, until)
+        report.outcome, report.message = Outcome.RATE_LIMITED, row.error
+        if until - now() > MAX_SLEEP or attempt >= RETRIES:
+            return None
+        return max((until - now()).total_seconds(), 0)
+    row.outcome = Outcome.FAILED
+    row.error = row.error or f"HTTP {status}"
+    row.save()
+    log.warning("Police feed call failed (%s), attempt %d", row.error, attempt + 1)
+    report.outcome, report.message = Outcome.FAILED, row.error
+    if attempt >= RETRIES:
+        return None
+    return (MIN_SPACING * 2**attempt).total_seconds()
+
+
+def _fail_if_started(row: FeedFetch) -> None:
+    """End a call that an unexpected exception (a bug, the database, an interrupt) left
+    `started`, as failed: it must not stay "Påbörjad" for ever on the import page. The
+    exception itself goes on to the caller, with its traceback, for the operator."""
+    exc = sys.exc_info()[1]
+    error = f"{type(exc).__name__}: {exc}"[:2000] if exc else "interrupted"
+    try:
+        FeedFetch.objects.filter(pk=row.pk, outcome=Outcome.STARTED).update(
+            outcome=Outcome.FAILED, http_status=row.http_status, error=error
+        )
+    except Exception:  # the database itself may be what failed; the first error matters
+        log.exception("Police feed call %s could not be marked failed", row.pk)
+
+
+def _import(row: FeedFetch, body: bytes, report: FetchReport, *, now: datetime) -> None:
     try:
         events = load_police_events(body)
     except ImportFormatError as exc:
@@ -262,8 +298,8 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
         row.save()
         report.outcome, report.message = Outcome.FAILED, row.error
         log.error("Police feed answer unusable: %s", exc)
-        return report
-    result = incidents_import(incidents=parse_police_events(events))
+        return
+    result = incidents_import(incidents=parse_police_events(events, now=now))
     row.outcome, row.events = Outcome.OK, len(events)
     counts = (result.imported, result.duplicates, result.rejected, result.outside)
     row.imported, row.duplicates, row.rejected, row.outside = counts
@@ -282,4 +318,3 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport) -> FetchReport:
         len(events),
         *counts,
     )
-    return report

@@ -273,10 +273,46 @@ def _in_world(lat: float, lon: float) -> bool:
 TIME_EXAMPLE = "2026-03-04 22:15"
 
 
+# A bad value is quoted in a rejection message at most this long: a cell or a feed's field
+# may be a page long, and the message is kept and shown for every rejected row.
+QUOTED_MAX = 40
+
+
+def quoted(value, limit: int = QUOTED_MAX) -> str:
+    """A bad value (a file's cell, a feed's field of any JSON kind) as a rejection message
+    quotes it: the text, or a list's or object's mere shape (never its contents, which may
+    nest a thousand deep), at most `limit` characters with "…" where it was cut. The one
+    rule of the CSV files and the police feed."""
+    if isinstance(value, list):
+        text = "[…]"
+    elif isinstance(value, dict):
+        text = "{…}"
+    elif isinstance(value, float | int) and not isinstance(value, bool):
+        # Never str() a huge int: Python refuses those over 4,300 digits.
+        text = repr(value) if abs(value) < 10**50 else f"{value:.3e}"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# A time may lie this far ahead of the clock (a clock or time zone askew); further is a
+# mistyped year, and a burglary "in 2062" would count as fresh and warn its neighbours.
+# The one rule of the CSV files and the police feed.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def future_refused(value, moment: datetime, now: datetime) -> str:
+    """Why a time `moment` (read from `value`) is refused as lying ahead; "" for one that
+    does not lie more than FUTURE_SLACK after `now`."""
+    if moment <= now + FUTURE_SLACK:
+        return ""
+    return _("tiden %(value)s ligger i framtiden") % {"value": quoted(value)}
+
+
 def _time_refused(value: str) -> str:
     """Why a CSV row's time was not read: its year, or its form (with one that is read)."""
     year = datetime_year(value)
-    shown = value[:40]  # a cell may be a page long
+    shown = quoted(value)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         return _("tiden %(value)r har ett år utanför %(first)d–%(last)d") % {
             "value": shown,
@@ -433,20 +469,29 @@ def load_police_events(data: bytes) -> list:
         events = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFormatError(_("Filen är inte UTF-8: %(error)s") % {"error": exc}) from exc
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, and an int of over 4,300 digits
         raise ImportFormatError(_("Filen är inte giltig JSON: %(error)s") % {"error": exc}) from exc
+    except RecursionError as exc:
+        # Lists in lists a thousand deep ("[[[[…"): no feed nests like that, and Python's
+        # reader gives up on them; never the traceback it would be.
+        raise ImportFormatError(
+            _("Filen är inte giltig JSON: listor eller objekt ligger för djupt i varandra.")
+        ) from exc
     if not isinstance(events, list):
         raise ImportFormatError(_("Polisens händelser ska vara en JSON-lista av händelser."))
     return events
 
 
-def parse_police_events(events: list) -> Iterator[Parsed]:
+def parse_police_events(events: list, *, now: datetime | None = None) -> Iterator[Parsed]:
     """Incidents from the police's events feed (`/api/events`).
 
     The feed's position is never the scene, so nothing here is `precise`. Since about
     2026-01-20 `location` is the county and its centre, and the municipality survives only
-    as the last part of `name`; before, `location` named the municipality itself.
+    as the last part of `name`; before, `location` named the municipality itself. An event
+    dated ahead of `now` (the clock when not given) by more than a CSV row may be is
+    rejected by the same rule (`future_refused`).
     """
+    now = now or datetime.now(UTC)
     for number, event in enumerate(events, start=1):
         where = _("händelse %(number)d") % {"number": number}
         if not isinstance(event, dict):
@@ -479,17 +524,21 @@ def parse_police_events(events: list) -> Iterator[Parsed]:
             yield Rejection(where, _("saknar id"), **site)
             continue
         external_id = _normalise(str(raw_id))
-        where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": external_id}
+        where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": quoted(raw_id)}
         if not external_id or len(external_id) > MAX_ID:
             yield Rejection(where, _("ogiltigt id"), **site)
             continue
-        published = parse_datetime(str(event.get("datetime") or ""))
+        raw_time = event.get("datetime")
+        published = parse_datetime(raw_time) if isinstance(raw_time, str) else None
         if published is None:
             yield Rejection(
                 where,
-                _("tiden %(value)r går inte att tolka") % {"value": event.get("datetime")},
+                _("tiden %(value)r går inte att tolka") % {"value": quoted(raw_time)},
                 **site,
             )
+            continue
+        if ahead := future_refused(raw_time, published, now):
+            yield Rejection(where, ahead, **site)
             continue
         incident = IncidentData(
             source=IncidentSource.POLICE_FEED,
@@ -830,11 +879,6 @@ def _csv_error(exc: csv.Error) -> str:
     return str(exc)
 
 
-# A row's time may lie this far ahead of the clock (a clock or time zone askew); further is
-# a mistyped year, and a burglary "in 2062" would count as fresh and warn its neighbours.
-FUTURE_SLACK = timedelta(days=1)
-
-
 def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     """(lat, lon) from a northing/easting pair in either order, or None outside Sweden."""
     northing, easting = (x, y) if x >= y else (y, x)
@@ -984,10 +1028,8 @@ class CsvFile:
         occurred_at = parse_datetime(raw_time)
         if occurred_at is None:
             return Rejection(where, _time_refused(raw_time), "time", shape=True)
-        if occurred_at > self.read_at + FUTURE_SLACK:
-            return Rejection(
-                where, _("tiden %(value)s ligger i framtiden") % {"value": raw_time}, "time"
-            )
+        if ahead := future_refused(raw_time, occurred_at, self.read_at):
+            return Rejection(where, ahead, "time")
 
         if "x" in self.index:
             raw = (self._cell(row, "x"), self._cell(row, "y"))
@@ -997,8 +1039,8 @@ class CsvFile:
             position = _sweref_to_wgs84(x, y) if x is not None and y is not None else None
             if position is None:
                 reason = _("SWEREF 99 TM-koordinaterna %(x)s, %(y)s ligger inte i Sverige") % {
-                    "x": raw[0][:40],
-                    "y": raw[1][:40],
+                    "x": quoted(raw[0]),
+                    "y": quoted(raw[1]),
                 }
                 if x is not None and y is not None and _in_world(x, y):
                     reason += " " + _("(de ser ut som latitud och longitud i WGS84)")
@@ -1013,7 +1055,7 @@ class CsvFile:
                 return Rejection(
                     where,
                     _("koordinaterna %(lat)s, %(lon)s är inte tal")
-                    % {"lat": raw[0][:40], "lon": raw[1][:40]},
+                    % {"lat": quoted(raw[0]), "lon": quoted(raw[1])},
                     "lat",
                     shape=True,
                 )
@@ -1024,7 +1066,7 @@ class CsvFile:
                         "koordinaterna %(lat)s, %(lon)s ligger utanför jorden (SWEREF 99 TM? "
                         'ange då "x" och "y" i kolumnmappningen)'
                     )
-                    % {"lat": raw[0], "lon": raw[1]},
+                    % {"lat": quoted(raw[0]), "lon": quoted(raw[1])},
                     "lat",
                     shape=True,
                 )
@@ -1044,7 +1086,9 @@ class CsvFile:
                 where,
                 # The upload page's section first, then the command line's mapping file.
                 # Read after the import too, when the choice can no longer be made.
-                _("okänd typ %(value)r: ingen brottsgrupp vald för den") % {"value": type_label},
+                # The type whole as stored (the mapping is chosen by it), not cut at 40.
+                _("okänd typ %(value)r: ingen brottsgrupp vald för den")
+                % {"value": quoted(type_label, MAX_LABEL)},
                 "default_group",
             )
 

@@ -71,6 +71,9 @@ class ImportResult:
     imported_by_code: Counter = field(default_factory=Counter)
     duplicates_by_code: Counter = field(default_factory=Counter)
     rejected_by_code: Counter = field(default_factory=Counter)
+    # The share of each of `errors` (None: a place not served), so that a municipality's
+    # import history quotes only its own rejected events (their text may name people).
+    error_shares: list[str | None] = field(default_factory=list)
 
     def by_municipality(self) -> dict[str, dict[str, int]]:
         """{share: {"imported": n, "duplicates": n, "rejected": n}} for every share met
@@ -459,13 +462,13 @@ def incidents_import(
     order: list[int] = []  # each batch item's place in `incidents`, for its message's order
     pending: list[tuple[Incident, str]] = []
     seen: dict = {}
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, str, str | None]] = []
 
     def reject(number: int, rejection: Rejection, share: str | None) -> None:
         """Count `rejection` (the file's item `number`), and for its share of the call unless
         it is of a place no served municipality covers (`share` None)."""
         result.rejected += 1
-        errors.append((number, str(rejection)))
+        errors.append((number, str(rejection), share))
         result.faults[rejection.fault] += 1
         if share is not None:
             result.rejected_by_code[share] += 1
@@ -511,7 +514,9 @@ def incidents_import(
         with transaction.atomic():
             _write(pending, synthetic=synthetic, result=result)
     # Stable: a batch's rejections found when saving go back among the file's others.
-    result.errors = [message for _number, message in sorted(errors, key=lambda e: e[0])]
+    errors.sort(key=lambda e: e[0])
+    result.errors = [message for _number, message, _share in errors]
+    result.error_shares = [share for _number, _message, share in errors]
     return result
 
 
@@ -701,6 +706,54 @@ def incident_import_record(
         rejections=result.errors[:MAX_REJECTIONS_SHOWN],
         finished=now,
     )
+
+
+def police_file_import_record(*, file_name: str, result: ImportResult) -> list[IncidentImport]:
+    """Record a police-format file imported on the server (`import_incidents --format
+    polisen`) in the import history of each served municipality it had a share for, with
+    that share's counts and rejected events only: like one call of the feed, one file may
+    hold every served municipality's events, and each one's staff may see only their own.
+
+    A municipality's share is its own events, those the police place only in its county
+    (which concern every municipality of the county, as "Hela länet" on the feed's list),
+    and, for the default municipality alone, those of no known place (stored without a
+    code, they count for it: `IncidentQuerySet.for_code`). The events of places not served
+    (`outside`, never stored) are counted on each row, as the file's. A municipality with
+    nothing in the file gets no row."""
+    shares = result.by_municipality()
+    zero = {"imported": 0, "duplicates": 0, "rejected": 0}
+    now = timezone.now()
+    records = []
+    served = Municipality.objects.filter(code__in=served_codes_or_default()).order_by("code")
+    for municipality in served:
+        keys = [municipality.code, county_key(municipality.code[:2])]
+        if municipality.code == settings.MUNICIPALITY_CODE:
+            keys.append("")
+        counts = {name: sum(shares.get(key, zero)[name] for key in keys) for name in zero}
+        if not any(counts.values()):
+            continue
+        messages = [
+            message
+            for message, share in zip(result.errors, result.error_shares, strict=True)
+            if share in keys
+        ]
+        read = sum(counts.values()) + result.outside
+        records.append(
+            IncidentImport(
+                municipality=municipality,
+                via=IncidentImport.Via.COMMAND,
+                file_name=file_name[:255],
+                status=IncidentImport.Status.DONE,
+                total_rows=read,
+                rows_done=read,
+                **counts,
+                outside=result.outside,
+                rejections=messages[:MAX_REJECTIONS_SHOWN],
+                finished=now,
+            )
+        )
+    with transaction.atomic():
+        return IncidentImport.objects.bulk_create(records)
 
 
 # Stored untranslated, and translated on the page in the reader's language.

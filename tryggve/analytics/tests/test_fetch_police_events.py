@@ -471,3 +471,74 @@ def test_the_command_reports_and_fails_on_a_404(server, monkeypatch):
     FeedFetch.objects.update(started=datetime(2026, 1, 1, tzinfo=UTC))  # spacing satisfied
     with pytest.raises(CommandError, match="outcome=gone"):
         call_command("fetch_police_events", "--locations", "Arvidsjaur;Arjeplog")
+
+
+# Hostile answers (the attacker trial's findings) --------------------------------------------
+
+DEEP = b"[" * 100_000 + b"]" * 100_000  # 200 kB of lists in lists
+
+
+@pytest.mark.django_db
+def test_an_answer_nested_too_deep_is_a_failed_call_not_a_traceback(server, clock):
+    server.script = [(200, DEEP, {}, 0)]
+    report = fetch(clock)
+    assert report.outcome == Outcome.FAILED and report.calls == 1
+    row = FeedFetch.objects.get()
+    # As every answer that cannot be read: failed, and said so on the import page.
+    assert (row.outcome, row.http_status) == (Outcome.FAILED, 200)
+    assert "inte giltig JSON" in row.error
+    assert row.explanation("2505") == "Polisens svar gick inte att läsa"
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_command_says_in_one_line_that_a_deep_answer_could_not_be_read(server, monkeypatch):
+    monkeypatch.setattr(feed.time, "sleep", lambda seconds: None)
+    server.script = [(200, DEEP, {}, 0)]
+    with pytest.raises(CommandError) as failure:
+        call_command("fetch_police_events", stdout=StringIO())
+    message = str(failure.value)
+    assert message.startswith("outcome=failed calls=1 imported=0") and "\n" not in message
+    assert "inte giltig JSON" in message
+    assert FeedFetch.objects.get().outcome == Outcome.FAILED
+
+
+@pytest.mark.django_db
+def test_an_unexpected_exception_ends_the_call_as_failed_never_started(
+    server, clock, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("a bug while importing")
+
+    monkeypatch.setattr(feed, "incidents_import", broken)
+    server.script = [(200, FEED_1, {}, 0)]
+    with pytest.raises(RuntimeError):  # the operator still gets its traceback
+        fetch(clock)
+    row = FeedFetch.objects.get()
+    assert (row.outcome, row.http_status) == (Outcome.FAILED, 200)
+    assert row.error == "RuntimeError: a bug while importing"
+    assert row.explanation("2505") == "Polisens svar gick inte att läsa"
+
+
+@pytest.mark.django_db
+def test_an_interrupt_while_waiting_ends_the_call_as_failed(server, clock, monkeypatch):
+    def interrupted(url):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(feed, "_get", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch(clock)
+    row = FeedFetch.objects.get()
+    assert (row.outcome, row.http_status) == (Outcome.FAILED, None)
+
+
+@pytest.mark.django_db
+def test_a_far_future_event_in_the_feed_is_rejected_not_stored(server, clock):
+    events = json.loads(FEED_1)
+    ahead = dict(events[0], id=900002, datetime="2099-01-01 00:00:00 +01:00")
+    server.script = [(200, json.dumps([*events, ahead]).encode(), {}, 0)]
+    report = fetch(clock)
+    assert (report.outcome, report.imported, report.rejected) == (Outcome.OK, 5, 1)
+    assert not Incident.objects.filter(external_id="900002").exists()
+    error = FeedFetch.objects.get().error
+    assert "(id 900002): tiden 2099-01-01 00:00:00 +01:00 ligger i framtiden" in error

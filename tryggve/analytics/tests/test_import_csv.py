@@ -340,12 +340,31 @@ def test_a_utf8_file_with_a_line_of_windows_1252_is_read_line_by_line():
         ),
         ("1850-03-04 22:15", "tiden '1850-03-04 22:15' har ett år utanför 1900–2100"),
         ("0026-03-04", "tiden '0026-03-04' har ett år utanför 1900–2100"),
-        ("x" * 1000, f"tiden '{'x' * 40}' går inte att tolka; skriv till exempel 2026-03-04 22:15"),
+        # Cut, and said to be: 39 characters and "…" (`importers.quoted`).
+        (
+            "x" * 1000,
+            f"tiden '{'x' * 39}…' går inte att tolka; skriv till exempel 2026-03-04 22:15",
+        ),
     ],
 )
 def test_a_refused_time_says_why_and_what_is_read(time, reason):
     (item,) = parse(f"time;lat;lon;type\n{time};65,59;19,18;Stöld\n")
     assert (item.reason, item.fault) == (reason, "time")
+
+
+def test_a_time_ahead_and_coordinates_off_the_earth_quote_at_most_40_characters():
+    # A time is read with any run of spaces before its hour, so it may be a page long.
+    ahead = "2099-01-01" + " " * 5000 + "22:15"
+    far = "1" * 300
+    items = parse(f"time;lat;lon;type\n{ahead};65,59;19,18;Stöld\n2026-01-01;{far};19;Stöld\n")
+    assert [(item.reason, item.fault) for item in items] == [
+        (f"tiden {'2099-01-01' + ' ' * 29}… ligger i framtiden", "time"),
+        (
+            f"koordinaterna {'1' * 39}…, 19 ligger utanför jorden (SWEREF 99 TM? ange då "
+            '"x" och "y" i kolumnmappningen)',
+            "lat",
+        ),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -264,3 +264,87 @@ def test_an_unreadable_mapping_file_is_a_one_line_command_error(
         run("--format", "csv", path, "--mapping", mapping_path)
     assert "\n" not in str(error.value) and str(error.value).startswith("Kolumnmappningen")
     assert not Incident.objects.exists()
+
+
+# Police-format files: unreadable ones, and whose history each event's counts go to -------
+
+
+def test_a_police_file_nested_too_deep_is_one_clear_line(municipality, tmp_path):
+    path = write(tmp_path, "deep.json", b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(CommandError) as failure:
+        run("--format", "polisen", path)
+    message = str(failure.value)
+    assert message.startswith(f"{path}: Filen är inte giltig JSON") and "\n" not in message
+    assert not IncidentImport.objects.exists() and not Incident.objects.exists()
+
+
+def test_municipality_is_for_csv_files_only(municipality, tmp_path):
+    path = write(tmp_path, "handelser.json", "[]")
+    with pytest.raises(CommandError, match="--municipality gäller bara --format csv"):
+        run("--format", "polisen", path, "--municipality", "2505")
+
+
+def police_event(number, place, when="2026-11-28 20:00:00 +01:00", **changes):
+    return {
+        "id": number,
+        "datetime": when,
+        "name": f"28 november 20.00, Stöld, {place}",
+        "summary": f"Stöld hos Anna Andersson i {place}",
+        "url": "/x",
+        "type": "Stöld",
+        "location": {"name": place, "gps": "66.05,17.89"},
+    } | changes
+
+
+# The attacker trial's file: seven events of Arjeplog (a summary naming a person) and one of
+# Arjeplog that cannot be read.
+ARJEPLOG_ONLY = [police_event(700000 + n, "Arjeplog") for n in range(7)] + [
+    {"id": 700100, "datetime": "bad", "name": "28 november 20.00, Stöld, Arjeplog", "type": "Stöld"}
+]
+
+
+def test_a_police_file_is_recorded_in_the_history_of_the_municipality_whose_events_it_has(
+    arjeplog, tmp_path
+):
+    path = write(tmp_path, "arjeplog.json", json.dumps(ARJEPLOG_ONLY))
+    out, _err = run("--format", "polisen", path)
+    assert out == "imported=7 duplicates=0 rejected=1 outside=0\n"
+    (record,) = IncidentImport.objects.all()
+    assert record.municipality == arjeplog
+    assert (record.imported, record.duplicates, record.rejected) == (7, 0, 1)
+    assert record.rejections == ["händelse 8 (id 700100): tiden 'bad' går inte att tolka"]
+    # Arvidsjaur's history: nothing of it.
+    assert not IncidentImport.objects.filter(municipality__code="2505").exists()
+
+
+def test_a_police_file_of_two_municipalities_gives_each_its_own_share(arjeplog, tmp_path):
+    events = [
+        police_event(1, "Arvidsjaur"),
+        police_event(2, "Arvidsjaur", when="2099-01-01 00:00:00 +01:00"),
+        police_event(3, "Arjeplog"),
+        police_event(4, "Arjeplog"),
+        police_event(5, "Arjeplog", when="igår"),
+        # The police's county-wide event concerns both; Malmö's neither.
+        police_event(6, "Norrbottens län"),
+        police_event(7, "Malmö"),
+    ]
+    path = write(tmp_path, "norrbotten.json", json.dumps(events))
+    out, _err = run("--format", "polisen", path)
+    assert out == "imported=4 duplicates=0 rejected=2 outside=1\n"
+    rows = {
+        r.municipality.code: (r.imported, r.duplicates, r.rejected, r.outside, r.rejections)
+        for r in IncidentImport.objects.select_related("municipality")
+    }
+    ahead = "händelse 2 (id 2): tiden 2099-01-01 00:00:00 +01:00 ligger i framtiden"
+    assert rows == {
+        "2505": (2, 0, 1, 1, [ahead]),
+        "2506": (3, 0, 1, 1, ["händelse 5 (id 5): tiden 'igår' går inte att tolka"]),
+    }
+    assert Incident.objects.filter(external_id="2").exists() is False
+
+    run("--format", "polisen", path)  # again: each its own duplicates
+    again = IncidentImport.objects.order_by("-pk")[:2]
+    assert {(r.municipality.code, r.imported, r.duplicates) for r in again} == {
+        ("2505", 0, 2),
+        ("2506", 0, 3),
+    }

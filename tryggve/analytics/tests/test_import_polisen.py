@@ -1,7 +1,7 @@
 """The police's events feed: classification, both eras of `location`, and the real sample."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,7 @@ from tryggve.analytics.importers import (
     classify_police_event,
     load_police_events,
     parse_police_events,
+    quoted,
 )
 from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
 from tryggve.analytics.services import incidents_import
@@ -189,6 +190,87 @@ def test_bad_events_are_rejected_by_position_and_id():
 def test_a_file_that_is_not_a_json_list_is_refused(data):
     with pytest.raises(ImportFormatError):
         load_police_events(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # the attacker's 200 kB answer
+        b'[{"id": 1, "summary": ' + b"[" * 5000 + b"]" * 5000 + b"}]",
+        b'[{"id": 1, "summary": {"a": ' * 5000 + b"0" + b"}}" * 5000 + b"]",
+        b"[" + b"1" * 5000 + b"]",  # an int too long for Python to read
+    ],
+)
+def test_json_nested_too_deep_is_refused_as_unreadable_not_a_traceback(data):
+    with pytest.raises(ImportFormatError, match="inte giltig JSON"):
+        load_police_events(data)
+
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("when", "refused"),
+    [
+        ("2099-01-01 00:00:00 +01:00", True),
+        ("2026-12-01 12:00:00 +01:00", True),  # two days ahead
+        ("2026-11-30 12:00:00 +01:00", False),  # within the day's slack, as a CSV row's
+        ("2026-11-29 08:00:00 +01:00", False),
+    ],
+)
+def test_an_event_dated_ahead_is_rejected_as_a_csv_row_is(when, refused):
+    (item,) = parse_police_events(
+        [event(id=900002, datetime=when, name="1 januari 00.00, Skadegörelse, Arvidsjaur")],
+        now=NOW,
+    )
+    assert isinstance(item, Rejection) is refused
+    if refused:
+        assert str(item) == f"händelse 1 (id 900002): tiden {when} ligger i framtiden"
+        # Still known as Arvidsjaur's: its staff learn of it, no one else's.
+        assert item.municipality_code == "2505"
+
+
+@pytest.mark.django_db
+def test_a_far_future_event_is_neither_stored_nor_counted(municipality):
+    events = [
+        event(id=1, datetime="2099-01-01 00:00:00 +01:00", name="x, Skadegörelse, Arvidsjaur"),
+        event(id=2, datetime="2026-11-28 00:00:00 +01:00", name="x, Skadegörelse, Arvidsjaur"),
+    ]
+    result = incidents_import(incidents=parse_police_events(events, now=NOW))
+    assert (result.imported, result.rejected) == (1, 1)
+    assert result.errors == [
+        "händelse 1 (id 1): tiden 2099-01-01 00:00:00 +01:00 ligger i framtiden"
+    ]
+    assert list(Incident.objects.values_list("external_id", flat=True)) == ["2"]
+
+
+def test_a_rejection_quotes_at_most_40_characters_of_the_bad_value():
+    long_time = "x" * 100_000
+    (item,) = parse_police_events([event(id=7, datetime=long_time)])
+    assert str(item) == f"händelse 1 (id 7): tiden '{'x' * 39}…' går inte att tolka"
+    (item,) = parse_police_events([event(id="9" * 5000)])
+    assert str(item) == f"händelse 1 (id {'9' * 39}…): ogiltigt id"
+    (item,) = parse_police_events([event(id=8, datetime=[[["2026-11-28"]]])])
+    assert str(item) == "händelse 1 (id 8): tiden '[…]' går inte att tolka"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("kort", "kort"),
+        ("x" * 40, "x" * 40),
+        ("x" * 41, "x" * 39 + "…"),
+        (12345, "12345"),
+        (10**60, "1.000e+60"),
+        (1.5, "1.5"),
+        (None, "None"),
+        (True, "True"),
+        ([1, 2], "[…]"),
+        ({"a": 1}, "{…}"),
+    ],
+)
+def test_quoted_is_one_rule_for_every_bad_value(value, shown):
+    assert quoted(value) == shown
 
 
 # Saving, with the real sample -------------------------------------------------------------

@@ -2,6 +2,7 @@
 the history, a page at a time; bad files get a Swedish message next to the field and import
 nothing; every view of the file's rows is logged."""
 
+import json
 import re
 import threading
 import uuid
@@ -261,6 +262,46 @@ def test_history_holds_files_imported_on_the_server(administrator, municipality,
     detail = administrator.get(row.group(2)).content.decode()
     assert "Importerad på servern (import_incidents)," in detail
     assert "rad 3: platsen ligger utanför kommunen" in detail
+
+
+def history_table(page: str) -> list[list[str]]:
+    """The rows of the list of earlier imports, each row's cells."""
+    section = page.split('id="history-caption"', 1)[1].split('id="feed-caption"', 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1])
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in row] for row in cells]
+
+
+@pytest.mark.django_db
+def test_a_police_file_shows_in_each_municipalitys_history_with_its_own_counts_only(
+    case_handler, arjeplogs_handler, municipality, arjeplog, tmp_path
+):
+    municipality.members.add(case_handler.user)
+    event = {"datetime": "2026-11-28 20:00:00 +01:00", "type": "Stöld", "url": "/x"}
+    events = [
+        event | {"id": 1, "name": "28 november 20.00, Stöld, Arjeplog", "summary": "Anna A."},
+        event | {"id": 2, "name": "28 november 20.00, Stöld, Arjeplog", "summary": "Anna A."},
+        event | {"id": 3, "name": "28 november 20.00, Stöld, Arjeplog", "datetime": "Bo B."},
+        event | {"id": 4, "name": "28 november 20.00, Stöld, Arvidsjaur"},
+    ]
+    path = tmp_path / "polisen.json"
+    path.write_text(json.dumps(events))
+    quiet = {"stdout": StringIO(), "stderr": StringIO()}
+    call_command("import_incidents", "--format", "polisen", str(path), **quiet)
+
+    ours = case_handler.get(URL).content.decode()
+    theirs = arjeplogs_handler.get(f"/arjeplog{URL}").content.decode()
+    via = "Importerad på servern (import_incidents)"
+    assert [row[2:] for row in history_table(ours)] == [["polisen.json", "Klar", "1", "0", "0"]]
+    assert [row[2:] for row in history_table(theirs)] == [["polisen.json", "Klar", "2", "0", "1"]]
+    assert history_table(ours)[0][1] == history_table(theirs)[0][1] == via
+    # Each one's detail page: its own rejected event, never the other's; the other's
+    # record is not found from here at all.
+    own = IncidentImport.objects.get(municipality=municipality)
+    other = IncidentImport.objects.get(municipality=arjeplog)
+    assert "Bo B." not in case_handler.get(f"{URL}{own.pk}/").content.decode()
+    assert "Bo B." in arjeplogs_handler.get(f"/arjeplog{URL}{other.pk}/").content.decode()
+    assert case_handler.get(f"{URL}{other.pk}/").status_code == 404
 
 
 # The police feed's calls: one for every municipality served, each seeing its own share --

@@ -12,7 +12,11 @@ from tryggve.analytics.importers import (
     read_municipality_csv,
     source_system,
 )
-from tryggve.analytics.services import incident_import_record, incidents_import
+from tryggve.analytics.services import (
+    incident_import_record,
+    incidents_import,
+    police_file_import_record,
+)
 from tryggve.areas.models import Municipality
 from tryggve.areas.serving import served_codes_or_default
 from tryggve.lib import tenancy
@@ -58,7 +62,9 @@ class Command(BaseCommand):
         "Police events of places no served municipality covers are counted as "
         "outside and not stored. Safe to repeat: what is already there is counted as a "
         "duplicate. Bad rows are listed on stderr and skipped. The import is recorded in the "
-        "staff page's import history. Ends with one line: imported=N duplicates=N "
+        "staff page's import history: a CSV file in its municipality's, a police file in each "
+        "served municipality's it has events of, with only that municipality's counts (its "
+        "county's events too). Ends with one line: imported=N duplicates=N "
         "rejected=N outside=N."
     )
     # Rows between progress updates, and the size from which a log gets progress lines too.
@@ -71,7 +77,8 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="JSON file naming the CSV's columns (csv only)")
         parser.add_argument(
             "--municipality",
-            help="the code of the municipality whose file it is (default: MUNICIPALITY_CODE)",
+            help="the code of the municipality whose CSV file it is (csv only; default: "
+            "MUNICIPALITY_CODE)",
         )
         parser.add_argument(
             "--system",
@@ -91,6 +98,15 @@ class Command(BaseCommand):
             raise CommandError(f"--system: {exc}") from exc
         if system and opts["format"] != "csv":
             raise CommandError(_("--system gäller bara --format csv."))
+        if opts["municipality"] and opts["format"] != "csv":
+            # One police file may hold every served municipality's events, each counted and
+            # recorded for its own municipality (`police_file_import_record`).
+            raise CommandError(
+                _(
+                    "--municipality gäller bara --format csv: polisens händelser räknas för "
+                    "den kommun de gäller."
+                )
+            )
         served = served_codes_or_default()
         if code not in served:
             raise CommandError(
@@ -141,7 +157,9 @@ class Command(BaseCommand):
                 incidents=incidents, synthetic=opts["synthetic"], on_progress=progress
             )
         progress.finish()
-        if municipality is not None:
+        if opts["format"] == "polisen":
+            police_file_import_record(file_name=path.name, result=result)
+        elif municipality is not None:
             read = result.imported + result.duplicates + result.rejected + result.outside
             incident_import_record(
                 municipality=municipality,
