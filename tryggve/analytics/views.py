@@ -566,9 +566,22 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(
         request,
         "analytics/import_detail.html",
-        {"upload": upload, "form": form, "preview": preview},
+        {
+            "upload": upload,
+            "form": form,
+            "preview": preview,
+            "progress_text": _progress_text(upload),
+        },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _progress_text(upload: IncidentImport) -> str:
+    """The progress page's visible line: no percentage while queued (it would say "0 %"
+    of an import not yet begun)."""
+    if upload.status == IncidentImport.Status.QUEUED:
+        return _("I kö – importen startar snart")
+    return f"{upload.phase}: {upload.percent} %"
 
 
 def _log_rows_read(request: HttpRequest, upload: IncidentImport, rows: str) -> None:
@@ -590,6 +603,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
             "status": upload.status,
             "label": str(upload.phase),
             "percent": upload.percent,
+            "text": _progress_text(upload),
             "finished": finished,
         }
     )
