@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -404,6 +405,8 @@ def presence(request: HttpRequest) -> HttpResponse:
             "can_log": can_log,
             "year": year,
             "hours": _presence_hours(shown, year, named=scope.whole_area),
+            # Django's own month names, in the reader's language ("jan", "januari").
+            "month_names": [(MONTHS_3[m], MONTHS[m]) for m in range(1, 13)],
             "recent": shown.select_related("area", "officer", "municipality")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
