@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from tryggve.analytics.coordinates import clean_coordinates, latitude_field, longitude_field
 from tryggve.analytics.importers import (
     ImportFormatError,
     guess_mapping,
@@ -146,8 +147,8 @@ class PresenceForm(forms.Form):
         required=False,
         empty_label=_("Välj område"),
     )
-    lat = forms.FloatField(label=_("Latitud"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
+    lat = latitude_field()
+    lon = longitude_field()
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
     def __init__(self, *args, scope=None, **kwargs):
@@ -156,9 +157,11 @@ class PresenceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("area") and data.get("lat") is None and "lat" not in self.errors:
+        clean_coordinates(self, data)
+        typed = "lat" in self.errors or "lon" in self.errors
+        if not data.get("area") and data.get("lat") is None and not typed:
             self.add_error("area", _("Välj ett område eller ange en plats."))
-        if (data.get("lat") is None) != (data.get("lon") is None):
+        if not typed and (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lat", _("Ange både latitud och longitud, eller ingen av dem."))
         return data
 
@@ -178,14 +181,19 @@ class ObservationForm(forms.Form):
         choices=OffenceGroup.choices,
         error_messages={"required": _("Välj vad det gällde.")},
     )
-    lat = forms.FloatField(label=_("Latitud"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitud"), required=False, min_value=-180, max_value=180)
+    lat = latitude_field()
+    lon = longitude_field()
     summary = forms.CharField(
         label=_("Beskrivning"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Beskriv kort vad ni såg.")},
     )
+
+    def clean(self):
+        data = super().clean()
+        clean_coordinates(self, data)
+        return data
 
 
 class ImportUploadForm(forms.Form):

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, FloatField, Func, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tryggve.analytics.forecast import forecast_details, to_days
 from tryggve.analytics.models import Incident
@@ -267,6 +268,22 @@ def _counts(events: np.ndarray, corners: np.ndarray, size: float) -> np.ndarray:
     position = np.minimum(position, len(order) - 1)
     hit = cell_keys[order][position] == event_keys
     return np.bincount(order[position[hit]], minlength=len(corners))
+
+
+# The map's fill per class (0 none, 1 the rest, 2-5 the four levels drawn), light to dark;
+# the map's script and the key under it take them from here.
+RISK_COLOURS = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]
+
+
+def risk_levels() -> list[dict]:
+    """The four levels drawn, highest first, each with its colour and its words (the key
+    under the map says them in text, not by colour alone)."""
+    return [
+        {"class": 5, "colour": RISK_COLOURS[5], "label": _("Högsta 1 % av rutorna")},
+        {"class": 4, "colour": RISK_COLOURS[4], "label": _("Högsta 1–5 %")},
+        {"class": 3, "colour": RISK_COLOURS[3], "label": _("Högsta 5–10 %")},
+        {"class": 2, "colour": RISK_COLOURS[2], "label": _("Högsta 10–25 %")},
+    ]
 
 
 def cells_geojson(cells: list[Cell], *, public: bool) -> dict:

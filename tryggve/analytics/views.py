@@ -15,7 +15,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from tryggve.accounts.access import staff_required
@@ -42,7 +44,7 @@ from tryggve.analytics.models import (
     PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking
-from tryggve.analytics.riskmap import cells_geojson, risk_map_cached
+from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, risk_map_cached
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
@@ -251,11 +253,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     # Presence, residents' reports and the survey's places are the municipality served's
     # own layers (as on the overview): not drawn over another municipality's grid.
     own = scope.code == home_municipality_code()
-    since = timezone.now() - timedelta(days=30)
-    presence = [
-        {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
-        for p in presence_here().filter(started__gte=since, lat__isnull=False)
-    ] if own else []
+    presence = _recent_presence() if own else {"points": [], "areas": []}
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
     reports = [
@@ -285,17 +283,49 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "synthetic": _synthetic_share(),
             "layers": {
                 "grid": cells_geojson(cells, public=False),
-                "presence": presence,
+                "presence": presence["points"],
+                "presenceAreas": presence["areas"],
                 "reports": reports,
+                "colours": RISK_COLOURS,
                 "survey": places and places.map_layer(),
             },
             "places": places,
             "report_count": len(reports),
+            # The key under the map: the levels with their colours, and only the marks drawn.
+            "risk_levels": risk_levels(),
+            "presence_points": len(presence["points"]),
+            "presence_area_logs": sum(a["count"] for a in presence["areas"]),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
             ),
         },
     )
+
+
+def _recent_presence() -> dict:
+    """The last 30 days' presence for the risk map: logs with a point as points, and logs
+    with only an area as one mark per area at a point inside it (with how many), so that
+    presence logged for a whole area is on the map too, marked as the area's."""
+    since = timezone.now() - timedelta(days=30)
+    recent = presence_here().filter(started__gte=since)
+    points = [
+        {"lat": p.lat, "lon": p.lon, "label": f"{p.get_kind_display()}, {p.minutes} min"}
+        for p in recent.filter(lat__isnull=False)
+    ]
+    per_area: dict = {}
+    for p in recent.filter(lat__isnull=True, area__isnull=False).select_related("area"):
+        logs, minutes = per_area.get(p.area, (0, 0))
+        per_area[p.area] = (logs + 1, minutes + p.minutes)
+    areas = []
+    for area, (logs, minutes) in sorted(per_area.items(), key=lambda item: item[0].name):
+        inside = area.shape.representative_point()
+        label = ngettext(
+            "%(area)s, hela området: %(count)d pass, %(minutes)d min",
+            "%(area)s, hela området: %(count)d pass, %(minutes)d min",
+            logs,
+        ) % {"area": area.name, "count": logs, "minutes": minutes}
+        areas.append({"lat": inside.y, "lon": inside.x, "count": logs, "label": label})
+    return {"points": points, "areas": areas}
 
 
 @operational
@@ -405,6 +435,8 @@ def presence(request: HttpRequest) -> HttpResponse:
             "can_log": can_log,
             "year": year,
             "hours": _presence_hours(shown, year, named=scope.whole_area),
+            # Django's own month names, in the reader's language ("jan", "januari").
+            "month_names": [(MONTHS_3[m], MONTHS[m]) for m in range(1, 13)],
             "recent": shown.select_related("area", "officer", "municipality")[:20],
         },
         status=400 if request.method == "POST" and form.errors else 200,
@@ -570,7 +602,13 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(
         request,
         "analytics/import_detail.html",
-        {"upload": upload, "form": form, "preview": preview, "trial": trial},
+        {
+            "upload": upload,
+            "form": form,
+            "preview": preview,
+            "trial": trial,
+            "progress_text": _progress_text(upload),
+        },
         status=400 if form is not None and form.errors else 200,
     )
 
@@ -583,6 +621,14 @@ def _trial(upload: IncidentImport, form: ImportMappingForm) -> list | None:
         return incident_import_trial(incident_import=upload, mapping=mapping, system=system)
     except ValidationError:
         return None
+
+
+def _progress_text(upload: IncidentImport) -> str:
+    """The progress page's visible line: no percentage while queued (it would say "0 %"
+    of an import not yet begun)."""
+    if upload.status == IncidentImport.Status.QUEUED:
+        return _("I kö – importen startar snart")
+    return f"{upload.phase}: {upload.percent} %"
 
 
 def _log_rows_read(request: HttpRequest, upload: IncidentImport, rows: str) -> None:
@@ -604,6 +650,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
             "status": upload.status,
             "label": str(upload.phase),
             "percent": upload.percent,
+            "text": _progress_text(upload),
             "finished": finished,
         }
     )

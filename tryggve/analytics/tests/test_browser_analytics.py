@@ -321,3 +321,70 @@ def test_a_police_officer_of_the_area_chooses_a_municipality_on_each_page(
         shot(page, f"analytics-{name}-arjeplog")
     blocking = {name: v for name, v in found.items() if v}
     assert not blocking, "axe-core found serious or critical problems:\n" + describe(blocking)
+
+
+# --- The risk map's key ---------------------------------------------------------------------
+
+# The risk cells' fills on the map and the key's swatches, by class.
+DRAWN_FILLS = """() => [...document.querySelectorAll('#analytics-map path.leaflet-interactive')]
+    .filter(p => !p.classList.contains('presence-point') && !p.classList.contains('presence-area'))
+    .map(p => p.getAttribute('fill'))"""
+SWATCHES = """() => [...document.querySelectorAll('.risk-legend li')].map(li => {
+    const rect = li.querySelector('svg rect').getBoundingClientRect();
+    return {fill: li.querySelector('svg rect').getAttribute('fill'), text: li.textContent.trim(),
+            drawn: rect.width > 0 && rect.height > 0};
+})"""
+
+
+def test_the_risk_maps_key_matches_what_is_drawn(staff_page, make_staff, demo_history, shot):
+    """Swatches in the map's own colours, each with words; the presence sentence counts the
+    marks drawn, presence logged for a whole area included (a ring, not a point)."""
+    police = make_staff("polis", "police_officer")
+    tallbacka = ResidentialArea.objects.get(name="Tallbacka")
+    for days in (2, 3):
+        presence_log(
+            officer=police,
+            started=timezone.now() - timedelta(days=days),
+            minutes=30,
+            kind="car",
+            area=tallbacka,
+        )
+    page = staff_page(police, phone=True, path=STAFF_PAGES["riskmap"])
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.locator("#analytics-map.leaflet-container")).to_be_visible()
+    key = page.get_by_role("region", name="Teckenförklaring")
+    swatches = page.evaluate(SWATCHES)
+    assert [s["text"] for s in swatches] == [
+        "Högsta 1 % av rutorna",
+        "Högsta 1–5 %",
+        "Högsta 5–10 %",
+        "Högsta 10–25 %",
+    ]
+    assert all(s["drawn"] for s in swatches)
+    drawn = set(page.evaluate(DRAWN_FILLS))
+    assert drawn and drawn <= {s["fill"] for s in swatches}, (drawn, swatches)
+    # Three logs with a point (the demo's), two for Tallbacka as a whole: both drawn, and
+    # the key says so with their numbers.
+    expect(page.locator("#analytics-map path.presence-point")).to_have_count(3)
+    expect(page.locator("#analytics-map path.presence-area")).to_have_count(1)
+    expect(key).to_contain_text(
+        "Runda punkter: polisens närvaro på en plats senaste 30 dagarna (3 pass)."
+    )
+    expect(key).to_contain_text(
+        "Streckade ringar: närvaro loggad för ett helt bostadsområde utan plats (2 pass), "
+        "ritad inne i området."
+    )
+    shot(page, "analytics-riskmap-key-360")
+    assert blocking_violations(page) == []
+
+
+def test_the_risk_maps_key_names_no_presence_when_none_is_drawn(
+    staff_page, make_staff, demo_history
+):
+    PolicePresence.objects.all().delete()
+    page = staff_page(make_staff("polis", "police_officer"), path=STAFF_PAGES["riskmap"])
+    expect(page.locator("#analytics-map.leaflet-container")).to_be_visible()
+    key = page.get_by_role("region", name="Teckenförklaring")
+    expect(key).to_contain_text("Ingen polisnärvaro loggad de senaste 30 dagarna.")
+    expect(key).not_to_contain_text("Runda punkter")
+    expect(page.locator("#analytics-map path.presence-point")).to_have_count(0)

@@ -46,14 +46,50 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
     shot(page, "analytics-import-mapping")
     page.get_by_role("button", name="Importera").click()
 
-    expect(page.get_by_role("status")).to_contain_text("I kö")
+    # Queued: no "0 %", a word that one may leave, and nothing said aloud yet.
+    expect(page.locator("#import-phase")).to_have_text("I kö – importen startar snart")
+    expect(page.locator("main")).to_contain_text(
+        "Du kan lämna sidan; importen fortsätter och resultatet finns i importhistoriken."
+    )
+    expect(page.get_by_role("link", name="importhistoriken")).to_be_visible()
     expect(page.get_by_role("link", name="Uppdatera")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("")
+    assert page.locator("progress#import-bar").get_attribute("value") is None
     assert blocking_violations(page) == []
     shot(page, "analytics-import-progress")
-    incident_import_run(import_id=IncidentImport.objects.get().pk)
+    # Everything the status line says from here on, in order.
+    page.evaluate(
+        """() => {
+            window.said = [];
+            const line = document.getElementById("import-announce");
+            new MutationObserver(() => window.said.push(line.textContent))
+                .observe(line, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    upload = IncidentImport.objects.get()
+    bar = page.locator("progress#import-bar")
+    for done in (10, 20, 30, 40, 60):
+        IncidentImport.objects.filter(pk=upload.pk).update(
+            status=IncidentImport.Status.RUNNING, total_rows=100, rows_done=done
+        )
+        expect(bar).to_have_js_property("value", done, timeout=5_000)
+        expect(page.locator("#import-phase")).to_have_text(f"Importeras: {done} %")
+    # Five polls that moved the bar, three things said: the start and two quarters.
+    assert page.evaluate("window.said") == [
+        "Importen har startat.",
+        "Importeras: 30 %",
+        "Importeras: 60 %",
+    ]
+    IncidentImport.objects.filter(pk=upload.pk).update(
+        status=IncidentImport.Status.QUEUED, total_rows=3, rows_done=0
+    )
+    incident_import_run(import_id=upload.pk)
 
-    # The page's script sees the import finish and shows the result without a click.
-    expect(page.get_by_role("heading", name="Resultat")).to_be_visible(timeout=15_000)
+    # The page's script sees the import finish and shows the result without a click, with
+    # the focus on it: a screen reader reads how it went.
+    result = page.get_by_role("heading", name="Importen är klar: 2 händelser importerade")
+    expect(result).to_be_visible(timeout=15_000)
+    expect(result).to_be_focused()
     expect(page.locator(".import-result dd")).to_have_text(["2", "0", "1"])
     expect(page.locator("main")).to_contain_text("rad 4: tiden 'inte en tid' går inte att tolka")
     assert blocking_violations(page) == []
@@ -134,7 +170,8 @@ def test_the_files_own_types_are_mapped_with_the_keyboard(
     expect(page.get_by_role("button", name="Importera")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", name="Resultat")).to_be_visible(timeout=15_000)
+    result = page.get_by_role("heading", name="Importen är klar: 4 händelser importerade")
+    expect(result).to_be_visible(timeout=15_000)
     expect(page.locator(".import-result dd")).to_have_text(["4", "0", "1"])
     expect(page.locator("main")).to_contain_text("rad 5: okänd typ 'Tjuvjakt'")
     assert blocking_violations(page) == []

@@ -207,11 +207,17 @@ def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, s
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
-    assert "I kö" in page and "Uppdatera" in page and "import-progress.js" in page
+    assert "Uppdatera" in page and "import-progress.js" in page
+    # Queued: what happens next, not "I kö: 0 %"; that one may leave; a refresh without
+    # JavaScript lands on the result.
+    assert "I kö – importen startar snart" in page and "0 %" not in page
+    assert "Du kan lämna sidan; importen fortsätter och resultatet finns i" in page
+    assert f'href="{URL}{created.pk}/#import-result"' in page
     assert case_handler.get(f"{URL}{created.pk}/status.json").json() == {
         "status": "queued",
         "label": "I kö",
         "percent": 0,
+        "text": "I kö – importen startar snart",
         "finished": False,
     }
     # Reading half done, then every row read and the one transaction saving them: the
@@ -224,6 +230,17 @@ def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, s
     saving = case_handler.get(f"{URL}{created.pk}/status.json").json()
     assert (saving["label"], saving["percent"]) == ("Sparar i databasen", 99)
     assert "Sparar i databasen: 99 %" in case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert saving["text"] == "Sparar i databasen: 99 %"
+    # The one live line is empty when the page opens: the script writes it at each quarter.
+    assert '<p id="import-announce" class="visually-hidden" role="status"></p>' in (
+        case_handler.get(f"{URL}{created.pk}/").content.decode()
+    )
+    from tryggve.analytics.services import incident_import_run
+
+    IncidentImport.objects.filter(pk=created.pk).update(status=IncidentImport.Status.QUEUED)
+    incident_import_run(import_id=created.pk)
+    done = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert '<h2 id="import-result" tabindex="-1" autofocus>Importen är klar:' in done
 
 
 @pytest.mark.django_db

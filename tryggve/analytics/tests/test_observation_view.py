@@ -70,6 +70,12 @@ def test_a_burglary_observed_today_prepares_alerts(case_handler, municipality):
         ({"occurred_at": ""}, "occurred_at", "Ange när."),
         ({"offence_group": ""}, "offence_group", "Välj vad det gällde."),
         ({"summary": "   "}, "summary", "Beskriv kort vad ni såg."),
+        (
+            {"lat": "7280600"},
+            "lat",
+            "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en SWEREF 99 "
+            "TM-koordinat (N).",
+        ),
     ],
 )
 def test_refusals_are_shown_next_to_their_field(
@@ -90,3 +96,15 @@ def test_a_date_in_year_one_is_a_form_error_not_a_500(case_handler, municipality
     assert response.status_code == 400
     assert "Ange ett datum mellan år 2000" in response.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_a_sweref_pair_is_placed_and_a_refused_one_kept(case_handler, municipality):
+    from tryggve.lib.geo import to_sweref
+
+    response = case_handler.post(URL, valid(lat="7280600", lon=str(CENTRUM[1])))
+    assert 'value="7280600"' in response.content.decode()
+    easting, northing = to_sweref(CENTRUM[1], CENTRUM[0])
+    response = case_handler.post(URL, valid(lat=f"{northing:.1f}", lon=f"{easting:.1f}"))
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.precise, incident.area.name) == (True, "Centrum")

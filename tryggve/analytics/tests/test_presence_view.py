@@ -39,6 +39,29 @@ def test_police_log_presence_at_a_point(police_officer, municipality):
     assert "Rundor kring skolan" in response.content.decode()
 
 
+def test_a_refused_coordinate_keeps_what_was_typed(police_officer, municipality):
+    response = police_officer.post(URL, valid(lat="7280600", lon="19,18"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="7280600"' in page and 'value="19,18"' in page
+    # Only the message about the field at fault, not also "give both or neither".
+    assert response.context["form"].errors.keys() == {"lat"}
+
+
+def test_a_sweref_pair_and_a_decimal_comma_are_taken(police_officer, municipality):
+    from tryggve.lib.geo import to_sweref
+
+    easting, northing = to_sweref(19.18, 65.59)
+    response = police_officer.post(URL, valid(lat=f"{northing:.0f}", lon=f"{easting:.0f}"))
+    assert response.status_code == 302
+    presence = PolicePresence.objects.get()
+    assert presence.lat == pytest.approx(65.59, abs=1e-4)
+    assert presence.lon == pytest.approx(19.18, abs=1e-4)
+    response = police_officer.post(URL, valid(lat="65,5900", lon="19,1800"))
+    assert response.status_code == 302
+    assert PolicePresence.objects.filter(lat=65.59, lon=19.18).exists()
+
+
 def test_police_log_presence_in_an_area(police_officer, municipality):
     area = ResidentialArea.objects.get(name="Tallbacka")
     response = police_officer.post(URL, valid(area=str(area.pk), lat="", lon=""))
@@ -64,7 +87,21 @@ def test_police_log_presence_in_an_area(police_officer, municipality):
             "started",
             "Tidpunkten ligger i framtiden.",
         ),
-        ({"lat": "91", "lon": "19"}, "lat", "mindre än eller lika med 90"),
+        ({"lat": "91", "lon": "19"}, "lat", "Latitud anges i decimalgrader mellan -90 och 90"),
+        # A SWEREF 99 TM northing pasted into the latitude: said so, not "at most 90".
+        (
+            {"lat": "7280600", "lon": "19,18"},
+            "lat",
+            "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en SWEREF 99 "
+            "TM-koordinat (N).",
+        ),
+        (
+            {"lat": "65,59", "lon": "700000"},
+            "lon",
+            "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en SWEREF 99 "
+            "TM-koordinat (E).",
+        ),
+        ({"lat": "norr", "lon": "19"}, "lat", "Ange latituden som ett tal i decimalgrader"),
     ],
 )
 def test_refusals_are_shown_next_to_their_field(

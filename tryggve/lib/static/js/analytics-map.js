@@ -9,7 +9,8 @@
   var map = window.TryggveMap.create("analytics-map", cfg, cfg.text);
   var text = window.TryggveMap.text;
   // Light to dark; class 0 means no figure.
-  var colours = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
+  // The risk map sends its own (riskmap.RISK_COLOURS), which its key under the map shows.
+  var colours = layers.colours || ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
   var bounds = null;
   // Where to start: around the highest class, not the whole municipality (villages 40 km
   // apart would shrink every area and cell to a dot). The rest is a pan away, and in the table.
@@ -56,14 +57,23 @@
   window.TryggveMap.toggles(map, toggled);
   if (layers.grid) { add(layers.grid, false); }
   (layers.presence || []).forEach(function (p) {
-    L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8 })
+    L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8,
+                                     className: "presence-point" })
+      .bindTooltip(text(p.label)).addTo(map);
+  });
+  // Presence logged for a whole area, without a point: a dashed ring at a point inside the
+  // area, so it is not read as a place the police stood.
+  (layers.presenceAreas || []).forEach(function (p) {
+    L.circleMarker([p.lat, p.lon], { radius: 11, color: "#08306b", weight: 3, dashArray: "4 3",
+                                     fill: false, className: "presence-area" })
       .bindTooltip(text(p.label)).addTo(map);
   });
   focus.forEach(function (b) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); });
   (layers.reports || []).forEach(function (p) {
-    // Squares, so the e-service's reports are told from police presence by shape, not colour.
+    // Squares, so the e-service's reports are told from police presence by shape, not colour;
+    // outlined and small, so the risk cell under one stays readable on a phone.
     L.marker([p.lat, p.lon], {
-      icon: L.divIcon({ className: "report-square", iconSize: [10, 10] }), keyboard: false
+      icon: L.divIcon({ className: "report-square report-outline", iconSize: [9, 9] }), keyboard: false
     }).bindTooltip(text(p.label)).addTo(map);
   });
   if (bounds) { map.fitBounds(bounds, { maxZoom: 15, padding: [10, 10] }); }
