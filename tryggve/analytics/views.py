@@ -82,7 +82,15 @@ def _synthetic_share() -> bool:
 
 
 def _areas_geojson(ranked, *, named: bool = False) -> dict:
-    classes = _rate_classes([r.rate.smoothed_rate for r in ranked])
+    # Without a ranking (areas alike or too few events) no area has a smoothed rate: every
+    # area with households gets the same colour, none a darker one by chance.
+    classes = _rate_classes(
+        [
+            r.rate.smoothed_rate if r.rate.smoothed_rate is not None else
+            (0.0 if r.rate.raw_rate is not None else None)
+            for r in ranked
+        ]
+    )
     return {
         "type": "FeatureCollection",
         "features": [
@@ -122,9 +130,15 @@ def _rate_classes(values) -> list[int]:
 
 
 def _rate_label(ranked_area) -> str:
+    """The map's tooltip: the smoothed rate, or the raw one where the areas are not ranked."""
     rate = ranked_area.rate
-    if rate.smoothed_rate is None:
+    if rate.raw_rate is None:
         return _("inga hushåll")
+    if rate.smoothed_rate is None:
+        return _("%(rate)s per 1 000 hushåll, rå takt (%(count)s händelser)") % {
+            "rate": f"{rate.raw_rate:.1f}",
+            "count": rate.count,
+        }
     return _("%(rate)s per 1 000 hushåll (%(count)s händelser)") % {
         "rate": f"{rate.smoothed_rate:.1f}",
         "count": rate.count,
@@ -210,6 +224,8 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
             _("Varav syntetiska"),
         ]
     )
+    # Where the areas are not ranked (`Smoothing.ranks`), the model's columns stay empty, as
+    # on the page: the file keeps its columns for a spreadsheet made from an earlier one.
     for r in ranked:
         rate = r.rate
         writer.writerow(
@@ -224,7 +240,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
                 _fmt(rate.low),
                 _fmt(rate.high),
                 _fmt(rate.p_above, 2),
-                _("ja") if rate.exposed else _("nej"),
+                (_("ja") if rate.exposed else _("nej")) if smoothing.ranks else "",
                 r.synthetic,
             ]
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.services import near_repeat_alerts_prepare
+from tryggve.areas.models import ResidentialArea
 
 URL = "/personal/lagesbild/"
 EXPORT = "/personal/lagesbild/utsatthet.csv"
@@ -50,10 +51,63 @@ def test_areas_are_ranked_by_smoothed_rate(council_reader, history, year):
     assert rates == sorted(rates, reverse=True)
     assert sum(r.rate.count for r in ranked) == 14
     assert response.context["outside"] == 1
+    assert response.context["smoothing"].ranks
     page = response.content.decode()
     assert "För få händelser" not in page
+    assert "Områdena skiljer sig inte mer än vad slumpen kan ge" not in page
+    assert "Områden, mest utsatta först" in page
+    assert "Utjämnad takt (90 % intervall)" in page
+    assert "<strong>Utsatt</strong>" in page
     assert page.index("Centrum") < page.index("Söderbyn")
     assert "(+7)" in page
+
+
+@pytest.fixture
+def alike(make_incident, area_points, year):
+    """One burglary in each of four areas: no more difference than chance gives."""
+    for name in ["Tallbacka", "Centrum", "Söderbyn", "Norrbyn"]:
+        make_incident(at=area_points[name], when=moment(year))
+
+
+def test_areas_alike_are_not_ranked(council_reader, alike, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    smoothing = response.context["smoothing"]
+    assert smoothing.alike and not smoothing.too_few and not smoothing.ranks
+    ranked = response.context["ranked"]
+    names = [r.area.name for r in ranked]
+    assert names == list(
+        ResidentialArea.objects.filter(municipality__code="2505")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    assert all(r.rate.smoothed_rate is None and not r.rate.exposed for r in ranked)
+    page = response.content.decode()
+    assert "Områdena skiljer sig inte mer än vad slumpen kan ge – ingen rangordning." in page
+    assert "mest utsatta först" not in page
+    assert "Områden i bokstavsordning (ingen rangordning)" in page
+    assert "Utjämnad takt (90 % intervall)" not in page
+    assert "Sannolikhet över kommunens takt" not in page
+    assert "<strong>Utsatt</strong>" not in page
+    assert "Inte säkert skild" not in page
+    features = response.context["layers"]["areas"]["features"]
+    assert {f["properties"]["class"] for f in features} == {1}
+    assert not any(f["properties"]["exposed"] for f in features)
+
+
+def test_the_export_of_areas_alike_has_no_ranking(case_handler, alike, year):
+    response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
+    rows = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";")
+    )
+    names = [row[0] for row in rows[1:]]
+    assert names == list(
+        ResidentialArea.objects.filter(municipality__code="2505")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    for row in rows[1:]:
+        assert row[4] != ""  # the raw rate stays
+        assert row[5:10] == ["", "", "", "", ""]
 
 
 def test_synthetic_incidents_are_labelled(council_reader, make_incident, area_points, year):
