@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -169,7 +170,7 @@ def test_bad_parameters_never_break_the_pages(police_officer, municipality, quer
 
 
 def test_queries_do_not_grow_with_areas_or_incidents(
-    council_reader, make_incident, area_points, year, municipality
+    police_officer, make_incident, area_points, year, municipality
 ):
     from tryggve.areas.models import ResidentialArea
 
@@ -178,9 +179,9 @@ def test_queries_do_not_grow_with_areas_or_incidents(
         at=area_points["Centrum"], when=timezone.now() - timedelta(days=2), synthetic=True
     )
     near_repeat_alerts_prepare(incidents=[recent])
-    council_reader.get(URL, {"year": year})  # warm the session and caches
+    police_officer.get(URL, {"year": year})  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
-        assert council_reader.get(URL, {"year": year}).status_code == 200
+        assert police_officer.get(URL, {"year": year}).status_code == 200
 
     template = ResidentialArea.objects.get(name="Moskosel")
     for n in range(15):
@@ -196,10 +197,102 @@ def test_queries_do_not_grow_with_areas_or_incidents(
             make_incident(at=point, when=timezone.now() - timedelta(days=day + 1))
     near_repeat_alerts_prepare(incidents=Incident.objects.all())
     with CaptureQueriesContext(connection) as many:
-        response = council_reader.get(URL, {"year": year})
+        response = police_officer.get(URL, {"year": year})
     assert len(response.context["ranked"]) == 27
     assert len(response.context["alerts"]) == 10
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
     with CaptureQueriesContext(connection) as export:
-        council_reader.get(EXPORT, {"year": year})
+        police_officer.get(EXPORT, {"year": year})
     assert len(export) <= len(few)
+
+
+@pytest.mark.parametrize("group", ["violence", "fire", "residential_burglary"])
+def test_the_method_note_fits_every_group(council_reader, municipality, group, year):
+    page = council_reader.get(URL, {"group": group, "year": year}).content.decode()
+    assert "en enda händelse i ett litet område ger en hög takt" in page
+    assert "ett enda inbrott" not in page
+
+
+def test_the_map_labels_use_a_decimal_comma_and_the_right_plural(council_reader, history, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    labels = {
+        f["properties"]["name"]: f["properties"]["label"]
+        for f in response.context["layers"]["areas"]["features"]
+    }
+    assert re.fullmatch(r"\d+,\d per 1 000 hushåll \(10 händelser\)", labels["Centrum"])
+    assert re.fullmatch(r"\d+,\d per 1 000 hushåll \(1 händelse\)", labels["Söderbyn"])
+
+
+def test_the_map_labels_of_areas_alike_give_the_raw_rate(council_reader, alike, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    labels = {
+        f["properties"]["name"]: f["properties"]["label"]
+        for f in response.context["layers"]["areas"]["features"]
+    }
+    centrum = ResidentialArea.objects.get(municipality__code="2505", name="Centrum")
+    raw = f"{1000 / centrum.households:.1f}".replace(".", ",")
+    assert labels["Centrum"] == f"{raw} per 1 000 hushåll, rå takt (1 händelse)"
+    assert labels["Moskosel"].endswith("rå takt (0 händelser)")
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("case_handler", True),
+        ("police_officer", True),
+        ("administrator", True),
+        ("council_reader", False),
+    ],
+)
+def test_only_roles_that_see_single_incidents_get_the_alerts(
+    request, make_incident, area_points, persona, sees
+):
+    from tryggve.accounts.roles import PAGE_PERMISSIONS
+
+    assert (persona in PAGE_PERMISSIONS["analytics.incidents"]) is sees
+    recent = make_incident(at=area_points["Centrum"], when=timezone.now() - timedelta(days=2))
+    near_repeat_alerts_prepare(incidents=[recent])
+    response = request.getfixturevalue(persona).get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ("Förberedda larm om upprepade inbrott" in page) is sees
+    assert ("i området" in page) is sees
+    assert bool(response.context["alerts"]) is sees
+    if sees:
+        assert "”Ingen aktiv grupp” betyder att området inte har någon startad" in page
+
+
+def test_years_start_at_the_first_stored_incident(case_handler, make_incident, area_points):
+    this_year = timezone.localdate().year
+    response = case_handler.get(URL)
+    assert [y for y, _label in response.context["form"].fields["year"].choices] == [this_year]
+    assert "Inga händelser är sparade ännu" in response.content.decode()
+
+    make_incident(at=area_points["Centrum"], when=moment(this_year - 2))
+    response = case_handler.get(URL, {"year": this_year - 2, "group": "violence"})
+    choices = [y for y, _label in response.context["form"].fields["year"].choices]
+    assert choices == [this_year, this_year - 1, this_year - 2]
+    assert response.context["year"] == this_year - 2
+    page = response.content.decode()
+    assert f'<option value="{this_year - 3}"' not in page
+    assert f"Åren går att välja från {this_year - 2}" in page
+    # A year before the data is refused on its own: the group asked for stays.
+    response = case_handler.get(URL, {"year": this_year - 5, "group": "violence"})
+    assert (response.context["year"], response.context["group_label"]) == (this_year, "Våld")
+
+
+def test_a_fall_is_shown_with_a_true_minus_sign(
+    council_reader, history, make_incident, area_points, year
+):
+    for day in range(2):
+        make_incident(at=area_points["Norrbyn"], when=moment(year - 1, day))
+    page = council_reader.get(URL, {"year": year}).content.decode()
+    assert "(\u22121)" in page  # Norrbyn: 1 against 2
+    assert "(-1)" not in page
+    assert "(+7)" in page
+
+
+def test_the_rates_are_explained_in_plain_swedish(council_reader, history, year):
+    page = council_reader.get(URL, {"year": year}).content.decode()
+    assert "Rå takt: händelser per 1 000 hushåll, utan utjämning." in page
+    assert "Metoden heter empirisk Bayes: hur hårt ett område dras mot kommunens nivå" in page
