@@ -47,6 +47,9 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "analytics.operational": frozenset({_CH, _PO, _AD}),
     "analytics.presence_log": frozenset({_PO, _AD}),
     "analytics.observation": frozenset({_CH, _AD}),
+    # Single incidents with their exact time and place (the near-repeat alerts on the
+    # overview): not the council's readers, who see aggregates only (data minimisation).
+    "analytics.incidents": frozenset({_CH, _PO, _AD}),
     # Uploading incident files (the police's or the municipality's own) and their history.
     "analytics.import": frozenset({_CH, _PO, _AD}),
     # Grannsamverkan: running the areas (households' contact details) and the figures.

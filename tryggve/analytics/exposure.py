@@ -10,6 +10,11 @@ one burglary in a 20-household area inflates its variance estimate enough to fla
 Each rate is reported with a 90 % interval and the probability that the area really lies
 above the municipality's rate. An area is called exposed only when that
 probability is high, not because it tops a list.
+
+When the areas differ no more than chance makes them, the fitted Gamma has no spread left:
+every area is pulled onto the municipality's rate with a narrow interval and a probability
+of one half, which reads as certainty where there is none. Then nothing is ranked at all
+(`Smoothing.alike`): the areas get their counts and raw rates only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ from scipy import optimize, stats
 # Below this many incidents in the whole municipality, no area can be told apart.
 MIN_TOTAL = 3
 EXPOSED_PROBABILITY = 0.9
+# Whether the areas differ at all is a likelihood-ratio test of the Gamma-Poisson model against
+# one common rate (a Gamma of no spread). The common rate lies on the boundary of the larger
+# model, so the statistic is not chi-square with one degree of freedom but an even mix of
+# zero and that (Self and Liang 1987): its 5 % critical value is the chi-square's 90 % point,
+# 2.71. The test, rather than "the fitted shape is at its bound", is the criterion because
+# the shape creeps towards its bound gradually: a shape of 50 already pulls every area onto
+# the municipality's rate with a narrow interval, yet is far from any bound one could name.
+# A fitted shape at the bound gives a statistic of zero, so that case is covered too.
+HETEROGENEITY_LEVEL = 0.05
+HETEROGENEITY_CRITICAL = float(stats.chi2.ppf(1 - 2 * HETEROGENEITY_LEVEL, 1))
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,15 @@ class Smoothing:
     overall_rate: float  # per 1,000 households, all areas together
     prior_variance: float
     too_few: bool  # True when the numbers cannot tell areas apart at all
+    # True when the areas differ no more than chance makes them (a common rate explains the
+    # counts as well as differing ones): then no area has a smoothed rate, interval or
+    # probability, only its count and raw rate.
+    alike: bool = False
+
+    @property
+    def ranks(self) -> bool:
+        """Whether the areas may be ranked: enough events, and more difference than chance."""
+        return not (self.too_few or self.alike)
 
 
 def smoothed_rates(counts: Sequence[int], households: Sequence[int]) -> Smoothing:
@@ -68,34 +92,32 @@ def smoothed_rates(counts: Sequence[int], households: Sequence[int]) -> Smoothin
         )
     m = total_y / total_e
     raw = np.divide(y, e, out=np.zeros_like(y), where=has)
-    too_few = total_y < MIN_TOTAL
-    alpha = beta = None
-    variance = 0.0
+    too_few = bool(total_y < MIN_TOTAL)
+    alpha = None
+    alike = True
     if m > 0:
-        alpha = _fit_shape(y[has], e[has], m)
-        beta = alpha / m
-        variance = m / beta
+        alpha, alike = _fit_shape(y[has], e[has], m)
+    if too_few or alike or alpha is None:
+        # No smoothed rate to show: it would be the municipality's for every area, with an
+        # interval as narrow as if that were known (see the module's docstring).
+        return Smoothing(
+            rates=[
+                AreaRate(int(c), int(h), float(r) if ei > 0 else None, None, None, None, None)
+                for c, h, ei, r in zip(y, households_arr, e, raw, strict=True)
+            ],
+            overall_rate=float(m),
+            prior_variance=0.0,
+            too_few=too_few,
+            alike=alike,
+        )
+    beta = alpha / m
     rates = []
     for count, hh, ei, ri in zip(y, households_arr, e, raw, strict=True):
         if ei <= 0:
             rates.append(AreaRate(int(count), int(hh), None, None, None, None, None))
             continue
-        if alpha is None:
-            rates.append(
-                AreaRate(
-                    int(count),
-                    int(hh),
-                    0.0,
-                    0.0,
-                    0.0,
-                    float(stats.gamma.ppf(0.95, 1 + count, scale=1 / ei)),
-                    0.0,
-                )
-            )
-            continue
         shape, rate = alpha + count, beta + ei
         low, high = stats.gamma.ppf([0.05, 0.95], shape, scale=1 / rate)
-        p_above = None if too_few else float(stats.gamma.sf(m, shape, scale=1 / rate))
         rates.append(
             AreaRate(
                 int(count),
@@ -104,16 +126,18 @@ def smoothed_rates(counts: Sequence[int], households: Sequence[int]) -> Smoothin
                 float(shape / rate),
                 float(low),
                 float(high),
-                p_above,
+                float(stats.gamma.sf(m, shape, scale=1 / rate)),
             )
         )
     return Smoothing(
-        rates=rates, overall_rate=float(m), prior_variance=float(variance), too_few=too_few
+        rates=rates, overall_rate=float(m), prior_variance=float(m / beta), too_few=False
     )
 
 
-def _fit_shape(y: np.ndarray, e: np.ndarray, m: float) -> float:
-    """The Gamma prior's shape with its mean fixed at m, by marginal likelihood.
+def _fit_shape(y: np.ndarray, e: np.ndarray, m: float) -> tuple[float, bool]:
+    """The Gamma prior's shape with its mean fixed at m, by marginal likelihood, and whether
+    the areas are alike: one common rate m explains the counts as well as the fitted spread
+    (the likelihood-ratio test of HETEROGENEITY_CRITICAL).
 
     A huge shape means the areas differ no more than chance makes them: every area then
     gets the municipality's rate.
@@ -125,4 +149,6 @@ def _fit_shape(y: np.ndarray, e: np.ndarray, m: float) -> float:
         return -float(stats.nbinom.logpmf(y, shape, rate / (rate + e)).sum())
 
     best = optimize.minimize_scalar(negative_log_likelihood, bounds=(-6.0, 14.0), method="bounded")
-    return float(np.exp(best.x))
+    common = float(stats.poisson.logpmf(y, m * e).sum())
+    statistic = 2 * (-float(best.fun) - common)
+    return float(np.exp(best.x)), statistic < HETEROGENEITY_CRITICAL

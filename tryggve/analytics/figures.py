@@ -33,11 +33,12 @@ class PresenceFigures:
 
     - `hours`: all hours; `by_area`: (area name or "" outside the areas, hours per month of
       the period, total), largest first; `per_month`: hours per month.
-    - `pointed_hours`: the hours spent where and when the situation picture pointed, by the
-      rule the weekly suggestions give as their reason: a residential burglary of the year
-      before within 400 m of the point where presence was logged (presence logged only by
-      area: in that area), and, where two or more such burglaries lie there, inside their
-      busiest four hours of the day.
+    - `pointed_hours`: the hours spent where and when the situation picture pointed: a
+      residential burglary of the year before within 400 m of the point where presence was
+      logged (presence logged only by area: in that area), and, where two or more such
+      burglaries lie there, inside their busiest four hours of the day. (The weekly
+      suggestions name busy hours only from `profiles.PATTERN_FROM` events; this measure of
+      where presence went keeps two.)
     """
 
     hours: float

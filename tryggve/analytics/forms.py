@@ -3,6 +3,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +17,31 @@ from tryggve.analytics.importers import (
     source_system,
     unrecognised_types,
 )
-from tryggve.analytics.models import OffenceGroup, PresenceKind
+from tryggve.analytics.models import Incident, OffenceGroup, PresenceKind
 from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
-from tryggve.lib.dates import SensibleDateTimeField
+from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL, SensibleDateTimeField
 from tryggve.lib.guard import SubmissionKeyField
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
 
 
-def year_choices():
+def first_incident_year(codes) -> int | None:
+    """The local year of the first incident stored for the municipalities `codes`, or None."""
+    first = (
+        Incident.objects.filter(municipality_code__in=list(codes))
+        .filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
+        .aggregate(first=Min("occurred_at"))["first"]
+    )
+    return timezone.localtime(first).year if first else None
+
+
+def year_choices(first_year: int | None) -> list[tuple[int, str]]:
+    """This year back to `first_year`: years before the first stored incident would show
+    nothing but zeros, as if nothing had happened then."""
     this_year = timezone.localdate().year
-    return [(y, str(y)) for y in range(this_year, this_year - 10, -1)]
+    start = min(first_year or this_year, this_year)
+    return [(y, str(y)) for y in range(this_year, start - 1, -1)]
 
 
 class RankingForm(forms.Form):
@@ -37,15 +51,23 @@ class RankingForm(forms.Form):
         initial=OffenceGroup.RESIDENTIAL_BURGLARY,
         required=False,
     )
-    year = forms.TypedChoiceField(label=_("År"), coerce=int, choices=year_choices, required=False)
+    year = forms.TypedChoiceField(label=_("År"), coerce=int, choices=(), required=False)
+
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years offered start at the first incident stored for these municipalities.
+        self.first_year = first_incident_year(codes)
+        self.fields["year"].choices = year_choices(self.first_year)
 
     def values(self) -> tuple[str, int]:
-        if self.is_valid():
-            return (
-                self.cleaned_data["group"] or OffenceGroup.RESIDENTIAL_BURGLARY,
-                self.cleaned_data["year"] or timezone.localdate().year,
-            )
-        return OffenceGroup.RESIDENTIAL_BURGLARY, timezone.localdate().year
+        """The group and year asked for, each on its own: a refused value (a year before
+        the data) is the default, and the other value stays as asked."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # an unbound form has none
+        return (
+            data.get("group") or OffenceGroup.RESIDENTIAL_BURGLARY,
+            data.get("year") or timezone.localdate().year,
+        )
 
 
 class RiskMapForm(forms.Form):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, OwnMunicipalityQuerySet, ResidentialArea
@@ -25,6 +25,38 @@ class OffenceGroup(models.TextChoices):
     DISTURBANCE = "disturbance", _("Ordningsstörning")
     FIRE = "fire", _("Brand")
     OTHER = "other", _("Övrigt")
+
+
+# The labels above head a select or a column ("Brand"). Inside a sentence a group needs a
+# lower-case noun that reads after "risken för" ("risken för brand", "risken för
+# ordningsstörningar"), and a count needs the noun in singular and plural ("3 bränder"):
+# lower-casing the label gave "4 skadegörelse" and "Brand" mid-sentence.
+GROUP_IN_SENTENCE = {
+    OffenceGroup.RESIDENTIAL_BURGLARY: _("bostadsinbrott"),
+    OffenceGroup.OTHER_BURGLARY: _("andra inbrott"),
+    OffenceGroup.VANDALISM: _("skadegörelse"),
+    OffenceGroup.VIOLENCE: _("våld"),
+    OffenceGroup.THEFT: _("stöld"),
+    OffenceGroup.TRAFFIC: _("trafikhändelser"),
+    OffenceGroup.DISTURBANCE: _("ordningsstörningar"),
+    OffenceGroup.FIRE: _("brand"),
+    OffenceGroup.OTHER: _("övriga händelser"),
+}
+GROUP_COUNTED = {
+    OffenceGroup.RESIDENTIAL_BURGLARY: ngettext_lazy(
+        "%(n)s bostadsinbrott", "%(n)s bostadsinbrott", "n"
+    ),
+    OffenceGroup.OTHER_BURGLARY: ngettext_lazy("%(n)s annat inbrott", "%(n)s andra inbrott", "n"),
+    OffenceGroup.VANDALISM: ngettext_lazy("%(n)s skadegörelse", "%(n)s skadegörelser", "n"),
+    OffenceGroup.VIOLENCE: ngettext_lazy("%(n)s våldsbrott", "%(n)s våldsbrott", "n"),
+    OffenceGroup.THEFT: ngettext_lazy("%(n)s stöld", "%(n)s stölder", "n"),
+    OffenceGroup.TRAFFIC: ngettext_lazy("%(n)s trafikhändelse", "%(n)s trafikhändelser", "n"),
+    OffenceGroup.DISTURBANCE: ngettext_lazy(
+        "%(n)s ordningsstörning", "%(n)s ordningsstörningar", "n"
+    ),
+    OffenceGroup.FIRE: ngettext_lazy("%(n)s brand", "%(n)s bränder", "n"),
+    OffenceGroup.OTHER: ngettext_lazy("%(n)s annan händelse", "%(n)s andra händelser", "n"),
+}
 
 
 class IncidentSource(models.TextChoices):

@@ -167,6 +167,16 @@ def _local_date(moment: datetime) -> date | None:
         return None  # as in hour_weekday_table: a date no calendar arithmetic can handle
 
 
+def pattern_window(moments, width: int = 4) -> tuple[int, int] | None:
+    """The busiest `width`-hour window of `moments`, or None below PATTERN_FROM events: the
+    one rule for naming a time of day, as the time-profile page refuses a pattern below it
+    (one or two events would name whatever hours they happened to fall in)."""
+    moments = list(moments)
+    if len(moments) < PATTERN_FROM:
+        return None
+    return busiest_window(moments, width)
+
+
 def busiest_window(moments, width: int = 4) -> tuple[int, int] | None:
     """The `width`-hour window (wrapping past midnight) with most incidents, as (from, to)."""
     hours = Counter(timezone.localtime(m).hour for m in moments)

@@ -33,7 +33,9 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def exposure_ranking(*, group: str, year: int, codes: Sequence[str] | None = None):
-    """Areas ranked by smoothed rate per 1,000 households, most exposed first.
+    """Areas ranked by smoothed rate per 1,000 households, most exposed first; when the
+    areas cannot be told apart (`Smoothing.ranks` false) in a neutral order, by name, so that
+    no order suggests a ranking the numbers do not carry.
 
     `codes` names the municipalities ranked together (default: the one served now). Several
     (the whole police area) are smoothed towards their common rate, so an area is called
@@ -78,9 +80,11 @@ def exposure_ranking(*, group: str, year: int, codes: Sequence[str] | None = Non
         RankedArea(area, rate, area.previous, area.synthetic_count)
         for area, rate in zip(areas, smoothing.rates, strict=True)
     ]
-    ranked.sort(
-        key=lambda r: (r.rate.smoothed_rate is None, -(r.rate.smoothed_rate or 0), r.area.name)
-    )
+    # Otherwise the query's order, by name, stays.
+    if smoothing.ranks:
+        ranked.sort(
+            key=lambda r: (r.rate.smoothed_rate is None, -(r.rate.smoothed_rate or 0), r.area.name)
+        )
     outside = (
         Incident.objects.of_group(group)
         .between(start, end)

@@ -26,6 +26,17 @@ from tryggve.areas.serving import served_municipalities
 
 PARAMETER = "kommun"
 WHOLE_AREA = "alla"
+# The police's abbreviation for a local police area, as the municipalities store its name.
+POLICE_AREA_ABBREVIATION = "LPO "
+
+
+def whole_area_label(police_area: str) -> str:
+    """The whole police area in a choice or a heading: "Hela lokalpolisområdet Piteå
+    Älvdal" for "LPO Piteå Älvdal", since the abbreviation means nothing to most readers."""
+    if police_area.startswith(POLICE_AREA_ABBREVIATION):
+        name = police_area.removeprefix(POLICE_AREA_ABBREVIATION)
+        return _("Hela lokalpolisområdet %(name)s") % {"name": name}
+    return _("Hela %(area)s") % {"area": police_area}
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ def scope_for(request) -> Scope:
     if len(municipalities) > 1:
         choices = [(m.code, m.name) for m in municipalities]
         if all_of_area:
-            choices.append((WHOLE_AREA, _("Hela %(area)s") % {"area": here.police_area}))
+            choices.append((WHOLE_AREA, whole_area_label(here.police_area)))
     value = request.GET.get(PARAMETER, "")
     if value in ("", here.code):
         return Scope((here.code,), False, "", tuple(choices), here.name)
@@ -95,6 +106,6 @@ def scope_for(request) -> Scope:
         raise Http404(_("Den kommunen ingår inte i det ni kan se."))
     if value == WHOLE_AREA:
         codes = tuple(m.code for m in municipalities)
-        return Scope(codes, True, value, tuple(choices), here.police_area)
+        return Scope(codes, True, value, tuple(choices), whole_area_label(here.police_area))
     chosen = next(m for m in municipalities if m.code == value)
     return Scope((chosen.code,), False, value, tuple(choices), chosen.name)

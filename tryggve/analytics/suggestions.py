@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from tryggve.analytics.models import OffenceGroup
-from tryggve.analytics.profiles import busiest_window
+from tryggve.analytics.models import GROUP_COUNTED, OffenceGroup
+from tryggve.analytics.profiles import pattern_window
 from tryggve.analytics.riskmap import Cell, risk_cells, scoped_rows
 from tryggve.areas.selectors import area_for_point
 from tryggve.lib.geo import to_sweref
@@ -58,7 +57,6 @@ def weekly_suggestions(
     times = [t for _lat, _lon, t in past]
     chosen: list[Suggestion] = []
     taken: list[tuple[float, float]] = []
-    label = OffenceGroup(group).label.lower()
     for cell in cells:
         cx, cy = cell.x + cell.size / 2, cell.y + cell.size / 2
         if any((cx - x) ** 2 + (cy - y) ** 2 < SPACING_M**2 for x, y in taken):
@@ -66,7 +64,8 @@ def weekly_suggestions(
         near = np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) <= NEAR_M if len(xy) else np.array([])
         near_times = [t for t, hit in zip(times, near, strict=True) if hit]
         recent = sum(t >= now - timedelta(days=RECENT_DAYS) for t in near_times)
-        window = busiest_window(near_times)
+        # No time of day from fewer events than the time-profile page shows a pattern from.
+        window = pattern_window(near_times)
         lat, lon = cell.centre_wgs84
         area = area_for_point(lat=lat, lon=lon, codes=codes)
         chosen.append(
@@ -77,7 +76,7 @@ def weekly_suggestions(
                 window,
                 recent,
                 len(near_times),
-                _reason(label, recent, len(near_times), window),
+                _reason(group, recent, len(near_times), window),
             )
         )
         taken.append((cx, cy))
@@ -86,21 +85,18 @@ def weekly_suggestions(
     return chosen
 
 
-def _reason(label: str, recent: int, year: int, window: tuple[int, int] | None) -> str:
+def _reason(group: str, recent: int, year: int, window: tuple[int, int] | None) -> str:
+    """Why a place is suggested; `window` is the busiest hours, None when there are too few
+    events near it to tell (`profiles.pattern_window`)."""
+    counted = GROUP_COUNTED[OffenceGroup(group)]
     if recent:
-        text = ngettext(
-            "%(n)s %(group)s inom 400 m på 2 veckor",
-            "%(n)s %(group)s inom 400 m på 2 veckor",
-            recent,
-        ) % {"n": recent, "group": label}
+        text = _("%(events)s inom 400 m på 2 veckor") % {"events": counted % {"n": recent}}
     elif year:
-        text = ngettext(
-            "%(n)s %(group)s inom 400 m senaste året",
-            "%(n)s %(group)s inom 400 m senaste året",
-            year,
-        ) % {"n": year, "group": label}
+        text = _("%(events)s inom 400 m senaste året") % {"events": counted % {"n": year}}
     else:
         text = _("Förhöjd risk enligt prognosen")
-    if window and year >= 2:
+    if window:
         text += _(", flest %(start)02d–%(end)02d") % {"start": window[0], "end": window[1]}
+    else:
+        text += _(" – för få händelser för att säga när på dygnet")
     return text

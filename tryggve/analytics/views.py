@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -35,6 +36,7 @@ from tryggve.analytics.forms import (
 )
 from tryggve.analytics.importers import preview_csv
 from tryggve.analytics.models import (
+    GROUP_IN_SENTENCE,
     FeedFetch,
     Incident,
     IncidentImport,
@@ -88,7 +90,15 @@ def _synthetic_share() -> bool:
 
 
 def _areas_geojson(ranked, *, named: bool = False) -> dict:
-    classes = _rate_classes([r.rate.smoothed_rate for r in ranked])
+    # Without a ranking (areas alike or too few events) no area has a smoothed rate: every
+    # area with households gets the same colour, none a darker one by chance.
+    classes = _rate_classes(
+        [
+            r.rate.smoothed_rate if r.rate.smoothed_rate is not None else
+            (0.0 if r.rate.raw_rate is not None else None)
+            for r in ranked
+        ]
+    )
     return {
         "type": "FeatureCollection",
         "features": [
@@ -128,25 +138,41 @@ def _rate_classes(values) -> list[int]:
 
 
 def _rate_label(ranked_area) -> str:
+    """The map's tooltip: the smoothed rate, or the raw one where the areas are not ranked,
+    in the language's own number format ("8,1" in Swedish)."""
     rate = ranked_area.rate
-    if rate.smoothed_rate is None:
+    if rate.raw_rate is None:
         return _("inga hushåll")
-    return _("%(rate)s per 1 000 hushåll (%(count)s händelser)") % {
-        "rate": f"{rate.smoothed_rate:.1f}",
-        "count": rate.count,
-    }
+    if rate.smoothed_rate is None:
+        value = rate.raw_rate
+        text = ngettext(
+            "%(rate)s per 1 000 hushåll, rå takt (%(count)s händelse)",
+            "%(rate)s per 1 000 hushåll, rå takt (%(count)s händelser)",
+            rate.count,
+        )
+    else:
+        value = rate.smoothed_rate
+        text = ngettext(
+            "%(rate)s per 1 000 hushåll (%(count)s händelse)",
+            "%(rate)s per 1 000 hushåll (%(count)s händelser)",
+            rate.count,
+        )
+    return text % {"rate": number_format(value, decimal_pos=1), "count": rate.count}
 
 
 @readers
 def overview(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    form = RankingForm(request.GET or None)
+    form = RankingForm(request.GET or None, codes=scope.codes)
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year, codes=scope.codes)
+    # Single burglaries (their exact time and distance) only for the roles that may see
+    # single incidents; the council reads the aggregates above.
+    show_alerts = may_open(request.roles, "analytics.incidents")
     alerts = list(
         NearRepeatAlert.objects.for_codes(scope.codes)
         .select_related("incident", "area")[:10]
-    )
+    ) if show_alerts else []
     # The survey's places and SCB's statistical areas belong to one municipality's map:
     # shown for the one served, not for another or the whole police area.
     own = scope.code == home_municipality_code()
@@ -172,6 +198,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             },
             "statistical": statistical,
             "places": places,
+            "show_alerts": show_alerts,
             "alerts": alerts,
             "alert_incidents": alerts_by_incident(alerts),
             "can_send": may_open(request.roles, "watch.manage"),
@@ -186,7 +213,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @readers
 def ranking_export(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    group, year = RankingForm(request.GET or None).values()
+    group, year = RankingForm(request.GET or None, codes=scope.codes).values()
     smoothing, ranked, _outside = exposure_ranking(group=group, year=year, codes=scope.codes)
     # Another municipality's or the whole police area's file says so in its name, and the
     # whole area's names each area's municipality in a first column.
@@ -216,6 +243,8 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
             _("Varav syntetiska"),
         ]
     )
+    # Where the areas are not ranked (`Smoothing.ranks`), the model's columns stay empty, as
+    # on the page: the file keeps its columns for a spreadsheet made from an earlier one.
     for r in ranked:
         rate = r.rate
         writer.writerow(
@@ -230,7 +259,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
                 _fmt(rate.low),
                 _fmt(rate.high),
                 _fmt(rate.p_above, 2),
-                _("ja") if rate.exposed else _("nej"),
+                (_("ja") if rate.exposed else _("nej")) if smoothing.ranks else "",
                 r.synthetic,
             ]
         )
@@ -272,6 +301,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "own": own,
             "group_label": OffenceGroup(group).label,
+            "group_name": GROUP_IN_SENTENCE[OffenceGroup(group)],
+            # Repeat victimisation is a finding of burglary research; for the other groups
+            # the page says only what the model does.
+            "near_repeat": group == OffenceGroup.RESIDENTIAL_BURGLARY,
             "size": size,
             # A small town's thin past gets the kernel model, whose top cells one new
             # incident can move: the page says so above the map and the table.

@@ -460,7 +460,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "Andel av närvarotimmarna som låg inom 400 meter från ett bostadsinbrott det "
             "senaste året (närvaro som bara loggats per område: i ett område med ett sådant "
             "inbrott) och, där det fanns flera inbrott, under de fyra timmar på dygnet då de "
-            "flesta skett: samma regel som veckans förslag."
+            "flesta skett."
         ),
         "analytics.figures.presence_figures",
         SHARE,

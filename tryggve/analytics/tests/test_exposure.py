@@ -9,15 +9,41 @@ from tryggve.analytics.exposure import smoothed_rates
 
 
 def test_one_burglary_in_a_tiny_area_does_not_make_it_exposed():
+    # A real hot spot among eight areas of 300 households, and one burglary in an area of 20.
+    counts = [30, 2, 1, 2, 1, 0, 2, 1, 1]
+    households = [300] * 8 + [20]
+    result = smoothed_rates(counts, households)
+    assert result.ranks
+    tiny = result.rates[-1]
+    assert tiny.raw_rate == 50.0  # the raw rate would come second by a mile
+    assert tiny.smoothed_rate < 35
+    assert tiny.low < result.overall_rate < tiny.high
+    assert not tiny.exposed
+    assert [r.exposed for r in result.rates] == [True] + [False] * 8
+
+
+def test_areas_that_differ_no_more_than_chance_are_not_ranked():
     # Ten areas, 2,000 households, four burglaries in all; one in an area of 20 households.
+    # Before, every area got the municipality's rate with a narrow interval and 50 %.
     counts = [1, 1, 1, 0, 0, 0, 0, 0, 0, 1]
     households = [300, 250, 200, 180, 220, 260, 240, 170, 160, 20]
     result = smoothed_rates(counts, households)
+    assert result.alike and not result.too_few and not result.ranks
     tiny = result.rates[-1]
-    assert tiny.raw_rate == 50.0  # the raw rate would top the list by a mile
-    assert tiny.smoothed_rate < 5
-    assert not tiny.exposed
-    assert not any(r.exposed for r in result.rates)
+    assert tiny.raw_rate == 50.0
+    assert tiny.count == 1
+    for rate in result.rates:
+        assert (rate.smoothed_rate, rate.low, rate.high, rate.p_above) == (None,) * 4
+        assert not rate.exposed
+
+
+def test_raw_rates_from_0_to_13_with_a_common_rate_are_alike():
+    # The demo's violence in 2026: raw rates from 0 to 13.3, which chance gives at 2.8.
+    counts = [4, 1, 0, 2, 1, 0, 1, 0]
+    households = [300, 420, 150, 700, 380, 260, 330, 210]
+    result = smoothed_rates(counts, households)
+    assert max(r.raw_rate for r in result.rates) == 4 / 0.3
+    assert result.alike and not result.ranks
 
 
 def test_a_real_hot_spot_stands_out():
@@ -32,12 +58,14 @@ def test_a_real_hot_spot_stands_out():
 
 def test_too_few_incidents_are_said_plainly():
     result = smoothed_rates([1, 0, 0], [100, 200, 300])
-    assert result.too_few
-    assert all(r.p_above is None for r in result.rates)
+    assert result.too_few and not result.ranks
+    assert all(r.p_above is None and r.smoothed_rate is None for r in result.rates)
+    assert [r.raw_rate for r in result.rates] == [10.0, 0.0, 0.0]
 
 
 def test_areas_without_households_get_no_rate():
-    result = smoothed_rates([2, 3], [0, 400])
+    result = smoothed_rates([2, 30, 1, 0], [0, 300, 300, 300])
+    assert result.ranks
     assert result.rates[0].raw_rate is None and result.rates[0].smoothed_rate is None
     assert result.rates[1].smoothed_rate is not None
 
@@ -45,7 +73,8 @@ def test_areas_without_households_get_no_rate():
 def test_no_incidents_at_all():
     result = smoothed_rates([0, 0], [100, 100])
     assert result.overall_rate == 0
-    assert all(r.smoothed_rate == 0 for r in result.rates)
+    assert result.too_few and not result.ranks
+    assert all(r.raw_rate == 0 and r.smoothed_rate is None for r in result.rates)
 
 
 @settings(max_examples=100, deadline=None)

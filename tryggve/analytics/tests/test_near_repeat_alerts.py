@@ -111,10 +111,11 @@ def test_an_imprecise_burglary_prepares_nothing(municipality, area_points):
     assert not NearRepeatAlert.objects.exists()
 
 
-def test_alerts_are_listed_on_the_overview(council_reader, municipality, area_points):
+def test_alerts_are_listed_on_the_overview(case_handler, municipality, area_points):
+    # Staff who work with single incidents: the council sees figures, not single burglaries.
     lat, lon = area_points["Lappstaden"]
     incidents_import(incidents=[burglary("v1", lat, lon)], synthetic=True)
-    response = council_reader.get("/personal/lagesbild/")
+    response = case_handler.get("/personal/lagesbild/")
     page = response.content.decode()
     [(incident, alerts)] = response.context["alert_incidents"]
     assert incident.synthetic and "Lappstaden" in [alert.area.name for alert in alerts]

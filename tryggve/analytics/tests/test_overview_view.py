@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.services import near_repeat_alerts_prepare
+from tryggve.areas.models import ResidentialArea
 
 URL = "/personal/lagesbild/"
 EXPORT = "/personal/lagesbild/utsatthet.csv"
@@ -50,10 +52,63 @@ def test_areas_are_ranked_by_smoothed_rate(council_reader, history, year):
     assert rates == sorted(rates, reverse=True)
     assert sum(r.rate.count for r in ranked) == 14
     assert response.context["outside"] == 1
+    assert response.context["smoothing"].ranks
     page = response.content.decode()
     assert "För få händelser" not in page
+    assert "Områdena skiljer sig inte mer än vad slumpen kan ge" not in page
+    assert "Områden, mest utsatta först" in page
+    assert "Utjämnad takt (90 % intervall)" in page
+    assert "<strong>Utsatt</strong>" in page
     assert page.index("Centrum") < page.index("Söderbyn")
     assert "(+7)" in page
+
+
+@pytest.fixture
+def alike(make_incident, area_points, year):
+    """One burglary in each of four areas: no more difference than chance gives."""
+    for name in ["Tallbacka", "Centrum", "Söderbyn", "Norrbyn"]:
+        make_incident(at=area_points[name], when=moment(year))
+
+
+def test_areas_alike_are_not_ranked(council_reader, alike, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    smoothing = response.context["smoothing"]
+    assert smoothing.alike and not smoothing.too_few and not smoothing.ranks
+    ranked = response.context["ranked"]
+    names = [r.area.name for r in ranked]
+    assert names == list(
+        ResidentialArea.objects.filter(municipality__code="2505")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    assert all(r.rate.smoothed_rate is None and not r.rate.exposed for r in ranked)
+    page = response.content.decode()
+    assert "Områdena skiljer sig inte mer än vad slumpen kan ge – ingen rangordning." in page
+    assert "mest utsatta först" not in page
+    assert "Områden i bokstavsordning (ingen rangordning)" in page
+    assert "Utjämnad takt (90 % intervall)" not in page
+    assert "Sannolikhet över kommunens takt" not in page
+    assert "<strong>Utsatt</strong>" not in page
+    assert "Inte säkert skild" not in page
+    features = response.context["layers"]["areas"]["features"]
+    assert {f["properties"]["class"] for f in features} == {1}
+    assert not any(f["properties"]["exposed"] for f in features)
+
+
+def test_the_export_of_areas_alike_has_no_ranking(case_handler, alike, year):
+    response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
+    rows = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";")
+    )
+    names = [row[0] for row in rows[1:]]
+    assert names == list(
+        ResidentialArea.objects.filter(municipality__code="2505")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    for row in rows[1:]:
+        assert row[4] != ""  # the raw rate stays
+        assert row[5:10] == ["", "", "", "", ""]
 
 
 def test_synthetic_incidents_are_labelled(council_reader, make_incident, area_points, year):
@@ -115,7 +170,7 @@ def test_bad_parameters_never_break_the_pages(police_officer, municipality, quer
 
 
 def test_queries_do_not_grow_with_areas_or_incidents(
-    council_reader, make_incident, area_points, year, municipality
+    police_officer, make_incident, area_points, year, municipality
 ):
     from tryggve.areas.models import ResidentialArea
 
@@ -124,9 +179,9 @@ def test_queries_do_not_grow_with_areas_or_incidents(
         at=area_points["Centrum"], when=timezone.now() - timedelta(days=2), synthetic=True
     )
     near_repeat_alerts_prepare(incidents=[recent])
-    council_reader.get(URL, {"year": year})  # warm the session and caches
+    police_officer.get(URL, {"year": year})  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
-        assert council_reader.get(URL, {"year": year}).status_code == 200
+        assert police_officer.get(URL, {"year": year}).status_code == 200
 
     template = ResidentialArea.objects.get(name="Moskosel")
     for n in range(15):
@@ -142,10 +197,102 @@ def test_queries_do_not_grow_with_areas_or_incidents(
             make_incident(at=point, when=timezone.now() - timedelta(days=day + 1))
     near_repeat_alerts_prepare(incidents=Incident.objects.all())
     with CaptureQueriesContext(connection) as many:
-        response = council_reader.get(URL, {"year": year})
+        response = police_officer.get(URL, {"year": year})
     assert len(response.context["ranked"]) == 27
     assert len(response.context["alerts"]) == 10
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
     with CaptureQueriesContext(connection) as export:
-        council_reader.get(EXPORT, {"year": year})
+        police_officer.get(EXPORT, {"year": year})
     assert len(export) <= len(few)
+
+
+@pytest.mark.parametrize("group", ["violence", "fire", "residential_burglary"])
+def test_the_method_note_fits_every_group(council_reader, municipality, group, year):
+    page = council_reader.get(URL, {"group": group, "year": year}).content.decode()
+    assert "en enda händelse i ett litet område ger en hög takt" in page
+    assert "ett enda inbrott" not in page
+
+
+def test_the_map_labels_use_a_decimal_comma_and_the_right_plural(council_reader, history, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    labels = {
+        f["properties"]["name"]: f["properties"]["label"]
+        for f in response.context["layers"]["areas"]["features"]
+    }
+    assert re.fullmatch(r"\d+,\d per 1 000 hushåll \(10 händelser\)", labels["Centrum"])
+    assert re.fullmatch(r"\d+,\d per 1 000 hushåll \(1 händelse\)", labels["Söderbyn"])
+
+
+def test_the_map_labels_of_areas_alike_give_the_raw_rate(council_reader, alike, year):
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    labels = {
+        f["properties"]["name"]: f["properties"]["label"]
+        for f in response.context["layers"]["areas"]["features"]
+    }
+    centrum = ResidentialArea.objects.get(municipality__code="2505", name="Centrum")
+    raw = f"{1000 / centrum.households:.1f}".replace(".", ",")
+    assert labels["Centrum"] == f"{raw} per 1 000 hushåll, rå takt (1 händelse)"
+    assert labels["Moskosel"].endswith("rå takt (0 händelser)")
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("case_handler", True),
+        ("police_officer", True),
+        ("administrator", True),
+        ("council_reader", False),
+    ],
+)
+def test_only_roles_that_see_single_incidents_get_the_alerts(
+    request, make_incident, area_points, persona, sees
+):
+    from tryggve.accounts.roles import PAGE_PERMISSIONS
+
+    assert (persona in PAGE_PERMISSIONS["analytics.incidents"]) is sees
+    recent = make_incident(at=area_points["Centrum"], when=timezone.now() - timedelta(days=2))
+    near_repeat_alerts_prepare(incidents=[recent])
+    response = request.getfixturevalue(persona).get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ("Förberedda larm om upprepade inbrott" in page) is sees
+    assert ("i området" in page) is sees
+    assert bool(response.context["alerts"]) is sees
+    if sees:
+        assert "”Ingen aktiv grupp” betyder att området inte har någon startad" in page
+
+
+def test_years_start_at_the_first_stored_incident(case_handler, make_incident, area_points):
+    this_year = timezone.localdate().year
+    response = case_handler.get(URL)
+    assert [y for y, _label in response.context["form"].fields["year"].choices] == [this_year]
+    assert "Inga händelser är sparade ännu" in response.content.decode()
+
+    make_incident(at=area_points["Centrum"], when=moment(this_year - 2))
+    response = case_handler.get(URL, {"year": this_year - 2, "group": "violence"})
+    choices = [y for y, _label in response.context["form"].fields["year"].choices]
+    assert choices == [this_year, this_year - 1, this_year - 2]
+    assert response.context["year"] == this_year - 2
+    page = response.content.decode()
+    assert f'<option value="{this_year - 3}"' not in page
+    assert f"Åren går att välja från {this_year - 2}" in page
+    # A year before the data is refused on its own: the group asked for stays.
+    response = case_handler.get(URL, {"year": this_year - 5, "group": "violence"})
+    assert (response.context["year"], response.context["group_label"]) == (this_year, "Våld")
+
+
+def test_a_fall_is_shown_with_a_true_minus_sign(
+    council_reader, history, make_incident, area_points, year
+):
+    for day in range(2):
+        make_incident(at=area_points["Norrbyn"], when=moment(year - 1, day))
+    page = council_reader.get(URL, {"year": year}).content.decode()
+    assert "(\u22121)" in page  # Norrbyn: 1 against 2
+    assert "(-1)" not in page
+    assert "(+7)" in page
+
+
+def test_the_rates_are_explained_in_plain_swedish(council_reader, history, year):
+    page = council_reader.get(URL, {"year": year}).content.decode()
+    assert "Rå takt: händelser per 1 000 hushåll, utan utjämning." in page
+    assert "Metoden heter empirisk Bayes: hur hårt ett område dras mot kommunens nivå" in page

@@ -113,7 +113,7 @@ def test_a_police_officer_of_the_area_chooses_a_municipality_or_the_whole_area(
     assert page.context["scope"].choices == (
         ("2505", "Arvidsjaurs kommun"),
         ("2506", "Arjeplogs kommun"),
-        ("alla", "Hela LPO Piteå Älvdal"),
+        ("alla", "Hela lokalpolisområdet Piteå Älvdal"),
     )
     body = page.content.decode()
     assert 'name="kommun"' in body

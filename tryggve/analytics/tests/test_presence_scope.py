@@ -83,7 +83,7 @@ def test_a_police_officer_of_the_area_chooses_a_municipality_or_the_whole_area(o
     assert page.context["scope"].choices == (
         ("2505", "Arvidsjaurs kommun"),
         ("2506", "Arjeplogs kommun"),
-        ("alla", "Hela LPO Piteå Älvdal"),
+        ("alla", "Hela lokalpolisområdet Piteå Älvdal"),
     )
     assert 'name="kommun"' in page.content.decode()
     assert notes(page) == {ARVIDSJAUR_NOTE}  # the municipality served, by default

@@ -149,3 +149,24 @@ def test_presence_points_are_shown_on_the_staff_map(police_officer, burglaries, 
     )
     presence = police_officer.get(URL).context["layers"]["presence"]
     assert presence == [{"lat": lat, "lon": lon, "label": "Till fots, 30 min"}]
+
+
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [("fire", "brand"), ("violence", "våld"), ("disturbance", "ordningsstörningar")],
+)
+def test_the_method_note_fits_every_group(police_officer, municipality, group, name):
+    page = police_officer.get(URL, {"group": group}).content.decode()
+    assert f"Rutorna visar var risken för {name} är störst de kommande sju dagarna." in page
+    # No capitalised group name mid-sentence, no burglary logic for other groups.
+    assert "var Brand" not in page and "risken för Brand" not in page
+    note = page[page.index('<p class="method-note">') :]
+    note = note[: note.index("</p>")]
+    assert "inbrott" not in note
+    assert "upprepad utsatthet" not in note
+
+
+def test_the_burglary_map_explains_repeat_victimisation(police_officer, municipality):
+    page = police_officer.get(URL).content.decode()
+    assert "Rutorna visar var risken för bostadsinbrott är störst" in page
+    assert "Ett bostadsinbrott höjer risken för fler inbrott i närheten några veckor" in page

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 from itertools import combinations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from tryggve.analytics.profiles import PATTERN_FROM
 from tryggve.analytics.suggestions import SPACING_M, _reason, weekly_suggestions
 from tryggve.lib.geo import to_sweref
 
@@ -22,21 +23,45 @@ def at_hour(now: datetime, days_ago: int, hour: int) -> datetime:
 
 
 def test_reason_for_recent_incidents_names_the_window():
-    assert _reason("bostadsinbrott", 3, 5, (18, 22)) == (
+    assert _reason("residential_burglary", 3, 20, (18, 22)) == (
         "3 bostadsinbrott inom 400 m på 2 veckor, flest 18–22"
     )
 
 
 def test_reason_for_the_year_and_for_none():
-    assert _reason("skadegörelse", 0, 4, (8, 12)) == (
-        "4 skadegörelse inom 400 m senaste året, flest 08–12"
+    assert _reason("vandalism", 0, 16, (8, 12)) == (
+        "16 skadegörelser inom 400 m senaste året, flest 08–12"
     )
-    assert _reason("bostadsinbrott", 0, 0, None) == "Förhöjd risk enligt prognosen"
+    assert _reason("fire", 0, 1, None) == (
+        "1 brand inom 400 m senaste året – för få händelser för att säga när på dygnet"
+    )
+    assert _reason("residential_burglary", 0, 0, None) == (
+        "Förhöjd risk enligt prognosen – för få händelser för att säga när på dygnet"
+    )
 
 
-def test_no_window_from_a_single_incident():
-    assert _reason("bostadsinbrott", 1, 1, (19, 23)) == "1 bostadsinbrott inom 400 m på 2 veckor"
-    assert _reason("bostadsinbrott", 0, 1, (19, 23)) == "1 bostadsinbrott inom 400 m senaste året"
+def test_the_reason_reads_right_in_english():
+    with translation.override("en"):
+        assert _reason("residential_burglary", 1, 1, None) == (
+            "1 residential burglary within 400 m in the past 2 weeks"
+            " – too few incidents to say what time of day"
+        )
+        assert _reason("fire", 0, 20, (0, 4)) == (
+            "20 fires within 400 m in the past year, mostly 00–04"
+        )
+
+
+def test_no_window_below_the_time_profiles_threshold(make_incident, area_points, now):
+    lat, lon = area_points["Norrbyn"]
+    for n in range(PATTERN_FROM - 1):
+        make_incident(at=(lat, lon), when=at_hour(now, 20 + n, 19))
+    first = weekly_suggestions(now=now)[0]
+    assert (first.year, first.window) == (PATTERN_FROM - 1, None)
+    assert first.reason.endswith("– för få händelser för att säga när på dygnet")
+    make_incident(at=(lat, lon), when=at_hour(now, 60, 20))
+    first = weekly_suggestions(now=now)[0]
+    assert (first.year, first.window) == (PATTERN_FROM, (17, 21))
+    assert first.reason.endswith(", flest 17–21")
 
 
 def test_recent_burglaries_lead_the_list(make_incident, area_points, now):
@@ -47,8 +72,10 @@ def test_recent_burglaries_lead_the_list(make_incident, area_points, now):
     chosen = weekly_suggestions(now=now)
     first = chosen[0]
     assert first.area_name == "Centrum"
-    assert (first.recent, first.year, first.window) == (3, 4, (18, 22))
-    assert first.reason == "3 bostadsinbrott inom 400 m på 2 veckor, flest 18–22"
+    assert (first.recent, first.year, first.window) == (3, 4, None)
+    assert first.reason == (
+        "3 bostadsinbrott inom 400 m på 2 veckor – för få händelser för att säga när på dygnet"
+    )
 
 
 def test_older_burglaries_give_the_year_as_reason(make_incident, area_points, now):
@@ -58,7 +85,9 @@ def test_older_burglaries_give_the_year_as_reason(make_incident, area_points, no
     first = weekly_suggestions(now=now)[0]
     assert first.area_name == "Tallbacka"
     assert (first.recent, first.year) == (0, 3)
-    assert first.reason.startswith("3 bostadsinbrott inom 400 m senaste året, flest ")
+    assert first.reason == (
+        "3 bostadsinbrott inom 400 m senaste året – för få händelser för att säga när på dygnet"
+    )
 
 
 def test_suggestions_are_spaced_apart(make_incident, area_points, now):
@@ -72,25 +101,38 @@ def test_suggestions_are_spaced_apart(make_incident, area_points, now):
         assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= SPACING_M**2
 
 
-def test_the_page_shows_a_window_only_from_two_incidents(
+def test_the_page_shows_no_window_from_a_few_incidents(
     police_officer, make_incident, area_points, now
 ):
     lat, lon = area_points["Norrbyn"]
     make_incident(at=(lat, lon), when=at_hour(now, 3, 19))
+    make_incident(at=(lat, lon + 0.0005), when=at_hour(now, 8, 20), synthetic=True)
     response = police_officer.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
     first, _place = response.context["suggestions"][0]
     assert first.area_name == "Norrbyn"
-    assert "1 bostadsinbrott inom 400 m på 2 veckor." in page
-    assert "flest" not in first.reason
+    assert (
+        "2 bostadsinbrott inom 400 m på 2 veckor – för få händelser för att säga när på dygnet."
+        in page
+    )
+    assert "flest" not in page
     assert "kl. " not in page
-
-    make_incident(at=(lat, lon + 0.0005), when=at_hour(now, 8, 20), synthetic=True)
-    page = police_officer.get(URL).content.decode()
-    assert "2 bostadsinbrott inom 400 m på 2 veckor, flest 17–21." in page
-    assert "Norrbyn, kl. 17–21" in page
     assert "Syntetiska data:" in page
+
+
+def test_the_page_shows_the_window_from_enough_incidents(
+    police_officer, make_incident, area_points, now
+):
+    lat, lon = area_points["Norrbyn"]
+    for n in range(PATTERN_FROM):
+        make_incident(at=(lat, lon), when=at_hour(now, 1 + n % 13, 19 + n % 2))
+    response = police_officer.get(URL)
+    first, _place = response.context["suggestions"][0]
+    assert first.window == (17, 21)
+    page = response.content.decode()
+    assert "Norrbyn, kl. 17–21" in page
+    assert f"{PATTERN_FROM} bostadsinbrott inom 400 m på 2 veckor, flest 17–21." in page
 
 
 def test_an_empty_history_gives_no_suggestions(case_handler, municipality):

@@ -27,3 +27,14 @@ def is_choice_group(field) -> bool:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def signed(number) -> str:
+    """A difference with its sign: "+7", "0", and "−1" with the true minus sign (U+2212),
+    which typography and screen readers take for minus where a hyphen is a dash."""
+    if number is None or number == "":
+        return ""
+    if number > 0:
+        return f"+{number}"
+    return str(number).replace("-", "\u2212")

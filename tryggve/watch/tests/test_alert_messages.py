@@ -50,9 +50,13 @@ def test_the_overview_links_each_alert_to_its_active_group(
     ]
 
 
-def test_readers_without_the_watch_page_get_no_send_link(council_reader, active_area, alert):
+def test_council_readers_see_no_single_burglaries_nor_send_links(
+    council_reader, active_area, alert
+):
+    # The council reads aggregates: no alert (a burglary's time and distance) at all.
     page = council_reader.get(OVERVIEW).content.decode()
-    assert "Aktiv grupp: 1 kontaktombud" in page
+    assert "Aktiv grupp" not in page
+    assert "Förberedda larm" not in page
     assert "?larm=" not in page
 
 

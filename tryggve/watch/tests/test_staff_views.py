@@ -154,7 +154,10 @@ def test_index_lists_areas_beside_the_exposure_ranking(police_officer, ready_are
     response = police_officer.get("/personal/grannsamverkan/")
     html = response.content.decode()
     assert "Lärkan" in html and "43 / 43 / 61" in html
-    assert "Bostadsområden, mest utsatta först" in html
+    # No burglaries at all: the areas are listed by name, with no claim of a ranking.
+    assert "Bostadsområden, mest utsatta först" not in html
+    assert "Bostadsområden i bokstavsordning (ingen rangordning)" in html
+    assert "För få händelser för att skilja områdena åt." in html
     areas = ResidentialArea.objects.filter(municipality__code="2505")
     assert len(response.context["ranked"]) == areas.count()
 
