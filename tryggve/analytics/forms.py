@@ -246,6 +246,7 @@ class ImportUploadForm(forms.Form):
 
 MAPPING_LABELS = {
     "time": _("Tid"),
+    "clock": _("Klockslag"),
     "type": _("Typ av händelse"),
     "lat": _("Latitud (WGS84)"),
     "lon": _("Longitud (WGS84)"),
@@ -255,6 +256,16 @@ MAPPING_LABELS = {
     "id": _("Id i källan"),
 }
 
+
+# Help beside a field's select, where its name alone does not say enough.
+MAPPING_HELP = {
+    "time": _("Datum och klockslag, eller bara datum om klockslaget står i en egen kolumn."),
+    "clock": _(
+        "Om klockslaget står i en egen kolumn (till exempel Datum och Tid): välj den. "
+        "Klockslag skrivs 12:05, 12.05, 1205 eller 12:05:30. En rad utan klockslag sparas "
+        "med bara datum."
+    ),
+}
 
 # The mapping's required fields and what to say when one is left at "(ingen kolumn)".
 MAPPING_REQUIRED = {
@@ -305,6 +316,7 @@ class ImportMappingForm(forms.Form):
                 label=label,
                 choices=columns,
                 required=key in MAPPING_REQUIRED,
+                help_text=MAPPING_HELP.get(key, ""),
                 error_messages={"required": MAPPING_REQUIRED.get(key, "")},
             )
         # Not `max_length`: the importer's rule (`source_system`) says what is wrong, in one

@@ -18,7 +18,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -34,6 +34,9 @@ from tryggve.lib.parsing import (
     STOCKHOLM,
     datetime_year,
     decode_text,
+    local_moment,
+    parse_clock,
+    parse_date,
     parse_datetime,
     parse_number,
 )
@@ -81,6 +84,9 @@ class IncidentData:
     where: str = ""
     file_id: str = ""
     bare_id: str = ""
+    # False for a file's row that gave a date but no clock time (`occurred_at` is then the
+    # date's `UNKNOWN_CLOCK`): it counts for its day, never for an hour.
+    time_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -322,6 +328,24 @@ def _time_refused(value: str) -> str:
     return _("tiden %(value)r går inte att tolka; skriv till exempel %(example)s") % {
         "value": shown,
         "example": TIME_EXAMPLE,
+    }
+
+
+# What a refused clock time says the file should hold instead (`parse_clock` reads more).
+CLOCK_EXAMPLE = "12:05"
+
+# The clock time a row with a date but no clock time is stored at. Noon, not midnight: the
+# moment is then the same local date in every time zone a query or a conversion to UTC may
+# use (local midnight is the day before in UTC), and a stray reader of the hour sees 12,
+# not the small hours that made such rows look like night-time burglaries. The row is
+# `time_known=False` all the same, and every count per hour or band leaves it out.
+UNKNOWN_CLOCK = time(12, 0)
+
+
+def _clock_refused(value: str) -> str:
+    return _("klockslaget %(value)r går inte att tolka; skriv till exempel %(example)s") % {
+        "value": quoted(value),
+        "example": CLOCK_EXAMPLE,
     }
 
 
@@ -593,7 +617,8 @@ def namespaced_id(system: str, external_id: str) -> str:
     return f"{system.lower()}:{external_id}" if system else external_id
 
 
-COLUMN_KEYS = ("time", "lat", "lon", "x", "y", "type", "text", "id")
+# `clock`: a column of clock times ("12:05") beside a `time` column of dates only.
+COLUMN_KEYS = ("time", "clock", "lat", "lon", "x", "y", "type", "text", "id")
 
 
 def _group_labels() -> dict[str, str]:
@@ -603,10 +628,27 @@ def _group_labels() -> dict[str, str]:
     return labels | {value: value for value in OffenceGroup.values}
 
 
+# Types common in municipalities' own files (incident reports, security companies' logs)
+# that are neither a group's Swedish name ("Bostadsinbrott", "Skadegörelse", "Brand" are
+# known as those) nor a police-feed type; lower-cased, as compared.
+FILE_TYPE_GROUPS: dict[str, str] = {
+    "klotter": OffenceGroup.VANDALISM,
+    "inbrott bostad": OffenceGroup.RESIDENTIAL_BURGLARY,
+    "brand i container": OffenceGroup.FIRE,
+}
+
+
 def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str | None:
     """The group of a type the importer knows without a mapping: a group's key or Swedish
-    name (`labels`, from `_group_labels`), or one of the police feed's types."""
-    return labels.get(type_label.lower()) or police_type_group(type_label, summary)
+    name (`labels`, from `_group_labels`), a common type of municipal files
+    (`FILE_TYPE_GROUPS`), or one of the police feed's types. The one vocabulary of both the
+    import and the upload page's list of types not recognised."""
+    key = _normalise(type_label).lower()
+    return (
+        labels.get(key)
+        or FILE_TYPE_GROUPS.get(key)
+        or police_type_group(type_label, summary)
+    )
 
 
 @dataclass
@@ -618,6 +660,8 @@ class CsvMapping:
     """
 
     time: str = "time"
+    # Clock times, when `time` holds dates only (an export's "Datum" and "Tid").
+    clock: str | None = None
     lat: str | None = None
     lon: str | None = None
     x: str | None = None
@@ -1023,11 +1067,48 @@ class CsvFile:
             return Rejection(parsed.where, reason)
         return parsed
 
-    def _parse_cells(self, row: list[str], where: str) -> Parsed:
+    def _when(self, row: list[str], where: str) -> tuple[datetime, bool] | Rejection:
+        """When the row's incident happened and whether its clock time is known: the time
+        column's date and time; or its date with the clock column's time (Swedish local
+        time); or, with neither clock column nor clock time, its date at `UNKNOWN_CLOCK`,
+        the clock time unknown."""
         raw_time = self._cell(row, "time")
-        occurred_at = parse_datetime(raw_time)
-        if occurred_at is None:
+        day = parse_date(raw_time)
+        moment = parse_datetime(raw_time) if day is None else None
+        if day is None and moment is None:
             return Rejection(where, _time_refused(raw_time), "time", shape=True)
+        raw_clock = self._cell(row, "clock")
+        if moment is not None:
+            local = moment.astimezone(STOCKHOLM)
+            # Excel writes a date column as "2026-10-05 00:00:00": a date, when a clock
+            # column says the time.
+            if raw_clock and moment.tzinfo is STOCKHOLM and local.time() == time(0):
+                day = local.date()
+            elif raw_clock:
+                return Rejection(
+                    where,
+                    _(
+                        "tiden %(value)r har redan ett klockslag och kolumnen för klockslag "
+                        "har ett till (%(clock)r); välj en tidkolumn med bara datum"
+                    )
+                    % {"value": quoted(raw_time), "clock": quoted(raw_clock)},
+                    "clock",
+                )
+            else:
+                return moment, True
+        if not raw_clock:
+            return local_moment(day, UNKNOWN_CLOCK), False
+        clock = parse_clock(raw_clock)
+        if clock is None:
+            return Rejection(where, _clock_refused(raw_clock), "clock", shape=True)
+        return local_moment(day, clock), True
+
+    def _parse_cells(self, row: list[str], where: str) -> Parsed:
+        when = self._when(row, where)
+        if isinstance(when, Rejection):
+            return when
+        occurred_at, time_known = when
+        raw_time = " ".join(filter(None, (self._cell(row, "time"), self._cell(row, "clock"))))
         if ahead := future_refused(raw_time, occurred_at, self.read_at):
             return Rejection(where, ahead, "time")
 
@@ -1116,6 +1197,7 @@ class CsvFile:
             lon=lon,
             precise=True,
             summary=summary,
+            time_known=time_known,
         )
 
     def _group_for(self, type_label: str, summary: str) -> str | None:
@@ -1157,15 +1239,43 @@ def read_municipality_csv(
 # What a column is commonly called in Swedish exports and in English: the upload page's first
 # guess at the mapping, which the person uploading then checks and corrects.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "time": ("time", "tid", "tidpunkt", "datum", "date", "datetime", "inträffade", "brottsdatum"),
+    "time": (
+        "time",
+        "tid",
+        "tidpunkt",
+        "datum och tid",
+        "datum/tid",
+        "datum & tid",
+        "datetime",
+        "datum",
+        "date",
+        "inträffade",
+        "brottsdatum",
+        "händelsedatum",
+    ),
     "lat": ("lat", "latitud", "latitude"),
     "lon": ("lon", "lng", "long", "longitud", "longitude"),
     "x": ("x", "northing", "nord", "n"),
     "y": ("y", "easting", "öst", "ost", "e"),
     "type": ("type", "typ", "brottstyp", "brottskod", "kategori", "händelsetyp", "brott"),
     "text": ("text", "beskrivning", "sammanfattning", "summary", "description", "händelse"),
-    "id": ("id", "diarienummer", "ärendenummer", "anmälningsnummer", "händelsenummer"),
+    "id": (
+        "id",
+        "ärendenr",
+        "ärendenummer",
+        "diarienr",
+        "diarienummer",
+        "löpnr",
+        "löpnummer",
+        "anmälningsnummer",
+        "händelsenummer",
+    ),
 }
+# A header with both a column of dates and one of clock times (an export's "Datum" and
+# "Tid"): the dates are the time and the clock times its clock, whatever `COLUMN_SYNONYMS`
+# would guess for "tid" alone (a full time, as in files written for Tryggve).
+DATE_COLUMNS = ("datum", "brottsdatum", "händelsedatum", "date", "inträffade")
+CLOCK_COLUMNS = ("klockslag", "klockan", "kl", "kl.", "tid", "time")
 
 
 # The one field that may name a column another field names: the type may well be all the
@@ -1202,7 +1312,19 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
                 break
     if "lat" in guess and "lon" in guess:
         guess.pop("x", None), guess.pop("y", None)
+    dates = next((by_name[name] for name in DATE_COLUMNS if name in by_name), None)
+    clocks = next((by_name[name] for name in CLOCK_COLUMNS if name in by_name), None)
+    if dates and clocks:
+        guess["time"], guess["clock"] = dates, clocks
     return guess
+
+
+def dates_only(values: list[str]) -> bool:
+    """Whether a column's values (the first rows') are dates without a clock time, every
+    one that is not blank, and at least one is: a time column whose incidents would be
+    stored without their clock time unless a clock column is chosen."""
+    filled = [value for value in values if value.strip()]
+    return bool(filled) and all(parse_date(value) is not None for value in filled)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,15 @@ class Incident(models.Model):
     # and room for the system.
     external_id = models.CharField(_("id i källan"), max_length=200)
     occurred_at = models.DateTimeField(_("inträffade"), db_index=True)
+    # A file may give the date alone (a "Datum" column without its "Tid"): such an incident
+    # counts for its day, week and year, but is left out of everything by the hour (time
+    # profiles, the suggestions' busiest hours) and is shown with its date only.
+    # `occurred_at` is then local noon (`importers.UNKNOWN_CLOCK` says why).
+    time_known = models.BooleanField(
+        _("klockslag känt"),
+        default=True,
+        help_text=_("Nej när källan bara angav datum; tiden sparas då som kl. 12."),
+    )
     lat = models.FloatField(_("latitud"), null=True, blank=True)
     lon = models.FloatField(_("longitud"), null=True, blank=True)
     precise = models.BooleanField(
@@ -188,7 +197,14 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_offence_group_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_offence_group_display()} {self.when}"
+
+    @property
+    def when(self) -> str:
+        """When it happened as text, in local time: the date alone when the clock time is
+        not known, never a made-up "12:00"."""
+        local = timezone.localtime(self.occurred_at)
+        return f"{local:%Y-%m-%d %H:%M}" if self.time_known else f"{local:%Y-%m-%d}"
 
 
 class PresenceKind(models.TextChoices):

@@ -142,6 +142,7 @@ class _Placer:
             source=data.source,
             external_id=data.external_id,
             occurred_at=data.occurred_at,
+            time_known=data.time_known,
             offence_group=data.offence_group,
             type_label=data.type_label,
             lat=data.lat,

@@ -51,10 +51,13 @@ def weekly_suggestions(
     past = list(
         incidents.precise()
         .filter(occurred_at__lt=now, occurred_at__gte=now - timedelta(days=365))
-        .values_list("lat", "lon", "occurred_at")
+        .values_list("lat", "lon", "occurred_at", "time_known")
     )
-    xy = np.array([to_sweref(lon, lat) for lat, lon, _t in past]).reshape(-1, 2)
-    times = [t for _lat, _lon, t in past]
+    xy = np.array([to_sweref(lon, lat) for lat, lon, _t, _k in past]).reshape(-1, 2)
+    times = [t for _lat, _lon, t, _k in past]
+    # Counted by their day, but an incident whose clock time is unknown has no hour to
+    # make a window busy: stored at noon, it would otherwise point patrols at midday.
+    known = [k for _lat, _lon, _t, k in past]
     chosen: list[Suggestion] = []
     taken: list[tuple[float, float]] = []
     for cell in cells:
@@ -63,9 +66,11 @@ def weekly_suggestions(
             continue
         near = np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) <= NEAR_M if len(xy) else np.array([])
         near_times = [t for t, hit in zip(times, near, strict=True) if hit]
+        timed = [t for t, k, hit in zip(times, known, near, strict=True) if hit and k]
         recent = sum(t >= now - timedelta(days=RECENT_DAYS) for t in near_times)
-        # No time of day from fewer events than the time-profile page shows a pattern from.
-        window = pattern_window(near_times)
+        # No time of day from fewer events than the time-profile page shows a pattern from,
+        # and only from those whose clock time is known.
+        window = pattern_window(timed)
         lat, lon = cell.centre_wgs84
         area = area_for_point(lat=lat, lon=lon, codes=codes)
         chosen.append(

@@ -28,6 +28,7 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    dates_only,
     guess_mapping,
     preview_csv,
     read_municipality_csv,
@@ -250,13 +251,39 @@ def incident_import_trial(
     with tenancy.serving(incident_import.municipality.code):
         outcomes = incidents_check(incidents=[parsed for _cells, parsed in rows])
     return [
-        _trial_row(cells, outcome) for (cells, _parsed), outcome in zip(rows, outcomes, strict=True)
+        _trial_row(cells, parsed, outcome)
+        for (cells, parsed), outcome in zip(rows, outcomes, strict=True)
     ]
 
 
-def _trial_row(cells: list[str], outcome: Parsed | str) -> TrialRow:
+def incident_import_clock_warning(*, incident_import: IncidentImport, mapping: dict) -> str:
+    """What to say before the import when the time column chosen holds dates only (in the
+    file's first rows) and no clock column is chosen: its incidents would be stored without
+    their clock time. "" when there is nothing to say."""
+    column = mapping.get("time")
+    if not isinstance(column, str) or mapping.get("clock"):
+        return ""
+    try:
+        preview = preview_csv(bytes(incident_import.data), rows=TRIAL_ROWS)
+    except ImportFormatError:
+        return ""
+    names = [name.lower() for name in preview.header]
+    if column.lower() not in names:
+        return ""
+    index = names.index(column.lower())
+    if not dates_only([row[index] for row in preview.rows if index < len(row)]):
+        return ""
+    return _(
+        "Kolumnen %(column)s har bara datum. Välj en kolumn för klockslag, annars sparas "
+        "händelserna utan klockslag."
+    ) % {"column": preview.header[index]}
+
+
+def _trial_row(cells: list[str], parsed: Parsed, outcome: Parsed | str) -> TrialRow:
     if isinstance(outcome, Rejection):
         return TrialRow(cells, "rejected", _("Avvisas: %(reason)s") % {"reason": outcome.reason})
+    if outcome == NEW and isinstance(parsed, IncidentData) and not parsed.time_known:
+        return TrialRow(cells, outcome, _("Importeras utan klockslag (bara datum)"))
     messages = {
         # Not the status "Importeras" (running): what the import would do with the row.
         NEW: pgettext("the trial of a row", "Importeras"),

@@ -58,6 +58,7 @@ from tryggve.analytics.selectors import (
 from tryggve.analytics.services import incident_record_observation, presence_log
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import (
+    incident_import_clock_warning,
     incident_import_start,
     incident_import_trial,
     incident_import_upload,
@@ -393,9 +394,19 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     # Rows dated outside what local time can express (stored before dates were checked)
     # are left out, so one bad observation cannot break the page for everyone.
     incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
+    # Incidents whose file gave only their date have no hour to count for: left out of
+    # the tables, and said so, rather than piled into one band at a made-up hour.
+    untimed = incidents.filter(time_known=False).count()
+    untimed_note = ngettext(
+        "%(count)d händelse saknar klockslag och räknas inte i tabellerna.",
+        "%(count)d händelser saknar klockslag och räknas inte i tabellerna.",
+        untimed,
+    ) % {"count": untimed} if untimed else ""
     # As fine a table as the number of events allows: a small town's handful of burglaries
     # spread over 24 × 7 hours would read as a pattern that is not there.
-    profile = profiles.time_profile(incidents.values_list("occurred_at", flat=True))
+    profile = profiles.time_profile(
+        incidents.filter(time_known=True).values_list("occurred_at", flat=True)
+    )
     return render(
         request,
         "analytics/time_profiles.html",
@@ -405,6 +416,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
             "group_label": OffenceGroup(group).label,
             "area": area,
             "profile": profile,
+            "untimed_note": untimed_note,
             "synthetic": _synthetic_share(),
         },
     )
@@ -614,6 +626,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     the progress; then the result."""
     upload = _own_import(import_id)
     form = preview = trial = None
+    clock_warning = ""
     if upload.status == IncidentImport.Status.UPLOADED:
         preview = preview_csv(data := bytes(upload.data))
         form = ImportMappingForm(request.POST or None, header=preview.header, file_data=data)
@@ -626,7 +639,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 return redirect("analytics:import_detail", import_id=upload.pk)
-        trial = _trial(upload, form)
+        trial, clock_warning = _trial(upload, form)
     # The file's first rows and its rejected rows are its free text, which may name people.
     if preview is not None:
         _log_rows_read(request, upload, "första raderna")
@@ -641,19 +654,23 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "preview": preview,
             "trial": trial,
             "progress_text": _progress_text(upload),
+            "clock_warning": clock_warning,
         },
         status=400 if form is not None and form.errors else 200,
     )
 
 
-def _trial(upload: IncidentImport, form: ImportMappingForm) -> list | None:
-    """The first rows as the import would take them with the columns shown; None while the
-    columns chosen cannot be read as a mapping (the rows are then shown as they stand)."""
+def _trial(upload: IncidentImport, form: ImportMappingForm) -> tuple[list | None, str]:
+    """The first rows as the import would take them with the columns shown (None while the
+    columns chosen cannot be read as a mapping: the rows are then shown as they stand), and
+    the warning that the time column chosen holds dates only, if it does."""
     mapping, system = form.tried_mapping()
+    warning = incident_import_clock_warning(incident_import=upload, mapping=mapping)
     try:
-        return incident_import_trial(incident_import=upload, mapping=mapping, system=system)
+        trial = incident_import_trial(incident_import=upload, mapping=mapping, system=system)
     except ValidationError:
-        return None
+        trial = None
+    return trial, warning
 
 
 def _progress_text(upload: IncidentImport) -> str:

@@ -10,6 +10,9 @@ to both. It imports nothing from Django, because the forecast runs without it.
 - Times: ISO-like, the hour with or without its leading zero, "17.59" as well as "17:59",
   fractions of seconds, an offset (`Z`, `+01:00`, `+0100`) or none; without an offset the time
   is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
+- Dates without a clock ("2026-10-05", `parse_date`) and clock times in a column of their own
+  ("12:05", "12.05", "1205", "12:05:30", "kl. 12.05"; `parse_clock`), which `local_moment`
+  puts together as Swedish local time.
 - Numbers: the decimal comma as well as the point, spaces between digit groups; never NaN
   or infinity.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -99,6 +102,53 @@ def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | N
         )
     except ValueError:  # 2026-02-30, 25:00, an offset of 99 hours
         return None
+
+
+def parse_date(value: str) -> date | None:
+    """The calendar date of text that is a date and nothing more ("2026-10-05"), or None: a
+    time with a clock or an offset is not a date only."""
+    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    if not match or match.group(4) is not None or match.group(7) is not None:
+        return None
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# A clock time as Swedish files write it in a column of its own: "12:05", "12.05", "9:05",
+# "12:05:30", optionally after "kl" or "kl."; and four digits "1205" (police and alarm-centre
+# exports write it so). Never three digits ("905" could be 9:05 or a number) nor an hour
+# alone ("12" is as likely a count as noon).
+_CLOCK_RE = re.compile(
+    r"^(?:kl\.?\s*)?(?:(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?|(\d{2})(\d{2}))$", re.IGNORECASE
+)
+
+
+def parse_clock(value: str) -> time | None:
+    """A clock time from text in the forms of `_CLOCK_RE`, or None (also for 24:00, 25:10)."""
+    match = _CLOCK_RE.match(" ".join(str(value).split()))
+    if not match:
+        return None
+    hour, minute, second, hour4, minute4 = match.groups()
+    try:
+        if hour4 is not None:
+            return time(int(hour4), int(minute4))
+        return time(int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+def local_moment(day: date, clock: time) -> datetime:
+    """The aware moment a Swedish date and wall-clock time name. A clock time in the hour
+    the clocks skip in March (02:30 on the last Sunday) is read as if the clock had not yet
+    moved, so it lands an hour later (03:30 summer time); one in the hour that repeats in
+    October is its first occurrence, still summer time. Both are how `parse_datetime` reads
+    the same text in one column, so a file means the same in either layout."""
+    return datetime.combine(day, clock, tzinfo=STOCKHOLM)
 
 
 def datetime_year(value: str) -> int | None:

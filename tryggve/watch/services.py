@@ -654,7 +654,6 @@ def watch_area_signs(*, area: WatchArea, ordered=None, up=None, actor) -> WatchA
 
 def alert_text(alert: NearRepeatAlert) -> tuple[str, str]:
     """A ready message for contact persons after a burglary in or near their area."""
-    when = timezone.localtime(alert.incident.occurred_at)
     subject = _("Inbrott nära %(area)s") % {"area": one_line(alert.area.name)}
     where = (
         _("i ert område")
@@ -666,7 +665,7 @@ def alert_text(alert: NearRepeatAlert) -> tuple[str, str]:
         "inbrott i närheten är förhöjd de närmaste veckorna. Var uppmärksamma på okända "
         "personer och fordon, lås dörrar och fönster, och ring 112 om ett brott pågår eller "
         "114 14 för att lämna tips."
-    ) % {"when": when.strftime("%Y-%m-%d %H:%M"), "where": where}
+    ) % {"when": alert.incident.when, "where": where}
     return subject, body
 
 

@@ -126,8 +126,8 @@ def test_a_mapping_error_takes_focus_to_the_summary(staff_page, make_staff, muni
 
 OWN_TYPES = (
     "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
-    f"2026-11-20 22:15;Klotter;{LAT};{LON};Tags på skolans vägg\n"
-    f"2026-11-20 23:15;Klotter;{LAT};{LON};Tags på busskuren\n"
+    f"2026-11-20 22:15;Tagg;{LAT};{LON};Tags på skolans vägg\n"
+    f"2026-11-20 23:15;Tagg;{LAT};{LON};Tags på busskuren\n"
     f"2026-11-21 01:40;Nedskräpning;{LAT};{LON};Sopor vid återvinningen\n"
     f"2026-11-21 02:40;Tjuvjakt;{LAT};{LON};Skott i skogen\n"
     f"2026-11-21 03:40;Skadegörelse;{LAT};{LON};Krossad ruta\n"
@@ -147,9 +147,9 @@ def test_the_files_own_types_are_mapped_with_the_keyboard(
 
     types = page.get_by_role("group", name="Typer som inte känns igen")
     expect(types.get_by_role("combobox")).to_have_count(3)
-    klotter = types.get_by_label("Klotter (2 rader)")
-    expect(klotter).to_have_value("")
-    expect(klotter.locator("option:checked")).to_have_text("(avvisa raderna)")
+    tagg = types.get_by_label("Tagg (2 rader)")
+    expect(tagg).to_have_value("")
+    expect(tagg.locator("option:checked")).to_have_text("(avvisa raderna)")
     assert blocking_violations(page) == []
     shot(page, "analytics-import-types")
 
@@ -157,9 +157,9 @@ def test_the_files_own_types_are_mapped_with_the_keyboard(
     # file's types, in the page's order.
     page.get_by_label("Källsystem").focus()
     page.keyboard.press("Tab")
-    expect(klotter).to_be_focused()
+    expect(tagg).to_be_focused()
     page.keyboard.type("Skad")
-    expect(klotter).to_have_value("vandalism")
+    expect(tagg).to_have_value("vandalism")
     page.keyboard.press("Tab")
     expect(types.get_by_label("Nedskräpning (1 rad)")).to_be_focused()
     page.keyboard.type("Ord")

@@ -619,11 +619,11 @@ def test_a_missing_column_is_named_in_a_short_message():
 
 
 def test_unrecognised_types_counts_the_whole_file_as_the_importer_compares():
-    rows = "".join(f"2026-08-0{n % 9 + 1};Klotter;1;2\n" for n in range(20))
+    rows = "".join(f"2026-08-0{n % 9 + 1};Tagg;1;2\n" for n in range(20))
     text = (
         "\ufeffTid;TYP;lat;lon\n"
         + rows
-        + "2026-08-01;  klotter  ;1;2\n"
+        + "2026-08-01;  tagg  ;1;2\n"
         + "2026-08-01;Nedskräpning;1;2\n"
         + "2026-08-01;skadegörelse;1;2\n"  # a police type, whatever its case
         + "2026-08-01;vandalism;1;2\n"  # a group's key
@@ -634,7 +634,7 @@ def test_unrecognised_types_counts_the_whole_file_as_the_importer_compares():
         + "2026-08-01;Senare;1;2\n"  # read as a row of its own, as by the import
     )
     census = unrecognised_types(text.encode(), "typ")
-    assert census.types[0] == TypeCount("Klotter", 21)
+    assert census.types[0] == TypeCount("Tagg", 21)
     assert census.types[1:] == [TypeCount("Nedskräpning", 1), TypeCount("Senare", 1)]
     assert (census.distinct, census.left_out) == (3, 0)
 

@@ -915,21 +915,21 @@ def test_staff_of_another_served_municipality_are_not_logged(case_handler, arjep
 
 OWN_TYPES = (
     "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
-    f"2026-11-20 22:15;Klotter;{LAT};{LON};Tags på skolans vägg\n"
-    f"2026-11-20 23:15;klotter ;{LAT};{LON};Tags på busskuren\n"
+    f"2026-11-20 22:15;Tagg;{LAT};{LON};Tags på skolans vägg\n"
+    f"2026-11-20 23:15;tagg ;{LAT};{LON};Tags på busskuren\n"
     f"2026-11-21 01:40;Nedskräpning;{LAT};{LON};Sopor vid återvinningen\n"
     f"2026-11-21 02:40;Tjuvjakt;{LAT};{LON};Skott i skogen\n"
     f"2026-11-21 03:40;Skadegörelse;{LAT};{LON};Krossad ruta\n"
 )
 
-# The mapping page of OWN_TYPES as sent with "Klotter" put in vandalism.
+# The mapping page of OWN_TYPES as sent with "Tagg" put in vandalism.
 KLOTTER_SENT = {
     "time": "Datum",
     "type": "Brottstyp",
     "lat": "Latitud",
     "lon": "Longitud",
     "types_column": "Brottstyp",
-    type_field_name("Klotter"): "vandalism",
+    type_field_name("Tagg"): "vandalism",
 }
 
 
@@ -952,21 +952,21 @@ def test_a_mapped_type_imports_into_the_chosen_group(case_handler, municipality)
     section = page.split("<legend>", 1)[1].split("</fieldset>", 1)[0]
     assert "Typer som inte känns igen" in section
     # The whole file counted, the spellings the importer takes as one merged, known types out.
-    assert "Klotter (2 rader)" in section and "Nedskräpning (1 rad)" in section
+    assert "Tagg (2 rader)" in section and "Nedskräpning (1 rad)" in section
     labels = re.findall(r'<label for="id_typ_[0-9a-f]+">([^<]*)</label>', section)
-    assert labels == ["Klotter (2 rader)", "Nedskräpning (1 rad)", "Tjuvjakt (1 rad)"]
+    assert labels == ["Tagg (2 rader)", "Nedskräpning (1 rad)", "Tjuvjakt (1 rad)"]
     assert section.count("<select") == 3
     assert '<option value="" selected>(avvisa raderna)</option>' in section
     assert 'name="types_column" value="Brottstyp"' in page
-    assert type_select(page, "Klotter") == type_field_name("Klotter")
+    assert type_select(page, "Tagg") == type_field_name("Tagg")
 
     page = start(
         case_handler,
         created.pk,
-        **{type_field_name("Klotter"): "vandalism", type_field_name("Nedskräpning"): "disturbance"},
+        **{type_field_name("Tagg"): "vandalism", type_field_name("Nedskräpning"): "disturbance"},
     ).content.decode()
     created.refresh_from_db()
-    assert created.mapping["group"] == {"Klotter": "vandalism", "Nedskräpning": "disturbance"}
+    assert created.mapping["group"] == {"Tagg": "vandalism", "Nedskräpning": "disturbance"}
     assert (created.imported, created.rejected) == (4, 1)
     groups = dict(Incident.objects.values_list("summary", "offence_group"))
     assert groups["Tags på skolans vägg"] == groups["Tags på busskuren"] == "vandalism"
@@ -983,13 +983,13 @@ def test_an_unmapped_unknown_type_is_still_rejected_by_line(case_handler, munici
     created.refresh_from_db()
     assert (created.imported, created.rejected) == (1, 4)
     assert "group" not in created.mapping
-    for line, value in ((2, "Klotter"), (3, "klotter"), (4, "Nedskräpning"), (5, "Tjuvjakt")):
+    for line, value in ((2, "Tagg"), (3, "tagg"), (4, "Nedskräpning"), (5, "Tjuvjakt")):
         assert f"rad {line}: okänd typ &#x27;{value}&#x27;" in page
 
 
 TWO_TYPE_COLUMNS = (
     "Datum;Brottstyp;Kategori;Latitud;Longitud\n"
-    f"2026-11-20 22:15;Skadegörelse;Klotter;{LAT};{LON}\n"
+    f"2026-11-20 22:15;Skadegörelse;Tagg;{LAT};{LON}\n"
     f"2026-11-21 01:40;Stöld;Cykelstöld;{LAT};{LON}\n"
 )
 
@@ -1009,7 +1009,7 @@ def test_changing_the_type_column_lists_its_types_before_importing(case_handler,
     assert created.status == IncidentImport.Status.UPLOADED and not Incident.objects.exists()
     error = page.split('id="id_type_error">', 1)[1].split("</div>", 1)[0]
     assert "Typerna i kolumnen ”Kategori” visas nu under ”Typer som inte känns igen”" in error
-    assert "Klotter (1 rad)" in page and "Cykelstöld (1 rad)" in page
+    assert "Tagg (1 rad)" in page and "Cykelstöld (1 rad)" in page
     assert 'name="types_column" value="Kategori"' in page
     assert '<option value="Kategori" selected>' in page
 
@@ -1019,13 +1019,13 @@ def test_changing_the_type_column_lists_its_types_before_importing(case_handler,
         created.pk,
         type="Kategori",
         text="",
-        **{type_field_name("Klotter"): "vandalism", type_field_name("Cykelstöld"): "theft"},
+        **{type_field_name("Tagg"): "vandalism", type_field_name("Cykelstöld"): "theft"},
     )
     created.refresh_from_db()
     assert created.status == IncidentImport.Status.DONE
     assert sorted(Incident.objects.values_list("type_label", "offence_group")) == [
         ("Cykelstöld", "theft"),
-        ("Klotter", "vandalism"),
+        ("Tagg", "vandalism"),
     ]
 
 
@@ -1069,14 +1069,14 @@ def test_odd_fields_never_break_the_page(case_handler, municipality, fields):
     assert response.status_code in (302, 400)
     created.refresh_from_db()
     if response.status_code == 302:
-        assert created.mapping["group"] == {"Klotter": "vandalism"}
+        assert created.mapping["group"] == {"Tagg": "vandalism"}
         assert "default_group" not in created.mapping
 
 
 @pytest.mark.django_db
 def test_a_group_that_does_not_exist_is_refused_next_to_its_select(case_handler, municipality):
     created = uploaded(case_handler, OWN_TYPES)
-    name = type_field_name("Klotter")
+    name = type_field_name("Tagg")
     response = start(case_handler, created.pk, **{name: "<script>"})
     assert response.status_code == 400
     error = response.content.decode().split(f'id="id_{name}_error">', 1)[1].split("</div>")[0]
@@ -1158,7 +1158,7 @@ def test_a_thousand_distinct_types_list_the_fifty_most_common(
 @pytest.mark.django_db
 def test_sending_the_types_twice_imports_once(case_handler, municipality):
     created = uploaded(case_handler, OWN_TYPES)
-    mapped = {type_field_name("Klotter"): "vandalism"}
+    mapped = {type_field_name("Tagg"): "vandalism"}
     start(case_handler, created.pk, **mapped)
     again = start(case_handler, created.pk, **mapped | {type_field_name("Tjuvjakt"): "other"})
     assert again.status_code == 200

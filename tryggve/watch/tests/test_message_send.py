@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tryggve.lib import sms
 from tryggve.lib.models import OutgoingMail
@@ -97,6 +98,15 @@ def test_alert_text_in_the_area_and_nearby(alert):
     alert.distance_m = 347
     _subject, body = alert_text(alert)
     assert "ungefär 350 meter från ert område" in body
+
+
+def test_alert_text_of_a_burglary_without_clock_time_gives_its_date_only(alert):
+    local = timezone.localtime(alert.incident.occurred_at)
+    _subject, body = alert_text(alert)
+    assert f"skedde {local:%Y-%m-%d %H:%M} " in body
+    alert.incident.time_known = False
+    _subject, body = alert_text(alert)
+    assert f"skedde {local:%Y-%m-%d} i ert område" in body
 
 
 def test_message_keeps_its_alert(active_area, alert, staff_user):
