@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -440,6 +440,11 @@ class FeedFetch(models.Model):
         }
 
 
+# A worker polls the queue every few seconds (`db_worker --interval 2`) and an import runs
+# alone on its queue, so one still queued after this has no worker to run it.
+QUEUE_PATIENCE = timedelta(minutes=5)
+
+
 class IncidentImport(models.Model):
     """A file imported for a municipality and how its import went: a CSV file a staff member
     uploaded (kept for its column mapping until it has run), or a file imported on the
@@ -514,6 +519,15 @@ class IncidentImport(models.Model):
         if self.status == self.Status.RUNNING and reading_done:
             return _("Sparar i databasen")
         return self.get_status_display()
+
+    def waiting_since(self, now: datetime) -> datetime | None:
+        """When the import was queued, if it has waited longer than a worker takes to pick
+        one up (QUEUE_PATIENCE): then the task worker has likely stopped and staff must be
+        told, not shown "I kö" until the two-hour sweep fails it. None otherwise."""
+        since = self.queued or self.created
+        if self.status == self.Status.QUEUED and since and now - since > QUEUE_PATIENCE:
+            return since
+        return None
 
     @property
     def percent(self) -> int:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -76,6 +77,7 @@ from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL
 from tryggve.lib.paging import page_of
+from tryggve.lib.spreadsheets import safe_cell
 from tryggve.reports.selectors import reports_here
 from tryggve.surveys.figures import unsafe_places
 from tryggve.surveys.permissions import SURVEY_EDIT
@@ -222,7 +224,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     named = [_("Kommun")] if scope.whole_area else []
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="utsatthet-{which}{group}-{year}.csv"'
+        f'attachment; filename="utsatthet-{which}{slugify(OffenceGroup(group).label)}-{year}.csv"'
     )
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
@@ -250,8 +252,9 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
         rate = r.rate
         writer.writerow(
             [
-                *([r.area.municipality.name] if scope.whole_area else []),
-                r.area.name,
+                # Names are typed by staff: none may run as a formula in a spreadsheet.
+                *([safe_cell(r.area.municipality.name)] if scope.whole_area else []),
+                safe_cell(r.area.name),
                 rate.households,
                 rate.count,
                 r.previous,
@@ -676,6 +679,11 @@ def _trial(upload: IncidentImport, form: ImportMappingForm) -> tuple[list | None
 def _progress_text(upload: IncidentImport) -> str:
     """The progress page's visible line: no percentage while queued (it would say "0 %"
     of an import not yet begun)."""
+    if since := upload.waiting_since(timezone.now()):
+        return _(
+            "I kö sedan kl. %(time)s: importen har inte startat. Tjänsten som kör importer kan "
+            "ha stannat – kontakta systemförvaltaren. Filen finns kvar och inget har sparats."
+        ) % {"time": timezone.localtime(since).strftime("%H:%M")}
     if upload.status == IncidentImport.Status.QUEUED:
         return _("I kö – importen startar snart")
     return f"{upload.phase}: {upload.percent} %"
@@ -701,6 +709,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
             "label": str(upload.phase),
             "percent": upload.percent,
             "text": _progress_text(upload),
+            "stalled": upload.waiting_since(timezone.now()) is not None,
             "finished": finished,
         }
     )

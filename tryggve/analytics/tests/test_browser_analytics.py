@@ -111,7 +111,7 @@ def test_a_police_officer_reads_the_situation_picture(staff_page, make_staff, de
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Skadegörelse")
     with page.expect_download() as download:
         page.get_by_role("link", name="Exportera tabellen (CSV)").click()
-    assert download.value.suggested_filename.startswith("utsatthet-vandalism-")
+    assert download.value.suggested_filename.startswith("utsatthet-skadegorelse-")
 
     page.get_by_role("link", name="Riskkarta").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riskkarta för kommande vecka")

@@ -197,6 +197,37 @@ def test_a_failure_while_saving_leaves_nothing_half_imported(
 
 
 @pytest.mark.django_db
+def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
+    case_handler, municipality, settings
+):
+    """No worker picks it up (stopped, or never started): the page said "I kö" for two
+    hours, until the hourly sweep failed it."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+    queued = timezone.now() - timedelta(minutes=4)
+    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
+    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
+    assert (status["stalled"], status["text"]) == (False, "I kö – importen startar snart")
+    queued = timezone.now() - timedelta(minutes=6)
+    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
+    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
+    at = timezone.localtime(queued).strftime("%H:%M")
+    expected = (
+        f"I kö sedan kl. {at}: importen har inte startat. Tjänsten som kör importer kan ha "
+        "stannat – kontakta systemförvaltaren. Filen finns kvar och inget har sparats."
+    )
+    assert (status["stalled"], status["text"]) == (True, expected)
+    assert expected in " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
+
+
+@pytest.mark.django_db
 def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, settings):
     settings.TASKS = {
         "default": {
@@ -218,6 +249,7 @@ def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, s
         "label": "I kö",
         "percent": 0,
         "text": "I kö – importen startar snart",
+        "stalled": False,
         "finished": False,
     }
     # Reading half done, then every row read and the one transaction saving them: the

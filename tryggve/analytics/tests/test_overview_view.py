@@ -132,7 +132,7 @@ def test_the_export_is_a_spreadsheet_ready_csv(case_handler, history, year):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     disposition = response["Content-Disposition"]
-    assert f'filename="utsatthet-residential_burglary-{year}.csv"' in disposition
+    assert f'filename="utsatthet-bostadsinbrott-{year}.csv"' in disposition
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
@@ -146,6 +146,17 @@ def test_the_export_is_a_spreadsheet_ready_csv(case_handler, history, year):
         assert "." not in value and "," in value
     assert centrum[9] in {"ja", "nej"}
     assert centrum[10] == "0"
+
+
+def test_an_area_name_cannot_run_as_a_formula_in_the_export(case_handler, history, year):
+    from tryggve.areas.models import ResidentialArea
+
+    ResidentialArea.objects.filter(name="Centrum").update(name='=HYPERLINK("http://x","y")')
+    response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
+    text = response.content.decode("utf-8").lstrip("\ufeff")
+    names = [row[0] for row in csv.reader(io.StringIO(text), delimiter=";")][1:]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
 
 
 @pytest.mark.parametrize(

@@ -219,7 +219,7 @@ def test_the_whole_area_export_names_the_municipality(officer, history, year):
     query = {"year": year, "group": "residential_burglary"}
     response = officer.get(EXPORT, {**query, "kommun": "alla"})
     assert response.status_code == 200
-    assert f'utsatthet-alla-residential_burglary-{year}.csv' in response["Content-Disposition"]
+    assert f'utsatthet-alla-bostadsinbrott-{year}.csv' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Kommun", "Område", "Hushåll"]
     by_area = {(row[0], row[1]): int(row[3]) for row in rows[1:]}

@@ -4,7 +4,8 @@
 //
 // A screen reader would read a live line on every poll ("Importeras: 94 %" every 1.5 s),
 // so the visible line is not live; the page's one status line (#import-announce) is
-// written only when the import starts, at each quarter, and when it is done.
+// written only when the import starts, at each quarter, and when it is done (and once if
+// it waits so long in the queue that its worker has likely stopped).
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
@@ -17,6 +18,7 @@
   // Where the page stood when it was opened: what it already showed is not announced.
   var running = bar.hasAttribute("value");
   var step = running ? Math.floor(bar.value / STEP) : 0;
+  var stalled = false;
   function say(text) { announce.textContent = text; }
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -32,6 +34,11 @@
           return window.location.reload();
         }
         phase.textContent = data.text;
+        // Waited so long that the worker has likely stopped: said once, as it asks for action.
+        if (data.stalled && !stalled) {
+          stalled = true;
+          say(data.text);
+        }
         if (data.status === "running") {
           bar.value = data.percent;
           bar.textContent = data.percent + " %";
