@@ -198,16 +198,10 @@ def test_a_failure_while_saving_leaves_nothing_half_imported(
 
 @pytest.mark.django_db
 def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
-    case_handler, municipality, settings
+    case_handler, municipality, dummy_queue
 ):
     """No worker picks it up (stopped, or never started): the page said "I kö" for two
     hours, until the hourly sweep failed it."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": settings.TASK_QUEUES,
-        }
-    }
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     start(case_handler, created.pk)
@@ -228,13 +222,7 @@ def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
 
 
 @pytest.mark.django_db
-def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": settings.TASK_QUEUES,
-        }
-    }
+def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, dummy_queue):
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
