@@ -809,13 +809,6 @@ def _csv_body(text: str) -> tuple[str, str, int]:
     return text, sniff_delimiter(re.match(r"[^\r\n]*", text).group()), skipped
 
 
-# A quoted field may hold line breaks (a description of a few paragraphs), but not this
-# many: a record running on over more lines is a quote opened by mistake and never closed
-# (or closed by another such quote further down), which would read the rows below it as one
-# field and lose them without a word.
-MAX_RECORD_LINES = 10
-
-
 @dataclass(frozen=True)
 class CsvRecord:
     """One record of a CSV file: the line of the file it begins on and its cells, or why it
@@ -835,29 +828,20 @@ class _LineSource:
     """The text's lines for the csv reader, keeping those of the record it is reading, so
     that a record given up (`give_up`) is read again from its second line.
 
-    The csv reader asks for another line of a record only while a quoted field is open. It
-    is refused one (`_UnclosedQuote`) when the record already has `MAX_RECORD_LINES` lines,
-    when the file ends inside the field (which the csv module would quietly close), or when
-    a line inside the field looks like a whole row: as many delimiters as the header has
-    between its columns. Not for commas: a paragraph often has that many.
+    The csv reader asks for another line of a record only while a quoted field is open; when
+    the file ends inside the field (which the csv module would quietly close) it is refused
+    one (`_UnclosedQuote`).
     """
 
-    def __init__(self, text: str, delimiter: str) -> None:
+    def __init__(self, text: str) -> None:
         self._lines = io.StringIO(text, newline="")
         self._again: deque[str] = deque()
         self.record: list[str] = []
-        self.delimiter = delimiter
-        self.row_delimiters = 0  # once the header is read, if rows can be told by it
 
     def __iter__(self) -> _LineSource:
         return self
 
     def __next__(self) -> str:
-        if self.record and (
-            len(self.record) >= MAX_RECORD_LINES
-            or (len(self.record) >= 2 and self._looks_like_row(self.record[-1]))
-        ):
-            raise _UnclosedQuote
         line = self._again.popleft() if self._again else self._lines.readline()
         if not line:
             if self.record:
@@ -865,9 +849,6 @@ class _LineSource:
             raise StopIteration
         self.record.append(line)
         return line
-
-    def _looks_like_row(self, line: str) -> bool:
-        return bool(self.row_delimiters) and line.count(self.delimiter) >= self.row_delimiters
 
     def take(self) -> int:
         """How many lines the record just read had; the next record begins."""
@@ -884,39 +865,65 @@ def csv_records(text: str, delimiter: str, first_line: int = 1) -> Iterator[CsvR
     """The records of CSV text, each with the line of the file it begins on (the text's
     first line being `first_line`), the header first.
 
-    A record that cannot be read (a quote that is never closed, a field beyond the csv
-    module's limit) is given with its `error`, and the reading goes on from the line after
-    its first: every row after it is read, or reported, by its own line. The one reader of
-    the upload page's preview, its trial and every import.
+    A quoted field may run over several lines (a description of a few paragraphs) when its
+    quote is closed as CSV closes one. A quote opened by mistake (`"Stöld` in a type cell)
+    instead runs on into the rows below until another quote, which the csv module would
+    take for its end and lose those rows without a word. Such a record is told by CSV's own
+    rules, read strictly: a closing quote followed by more text in the field, the file
+    ending inside the quote, or more cells than the header has. It is given with its
+    `error`, and the reading goes on from the line after its first: every row after it is
+    read, or reported, by its own line. On a single line a quoted field followed by text
+    (`"Stopp" skylt nere`) is read leniently, as the csv module always read it. The one
+    reader of the upload page's preview, its trial and every import.
     """
-    source = _LineSource(text, delimiter)
-    reader = csv.reader(source, delimiter=delimiter)
+    source = _LineSource(text)
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     line = first_line
+    width = None  # the header's cells
     while True:
+        error = ""
         try:
             cells = next(reader)
         except StopIteration:
             return
-        except (_UnclosedQuote, csv.Error) as exc:
-            if isinstance(exc, _UnclosedQuote):
-                error = _('ett citattecken (") öppnas men stängs aldrig')
-            else:
+        except _UnclosedQuote:
+            error = _('ett citattecken (") öppnas men stängs aldrig')
+        except csv.Error as exc:
+            cells = _lenient(source.record, delimiter) if len(source.record) == 1 else None
+            if _too_long(exc):
                 error = _("går inte att läsa som CSV (%(error)s)") % {"error": _csv_error(exc)}
+            elif cells is None:
+                error = _('ett citattecken (") öppnas men stängs inte där fältet slutar')
+            # The csv reader stopped inside the record: a new one for the lines after it.
+            reader = csv.reader(source, delimiter=delimiter, strict=True)
+        if not error and width is not None and len(source.record) > 1 and len(cells) > width:
+            error = _('ett citattecken (") öppnas men stängs aldrig')
+        if error:
             source.give_up()
-            # The csv reader was left inside the record: a new one for the lines after it.
-            reader = csv.reader(source, delimiter=delimiter)
+            reader = csv.reader(source, delimiter=delimiter, strict=True)
             yield CsvRecord(line, [], error)
             line += 1
             continue
-        if not source.row_delimiters and delimiter != ",":
-            source.row_delimiters = max(len(cells) - 1, 3)
+        width = len(cells) if width is None else width
         yield CsvRecord(line, cells)
         line += source.take()
 
 
+def _lenient(lines: list[str], delimiter: str) -> list[str] | None:
+    """One line read as the csv module reads it when not strict; None if even so it cannot."""
+    try:
+        return next(csv.reader(lines, delimiter=delimiter), [])
+    except csv.Error:
+        return None
+
+
+def _too_long(exc: csv.Error) -> bool:
+    return str(exc).startswith("field larger than field limit")
+
+
 def _csv_error(exc: csv.Error) -> str:
     """The csv module's complaint in Swedish where a file can cause it."""
-    if str(exc).startswith("field larger than field limit"):
+    if _too_long(exc):
         return _("ett fält är längre än %(max)d tecken – ett citattecken som aldrig avslutas?") % {
             "max": csv.field_size_limit()
         }

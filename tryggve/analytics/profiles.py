@@ -106,6 +106,14 @@ class TimeProfile:
     # covers (all stored history, unlike the yearly pages); None without events.
     first: date | None = None
     last: date | None = None
+    # Events of the same choice whose clock time is unknown (a file gave only their date):
+    # in the period and the count of events, never in a table.
+    untimed: int = 0
+
+    @property
+    def events(self) -> int:
+        """Every event chosen, with a clock time or not."""
+        return self.total + self.untimed
 
     @property
     def shows_pattern(self) -> bool:
@@ -130,10 +138,12 @@ class TimeProfile:
         ]
 
 
-def time_profile(moments) -> TimeProfile:
+def time_profile(moments, untimed=()) -> TimeProfile:
     """When the incidents at `moments` happened, in local time, in as much detail as their
-    number allows."""
+    number allows; `untimed` are the moments of those whose clock time is unknown, which
+    count for the period only."""
     moments = list(moments)
+    untimed = list(untimed)
     hourly = hour_weekday_table(moments)
     bands = band_weekday_table(hourly)
     total = sum(map(sum, hourly))
@@ -155,8 +165,9 @@ def time_profile(moments) -> TimeProfile:
         rows=rows,
         day_totals=[sum(row[day] for row in hourly) for day in range(WEEKDAYS)],
         band_totals=[(band_label(band), sum(counts)) for band, counts in enumerate(bands)],
-        first=_local_date(min(moments)) if total else None,
-        last=_local_date(max(moments)) if total else None,
+        first=_local_date(min(moments + untimed)) if total or untimed else None,
+        last=_local_date(max(moments + untimed)) if total or untimed else None,
+        untimed=len(untimed),
     )
 
 

@@ -316,7 +316,10 @@ def _differences(known: _Facts, row: _Facts) -> list[str]:
     time, its type (the file's own label, case aside; the group only for rows without one,
     since a group chosen anew for the same type is the same incident) and its place."""
     differs = []
-    if known.occurred_at != row.occurred_at:
+    # Compared as instants: an aware time in the hour the clocks go back is never equal to
+    # another zone's under Python's rules for ambiguous times (PEP 495), so the same row
+    # re-imported read as "another time" and was rejected, or saved twice under a system.
+    if known.occurred_at.timestamp() != row.occurred_at.timestamp():
         differs.append(_("tid"))
     if known.type_label.casefold() != row.type_label.casefold() or (
         not row.type_label and known.offence_group != row.offence_group

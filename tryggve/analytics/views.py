@@ -397,18 +397,12 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     # Rows dated outside what local time can express (stored before dates were checked)
     # are left out, so one bad observation cannot break the page for everyone.
     incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
-    # Incidents whose file gave only their date have no hour to count for: left out of
-    # the tables, and said so, rather than piled into one band at a made-up hour.
-    untimed = incidents.filter(time_known=False).count()
-    untimed_note = ngettext(
-        "%(count)d händelse saknar klockslag och räknas inte i tabellerna.",
-        "%(count)d händelser saknar klockslag och räknas inte i tabellerna.",
-        untimed,
-    ) % {"count": untimed} if untimed else ""
     # As fine a table as the number of events allows: a small town's handful of burglaries
-    # spread over 24 × 7 hours would read as a pattern that is not there.
+    # spread over 24 × 7 hours would read as a pattern that is not there. Incidents whose
+    # file gave only their date have no hour: counted for the period, never in a table.
     profile = profiles.time_profile(
-        incidents.filter(time_known=True).values_list("occurred_at", flat=True)
+        incidents.filter(time_known=True).values_list("occurred_at", flat=True),
+        incidents.filter(time_known=False).values_list("occurred_at", flat=True),
     )
     return render(
         request,
@@ -419,7 +413,11 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
             "group_label": OffenceGroup(group).label,
             "area": area,
             "profile": profile,
-            "untimed_note": untimed_note,
+            # Readers who may not see single incidents (the council) get no day or hour from
+            # fewer events than a pattern needs: one burglary's day and hour in a village is
+            # that burglary.
+            "withheld": not profile.shows_pattern
+            and not may_open(request.roles, "analytics.incidents"),
             "synthetic": _synthetic_share(),
         },
     )

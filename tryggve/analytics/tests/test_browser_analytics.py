@@ -9,6 +9,7 @@ come from tryggve/browser_fixtures.py, through tryggve/conftest.py.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -98,7 +99,9 @@ def test_a_police_officer_reads_the_situation_picture(staff_page, make_staff, de
     page = staff_page(police, path=STAFF_PAGES["overview"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Lägesbild: utsatta bostadsområden")
     expect(page.get_by_role("note")).to_contain_text("Syntetiska data:")
-    table = page.get_by_role("table", name="Områden, mest utsatta först")
+    # The demo's burglaries of one year are few: whether they rank the areas or say that
+    # chance could explain the differences, all twelve areas are listed.
+    table = page.get_by_role("table", name=re.compile(r"^Områden, mest utsatta först$|^Områden i"))
     expect(table.locator("tbody tr")).to_have_count(12)
     expect_map_with_tile_note(page, "overview")
     expect(page.locator("#analytics-map path.leaflet-interactive")).to_have_count(12)

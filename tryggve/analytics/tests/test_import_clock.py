@@ -397,30 +397,45 @@ def untimed(make_incident, at, day: date, **fields) -> Incident:
 
 @pytest.mark.django_db
 def test_the_time_profile_leaves_out_incidents_without_a_clock_time(
-    council_reader, make_incident, area_points
+    case_handler, make_incident, area_points
 ):
     at = area_points["Centrum"]
     make_incident(at=at, when=datetime(2026, 10, 5, 1, 30, tzinfo=STOCKHOLM))
     make_incident(at=at, when=datetime(2026, 10, 6, 13, 30, tzinfo=STOCKHOLM))
     untimed(make_incident, at, date(2026, 10, 7))
     untimed(make_incident, at, date(2026, 10, 8))
-    response = council_reader.get("/personal/lagesbild/tider/")
-    page = response.content.decode()
+    response = case_handler.get("/personal/lagesbild/tider/")
+    page = " ".join(response.content.decode().split())
     assert response.context["profile"].total == 2
     assert dict(response.context["profile"].band_totals)["12–16"] == 1
-    assert "2 händelser saknar klockslag och räknas inte i tabellerna." in page
+    # Every event counted and the period covers them all; the tables say what they count
+    # (the page said "2 händelser" and then "2 saknar klockslag", which read as none).
+    assert (
+        "4 händelser (Bostadsinbrott), från 5 oktober 2026 till 8 oktober 2026: alla sparade "
+        "händelser. 2 av dem saknar klockslag, så tabellerna räknar 2."
+    ) in page
 
     Incident.objects.filter(time_known=False).first().delete()
-    page = council_reader.get("/personal/lagesbild/tider/").content.decode()
-    assert "1 händelse saknar klockslag och räknas inte i tabellerna." in page
+    page = " ".join(case_handler.get("/personal/lagesbild/tider/").content.decode().split())
+    assert "3 händelser (Bostadsinbrott)" in page
+    assert "1 av dem saknar klockslag, så tabellerna räknar 2." in page
+
+
+@pytest.mark.django_db
+def test_events_all_without_a_clock_time_show_no_table(case_handler, make_incident, area_points):
+    untimed(make_incident, area_points["Centrum"], date(2026, 10, 7))
+    page = " ".join(case_handler.get("/personal/lagesbild/tider/").content.decode().split())
+    assert "1 händelse (Bostadsinbrott), den 7 oktober 2026." in page
+    assert "Ingen av händelserna har klockslag, så sidan visar ingen tabell." in page
+    assert "<table" not in page
 
 
 @pytest.mark.django_db
 def test_the_time_profile_says_nothing_when_every_clock_time_is_known(
-    council_reader, make_incident, area_points
+    case_handler, make_incident, area_points
 ):
     make_incident(at=area_points["Centrum"], when=datetime(2026, 10, 5, 1, 30, tzinfo=STOCKHOLM))
-    page = council_reader.get("/personal/lagesbild/tider/").content.decode()
+    page = case_handler.get("/personal/lagesbild/tider/").content.decode()
     assert "saknar klockslag" not in page
 
 

@@ -255,18 +255,61 @@ def test_a_stray_quote_closed_by_another_is_still_refused():
     lines = stray_quote_file(10, 1).splitlines()
     lines[6] = lines[6].replace("snö 5", 'snö" 5')
     items = parse("\n".join(lines) + "\n")
-    assert [str(item) for item in items if isinstance(item, Rejection)][0] == f"rad 3: {UNCLOSED}"
+    # The closing quote is followed by more of the field (`" 5`), which no CSV writer does.
+    first = [str(item) for item in items if isinstance(item, Rejection)][0]
+    assert first == 'rad 3: ett citattecken (") öppnas men stängs inte där fältet slutar; raden lästes inte'
     assert len(items) == 10
 
 
-def test_a_quote_running_over_more_lines_than_a_description_has_is_refused():
-    # Comma-separated, so the lines inside cannot be told from text by their commas: the
-    # record's length tells.
+def test_a_quote_running_over_many_lines_to_a_stray_one_is_refused():
+    # Comma-separated: the record runs on to row 19's quote, which is followed by more text.
     lines = stray_quote_file(30, 2, ",").splitlines()
     lines[20] = lines[20].replace("snö 19", 'snö" 19')
     items = parse("\n".join(lines) + "\n")
-    assert str(items[2]) == f"rad 4: {UNCLOSED}"
+    assert str(items[2]).startswith('rad 4: ett citattecken (") öppnas men stängs')
     assert len(items) == 30  # row 19's quote, in the middle of a cell, is text of its own
+
+
+def test_a_closed_quote_is_honoured_however_long_and_whatever_it_holds():
+    """A description of eleven lines, one of them with as many semicolons as a row: CSV
+    closes the quote, so it is one row's text. The line that looked like a row was read as
+    an incident of its own, and the real row refused as never closed."""
+    body = "\n".join(f"rad {k} av beskrivningen" for k in range(10))
+    text = (
+        "id;time;type;lat;lon;text\n"
+        f'A1;2026-08-01 10:00;Stöld;65,59;19,18;"{body}\nX9;2026-08-02;Brand;65,59;19,18"\n'
+        "A2;2026-08-02 11:00;Brand;65,59;19,18;\n"
+    )
+    items = parse(text)
+    assert [type(item).__name__ for item in items] == ["IncidentData", "IncidentData"]
+    assert [item.external_id for item in items] == ["A1", "A2"]
+    assert items[0].summary.endswith("X9;2026-08-02;Brand;65,59;19,18")
+
+
+@pytest.mark.parametrize("gap", [1, 2])
+def test_stray_quotes_on_rows_close_together_lose_no_row(gap):
+    """Two rows' stray quotes: the first field ran to the second quote. Every row is
+    imported or refused by its own line."""
+    lines = stray_quote_file(100, 10).splitlines()
+    lines[11 + gap] = lines[11 + gap].replace(";Stöld;", ';"Stöld;')
+    items = parse("\n".join(lines) + "\n")
+    assert len(items) == 100
+    refused = [str(item) for item in items if isinstance(item, Rejection)]
+    assert [message.split(":")[0] for message in refused] == ["rad 12", f"rad {12 + gap}"]
+
+
+def test_every_row_with_a_stray_quote_is_refused_by_its_own_line():
+    lines = stray_quote_file(300, 0).splitlines()
+    lines = [lines[0]] + [line.replace(";Stöld;", ';"Stöld;') for line in lines[1:]]
+    items = parse("\n".join(lines) + "\n")
+    assert len(items) == 300 and all(isinstance(item, Rejection) for item in items)
+    assert [str(item).split(":")[0] for item in items] == [f"rad {n}" for n in range(2, 302)]
+
+
+def test_a_quoted_word_followed_by_text_on_one_line_is_read_as_before():
+    text = 'id;time;type;lat;lon;text\nA1;2026-08-01 10:00;Stöld;65,59;19,18;"Stopp" skylt nere\n'
+    [item] = parse(text)
+    assert item.summary == "Stopp skylt nere"
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])

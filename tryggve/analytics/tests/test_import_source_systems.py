@@ -88,6 +88,18 @@ def test_a_file_imported_before_systems_were_named_is_not_imported_twice(municip
     assert sorted(Incident.objects.values_list("external_id", flat=True))[:3] == ["1", "2", "3"]
 
 
+@pytest.mark.parametrize("clock", ["02:42", "02:42:00"])
+def test_a_row_in_the_hour_the_clocks_go_back_is_the_same_row_again(municipality, clock):
+    """02:42 on 26 October 2025 happens twice in Stockholm. Python never finds such a time
+    equal to a stored (UTC) one, so the same file again rejected the row as "another time",
+    and named under a system saved it a second time."""
+    night = HEADER + f"21;2025-10-26 {clock};Stöld;{LAT};{LON}\n"
+    assert counts(run(municipality, night)) == (1, 0, 0)
+    assert counts(run(municipality, night)) == (0, 1, 0)
+    assert counts(run(municipality, night, "Felanmälan")) == (0, 1, 0)
+    assert Incident.objects.count() == 1
+
+
 def test_rows_without_an_id_keep_being_known_by_their_contents(municipality):
     no_ids = "".join(line.split(";", 1)[1] + "\n" for line in GUARDS.splitlines())
     assert counts(run(municipality, no_ids)) == (3, 0, 0)
