@@ -257,7 +257,9 @@ def test_a_stray_quote_closed_by_another_is_still_refused():
     items = parse("\n".join(lines) + "\n")
     # The closing quote is followed by more of the field (`" 5`), which no CSV writer does.
     first = [str(item) for item in items if isinstance(item, Rejection)][0]
-    assert first == 'rad 3: ett citattecken (") öppnas men stängs inte där fältet slutar; raden lästes inte'
+    assert first == (
+        'rad 3: ett citattecken (") öppnas men stängs inte där fältet slutar; raden lästes inte'
+    )
     assert len(items) == 10
 
 
