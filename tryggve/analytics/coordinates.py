@@ -10,6 +10,7 @@ that is SWEREF 99 TM in both fields is converted the way the CSV import converts
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.analytics.importers import _sweref_to_wgs84
@@ -70,6 +71,14 @@ def _sweref_like(value: float) -> bool:
     return _between(value, NORTHING) or _between(value, EASTING)
 
 
+# After "looks like SWEREF 99 TM" in one field only: what to write instead, true whichever
+# field and axis it was (a pair in SWEREF 99 TM is converted, in either order).
+ONE_SYSTEM = _(
+    "Skriv antingen båda i decimalgrader, eller båda i SWEREF 99 TM: N i Latitud och E i "
+    "Longitud."
+)
+
+
 def clean_coordinates(form: forms.Form, data: dict) -> None:
     """Check `data["lat"]` and `data["lon"]` (cleaned by `CoordinateField`) in place; a
     value refused leaves `data` (the form's `add_error` takes it out).
@@ -96,6 +105,8 @@ def clean_coordinates(form: forms.Form, data: dict) -> None:
                 "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en "
                 "SWEREF 99 TM-koordinat (E)."
             )
+        if _sweref_like(lat):
+            message = format_lazy("{} {}", message, ONE_SYSTEM)
         form.add_error("lat", forms.ValidationError(message, code="lat_range"))
     if lon is not None and not -180 <= lon <= 180:
         message = _("Longitud anges i decimalgrader mellan -180 och 180, till exempel 19,18.")
@@ -109,4 +120,6 @@ def clean_coordinates(form: forms.Form, data: dict) -> None:
                 "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en "
                 "SWEREF 99 TM-koordinat (N)."
             )
+        if _sweref_like(lon):
+            message = format_lazy("{} {}", message, ONE_SYSTEM)
         form.add_error("lon", forms.ValidationError(message, code="lon_range"))

@@ -245,7 +245,8 @@ class ImportUploadForm(forms.Form):
 
 
 MAPPING_LABELS = {
-    "time": _("Tid"),
+    # Not "Tid": files name their clock-time column so (an export's Datum and Tid).
+    "time": _("Datum (och tid)"),
     "clock": _("Klockslag"),
     "type": _("Typ av händelse"),
     "lat": _("Latitud (WGS84)"),
@@ -329,7 +330,9 @@ class ImportMappingForm(forms.Form):
                 "Vilket system filen kommer från, till exempel Securitas eller kommunens "
                 "händelserapportering. Ange det när kommunen importerar filer från flera "
                 "system som numrerar sina rader på samma sätt; ange samma namn nästa gång "
-                "en fil från systemet importeras."
+                "en fil från systemet importeras. Lämna tomt om filen kommer från samma "
+                "system som tidigare filer utan källsystem: då räknas en rad med samma id "
+                "som en tidigare rad som samma händelse."
             ),
         )
         self.fields["types_column"] = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -314,9 +314,11 @@ class FeedFetch(models.Model):
         # A call reserved and under way (or one whose run died): it counts in the limits.
         STARTED = "started", _("Påbörjad")
         OK = "ok", _("Hämtad")
+        # Plain words for staff; the HTTP status is kept in `http_status` and `error` for the
+        # operator (the admin, the command's output).
         SKIPPED = "skipped", _("Hoppades över (flödets regler)")
-        RATE_LIMITED = "rate_limited", _("För många anrop (429/403)")
-        GONE = "gone", _("Finns inte (404, permanent)")
+        RATE_LIMITED = "rate_limited", _("För många anrop – väntar")
+        GONE = "gone", _("Adressen finns inte längre")
         FAILED = "failed", _("Misslyckades")
 
     started = models.DateTimeField(_("tid"), db_index=True)
@@ -375,7 +377,12 @@ class FeedFetch(models.Model):
     def explanation(self, code: str) -> str | None:
         """What happened, in words for the staff of the municipality `code`, from the stored
         facts (never `error`, which is technical and names other municipalities' events).
-        "" for a call with nothing to say; None for one whose facts are not known."""
+        "" for a call with nothing to say; None for one whose facts are not known. A
+        sentence, with its full stop (added here, so that every outcome has one)."""
+        said = self._explained(code)
+        return f"{said}." if said else said
+
+    def _explained(self, code: str) -> str | None:
         if self.outcome == self.Outcome.OK:
             return self._rejections_explained(code)
         if self.outcome == self.Outcome.RATE_LIMITED:

@@ -80,6 +80,7 @@ from tryggve.lib.paging import page_of
 from tryggve.lib.spreadsheets import safe_cell
 from tryggve.reports.selectors import reports_here
 from tryggve.surveys.figures import unsafe_places
+from tryggve.surveys.maps import CLASS_COLOURS as SURVEY_COLOURS
 from tryggve.surveys.permissions import SURVEY_EDIT
 
 readers = staff_required("analytics.read")
@@ -327,6 +328,8 @@ def riskmap(request: HttpRequest) -> HttpResponse:
                 "survey": places and places.map_layer(),
             },
             "places": places,
+            # The survey's key: a middle shade of its purples, outlined in the darkest.
+            "survey_swatch": (SURVEY_COLOURS[2], SURVEY_COLOURS[-1]),
             "report_count": len(reports),
             # The key under the map: the levels with their colours, and only the marks drawn.
             "risk_levels": risk_levels(),

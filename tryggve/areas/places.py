@@ -54,16 +54,16 @@ class Place:
     def street_text(self) -> str:
         if not self.street:
             return ""
-        if self.street_m is not None and self.street_m <= 15:
-            text = _("vid %(street)s") % {"street": self.street}
-        else:
-            text = _("nära %(street)s (cirka %(m)s m)") % {
-                "street": self.street,
-                "m": self.street_m,
-            }
+        near = self.street_m is None or self.street_m > 15
+        values = {"street": self.street, "m": self.street_m}
+        # One bracket for both remarks: "(cirka 40 m) (gatans läge …)" reads as a stutter.
+        if near and self.street_approximate:
+            return _("nära %(street)s (cirka %(m)s m; gatans läge är ungefärligt)") % values
+        if near:
+            return _("nära %(street)s (cirka %(m)s m)") % values
         if self.street_approximate:
-            text += " " + _("(gatans läge är ungefärligt)")
-        return text
+            return _("vid %(street)s (gatans läge är ungefärligt)") % values
+        return _("vid %(street)s") % values
 
     @property
     def summary(self) -> str:

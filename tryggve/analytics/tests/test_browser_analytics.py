@@ -326,6 +326,22 @@ def test_a_police_officer_of_the_area_chooses_a_municipality_on_each_page(
     assert not blocking, "axe-core found serious or critical problems:\n" + describe(blocking)
 
 
+def test_the_municipality_choice_fits_a_narrow_phone(
+    staff_page, make_staff, demo_history, arjeplog, municipality
+):
+    """The choice of municipality names the whole police area, a long option: on a 360 px
+    phone the select must shrink to the screen, not push every page sideways."""
+    police = make_staff("polis", "police_officer")
+    municipality.members.add(police)
+    page = staff_page(police, phone=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    for name in ("overview", "riskmap", "suggestions"):
+        page.goto(STAFF_PAGES[name])
+        expect(page.locator("#id_kommun")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{name} is {width} px wide on a 360 px screen"
+
+
 # --- The risk map's key ---------------------------------------------------------------------
 
 # The risk cells' fills on the map and the key's swatches, by class.

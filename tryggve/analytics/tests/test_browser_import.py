@@ -40,7 +40,7 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
 
     expect(page.get_by_role("heading", name="Filens första rader")).to_be_visible()
     expect(page.locator("main table")).to_contain_text("Inbrott i villa, altandörr uppbruten")
-    expect(page.get_by_label("Tid", exact=True)).to_have_value("Datum")
+    expect(page.get_by_label("Datum (och tid)", exact=True)).to_have_value("Datum")
     expect(page.get_by_label("Typ av händelse")).to_have_value("Brottstyp")
     assert blocking_violations(page) == []
     shot(page, "analytics-import-mapping")

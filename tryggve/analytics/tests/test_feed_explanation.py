@@ -49,13 +49,13 @@ def refused(started: str, retry_after: str | None) -> FeedFetch:
 )
 def test_a_refusal_says_when_the_next_call_may_be_made_in_swedish_time(started, retry_after, said):
     assert refused(started, retry_after).explanation(HERE) == (
-        f"Polisen bad oss vänta; nästa försök tidigast {said}"
+        f"Polisen bad oss vänta; nästa försök tidigast {said}."
     )
 
 
 def test_a_refusal_without_a_time_still_says_what_happened():
     assert refused("2026-11-28T13:00:00+00:00", None).explanation(HERE) == (
-        "Polisen bad oss vänta med nästa försök"
+        "Polisen bad oss vänta med nästa försök."
     )
 
 
@@ -64,15 +64,15 @@ def test_a_refusal_without_a_time_still_says_what_happened():
     [
         (
             {"outcome": Outcome.FAILED, "error": "URLError: <urlopen error timed out>"},
-            "Polisens tjänst svarade inte (nätverksfel)",
+            "Polisens tjänst svarade inte (nätverksfel).",
         ),
         (
             {"outcome": Outcome.FAILED, "http_status": 500, "error": "HTTP 500"},
-            "Polisens tjänst svarade med ett fel (500)",
+            "Polisens tjänst svarade med ett fel (500).",
         ),
         (
             {"outcome": Outcome.FAILED, "http_status": 200, "error": "Filen är inte giltig JSON"},
-            "Polisens svar gick inte att läsa",
+            "Polisens svar gick inte att läsa.",
         ),
         (
             {
@@ -81,12 +81,12 @@ def test_a_refusal_without_a_time_still_says_what_happened():
                 "error": "404: permanent, no further calls",
             },
             "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
-            "systemförvaltaren",
+            "systemförvaltaren.",
         ),
-        ({"outcome": Outcome.STARTED}, "Hämtningen pågår, eller avbröts innan den blev klar"),
+        ({"outcome": Outcome.STARTED}, "Hämtningen pågår, eller avbröts innan den blev klar."),
         (
             {"outcome": Outcome.SKIPPED, "error": "60 calls in the last hour already"},
-            "Inget anrop gjordes: polisens regler för hur ofta tjänsten får anropas",
+            "Inget anrop gjordes: polisens regler för hur ofta tjänsten får anropas.",
         ),
     ],
 )
@@ -101,7 +101,7 @@ def test_an_outcome_not_known_is_not_guessed():
 def test_the_explanation_is_translated():
     with translation.override("en"):
         assert call(outcome=Outcome.FAILED, http_status=502).explanation(HERE) == (
-            "The police service answered with an error (502)"
+            "The police service answered with an error (502)."
         )
 
 
@@ -119,11 +119,11 @@ SHARES = {
         # Nothing rejected: nothing to say.
         ({"2505": {"imported": 4, "duplicates": 1, "rejected": 0}}, 0, ""),
         # Its own two and its county's one; never Arjeplog's five nor Skåne's seven.
-        (SHARES, 15, "3 händelser kunde inte läsas"),
+        (SHARES, 15, "3 händelser kunde inte läsas."),
         (
             {"2505": {"imported": 0, "duplicates": 0, "rejected": 1}},
             1,
-            "1 händelse kunde inte läsas",
+            "1 händelse kunde inte läsas.",
         ),
         # Of no known place: possibly anyone's, so everyone is told, apart.
         (
@@ -132,7 +132,7 @@ SHARES = {
                 "": {"imported": 0, "duplicates": 0, "rejected": 2},
             },
             2,
-            "2 händelser utan känd kommun kunde inte läsas",
+            "2 händelser utan känd kommun kunde inte läsas.",
         ),
         # Only others' events rejected.
         (
@@ -158,7 +158,7 @@ def test_a_successful_call_tells_only_of_this_municipalitys_rejected_events(coun
 
 def test_arjeplog_learns_of_its_own_rejected_events_not_arvidsjaurs():
     row = call(outcome=Outcome.OK, counts=SHARES, rejected=15)
-    assert row.explanation("2506") == "6 händelser kunde inte läsas"
+    assert row.explanation("2506") == "6 händelser kunde inte läsas."
 
 
 def feed_event(number, name, location="Norrbottens län", when="2026-11-28 08:00:00 +01:00"):

@@ -487,7 +487,7 @@ def test_an_answer_nested_too_deep_is_a_failed_call_not_a_traceback(server, cloc
     # As every answer that cannot be read: failed, and said so on the import page.
     assert (row.outcome, row.http_status) == (Outcome.FAILED, 200)
     assert "inte giltig JSON" in row.error
-    assert row.explanation("2505") == "Polisens svar gick inte att läsa"
+    assert row.explanation("2505") == "Polisens svar gick inte att läsa."
     assert Incident.objects.count() == 0
 
 
@@ -517,7 +517,7 @@ def test_an_unexpected_exception_ends_the_call_as_failed_never_started(
     row = FeedFetch.objects.get()
     assert (row.outcome, row.http_status) == (Outcome.FAILED, 200)
     assert row.error == "RuntimeError: a bug while importing"
-    assert row.explanation("2505") == "Polisens svar gick inte att läsa"
+    assert row.explanation("2505") == "Polisens svar gick inte att läsa."
 
 
 @pytest.mark.django_db

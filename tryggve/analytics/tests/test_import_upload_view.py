@@ -86,6 +86,21 @@ def test_upload_preview_import_and_result(case_handler, municipality):
 
 
 @pytest.mark.django_db
+def test_the_mapping_page_names_its_fields_plainly(case_handler, municipality):
+    """Our date field is not called "Tid", which files use for the clock time; and the
+    source system says what leaving it empty means."""
+    response = upload(case_handler, GOOD)
+    page = case_handler.get(response["Location"]).content.decode()
+    assert re.search(r'<label for="id_time">\s*Datum \(och tid\)', page)
+    assert re.search(r'<label for="id_clock">\s*Klockslag', page)
+    assert not re.search(r'<label for="id_time">\s*Tid\b', page)
+    assert (
+        "Lämna tomt om filen kommer från samma system som tidigare filer utan källsystem: "
+        "då räknas en rad med samma id som en tidigare rad som samma händelse."
+    ) in page
+
+
+@pytest.mark.django_db
 def test_sending_the_mapping_twice_imports_once(case_handler, municipality):
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
@@ -415,7 +430,7 @@ def test_a_fetch_from_before_the_counts_per_municipality_shows_a_dash(
     shared_fetch(**{"2505": {"imported": 5, "duplicates": 6}, "": {"imported": 1}})
     page = case_handler.get(URL).content.decode()
     _head, rows = feed_table(page)
-    server_error = "Polisens tjänst svarade med ett fel (500)"
+    server_error = "Polisens tjänst svarade med ett fel (500)."
     assert rows == [
         ["2026-11-28 10:00", "Hämtad", "5", "6", "1", ""],
         ["2026-11-27 10:00", "Hämtad", MISSING, MISSING, MISSING, ""],
@@ -508,14 +523,24 @@ def test_staff_read_what_happened_in_swedish_never_the_technical_text(
             http_status=status, error=error, retry_after=retry_after,
         )
     page = case_handler.get(URL).content.decode()
+    # Each a sentence with its full stop.
     assert explained(page) == [
-        "Polisen bad oss vänta; nästa försök tidigast kl. 14:20",
-        "Polisens tjänst svarade inte (nätverksfel)",
-        "Polisens tjänst svarade med ett fel (503)",
-        "Polisens svar gick inte att läsa",
+        "Polisen bad oss vänta; nästa försök tidigast kl. 14:20.",
+        "Polisens tjänst svarade inte (nätverksfel).",
+        "Polisens tjänst svarade med ett fel (503).",
+        "Polisens svar gick inte att läsa.",
         "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
-        "systemförvaltaren",
+        "systemförvaltaren.",
     ]
+    # The outcome in plain words; the HTTP codes are the operator's (the admin, the command).
+    assert [cells[1] for cells in feed_table(page)[1]] == [
+        "För många anrop – väntar",
+        "Misslyckades",
+        "Misslyckades",
+        "Misslyckades",
+        "Adressen finns inte längre",
+    ]
+    assert "429/403" not in page and "(404, permanent)" not in page
     for technical in ("retry after", "URLError", "urlopen", "HTTP 503", "JSON", "no further"):
         assert technical not in page
 
@@ -539,8 +564,8 @@ def test_staff_learn_how_many_of_their_own_events_could_not_be_read_never_whose_
     ours = case_handler.get(URL).content.decode()
     theirs = arjeplogs_handler.get(f"/arjeplog{URL}").content.decode()
     # Each municipality's own and their county's, not the call's six.
-    assert explained(ours) == ["3 händelser kunde inte läsas"]
-    assert explained(theirs) == ["4 händelser kunde inte läsas"]
+    assert explained(ours) == ["3 händelser kunde inte läsas."]
+    assert explained(theirs) == ["4 händelser kunde inte läsas."]
     for page in (ours, theirs):
         assert "650301" not in page and "går inte att tolka" not in page
 
@@ -1237,7 +1262,7 @@ def error_of(page: str, field: str) -> str:
             {"time": "Brottstyp"},
             {
                 "time": "Samma kolumn är vald för ”Typ av händelse”.",
-                "type": "Samma kolumn är vald för ”Tid”.",
+                "type": "Samma kolumn är vald för ”Datum (och tid)”.",
             },
         ),
         # The id may not be another field's column; the description may.
@@ -1245,7 +1270,7 @@ def error_of(page: str, field: str) -> str:
             {"id": "Datum", "text": "Brottstyp"},
             {
                 "time": "Samma kolumn är vald för ”Id i källan”.",
-                "id": "Samma kolumn är vald för ”Tid”.",
+                "id": "Samma kolumn är vald för ”Datum (och tid)”.",
             },
         ),
     ],

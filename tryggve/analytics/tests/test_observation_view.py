@@ -74,7 +74,8 @@ def test_a_burglary_observed_today_prepares_alerts(case_handler, municipality):
             {"lat": "7280600"},
             "lat",
             "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en SWEREF 99 "
-            "TM-koordinat (N).",
+            "TM-koordinat (N). Skriv antingen båda i decimalgrader, eller båda i SWEREF 99 "
+            "TM: N i Latitud och E i Longitud.",
         ),
     ],
 )

@@ -93,13 +93,15 @@ def test_police_log_presence_in_an_area(police_officer, municipality):
             {"lat": "7280600", "lon": "19,18"},
             "lat",
             "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en SWEREF 99 "
-            "TM-koordinat (N).",
+            "TM-koordinat (N). Skriv antingen båda i decimalgrader, eller båda i SWEREF 99 "
+            "TM: N i Latitud och E i Longitud.",
         ),
         (
             {"lat": "65,59", "lon": "700000"},
             "lon",
             "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en SWEREF 99 "
-            "TM-koordinat (E).",
+            "TM-koordinat (E). Skriv antingen båda i decimalgrader, eller båda i SWEREF 99 "
+            "TM: N i Latitud och E i Longitud.",
         ),
         ({"lat": "norr", "lon": "19"}, "lat", "Ange latituden som ett tal i decimalgrader"),
     ],

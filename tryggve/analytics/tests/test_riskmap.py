@@ -8,8 +8,13 @@ from django.utils import timezone
 from shapely.geometry import Point
 
 from tryggve.analytics.riskmap import Cell, cells_geojson, grid_cells, risk_cells
-from tryggve.areas.models import ResidentialArea
+from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
+from tryggve.surveys import bank
+from tryggve.surveys.importers import survey_for_year
+from tryggve.surveys.maps import CLASS_COLOURS
+from tryggve.surveys.models import Channel
+from tryggve.surveys.services import AnswerData, response_submit
 
 URL = "/personal/lagesbild/riskkarta/"
 
@@ -170,3 +175,28 @@ def test_the_burglary_map_explains_repeat_victimisation(police_officer, municipa
     page = police_officer.get(URL).content.decode()
     assert "Rutorna visar var risken för bostadsinbrott är störst" in page
     assert "Ett bostadsinbrott höjer risken för fler inbrott i närheten några veckor" in page
+
+
+def test_the_darkest_share_is_named_with_its_number(police_officer, burglaries):
+    page = police_officer.get(URL).content.decode()
+    assert "Mörkast är den 1 procent av rutorna med högst risk." in page
+    assert "den procent" not in page
+
+
+def test_the_survey_places_have_a_swatch_in_the_key(police_officer, burglaries):
+    """Every mark in the key has its colour beside its words: the survey's purple squares
+    too, in the shades the map draws them in."""
+    municipality = Municipality.objects.get(code="2505")
+    last_year = survey_for_year(municipality=municipality, year=timezone.localdate().year - 1)
+    question = last_year.questions.get(code=bank.MAP_CODE)
+    lat, lon = 65.59, 19.18
+    for _ in range(5):
+        response_submit(
+            survey=last_year,
+            answers=[AnswerData(question=question, lat=lat, lon=lon, time_of_day="evening")],
+            channel=Channel.PAPER,
+        )
+    page = police_officer.get(URL).content.decode()
+    key = page[page.index("Lila rutor") - 400 : page.index("Lila rutor")]
+    assert f'fill="{CLASS_COLOURS[2]}"' in key
+    assert f'stroke="{CLASS_COLOURS[-1]}"' in key

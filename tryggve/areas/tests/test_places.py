@@ -27,8 +27,24 @@ def test_a_place_in_centrum_names_its_area_and_nearest_street(streets):
     assert place.area == "Centrum"
     assert place.street == "Torggatan"
     assert place.street_m == 50
-    assert place.summary == "Centrum, nära Torggatan (cirka 50 m) (gatans läge är ungefärligt)"
+    assert place.summary == "Centrum, nära Torggatan (cirka 50 m; gatans läge är ungefärligt)"
     assert str(place).endswith("65.59000° N, 19.18000° E")
+
+
+@pytest.mark.parametrize(
+    ("metres", "approximate", "words"),
+    [
+        (50, True, "nära Storgatan (cirka 50 m; gatans läge är ungefärligt)"),
+        (50, False, "nära Storgatan (cirka 50 m)"),
+        (10, True, "vid Storgatan (gatans läge är ungefärligt)"),
+        (10, False, "vid Storgatan"),
+    ],
+)
+def test_the_street_is_named_with_at_most_one_bracket(metres, approximate, words):
+    place = Place(
+        lat=65.59, lon=19.18, street="Storgatan", street_m=metres, street_approximate=approximate
+    )
+    assert place.street_text == words
 
 
 def test_without_streets_the_area_alone_is_named(municipality):

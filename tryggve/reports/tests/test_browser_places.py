@@ -135,7 +135,7 @@ def test_public_report_page_draws_the_place(open_page, published_report, streets
     expect(marker).to_have_count(1)
     expect(marker).to_be_visible()
     expect(marker).to_have_attribute(
-        "title", "Centrum, nära Torggatan (cirka 50 m) (gatans läge är ungefärligt)"
+        "title", "Centrum, nära Torggatan (cirka 50 m; gatans läge är ungefärligt)"
     )
     # The marker sits where the map is centred: on the place.
     box, at = mini.bounding_box(), marker.bounding_box()
