@@ -246,7 +246,8 @@ def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, d
     # JavaScript lands on the result.
     assert "I kö – importen startar snart" in page and "0 %" not in page
     assert "Du kan lämna sidan; importen fortsätter och resultatet finns i" in page
-    assert f'href="{URL}{created.pk}/#import-result"' in page
+    # The page itself, no fragment: a link that only adds one scrolls and never reloads.
+    assert f'<a class="button" href="{URL}{created.pk}/">Uppdatera</a>' in page
     assert case_handler.get(f"{URL}{created.pk}/status.json").json() == {
         "status": "queued",
         "label": "I kö",
