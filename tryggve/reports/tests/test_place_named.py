@@ -12,7 +12,7 @@ from django.core import mail
 from tryggve.reports.models import Unit
 from tryggve.reports.services import report_assign_unit, unit_digests_send
 
-NAMED = "Centrum, nära Torggatan (cirka 50 m)"
+NAMED = "Centrum, nära Torggatan (cirka 50 m; gatans läge är ungefärligt)"
 COORDS = "65.59000° N, 19.18000° E"
 # What the pages showed before: a pair that reads as four numbers with the decimal comma.
 AMBIGUOUS = "65,59000, 19,18000"
