@@ -93,33 +93,46 @@ def clean_coordinates(form: forms.Form, data: dict) -> None:
         if converted is not None:
             data["lat"], data["lon"] = converted
             return
-    if lat is not None and not -90 <= lat <= 90:
-        message = _("Latitud anges i decimalgrader mellan -90 och 90, till exempel 65,59.")
-        if _between(lat, NORTHING):
-            message = _(
-                "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en "
-                "SWEREF 99 TM-koordinat (N)."
-            )
-        elif _between(lat, EASTING):
-            message = _(
-                "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en "
-                "SWEREF 99 TM-koordinat (E)."
-            )
-        if _sweref_like(lat):
+    for name, value in (("lat", lat), ("lon", lon)):
+        bound, out_of_range, as_northing, as_easting = _DEGREE_MESSAGES[name]
+        if value is None or -bound <= value <= bound:
+            continue
+        message = out_of_range
+        if _between(value, NORTHING):
+            message = as_northing
+        elif _between(value, EASTING):
+            message = as_easting
+        if _sweref_like(value):
             message = format_lazy("{} {}", message, ONE_SYSTEM)
-        form.add_error("lat", forms.ValidationError(message, code="lat_range"))
-    if lon is not None and not -180 <= lon <= 180:
-        message = _("Longitud anges i decimalgrader mellan -180 och 180, till exempel 19,18.")
-        if _between(lon, EASTING):
-            message = _(
-                "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en "
-                "SWEREF 99 TM-koordinat (E)."
-            )
-        elif _between(lon, NORTHING):
-            message = _(
-                "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en "
-                "SWEREF 99 TM-koordinat (N)."
-            )
-        if _sweref_like(lon):
-            message = format_lazy("{} {}", message, ONE_SYSTEM)
-        form.add_error("lon", forms.ValidationError(message, code="lon_range"))
+        form.add_error(name, forms.ValidationError(message, code=f"{name}_range"))
+
+
+# Per field: its bound in degrees, and what it says of a value beyond it, one that looks like
+# a SWEREF 99 TM northing, and one that looks like an easting (whole sentences for the
+# translators).
+_DEGREE_MESSAGES = {
+    "lat": (
+        90,
+        _("Latitud anges i decimalgrader mellan -90 och 90, till exempel 65,59."),
+        _(
+            "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en "
+            "SWEREF 99 TM-koordinat (N)."
+        ),
+        _(
+            "Latitud anges i decimalgrader, till exempel 65,59. Ser ut som en "
+            "SWEREF 99 TM-koordinat (E)."
+        ),
+    ),
+    "lon": (
+        180,
+        _("Longitud anges i decimalgrader mellan -180 och 180, till exempel 19,18."),
+        _(
+            "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en "
+            "SWEREF 99 TM-koordinat (N)."
+        ),
+        _(
+            "Longitud anges i decimalgrader, till exempel 19,18. Ser ut som en "
+            "SWEREF 99 TM-koordinat (E)."
+        ),
+    ),
+}
