@@ -34,6 +34,7 @@ from tryggve.lib.parsing import (
     STOCKHOLM,
     datetime_year,
     decode_text,
+    json_error_place,
     local_moment,
     parse_clock,
     parse_date,
@@ -409,7 +410,7 @@ def _place_from_name(name: str, type_label: str) -> str:
 
 
 def _gps(value) -> tuple[float | None, float | None]:
-    parts = str(value or "").split(",")
+    parts = _text(value).split(",")
     if len(parts) != 2:
         return None, None
     lat, lon = parse_number(parts[0]), parse_number(parts[1])
@@ -419,7 +420,7 @@ def _gps(value) -> tuple[float | None, float | None]:
 
 
 def _absolute_url(url) -> str:
-    url = str(url or "").strip()
+    url = _text(url).strip()
     if url.startswith("/"):
         url = POLICE_SITE + url
     if not url.startswith(("https://", "http://")) or len(url) > MAX_URL:
@@ -487,14 +488,27 @@ def split_summary(summary: IncidentData) -> list[IncidentData]:
     return parts
 
 
+def _text(value) -> str:
+    """A feed field as text: a string or number as written, anything else (an object or
+    list where text belongs) as nothing, never its Python repr."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def load_police_events(data: bytes) -> list:
     """The feed's answer: a JSON list of events."""
     try:
         events = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(_("Filen är inte UTF-8: %(error)s") % {"error": exc}) from exc
+        raise ImportFormatError(
+            _("Filen är inte UTF-8: byte %(position)d går inte att läsa.")
+            % {"position": exc.start + 1}
+        ) from exc
     except ValueError as exc:  # JSONDecodeError, and an int of over 4,300 digits
-        raise ImportFormatError(_("Filen är inte giltig JSON: %(error)s") % {"error": exc}) from exc
+        raise ImportFormatError(
+            _("Filen är inte giltig JSON: %(where)s") % {"where": json_error_place(exc)}
+        ) from exc
     except RecursionError as exc:
         # Lists in lists a thousand deep ("[[[[…"): no feed nests like that, and Python's
         # reader gives up on them; never the traceback it would be.
@@ -522,12 +536,12 @@ def parse_police_events(events: list, *, now: datetime | None = None) -> Iterato
             yield Rejection(where, _("är inte ett JSON-objekt"))
             continue
         # The place first: an event refused below is still its municipality's to learn of.
-        name = _normalise(event.get("name") or "")
-        type_label = _normalise(event.get("type") or "")
-        summary = str(event.get("summary") or "").strip()
+        name = _normalise(_text(event.get("name")))
+        type_label = _normalise(_text(event.get("type")))
+        summary = _text(event.get("summary")).strip()
         location = event.get("location")
         location = location if isinstance(location, dict) else {}
-        location_name = _normalise(location.get("name") or "")
+        location_name = _normalise(_text(location.get("name")))
         lat, lon = _gps(location.get("gps"))
 
         county = location_name if _is_county(location_name) else ""
@@ -761,10 +775,10 @@ def load_mapping(path: str | Path) -> CsvMapping:
         ) from exc
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, and an int of over 4,300 digits
         raise ImportFormatError(
-            _("Kolumnmappningen %(path)s är inte giltig JSON: %(error)s")
-            % {"path": path, "error": exc}
+            _("Kolumnmappningen %(path)s är inte giltig JSON: %(where)s")
+            % {"path": path, "where": json_error_place(exc)}
         ) from exc
     except RecursionError as exc:
         # Python's JSON reader recurses per nested list or object; a mapping is one object.

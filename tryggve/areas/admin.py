@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
+from tryggve.areas.selectors import households_problem
 from tryggve.areas.serving import serves_several
+from tryggve.lib.geo import GeometryError, line_or_point_from_geojson, polygon_from_geojson
 
 
 def admin_municipalities(user) -> list[int] | None:
@@ -51,17 +53,48 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class GeometryForm(forms.ModelForm):
+    """A form whose GeoJSON is read as the imports read it (a usable polygon, WGS84 or
+    SWEREF 99 TM) and stored with its bounding box: without this a new row had no box and
+    could not be saved, and a changed outline kept the old box, so points in the new part
+    were never found inside it."""
+
+    read_geometry = staticmethod(polygon_from_geojson)
+
+    def clean_geometry(self):
+        try:
+            self.geometry_shape = self.read_geometry(self.cleaned_data["geometry"])
+        except GeometryError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return self.cleaned_data["geometry"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if getattr(self, "geometry_shape", None) is not None:
+            self.instance.set_geometry(self.geometry_shape)
+
+
+class StreetForm(GeometryForm):
+    """A street is a line and a named place a point (`areas.services.streets_import`)."""
+
+    read_geometry = staticmethod(line_or_point_from_geojson)
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityScopedAdmin):
+    # The admin builds the form's fields; the class adds only the geometry's reading.
+    form = GeometryForm
     list_display = ["name", "code", "police_area", "slug", "hosts", "reference_prefix"]
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
     filter_horizontal = ["members"]
     municipality_lookup = "pk"
 
 
-class ResidentialAreaForm(forms.ModelForm):
+class ResidentialAreaForm(GeometryForm):
     """Django checks the unique short name through the default manager, which does not see
-    the statistical layer; this checks every kind, so a clash is a message, not an error."""
+    the statistical layer; this checks every kind, so a clash is a message, not an error.
+    A number of households that cannot be true is refused: it is the denominator of every
+    area's rate, so one typo (19,000 for 190) would make the other areas look exposed."""
 
     class Meta:
         model = ResidentialArea
@@ -80,6 +113,13 @@ class ResidentialAreaForm(forms.ModelForm):
                     "slug",
                     _("Kortnamnet används redan i kommunen (också av ett statistiskt område)."),
                 )
+        if not self.has_error("households"):
+            problem = households_problem(
+                municipality=municipality, area=self.instance,
+                households=data.get("households"), population=data.get("population"),
+            )
+            if problem:
+                self.add_error("households", problem)
         return data
 
 
@@ -100,6 +140,7 @@ class ResidentialAreaAdmin(MunicipalityScopedAdmin):
 
 @admin.register(Street)
 class StreetAdmin(MunicipalityScopedAdmin):
+    form = StreetForm
     list_display = ["name", "municipality", "approximate"]
     list_filter = ["municipality", "approximate"]
     search_fields = ["name"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from tryggve.areas import serving as routing
-from tryggve.areas.models import AreaKind, Municipality, ResidentialArea
+from tryggve.areas.models import AreaKind, Municipality, PopulationCount, ResidentialArea
 from tryggve.lib import tenancy
 
 
@@ -180,3 +180,55 @@ def statistical_layer_geojson(areas: list[ResidentialArea]) -> dict | None:
             for area in areas
         ],
     }
+
+
+def households_problem(
+    *,
+    municipality: Municipality | None,
+    area: ResidentialArea | None = None,
+    households: int | None,
+    population: int | None,
+) -> str | None:
+    """Why `households` cannot be the number of households in `area` (None when it can).
+
+    Every household has at least one inhabitant, and one of 16 or older: so no more
+    households than the area's inhabitants as typed, than its inhabitants from 16 as SCB
+    counted them, or, together with the municipality's other areas, than the
+    municipality's inhabitants from 16 (`PopulationCount`, the latest year). Without a
+    municipality only the first rule is checked (a file's feature, before it is saved)."""
+    if not households:
+        return None
+    if population and households > population:
+        return _(
+            "Fler hushåll (%(households)s) än invånare (%(population)s) går inte: ett hushåll "
+            "har minst en invånare. Kontrollera siffrorna."
+        ) % {"households": households, "population": population}
+    if municipality is None:
+        return None
+    area = area or ResidentialArea()
+    if area.pk is not None:
+        counted = _adults(PopulationCount.objects.filter(area=area))
+        if counted is not None and households > counted:
+            return _(
+                "Fler hushåll (%(households)s) än områdets invånare från 16 år enligt SCB "
+                "(%(counted)s) går inte. Kontrollera siffran."
+            ) % {"households": households, "counted": counted}
+    counted = _adults(
+        PopulationCount.objects.filter(municipality=municipality, area__isnull=True)
+    )
+    others = ResidentialArea.objects.filter(municipality=municipality).exclude(pk=area.pk)
+    together = households + (others.aggregate(n=Sum("households"))["n"] or 0)
+    if counted is not None and together > counted:
+        return _(
+            "Med det här talet har kommunens bostadsområden %(together)s hushåll, fler än "
+            "kommunens invånare från 16 år (%(counted)s). Kontrollera siffran."
+        ) % {"together": together, "counted": counted}
+    return None
+
+
+def _adults(counts) -> int | None:
+    """The inhabitants from 16 of the latest year among `counts`, None without one."""
+    year = counts.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return None
+    return counts.filter(year=year).aggregate(n=Sum("count"))["n"]

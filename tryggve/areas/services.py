@@ -11,12 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from shapely import make_valid
 from shapely.geometry import (
-    LineString,
-    MultiLineString,
     MultiPolygon,
-    Point,
     Polygon,
-    shape,
 )
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
@@ -29,6 +25,7 @@ from tryggve.areas.models import (
     Street,
 )
 from tryggve.areas.population import PopulationFileError, aggregate, read_population
+from tryggve.areas.selectors import households_problem
 from tryggve.areas.statistical import (
     LEVEL_LABELS,
     STAT_COLUMNS,
@@ -42,9 +39,9 @@ from tryggve.areas.statistical import (
 )
 from tryggve.lib.geo import (
     GeometryError,
+    checked_wgs84,
     crs_of,
-    geometry_to_wgs84,
-    guess_srid,
+    line_or_point_from_geojson,
     polygon_from_geojson,
 )
 
@@ -137,6 +134,12 @@ def areas_import(
         except (GeometryError, ValueError, TypeError) as exc:
             result.errors.append(f"Objekt {number} ({name}): {exc}")
             continue
+        problem = households_problem(
+            municipality=None, households=households, population=population
+        )
+        if problem:
+            result.errors.append(f"Objekt {number} ({name}): {problem}")
+            continue
         parsed.append((name, geom, households, population))
     if result.errors:
         return result
@@ -165,21 +168,6 @@ def load_geojson_file(path: str) -> dict:
         raise GeometryError(f"Kunde inte läsa {path}: {exc}") from exc
 
 
-def _line_or_point(data: dict, srid: int | None) -> BaseGeometry:
-    """A street as a (Multi)LineString or a place as a Point, reprojected to WGS84."""
-    try:
-        geom = shape(data)
-    except Exception as exc:  # shapely raises several types for malformed input
-        raise GeometryError(f"Ogiltig geometri: {exc}") from exc
-    if not isinstance(geom, LineString | MultiLineString | Point) or geom.is_empty:
-        raise GeometryError("En gata ska vara en linje (LineString) eller en punkt (Point).")
-    geom = geometry_to_wgs84(geom, srid if srid is not None else guess_srid(geom))
-    minx, miny, maxx, maxy = geom.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise GeometryError("Koordinaterna ligger utanför jorden: fel koordinatsystem?")
-    return geom
-
-
 def streets_import(
     *, data: dict, municipality: Municipality, srid: int | None = None
 ) -> ImportResult:
@@ -199,7 +187,7 @@ def streets_import(
             result.errors.append(f"Objekt {number}: saknar namn ('name').")
             continue
         try:
-            geom = _line_or_point(feature.get("geometry") or {}, crs)
+            geom = line_or_point_from_geojson(feature.get("geometry") or {}, crs)
         except GeometryError as exc:
             result.errors.append(f"Objekt {number} ({name}): {exc}")
             continue
@@ -363,10 +351,7 @@ def _stat_polygon(geom: BaseGeometry, srid: int) -> tuple[BaseGeometry, bool]:
             raise GeometryError("Trasig polygon som inte går att laga.")
         geom, repaired = unary_union(parts), True
     # As polygon_from_geojson, without a round trip through GeoJSON (a third of the time).
-    geom = geometry_to_wgs84(geom, srid)
-    minx, miny, maxx, maxy = geom.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise GeometryError("Koordinaterna ligger utanför jorden: fel koordinatsystem?")
+    geom = checked_wgs84(geom, srid)
     return (geom if geom.is_valid else make_valid(geom)), repaired
 
 

@@ -8,11 +8,23 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import Transformer
 from shapely import make_valid
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import (
+    LineString,
+    MultiLineString,
+    MultiPolygon,
+    Point,
+    Polygon,
+    mapping,
+    shape,
+)
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
+
+from tryggve.lib.parsing import json_error_place
 
 WGS84 = 4326
 SWEREF99TM = 3006
@@ -89,7 +101,9 @@ def crs_of(geojson: dict) -> int:
             return code
     if name.endswith("CRS84"):
         return WGS84
-    raise GeometryError(f"Okänt koordinatsystem {name!r}: använd WGS84 eller SWEREF 99 TM.")
+    raise GeometryError(
+        _("Okänt koordinatsystem %(name)s: använd WGS84 eller SWEREF 99 TM.") % {"name": repr(name)}
+    )
 
 
 def guess_srid(geom: BaseGeometry) -> int:
@@ -100,30 +114,80 @@ def guess_srid(geom: BaseGeometry) -> int:
     return SWEREF99TM
 
 
+# GEOS's reasons (`explain_validity`, "Self-intersection[19.0 65.5]"), in words.
+_INVALIDITY = {
+    "Self-intersection": gettext_lazy("kanten korsar sig själv"),
+    "Ring Self-intersection": gettext_lazy("kanten korsar sig själv"),
+    "Hole lies outside shell": gettext_lazy("ett hål ligger utanför ytan"),
+    "Holes are nested": gettext_lazy("ett hål ligger i ett annat hål"),
+    "Interior is disconnected": gettext_lazy("hålen delar ytan i flera delar"),
+    "Nested shells": gettext_lazy("en yta ligger inuti en annan"),
+    "Duplicate Rings": gettext_lazy("samma kant finns två gånger"),
+    "Too few points in geometry component": gettext_lazy("en kant har för få punkter"),
+    "Ring is not closed": gettext_lazy("en kant slutar inte där den börjar"),
+    "Invalid Coordinate": gettext_lazy("en koordinat är inget tal"),
+    "Repeated Point": gettext_lazy("en punkt upprepas"),
+}
+
+
+def invalidity(geom: BaseGeometry) -> str:
+    """Why `geom` is not valid, in words, with where (GEOS's first problem found)."""
+    reason, _bracket, place = explain_validity(geom).partition("[")
+    words = _INVALIDITY.get(reason.strip(), gettext_lazy("formen är ogiltig"))
+    place = place.rstrip("]").split()
+    if len(place) == 2:
+        return _("%(reason)s vid %(x)s, %(y)s") % {"reason": words, "x": place[0], "y": place[1]}
+    return str(words)
+
+
 def polygon_from_geojson(data: dict | str, srid: int | None = None) -> BaseGeometry:
     """Parse a (Multi)Polygon, reproject it to WGS84 and check that it is usable."""
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except (ValueError, RecursionError) as exc:  # nesting deeper than Python recurses
-            raise GeometryError(f"Ogiltig GeoJSON: {exc}") from exc
+            raise GeometryError(
+                _("Ogiltig GeoJSON: %(where)s") % {"where": json_error_place(exc)}
+            ) from exc
     try:
         geom = shape(data)
     except (Exception, RecursionError) as exc:  # shapely raises several types
-        raise GeometryError("Ogiltig geometri: ingen läsbar polygon.") from exc
+        raise GeometryError(_("Ogiltig geometri: ingen läsbar polygon.")) from exc
     if not isinstance(geom, Polygon | MultiPolygon):
-        raise GeometryError(f"Geometrin är {geom.geom_type}, men en polygon behövs.")
+        raise GeometryError(
+            _("Geometrin är %(kind)s, men en polygon behövs.") % {"kind": geom.geom_type}
+        )
     if geom.is_empty:
-        raise GeometryError("Geometrin är tom.")
+        raise GeometryError(_("Geometrin är tom."))
     if not geom.is_valid:
-        raise GeometryError(f"Geometrin är trasig ({explain_validity(geom)}).")
-    geom = geometry_to_wgs84(geom, srid if srid is not None else guess_srid(geom))
-    minx, miny, maxx, maxy = geom.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise GeometryError("Koordinaterna ligger utanför jorden: fel koordinatsystem?")
+        raise GeometryError(
+            _("Geometrin är trasig: %(reason)s.") % {"reason": invalidity(geom)}
+        )
+    geom = checked_wgs84(geom, srid)
     if not geom.is_valid:
         # Reprojection can fold a barely valid ring; repair rather than refuse.
         geom = make_valid(geom)
+    return geom
+
+
+def line_or_point_from_geojson(data: dict, srid: int | None = None) -> BaseGeometry:
+    """A street as a (Multi)LineString or a place as a Point, reprojected to WGS84."""
+    try:
+        geom = shape(data)
+    except (Exception, RecursionError) as exc:  # shapely raises several types
+        raise GeometryError(_("Ogiltig geometri: ingen läsbar linje eller punkt.")) from exc
+    if not isinstance(geom, LineString | MultiLineString | Point) or geom.is_empty:
+        raise GeometryError(_("En gata ska vara en linje (LineString) eller en punkt (Point)."))
+    return checked_wgs84(geom, srid)
+
+
+def checked_wgs84(geom: BaseGeometry, srid: int | None) -> BaseGeometry:
+    """`geom` reprojected to WGS84 from `srid` (guessed when None), refused when it then
+    lies outside the earth's degrees (metres read as degrees, or the wrong system)."""
+    geom = geometry_to_wgs84(geom, srid if srid is not None else guess_srid(geom))
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeometryError(_("Koordinaterna ligger utanför jorden: fel koordinatsystem?"))
     return geom
 
 

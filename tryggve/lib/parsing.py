@@ -20,6 +20,7 @@ to both. It imports nothing from Django, because the forecast runs without it.
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -39,6 +40,19 @@ _DATETIME_RE = re.compile(
 # begin with: not the header. The importers and the forecast's command line both skip it.
 EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def json_error_place(exc: ValueError) -> str:
+    """Where JSON stopped being readable, in words (Python's reason is English and
+    technical): the line and character, or a number too long to read. Django's gettext is
+    imported here, not above, so that the forecast can import this module without Django."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(exc, json.JSONDecodeError):
+        return _("fel på rad %(line)d, tecken %(column)d.") % {
+            "line": exc.lineno, "column": exc.colno
+        }
+    return _("ett tal är för långt.")
 
 
 def decode_text(data: bytes) -> str:

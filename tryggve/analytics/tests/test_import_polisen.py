@@ -206,6 +206,32 @@ def test_json_nested_too_deep_is_refused_as_unreadable_not_a_traceback(data):
         load_police_events(data)
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"<html>Service Unavailable</html>", "Filen är inte giltig JSON: fel på rad 1, tecken 1."),
+        (b'[{"id": 1},\n {"id": 2,}]', "Filen är inte giltig JSON: fel på rad 2, tecken 11."),
+        (b"[" + b"1" * 5000 + b"]", "Filen är inte giltig JSON: ett tal är för långt."),
+        (b"[\xff]", "Filen är inte UTF-8: byte 2 går inte att läsa."),
+    ],
+)
+def test_an_unreadable_answer_is_said_in_swedish_with_where_it_broke(data, said):
+    # Staff see this message on the import page: no English parser detail.
+    with pytest.raises(ImportFormatError) as refused:
+        load_police_events(data)
+    assert str(refused.value) == said
+
+
+def test_text_fields_given_as_objects_are_empty_never_their_repr():
+    parsed = parse_one(
+        type={"sv": "Inbrott"}, summary=["Inbrott i villa"], url={"href": "/x"},
+        location={"name": {"x": 1}, "gps": [65.59, 19.17]},
+    )
+    for text in (parsed.type_label, parsed.summary, parsed.source_url):
+        assert text == ""
+    assert (parsed.lat, parsed.lon) == (None, None)
+
+
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 

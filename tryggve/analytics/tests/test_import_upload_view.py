@@ -516,7 +516,7 @@ def test_staff_read_what_happened_in_swedish_never_the_technical_text(
          "2026-11-28T13:20:00Z"),
         (8, "failed", None, "URLError: <urlopen error [Errno 111] Connection refused>", None),
         (7, "failed", 503, "HTTP 503", None),
-        (6, "failed", 200, "Filen är inte giltig JSON: Expecting value", None),
+        (6, "failed", 200, "Filen är inte giltig JSON: fel på rad 1, tecken 1.", None),
         (5, "gone", 404, "404: permanent, no further calls", None),
     ]:
         FeedFetch.objects.create(

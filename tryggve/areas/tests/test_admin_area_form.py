@@ -1,9 +1,14 @@
-"""The admin's residential-area form sees the statistical layer's short names too."""
+"""The admin's forms for areas, streets and municipalities: the statistical layer's short
+names, outlines read as the imports read them and stored with their box, and households
+that cannot be true."""
+
+import json
 
 import pytest
 
 from tryggve.areas.admin import ResidentialAreaForm
-from tryggve.areas.models import AreaKind, ResidentialArea
+from tryggve.areas.models import AreaKind, PopulationCount, ResidentialArea, Street
+from tryggve.areas.selectors import area_for_point
 
 
 @pytest.mark.django_db
@@ -27,9 +32,162 @@ def test_a_short_name_taken_by_the_layer_is_a_message(municipality, layer_over_c
         "population": 20,
         "kind": AreaKind.RESIDENTIAL,
         "scb_code": "",
-        "geometry": '{"type": "Polygon", "coordinates": []}',
+        "geometry": json.dumps(centrum.geometry),
     }
     form = ResidentialAreaForm(data={**data, "slug": "deso-2505c0010"}, instance=centrum)
     assert not form.is_valid()
     assert "statistiskt område" in form.errors["slug"][0]
     assert ResidentialAreaForm(data={**data, "slug": "centrum"}, instance=centrum).is_valid()
+
+
+# A square of about 480 × 560 m north-west of Arvidsjaur's centre, inside the municipality.
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[19.0, 65.5], [19.01, 65.5], [19.01, 65.505], [19.0, 65.505], [19.0, 65.5]]],
+}
+
+
+def _superuser(persona):
+    persona.user.is_staff = persona.user.is_superuser = True
+    persona.user.save()
+    return persona
+
+
+def _area_data(municipality, **changes):
+    return {
+        "municipality": municipality.pk, "name": "Nybygget", "slug": "nybygget",
+        "households": 120, "population": 260, "kind": AreaKind.RESIDENTIAL, "scb_code": "",
+        "geometry": json.dumps(SQUARE), **changes,
+    }
+
+
+@pytest.mark.django_db
+def test_a_new_area_is_saved_with_its_box_and_found_by_its_points(municipality, administrator):
+    admin = _superuser(administrator)
+    answer = admin.post("/admin/areas/residentialarea/add/", _area_data(municipality))
+    assert answer.status_code == 302
+    area = ResidentialArea.objects.get(municipality=municipality, slug="nybygget")
+    assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == (19.0, 65.5, 19.01, 65.505)
+    assert area_for_point(lat=65.5025, lon=19.005, codes=("2505",)) == area
+
+
+@pytest.mark.django_db
+def test_a_changed_outline_moves_the_box_with_it(municipality, administrator):
+    admin = _superuser(administrator)
+    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
+    data = _area_data(
+        municipality, name="Centrum", slug="centrum", households=centrum.households,
+        population=centrum.population,
+    )
+    answer = admin.post(f"/admin/areas/residentialarea/{centrum.pk}/change/", data)
+    assert answer.status_code == 302
+    centrum.refresh_from_db()
+    assert (centrum.min_lon, centrum.max_lat) == (19.0, 65.505)
+    assert area_for_point(lat=65.5025, lon=19.005, codes=("2505",)) == centrum
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ('{"type": "LineString", "coordinates": [[19.0, 65.5], [19.01, 65.5]]}', "polygon behövs"),
+        ('{"type": "Polygon", "coordinates": []}', "tom"),
+        ('{"type": "Polygon", "coordinates": [[[1, 2], [3]]]}', "ingen läsbar polygon"),
+        (
+            '{"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}',
+            "trasig",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[1e9, 0], [2e9, 0], [2e9, 1], [1e9, 0]]]}',
+            "utanför jorden",
+        ),
+    ],
+)
+def test_an_unusable_outline_is_a_message_and_nothing_is_saved(
+    municipality, administrator, geometry, message
+):
+    admin = _superuser(administrator)
+    answer = admin.post(
+        "/admin/areas/residentialarea/add/", _area_data(municipality, geometry=geometry)
+    )
+    assert answer.status_code == 200
+    assert message in answer.context["adminform"].form.errors["geometry"][0]
+    assert not ResidentialArea.all_kinds.filter(slug="nybygget").exists()
+
+
+@pytest.mark.django_db
+def test_more_households_than_inhabitants_is_refused(municipality):
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, households=19000, population=400),
+        instance=ResidentialArea(),
+    )
+    assert not form.is_valid()
+    assert "Fler hushåll (19000) än invånare (400)" in form.errors["households"][0]
+
+
+@pytest.mark.django_db
+def test_households_beyond_the_municipalitys_adults_are_refused(municipality):
+    # A typo for 190: the areas' denominators may not add up to more households than the
+    # municipality has inhabitants from 16 (SCB's count; no population typed for the area).
+    for band, count in (("16_24", 500), ("25_44", 1500), ("45_64", 1800), ("65_79", 1200)):
+        PopulationCount.objects.create(
+            municipality=municipality, age_band=band, year=2024, count=count
+        )
+    PopulationCount.objects.create(
+        municipality=municipality, age_band="80", year=2023, count=90000
+    )
+    typo = _area_data(municipality, households=19000, population=0)
+    form = ResidentialAreaForm(data=typo, instance=ResidentialArea())
+    assert not form.is_valid()
+    assert "fler än kommunens invånare från 16 år (5000)" in form.errors["households"][0]
+    right = _area_data(municipality, households=190, population=0)
+    assert ResidentialAreaForm(data=right, instance=ResidentialArea()).is_valid()
+
+
+@pytest.mark.django_db
+def test_households_beyond_the_areas_own_adults_are_refused(municipality):
+    centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
+    PopulationCount.objects.create(
+        municipality=municipality, area=centrum, age_band="25_44", year=2024, count=150
+    )
+    data = _area_data(municipality, name="Centrum", slug="centrum", households=151, population=0)
+    form = ResidentialAreaForm(data=data, instance=centrum)
+    assert not form.is_valid()
+    assert "områdets invånare från 16 år enligt SCB (150)" in form.errors["households"][0]
+
+
+@pytest.mark.django_db
+def test_a_street_is_a_line_or_a_point_with_its_box(municipality, administrator):
+    admin = _superuser(administrator)
+    point = {"type": "Point", "coordinates": [19.17, 65.59]}
+    data = {"municipality": municipality.pk, "name": "Torget", "geometry": json.dumps(point)}
+    assert admin.post("/admin/areas/street/add/", data).status_code == 302
+    torget = Street.objects.get(municipality=municipality, name="Torget")
+    assert (torget.min_lon, torget.min_lat) == (19.17, 65.59)
+    refused = admin.post(
+        "/admin/areas/street/add/", {**data, "name": "Rutan", "geometry": json.dumps(SQUARE)}
+    )
+    assert "linje (LineString) eller en punkt" in refused.context["adminform"].form.errors[
+        "geometry"
+    ][0]
+    assert not Street.objects.filter(name="Rutan").exists()
+
+
+@pytest.mark.django_db
+def test_a_municipalitys_changed_outline_moves_its_box(municipality, administrator):
+    admin = _superuser(administrator)
+    page = admin.get(f"/admin/areas/municipality/{municipality.pk}/change/")
+    form = page.context["adminform"].form
+    data = {
+        name: field.value() for name, field in ((n, form[n]) for n in form.fields)
+        if field.value() not in (None, "") and name != "logo"
+    }
+    bigger = {
+        "type": "Polygon",
+        "coordinates": [[[18.0, 65.0], [20.5, 65.0], [20.5, 66.3], [18.0, 66.3], [18.0, 65.0]]],
+    }
+    data.update(geometry=json.dumps(bigger), members=[])
+    answer = admin.post(f"/admin/areas/municipality/{municipality.pk}/change/", data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    municipality.refresh_from_db()
+    assert (municipality.min_lon, municipality.max_lat) == (18.0, 66.3)

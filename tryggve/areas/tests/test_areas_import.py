@@ -109,11 +109,11 @@ def test_sweref99tm_boundary_import(db):
 def test_reimport_updates_instead_of_duplicating(boundary_only):
     areas_import(data=demo_areas(), municipality=boundary_only)
     data = demo_areas()
-    data["features"][2]["properties"]["households"] = 999
+    data["features"][2]["properties"]["households"] = 333
     result = areas_import(data=data, municipality=boundary_only)
     assert (result.created, result.updated) == (0, 12)
     assert ResidentialArea.objects.count() == 12
-    assert areas_by_name()["Centrum"].households == 999
+    assert areas_by_name()["Centrum"].households == 333
 
 
 def test_swedish_property_names_are_read(boundary_only):
@@ -151,6 +151,10 @@ BOWTIE = {
         (feature("Minus", population="-1"), "Objekt 2 (Minus): population får inte vara negativt"),
         (feature("Text", households="många"), "Objekt 2 (Text):"),
         (feature("Ingen", geometry={"type": "Polygon"}), "Objekt 2 (Ingen): Ogiltig geometri"),
+        (
+            feature("Skrivfel", households=19000, population=400),
+            "Objekt 2 (Skrivfel): Fler hushåll (19000) än invånare (400) går inte",
+        ),
     ],
     ids=[
         "bowtie",
@@ -161,6 +165,7 @@ BOWTIE = {
         "neg-population",
         "text-households",
         "no-coordinates",
+        "more-households-than-inhabitants",
     ],
 )
 def test_broken_feature_gives_a_clear_error_and_nothing_is_saved(boundary_only, bad, message):

@@ -112,18 +112,24 @@ def test_polygon_in_sweref_comes_back_in_wgs84():
 @pytest.mark.parametrize(
     ("geometry", "message"),
     [
-        ("{not json", "Ogiltig GeoJSON"),
+        ("{not json", "Ogiltig GeoJSON: fel på rad 1, tecken 2."),
         ({"type": "Polygon", "coordinates": "nonsense"}, "Ogiltig geometri"),
         ({"type": "Point", "coordinates": [19.18, 65.59]}, "Point, men en polygon behövs"),
         ({"type": "LineString", "coordinates": [[19, 65], [20, 66]]}, "polygon behövs"),
         ({"type": "Polygon", "coordinates": []}, "tom"),
         (
             {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
-            "Geometrin är trasig",
+            "Geometrin är trasig: kanten korsar sig själv vid 0.5, 0.5.",
         ),
         (
             {"type": "Polygon", "coordinates": [[[170, 0], [200, 0], [200, 10], [170, 0]]]},
             "utanför jorden",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [
+                [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]]
+            ]},
+            "Geometrin är trasig: ett hål ligger utanför ytan vid 5, 5.",
         ),
     ],
 )
