@@ -648,6 +648,17 @@ def _group_labels() -> dict[str, str]:
 FILE_TYPE_GROUPS: dict[str, str] = {
     "klotter": OffenceGroup.VANDALISM,
     "inbrott bostad": OffenceGroup.RESIDENTIAL_BURGLARY,
+    "inbrott i bostad": OffenceGroup.RESIDENTIAL_BURGLARY,
+    "inbrott i villa": OffenceGroup.RESIDENTIAL_BURGLARY,
+    "inbrott i lägenhet": OffenceGroup.RESIDENTIAL_BURGLARY,
+    "inbrott i fritidshus": OffenceGroup.RESIDENTIAL_BURGLARY,
+    # Not a dwelling, as for the police feed's burglaries (`RESIDENTIAL_WORDS`).
+    "inbrott i förråd": OffenceGroup.OTHER_BURGLARY,
+    "inbrott i källarförråd": OffenceGroup.OTHER_BURGLARY,
+    "stöld ur bil": OffenceGroup.THEFT,
+    "stöld ur fordon": OffenceGroup.THEFT,
+    # The police feed's "Olaga hot" is violence; a school's or a workplace's log says "Hot".
+    "hot": OffenceGroup.VIOLENCE,
     "brand i container": OffenceGroup.FIRE,
 }
 
@@ -814,13 +825,41 @@ def _skip_blank_lines(text: str) -> tuple[str, int]:
 
 def _csv_body(text: str) -> tuple[str, str, int]:
     """The text from its header line on, its delimiter, and how many lines came before the
-    header: blank ones, and Excel's "sep=;" line (whose delimiter is then used)."""
+    header: blank ones, Excel's "sep=;" line (whose delimiter is then used), and an export's
+    title lines (`_skip_title_lines`)."""
     text, skipped = _skip_blank_lines(text)
+    delimiter = None
     sep = EXCEL_SEP_RE.match(text)
     if sep:
         text, after = _skip_blank_lines(text[sep.end() :])
-        return text, sep.group(1), skipped + 1 + after
-    return text, sniff_delimiter(re.match(r"[^\r\n]*", text).group()), skipped
+        delimiter, skipped = sep.group(1), skipped + 1 + after
+    text, titles = _skip_title_lines(text, delimiter)
+    first_line = re.match(r"[^\r\n]*", text).group()
+    return text, delimiter or sniff_delimiter(first_line), skipped + titles
+
+
+# An export's title and "printed on" lines above its table ("Händelserapporter – Arvidsjaurs
+# kommun;;;;", "Utskrivet 2026-11-27"): at most this many lines before the header.
+MAX_TITLE_LINES = 10
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _skip_title_lines(text: str, delimiter: str | None) -> tuple[str, int]:
+    """The text from its header on, and how many title lines came before it. A header is
+    known by column names `guess_mapping` recognises; the lines above it are titles only
+    when each has fewer cells with text than the header (a title, a date, blank rows).
+    Without such a header in the first lines the text is left as it is, and the first line
+    is the header as before (its own message says what is wrong with it)."""
+    offset, widths = 0, []
+    for match in islice(_LINE_RE.finditer(text), MAX_TITLE_LINES + 1):
+        line = match.group()
+        cells = _lenient([line], delimiter or sniff_delimiter(line)) or []
+        filled = [cell.strip() for cell in cells if cell.strip()]
+        if widths and len(filled) > max(widths) and guess_mapping(filled):
+            return text[offset:], len(widths)
+        widths.append(len(filled))
+        offset = match.end()
+    return text, 0
 
 
 @dataclass(frozen=True)
@@ -1097,7 +1136,10 @@ class CsvFile:
         day = parse_date(raw_time)
         moment = parse_datetime(raw_time) if day is None else None
         if day is None and moment is None:
-            return Rejection(where, _time_refused(raw_time), "time", shape=True)
+            # A row without a time is most often an export's total at the bottom
+            # ("Antal ärenden: 9;;;"): "tiden '' går inte att tolka" would puzzle.
+            reason = _time_refused(raw_time) if raw_time else _("tid saknas")
+            return Rejection(where, reason, "time", shape=True)
         raw_clock = self._cell(row, "clock")
         if moment is not None:
             local = moment.astimezone(STOCKHOLM)
@@ -1273,13 +1315,33 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "inträffade",
         "brottsdatum",
         "händelsedatum",
+        "larmtid",
     ),
     "lat": ("lat", "latitud", "latitude"),
     "lon": ("lon", "lng", "long", "longitud", "longitude"),
     "x": ("x", "northing", "nord", "n"),
     "y": ("y", "easting", "öst", "ost", "e"),
-    "type": ("type", "typ", "brottstyp", "brottskod", "kategori", "händelsetyp", "brott"),
-    "text": ("text", "beskrivning", "sammanfattning", "summary", "description", "händelse"),
+    # "Händelse" is the type in a log of "Datum; Händelse; Beskrivning" (a school's, a
+    # security company's), and the description beside a "Händelsetyp": last in both.
+    "type": (
+        "type",
+        "typ",
+        "brottstyp",
+        "brottskod",
+        "kategori",
+        "händelsetyp",
+        "brott",
+        "händelse",
+    ),
+    "text": (
+        "text",
+        "beskrivning",
+        "sammanfattning",
+        "summary",
+        "description",
+        "kommentar",
+        "händelse",
+    ),
     "id": (
         "id",
         "ärendenr",
@@ -1290,6 +1352,8 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "löpnummer",
         "anmälningsnummer",
         "händelsenummer",
+        "rapportnr",
+        "rapportnummer",
     ),
 }
 # A header with both a column of dates and one of clock times (an export's "Datum" and

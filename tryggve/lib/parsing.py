@@ -10,6 +10,9 @@ to both. It imports nothing from Django, because the forecast runs without it.
 - Times: ISO-like, the hour with or without its leading zero, "17.59" as well as "17:59",
   fractions of seconds, an offset (`Z`, `+01:00`, `+0100`) or none; without an offset the time
   is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
+  The date may also be written "20260305" or "5 mars 2026", and "kl." may come before the
+  clock time ("2026-03-05 kl. 14.30"): Swedish forms that cannot be misread. "05/03/2026"
+  is not read, as it is 3 May in an American export.
 - Dates without a clock ("2026-10-05", `parse_date`) and clock times in a column of their own
   ("12:05", "12.05", "1205", "12:05:30", "kl. 12.05"; `parse_clock`), which `local_moment`
   puts together as Swedish local time.
@@ -40,6 +43,48 @@ _DATETIME_RE = re.compile(
 # begin with: not the header. The importers and the forecast's command line both skip it.
 EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+# "5 mars 2026", "den 5 mars 2026", "5 mar. 2026": the month by its name or its first three
+# letters, as Excel's long date and people write it.
+_WORDS_DATE_RE = re.compile(
+    r"^(?:den\s+)?(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})(?=$|\s)", re.IGNORECASE
+)
+# "20260305", as registers and file names write a date.
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
+# "kl." or "kl" between a date and its clock time ("2026-03-05 kl. 14.30").
+_KL_RE = re.compile(r"^(\S+)\s+kl\.?\s*(?=\d)", re.IGNORECASE)
+
+
+def _iso_form(value) -> str:
+    """Text of a time with its whitespace tidied and a date of the other Swedish forms
+    (see the module's docstring) written as ISO, for `_DATETIME_RE`."""
+    text = " ".join(str(value).split())
+    if match := _WORDS_DATE_RE.match(text):
+        day, name, year = match.groups()
+        name = name.lower()
+        month = next(
+            (number for number, full in enumerate(_MONTHS, 1) if name in (full, full[:3])), None
+        )
+        if month is not None:
+            text = f"{year}-{month:02d}-{int(day):02d}{text[match.end() :]}"
+    elif match := _COMPACT_DATE_RE.match(text):
+        text = "{}-{}-{}{}".format(*match.groups(), text[match.end() :])
+    return _KL_RE.sub(r"\1 ", text)
 
 
 def json_error_place(exc: ValueError) -> str:
@@ -90,7 +135,7 @@ def _decode_line(line: bytes) -> str:
 
 def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | None:
     """An aware datetime from ISO-like text, or None (see the module's docstring)."""
-    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    match = _DATETIME_RE.match(_iso_form(value))
     if not match:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
@@ -121,7 +166,7 @@ def parse_datetime(value: str, default_tz: ZoneInfo = STOCKHOLM) -> datetime | N
 def parse_date(value: str) -> date | None:
     """The calendar date of text that is a date and nothing more ("2026-10-05"), or None: a
     time with a clock or an offset is not a date only."""
-    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    match = _DATETIME_RE.match(_iso_form(value))
     if not match or match.group(4) is not None or match.group(7) is not None:
         return None
     year, month, day = (int(part) for part in match.group(1, 2, 3))
@@ -168,7 +213,7 @@ def local_moment(day: date, clock: time) -> datetime:
 def datetime_year(value: str) -> int | None:
     """The year of text written as `parse_datetime` reads times, whether or not the rest is a
     valid time, so that a refusal can say it was the year; None for text of another form."""
-    match = _DATETIME_RE.match(" ".join(str(value).split()))
+    match = _DATETIME_RE.match(_iso_form(value))
     return int(match.group(1)) if match else None
 
 

@@ -249,6 +249,23 @@ def test_one_time_column_is_still_the_time():
     assert guess_mapping(["Datum/tid", "Typ"])["time"] == "Datum/tid"
 
 
+def test_a_log_of_events_and_a_security_companys_report_are_guessed():
+    # "Händelse" is the type beside a description, and the description beside a type.
+    assert guess_mapping(["Datum", "Klockslag", "Händelse", "Beskrivning"]) == {
+        "time": "Datum",
+        "clock": "Klockslag",
+        "type": "Händelse",
+        "text": "Beskrivning",
+    }
+    assert guess_mapping(["Datum", "Händelsetyp", "Händelse"])["text"] == "Händelse"
+    assert guess_mapping(["Rapportnr", "Larmtid", "Händelse", "Kommentar"]) == {
+        "id": "Rapportnr",
+        "time": "Larmtid",
+        "type": "Händelse",
+        "text": "Kommentar",
+    }
+
+
 @pytest.mark.parametrize("name", ["Ärendenr", "Ärendenummer", "Diarienr", "Löpnr"])
 def test_case_numbers_are_guessed_as_the_id(name):
     assert guess_mapping(["Datum", name, "Typ"])["id"] == name
@@ -262,6 +279,10 @@ def test_case_numbers_are_guessed_as_the_id(name):
         ("inbrott  BOSTAD", OffenceGroup.RESIDENTIAL_BURGLARY),
         ("Bostadsinbrott", OffenceGroup.RESIDENTIAL_BURGLARY),
         ("Brand i container", OffenceGroup.FIRE),
+        ("Inbrott i villa", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("Inbrott i förråd", OffenceGroup.OTHER_BURGLARY),
+        ("Stöld ur bil", OffenceGroup.THEFT),
+        ("Hot", OffenceGroup.VIOLENCE),
     ],
 )
 def test_common_swedish_types_are_known_without_a_mapping(label, group):

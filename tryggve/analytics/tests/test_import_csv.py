@@ -17,6 +17,7 @@ from tryggve.analytics.importers import (
     load_mapping,
     parse_datetime,
     parse_number,
+    preview_csv,
     read_csv,
     unrecognised_types,
 )
@@ -354,6 +355,39 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_counted():
     text = "\ufeff\n\nsep=,\n\ntime,lat,lon,type\n2026-08-01,1,2,Stöld\nx,1,2,Stöld\n"
     first, second = parse(text)
     assert str(second).startswith("rad 7: tiden 'x'")
+
+
+def test_an_exports_title_lines_are_skipped_and_its_total_is_rejected_as_no_time():
+    # A case system's export as Excel saves it: a title and a "printed" line above the table
+    # (a line of one cell, with or without the delimiters of the empty ones), a total below.
+    text = (
+        "Händelserapporter – Arvidsjaurs kommun;;;;\n"
+        "Utskrivet 2026-11-27\n"
+        ";;;;\n"
+        "Ärendenr;Datum;Händelsetyp;Latitud;Longitud\n"
+        "K-1;2026-08-01 22:15;Skadegörelse;65,59;19,18\n"
+        ";;;;\n"
+        "Antal ärenden: 1;;;;\n"
+    )
+    mapping = {
+        "id": "Ärendenr",
+        "time": "Datum",
+        "type": "Händelsetyp",
+        "lat": "Latitud",
+        "lon": "Longitud",
+    }
+    table = read_csv(text.encode("cp1252"), CsvMapping.from_json(mapping))
+    assert table.header == ["Ärendenr", "Datum", "Händelsetyp", "Latitud", "Longitud"]
+    first, total = table.rows()
+    assert (first.external_id, first.offence_group) == ("K-1", OffenceGroup.VANDALISM)
+    assert str(total) == "rad 7: tid saknas"
+
+
+def test_a_first_line_that_is_no_title_is_still_the_header():
+    # Lines are skipped only below a header we recognise that has more cells than they do:
+    # a header in the wrong delimiter stays the header, and its own message says so.
+    text = "time|type|lat|lon\n2026-08-01,Stöld,65.59,19.18\n"
+    assert preview_csv(text.encode()).header == ["time|type|lat|lon"]
 
 
 def test_a_utf8_file_with_a_line_of_windows_1252_is_read_line_by_line():

@@ -86,6 +86,21 @@ def test_upload_preview_import_and_result(case_handler, municipality):
 
 
 @pytest.mark.django_db
+def test_an_export_with_a_title_above_its_table_is_taken(case_handler, municipality):
+    # Refused before as "Filen har bara 1 kolumn i rubrikraden": the title was the header.
+    title = "Skolans incidentlogg läsåret 2025/26\nUtskriven 2026-11-27;;;;\n"
+    response = upload(case_handler, title + GOOD, encoding="cp1252")
+    created = IncidentImport.objects.get()
+    assert response.status_code == 302
+    page = case_handler.get(response["Location"]).content.decode()
+    assert '<option value="Datum" selected>' in page
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert (created.imported, created.duplicates, created.rejected) == (2, 1, 2)
+    assert "rad 7: tiden 'inte en tid' går inte att tolka" in created.rejections[0]
+
+
+@pytest.mark.django_db
 def test_the_mapping_page_names_its_fields_plainly(case_handler, municipality):
     """Our date field is not called "Tid", which files use for the clock time; and the
     source system says what leaving it empty means."""
@@ -865,11 +880,11 @@ def test_three_posts_at_once_with_one_key_keep_one_upload(municipality, django_u
 
 @pytest.mark.django_db
 def test_an_unknown_type_names_the_field_on_the_page(case_handler, municipality):
-    upload(case_handler, GOOD.replace("Skadegörelse", "Inbrott i bostad"))
+    upload(case_handler, GOOD.replace("Skadegörelse", "Vattenskada"))
     created = IncidentImport.objects.get()
     page = start(case_handler, created.pk).content.decode()
     # On the result page the choice can no longer be made: the message only says why.
-    assert "okänd typ &#x27;Inbrott i bostad&#x27;: ingen brottsgrupp vald för den" in page
+    assert "okänd typ &#x27;Vattenskada&#x27;: ingen brottsgrupp vald för den" in page
 
 
 @pytest.mark.django_db

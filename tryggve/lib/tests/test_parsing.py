@@ -3,7 +3,7 @@ importers and the forecast's command-line tool read the same file the same way."
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,6 +12,7 @@ from tryggve.lib.parsing import (
     STOCKHOLM,
     decode_text,
     local_wall_clock,
+    parse_date,
     parse_datetime,
     parse_number,
 )
@@ -77,6 +78,35 @@ def test_not_numbers(text):
 )
 def test_offsets(text, utc):
     assert parse_datetime(text) == utc
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("5 mars 2026", datetime(2026, 3, 5)),
+        ("den 5 mars 2026 14:30", datetime(2026, 3, 5, 14, 30)),
+        ("13 April 2026 22.10", datetime(2026, 4, 13, 22, 10)),
+        ("5 okt. 2026", datetime(2026, 10, 5)),
+        ("20260305", datetime(2026, 3, 5)),
+        ("20260705 14:30", datetime(2026, 7, 5, 14, 30)),
+        ("2026-03-05 kl. 14.30", datetime(2026, 3, 5, 14, 30)),
+        ("2026-07-05 Kl 8.05", datetime(2026, 7, 5, 8, 5)),
+    ],
+)
+def test_swedish_dates_that_cannot_be_misread(text, local):
+    assert local_wall_clock(parse_datetime(text)) == local
+
+
+@pytest.mark.parametrize(
+    "text", ["05/03/2026", "5 marsipan 2026", "32 mars 2026", "20261305", "2026030", "kl. 14.30"]
+)
+def test_dates_that_could_be_misread_or_are_none_are_not_read(text):
+    assert parse_datetime(text) is None and parse_date(text) is None
+
+
+def test_a_date_in_words_or_digits_alone_is_a_date():
+    assert parse_date("5 mars 2026") == parse_date("20260305") == date(2026, 3, 5)
+    assert parse_date("5 mars 2026 14:30") is None
 
 
 def test_local_wall_clock_is_swedish_time():
