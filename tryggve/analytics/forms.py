@@ -435,7 +435,8 @@ class ImportMappingForm(forms.Form):
                 "lat",
                 _(
                     "Välj antingen kolumnerna för latitud och longitud eller för SWEREF 99 TM "
-                    "x och y."
+                    "x och y. Varje händelse behöver en plats i koordinater: en adress räcker "
+                    "inte. Saknar filen koordinater, be systemet som gjorde den att ta med dem."
                 ),
             )
         # One column for two fields (latitude and longitude, time and type): beside each.

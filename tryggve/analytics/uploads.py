@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext, pgettext
+from django.utils.translation import gettext_noop, ngettext
 
 from tryggve.analytics.importers import (
     CsvFile,
@@ -35,7 +35,7 @@ from tryggve.analytics.importers import (
     repeated_columns,
     source_system,
 )
-from tryggve.analytics.models import IncidentImport
+from tryggve.analytics.models import IncidentImport, OffenceGroup
 from tryggve.analytics.services import DUPLICATE, NEW, OUTSIDE, incidents_check
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
@@ -282,11 +282,15 @@ def incident_import_clock_warning(*, incident_import: IncidentImport, mapping: d
 def _trial_row(cells: list[str], parsed: Parsed, outcome: Parsed | str) -> TrialRow:
     if isinstance(outcome, Rejection):
         return TrialRow(cells, "rejected", _("Avvisas: %(reason)s") % {"reason": outcome.reason})
-    if outcome == NEW and isinstance(parsed, IncidentData) and not parsed.time_known:
-        return TrialRow(cells, outcome, _("Importeras utan klockslag (bara datum)"))
+    if outcome == NEW and isinstance(parsed, IncidentData):
+        # The group said, so a type that lands in the wrong one is seen before the import.
+        group = OffenceGroup(parsed.offence_group).label
+        if not parsed.time_known:
+            message = _("Importeras i gruppen %(group)s, utan klockslag (bara datum)")
+        else:
+            message = _("Importeras i gruppen %(group)s")
+        return TrialRow(cells, outcome, message % {"group": group})
     messages = {
-        # Not the status "Importeras" (running): what the import would do with the row.
-        NEW: pgettext("the trial of a row", "Importeras"),
         DUPLICATE: _("Finns redan (dubblett)"),
         OUTSIDE: _("Sparas inte: en kommun som inte betjänas här"),
     }

@@ -331,7 +331,7 @@ def test_the_upload_page_guesses_date_and_clock_and_imports_their_time(
     assert "Klockslag" in page
     assert 'id="clock-warning"' not in page
     # The trial says which row will have no clock time.
-    assert "Importeras utan klockslag (bara datum)" in page
+    assert "Importeras i gruppen Skadegörelse, utan klockslag (bara datum)" in page
 
     send(case_handler, created)
     created.refresh_from_db()
@@ -360,7 +360,7 @@ def test_a_date_only_time_column_without_a_clock_column_is_warned_of(case_handle
         "händelserna utan klockslag."
     ) in page
     assert selected(page, "clock") == "" and selected(page, "time") == "Datum"
-    assert page.count("Importeras utan klockslag (bara datum)") == 3
+    assert page.count("Importeras i gruppen Skadegörelse, utan klockslag (bara datum)") == 3
 
     # Imported all the same when that is what is chosen: dates only, no made-up midnight.
     send(case_handler, created, clock="")

@@ -789,7 +789,7 @@ def test_rows_outside_the_municipality_are_refused_by_line(case_handler, municip
 @pytest.mark.parametrize(
     ("mapping", "field", "message"),
     [
-        ({"lat": "", "lon": ""}, "lat", "Välj antingen kolumnerna för latitud och longitud"),
+        ({"lat": "", "lon": ""}, "lat", "en adress räcker inte"),
         ({"lon": ""}, "lon", "Välj också kolumnen för longitud."),
         ({"x": "Latitud", "y": "Longitud"}, "x", "inte båda"),
         ({"time": ""}, "time", "Välj kolumnen med tiden."),
@@ -1586,7 +1586,7 @@ def test_the_trial_shows_rows_outside_the_municipality_before_the_import(
     page = case_handler.get(f"{URL}{created.pk}/").content.decode()
     assert '<th scope="col" class="trial">Vid importen</th>' in page
     assert trial_cells(page) == [
-        "Importeras",
+        "Importeras i gruppen Skadegörelse",
         "Avvisas: platsen ligger utanför kommunen",
         "Avvisas: tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
         "2026-03-04 22:15",
@@ -1628,7 +1628,7 @@ def test_the_trial_of_a_named_system_says_what_is_there_already(case_handler, mu
     assert trial_cells(response.content.decode()) == ["Finns redan (dubblett)"]
     # A refused system is tried as none: the bare id 1 is not there, so the row would import.
     page = start(case_handler, again.pk, id="Id", text="", system="vakt:").content.decode()
-    assert trial_cells(page) == ["Importeras"]
+    assert trial_cells(page) == ["Importeras i gruppen Skadegörelse"]
 
 
 def with_stray_quote(rows: int, stray: int) -> str:
