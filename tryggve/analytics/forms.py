@@ -13,6 +13,7 @@ from tryggve.analytics.coordinates import clean_coordinates, latitude_field, lon
 from tryggve.analytics.importers import (
     ImportFormatError,
     guess_mapping,
+    preview_csv,
     repeated_columns,
     source_system,
     unrecognised_types,
@@ -22,6 +23,7 @@ from tryggve.areas.models import ResidentialArea
 from tryggve.areas.selectors import areas_here
 from tryggve.lib.dates import READABLE_FROM, READABLE_UNTIL, SensibleDateTimeField
 from tryggve.lib.guard import SubmissionKeyField
+from tryggve.lib.parsing import DAY_FIRST, MONTH_FIRST, guess_date_order
 
 CELL_SIZES = [(100, "100 m"), (250, "250 m"), (500, "500 m")]
 
@@ -268,6 +270,27 @@ MAPPING_HELP = {
     ),
 }
 
+DATE_ORDERS = [
+    ("", _("År först (2026-03-05)")),
+    (DAY_FIRST, _("Dag/månad/år (05/03/2026 eller 5.3.2026)")),
+    (MONTH_FIRST, _("Månad/dag/år (03/05/2026, amerikansk)")),
+]
+# Rows of the time column read to see whether its dates prove their order.
+DATE_ORDER_ROWS = 200
+
+
+def _guessed_date_order(file_data: bytes, column: str | None) -> str:
+    """The date order the time column's first rows prove (`guess_date_order`), else ""."""
+    try:
+        preview = preview_csv(file_data, rows=DATE_ORDER_ROWS)
+    except ImportFormatError:
+        return ""
+    if column not in preview.header:
+        return ""
+    index = preview.header.index(column)
+    return guess_date_order([row[index] for row in preview.rows if index < len(row)])
+
+
 # The mapping's required fields and what to say when one is left at "(ingen kolumn)".
 MAPPING_REQUIRED = {
     "time": _("Välj kolumnen med tiden."),
@@ -308,8 +331,22 @@ class ImportMappingForm(forms.Form):
     imported with types nobody saw (a page that works without JavaScript).
     """
 
+    date_order = forms.ChoiceField(
+        label=_("Datumordning"),
+        choices=DATE_ORDERS,
+        required=False,
+        help_text=_(
+            "Hur ett datum med bara siffror ska läsas. 05/03/2026 är 5 mars i Sverige men "
+            "3 maj i en amerikansk fil. Datum som 2026-03-05 och 5 mars 2026 läses alltid "
+            "rätt."
+        ),
+    )
+
     def __init__(self, *args, header: list[str], file_data: bytes, **kwargs):
-        kwargs.setdefault("initial", guess_mapping(header))
+        if "initial" not in kwargs:
+            guess = guess_mapping(header)
+            guess["date_order"] = _guessed_date_order(file_data, guess.get("time"))
+            kwargs["initial"] = guess
         super().__init__(*args, **kwargs)
         columns = [("", _("(ingen kolumn)"))] + [(name, name) for name in header if name]
         for key, label in MAPPING_LABELS.items():
@@ -392,6 +429,8 @@ class ImportMappingForm(forms.Form):
         default = self["default_group"].value()
         if default in OffenceGroup.values and self.census and self.census.left_out:
             mapping["default_group"] = default
+        if (order := self["date_order"].value()) in (DAY_FIRST, MONTH_FIRST):
+            mapping["date_order"] = order
         try:
             system = source_system(str(self["system"].value() or ""))
         except ImportFormatError:
@@ -459,6 +498,8 @@ class ImportMappingForm(forms.Form):
         # Only offered, and only meant, when some types were left out of the list.
         if data.get("default_group") and self.census and self.census.left_out:
             mapping["default_group"] = data["default_group"]
+        if data.get("date_order"):
+            mapping["date_order"] = data["date_order"]
         return mapping
 
     def system(self) -> str:

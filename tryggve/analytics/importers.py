@@ -28,14 +28,18 @@ from django.utils.translation import gettext as _
 from tryggve.analytics.models import IncidentSource, OffenceGroup
 from tryggve.lib.geo import to_wgs84
 from tryggve.lib.parsing import (
+    DAY_FIRST,
     EXCEL_SEP_RE,
     FIRST_YEAR,
     LAST_YEAR,
+    MONTH_FIRST,
     STOCKHOLM,
     datetime_year,
     decode_text,
+    in_date_order,
     json_error_place,
     local_moment,
+    needs_date_order,
     parse_clock,
     parse_date,
     parse_datetime,
@@ -316,10 +320,22 @@ def future_refused(value, moment: datetime, now: datetime) -> str:
     return _("tiden %(value)s ligger i framtiden") % {"value": quoted(value)}
 
 
-def _time_refused(value: str) -> str:
-    """Why a CSV row's time was not read: its year, or its form (with one that is read)."""
-    year = datetime_year(value)
+def _time_refused(value: str, order: str | None = None) -> str:
+    """Why a CSV row's time was not read: its year, a date of numbers only without the
+    order to read it in or not a date in the order chosen, or its form (with one that is
+    read)."""
+    year = datetime_year(in_date_order(value, order))
     shown = quoted(value)
+    if needs_date_order(value) and order is None:
+        return _(
+            "tiden %(value)r kan vara dag/månad/år eller månad/dag/år; välj datumordning "
+            "(date_order i kolumnmappningen)"
+        ) % {"value": shown}
+    if needs_date_order(value) and (year is None or FIRST_YEAR <= year <= LAST_YEAR):
+        return _("tiden %(value)r är inget datum i ordningen %(order)s") % {
+            "value": shown,
+            "order": _("dag/månad/år") if order == DAY_FIRST else _("månad/dag/år"),
+        }
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         return _("tiden %(value)r har ett år utanför %(first)d–%(last)d") % {
             "value": shown,
@@ -696,12 +712,15 @@ class CsvMapping:
     id: str | None = None
     group: dict[str, str] = field(default_factory=dict)
     default_group: str | None = None
+    # How a date of numbers only ("05/03/2026") is read: `DAY_FIRST` or `MONTH_FIRST`
+    # (lib.parsing); None reads only the forms that cannot be misread.
+    date_order: str | None = None
 
     @classmethod
     def from_json(cls, data) -> CsvMapping:
         if not isinstance(data, dict):
             raise ImportFormatError(_("Kolumnmappningen ska vara ett JSON-objekt."))
-        known = {*COLUMN_KEYS, "group", "default_group"}
+        known = {*COLUMN_KEYS, "group", "default_group", "date_order"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ImportFormatError(
@@ -751,10 +770,20 @@ class CsvMapping:
                 _("Kolumnmappningen: okänd brottsgrupp %(group)r i default_group")
                 % {"group": default_group}
             )
+        date_order = data.get("date_order") or None
+        if date_order is not None and date_order not in (DAY_FIRST, MONTH_FIRST):
+            raise ImportFormatError(
+                _(
+                    'Kolumnmappningen: date_order ska vara "%(day_first)s" (dag/månad/år) '
+                    'eller "%(month_first)s" (månad/dag/år).'
+                )
+                % {"day_first": DAY_FIRST, "month_first": MONTH_FIRST}
+            )
         return cls(
             **columns,
             group={_normalise(k).lower(): v for k, v in groups.items()},
             default_group=default_group,
+            date_order=date_order,
         )
 
 
@@ -1133,13 +1162,18 @@ class CsvFile:
         time); or, with neither clock column nor clock time, its date at `UNKNOWN_CLOCK`,
         the clock time unknown."""
         raw_time = self._cell(row, "time")
-        day = parse_date(raw_time)
-        moment = parse_datetime(raw_time) if day is None else None
+        read_as = in_date_order(raw_time, self.mapping.date_order)
+        day = parse_date(read_as)
+        moment = parse_datetime(read_as) if day is None else None
         if day is None and moment is None:
             # A row without a time is most often an export's total at the bottom
             # ("Antal ärenden: 9;;;"): "tiden '' går inte att tolka" would puzzle.
-            reason = _time_refused(raw_time) if raw_time else _("tid saknas")
-            return Rejection(where, reason, "time", shape=True)
+            order = self.mapping.date_order
+            reason = _time_refused(raw_time, order) if raw_time else _("tid saknas")
+            # A date that needs its order is no fault of the time column's: the upload page
+            # says so beside the order's select.
+            fault = "date_order" if order is None and needs_date_order(raw_time) else "time"
+            return Rejection(where, reason, fault, shape=True)
         raw_clock = self._cell(row, "clock")
         if moment is not None:
             local = moment.astimezone(STOCKHOLM)
@@ -1404,12 +1438,15 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
     return guess
 
 
-def dates_only(values: list[str]) -> bool:
+def dates_only(values: list[str], order: str | None = None) -> bool:
     """Whether a column's values (the first rows') are dates without a clock time, every
     one that is not blank, and at least one is: a time column whose incidents would be
-    stored without their clock time unless a clock column is chosen."""
+    stored without their clock time unless a clock column is chosen. `order` as the
+    mapping's `date_order`."""
     filled = [value for value in values if value.strip()]
-    return bool(filled) and all(parse_date(value) is not None for value in filled)
+    return bool(filled) and all(
+        parse_date(in_date_order(value, order)) is not None for value in filled
+    )
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,8 @@ def incident_import_clock_warning(*, incident_import: IncidentImport, mapping: d
     if column.lower() not in names:
         return ""
     index = names.index(column.lower())
-    if not dates_only([row[index] for row in preview.rows if index < len(row)]):
+    values = [row[index] for row in preview.rows if index < len(row)]
+    if not dates_only(values, mapping.get("date_order")):
         return ""
     return _(
         "Kolumnen %(column)s har bara datum. Välj en kolumn för klockslag, annars sparas "

@@ -12,7 +12,8 @@ to both. It imports nothing from Django, because the forecast runs without it.
   is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
   The date may also be written "20260305" or "5 mars 2026", and "kl." may come before the
   clock time ("2026-03-05 kl. 14.30"): Swedish forms that cannot be misread. "05/03/2026"
-  is not read, as it is 3 May in an American export.
+  is read only in the order the person importing names (`in_date_order`): it is 5 March
+  in Sweden and 3 May in an American export.
 - Dates without a clock ("2026-10-05", `parse_date`) and clock times in a column of their own
   ("12:05", "12.05", "1205", "12:05:30", "kl. 12.05"; `parse_clock`), which `local_moment`
   puts together as Swedish local time.
@@ -85,6 +86,45 @@ def _iso_form(value) -> str:
     elif match := _COMPACT_DATE_RE.match(text):
         text = "{}-{}-{}{}".format(*match.groups(), text[match.end() :])
     return _KL_RE.sub(r"\1 ", text)
+
+
+# The two orders a date of numbers only may be written in ("05/03/2026", "5.3.2026"): day
+# first as in Sweden and Britain, month first as in an American export. The file cannot
+# say which, so the person importing it does (the mapping's `date_order`).
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+_NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?=$|[\sT])")
+
+
+def in_date_order(value: str, order: str | None) -> str:
+    """`value` with a date of numbers only at its start written as ISO ("2026-03-05"),
+    read in `order` (`DAY_FIRST` or `MONTH_FIRST`); unchanged without an order or such a
+    date, so "2026-03-05" and "5 mars 2026" mean what they always do."""
+    text = " ".join(str(value).split())
+    match = _NUMERIC_DATE_RE.match(text)
+    if order not in (DAY_FIRST, MONTH_FIRST) or not match:
+        return text
+    first, second, year = match.groups()
+    day, month = (first, second) if order == DAY_FIRST else (second, first)
+    return f"{year}-{int(month):02d}-{int(day):02d}{text[match.end() :]}"
+
+
+def needs_date_order(value: str) -> bool:
+    """Whether `value` starts with a date of numbers only, which no order was given for."""
+    return bool(_NUMERIC_DATE_RE.match(" ".join(str(value).split())))
+
+
+def guess_date_order(values: list[str]) -> str:
+    """The order of a column's numeric dates when its values prove it: a first number over
+    12 is a day (`DAY_FIRST`), a second one a day too (`MONTH_FIRST`); "" when they do not
+    (every number 12 or less, or both kinds: a column that is no date column)."""
+    firsts, seconds = [], []
+    for value in values:
+        if match := _NUMERIC_DATE_RE.match(" ".join(str(value).split())):
+            firsts.append(int(match.group(1)))
+            seconds.append(int(match.group(2)))
+    day_first = any(n > 12 for n in firsts) and all(n <= 12 for n in seconds)
+    month_first = any(n > 12 for n in seconds) and all(n <= 12 for n in firsts)
+    return DAY_FIRST if day_first else MONTH_FIRST if month_first else ""
 
 
 def json_error_place(exc: ValueError) -> str:

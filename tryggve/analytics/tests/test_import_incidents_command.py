@@ -128,6 +128,24 @@ def test_csv_with_bad_rows_keeps_the_good_ones(municipality, tmp_path):
     assert out == "imported=0 duplicates=2 rejected=2 outside=0\n"
 
 
+@pytest.mark.django_db
+def test_numeric_dates_are_read_in_the_order_the_mapping_names(municipality, tmp_path):
+    lat, lon = CENTRUM
+    path = write(
+        tmp_path, "skola.csv", f"Datum;Typ;Lat;Lon\n05/03/2026 14:30;Klotter;{lat};{lon}\n"
+    )
+    columns = {"time": "Datum", "type": "Typ", "lat": "Lat", "lon": "Lon"}
+    mapping = write(tmp_path, "m.json", json.dumps(columns))
+    out, err = run("--format", "csv", path, "--mapping", mapping)
+    assert out == "imported=0 duplicates=0 rejected=1 outside=0\n"
+    # After the row, once: how to name the order from the command line.
+    assert err.splitlines()[-1].startswith('Datum med bara siffror: ange "date_order"')
+    mapping = write(tmp_path, "m.json", json.dumps(columns | {"date_order": "dmy"}))
+    out, _ = run("--format", "csv", path, "--mapping", mapping)
+    assert out == "imported=1 duplicates=0 rejected=0 outside=0\n"
+    assert Incident.objects.get().occurred_at.isoformat() == "2026-03-05T13:30:00+00:00"
+
+
 def test_csv_with_mapping_and_synthetic(municipality, tmp_path):
     data = "Datum,Lat,Lon,Brottstyp,Beskrivning,Id\n" + (
         f"2026-08-01 22:15,{CENTRUM[0]},{CENTRUM[1]},Klotter,Tagg på skolan,1\n"

@@ -1338,11 +1338,13 @@ MONTH_FIRST = (
             "till exempel 2026-03-04 22:15; rad 3: tiden &#x27;Krossad ruta i busskur&#x27;",
         ),
         (
+            # Dates of numbers only, no order named: beside the order's select.
             MONTH_FIRST,
             {"text": ""},
-            "time",
-            "rad 2: tiden &#x27;4/3/2026 22:15&#x27; går inte att tolka; skriv till exempel "
-            "2026-03-04 22:15; rad 3: tiden &#x27;5/3/2026 01:40&#x27;",
+            "date_order",
+            "rad 2: tiden &#x27;4/3/2026 22:15&#x27; kan vara dag/månad/år eller månad/dag/år; "
+            "välj datumordning (date_order i kolumnmappningen); rad 3: tiden "
+            "&#x27;5/3/2026 01:40&#x27;",
         ),
         (
             GOOD,

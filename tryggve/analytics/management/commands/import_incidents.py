@@ -55,7 +55,8 @@ class Command(BaseCommand):
         "feed returns) or a CSV file (--format csv) with columns time, lat/lon (WGS84) or x/y "
         "(SWEREF 99 TM northing/easting), type, and optionally text and id; --mapping names "
         "other columns (\"clock\": a column of clock times beside a time column of dates "
-        "only; a row with a date but no clock time is stored without one) and maps the "
+        "only; a row with a date but no clock time is stored without one; \"date_order\": "
+        "dmy or mdy, how a date of numbers only such as 05/03/2026 is read) and maps the "
         "file's types onto offence groups. A CSV file is the "
         "municipality's (--municipality, default MUNICIPALITY_CODE): a row placed outside it "
         "is rejected. --system names the CSV file's source system, so that two systems of one "
@@ -177,6 +178,13 @@ class Command(BaseCommand):
                 _(
                     'Typer utan brottsgrupp: lägg till dem under "group" i mappningsfilen '
                     '(--mapping) eller ange "default_group".'
+                )
+            )
+        if result.faults["date_order"]:
+            self.stderr.write(
+                _(
+                    'Datum med bara siffror: ange "date_order" i mappningsfilen (--mapping), '
+                    '"dmy" för dag/månad/år eller "mdy" för månad/dag/år.'
                 )
             )
         self.stdout.write(
