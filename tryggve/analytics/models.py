@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -452,6 +454,31 @@ class FeedFetch(models.Model):
 QUEUE_PATIENCE = timedelta(minutes=5)
 
 
+# A value a rejection quotes (`importers.quoted`, shown with Python's repr): 'x' or "x's".
+_QUOTED_VALUE_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+@dataclass
+class RejectionCause:
+    """Rows rejected for the same reason (`IncidentImport.rejection_causes`)."""
+
+    reason: str
+    wheres: list[str]
+
+    @property
+    def rows(self) -> int:
+        return len(self.wheres)
+
+    @property
+    def examples(self) -> str:
+        """The first rows' places ("rad 2, rad 5, rad 9 …")."""
+        shown = ", ".join(self.wheres[:CAUSE_EXAMPLES])
+        return shown + (" …" if len(self.wheres) > CAUSE_EXAMPLES else "")
+
+
+CAUSE_EXAMPLES = 5
+
+
 class IncidentImport(models.Model):
     """A file imported for a municipality and how its import went: a CSV file a staff member
     uploaded (kept for its column mapping until it has run), or a file imported on the
@@ -535,6 +562,22 @@ class IncidentImport(models.Model):
         if self.status == self.Status.QUEUED and since and now - since > QUEUE_PATIENCE:
             return since
         return None
+
+    def rejection_causes(self) -> list[RejectionCause]:
+        """The reasons shared by two or more of the rejected rows shown, the most common
+        first: a file whose 900 rows fail alike reads as one line, not 900. Rows are alike
+        when their reasons differ only in the value quoted ("tiden '5/3' …", "tiden '6/3'
+        …"), which is shown as "…"."""
+        causes: dict[str, RejectionCause] = {}
+        for message in self.rejections:
+            where, separator, reason = str(message).partition(": ")
+            if not separator:
+                continue
+            pattern = _QUOTED_VALUE_RE.sub("'…'", reason)
+            cause = causes.setdefault(pattern, RejectionCause(pattern, []))
+            cause.wheres.append(where)
+        alike = [cause for cause in causes.values() if len(cause.wheres) > 1]
+        return sorted(alike, key=lambda cause: -len(cause.wheres))
 
     @property
     def percent(self) -> int:

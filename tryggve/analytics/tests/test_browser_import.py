@@ -20,6 +20,7 @@ CSV = (
     f"2026-11-20 22:15;Inbrott;{LAT};{LON};Inbrott i villa, altandörr uppbruten\n"
     f"2026-11-21 01:40;Skadegörelse;{LAT};{LON};Krossad ruta i busskur\n"
     f"inte en tid;Stöld;{LAT};{LON};Cykel stulen\n"
+    f"inte heller;Stöld;{LAT};{LON};Spark stulen\n"
 ).encode()
 
 
@@ -81,7 +82,7 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
         "Importeras: 60 %",
     ]
     IncidentImport.objects.filter(pk=upload.pk).update(
-        status=IncidentImport.Status.QUEUED, total_rows=3, rows_done=0
+        status=IncidentImport.Status.QUEUED, total_rows=4, rows_done=0
     )
     incident_import_run(import_id=upload.pk)
 
@@ -90,7 +91,13 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tm
     result = page.get_by_role("heading", name="Importen är klar: 2 händelser importerade")
     expect(result).to_be_visible(timeout=15_000)
     expect(result).to_be_focused()
-    expect(page.locator(".import-result dd")).to_have_text(["2", "0", "1"])
+    expect(page.locator(".import-result dd")).to_have_text(["2", "0", "2"])
+    # The two rows that fail alike are one reason with its count, above each row's line.
+    causes = page.get_by_role("table", name="Orsaker som flera rader delar")
+    expect(causes.locator("tbody tr")).to_have_count(1)
+    expect(causes.locator("tbody td")).to_have_text(
+        ["tiden '…' går inte att tolka; skriv till exempel 2026-03-04 22:15", "2", "rad 4, rad 5"]
+    )
     expect(page.locator("main")).to_contain_text("rad 4: tiden 'inte en tid' går inte att tolka")
     assert blocking_violations(page) == []
     shot(page, "analytics-import-result")
