@@ -154,6 +154,16 @@ class Incident(models.Model):
         verbose_name=_("rapporterad av"),
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # The uploaded file that added it, so a mistaken import can be undone
+    # (`services.incident_import_undo`); empty for the feed, staff and earlier imports.
+    incident_import = models.ForeignKey(
+        "IncidentImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("filimport"),
+    )
 
     objects = IncidentQuerySet.as_manager()
 
@@ -536,6 +546,18 @@ class IncidentImport(models.Model):
     # The upload form's one-time key with the file's name and contents (`uploads._upload_key`):
     # a double submit keeps one file, the form sent back with another file makes another.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A mistaken import undone: when, by whom, and how many of its incidents went (those it
+    # added and that were still there; its duplicates were others' and stay).
+    undone = models.DateTimeField(_("ångrad"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ångrad av"),
+    )
+    removed = models.PositiveIntegerField(_("borttagna händelser"), default=0)
 
     class Meta:
         verbose_name = _("filimport")
@@ -562,6 +584,18 @@ class IncidentImport(models.Model):
         if self.status == self.Status.QUEUED and since and now - since > QUEUE_PATIENCE:
             return since
         return None
+
+    @property
+    def may_undo(self) -> bool:
+        """A finished upload that added incidents and is not undone yet. Only uploads know
+        their incidents (`Incident.incident_import`); a file imported on the server does
+        not."""
+        return (
+            self.status == self.Status.DONE
+            and self.via == self.Via.WEB
+            and self.imported > 0
+            and self.undone is None
+        )
 
     def rejection_causes(self) -> list[RejectionCause]:
         """The reasons shared by two or more of the rejected rows shown, the most common

@@ -422,10 +422,17 @@ def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     ]
 
 
-def _write(new: list[tuple[Incident, str]], *, synthetic: bool, result: ImportResult) -> None:
+def _write(
+    new: list[tuple[Incident, str]],
+    *,
+    synthetic: bool,
+    result: ImportResult,
+    source: IncidentImport | None = None,
+) -> None:
     incidents = [incident for incident, _share in new]
     for incident in incidents:
         incident.synthetic = synthetic
+        incident.incident_import = source
     # Asking first is what makes the counts right on every database: neither SQLite nor
     # PostgreSQL says which rows `ignore_conflicts` skipped. ignore_conflicts only guards
     # against an import running beside this one, whose rows then count here as well.
@@ -446,6 +453,7 @@ def incidents_import(
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
     all_or_nothing: bool = False,
+    source: IncidentImport | None = None,
 ) -> ImportResult:
     """Save parsed incidents (from `importers`) that are not there yet; count the rest.
 
@@ -459,6 +467,8 @@ def incidents_import(
     police feed would miss a digest and an event in different batches) everything is read,
     placed and checked first and then saved in one transaction, so that on SQLite the one
     write lock is held only while saving. `on_progress` gets the number of items read so far.
+    `source` is the upload the incidents come from, kept on each one it adds so that the
+    import can be undone (`incident_import_undo`).
     """
     result = ImportResult()
     placer = _Placer()
@@ -497,7 +507,7 @@ def incidents_import(
             # Streaming, the earlier batches are stored, so duplicates across them are found.
             seen.clear()
             with transaction.atomic():
-                _write(new, synthetic=synthetic, result=result)
+                _write(new, synthetic=synthetic, result=result, source=source)
 
     for done, item in enumerate(incidents, start=1):
         if isinstance(item, Rejection):
@@ -516,7 +526,7 @@ def incidents_import(
         flush()
     if all_or_nothing:
         with transaction.atomic():
-            _write(pending, synthetic=synthetic, result=result)
+            _write(pending, synthetic=synthetic, result=result, source=source)
     # Stable: a batch's rejections found when saving go back among the file's others.
     errors.sort(key=lambda e: e[0])
     result.errors = [message for _number, message, _share in errors]
@@ -794,7 +804,9 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
         rows.update(rows_done=len(items), total_rows=len(items))
         # The worker serves no municipality of its own: place the rows in the uploader's.
         with tenancy.serving(municipality.code):
-            result = incidents_import(incidents=items, all_or_nothing=True)
+            result = incidents_import(
+                incidents=items, all_or_nothing=True, source=incident_import
+            )
     except Exception as exc:  # the page must say it failed, whatever the reason
         log.exception("Incident import %s failed", import_id)
         rows.update(
@@ -816,3 +828,23 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
             data=b"",
         )
     return IncidentImport.objects.get(pk=import_id)
+
+
+def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
+    """Undo a mistaken upload (`IncidentImport.may_undo`): delete the incidents it added
+    that are still there, with their prepared near-repeat alerts (a message already sent
+    from one stays in the neighbourhood watch's log, without the link), and record when, by
+    whom and how many on the import, which stays in the history. Rows it counted as
+    duplicates were other imports' and stay. Atomic; a second call (a double submit) finds
+    the import undone and removes nothing. Returns how many incidents went."""
+    with transaction.atomic():
+        row = IncidentImport.objects.select_for_update().get(pk=incident_import.pk)
+        if not row.may_undo:
+            return 0
+        # The count of incidents alone: delete() counts the alerts that cascade as well.
+        _total, by_model = Incident.objects.filter(incident_import=row).delete()
+        removed = by_model.get(Incident._meta.label, 0)
+        row.undone, row.undone_by, row.removed = timezone.now(), user, removed
+        row.save(update_fields=["undone", "undone_by", "removed"])
+    incident_import.refresh_from_db()
+    return removed

@@ -15,4 +15,5 @@ urlpatterns = [
     path("import/", views.incident_import, name="import"),
     path("import/<int:import_id>/", views.import_detail, name="import_detail"),
     path("import/<int:import_id>/status.json", views.import_status, name="import_status"),
+    path("import/<int:import_id>/angra/", views.import_undo, name="import_undo"),
 ]

@@ -20,7 +20,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.accounts.roles import may_open
@@ -56,7 +56,11 @@ from tryggve.analytics.selectors import (
     presence_here,
     presence_of,
 )
-from tryggve.analytics.services import incident_record_observation, presence_log
+from tryggve.analytics.services import (
+    incident_import_undo,
+    incident_record_observation,
+    presence_log,
+)
 from tryggve.analytics.suggestions import weekly_suggestions
 from tryggve.analytics.uploads import (
     incident_import_clock_warning,
@@ -661,6 +665,33 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "clock_warning": clock_warning,
         },
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@importers
+@require_http_methods(["GET", "POST"])
+def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Undo a mistaken upload: what it will remove, then, sent, remove it. An import that
+    cannot be undone (not finished, nothing added, a server's file, undone already) says
+    why; sent again (a double submit) it goes back to the import's page."""
+    upload = _own_import(import_id)
+    if request.method == "POST" and not upload.may_undo:
+        return redirect("analytics:import_detail", import_id=upload.pk)
+    if request.method == "POST":
+        removed = incident_import_undo(incident_import=upload, user=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "Importen är ångrad: %(count)s händelse togs bort.",
+                "Importen är ångrad: %(count)s händelser togs bort.",
+                removed,
+            )
+            % {"count": number_format(removed, force_grouping=True)},
+        )
+        return redirect("analytics:import_detail", import_id=upload.pk)
+    remaining = upload.incidents.count() if upload.may_undo else 0
+    return render(
+        request, "analytics/import_undo.html", {"upload": upload, "remaining": remaining}
     )
 
 
