@@ -281,14 +281,21 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 def read_geojson_features(data: dict) -> StatFile:
     """The features of a GeoJSON FeatureCollection of statistical areas; its `crs` member
     (`urn:ogc:def:crs:EPSG::3006`) says SWEREF 99 TM, none means WGS84 as RFC 7946 does."""
-    if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise GeometryError("GeoJSON-filen ska vara en FeatureCollection med 'features'.")
     srid = crs_of(data)
     result = StatFile(srid=srid)
     for number, raw in enumerate(data["features"], start=1):
         raw = raw if isinstance(raw, dict) else {}
+        properties = raw.get("properties")
         feature = StatFeature(
-            number=number, properties=dict(raw.get("properties") or {}), geometry=None
+            number=number,
+            properties=dict(properties) if isinstance(properties, dict) else {},
+            geometry=None,
         )
         try:
             geom = shape(raw.get("geometry") or {})
