@@ -24,7 +24,12 @@ from tryggve.areas.models import (
     ResidentialArea,
     Street,
 )
-from tryggve.areas.population import PopulationFileError, aggregate, read_population
+from tryggve.areas.population import (
+    MAX_COUNT,
+    PopulationFileError,
+    aggregate,
+    read_population,
+)
 from tryggve.areas.selectors import households_problem
 from tryggve.areas.statistical import (
     LEVEL_LABELS,
@@ -78,10 +83,6 @@ def _srid_for(data: dict, srid: int | None) -> int | None:
     return crs_of(data) if "crs" in data else None
 
 
-# The largest count the columns hold (PositiveIntegerField on every database).
-_MAX_COUNT = 2_147_483_647
-
-
 def _int_property(props: dict, *names: str) -> int:
     for name in names:
         value = props.get(name)
@@ -92,7 +93,7 @@ def _int_property(props: dict, *names: str) -> int:
                 raise ValueError(f"{name} är inget heltal: {value!r}") from None
             if number < 0:
                 raise ValueError(f"{name} får inte vara negativt")
-            if number > _MAX_COUNT:
+            if number > MAX_COUNT:
                 raise ValueError(f"{name} är för stort: {number}")
             return number
     return 0

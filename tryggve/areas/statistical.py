@@ -47,7 +47,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from tryggve.areas.population import scb_table
+from tryggve.areas.population import MAX_COUNT, scb_table
 from tryggve.lib.geo import SWEREF99TM, WGS84, GeometryError, crs_of
 from tryggve.lib.parsing import parse_number
 
@@ -334,7 +334,9 @@ class HouseholdTable:
 
 def read_households(data: bytes, *, year: int | None = None) -> HouseholdTable:
     """Households per DeSO or RegSO code (upper case) from an SCB CSV export."""
-    table = scb_table(data, is_header=lambda names: bool(names & REGION_COLUMNS))
+    table = scb_table(
+        data, is_header=lambda names: bool(names & REGION_COLUMNS), error=HouseholdFileError
+    )
     if table is None:
         raise HouseholdFileError(
             "Hittar ingen rubrikrad med kolumnen region: väntade SCB:s export med region, "
@@ -397,6 +399,9 @@ def read_households(data: bytes, *, year: int | None = None) -> HouseholdTable:
             number_value = parse_number(raw)
             if number_value is None or number_value < 0 or number_value != int(number_value):
                 table.errors.append(f"Rad {number}: antalet {raw!r} är inget heltal från 0.")
+                continue
+            if number_value > MAX_COUNT:
+                table.errors.append(f"Rad {number}: antalet {raw} är för stort.")
                 continue
             value = int(number_value)
         kind = row[type_at].strip().lower() if type_at is not None else "totalt"

@@ -345,3 +345,13 @@ def test_a_geojson_of_odd_shape_is_a_message_not_a_traceback(boundary, tmp_path,
     with pytest.raises(CommandError, match=message):
         run(str(path), "--municipality", "2505", "--as", "layer")
     assert not ResidentialArea.all_kinds.filter(municipality=boundary).exists()
+
+
+def test_a_household_count_beyond_the_column_is_a_message(boundary, tmp_path):
+    households = tmp_path / "hushall.csv"
+    households.write_text(
+        '"region";"2024"\n"2505A0010 Arvidsjaur";"99999999999999999999"\n', encoding="utf-8"
+    )
+    err = fails(three_desos(tmp_path), "--municipality", "2505", "--households", str(households))
+    assert "Rad 2: antalet 99999999999999999999 är för stort." in err
+    assert not ResidentialArea.all_kinds.filter(municipality=boundary).exists()
