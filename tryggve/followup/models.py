@@ -144,7 +144,7 @@ class Promise(models.Model):
         super().clean()
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError(
-                {"period_end": _("Perioden kan inte sluta innan den börjar.")}
+                {"period_end": _("Perioden slutar innan den börjar.")}
             )
 
     @property

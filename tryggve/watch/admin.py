@@ -21,7 +21,7 @@ class WatchAreaForm(GeometryForm):
             data["municipality"] = area.municipality
         elif area is not None and area.municipality_id != municipality.pk:
             self.add_error(
-                "residential_area", _("Bostadsområdet ligger inte i den valda kommunen.")
+                "residential_area", _("Bostadsområdet hör till en annan kommun.")
             )
         return data
 

@@ -33,7 +33,7 @@ def test_a_period_that_ends_before_it_starts_is_a_message_in_words(admin_client,
     answer = admin_client.post("/admin/followup/promise/add/", data)
     assert answer.status_code == 200
     errors = answer.context["adminform"].form.errors
-    assert errors["period_end"] == ["Perioden kan inte sluta innan den börjar."]
+    assert errors["period_end"] == ["Perioden slutar innan den börjar."]
     assert "promise_period_ordered" not in answer.content.decode()
     assert not Promise.objects.filter(title="Baklänges").exists()
     answer = admin_client.post("/admin/followup/promise/add/", {**data, "period_end": "2026-12-31"})

@@ -68,7 +68,7 @@ def test_a_residential_area_of_another_municipality_is_refused(superuser, munici
         "/admin/watch/watcharea/add/",
         _data(municipality=arjeplog.pk, residential_area=centrum.pk),
     )
-    assert "inte i den valda kommunen" in answer.context["adminform"].form.errors[
+    assert "hör till en annan kommun" in answer.context["adminform"].form.errors[
         "residential_area"
     ][0]
     assert superuser.post(
