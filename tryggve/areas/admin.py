@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
 from tryggve.areas.selectors import households_problem
 from tryggve.areas.serving import serves_several
+from tryggve.lib.fields import NestingSafeJSONField
 from tryggve.lib.geo import GeometryError, line_or_point_from_geojson, polygon_from_geojson
 
 
@@ -31,6 +33,8 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
     municipality_lookup = "municipality"
     default_when_null = False
+    # The geometry fields: an outline nested thousands deep is a message, not a 500.
+    formfield_overrides = {models.JSONField: {"form_class": NestingSafeJSONField}}
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -18,6 +19,27 @@ from shapely.geometry.base import BaseGeometry
 
 from tryggve.lib.sms import SMS_SENDER_RE
 from tryggve.lib.validators import validate_one_line
+
+
+def site_path_segments() -> set[str]:
+    """The first path segments of the site's own pages (`personal`, `admin`, `karta`, …),
+    which no municipality may take as its slug on the shared host."""
+    from django.urls import URLResolver, get_resolver
+
+    def first_segments(patterns, prefix=""):
+        found = set()
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^")
+            if isinstance(pattern, URLResolver) and not route:
+                found |= first_segments(pattern.url_patterns)
+            else:
+                found.add(route.split("/")[0].lower())
+        return found
+
+    files = {
+        url.strip("/").split("/")[0].lower() for url in (settings.STATIC_URL, settings.MEDIA_URL)
+    }
+    return (first_segments(get_resolver().url_patterns) | files) - {""}
 
 
 class GeometryFields(models.Model):
@@ -184,6 +206,27 @@ class Municipality(GeometryFields):
             except ImageRejected as rejected:
                 errors["logo"] = str(rejected)
             self.logo.seek(0)
+        if self.code and not re.fullmatch(r"\d{4}", self.code):
+            errors["code"] = _("Kommunkoden är fyra siffror, till exempel 2506.")
+        # A slug is the first segment of a path on the shared host, so one that is also a
+        # page of the site (`personal`, `admin`) would take that page from every other
+        # municipality: their staff could no longer log in.
+        if self.slug and self.slug.lower() in site_path_segments():
+            errors["slug"] = _(
+                "”%(slug)s” är redan en sida i tjänsten (/%(slug)s/). Välj ett annat namn, "
+                "till exempel kommunens namn."
+            ) % {"slug": self.slug}
+        # A host name picks the municipality before anything else: one named by another
+        # municipality would show this one's pages there instead.
+        taken = {
+            host
+            for other in Municipality.objects.exclude(pk=self.pk).exclude(hosts="")
+            for host in other.host_names
+        } & set(self.host_names)
+        if taken:
+            errors["hosts"] = _("Värdnamnet används redan av en annan kommun: %(hosts)s.") % {
+                "hosts": ", ".join(sorted(taken))
+            }
         if self.reference_prefix and (
             self.reference_prefix == settings.REPORT_REFERENCE_PREFIX
             and self.code != settings.MUNICIPALITY_CODE

@@ -60,6 +60,10 @@ _AGE_SINGLE = re.compile(r"^(\d{1,3})(?:\s*år)?$")
 _AGE_OPEN = re.compile(r"^(\d{1,3})\s*(?:\+|år\s*\+|\+\s*år|år\s+(?:och|el(?:ler)?)\s+äldre)$")
 
 
+# The largest count the column holds (PositiveIntegerField on every database).
+MAX_COUNT = 2_147_483_647
+
+
 class PopulationFileError(ValueError):
     """The whole file cannot be read (no header, no year); the message is for people."""
 
@@ -125,19 +129,28 @@ def _names(line: str) -> list[str]:
 
 
 def scb_table(
-    data: bytes, *, is_header: Callable[[set[str]], bool]
+    data: bytes, *, is_header: Callable[[set[str]], bool], error: type[ValueError] = ValueError
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]] | None:
     """An SCB table export: title lines first, then the table from the first line whose
     column names (lower case) `is_header` accepts. Its names, and its rows with their line
     numbers in the file; None when no line is a header. The export's separator (";", ","
-    or tab) and encoding (UTF-8 with or without BOM, Windows-1252) are found here."""
+    or tab) and encoding (UTF-8 with or without BOM, Windows-1252) are found here. A file
+    the CSV reader gives up on (a cell over its limit of 131,072 characters: no export,
+    some other file) raises `error` in words, never the reader's own exception."""
     lines = decode_text(data).splitlines()
-    start = next((i for i, line in enumerate(lines) if is_header(set(_names(line)))), None)
-    if start is None:
-        return None
-    delimiter = _delimiter(lines[start])
-    reader = csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter)
-    return _names(lines[start]), ((start + 2 + offset, row) for offset, row in enumerate(reader))
+    try:
+        start = next((i for i, line in enumerate(lines) if is_header(set(_names(line)))), None)
+        if start is None:
+            return None
+        delimiter = _delimiter(lines[start])
+        reader = csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter)
+        rows = [(start + 2 + offset, row) for offset, row in enumerate(reader)]
+    except csv.Error:
+        raise error(
+            "Filen går inte att läsa som en tabell (CSV): en cell är orimligt lång. "
+            "Är det rätt fil?"
+        ) from None
+    return _names(lines[start]), iter(rows)
 
 
 def _find(header: list[str], names: set[str]) -> int | None:
@@ -150,7 +163,7 @@ def _population_header(names: set[str]) -> bool:
 
 def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
     """The rows of an SCB export or an own-format file (see the module's docstring)."""
-    table = scb_table(data, is_header=_population_header)
+    table = scb_table(data, is_header=_population_header, error=PopulationFileError)
     if table is None:
         raise PopulationFileError(
             "Hittar ingen rubrikrad med område (region) och ålder. Väntade SCB:s kolumner "
@@ -185,6 +198,9 @@ def read_population(data: bytes, *, year: int | None = None) -> PopulationFile:
             result.errors.append(
                 f"Rad {line}: antalet {row[value_at].strip()!r} är inget heltal från 0."
             )
+            continue
+        if count > MAX_COUNT:
+            result.errors.append(f"Rad {line}: antalet {count:.0f} är för stort.")
             continue
         gender = row[gender_at].strip().lower() if gender_at is not None else "totalt"
         if gender in GENDER_WORDS:

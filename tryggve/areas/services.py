@@ -24,7 +24,12 @@ from tryggve.areas.models import (
     ResidentialArea,
     Street,
 )
-from tryggve.areas.population import PopulationFileError, aggregate, read_population
+from tryggve.areas.population import (
+    MAX_COUNT,
+    PopulationFileError,
+    aggregate,
+    read_population,
+)
 from tryggve.areas.selectors import households_problem
 from tryggve.areas.statistical import (
     LEVEL_LABELS,
@@ -44,6 +49,7 @@ from tryggve.lib.geo import (
     line_or_point_from_geojson,
     polygon_from_geojson,
 )
+from tryggve.lib.parsing import decode_text, json_error_place
 
 
 @dataclass
@@ -54,11 +60,16 @@ class ImportResult:
 
 
 def _features(data: dict) -> list[dict]:
-    kind = data.get("type")
+    kind = data.get("type") if isinstance(data, dict) else None
     if kind == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list):
             raise GeometryError("FeatureCollection saknar en lista 'features'.")
+        # Every caller reads a feature's members; anything else in the list (a number, a
+        # bare geometry's coordinates) would end the import in a traceback.
+        for number, feature in enumerate(features, start=1):
+            if not isinstance(feature, dict):
+                raise GeometryError(f"Objekt {number} är ingen GeoJSON Feature.")
         return features
     if kind == "Feature":
         return [data]
@@ -76,9 +87,14 @@ def _int_property(props: dict, *names: str) -> int:
     for name in names:
         value = props.get(name)
         if value not in (None, ""):
-            number = int(value)
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} är inget heltal: {value!r}") from None
             if number < 0:
                 raise ValueError(f"{name} får inte vara negativt")
+            if number > MAX_COUNT:
+                raise ValueError(f"{name} är för stort: {number}")
             return number
     return 0
 
@@ -127,6 +143,9 @@ def areas_import(
         if not name:
             result.errors.append(f"Objekt {number}: saknar namn ('name').")
             continue
+        if len(name) > 100:
+            result.errors.append(f"Objekt {number}: namnet är längre än 100 tecken.")
+            continue
         try:
             geom = polygon_from_geojson(feature.get("geometry") or {}, crs)
             households = _int_property(props, "households", "hushall", "hushåll")
@@ -161,11 +180,18 @@ def areas_import(
 
 
 def load_geojson_file(path: str) -> dict:
+    """A GeoJSON file read as every file is (`lib.parsing.decode_text`: with a BOM too);
+    a file that cannot be read or is no JSON, nested thousands deep included, is a
+    GeometryError in words, never a traceback."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeometryError(f"Kunde inte läsa {path}: {exc}") from exc
+        with open(path, "rb") as handle:
+            text = decode_text(handle.read())
+    except OSError as exc:
+        raise GeometryError(f"Kunde inte läsa {path}: {exc.strerror or exc}") from exc
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise GeometryError(f"Kunde inte läsa {path} som GeoJSON: {json_error_place(exc)}") from exc
 
 
 def streets_import(

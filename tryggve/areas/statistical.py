@@ -47,7 +47,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from tryggve.areas.population import scb_table
+from tryggve.areas.population import MAX_COUNT, scb_table
 from tryggve.lib.geo import SWEREF99TM, WGS84, GeometryError, crs_of
 from tryggve.lib.parsing import parse_number
 
@@ -281,14 +281,21 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 def read_geojson_features(data: dict) -> StatFile:
     """The features of a GeoJSON FeatureCollection of statistical areas; its `crs` member
     (`urn:ogc:def:crs:EPSG::3006`) says SWEREF 99 TM, none means WGS84 as RFC 7946 does."""
-    if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise GeometryError("GeoJSON-filen ska vara en FeatureCollection med 'features'.")
     srid = crs_of(data)
     result = StatFile(srid=srid)
     for number, raw in enumerate(data["features"], start=1):
         raw = raw if isinstance(raw, dict) else {}
+        properties = raw.get("properties")
         feature = StatFeature(
-            number=number, properties=dict(raw.get("properties") or {}), geometry=None
+            number=number,
+            properties=dict(properties) if isinstance(properties, dict) else {},
+            geometry=None,
         )
         try:
             geom = shape(raw.get("geometry") or {})
@@ -327,7 +334,9 @@ class HouseholdTable:
 
 def read_households(data: bytes, *, year: int | None = None) -> HouseholdTable:
     """Households per DeSO or RegSO code (upper case) from an SCB CSV export."""
-    table = scb_table(data, is_header=lambda names: bool(names & REGION_COLUMNS))
+    table = scb_table(
+        data, is_header=lambda names: bool(names & REGION_COLUMNS), error=HouseholdFileError
+    )
     if table is None:
         raise HouseholdFileError(
             "Hittar ingen rubrikrad med kolumnen region: väntade SCB:s export med region, "
@@ -390,6 +399,9 @@ def read_households(data: bytes, *, year: int | None = None) -> HouseholdTable:
             number_value = parse_number(raw)
             if number_value is None or number_value < 0 or number_value != int(number_value):
                 table.errors.append(f"Rad {number}: antalet {raw!r} är inget heltal från 0.")
+                continue
+            if number_value > MAX_COUNT:
+                table.errors.append(f"Rad {number}: antalet {raw} är för stort.")
                 continue
             value = int(number_value)
         kind = row[type_at].strip().lower() if type_at is not None else "totalt"

@@ -19,3 +19,23 @@ class DecimalCommaFloatField(forms.FloatField):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = repr(number)
         return super().to_python(value)
+
+
+class NestingSafeJSONField(forms.JSONField):
+    """JSON whose nesting is deeper than Python recurses (`[[[[…]]]]` thousands deep) is
+    invalid JSON like any other: Django's own field lets the RecursionError through, a 500
+    on the admin's geometry fields, and again when the refused form is shown."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)

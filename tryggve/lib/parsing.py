@@ -137,6 +137,8 @@ def json_error_place(exc: ValueError) -> str:
         return _("fel på rad %(line)d, tecken %(column)d.") % {
             "line": exc.lineno, "column": exc.colno
         }
+    if isinstance(exc, RecursionError):
+        return _("listor eller objekt ligger för djupt i varandra.")
     return _("ett tal är för långt.")
 
 

@@ -325,3 +325,21 @@ def test_the_rates_are_explained_in_plain_swedish(council_reader, history, year)
     page = council_reader.get(URL, {"year": year}).content.decode()
     assert "Rå takt: händelser per 1 000 hushåll, utan utjämning." in page
     assert "Metoden heter empirisk Bayes: hur hårt ett område dras mot kommunens nivå" in page
+
+
+def test_the_map_labels_round_as_the_table_does(council_reader, alike, year):
+    # The map cut the decimals off (1 in Söderbyn's 210 households: 4,7), the table
+    # rounded them (4,8); the same figure must read the same in both.
+    from decimal import ROUND_HALF_UP, Decimal
+
+    response = council_reader.get(URL, {"group": "residential_burglary", "year": year})
+    labels = {
+        f["properties"]["name"]: f["properties"]["label"]
+        for f in response.context["layers"]["areas"]["features"]
+    }
+    for name in ["Tallbacka", "Centrum", "Söderbyn", "Norrbyn"]:
+        households = ResidentialArea.objects.get(municipality__code="2505", name=name).households
+        rounded = Decimal(repr(1000 / households)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        shown = str(rounded).replace(".", ",")
+        assert labels[name] == f"{shown} per 1 000 hushåll, rå takt (1 händelse)"
+        assert f"<td>{shown}</td>" in response.content.decode()

@@ -5,9 +5,16 @@ that cannot be true."""
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tryggve.areas.admin import ResidentialAreaForm
-from tryggve.areas.models import AreaKind, PopulationCount, ResidentialArea, Street
+from tryggve.areas.models import (
+    AreaKind,
+    Municipality,
+    PopulationCount,
+    ResidentialArea,
+    Street,
+)
 from tryggve.areas.selectors import area_for_point
 
 
@@ -191,3 +198,53 @@ def test_a_municipalitys_changed_outline_moves_its_box(municipality, administrat
     assert answer.status_code == 302, answer.context["adminform"].form.errors
     municipality.refresh_from_db()
     assert (municipality.min_lon, municipality.max_lat) == (18.0, 66.3)
+
+
+@pytest.mark.django_db
+def test_an_outline_nested_thousands_deep_is_a_message_not_a_500(municipality, administrator):
+    admin = _superuser(administrator)
+    deep = "[" * 100_000 + "]" * 100_000
+    answer = admin.post(
+        "/admin/areas/residentialarea/add/", _area_data(municipality, geometry=deep)
+    )
+    assert answer.status_code == 200
+    assert answer.context["adminform"].form.errors["geometry"]
+    assert not ResidentialArea.all_kinds.filter(slug="nybygget").exists()
+
+
+def _municipality_errors(municipality, **changes):
+    for name, value in changes.items():
+        setattr(municipality, name, value)
+    try:
+        municipality.full_clean()
+    except ValidationError as refused:
+        return refused.message_dict
+    return {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["personal", "admin", "Lagesbild", "static"])
+def test_a_slug_that_is_a_page_of_the_site_is_refused(municipality, slug):
+    # /personal/ served as Arjeplog's start page locked every other municipality's staff
+    # (and the admin's login, which goes through /personal/) out.
+    arjeplog = Municipality.objects.get(code="2506")
+    assert "redan en sida i tjänsten" in _municipality_errors(arjeplog, slug=slug)["slug"][0]
+    assert _municipality_errors(arjeplog, slug="arjeplog") == {}
+
+
+@pytest.mark.django_db
+def test_a_host_name_of_another_municipality_is_refused(municipality):
+    municipality.hosts = "trygg.arvidsjaur.se"
+    municipality.save()
+    arjeplog = Municipality.objects.get(code="2506")
+    errors = _municipality_errors(arjeplog, hosts="trygg.arjeplog.se TRYGG.arvidsjaur.se")
+    assert "används redan av en annan kommun: trygg.arvidsjaur.se" in errors["hosts"][0]
+    assert _municipality_errors(arjeplog, hosts="trygg.arjeplog.se") == {}
+    assert _municipality_errors(municipality) == {}  # its own host is no clash
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["abcd", "250", "25 6"])
+def test_a_code_that_is_no_municipality_code_is_refused(municipality, code):
+    arjeplog = Municipality.objects.get(code="2506")
+    assert "fyra siffror" in _municipality_errors(arjeplog, code=code)["code"][0]

@@ -97,3 +97,52 @@ def test_only_wgs84_and_sweref_are_offered(tmp_path):
             "--srid",
             "3857",
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "som GeoJSON: fel på rad 1, tecken 1."),
+        (b"\x00\xff\xfe garbage \x81", "som GeoJSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "för djupt i varandra"),
+        (b"[1, 2, 3]", "GeoJSON Feature eller FeatureCollection"),
+        (b'{"type": "FeatureCollection", "features": [1]}', "Objekt 1 är ingen GeoJSON Feature"),
+    ],
+)
+def test_a_file_that_is_no_geojson_is_one_line_in_words(municipality, tmp_path, content, message):
+    path = tmp_path / "odd.geojson"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(str(path), "--municipality", "2505")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"households": "tio"}, "households är inget heltal: 'tio'"),
+        ({"households": 10**20}, "households är för stort"),
+        ({"name": "Å" * 101}, "namnet är längre än 100 tecken"),
+    ],
+)
+def test_a_feature_with_odd_values_is_named_and_nothing_is_saved(
+    municipality, tmp_path, props, message
+):
+    # Each was a traceback (int(), SQLite's integer, PostgreSQL's varchar(100)).
+    before = ResidentialArea.all_kinds.count()
+    path = write(tmp_path, "odd.geojson", collection(feature("Fint område"), feature(**props)))
+    with pytest.raises(CommandError, match=message):
+        run(path, "--municipality", "2505")
+    assert ResidentialArea.all_kinds.count() == before
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_bom_or_in_windows_1252_is_read(municipality, tmp_path):
+    path = tmp_path / "bom.geojson"
+    text = json.dumps(collection(feature("Åbacken")), ensure_ascii=False)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert "created=1" in run(str(path), "--municipality", "2505")
+    path.write_bytes(text.replace("Åbacken", "Ängen").encode("cp1252"))
+    assert "created=1" in run(str(path), "--municipality", "2505")
+    assert ResidentialArea.objects.filter(name="Ängen", municipality=municipality).exists()

@@ -46,3 +46,27 @@ def test_unknown_municipality_or_missing_file(municipality, tmp_path):
         call_command("import_population", str(SCB), "--municipality", "9999")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_population", str(tmp_path / "nej.csv"), "--municipality", "2505")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Each was a traceback: SQLite's integer overflow, the CSV reader's field limit.
+        ("area,age_band,count\nCentrum,16_24,60\nCentrum,25_44,99999999999999999999\n",
+         "Rad 3: antalet 100000000000000000000 är för stort."),
+        ("area,age_band,count\nCentrum,16_24," + "1" * 200_000 + "\n", "en cell är orimligt lång"),
+    ],
+)
+def test_a_count_beyond_the_column_or_a_cell_beyond_reason_is_a_message(
+    municipality, tmp_path, content, message
+):
+    path = tmp_path / "befolkning.csv"
+    path.write_text(content, encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command(
+            "import_population", str(path), "--municipality", "2505", "--year", "2024", stderr=err
+        )
+    assert message in err.getvalue()
+    assert not PopulationCount.objects.exists()

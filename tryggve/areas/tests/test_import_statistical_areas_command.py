@@ -329,3 +329,29 @@ def test_the_readme_example_files_import_as_a_layer(municipality):
     layer = ResidentialArea.all_kinds.filter(kind=AreaKind.STATISTICAL)
     assert layer.count() == 12 and ResidentialArea.objects.count() == drawn
     assert all(area.households > 0 for area in layer)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2, 3]", "ska vara en FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": [{"properties": [1]}]}', "nothing imported"),
+    ],
+)
+def test_a_geojson_of_odd_shape_is_a_message_not_a_traceback(boundary, tmp_path, content,
+                                                              message):
+    path = tmp_path / "udda.geojson"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        run(str(path), "--municipality", "2505", "--as", "layer")
+    assert not ResidentialArea.all_kinds.filter(municipality=boundary).exists()
+
+
+def test_a_household_count_beyond_the_column_is_a_message(boundary, tmp_path):
+    households = tmp_path / "hushall.csv"
+    households.write_text(
+        '"region";"2024"\n"2505A0010 Arvidsjaur";"99999999999999999999"\n', encoding="utf-8"
+    )
+    err = fails(three_desos(tmp_path), "--municipality", "2505", "--households", str(households))
+    assert "Rad 2: antalet 99999999999999999999 är för stort." in err
+    assert not ResidentialArea.all_kinds.filter(municipality=boundary).exists()
