@@ -324,6 +324,14 @@ def administrator(db, django_user_model):
 
 
 @pytest.fixture
+def superuser(administrator):
+    """The administrator with Django's admin flags too: every admin page and model."""
+    administrator.user.is_staff = administrator.user.is_superuser = True
+    administrator.user.save()
+    return administrator
+
+
+@pytest.fixture
 def staff_without_role(db, django_user_model):
     """Logged in and verified, but holding no staff role: an outsider with an account."""
     return _staff_client(django_user_model, "utomstaende", None)

@@ -4,16 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 
-@pytest.fixture
-def admin_client(administrator):
-    administrator.user.is_staff = administrator.user.is_superuser = True
-    administrator.user.save()
-    return administrator
-
-
 @pytest.mark.django_db
-def test_admin_index_names_every_app_in_swedish(admin_client):
-    page = admin_client.get("/admin/").content.decode()
+def test_admin_index_names_every_app_in_swedish(superuser):
+    page = superuser.get("/admin/").content.decode()
     for swedish in [
         "Inloggningsspärrar",
         "Tvåfaktorsinloggning",
@@ -31,11 +24,11 @@ def test_admin_index_names_every_app_in_swedish(admin_client):
 
 
 @pytest.mark.django_db
-def test_groups_are_shown_by_their_role_label(admin_client, case_handler):
-    page = admin_client.get("/admin/auth/group/").content.decode()
+def test_groups_are_shown_by_their_role_label(superuser, case_handler):
+    page = superuser.get("/admin/auth/group/").content.decode()
     assert "Handläggare" in page
     assert "case_handler" not in page
-    user_page = admin_client.get(f"/admin/auth/user/{case_handler.user.pk}/change/")
+    user_page = superuser.get(f"/admin/auth/user/{case_handler.user.pk}/change/")
     assert "Handläggare" in user_page.content.decode()
     assert str(Group(name="egen grupp")) == "egen grupp"
 

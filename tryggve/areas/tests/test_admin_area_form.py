@@ -19,14 +19,12 @@ from tryggve.areas.selectors import area_for_point
 
 
 @pytest.mark.django_db
-def test_the_admin_lists_and_opens_the_layer_too(municipality, administrator, layer_over_centrum):
-    administrator.user.is_staff = administrator.user.is_superuser = True
-    administrator.user.save()
+def test_the_admin_lists_and_opens_the_layer_too(municipality, superuser, layer_over_centrum):
     layer = layer_over_centrum
-    listing = administrator.get("/admin/areas/residentialarea/?kind=statistical")
+    listing = superuser.get("/admin/areas/residentialarea/?kind=statistical")
     assert listing.status_code == 200
     assert "Arvidsjaur DeSO 2505C0010" in listing.content.decode()
-    assert administrator.get(f"/admin/areas/residentialarea/{layer.pk}/change/").status_code == 200
+    assert superuser.get(f"/admin/areas/residentialarea/{layer.pk}/change/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -54,12 +52,6 @@ SQUARE = {
 }
 
 
-def _superuser(persona):
-    persona.user.is_staff = persona.user.is_superuser = True
-    persona.user.save()
-    return persona
-
-
 def _area_data(municipality, **changes):
     return {
         "municipality": municipality.pk, "name": "Nybygget", "slug": "nybygget",
@@ -69,9 +61,8 @@ def _area_data(municipality, **changes):
 
 
 @pytest.mark.django_db
-def test_a_new_area_is_saved_with_its_box_and_found_by_its_points(municipality, administrator):
-    admin = _superuser(administrator)
-    answer = admin.post("/admin/areas/residentialarea/add/", _area_data(municipality))
+def test_a_new_area_is_saved_with_its_box_and_found_by_its_points(municipality, superuser):
+    answer = superuser.post("/admin/areas/residentialarea/add/", _area_data(municipality))
     assert answer.status_code == 302
     area = ResidentialArea.objects.get(municipality=municipality, slug="nybygget")
     assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == (19.0, 65.5, 19.01, 65.505)
@@ -79,14 +70,13 @@ def test_a_new_area_is_saved_with_its_box_and_found_by_its_points(municipality, 
 
 
 @pytest.mark.django_db
-def test_a_changed_outline_moves_the_box_with_it(municipality, administrator):
-    admin = _superuser(administrator)
+def test_a_changed_outline_moves_the_box_with_it(municipality, superuser):
     centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
     data = _area_data(
         municipality, name="Centrum", slug="centrum", households=centrum.households,
         population=centrum.population,
     )
-    answer = admin.post(f"/admin/areas/residentialarea/{centrum.pk}/change/", data)
+    answer = superuser.post(f"/admin/areas/residentialarea/{centrum.pk}/change/", data)
     assert answer.status_code == 302
     centrum.refresh_from_db()
     assert (centrum.min_lon, centrum.max_lat) == (19.0, 65.505)
@@ -111,10 +101,9 @@ def test_a_changed_outline_moves_the_box_with_it(municipality, administrator):
     ],
 )
 def test_an_unusable_outline_is_a_message_and_nothing_is_saved(
-    municipality, administrator, geometry, message
+    municipality, superuser, geometry, message
 ):
-    admin = _superuser(administrator)
-    answer = admin.post(
+    answer = superuser.post(
         "/admin/areas/residentialarea/add/", _area_data(municipality, geometry=geometry)
     )
     assert answer.status_code == 200
@@ -164,14 +153,13 @@ def test_households_beyond_the_areas_own_adults_are_refused(municipality):
 
 
 @pytest.mark.django_db
-def test_a_street_is_a_line_or_a_point_with_its_box(municipality, administrator):
-    admin = _superuser(administrator)
+def test_a_street_is_a_line_or_a_point_with_its_box(municipality, superuser):
     point = {"type": "Point", "coordinates": [19.17, 65.59]}
     data = {"municipality": municipality.pk, "name": "Torget", "geometry": json.dumps(point)}
-    assert admin.post("/admin/areas/street/add/", data).status_code == 302
+    assert superuser.post("/admin/areas/street/add/", data).status_code == 302
     torget = Street.objects.get(municipality=municipality, name="Torget")
     assert (torget.min_lon, torget.min_lat) == (19.17, 65.59)
-    refused = admin.post(
+    refused = superuser.post(
         "/admin/areas/street/add/", {**data, "name": "Rutan", "geometry": json.dumps(SQUARE)}
     )
     assert "linje (LineString) eller en punkt" in refused.context["adminform"].form.errors[
@@ -181,9 +169,8 @@ def test_a_street_is_a_line_or_a_point_with_its_box(municipality, administrator)
 
 
 @pytest.mark.django_db
-def test_a_municipalitys_changed_outline_moves_its_box(municipality, administrator):
-    admin = _superuser(administrator)
-    page = admin.get(f"/admin/areas/municipality/{municipality.pk}/change/")
+def test_a_municipalitys_changed_outline_moves_its_box(municipality, superuser):
+    page = superuser.get(f"/admin/areas/municipality/{municipality.pk}/change/")
     form = page.context["adminform"].form
     data = {
         name: field.value() for name, field in ((n, form[n]) for n in form.fields)
@@ -194,17 +181,16 @@ def test_a_municipalitys_changed_outline_moves_its_box(municipality, administrat
         "coordinates": [[[18.0, 65.0], [20.5, 65.0], [20.5, 66.3], [18.0, 66.3], [18.0, 65.0]]],
     }
     data.update(geometry=json.dumps(bigger), members=[])
-    answer = admin.post(f"/admin/areas/municipality/{municipality.pk}/change/", data)
+    answer = superuser.post(f"/admin/areas/municipality/{municipality.pk}/change/", data)
     assert answer.status_code == 302, answer.context["adminform"].form.errors
     municipality.refresh_from_db()
     assert (municipality.min_lon, municipality.max_lat) == (18.0, 66.3)
 
 
 @pytest.mark.django_db
-def test_an_outline_nested_thousands_deep_is_a_message_not_a_500(municipality, administrator):
-    admin = _superuser(administrator)
+def test_an_outline_nested_thousands_deep_is_a_message_not_a_500(municipality, superuser):
     deep = "[" * 100_000 + "]" * 100_000
-    answer = admin.post(
+    answer = superuser.post(
         "/admin/areas/residentialarea/add/", _area_data(municipality, geometry=deep)
     )
     assert answer.status_code == 200

@@ -5,22 +5,14 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(administrator):
-    """An administrator with the admin flags, past the second factor."""
-    administrator.user.is_staff = administrator.user.is_superuser = True
-    administrator.user.save()
-    return administrator
-
-
-def test_the_admin_lists_and_opens_a_promise(admin_client, promise):
-    page = admin_client.get("/admin/followup/promise/").content.decode()
+def test_the_admin_lists_and_opens_a_promise(superuser, promise):
+    page = superuser.get("/admin/followup/promise/").content.decode()
     assert promise.title in page
-    page = admin_client.get(f"/admin/followup/promise/{promise.pk}/change/").content.decode()
+    page = superuser.get(f"/admin/followup/promise/{promise.pk}/change/").content.decode()
     assert "Grannsamverkan" in page and "Karin Öberg" in page
 
 
-def test_a_period_that_ends_before_it_starts_is_a_message_in_words(admin_client, municipality):
+def test_a_period_that_ends_before_it_starts_is_a_message_in_words(superuser, municipality):
     from tryggve.followup.models import Promise
 
     data = {
@@ -30,11 +22,11 @@ def test_a_period_that_ends_before_it_starts_is_a_message_in_words(admin_client,
         "signatories-TOTAL_FORMS": 0, "signatories-INITIAL_FORMS": 0,
         "commitments-TOTAL_FORMS": 0, "commitments-INITIAL_FORMS": 0,
     }
-    answer = admin_client.post("/admin/followup/promise/add/", data)
+    answer = superuser.post("/admin/followup/promise/add/", data)
     assert answer.status_code == 200
     errors = answer.context["adminform"].form.errors
     assert errors["period_end"] == ["Perioden slutar innan den börjar."]
     assert "promise_period_ordered" not in answer.content.decode()
     assert not Promise.objects.filter(title="Baklänges").exists()
-    answer = admin_client.post("/admin/followup/promise/add/", {**data, "period_end": "2026-12-31"})
+    answer = superuser.post("/admin/followup/promise/add/", {**data, "period_end": "2026-12-31"})
     assert answer.status_code == 302

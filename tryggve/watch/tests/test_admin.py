@@ -29,13 +29,6 @@ def _data(**changes):
     }
 
 
-@pytest.fixture
-def superuser(administrator):
-    administrator.user.is_staff = administrator.user.is_superuser = True
-    administrator.user.save()
-    return administrator
-
-
 def test_an_area_drawn_anew_is_saved_with_its_box(superuser, municipality):
     answer = superuser.post("/admin/watch/watcharea/add/", _data(municipality=municipality.pk))
     assert answer.status_code == 302
