@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
-from tryggve.areas.selectors import households_problem
+from tryggve.areas.selectors import households_problem, outline_problem
 from tryggve.areas.serving import serves_several
 from tryggve.lib.fields import NestingSafeJSONField
 from tryggve.lib.geo import GeometryError, line_or_point_from_geojson, polygon_from_geojson
@@ -117,6 +117,11 @@ class ResidentialAreaForm(GeometryForm):
                     "slug",
                     _("Kortnamnet används redan i kommunen (också av ett statistiskt område)."),
                 )
+        shape = getattr(self, "geometry_shape", None)
+        if municipality and shape and (
+            problem := outline_problem(municipality=municipality, geometry=shape)
+        ):
+            self.add_error("geometry", problem)
         if not self.has_error("households"):
             problem = households_problem(
                 municipality=municipality, area=self.instance,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tryggve.areas import serving as routing
 from tryggve.areas.models import AreaKind, Municipality, PopulationCount, ResidentialArea
 from tryggve.lib import tenancy
+from tryggve.lib.geo import geometry_to_sweref
 
 
 def home_municipality() -> Municipality | None:
@@ -180,6 +181,36 @@ def statistical_layer_geojson(areas: list[ResidentialArea]) -> dict | None:
             for area in areas
         ],
     }
+
+
+# A residential area may spill over its municipality's border by this share of its surface
+# (outlines drawn by hand, or from another source than the border), no more: beyond it the
+# area is elsewhere (latitude and longitude swapped, the wrong municipality, a slip of the
+# mouse over the whole county), and `area_for_point` would place another municipality's
+# points in it.
+MAY_SPILL = 0.10
+
+
+def outline_problem(*, municipality: Municipality, geometry) -> str | None:
+    """Why `geometry` (WGS84) cannot be a residential area of `municipality` (None when
+    it can): more than MAY_SPILL of it lies outside the municipality's border, measured
+    in SWEREF 99 TM."""
+    area = geometry_to_sweref(geometry)
+    if area.area <= 0:
+        return None
+    inside = area.intersection(geometry_to_sweref(municipality.shape)).area
+    outside = 1 - inside / area.area
+    if outside <= MAY_SPILL:
+        return None
+    if inside <= 0:
+        return _(
+            "Området ligger helt utanför %(municipality)s. Kontrollera koordinaterna (är "
+            "latitud och longitud omkastade?) och kommunen."
+        ) % {"municipality": municipality.name}
+    return _(
+        "%(share)s %% av området ligger utanför gränsen för %(municipality)s. Rita det "
+        "inom kommunen, eller välj den kommun det ligger i."
+    ) % {"share": round(100 * outside), "municipality": municipality.name}
 
 
 def households_problem(

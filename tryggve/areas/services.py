@@ -30,7 +30,7 @@ from tryggve.areas.population import (
     aggregate,
     read_population,
 )
-from tryggve.areas.selectors import households_problem
+from tryggve.areas.selectors import households_problem, outline_problem
 from tryggve.areas.statistical import (
     LEVEL_LABELS,
     STAT_COLUMNS,
@@ -155,7 +155,7 @@ def areas_import(
             continue
         problem = households_problem(
             municipality=None, households=households, population=population
-        )
+        ) or outline_problem(municipality=municipality, geometry=geom)
         if problem:
             result.errors.append(f"Objekt {number} ({name}): {problem}")
             continue

@@ -3,6 +3,7 @@ names, outlines read as the imports read them and stored with their box, and hou
 that cannot be true."""
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -234,3 +235,39 @@ def test_a_host_name_of_another_municipality_is_refused(municipality):
 def test_a_code_that_is_no_municipality_code_is_refused(municipality, code):
     arjeplog = Municipality.objects.get(code="2506")
     assert "fyra siffror" in _municipality_errors(arjeplog, code=code)["code"][0]
+
+
+@pytest.mark.django_db
+def test_an_area_outside_its_municipality_is_refused(municipality):
+    swapped = {  # the square with latitude and longitude swapped: the Arabian Sea
+        "type": "Polygon",
+        "coordinates": [[[y, x] for x, y in SQUARE["coordinates"][0]]],
+    }
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, geometry=json.dumps(swapped)), instance=ResidentialArea()
+    )
+    assert not form.is_valid()
+    assert form.errors["geometry"] == [
+        "Området ligger helt utanför Arvidsjaurs kommun. Kontrollera koordinaterna (är "
+        "latitud och longitud omkastade?) och kommunen."
+    ]
+    # Over the border at one of its corners: a slip, or the wrong municipality.
+    border = municipality.shape
+    x, y = (border.geoms[0] if hasattr(border, "geoms") else border).exterior.coords[0]
+    straddling = {
+        "type": "Polygon",
+        "coordinates": [[
+            [x - 0.02, y - 0.01], [x + 0.02, y - 0.01], [x + 0.02, y + 0.01],
+            [x - 0.02, y + 0.01], [x - 0.02, y - 0.01],
+        ]],
+    }
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, geometry=json.dumps(straddling)), instance=ResidentialArea()
+    )
+    assert not form.is_valid()
+    message = form.errors["geometry"][0]
+    assert re.fullmatch(
+        r"\d+ % av området ligger utanför gränsen för Arvidsjaurs kommun\. Rita det inom "
+        r"kommunen, eller välj den kommun det ligger i\.",
+        message,
+    ), message

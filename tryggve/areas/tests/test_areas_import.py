@@ -155,6 +155,16 @@ BOWTIE = {
             feature("Skrivfel", households=19000, population=400),
             "Objekt 2 (Skrivfel): Fler hushåll (19000) än invånare (400) går inte",
         ),
+        (
+            feature(
+                "Omkastat",
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[65.5, 19.0], [65.5, 19.01], [65.51, 19.01], [65.5, 19.0]]],
+                },
+            ),
+            "Objekt 2 (Omkastat): Området ligger helt utanför",
+        ),
     ],
     ids=[
         "bowtie",
@@ -166,6 +176,7 @@ BOWTIE = {
         "text-households",
         "no-coordinates",
         "more-households-than-inhabitants",
+        "outside-the-municipality",
     ],
 )
 def test_broken_feature_gives_a_clear_error_and_nothing_is_saved(boundary_only, bad, message):
