@@ -46,6 +46,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_number(name: str, default: str, kind=int):
+    """A number from the environment; a value that is none stops the start with the
+    setting's name, not a traceback from deep in the settings."""
+    value = os.environ.get(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {what}, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -163,7 +176,7 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tryggve.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_number("DB_CONN_MAX_AGE", "60"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -224,11 +237,11 @@ OPEN311_MAX_REQUEST_BYTES = 11 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_number("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", "10")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "tryggve.lib.sms.ConsoleSmsBackend")
 # The name text messages show as from (at most eleven letters A-Z and digits, see
 # tryggve.lib.sms), unless the municipality they speak for has its own
@@ -244,8 +257,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 # Lock an account after repeated failures (per username and address).
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = env_number("AXES_COOLOFF_HOURS", "1", float)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -281,7 +294,7 @@ if TASK_BACKEND == "rq":
 # administrator as failed.
 MAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]
 # Sent mail and text messages are kept this long (for the administrator), then deleted.
-OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+OUTBOX_RETENTION_DAYS = env_number("OUTBOX_RETENTION_DAYS", "30")
 CSRF_FAILURE_VIEW = "tryggve.lib.views.csrf_failure"
 
 # The cache counts the public forms' limits (tryggve.lib.guard). Local memory serves one
@@ -335,11 +348,11 @@ PUBLIC_POST_LIMITS = env_limits(
 )
 # A public form sent sooner than this after it was shown, or with its honeypot filled, is
 # taken for a program and saves nothing.
-PUBLIC_FORM_MIN_SECONDS = float(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
+PUBLIC_FORM_MIN_SECONDS = env_number("PUBLIC_FORM_MIN_SECONDS", "3", float)
 PUBLIC_POST_BOT_CHECKS = env_bool("PUBLIC_POST_BOT_CHECKS", True)
 # Reverse proxies in front of the app that append to X-Forwarded-For. 0: the header is
 # ignored (a client could write anything in it) and REMOTE_ADDR is the client.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env_number("TRUSTED_PROXY_COUNT", "0")
 AXES_CLIENT_IP_CALLABLE = "tryggve.lib.guard.client_ip"
 
 # Tryggve's own settings.
@@ -352,26 +365,31 @@ MUNICIPALITY_CODE = os.environ.get("MUNICIPALITY_CODE", "2505")
 MUNICIPALITY_ROUTING = env_bool("MUNICIPALITY_ROUTING", env_bool("TRYGGVE_DEMO"))
 REPORT_REFERENCE_PREFIX = os.environ.get("REPORT_REFERENCE_PREFIX", "OTR")
 # How long contact details are kept after a case closes; shown to the resident in the form.
-CONTACT_RETENTION_MONTHS = int(os.environ.get("CONTACT_RETENTION_MONTHS", "12"))
+CONTACT_RETENTION_MONTHS = env_number("CONTACT_RETENTION_MONTHS", "12")
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAP_CENTER = (65.5917, 19.1800)
 DUPLICATE_RADIUS_M = 50
 # The situation picture: risk-map cell size, and the fewest incidents a public figure may
 # rest on (fewer are shown as "fewer than N", so no map points at one household).
-RISK_CELL_M = int(os.environ.get("RISK_CELL_M", "250"))
-PUBLIC_MIN_COUNT = int(os.environ.get("PUBLIC_MIN_COUNT", "3"))
+RISK_CELL_M = env_number("RISK_CELL_M", "250")
+PUBLIC_MIN_COUNT = env_number("PUBLIC_MIN_COUNT", "3")
 NEAR_REPEAT_RADIUS_M = 500
 # The police's open events feed (`manage.py fetch_police_events`). Its rules ask for a
 # User-Agent naming the application and a way to reach us; the places default to the
 # served municipalities in the database ("Arvidsjaur;Arjeplog" in POLICE_FEED_LOCATIONS
 # overrides).
 POLICE_FEED_URL = os.environ.get("POLICE_FEED_URL", "https://polisen.se/api/events")
+if not POLICE_FEED_URL.startswith(("https://", "http://")):
+    # urllib would read a file:// address from this machine's disk as if it were the feed.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("POLICE_FEED_URL must be an http(s):// address.")
 POLICE_FEED_USER_AGENT = os.environ.get(
     "POLICE_FEED_USER_AGENT",
     f"Tryggve/1.0 (Trygg i Arvidsjaur; {SITE_URL or 'https://tryggve.invalid'})",
 )
-POLICE_FEED_TIMEOUT = float(os.environ.get("POLICE_FEED_TIMEOUT", "30"))
+POLICE_FEED_TIMEOUT = env_number("POLICE_FEED_TIMEOUT", "30", float)
 POLICE_FEED_LOCATIONS = [
     name.strip() for name in os.environ.get("POLICE_FEED_LOCATIONS", "").split(";") if name.strip()
 ]
@@ -384,7 +402,7 @@ INCIDENT_IMPORT_MAX_BYTES = int(
     os.environ.get("INCIDENT_IMPORT_MAX_BYTES", str(_IMPORT_MB * 1024 * 1024))
 )
 # Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
-WATCH_SIGNUP_RETENTION_MONTHS = int(os.environ.get("WATCH_SIGNUP_RETENTION_MONTHS", "18"))
+WATCH_SIGNUP_RETENTION_MONTHS = env_number("WATCH_SIGNUP_RETENTION_MONTHS", "18")
 GEOJSON_MAX_FEATURES = 500
 # "Show on a map" links for a place (staff pages, unit mails): any map site that takes a
 # position in its address.
@@ -396,14 +414,14 @@ PLACE_LINK_URL = os.environ.get(
 # a User-Agent, at most one request a second and no search-as-you-type). Empty: off, and
 # nothing a resident types leaves the municipality's server.
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "").rstrip("/")
-GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_TIMEOUT = env_number("GEOCODER_TIMEOUT", "5", float)
 GEOCODER_USER_AGENT = os.environ.get(
     "GEOCODER_USER_AGENT", "Tryggve/1.0 (Arvidsjaurs kommun e-tjanst)"
 )
 # Geocoder look-ups per client address and hour, and for the whole site per minute; answers
 # are cached for a day, so repeated searches cost nothing.
-GEOCODER_LIMIT_PER_HOUR = int(os.environ.get("GEOCODER_LIMIT_PER_HOUR", "30"))
-GEOCODER_LIMIT_PER_MINUTE = int(os.environ.get("GEOCODER_LIMIT_PER_MINUTE", "30"))
+GEOCODER_LIMIT_PER_HOUR = env_number("GEOCODER_LIMIT_PER_HOUR", "30")
+GEOCODER_LIMIT_PER_MINUTE = env_number("GEOCODER_LIMIT_PER_MINUTE", "30")
 DEMO = env_bool("TRYGGVE_DEMO")
 
 # --- Hardening (issue 8, items 7 and 10): HTTPS, sessions, database outages, CSP -----------
@@ -417,7 +435,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not _PLAIN_HTTP)
 # ever change, a load balancer on plain http must still reach them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # A year of HTTPS-only once a browser has seen the site; 0 turns HSTS off.
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if _PLAIN_HTTP else "31536000"))
+SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", "0" if _PLAIN_HTTP else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Behind a reverse proxy that ends TLS, Django learns that the request was HTTPS only from
@@ -426,7 +444,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Staff (and residents') sessions end after 8 hours without a request, and when the
 # browser closes: every request moves the 8 hours on.
-SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_COOKIE_AGE = int(env_number("SESSION_IDLE_HOURS", "8", float) * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 # Database sessions; a database that is away when the session is saved answers 503, not 400.
 SESSION_ENGINE = "tryggve.lib.sessions"
@@ -434,7 +452,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A connection that died while the database restarted is replaced instead of failing a
 # request; while the database is down, pages answer 503 and ask to come back after this.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
+DATABASE_RETRY_AFTER_SECONDS = env_number("DATABASE_RETRY_AFTER_SECONDS", "30")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "tryggve.lib.middleware.DatabaseUnavailableMiddleware",

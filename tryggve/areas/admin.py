@@ -9,7 +9,12 @@ from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea,
 from tryggve.areas.selectors import households_problem, outline_problem
 from tryggve.areas.serving import serves_several
 from tryggve.lib.fields import NestingSafeJSONField
-from tryggve.lib.geo import GeometryError, line_or_point_from_geojson, polygon_from_geojson
+from tryggve.lib.geo import (
+    GeometryError,
+    crs_of,
+    line_or_point_from_geojson,
+    polygon_from_geojson,
+)
 
 
 def admin_municipalities(user) -> list[int] | None:
@@ -66,8 +71,12 @@ class GeometryForm(forms.ModelForm):
     read_geometry = staticmethod(polygon_from_geojson)
 
     def clean_geometry(self):
+        data = self.cleaned_data["geometry"]
         try:
-            self.geometry_shape = self.read_geometry(self.cleaned_data["geometry"])
+            # A `crs` member names the system, as in the imports (an unknown one is refused);
+            # without one, degrees are WGS84 and metres SWEREF 99 TM.
+            srid = crs_of(data) if isinstance(data, dict) and data.get("crs") else None
+            self.geometry_shape = self.read_geometry(data, srid)
         except GeometryError as exc:
             raise forms.ValidationError(str(exc)) from None
         return self.cleaned_data["geometry"]
@@ -92,6 +101,19 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
     readonly_fields = ["min_lon", "min_lat", "max_lon", "max_lat"]
     filter_horizontal = ["members"]
     municipality_lookup = "pk"
+
+    # A municipality's own administrators edit its row, but only the deployment's operator
+    # (a superuser) adds or removes municipalities or moves one to another police area,
+    # which decides the police officers who see its incidents (`analytics.scope`).
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else [*readonly, "code", "police_area"]
 
 
 class ResidentialAreaForm(GeometryForm):

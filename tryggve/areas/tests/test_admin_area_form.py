@@ -17,6 +17,7 @@ from tryggve.areas.models import (
     Street,
 )
 from tryggve.areas.selectors import area_for_point
+from tryggve.lib.geo import to_sweref
 
 
 @pytest.mark.django_db
@@ -271,3 +272,23 @@ def test_an_area_outside_its_municipality_is_refused(municipality):
         r"kommunen, eller välj den kommun det ligger i\.",
         message,
     ), message
+
+
+@pytest.mark.django_db
+def test_an_outline_names_its_system_as_in_the_imports(municipality):
+    ring = [list(to_sweref(*point)) for point in SQUARE["coordinates"][0]]
+    sweref = {"type": "Polygon", "coordinates": [ring]}
+    named = {**sweref, "crs": {"type": "name", "properties": {"name": "EPSG:3006"}}}
+    for geometry in (sweref, named):  # metres are SWEREF 99 TM, named or not
+        form = ResidentialAreaForm(
+            data=_area_data(municipality, geometry=json.dumps(geometry)),
+            instance=ResidentialArea(),
+        )
+        assert form.is_valid(), form.errors
+        assert round(form.instance.min_lon, 4) == 19.0
+    mercator = {**sweref, "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}}
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, geometry=json.dumps(mercator)), instance=ResidentialArea()
+    )
+    assert not form.is_valid()
+    assert "Okänt koordinatsystem 'EPSG:3857'" in form.errors["geometry"][0]

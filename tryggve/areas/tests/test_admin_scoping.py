@@ -133,3 +133,17 @@ def test_watch_areas_and_promises_are_scoped_too(arvidsjaur_admin, municipality,
     assert arvidsjaur_admin.get(f"/admin/watch/watcharea/{theirs.pk}/change/").status_code == 302
     page = arvidsjaur_admin.get("/admin/followup/promise/add/")
     assert list(page.context["adminform"].form.fields["municipality"].queryset) == [municipality]
+
+
+def test_only_a_superuser_adds_removes_or_moves_a_municipality(
+    arvidsjaur_admin, municipality, arjeplog
+):
+    assert arvidsjaur_admin.get("/admin/areas/municipality/add/").status_code == 403
+    delete = f"/admin/areas/municipality/{municipality.pk}/delete/"
+    assert arvidsjaur_admin.post(delete, {"post": "yes"}).status_code == 403
+    page = arvidsjaur_admin.get(f"/admin/areas/municipality/{municipality.pk}/change/")
+    form = page.context["adminform"].form
+    # The police area decides which officers see the incidents: shown, not editable.
+    assert "police_area" not in form.fields and "code" not in form.fields
+    assert "LPO Piteå Älvdal" in page.content.decode()
+    assert Municipality.objects.filter(pk=municipality.pk).exists()

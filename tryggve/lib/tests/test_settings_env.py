@@ -87,6 +87,20 @@ def test_production_without_site_url_refuses_clearly(tmp_path):
     assert ok.returncode == 0, ok.stderr
 
 
+def test_a_setting_that_is_no_number_or_no_web_address_refuses_clearly(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SECRET_KEY=x\nSITE_URL=https://trygg.example.se\n", encoding="utf-8")
+    result = check(tmp_path, env_file, POLICE_FEED_TIMEOUT="abc")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: POLICE_FEED_TIMEOUT must be a number, not 'abc'." in (
+        result.stderr
+    )
+    result = check(tmp_path, env_file, EMAIL_PORT="25.5")
+    assert "ImproperlyConfigured: EMAIL_PORT must be a whole number, not '25.5'." in result.stderr
+    result = check(tmp_path, env_file, POLICE_FEED_URL="file:///etc/passwd")
+    assert "ImproperlyConfigured: POLICE_FEED_URL must be an http(s):// address." in result.stderr
+
+
 def test_the_real_environment_wins_over_the_env_file(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("SECRET_KEY=x\nSITE_URL=https://trygg.example.se\n", encoding="utf-8")
