@@ -57,7 +57,7 @@ def test_boundary_then_areas_in_sweref99tm(tmp_path):
 
 @pytest.mark.django_db
 def test_areas_need_the_boundary_first(tmp_path):
-    with pytest.raises(CommandError, match="import its boundary first"):
+    with pytest.raises(CommandError, match="importera först dess gräns"):
         run(write(tmp_path, "a.geojson", demo_areas()), "--municipality", "2505")
 
 
@@ -73,7 +73,7 @@ def test_broken_areas_file_imports_nothing_and_lists_errors(municipality, tmp_pa
     path = write(tmp_path, "a.geojson", collection(feature("Bra"), feature("Fjärilen", BOWTIE)))
     with pytest.raises(CommandError) as info:
         run(path, "--municipality", "2505")
-    assert "nothing imported" in str(info.value)
+    assert "Ingenting importerades" in str(info.value)
     assert "Objekt 2 (Fjärilen): Geometrin är trasig" in str(info.value)
     assert not ResidentialArea.objects.exists()
 

@@ -42,9 +42,9 @@ def test_errors_by_line_and_nothing_saved(municipality, tmp_path):
 
 @pytest.mark.django_db
 def test_unknown_municipality_or_missing_file(municipality, tmp_path):
-    with pytest.raises(CommandError, match="No municipality 9999"):
+    with pytest.raises(CommandError, match="Kommunen 9999 finns inte"):
         call_command("import_population", str(SCB), "--municipality", "9999")
-    with pytest.raises(CommandError, match="Cannot read"):
+    with pytest.raises(CommandError, match="Kan inte läsa .*: filen finns inte."):
         call_command("import_population", str(tmp_path / "nej.csv"), "--municipality", "2505")
 
 

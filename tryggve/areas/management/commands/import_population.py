@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tryggve.areas.management.messages import no_municipality, unreadable
 from tryggve.areas.models import Municipality
 from tryggve.areas.services import population_import
 
@@ -27,12 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         municipality = Municipality.objects.filter(code=opts["municipality"]).first()
         if municipality is None:
-            raise CommandError(f"No municipality {opts['municipality']}: import it first.")
+            raise CommandError(no_municipality(opts["municipality"]))
         path = Path(opts["file"])
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+            raise CommandError(unreadable(path, exc)) from exc
         result = population_import(
             municipality=municipality,
             data=data,

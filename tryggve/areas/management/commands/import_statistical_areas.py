@@ -4,7 +4,9 @@ them (see tryggve/areas/statistical.py for the files read)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from tryggve.areas.management.messages import no_municipality, unreadable
 from tryggve.areas.models import Municipality
 from tryggve.areas.services import load_geojson_file, statistical_areas_import
 from tryggve.areas.statistical import (
@@ -22,7 +24,7 @@ def _read_bytes(path: str | None) -> bytes | None:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CommandError(f"Cannot read {path}: {exc}") from exc
+        raise CommandError(unreadable(path, exc)) from exc
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:
@@ -61,7 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         municipality = Municipality.objects.filter(code=opts["municipality"]).first()
         if municipality is None:
-            raise CommandError(f"no municipality {opts['municipality']}: import its boundary first")
+            raise CommandError(no_municipality(opts["municipality"]))
         path = Path(opts["file"])
         households = _read_bytes(opts["households"])
         population = _read_bytes(opts["population"])
@@ -86,7 +88,9 @@ class Command(BaseCommand):
         if result.errors:
             for error in result.errors:
                 self.stderr.write(error)
-            raise CommandError(f"nothing imported ({len(result.errors)} errors)")
+            raise CommandError(
+                _("Ingenting importerades (%(count)d fel).") % {"count": len(result.errors)}
+            )
         kind = "layer" if opts["as_"] == "layer" else "residential areas"
         lines = [
             f"{result.level}: created={result.created} updated={result.updated} as {kind} "

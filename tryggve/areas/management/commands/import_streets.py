@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from tryggve.areas.management.messages import no_municipality
 from tryggve.areas.models import Municipality
 from tryggve.areas.services import load_geojson_file, streets_import
 from tryggve.lib.geo import GeometryError
@@ -21,12 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         municipality = Municipality.objects.filter(code=opts["municipality"]).first()
         if municipality is None:
-            raise CommandError(f"no municipality {opts['municipality']}: import its boundary first")
+            raise CommandError(no_municipality(opts["municipality"]))
         try:
             data = load_geojson_file(opts["file"])
             result = streets_import(data=data, municipality=municipality, srid=opts["srid"])
         except GeometryError as exc:
             raise CommandError(str(exc)) from exc
         if result.errors:
-            raise CommandError("nothing imported:\n" + "\n".join(result.errors))
+            raise CommandError(_("Ingenting importerades:") + "\n" + "\n".join(result.errors))
         self.stdout.write(f"created={result.created} updated={result.updated}")
