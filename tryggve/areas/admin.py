@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.areas.models import Municipality, PopulationCount, ResidentialArea, Street
+from tryggve.areas.models import (
+    AreaKind,
+    Municipality,
+    PopulationCount,
+    ResidentialArea,
+    Street,
+)
 from tryggve.areas.selectors import households_problem, outline_problem
 from tryggve.areas.serving import serves_several
 from tryggve.lib.fields import NestingSafeJSONField
@@ -148,6 +154,7 @@ class ResidentialAreaForm(GeometryForm):
             problem = households_problem(
                 municipality=municipality, area=self.instance,
                 households=data.get("households"), population=data.get("population"),
+                kind=data.get("kind") or AreaKind.RESIDENTIAL,
             )
             if problem:
                 self.add_error("households", problem)

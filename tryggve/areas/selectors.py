@@ -219,14 +219,17 @@ def households_problem(
     area: ResidentialArea | None = None,
     households: int | None,
     population: int | None,
+    kind: str = AreaKind.RESIDENTIAL,
 ) -> str | None:
     """Why `households` cannot be the number of households in `area` (None when it can).
 
     Every household has at least one inhabitant, and one of 16 or older: so no more
     households than the area's inhabitants as typed, than its inhabitants from 16 as SCB
-    counted them, or, together with the municipality's other areas, than the
+    counted them, or, together with the municipality's other residential areas, than the
     municipality's inhabitants from 16 (`PopulationCount`, the latest year). Without a
-    municipality only the first rule is checked (a file's feature, before it is saved)."""
+    municipality only the first rule is checked (a file's feature, before it is saved).
+    An area of the statistical layer (`kind`) is not added to the residential areas: it
+    covers households they count already (SCB's RegSO holds half a small municipality)."""
     if not households:
         return None
     if population and households > population:
@@ -244,6 +247,8 @@ def households_problem(
                 "Fler hushåll (%(households)s) än områdets invånare från 16 år enligt SCB "
                 "(%(counted)s) går inte. Kontrollera siffran."
             ) % {"households": households, "counted": counted}
+    if kind != AreaKind.RESIDENTIAL:
+        return None
     counted = _adults(
         PopulationCount.objects.filter(municipality=municipality, area__isnull=True)
     )

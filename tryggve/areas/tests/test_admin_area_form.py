@@ -143,6 +143,24 @@ def test_households_beyond_the_municipalitys_adults_are_refused(municipality):
 
 
 @pytest.mark.django_db
+def test_a_statistical_area_is_not_added_to_the_residential_areas(municipality):
+    # A RegSO of the layer holds households the residential areas count already: added to
+    # theirs it went over the municipality's adults, and its name could not be corrected.
+    PopulationCount.objects.create(
+        municipality=municipality, age_band="25_44", year=2024, count=5000
+    )
+    regso = _area_data(
+        municipality, name="Arvidsjaur RegSO", slug="regso-2505r001", households=4500,
+        population=0, kind=AreaKind.STATISTICAL, scb_code="2505R001",
+    )
+    assert ResidentialAreaForm(data=regso, instance=ResidentialArea()).is_valid()
+    residential = {**regso, "kind": AreaKind.RESIDENTIAL}
+    form = ResidentialAreaForm(data=residential, instance=ResidentialArea())
+    assert not form.is_valid()
+    assert "fler än kommunens invånare från 16 år (5000)" in form.errors["households"][0]
+
+
+@pytest.mark.django_db
 def test_households_beyond_the_areas_own_adults_are_refused(municipality):
     centrum = ResidentialArea.objects.get(municipality=municipality, name="Centrum")
     PopulationCount.objects.create(
