@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from tryggve.analytics.models import FeedFetch, Incident, NearRepeatAlert, PolicePresence
+from tryggve.analytics.models import (
+    FeedFetch,
+    Incident,
+    IncidentImport,
+    NearRepeatAlert,
+    PolicePresence,
+)
 from tryggve.areas.selectors import home_municipality_code, rows_here
 from tryggve.areas.serving import served_codes_or_default, serves_several
 
@@ -40,6 +46,27 @@ def alerts_here():
     """The near-repeat alerts for residential areas of the municipality served now, also
     while it is the only one served (a neighbour's areas may be kept beside it)."""
     return NearRepeatAlert.objects.for_code(home_municipality_code())
+
+
+def imports_running(*, municipality_id: int, exclude: int | None = None):
+    """The municipality's uploads that are queued or running (but `exclude`)."""
+    running = (IncidentImport.Status.QUEUED, IncidentImport.Status.RUNNING)
+    return IncidentImport.objects.filter(
+        municipality_id=municipality_id, status__in=running
+    ).exclude(pk=exclude)
+
+
+def imports_meeting(*, incident_import: IncidentImport):
+    """The municipality's imports that finished after `incident_import` and counted rows as
+    duplicates, not undone: rows that may be its incidents, which undoing it removes too
+    (an import does not note which incidents its duplicates were)."""
+    return IncidentImport.objects.filter(
+        municipality_id=incident_import.municipality_id,
+        status=IncidentImport.Status.DONE,
+        undone__isnull=True,
+        duplicates__gt=0,
+        finished__gt=incident_import.finished,
+    ).exclude(pk=incident_import.pk).defer("data", "rejections").order_by("finished", "pk")
 
 
 def last_successful_fetch() -> FeedFetch | None:

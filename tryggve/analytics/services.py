@@ -42,6 +42,7 @@ from tryggve.analytics.models import (
     PresenceKind,
     county_key,
 )
+from tryggve.analytics.selectors import imports_running
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
 from tryggve.areas.serving import served_codes_or_default
@@ -836,11 +837,23 @@ def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
     from one stays in the neighbourhood watch's log, without the link), and record when, by
     whom and how many on the import, which stays in the history. Rows it counted as
     duplicates were other imports' and stay. Atomic; a second call (a double submit) finds
-    the import undone and removes nothing. Returns how many incidents went."""
+    the import undone and removes nothing. Returns how many incidents went.
+
+    Refused while another upload of the municipality is queued or running: it may have
+    found the incidents about to go and count them as duplicates, so its own rows would
+    be lost with them."""
     with transaction.atomic():
         row = IncidentImport.objects.select_for_update().get(pk=incident_import.pk)
         if not row.may_undo:
             return 0
+        if imports_running(municipality_id=row.municipality_id, exclude=row.pk).exists():
+            raise ValidationError(
+                _(
+                    "En annan import pågår. Vänta tills den är klar och ångra sedan: den kan "
+                    "räkna händelserna som tas bort som dubbletter, och då sparas de inte."
+                ),
+                code="busy",
+            )
         # The count of incidents alone: delete() counts the alerts that cascade as well.
         _total, by_model = Incident.objects.filter(incident_import=row).delete()
         removed = by_model.get(Incident._meta.label, 0)

@@ -52,6 +52,8 @@ from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, 
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
+    imports_meeting,
+    imports_running,
     incidents_here,
     last_successful_fetch,
     presence_here,
@@ -672,16 +674,21 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @importers
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
-    """Undo a mistaken upload: what it will remove, then, sent, remove it. An import that
-    cannot be undone (not finished, nothing added, a server's file, undone already) says
-    why; sent again (a double submit) it goes back to the import's page."""
+    """Undo a mistaken upload: what it will remove, and which later imports may lose rows
+    with it, then, sent, remove it. An import that cannot be undone (not finished, nothing
+    added, a server's file, undone already) says why; sent again (a double submit) it goes
+    back to the import's page; sent while another import runs, it comes back here."""
     upload = _own_import(import_id)
     if request.method == "POST" and not upload.may_undo:
         return redirect("analytics:import_detail", import_id=upload.pk)
     if request.method == "POST":
-        removed = incident_import_undo(incident_import=upload, user=request.user)
+        try:
+            removed = incident_import_undo(incident_import=upload, user=request.user)
+        except ValidationError:
+            # Another import runs: the page says so; sent again once it is done, it undoes.
+            return redirect("analytics:import_undo", import_id=upload.pk)
         messages.success(
             request,
             ngettext(
@@ -692,9 +699,17 @@ def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
             % {"count": number_format(removed, force_grouping=True)},
         )
         return redirect("analytics:import_detail", import_id=upload.pk)
-    remaining = upload.incidents.count() if upload.may_undo else 0
+    may_undo = upload.may_undo
     return render(
-        request, "analytics/import_undo.html", {"upload": upload, "remaining": remaining}
+        request,
+        "analytics/import_undo.html",
+        {
+            "upload": upload,
+            "remaining": upload.incidents.count() if may_undo else 0,
+            "later": list(imports_meeting(incident_import=upload)) if may_undo else [],
+            "busy": may_undo
+            and imports_running(municipality_id=upload.municipality_id, exclude=upload.pk).exists(),
+        },
     )
 
 

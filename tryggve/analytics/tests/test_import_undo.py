@@ -124,3 +124,44 @@ def test_access(client, council_reader, case_handler, municipality, other_area):
     assert case_handler.post(f"{URL}{theirs.pk}/angra/").status_code == 404
     assert case_handler.put(page).status_code == 405
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_undo_names_the_later_imports_that_may_lose_rows(case_handler, municipality):
+    # The later file held the first one's row: undoing the first removes it from both.
+    first = imported(case_handler, FIRST)
+    later = imported(case_handler, SECOND, "hela.csv")
+    page = case_handler.get(f"{URL}{first.pk}/angra/").content.decode()
+    assert f'<a href="{URL}{later.pk}/">hela.csv</a>' in page
+    assert "1 dubblett)" in page
+    assert "Importera i så fall de filerna igen efteråt" in page
+    # The later one's own undo names none: nothing after it met its rows.
+    assert "undo-later" not in case_handler.get(f"{URL}{later.pk}/angra/").content.decode()
+
+
+@pytest.mark.django_db
+def test_no_undo_while_another_import_runs(case_handler, municipality):
+    upload = imported(case_handler, FIRST)
+    running = IncidentImport.objects.create(
+        municipality=municipality, file_name="pågår.csv", status=IncidentImport.Status.RUNNING
+    )
+    page = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
+    assert "En annan import pågår." in page
+    answer = case_handler.post(f"{URL}{upload.pk}/angra/")
+    assert answer["Location"] == f"{URL}{upload.pk}/angra/"
+    assert Incident.objects.count() == 1
+    upload.refresh_from_db()
+    assert upload.undone is None
+    running.status = IncidentImport.Status.DONE
+    running.save()
+    page = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
+    assert "En annan import pågår." not in page
+    assert case_handler.post(f"{URL}{upload.pk}/angra/")["Location"] == f"{URL}{upload.pk}/"
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_confirm_page_answers_head(case_handler, municipality):
+    upload = imported(case_handler, FIRST)
+    assert case_handler.head(f"{URL}{upload.pk}/angra/").status_code == 200
+    assert Incident.objects.count() == 1
