@@ -39,3 +39,27 @@ def test_the_police_do_not_see_the_municipality_s_observations(police_officer, m
     # Overview, risk map, suggestions, times, presence, and importing incident files.
     assert len(links) == 6
     assert reverse("analytics:import") in links
+
+
+def test_every_page_of_an_import_marks_importera_as_the_current_page(case_handler, municipality):
+    """The upload, its columns and result, and the page that asks before undoing it are all
+    "Importera": a screen reader hears where in the sub-menu the user is on each."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tryggve.analytics.models import IncidentImport
+    from tryggve.conftest import CENTRUM
+
+    row = f"2026-11-20 22:15;Inbrott;{CENTRUM[0]};{CENTRUM[1]}\n"
+    content = ("Datum;Brottstyp;Latitud;Longitud\n" + row).encode()
+    case_handler.post(
+        reverse("analytics:import"), {"file": SimpleUploadedFile("h.csv", content, "text/csv")}
+    )
+    upload = IncidentImport.objects.latest("pk")
+    for url in (
+        reverse("analytics:import"),
+        reverse("analytics:import_detail", args=[upload.pk]),
+        reverse("analytics:import_undo", args=[upload.pk]),
+    ):
+        page = case_handler.get(url).content.decode()
+        nav = re.search(r'<nav class="subnav".*?</nav>', page, re.S).group(0)
+        assert re.findall(r'aria-current="page">([^<]+)<', nav) == ["Importera"], url
