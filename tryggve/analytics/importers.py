@@ -328,8 +328,7 @@ def _time_refused(value: str, order: str | None = None) -> str:
     shown = quoted(value)
     if needs_date_order(value) and order is None:
         return _(
-            "tiden %(value)r kan vara dag/månad/år eller månad/dag/år; välj datumordning "
-            "(date_order i kolumnmappningen)"
+            "tiden %(value)r kan vara dag/månad/år eller månad/dag/år; välj datumordning"
         ) % {"value": shown}
     if needs_date_order(value) and (year is None or FIRST_YEAR <= year <= LAST_YEAR):
         return _("tiden %(value)r är inget datum i ordningen %(order)s") % {

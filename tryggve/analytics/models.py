@@ -558,6 +558,13 @@ class IncidentImport(models.Model):
         verbose_name=_("ångrad av"),
     )
     removed = models.PositiveIntegerField(_("borttagna händelser"), default=0)
+    # The stored incidents its rows were duplicates of. Undoing the import that added one
+    # of them hands it on to the earliest later import that had it too (`handed_on` counts
+    # them) instead of deleting a row that file still holds.
+    confirmed = models.ManyToManyField(
+        Incident, blank=True, related_name="confirmed_by", verbose_name=_("dubbletter av")
+    )
+    handed_on = models.PositiveIntegerField(_("lämnade till senare importer"), default=0)
 
     class Meta:
         verbose_name = _("filimport")

@@ -56,19 +56,6 @@ def imports_running(*, municipality_id: int, exclude: int | None = None):
     ).exclude(pk=exclude)
 
 
-def imports_meeting(*, incident_import: IncidentImport):
-    """The municipality's imports that finished after `incident_import` and counted rows as
-    duplicates, not undone: rows that may be its incidents, which undoing it removes too
-    (an import does not note which incidents its duplicates were)."""
-    return IncidentImport.objects.filter(
-        municipality_id=incident_import.municipality_id,
-        status=IncidentImport.Status.DONE,
-        undone__isnull=True,
-        duplicates__gt=0,
-        finished__gt=incident_import.finished,
-    ).exclude(pk=incident_import.pk).defer("data", "rejections").order_by("finished", "pk")
-
-
 def last_successful_fetch() -> FeedFetch | None:
     """The police feed's latest successful fetch (for `/readyz` and the staff pages)."""
     return FeedFetch.objects.filter(outcome=FeedFetch.Outcome.OK).order_by("-started").first()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -75,6 +75,8 @@ class ImportResult:
     # The share of each of `errors` (None: a place not served), so that a municipality's
     # import history quotes only its own rejected events (their text may name people).
     error_shares: list[str | None] = field(default_factory=list)
+    # The stored incidents (pks) rows were duplicates of, for `IncidentImport.confirmed`.
+    duplicate_of: list[int] = field(default_factory=list)
 
     def by_municipality(self) -> dict[str, dict[str, int]]:
         """{share: {"imported": n, "duplicates": n, "rejected": n}} for every share met
@@ -360,7 +362,7 @@ Outcome = str | Rejection
 
 
 def _prepare_batch(
-    batch: list[IncidentData], *, placer: _Placer, seen: dict
+    batch: list[IncidentData], *, placer: _Placer, seen: dict, matched: list | None = None
 ) -> list[tuple[Outcome, Incident]]:
     """Each incident of `batch`, placed, with what becomes of it: `NEW`, a `DUPLICATE` of
     one stored already or met before (`seen`, which this adds to), or a `Rejection` for a
@@ -369,20 +371,22 @@ def _prepare_batch(
 
     A row of a named source system whose id is stored only without the system (imported
     before systems were named) is that incident when it agrees with it, and another
-    system's otherwise."""
+    system's otherwise. `matched` gets the pk of each stored incident a row duplicates.
+    """
     placed = [placer.place(data) for data in batch]
     summary = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
     keys = {_identity(incident) for incident in placed}
     pairs = list(zip(placed, batch, strict=True))
     keys |= {(*_identity(i)[:2], data.bare_id) for i, data in pairs if data.bare_id}
-    stored = {}
-    fields = ("external_id", "occurred_at", "type_label", "offence_group", "lat", "lon")
+    stored, pks = {}, {}
+    fields = ("pk", "external_id", "occurred_at", "type_label", "offence_group", "lat", "lon")
     for (source, code), rows in _stored_with(keys).items():
-        for external_id, *facts in rows.values_list(*fields):
+        for pk, external_id, *facts in rows.values_list(*fields):
             stored[source, code, external_id] = _Facts(*facts)
+            pks[source, code, external_id] = pk
     outcomes = []
     for incident, data in pairs:
-        key = _identity(incident)
+        key = match = _identity(incident)
         known = stored.get(key) or seen.get(key)
         if key in summary:
             outcome = DUPLICATE
@@ -393,8 +397,11 @@ def _prepare_batch(
             outcome = _id_taken(data, known, differs) if differs else DUPLICATE
         elif data.bare_id and (earlier := stored.get((*key[:2], data.bare_id))) is not None:
             outcome = NEW if _differences(earlier, _facts(incident)) else DUPLICATE
+            match = (*key[:2], data.bare_id)  # the stored incident it is, for `matched`
         else:
             outcome = NEW
+        if outcome == DUPLICATE and matched is not None and match in pks:
+            matched.append(pks[match])
         if outcome == NEW:
             seen[key] = _facts(incident, data.where)
         outcomes.append((outcome, incident))
@@ -447,6 +454,28 @@ def _write(
         near_repeat_alerts_prepare(incidents=fresh, now=now)
 
 
+# Values in one IN list at most, below every database's limit.
+IN_SLICE = 500
+
+
+def _confirm(source: IncidentImport | None, pks: list[int]) -> None:
+    """Note on the upload `source` the stored incidents its rows duplicated
+    (`IncidentImport.confirmed`), so that undoing the upload that added one keeps it."""
+    if source is None or not pks:
+        return
+    through = IncidentImport.confirmed.through
+    unique = sorted(set(pks))
+    # In slices: a database takes only so many values in one IN (SQLite 32,766). Only those
+    # still there: an upload undone meanwhile took its incidents with it.
+    for start in range(0, len(unique), IN_SLICE):
+        there = Incident.objects.filter(pk__in=unique[start : start + IN_SLICE])
+        rows = [
+            through(incidentimport_id=source.pk, incident_id=pk)
+            for pk in there.values_list("pk", flat=True)
+        ]
+        through.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 def incidents_import(
     *,
     incidents: Iterable[Parsed],
@@ -489,8 +518,9 @@ def incidents_import(
             result.rejected_by_code[share] += 1
 
     def flush() -> None:
-        new = []
-        outcomes = _prepare_batch(batch, placer=placer, seen=seen)
+        new, matched = [], []
+        outcomes = _prepare_batch(batch, placer=placer, seen=seen, matched=matched)
+        result.duplicate_of.extend(matched)
         for number, data, (outcome, incident) in zip(order, batch, outcomes, strict=True):
             share = placer.share(incident.municipality_code, data)
             if outcome == NEW:
@@ -509,6 +539,7 @@ def incidents_import(
             seen.clear()
             with transaction.atomic():
                 _write(new, synthetic=synthetic, result=result, source=source)
+                _confirm(source, matched)
 
     for done, item in enumerate(incidents, start=1):
         if isinstance(item, Rejection):
@@ -528,6 +559,7 @@ def incidents_import(
     if all_or_nothing:
         with transaction.atomic():
             _write(pending, synthetic=synthetic, result=result, source=source)
+            _confirm(source, result.duplicate_of)
     # Stable: a batch's rejections found when saving go back among the file's others.
     errors.sort(key=lambda e: e[0])
     result.errors = [message for _number, message, _share in errors]
@@ -704,9 +736,10 @@ def incident_import_record(
 ) -> IncidentImport:
     """Record in the import history a file imported on the server (`import_incidents`),
     once it has run: the staff page's history then holds every file, not only uploads.
-    The file itself is not kept (its free text may name people)."""
+    The file itself is not kept (its free text may name people). The incidents its rows
+    duplicated are noted (`confirmed`): undoing the upload that added one keeps it."""
     now = timezone.now()
-    return IncidentImport.objects.create(
+    record = IncidentImport.objects.create(
         municipality=municipality,
         via=IncidentImport.Via.COMMAND,
         file_name=file_name[:255],
@@ -721,6 +754,8 @@ def incident_import_record(
         rejections=result.errors[:MAX_REJECTIONS_SHOWN],
         finished=now,
     )
+    _confirm(record, result.duplicate_of)
+    return record
 
 
 def police_file_import_record(*, file_name: str, result: ImportResult) -> list[IncidentImport]:
@@ -831,13 +866,55 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
     return IncidentImport.objects.get(pk=import_id)
 
 
+def _heirs(row: IncidentImport, added) -> dict[IncidentImport, list[int]]:
+    """The incidents of `added` that a later import, not undone, had too (`confirmed`), by
+    the earliest such import: each keeps its incident when `row` is undone."""
+    through = IncidentImport.confirmed.through
+    kept = (
+        through.objects.filter(incident__in=added, incidentimport__undone__isnull=True)
+        .exclude(incidentimport=row)
+        .order_by("incidentimport__created", "incidentimport_id")
+        .values_list("incident_id", "incidentimport_id")
+    )
+    first: dict[int, int] = {}
+    for incident_id, import_id in kept:
+        first.setdefault(incident_id, import_id)
+    imports = IncidentImport.objects.in_bulk(set(first.values()))
+    heirs: dict[IncidentImport, list[int]] = {}
+    for incident_id, import_id in first.items():
+        heirs.setdefault(imports[import_id], []).append(incident_id)
+    return heirs
+
+
+@dataclass(frozen=True)
+class UndoPreview:
+    """What undoing an upload would do now: how many incidents go, and how many stay
+    because a later import had them too, by that import."""
+
+    removed: int
+    handed_on: list[tuple[IncidentImport, int]]
+
+
+def incident_import_undo_preview(*, incident_import: IncidentImport) -> UndoPreview:
+    """What `incident_import_undo` would do now, for the page that asks first. Reads only."""
+    added = Incident.objects.filter(incident_import=incident_import)
+    heirs = _heirs(incident_import, added)
+    kept = sum(len(pks) for pks in heirs.values())
+    handed_on = sorted(
+        ((heir, len(pks)) for heir, pks in heirs.items()), key=lambda pair: pair[0].created
+    )
+    return UndoPreview(removed=added.count() - kept, handed_on=handed_on)
+
+
 def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
     """Undo a mistaken upload (`IncidentImport.may_undo`): delete the incidents it added
     that are still there, with their prepared near-repeat alerts (a message already sent
     from one stays in the neighbourhood watch's log, without the link), and record when, by
     whom and how many on the import, which stays in the history. Rows it counted as
-    duplicates were other imports' and stay. Atomic; a second call (a double submit) finds
-    the import undone and removes nothing. Returns how many incidents went.
+    duplicates were other imports' and stay; and an incident it added that a later import
+    (not undone) had too stays, handed on to the earliest such import (`confirmed`), which
+    then counts it as imported, not as a duplicate. Atomic; a second call (a double submit)
+    finds the import undone and removes nothing. Returns how many incidents went.
 
     Refused while another upload of the municipality is queued or running: it may have
     found the incidents about to go and count them as duplicates, so its own rows would
@@ -854,10 +931,22 @@ def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
                 ),
                 code="busy",
             )
+        added = Incident.objects.filter(incident_import=row)
+        heirs = _heirs(row, added)
+        for heir, pks in heirs.items():
+            for start in range(0, len(pks), IN_SLICE):
+                part = pks[start : start + IN_SLICE]
+                Incident.objects.filter(pk__in=part).update(incident_import=heir)
+                heir.confirmed.remove(*part)
+            IncidentImport.objects.filter(pk=heir.pk).update(
+                imported=F("imported") + len(pks), duplicates=F("duplicates") - len(pks)
+            )
+        handed_on = sum(len(pks) for pks in heirs.values())
         # The count of incidents alone: delete() counts the alerts that cascade as well.
-        _total, by_model = Incident.objects.filter(incident_import=row).delete()
+        _total, by_model = added.delete()
         removed = by_model.get(Incident._meta.label, 0)
-        row.undone, row.undone_by, row.removed = timezone.now(), user, removed
-        row.save(update_fields=["undone", "undone_by", "removed"])
+        row.undone, row.undone_by = timezone.now(), user
+        row.removed, row.handed_on = removed, handed_on
+        row.save(update_fields=["undone", "undone_by", "removed", "handed_on"])
     incident_import.refresh_from_db()
     return removed

@@ -339,6 +339,19 @@ def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
     fault, count = Counter(rejection.fault for rejection in first).most_common(1)[0]
     if not fault or count * 2 <= len(first):
         fault = ""
+    if fault == "date_order":
+        # One sentence, not the same one per row: the order is the file's, not a row's.
+        raise ValidationError(
+            {
+                fault: ValidationError(
+                    _(
+                        "Datumen i filen har bara siffror och kan läsas både som dag/månad/år "
+                        "och som månad/dag/år. Välj datumordning."
+                    ),
+                    code="first_rows",
+                )
+            }
+        )
     quoted = [rejection for rejection in first if rejection.fault == fault] or first
     reasons = "; ".join(str(rejection)[:300] for rejection in quoted[:TRIAL_REASONS])
     message = ngettext(

@@ -52,7 +52,6 @@ from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, 
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
-    imports_meeting,
     imports_running,
     incidents_here,
     last_successful_fetch,
@@ -61,6 +60,7 @@ from tryggve.analytics.selectors import (
 )
 from tryggve.analytics.services import (
     incident_import_undo,
+    incident_import_undo_preview,
     incident_record_observation,
     presence_log,
 )
@@ -643,7 +643,8 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     if upload.status == IncidentImport.Status.UPLOADED:
         preview = preview_csv(data := bytes(upload.data))
         form = ImportMappingForm(request.POST or None, header=preview.header, file_data=data)
-        if request.method == "POST" and form.is_valid():
+        # "Pröva kolumnerna" shows the trial with what was chosen and imports nothing.
+        if request.method == "POST" and form.is_valid() and "try" not in request.POST:
             try:
                 incident_import_start(
                     incident_import=upload, mapping=form.mapping(), system=form.system()
@@ -676,10 +677,10 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 @importers
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
-    """Undo a mistaken upload: what it will remove, and which later imports may lose rows
-    with it, then, sent, remove it. An import that cannot be undone (not finished, nothing
-    added, a server's file, undone already) says why; sent again (a double submit) it goes
-    back to the import's page; sent while another import runs, it comes back here."""
+    """Undo a mistaken upload: what it will remove, and what stays because later imports
+    had it too, then, sent, remove it. An import that cannot be undone (not finished,
+    nothing added, a server's file, undone already) says why; sent again (a double submit)
+    it goes back to the import's page; sent while another import runs, it comes back here."""
     upload = _own_import(import_id)
     if request.method == "POST" and not upload.may_undo:
         return redirect("analytics:import_detail", import_id=upload.pk)
@@ -705,8 +706,7 @@ def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
         "analytics/import_undo.html",
         {
             "upload": upload,
-            "remaining": upload.incidents.count() if may_undo else 0,
-            "later": list(imports_meeting(incident_import=upload)) if may_undo else [],
+            "preview": incident_import_undo_preview(incident_import=upload) if may_undo else None,
             "busy": may_undo
             and imports_running(municipality_id=upload.municipality_id, exclude=upload.pk).exists(),
         },

@@ -102,7 +102,7 @@ def test_without_an_order_such_a_date_is_refused_with_what_to_choose():
     assert isinstance(refused, Rejection) and refused.fault == "date_order"
     assert refused.reason == (
         "tiden '05/03/2026 14:30' kan vara dag/månad/år eller månad/dag/år; välj "
-        "datumordning (date_order i kolumnmappningen)"
+        "datumordning"
     )
 
 
@@ -158,11 +158,19 @@ def test_unproven_dates_are_tried_with_what_to_choose_and_import_once_chosen(
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == ["date_order"]
-    assert "välj datumordning" in errors["date_order"][0]
+    # One sentence for the file, not one per row.
+    assert errors["date_order"] == [
+        "Datumen i filen har bara siffror och kan läsas både som dag/månad/år och som "
+        "månad/dag/år. Välj datumordning."
+    ]
     assert not Incident.objects.exists()
-    # Sent back for something else with the order chosen: the trial reads the dates by it.
-    page = send(case_handler, created, date_order=MONTH_FIRST, system="a:b").content.decode()
-    assert page.count("Importeras i gruppen Skadegörelse") == 2
+    # Tried with the order chosen: the trial reads the dates by it, and nothing is imported.
+    answer = send(case_handler, created, date_order=MONTH_FIRST, **{"try": "1"})
+    assert answer.status_code == 200
+    assert answer.content.decode().count("Importeras i gruppen Skadegörelse") == 2
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED and not Incident.objects.exists()
+    assert chosen_order(answer.content.decode()) == MONTH_FIRST
     send(case_handler, created, date_order=MONTH_FIRST)
     assert sorted(local(i) for i in Incident.objects.all()) == [
         "2026-04-03 08:00",

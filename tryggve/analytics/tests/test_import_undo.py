@@ -1,8 +1,12 @@
 """A mistaken upload is undone: the incidents it added go (with their prepared alerts), the
 ones it found already there stay, and the history says who undid it and when."""
 
+import json
+from io import StringIO
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from tryggve.analytics.importers import CsvMapping, read_csv
 from tryggve.analytics.models import Incident, IncidentImport, NearRepeatAlert
@@ -127,16 +131,49 @@ def test_access(client, council_reader, case_handler, municipality, other_area):
 
 
 @pytest.mark.django_db
-def test_undo_names_the_later_imports_that_may_lose_rows(case_handler, municipality):
-    # The later file held the first one's row: undoing the first removes it from both.
+def test_a_row_a_later_import_had_too_stays_and_is_that_imports(case_handler, municipality):
+    # The later file held the first one's row too (a duplicate then): undoing the first
+    # keeps that row, now the later import's, and the later one's counts say so.
     first = imported(case_handler, FIRST)
     later = imported(case_handler, SECOND, "hela.csv")
+    assert list(later.confirmed.all()) == list(first.incidents.all())
     page = case_handler.get(f"{URL}{first.pk}/angra/").content.decode()
+    assert "0 händelser finns kvar att ta bort" in page
     assert f'<a href="{URL}{later.pk}/">hela.csv</a>' in page
-    assert "1 dubblett)" in page
-    assert "Importera i så fall de filerna igen efteråt" in page
-    # The later one's own undo names none: nothing after it met its rows.
-    assert "undo-later" not in case_handler.get(f"{URL}{later.pk}/angra/").content.decode()
+    assert "1 händelse)" in page
+    case_handler.post(f"{URL}{first.pk}/angra/")
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert (first.removed, first.handed_on) == (0, 1)
+    assert (later.imported, later.duplicates) == (3, 0)
+    assert set(Incident.objects.all()) == set(later.incidents.all())
+    assert Incident.objects.count() == 3 and not later.confirmed.exists()
+    detail = case_handler.get(f"{URL}{first.pk}/").content.decode()
+    assert "1 händelse fanns också i en senare import och finns kvar." in detail
+    # Undoing the later one now takes all three: nothing after it had them.
+    page = case_handler.get(f"{URL}{later.pk}/angra/").content.decode()
+    assert "3 händelser finns kvar att ta bort" in page and "undo-handed-on" not in page
+    assert incident_import_undo(incident_import=later, user=case_handler.user) == 3
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_row_a_file_imported_on_the_server_had_too_stays(case_handler, municipality, tmp_path):
+    first = imported(case_handler, FIRST)
+    path = tmp_path / "server.csv"
+    path.write_text(SECOND, encoding="utf-8")
+    mapping = tmp_path / "m.json"
+    columns = {k: v for k, v in COLUMNS.items() if k != "types_column"}
+    mapping.write_text(json.dumps(columns), encoding="utf-8")
+    call_command(
+        "import_incidents", "--format", "csv", str(path), "--mapping", str(mapping),
+        stdout=StringIO(), stderr=StringIO(),
+    )
+    server = IncidentImport.objects.get(via=IncidentImport.Via.COMMAND)
+    assert (server.imported, server.duplicates) == (2, 1)
+    assert incident_import_undo(incident_import=first, user=case_handler.user) == 0
+    assert Incident.objects.count() == 3
+    assert Incident.objects.filter(incident_import=server).count() == 1
 
 
 @pytest.mark.django_db

@@ -1342,9 +1342,8 @@ MONTH_FIRST = (
             MONTH_FIRST,
             {"text": ""},
             "date_order",
-            "rad 2: tiden &#x27;4/3/2026 22:15&#x27; kan vara dag/månad/år eller månad/dag/år; "
-            "välj datumordning (date_order i kolumnmappningen); rad 3: tiden "
-            "&#x27;5/3/2026 01:40&#x27;",
+            "Datumen i filen har bara siffror och kan läsas både som dag/månad/år och som "
+            "månad/dag/år. Välj datumordning.",
         ),
         (
             GOOD,
