@@ -1031,6 +1031,12 @@ def _open_csv(data: bytes) -> tuple[str, str, str, Iterator[CsvRecord]]:
     return text, first_line, delimiter, csv_records(text, delimiter, skipped + 1)
 
 
+def _readable(raw: str, order: str) -> bool:
+    """Whether a time cell is a date (and clock) when its numeric date is read in `order`."""
+    text = in_date_order(raw, order)
+    return parse_date(text) is not None or parse_datetime(text) is not None
+
+
 def _header(records: Iterator[CsvRecord]) -> list[str]:
     """The first record's column names (`_clean_header`); raises for one that cannot be read."""
     record = next(records, None)
@@ -1111,6 +1117,32 @@ class CsvFile:
     def rows(self) -> Iterator[Parsed]:
         for _cells, parsed in self._read():
             yield parsed
+
+    def order_contradicted(self) -> str:
+        """Why the mapping's date order cannot be the file's ("" when it can): a row whose
+        date of numbers only is no date in that order but one in the other ("13/03/2026"
+        read month first). Its other rows would then be read wrong without a word (05/03
+        as 3 May), so the whole file is refused. Reads the file through: call it on a
+        CsvFile of its own."""
+        order = self.mapping.date_order
+        if order is None or "time" not in self.index:
+            return ""
+        other = MONTH_FIRST if order == DAY_FIRST else DAY_FIRST
+        names = {DAY_FIRST: _("dag/månad/år"), MONTH_FIRST: _("månad/dag/år")}
+        for record in self._records:
+            raw = "" if record.error else self._cell(record.cells, "time")
+            if needs_date_order(raw) and not _readable(raw, order) and _readable(raw, other):
+                return _(
+                    "Rad %(line)d har tiden %(value)r, som bara kan läsas som %(other)s, men "
+                    "datumordningen är %(order)s. Filens andra datum skulle då läsas fel: "
+                    "välj %(other)s."
+                ) % {
+                    "line": record.line,
+                    "value": quoted(raw),
+                    "other": names[other],
+                    "order": names[order],
+                }
+        return ""
 
     def first_rows(self, count: int) -> list[tuple[list[str], Parsed]]:
         """The first `count` rows with values, each with its cells (as many as the header

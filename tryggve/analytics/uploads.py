@@ -181,12 +181,14 @@ def incident_import_start(
     (once, however often the form is sent). `system` names the file's source system (see
     `importers.namespaced_id`), "" for none. Raises ValidationError naming the form field at
     fault where one is: a source system's name too long or of odd characters, a column
-    chosen for two fields, or a mapping under which none of the first rows would import (a
-    time column of types, x/y of degrees)."""
+    chosen for two fields, a mapping under which none of the first rows would import (a
+    time column of types, x/y of degrees), or a date order a row of the file contradicts."""
     system = _system(system)
     _refuse_repeated_columns(mapping)
     table = _table(incident_import, mapping, system)
     _refuse_if_no_first_row_imports(table)
+    if problem := _table(incident_import, mapping, system).order_contradicted():
+        raise ValidationError({"date_order": ValidationError(problem, code="date_order")})
     started = IncidentImport.objects.filter(
         pk=incident_import.pk, status=IncidentImport.Status.UPLOADED
     ).update(

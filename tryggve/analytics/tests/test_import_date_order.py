@@ -176,3 +176,29 @@ def test_unproven_dates_are_tried_with_what_to_choose_and_import_once_chosen(
         "2026-04-03 08:00",
         "2026-05-03 14:30",
     ]
+
+
+def test_a_row_only_the_other_order_reads_refuses_the_order_for_the_whole_file():
+    # 13/03 is no month-first date: the file is day first, so 05/03 would be read wrong.
+    data = rows("05/03/2026 14:30", "03/05/2026 09:00", "13/03/2026 10:00")
+    table = read_csv(data, CsvMapping.from_json(COLUMNS | {"date_order": MONTH_FIRST}))
+    assert table.order_contradicted() == (
+        "Rad 4 har tiden '13/03/2026 10:00', som bara kan läsas som dag/månad/år, men "
+        "datumordningen är månad/dag/år. Filens andra datum skulle då läsas fel: välj "
+        "dag/månad/år."
+    )
+    right = read_csv(data, CsvMapping.from_json(COLUMNS | {"date_order": DAY_FIRST}))
+    assert right.order_contradicted() == ""
+
+
+@pytest.mark.django_db
+def test_the_upload_refuses_an_order_a_later_row_contradicts(case_handler, municipality):
+    created = upload(case_handler, rows("05/03/2026 14:30", *["04/03/2026 08:00"] * 30,
+                                        "13/03/2026 10:00"))
+    response = send(case_handler, created, date_order=MONTH_FIRST)
+    assert response.status_code == 400
+    assert "Rad 33 har tiden '13/03/2026 10:00'" in response.context["form"].errors[
+        "date_order"
+    ][0]
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.UPLOADED and not Incident.objects.exists()

@@ -144,6 +144,16 @@ def test_numeric_dates_are_read_in_the_order_the_mapping_names(municipality, tmp
     out, _ = run("--format", "csv", path, "--mapping", mapping)
     assert out == "imported=1 duplicates=0 rejected=0 outside=0\n"
     assert Incident.objects.get().occurred_at.isoformat() == "2026-03-05T13:30:00+00:00"
+    # The wrong order for a file with a date only the other order reads: nothing saved.
+    later = write(
+        tmp_path, "mer.csv",
+        f"Datum;Typ;Lat;Lon\n06/03/2026 14:30;Klotter;{lat};{lon}\n"
+        f"13/03/2026 14:30;Klotter;{lat};{lon}\n",
+    )
+    mapping = write(tmp_path, "m.json", json.dumps(columns | {"date_order": "mdy"}))
+    with pytest.raises(CommandError, match="Rad 3 har tiden '13/03/2026 14:30', som bara"):
+        run("--format", "csv", later, "--mapping", mapping)
+    assert Incident.objects.count() == 1
 
 
 def test_csv_with_mapping_and_synthetic(municipality, tmp_path):

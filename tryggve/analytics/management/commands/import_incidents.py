@@ -150,6 +150,12 @@ class Command(BaseCommand):
                 table = read_municipality_csv(
                     data, mapping, municipality=municipality, system=system
                 )
+                # A date order the file contradicts stops it before a row is saved.
+                check = read_municipality_csv(
+                    data, mapping, municipality=municipality, system=system
+                )
+                if problem := check.order_contradicted():
+                    raise ImportFormatError(problem)
                 total, incidents = table.approx_rows, table.rows()
         except ImportFormatError as exc:
             raise CommandError(f"{path}: {exc}") from exc
