@@ -33,7 +33,15 @@
           return { className: "density-cell", color: "#3f007d", weight: 1,
                    fillColor: colours[c - 1] || colours[colours.length - 1], fillOpacity: 0.7 };
         },
-        onEachFeature: function (f, l) { l.bindTooltip(window.TryggveMap.text(f.properties.label)); }
+        onEachFeature: function (f, l) {
+          l.bindTooltip(window.TryggveMap.text(f.properties.label));
+          // Chromium makes an SVG shape with a focus listener (the tooltip's) a tab stop:
+          // dozens of cells, each a Tab press, whose figures the page's table already has.
+          l.on("add", function () {
+            var shape = l.getElement && l.getElement();
+            if (shape) { shape.setAttribute("tabindex", "-1"); }
+          });
+        }
       });
     },
     // The map's view as the GeoJSON API's bbox (minlon,minlat,maxlon,maxlat).
