@@ -183,34 +183,41 @@ def statistical_layer_geojson(areas: list[ResidentialArea]) -> dict | None:
     }
 
 
-# A residential area may spill over its municipality's border by this share of its surface
-# (outlines drawn by hand, or from another source than the border), no more: beyond it the
-# area is elsewhere (latitude and longitude swapped, the wrong municipality, a slip of the
-# mouse over the whole county), and `area_for_point` would place another municipality's
-# points in it.
+# A residential area may reach this far beyond its municipality's border (outlines drawn by
+# hand, or a border simplified: a village on a border lake), and then spill over it by this
+# share of its surface at most. Beyond that the area is elsewhere (latitude and longitude
+# swapped, the wrong municipality, a slip of the mouse over the whole county), and
+# `area_for_point` would place another municipality's points in it.
+BORDER_SLACK_M = 250
 MAY_SPILL = 0.10
 
 
 def outline_problem(*, municipality: Municipality, geometry) -> str | None:
     """Why `geometry` (WGS84) cannot be a residential area of `municipality` (None when
-    it can): more than MAY_SPILL of it lies outside the municipality's border, measured
-    in SWEREF 99 TM."""
+    it can): a part of it lies wholly outside the municipality (its border widened by
+    BORDER_SLACK_M), or more than MAY_SPILL of it does; measured in SWEREF 99 TM."""
     area = geometry_to_sweref(geometry)
     if area.area <= 0:
         return None
-    inside = area.intersection(geometry_to_sweref(municipality.shape)).area
-    outside = 1 - inside / area.area
-    if outside <= MAY_SPILL:
-        return None
+    border = geometry_to_sweref(municipality.shape).buffer(BORDER_SLACK_M)
+    inside = area.intersection(border).area
     if inside <= 0:
         return _(
             "Området ligger helt utanför %(municipality)s. Kontrollera koordinaterna (är "
             "latitud och longitud omkastade?) och kommunen."
         ) % {"municipality": municipality.name}
-    return _(
-        "%(share)s %% av området ligger utanför gränsen för %(municipality)s. Rita det "
-        "inom kommunen, eller välj den kommun det ligger i."
-    ) % {"share": round(100 * outside), "municipality": municipality.name}
+    outside = 1 - inside / area.area
+    if outside > MAY_SPILL:
+        return _(
+            "%(share)s %% av området ligger utanför gränsen för %(municipality)s. Rita det "
+            "inom kommunen, eller välj den kommun det ligger i."
+        ) % {"share": round(100 * outside), "municipality": municipality.name}
+    if any(not part.intersects(border) for part in getattr(area, "geoms", [area])):
+        return _(
+            "En del av området ligger helt utanför %(municipality)s. Ta bort den delen, "
+            "eller rita den som ett eget område i den kommun där den ligger."
+        ) % {"municipality": municipality.name}
+    return None
 
 
 def households_problem(

@@ -310,3 +310,36 @@ def test_an_outline_names_its_system_as_in_the_imports(municipality):
     )
     assert not form.is_valid()
     assert "Okänt koordinatsystem 'EPSG:3857'" in form.errors["geometry"][0]
+
+
+@pytest.mark.django_db
+def test_a_stray_part_far_outside_is_refused_and_a_sliver_over_the_border_is_not(
+    municipality,
+):
+    border = municipality.shape
+    x, y = (border.geoms[0] if hasattr(border, "geoms") else border).exterior.coords[0]
+    stray = {  # the square, and a tiny second part in Stockholm
+        "type": "MultiPolygon",
+        "coordinates": [
+            SQUARE["coordinates"],
+            [[[18.06, 59.33], [18.0605, 59.33], [18.0605, 59.3303], [18.06, 59.33]]],
+        ],
+    }
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, geometry=json.dumps(stray)), instance=ResidentialArea()
+    )
+    assert not form.is_valid()
+    assert form.errors["geometry"][0].startswith("En del av området ligger helt utanför")
+    # A small area at the border's corner, mostly over a simplified border: within 250 m.
+    sliver = {
+        "type": "Polygon",
+        "coordinates": [[
+            [x - 0.001, y - 0.0005], [x + 0.001, y - 0.0005], [x + 0.001, y + 0.0005],
+            [x - 0.001, y + 0.0005], [x - 0.001, y - 0.0005],
+        ]],
+    }
+    form = ResidentialAreaForm(
+        data=_area_data(municipality, geometry=json.dumps(sliver), households=5, population=9),
+        instance=ResidentialArea(),
+    )
+    assert form.is_valid(), form.errors
