@@ -256,6 +256,15 @@ def test_a_code_that_is_no_municipality_code_is_refused(municipality, code):
     assert "fyra siffror" in _municipality_errors(arjeplog, code=code)["code"][0]
 
 
+def _at_a_corner(municipality, half_width: float, half_height: float) -> dict:
+    """A rectangle (degrees) centred on a corner of the municipality's border."""
+    border = municipality.shape
+    x, y = (border.geoms[0] if hasattr(border, "geoms") else border).exterior.coords[0]
+    w, h = half_width, half_height
+    ring = [[x - w, y - h], [x + w, y - h], [x + w, y + h], [x - w, y + h], [x - w, y - h]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 @pytest.mark.django_db
 def test_an_area_outside_its_municipality_is_refused(municipality):
     swapped = {  # the square with latitude and longitude swapped: the Arabian Sea
@@ -271,15 +280,7 @@ def test_an_area_outside_its_municipality_is_refused(municipality):
         "latitud och longitud omkastade?) och kommunen."
     ]
     # Over the border at one of its corners: a slip, or the wrong municipality.
-    border = municipality.shape
-    x, y = (border.geoms[0] if hasattr(border, "geoms") else border).exterior.coords[0]
-    straddling = {
-        "type": "Polygon",
-        "coordinates": [[
-            [x - 0.02, y - 0.01], [x + 0.02, y - 0.01], [x + 0.02, y + 0.01],
-            [x - 0.02, y + 0.01], [x - 0.02, y - 0.01],
-        ]],
-    }
+    straddling = _at_a_corner(municipality, 0.02, 0.01)
     form = ResidentialAreaForm(
         data=_area_data(municipality, geometry=json.dumps(straddling)), instance=ResidentialArea()
     )
@@ -316,8 +317,6 @@ def test_an_outline_names_its_system_as_in_the_imports(municipality):
 def test_a_stray_part_far_outside_is_refused_and_a_sliver_over_the_border_is_not(
     municipality,
 ):
-    border = municipality.shape
-    x, y = (border.geoms[0] if hasattr(border, "geoms") else border).exterior.coords[0]
     stray = {  # the square, and a tiny second part in Stockholm
         "type": "MultiPolygon",
         "coordinates": [
@@ -331,13 +330,7 @@ def test_a_stray_part_far_outside_is_refused_and_a_sliver_over_the_border_is_not
     assert not form.is_valid()
     assert form.errors["geometry"][0].startswith("En del av området ligger helt utanför")
     # A small area at the border's corner, mostly over a simplified border: within 250 m.
-    sliver = {
-        "type": "Polygon",
-        "coordinates": [[
-            [x - 0.001, y - 0.0005], [x + 0.001, y - 0.0005], [x + 0.001, y + 0.0005],
-            [x - 0.001, y + 0.0005], [x - 0.001, y - 0.0005],
-        ]],
-    }
+    sliver = _at_a_corner(municipality, 0.001, 0.0005)
     form = ResidentialAreaForm(
         data=_area_data(municipality, geometry=json.dumps(sliver), households=5, population=9),
         instance=ResidentialArea(),
