@@ -270,10 +270,11 @@ MAPPING_HELP = {
     ),
 }
 
+# Short, so a phone's closed select shows the whole choice (the help text says the rest).
 DATE_ORDERS = [
-    ("", _("År först (2026-03-05)")),
-    (DAY_FIRST, _("Dag/månad/år (05/03/2026 eller 5.3.2026)")),
-    (MONTH_FIRST, _("Månad/dag/år (03/05/2026, amerikansk)")),
+    ("", _("År först: 2026-03-05")),
+    (DAY_FIRST, _("Dag först: 05/03/2026")),
+    (MONTH_FIRST, _("Månad först: 03/05/2026")),
 ]
 # Rows of the time column read to see whether its dates prove their order.
 DATE_ORDER_ROWS = 200
