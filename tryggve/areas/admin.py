@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,18 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         elif mine is not None and db_field.related_model is ResidentialArea:
             kwargs["queryset"] = ResidentialArea.all_kinds.filter(municipality__in=mine)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Staff pickers (a municipality's or a unit's members) offer the staff of the user's
+        # municipalities and accounts of none yet (someone new to add), never another
+        # municipality's staff by name.
+        mine = admin_municipalities(request.user)
+        if mine is not None and db_field.related_model is get_user_model():
+            users = get_user_model().objects.filter(
+                Q(municipalities__in=mine) | Q(municipalities__isnull=True)
+            )
+            kwargs["queryset"] = users.distinct().order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class GeometryForm(forms.ModelForm):

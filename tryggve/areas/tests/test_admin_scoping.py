@@ -147,3 +147,26 @@ def test_only_a_superuser_adds_removes_or_moves_a_municipality(
     assert "police_area" not in form.fields and "code" not in form.fields
     assert "LPO Piteå Älvdal" in page.content.decode()
     assert Municipality.objects.filter(pk=municipality.pk).exists()
+
+
+def test_the_staff_pickers_offer_no_other_municipalitys_staff(
+    arvidsjaur_admin, municipality, arjeplog, django_user_model
+):
+    theirs = django_user_model.objects.create_user(username="arjeplogs-handlaggare")
+    arjeplog.members.add(theirs)
+    new = django_user_model.objects.create_user(username="ny-handlaggare")
+    page = arvidsjaur_admin.get(f"/admin/areas/municipality/{municipality.pk}/change/")
+    offered = set(page.context["adminform"].form.fields["members"].queryset)
+    assert theirs not in offered
+    assert {new, arvidsjaur_admin.user} <= offered
+    # Added and saved through the form as the page offers it.
+    form = page.context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields
+        if form[name].value() not in (None, "") and name not in ("logo", "members")
+    }
+    data["members"] = [arvidsjaur_admin.user.pk, new.pk]
+    answer = arvidsjaur_admin.post(f"/admin/areas/municipality/{municipality.pk}/change/", data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    assert set(municipality.members.all()) == {arvidsjaur_admin.user, new}
+    assert set(arjeplog.members.all()) == {theirs}
