@@ -34,6 +34,7 @@ from tryggve.lib.parsing import (
     LAST_YEAR,
     MONTH_FIRST,
     STOCKHOLM,
+    SWEDISH_MONTHS,
     datetime_year,
     decode_text,
     in_date_order,
@@ -367,26 +368,6 @@ def _clock_refused(value: str) -> str:
 
 # The police feed --------------------------------------------------------------------------
 
-SWEDISH_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
 _NAME_TIME_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})\b", re.IGNORECASE)
 
 

@@ -46,20 +46,29 @@ EXCEL_SEP_RE = re.compile(r'^\ufeff?"?sep=([;,\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+# Swedish month names (as the police feed's event names and people write dates): number
+# by name, and by its first three letters ("5 okt. 2026").
+SWEDISH_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_MONTH_ABBREVIATIONS = {name[:3]: number for name, number in SWEDISH_MONTHS.items()}
 # "5 mars 2026", "den 5 mars 2026", "5 mar. 2026": the month by its name or its first three
 # letters, as Excel's long date and people write it.
 _WORDS_DATE_RE = re.compile(
@@ -78,9 +87,7 @@ def _iso_form(value) -> str:
     if match := _WORDS_DATE_RE.match(text):
         day, name, year = match.groups()
         name = name.lower()
-        month = next(
-            (number for number, full in enumerate(_MONTHS, 1) if name in (full, full[:3])), None
-        )
+        month = SWEDISH_MONTHS.get(name) or _MONTH_ABBREVIATIONS.get(name)
         if month is not None:
             text = f"{year}-{month:02d}-{int(day):02d}{text[match.end() :]}"
     elif match := _COMPACT_DATE_RE.match(text):
