@@ -18,7 +18,7 @@ from tryggve.areas.serving import serves_several
 from tryggve.lib.fields import NestingSafeJSONField
 from tryggve.lib.geo import (
     GeometryError,
-    crs_of,
+    declared_srid,
     line_or_point_from_geojson,
     polygon_from_geojson,
 )
@@ -94,8 +94,7 @@ class GeometryForm(forms.ModelForm):
         try:
             # A `crs` member names the system, as in the imports (an unknown one is refused);
             # without one, degrees are WGS84 and metres SWEREF 99 TM.
-            srid = crs_of(data) if isinstance(data, dict) and data.get("crs") else None
-            self.geometry_shape = self.read_geometry(data, srid)
+            self.geometry_shape = self.read_geometry(data, declared_srid(data))
         except GeometryError as exc:
             raise forms.ValidationError(str(exc)) from None
         return self.cleaned_data["geometry"]

@@ -45,7 +45,7 @@ from tryggve.areas.statistical import (
 from tryggve.lib.geo import (
     GeometryError,
     checked_wgs84,
-    crs_of,
+    declared_srid,
     line_or_point_from_geojson,
     polygon_from_geojson,
 )
@@ -78,9 +78,7 @@ def _features(data: dict) -> list[dict]:
 
 def _srid_for(data: dict, srid: int | None) -> int | None:
     """An explicit SRID wins, then the file's `crs` member; None lets the coordinates tell."""
-    if srid:
-        return srid
-    return crs_of(data) if "crs" in data else None
+    return srid or declared_srid(data)
 
 
 def _int_property(props: dict, *names: str) -> int:

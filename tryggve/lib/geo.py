@@ -106,6 +106,12 @@ def crs_of(geojson: dict) -> int:
     )
 
 
+def declared_srid(data) -> int | None:
+    """The EPSG code a GeoJSON object's `crs` member names (`crs_of`; raises for an unknown
+    one), None without one: the coordinates then tell (`guess_srid`)."""
+    return crs_of(data) if isinstance(data, dict) and data.get("crs") else None
+
+
 def guess_srid(geom: BaseGeometry) -> int:
     """Coordinates far outside degrees can only be metres; SWEREF 99 TM is what Sweden uses."""
     minx, miny, maxx, maxy = geom.bounds
