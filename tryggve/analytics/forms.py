@@ -270,6 +270,8 @@ MAPPING_HELP = {
     ),
 }
 
+# Django's own message repeats the value sent, however long (a forged page's 100 kB).
+NOT_OFFERED = _("Välj ett av alternativen i listan.")
 # Short, so a phone's closed select shows the whole choice (the help text says the rest).
 DATE_ORDERS = [
     ("", _("År först: 2026-03-05")),
@@ -336,6 +338,7 @@ class ImportMappingForm(forms.Form):
         label=_("Datumordning"),
         choices=DATE_ORDERS,
         required=False,
+        error_messages={"invalid_choice": NOT_OFFERED},
         help_text=_(
             "Hur ett datum med bara siffror ska läsas. 05/03/2026 är 5 mars i Sverige men "
             "3 maj i en amerikansk fil. Datum som 2026-03-05 och 5 mars 2026 läses alltid "
@@ -356,7 +359,10 @@ class ImportMappingForm(forms.Form):
                 choices=columns,
                 required=key in MAPPING_REQUIRED,
                 help_text=MAPPING_HELP.get(key, ""),
-                error_messages={"required": MAPPING_REQUIRED.get(key, "")},
+                error_messages={
+                    "required": MAPPING_REQUIRED.get(key, ""),
+                    "invalid_choice": NOT_OFFERED,
+                },
             )
         # Not `max_length`: the importer's rule (`source_system`) says what is wrong, in one
         # message for the form, the service and the command line, and nothing typed is cut.

@@ -202,3 +202,13 @@ def test_the_upload_refuses_an_order_a_later_row_contradicts(case_handler, munic
     ][0]
     created.refresh_from_db()
     assert created.status == IncidentImport.Status.UPLOADED and not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_choice_is_refused_without_being_repeated(case_handler, municipality):
+    created = upload(case_handler, rows("05/03/2026 14:30"))
+    response = send(case_handler, created, date_order="x" * 100_000, time="y" * 100_000)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["date_order"] == errors["time"] == ["Välj ett av alternativen i listan."]
+    assert "x" * 100 not in response.content.decode()
