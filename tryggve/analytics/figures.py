@@ -109,7 +109,8 @@ def _pointed_minutes(rows: list[tuple], municipality_code: str) -> float:
     if not rows:
         return 0.0
     burglaries = list(
-        Incident.objects.in_municipality(municipality_code)
+        Incident.objects.counted()
+        .in_municipality(municipality_code)
         .of_group(OffenceGroup.RESIDENTIAL_BURGLARY)
         .precise()
         .filter(
@@ -151,7 +152,8 @@ def burglary_figures(*, municipality_code: str, start: date, end: date) -> Burgl
     queries."""
     begin, finish = local_bounds(start, end)
     rows = list(
-        Incident.objects.in_municipality(municipality_code)
+        Incident.objects.counted()
+        .in_municipality(municipality_code)
         .of_group(OffenceGroup.RESIDENTIAL_BURGLARY)
         .between(begin, finish)
         .values_list("occurred_at", "synthetic")

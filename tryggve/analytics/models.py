@@ -80,6 +80,11 @@ class IncidentQuerySet(models.QuerySet):
             return self.filter(municipality_code__in=(code, ""))
         return self.in_municipality(code)
 
+    def counted(self) -> IncidentQuerySet:
+        """Leave out the police feed's events that are the same event as a file's row or a
+        staff observation (`Incident.same_as`): every count reads one record per event."""
+        return self.filter(same_as__isnull=True)
+
     def precise(self) -> IncidentQuerySet:
         """Only incidents with a real position: the ones that may count for an area or cell."""
         return self.filter(precise=True)
@@ -165,6 +170,21 @@ class Incident(models.Model):
         verbose_name=_("filimport"),
     )
 
+    # A police feed event that a file or a staff member recorded as well: the police publish
+    # a selection of their events with the municipality's centre as the place, and the same
+    # burglary may come again in the police's or the municipality's own file with its real
+    # place. Such a feed event points at that record and is left out of every count
+    # (`IncidentQuerySet.counted`); one to one, set by `services.incidents_link_same`, and
+    # undone by itself when that record is deleted (an import undone).
+    same_as = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feed_copy",
+        verbose_name=_("samma händelse som"),
+    )
+
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -198,6 +218,11 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(area__isnull=True) | Q(precise=True),
                 name="incident_area_needs_precise",
+            ),
+            # Only a feed event stands aside for another record, never the record itself.
+            models.CheckConstraint(
+                condition=Q(same_as__isnull=True) | Q(source=IncidentSource.POLICE_FEED),
+                name="incident_same_as_only_feed",
             ),
         ]
         indexes = [
@@ -603,6 +628,11 @@ class IncidentImport(models.Model):
             and self.imported > 0
             and self.undone is None
         )
+
+    def also_in_feed(self) -> int:
+        """How many of the incidents this upload added are also a police feed event now
+        (`Incident.same_as`): counted once, here. One query."""
+        return self.incidents.filter(feed_copy__isnull=False).count()
 
     def rejection_causes(self) -> list[RejectionCause]:
         """The reasons shared by two or more of the rejected rows shown, the most common

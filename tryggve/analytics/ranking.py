@@ -86,7 +86,8 @@ def exposure_ranking(*, group: str, year: int, codes: Sequence[str] | None = Non
             key=lambda r: (r.rate.smoothed_rate is None, -(r.rate.smoothed_rate or 0), r.area.name)
         )
     outside = (
-        Incident.objects.of_group(group)
+        Incident.objects.counted()
+        .of_group(group)
         .between(start, end)
         .filter(municipality_code__in=codes, area__isnull=True)
     )

@@ -194,7 +194,7 @@ def risk_cells(**kwargs) -> list[Cell]:
 def scoped_rows(group: str, codes: tuple[str, ...] | None):
     """The residential areas and the incidents of `group` of the municipalities `codes`."""
     areas = ResidentialArea.objects.all()
-    incidents = Incident.objects.of_group(group)
+    incidents = Incident.objects.counted().of_group(group)
     if codes is not None:
         areas = areas.filter(municipality__code__in=codes)
         incidents = incidents.filter(municipality_code__in=codes)

@@ -27,8 +27,8 @@ def incidents_here():
     municipality is served (a neighbour's incidents may be kept beside it); then those
     without a code are the default municipality's, as before (`Incident.objects.for_code`)."""
     if not serves_several():
-        return Incident.objects.for_code(home_municipality_code())
-    return Incident.objects.in_municipality(home_municipality_code())
+        return Incident.objects.counted().for_code(home_municipality_code())
+    return Incident.objects.counted().in_municipality(home_municipality_code())
 
 
 def presence_here():

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -446,6 +446,12 @@ def _write(
     # against an import running beside this one, whose rows then count here as well.
     Incident.objects.bulk_create(incidents, ignore_conflicts=True, batch_size=BATCH_SIZE)
     result.imported += len(incidents)
+    if incidents:
+        incidents_link_same(
+            codes={incident.municipality_code for incident in incidents},
+            start=min(incident.occurred_at for incident in incidents),
+            end=max(incident.occurred_at for incident in incidents),
+        )
     result.imported_by_code.update(share for _incident, share in new)
     # bulk_create with ignore_conflicts returns no keys, so read back the new incidents
     # that may need an alert (only those: reading back a whole file took a fifth of it).
@@ -456,6 +462,79 @@ def _write(
 
 # Values in one IN list at most, below every database's limit.
 IN_SLICE = 500
+
+
+# How far apart in time a police feed event and a file's or a staff member's record of the
+# same group may lie and still be one event: the feed gives the time the police logged it,
+# often rounded and sometimes hours after a burglary was found; further apart, two burglaries
+# of one evening in a town would be merged. A record with its date alone matches on the date.
+SAME_EVENT_WINDOW = timedelta(hours=3)
+
+
+def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime) -> int:
+    """Mark the police feed's events of the municipalities `codes` around [start, end] that
+    a file's row or a staff observation records too (`Incident.same_as`), so that every
+    count reads the event once, from the record with the real place.
+
+    One event matches one record: of the same municipality and offence group (never
+    "Övrigt", too wide to tell two events apart), demo data only with demo data, within
+    `SAME_EVENT_WINDOW` of each other (on the same local date when the record has no clock
+    time); the closest pairs first. Events and records linked already stay as they are, so
+    a re-run changes nothing. Returns how many events were linked now."""
+    codes = {code for code in codes if code}
+    if not codes:
+        return 0
+    reach = timedelta(days=1)
+    unlinked = Incident.objects.filter(municipality_code__in=codes).exclude(
+        offence_group=OffenceGroup.OTHER
+    )
+    feed = list(
+        unlinked.filter(source=IncidentSource.POLICE_FEED, same_as__isnull=True)
+        .filter(occurred_at__gte=start - reach, occurred_at__lte=end + reach)
+        .values_list("pk", "municipality_code", "offence_group", "synthetic", "occurred_at")
+    )
+    if not feed:
+        return 0
+    records: dict[tuple, list[tuple[int, datetime, bool]]] = {}
+    for pk, code, group, synthetic, moment, time_known in (
+        unlinked.exclude(source=IncidentSource.POLICE_FEED)
+        .filter(feed_copy__isnull=True, offence_group__in={row[2] for row in feed})
+        .filter(
+            occurred_at__gte=min(row[4] for row in feed) - reach,
+            occurred_at__lte=max(row[4] for row in feed) + reach,
+        )
+        .values_list(
+            "pk", "municipality_code", "offence_group", "synthetic", "occurred_at", "time_known"
+        )
+    ):
+        records.setdefault((code, group, synthetic), []).append((pk, moment, time_known))
+    pairs = []
+    for pk, code, group, synthetic, moment in feed:
+        for other, when, time_known in records.get((code, group, synthetic), ()):
+            apart = abs(moment - when)
+            same_day = timezone.localdate(moment) == timezone.localdate(when)
+            if apart <= SAME_EVENT_WINDOW if time_known else same_day:
+                pairs.append((apart, pk, other))
+    pairs.sort()
+    taken_feed: set[int] = set()
+    taken_record: set[int] = set()
+    links = []
+    for _apart, pk, other in pairs:
+        if pk not in taken_feed and other not in taken_record:
+            taken_feed.add(pk)
+            taken_record.add(other)
+            links.append(Incident(pk=pk, same_as_id=other))
+    try:
+        # A savepoint: an import beside this one that linked the same record first (the
+        # one-to-one constraint) must not cost this import its rows; its own run linked them.
+        with transaction.atomic():
+            Incident.objects.bulk_update(links, ["same_as"], batch_size=IN_SLICE)
+    except IntegrityError:
+        log.warning("incidents_link_same: linked by a run beside this one; left as it was")
+        return 0
+    return len(links)
+
+
 
 
 def _confirm(source: IncidentImport | None, pks: list[int]) -> None:
@@ -620,6 +699,9 @@ def incident_record_observation(
     with transaction.atomic():
         incident.save()
         near_repeat_alerts_prepare(incidents=[incident])
+        incidents_link_same(
+            codes=[incident.municipality_code], start=occurred_at, end=occurred_at
+        )
     return incident
 
 
@@ -942,9 +1024,15 @@ def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
                 imported=F("imported") + len(pks), duplicates=F("duplicates") - len(pks)
             )
         handed_on = sum(len(pks) for pks in heirs.values())
+        span = added.aggregate(start=Min("occurred_at"), end=Max("occurred_at"))
+        codes = set(added.values_list("municipality_code", flat=True).distinct())
         # The count of incidents alone: delete() counts the alerts that cascade as well.
         _total, by_model = added.delete()
         removed = by_model.get(Incident._meta.label, 0)
+        # The feed's events that stood aside for the rows gone count again (SET_NULL), or
+        # stand aside for another record of the same event.
+        if span["start"] is not None:
+            incidents_link_same(codes=codes, start=span["start"], end=span["end"])
         row.undone, row.undone_by = timezone.now(), user
         row.removed, row.handed_on = removed, handed_on
         row.save(update_fields=["undone", "undone_by", "removed", "handed_on"])

@@ -403,7 +403,9 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     form = ProfileForm(request.GET or None, scope=scope)
     group, area = form.chosen()
-    incidents = Incident.objects.of_group(group).filter(municipality_code__in=scope.codes)
+    incidents = (
+        Incident.objects.counted().of_group(group).filter(municipality_code__in=scope.codes)
+    )
     if area is not None:
         incidents = incidents.in_area(area)
     # Rows dated outside what local time can express (stored before dates were checked)

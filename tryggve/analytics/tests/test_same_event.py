@@ -1,0 +1,214 @@
+"""One event, two records: a police feed event that a file's row or a staff observation
+records too is linked to it (`Incident.same_as`) and counted once, whichever came first;
+undoing the upload counts the feed event again."""
+
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from tryggve.analytics.figures import burglary_figures
+from tryggve.analytics.importers import IncidentData
+from tryggve.analytics.models import Incident, IncidentImport, IncidentSource, OffenceGroup
+from tryggve.analytics.selectors import incidents_here
+from tryggve.analytics.services import (
+    incident_import_undo,
+    incident_record_observation,
+    incidents_import,
+    incidents_link_same,
+)
+from tryggve.conftest import ARJEPLOG, CENTRUM
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+EVENING = datetime(2026, 11, 20, 22, 15, tzinfo=STOCKHOLM)
+FEED, CSV = IncidentSource.POLICE_FEED, IncidentSource.CSV
+BURGLARY = OffenceGroup.RESIDENTIAL_BURGLARY
+
+
+def item(external_id: str, source=CSV, when=EVENING, group=BURGLARY, **fields) -> IncidentData:
+    place = {
+        "lat": CENTRUM[0],
+        "lon": CENTRUM[1],
+        "precise": source != FEED,
+        "municipality_code": "2505",
+        "municipality_name": "Arvidsjaur",
+    }
+    return IncidentData(
+        source=source,
+        external_id=external_id,
+        occurred_at=when,
+        offence_group=group,
+        **(place | fields),
+    )
+
+
+def counted() -> int:
+    return incidents_here().of_group(BURGLARY).count()
+
+
+def linked() -> dict[str, str]:
+    rows = Incident.objects.filter(same_as__isnull=False)
+    return dict(rows.values_list("external_id", "same_as__external_id"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("feed_first", [True, False])
+def test_the_same_burglary_from_the_feed_and_a_file_counts_once(municipality, feed_first):
+    feed = [item("650297", FEED, when=EVENING + timedelta(hours=1, minutes=20))]
+    file = [item("K-1")]
+    for batch in (feed, file) if feed_first else (file, feed):
+        incidents_import(incidents=batch)
+    assert Incident.objects.count() == 2
+    assert linked() == {"650297": "K-1"}
+    assert counted() == 1
+    year = burglary_figures(
+        municipality_code="2505", start=date(2026, 1, 1), end=date(2027, 1, 1)
+    )
+    assert year.count == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "record",
+    [
+        item("K-1", when=EVENING + timedelta(hours=3, minutes=1)),  # too far apart
+        item("K-1", group=OffenceGroup.VANDALISM),  # another group
+        item(
+            "K-1",
+            lat=ARJEPLOG[0],
+            lon=ARJEPLOG[1],
+            municipality_code="2506",
+            municipality_name="Arjeplog",
+        ),
+    ],
+    ids=["hours apart", "other group", "other municipality"],
+)
+def test_different_events_are_not_linked(municipality, arjeplog, record):
+    incidents_import(incidents=[item("650297", FEED)])
+    incidents_import(incidents=[record])
+    assert Incident.objects.count() == 2
+    assert linked() == {}
+
+
+@pytest.mark.django_db
+def test_other_events_are_never_linked(municipality):
+    """"Övrigt" holds everything from a lost wallet to a fight: one of them is no evidence
+    of the other."""
+    other = OffenceGroup.OTHER
+    incidents_import(incidents=[item("650297", FEED, group=other), item("K-1", group=other)])
+    assert linked() == {}
+
+
+@pytest.mark.django_db
+def test_demo_data_is_linked_with_demo_data_only(municipality):
+    incidents_import(incidents=[item("650297", FEED)])
+    incidents_import(incidents=[item("K-1")], synthetic=True)
+    assert linked() == {}
+
+
+@pytest.mark.django_db
+def test_a_record_with_its_date_alone_matches_on_the_date(municipality):
+    noon = EVENING.replace(hour=12, minute=0)
+    incidents_import(
+        incidents=[
+            item("650297", FEED),
+            item("650298", FEED, when=EVENING + timedelta(days=1)),
+            item("K-1", when=noon, time_known=False),
+            item("K-2", when=noon + timedelta(days=2), time_known=False),
+        ]
+    )
+    assert linked() == {"650297": "K-1"}
+
+
+@pytest.mark.django_db
+def test_one_event_one_record_the_closest_first(municipality):
+    incidents_import(
+        incidents=[
+            item("650297", FEED, when=EVENING + timedelta(hours=2)),
+            item("650298", FEED, when=EVENING + timedelta(minutes=30)),
+        ]
+    )
+    incidents_import(incidents=[item("K-1")])
+    assert linked() == {"650298": "K-1"}
+    assert counted() == 2
+    # A second record of the evening takes the other event.
+    incidents_import(incidents=[item("K-2", when=EVENING + timedelta(hours=1))])
+    assert linked() == {"650298": "K-1", "650297": "K-2"}
+    assert counted() == 2
+
+
+@pytest.mark.django_db
+def test_a_staff_observation_links_too(municipality, case_handler):
+    incidents_import(incidents=[item("650297", FEED)])
+    incident_record_observation(
+        reported_by=case_handler.user,
+        occurred_at=EVENING - timedelta(minutes=45),
+        lat=None,
+        lon=None,
+        offence_group=BURGLARY,
+        summary="Uppbrutet fönster",
+    )
+    assert list(linked()) == ["650297"]
+    assert counted() == 1
+
+
+@pytest.mark.django_db
+def test_a_re_run_changes_nothing(municipality):
+    incidents_import(incidents=[item("650297", FEED), item("K-1")])
+    assert linked() == {"650297": "K-1"}
+    span = {"start": EVENING - timedelta(days=30), "end": EVENING + timedelta(days=30)}
+    assert incidents_link_same(codes=["2505"], **span) == 0
+    out = StringIO()
+    call_command("link_same_incidents", stdout=out)
+    assert "2505: 0 feed events linked" in out.getvalue()
+    assert linked() == {"650297": "K-1"}
+
+
+@pytest.mark.django_db
+def test_the_command_links_what_was_stored_before(municipality):
+    """Incidents stored before the link existed (an upgrade) are linked by the command."""
+    for external_id, source in (("650297", FEED), ("K-1", CSV)):
+        Incident.objects.create(
+            source=source,
+            external_id=external_id,
+            occurred_at=EVENING,
+            offence_group=BURGLARY,
+            municipality_code="2505",
+        )
+    assert counted() == 2
+    out = StringIO()
+    call_command("link_same_incidents", stdout=out)
+    assert "Linked 1 in all." in out.getvalue()
+    assert counted() == 1
+
+
+URL = "/personal/lagesbild/import/"
+FILE = (
+    "Datum;Brottstyp;Latitud;Longitud\n"
+    f"2026-11-20 22:15;Inbrott i villa;{CENTRUM[0]};{CENTRUM[1]}\n"
+    f"2026-11-22 03:10;Inbrott i villa;{CENTRUM[0]};{CENTRUM[1]}\n"
+)
+COLUMNS = {
+    "time": "Datum", "type": "Brottstyp", "lat": "Latitud", "lon": "Longitud",
+    "types_column": "Brottstyp",
+}
+
+
+@pytest.mark.django_db
+def test_the_upload_says_so_and_its_undo_counts_the_event_again(municipality, case_handler):
+    incidents_import(incidents=[item("650297", FEED, when=EVENING + timedelta(minutes=50))])
+    file = SimpleUploadedFile("polisens.csv", FILE.encode(), "text/csv")
+    case_handler.post(URL, {"file": file})
+    upload = IncidentImport.objects.latest("pk")
+    page = case_handler.post(f"{URL}{upload.pk}/", COLUMNS, follow=True).content.decode()
+    assert "Av de importerade finns också bland Polisens händelser (räknas en gång)" in page
+    assert '<dd id="result-also-in-feed">1</dd>' in page
+    assert counted() == 2  # three records, two burglaries
+    upload.refresh_from_db()
+    assert incident_import_undo(incident_import=upload, user=case_handler.user) == 2
+    assert linked() == {}
+    assert counted() == 1
+    assert "result-also-in-feed" not in case_handler.get(f"{URL}{upload.pk}/").content.decode()
