@@ -86,7 +86,8 @@ class StaffAdminSite(admin.AdminSite):
     they may not use, not a second login form they could never pass.
     """
 
-    site_header = _("Trygg i Arvidsjaur: administration")
+    # The page header names the municipality served (templates/admin/base_site.html).
+    site_header = _("Administration")
     site_title = _("Administration")
     index_title = _("Grunddata och inställningar")
 

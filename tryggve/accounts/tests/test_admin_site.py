@@ -56,3 +56,14 @@ def test_unverified_staff_are_sent_to_the_second_factor(client, django_user_mode
     client.force_login(user)
     final = client.get("/admin/", follow=True)
     assert final.redirect_chain[-1][0].startswith("/personal/tvafaktor/?next=")
+
+
+@pytest.mark.django_db
+def test_the_header_names_the_municipality_served(superuser, arjeplog):
+    """Arjeplog's staff in their own admin must not read that they are in Arvidsjaur's."""
+    page = superuser.get("/arjeplog/admin/").content.decode()
+    assert "Trygghet i Arjeplogs kommun: administration" in page
+    assert "Trygg i Arvidsjaur" not in page
+    superuser.cookies["django_language"] = "en"
+    english = superuser.get("/admin/").content.decode()
+    assert "Safe in Arvidsjaur: administration" in english
