@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import uuid
@@ -495,7 +496,7 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
     )
     if not feed:
         return 0
-    records: dict[tuple, list[tuple[int, datetime, bool]]] = {}
+    records: dict[tuple, list[tuple[datetime, int, bool]]] = {}
     for pk, code, group, synthetic, moment, time_known in (
         unlinked.exclude(source=IncidentSource.POLICE_FEED)
         .filter(feed_copy__isnull=True, offence_group__in={row[2] for row in feed})
@@ -507,13 +508,22 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
             "pk", "municipality_code", "offence_group", "synthetic", "occurred_at", "time_known"
         )
     ):
-        records.setdefault((code, group, synthetic), []).append((pk, moment, time_known))
+        records.setdefault((code, group, synthetic), []).append((moment, pk, time_known))
+    for rows in records.values():
+        rows.sort()
     pairs = []
     for pk, code, group, synthetic, moment in feed:
-        for other, when, time_known in records.get((code, group, synthetic), ()):
+        # Only the records within a day of the event can match (a city's file holds
+        # thousands of the same group in a year): found in the sorted list by bisection.
+        rows = records.get((code, group, synthetic), [])
+        first = bisect.bisect_left(rows, (moment - reach,))
+        last = bisect.bisect_right(rows, (moment + reach, math.inf))
+        for when, other, time_known in rows[first:last]:
             apart = abs(moment - when)
-            same_day = timezone.localdate(moment) == timezone.localdate(when)
-            if apart <= SAME_EVENT_WINDOW if time_known else same_day:
+            if time_known:
+                if apart <= SAME_EVENT_WINDOW:
+                    pairs.append((apart, pk, other))
+            elif timezone.localdate(moment) == timezone.localdate(when):
                 pairs.append((apart, pk, other))
     pairs.sort()
     taken_feed: set[int] = set()
