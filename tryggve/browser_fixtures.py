@@ -302,12 +302,13 @@ def make_staff(site, django_user_model) -> Callable:
 @pytest.fixture
 def staff_page(open_page, site, settings) -> Callable:
     """A page whose browser already holds a session that has passed password and second
-    factor for `user` (the login itself is tested in the browser elsewhere)."""
+    factor for `user` (the login itself is tested in the browser elsewhere); with
+    `javascript=False`, in a context that runs no script."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    def _open(user, *, phone: bool = False, path: str | None = None):
+    def _open(user, *, phone: bool = False, javascript: bool = True, path: str | None = None):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Tryggve", confirmed=True)
@@ -316,7 +317,7 @@ def staff_page(open_page, site, settings) -> Callable:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
-        page = open_page(phone=phone)
+        page = open_page(phone=phone, javascript=javascript)
         page.context.add_cookies(
             [
                 {

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import number_format
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -296,7 +296,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     # Presence, residents' reports and the survey's places are the municipality served's
     # own layers (as on the overview): not drawn over another municipality's grid.
     own = scope.code == home_municipality_code()
-    presence = _recent_presence() if own else {"points": [], "areas": []}
+    presence = _recent_presence() if own else {"points": [], "areas": [], "words": []}
     # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
     # part of the problem picture even where nothing has been reported to the police.
     reports = [
@@ -344,6 +344,7 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             "risk_levels": risk_levels(),
             "presence_points": len(presence["points"]),
             "presence_area_logs": sum(a["count"] for a in presence["areas"]),
+            "presence_words": presence["words"],
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
             ),
@@ -354,7 +355,8 @@ def riskmap(request: HttpRequest) -> HttpResponse:
 def _recent_presence() -> dict:
     """The last 30 days' presence for the risk map: logs with a point as points, and logs
     with only an area as one mark per area at a point inside it (with how many), so that
-    presence logged for a whole area is on the map too, marked as the area's."""
+    presence logged for a whole area is on the map too, marked as the area's; and every
+    mark in words (`words`), for the list under the map."""
     since = timezone.now() - timedelta(days=30)
     recent = presence_here().filter(started__gte=since)
     points = [
@@ -374,7 +376,14 @@ def _recent_presence() -> dict:
             logs,
         ) % {"area": area.name, "count": logs, "minutes": minutes}
         areas.append({"lat": inside.y, "lon": inside.x, "count": logs, "label": label})
-    return {"points": points, "areas": areas}
+    # The marks are no tab stops and say nothing to a screen reader (analytics-map.js): the
+    # page lists them, a point by its place, a ring by its area (its label begins with it).
+    places = describe_places((p["lat"], p["lon"]) for p in points)
+    words = [
+        f"{capfirst(place.summary)}: {p['label']}"
+        for p, place in zip(points, places, strict=True)
+    ] + [a["label"] for a in areas]
+    return {"points": points, "areas": areas, "words": words}
 
 
 @operational

@@ -355,19 +355,24 @@ SWATCHES = """() => [...document.querySelectorAll('.risk-legend li')].map(li => 
 })"""
 
 
-def test_the_risk_maps_key_matches_what_is_drawn(staff_page, make_staff, demo_history, shot):
-    """Swatches in the map's own colours, each with words; the presence sentence counts the
-    marks drawn, presence logged for a whole area included (a ring, not a point)."""
-    police = make_staff("polis", "police_officer")
+def log_tallbacka_as_a_whole(officer) -> None:
+    """Two 30-minute logs for Tallbacka without a point: one dashed ring on the risk map."""
     tallbacka = ResidentialArea.objects.get(name="Tallbacka")
     for days in (2, 3):
         presence_log(
-            officer=police,
+            officer=officer,
             started=timezone.now() - timedelta(days=days),
             minutes=30,
             kind="car",
             area=tallbacka,
         )
+
+
+def test_the_risk_maps_key_matches_what_is_drawn(staff_page, make_staff, demo_history, shot):
+    """Swatches in the map's own colours, each with words; the presence sentence counts the
+    marks drawn, presence logged for a whole area included (a ring, not a point)."""
+    police = make_staff("polis", "police_officer")
+    log_tallbacka_as_a_whole(police)
     page = staff_page(police, phone=True, path=STAFF_PAGES["riskmap"])
     page.set_viewport_size({"width": 360, "height": 740})
     expect(page.locator("#analytics-map.leaflet-container")).to_be_visible()

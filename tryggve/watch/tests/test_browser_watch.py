@@ -415,6 +415,9 @@ def test_the_public_map_draws_every_area(open_page, watch_scene, shot):
     page.goto("/grannsamverkan/")
     shapes = page.locator("#analytics-map path.leaflet-interactive")
     expect(shapes).to_have_count(2)  # Lärkan and Tallbacka norra, one shape each
+    # The list above the map names each area and its status: the shapes are no tab stops
+    # and nothing for a screen reader (Chromium made each an unnamed one).
+    expect(page.locator("#analytics-map path[tabindex='-1'][aria-hidden=true]")).to_have_count(2)
     shapes.first.hover()
     expect(page.locator(".leaflet-tooltip")).to_contain_text(": ")
     shot(page, "watch-map-drawn")

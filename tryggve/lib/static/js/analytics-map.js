@@ -1,5 +1,6 @@
 /* Situation-picture maps: areas shaded by smoothed rate, or risk-grid cells, and police
-   presence points. Every figure on these maps is also in a table on the same page. */
+   presence points. Every figure on these maps is also in a table or list on the same page,
+   so no shape is a tab stop (TryggveMap.quiet): the map's own controls are. */
 (function () {
   "use strict";
   var cfg = window.TryggveMap && window.TryggveMap.config();
@@ -27,6 +28,7 @@
         if (withLabel && f.properties.name) {
           l.bindTooltip(text(f.properties.name + ": " + f.properties.label));
         }
+        window.TryggveMap.quiet(l);
       }
     }).addTo(map);
     var top = 0;
@@ -51,22 +53,23 @@
   if (layers.statistical) {
     toggled.statistical = L.geoJSON(layers.statistical, {
       style: function () { return { color: "#08306b", weight: 2, dashArray: "6 4", fill: false }; },
-      onEachFeature: function (f, l) { l.bindTooltip(text(f.properties.label)); }
+      onEachFeature: function (f, l) { window.TryggveMap.quiet(l.bindTooltip(text(f.properties.label))); }
     });
   }
   window.TryggveMap.toggles(map, toggled);
   if (layers.grid) { add(layers.grid, false); }
+  // Presence: each mark's words are in the list under the risk map's top ten.
   (layers.presence || []).forEach(function (p) {
-    L.circleMarker([p.lat, p.lon], { radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8,
-                                     className: "presence-point" })
-      .bindTooltip(text(p.label)).addTo(map);
+    window.TryggveMap.quiet(L.circleMarker([p.lat, p.lon], {
+      radius: 5, color: "#08306b", weight: 2, fillOpacity: 0.8, className: "presence-point"
+    }).bindTooltip(text(p.label))).addTo(map);
   });
   // Presence logged for a whole area, without a point: a dashed ring at a point inside the
   // area, so it is not read as a place the police stood.
   (layers.presenceAreas || []).forEach(function (p) {
-    L.circleMarker([p.lat, p.lon], { radius: 11, color: "#08306b", weight: 3, dashArray: "4 3",
-                                     fill: false, className: "presence-area" })
-      .bindTooltip(text(p.label)).addTo(map);
+    window.TryggveMap.quiet(L.circleMarker([p.lat, p.lon], {
+      radius: 11, color: "#08306b", weight: 3, dashArray: "4 3", fill: false, className: "presence-area"
+    }).bindTooltip(text(p.label))).addTo(map);
   });
   focus.forEach(function (b) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); });
   (layers.reports || []).forEach(function (p) {

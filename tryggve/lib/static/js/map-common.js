@@ -24,6 +24,21 @@
         status.textContent = [text, window.TryggveMap.tileNote].filter(Boolean).join(" ");
       }
     },
+    // A shape whose words the page also gives as text (a table, a list): no tab stop, and
+    // nothing for a screen reader. Chromium makes an SVG shape with a focus listener (a
+    // tooltip's) a tab stop, an unnamed one: a dozen areas were a dozen Tab presses before
+    // the content after the map. Its tooltip still opens on hover and touch. Leaflet draws
+    // a shape anew each time its layer is added (a check box under the map), hence "add".
+    quiet: function (layer) {
+      layer.on("add", function () {
+        var shape = layer.getElement && layer.getElement();
+        if (shape) {
+          shape.setAttribute("tabindex", "-1");
+          shape.setAttribute("aria-hidden", "true");
+        }
+      });
+      return layer;
+    },
     // The survey's places: squares shaded by respondents (colours light to dark, by class
     // 1..n), each with its label as a tooltip; the page's table holds the same figures.
     densityLayer: function (geojson, colours) {
@@ -35,12 +50,7 @@
         },
         onEachFeature: function (f, l) {
           l.bindTooltip(window.TryggveMap.text(f.properties.label));
-          // Chromium makes an SVG shape with a focus listener (the tooltip's) a tab stop:
-          // dozens of cells, each a Tab press, whose figures the page's table already has.
-          l.on("add", function () {
-            var shape = l.getElement && l.getElement();
-            if (shape) { shape.setAttribute("tabindex", "-1"); }
-          });
+          window.TryggveMap.quiet(l);
         }
       });
     },
