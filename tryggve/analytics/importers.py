@@ -15,6 +15,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -184,20 +185,37 @@ RESIDENTIAL_WORDS = re.compile(
 
 
 def _normalise(text: str) -> str:
-    return " ".join(str(text).split())
+    """Text as read and kept: composed (NFC, so an "ä" typed as "a" and a combining mark is
+    the "ä" of every other file) and its whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def type_key(type_label: str) -> str:
+    """A type as compared wherever a type is mapped to a group (the police feed's table, a
+    file's types, the mapping's `group`, the upload page's list): `_normalise`d and case
+    folded, so "inbrott", " Inbrott " and "INBROTT" are the one type "Inbrott". Folding may
+    decompose a letter, hence NFC again."""
+    return unicodedata.normalize("NFC", _normalise(type_label).casefold())
+
+
+# The tables above as compared (`type_key`).
+_POLICE_TYPE_KEYS = {type_key(label): group for label, group in POLICE_TYPE_GROUPS.items()}
+_POLICE_PREFIX_KEYS = {type_key(label): group for label, group in POLICE_TYPE_PREFIXES.items()}
+_BURGLARY_KEYS = frozenset(type_key(label) for label in BURGLARY_TYPES)
 
 
 def police_type_group(type_label: str, summary: str = "") -> str | None:
-    """The group of a police-feed type, or None when the type is not one we know."""
-    label = _normalise(type_label)
-    if label in BURGLARY_TYPES:
+    """The group of a police-feed type, or None when the type is not one we know; case and
+    spacing aside (`type_key`): the feed has written a type in lower case."""
+    key = type_key(type_label)
+    if key in _BURGLARY_KEYS:
         if RESIDENTIAL_WORDS.search(summary or ""):
             return OffenceGroup.RESIDENTIAL_BURGLARY
         return OffenceGroup.OTHER_BURGLARY
-    if label in POLICE_TYPE_GROUPS:
-        return POLICE_TYPE_GROUPS[label]
-    for prefix, group in POLICE_TYPE_PREFIXES.items():
-        if label.startswith(prefix):
+    if key in _POLICE_TYPE_KEYS:
+        return _POLICE_TYPE_KEYS[key]
+    for prefix, group in _POLICE_PREFIX_KEYS.items():
+        if key.startswith(prefix):
             return group
     return None
 
@@ -440,7 +458,7 @@ SUMMARY_WINDOW_AFTER = timedelta(hours=1)
 
 
 def is_summary(type_label: str) -> bool:
-    return _normalise(type_label).startswith(SUMMARY_PREFIX)
+    return type_key(type_label).startswith(type_key(SUMMARY_PREFIX))
 
 
 def split_summary(summary: IncidentData) -> list[IncidentData]:
@@ -632,15 +650,16 @@ COLUMN_KEYS = ("time", "clock", "lat", "lon", "x", "y", "type", "text", "id")
 
 
 def _group_labels() -> dict[str, str]:
-    """Group keys and their Swedish names, lower-cased, so a file may say either."""
+    """Group keys and their Swedish names as compared (`type_key`), so a file may say
+    either."""
     with translation.override(None):  # the Swedish source text, whatever language is active
-        labels = {str(label).lower(): value for value, label in OffenceGroup.choices}
-    return labels | {value: value for value in OffenceGroup.values}
+        labels = {type_key(label): value for value, label in OffenceGroup.choices}
+    return labels | {type_key(value): value for value in OffenceGroup.values}
 
 
 # Types common in municipalities' own files (incident reports, security companies' logs)
 # that are neither a group's Swedish name ("Bostadsinbrott", "Skadegörelse", "Brand" are
-# known as those) nor a police-feed type; lower-cased, as compared.
+# known as those) nor a police-feed type; lower-case, and looked up as compared (`type_key`).
 FILE_TYPE_GROUPS: dict[str, str] = {
     "klotter": OffenceGroup.VANDALISM,
     "inbrott bostad": OffenceGroup.RESIDENTIAL_BURGLARY,
@@ -657,6 +676,7 @@ FILE_TYPE_GROUPS: dict[str, str] = {
     "hot": OffenceGroup.VIOLENCE,
     "brand i container": OffenceGroup.FIRE,
 }
+_FILE_TYPE_KEYS = {type_key(label): group for label, group in FILE_TYPE_GROUPS.items()}
 
 
 def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str | None:
@@ -664,10 +684,10 @@ def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str |
     name (`labels`, from `_group_labels`), a common type of municipal files
     (`FILE_TYPE_GROUPS`), or one of the police feed's types. The one vocabulary of both the
     import and the upload page's list of types not recognised."""
-    key = _normalise(type_label).lower()
+    key = type_key(type_label)
     return (
         labels.get(key)
-        or FILE_TYPE_GROUPS.get(key)
+        or _FILE_TYPE_KEYS.get(key)
         or police_type_group(type_label, summary)
     )
 
@@ -761,7 +781,7 @@ class CsvMapping:
             )
         return cls(
             **columns,
-            group={_normalise(k).lower(): v for k, v in groups.items()},
+            group={type_key(k): v for k, v in groups.items()},
             default_group=default_group,
             date_order=date_order,
         )
@@ -1312,7 +1332,7 @@ class CsvFile:
     def _group_for(self, type_label: str, summary: str) -> str | None:
         """The mapping's own table first, then a group's key or Swedish name, then the police
         feed's types, then the mapping's default."""
-        key = type_label.lower()
+        key = type_key(type_label)
         if key:
             if key in self.mapping.group:
                 return self.mapping.group[key]
@@ -1516,8 +1536,9 @@ class TypeCensus:
 def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCensus:
     """Every row's value in `column` (the whole file, not its first rows) that is neither a
     group's key or name nor a police-feed type, with how many rows have it: what a mapping's
-    `group` would have to name. Values are compared as the importer compares them (case and
-    whitespace aside). A row the CSV reader cannot read is passed over, as an import rejects it."""
+    `group` would have to name. Values are compared as the importer compares them
+    (`type_key`: case, spacing and Unicode composition aside). A row the CSV reader cannot
+    read is passed over, as an import rejects it."""
     _text, _first_line, _delimiter, records = _open_csv(data)
     labels = _group_labels()
     counts: dict[str, int] = {}
@@ -1530,7 +1551,7 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     for record in records:
         row = record.cells
         value = _normalise(row[index]) if index < len(row) else ""
-        key = value.lower()
+        key = type_key(value)
         if not key or key in known:
             continue
         if key not in counts:

@@ -31,6 +31,7 @@ from tryggve.analytics.importers import (
     is_summary,
     municipality_key,
     read_municipality_csv,
+    type_key,
 )
 from tryggve.analytics.models import (
     Incident,
@@ -316,7 +317,8 @@ def _apart_m(a: _Facts, b: _Facts) -> float:
 
 def _differences(known: _Facts, row: _Facts) -> list[str]:
     """What differs between an incident known under an id and a row with that id: its
-    time, its type (the file's own label, case aside; the group only for rows without one,
+    time, its type (the file's own label, compared as types are, `importers.type_key`,
+    so case and Unicode composition aside; the group only for rows without one,
     since a group chosen anew for the same type is the same incident) and its place."""
     differs = []
     # Compared as instants: an aware time in the hour the clocks go back is never equal to
@@ -324,7 +326,7 @@ def _differences(known: _Facts, row: _Facts) -> list[str]:
     # re-imported read as "another time" and was rejected, or saved twice under a system.
     if known.occurred_at.timestamp() != row.occurred_at.timestamp():
         differs.append(_("tid"))
-    if known.type_label.casefold() != row.type_label.casefold() or (
+    if type_key(known.type_label) != type_key(row.type_label) or (
         not row.type_label and known.offence_group != row.offence_group
     ):
         differs.append(_("typ"))

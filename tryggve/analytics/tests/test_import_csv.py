@@ -1,6 +1,7 @@
 """CSV files: WGS84 and SWEREF 99 TM, delimiters, encodings, broken rows, idempotency."""
 
 import json
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -145,6 +146,40 @@ def test_group_names_in_swedish_or_as_keys():
     )
     groups = [item.offence_group for item in parse(rows)]
     assert groups == ["residential_burglary", "disturbance", "fire"]
+
+
+def test_a_files_types_are_compared_whatever_their_case_spacing_or_composition():
+    decomposed = unicodedata.normalize("NFD", "Skadegörelse")
+    rows = "time;lat;lon;type\n" + "".join(
+        f"2026-08-0{n};65,59;19,18;{label}\n"
+        for n, label in enumerate(
+            # A police type in lower case; a group's name decomposed; a file type in capitals.
+            ["inbrott", decomposed, "  KLOTTER ", "brand i CONTAINER", "Egen Typ", "ÄGG"],
+            start=1,
+        )
+    )
+    mapping = {
+        "time": "time",
+        "type": "type",
+        "lat": "lat",
+        "lon": "lon",
+        # The mapping's own types, written otherwise than the file does.
+        "group": {"egen  typ": "theft", unicodedata.normalize("NFD", "ägg"): "vandalism"},
+    }
+    groups = [item.offence_group for item in parse(rows, mapping)]
+    assert groups == ["other_burglary", "vandalism", "vandalism", "fire", "theft", "vandalism"]
+    # Kept composed, so the label is one whichever way the file wrote it.
+    assert parse(rows, mapping)[1].type_label == "Skadegörelse"
+
+
+def test_unrecognised_types_counts_a_type_written_two_ways_once():
+    nfd, nfc = unicodedata.normalize("NFD", "Äggkastning"), "äggkastning"
+    text = (
+        f"time;type;lat;lon\n2026-08-01;{nfd};1;2\n2026-08-02;{nfc};1;2\n"
+        "2026-08-03;inbrott;1;2\n"  # a police type in lower case: recognised, not listed
+    )
+    census = unrecognised_types(text.encode(), "type")
+    assert census.types == [TypeCount("Äggkastning", 2)]
 
 
 def test_utf8_bom_is_ignored():
