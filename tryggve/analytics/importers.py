@@ -119,7 +119,19 @@ class Rejection:
         return f"{self.where}: {self.reason}"
 
 
-Parsed = IncidentData | Rejection
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is neither an incident nor a mistake: an export's totals row ("Summa;;3",
+    `is_total_row`). Counted apart (`ImportResult.skipped`), never rejected nor imported."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+Parsed = IncidentData | Rejection | Skipped
 
 
 # Classification ---------------------------------------------------------------------------
@@ -891,6 +903,34 @@ def _skip_title_lines(text: str, delimiter: str | None) -> tuple[str, int]:
     return text, 0
 
 
+# An export's totals row below its table: a word saying it sums the rows ("Summa", "Totalt",
+# "Total", "Antal ärenden:"; two more words allowed: "Totalt antal händelser"), a number in
+# the same cell or in cells of its own, and nothing else.
+_TOTAL_LABEL_RE = re.compile(
+    r"(?:summa|sum|totalt?|totals|totalsumma|antal|samtliga)(?:\s+[^\W\d_]+){0,2}"
+    r"\s*:?\s*(?P<number>\d[\d\s.,]*)?",
+    re.IGNORECASE,
+)
+
+
+def is_total_row(cells: list[str], width: int) -> bool:
+    """Whether a row of the file is its totals row ("Summa;;3", "Totalt;;;;12", "Antal
+    ärenden: 9;;;"): as for title lines (`_skip_title_lines`), known by its cells alone,
+    whatever the columns chosen, and with fewer filled cells than the header's `width`; one
+    of them a totals word (`_TOTAL_LABEL_RE`), the others numbers, and a number somewhere.
+    An incident always has a time and a type, never a totals word with numbers only."""
+    filled = [_normalise(cell) for cell in cells if cell.strip()]
+    if not filled or len(filled) >= width:
+        return False
+    labels = [match for cell in filled if (match := _TOTAL_LABEL_RE.fullmatch(cell))]
+    numbers = sum(parse_number(cell) is not None for cell in filled)
+    return (
+        len(labels) == 1
+        and 1 + numbers == len(filled)
+        and bool(numbers or labels[0]["number"])
+    )
+
+
 @dataclass(frozen=True)
 class CsvRecord:
     """One record of a CSV file: the line of the file it begins on and its cells, or why it
@@ -1163,6 +1203,10 @@ class CsvFile:
                         _("%(error)s; raden lästes inte") % {"error": record.error},
                     ),
                 )
+            elif is_total_row(record.cells, len(self.header)):
+                # Not an incident, and no mistake to report: the sum of the rows above.
+                where = _("rad %(line)d") % {"line": record.line}
+                yield record.cells, Skipped(where, _("summarad, ingen händelse"))
             elif any(cell.strip() for cell in record.cells):
                 # Not blank lines, nor the ";;;;" rows spreadsheets leave at the end.
                 yield record.cells, self._parse_row(record.cells, record.line)
@@ -1198,8 +1242,8 @@ class CsvFile:
         day = parse_date(read_as)
         moment = parse_datetime(read_as) if day is None else None
         if day is None and moment is None:
-            # A row without a time is most often an export's total at the bottom
-            # ("Antal ärenden: 9;;;"): "tiden '' går inte att tolka" would puzzle.
+            # An export's total at the bottom is skipped before (`is_total_row`); another
+            # row without a time is told so: "tiden '' går inte att tolka" would puzzle.
             order = self.mapping.date_order
             reason = _time_refused(raw_time, order) if raw_time else _("tid saknas")
             # A date that needs its order is no fault of the time column's: the upload page
@@ -1492,14 +1536,17 @@ class CsvPreview:
 def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
     """The header and first rows of a CSV file, before any column mapping is chosen. A row
     that cannot be read is left out (the import reports it by its line); a file with no
-    other row is refused with its reason."""
+    other row is refused with its reason. A totals row (`is_total_row`) is no row of the
+    file's incidents: a file of a header and its total has none."""
     text, _first_line, delimiter, records = _open_csv(data)
     header = _header(records)
     first, unread = [], None
     for record in records:
         if record.error:
             unread = unread or record
-        elif any(cell.strip() for cell in record.cells):
+        elif any(cell.strip() for cell in record.cells) and not is_total_row(
+            record.cells, len(header)
+        ):
             # No more cells than the header has columns: a row of a million cells would be
             # a page of a million.
             first.append(record.cells[: len(header)])
@@ -1550,6 +1597,8 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     index = header.index(column.lower())
     for record in records:
         row = record.cells
+        if is_total_row(row, len(header)):
+            continue  # "Summa;;3": its "3" or "Summa" is no type (the import skips the row)
         value = _normalise(row[index]) if index < len(row) else ""
         key = type_key(value)
         if not key or key in known:

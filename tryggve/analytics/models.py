@@ -537,6 +537,8 @@ class IncidentImport(models.Model):
     duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
     rejected = models.PositiveIntegerField(_("avvisade"), default=0)
     outside = models.PositiveIntegerField(_("andra orter"), default=0)
+    # The file's totals rows ("Summa;;3"): neither incidents nor mistakes (`importers.Skipped`).
+    skipped = models.PositiveIntegerField(_("summarader"), default=0)
     rejections = models.JSONField(_("avvisade rader"), default=list, blank=True)
     error = models.TextField(_("fel"), blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)

@@ -27,6 +27,7 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    Skipped,
     county_code_for,
     is_summary,
     municipality_key,
@@ -62,6 +63,9 @@ class ImportResult:
     # Events of places this deployment does not serve: not stored, and not an error (the
     # police's county digests and a nationwide file name other municipalities).
     outside: int = 0
+    # A file's rows that are no incidents and no mistakes (its totals row, `importers.Skipped`):
+    # neither imported nor rejected, but counted, so the counts add up to the file's rows.
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
     # Rejections per mapping field at fault (`Rejection.fault`; "" for none).
     faults: Counter = field(default_factory=Counter)
@@ -358,9 +362,10 @@ def _id_taken(data: IncidentData, known: _Facts, differs: list[str]) -> Rejectio
     return Rejection(data.where, reason, "id")
 
 
-# What `_prepare_batch` makes of each item: saved, already there, or rejected.
+# What `_prepare_batch` makes of each item: saved, already there, or rejected; and what
+# `incidents_check` says of a file's row that is skipped (a totals row).
 NEW, DUPLICATE = "new", "duplicate"
-Outcome = str | Rejection
+Outcome = str | Rejection | Skipped
 
 
 def _prepare_batch(
@@ -416,9 +421,10 @@ OUTSIDE = "outside"
 
 def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     """What an import would make of each of `incidents` now, saving nothing: `NEW`,
-    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers) or the `Rejection` the
-    import would report. The upload page's trial of a file's first rows, by the same rules
-    as `incidents_import`, in the municipality served (`tenancy.serving`)."""
+    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers), the `Rejection` the
+    import would report, or the `Skipped` it would pass over. The upload page's trial of a
+    file's first rows, by the same rules as `incidents_import`, in the municipality served
+    (`tenancy.serving`)."""
     placer = _Placer()
 
     def to_save(item: Parsed) -> bool:
@@ -427,7 +433,11 @@ def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     batch = [item for item in incidents if to_save(item)]
     found = iter(_prepare_batch(batch, placer=placer, seen={}))
     return [
-        next(found)[0] if to_save(item) else item if isinstance(item, Rejection) else OUTSIDE
+        next(found)[0]
+        if to_save(item)
+        else item
+        if isinstance(item, Rejection | Skipped)
+        else OUTSIDE
         for item in incidents
     ]
 
@@ -489,7 +499,8 @@ def incidents_import(
 ) -> ImportResult:
     """Save parsed incidents (from `importers`) that are not there yet; count the rest.
 
-    Rejections are counted and their messages kept in the file's order. Events of places no
+    Rejections are counted and their messages kept in the file's order; a file's totals row
+    (`Skipped`) is counted as `skipped`, neither saved nor rejected. Events of places no
     served municipality covers are counted as `outside` and not stored. An incident already
     stored (`_identity`) is a duplicate, so importing the same feed or file twice adds
     nothing; but a file's row whose id is stored (or met earlier in the file) with another
@@ -544,7 +555,9 @@ def incidents_import(
                 _confirm(source, matched)
 
     for done, item in enumerate(incidents, start=1):
-        if isinstance(item, Rejection):
+        if isinstance(item, Skipped):
+            result.skipped += 1
+        elif isinstance(item, Rejection):
             outside = placer.outside(item)
             reject(done, item, None if outside else placer.share(placer.code_of(item), item))
         elif placer.outside(item):
@@ -753,6 +766,7 @@ def incident_import_record(
         duplicates=result.duplicates,
         rejected=result.rejected,
         outside=result.outside,
+        skipped=result.skipped,
         rejections=result.errors[:MAX_REJECTIONS_SHOWN],
         finished=now,
     )
@@ -860,6 +874,7 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
             duplicates=result.duplicates,
             rejected=result.rejected,
             outside=result.outside,
+            skipped=result.skipped,
             rejections=result.errors[:MAX_REJECTIONS_SHOWN],
             finished=timezone.now(),
             # The file's free text may name people; what it held is now in the incidents.

@@ -14,6 +14,7 @@ from tryggve.analytics.importers import (
     ImportFormatError,
     IncidentData,
     Rejection,
+    Skipped,
     TypeCount,
     load_mapping,
     parse_datetime,
@@ -392,7 +393,7 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_counted():
     assert str(second).startswith("rad 7: tiden 'x'")
 
 
-def test_an_exports_title_lines_are_skipped_and_its_total_is_rejected_as_no_time():
+def test_an_exports_title_lines_and_its_total_are_skipped():
     # A case system's export as Excel saves it: a title and a "printed" line above the table
     # (a line of one cell, with or without the delimiters of the empty ones), a total below.
     text = (
@@ -415,7 +416,77 @@ def test_an_exports_title_lines_are_skipped_and_its_total_is_rejected_as_no_time
     assert table.header == ["Ärendenr", "Datum", "Händelsetyp", "Latitud", "Longitud"]
     first, total = table.rows()
     assert (first.external_id, first.offence_group) == ("K-1", OffenceGroup.VANDALISM)
-    assert str(total) == "rad 7: tid saknas"
+    # Not a row without a time: the export's count of its rows.
+    assert isinstance(total, Skipped) and str(total) == "rad 7: summarad, ingen händelse"
+
+
+def test_a_row_without_a_time_is_still_rejected_as_such():
+    text = "time;type;lat;lon\n;Stöld;65,59;19,18\nSumma;Stöld;;\n"
+    first, second = parse(text)
+    assert str(first) == "rad 2: tid saknas"
+    # "Summa" beside a type is no total: a total has numbers only beside its word.
+    assert isinstance(second, Rejection) and second.reason.startswith("tiden 'Summa'")
+
+
+TOTALS_HEADER = "Tid;Latitud;Longitud;Typ;Beskrivning\n"
+TOTALS_ROWS = (
+    f"2026-08-01 22:15;{CENTRUM[0]};{CENTRUM[1]};Skadegörelse;Krossad ruta\n"
+    f"2026-08-02 01:30;{CENTRUM[0]};{CENTRUM[1]};Stöld;Cykel\n"
+)
+TOTALS_MAPPING = {"time": "Tid", "lat": "Latitud", "lon": "Longitud", "type": "Typ"}
+
+
+@pytest.mark.parametrize(
+    "total",
+    [
+        "Summa;;;2",  # the number in the type column
+        ";;;Summa;2",  # the word in the type column
+        "Totalt;;;2;",
+        "TOTAL;;;2",
+        "Total:;;;2",
+        ";;;Totalt 2",
+        "Summa totalt;;;2",
+        "Antal ärenden: 2;;;;",
+        "Totalt antal händelser;;;1 234",
+        ";;;Summa;2,0",
+    ],
+)
+def test_a_totals_row_is_skipped_never_imported_rejected_nor_a_type(total):
+    data = (TOTALS_HEADER + TOTALS_ROWS + ";;;;\n" + total + "\n").encode()
+    items = list(read_csv(data, CsvMapping.from_json(TOTALS_MAPPING)).rows())
+    assert [type(item) for item in items] == [IncidentData, IncidentData, Skipped]
+    assert str(items[2]) == "rad 5: summarad, ingen händelse"
+    # Neither its word nor its number is a type the upload page offers to map.
+    census = unrecognised_types(data, "Typ")
+    assert (census.types, census.distinct) == ([], 0)
+    assert preview_csv(data).rows == [row.split(";") for row in TOTALS_ROWS.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Summa;;;Stöld",  # no number
+        "Summa;;;3;och mer",  # a text beside the number
+        "Summa;;;3;Totalt",  # two words
+        "Summorna;;;3",  # not a totals word
+        "3;;;Summa stöld skadegörelse och brand",  # more than two words after it
+        "2026-08-03;;;3",  # a date is no number
+    ],
+)
+def test_a_row_like_a_total_but_not_one_is_read_as_a_row(row):
+    data = (TOTALS_HEADER + row + "\n").encode()
+    (item,) = read_csv(data, CsvMapping.from_json(TOTALS_MAPPING)).rows()
+    assert isinstance(item, Rejection)
+
+
+@pytest.mark.django_db
+def test_an_import_counts_a_totals_row_as_skipped(municipality):
+    text = TOTALS_HEADER + TOTALS_ROWS + "Summa;;;2\n"
+    result = save(text, TOTALS_MAPPING)
+    assert (result.imported, result.rejected, result.skipped, result.errors) == (2, 0, 1, [])
+    assert Incident.objects.count() == 2
+    result = save(text, TOTALS_MAPPING)
+    assert (result.imported, result.duplicates, result.rejected, result.skipped) == (0, 2, 0, 1)
 
 
 def test_a_first_line_that_is_no_title_is_still_the_header():
