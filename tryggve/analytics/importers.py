@@ -91,6 +91,11 @@ class IncidentData:
     where: str = ""
     file_id: str = ""
     bare_id: str = ""
+    # Where an earlier import stored the row (`earlier_ids`): `alias_id` is its own id as
+    # stored then ("" for none), and `earlier_ids` are ids it may have been stored under,
+    # the same incident when it agrees with the row and another's otherwise.
+    alias_id: str = ""
+    earlier_ids: tuple[str, ...] = ()
     # False for a file's row that gave a date but no clock time (`occurred_at` is then the
     # date's `UNKNOWN_CLOCK`): it counts for its day, never for an hour.
     time_known: bool = True
@@ -624,12 +629,14 @@ def parse_police_events(events: list, *, now: datetime | None = None) -> Iterato
 # CSV --------------------------------------------------------------------------------------
 
 # Letters (å, ä, ö and every other script's), digits, spaces and "_", "-", ".": never ":",
-# which separates the system from the id (`namespaced_id`).
+# which separates the system from the id (`namespaced_id`), nor a name beginning with one.
 _SYSTEM_RE = re.compile(r"^\w[\w .-]*$")
 
 
 def source_system(value: str) -> str:
-    """The name of a file's source system as given, spaces tidied ("" for none); raises
+    """The name of a file's source system as given, composed (NFC) and spaces tidied ("" for
+    none): "Ärendesystem" typed with a combining ring (as a Mac may send it) is the
+    "Ärendesystem" typed at once, never a name refused nor another system. Raises
     ImportFormatError (its message fit to show beside the field) for one too long or with
     other characters than letters, digits, spaces and _ - . (the one rule of the upload
     page, the service and `import_incidents --system`)."""
@@ -649,12 +656,59 @@ def source_system(value: str) -> str:
     return name
 
 
+def _system_key(system: str) -> str:
+    """A system's name as its ids are prefixed: composed and lower-cased, so "Securitas"
+    and "SECURITAS" are one system. Lower-cased, not case folded: every id stored under a
+    system has its `lower()` prefix, and folding would change some ("Straße" to "strasse"),
+    so the same file imported again would not find its rows."""
+    return unicodedata.normalize("NFC", _normalise(system).lower())
+
+
 def namespaced_id(system: str, external_id: str) -> str:
     """A file's id (or row hash) kept apart from another source system's same number:
     "securitas:17". One system's file imported again has the same ids; a file imported
     without a system keeps the bare id, as every import did before systems were named.
-    Case does not matter: "Securitas" and "securitas" are one system."""
-    return f"{system.lower()}:{external_id}" if system else external_id
+    Case does not matter: "Securitas" and "securitas" are one system (`_system_key`).
+
+    A bare id never reads as a system's: one holding ":" ("x:1", system x's id 1 as well)
+    is marked by a ":" before it (":x:1"), which no system's name begins with. So a system's
+    ids begin with a letter, digit or "_" and hold ":", other bare ids hold none, and the
+    marked ones begin with ":". Ids stored before the mark are still found (`earlier_ids`).
+    """
+    if system:
+        return f"{_system_key(system)}:{external_id}"
+    return f":{external_id}" if ":" in external_id else external_id
+
+
+def _may_be_systems(stored_id: str) -> bool:
+    """Whether an id as stored could be a named system's ("x:1"): what comes before its
+    first ":" is a system's name as ids are prefixed (`_system_key`)."""
+    prefix, colon, _rest = stored_id.partition(":")
+    return bool(
+        colon
+        and len(prefix) <= MAX_SYSTEM
+        and _SYSTEM_RE.match(prefix)
+        and _system_key(prefix) == prefix
+    )
+
+
+def earlier_ids(system: str, external_id: str) -> tuple[str, tuple[str, ...]]:
+    """Where earlier imports may have stored a file's row of id (or hash) `external_id`:
+    the row's own id as stored then ("" for none), and the ids it may be stored under, the
+    same incident when it agrees with the row and another otherwise (`IncidentData`).
+
+    Named under a system, the row may have been imported without one (before systems were
+    named): under its bare id, and, for an id holding ":", under the id as written, as bare
+    ids were stored before they were marked (`namespaced_id`). Without a system, an id
+    holding ":" was stored as written: its own id then, unless that could be a system's id
+    ("securitas:1", system Securitas's id 1), which only the contents tell apart. No data
+    migration rewrote those ids: a stored "securitas:1" cannot tell which it was."""
+    written = external_id if ":" in external_id else ""
+    if system:
+        return "", tuple(i for i in (namespaced_id("", external_id), written) if i)
+    if written and _may_be_systems(written):
+        return "", (written,)
+    return written, ()
 
 
 # `clock`: a column of clock times ("12:05") beside a `time` column of dates only.
@@ -1357,12 +1411,15 @@ class CsvFile:
             # twice adds nothing; two identical rows count as one incident.
             key = f"{occurred_at.astimezone(UTC).isoformat()}|{lat:.6f}|{lon:.6f}|{type_label}"
             external_id = hashlib.sha256(key.encode()).hexdigest()
+        alias_id, maybe_ids = earlier_ids(self.system, external_id)
         return IncidentData(
             source=IncidentSource.CSV,
             external_id=namespaced_id(self.system, external_id),
             where=where,
             file_id=file_id,
-            bare_id=external_id if self.system else "",
+            bare_id=namespaced_id("", external_id) if self.system else "",
+            alias_id=alias_id,
+            earlier_ids=maybe_ids,
             occurred_at=occurred_at,
             offence_group=group,
             type_label=type_label,

@@ -108,8 +108,8 @@ class Incident(models.Model):
     source = models.CharField(_("källa"), max_length=20, choices=IncidentSource.choices)
     # The source's own identifier (or a hash of the row); with `source` it makes re-imports
     # of the same feed or file add nothing. A file's id may be prefixed by the source system
-    # its importer named ("securitas:17", `importers.namespaced_id`): 100 for the id itself
-    # and room for the system.
+    # its importer named ("securitas:17", `importers.namespaced_id`; a bare id holding ":"
+    # is marked ":x:1"): 100 for the id itself and room for the system.
     external_id = models.CharField(_("id i källan"), max_length=200)
     occurred_at = models.DateTimeField(_("inträffade"), db_index=True)
     # A file may give the date alone (a "Datum" column without its "Tid"): such an incident

@@ -378,13 +378,20 @@ def _prepare_batch(
 
     A row of a named source system whose id is stored only without the system (imported
     before systems were named) is that incident when it agrees with it, and another
-    system's otherwise. `matched` gets the pk of each stored incident a row duplicates.
+    system's otherwise; so is a row whose id holds ":" stored as such ids were before they
+    were marked, when that could be a system's id (`importers.earlier_ids`). `matched`
+    gets the pk of each stored incident a row duplicates.
     """
     placed = [placer.place(data) for data in batch]
     summary = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
     keys = {_identity(incident) for incident in placed}
     pairs = list(zip(placed, batch, strict=True))
-    keys |= {(*_identity(i)[:2], data.bare_id) for i, data in pairs if data.bare_id}
+    keys |= {
+        (*_identity(i)[:2], other)
+        for i, data in pairs
+        for other in (data.alias_id, *data.earlier_ids)
+        if other
+    }
     stored, pks = {}, {}
     fields = ("pk", "external_id", "occurred_at", "type_label", "offence_group", "lat", "lon")
     for (source, code), rows in _stored_with(keys).items():
@@ -395,6 +402,11 @@ def _prepare_batch(
     for incident, data in pairs:
         key = match = _identity(incident)
         known = stored.get(key) or seen.get(key)
+        alias = (*key[:2], data.alias_id)
+        if known is None and data.alias_id and alias in stored:
+            # The row's own id as an earlier import stored it (`importers.earlier_ids`).
+            known, match = stored[alias], alias
+        earlier = [(*key[:2], other) for other in data.earlier_ids]
         if key in summary:
             outcome = DUPLICATE
         elif known is not None:
@@ -402,9 +414,9 @@ def _prepare_batch(
             # police edit their events, whose fetch again is the same event.
             differs = _differences(known, _facts(incident)) if data.file_id else []
             outcome = _id_taken(data, known, differs) if differs else DUPLICATE
-        elif data.bare_id and (earlier := stored.get((*key[:2], data.bare_id))) is not None:
-            outcome = NEW if _differences(earlier, _facts(incident)) else DUPLICATE
-            match = (*key[:2], data.bare_id)  # the stored incident it is, for `matched`
+        elif found := next((other for other in earlier if other in stored), None):
+            outcome = NEW if _differences(stored[found], _facts(incident)) else DUPLICATE
+            match = found  # the stored incident it is, for `matched`
         else:
             outcome = NEW
         if outcome == DUPLICATE and matched is not None and match in pks:
