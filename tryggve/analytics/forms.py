@@ -16,6 +16,7 @@ from tryggve.analytics.importers import (
     preview_csv,
     repeated_columns,
     source_system,
+    type_key,
     unrecognised_types,
 )
 from tryggve.analytics.models import Incident, OffenceGroup, PresenceKind
@@ -319,8 +320,9 @@ TYPE_LABEL = ngettext_lazy("%(value)s (%(rows)d rad)", "%(value)s (%(rows)d rade
 
 def type_field_name(value: str) -> str:
     """The select for one of the file's types, named by the value as the importer compares
-    it, so a value keeps its choice when the page comes back and never names a field."""
-    return "typ_" + hashlib.sha256(" ".join(value.split()).lower().encode()).hexdigest()[:16]
+    it (`importers.type_key`), so a value keeps its choice when the page comes back and
+    never names a field."""
+    return "typ_" + hashlib.sha256(type_key(value).encode()).hexdigest()[:16]
 
 
 class ImportMappingForm(forms.Form):

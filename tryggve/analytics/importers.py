@@ -15,6 +15,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -90,6 +91,11 @@ class IncidentData:
     where: str = ""
     file_id: str = ""
     bare_id: str = ""
+    # Where an earlier import stored the row (`earlier_ids`): `alias_id` is its own id as
+    # stored then ("" for none), and `earlier_ids` are ids it may have been stored under,
+    # the same incident when it agrees with the row and another's otherwise.
+    alias_id: str = ""
+    earlier_ids: tuple[str, ...] = ()
     # False for a file's row that gave a date but no clock time (`occurred_at` is then the
     # date's `UNKNOWN_CLOCK`): it counts for its day, never for an hour.
     time_known: bool = True
@@ -118,7 +124,19 @@ class Rejection:
         return f"{self.where}: {self.reason}"
 
 
-Parsed = IncidentData | Rejection
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is neither an incident nor a mistake: an export's totals row ("Summa;;3",
+    `is_total_row`). Counted apart (`ImportResult.skipped`), never rejected nor imported."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+Parsed = IncidentData | Rejection | Skipped
 
 
 # Classification ---------------------------------------------------------------------------
@@ -184,20 +202,37 @@ RESIDENTIAL_WORDS = re.compile(
 
 
 def _normalise(text: str) -> str:
-    return " ".join(str(text).split())
+    """Text as read and kept: composed (NFC, so an "ä" typed as "a" and a combining mark is
+    the "ä" of every other file) and its whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def type_key(type_label: str) -> str:
+    """A type as compared wherever a type is mapped to a group (the police feed's table, a
+    file's types, the mapping's `group`, the upload page's list): `_normalise`d and case
+    folded, so "inbrott", " Inbrott " and "INBROTT" are the one type "Inbrott". Folding may
+    decompose a letter, hence NFC again."""
+    return unicodedata.normalize("NFC", _normalise(type_label).casefold())
+
+
+# The tables above as compared (`type_key`).
+_POLICE_TYPE_KEYS = {type_key(label): group for label, group in POLICE_TYPE_GROUPS.items()}
+_POLICE_PREFIX_KEYS = {type_key(label): group for label, group in POLICE_TYPE_PREFIXES.items()}
+_BURGLARY_KEYS = frozenset(type_key(label) for label in BURGLARY_TYPES)
 
 
 def police_type_group(type_label: str, summary: str = "") -> str | None:
-    """The group of a police-feed type, or None when the type is not one we know."""
-    label = _normalise(type_label)
-    if label in BURGLARY_TYPES:
+    """The group of a police-feed type, or None when the type is not one we know; case and
+    spacing aside (`type_key`): the feed has written a type in lower case."""
+    key = type_key(type_label)
+    if key in _BURGLARY_KEYS:
         if RESIDENTIAL_WORDS.search(summary or ""):
             return OffenceGroup.RESIDENTIAL_BURGLARY
         return OffenceGroup.OTHER_BURGLARY
-    if label in POLICE_TYPE_GROUPS:
-        return POLICE_TYPE_GROUPS[label]
-    for prefix, group in POLICE_TYPE_PREFIXES.items():
-        if label.startswith(prefix):
+    if key in _POLICE_TYPE_KEYS:
+        return _POLICE_TYPE_KEYS[key]
+    for prefix, group in _POLICE_PREFIX_KEYS.items():
+        if key.startswith(prefix):
             return group
     return None
 
@@ -440,7 +475,7 @@ SUMMARY_WINDOW_AFTER = timedelta(hours=1)
 
 
 def is_summary(type_label: str) -> bool:
-    return _normalise(type_label).startswith(SUMMARY_PREFIX)
+    return type_key(type_label).startswith(type_key(SUMMARY_PREFIX))
 
 
 def split_summary(summary: IncidentData) -> list[IncidentData]:
@@ -594,12 +629,14 @@ def parse_police_events(events: list, *, now: datetime | None = None) -> Iterato
 # CSV --------------------------------------------------------------------------------------
 
 # Letters (å, ä, ö and every other script's), digits, spaces and "_", "-", ".": never ":",
-# which separates the system from the id (`namespaced_id`).
+# which separates the system from the id (`namespaced_id`), nor a name beginning with one.
 _SYSTEM_RE = re.compile(r"^\w[\w .-]*$")
 
 
 def source_system(value: str) -> str:
-    """The name of a file's source system as given, spaces tidied ("" for none); raises
+    """The name of a file's source system as given, composed (NFC) and spaces tidied ("" for
+    none): "Ärendesystem" typed with a combining ring (as a Mac may send it) is the
+    "Ärendesystem" typed at once, never a name refused nor another system. Raises
     ImportFormatError (its message fit to show beside the field) for one too long or with
     other characters than letters, digits, spaces and _ - . (the one rule of the upload
     page, the service and `import_incidents --system`)."""
@@ -619,12 +656,59 @@ def source_system(value: str) -> str:
     return name
 
 
+def _system_key(system: str) -> str:
+    """A system's name as its ids are prefixed: composed and lower-cased, so "Securitas"
+    and "SECURITAS" are one system. Lower-cased, not case folded: every id stored under a
+    system has its `lower()` prefix, and folding would change some ("Straße" to "strasse"),
+    so the same file imported again would not find its rows."""
+    return unicodedata.normalize("NFC", _normalise(system).lower())
+
+
 def namespaced_id(system: str, external_id: str) -> str:
     """A file's id (or row hash) kept apart from another source system's same number:
     "securitas:17". One system's file imported again has the same ids; a file imported
     without a system keeps the bare id, as every import did before systems were named.
-    Case does not matter: "Securitas" and "securitas" are one system."""
-    return f"{system.lower()}:{external_id}" if system else external_id
+    Case does not matter: "Securitas" and "securitas" are one system (`_system_key`).
+
+    A bare id never reads as a system's: one holding ":" ("x:1", system x's id 1 as well)
+    is marked by a ":" before it (":x:1"), which no system's name begins with. So a system's
+    ids begin with a letter, digit or "_" and hold ":", other bare ids hold none, and the
+    marked ones begin with ":". Ids stored before the mark are still found (`earlier_ids`).
+    """
+    if system:
+        return f"{_system_key(system)}:{external_id}"
+    return f":{external_id}" if ":" in external_id else external_id
+
+
+def _may_be_systems(stored_id: str) -> bool:
+    """Whether an id as stored could be a named system's ("x:1"): what comes before its
+    first ":" is a system's name as ids are prefixed (`_system_key`)."""
+    prefix, colon, _rest = stored_id.partition(":")
+    return bool(
+        colon
+        and len(prefix) <= MAX_SYSTEM
+        and _SYSTEM_RE.match(prefix)
+        and _system_key(prefix) == prefix
+    )
+
+
+def earlier_ids(system: str, external_id: str) -> tuple[str, tuple[str, ...]]:
+    """Where earlier imports may have stored a file's row of id (or hash) `external_id`:
+    the row's own id as stored then ("" for none), and the ids it may be stored under, the
+    same incident when it agrees with the row and another otherwise (`IncidentData`).
+
+    Named under a system, the row may have been imported without one (before systems were
+    named): under its bare id, and, for an id holding ":", under the id as written, as bare
+    ids were stored before they were marked (`namespaced_id`). Without a system, an id
+    holding ":" was stored as written: its own id then, unless that could be a system's id
+    ("securitas:1", system Securitas's id 1), which only the contents tell apart. No data
+    migration rewrote those ids: a stored "securitas:1" cannot tell which it was."""
+    written = external_id if ":" in external_id else ""
+    if system:
+        return "", tuple(i for i in (namespaced_id("", external_id), written) if i)
+    if written and _may_be_systems(written):
+        return "", (written,)
+    return written, ()
 
 
 # `clock`: a column of clock times ("12:05") beside a `time` column of dates only.
@@ -632,15 +716,16 @@ COLUMN_KEYS = ("time", "clock", "lat", "lon", "x", "y", "type", "text", "id")
 
 
 def _group_labels() -> dict[str, str]:
-    """Group keys and their Swedish names, lower-cased, so a file may say either."""
+    """Group keys and their Swedish names as compared (`type_key`), so a file may say
+    either."""
     with translation.override(None):  # the Swedish source text, whatever language is active
-        labels = {str(label).lower(): value for value, label in OffenceGroup.choices}
-    return labels | {value: value for value in OffenceGroup.values}
+        labels = {type_key(label): value for value, label in OffenceGroup.choices}
+    return labels | {type_key(value): value for value in OffenceGroup.values}
 
 
 # Types common in municipalities' own files (incident reports, security companies' logs)
 # that are neither a group's Swedish name ("Bostadsinbrott", "Skadegörelse", "Brand" are
-# known as those) nor a police-feed type; lower-cased, as compared.
+# known as those) nor a police-feed type; lower-case, and looked up as compared (`type_key`).
 FILE_TYPE_GROUPS: dict[str, str] = {
     "klotter": OffenceGroup.VANDALISM,
     "inbrott bostad": OffenceGroup.RESIDENTIAL_BURGLARY,
@@ -657,6 +742,7 @@ FILE_TYPE_GROUPS: dict[str, str] = {
     "hot": OffenceGroup.VIOLENCE,
     "brand i container": OffenceGroup.FIRE,
 }
+_FILE_TYPE_KEYS = {type_key(label): group for label, group in FILE_TYPE_GROUPS.items()}
 
 
 def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str | None:
@@ -664,10 +750,10 @@ def _known_group(type_label: str, summary: str, labels: dict[str, str]) -> str |
     name (`labels`, from `_group_labels`), a common type of municipal files
     (`FILE_TYPE_GROUPS`), or one of the police feed's types. The one vocabulary of both the
     import and the upload page's list of types not recognised."""
-    key = _normalise(type_label).lower()
+    key = type_key(type_label)
     return (
         labels.get(key)
-        or FILE_TYPE_GROUPS.get(key)
+        or _FILE_TYPE_KEYS.get(key)
         or police_type_group(type_label, summary)
     )
 
@@ -761,7 +847,7 @@ class CsvMapping:
             )
         return cls(
             **columns,
-            group={_normalise(k).lower(): v for k, v in groups.items()},
+            group={type_key(k): v for k, v in groups.items()},
             default_group=default_group,
             date_order=date_order,
         )
@@ -869,6 +955,34 @@ def _skip_title_lines(text: str, delimiter: str | None) -> tuple[str, int]:
         widths.append(len(filled))
         offset = match.end()
     return text, 0
+
+
+# An export's totals row below its table: a word saying it sums the rows ("Summa", "Totalt",
+# "Total", "Antal ärenden:"; two more words allowed: "Totalt antal händelser"), a number in
+# the same cell or in cells of its own, and nothing else.
+_TOTAL_LABEL_RE = re.compile(
+    r"(?:summa|sum|totalt?|totals|totalsumma|antal|samtliga)(?:\s+[^\W\d_]+){0,2}"
+    r"\s*:?\s*(?P<number>\d[\d\s.,]*)?",
+    re.IGNORECASE,
+)
+
+
+def is_total_row(cells: list[str], width: int) -> bool:
+    """Whether a row of the file is its totals row ("Summa;;3", "Totalt;;;;12", "Antal
+    ärenden: 9;;;"): as for title lines (`_skip_title_lines`), known by its cells alone,
+    whatever the columns chosen, and with fewer filled cells than the header's `width`; one
+    of them a totals word (`_TOTAL_LABEL_RE`), the others numbers, and a number somewhere.
+    An incident always has a time and a type, never a totals word with numbers only."""
+    filled = [_normalise(cell) for cell in cells if cell.strip()]
+    if not filled or len(filled) >= width:
+        return False
+    labels = [match for cell in filled if (match := _TOTAL_LABEL_RE.fullmatch(cell))]
+    numbers = sum(parse_number(cell) is not None for cell in filled)
+    return (
+        len(labels) == 1
+        and 1 + numbers == len(filled)
+        and bool(numbers or labels[0]["number"])
+    )
 
 
 @dataclass(frozen=True)
@@ -1143,6 +1257,10 @@ class CsvFile:
                         _("%(error)s; raden lästes inte") % {"error": record.error},
                     ),
                 )
+            elif is_total_row(record.cells, len(self.header)):
+                # Not an incident, and no mistake to report: the sum of the rows above.
+                where = _("rad %(line)d") % {"line": record.line}
+                yield record.cells, Skipped(where, _("summarad, ingen händelse"))
             elif any(cell.strip() for cell in record.cells):
                 # Not blank lines, nor the ";;;;" rows spreadsheets leave at the end.
                 yield record.cells, self._parse_row(record.cells, record.line)
@@ -1178,8 +1296,8 @@ class CsvFile:
         day = parse_date(read_as)
         moment = parse_datetime(read_as) if day is None else None
         if day is None and moment is None:
-            # A row without a time is most often an export's total at the bottom
-            # ("Antal ärenden: 9;;;"): "tiden '' går inte att tolka" would puzzle.
+            # An export's total at the bottom is skipped before (`is_total_row`); another
+            # row without a time is told so: "tiden '' går inte att tolka" would puzzle.
             order = self.mapping.date_order
             reason = _time_refused(raw_time, order) if raw_time else _("tid saknas")
             # A date that needs its order is no fault of the time column's: the upload page
@@ -1293,12 +1411,15 @@ class CsvFile:
             # twice adds nothing; two identical rows count as one incident.
             key = f"{occurred_at.astimezone(UTC).isoformat()}|{lat:.6f}|{lon:.6f}|{type_label}"
             external_id = hashlib.sha256(key.encode()).hexdigest()
+        alias_id, maybe_ids = earlier_ids(self.system, external_id)
         return IncidentData(
             source=IncidentSource.CSV,
             external_id=namespaced_id(self.system, external_id),
             where=where,
             file_id=file_id,
-            bare_id=external_id if self.system else "",
+            bare_id=namespaced_id("", external_id) if self.system else "",
+            alias_id=alias_id,
+            earlier_ids=maybe_ids,
             occurred_at=occurred_at,
             offence_group=group,
             type_label=type_label,
@@ -1312,7 +1433,7 @@ class CsvFile:
     def _group_for(self, type_label: str, summary: str) -> str | None:
         """The mapping's own table first, then a group's key or Swedish name, then the police
         feed's types, then the mapping's default."""
-        key = type_label.lower()
+        key = type_key(type_label)
         if key:
             if key in self.mapping.group:
                 return self.mapping.group[key]
@@ -1472,14 +1593,17 @@ class CsvPreview:
 def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
     """The header and first rows of a CSV file, before any column mapping is chosen. A row
     that cannot be read is left out (the import reports it by its line); a file with no
-    other row is refused with its reason."""
+    other row is refused with its reason. A totals row (`is_total_row`) is no row of the
+    file's incidents: a file of a header and its total has none."""
     text, _first_line, delimiter, records = _open_csv(data)
     header = _header(records)
     first, unread = [], None
     for record in records:
         if record.error:
             unread = unread or record
-        elif any(cell.strip() for cell in record.cells):
+        elif any(cell.strip() for cell in record.cells) and not is_total_row(
+            record.cells, len(header)
+        ):
             # No more cells than the header has columns: a row of a million cells would be
             # a page of a million.
             first.append(record.cells[: len(header)])
@@ -1516,8 +1640,9 @@ class TypeCensus:
 def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCensus:
     """Every row's value in `column` (the whole file, not its first rows) that is neither a
     group's key or name nor a police-feed type, with how many rows have it: what a mapping's
-    `group` would have to name. Values are compared as the importer compares them (case and
-    whitespace aside). A row the CSV reader cannot read is passed over, as an import rejects it."""
+    `group` would have to name. Values are compared as the importer compares them
+    (`type_key`: case, spacing and Unicode composition aside). A row the CSV reader cannot
+    read is passed over, as an import rejects it."""
     _text, _first_line, _delimiter, records = _open_csv(data)
     labels = _group_labels()
     counts: dict[str, int] = {}
@@ -1529,8 +1654,10 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     index = header.index(column.lower())
     for record in records:
         row = record.cells
+        if is_total_row(row, len(header)):
+            continue  # "Summa;;3": its "3" or "Summa" is no type (the import skips the row)
         value = _normalise(row[index]) if index < len(row) else ""
-        key = value.lower()
+        key = type_key(value)
         if not key or key in known:
             continue
         if key not in counts:

@@ -113,8 +113,8 @@ class Incident(models.Model):
     source = models.CharField(_("källa"), max_length=20, choices=IncidentSource.choices)
     # The source's own identifier (or a hash of the row); with `source` it makes re-imports
     # of the same feed or file add nothing. A file's id may be prefixed by the source system
-    # its importer named ("securitas:17", `importers.namespaced_id`): 100 for the id itself
-    # and room for the system.
+    # its importer named ("securitas:17", `importers.namespaced_id`; a bare id holding ":"
+    # is marked ":x:1"): 100 for the id itself and room for the system.
     external_id = models.CharField(_("id i källan"), max_length=200)
     occurred_at = models.DateTimeField(_("inträffade"), db_index=True)
     # A file may give the date alone (a "Datum" column without its "Tid"): such an incident
@@ -562,6 +562,8 @@ class IncidentImport(models.Model):
     duplicates = models.PositiveIntegerField(_("dubbletter"), default=0)
     rejected = models.PositiveIntegerField(_("avvisade"), default=0)
     outside = models.PositiveIntegerField(_("andra orter"), default=0)
+    # The file's totals rows ("Summa;;3"): neither incidents nor mistakes (`importers.Skipped`).
+    skipped = models.PositiveIntegerField(_("summarader"), default=0)
     rejections = models.JSONField(_("avvisade rader"), default=list, blank=True)
     error = models.TextField(_("fel"), blank=True)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)

@@ -28,10 +28,12 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    Skipped,
     county_code_for,
     is_summary,
     municipality_key,
     read_municipality_csv,
+    type_key,
 )
 from tryggve.analytics.models import (
     Incident,
@@ -62,6 +64,9 @@ class ImportResult:
     # Events of places this deployment does not serve: not stored, and not an error (the
     # police's county digests and a nationwide file name other municipalities).
     outside: int = 0
+    # A file's rows that are no incidents and no mistakes (its totals row, `importers.Skipped`):
+    # neither imported nor rejected, but counted, so the counts add up to the file's rows.
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
     # Rejections per mapping field at fault (`Rejection.fault`; "" for none).
     faults: Counter = field(default_factory=Counter)
@@ -317,7 +322,8 @@ def _apart_m(a: _Facts, b: _Facts) -> float:
 
 def _differences(known: _Facts, row: _Facts) -> list[str]:
     """What differs between an incident known under an id and a row with that id: its
-    time, its type (the file's own label, case aside; the group only for rows without one,
+    time, its type (the file's own label, compared as types are, `importers.type_key`,
+    so case and Unicode composition aside; the group only for rows without one,
     since a group chosen anew for the same type is the same incident) and its place."""
     differs = []
     # Compared as instants: an aware time in the hour the clocks go back is never equal to
@@ -325,7 +331,7 @@ def _differences(known: _Facts, row: _Facts) -> list[str]:
     # re-imported read as "another time" and was rejected, or saved twice under a system.
     if known.occurred_at.timestamp() != row.occurred_at.timestamp():
         differs.append(_("tid"))
-    if known.type_label.casefold() != row.type_label.casefold() or (
+    if type_key(known.type_label) != type_key(row.type_label) or (
         not row.type_label and known.offence_group != row.offence_group
     ):
         differs.append(_("typ"))
@@ -357,9 +363,10 @@ def _id_taken(data: IncidentData, known: _Facts, differs: list[str]) -> Rejectio
     return Rejection(data.where, reason, "id")
 
 
-# What `_prepare_batch` makes of each item: saved, already there, or rejected.
+# What `_prepare_batch` makes of each item: saved, already there, or rejected; and what
+# `incidents_check` says of a file's row that is skipped (a totals row).
 NEW, DUPLICATE = "new", "duplicate"
-Outcome = str | Rejection
+Outcome = str | Rejection | Skipped
 
 
 def _prepare_batch(
@@ -372,13 +379,20 @@ def _prepare_batch(
 
     A row of a named source system whose id is stored only without the system (imported
     before systems were named) is that incident when it agrees with it, and another
-    system's otherwise. `matched` gets the pk of each stored incident a row duplicates.
+    system's otherwise; so is a row whose id holds ":" stored as such ids were before they
+    were marked, when that could be a system's id (`importers.earlier_ids`). `matched`
+    gets the pk of each stored incident a row duplicates.
     """
     placed = [placer.place(data) for data in batch]
     summary = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
     keys = {_identity(incident) for incident in placed}
     pairs = list(zip(placed, batch, strict=True))
-    keys |= {(*_identity(i)[:2], data.bare_id) for i, data in pairs if data.bare_id}
+    keys |= {
+        (*_identity(i)[:2], other)
+        for i, data in pairs
+        for other in (data.alias_id, *data.earlier_ids)
+        if other
+    }
     stored, pks = {}, {}
     fields = ("pk", "external_id", "occurred_at", "type_label", "offence_group", "lat", "lon")
     for (source, code), rows in _stored_with(keys).items():
@@ -389,6 +403,11 @@ def _prepare_batch(
     for incident, data in pairs:
         key = match = _identity(incident)
         known = stored.get(key) or seen.get(key)
+        alias = (*key[:2], data.alias_id)
+        if known is None and data.alias_id and alias in stored:
+            # The row's own id as an earlier import stored it (`importers.earlier_ids`).
+            known, match = stored[alias], alias
+        earlier = [(*key[:2], other) for other in data.earlier_ids]
         if key in summary:
             outcome = DUPLICATE
         elif known is not None:
@@ -396,9 +415,9 @@ def _prepare_batch(
             # police edit their events, whose fetch again is the same event.
             differs = _differences(known, _facts(incident)) if data.file_id else []
             outcome = _id_taken(data, known, differs) if differs else DUPLICATE
-        elif data.bare_id and (earlier := stored.get((*key[:2], data.bare_id))) is not None:
-            outcome = NEW if _differences(earlier, _facts(incident)) else DUPLICATE
-            match = (*key[:2], data.bare_id)  # the stored incident it is, for `matched`
+        elif found := next((other for other in earlier if other in stored), None):
+            outcome = NEW if _differences(stored[found], _facts(incident)) else DUPLICATE
+            match = found  # the stored incident it is, for `matched`
         else:
             outcome = NEW
         if outcome == DUPLICATE and matched is not None and match in pks:
@@ -415,9 +434,10 @@ OUTSIDE = "outside"
 
 def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     """What an import would make of each of `incidents` now, saving nothing: `NEW`,
-    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers) or the `Rejection` the
-    import would report. The upload page's trial of a file's first rows, by the same rules
-    as `incidents_import`, in the municipality served (`tenancy.serving`)."""
+    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers), the `Rejection` the
+    import would report, or the `Skipped` it would pass over. The upload page's trial of a
+    file's first rows, by the same rules as `incidents_import`, in the municipality served
+    (`tenancy.serving`)."""
     placer = _Placer()
 
     def to_save(item: Parsed) -> bool:
@@ -426,7 +446,11 @@ def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     batch = [item for item in incidents if to_save(item)]
     found = iter(_prepare_batch(batch, placer=placer, seen={}))
     return [
-        next(found)[0] if to_save(item) else item if isinstance(item, Rejection) else OUTSIDE
+        next(found)[0]
+        if to_save(item)
+        else item
+        if isinstance(item, Rejection | Skipped)
+        else OUTSIDE
         for item in incidents
     ]
 
@@ -576,7 +600,8 @@ def incidents_import(
 ) -> ImportResult:
     """Save parsed incidents (from `importers`) that are not there yet; count the rest.
 
-    Rejections are counted and their messages kept in the file's order. Events of places no
+    Rejections are counted and their messages kept in the file's order; a file's totals row
+    (`Skipped`) is counted as `skipped`, neither saved nor rejected. Events of places no
     served municipality covers are counted as `outside` and not stored. An incident already
     stored (`_identity`) is a duplicate, so importing the same feed or file twice adds
     nothing; but a file's row whose id is stored (or met earlier in the file) with another
@@ -631,7 +656,9 @@ def incidents_import(
                 _confirm(source, matched)
 
     for done, item in enumerate(incidents, start=1):
-        if isinstance(item, Rejection):
+        if isinstance(item, Skipped):
+            result.skipped += 1
+        elif isinstance(item, Rejection):
             outside = placer.outside(item)
             reject(done, item, None if outside else placer.share(placer.code_of(item), item))
         elif placer.outside(item):
@@ -843,6 +870,7 @@ def incident_import_record(
         duplicates=result.duplicates,
         rejected=result.rejected,
         outside=result.outside,
+        skipped=result.skipped,
         rejections=result.errors[:MAX_REJECTIONS_SHOWN],
         finished=now,
     )
@@ -950,6 +978,7 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
             duplicates=result.duplicates,
             rejected=result.rejected,
             outside=result.outside,
+            skipped=result.skipped,
             rejections=result.errors[:MAX_REJECTIONS_SHOWN],
             finished=timezone.now(),
             # The file's free text may name people; what it held is now in the incidents.

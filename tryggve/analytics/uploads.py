@@ -28,6 +28,7 @@ from tryggve.analytics.importers import (
     IncidentData,
     Parsed,
     Rejection,
+    Skipped,
     dates_only,
     guess_mapping,
     preview_csv,
@@ -233,7 +234,8 @@ TRIAL_SHOWN = 5
 @dataclass(frozen=True)
 class TrialRow:
     """One of the file's first rows and what importing it now would do: `outcome` is
-    "new", "duplicate", "outside" or "rejected", `message` says so in words."""
+    "new", "duplicate", "outside", "skipped" (a totals row) or "rejected", `message` says
+    so in words."""
 
     cells: list[str]
     outcome: str
@@ -285,6 +287,8 @@ def incident_import_clock_warning(*, incident_import: IncidentImport, mapping: d
 def _trial_row(cells: list[str], parsed: Parsed, outcome: Parsed | str) -> TrialRow:
     if isinstance(outcome, Rejection):
         return TrialRow(cells, "rejected", _("Avvisas: %(reason)s") % {"reason": outcome.reason})
+    if isinstance(outcome, Skipped):
+        return TrialRow(cells, "skipped", _("Hoppas över: %(reason)s") % {"reason": outcome.reason})
     if outcome == NEW and isinstance(parsed, IncidentData):
         # The group said, so a type that lands in the wrong one is seen before the import.
         group = OffenceGroup(parsed.offence_group).label
@@ -333,7 +337,7 @@ def _refuse_if_no_first_row_imports(table: CsvFile) -> None:
     telling = (
         item
         for item in islice(table.rows(), TRIAL_READ)
-        if isinstance(item, IncidentData) or item.shape
+        if isinstance(item, IncidentData) or isinstance(item, Rejection) and item.shape
     )
     first = list(islice(telling, TRIAL_ROWS))
     if not first or any(isinstance(item, IncidentData) for item in first):

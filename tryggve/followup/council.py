@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.ranking import exposure_ranking
 from tryggve.areas.models import Municipality
-from tryggve.followup.indicators import format_value, indicator_values
+from tryggve.followup.indicators import format_decimal, format_value, indicator_values
 from tryggve.followup.models import (
     Activity,
     ActivityEvent,
@@ -322,7 +322,7 @@ def _exposed(now: list[IndicatorSnapshot], before: list[IndicatorSnapshot] | Non
         Move(
             label=row.label,
             before="",
-            now=f"{row.value:.1f}".replace(".", ","),
+            now=format_decimal(row.value),
             moved=before is not None and row.code not in earlier,
         )
         for row in now

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from django.utils.dates import MONTHS_3
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -284,7 +285,7 @@ def _presence_pointed(f: Figures) -> Reading:
     caution = ""
     if 0 < p.hours < SMALL_N:
         caution = _("Litet underlag: bara %(hours)s timmar närvaro.") % {
-            "hours": f"{p.hours:.1f}".replace(".", ",")
+            "hours": format_decimal(p.hours)
         }
     return Reading(value=p.pointed_share, caution=caution)
 
@@ -619,15 +620,24 @@ def _compare_caution(indicator: Indicator, now: Figures, before: Figures) -> str
     return ""
 
 
+def format_decimal(value: float, places: int = 1) -> str:
+    """`value` rounded to `places` decimals and written as the active language writes it
+    (Django's `number_format`): Swedish "3,5", English "3.5". Rounded first, since
+    `number_format` cuts the decimals it does not show."""
+    return number_format(round(value, places), places)
+
+
 def format_value(value: float | None, unit: str) -> str:
-    """A value as the pages write it, in Swedish number style; "inga uppgifter" for None."""
+    """A value as the pages write it, in the active language's number style (a decimal
+    comma in Swedish, a point in English; counts grouped by thousands, "1 234" and
+    "1,234"); "inga uppgifter" for None."""
     if value is None:
         return _("inga uppgifter")
     if unit == SHARE:
         return f"{round(100 * value)} %"
     if unit == COUNT:
-        return f"{value:,.0f}".replace(",", "\u00a0")
-    return f"{value:.1f}".replace(".", ",") + " " + str(UNIT_LABELS[unit])
+        return number_format(round(value), 0, force_grouping=True)
+    return format_decimal(value) + " " + str(UNIT_LABELS[unit])
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tryggve.followup.indicators import (
@@ -320,9 +321,9 @@ def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
 
 
 def _number(value: Decimal) -> str:
-    """A manual entry's value in Swedish style: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
+    """A manual entry's value as the active language writes it (Django's `number_format`:
+    "12,5" in Swedish, "12.5" in English): no exponent, no trailing zeros."""
+    return number_format(value.normalize())
 
 
 def _latest_entry(indicator: ManualIndicator, start, end) -> ManualIndicatorEntry | None:

@@ -1,16 +1,19 @@
-"""Small accessible charts as SVG text, without Django or matplotlib.
+"""Small accessible charts as SVG text, without matplotlib.
 
 The follow-up pages and the annual summary draw their trends with these, so a chart looks
 the same on screen and in the PDF. Every chart carries a <title> and a <desc> (read by
 screen readers through `aria-labelledby`), draws a missing value as a gap rather than as
 zero, and comes with `data_table`, the same numbers as an HTML table to show beside it.
-Callers pass every word already translated; all text is escaped here.
+Callers pass every word already translated; all text is escaped here. Numbers are written
+as the active language writes them (`format_number`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+
+from django.utils.formats import number_format
 
 Point = tuple[str, float | None]
 
@@ -19,8 +22,11 @@ MUTED = "#5a5a5a"
 
 
 def format_number(value: float) -> str:
-    """A number as Swedish text writes it: one decimal at most, a decimal comma."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",").replace("-", "−")
+    """A number as the active language writes it (Django's `number_format`: Swedish "3,5",
+    English "3.5"), one decimal at most and a minus sign. Rounded first: `number_format`
+    cuts the decimals it does not show."""
+    rounded = round(value, 1) + 0.0  # never "−0"
+    return number_format(rounded, 0 if rounded.is_integer() else 1).replace("-", "−")
 
 
 def _frame(

@@ -1,6 +1,7 @@
 """CSV files: WGS84 and SWEREF 99 TM, delimiters, encodings, broken rows, idempotency."""
 
 import json
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from tryggve.analytics.importers import (
     ImportFormatError,
     IncidentData,
     Rejection,
+    Skipped,
     TypeCount,
     load_mapping,
     parse_datetime,
@@ -145,6 +147,40 @@ def test_group_names_in_swedish_or_as_keys():
     )
     groups = [item.offence_group for item in parse(rows)]
     assert groups == ["residential_burglary", "disturbance", "fire"]
+
+
+def test_a_files_types_are_compared_whatever_their_case_spacing_or_composition():
+    decomposed = unicodedata.normalize("NFD", "Skadegörelse")
+    rows = "time;lat;lon;type\n" + "".join(
+        f"2026-08-0{n};65,59;19,18;{label}\n"
+        for n, label in enumerate(
+            # A police type in lower case; a group's name decomposed; a file type in capitals.
+            ["inbrott", decomposed, "  KLOTTER ", "brand i CONTAINER", "Egen Typ", "ÄGG"],
+            start=1,
+        )
+    )
+    mapping = {
+        "time": "time",
+        "type": "type",
+        "lat": "lat",
+        "lon": "lon",
+        # The mapping's own types, written otherwise than the file does.
+        "group": {"egen  typ": "theft", unicodedata.normalize("NFD", "ägg"): "vandalism"},
+    }
+    groups = [item.offence_group for item in parse(rows, mapping)]
+    assert groups == ["other_burglary", "vandalism", "vandalism", "fire", "theft", "vandalism"]
+    # Kept composed, so the label is one whichever way the file wrote it.
+    assert parse(rows, mapping)[1].type_label == "Skadegörelse"
+
+
+def test_unrecognised_types_counts_a_type_written_two_ways_once():
+    nfd, nfc = unicodedata.normalize("NFD", "Äggkastning"), "äggkastning"
+    text = (
+        f"time;type;lat;lon\n2026-08-01;{nfd};1;2\n2026-08-02;{nfc};1;2\n"
+        "2026-08-03;inbrott;1;2\n"  # a police type in lower case: recognised, not listed
+    )
+    census = unrecognised_types(text.encode(), "type")
+    assert census.types == [TypeCount("Äggkastning", 2)]
 
 
 def test_utf8_bom_is_ignored():
@@ -357,7 +393,7 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_counted():
     assert str(second).startswith("rad 7: tiden 'x'")
 
 
-def test_an_exports_title_lines_are_skipped_and_its_total_is_rejected_as_no_time():
+def test_an_exports_title_lines_and_its_total_are_skipped():
     # A case system's export as Excel saves it: a title and a "printed" line above the table
     # (a line of one cell, with or without the delimiters of the empty ones), a total below.
     text = (
@@ -380,7 +416,77 @@ def test_an_exports_title_lines_are_skipped_and_its_total_is_rejected_as_no_time
     assert table.header == ["Ärendenr", "Datum", "Händelsetyp", "Latitud", "Longitud"]
     first, total = table.rows()
     assert (first.external_id, first.offence_group) == ("K-1", OffenceGroup.VANDALISM)
-    assert str(total) == "rad 7: tid saknas"
+    # Not a row without a time: the export's count of its rows.
+    assert isinstance(total, Skipped) and str(total) == "rad 7: summarad, ingen händelse"
+
+
+def test_a_row_without_a_time_is_still_rejected_as_such():
+    text = "time;type;lat;lon\n;Stöld;65,59;19,18\nSumma;Stöld;;\n"
+    first, second = parse(text)
+    assert str(first) == "rad 2: tid saknas"
+    # "Summa" beside a type is no total: a total has numbers only beside its word.
+    assert isinstance(second, Rejection) and second.reason.startswith("tiden 'Summa'")
+
+
+TOTALS_HEADER = "Tid;Latitud;Longitud;Typ;Beskrivning\n"
+TOTALS_ROWS = (
+    f"2026-08-01 22:15;{CENTRUM[0]};{CENTRUM[1]};Skadegörelse;Krossad ruta\n"
+    f"2026-08-02 01:30;{CENTRUM[0]};{CENTRUM[1]};Stöld;Cykel\n"
+)
+TOTALS_MAPPING = {"time": "Tid", "lat": "Latitud", "lon": "Longitud", "type": "Typ"}
+
+
+@pytest.mark.parametrize(
+    "total",
+    [
+        "Summa;;;2",  # the number in the type column
+        ";;;Summa;2",  # the word in the type column
+        "Totalt;;;2;",
+        "TOTAL;;;2",
+        "Total:;;;2",
+        ";;;Totalt 2",
+        "Summa totalt;;;2",
+        "Antal ärenden: 2;;;;",
+        "Totalt antal händelser;;;1 234",
+        ";;;Summa;2,0",
+    ],
+)
+def test_a_totals_row_is_skipped_never_imported_rejected_nor_a_type(total):
+    data = (TOTALS_HEADER + TOTALS_ROWS + ";;;;\n" + total + "\n").encode()
+    items = list(read_csv(data, CsvMapping.from_json(TOTALS_MAPPING)).rows())
+    assert [type(item) for item in items] == [IncidentData, IncidentData, Skipped]
+    assert str(items[2]) == "rad 5: summarad, ingen händelse"
+    # Neither its word nor its number is a type the upload page offers to map.
+    census = unrecognised_types(data, "Typ")
+    assert (census.types, census.distinct) == ([], 0)
+    assert preview_csv(data).rows == [row.split(";") for row in TOTALS_ROWS.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Summa;;;Stöld",  # no number
+        "Summa;;;3;och mer",  # a text beside the number
+        "Summa;;;3;Totalt",  # two words
+        "Summorna;;;3",  # not a totals word
+        "3;;;Summa stöld skadegörelse och brand",  # more than two words after it
+        "2026-08-03;;;3",  # a date is no number
+    ],
+)
+def test_a_row_like_a_total_but_not_one_is_read_as_a_row(row):
+    data = (TOTALS_HEADER + row + "\n").encode()
+    (item,) = read_csv(data, CsvMapping.from_json(TOTALS_MAPPING)).rows()
+    assert isinstance(item, Rejection)
+
+
+@pytest.mark.django_db
+def test_an_import_counts_a_totals_row_as_skipped(municipality):
+    text = TOTALS_HEADER + TOTALS_ROWS + "Summa;;;2\n"
+    result = save(text, TOTALS_MAPPING)
+    assert (result.imported, result.rejected, result.skipped, result.errors) == (2, 0, 1, [])
+    assert Incident.objects.count() == 2
+    result = save(text, TOTALS_MAPPING)
+    assert (result.imported, result.duplicates, result.rejected, result.skipped) == (0, 2, 0, 1)
 
 
 def test_a_first_line_that_is_no_title_is_still_the_header():

@@ -129,6 +129,22 @@ def test_csv_with_bad_rows_keeps_the_good_ones(municipality, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_totals_row_is_counted_as_skipped_not_rejected(municipality, tmp_path):
+    path = write(
+        tmp_path,
+        "export.csv",
+        "time;lat;lon;type\n"
+        "2026-08-01 22:15;65,59;19,18;Stöld\n"
+        "2026-08-02 01:00;65,59;19,18;Brand\n"
+        "Summa;;;2\n",
+    )
+    out, err = run("--format", "csv", path)
+    assert (out, err) == ("imported=2 duplicates=0 rejected=0 outside=0 skipped=1\n", "")
+    record = IncidentImport.objects.get()
+    assert (record.imported, record.rejected, record.skipped, record.total_rows) == (2, 0, 1, 3)
+
+
+@pytest.mark.django_db
 def test_numeric_dates_are_read_in_the_order_the_mapping_names(municipality, tmp_path):
     lat, lon = CENTRUM
     path = write(

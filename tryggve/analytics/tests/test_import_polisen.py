@@ -1,5 +1,6 @@
 """The police's events feed: classification, both eras of `location`, and the real sample."""
 
+import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -93,6 +94,46 @@ def load_sample(path) -> list[dict]:
 def test_classification(type_label, summary, group):
     group = {"rb": "residential_burglary", "ob": "other_burglary"}.get(group, group)
     assert classify_police_event(type_label, summary) == group
+
+
+NFD = "NFD"
+
+
+@pytest.mark.parametrize(
+    ("type_label", "summary", "group"),
+    [
+        ("inbrott", "Inbrott i villa.", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("INBROTT", "", OffenceGroup.OTHER_BURGLARY),
+        ("stöld/inbrott", "Inbrott i lägenhet.", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("brand", "", OffenceGroup.FIRE),
+        ("  misshandel,   grov ", "", OffenceGroup.VIOLENCE),
+        ("trafikolycka, vilt", "", OffenceGroup.TRAFFIC),
+        ("rån väpnat", "", OffenceGroup.VIOLENCE),
+        # "Skadegörelse" and "Rån" with their letters decomposed (a and a combining ring).
+        (unicodedata.normalize(NFD, "Skadegörelse"), "", OffenceGroup.VANDALISM),
+        (unicodedata.normalize(NFD, "rån, försök"), "", OffenceGroup.VIOLENCE),
+        (unicodedata.normalize(NFD, "Våld/hot mot tjänsteman"), "", OffenceGroup.VIOLENCE),
+    ],
+)
+def test_a_type_is_known_whatever_its_case_spacing_or_composition(type_label, summary, group):
+    assert classify_police_event(type_label, summary) == group
+
+
+def test_an_event_of_a_type_in_lower_case_is_in_its_group_not_other():
+    assert parse_one(type="brand").offence_group == OffenceGroup.FIRE
+    burglary = parse_one(type="inbrott", summary="Inbrott i villa.")
+    assert burglary.offence_group == OffenceGroup.RESIDENTIAL_BURGLARY
+    # Stored as the feed wrote it (composed): the label is the police's, not ours.
+    assert burglary.type_label == "inbrott"
+
+
+def test_a_digest_in_lower_case_is_split_into_its_lines():
+    digest = "Inbrott, Arvidsjaur: Inbrott i en villa.\nbrand, Arjeplog: Brand i ett förråd."
+    parts = list(parse_police_events([event(type="sammanfattning natt", summary=digest)]))
+    assert [(p.type_label, p.offence_group) for p in parts] == [
+        ("Inbrott", OffenceGroup.RESIDENTIAL_BURGLARY),
+        ("brand", OffenceGroup.FIRE),
+    ]
 
 
 # Parsing one event ------------------------------------------------------------------------

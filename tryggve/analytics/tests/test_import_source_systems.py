@@ -2,12 +2,16 @@
 unnamed, the second file's clashing rows are rejected by line, never silent duplicates."""
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tryggve.analytics.importers import (
     MAX_SYSTEM,
@@ -17,7 +21,7 @@ from tryggve.analytics.importers import (
     read_municipality_csv,
     source_system,
 )
-from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+from tryggve.analytics.models import Incident, IncidentImport, IncidentSource, OffenceGroup
 from tryggve.analytics.services import incidents_import
 from tryggve.conftest import CENTRUM
 from tryggve.lib import tenancy
@@ -201,3 +205,109 @@ def test_a_source_system_s_name_is_tidied_and_keys_its_ids():
     assert source_system("") == ""
     assert namespaced_id("Securitas AB", "17") == "securitas ab:17"
     assert namespaced_id("", "17") == "17"
+
+
+# A system's name written two ways, and ids that hold ":" ------------------------------------
+
+DECOMPOSED = unicodedata.normalize("NFD", "Ärendesystem")  # "A" and a combining diaeresis
+
+
+def test_a_name_typed_decomposed_is_the_name_typed_composed():
+    assert DECOMPOSED != "Ärendesystem"
+    assert source_system(f"  {DECOMPOSED}  ") == "Ärendesystem"
+    assert namespaced_id(DECOMPOSED, "1") == namespaced_id("ärendesystem", "1")
+    assert namespaced_id("Ärendesystem", "1") == "ärendesystem:1"
+
+
+@pytest.mark.parametrize("again", ["Ärendesystem", "ÄRENDESYSTEM", " ärendesystem "])
+def test_the_same_file_under_a_name_written_otherwise_adds_nothing(municipality, again):
+    assert counts(run(municipality, GUARDS, source_system(DECOMPOSED))) == (3, 0, 0)
+    assert counts(run(municipality, GUARDS, source_system(again))) == (0, 3, 0)
+    assert Incident.objects.filter(external_id__startswith="ärendesystem:").count() == 3
+
+
+# A log whose own ids look like "<system>:<number>", as a named system's ids are stored.
+COLONS = HEADER + (
+    f"securitas:1;2026-10-02 08:00;Stöld;{LAT};{LON}\n"
+    f"K:2026:17;2026-11-21 01:40;Stöld;{LAT};{LON}\n"
+)
+
+
+def test_an_id_holding_a_colon_is_never_another_systems_id(municipality):
+    # Without a system, the id "securitas:1" was stored as Securitas's id 1 is: the other
+    # file's row 1 (another incident) was then rejected as "id 1 finns redan".
+    assert counts(run(municipality, COLONS)) == (2, 0, 0)
+    assert counts(run(municipality, GUARDS, "Securitas")) == (3, 0, 0)
+    assert counts(run(municipality, COLONS)) == (0, 2, 0)
+    assert counts(run(municipality, GUARDS, "Securitas")) == (0, 3, 0)
+    ids = set(Incident.objects.values_list("external_id", flat=True))
+    assert {":securitas:1", ":K:2026:17", "securitas:1"} <= ids
+    # And the other way round.
+    Incident.objects.all().delete()
+    assert counts(run(municipality, GUARDS, "Securitas")) == (3, 0, 0)
+    assert counts(run(municipality, COLONS)) == (2, 0, 0)
+
+
+@given(
+    system=st.from_regex(r"\A\w[\w .-]{0,20}\Z").filter(lambda s: s == source_system(s)),
+    first=st.text(max_size=12),
+    second=st.text(max_size=12),
+)
+@settings(max_examples=300)
+def test_a_systems_ids_and_bare_ids_never_meet(system, first, second):
+    assert namespaced_id(system, first) != namespaced_id("", second)
+    assert namespaced_id("", first) != namespaced_id("", second) or first == second
+
+
+def stored_as_before(external_id: str) -> None:
+    """As an import without a system stored an id holding ":" before such ids were marked."""
+    Incident.objects.filter(external_id=f":{external_id}").update(external_id=external_id)
+
+
+def test_a_file_imported_before_ids_with_a_colon_were_marked_is_not_imported_twice(municipality):
+    run(municipality, COLONS)
+    stored_as_before("securitas:1"), stored_as_before("K:2026:17")
+    assert counts(run(municipality, COLONS)) == (0, 2, 0)
+    # Named later under a system, it is still those rows.
+    assert counts(run(municipality, COLONS, "Väktarbolaget")) == (0, 2, 0)
+    assert Incident.objects.count() == 2
+    # "K:2026:17" can be no system's id ("K" is not as a system's ids are prefixed): it is
+    # the row's own, and, as before, the id with other contents is rejected by line.
+    result = run(municipality, HEADER + f"K:2026:17;2026-11-22 09:00;Stöld;{LAT};{LON}\n")
+    assert counts(result) == (0, 0, 1)
+    assert result.errors[0].startswith("rad 2: id K:2026:17 finns redan med en annan tid")
+
+
+def test_an_id_stored_before_the_mark_that_may_be_a_systems_is_told_by_its_contents(
+    municipality,
+):
+    # A stored "securitas:1" is the old file's row, or Securitas's id 1: the same time, type
+    # and place make it the same incident, others another one (as for bare ids and systems).
+    run(municipality, GUARDS, "Securitas")
+    assert counts(run(municipality, COLONS)) == (2, 0, 0)
+    Incident.objects.filter(external_id=":securitas:1").delete()
+    run(municipality, HEADER + f"securitas:9;2026-10-05 08:00;Stöld;{LAT};{LON}\n")
+    stored_as_before("securitas:9")
+    same = run(municipality, HEADER + f"securitas:9;2026-10-05 08:00;Stöld;{LAT};{LON}\n")
+    assert counts(same) == (0, 1, 0)
+    assert counts(run(municipality, COLONS)) == (1, 1, 0)  # Securitas's id 1 is another
+    assert Incident.objects.filter(external_id=":securitas:1").exists()
+
+
+def test_an_upload_keeps_its_system_composed(case_handler, municipality):
+    # The page sends what the browser had: decomposed, as some keyboards type it.
+    case_handler.post(
+        "/personal/lagesbild/import/",
+        {"file": SimpleUploadedFile("h.csv", GUARDS.encode(), "text/csv")},
+    )
+    upload = IncidentImport.objects.get()
+    fields = {"time": "time", "type": "type", "lat": "lat", "lon": "lon", "id": "id"}
+    page = case_handler.post(
+        f"/personal/lagesbild/import/{upload.pk}/",
+        fields | {"types_column": "type", "system": DECOMPOSED},
+        follow=True,
+    )
+    assert page.status_code == 200
+    upload.refresh_from_db()
+    assert (upload.system, upload.imported) == ("Ärendesystem", 3)
+    assert Incident.objects.filter(external_id="ärendesystem:1").exists()

@@ -1599,6 +1599,45 @@ def test_the_trial_shows_rows_outside_the_municipality_before_the_import(
 
 
 @pytest.mark.django_db
+def test_a_spreadsheets_totals_row_is_skipped_and_said_so(case_handler, municipality):
+    # As a spreadsheet saves a table with its sum below: the number falls in the type column.
+    content = (
+        "Datum;Latitud;Longitud;Brottstyp;Beskrivning\n"
+        f"2026-11-20 22:15;{LAT};{LON};Tagg;Tags på skolan\n"
+        f"2026-11-21 01:40;{LAT};{LON};Skadegörelse;Krossad ruta\n"
+        "Summa;;;2;\n"
+    )
+    created = uploaded(case_handler, content)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    # The types offered to map: the file's own, never the sum's "2" nor "Summa".
+    section = page.split("<legend>", 1)[1].split("</fieldset>", 1)[0]
+    labels = re.findall(r'<label for="id_typ_[0-9a-f]+">([^<]*)</label>', section)
+    assert labels == ["Tagg (1 rad)"]
+    page = start(case_handler, created.pk, **{type_field_name("Tagg"): "vandalism"})
+    page = page.content.decode()
+    created.refresh_from_db()
+    assert (created.imported, created.rejected, created.skipped) == (2, 0, 1)
+    assert created.rejections == []
+    assert 'id="result-skipped">1<' in page
+    assert "Summarader (hoppades över, inga händelser)" in page
+
+
+@pytest.mark.django_db
+def test_the_trial_says_a_totals_row_is_skipped(case_handler, municipality):
+    content = (
+        "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
+        f"2026-11-20 22:15;Skadegörelse;{LAT};{LON};Krossad ruta\n"
+        "Totalt;1;;;\n"
+    )
+    created = uploaded(case_handler, content)
+    page = case_handler.get(f"{URL}{created.pk}/").content.decode()
+    assert trial_cells(page) == [
+        "Importeras i gruppen Skadegörelse",
+        "Hoppas över: summarad, ingen händelse",
+    ]
+
+
+@pytest.mark.django_db
 def test_the_trial_follows_the_columns_and_system_sent_back(case_handler, municipality):
     """A page sent back (here for a bad system) tries the rows with what was chosen: x/y
     of degrees rejects every row; the system's id is a known one's, not a clash."""

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from tryggve.areas.models import Municipality
 from tryggve.followup.council import (
+    _exposed,
+    _moves,
     council_decision_record,
     council_meeting_create,
     council_report,
@@ -256,3 +258,19 @@ def test_making_a_pdf_leaves_pillows_truncated_image_check_on(meetings, today):
 
     council_report_pdf(council_report(meeting=meetings[0], today=today))
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_reports_numbers_are_written_in_the_active_language():
+    from django.utils import translation
+
+    def row(code, value, unit, kind=IndicatorSnapshot.Kind.INDICATOR):
+        return IndicatorSnapshot(kind=kind, code=code, label=code, value=value, unit=unit)
+
+    before = [row("presence_hours", 2.0, "hours")]
+    now = [row("presence_hours", 3.46, "hours")]
+    areas = [row("7", 12.25, "", IndicatorSnapshot.Kind.EXPOSED_AREA)]
+    assert [(m.before, m.now) for m in _moves(now, before)] == [("2,0 timmar", "3,5 timmar")]
+    assert [m.now for m in _exposed(areas, None)] == ["12,2"]
+    with translation.override("en"):
+        assert [(m.before, m.now) for m in _moves(now, before)] == [("2.0 hours", "3.5 hours")]
+        assert [m.now for m in _exposed(areas, None)] == ["12.2"]

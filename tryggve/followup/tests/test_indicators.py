@@ -18,6 +18,8 @@ from tryggve.followup.indicators import (
     BY_CODE,
     INDICATORS,
     SHARE,
+    IndicatorValue,
+    format_decimal,
     format_value,
     indicator_values,
     period_for,
@@ -327,6 +329,46 @@ def test_values_read_in_swedish():
     assert format_value(1234, "count") == "1\u00a0234"
     assert format_value(4.25, "days") == "4,2 dagar"
     assert format_value(0.404, "rate") == "0,4 per 1 000 hushåll"
+    assert format_value(3.46, "hours") == "3,5 timmar"
+    assert format_decimal(3.5) == "3,5"
+
+
+def test_values_read_in_english_with_a_decimal_point():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert format_value(3.46, "hours") == "3.5 hours"
+        assert format_value(4.25, "days") == "4.2 days"
+        assert format_value(1234, "count") == "1,234"
+        assert format_value(0.425, SHARE) == "42 %"
+        assert format_decimal(3.5) == "3.5"
+        assert format_decimal(12345.04) == "12345.0"
+
+
+def test_a_trend_chart_writes_its_numbers_in_the_active_language():
+    from django.utils import translation
+
+    value = IndicatorValue(
+        indicator=BY_CODE["presence_hours"],
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 1),
+        value=3.5,
+        low=None,
+        high=None,
+        previous=None,
+        baseline_year=None,
+        baseline=None,
+        target=None,
+        trend=[("jan", 3.5), ("feb", None)],
+        breakdowns=[],
+        caution="",
+    )
+    swedish = trend_chart(value)
+    assert "<td>3,5</td>" in swedish.table and "jan 3,5" in swedish.svg
+    with translation.override("en"):
+        english = trend_chart(value)
+    assert "<td>3.5</td>" in english.table and "jan 3.5" in english.svg
+    assert "3,5" not in english.table + english.svg
 
 
 def test_trend_charts_are_drawn_once_with_their_table(values):

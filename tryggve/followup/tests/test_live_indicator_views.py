@@ -145,3 +145,14 @@ def test_queries_do_not_grow_with_manual_entries(
     # Manual indicators add their two prefetch queries once, not per row.
     with django_assert_max_num_queries(len(before.captured_queries) + 2):
         council_reader.get(LIST)
+
+
+def test_a_value_is_written_in_the_pages_language(case_handler, municipality):
+    median = reverse("followup:indicator_setting", args=["reports_median_days"])
+    assert case_handler.post(median, {"baseline_year": "", "target": "3.5"}).status_code == 302
+    swedish = case_handler.get(LIST).content.decode()
+    assert "3,5 dagar" in swedish
+    case_handler.cookies["django_language"] = "en"
+    english = case_handler.get(LIST).content.decode()
+    assert '<html lang="en">' in english
+    assert "3.5 days" in english and "3,5" not in english

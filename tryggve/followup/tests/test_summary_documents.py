@@ -395,6 +395,28 @@ def test_manual_indicators_take_the_years_latest_entry(lamps, municipality):
     assert (empty[0].value, empty[0].previous) == ("inga uppgifter", "inga uppgifter")
 
 
+def test_a_manual_indicators_value_is_written_in_the_active_language(lamps, municipality):
+    from django.utils import translation
+
+    from tryggve.followup.summary import manual_indicator_rows
+
+    with translation.override("en"):
+        (row,) = manual_indicator_rows(municipality, 2025, datetime.date(2026, 2, 1))
+    assert row.value.startswith("12.5 st (2025-12-31")
+    # The documents are Swedish whatever the page's language (`documents.render_summary`).
+    from .conftest import make_promise
+
+    args = {
+        "promise": make_promise(municipality, 2025),
+        "year": 2025,
+        "today": datetime.date(2026, 2, 1),
+        "public": True,
+    }
+    with translation.override("en"):
+        text = _docx_text(render_summary(fmt=DOCX, **args))
+    assert "12,5 st (2025-12-31, källa: Gatuenheten)" in text
+
+
 def test_manual_indicators_are_in_the_pdf_and_word_indicator_table(lamps, municipality):
     from .conftest import make_promise
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tryggve.lib.charts import bar_chart, data_table, sparkline
+from tryggve.lib.charts import bar_chart, data_table, format_number, sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 POINTS = [("jan", 2.0), ("feb", None), ("mar", 4.0), ("apr", 1.5)]
@@ -40,6 +40,21 @@ def test_bars_carry_their_values_and_skip_missing_ones():
     assert len(root.findall(f"{SVG}rect")) == 3
     texts = [t.text for t in root.findall(f"{SVG}text")]
     assert texts == ["jan", "2", "feb", "mar", "4", "apr", "1,5"]
+
+
+def test_numbers_are_written_as_the_active_language_writes_them():
+    from django.utils import translation
+
+    with translation.override("en"):
+        root = parse(bar_chart(POINTS, title="Burglaries", desc="per month", id_prefix="b"))
+        table = parse(
+            data_table(POINTS, caption="c", label_header="l", value_header="v", missing="-")
+        )
+        assert format_number(-2.25) == "−2.2" and format_number(-0.04) == "0"
+    assert [t.text for t in root.findall(f"{SVG}text")][-1] == "1.5"
+    assert [r.find("td").text for r in table.find("tbody")][-1] == "1.5"
+    with translation.override("sv"):
+        assert [format_number(v) for v in (1.5, 4.0, -2.25)] == ["1,5", "4", "−2,2"]
 
 
 def test_all_zero_or_empty_series_draw_without_dividing_by_zero():

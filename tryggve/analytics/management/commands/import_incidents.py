@@ -67,8 +67,9 @@ class Command(BaseCommand):
         "duplicate. Bad rows are listed on stderr and skipped. The import is recorded in the "
         "staff page's import history: a CSV file in its municipality's, a police file in each "
         "served municipality's it has events of, with only that municipality's counts (its "
-        "county's events too). Ends with one line: imported=N duplicates=N "
-        "rejected=N outside=N."
+        "county's events too). A CSV file's totals row (\"Summa;;3\") is skipped, neither "
+        "imported nor rejected. Ends with one line: imported=N duplicates=N "
+        "rejected=N outside=N, and skipped=N when totals rows were skipped."
     )
     # Rows between progress updates, and the size from which a log gets progress lines too.
     progress_every = 1000
@@ -169,7 +170,13 @@ class Command(BaseCommand):
         if opts["format"] == "polisen":
             police_file_import_record(file_name=path.name, result=result)
         elif municipality is not None:
-            read = result.imported + result.duplicates + result.rejected + result.outside
+            read = (
+                result.imported
+                + result.duplicates
+                + result.rejected
+                + result.outside
+                + result.skipped
+            )
             incident_import_record(
                 municipality=municipality,
                 file_name=path.name,
@@ -193,7 +200,9 @@ class Command(BaseCommand):
                     '"dmy" för dag/månad/år eller "mdy" för månad/dag/år.'
                 )
             )
+        # A file's totals rows only when it had any, so the line is as before otherwise.
+        skipped = f" skipped={result.skipped}" if result.skipped else ""
         self.stdout.write(
             f"imported={result.imported} duplicates={result.duplicates} "
-            f"rejected={result.rejected} outside={result.outside}"
+            f"rejected={result.rejected} outside={result.outside}{skipped}"
         )
