@@ -46,6 +46,7 @@ from tryggve.lib.parsing import (
     parse_date,
     parse_datetime,
     parse_number,
+    without_nul,
 )
 
 POLICE_SITE = "https://polisen.se"
@@ -523,7 +524,7 @@ def _text(value) -> str:
     """A feed field as text: a string or number as written, anything else (an object or
     list where text belongs) as nothing, never its Python repr."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value)
+        return without_nul(str(value))
     return ""
 
 
@@ -592,7 +593,7 @@ def parse_police_events(events: list, *, now: datetime | None = None) -> Iterato
         if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id):
             yield Rejection(where, _("saknar id"), **site)
             continue
-        external_id = _normalise(str(raw_id))
+        external_id = _normalise(without_nul(str(raw_id)))
         where = _("händelse %(number)d (id %(id)s)") % {"number": number, "id": quoted(raw_id)}
         if not external_id or len(external_id) > MAX_ID:
             yield Rejection(where, _("ogiltigt id"), **site)
@@ -942,15 +943,17 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 def _skip_title_lines(text: str, delimiter: str | None) -> tuple[str, int]:
     """The text from its header on, and how many title lines came before it. A header is
     known by column names `guess_mapping` recognises; the lines above it are titles only
-    when each has fewer cells with text than the header (a title, a date, blank rows).
-    Without such a header in the first lines the text is left as it is, and the first line
-    is the header as before (its own message says what is wrong with it)."""
+    when each has fewer cells with text than the header (a title, a date, blank rows). The
+    first such line is the header: a first line of known names is the header even when a
+    row below it is wider and holds a value that is also a column's name ("X"). Without
+    such a header in the first lines the text is left as it is, and the first line is the
+    header as before (its own message says what is wrong with it)."""
     offset, widths = 0, []
     for match in islice(_LINE_RE.finditer(text), MAX_TITLE_LINES + 1):
         line = match.group()
         cells = _lenient([line], delimiter or sniff_delimiter(line)) or []
         filled = [cell.strip() for cell in cells if cell.strip()]
-        if widths and len(filled) > max(widths) and guess_mapping(filled):
+        if (not widths or len(filled) > max(widths)) and guess_mapping(filled):
             return text[offset:], len(widths)
         widths.append(len(filled))
         offset = match.end()

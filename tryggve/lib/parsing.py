@@ -149,9 +149,20 @@ def json_error_place(exc: ValueError) -> str:
     return _("ett tal är för långt.")
 
 
+def without_nul(text: str) -> str:
+    """`text` with each NUL character as U+FFFD: PostgreSQL refuses NUL in text ("A string
+    literal cannot contain NUL"), so one in a file's cell or a feed's field would fail the
+    whole import there and pass on SQLite; it is never meant as text."""
+    return text.replace("\x00", "\ufffd")
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else each line that is not UTF-8 as
-    Windows-1252, as Excel writes it."""
+    Windows-1252, as Excel writes it; a NUL character as U+FFFD (`without_nul`)."""
+    return without_nul(_decoded(data))
+
+
+def _decoded(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

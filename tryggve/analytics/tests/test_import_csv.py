@@ -496,6 +496,28 @@ def test_a_first_line_that_is_no_title_is_still_the_header():
     assert preview_csv(text.encode()).header == ["time|type|lat|lon"]
 
 
+def test_a_header_of_known_names_stays_the_header_above_a_wider_row():
+    """Found by Hypothesis: a row wider than the header holding a value that is also a
+    column's name ("X", SWEREF's northing) was taken for the header, and the file refused
+    for lacking the columns it has."""
+    text = "time,lat,lon,type,text,id\n0,0,0,0,0,0,X\n"
+    assert preview_csv(text.encode()).header == ["time", "lat", "lon", "type", "text", "id"]
+    (row,) = parse(text)
+    assert isinstance(row, Rejection) and str(row).startswith("rad 2:")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_cell_is_stored_as_a_replacement_sign():
+    """Found by Hypothesis on PostgreSQL, which refuses NUL in text: the whole import
+    failed there and passed on SQLite."""
+    row = f"2026-08-01 22:15;{CENTRUM[0]};{CENTRUM[1]};Stöld;a\x00b;K\x001\n"
+    text = "time;lat;lon;type;text;id\n" + row
+    result = save(text)
+    assert (result.imported, result.rejected) == (1, 0)
+    stored = Incident.objects.get()
+    assert (stored.summary, stored.external_id) == ("a\ufffdb", "K\ufffd1")
+
+
 def test_a_utf8_file_with_a_line_of_windows_1252_is_read_line_by_line():
     rows = "".join(
         f"2025-03-{d + 1:02d} 12:00;Skadegörelse;65,59;19,18;klotter på förskolan;M{d}\n"

@@ -139,6 +139,22 @@ def test_a_digest_in_lower_case_is_split_into_its_lines():
 # Parsing one event ------------------------------------------------------------------------
 
 
+@pytest.mark.django_db
+def test_a_nul_character_in_the_feed_is_stored_as_a_replacement_sign(municipality):
+    """JSON may escape NUL ("\\u0000"), which PostgreSQL refuses in text."""
+    item = parse_one(
+        id="7\x00",
+        summary="Brand\x00 i förråd.",
+        name="22 augusti 17.59, Brand, Arvidsjaur",
+        location={"name": "Norrbottens län", "gps": "65.59,19.18"},
+    )
+    assert isinstance(item, IncidentData)
+    assert "\x00" not in item.summary + item.external_id + item.type_label
+    assert item.summary == "Brand\ufffd i förråd."
+    result = incidents_import(incidents=[item])
+    assert result.imported == 1
+
+
 def test_county_era_event_takes_the_municipality_from_its_name():
     item = parse_one(
         id=650275,
