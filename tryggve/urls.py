@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView, TemplateView
 
 from tryggve.accounts.access import StaffAdminSite
-from tryggve.analytics import views as analytics_views
+from tryggve.analytics import public_views as analytics_public_views
 from tryggve.areas import views as areas_views
 from tryggve.lib import health
 from tryggve.lib import views as lib_views
@@ -23,7 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("personal/", include("tryggve.accounts.urls")),
     path("personal/lagesbild/", include("tryggve.analytics.urls")),
-    path("lagesbild/", analytics_views.public_summary, name="public_summary"),
+    path("lagesbild/", analytics_public_views.public_summary, name="public_summary"),
     path("personuppgifter/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "tillganglighet/",

@@ -212,7 +212,8 @@ def _decode(path: str | Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     # The same decoding as the importers: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
-    text = decode_text(raw)
+    # NUL kept: here it tells a binary file, which is refused rather than read as text.
+    text = decode_text(raw, nul="\x00")
     if "\x00" in text:
         raise InputError(f"{path}: contains NUL bytes; not a text CSV file")
     return text

@@ -942,20 +942,23 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
 def _skip_title_lines(text: str, delimiter: str | None) -> tuple[str, int]:
     """The text from its header on, and how many title lines came before it. A header is
-    known by column names `guess_mapping` recognises; the lines above it are titles only
-    when each has fewer cells with text than the header (a title, a date, blank rows). The
-    first such line is the header: a first line of known names is the header even when a
-    row below it is wider and holds a value that is also a column's name ("X"). Without
-    such a header in the first lines the text is left as it is, and the first line is the
-    header as before (its own message says what is wrong with it)."""
-    offset, widths = 0, []
+    known by column names `guess_mapping` recognises, more of them than any line above it
+    names; the lines above it are titles only when each has fewer cells with text than the
+    header (a title, a date, blank rows). Without such a header in the first lines the text
+    is left as it is, and the first line is the header as before (its own message says
+    what is wrong with it)."""
+    offset, widths, named = 0, [], 0
     for match in islice(_LINE_RE.finditer(text), MAX_TITLE_LINES + 1):
         line = match.group()
         cells = _lenient([line], delimiter or sniff_delimiter(line)) or []
         filled = [cell.strip() for cell in cells if cell.strip()]
-        if (not widths or len(filled) > max(widths)) and guess_mapping(filled):
+        # A row under the real header may have a cell more and one that reads as a column's
+        # name ("E", "id"): it names fewer columns than the header, and stays a row.
+        names = len(guess_mapping(filled))
+        if widths and len(filled) > max(widths) and names > named:
             return text[offset:], len(widths)
         widths.append(len(filled))
+        named = max(named, names)
         offset = match.end()
     return text, 0
 

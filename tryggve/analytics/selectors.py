@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -14,7 +16,8 @@ from tryggve.analytics.models import (
     NearRepeatAlert,
     PolicePresence,
 )
-from tryggve.areas.selectors import home_municipality_code, rows_here
+from tryggve.areas.models import ResidentialArea
+from tryggve.areas.selectors import areas_here, home_municipality_code, rows_here
 from tryggve.areas.serving import served_codes_or_default, serves_several
 
 # A near-repeat alert is worth sending while the raised risk lasts (a few weeks at most).
@@ -29,6 +32,30 @@ def incidents_here():
     if not serves_several():
         return Incident.objects.counted().for_code(home_municipality_code())
     return Incident.objects.counted().in_municipality(home_municipality_code())
+
+
+def synthetic_here() -> bool:
+    """Whether the municipality served has made-up demo incidents: every page of the
+    situation picture then says so."""
+    return incidents_here().filter(synthetic=True).exists()
+
+
+def public_area_counts(
+    *, groups: list[str], since: datetime, minimum: int
+) -> list[tuple[ResidentialArea, list[int | None]]]:
+    """Each residential area of the municipality served with its count of incidents of
+    each of `groups` since `since`, for the public summary: a count under `minimum` is None
+    (shown as "fewer than"), since a thin figure could point out a household."""
+    areas = areas_here()
+    counts = Counter(
+        Incident.objects.counted()
+        .filter(occurred_at__gte=since, offence_group__in=groups, area__in=areas)
+        .values_list("area_id", "offence_group")
+    )
+    return [
+        (area, [n if (n := counts[(area.pk, g)]) >= minimum else None for g in groups])
+        for area in areas
+    ]
 
 
 def presence_here():
@@ -46,6 +73,12 @@ def alerts_here():
     """The near-repeat alerts for residential areas of the municipality served now, also
     while it is the only one served (a neighbour's areas may be kept beside it)."""
     return NearRepeatAlert.objects.for_code(home_municipality_code())
+
+
+def imports_here():
+    """The file imports of the municipality served now (uploads and files imported on the
+    server): its staff's history, and the only imports they may open or undo."""
+    return IncidentImport.objects.filter(municipality__code=home_municipality_code())
 
 
 def imports_running(*, municipality_id: int, exclude: int | None = None):

@@ -1,4 +1,5 @@
-"""The situation picture under /personal/lagesbild/, and its public summary."""
+"""The situation picture's staff pages under /personal/lagesbild/ (the public summary is
+`public_views.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -52,11 +52,12 @@ from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, 
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
+    imports_here,
     imports_running,
-    incidents_here,
     last_successful_fetch,
     presence_here,
     presence_of,
+    synthetic_here,
 )
 from tryggve.analytics.services import (
     incident_import_undo,
@@ -73,7 +74,6 @@ from tryggve.analytics.uploads import (
 )
 from tryggve.areas.places import describe_places
 from tryggve.areas.selectors import (
-    areas_here,
     home_municipality,
     home_municipality_code,
     map_context,
@@ -94,10 +94,6 @@ readers = staff_required("analytics.read")
 operational = staff_required("analytics.operational")
 municipal = staff_required("analytics.observation")
 importers = staff_required("analytics.import")
-
-
-def _synthetic_share() -> bool:
-    return incidents_here().filter(synthetic=True).exists()
 
 
 def _areas_geojson(ranked, *, named: bool = False) -> dict:
@@ -179,13 +175,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = RankingForm(request.GET or None, codes=scope.codes)
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year, codes=scope.codes)
-    # Single burglaries (their exact time and distance) only for the roles that may see
-    # single incidents; the council reads the aggregates above.
-    show_alerts = may_open(request.roles, "analytics.incidents")
-    alerts = list(
-        NearRepeatAlert.objects.for_codes(scope.codes)
-        .select_related("incident", "area")[:10]
-    ) if show_alerts else []
     # The survey's places and SCB's statistical areas belong to one municipality's map:
     # shown for the one served, not for another or the whole police area.
     own = scope.code == home_municipality_code()
@@ -203,7 +192,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "smoothing": smoothing,
             "ranked": ranked,
             "outside": outside,
-            "synthetic": _synthetic_share(),
+            "synthetic": synthetic_here(),
             "layers": {
                 "areas": _areas_geojson(ranked, named=scope.whole_area),
                 "survey": places and places.map_layer(),
@@ -211,16 +200,29 @@ def overview(request: HttpRequest) -> HttpResponse:
             },
             "statistical": statistical,
             "places": places,
-            "show_alerts": show_alerts,
-            "alerts": alerts,
-            "alert_incidents": alerts_by_incident(alerts),
-            "can_send": may_open(request.roles, "watch.manage"),
+            **_recent_alerts(request, scope),
             "query": request.GET.urlencode(),
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Samma siffror finns i tabellen ovan.")
             ),
         },
     )
+
+
+def _recent_alerts(request: HttpRequest, scope) -> dict:
+    """The overview's latest near-repeat alerts, by burglary, and whether the reader may send
+    them on. Single burglaries (their exact time and distance) only for the roles that may
+    see single incidents; the council reads the aggregates."""
+    show_alerts = may_open(request.roles, "analytics.incidents")
+    alerts = list(
+        NearRepeatAlert.objects.for_codes(scope.codes).select_related("incident", "area")[:10]
+    ) if show_alerts else []
+    return {
+        "show_alerts": show_alerts,
+        "alerts": alerts,
+        "alert_incidents": alerts_by_incident(alerts),
+        "can_send": may_open(request.roles, "watch.manage"),
+    }
 
 
 @readers
@@ -231,57 +233,67 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     # Another municipality's or the whole police area's file says so in its name, and the
     # whole area's names each area's municipality in a first column.
     which = f"{scope.value}-" if scope.value else ""
-    named = [_("Kommun")] if scope.whole_area else []
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="utsatthet-{which}{slugify(OffenceGroup(group).label)}-{year}.csv"'
     )
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            *named,
-            _("Område"),
-            _("Hushåll"),
-            _("Antal"),
-            _("Antal året före"),
-            _("Per 1 000 hushåll"),
-            _("Utjämnad takt"),
-            _("90 % lägst"),
-            _("90 % högst"),
-            _("Sannolikhet över lokalpolisområdets takt")
-            if scope.whole_area
-            else _("Sannolikhet över kommunens takt"),
-            _("Utsatt"),
-            _("Varav syntetiska"),
-        ]
+    writer.writerow(_ranking_header(whole_area=scope.whole_area))
+    writer.writerows(
+        _ranking_row(r, ranks=smoothing.ranks, whole_area=scope.whole_area) for r in ranked
     )
-    # Where the areas are not ranked (`Smoothing.ranks`), the model's columns stay empty, as
-    # on the page: the file keeps its columns for a spreadsheet made from an earlier one.
-    for r in ranked:
-        rate = r.rate
-        writer.writerow(
-            [
-                # Names are typed by staff: none may run as a formula in a spreadsheet.
-                *([safe_cell(r.area.municipality.name)] if scope.whole_area else []),
-                safe_cell(r.area.name),
-                rate.households,
-                rate.count,
-                r.previous,
-                _fmt(rate.raw_rate),
-                _fmt(rate.smoothed_rate),
-                _fmt(rate.low),
-                _fmt(rate.high),
-                _fmt(rate.p_above, 2),
-                (_("ja") if rate.exposed else _("nej")) if smoothing.ranks else "",
-                r.synthetic,
-            ]
-        )
     return response
+
+
+def _ranking_header(*, whole_area: bool) -> list[str]:
+    """The ranking file's columns; over the whole police area each area's municipality first."""
+    return [
+        *([_("Kommun")] if whole_area else []),
+        _("Område"),
+        _("Hushåll"),
+        _("Antal"),
+        _("Antal året före"),
+        _("Per 1 000 hushåll"),
+        _("Utjämnad takt"),
+        _("90 % lägst"),
+        _("90 % högst"),
+        _("Sannolikhet över lokalpolisområdets takt")
+        if whole_area
+        else _("Sannolikhet över kommunens takt"),
+        _("Utsatt"),
+        _("Varav syntetiska"),
+    ]
+
+
+def _ranking_row(r, *, ranks: bool, whole_area: bool) -> list:
+    """One area's line of the ranking file. Where the areas are not ranked
+    (`Smoothing.ranks`), the model's columns stay empty, as on the page: the file keeps its
+    columns for a spreadsheet made from an earlier one."""
+    rate = r.rate
+    return [
+        # Names are typed by staff: none may run as a formula in a spreadsheet.
+        *([safe_cell(r.area.municipality.name)] if whole_area else []),
+        safe_cell(r.area.name),
+        rate.households,
+        rate.count,
+        r.previous,
+        _fmt(rate.raw_rate),
+        _fmt(rate.smoothed_rate),
+        _fmt(rate.low),
+        _fmt(rate.high),
+        _fmt(rate.p_above, 2),
+        (_("ja") if rate.exposed else _("nej")) if ranks else "",
+        r.synthetic,
+    ]
 
 
 def _fmt(value, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+# The most reports the risk map draws: a year's in a small town, and a bound on the page.
+RISKMAP_REPORTS = 2000
 
 
 @operational
@@ -291,22 +303,10 @@ def riskmap(request: HttpRequest) -> HttpResponse:
     # The selects show what is drawn, also in place of a value refused (?cell=333).
     form = RiskMapForm(initial={"group": group, "cell": size})
     risk = risk_map_cached(group=group, size=size, codes=scope.codes)
-    cells = risk.cells
-    top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
     # Presence, residents' reports and the survey's places are the municipality served's
     # own layers (as on the overview): not drawn over another municipality's grid.
     own = scope.code == home_municipality_code()
-    presence = _recent_presence() if own else {"points": [], "areas": [], "words": []}
-    # The e-service's unsafe-place reports are their own layer: places that feel unsafe are
-    # part of the problem picture even where nothing has been reported to the police.
-    reports = [
-        {"lat": lat, "lon": lon, "label": f"{reference}: {category}"}
-        for reference, lat, lon, category in reports_here().filter(
-            lat__isnull=False, created__gte=timezone.now() - timedelta(days=365)
-        ).values_list("reference", "lat", "lon", "category__name_sv")[:2000]
-    ] if own else []
-    total = sum(c.score for c in cells) or 1
-    places = _survey_places(request) if own else None
+    own_layers, key = _own_marks(request, own=own)
     return render(
         request,
         "analytics/riskmap.html",
@@ -323,33 +323,72 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             # A small town's thin past gets the kernel model, whose top cells one new
             # incident can move: the page says so above the map and the table.
             "risk": risk,
-            "top": [
-                (c, c.score / total * 100, place)
-                for c, place in zip(top, describe_places(c.centre_wgs84 for c in top), strict=True)
-            ],
-            "synthetic": _synthetic_share(),
+            "top": _top_cells(risk.cells),
+            "synthetic": synthetic_here(),
             "layers": {
-                "grid": cells_geojson(cells, public=False),
-                "presence": presence["points"],
-                "presenceAreas": presence["areas"],
-                "reports": reports,
+                "grid": cells_geojson(risk.cells, public=False),
                 "colours": RISK_COLOURS,
-                "survey": places and places.map_layer(),
+                **own_layers,
             },
-            "places": places,
             # The survey's key: a middle shade of its purples, outlined in the darkest.
             "survey_swatch": (SURVEY_COLOURS[2], SURVEY_COLOURS[-1]),
-            "report_count": len(reports),
             # The key under the map: the levels with their colours, and only the marks drawn.
             "risk_levels": risk_levels(),
-            "presence_points": len(presence["points"]),
-            "presence_area_logs": sum(a["count"] for a in presence["areas"]),
-            "presence_words": presence["words"],
+            **key,
             **map_context(
                 tilesFailed=_("Kartbilden kunde inte laddas. Siffrorna finns i tabellen på sidan.")
             ),
         },
     )
+
+
+def _top_cells(cells) -> list[tuple]:
+    """The ten cells of highest risk, highest first, each with its share of the week's
+    risk (per cent) and its place in words."""
+    top = sorted((c for c in cells if c.score > 0), key=lambda c: -c.score)[:10]
+    total = sum(c.score for c in cells) or 1
+    places = describe_places(c.centre_wgs84 for c in top)
+    return [(c, c.score / total * 100, place) for c, place in zip(top, places, strict=True)]
+
+
+def _own_marks(request: HttpRequest, *, own: bool) -> tuple[dict, dict]:
+    """The risk map's marks of the municipality served (none over another municipality's
+    grid, `own` False): the last 30 days' police presence, the last year's residents'
+    reports and the survey's places, as map layers, and the counts and words of the key
+    under the map."""
+    presence = _recent_presence() if own else {"points": [], "areas": [], "words": []}
+    reports = _recent_reports() if own else []
+    places = _survey_places(request) if own else None
+    layers = {
+        "presence": presence["points"],
+        "presenceAreas": presence["areas"],
+        "reports": reports,
+        "survey": places and places.map_layer(),
+    }
+    return layers, {
+        "places": places,
+        "report_count": len(reports),
+        "presence_points": len(presence["points"]),
+        "presence_area_logs": sum(a["count"] for a in presence["areas"]),
+        "presence_words": presence["words"],
+    }
+
+
+def _recent_reports() -> list[dict]:
+    """The e-service's unsafe-place reports of the last year as the risk map's own layer:
+    places that feel unsafe are part of the problem picture even where nothing has been
+    reported to the police. Each is labelled with its category in the reader's language
+    (`Category.name`)."""
+    recent = (
+        reports_here()
+        .filter(lat__isnull=False, created__gte=timezone.now() - timedelta(days=365))
+        .select_related("category")
+        .only("reference", "lat", "lon", "category__name_sv", "category__name_en")
+    )
+    return [
+        {"lat": r.lat, "lon": r.lon, "label": f"{r.reference}: {r.category.name}"}
+        for r in recent[:RISKMAP_REPORTS]
+    ]
 
 
 def _recent_presence() -> dict:
@@ -401,7 +440,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "suggestions": list(zip(chosen, places, strict=True)),
             "risk": risk,
-            "synthetic": _synthetic_share(),
+            "synthetic": synthetic_here(),
             "week": timezone.localdate().isocalendar().week,
         },
     )
@@ -441,7 +480,7 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
             # that burglary.
             "withheld": not profile.shows_pattern
             and not may_open(request.roles, "analytics.incidents"),
-            "synthetic": _synthetic_share(),
+            "synthetic": synthetic_here(),
         },
     )
 
@@ -493,23 +532,26 @@ def presence(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Närvaron är sparad."))
             return redirect(_with_scope(reverse("analytics:presence"), scope))
-    year = timezone.localdate().year
-    shown = presence_of(scope.codes)
     return render(
         request,
         "analytics/presence.html",
-        {
-            "form": form,
-            "scope": scope,
-            "can_log": can_log,
-            "year": year,
-            "hours": _presence_hours(shown, year, named=scope.whole_area),
-            # Django's own month names, in the reader's language ("jan", "januari").
-            "month_names": [(MONTHS_3[m], MONTHS[m]) for m in range(1, 13)],
-            "recent": shown.select_related("area", "officer", "municipality")[:20],
-        },
+        {"form": form, "scope": scope, "can_log": can_log, **_presence_shown(scope)},
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _presence_shown(scope) -> dict:
+    """The presence page's follow-up of the municipalities shown: this year's hours per area
+    and month, and the latest logs."""
+    year = timezone.localdate().year
+    shown = presence_of(scope.codes)
+    return {
+        "year": year,
+        "hours": _presence_hours(shown, year, named=scope.whole_area),
+        # Django's own month names, in the reader's language ("jan", "januari").
+        "month_names": [(MONTHS_3[m], MONTHS[m]) for m in range(1, 13)],
+        "recent": shown.select_related("area", "officer", "municipality")[:20],
+    }
 
 
 def _with_scope(path: str, scope) -> str:
@@ -548,34 +590,6 @@ def observation(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-def public_summary(request: HttpRequest) -> HttpResponse:
-    """Counts per area for the last twelve months; thin figures are hidden."""
-    since = timezone.now() - timedelta(days=365)
-    minimum = settings.PUBLIC_MIN_COUNT
-    groups = [OffenceGroup.RESIDENTIAL_BURGLARY, OffenceGroup.VANDALISM]
-    counts = defaultdict(int)
-    areas = areas_here()
-    for area_id, group in Incident.objects.filter(
-        occurred_at__gte=since, offence_group__in=groups, area__in=areas
-    ).values_list("area_id", "offence_group"):
-        counts[(area_id, group)] += 1
-    rows = [
-        (area, [counts[(area.pk, g)] if counts[(area.pk, g)] >= minimum else None for g in groups])
-        for area in areas
-    ]
-    return render(
-        request,
-        "analytics/public_summary.html",
-        {
-            "rows": rows,
-            "groups": [OffenceGroup(g).label for g in groups],
-            "minimum": minimum,
-            "synthetic": _synthetic_share(),
-        },
-    )
-
-
 # The import page's two lists, a page each: uploads, and the police feed's fetches.
 HISTORY_PARAM, HISTORY_PER_PAGE = "sida", 50
 FETCHES_PARAM, FETCHES_PER_PAGE = "hamtningar", 10
@@ -584,9 +598,7 @@ FETCHES_PARAM, FETCHES_PER_PAGE = "hamtningar", 10
 def _own_import(import_id: int) -> IncidentImport:
     """An import of this service's municipality, or 404."""
     return get_object_or_404(
-        IncidentImport.objects.select_related("uploaded_by", "municipality"),
-        pk=import_id,
-        municipality__code=home_municipality_code(),
+        imports_here().select_related("uploaded_by", "municipality"), pk=import_id
     )
 
 
@@ -620,11 +632,7 @@ def _import_history(request: HttpRequest) -> dict:
     """The page of uploads (`?sida=`) and the page of feed fetches (`?hamtningar=`) asked
     for; each list's links keep the other's page."""
     # Not the file nor its rejected rows: only the counts are listed.
-    uploads = (
-        IncidentImport.objects.filter(municipality__code=home_municipality_code())
-        .select_related("uploaded_by")
-        .defer("data", "rejections")
-    )
+    uploads = imports_here().select_related("uploaded_by").defer("data", "rejections")
     fetches = FeedFetch.objects.exclude(outcome=FeedFetch.Outcome.SKIPPED)
     context = {}
     for name, items, param, per_page in (
@@ -665,11 +673,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             else:
                 return redirect("analytics:import_detail", import_id=upload.pk)
         trial, clock_warning = _trial(upload, form)
-    # The file's first rows and its rejected rows are its free text, which may name people.
-    if preview is not None:
-        _log_rows_read(request, upload, "första raderna")
-    elif upload.status == IncidentImport.Status.DONE and upload.rejections:
-        _log_rows_read(request, upload, "avvisade rader")
+    _log_rows_read(request, upload, previewed=preview is not None)
     return render(
         request,
         "analytics/import_detail.html",
@@ -750,7 +754,16 @@ def _progress_text(upload: IncidentImport) -> str:
     return f"{upload.phase}: {upload.percent} %"
 
 
-def _log_rows_read(request: HttpRequest, upload: IncidentImport, rows: str) -> None:
+def _log_rows_read(request: HttpRequest, upload: IncidentImport, *, previewed: bool) -> None:
+    """Log the reading of the file's first rows (`previewed`) or of its rejected rows: they
+    are its free text, which may name people. The progress page shows neither."""
+    if previewed:
+        rows = "första raderna"
+    elif upload.status == IncidentImport.Status.DONE and upload.rejections:
+        rows = "avvisade rader"
+    else:
+        return
+    # A record for the audit, in Swedish as every app's subjects are: not the reader's words.
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,

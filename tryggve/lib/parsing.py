@@ -156,10 +156,10 @@ def without_nul(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def decode_text(data: bytes) -> str:
+def decode_text(data: bytes, *, nul: str = "\ufffd") -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else each line that is not UTF-8 as
-    Windows-1252, as Excel writes it; a NUL character as U+FFFD (`without_nul`)."""
-    return without_nul(_decoded(data))
+    Windows-1252, as Excel writes it; a NUL character as `nul` (U+FFFD: `without_nul`)."""
+    return _decoded(data).replace("\x00", nul)
 
 
 def _decoded(data: bytes) -> str:

@@ -518,6 +518,15 @@ def test_a_nul_character_in_a_cell_is_stored_as_a_replacement_sign():
     assert (stored.summary, stored.external_id) == ("a\ufffdb", "K\ufffd1")
 
 
+def test_a_row_with_a_cell_more_that_reads_as_a_column_name_is_no_header():
+    # Found by test_random_rows_are_imported_or_reported: the row below the header is wider
+    # and "E" names SWEREF's easting, but the header above names six columns.
+    text = "time,lat,lon,type,text,id\n2026-08-01 22:15,65.59,19.18,Stöld,Cykel,K-1,E\n"
+    assert preview_csv(text.encode()).header == ["time", "lat", "lon", "type", "text", "id"]
+    (row,) = parse(text)
+    assert (row.external_id, row.offence_group) == ("K-1", OffenceGroup.THEFT)
+
+
 def test_a_utf8_file_with_a_line_of_windows_1252_is_read_line_by_line():
     rows = "".join(
         f"2025-03-{d + 1:02d} 12:00;Skadegörelse;65,59;19,18;klotter på förskolan;M{d}\n"

@@ -125,6 +125,7 @@ def test_access(client, council_reader, case_handler, municipality, other_area):
         municipality=other_area.municipality, file_name="theirs.csv",
         status=IncidentImport.Status.DONE, imported=1,
     )
+    assert case_handler.get(f"{URL}{theirs.pk}/angra/").status_code == 404
     assert case_handler.post(f"{URL}{theirs.pk}/angra/").status_code == 404
     assert case_handler.put(page).status_code == 405
     assert Incident.objects.count() == 1

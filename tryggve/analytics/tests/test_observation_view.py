@@ -109,3 +109,34 @@ def test_a_sweref_pair_is_placed_and_a_refused_one_kept(case_handler, municipali
     assert response.status_code == 302
     incident = Incident.objects.get()
     assert (incident.precise, incident.area.name) == (True, "Centrum")
+
+
+def test_the_list_costs_the_same_queries_however_many_rows(
+    case_handler, municipality, django_assert_num_queries
+):
+    from tryggve.analytics.services import incident_record_observation
+
+    def page_with(rows: int):
+        Incident.objects.all().delete()
+        for n in range(rows):
+            incident_record_observation(
+                reported_by=case_handler.user,
+                occurred_at=timezone.now() - timedelta(hours=n + 1),
+                # Every other one placed in its area, the rest for the whole municipality.
+                lat=CENTRUM[0] if n % 2 else None,
+                lon=CENTRUM[1] if n % 2 else None,
+                offence_group="vandalism",
+                summary=f"Klotter {n}",
+            )
+        with django_assert_num_queries(QUERIES):
+            response = case_handler.get(URL)
+        assert len(response.context["recent"]) == min(rows, 20)
+
+    case_handler.get(URL)  # the session and caches, warmed
+    page_with(2)
+    page_with(25)
+
+
+# Session, user, second factor, roles, the menu's unit check, the list (its areas and
+# reporters joined) and the session saved (savepoint, update, release).
+QUERIES = 9

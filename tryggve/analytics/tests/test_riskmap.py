@@ -156,6 +156,16 @@ def test_presence_points_are_shown_on_the_staff_map(police_officer, burglaries, 
     assert presence == [{"lat": lat, "lon": lon, "label": "Till fots, 30 min"}]
 
 
+@pytest.mark.parametrize(("language", "category"), [("sv", "Belysning"), ("en", "Lighting")])
+def test_the_reports_layer_names_each_category_in_the_readers_language(
+    police_officer, burglaries, make_report, language, category
+):
+    report = make_report(category="belysning")
+    police_officer.cookies["django_language"] = language
+    reports = police_officer.get(URL).context["layers"]["reports"]
+    assert [r["label"] for r in reports] == [f"{report.reference}: {category}"]
+
+
 @pytest.mark.parametrize(
     ("group", "name"),
     [("fire", "brand"), ("violence", "våld"), ("disturbance", "ordningsstörningar")],

@@ -26,6 +26,24 @@ def test_the_public_summary_is_open_to_everyone(client, municipality):
     assert client.get("/lagesbild/").status_code == 200
 
 
+def test_staff_and_public_views_are_apart():
+    """Every view of `views` is a staff page behind `staff_required`; `public_views` holds
+    the public page only, so a page added to either module shows which it is."""
+    import inspect
+
+    from tryggve.analytics import public_views, views
+
+    def pages(module):
+        return [
+            view for name, view in inspect.getmembers(module, inspect.isfunction)
+            if view.__module__ == module.__name__ and not name.startswith("_")
+        ]
+
+    assert pages(views) and all(hasattr(v, "staff_roles") for v in pages(views))
+    assert [v.__name__ for v in pages(public_views)] == ["public_summary"]
+    assert not hasattr(public_views.public_summary, "staff_roles")
+
+
 def _presence_post():
     started = timezone.localtime(timezone.now() - timedelta(hours=1))
     return {
