@@ -15,10 +15,16 @@ from datetime import UTC, date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from tryggve.lib.periods import local_bounds, month_of, months
-from tryggve.reports.models import CLOSED_STATUSES, Report, SafetyFeedback, Status, owned_by
+from tryggve.reports.models import (
+    CLOSED_STATUSES,
+    Category,
+    Report,
+    SafetyFeedback,
+    Status,
+    owned_by,
+)
 
 TOP = 5
 
@@ -106,8 +112,6 @@ def report_figures(
             "area__name",
         )
     )
-    # Category names in the reader's language, as `Category.name` gives them.
-    english = (get_language() or "sv").startswith("en")
     per_month: Counter[tuple[int, int]] = Counter()
     categories: Counter[str] = Counter()
     areas: Counter[str] = Counter()
@@ -116,7 +120,7 @@ def report_figures(
     month_for = _month_finder(start, end)
     for created, closed, due, status, name_sv, name_en, area in rows:
         per_month[month_for(created)] += 1
-        categories[name_en if english and name_en else name_sv] += 1
+        categories[Category.name_in_language(name_sv, name_en)] += 1
         if area:
             areas[area] += 1
         if status == Status.DUPLICATE:

@@ -85,11 +85,17 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
+        return self.name_in_language(self.name_sv, self.name_en)
+
+    @staticmethod
+    def name_in_language(name_sv: str, name_en: str) -> str:
+        """The name in the reader's language: English when the page is English and an
+        English name is set, else Swedish. For rows read as values, not objects."""
         from django.utils.translation import get_language
 
-        if (get_language() or "sv").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_sv
+        if (get_language() or "sv").startswith("en") and name_en:
+            return name_en
+        return name_sv
 
     @property
     def help(self) -> str:

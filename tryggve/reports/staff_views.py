@@ -88,11 +88,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(ordered, 50).get_page(request.GET.get("sida"))
     # The map shows the whole selection (not only this page), as far as a map can.
+    # Labelled in the reader's language (`Category.name`), as the list beside the map.
     points = [
-        {"ref": ref, "lat": lat, "lon": lon, "label": label}
-        for ref, lat, lon, label in reports.filter(lat__isnull=False)
+        {"ref": ref, "lat": lat, "lon": lon, "label": Category.name_in_language(name_sv, name_en)}
+        for ref, lat, lon, name_sv, name_en in reports.filter(lat__isnull=False)
         .order_by("-created")
-        .values_list("reference", "lat", "lon", "category__name_sv")[:MAP_POINTS]
+        .values_list("reference", "lat", "lon", "category__name_sv", "category__name_en")[
+            :MAP_POINTS
+        ]
     ]
     query = request.GET.copy()
     query.pop("sida", None)

@@ -52,6 +52,17 @@ def test_inbox_filters_and_counts(case_handler, municipality):
 
 
 @pytest.mark.django_db
+def test_the_inbox_map_labels_its_points_in_the_reader_s_language(case_handler, municipality):
+    category = Category.objects.for_code("2505").get(slug="belysning")
+    report = new()
+    swedish = case_handler.get("/personal/arenden/").context["points"]
+    assert [(p["ref"], p["label"]) for p in swedish] == [(report.reference, category.name_sv)]
+    case_handler.cookies["django_language"] = "en"
+    english = case_handler.get("/personal/arenden/").context["points"]
+    assert category.name_en and english[0]["label"] == category.name_en
+
+
+@pytest.mark.django_db
 def test_inbox_query_count_does_not_grow(case_handler, municipality, django_assert_max_num_queries):
     for _ in range(3):
         new()
