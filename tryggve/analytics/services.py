@@ -502,53 +502,36 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
     count reads the event once, from the record with the real place.
 
     One event matches one record: of the same municipality and offence group (never
-    "Övrigt", too wide to tell two events apart), demo data only with demo data, within
-    `SAME_EVENT_WINDOW` of each other (on the same local date when the record has no clock
-    time); the closest pairs first. Events and records linked already stay as they are, so
-    a re-run changes nothing. Returns how many events were linked now."""
+    "Övrigt", too wide to tell two events apart), demo data only with demo data, at a time
+    that fits (`_may_be_same`); the closest pairs first. Events and records linked already
+    stay as they are, so a re-run changes nothing. Returns how many events were linked now."""
     codes = {code for code in codes if code}
     if not codes:
         return 0
-    reach = timedelta(days=1)
     unlinked = Incident.objects.filter(municipality_code__in=codes).exclude(
         offence_group=OffenceGroup.OTHER
     )
     feed = list(
         unlinked.filter(source=IncidentSource.POLICE_FEED, same_as__isnull=True)
-        .filter(occurred_at__gte=start - reach, occurred_at__lte=end + reach)
-        .values_list("pk", "municipality_code", "offence_group", "synthetic", "occurred_at")
+        .filter(occurred_at__gte=start - _LINK_REACH, occurred_at__lte=end + _LINK_REACH)
+        .values_list(
+            "pk", "municipality_code", "offence_group", "synthetic", "occurred_at", "external_id"
+        )
     )
     if not feed:
         return 0
-    records: dict[tuple, list[tuple[datetime, int, bool]]] = {}
-    for pk, code, group, synthetic, moment, time_known in (
-        unlinked.exclude(source=IncidentSource.POLICE_FEED)
-        .filter(feed_copy__isnull=True, offence_group__in={row[2] for row in feed})
-        .filter(
-            occurred_at__gte=min(row[4] for row in feed) - reach,
-            occurred_at__lte=max(row[4] for row in feed) + reach,
-        )
-        .values_list(
-            "pk", "municipality_code", "offence_group", "synthetic", "occurred_at", "time_known"
-        )
-    ):
-        records.setdefault((code, group, synthetic), []).append((moment, pk, time_known))
-    for rows in records.values():
-        rows.sort()
+    records = _records_near(unlinked, feed)
     pairs = []
-    for pk, code, group, synthetic, moment in feed:
+    for pk, code, group, synthetic, moment, external_id in feed:
         # Only the records within a day of the event can match (a city's file holds
         # thousands of the same group in a year): found in the sorted list by bisection.
         rows = records.get((code, group, synthetic), [])
-        first = bisect.bisect_left(rows, (moment - reach,))
-        last = bisect.bisect_right(rows, (moment + reach, math.inf))
+        first = bisect.bisect_left(rows, (moment - _LINK_REACH,))
+        last = bisect.bisect_right(rows, (moment + _LINK_REACH, math.inf))
+        part = ":" in external_id  # a digest's line ("<digest id>:<n>", `split_summary`)
         for when, other, time_known in rows[first:last]:
-            apart = abs(moment - when)
-            if time_known:
-                if apart <= SAME_EVENT_WINDOW:
-                    pairs.append((apart, pk, other))
-            elif timezone.localdate(moment) == timezone.localdate(when):
-                pairs.append((apart, pk, other))
+            if _may_be_same(moment, part=part, record_at=when, time_known=time_known):
+                pairs.append((abs(moment - when), pk, other))
     pairs.sort()
     taken_feed: set[int] = set()
     taken_record: set[int] = set()
@@ -567,6 +550,48 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
         log.warning("incidents_link_same: linked by a run beside this one; left as it was")
         return 0
     return len(links)
+
+
+# How far from a feed event a record may lie to be looked at (`_may_be_same` decides): a
+# day covers a digest's night (SUMMARY_WINDOW_BEFORE) and a record's date without a clock.
+_LINK_REACH = timedelta(days=1)
+
+
+def _records_near(unlinked, feed: list[tuple]) -> dict[tuple, list[tuple[datetime, int, bool]]]:
+    """The records (not the feed's, not linked yet) of the feed events' groups around their
+    times, as (time, pk, time known) sorted by time, by (municipality, group, demo)."""
+    records: dict[tuple, list[tuple[datetime, int, bool]]] = {}
+    for pk, code, group, synthetic, moment, time_known in (
+        unlinked.exclude(source=IncidentSource.POLICE_FEED)
+        .filter(feed_copy__isnull=True, offence_group__in={row[2] for row in feed})
+        .filter(
+            occurred_at__gte=min(row[4] for row in feed) - _LINK_REACH,
+            occurred_at__lte=max(row[4] for row in feed) + _LINK_REACH,
+        )
+        .values_list(
+            "pk", "municipality_code", "offence_group", "synthetic", "occurred_at", "time_known"
+        )
+    ):
+        records.setdefault((code, group, synthetic), []).append((moment, pk, time_known))
+    for rows in records.values():
+        rows.sort()
+    return records
+
+
+def _may_be_same(event_at: datetime, *, part: bool, record_at: datetime, time_known: bool) -> bool:
+    """Whether a record at `record_at` may be the feed event at `event_at`: within
+    `SAME_EVENT_WINDOW`, or on the same local date when the record has no clock time. A
+    digest's line (`part`) carries the digest's time, written the morning after the night
+    it sums up: then the window is the digest's own (`SUMMARY_WINDOW_BEFORE` before it to
+    `SUMMARY_WINDOW_AFTER` after), and a date alone may be the digest's or the day before."""
+    if part:
+        if time_known:
+            return event_at - SUMMARY_WINDOW_BEFORE <= record_at <= event_at + SUMMARY_WINDOW_AFTER
+        days = (timezone.localdate(event_at) - timezone.localdate(record_at)).days
+        return days in (0, 1)
+    if time_known:
+        return abs(event_at - record_at) <= SAME_EVENT_WINDOW
+    return timezone.localdate(event_at) == timezone.localdate(record_at)
 
 
 

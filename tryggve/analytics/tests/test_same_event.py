@@ -124,6 +124,23 @@ def test_a_record_with_its_date_alone_matches_on_the_date(municipality):
 
 
 @pytest.mark.django_db
+def test_a_digest_s_line_matches_a_record_of_the_night_it_sums_up(municipality):
+    """A line of "Sammanfattning natt" carries the digest's morning time; the burglary it
+    tells of happened in the night, more than `SAME_EVENT_WINDOW` before."""
+    morning = EVENING.replace(hour=6, minute=40) + timedelta(days=1)
+    incidents_import(
+        incidents=[
+            item("650400:1", FEED, when=morning),
+            item("650400:2", FEED, when=morning, group=OffenceGroup.VANDALISM),
+            item("K-1", when=EVENING + timedelta(hours=4)),  # 02:15, the night summed up
+            # The evening before the night: too early for the digest.
+            item("K-2", when=morning - timedelta(hours=20), group=OffenceGroup.VANDALISM),
+        ]
+    )
+    assert linked() == {"650400:1": "K-1"}
+
+
+@pytest.mark.django_db
 def test_one_event_one_record_the_closest_first(municipality):
     incidents_import(
         incidents=[
