@@ -4,6 +4,11 @@ The rules (polisen.se, "Regler för användning av polisens öppna data och API:
 User-Agent that names the application and a contact, HTTPS, at least 10 seconds between
 calls, at most 60 calls an hour and 1,440 a day, and a 404 is permanent: never call that
 address again. Breaking them gets 429 or 403, or a block that may hit others on our network.
+So a 429 or a 403 ends the run at once (another call in the same run could lengthen a block):
+the next cron run is the one that may call again, once the Retry-After or our own back-off
+has passed. Only what may pass within a minute (a 5xx, a timeout, a server that is down) is
+tried again within a run. A redirect is never followed: the address is the operator's to
+check (it would count as a second call, and could lead from HTTPS to HTTP).
 
 Every call (and every call the rules made us skip) is a `FeedFetch` row, so separate cron
 runs share the limits through the database. A call is reserved as a row before it is made,
@@ -47,21 +52,23 @@ log = logging.getLogger(__name__)
 MIN_SPACING = timedelta(seconds=10)
 HOUR_LIMIT = 60
 DAY_LIMIT = 1440
-# Our own back-off after 429/403 without Retry-After, doubled per refusal in a row.
+# Our own back-off after 429/403 without Retry-After, doubled per refusal in a row; a later
+# run waits it out (a refusal ends its run).
 BACKOFF_START = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
-# 5xx, timeouts and a server that is down: tried again this many times within one run,
-# waiting 10, 20, 40 ... seconds.
+# 5xx, timeouts and a server that is down, and these alone: tried again this many times
+# within one run, waiting 10, 20, 40 ... seconds.
 RETRIES = 3
-# Longer waits are not slept through in a cron run; the next run picks up after them.
-MAX_SLEEP = timedelta(seconds=120)
 # A Retry-After further ahead than this is read as this: a broken header (a year 9999 date)
 # must not stop the fetching for good, as only a 404 may.
 RETRY_AFTER_MAX = timedelta(days=1)
 # The whole answer, not only each read, must come within POLICE_FEED_TIMEOUT, and be no
 # larger than this (the feed's 500 events are about 300 kB): a server that trickles or
-# streams without end must not hold the run, and the flock of the next, for ever.
+# streams without end must not hold the run, and the flock of the next, for ever. A larger
+# answer is not asked for again in the run: it would only come as large again.
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
+# How much of a redirect's Location the operator's error quotes.
+LOCATION_SHOWN = 100
 # The PostgreSQL advisory lock under which a call is reserved (any constant of our own).
 RESERVATION_LOCK = 0x7472_7967_6776_6501
 Outcome = FeedFetch.Outcome
@@ -118,7 +125,7 @@ def _refusals_in_a_row(current: FeedFetch) -> int:
     count = 0
     calls = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).exclude(pk=current.pk)
     for outcome in calls.values_list("outcome", flat=True)[:10]:
-        if outcome != Outcome.RATE_LIMITED:
+        if outcome not in (Outcome.RATE_LIMITED, Outcome.REFUSED):
             break
         count += 1
     return count
@@ -158,13 +165,33 @@ def _reserve(url: str, now: Callable[[], datetime]) -> tuple[str, FeedFetch | No
     return "", row
 
 
+class AnswerTooLarge(Exception):
+    """An answer over MAX_ANSWER_BYTES: failed for the run, never tried again in it."""
+
+    def __init__(self, status: int):
+        super().__init__(f"answer larger than {MAX_ANSWER_BYTES} bytes")
+        self.status = status
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx is the call's answer, never followed as urllib would by default: following
+    would be a second call at once, logged as none, and could lead from HTTPS to HTTP.
+    urllib then raises it as an HTTPError, as any other status but 2xx."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _read(response, deadline: float) -> bytes:
     """The answer's body, at most MAX_ANSWER_BYTES and all of it before the deadline."""
     chunks, size = [], 0
     while chunk := response.read1(64 * 1024):
         size += len(chunk)
         if size > MAX_ANSWER_BYTES:
-            raise ValueError(f"answer larger than {MAX_ANSWER_BYTES} bytes")
+            raise AnswerTooLarge(response.status)
         if time.monotonic() > deadline:
             raise TimeoutError(f"answer not complete within {settings.POLICE_FEED_TIMEOUT} s")
         chunks.append(chunk)
@@ -174,18 +201,29 @@ def _read(response, deadline: float) -> bytes:
 
 
 def _get(url: str) -> tuple[int, bytes, dict]:
+    """(status, body, headers by their names in lower case) of one request, redirects
+    not followed."""
     deadline = time.monotonic() + settings.POLICE_FEED_TIMEOUT
     # The address is POLICE_FEED_URL, set by the operator, never by a user.
     request = urllib.request.Request(  # noqa: S310
         url, headers={"User-Agent": settings.POLICE_FEED_USER_AGENT, "Accept": "application/json"}
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            request, timeout=settings.POLICE_FEED_TIMEOUT
-        ) as response:
-            return response.status, _read(response, deadline), dict(response.headers)
+        with _OPENER.open(request, timeout=settings.POLICE_FEED_TIMEOUT) as response:
+            return response.status, _read(response, deadline), _lower(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, b"", dict(exc.headers or {})
+        exc.close()
+        return exc.code, b"", _lower(exc.headers or {})
+
+
+def _lower(headers) -> dict:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _shortened(location: str) -> str:
+    """A redirect's Location for the operator's one-line error: on one line, not too long."""
+    location = " ".join(location.split()) or "(no Location)"
+    return location if len(location) <= LOCATION_SHOWN else location[:LOCATION_SHOWN] + "…"
 
 
 def police_events_fetch(
@@ -194,7 +232,8 @@ def police_events_fetch(
     sleep: Callable[[float], None] | None = None,
     now: Callable[[], datetime] = timezone.now,
 ) -> FetchReport:
-    """Fetch the feed once (retrying within the rules) and import its events.
+    """Fetch the feed once and import its events: a 5xx, a timeout or a server that is
+    down is tried again within the run (RETRIES), anything else ends it.
 
     Returns what happened; every call is logged as a `FeedFetch` row. Events already stored
     count as duplicates (by the feed's id), so fetching often never counts one twice.
@@ -236,16 +275,20 @@ def _attempt(
     wait = (row.started - now()).total_seconds()
     if wait > 0:
         sleep(wait)
-    started = now()
+    row.started = started = now()
     report.calls += 1
     try:
         status, body, headers = _get(url)
-    # Refused, timed out, DNS, too large, a broken answer (IncompleteRead, BadStatusLine).
+    except AnswerTooLarge as exc:
+        row.http_status = exc.status
+        # As large again if asked for again: failed for this run; the next cron run tries.
+        error = f"{FeedFetch.TOO_LARGE}: {exc}, not asked for again in this run"
+        return _failed(row, report, error, attempt, retry=False)
+    # Refused, timed out, DNS, a broken answer (IncompleteRead, BadStatusLine).
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        status, body, headers, error = None, b"", {}, f"{type(exc).__name__}: {exc}"
-    else:
-        error = ""
-    row.started, row.http_status, row.error = started, status, error
+        row.http_status = None
+        return _failed(row, report, f"{type(exc).__name__}: {exc}", attempt, retry=True)
+    row.http_status = status
     if status == 200:
         _import(row, body, report, now=started)
         return None
@@ -256,22 +299,38 @@ def _attempt(
         report.outcome, report.message = Outcome.GONE, row.error
         return None
     if status in (429, 403):
-        backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(row), BACKOFF_MAX)
-        until = _retry_after(headers.get("Retry-After"), started) or started + backoff
-        row.outcome, row.retry_after = Outcome.RATE_LIMITED, until
-        row.error = f"{status}: retry after {until.isoformat()}"
-        row.save()
-        log.warning("Police feed refused the call (%s); next call after %s", status, until)
-        report.outcome, report.message = Outcome.RATE_LIMITED, row.error
-        if until - now() > MAX_SLEEP or attempt >= RETRIES:
-            return None
-        return max((until - now()).total_seconds(), 0)
-    row.outcome = Outcome.FAILED
-    row.error = row.error or f"HTTP {status}"
+        _refused(row, report, headers.get("retry-after"), started)
+        return None
+    if 300 <= status < 400:
+        location = _shortened(headers.get("location", ""))
+        error = f"HTTP {status} to {location}, not followed: check POLICE_FEED_URL"
+        return _failed(row, report, error, attempt, retry=False)
+    return _failed(row, report, f"HTTP {status}", attempt, retry=500 <= status < 600)
+
+
+def _refused(
+    row: FeedFetch, report: FetchReport, retry_after: str | None, started: datetime
+) -> None:
+    """A 429 (asked to wait) or 403 (refused): no call before its Retry-After or our own
+    back-off, by this run or any other."""
+    backoff = min(BACKOFF_START * 2 ** _refusals_in_a_row(row), BACKOFF_MAX)
+    until = _retry_after(retry_after, started) or started + backoff
+    row.outcome = Outcome.RATE_LIMITED if row.http_status == 429 else Outcome.REFUSED
+    row.retry_after, row.error = until, f"{row.http_status}: retry after {until.isoformat()}"
     row.save()
-    log.warning("Police feed call failed (%s), attempt %d", row.error, attempt + 1)
-    report.outcome, report.message = Outcome.FAILED, row.error
-    if attempt >= RETRIES:
+    log.warning("Police feed refused the call (%s); next call after %s", row.http_status, until)
+    report.outcome, report.message = row.outcome, row.error
+
+
+def _failed(
+    row: FeedFetch, report: FetchReport, error: str, attempt: int, *, retry: bool
+) -> float | None:
+    """Log the call as failed; the seconds to wait before trying again in this run, or None."""
+    row.outcome, row.error = Outcome.FAILED, error
+    row.save()
+    log.warning("Police feed call failed (%s), attempt %d", error, attempt + 1)
+    report.outcome, report.message = Outcome.FAILED, error
+    if not retry or attempt >= RETRIES:
         return None
     return (MIN_SPACING * 2**attempt).total_seconds()
 
@@ -292,7 +351,7 @@ def _fail_if_started(row: FeedFetch) -> None:
 
 def _import(row: FeedFetch, body: bytes, report: FetchReport, *, now: datetime) -> None:
     try:
-        events = load_police_events(body)
+        events = load_police_events(body, answer=True)
     except ImportFormatError as exc:
         row.outcome, row.error = Outcome.FAILED, str(exc)
         row.save()

@@ -528,24 +528,32 @@ def _text(value) -> str:
     return ""
 
 
-def load_police_events(data: bytes) -> list:
-    """The feed's answer: a JSON list of events."""
+def load_police_events(data: bytes, *, answer: bool = False) -> list:
+    """The feed's events: a JSON list. `answer`: `data` is the feed's answer over HTTP
+    (`fetch_police_events`), not a file (`import_incidents`), and the messages say so."""
     try:
         events = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            _("Filen är inte UTF-8: byte %(position)d går inte att läsa.")
-            % {"position": exc.start + 1}
-        ) from exc
+        message = (
+            _("Polisens svar är inte UTF-8: byte %(position)d går inte att läsa.")
+            if answer
+            else _("Filen är inte UTF-8: byte %(position)d går inte att läsa.")
+        )
+        raise ImportFormatError(message % {"position": exc.start + 1}) from exc
     except ValueError as exc:  # JSONDecodeError, and an int of over 4,300 digits
-        raise ImportFormatError(
-            _("Filen är inte giltig JSON: %(where)s") % {"where": json_error_place(exc)}
-        ) from exc
+        message = (
+            _("Polisens svar är inte giltig JSON: %(where)s")
+            if answer
+            else _("Filen är inte giltig JSON: %(where)s")
+        )
+        raise ImportFormatError(message % {"where": json_error_place(exc)}) from exc
     except RecursionError as exc:
         # Lists in lists a thousand deep ("[[[[…"): no feed nests like that, and Python's
         # reader gives up on them; never the traceback it would be.
         raise ImportFormatError(
-            _("Filen är inte giltig JSON: listor eller objekt ligger för djupt i varandra.")
+            _("Polisens svar är inte giltig JSON: listor eller objekt ligger för djupt i varandra.")
+            if answer
+            else _("Filen är inte giltig JSON: listor eller objekt ligger för djupt i varandra.")
         ) from exc
     if not isinstance(events, list):
         raise ImportFormatError(_("Polisens händelser ska vara en JSON-lista av händelser."))

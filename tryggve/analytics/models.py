@@ -354,9 +354,18 @@ class FeedFetch(models.Model):
         # Plain words for staff; the HTTP status is kept in `http_status` and `error` for the
         # operator (the admin, the command's output).
         SKIPPED = "skipped", _("Hoppades över (flödets regler)")
+        # 429: the police asked us to wait.
         RATE_LIMITED = "rate_limited", _("För många anrop – väntar")
+        # 403: the police refused the call (under their rules, perhaps a block). Both are
+        # refusals for our back-off, and either ends the run (`feed._attempt`).
+        REFUSED = "refused", _("Nekad av polisen")
         GONE = "gone", _("Adressen finns inte längre")
         FAILED = "failed", _("Misslyckades")
+
+    # How `error` begins for an answer larger than the feed's limit (`feed.MAX_ANSWER_BYTES`),
+    # written by `feed._attempt`: the one fact the explanation reads from `error` (never
+    # showing it), as no field holds it (the status is 200, as a broken answer's).
+    TOO_LARGE = "AnswerTooLarge"
 
     started = models.DateTimeField(_("tid"), db_index=True)
     url = models.CharField(_("adress"), max_length=500)
@@ -413,9 +422,9 @@ class FeedFetch(models.Model):
 
     def explanation(self, code: str) -> str | None:
         """What happened, in words for the staff of the municipality `code`, from the stored
-        facts (never `error`, which is technical and names other municipalities' events).
-        "" for a call with nothing to say; None for one whose facts are not known. A
-        sentence, with its full stop (added here, so that every outcome has one)."""
+        facts (never showing `error`, which is technical and names other municipalities'
+        events). "" for a call with nothing to say; None for one whose facts are not known.
+        A sentence, with its full stop (added here, so that every outcome has one)."""
         said = self._explained(code)
         return f"{said}." if said else said
 
@@ -424,14 +433,10 @@ class FeedFetch(models.Model):
             return self._rejections_explained(code)
         if self.outcome == self.Outcome.RATE_LIMITED:
             return self._wait_explained()
+        if self.outcome == self.Outcome.REFUSED:
+            return self._refusal_explained()
         if self.outcome == self.Outcome.FAILED:
-            if self.http_status is None:
-                return gettext("Polisens tjänst svarade inte (nätverksfel)")
-            if self.http_status == 200:
-                return gettext("Polisens svar gick inte att läsa")
-            return gettext("Polisens tjänst svarade med ett fel (%(status)s)") % {
-                "status": self.http_status
-            }
+            return self._failure_explained()
         if self.outcome == self.Outcome.GONE:
             return gettext(
                 "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
@@ -442,6 +447,25 @@ class FeedFetch(models.Model):
         if self.outcome == self.Outcome.SKIPPED:
             return gettext("Inget anrop gjordes: polisens regler för hur ofta tjänsten får anropas")
         return None
+
+    def _failure_explained(self) -> str:
+        if self.http_status is None:
+            return gettext("Polisens tjänst svarade inte (nätverksfel)")
+        if self.error.startswith(self.TOO_LARGE):
+            return gettext(
+                "Polisens svar var för stort för att tas emot; nästa hämtning försöker "
+                "igen – kontakta systemförvaltaren om det upprepas"
+            )
+        if self.http_status == 200:
+            return gettext("Polisens svar gick inte att läsa")
+        if 300 <= self.http_status < 400:  # never followed (`feed._get`)
+            return gettext(
+                "Polisens tjänst svarade med en omdirigering (HTTP %(status)s), som inte "
+                "följs; systemförvaltaren behöver kontrollera adressen till polisens tjänst"
+            ) % {"status": self.http_status}
+        return gettext("Polisens tjänst svarade med ett fel (%(status)s)") % {
+            "status": self.http_status
+        }
 
     def _rejections_explained(self, code: str) -> str | None:
         rejected = self.rejected_for(code)
@@ -472,16 +496,28 @@ class FeedFetch(models.Model):
     def _wait_explained(self) -> str:
         if self.retry_after is None:
             return gettext("Polisen bad oss vänta med nästa försök")
-        # The reader's clock: Swedish time, summer or winter (the stored moment is UTC).
+        return self._with_next_attempt(
+            gettext("Polisen bad oss vänta; nästa försök tidigast kl. %(time)s"),
+            gettext("Polisen bad oss vänta; nästa försök tidigast %(date)s kl. %(time)s"),
+        )
+
+    def _refusal_explained(self) -> str:
+        if self.retry_after is None:
+            return gettext("Polisen nekade anropet (HTTP 403)")
+        return self._with_next_attempt(
+            gettext("Polisen nekade anropet (HTTP 403); nästa försök tidigast kl. %(time)s"),
+            gettext(
+                "Polisen nekade anropet (HTTP 403); nästa försök tidigast %(date)s kl. %(time)s"
+            ),
+        )
+
+    def _with_next_attempt(self, same_day: str, other_day: str) -> str:
+        """`same_day` with the time of `retry_after`, or `other_day` with its date too, on
+        the reader's clock: Swedish time, summer or winter (the stored moment is UTC)."""
         until = timezone.localtime(self.retry_after)
         if until.date() == timezone.localtime(self.started).date():
-            return gettext("Polisen bad oss vänta; nästa försök tidigast kl. %(time)s") % {
-                "time": f"{until:%H:%M}"
-            }
-        return gettext("Polisen bad oss vänta; nästa försök tidigast %(date)s kl. %(time)s") % {
-            "date": f"{until:%Y-%m-%d}",
-            "time": f"{until:%H:%M}",
-        }
+            return same_day % {"time": f"{until:%H:%M}"}
+        return other_day % {"date": f"{until:%Y-%m-%d}", "time": f"{until:%H:%M}"}
 
 
 # A worker polls the queue every few seconds (`db_worker --interval 2`) and an import runs

@@ -2,9 +2,11 @@
 from the stored facts, never the technical `error`; each municipality learns only of its own
 rejected events; the technical text stays for the operator (the command, the admin)."""
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import translation
 
 from tryggve.analytics.importers import parse_police_events
@@ -21,14 +23,15 @@ def call(started="2026-11-28T09:00:00+00:00", **fields) -> FeedFetch:
     return FeedFetch(started=moment, url="x", **fields)
 
 
-def refused(started: str, retry_after: str | None) -> FeedFetch:
+def refused(started: str, retry_after: str | None, status: int = 429) -> FeedFetch:
+    """A 429 (asked to wait) or, `status` 403, a call the police refused."""
     until = datetime.fromisoformat(retry_after) if retry_after else None
     return call(
         started,
-        outcome=Outcome.RATE_LIMITED,
-        http_status=429,
+        outcome=Outcome.RATE_LIMITED if status == 429 else Outcome.REFUSED,
+        http_status=status,
         retry_after=until,
-        error=f"429: retry after {retry_after}",
+        error=f"{status}: retry after {retry_after}",
     )
 
 
@@ -60,6 +63,57 @@ def test_a_refusal_without_a_time_still_says_what_happened():
 
 
 @pytest.mark.parametrize(
+    ("started", "retry_after", "said"),
+    [
+        ("2026-11-28T08:06:00+00:00", "2026-11-28T08:07:00+00:00", "kl. 09:07"),
+        ("2026-11-28T20:00:00+00:00", "2026-11-28T23:30:00+00:00", "2026-11-29 kl. 00:30"),
+    ],
+)
+def test_a_403_says_the_police_refused_the_call_not_that_they_asked_us_to_wait(
+    started, retry_after, said
+):
+    row = refused(started, retry_after, status=403)
+    assert row.explanation(HERE) == (
+        f"Polisen nekade anropet (HTTP 403); nästa försök tidigast {said}."
+    )
+    assert row.get_outcome_display() == "Nekad av polisen"
+
+
+def test_a_403_without_a_time_still_says_what_happened():
+    assert refused("2026-11-28T13:00:00+00:00", None, 403).explanation(HERE) == (
+        "Polisen nekade anropet (HTTP 403)."
+    )
+
+
+def test_a_403_is_explained_in_english_too():
+    with translation.override("en"):
+        row = refused("2026-11-28T08:06:00+00:00", "2026-11-28T08:07:00+00:00", 403)
+        assert row.explanation(HERE) == (
+            "The police refused the call (HTTP 403); next attempt at 09:07 at the earliest."
+        )
+        assert row.get_outcome_display() == "Refused by the police"
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_stored_403s_their_own_outcome():
+    migration = importlib.import_module("tryggve.analytics.migrations.0018_feedfetch_refused")
+    moment = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    stored = {
+        status: FeedFetch.objects.create(
+            started=moment, url="x", outcome=Outcome.RATE_LIMITED, http_status=status
+        )
+        for status in (403, 429)
+    }
+    migration.refused_of_403(django_apps, None)
+    assert {s: FeedFetch.objects.get(pk=row.pk).outcome for s, row in stored.items()} == {
+        403: Outcome.REFUSED,
+        429: Outcome.RATE_LIMITED,
+    }
+    migration.rate_limited_of_403(django_apps, None)  # backwards
+    assert FeedFetch.objects.get(pk=stored[403].pk).outcome == Outcome.RATE_LIMITED
+
+
+@pytest.mark.parametrize(
     ("fields", "said"),
     [
         (
@@ -71,7 +125,11 @@ def test_a_refusal_without_a_time_still_says_what_happened():
             "Polisens tjänst svarade med ett fel (500).",
         ),
         (
-            {"outcome": Outcome.FAILED, "http_status": 200, "error": "Filen är inte giltig JSON"},
+            {
+                "outcome": Outcome.FAILED,
+                "http_status": 200,
+                "error": "Polisens svar är inte giltig JSON",
+            },
             "Polisens svar gick inte att läsa.",
         ),
         (

@@ -298,20 +298,53 @@ def test_sixty_calls_in_an_hour_stop_the_sixty_first(server, clock):
 
 
 @pytest.mark.django_db
-def test_a_429_is_waited_out_by_its_retry_after(server, clock):
-    server.script = [(429, b"", {"Retry-After": "30"}, 0), (200, FEED_1, {}, 0)]
+def test_a_429_ends_the_run_and_the_next_run_waits_out_its_retry_after(server, clock):
+    server.script = [(429, b"", {"Retry-After": "120"}, 0), (200, FEED_1, {}, 0)]
     report = fetch(clock)
-    assert report.outcome == Outcome.OK and report.calls == 2
-    assert clock.slept == [pytest.approx(30)]
-    limited = FeedFetch.objects.get(outcome=Outcome.RATE_LIMITED)
-    assert limited.http_status == 429
-    assert limited.retry_after == limited.started + timedelta(seconds=30)
+    # Never called again within the run, however short the wait: the next cron run may.
+    assert (report.outcome, report.calls) == (Outcome.RATE_LIMITED, 1)
+    assert len(server.requests) == 1 and clock.slept == []
+    limited = FeedFetch.objects.get()
+    assert (limited.outcome, limited.http_status) == (Outcome.RATE_LIMITED, 429)
+    assert limited.retry_after == limited.started + timedelta(seconds=120)
+    clock.sleep(60)
+    assert fetch(clock).outcome == Outcome.SKIPPED
+    assert len(server.requests) == 1
+    clock.sleep(60)
+    assert fetch(clock).imported == 5
+    assert len(server.requests) == 2 and clock.slept == [60, 60]
 
 
 @pytest.mark.django_db
-def test_a_long_retry_after_ends_the_run_and_blocks_the_next_one(server, clock):
+def test_a_403_ends_the_run_at_once_and_is_backed_off(server, clock):
+    server.script = [(403, b"", {}, 0)] * 4
+    report = fetch(clock)
+    assert (report.outcome, report.calls) == (Outcome.REFUSED, 1)
+    assert len(server.requests) == 1 and clock.slept == []
+    refused = FeedFetch.objects.get()
+    assert (refused.outcome, refused.http_status) == (Outcome.REFUSED, 403)
+    assert refused.retry_after == refused.started + feed.BACKOFF_START
+    assert "403" in refused.error and "403" in report.message
+    clock.sleep(30)
+    assert fetch(clock).outcome == Outcome.SKIPPED
+    assert len(server.requests) == 1
+
+
+@pytest.mark.django_db
+def test_the_command_reports_a_403_in_its_line_and_calls_once(server, monkeypatch):
+    slept = []
+    monkeypatch.setattr(feed.time, "sleep", slept.append)
+    server.script = [(403, b"", {}, 0)] * 4
+    out = StringIO()
+    call_command("fetch_police_events", stdout=out)
+    assert out.getvalue().startswith("outcome=refused calls=1 imported=0")
+    assert len(server.requests) == 1 and slept == []
+
+
+@pytest.mark.django_db
+def test_a_retry_after_blocks_the_next_runs_until_it_has_passed(server, clock):
     server.script = [(403, b"", {"Retry-After": "3600"}, 0)]
-    assert fetch(clock).outcome == Outcome.RATE_LIMITED
+    assert fetch(clock).outcome == Outcome.REFUSED
     clock.sleep(600)
     assert fetch(clock).outcome == Outcome.SKIPPED
     assert len(server.requests) == 1
@@ -324,10 +357,12 @@ def test_a_long_retry_after_ends_the_run_and_blocks_the_next_one(server, clock):
 def test_a_retry_after_in_the_past_is_no_wait_at_all(server, clock):
     past = format_datetime(datetime(2020, 1, 1, tzinfo=UTC), usegmt=True)
     server.script = [(429, b"", {"Retry-After": past}, 0), (200, FEED_1, {}, 0)]
-    report = fetch(clock)
-    assert report.outcome == Outcome.OK and report.imported == 5
+    assert fetch(clock).outcome == Outcome.RATE_LIMITED
     limited = FeedFetch.objects.get(outcome=Outcome.RATE_LIMITED)
     assert limited.retry_after == limited.started
+    report = fetch(clock)  # the next run: only the 10 s between calls to keep
+    assert report.outcome == Outcome.OK and report.imported == 5
+    assert clock.slept == [pytest.approx(10)]
 
 
 @pytest.mark.django_db
@@ -336,24 +371,26 @@ def test_a_retry_after_in_the_past_is_no_wait_at_all(server, clock):
 )
 def test_a_retry_after_out_of_range_is_read_as_a_day_at_most(server, clock, value):
     server.script = [(403, b"", {"Retry-After": value}, 0)] * 3
-    assert fetch(clock).outcome == Outcome.RATE_LIMITED
+    assert fetch(clock).outcome == Outcome.REFUSED
     server.script = []
-    limited = FeedFetch.objects.first()  # "²" is no number: our own back-off, retried
+    limited = FeedFetch.objects.first()  # "²" is no number: our own back-off
     assert limited.started < limited.retry_after <= limited.started + feed.RETRY_AFTER_MAX
     clock.moment = limited.retry_after
     assert fetch(clock).outcome == Outcome.OK  # never blocked for good
 
 
 @pytest.mark.django_db
-def test_refusals_without_retry_after_back_off_exponentially(server, clock):
-    server.script = [(429, b"", {}, 0)] * 8
-    assert fetch(clock).outcome == Outcome.RATE_LIMITED
-    # Short waits are slept through in the run; the first longer than MAX_SLEEP ends it.
-    assert clock.slept == [60, 120]
-    clock.moment = FeedFetch.objects.first().retry_after
-    fetch(clock)  # the next cron run, once the back-off has passed
-    rows = FeedFetch.objects.order_by("started")
+def test_refusals_without_retry_after_back_off_exponentially_one_call_a_run(server, clock):
+    # 429 and 403 alike are refusals in a row.
+    server.script = [(429, b"", {}, 0), (403, b"", {}, 0), (429, b"", {}, 0), (403, b"", {}, 0)]
+    for _run in range(4):
+        assert fetch(clock).outcome in (Outcome.RATE_LIMITED, Outcome.REFUSED)
+        assert fetch(clock).outcome == Outcome.SKIPPED  # a run within the back-off
+        clock.moment = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).first().retry_after
+    assert clock.slept == []  # no run waited for a call
+    rows = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED).order_by("started")
     assert [(r.retry_after - r.started).total_seconds() for r in rows] == [60, 120, 240, 480]
+    assert [r.outcome for r in rows] == [Outcome.RATE_LIMITED, Outcome.REFUSED] * 2
     assert len(server.requests) == 4
 
 
@@ -408,11 +445,53 @@ def test_an_answer_that_trickles_is_cut_off_at_the_timeout(server, clock):
 
 
 @pytest.mark.django_db
-def test_an_answer_too_large_is_refused(server, clock, monkeypatch):
+def test_an_answer_too_large_fails_the_run_at_once(server, clock, monkeypatch):
     monkeypatch.setattr(feed, "MAX_ANSWER_BYTES", 1000)
     server.script = [(200, b"[" + b" " * 2000 + b"]", {}, 0)] * (feed.RETRIES + 1)
     report = fetch(clock)
     assert report.outcome == Outcome.FAILED and "larger than 1000 bytes" in report.message
+    # Another try would only download as much again.
+    assert (report.calls, len(server.requests), clock.slept) == (1, 1, [])
+    row = FeedFetch.objects.get()
+    assert (row.outcome, row.http_status) == (Outcome.FAILED, 200)
+    assert row.explanation("2505") == (
+        "Polisens svar var för stort för att tas emot; nästa hämtning försöker igen – "
+        "kontakta systemförvaltaren om det upprepas."
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed_and_fails_the_run(server, clock, status):
+    # To the same server: had it been followed, the server would have had a second request.
+    moved = server.server_address[1]
+    location = f"http://127.0.0.1:{moved}/elsewhere/" + "x" * 300
+    server.script = [(status, b"", {"Location": location}, 0)] * 2
+    report = fetch(clock)
+    assert (report.outcome, report.calls) == (Outcome.FAILED, 1)
+    assert [path for path, _agent in server.requests] == [
+        "/api/events?locationname=Arvidsjaur;Arjeplog"
+    ]
+    assert clock.slept == []
+    row = FeedFetch.objects.get()
+    assert (row.outcome, row.http_status) == (Outcome.FAILED, status)
+    # The operator's error names the status, the address it points to (shortened) and what
+    # to check; the staff's explanation the status, never the address.
+    assert f"HTTP {status}" in row.error and "POLICE_FEED_URL" in row.error
+    assert f"127.0.0.1:{moved}/elsewhere/xxx" in row.error and "x" * 300 not in row.error
+    assert row.error in report.message
+    assert row.explanation("2505") == (
+        f"Polisens tjänst svarade med en omdirigering (HTTP {status}), som inte följs; "
+        "systemförvaltaren behöver kontrollera adressen till polisens tjänst."
+    )
+
+
+@pytest.mark.django_db
+def test_a_client_error_is_not_retried_in_the_run(server, clock):
+    server.script = [(400, b"", {}, 0)] * 2
+    report = fetch(clock)
+    assert (report.outcome, report.calls, len(server.requests)) == (Outcome.FAILED, 1, 1)
+    assert clock.slept == []
 
 
 @pytest.mark.django_db
@@ -439,10 +518,12 @@ def test_a_server_that_is_down_fails_cleanly(settings, clock):
 
 @pytest.mark.django_db
 def test_a_broken_answer_is_logged_and_imports_nothing(server, clock):
-    server.script = [(200, b"<html>underhall</html>", {}, 0)]
+    server.script = [(200, b"<html>underhall</html>", {}, 0)] * 2
     report = fetch(clock)
-    assert report.outcome == Outcome.FAILED
-    assert "JSON" in FeedFetch.objects.get().error
+    assert (report.outcome, report.calls) == (Outcome.FAILED, 1)
+    assert FeedFetch.objects.get().error == (
+        "Polisens svar är inte giltig JSON: fel på rad 1, tecken 1."
+    )
     assert Incident.objects.count() == 0
 
 
@@ -499,7 +580,8 @@ def test_the_command_says_in_one_line_that_a_deep_answer_could_not_be_read(serve
         call_command("fetch_police_events", stdout=StringIO())
     message = str(failure.value)
     assert message.startswith("outcome=failed calls=1 imported=0") and "\n" not in message
-    assert "inte giltig JSON" in message
+    # An answer over HTTP, not a file.
+    assert "Polisens svar är inte giltig JSON" in message and "Filen" not in message
     assert FeedFetch.objects.get().outcome == Outcome.FAILED
 
 

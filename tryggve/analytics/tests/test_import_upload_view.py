@@ -527,12 +527,17 @@ def test_staff_read_what_happened_in_swedish_never_the_technical_text(
 ):
     municipality.members.add(case_handler.user)
     for hour, outcome, status, error, retry_after in [
+        (10, "refused", 403, "403: retry after 2026-11-28T10:01:00+00:00",
+         "2026-11-28T10:01:00Z"),
         (9, "rate_limited", 429, "429: retry after 2026-11-28T13:20:00+00:00",
          "2026-11-28T13:20:00Z"),
         (8, "failed", None, "URLError: <urlopen error [Errno 111] Connection refused>", None),
         (7, "failed", 503, "HTTP 503", None),
         (6, "failed", 200, "Filen är inte giltig JSON: fel på rad 1, tecken 1.", None),
         (5, "gone", 404, "404: permanent, no further calls", None),
+        (4, "failed", 301, "HTTP 301 to https://moved.invalid/x, not followed: check "
+         "POLICE_FEED_URL", None),
+        (3, "failed", 200, "AnswerTooLarge: answer larger than 20971520 bytes", None),
     ]:
         FeedFetch.objects.create(
             started=f"2026-11-28T{hour:02}:00:00Z", url="x", outcome=outcome,
@@ -541,23 +546,32 @@ def test_staff_read_what_happened_in_swedish_never_the_technical_text(
     page = case_handler.get(URL).content.decode()
     # Each a sentence with its full stop.
     assert explained(page) == [
+        "Polisen nekade anropet (HTTP 403); nästa försök tidigast kl. 11:01.",
         "Polisen bad oss vänta; nästa försök tidigast kl. 14:20.",
         "Polisens tjänst svarade inte (nätverksfel).",
         "Polisens tjänst svarade med ett fel (503).",
         "Polisens svar gick inte att läsa.",
         "Adressen finns inte längre hos polisen; inga fler försök görs – kontakta "
         "systemförvaltaren.",
+        "Polisens tjänst svarade med en omdirigering (HTTP 301), som inte följs; "
+        "systemförvaltaren behöver kontrollera adressen till polisens tjänst.",
+        "Polisens svar var för stort för att tas emot; nästa hämtning försöker igen – "
+        "kontakta systemförvaltaren om det upprepas.",
     ]
     # The outcome in plain words; the HTTP codes are the operator's (the admin, the command).
     assert [cells[1] for cells in feed_table(page)[1]] == [
+        "Nekad av polisen",
         "För många anrop – väntar",
         "Misslyckades",
         "Misslyckades",
         "Misslyckades",
         "Adressen finns inte längre",
+        "Misslyckades",
+        "Misslyckades",
     ]
     assert "429/403" not in page and "(404, permanent)" not in page
-    for technical in ("retry after", "URLError", "urlopen", "HTTP 503", "JSON", "no further"):
+    for technical in ("retry after", "URLError", "urlopen", "HTTP 503", "JSON", "no further",
+                      "moved.invalid", "POLICE_FEED_URL", "AnswerTooLarge", "20971520"):
         assert technical not in page
 
 

@@ -8,8 +8,10 @@ class Command(BaseCommand):
     help = (
         "Fetch the police's open events feed for the configured municipalities and import "
         "the events (duplicates by the feed's id are counted, never stored twice). Follows "
-        "the feed's rules across runs: 10 s between calls, 60 an hour, back-off after 429/403, "
-        "and a 404 stops all further calls. Run from cron every 15 minutes or so. Ends with "
+        "the feed's rules across runs: 10 s between calls, 60 an hour; a 429 or 403 ends the "
+        "run and no call is made before its Retry-After or our back-off; a 404 stops all "
+        "further calls; redirects are never followed. Only 5xx, timeouts and a server that is "
+        "down are retried within a run. Run from cron every 15 minutes or so. Ends with "
         "one line: outcome=... imported=N duplicates=N rejected=N outside=N (events of places "
         "no served municipality covers, not stored); a 404 or a failure exits 1."
     )
