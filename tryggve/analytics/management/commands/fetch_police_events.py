@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "further calls; redirects are never followed. Only 5xx, timeouts and a server that is "
         "down are retried within a run. Run from cron every 15 minutes or so. Ends with "
         "one line: outcome=... imported=N duplicates=N rejected=N outside=N (events of places "
-        "no served municipality covers, not stored); a 404 or a failure exits 1."
+        "no served municipality covers, not stored); a 403 (refused: possibly blocked, which "
+        "an operator must look into), a 404 or a failure exits 1."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             f"outcome={report.outcome} calls={report.calls} imported={report.imported} "
             f"duplicates={report.duplicates} rejected={report.rejected} outside={report.outside}"
         )
-        if report.outcome in (FeedFetch.Outcome.GONE, FeedFetch.Outcome.FAILED):
+        # A 429 is the feed's normal pacing; a 403 may be a block that needs a person.
+        if report.outcome in (
+            FeedFetch.Outcome.REFUSED, FeedFetch.Outcome.GONE, FeedFetch.Outcome.FAILED
+        ):
             raise CommandError(f"{line}: {report.message}")
         self.stdout.write(line + (f" ({report.message})" if report.message else ""))
