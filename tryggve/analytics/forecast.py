@@ -644,9 +644,9 @@ def forecast_details(
     if params is None and lattice:
         ranked = ranking_forecast(xy, t, targets, start, end)
         if ranked is None:
-            # Told apart only on the kernel model's path, which costs far more anyway.
-            grid = detect_lattice(np.unique(targets, axis=0))
-            why = NO_GRID if grid is None else THIN_PAST
+            why = NO_GRID
+        elif isinstance(ranked, ThinPast):
+            why = ranked.why()
         else:
             scores, origins, tested, choice = ranked
             return Result(
@@ -766,7 +766,6 @@ LATTICE_TIE_BREAK = 1e-6  # weight of the 3 x 3 block counts that order cells wi
 RANK_CHOICES = 3
 # Why the kernel model answered (Result.why), as -v reports it.
 NO_GRID = "the points are no regular grid of square cells"
-THIN_PAST = "too little history for the grid ranking (8 windows and 300 events in them)"
 NO_EVENTS = "no events before the start"
 NO_TARGETS = "no points"
 
@@ -1048,12 +1047,31 @@ class _LatticeCounts:
         return total
 
 
+@dataclass(frozen=True)
+class ThinPast:
+    """Too little history for the lattice ranking: the back-test windows the past holds and
+    the events on the grid in them, against what the ranking needs."""
+
+    windows: int
+    events: int
+
+    def why(self) -> str:
+        """What -v says (`Result.why`): what was found, and what is needed."""
+        windows = f"{self.windows} back-test window{'' if self.windows == 1 else 's'}"
+        events = f"{self.events} event{'' if self.events == 1 else 's'}"
+        return (
+            f"too little history for the grid ranking: found {windows} and {events}; needs "
+            f"at least {RANK_MIN_ORIGINS} and {RANK_MIN_EVENTS}"
+        )
+
+
 def ranking_forecast(
     xy, t, targets, start: float, end: float
-) -> tuple[np.ndarray, int, int, tuple[tuple[float, float], ...]] | None:
+) -> tuple[np.ndarray, int, int, tuple[tuple[float, float], ...]] | ThinPast | None:
     """Scores from the lattice ranking, the origins and test events it was chosen on, and
     the choices averaged (half-life of the cell counts' memory, share of hot-spotting); None
-    when the targets are no lattice or the past is too thin (use the kernel model).
+    when the targets are no lattice, `ThinPast` when the past is too thin (both: use the
+    kernel model).
 
     The score of a cell for one choice is (1 - s) x its share of the faded counts + s x its
     share of prospective hot-spotting. Every half-life of ``MEMORY_HALF_LIVES_DAYS`` and
@@ -1065,13 +1083,17 @@ def ranking_forecast(
     """
     cells, row_cell = np.unique(targets, axis=0, return_inverse=True)
     lattice = detect_lattice(cells)
-    if lattice is None or t.size == 0:
+    if lattice is None:
         return None
+    if t.size == 0:
+        return ThinPast(0, 0)
     horizon = end - start
     span = start - float(t.min())
     origins = min(RANK_ORIGINS, int(0.5 * span // horizon))
     if origins < RANK_MIN_ORIGINS:
-        return None
+        # Counted as the back-test would count them, for -v to say what was found.
+        found = _LatticeCounts(xy, t, lattice, start, horizon, origins) if origins else None
+        return ThinPast(origins, int(found.response[1:].sum()) if found else 0)
     # A big city's back-test has enough test events long before two years of windows;
     # more would only cost time.
     block = np.floor((start - t) / horizon).astype(np.int64)
@@ -1084,7 +1106,7 @@ def ranking_forecast(
     counts = _LatticeCounts(xy, t, lattice, start, horizon, origins)
     tested = int(counts.response[1:].sum())
     if tested < RANK_MIN_EVENTS:
-        return None
+        return ThinPast(origins, tested)
     tried = []
     for half_life in MEMORY_HALF_LIVES_DAYS:
         for share in PHS_SHARES:

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext_lazy
 
 from tryggve.analytics.coordinates import clean_coordinates, latitude_field, longitude_field
 from tryggve.analytics.importers import (
+    MAPPING_LABELS,
     ImportFormatError,
     guess_mapping,
     preview_csv,
@@ -245,20 +246,6 @@ class ImportUploadForm(forms.Form):
                 code="too_big",
             )
         return upload
-
-
-MAPPING_LABELS = {
-    # Not "Tid": files name their clock-time column so (an export's Datum and Tid).
-    "time": _("Datum (och tid)"),
-    "clock": _("Klockslag"),
-    "type": _("Typ av händelse"),
-    "lat": _("Latitud (WGS84)"),
-    "lon": _("Longitud (WGS84)"),
-    "x": _("X, norrkoordinat (SWEREF 99 TM)"),
-    "y": _("Y, östkoordinat (SWEREF 99 TM)"),
-    "text": _("Beskrivning"),
-    "id": _("Id i källan"),
-}
 
 
 # Help beside a field's select, where its name alone does not say enough.

@@ -3,7 +3,9 @@
 Parsers yield one `IncidentData` per good event or row and one `Rejection` per bad one, so a
 broken row is reported by its line number and never stops the rest. A problem with the
 whole file (not JSON, no usable header, a bad column mapping) raises `ImportFormatError`.
-Placing positions in the municipality and its areas, and saving, is `services.py`'s work.
+Placing positions in the municipality and its areas, and saving, is `services.py`'s work;
+only a municipality's file asks where a row outside it lies (`read_municipality_csv`: the
+other municipalities read once).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from pathlib import Path
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tryggve.analytics.models import IncidentSource, OffenceGroup
+from tryggve.areas.selectors import municipality_finder
 from tryggve.lib.geo import to_wgs84
 from tryggve.lib.parsing import (
     DAY_FIRST,
@@ -723,6 +727,22 @@ def earlier_ids(system: str, external_id: str) -> tuple[str, tuple[str, ...]]:
 # `clock`: a column of clock times ("12:05") beside a `time` column of dates only.
 COLUMN_KEYS = ("time", "clock", "lat", "lon", "x", "y", "type", "text", "id")
 
+# The fields of the mapping as the upload page labels them, in the page's order: a message
+# of the reader names a field so on the page (`CsvFile.labels`), and by its key above in a
+# mapping file on the command line.
+MAPPING_LABELS = {
+    # Not "Tid": files name their clock-time column so (an export's Datum and Tid).
+    "time": gettext_lazy("Datum (och tid)"),
+    "clock": gettext_lazy("Klockslag"),
+    "type": gettext_lazy("Typ av händelse"),
+    "lat": gettext_lazy("Latitud (WGS84)"),
+    "lon": gettext_lazy("Longitud (WGS84)"),
+    "x": gettext_lazy("X, norrkoordinat (SWEREF 99 TM)"),
+    "y": gettext_lazy("Y, östkoordinat (SWEREF 99 TM)"),
+    "text": gettext_lazy("Beskrivning"),
+    "id": gettext_lazy("Id i källan"),
+}
+
 
 def _group_labels() -> dict[str, str]:
     """Group keys and their Swedish names as compared (`type_key`), so a file may say
@@ -927,19 +947,23 @@ def _skip_blank_lines(text: str) -> tuple[str, int]:
     return text[len(blank) :], len(_LINE_END_RE.findall(blank))
 
 
-def _csv_body(text: str) -> tuple[str, str, int]:
-    """The text from its header line on, its delimiter, and how many lines came before the
-    header: blank ones, Excel's "sep=;" line (whose delimiter is then used), and an export's
-    title lines (`_skip_title_lines`)."""
+def _csv_body(text: str) -> tuple[str, str, int, int]:
+    """The text from its header line on, its delimiter, how many lines came before the
+    header (blank ones, Excel's "sep=;" line, whose delimiter is then used, and an export's
+    title lines, `_skip_title_lines`), and the line of the first blank one where the header
+    belongs (0 for none): a header line left empty (";;;;") is passed over as blank, and a
+    row of incidents below it is then read as the header (`_empty_header`)."""
     text, skipped = _skip_blank_lines(text)
+    blank = 1 if skipped else 0
     delimiter = None
     sep = EXCEL_SEP_RE.match(text)
     if sep:
         text, after = _skip_blank_lines(text[sep.end() :])
+        blank = blank or (skipped + 2 if after else 0)
         delimiter, skipped = sep.group(1), skipped + 1 + after
     text, titles = _skip_title_lines(text, delimiter)
     first_line = re.match(r"[^\r\n]*", text).group()
-    return text, delimiter or sniff_delimiter(first_line), skipped + titles
+    return text, delimiter or sniff_delimiter(first_line), skipped + titles, blank
 
 
 # An export's title and "printed on" lines above its table ("Händelserapporter – Arvidsjaurs
@@ -1132,12 +1156,46 @@ def _sweref_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _open_csv(data: bytes) -> tuple[str, str, str, Iterator[CsvRecord]]:
-    """The decoded text from its header line on, that line, its delimiter and its records
-    (`csv_records`), the header's first, numbered by the file's lines."""
-    text, delimiter, skipped = _csv_body(decode_text(data))
+@dataclass(frozen=True)
+class _OpenCsv:
+    """A CSV file decoded (`_open_csv`): the text from its header line on, that line, its
+    delimiter, its records (`csv_records`, the header's first, numbered by the file's
+    lines), and the line of a blank line where the header belongs (`_csv_body`)."""
+
+    text: str
+    first_line: str
+    delimiter: str
+    records: Iterator[CsvRecord]
+    blank_line: int
+
+
+def _open_csv(data: bytes) -> _OpenCsv:
+    text, delimiter, skipped, blank = _csv_body(decode_text(data))
     first_line = re.match(r"[^\r\n]*", text).group()
-    return text, first_line, delimiter, csv_records(text, delimiter, skipped + 1)
+    return _OpenCsv(text, first_line, delimiter, csv_records(text, delimiter, skipped + 1), blank)
+
+
+def _empty_header(blank_line: int, header: list[str]) -> ImportFormatError | None:
+    """The error of a file whose header line is empty (";;;;", or nothing) and whose first
+    line with values is a row, not the header: it names no column we know and holds a
+    number or a time. None for any other file: a spreadsheet's blank rows above its header
+    are passed over, and a header of names we do not know is told so where it is read."""
+    if not blank_line or guess_mapping(header):
+        return None
+    if not any(
+        parse_number(cell) is not None or parse_datetime(cell) is not None or needs_date_order(cell)
+        for cell in header
+        if cell
+    ):
+        return None
+    return ImportFormatError(
+        _(
+            "Rubrikraden är tom: rad %(line)d har inga kolumnnamn, och den första raden med "
+            "värden ser ut som en rad med händelser. Skriv kolumnernas namn på rubrikraden, "
+            "till exempel Datum;Brottstyp;Latitud;Longitud."
+        )
+        % {"line": blank_line}
+    )
 
 
 def _readable(raw: str, order: str) -> bool:
@@ -1157,14 +1215,43 @@ def _header(records: Iterator[CsvRecord]) -> list[str]:
 
 
 def _clean_header(header: list[str] | None) -> list[str]:
-    """The column names, without a byte order mark; raises for a missing or blank header."""
+    """The column names, without a byte order mark, each named once (`_told_apart`); raises
+    for a missing or blank header."""
     if not header or not any(cell.strip() for cell in header):
         raise ImportFormatError(_("Filen saknar rubrikrad."))
     names = [cell.strip().lstrip("\ufeff").strip() for cell in header]
     # Excel writes a separator for every column ever touched: blank names at the end.
     while not names[-1]:
         names.pop()
-    return names
+    return _told_apart(names)
+
+
+def _told_apart(names: list[str]) -> list[str]:
+    """The header's names with a repeated one numbered from its second column on: "Datum",
+    "Datum (2)", "Datum (3)", case aside, as columns are looked up (an export's event date
+    and reported date are both "Datum"). A number a column of the file already has is
+    passed over, so every name is one column's. The one header of the preview, the mapping
+    page's choices, the guessed mapping, the trial, the import and the command's mapping
+    file: the second "Datum" is chosen as "Datum (2)" everywhere. Blank names (no column
+    to choose) stay blank."""
+    taken = {name.lower() for name in names}
+    seen: set[str] = set()
+    # The number each repeated name goes on from: a header of one name 60,000 times is
+    # numbered in one pass, not by counting up from 2 for each column.
+    numbers: dict[str, int] = {}
+    told = []
+    for name in names:
+        key = name.lower()
+        if name and key in seen:
+            number = numbers.get(key, 2)
+            while f"{name} ({number})".lower() in taken:
+                number += 1
+            numbers[key] = number + 1
+            name = f"{name} ({number})"
+            taken.add(name.lower())
+        seen.add(name.lower())
+        told.append(name)
+    return told
 
 
 class CsvFile:
@@ -1176,16 +1263,22 @@ class CsvFile:
         mapping: CsvMapping | None = None,
         within: Callable[[float, float], bool] | None = None,
         system: str = "",
+        *,
+        elsewhere: Callable[[float, float], str] | None = None,
+        labels: bool = False,
     ) -> None:
-        self.text, first_line, self.delimiter, self._records = _open_csv(data)
+        opened = _open_csv(data)
+        self.text, self.delimiter, self._records = opened.text, opened.delimiter, opened.records
         self.within = within
+        self.elsewhere = elsewhere
         self.system = system
+        self.labels = labels
         self.read_at = datetime.now(UTC)
-        self.mapping = mapping or self._default_mapping(first_line)
+        self.mapping = mapping or self._default_mapping(opened.first_line)
         self.approx_rows = max(self.text.count("\n"), 1)
         self._group_labels = _group_labels()
         self.header = _header(self._records)
-        self.index = self._column_indexes()
+        self.index = self._column_indexes(opened.blank_line)
 
     def _default_mapping(self, first_line: str) -> CsvMapping:
         reader = csv.reader([first_line], delimiter=self.delimiter)
@@ -1202,7 +1295,7 @@ class CsvFile:
             id="id" if "id" in names else None,
         )
 
-    def _column_indexes(self) -> dict[str, int]:
+    def _column_indexes(self, blank_line: int) -> dict[str, int]:
         lower = {}
         for number, name in enumerate(self.header):
             lower.setdefault(name.lower(), number)
@@ -1215,6 +1308,8 @@ class CsvFile:
                 index[key] = lower[name.lower()]
             else:
                 missing.append(name)
+        if missing and (empty := _empty_header(blank_line, self.header)):
+            raise empty
         if missing:
             raise ImportFormatError(
                 _("Kolumnen saknas i filen: %(missing)s (filen har: %(header)s)")
@@ -1382,19 +1477,10 @@ class CsvFile:
                     shape=True,
                 )
             if not _in_world(lat, lon):
-                return Rejection(
-                    where,
-                    _(
-                        "koordinaterna %(lat)s, %(lon)s ligger utanför jorden (SWEREF 99 TM? "
-                        'ange då "x" och "y" i kolumnmappningen)'
-                    )
-                    % {"lat": quoted(raw[0]), "lon": quoted(raw[1])},
-                    "lat",
-                    shape=True,
-                )
+                return Rejection(where, self._off_the_earth(*raw), "lat", shape=True)
 
         if self.within is not None and not self.within(lat, lon):
-            return Rejection(where, _("platsen ligger utanför kommunen"))
+            return self._outside(where, lat, lon)
 
         # Mapped by the whole value (as the upload page lists it), stored shortened.
         full_type = _normalise(self._cell(row, "type"))
@@ -1444,6 +1530,41 @@ class CsvFile:
             time_known=time_known,
         )
 
+    def _off_the_earth(self, lat: str, lon: str) -> str:
+        """Why latitudes and longitudes beyond the earth's are refused: SWEREF 99 TM metres
+        in the lat/lon columns, as a rule. The hint names the fields to choose instead as
+        the reader knows them: the upload page's labels there (`labels`), the mapping
+        file's keys on the command line."""
+        values = {"lat": quoted(lat), "lon": quoted(lon)}
+        if self.labels:
+            return _(
+                "koordinaterna %(lat)s, %(lon)s ligger utanför jorden (SWEREF 99 TM? välj då "
+                "kolumnerna som ”%(x)s” och ”%(y)s” i stället för latitud och longitud)"
+            ) % (values | {"x": MAPPING_LABELS["x"], "y": MAPPING_LABELS["y"]})
+        return _(
+            "koordinaterna %(lat)s, %(lon)s ligger utanför jorden (SWEREF 99 TM? "
+            'ange då "x" och "y" i kolumnmappningen)'
+        ) % values
+
+    def _outside(self, where: str, lat: float, lon: float) -> Rejection:
+        """A row placed outside the municipality (`within`). Latitude and longitude swapped
+        (19.18, 65.59 for a place in Arvidsjaur) is said so, and is a fault of the columns
+        (`Rejection.shape`): one way round the place would be inside. Otherwise the place
+        is named when it lies in another municipality we know (`elsewhere`)."""
+        if "lat" in self.index and self.within(lon, lat):
+            return Rejection(
+                where,
+                _("platsen ligger utanför kommunen (latitud och longitud förväxlade?)"),
+                "lat",
+                shape=True,
+            )
+        name = self.elsewhere(lat, lon) if self.elsewhere is not None else ""
+        if name:
+            return Rejection(
+                where, _("platsen ligger utanför kommunen, i %(name)s") % {"name": name}
+            )
+        return Rejection(where, _("platsen ligger utanför kommunen"))
+
     def _group_for(self, type_label: str, summary: str) -> str | None:
         """The mapping's own table first, then a group's key or Swedish name, then the police
         feed's types, then the mapping's default."""
@@ -1462,22 +1583,47 @@ def read_csv(
     mapping: CsvMapping | None = None,
     *,
     within: Callable[[float, float], bool] | None = None,
+    elsewhere: Callable[[float, float], str] | None = None,
     system: str = "",
+    labels: bool = False,
 ) -> CsvFile:
     """Decode a CSV file and check its header; iterate `.rows()` for the incidents. With
-    `within(lat, lon)`, a row whose position it refuses is rejected by its line; with a
-    `system` (`source_system`'s), the rows' ids are that system's (`namespaced_id`)."""
-    return CsvFile(data, mapping, within, system)
+    `within(lat, lon)`, a row whose position it refuses is rejected by its line, naming
+    where it lies when `elsewhere(lat, lon)` can ("" when not); with a `system`
+    (`source_system`'s), the rows' ids are that system's (`namespaced_id`). `labels`: the
+    messages name the mapping's fields by the upload page's labels (`MAPPING_LABELS`), not
+    by a mapping file's keys."""
+    return CsvFile(data, mapping, within, system, elsewhere=elsewhere, labels=labels)
 
 
 def read_municipality_csv(
-    data: bytes, mapping: CsvMapping | None, *, municipality, system: str = ""
+    data: bytes,
+    mapping: CsvMapping | None,
+    *,
+    municipality,
+    system: str = "",
+    labels: bool = False,
 ) -> CsvFile:
     """A municipality's CSV file as every import of one reads it, and the upload page's
     trial of its first rows too: a row placed outside the municipality's boundary
     (`municipality.contains_point`) is rejected by its line, since it would count nowhere
-    or for a neighbour whose staff did not send it."""
-    return read_csv(data, mapping, within=municipality.contains_point, system=system)
+    or for a neighbour whose staff did not send it; the municipality it lies in is named,
+    when it is one we know (`municipality_finder`: their boundaries are read once, at the
+    first such row, never a query per row). `labels` as `read_csv`'s: the upload page's."""
+    find = municipality_finder(besides=municipality)
+
+    def elsewhere(lat: float, lon: float) -> str:
+        found = find(lat, lon)
+        return found.name if found is not None else ""
+
+    return read_csv(
+        data,
+        mapping,
+        within=municipality.contains_point,
+        elsewhere=elsewhere,
+        system=system,
+        labels=labels,
+    )
 
 
 # What a column is commonly called in Swedish exports and in English: the upload page's first
@@ -1609,8 +1755,11 @@ def preview_csv(data: bytes, *, rows: int = 5) -> CsvPreview:
     that cannot be read is left out (the import reports it by its line); a file with no
     other row is refused with its reason. A totals row (`is_total_row`) is no row of the
     file's incidents: a file of a header and its total has none."""
-    text, _first_line, delimiter, records = _open_csv(data)
+    opened = _open_csv(data)
+    text, delimiter, records = opened.text, opened.delimiter, opened.records
     header = _header(records)
+    if empty := _empty_header(opened.blank_line, header):
+        raise empty
     first, unread = [], None
     for record in records:
         if record.error:
@@ -1657,7 +1806,7 @@ def unrecognised_types(data: bytes, column: str, *, limit: int = 50) -> TypeCens
     `group` would have to name. Values are compared as the importer compares them
     (`type_key`: case, spacing and Unicode composition aside). A row the CSV reader cannot
     read is passed over, as an import rejects it."""
-    _text, _first_line, _delimiter, records = _open_csv(data)
+    records = _open_csv(data).records
     labels = _group_labels()
     counts: dict[str, int] = {}
     spelling: dict[str, str] = {}

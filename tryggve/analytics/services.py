@@ -968,12 +968,14 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
     municipality = incident_import.municipality
     rows = IncidentImport.objects.filter(pk=import_id)
     try:
-        # Only the uploader's municipality, and the ids of the source system named.
+        # Only the uploader's municipality, and the ids of the source system named; the
+        # rejections are read on the upload's page, in its words (`labels`).
         table = read_municipality_csv(
             bytes(incident_import.data),
             CsvMapping.from_json(incident_import.mapping),
             municipality=municipality,
             system=incident_import.system,
+            labels=True,
         )
         items = []
         for done, item in enumerate(table.rows(), start=1):

@@ -215,13 +215,15 @@ def _system(system: str) -> str:
 
 
 def _table(incident_import: IncidentImport, mapping: dict, system: str) -> CsvFile:
-    """The uploaded file read as its import will read it (`read_municipality_csv`)."""
+    """The uploaded file read as its import will read it (`read_municipality_csv`), its
+    messages naming the fields as the page labels them."""
     try:
         return read_municipality_csv(
             bytes(incident_import.data),
             CsvMapping.from_json(mapping),
             municipality=incident_import.municipality,
             system=system,
+            labels=True,
         )
     except ImportFormatError as exc:
         raise ValidationError(str(exc), code="mapping") from exc

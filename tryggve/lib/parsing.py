@@ -10,8 +10,10 @@ to both. It imports nothing from Django, because the forecast runs without it.
 - Times: ISO-like, the hour with or without its leading zero, "17.59" as well as "17:59",
   fractions of seconds, an offset (`Z`, `+01:00`, `+0100`) or none; without an offset the time
   is Swedish local time. The result is aware, so a UTC time lands on the right local hour.
-  The date may also be written "20260305" or "5 mars 2026", and "kl." may come before the
-  clock time ("2026-03-05 kl. 14.30"): Swedish forms that cannot be misread. "05/03/2026"
+  The date may also be written "20260305", "2026/03/05" or "5 mars 2026", "kl." may come
+  before the clock time ("2026-03-05 kl. 14.30"), and the clock time may be four digits
+  ("20260305 1430", as `parse_clock` reads one in a column of its own): Swedish forms that
+  cannot be misread, the year first or the month in words. "05/03/2026"
   is read only in the order the person importing names (`in_date_order`): it is 5 March
   in Sweden and 3 May in an American export.
 - Dates without a clock ("2026-10-05", `parse_date`) and clock times in a column of their own
@@ -76,8 +78,14 @@ _WORDS_DATE_RE = re.compile(
 )
 # "20260305", as registers and file names write a date.
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
+# "2026/03/05" (or "2026.03.05"): the year first, so only one order can be meant, unlike
+# "05/03/2026" (`in_date_order`).
+_YEAR_FIRST_DATE_RE = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?=$|[ T])")
 # "kl." or "kl" between a date and its clock time ("2026-03-05 kl. 14.30").
 _KL_RE = re.compile(r"^(\S+)\s+kl\.?\s*(?=\d)", re.IGNORECASE)
+# A clock time of four digits ending the text ("2026-03-05 1430"): hours and minutes, as
+# `parse_clock` reads "1430" in a column of clock times. Never three digits nor six.
+_FOUR_DIGIT_CLOCK_RE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}[ T])(\d{2})(\d{2})$")
 
 
 def _iso_form(value) -> str:
@@ -92,7 +100,11 @@ def _iso_form(value) -> str:
             text = f"{year}-{month:02d}-{int(day):02d}{text[match.end() :]}"
     elif match := _COMPACT_DATE_RE.match(text):
         text = "{}-{}-{}{}".format(*match.groups(), text[match.end() :])
-    return _KL_RE.sub(r"\1 ", text)
+    elif match := _YEAR_FIRST_DATE_RE.match(text):
+        year, _separator, month, day = match.groups()
+        text = f"{year}-{month}-{day}{text[match.end() :]}"
+    text = _KL_RE.sub(r"\1 ", text)
+    return _FOUR_DIGIT_CLOCK_RE.sub(r"\1\2:\3", text)
 
 
 # The two orders a date of numbers only may be written in ("05/03/2026", "5.3.2026"): day

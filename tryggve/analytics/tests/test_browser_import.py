@@ -5,6 +5,7 @@ while the task queue works, the result (axe-core clean)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tryggve.analytics.models import Incident, IncidentImport
@@ -131,6 +132,44 @@ def test_a_mapping_error_takes_focus_to_the_summary(staff_page, make_staff, muni
     assert not IncidentImport.objects.exclude(status="uploaded").exists()
 
 
+TWO_DATES = (
+    "Datum;Datum;Brottstyp;Latitud;Longitud\n"
+    f"2026-11-20 22:15;2026-11-23 09:00;Skadegörelse;{LAT};{LON}\n"
+).encode()
+
+
+def test_the_second_of_two_columns_of_one_name_can_be_chosen(
+    staff_page, make_staff, municipality, tmp_path
+):
+    """An export's event date and reported date, both "Datum": the second is offered as
+    "Datum (2)" in the table and the selects, and choosing it reads it (it read the first)."""
+    path = tmp_path / "två-datum.csv"
+    path.write_bytes(TWO_DATES)
+    page = staff_page(make_staff("karin", "case_handler"), path="/personal/lagesbild/import/")
+    page.get_by_label("CSV-fil").set_input_files(path)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+
+    expect(page.locator("main table thead th")).to_have_text(
+        ["Datum", "Datum (2)", "Brottstyp", "Latitud", "Longitud", "Vid importen"]
+    )
+    time = page.get_by_label("Datum (och tid)", exact=True)
+    expect(time.locator("option")).to_have_text(
+        ["(ingen kolumn)", "Datum", "Datum (2)", "Brottstyp", "Latitud", "Longitud"]
+    )
+    expect(time).to_have_value("Datum")
+    time.select_option(label="Datum (2)")
+    page.get_by_role("button", name="Pröva kolumnerna").click()
+    expect(page.get_by_label("Datum (och tid)", exact=True)).to_have_value("Datum (2)")
+    expect(page.locator("td.trial")).to_have_text(["Importeras i gruppen Skadegörelse"])
+    assert blocking_violations(page) == []
+    page.get_by_role("button", name="Importera").click()
+
+    result = page.get_by_role("heading", name="Importen är klar: 1 händelse importerad")
+    expect(result).to_be_visible(timeout=15_000)
+    occurred = timezone.localtime(Incident.objects.get().occurred_at)
+    assert occurred.strftime("%Y-%m-%d %H:%M") == "2026-11-23 09:00"
+
+
 OWN_TYPES = (
     "Datum;Brottstyp;Latitud;Longitud;Beskrivning\n"
     f"2026-11-20 22:15;Tagg;{LAT};{LON};Tags på skolans vägg\n"
@@ -195,8 +234,6 @@ def test_the_history_pages_by_keyboard(staff_page, make_staff, municipality, sho
     """Two lists, two pagers, each named: the uploads' next page is reached with the keyboard,
     opens at the list, and the fetches keep their page."""
     from datetime import timedelta
-
-    from django.utils import timezone
 
     from tryggve.analytics.models import FeedFetch
 

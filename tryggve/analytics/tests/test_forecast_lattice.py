@@ -16,6 +16,7 @@ from tryggve.analytics.forecast import (
     MEMORY_HALF_LIVES_DAYS,
     PHS_SHARES,
     RANK_CHOICES,
+    ThinPast,
     _LatticeCounts,
     _sample_neighbours,
     detect_lattice,
@@ -200,6 +201,32 @@ def test_few_events_fall_back_to_the_kernel_model():
     result = forecast_details(events, cells, days, days + 7.0)
     assert result.method == "kernel"
     assert result.scores.shape == (len(cells),)
+    # -v says what was found and what is needed: it read as if 8 windows and 300 events
+    # had been found ("too little history for the grid ranking (8 windows and 300 events
+    # in them)").
+    thin = ranking_forecast(events[:, :2], events[:, 2], cells, days, days + 7.0)
+    assert isinstance(thin, ThinPast) and thin.windows >= 8 and 0 < thin.events < 300
+    assert result.why == (
+        f"too little history for the grid ranking: found {thin.windows} back-test windows "
+        f"and {thin.events} events; needs at least 8 and 300"
+    )
+
+
+def test_a_short_history_says_how_many_windows_it_holds():
+    """Three weeks of events before a week's forecast: one back-test window (a window's
+    test needs a window of past before it), and the events on the grid in it."""
+    cells = grid(10, 10)
+    rng = np.random.default_rng(2)
+    xy = cells[rng.integers(0, len(cells), 60)]
+    t = np.linspace(79.0, 99.5, 60)  # 20.5 days before the start at 100
+    events = np.column_stack([xy, t])
+    in_window = int(np.count_nonzero(t >= 93.0))  # the last 7 days: block 0, the one tested
+    result = forecast_details(events, cells, 100.0, 107.0)
+    assert result.method == "kernel"
+    assert result.why == (
+        f"too little history for the grid ranking: found 1 back-test window and "
+        f"{in_window} events; needs at least 8 and 300"
+    )
 
 
 def test_irregular_targets_use_the_kernel_model():

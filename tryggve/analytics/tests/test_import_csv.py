@@ -16,6 +16,7 @@ from tryggve.analytics.importers import (
     Rejection,
     Skipped,
     TypeCount,
+    guess_mapping,
     load_mapping,
     parse_datetime,
     parse_number,
@@ -815,6 +816,164 @@ def test_nearly_valid_rows_are_each_imported_duplicated_or_reported(municipality
     assert result.imported + result.duplicates + result.rejected == len(rows)
     assert result.rejected == len(result.errors)
     assert not Incident.objects.filter(precise=True, lat__isnull=True).exists()
+
+
+# Headers ----------------------------------------------------------------------------------
+
+TWO_DATES = (
+    "tid;tid;typ;lat;lon\n"
+    f"2026-10-05 22:15;2026-10-07 09:00;Stöld;{CENTRUM[0]};{CENTRUM[1]}\n"
+)
+
+
+def test_a_repeated_column_name_is_told_apart_everywhere_the_header_is_read():
+    """Two "tid" columns (an export's event date and reported date): both were offered as
+    "tid", and choosing the second read the first, silently."""
+    assert preview_csv(TWO_DATES.encode()).header == ["tid", "tid (2)", "typ", "lat", "lon"]
+    assert guess_mapping(preview_csv(TWO_DATES.encode()).header)["time"] == "tid"
+    first = {"time": "tid", "type": "typ", "lat": "lat", "lon": "lon"}
+    (read,) = parse(TWO_DATES, first)
+    assert read.occurred_at == datetime(2026, 10, 5, 22, 15, tzinfo=STOCKHOLM)
+    # The second, as the mapping page offers it and a mapping file names it.
+    (read,) = parse(TWO_DATES, first | {"time": "tid (2)"})
+    assert read.occurred_at == datetime(2026, 10, 7, 9, 0, tzinfo=STOCKHOLM)
+    assert unrecognised_types(TWO_DATES.replace("Stöld", "Tjuvjakt").encode(), "tid (2)").types[
+        0
+    ] == TypeCount("2026-10-07 09:00", 1)
+
+
+@pytest.mark.parametrize(
+    ("header", "told"),
+    [
+        # Case aside, as columns are looked up: "Tid" and "tid" are one name.
+        ("Tid;tid;TID", ["Tid", "tid (2)", "TID (3)"]),
+        # A number a column already has is passed over.
+        ("tid;tid;tid (2)", ["tid", "tid (3)", "tid (2)"]),
+        ("a (2);a;a", ["a (2)", "a", "a (3)"]),
+        # Blank names are no column to choose, and stay blank.
+        ("tid;;typ;;lat", ["tid", "", "typ", "", "lat"]),
+    ],
+)
+def test_repeated_names_are_numbered_each_once(header, told):
+    data = f"{header};lon\n2026-10-05;1;2;3;4;5\n".encode()
+    assert preview_csv(data).header == [*told, "lon"]
+
+
+def test_a_header_of_one_name_many_times_is_numbered_at_once():
+    header = ";".join(["tid"] * 60_000)
+    names = preview_csv(f"{header}\n1\n".encode()).header
+    assert names[-1] == "tid (60000)" and len(set(names)) == 60_000
+
+
+@pytest.mark.parametrize("empty", [";;;;", "", ",,,,", "sep=;\n;;;;"])
+def test_an_empty_header_line_is_said_to_be_empty(empty):
+    """The header line left empty: the row below was taken for the header, and the upload
+    said "Filen har en rubrikrad men inga rader med händelser under den"."""
+    delimiter = "," if empty.startswith(",") else ";"
+    row = delimiter.join(["2026-10-05 12:00", "Stöld", "65.59", "19.18"])
+    line = 2 if empty.startswith("sep") else 1
+    message = f"Rubrikraden är tom: rad {line} har inga kolumnnamn"
+    for rows in ([row], [row, row]):
+        data = (empty + "\n" + "\n".join(rows) + "\n").encode()
+        with pytest.raises(ImportFormatError, match=message):
+            preview_csv(data)
+        # The command's reader too, whose mapping names columns the file lacks.
+        with pytest.raises(ImportFormatError, match=message):
+            parse(data)
+
+
+def test_blank_rows_above_a_header_are_no_empty_header():
+    data = ";;;;\n\ntid;typ;lat;lon\n2026-10-05 12:00;Stöld;65.59;19.18\n".encode()
+    assert preview_csv(data).header == ["tid", "typ", "lat", "lon"]
+    # A header of names only the mapping knows, on the command line, is still read.
+    data = ";;;;\nNär;Vad;Var 1;Var 2\n2026-10-05 12:00;Stöld;65.59;19.18\n".encode()
+    (read,) = parse(data, {"time": "När", "type": "Vad", "lat": "Var 1", "lon": "Var 2"})
+    assert read.offence_group == OffenceGroup.THEFT
+    # Nor is one whose names the mapping lacks: the missing column is named, as ever.
+    with pytest.raises(ImportFormatError, match="Kolumnen saknas i filen: time"):
+        parse(data)
+
+
+# Where a row lies -------------------------------------------------------------------------
+
+
+def in_arvidsjaur(lat: float, lon: float) -> bool:
+    return 65.5 < lat < 65.7 and 19.0 < lon < 19.3
+
+
+def read_in(text: str, **options) -> list:
+    return list(read_csv(text.encode(), within=in_arvidsjaur, **options).rows())
+
+
+def test_sweref_metres_in_the_lat_lon_columns_name_the_fields_as_the_reader_knows_them():
+    text = "time;lat;lon;type\n2026-10-05;7281000;1721000;Stöld\n"
+    (command,) = read_in(text)
+    assert command.reason == (
+        "koordinaterna 7281000, 1721000 ligger utanför jorden (SWEREF 99 TM? ange då "
+        '"x" och "y" i kolumnmappningen)'
+    )
+    # The upload page's fields are labelled, not keyed: the hint names the labels.
+    (page,) = read_in(text, labels=True)
+    assert page.reason == (
+        "koordinaterna 7281000, 1721000 ligger utanför jorden (SWEREF 99 TM? välj då "
+        "kolumnerna som ”X, norrkoordinat (SWEREF 99 TM)” och ”Y, östkoordinat "
+        "(SWEREF 99 TM)” i stället för latitud och longitud)"
+    )
+    assert (page.fault, page.shape) == ("lat", True)
+
+
+def test_latitude_and_longitude_swapped_are_said_to_be():
+    (swapped, outside) = read_in(
+        "time;lat;lon;type\n2026-10-05;19.18;65.59;Stöld\n2026-10-05;59.33;18.07;Stöld\n"
+    )
+    assert swapped.reason == "platsen ligger utanför kommunen (latitud och longitud förväxlade?)"
+    # The columns' fault, as a time column of types is: the upload page says so by the field.
+    assert (swapped.fault, swapped.shape) == ("lat", True)
+    assert (outside.reason, outside.fault, outside.shape) == (
+        "platsen ligger utanför kommunen", "", False
+    )
+
+
+def test_a_row_in_another_municipality_names_it(municipality, django_assert_num_queries):
+    from tryggve.analytics.importers import read_municipality_csv
+    from tryggve.conftest import ARJEPLOG
+
+    rows = [f"2026-10-{day:02d};Stöld;{ARJEPLOG[0]};{ARJEPLOG[1]}" for day in range(1, 21)]
+    rows.append("2026-10-05;Stöld;59.33;18.07")  # Stockholm: no municipality we know
+    data = ("tid;typ;lat;lon\n" + "\n".join(rows) + "\n").encode()
+    mapping = CsvMapping.from_json({"time": "tid", "type": "typ", "lat": "lat", "lon": "lon"})
+    table = read_municipality_csv(data, mapping, municipality=municipality)
+    # The other municipalities are read once, not once per row.
+    with django_assert_num_queries(1):
+        read = list(table.rows())
+    assert {item.reason for item in read[:20]} == {
+        "platsen ligger utanför kommunen, i Arjeplogs kommun"
+    }
+    assert read[20].reason == "platsen ligger utanför kommunen"
+
+
+# Dates the year first ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("time", "moment"),
+    [
+        ("2026/10/05 22:15", datetime(2026, 10, 5, 22, 15, tzinfo=STOCKHOLM)),
+        ("20261005 1200", datetime(2026, 10, 5, 12, 0, tzinfo=STOCKHOLM)),
+        ("2026-10-05 kl. 1430", datetime(2026, 10, 5, 14, 30, tzinfo=STOCKHOLM)),
+    ],
+)
+def test_dates_written_the_year_first_are_read(time, moment):
+    (read,) = parse(f"time;lat;lon;type\n{time};65,59;19,18;Stöld\n")
+    assert (read.occurred_at, read.time_known) == (moment, True)
+
+
+def test_a_date_with_slashes_the_year_first_is_a_date_for_the_clock_column():
+    (read,) = parse(
+        "tid;kl;lat;lon;typ\n2026/10/05;1205;65,59;19,18;Stöld\n",
+        {"time": "tid", "clock": "kl", "lat": "lat", "lon": "lon", "type": "typ"},
+    )
+    assert read.occurred_at == datetime(2026, 10, 5, 12, 5, tzinfo=STOCKHOLM)
 
 
 def test_a_missing_column_is_named_in_a_short_message():

@@ -73,6 +73,39 @@ def test_csv_rows_outside_the_municipality_are_rejected_by_line(municipality, tm
     assert list(Incident.objects.values_list("municipality_code", flat=True)) == ["2505"]
 
 
+def test_a_mapping_file_chooses_the_second_of_two_columns_of_one_name(municipality, tmp_path):
+    """Two "Datum" columns: the second is "Datum (2)", as the upload page offers it."""
+    path = write(
+        tmp_path,
+        "tva.csv",
+        "Datum;Datum;Typ;Lat;Lon\n"
+        f"2026-08-01 22:15;2026-08-03 09:00;Stöld;{CENTRUM[0]};{CENTRUM[1]}\n",
+    )
+    mapping = {"time": "Datum (2)", "type": "Typ", "lat": "Lat", "lon": "Lon"}
+    mapping_path = write(tmp_path, "m.json", json.dumps(mapping))
+    out, err = run("--format", "csv", path, "--mapping", mapping_path)
+    assert (out, err) == ("imported=1 duplicates=0 rejected=0 outside=0\n", "")
+    assert Incident.objects.get().occurred_at.isoformat() == "2026-08-03T07:00:00+00:00"
+
+
+def test_the_commands_hints_name_its_mapping_keys_and_where_a_row_lies(municipality, tmp_path):
+    path = write(
+        tmp_path,
+        "fel.csv",
+        "time;lat;lon;type\n"
+        "2026-08-01 22:15;7281000;1721000;Stöld\n"  # SWEREF 99 TM in the WGS84 columns
+        f"2026-08-01 22:15;{CENTRUM[1]};{CENTRUM[0]};Stöld\n"  # swapped
+        f"2026-08-01 22:15;{ARJEPLOG[0]};{ARJEPLOG[1]};Stöld\n",  # Arjeplog's
+    )
+    _out, err = run("--format", "csv", path)
+    assert err.splitlines() == [
+        'rad 2: koordinaterna 7281000, 1721000 ligger utanför jorden (SWEREF 99 TM? ange då "x" '
+        'och "y" i kolumnmappningen)',
+        "rad 3: platsen ligger utanför kommunen (latitud och longitud förväxlade?)",
+        "rad 4: platsen ligger utanför kommunen, i Arjeplogs kommun",
+    ]
+
+
 @pytest.mark.django_db
 def test_csv_without_the_municipality_s_boundary_is_refused(tmp_path):
     path = write(tmp_path, "a.csv", "time;lat;lon;type\n2026-08-01 22:15;59,33;18,06;Stöld\n")

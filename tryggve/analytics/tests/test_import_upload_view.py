@@ -100,6 +100,35 @@ def test_an_export_with_a_title_above_its_table_is_taken(case_handler, municipal
     assert "rad 7: tiden 'inte en tid' går inte att tolka" in created.rejections[0]
 
 
+TWO_DATES = (
+    "Datum;Datum;Brottstyp;Latitud;Longitud\n"
+    f"2026-11-20 22:15;2026-11-23 09:00;Inbrott;{LAT};{LON}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "imported_at"), [("Datum", "2026-11-20 22:15"), ("Datum (2)", "2026-11-23 09:00")]
+)
+@pytest.mark.django_db
+def test_either_of_two_columns_of_one_name_can_be_chosen(
+    case_handler, municipality, chosen, imported_at
+):
+    """An export's event date and reported date, both "Datum": both were offered as
+    "Datum", and choosing the second read the first, silently."""
+    response = upload(case_handler, TWO_DATES)
+    created = IncidentImport.objects.get()
+    page = case_handler.get(response["Location"]).content.decode()
+    assert '<th scope="col">Datum</th><th scope="col">Datum (2)</th>' in page
+    time_select = page.split('id="id_time"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="Datum" selected>Datum</option>' in time_select
+    assert '<option value="Datum (2)">Datum (2)</option>' in time_select
+    start(case_handler, created.pk, time=chosen, text="")
+    created.refresh_from_db()
+    assert created.imported == 1
+    occurred = timezone.localtime(Incident.objects.get().occurred_at)
+    assert occurred.strftime("%Y-%m-%d %H:%M") == imported_at
+
+
 @pytest.mark.django_db
 def test_the_mapping_page_names_its_fields_plainly(case_handler, municipality):
     """Our date field is not called "Tid", which files use for the clock time; and the
@@ -173,6 +202,19 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
         ("Datum;Brottstyp;Latitud;Longitud\n".encode("utf-16-le"), "inte läsas som text"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "inte läsas som text"),
         ("Datum;Brottstyp;Latitud;Longitud\n", "inga rader med händelser"),
+        # The header line left empty: not "inga rader med händelser" (the row below was
+        # taken for the header), but what is wrong.
+        (";;;;\n2026-11-20 22:15;Inbrott;65.5;19.1\n", "Rubrikraden är tom: rad 1 har inga"),
+        (
+            ";;;;\n2026-11-20 22:15;Inbrott;65.5;19.1\n2026-11-20 23:15;Inbrott;65.5;19.1\n",
+            "Rubrikraden är tom: rad 1 har inga kolumnnamn",
+        ),
+        # Blank rows above a header of names we do not know: the header is not empty.
+        (
+            ";;;;\nNär;Vad;Var 1;Var 2\n2026-11-20 22:15;Inbrott;65.5;19.1\n",
+            "Ingen kolumn i rubrikraden känns igen (till exempel tid, typ, lat, lon, x, y). "
+            "Filen har: När, Vad, Var 1, Var 2",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -778,10 +820,10 @@ def test_an_upload_in_another_municipality_is_imported_there_by_the_worker(
     incident_import_run(import_id=created.pk)
     created.refresh_from_db()
     # Arjeplog's row is Arjeplog's; the row in Arvidsjaur is refused by its line, never
-    # added to Arvidsjaur's picture by Arjeplog's staff.
+    # added to Arvidsjaur's picture by Arjeplog's staff, and says where it lies.
     assert (created.imported, created.rejected) == (1, 1)
     assert list(Incident.objects.values_list("municipality_code", flat=True)) == ["2506"]
-    assert created.rejections == ["rad 3: platsen ligger utanför kommunen"]
+    assert created.rejections == ["rad 3: platsen ligger utanför kommunen, i Arvidsjaurs kommun"]
 
 
 @pytest.mark.django_db
@@ -1378,8 +1420,31 @@ MONTH_FIRST = (
             "rad 2: tiden &#x27;inte en tid&#x27; går inte att tolka; skriv till exempel "
             f"2026-03-04 22:15; rad 3: koordinaterna abc, {LON} är inte tal",
         ),
+        (
+            # SWEREF 99 TM in the WGS84 columns: the fields to choose, as the page labels them.
+            "Datum;Brottstyp;Latitud;Longitud\n2026-11-20 22:15;Stöld;7281000;1721000\n",
+            {"text": ""},
+            "lat",
+            "rad 2: koordinaterna 7281000, 1721000 ligger utanför jorden (SWEREF 99 TM? välj då "
+            "kolumnerna som ”X, norrkoordinat (SWEREF 99 TM)” och ”Y, östkoordinat (SWEREF 99 "
+            "TM)” i stället för latitud och longitud)",
+        ),
+        (
+            # The columns of latitude and longitude swapped: inside the other way round.
+            f"Datum;Brottstyp;Latitud;Longitud\n2026-11-20 22:15;Stöld;{LON};{LAT}\n",
+            {"text": ""},
+            "lat",
+            "rad 2: platsen ligger utanför kommunen (latitud och longitud förväxlade?)",
+        ),
     ],
-    ids=["time of text", "month first", "x/y of degrees", "reasons of several fields"],
+    ids=[
+        "time of text",
+        "month first",
+        "x/y of degrees",
+        "reasons of several fields",
+        "lat/lon of metres",
+        "lat/lon swapped",
+    ],
 )
 @pytest.mark.django_db
 def test_a_mapping_none_of_the_first_rows_would_import_with_is_refused_before_it_runs(

@@ -118,13 +118,40 @@ def test_the_export_of_areas_alike_has_no_ranking(case_handler, alike, year):
         assert row[5:10] == ["", "", "", "", ""]
 
 
+def synthetic_marks(page: str) -> dict[str, str]:
+    """Each area's count as the ranking shows it, by area, its tags taken out."""
+    rows = re.findall(r'<th scope="row">([^<]+)</th>.*?<td>(\d+(?: <span[^>]*>[^<]*</span>)?)</td>',
+                      page, re.S)
+    return {name: re.sub(r"<[^>]+>", "", count) for name, count in rows}
+
+
 def test_synthetic_incidents_are_labelled(council_reader, make_incident, area_points, year):
     make_incident(at=area_points["Centrum"], when=moment(year))
     assert "Syntetiska data" not in council_reader.get(URL).content.decode()
     make_incident(at=area_points["Centrum"], when=moment(year, 1), synthetic=True)
     page = council_reader.get(URL, {"year": year}).content.decode()
     assert "Syntetiska data:" in page
-    assert "(syntetiska)" in page
+    # One of the two is synthetic: the count is not marked as if both were.
+    assert synthetic_marks(page)["Centrum"] == "2 (varav 1 syntetisk)"
+
+
+def test_a_count_only_partly_synthetic_says_how_much(
+    council_reader, make_incident, area_points, year
+):
+    """The probe's "9 (syntetiska)" for an area where 5 of 9 incidents were demo data."""
+    for day in range(4):
+        make_incident(at=area_points["Centrum"], when=moment(year, day))
+    for day in range(5):
+        make_incident(at=area_points["Centrum"], when=moment(year, 10 + day), synthetic=True)
+    for day in range(3):
+        make_incident(at=area_points["Söderbyn"], when=moment(year, day), synthetic=True)
+    make_incident(at=area_points["Norrbyn"], when=moment(year, 1), synthetic=True)
+    make_incident(at=area_points["Tallbacka"], when=moment(year, 1))
+    marks = synthetic_marks(council_reader.get(URL, {"year": year}).content.decode())
+    assert marks["Centrum"] == "9 (varav 5 syntetiska)"
+    assert marks["Söderbyn"] == "3 (syntetiska)"
+    assert marks["Norrbyn"] == "1 (syntetisk)"
+    assert marks["Tallbacka"] == "1"
 
 
 def test_too_few_incidents_say_so(case_handler, make_incident, area_points, year):

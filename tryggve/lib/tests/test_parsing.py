@@ -91,6 +91,14 @@ def test_offsets(text, utc):
         ("20260705 14:30", datetime(2026, 7, 5, 14, 30)),
         ("2026-03-05 kl. 14.30", datetime(2026, 3, 5, 14, 30)),
         ("2026-07-05 Kl 8.05", datetime(2026, 7, 5, 8, 5)),
+        # The year first with slashes or dots: only one order can be meant.
+        ("2026/10/05", datetime(2026, 10, 5)),
+        ("2026/10/5 22:15", datetime(2026, 10, 5, 22, 15)),
+        ("2026.10.05 14.30", datetime(2026, 10, 5, 14, 30)),
+        # A clock time of four digits, as a column of clock times may write it ("1205").
+        ("20261005 1200", datetime(2026, 10, 5, 12, 0)),
+        ("2026-10-05 0930", datetime(2026, 10, 5, 9, 30)),
+        ("2026-03-05 kl. 1430", datetime(2026, 3, 5, 14, 30)),
     ],
 )
 def test_swedish_dates_that_cannot_be_misread(text, local):
@@ -98,7 +106,21 @@ def test_swedish_dates_that_cannot_be_misread(text, local):
 
 
 @pytest.mark.parametrize(
-    "text", ["05/03/2026", "5 marsipan 2026", "32 mars 2026", "20261305", "2026030", "kl. 14.30"]
+    "text",
+    [
+        "05/03/2026",
+        "5 marsipan 2026",
+        "32 mars 2026",
+        "20261305",
+        "2026030",
+        "kl. 14.30",
+        "2026/13/05",
+        "2026/10-05",
+        "20261005 2500",
+        "20261005 1260",
+        "20261005 120",
+        "20261005 120000",
+    ],
 )
 def test_dates_that_could_be_misread_or_are_none_are_not_read(text):
     assert parse_datetime(text) is None and parse_date(text) is None
@@ -107,6 +129,8 @@ def test_dates_that_could_be_misread_or_are_none_are_not_read(text):
 def test_a_date_in_words_or_digits_alone_is_a_date():
     assert parse_date("5 mars 2026") == parse_date("20260305") == date(2026, 3, 5)
     assert parse_date("5 mars 2026 14:30") is None
+    assert parse_date("2026/10/05") == parse_date("2026.10.05") == date(2026, 10, 5)
+    assert parse_date("20261005 1200") is None
 
 
 def test_local_wall_clock_is_swedish_time():

@@ -162,6 +162,37 @@ def test_index_lists_areas_beside_the_exposure_ranking(police_officer, ready_are
     assert len(response.context["ranked"]) == areas.count()
 
 
+def test_the_ranking_marks_only_the_synthetic_part_of_a_count(police_officer, municipality):
+    """"3 (syntetiska)" said all three were demo data when one was."""
+    from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+
+    # This year's, the year ranked, whatever today's date.
+    new_year = timezone.localtime().replace(month=1, day=1, hour=12)
+
+    def burglaries(name: str, synthetic: list[bool]) -> None:
+        area = ResidentialArea.objects.get(municipality__code="2505", name=name)
+        lat, lon = area.inner_point()
+        place = {"lat": lat, "lon": lon, "precise": True, "municipality_code": "2505"}
+        Incident.objects.bulk_create(
+            Incident(
+                source=IncidentSource.CSV,
+                external_id=f"{name}-{n}",
+                occurred_at=new_year + timedelta(minutes=n),
+                area=area,
+                offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
+                synthetic=made_up,
+                **place,
+            )
+            for n, made_up in enumerate(synthetic)
+        )
+
+    burglaries("Centrum", [False, True, False])
+    burglaries("Tallbacka", [True, True])
+    html = police_officer.get("/personal/grannsamverkan/").content.decode()
+    assert "<td>3 <span class=\"synthetic-mark\">(varav 1 syntetisk)</span></td>" in html
+    assert "<td>2 <span class=\"synthetic-mark\">(syntetiska)</span></td>" in html
+
+
 def test_offer_a_residential_area(police_officer, municipality):
     tallbacka = ResidentialArea.objects.get(name="Tallbacka")
     response = police_officer.post(
