@@ -343,7 +343,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 class _AxeRuns:
     """What `blocking_violations` needs across one test: how each page was last reached,
-    one twin page per context and language, and the checks already made."""
+    one twin page per context and language, one stand-in per context without JavaScript,
+    and the checks already made."""
 
     def __init__(self) -> None:
         self.reset()
@@ -352,6 +353,7 @@ class _AxeRuns:
         self.methods: dict[int, str] = {}
         self.options: dict[int, tuple[bool, bool]] = {}
         self.twins: dict[tuple[int, str], Page] = {}
+        self.stand_ins: dict[int, Page] = {}
         self.done: set[tuple] = set()
         self.new_context = None
 
@@ -364,12 +366,57 @@ class _AxeRuns:
 
         page.on("request", seen)
 
+    def runs_scripts(self, page: Page) -> bool:
+        return self.options.get(id(page.context), (False, True))[1]
+
+    def _checkable_context(self, page: Page):
+        """A context like `page`'s in which axe can run. In a context that runs no script,
+        axe cannot: Chromium then fires no timer and no animation frame in any of the
+        page's worlds, and axe.run (a promise that waits on both) never settles. Such a
+        page is checked in a context with JavaScript on whose script files are all empty:
+        the pages have no inline script (the CSP allows none) and no <noscript>, so nothing
+        runs and the page is the one a browser without JavaScript shows."""
+        phone, javascript = self.options.get(id(page.context), (False, True))
+        context = self.new_context(phone=phone, javascript=True)
+
+        def empty_scripts(route) -> None:
+            if route.request.resource_type == "script":
+                route.fulfill(status=200, content_type="text/javascript", body="")
+            else:
+                route.fallback()
+
+        if not javascript:
+            context.route("**/*", empty_scripts)
+        return context
+
+    def stand_in(self, page: Page) -> Page:
+        """For a page without JavaScript: its document as it stands now (`page.content()`,
+        also after a POST, which cannot be loaded again), shown in a context whose script
+        files are empty (see `_checkable_context`), at the page's width."""
+        key = id(page.context)
+        if key not in self.stand_ins:
+            self.stand_ins[key] = self._checkable_context(page).new_page()
+        stand_in = self.stand_ins[key]
+        html = page.content()
+
+        def serve(route) -> None:
+            if route.request.is_navigation_request():
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            else:
+                route.fallback()
+
+        stand_in.set_viewport_size(page.viewport_size)
+        stand_in.route("**/*", serve)
+        stand_in.goto(page.url)
+        stand_in.wait_for_load_state("networkidle")
+        stand_in.unroute("**/*", serve)
+        return stand_in
+
     def twin(self, page: Page, lang: str) -> Page:
         """A page in a context of its own holding `page`'s cookies, but in `lang`."""
         key = (id(page.context), lang)
         if key not in self.twins:
-            phone, javascript = self.options.get(id(page.context), (False, True))
-            self.twins[key] = self.new_context(phone=phone, javascript=javascript).new_page()
+            self.twins[key] = self._checkable_context(page).new_page()
         twin = self.twins[key]
         cookies = [c for c in page.context.cookies() if c["name"] != "django_language"]
         base = page.url.split("/", 3)
@@ -423,17 +470,21 @@ def blocking_violations(page: Page) -> list[dict]:
     stylesheet draws both languages); a page that a POST produced (a form with its errors)
     cannot be reloaded safely, so it is checked in its own language only. With
     TRYGGVE_AXE=quick (CI's PostgreSQL pass) the page is checked once, as it is.
+
+    A page without JavaScript is checked as its stand-in (`_AxeRuns.stand_in`: the same
+    document, no script run), since axe cannot run where no script may; its twin likewise.
     """
     lang = page.evaluate("document.documentElement.lang") or "sv"
-    original = dict(page.viewport_size)
+    checked = page if _AXE.runs_scripts(page) else _AXE.stand_in(page)
+    original = dict(checked.viewport_size)
     if not AXE_FULL:
-        return _axe_at(page, lang, original["width"])
+        return _axe_at(checked, lang, original["width"])
     found = []
     for width in AXE_WIDTHS:
-        found += _axe_at(page, lang, width)
-    if page.viewport_size != original:
-        page.set_viewport_size(original)
-        _settle(page)
+        found += _axe_at(checked, lang, width)
+    if checked.viewport_size != original:
+        checked.set_viewport_size(original)
+        _settle(checked)
     if _AXE.methods.get(id(page), "GET") == "GET" and _AXE.new_context is not None:
         for other in AXE_LANGUAGES:
             if other == lang:

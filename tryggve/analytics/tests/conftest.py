@@ -23,6 +23,18 @@ def police_sample() -> Path:
     return POLICE_SAMPLE
 
 
+@pytest.fixture
+def dummy_queue(settings):
+    """A queue that keeps the task, so the test runs it as the worker does (outside any
+    request, with no municipality chosen), and a page can be seen while it waits."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
 # Incidents, places and browser pages for the situation-picture tests ----------------------
 
 @pytest.fixture

@@ -25,14 +25,8 @@ CSV = (
 ).encode()
 
 
-def test_upload_mapping_progress_and_result(staff_page, make_staff, settings, tmp_path, shot):
+def test_upload_mapping_progress_and_result(staff_page, make_staff, dummy_queue, tmp_path, shot):
     # The queue holds the task until the test runs it, so the progress page can be seen.
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": settings.TASK_QUEUES,
-        }
-    }
     path = tmp_path / "händelser.csv"
     path.write_bytes(CSV)
     page = staff_page(make_staff("karin", "case_handler"), path="/personal/lagesbild/import/")

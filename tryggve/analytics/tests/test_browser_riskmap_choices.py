@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tryggve.analytics.tests.test_browser_analytics import demo_history  # noqa: F401 (fixture)
+from tryggve.browser_fixtures import blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,7 @@ def test_without_javascript_the_button_shows_what_was_chosen(
     expect(page.get_by_label("Brottsgrupp")).to_have_value("vandalism")
     expect(page.get_by_label("Rutstorlek")).to_have_value("500")
     assert top_cells(page) and top_cells(page) != burglary_cells
+    assert blocking_violations(page) == []
     shot(page, "analytics-riskmap-without-javascript")
 
 

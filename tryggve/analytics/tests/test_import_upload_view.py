@@ -784,18 +784,6 @@ def test_another_municipalitys_import_is_not_found(case_handler, other_area):
     assert "arjeplog.csv" not in case_handler.get(URL).content.decode()
 
 
-@pytest.fixture
-def dummy_queue(settings):
-    """A queue that keeps the task, so the test runs it as the worker does: outside any
-    request, with no municipality chosen."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": settings.TASK_QUEUES,
-        }
-    }
-
-
 @pytest.mark.django_db
 def test_an_upload_in_another_municipality_is_imported_there_by_the_worker(
     case_handler, arjeplog, dummy_queue
