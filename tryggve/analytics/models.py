@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +84,23 @@ class IncidentQuerySet(models.QuerySet):
         """Leave out the police feed's events that are the same event as a file's row or a
         staff observation (`Incident.same_as`): every count reads one record per event."""
         return self.filter(same_as__isnull=True)
+
+    def with_clock(self) -> IncidentQuerySet:
+        """Annotated with `clock_at` and `clock_known`: the time by the hour, which for a
+        record with its date alone is that of the police feed's event it is linked to
+        (`Incident.same_as`), since that event is no longer counted itself; else
+        `occurred_at` and `time_known`. For the time profiles and the busiest hours."""
+        from_feed = Q(time_known=False, feed_copy__isnull=False)
+        return self.annotate(
+            clock_at=Case(
+                When(from_feed, then=F("feed_copy__occurred_at")), default=F("occurred_at")
+            ),
+            clock_known=Case(
+                When(from_feed, then=Value(True)),
+                default=F("time_known"),
+                output_field=models.BooleanField(),
+            ),
+        )
 
     def precise(self) -> IncidentQuerySet:
         """Only incidents with a real position: the ones that may count for an area or cell."""

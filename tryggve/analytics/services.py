@@ -521,7 +521,7 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
     if not feed:
         return 0
     records = _records_near(unlinked, feed)
-    pairs = []
+    candidates: dict[int, list[tuple[timedelta, int]]] = {}
     for pk, code, group, synthetic, moment, external_id in feed:
         # Only the records within a day of the event can match (a city's file holds
         # thousands of the same group in a year): found in the sorted list by bisection.
@@ -529,18 +529,14 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
         first = bisect.bisect_left(rows, (moment - _LINK_REACH,))
         last = bisect.bisect_right(rows, (moment + _LINK_REACH, math.inf))
         part = ":" in external_id  # a digest's line ("<digest id>:<n>", `split_summary`)
-        for when, other, time_known in rows[first:last]:
-            if _may_be_same(moment, part=part, record_at=when, time_known=time_known):
-                pairs.append((abs(moment - when), pk, other))
-    pairs.sort()
-    taken_feed: set[int] = set()
-    taken_record: set[int] = set()
-    links = []
-    for _apart, pk, other in pairs:
-        if pk not in taken_feed and other not in taken_record:
-            taken_feed.add(pk)
-            taken_record.add(other)
-            links.append(Incident(pk=pk, same_as_id=other))
+        fits = [
+            (abs(moment - when), other)
+            for when, other, time_known in rows[first:last]
+            if _may_be_same(moment, part=part, record_at=when, time_known=time_known)
+        ]
+        if fits:
+            candidates[pk] = sorted(fits)
+    links = [Incident(pk=pk, same_as_id=other) for pk, other in _matching(candidates).items()]
     try:
         # A savepoint: an import beside this one that linked the same record first (the
         # one-to-one constraint) must not cost this import its rows; its own run linked them.
@@ -550,6 +546,53 @@ def incidents_link_same(*, codes: Iterable[str], start: datetime, end: datetime)
         log.warning("incidents_link_same: linked by a run beside this one; left as it was")
         return 0
     return len(links)
+
+
+def _matching(candidates: dict[int, list[tuple[timedelta, int]]]) -> dict[int, int]:
+    """Feed events to records, one to one, as many as `candidates` (each event's fitting
+    records, closest first) allow: the closest pairs first, then augmenting paths (Kuhn's
+    algorithm) for the events left over. Closest first alone can give an event's only
+    record to a nearer event that had another (20:00 and 22:00 in the feed, 21:10 and 23:30
+    in the file: 22:00-21:10 first leaves 20:00 and 23:30 apart), and one event is then
+    counted twice."""
+    by_feed: dict[int, int] = {}
+    by_record: dict[int, int] = {}
+    pairs = sorted((apart, pk, other) for pk, fits in candidates.items() for apart, other in fits)
+    for _apart, pk, other in pairs:
+        if pk not in by_feed and other not in by_record:
+            by_feed[pk], by_record[other] = other, pk
+    for pk in sorted(candidates):
+        if pk not in by_feed:
+            _augment(pk, candidates, by_feed, by_record)
+    return by_feed
+
+
+def _augment(start: int, candidates, by_feed: dict[int, int], by_record: dict[int, int]) -> bool:
+    """Find a record for the unmatched event `start` by moving matched events to other
+    records of theirs (an augmenting path, depth first without recursion, each record
+    visited once); change `by_feed` and `by_record` along it. False when there is none."""
+    seen: set[int] = set()
+    path: list[tuple[int, int]] = []  # the pairs taken on the way, one per frame below
+    stack = [(start, iter(candidates.get(start, ())))]
+    while stack:
+        event, options = stack[-1]
+        for _apart, record in options:
+            if record in seen:
+                continue
+            seen.add(record)
+            path.append((event, record))
+            holder = by_record.get(record)
+            if holder is None:
+                for pk, other in path:
+                    by_feed[pk], by_record[other] = other, pk
+                return True
+            stack.append((holder, iter(candidates.get(holder, ()))))
+            break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
+    return False
 
 
 # How far from a feed event a record may lie to be looked at (`_may_be_same` decides): a
@@ -1041,17 +1084,22 @@ class UndoPreview:
 
     removed: int
     handed_on: list[tuple[IncidentImport, int]]
+    # Of those going, how many the police feed has too: that event counts again instead.
+    feed_again: int = 0
 
 
 def incident_import_undo_preview(*, incident_import: IncidentImport) -> UndoPreview:
     """What `incident_import_undo` would do now, for the page that asks first. Reads only."""
     added = Incident.objects.filter(incident_import=incident_import)
     heirs = _heirs(incident_import, added)
-    kept = sum(len(pks) for pks in heirs.values())
+    kept = {pk for pks in heirs.values() for pk in pks}
     handed_on = sorted(
         ((heir, len(pks)) for heir, pks in heirs.items()), key=lambda pair: pair[0].created
     )
-    return UndoPreview(removed=added.count() - kept, handed_on=handed_on)
+    twins = set(added.filter(feed_copy__isnull=False).values_list("pk", flat=True))
+    return UndoPreview(
+        removed=added.count() - len(kept), handed_on=handed_on, feed_again=len(twins - kept)
+    )
 
 
 def incident_import_undo(*, incident_import: IncidentImport, user) -> int:

@@ -51,7 +51,8 @@ def weekly_suggestions(
     past = list(
         incidents.precise()
         .filter(occurred_at__lt=now, occurred_at__gte=now - timedelta(days=365))
-        .values_list("lat", "lon", "occurred_at", "time_known")
+        .with_clock()
+        .values_list("lat", "lon", "clock_at", "clock_known")
     )
     xy = np.array([to_sweref(lon, lat) for lat, lon, _t, _k in past]).reshape(-1, 2)
     times = [t for _lat, _lon, t, _k in past]

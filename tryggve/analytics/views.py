@@ -461,10 +461,12 @@ def time_profiles(request: HttpRequest) -> HttpResponse:
     incidents = incidents.filter(occurred_at__gte=READABLE_FROM, occurred_at__lt=READABLE_UNTIL)
     # As fine a table as the number of events allows: a small town's handful of burglaries
     # spread over 24 × 7 hours would read as a pattern that is not there. Incidents whose
-    # file gave only their date have no hour: counted for the period, never in a table.
+    # file gave only their date have no hour (unless the police's event of it gave one:
+    # `with_clock`): counted for the period, never in a table.
+    clocked = incidents.with_clock()
     profile = profiles.time_profile(
-        incidents.filter(time_known=True).values_list("occurred_at", flat=True),
-        incidents.filter(time_known=False).values_list("occurred_at", flat=True),
+        clocked.filter(clock_known=True).values_list("clock_at", flat=True),
+        clocked.filter(clock_known=False).values_list("occurred_at", flat=True),
     )
     return render(
         request,

@@ -6,15 +6,21 @@ from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from tryggve.analytics.figures import burglary_figures
 from tryggve.analytics.importers import IncidentData
 from tryggve.analytics.models import Incident, IncidentImport, IncidentSource, OffenceGroup
 from tryggve.analytics.selectors import incidents_here
 from tryggve.analytics.services import (
+    _matching,
     incident_import_undo,
     incident_record_observation,
     incidents_import,
@@ -158,6 +164,61 @@ def test_one_event_one_record_the_closest_first(municipality):
 
 
 @pytest.mark.django_db
+def test_as_many_events_are_linked_as_fit(municipality):
+    """Found by a probe: closest first gave 21:10 to 22:00, leaving 20:00 and 23:30 apart
+    although each fits the other; one event was counted twice."""
+    vandalism = OffenceGroup.VANDALISM
+    at = EVENING.replace(hour=20, minute=0)
+    incidents_import(
+        incidents=[
+            item("990003", FEED, when=at, group=vandalism),
+            item("990010", FEED, when=at + timedelta(hours=2), group=vandalism),
+        ]
+    )
+    incidents_import(
+        incidents=[
+            item("D1", when=at + timedelta(hours=1, minutes=10), group=vandalism),
+            item("D2", when=at + timedelta(hours=3, minutes=30), group=vandalism),
+        ]
+    )
+    assert linked() == {"990003": "D1", "990010": "D2"}
+    assert incidents_here().of_group(vandalism).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_date_alone_gives_way_to_a_timed_record(municipality):
+    """The probe's second case: a record without a clock time took the 11:00 event, whose
+    only other fit (13:30) the 23:30 event could not have."""
+    fire = OffenceGroup.FIRE
+    day = EVENING.replace(hour=12, minute=0)
+    incidents_import(
+        incidents=[
+            item("E1", when=day, group=fire, time_known=False),
+            item("E2", when=day.replace(hour=13, minute=30), group=fire),
+        ]
+    )
+    incidents_import(
+        incidents=[
+            item("990030", FEED, when=day.replace(hour=11), group=fire),
+            item("990031", FEED, when=day.replace(hour=23, minute=30), group=fire),
+        ]
+    )
+    assert linked() == {"990030": "E2", "990031": "E1"}
+    assert incidents_here().of_group(fire).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_record_without_a_clock_takes_its_feed_event_s_time_in_the_profiles(municipality):
+    """Linked, the police's timed event is not counted; the record has its date alone. The
+    time profiles and the suggestions read the event's clock time for it (`with_clock`)."""
+    incidents_import(incidents=[item("650297", FEED)])
+    incidents_import(incidents=[item("K-1", when=EVENING.replace(hour=12), time_known=False)])
+    assert linked() == {"650297": "K-1"}
+    (row,) = incidents_here().with_clock().values_list("clock_at", "clock_known")
+    assert row == (EVENING, True)
+
+
+@pytest.mark.django_db
 def test_a_staff_observation_links_too(municipality, case_handler):
     incidents_import(incidents=[item("650297", FEED)])
     incident_record_observation(
@@ -225,7 +286,34 @@ def test_the_upload_says_so_and_its_undo_counts_the_event_again(municipality, ca
     assert '<dd id="result-also-in-feed">1</dd>' in page
     assert counted() == 2  # three records, two burglaries
     upload.refresh_from_db()
+    asking = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
+    assert "1 av händelserna finns också bland Polisens händelser. Den räknas sedan" in asking
     assert incident_import_undo(incident_import=upload, user=case_handler.user) == 2
     assert linked() == {}
     assert counted() == 1
     assert "result-also-in-feed" not in case_handler.get(f"{URL}{upload.pk}/").content.decode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(0, 180)), max_size=30
+    )
+)
+def test_the_matching_is_one_to_one_and_as_large_as_any(edges):
+    """Checked against SciPy's maximum bipartite matching on random candidate lists."""
+    candidates: dict[int, list] = {}
+    for event, record, minutes in edges:
+        fits = candidates.setdefault(event, [])
+        if record not in {other for _apart, other in fits}:
+            fits.append((timedelta(minutes=minutes), 100 + record))
+    candidates = {pk: sorted(fits) for pk, fits in candidates.items()}
+    found = _matching(candidates)
+    assert len(set(found.values())) == len(found)
+    assert all(other in {o for _a, o in candidates[pk]} for pk, other in found.items())
+    graph = np.zeros((8, 8), dtype=np.int8)
+    for pk, fits in candidates.items():
+        for _apart, other in fits:
+            graph[pk, other - 100] = 1
+    best = maximum_bipartite_matching(csr_matrix(graph), perm_type="column")
+    assert len(found) == int((best >= 0).sum())
