@@ -52,6 +52,20 @@ def manage(database_url: str, *args: str) -> None:
     )
 
 
+def fresh_database(url: str) -> None:
+    """An empty benchmark database at `url`: a SQLite file deleted (its folder made), a
+    PostgreSQL database dropped and created again."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+
+
 def django_setup(database_url: str) -> None:
     """Point this process's Django at the benchmark database (before importing models)."""
     os.environ.update(bench_env(database_url))

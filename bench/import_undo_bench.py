@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -27,23 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PointSampler, django_setup, manage  # noqa: E402
+from _common import PointSampler, django_setup, fresh_database, manage  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/tryggve-bench/undo.sqlite3"
 CENTRE = (65.5917, 19.1800)
 TYPES = {"Inbrott i villa": "residential_burglary", "Skadegörelse": "vandalism"}
-
-
-def fresh_database(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        return
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
 
 
 class Timer:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -20,14 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PointSampler, django_setup, manage  # noqa: E402
-
-
-def create_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+from _common import PointSampler, django_setup, fresh_database, manage  # noqa: E402
 
 
 def seed(count: int, seed_value: int) -> None:
@@ -62,7 +54,7 @@ def main() -> int:
     parser.add_argument("--create-db", action="store_true")
     args = parser.parse_args()
     if args.create_db:
-        create_database(args.database_url)
+        fresh_database(args.database_url)
     manage(args.database_url, "migrate", "-v0")
     manage(args.database_url, "load_demo")
     django_setup(args.database_url)
