@@ -131,11 +131,19 @@ def _refusals_in_a_row(current: FeedFetch) -> int:
     return count
 
 
+def _gone(url: str) -> bool:
+    return FeedFetch.objects.filter(url=url, outcome=Outcome.GONE).exists()
+
+
 def _why_not_now(url: str, now: datetime) -> tuple[str, timedelta]:
     """(reason to give up, "") or ("", how long to wait first) under the feed's rules."""
     calls = FeedFetch.objects.exclude(outcome=Outcome.SKIPPED)
-    if calls.filter(url=url, outcome=Outcome.GONE).exists():
-        return f"{url} answered 404 before, which the feed's rules make permanent", timedelta()
+    if _gone(url):
+        return (
+            f"{url} answered 404 before, which the feed's rules make permanent "
+            "(correct POLICE_FEED_URL; docs/operations.md)",
+            timedelta(),
+        )
     blocked = calls.filter(retry_after__gt=now).order_by("-retry_after").first()
     if blocked is not None:
         return f"backing off until {blocked.retry_after.isoformat()}", timedelta()
@@ -247,7 +255,10 @@ def police_events_fetch(
         if reason:
             log.warning("Police feed not called: %s", reason)
             if report.calls == 0:
-                report.outcome, report.message = Outcome.SKIPPED, reason
+                # Gone, not skipped: every later run fails as the 404's did, so cron keeps
+                # telling an operator that the feed is dead until the address is corrected.
+                outcome = Outcome.GONE if _gone(url) else Outcome.SKIPPED
+                report.outcome, report.message = outcome, reason
             return report
         try:
             pause = _attempt(row, url, report, attempt, sleep=sleep, now=now)

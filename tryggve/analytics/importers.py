@@ -1169,7 +1169,55 @@ class _OpenCsv:
     blank_line: int
 
 
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+# Bytes that text holds: all but the control characters other than tab, line breaks and form feed.
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 32 or b in b"\t\n\r\f\v")
+
+
+def not_text(data: bytes) -> tuple[str, str] | None:
+    """Why `data` is no CSV file at all, as (message, code), or None: an Excel workbook
+    (xlsx is a zip file, xls an OLE file), or binary. Binary is more than one byte in twenty
+    of the first 64 KiB a NUL (UTF-16 without the byte order mark that Excel writes: every
+    other byte; an image's header), or a control character when those bytes are not UTF-8
+    either (a compressed file, a PDF). A stray NUL in a text file (a damaged export) is read
+    as U+FFFD, and a control character in a cell is a cell's text, so the web upload and
+    `import_incidents` take the same files."""
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        return (
+            _(
+                "Filen är en Excel-fil, inte CSV. Öppna den i Excel, välj Spara som och "
+                "filformatet CSV UTF-8 (kommaavgränsad), och använd den filen."
+            ),
+            "spreadsheet",
+        )
+    sample, limit = data[:65536], len(data[:65536]) // 20
+    if data.startswith(UTF16_BOMS):
+        return None
+    if sample.count(0) > limit or (
+        len(sample.translate(None, delete=_TEXT_BYTES)) > limit and not _utf8(sample)
+    ):
+        return (
+            _("Filen kan inte läsas som text. Spara den som CSV (UTF-8) och försök igen."),
+            "binary",
+        )
+    return None
+
+
+def _utf8(sample: bytes) -> bool:
+    """Whether `sample`, the start of a file, is UTF-8 (a character cut at its end is)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _open_csv(data: bytes) -> _OpenCsv:
+    if problem := not_text(data):
+        raise ImportFormatError(problem[0])
     text, delimiter, skipped, blank = _csv_body(decode_text(data))
     first_line = re.match(r"[^\r\n]*", text).group()
     return _OpenCsv(text, first_line, delimiter, csv_records(text, delimiter, skipped + 1), blank)

@@ -6,7 +6,6 @@ Apart from `services` because the task (`tasks.run_incident_import`) calls
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import uuid
 from collections import Counter
@@ -31,6 +30,7 @@ from tryggve.analytics.importers import (
     Skipped,
     dates_only,
     guess_mapping,
+    not_text,
     preview_csv,
     read_municipality_csv,
     repeated_columns,
@@ -49,8 +49,6 @@ MAX_COLUMN_NAME = 200
 # every one of the mapping page's choices.
 MAX_COLUMNS = 200
 # The first bytes of an Excel workbook: xlsx is a zip file, xls an OLE compound file.
-SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def incident_import_upload(
@@ -80,20 +78,8 @@ def incident_import_upload(
         raise refuse(_("Kommunen finns inte i systemet ännu."), "no_municipality")
     if not data.strip():
         raise refuse(_("Filen är tom."), "empty")
-    if data.startswith(SPREADSHEET_SIGNATURES):
-        raise refuse(
-            _(
-                "Filen är en Excel-fil, inte CSV. Öppna den i Excel, välj Spara som och "
-                "filformatet CSV UTF-8 (kommaavgränsad), och ladda upp den filen."
-            ),
-            "spreadsheet",
-        )
-    # NUL bytes: a binary file, or UTF-16 without the byte order mark that Excel writes.
-    if not data.startswith(UTF16_BOMS) and b"\x00" in data[:65536]:
-        raise refuse(
-            _("Filen kan inte läsas som text. Spara den som CSV (UTF-8) och ladda upp igen."),
-            "binary",
-        )
+    if problem := not_text(data):
+        raise refuse(*problem)
     try:
         preview = preview_csv(data)
     except ImportFormatError as exc:

@@ -400,8 +400,12 @@ def test_a_404_is_permanent(server, clock):
     assert fetch(clock).outcome == Outcome.GONE
     clock.sleep(24 * 3600)
     report = fetch(clock)
-    assert report.outcome == Outcome.SKIPPED and "404" in report.message
-    assert len(server.requests) == 1
+    # No call, and the run says the feed is gone (the command exits 1 again, so cron keeps
+    # telling an operator); the row of the run is a skipped one.
+    assert report.outcome == Outcome.GONE and "404" in report.message
+    assert "POLICE_FEED_URL" in report.message
+    assert (report.calls, len(server.requests)) == (0, 1)
+    assert FeedFetch.objects.order_by("started").last().outcome == Outcome.SKIPPED
 
 
 @pytest.mark.django_db
@@ -555,6 +559,10 @@ def test_the_command_reports_and_fails_on_a_404(server, monkeypatch):
     FeedFetch.objects.update(started=datetime(2026, 1, 1, tzinfo=UTC))  # spacing satisfied
     with pytest.raises(CommandError, match="outcome=gone"):
         call_command("fetch_police_events", "--locations", "Arvidsjaur;Arjeplog")
+    # Every later run fails too, without a call, until the address is corrected.
+    with pytest.raises(CommandError, match="outcome=gone calls=0 .*answered 404 before"):
+        call_command("fetch_police_events", "--locations", "Arvidsjaur;Arjeplog")
+    assert len(server.requests) == 2
 
 
 # Hostile answers (the attacker trial's findings) --------------------------------------------

@@ -237,6 +237,9 @@ def test_csv_with_mapping_and_synthetic(municipality, tmp_path):
         (["--format", "csv", "{tmp}/ok.csv", "--mapping", "{tmp}/bad.json"], "inte giltig JSON"),
         (["--format", "csv", "{tmp}/ok.csv", "--mapping", "{tmp}/m.json"], "Tid"),
         (["--format", "csv", "{tmp}/nohead.csv"], "type"),
+        # The same refusals as the web upload's (`importers.not_text`).
+        (["--format", "csv", "{tmp}/utf16.csv"], "kan inte läsas som text"),
+        (["--format", "csv", "{tmp}/book.csv"], "Excel-fil, inte CSV"),
     ],
 )
 def test_unusable_input_is_a_clear_command_error(municipality, tmp_path, args, message):
@@ -244,6 +247,9 @@ def test_unusable_input_is_a_clear_command_error(municipality, tmp_path, args, m
     write(tmp_path, "object.json", '{"events": []}')
     write(tmp_path, "ok.csv", "time,lat,lon,type\n2026-08-01,65.59,19.18,Stöld\n")
     write(tmp_path, "nohead.csv", "2026-08-01,65.59,19.18,Stöld\n")
+    utf16 = "time,lat,lon,type\n2026-08-01,65.59,19.18,Stöld\n".encode("utf-16-le")
+    write(tmp_path, "utf16.csv", utf16)
+    write(tmp_path, "book.csv", b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml")
     write(tmp_path, "m.json", json.dumps({"time": "Tid", "lat": "A", "lon": "B", "type": "K"}))
     with pytest.raises(CommandError, match=message):
         run(*[arg.format(tmp=tmp_path) for arg in args])

@@ -165,6 +165,18 @@ def test_latin1_with_commas_and_a_bom_are_read(case_handler, municipality):
     assert sorted(IncidentImport.objects.values_list("imported", "duplicates")) == [(0, 3), (2, 1)]
 
 
+@pytest.mark.django_db
+def test_a_stray_nul_in_a_cell_is_read_as_the_command_reads_it(case_handler, municipality):
+    """A damaged export with one NUL byte: the web upload refused it as "not text" while
+    `import_incidents` read it; both read it now, the NUL as U+FFFD."""
+    upload(case_handler, GOOD.replace("altandörr", "altan\x00dörr"))
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+    created.refresh_from_db()
+    assert created.imported == 2
+    assert Incident.objects.filter(summary__contains="altan\ufffddörr").exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

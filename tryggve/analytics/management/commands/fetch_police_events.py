@@ -14,7 +14,8 @@ class Command(BaseCommand):
         "down are retried within a run. Run from cron every 15 minutes or so. Ends with "
         "one line: outcome=... imported=N duplicates=N rejected=N outside=N (events of places "
         "no served municipality covers, not stored); a 403 (refused: possibly blocked, which "
-        "an operator must look into), a 404 or a failure exits 1."
+        "an operator must look into), a 404 (and every later run for that address) or a failure "
+        "exits 1."
     )
 
     def add_arguments(self, parser):
