@@ -299,7 +299,10 @@ def test_the_upload_says_so_and_its_undo_counts_the_event_again(municipality, ca
     assert counted() == 2  # three records, two burglaries
     upload.refresh_from_db()
     asking = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
-    assert "1 av händelserna finns också bland Polisens händelser. Den räknas sedan" in asking
+    assert (
+        "1 av händelserna finns också bland Polisens händelser. Den räknas då igen som "
+        "Polisens händelse: för kommunen, men inte i något område."
+    ) in " ".join(asking.split())
     assert incident_import_undo(incident_import=upload, user=case_handler.user) == 2
     assert linked() == {}
     assert counted() == 1
