@@ -48,7 +48,13 @@ from tryggve.analytics.models import (
     PolicePresence,
 )
 from tryggve.analytics.ranking import exposure_ranking, ranking_period
-from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, risk_map_cached
+from tryggve.analytics.riskmap import (
+    RISK_COLOURS,
+    cells_geojson,
+    risk_levels,
+    risk_map_cached,
+    unplaced_count,
+)
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
@@ -327,6 +333,8 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             # A small town's thin past gets the kernel model, whose top cells one new
             # incident can move: the page says so above the map and the table.
             "risk": risk,
+            # The events the map cannot draw (no known place), said beside it.
+            "unplaced": unplaced_count(group=group, codes=scope.codes),
             "top": _top_cells(risk.cells),
             "synthetic": synthetic_here(),
             "layers": {
