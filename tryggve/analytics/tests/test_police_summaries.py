@@ -152,6 +152,32 @@ def test_an_event_stands_for_one_line_only_and_only_in_its_night(arjeplog):
     assert _import([two, own, last_week, other_town]) == (4, 1)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("line", "own_type"),
+    [
+        ("inbrott, Arvidsjaur: Inbrott i en villa.", "Inbrott"),
+        ("Misshandel, Arvidsjaur: En man slogs.", "Misshandel, grov"),
+        ("Inbrott, försök, Arvidsjaur: Försök till inbrott i en villa.", "Inbrott"),
+        ("Trafikolycka, Arvidsjaur: En bil i diket.", "Trafikolycka, singel"),
+    ],
+    ids=["lower-case", "grov", "försök", "singel"],
+)
+def test_a_line_written_more_loosely_than_the_event_is_still_the_event(
+    municipality, line, own_type
+):
+    """The digest's writer names the type as it comes ("Misshandel", "inbrott"); the
+    event of its own has the feed's exact type ("Misshandel, grov"). The same kind of
+    event in the same place and night is one incident, not two."""
+    night = dict(NIGHT, summary="Natten i korthet.\n" + line)
+    own = event(880, "28 02:10:00", own_type, "Arvidsjaur", "Inbrott i en villa.")
+    assert _import([night, own]) == (1, 1)
+    assert _import([night]) == (0, 1)
+    # Another kind of event of the same group stays an incident of its own.
+    robbery = event(881, "28 03:10:00", "Rån", "Arvidsjaur", "Rån mot en butik.")
+    assert _import([robbery]) == (1, 0)
+
+
 PROSE = dict(NIGHT, summary="En lugn natt: ett inbrott i Arvidsjaur, en misshandel i Arjeplog.")
 ON_TOP = dict(NIGHT, summary="Rån, Arvidsjaur: Rån mot en butik.\n" + NIGHT["summary"])
 
