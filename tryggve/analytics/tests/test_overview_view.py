@@ -400,3 +400,17 @@ def test_the_export_names_the_comparison_it_makes(case_handler, history, year):
     response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
     header = response.content.decode("utf-8").lstrip("\ufeff").splitlines()[0].split(";")
     assert header[3] == "Antal samma period året före"
+
+
+def test_an_area_called_exposed_on_a_single_incident_says_so(
+    police_officer, make_incident, area_points, year
+):
+    for day in range(3):
+        make_incident(at=area_points["Tallbacka"], when=moment(year, day * 30))
+    response = police_officer.get(URL, {"group": "residential_burglary", "year": year})
+    assert response.context["smoothing"].ranks
+    page = " ".join(response.content.decode().split())
+    assert (
+        "<strong>Utsatt</strong><br>men osäkert: med en händelse färre vore området inte utsatt"
+    ) in page
+    assert page.count("men osäkert") == 1
