@@ -102,7 +102,8 @@ class IncidentData:
     alias_id: str = ""
     earlier_ids: tuple[str, ...] = ()
     # False for a file's row that gave a date but no clock time (`occurred_at` is then the
-    # date's `UNKNOWN_CLOCK`): it counts for its day, never for an hour.
+    # date's `UNKNOWN_CLOCK`), and for a line of a police digest (`occurred_at` is the
+    # digest's, written the morning after): it counts for its day, never for an hour.
     time_known: bool = True
 
 
@@ -519,6 +520,10 @@ def split_summary(summary: IncidentData) -> list[IncidentData]:
                 summary=text,
                 source_url=summary.source_url,
                 summary_part=True,
+                # The digest's time is when it was written, the morning after: never the
+                # hour of the line's incident, which the time profiles and the busiest
+                # hours would otherwise count at 07:00 (`IncidentQuerySet.with_clock`).
+                time_known=False,
             )
         )
     return parts

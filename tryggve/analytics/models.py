@@ -89,8 +89,10 @@ class IncidentQuerySet(models.QuerySet):
         """Annotated with `clock_at` and `clock_known`: the time by the hour, which for a
         record with its date alone is that of the police feed's event it is linked to
         (`Incident.same_as`), since that event is no longer counted itself; else
-        `occurred_at` and `time_known`. For the time profiles and the busiest hours."""
-        from_feed = Q(time_known=False, feed_copy__isnull=False)
+        `occurred_at` and `time_known`. For the time profiles and the busiest hours. A
+        line of a police digest has no clock time of its own to lend (`time_known` false:
+        the digest's time is the morning after)."""
+        from_feed = Q(time_known=False, feed_copy__isnull=False, feed_copy__time_known=True)
         return self.annotate(
             clock_at=Case(
                 When(from_feed, then=F("feed_copy__occurred_at")), default=F("occurred_at")
@@ -141,7 +143,10 @@ class Incident(models.Model):
     time_known = models.BooleanField(
         _("klockslag känt"),
         default=True,
-        help_text=_("Nej när källan bara angav datum; tiden sparas då som kl. 12."),
+        help_text=_(
+            "Nej när källan bara angav datum (tiden sparas då som kl. 12) och för en rad ur "
+            "någon av polisens sammanfattningar (tiden är sammanfattningens)."
+        ),
     )
     lat = models.FloatField(_("latitud"), null=True, blank=True)
     lon = models.FloatField(_("longitud"), null=True, blank=True)

@@ -186,6 +186,26 @@ def risk_map(
     return RiskMap(cells, result.method, len(events))
 
 
+def unplaced_count(
+    *,
+    group: str,
+    codes: tuple[str, ...] | None,
+    start: datetime | None = None,
+    history_years: int = 5,
+) -> int:
+    """The incidents of `group` in the history a risk map of the same arguments stands on
+    that it cannot draw: those without a known place (the police feed's, which name the
+    municipality alone). The map's page says how many, so that its count of events and the
+    other pages' counts (the ranking's, the time profiles') are not read as disagreeing."""
+    start = start or timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    _areas, incidents = scoped_rows(group, codes)
+    return (
+        incidents.filter(precise=False)
+        .filter(occurred_at__lt=start, occurred_at__gte=start - timedelta(days=365 * history_years))
+        .count()
+    )
+
+
 def risk_cells(**kwargs) -> list[Cell]:
     """The cells of :func:`risk_map` (same arguments)."""
     return risk_map(**kwargs).cells

@@ -58,6 +58,20 @@ def public_area_counts(
     ]
 
 
+def public_unplaced_counts(*, groups: list[str], since: datetime, minimum: int) -> list[int | None]:
+    """The incidents of each of `groups` since `since` in the municipality served that no
+    residential area holds (the police feed's, which name the municipality alone, and those
+    outside every area), for the public summary beside its areas: a count under `minimum`
+    is None, as there. The same incidents as the ranking's "outside any area"."""
+    counts = Counter(
+        Incident.objects.counted()
+        .in_municipality(home_municipality_code())
+        .filter(occurred_at__gte=since, offence_group__in=groups, area__isnull=True)
+        .values_list("offence_group", flat=True)
+    )
+    return [n if (n := counts[g]) >= minimum else None for g in groups]
+
+
 def presence_here():
     """The police presence logged for the municipality served now."""
     return rows_here(PolicePresence.objects.all())

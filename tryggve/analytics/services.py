@@ -170,7 +170,11 @@ class _Placer:
 
 
 def _place_key(type_label: str, code: str, name: str) -> tuple[str, str]:
-    return type_label, code or name.lower()
+    """What a digest's line and an event of its own must share to be one incident: the
+    kind of event and the place. The kind is the type's first part as compared
+    (`type_key`): a digest's writer names the type as it comes ("Misshandel", "inbrott")
+    where the feed's own event has its exact type ("Misshandel, grov", "Inbrott")."""
+    return type_key(type_label.split(",")[0]), code or municipality_key(name)
 
 
 def _digest_id(data: IncidentData) -> str:
@@ -215,10 +219,9 @@ def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
     versions = _digests_stored(police)
     low = min(d.occurred_at for d in police) - SUMMARY_WINDOW_BEFORE - SUMMARY_WINDOW_AFTER
     high = max(d.occurred_at for d in police) + SUMMARY_WINDOW_BEFORE + SUMMARY_WINDOW_AFTER
+    # Every type: a line's "Misshandel" is the event's "Misshandel, grov" (`_place_key`).
     stored = Incident.objects.filter(
-        source=IncidentSource.POLICE_FEED,
-        occurred_at__range=(low, high),
-        type_label__in={d.type_label for d in police},
+        source=IncidentSource.POLICE_FEED, occurred_at__range=(low, high)
     ).values_list(
         "external_id", "type_label", "municipality_code", "municipality_name", "occurred_at"
     )

@@ -47,8 +47,14 @@ from tryggve.analytics.models import (
     OffenceGroup,
     PolicePresence,
 )
-from tryggve.analytics.ranking import exposure_ranking
-from tryggve.analytics.riskmap import RISK_COLOURS, cells_geojson, risk_levels, risk_map_cached
+from tryggve.analytics.ranking import exposure_ranking, ranking_period
+from tryggve.analytics.riskmap import (
+    RISK_COLOURS,
+    cells_geojson,
+    risk_levels,
+    risk_map_cached,
+    unplaced_count,
+)
 from tryggve.analytics.scope import scope_for
 from tryggve.analytics.selectors import (
     fetches_for,
@@ -175,6 +181,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = RankingForm(request.GET or None, codes=scope.codes)
     group, year = form.values()
     smoothing, ranked, outside = exposure_ranking(group=group, year=year, codes=scope.codes)
+    # The page says what it counts: the year so far while it runs, against the same period
+    # the year before (the ranking's own rule).
+    period = ranking_period(year)
     # The survey's places and SCB's statistical areas belong to one municipality's map:
     # shown for the one served, not for another or the whole police area.
     own = scope.code == home_municipality_code()
@@ -189,6 +198,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "group_label": OffenceGroup(group).label,
             "year": year,
+            "period": period,
             "smoothing": smoothing,
             "ranked": ranked,
             "outside": outside,
@@ -253,7 +263,7 @@ def _ranking_header(*, whole_area: bool) -> list[str]:
         _("Område"),
         _("Hushåll"),
         _("Antal"),
-        _("Antal året före"),
+        _("Antal samma period året före"),
         _("Per 1 000 hushåll"),
         _("Utjämnad takt"),
         _("90 % lägst"),
@@ -323,6 +333,8 @@ def riskmap(request: HttpRequest) -> HttpResponse:
             # A small town's thin past gets the kernel model, whose top cells one new
             # incident can move: the page says so above the map and the table.
             "risk": risk,
+            # The events the map cannot draw (no known place), said beside it.
+            "unplaced": unplaced_count(group=group, codes=scope.codes),
             "top": _top_cells(risk.cells),
             "synthetic": synthetic_here(),
             "layers": {

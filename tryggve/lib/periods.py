@@ -9,7 +9,7 @@ Swedish time belongs to that year even though it is 22:59 UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -26,6 +26,14 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def year_period(year: int) -> tuple[date, date]:
     """The calendar year as a half-open pair of dates."""
     return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def year_so_far(year: int, today: date) -> tuple[date, date]:
+    """The calendar year, cut at the end of `today` while it is running: the period a
+    figure of the current year counts, and (`shift_year` of both) the same period a year
+    earlier that it is compared with."""
+    start, end = year_period(year)
+    return start, max(start, min(end, today + timedelta(days=1)))
 
 
 def months(start: date, end: date) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tryggve.analytics.models import Incident, IncidentImport
 from tryggve.analytics.services import incident_import_run
 from tryggve.analytics.tests.test_browser_import import CSV
-from tryggve.browser_fixtures import blocking_violations
+from tryggve.browser_fixtures import blocking_violations, overflow
 
 pytestmark = pytest.mark.browser
 
@@ -129,3 +129,27 @@ def test_without_javascript_an_upload_is_undone_by_its_confirmation_form(
     )
     expect(main).to_contain_text("Den är redan ångrad.")
     expect(main.get_by_role("button", name="Ta bort händelserna")).to_have_count(0)
+
+
+def test_on_a_360_px_phone_a_long_file_name_never_widens_the_pages(
+    staff_page, make_staff, tmp_path
+):
+    """Exported files have long names without spaces ("Incidentrapporter_…_v47-48.csv"):
+    in a heading such a name would not wrap, and the officer's phone would scroll sideways
+    on the mapping, the result and the undo page."""
+    path = tmp_path / "Incidentrapporter_Arvidsjaurs_kommun_vecka_47-48_export.csv"
+    path.write_bytes(CSV)
+    page = staff_page(
+        make_staff("polis", "police_officer"), phone=True, javascript=False, path=IMPORT
+    )
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.get_by_label("CSV-fil").set_input_files(path)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+    expect(page.get_by_role("heading", name="Filens första rader")).to_be_visible()
+    assert overflow(page) is None, overflow(page)
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_role("heading", name=RESULT)).to_be_visible()
+    assert overflow(page) is None, overflow(page)
+    page.get_by_role("main").get_by_role("link", name="Ångra importen").click()
+    expect(page.get_by_role("button", name="Ta bort händelserna")).to_be_visible()
+    assert overflow(page) is None, overflow(page)

@@ -56,6 +56,31 @@ def test_a_real_hot_spot_stands_out():
     assert sum(r.exposed for r in result.rates) == 1
 
 
+ARVIDSJAUR_HOUSEHOLDS = [320, 120, 150, 105, 190, 300, 280, 190, 210, 260, 180, 170]
+
+
+def test_an_assessment_one_incident_would_undo_is_marked_fragile():
+    """Three burglaries in Tallbacka and none elsewhere: the model says 99 % that its rate
+    is above the municipality's, yet with two there would be nothing to rank at all."""
+    counts = [0] * 9 + [3, 0, 0]
+    result = smoothed_rates(counts, ARVIDSJAUR_HOUSEHOLDS)
+    tallbacka = result.rates[9]
+    assert tallbacka.exposed and tallbacka.p_above > 0.98
+    assert tallbacka.fragile
+    # Three and three in Centrum and Tallbacka: each would drop below 90 % with one fewer.
+    both = smoothed_rates([3] + [0] * 8 + [3, 0, 0], ARVIDSJAUR_HOUSEHOLDS)
+    assert [(r.exposed, r.fragile) for r in both.rates if r.count] == [(True, True)] * 2
+
+
+def test_a_clear_assessment_is_not_fragile():
+    counts = [10, 1, 2, 0, 3, 2, 1, 8, 3, 1, 1, 1]
+    result = smoothed_rates(counts, ARVIDSJAUR_HOUSEHOLDS)
+    exposed = [r for r in result.rates if r.exposed]
+    assert [r.count for r in exposed] == [10, 8]
+    assert not any(r.fragile for r in exposed)
+    assert not any(r.fragile for r in result.rates if not r.exposed)
+
+
 def test_too_few_incidents_are_said_plainly():
     result = smoothed_rates([1, 0, 0], [100, 200, 300])
     assert result.too_few and not result.ranks

@@ -203,3 +203,16 @@ def test_the_confirm_page_answers_head(case_handler, municipality):
     upload = imported(case_handler, FIRST)
     assert case_handler.head(f"{URL}{upload.pk}/angra/").status_code == 200
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_confirm_page_names_alerts_as_the_overview_does(case_handler, municipality):
+    """The overview and the watch pages speak of "larm" sent to "kontaktombud": the page
+    asking first must not call the same things "varningar" and "kontaktpersoner"."""
+    upload = imported(case_handler, SECOND)
+    page = " ".join(case_handler.get(f"{URL}{upload.pk}/angra/").content.decode().split())
+    assert "Förberedda larm om upprepade inbrott för händelserna tas också bort." in page
+    assert "Ett larm som redan har skickats till kontaktombuden" in page
+    assert "varning" not in page and "kontaktperson" not in page
+    overview = case_handler.get("/personal/lagesbild/").content.decode()
+    assert "Förberedda larm om upprepade inbrott" in overview and "kontaktombud" in overview

@@ -9,10 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.services import near_repeat_alerts_prepare
 from tryggve.areas.models import ResidentialArea
+from tryggve.lib.periods import shift_year
 
 URL = "/personal/lagesbild/"
 EXPORT = "/personal/lagesbild/utsatthet.csv"
@@ -370,3 +372,45 @@ def test_the_map_labels_round_as_the_table_does(council_reader, alike, year):
         shown = str(rounded).replace(".", ",")
         assert labels[name] == f"{shown} per 1 000 hushåll, rå takt (1 händelse)"
         assert f"<td>{shown}</td>" in response.content.decode()
+
+
+def test_the_running_year_says_it_counts_to_today_against_the_same_period(
+    police_officer, make_incident, area_points
+):
+    today = timezone.localdate()
+    if (today.month, today.day) == (12, 31):
+        pytest.skip("on 31 December the year counted to today is the whole year")
+    make_incident(at=area_points["Centrum"], when=moment(today.year - 1))
+    response = police_officer.get(URL, {"year": today.year})
+    period = response.context["period"]
+    assert period.end == today + timedelta(days=1)
+    page = " ".join(response.content.decode().split())
+    last = date_format(today, "j F Y")
+    before = date_format(shift_year(today, -1), "j F Y")
+    assert f"Året hittills: 1 januari–{last}." in page
+    assert f"”Året före” räknar samma period ett år tidigare, 1 januari–{before}." in page
+
+
+def test_a_year_gone_by_needs_no_period_sentence(police_officer, history, year):
+    page = police_officer.get(URL, {"year": year}).content.decode()
+    assert "Året hittills" not in page and 'id="ranking-period"' not in page
+
+
+def test_the_export_names_the_comparison_it_makes(case_handler, history, year):
+    response = case_handler.get(EXPORT, {"group": "residential_burglary", "year": year})
+    header = response.content.decode("utf-8").lstrip("\ufeff").splitlines()[0].split(";")
+    assert header[3] == "Antal samma period året före"
+
+
+def test_an_area_called_exposed_on_a_single_incident_says_so(
+    police_officer, make_incident, area_points, year
+):
+    for day in range(3):
+        make_incident(at=area_points["Tallbacka"], when=moment(year, day * 30))
+    response = police_officer.get(URL, {"group": "residential_burglary", "year": year})
+    assert response.context["smoothing"].ranks
+    page = " ".join(response.content.decode().split())
+    assert (
+        "<strong>Utsatt</strong><br>men osäkert: med en händelse färre vore området inte utsatt"
+    ) in page
+    assert page.count("men osäkert") == 1

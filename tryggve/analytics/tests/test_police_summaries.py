@@ -4,6 +4,8 @@ kept as one labelled incident otherwise, and never counted twice."""
 import json
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tryggve.analytics.importers import parse_police_events
 from tryggve.analytics.models import Incident, OffenceGroup
@@ -43,6 +45,23 @@ def test_a_summary_listing_incidents_is_split_into_them():
     ]
     assert all(p.summary_part and p.municipality_code for p in parts)
     assert parts[0].summary == "Inbrott i en villa, smycken stulna."
+
+
+def test_a_line_has_the_digest_s_day_but_no_clock_time_of_its_own():
+    """The digest is written at 07:00 the morning after: its lines happened some time in
+    the night, so they count for the day and never for the hour 07 (time profiles, the
+    suggestions' busiest hours); an event of its own keeps its clock time."""
+    single = event(901, "28 02:10:00", "Inbrott", "Arvidsjaur", "Inbrott i en villa.")
+    parts = list(parse_police_events([NIGHT]))
+    assert [p.time_known for p in parts] == [False, False]
+    assert next(iter(parse_police_events([single]))).time_known is True
+
+
+@pytest.mark.django_db
+def test_a_stored_line_is_shown_with_its_date_alone(municipality, arjeplog):
+    incidents_import(incidents=parse_police_events([NIGHT]))
+    line = Incident.objects.get(external_id="900:1")
+    assert (line.time_known, line.when) == (False, "2026-11-28")
 
 
 def test_numbered_lines_are_split_like_bulleted_ones():
@@ -133,6 +152,32 @@ def test_an_event_stands_for_one_line_only_and_only_in_its_night(arjeplog):
     assert _import([two, own, last_week, other_town]) == (4, 1)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("line", "own_type"),
+    [
+        ("inbrott, Arvidsjaur: Inbrott i en villa.", "Inbrott"),
+        ("Misshandel, Arvidsjaur: En man slogs.", "Misshandel, grov"),
+        ("Inbrott, försök, Arvidsjaur: Försök till inbrott i en villa.", "Inbrott"),
+        ("Trafikolycka, Arvidsjaur: En bil i diket.", "Trafikolycka, singel"),
+    ],
+    ids=["lower-case", "grov", "försök", "singel"],
+)
+def test_a_line_written_more_loosely_than_the_event_is_still_the_event(
+    municipality, line, own_type
+):
+    """The digest's writer names the type as it comes ("Misshandel", "inbrott"); the
+    event of its own has the feed's exact type ("Misshandel, grov"). The same kind of
+    event in the same place and night is one incident, not two."""
+    night = dict(NIGHT, summary="Natten i korthet.\n" + line)
+    own = event(880, "28 02:10:00", own_type, "Arvidsjaur", "Inbrott i en villa.")
+    assert _import([night, own]) == (1, 1)
+    assert _import([night]) == (0, 1)
+    # Another kind of event of the same group stays an incident of its own.
+    robbery = event(881, "28 03:10:00", "Rån", "Arvidsjaur", "Rån mot en butik.")
+    assert _import([robbery]) == (1, 0)
+
+
 PROSE = dict(NIGHT, summary="En lugn natt: ett inbrott i Arvidsjaur, en misshandel i Arjeplog.")
 ON_TOP = dict(NIGHT, summary="Rån, Arvidsjaur: Rån mot en butik.\n" + NIGHT["summary"])
 
@@ -149,3 +194,23 @@ def test_an_edited_summary_fetched_again_counts_nothing_twice(arjeplog, first, t
     assert _import([then]) == (0, len(list(parse_police_events([then]))))
     assert Incident.objects.count() == stored
     assert Incident.objects.filter(type_label="Misshandel, grov").count() <= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lines_stored_before_lose_the_clock_time_they_never_had():
+    before = [("analytics", "0018_feedfetch_refused")]
+    after = [("analytics", "0019_digest_lines_without_clock")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("analytics", "Incident")
+    common = {"occurred_at": "2026-11-28T06:00:00Z", "offence_group": "residential_burglary"}
+    old.objects.create(source="police_feed", external_id="900:1", **common)
+    old.objects.create(source="police_feed", external_id="901", **common)
+    old.objects.create(source="csv", external_id="securitas:17", **common)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert dict(Incident.objects.values_list("external_id", "time_known")) == {
+        "900:1": False,
+        "901": True,
+        "securitas:17": True,
+    }

@@ -4,8 +4,10 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from tryggve.analytics.models import OffenceGroup
+from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+from tryggve.lib.periods import shift_year
 
 URL = "/lagesbild/"
 
@@ -74,3 +76,44 @@ def test_synthetic_incidents_are_labelled(citizen, make_incident, area_points):
     page = citizen.get(URL).content.decode()
     assert "Syntetiska data:" in page
     assert "påhittade" in page
+
+
+def test_the_page_says_which_twelve_months_it_counts(citizen, municipality):
+    today = timezone.localdate()
+    first = shift_year(today, -1) + timedelta(days=1)
+    page = " ".join(citizen.get(URL).content.decode().split())
+    period = f"{date_format(first, 'j F Y')}–{date_format(today, 'j F Y')}"
+    assert f"Antal händelser de senaste tolv månaderna, {period}, som polisen" in page
+    assert f"Händelser per bostadsområde, {period}</caption>" in page
+
+
+def test_incidents_no_area_holds_have_a_row_of_their_own(citizen, make_incident, area_points):
+    """The police's events name the municipality alone: with "färre än 3" in every area a
+    reader would not learn of the burglaries the police published."""
+    recent = timezone.now() - timedelta(days=10)
+    feed = {
+        "source": IncidentSource.POLICE_FEED,
+        "occurred_at": recent,
+        "municipality_code": "2505",
+        "municipality_name": "Arvidsjaur",
+        "offence_group": OffenceGroup.RESIDENTIAL_BURGLARY,
+    }
+    for n in range(3):
+        Incident.objects.create(external_id=f"70{n}", **feed)
+    # Not counted: one the municipality's file has too (counted there, in Centrum), another
+    # municipality's, one of the county alone, one older than twelve months.
+    record = make_incident(at=area_points["Centrum"], when=recent)
+    Incident.objects.create(external_id="710", same_as=record, **feed)
+    Incident.objects.create(
+        external_id="711", **(feed | {"municipality_code": "2506", "municipality_name": "Arjeplog"})
+    )
+    Incident.objects.create(external_id="712", **(feed | {"municipality_code": ""}))
+    Incident.objects.create(
+        external_id="713", **(feed | {"occurred_at": timezone.now() - timedelta(days=400)})
+    )
+    for _ in range(2):
+        make_incident(at=None, when=recent, group=OffenceGroup.VANDALISM)
+    page = citizen.get(URL).content.decode()
+    assert row(page, "Utan känt bostadsområde") == ["3", "färre än 3"]
+    assert row(page, "Centrum") == ["färre än 3", "färre än 3"]
+    assert "inte kan knytas till ett bostadsområde" in page

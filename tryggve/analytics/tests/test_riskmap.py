@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from shapely.geometry import Point
 
+from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
 from tryggve.analytics.riskmap import Cell, cells_geojson, grid_cells, risk_cells
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.lib.geo import geometry_to_sweref, to_sweref
@@ -210,3 +211,34 @@ def test_the_survey_places_have_a_swatch_in_the_key(police_officer, burglaries):
     key = page[page.index("Lila rutor") - 400 : page.index("Lila rutor")]
     assert f'fill="{CLASS_COLOURS[2]}"' in key
     assert f'stroke="{CLASS_COLOURS[-1]}"' in key
+
+
+def test_the_page_says_how_many_events_it_cannot_draw(police_officer, burglaries):
+    """The police feed names the municipality alone: its burglaries are in the ranking's
+    "Dessutom … händelser" and in the time profiles, never on the map. The map's page says
+    so, or its count of events seems to disagree with the other pages."""
+    now = timezone.now()
+    feed = {
+        "source": IncidentSource.POLICE_FEED,
+        "municipality_code": "2505",
+        "municipality_name": "Arvidsjaur",
+        "offence_group": OffenceGroup.RESIDENTIAL_BURGLARY,
+    }
+    Incident.objects.create(external_id="701", occurred_at=now - timedelta(days=10), **feed)
+    Incident.objects.create(external_id="702", occurred_at=now - timedelta(days=400), **feed)
+    # Not in the five years the map stands on, nor of its group or municipality.
+    Incident.objects.create(external_id="703", occurred_at=now - timedelta(days=6 * 365), **feed)
+    Incident.objects.create(
+        external_id="704", occurred_at=now, **(feed | {"offence_group": OffenceGroup.THEFT})
+    )
+    arjeplog = feed | {"municipality_code": "2506"}
+    Incident.objects.create(external_id="705", occurred_at=now - timedelta(days=3), **arjeplog)
+    page = " ".join(police_officer.get(URL).content.decode().split())
+    assert (
+        "Kartan visar bara händelser med känd plats. 2 händelser de senaste fem åren har "
+        "ingen känd plats, bara kommunen (till exempel Polisens händelser), och finns inte "
+        "på kartan."
+    ) in page
+    assert "bara 5 händelser med känd plats de senaste fem åren" in page
+    fire = police_officer.get(URL, {"group": "fire"}).content.decode()
+    assert 'id="riskmap-unplaced"' not in fire

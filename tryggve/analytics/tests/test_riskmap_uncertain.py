@@ -46,7 +46,7 @@ def test_the_page_says_a_small_towns_forecast_is_uncertain(a_few_burglaries, pol
     assert response.status_code == 200
     text = response.content.decode()
     assert NOTICE in text
-    assert "bara 4 händelser de senaste fem åren" in text
+    assert "bara 4 händelser med känd plats de senaste fem åren" in text
     # In plain words, not the model's jargon.
     assert "den vanliga prognosen, som behöver minst 300 händelser" in text
     assert "rutmodell" not in text and "pröva sig" not in text

@@ -219,6 +219,18 @@ def test_a_record_without_a_clock_takes_its_feed_event_s_time_in_the_profiles(mu
 
 
 @pytest.mark.django_db
+def test_a_record_without_a_clock_takes_no_clock_from_a_digest_s_line(municipality):
+    """A digest's line carries the time the digest was written, the morning after: no
+    clock time of the burglary to lend to a record with its date alone."""
+    morning = EVENING.replace(hour=7, minute=0)
+    incidents_import(incidents=[item("650400:1", FEED, when=morning, time_known=False)])
+    incidents_import(incidents=[item("K-1", when=EVENING.replace(hour=12), time_known=False)])
+    assert linked() == {"650400:1": "K-1"}
+    (row,) = incidents_here().with_clock().values_list("clock_known", flat=True)
+    assert row is False
+
+
+@pytest.mark.django_db
 def test_a_staff_observation_links_too(municipality, case_handler):
     incidents_import(incidents=[item("650297", FEED)])
     incident_record_observation(
@@ -287,7 +299,10 @@ def test_the_upload_says_so_and_its_undo_counts_the_event_again(municipality, ca
     assert counted() == 2  # three records, two burglaries
     upload.refresh_from_db()
     asking = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
-    assert "1 av händelserna finns också bland Polisens händelser. Den räknas sedan" in asking
+    assert (
+        "1 av händelserna finns också bland Polisens händelser. Den räknas då igen som "
+        "Polisens händelse: för kommunen, men inte i något område."
+    ) in " ".join(asking.split())
     assert incident_import_undo(incident_import=upload, user=case_handler.user) == 2
     assert linked() == {}
     assert counted() == 1

@@ -36,7 +36,27 @@ def test_reason_for_the_year_and_for_none():
         "1 brand inom 400 m senaste året – för få händelser för att säga när på dygnet"
     )
     assert _reason("residential_burglary", 0, 0, None) == (
-        "Förhöjd risk enligt prognosen – för få händelser för att säga när på dygnet"
+        "Förhöjd risk enligt prognosen, fast ingen händelse inom 400 m på fem år"
+        " – för få händelser för att säga när på dygnet"
+    )
+
+
+def test_a_place_with_nothing_in_the_last_year_is_named_by_its_five_years(
+    make_incident, area_points, now
+):
+    """A small town's risk map rests on five years: a place whose burglaries are all older
+    than a year was suggested for "Förhöjd risk enligt prognosen", a reason with no figure
+    a decision could be weighed on."""
+    lat, lon = area_points["Tallbacka"]
+    for days_ago in (400, 700, 1500):
+        make_incident(at=(lat, lon), when=at_hour(now, days_ago, 21))
+    make_incident(at=(lat, lon), when=at_hour(now, 6 * 365, 21))  # before the five years
+    first = weekly_suggestions(now=now)[0]
+    assert first.area_name == "Tallbacka"
+    assert (first.recent, first.year, first.history) == (0, 0, 3)
+    assert first.reason == (
+        "3 bostadsinbrott inom 400 m de senaste fem åren, ingen av dem senaste året"
+        " – för få händelser för att säga när på dygnet"
     )
 
 

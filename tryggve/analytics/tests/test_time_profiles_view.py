@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tryggve.analytics import profiles
+from tryggve.analytics.importers import parse_police_events
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.profiles import (
     ABOVE_MEAN,
@@ -30,6 +31,7 @@ from tryggve.analytics.profiles import (
     shaded,
     time_profile,
 )
+from tryggve.analytics.services import incidents_import
 from tryggve.analytics.tests.conftest import burglary_in
 from tryggve.areas.models import ResidentialArea
 
@@ -370,6 +372,39 @@ def test_many_events_cost_no_more_queries_than_few(case_handler, add_incidents):
     with CaptureQueriesContext(connection) as many:
         assert case_handler.get(URL).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_night_digest_s_lines_are_not_counted_at_the_hour_it_was_written(
+    police_officer, municipality
+):
+    """A "Sammanfattning natt" published at 07:00 lists the night's burglaries: counted at
+    07:00 on the digest's morning they would fill the 04–08 band with night-time events."""
+    digest = {
+        "id": 900,
+        "datetime": "2026-11-30 07:14:02 +01:00",
+        "name": "30 november 07.00, Sammanfattning natt, Norrbottens län",
+        "summary": "Ett urval av nattens händelser.\n"
+        "Inbrott, Arvidsjaur: Inbrott i ett fritidshus.\n"
+        "Inbrott, Arvidsjaur: Inbrott i en villa.",
+        "url": "/aktuellt/handelser/2026/november/30/",
+        "type": "Sammanfattning natt",
+        "location": {"name": "Norrbottens län", "gps": "66.83309,20.39919"},
+    }
+    single = dict(
+        digest,
+        id=901,
+        # Before the night the digest sums up: an incident of its own, not one of its lines.
+        datetime="2026-11-29 11:00:00 +01:00",
+        name="29 november 10.30, Inbrott, Arvidsjaur",
+        summary="Inbrott i en lägenhet.",
+        type="Inbrott",
+    )
+    incidents_import(incidents=parse_police_events([digest, single]))
+    response = police_officer.get(URL)
+    assert response.context["profile"].events == 3
+    assert "2 av dem saknar klockslag, så tabellerna räknar 1." in text(response)
+    found = tables(response)
+    assert found[BAND_TOTALS_CAPTION][1] == ["Antal", "0", "0", "1", "0", "0", "0", "1"]
 
 
 def test_filtered_by_group_and_area(police_officer, make_incident, area_points):

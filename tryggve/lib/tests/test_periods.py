@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from tryggve.lib.periods import local_bounds, month_of, months, shift_year, year_period
+from tryggve.lib.periods import (
+    local_bounds,
+    month_of,
+    months,
+    shift_year,
+    year_period,
+    year_so_far,
+)
 
 
 def test_a_year_starts_and_ends_at_swedish_midnight():
@@ -30,3 +37,9 @@ def test_months_of_a_period():
 def test_shifting_a_leap_day():
     assert shift_year(date(2024, 2, 29), -1) == date(2023, 2, 28)
     assert shift_year(date(2026, 6, 16), -1) == date(2025, 6, 16)
+
+
+def test_a_running_year_so_far_ends_with_today():
+    assert year_so_far(2026, date(2026, 11, 30)) == (date(2026, 1, 1), date(2026, 12, 1))
+    assert year_so_far(2025, date(2026, 11, 30)) == (date(2025, 1, 1), date(2026, 1, 1))
+    assert year_so_far(2027, date(2026, 11, 30)) == (date(2027, 1, 1), date(2027, 1, 1))

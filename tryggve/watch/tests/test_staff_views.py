@@ -193,6 +193,37 @@ def test_the_ranking_marks_only_the_synthetic_part_of_a_count(police_officer, mu
     assert "<td>2 <span class=\"synthetic-mark\">(syntetiska)</span></td>" in html
 
 
+def test_an_area_exposed_on_a_single_incident_says_so_on_the_offer_list(
+    police_officer, municipality
+):
+    """Three burglaries in Tallbacka and none elsewhere: "Utsatt" at 99 %, yet with one
+    fewer nothing could be ranked. The list areas are offered from says so, as the
+    overview does."""
+    from tryggve.analytics.models import Incident, IncidentSource, OffenceGroup
+
+    new_year = timezone.localtime().replace(month=1, day=1, hour=12)
+    area = ResidentialArea.objects.get(municipality__code="2505", name="Tallbacka")
+    lat, lon = area.inner_point()
+    Incident.objects.bulk_create(
+        Incident(
+            source=IncidentSource.CSV,
+            external_id=f"t-{n}",
+            occurred_at=new_year + timedelta(minutes=n),
+            area=area,
+            offence_group=OffenceGroup.RESIDENTIAL_BURGLARY,
+            lat=lat,
+            lon=lon,
+            precise=True,
+            municipality_code="2505",
+        )
+        for n in range(3)
+    )
+    html = police_officer.get("/personal/grannsamverkan/").content.decode()
+    assert (
+        "<strong>Utsatt</strong><br>men osäkert: med en händelse färre vore området inte utsatt"
+    ) in html
+
+
 def test_offer_a_residential_area(police_officer, municipality):
     tallbacka = ResidentialArea.objects.get(name="Tallbacka")
     response = police_officer.post(
