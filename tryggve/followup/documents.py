@@ -322,7 +322,7 @@ def _residents_docx(document, summary: Summary) -> None:
     if summary.survey_themes:
         _table(
             document,
-            _("Teman i enkätens fritextsvar"),
+            _("Teman i fritextsvaren i enkäten %(year)s") % {"year": summary.survey_themes_year},
             [_("Tema"), _("Svar")],
             [[label, str(count)] for label, count in summary.survey_themes],
         )

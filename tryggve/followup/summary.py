@@ -102,13 +102,33 @@ def survey_themes(*, municipality_code: str, year: int) -> list[tuple[str, int]]
     frequent first; suppressed counts (1-4) and "övrigt" are left out."""
     for theme_year in survey_figures.theme_counts(municipality_code=municipality_code):
         if theme_year.year == year:
-            counted = [
-                (str(THEME_NAMES[code]), count)
-                for code, count in theme_year.counts.items()
-                if count and code != OTHER
-            ]
-            return sorted(counted, key=lambda pair: -pair[1])
+            return _themes(theme_year)
     return []
+
+
+def _themes(theme_year) -> list[tuple[str, int]]:
+    counted = [
+        (str(THEME_NAMES[code]), count)
+        for code, count in theme_year.counts.items()
+        if count and code != OTHER
+    ]
+    return sorted(counted, key=lambda pair: -pair[1])
+
+
+def latest_survey_themes(
+    *, municipality_code: str, year: int
+) -> tuple[int | None, list[tuple[str, int]]]:
+    """The themes of the latest finished survey up to the year, and that survey's year:
+    the year's own survey may still be open when the summary is due (December), and the
+    public page's "Du sa, vi gjorde" reads the same latest survey."""
+    finished = [
+        theme_year
+        for theme_year in survey_figures.theme_counts(municipality_code=municipality_code)
+        if theme_year.year <= year
+    ]
+    if not finished:
+        return None, []
+    return finished[-1].year, _themes(finished[-1])
 
 
 @dataclass(frozen=True)
@@ -186,6 +206,7 @@ class Summary:
     survey_trends: list[str]
     report_themes: list[tuple[str, int]]
     survey_themes: list[tuple[str, int]]
+    survey_themes_year: int | None
     dialogues: list[DialogueLine]
     public: bool = False
     headings: dict[str, str] = field(default_factory=dict)
@@ -446,6 +467,7 @@ def build_summary(
         for v in values
     ] + manual_indicator_rows(promise.municipality, year, today)
     survey_rows, survey_chart, survey_trends = _survey(now)
+    themes_year, themes = latest_survey_themes(municipality_code=code, year=year)
     return Summary(
         promise=promise,
         year=year,
@@ -459,7 +481,8 @@ def build_summary(
         survey_chart=survey_chart,
         survey_trends=survey_trends,
         report_themes=_top_categories(values),
-        survey_themes=survey_themes(municipality_code=code, year=year),
+        survey_themes=themes,
+        survey_themes_year=themes_year,
         dialogues=_dialogues(promise, year, public=public),
         public=public,
         headings={s.value: str(s.label) for s in SummarySection},

@@ -611,3 +611,38 @@ def test_no_page_of_the_pdf_ends_with_a_heading_or_a_tables_caption(
             # The last line is the page number, "n (N)".
             last = lines[-2] if lines[-1].startswith(f"{number} (") else lines[-1]
             assert last not in captions_and_headings, (paragraphs, number, last)
+
+
+def test_while_the_years_survey_is_open_the_latest_finished_surveys_themes_are_shown(
+    filled, municipality, year, today
+):
+    """The summary is due in December, often before the year's survey closes: it then
+    gives the latest finished survey's themes, naming its year, as the text promises."""
+    from tryggve.surveys.importers import survey_for_year
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit, survey_create_from_bank
+
+    last = survey_for_year(municipality=municipality, year=year - 1)
+    comment = last.questions.get(code="comment")
+    for _ in range(6):
+        response_submit(
+            survey=last,
+            answers=[AnswerData(question=comment, text="Mer polis på kvällarna")],
+            channel=Channel.PAPER,
+            today=today,
+        )
+    survey_create_from_bank(
+        municipality=municipality,
+        year=year,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert f"Teman i fritextsvaren i enkäten {year - 1}" in captions
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["Synlig polis", "6"] in rows
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    assert f"Teman i fritextsvaren i enkäten {year - 1} Tema Svar Synlig polis 6" in pdf
