@@ -493,7 +493,7 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "watch_gathering",
-        gettext_lazy("Områden som samlar hushåll"),
+        gettext_lazy("Erbjudna områden som inte startat"),
         gettext_lazy(
             "Antal erbjudna områden som ännu inte startat vid periodens slut och inte avslutats."
         ),

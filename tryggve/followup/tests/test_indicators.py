@@ -385,3 +385,12 @@ def test_trend_charts_are_drawn_once_with_their_table(values):
     assert worry.svg.count("<rect") == 1
     assert "<td>dold</td>" in worry.table and "<td>50</td>" in worry.table
     assert trend_chart(values["reports_feels_safer"]) is None
+
+
+def test_the_not_yet_started_areas_are_not_named_after_one_of_the_watch_pages_states():
+    """The indicator counts every offered area not started (Erbjudet, Samlar hushåll, Redo
+    att starta): named after one of those states, its number would not match the figure the
+    watch page shows under that state's name."""
+    name = str(BY_CODE["watch_gathering"].name)
+    assert name not in {str(state.label) for state in WatchState}
+    assert "inte startat" in name
