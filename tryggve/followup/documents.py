@@ -249,6 +249,8 @@ def summary_docx(summary: Summary) -> bytes:
 def _commitments_docx(document, summary: Summary) -> None:
     document.add_heading(_("Åtaganden och aktiviteter"), level=2)
     header = [_("Aktivitet"), _("Ansvarig"), _("Planerad"), _("Status"), _("Utfall")]
+    if not summary.commitments:
+        document.add_paragraph(_("Löftet har inga åtaganden än."))
     for part in summary.commitments:
         document.add_heading(_xml_safe(part.title), level=3)
         if part.description:

@@ -646,3 +646,24 @@ def test_while_the_years_survey_is_open_the_latest_finished_surveys_themes_are_s
     assert ["Synlig polis", "6"] in rows
     pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
     assert f"Teman i fritextsvaren i enkäten {year - 1} Tema Svar Synlig polis 6" in pdf
+
+
+def test_a_promise_without_commitments_says_so_under_its_heading(municipality, year, today):
+    from tryggve.followup.services import promise_create
+
+    bare = promise_create(
+        municipality=municipality,
+        police_area="LPO Piteå Älvdal",
+        title="Utkast",
+        text="Text.",
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        signatories=[],
+        commitments=[],
+    )
+    pdf = _pdf_text(render_summary(promise=bare, year=year, today=today, fmt=PDF))
+    assert "Åtaganden och aktiviteter Löftet har inga åtaganden än. Indikatorerna" in pdf
+    document = Document(io.BytesIO(render_summary(promise=bare, year=year, today=today, fmt=DOCX)))
+    texts = [p.text for p in document.paragraphs]
+    heading = texts.index("Åtaganden och aktiviteter")
+    assert texts[heading + 1] == "Löftet har inga åtaganden än."
