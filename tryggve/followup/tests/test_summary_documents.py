@@ -667,3 +667,16 @@ def test_a_promise_without_commitments_says_so_under_its_heading(municipality, y
     texts = [p.text for p in document.paragraphs]
     heading = texts.index("Åtaganden och aktiviteter")
     assert texts[heading + 1] == "Löftet har inga åtaganden än."
+
+
+def test_a_line_break_in_the_promise_text_stays_a_line_break_in_the_pdf(promise, year, today):
+    """The signed text names each commitment on a line of its own above its paragraph, as
+    the public page and the Word file show it; the PDF ran the two together."""
+    promise.text = (
+        "Kommunen och polisen lovar:\n\nGrannsamverkan\nFler områden erbjuds grannsamverkan."
+    )
+    promise.save(update_fields=["text"])
+    reader = PdfReader(io.BytesIO(render_summary(promise=promise, year=year, today=today, fmt=PDF)))
+    lines = [line.strip() for line in reader.pages[0].extract_text().splitlines()]
+    assert "Grannsamverkan" in lines
+    assert "Fler områden erbjuds grannsamverkan." in lines
