@@ -7,6 +7,7 @@ pages in: it is the council's document.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import re
@@ -28,6 +29,24 @@ CONTENT_TYPES = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 PRINT_CSS = Path(__file__).parent / "static" / "css" / "followup-summary-print.css"
+
+
+def municipality_logo(promise: Promise) -> bytes | None:
+    """The promise's municipality's logo as PNG (Word takes no WebP), or None when it has
+    none or the file cannot be read: the document then carries the name alone."""
+    municipality = promise.municipality
+    if not municipality.logo:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with municipality.logo.open("rb") as handle, Image.open(handle) as image:
+            image.load()
+            out = io.BytesIO()
+            image.convert("RGBA").save(out, format="PNG")
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+    return out.getvalue()
 
 
 def render_summary(
@@ -77,16 +96,33 @@ def dialogue_intro(count: int) -> str:
     ) % {"count": count}
 
 
+def interval_note() -> str:
+    """What the intervals in the summary mean, in words."""
+    return _(
+        "”Troligen mellan” är ett 95-procentigt osäkerhetsintervall: det verkliga värdet "
+        "ligger med stor sannolikhet där. Ju färre svar eller händelser, desto bredare "
+        "intervall; när två års intervall överlappar kan skillnaden bero på slumpen."
+    )
+
+
+def hidden_note() -> str:
+    return _(
+        "dold: färre än 5 svar, så att ingen enskild kan pekas ut (som på enkätens sidor)."
+    )
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def summary_pdf(summary: Summary) -> bytes:
     """The summary as a tagged PDF/UA-1: headings, tables and charts with alt text."""
+    logo = municipality_logo(summary.promise)
     html = render_to_string(
         "followup/summary/document.html",
         {
             "s": summary,
+            "logo_uri": "data:image/png;base64," + base64.b64encode(logo).decode() if logo else "",
             "intro": _paragraphs(summary.texts["introduction"]),
             "assessment": _paragraphs(summary.texts["assessment"]),
             "next_year": _paragraphs(summary.texts["next_year"]),
@@ -94,6 +130,8 @@ def summary_pdf(summary: Summary) -> bytes:
             "internal_note": "" if summary.public else internal_note(),
             "dialogue_intro": dialogue_intro(len(summary.dialogues)),
             "dialogue_lines": [dialogue_text(line) for line in summary.dialogues],
+            "interval_note": interval_note(),
+            "hidden_note": hidden_note(),
         },
     )
     return html_to_pdf(html, css=PRINT_CSS.read_text(encoding="utf-8"))
@@ -173,13 +211,24 @@ def summary_docx(summary: Summary) -> bytes:
     _swedish(document)
     document.core_properties.title = _xml_safe(summary.title)
     document.core_properties.author = f"{summary.municipality}, {summary.promise.police_area}"
+    logo = municipality_logo(summary.promise)
+    if logo:
+        from docx.shared import Cm
+
+        document.add_picture(io.BytesIO(logo), height=Cm(2))
+        for doc_pr in document.paragraphs[-1]._p.xpath(".//wp:docPr"):
+            doc_pr.set("descr", _xml_safe(summary.municipality))
+            doc_pr.set("title", _xml_safe(summary.municipality))
     document.add_heading(_xml_safe(summary.title), level=1)
     document.add_paragraph(
-        _("Siffrorna hämtade %(day)s; sammanfattningen lämnas till rådets möte %(due)s.")
+        _xml_safe(f"{summary.municipality} {_('och')} {summary.promise.police_area}. ")
+        + _("Siffrorna hämtade %(day)s; sammanfattningen lämnas till rådets möte %(due)s.")
         % {"day": summary.generated.isoformat(), "due": summary.due.isoformat()}
     )
     if not summary.public:
         document.add_paragraph(internal_note())
+    if summary.promise.is_demo:
+        document.add_paragraph(_("Demodata: aktiviteterna och siffrorna är påhittade."))
     document.add_heading(summary.headings["introduction"], level=2)
     _texts(document, summary.texts["introduction"], _("Inledningen är inte skriven än."))
     document.add_heading(_("Löftet"), level=2)
@@ -200,6 +249,8 @@ def summary_docx(summary: Summary) -> bytes:
 def _commitments_docx(document, summary: Summary) -> None:
     document.add_heading(_("Åtaganden och aktiviteter"), level=2)
     header = [_("Aktivitet"), _("Ansvarig"), _("Planerad"), _("Status"), _("Utfall")]
+    if not summary.commitments:
+        document.add_paragraph(_("Löftet har inga åtaganden än."))
     for part in summary.commitments:
         document.add_heading(_xml_safe(part.title), level=3)
         if part.description:
@@ -225,9 +276,10 @@ def _indicators_docx(document, summary: Summary) -> None:
     _table(
         document,
         _("Indikatorerna %(year)s mot samma period förra året") % {"year": summary.year},
-        [_("Indikator"), _("Värde"), _("Samma period förra året")],
-        [[i.name, i.value, i.previous] for i in summary.indicators],
+        [_("Indikator"), _("Värde"), _("Samma period förra året"), _("Att tänka på")],
+        [[i.name, i.value, i.previous, i.caution or "–"] for i in summary.indicators],
     )
+    document.add_paragraph(interval_note())
     for row in summary.indicators:
         if row.chart is None:
             continue
@@ -247,6 +299,9 @@ def _survey_docx(document, summary: Summary) -> None:
         [_("År"), _("Svar"), _("Otrygga på kvällen"), _("Oroliga för inbrott")],
         [list(row) for row in summary.survey_rows],
     )
+    document.add_paragraph(f"{interval_note()} {hidden_note()}")
+    for sentence in summary.survey_trends:
+        document.add_paragraph(sentence)
     if summary.survey_chart:
         _picture(document, summary.survey_chart)
 
@@ -269,7 +324,7 @@ def _residents_docx(document, summary: Summary) -> None:
     if summary.survey_themes:
         _table(
             document,
-            _("Teman i enkätens fritextsvar"),
+            _("Teman i fritextsvaren i enkäten %(year)s") % {"year": summary.survey_themes_year},
             [_("Tema"), _("Svar")],
             [[label, str(count)] for label, count in summary.survey_themes],
         )

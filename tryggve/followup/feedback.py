@@ -117,14 +117,17 @@ def you_said_we_did(*, promise: Promise, municipality_code: str) -> YouSaid:
 class Headline:
     name: str
     value: str
-    interval: str
-    previous: str
+    interval: str  # in words ("troligen mellan 19 och 31 %"), "" without one
+    previous: str  # with its interval in words, if any
+    previous_label: str
     definition: str
+    note: str = ""  # why there is no value yet (the year's survey is still open)
 
 
 def headline_indicators(*, municipality_code: str, today: date) -> list[Headline]:
     """The public page's few indicators for the year so far, with the same period last
-    year; a suppressed or missing value reads "inga uppgifter"."""
+    year (a survey figure: last year's survey); a share hidden below five answers reads
+    "dold", as on the survey's pages, and a missing value "inga uppgifter"."""
     # Only the headline indicators' sources are read (not every indicator's).
     start, end = indicators.period_for(today.year, today)
     now = indicators.Figures(
@@ -142,20 +145,30 @@ def headline_indicators(*, municipality_code: str, today: date) -> list[Headline
     for code in HEADLINE_CODES:
         indicator = indicators.BY_CODE[code]
         reading = indicator.read(now)
+        previous = indicator.read(before)
         unit = indicator.unit
-        interval = ""
-        if reading.low is not None and reading.high is not None:
-            interval = _("%(low)s–%(high)s") % {
-                "low": indicators.format_value(reading.low, unit),
-                "high": indicators.format_value(reading.high, unit),
-            }
+        value = indicators.describe(None, unit, suppressed=reading.suppressed)
+        if not reading.suppressed:
+            value = indicators.format_value(reading.value, unit)
         headlines.append(
             Headline(
                 name=str(indicator.name),
-                value=indicators.format_value(reading.value, unit),
-                interval=interval,
-                previous=indicators.format_value(indicator.read(before).value, unit),
+                value=value,
+                interval=""
+                if reading.suppressed
+                else indicators.format_interval(reading.low, reading.high, unit),
+                previous=indicators.describe(
+                    previous.value,
+                    unit,
+                    low=previous.low,
+                    high=previous.high,
+                    suppressed=previous.suppressed,
+                ),
+                previous_label=_("Förra årets enkät")
+                if indicator.yearly
+                else _("Samma period förra året"),
                 definition=str(indicator.definition),
+                note=reading.caution if indicator.yearly and reading.value is None else "",
             )
         )
     return headlines

@@ -65,6 +65,9 @@ class Reading:
     # Tables under the figure: (heading, [(label, value), ...]), e.g. the top categories.
     breakdowns: list[Breakdown] = field(default_factory=list)
     caution: str = ""
+    # A survey share of fewer than five answers: there is a figure, but it is hidden
+    # ("dold", as on the survey's own pages), which is not the same as no figure at all.
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,49 @@ class Indicator:
     @property
     def unit_label(self) -> str:
         return str(UNIT_LABELS[self.unit])
+
+    @property
+    def page(self) -> SourcePage:
+        """The staff page that shows the same figure, to compare with."""
+        return SOURCE_PAGES.get(self.source) or SOURCE_PAGES[self.source.split(".")[0]]
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """Where a staff member opens the figures an indicator is read from: the URL name, the
+    page key that opens it (None: a public page) and the page's name."""
+
+    url_name: str
+    page_key: str | None
+    name: Promise
+    # Whether the page counts the same period as the indicator; if not, the live page says
+    # what the page counts instead.
+    note: Promise | str = ""
+
+
+SOURCE_PAGES = {
+    "reports": SourcePage(
+        "reports:staff_figures",
+        "reports.figures",
+        gettext_lazy("Siffror: rapporter om otrygga platser"),
+        gettext_lazy(
+            "Sidan räknar alla ärenden sedan starten, inte bara periodens, och visar dem per "
+            "kategori."
+        ),
+    ),
+    "watch": SourcePage(
+        "watch:staff_figures", "watch.read", gettext_lazy("Grannsamverkan i siffror")
+    ),
+    "analytics": SourcePage(
+        "analytics:overview", "analytics.read", gettext_lazy("Lägesbild: utsatta bostadsområden")
+    ),
+    "analytics.figures.presence_figures": SourcePage(
+        "analytics:presence", "analytics.operational", gettext_lazy("Synlighet och närvaro")
+    ),
+    "surveys": SourcePage(
+        "surveys:public_results", None, gettext_lazy("Trygghetsenkätens resultat")
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -99,10 +145,40 @@ class IndicatorValue:
     trend: Trend
     breakdowns: list[Breakdown]
     caution: str
+    suppressed: bool = False
+    previous_low: float | None = None
+    previous_high: float | None = None
+    previous_suppressed: bool = False
 
     @property
     def has_value(self) -> bool:
         return self.value is not None
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day, included (`end` is the day after)."""
+        return max(self.start, self.end - timedelta(days=1))
+
+    @property
+    def shown_value(self) -> str:
+        """The value as every page and document writes it, with its interval in words."""
+        return describe(
+            self.value,
+            self.indicator.unit,
+            low=self.low,
+            high=self.high,
+            suppressed=self.suppressed,
+        )
+
+    @property
+    def shown_previous(self) -> str:
+        return describe(
+            self.previous,
+            self.indicator.unit,
+            low=self.previous_low,
+            high=self.previous_high,
+            suppressed=self.previous_suppressed,
+        )
 
     @property
     def change(self) -> float | None:
@@ -169,6 +245,12 @@ class Figures:
         if self.surveys_of is not None:
             return self.surveys_of.unsafe
         return survey_figures.unsafe_share(municipality_code=self.code)
+
+    @cached_property
+    def survey_unfinished(self) -> set[int]:
+        if self.surveys_of is not None:
+            return self.surveys_of.survey_unfinished
+        return survey_figures.unfinished_years(municipality_code=self.code)
 
     @cached_property
     def burglary_worry(self) -> list[survey_figures.UnsafeShare]:
@@ -310,11 +392,20 @@ def _survey_year(items, year: int):
     return next((item for item in items if item.year == year), None)
 
 
+def _survey_missing(f: Figures) -> str:
+    """Why a survey year has no figure: its survey is still open (figures only from a
+    finished survey), or there was none."""
+    if f.year in f.survey_unfinished:
+        return _("Årets enkät är inte avslutad: siffran räknas när enkäten har stängt.")
+    return _("Ingen enkät med svar det här året.")
+
+
 def _respondents(f: Figures) -> Reading:
     item = _survey_year(f.respondents, f.year)
     return Reading(
         value=item.respondents if item else None,
         trend=[(str(i.year), i.respondents) for i in f.respondents if i.year <= f.year],
+        caution="" if item else _survey_missing(f),
     )
 
 
@@ -322,7 +413,7 @@ def _survey_share(attribute: str) -> Callable[[Figures], Reading]:
     def read(f: Figures) -> Reading:
         series = getattr(f, attribute)
         item = _survey_year(series, f.year)
-        caution = ""
+        caution = "" if item is not None else _survey_missing(f)
         if item is not None and item.suppressed:
             caution = _("Färre än fem svar: andelen visas inte.")
         return Reading(
@@ -332,6 +423,7 @@ def _survey_share(attribute: str) -> Callable[[Figures], Reading]:
             high=item.high if item else None,
             trend=[(str(i.year), i.share) for i in series if i.year <= f.year],
             caution=caution,
+            suppressed=bool(item is not None and item.suppressed),
         )
 
     return read
@@ -401,7 +493,7 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "watch_gathering",
-        gettext_lazy("Områden som samlar hushåll"),
+        gettext_lazy("Erbjudna områden som inte startat"),
         gettext_lazy(
             "Antal erbjudna områden som ännu inte startat vid periodens slut och inte avslutats."
         ),
@@ -572,6 +664,7 @@ def indicator_values(
     values = []
     for indicator in INDICATORS:
         reading = indicator.read(now)
+        previous = indicator.read(before)
         baseline_year = baseline_years.get(indicator.code)
         baseline = None
         if baseline_year is not None:
@@ -594,13 +687,17 @@ def indicator_values(
                 value=reading.value,
                 low=reading.low,
                 high=reading.high,
-                previous=indicator.read(before).value,
+                previous=previous.value,
                 baseline_year=baseline_year,
                 baseline=baseline,
                 target=targets.get(indicator.code),
                 trend=reading.trend,
                 breakdowns=reading.breakdowns,
                 caution=reading.caution or _compare_caution(indicator, now, before),
+                suppressed=reading.suppressed,
+                previous_low=previous.low,
+                previous_high=previous.high,
+                previous_suppressed=previous.suppressed,
             )
         )
     return values
@@ -640,6 +737,44 @@ def format_value(value: float | None, unit: str) -> str:
     return format_decimal(value) + " " + str(UNIT_LABELS[unit])
 
 
+def format_interval(low: float | None, high: float | None, unit: str) -> str:
+    """A 95 % interval in words ("troligen mellan 19 och 31 %"), "" without one: the
+    survey's pages and the follow-up's say the same thing the same way."""
+    if low is None or high is None:
+        return ""
+    if unit == SHARE:
+        low_text, high_text, unit_text = str(round(100 * low)), str(round(100 * high)), "%"
+    elif unit == COUNT:
+        low_text = number_format(round(low), 0, force_grouping=True)
+        high_text = number_format(round(high), 0, force_grouping=True)
+        unit_text = ""
+    else:
+        low_text, high_text = format_decimal(low), format_decimal(high)
+        unit_text = str(UNIT_LABELS[unit])
+    return (
+        _("troligen mellan %(low)s och %(high)s %(unit)s")
+        % {"low": low_text, "high": high_text, "unit": unit_text}
+    ).strip()
+
+
+def describe(
+    value: float | None,
+    unit: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    suppressed: bool = False,
+) -> str:
+    """A value with its interval in words, or "dold" when a survey share rests on fewer
+    than five answers (as the survey's own pages and exports write it); "inga uppgifter"
+    only when there is nothing to count."""
+    if suppressed:
+        return _("dold (färre än 5 svar)")
+    shown = format_value(value, unit)
+    interval = format_interval(low, high, unit) if value is not None else ""
+    return f"{shown} ({interval})" if interval else shown
+
+
 @dataclass(frozen=True)
 class TrendChart:
     """An indicator's trend drawn once for the pages and the annual summary: the SVG and
@@ -659,9 +794,9 @@ def trend_chart(value: IndicatorValue, *, id_prefix: str | None = None) -> Trend
     points = [(label, None if v is None else v * scale) for label, v in value.trend]
     unit = _("procent") if indicator.unit == SHARE else indicator.unit_label
     by = _("per år") if indicator.yearly else _("per månad")
+    missing = trend_missing(indicator)
     described = ", ".join(
-        f"{label} {_('inga uppgifter') if v is None else charts.format_number(v)}"
-        for label, v in points
+        f"{label} {missing if v is None else charts.format_number(v)}" for label, v in points
     )
     title = f"{indicator.name}, {by}"
     svg = charts.bar_chart(
@@ -675,6 +810,15 @@ def trend_chart(value: IndicatorValue, *, id_prefix: str | None = None) -> Trend
         caption=title,
         label_header=_("År") if indicator.yearly else _("Månad"),
         value_header=unit.capitalize(),
-        missing=_("inga uppgifter"),
+        missing=missing,
     )
     return TrendChart(svg=svg, table=table)
+
+
+def trend_missing(indicator: Indicator) -> str:
+    """What a gap in a trend means: a survey year is in a share's series only when it has
+    answers, so its gap is a share hidden below five answers ("dold"); a month's gap is
+    nothing to count."""
+    if indicator.yearly and indicator.unit == SHARE:
+        return _("dold")
+    return _("inga uppgifter")

@@ -87,8 +87,9 @@ def live_indicators(request: HttpRequest) -> HttpResponse:
             "chart": indicators.trend_chart(v),
             "shown": {
                 key: indicators.format_value(getattr(v, key), v.indicator.unit)
-                for key in ("value", "previous", "baseline", "target", "low", "high")
+                for key in ("baseline", "target")
             },
+            "source": _source(request, v),
         }
         for v in values
     ]
@@ -103,6 +104,19 @@ def live_indicators(request: HttpRequest) -> HttpResponse:
         "can_set": may_open(request.roles, FOLLOWUP_INDICATOR_SETTINGS),
     }
     return render(request, "followup/indicators/live.html", context)
+
+
+def _source(request: HttpRequest, value: indicators.IndicatorValue) -> dict:
+    """The page an indicator's figure can be compared on, linked when the user may open it
+    (a survey year's public results page for the survey's figures)."""
+    page = value.indicator.page
+    url = ""
+    if page.page_key is None or may_open(request.roles, page.page_key):
+        url = reverse(page.url_name)
+        if value.indicator.yearly:
+            shown = value.has_value or value.suppressed
+            url += f"?ar={value.start.year - (0 if shown else 1)}"
+    return {"page": page, "url": url}
 
 
 @setters

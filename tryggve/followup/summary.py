@@ -30,11 +30,13 @@ from tryggve.followup.indicators import (
     SHARE,
     Figures,
     IndicatorValue,
+    describe,
     format_value,
     indicator_values,
     period_figures,
     period_for,
     trend_chart,
+    trend_missing,
 )
 from tryggve.followup.models import (
     Activity,
@@ -56,7 +58,7 @@ from tryggve.lib.chart_png import bar_chart_png
 from tryggve.lib.periods import shift_year, year_period
 from tryggve.lib.themes import OTHER, THEME_NAMES
 from tryggve.surveys import figures as survey_figures
-from tryggve.surveys.stats import suppressed
+from tryggve.surveys.stats import suppressed, trend_sentence
 
 # The council's last meeting of the year when no meeting is recorded for it (month, day).
 DEFAULT_DUE = (12, 10)
@@ -100,13 +102,33 @@ def survey_themes(*, municipality_code: str, year: int) -> list[tuple[str, int]]
     frequent first; suppressed counts (1-4) and "övrigt" are left out."""
     for theme_year in survey_figures.theme_counts(municipality_code=municipality_code):
         if theme_year.year == year:
-            counted = [
-                (str(THEME_NAMES[code]), count)
-                for code, count in theme_year.counts.items()
-                if count and code != OTHER
-            ]
-            return sorted(counted, key=lambda pair: -pair[1])
+            return _themes(theme_year)
     return []
+
+
+def _themes(theme_year) -> list[tuple[str, int]]:
+    counted = [
+        (str(THEME_NAMES[code]), count)
+        for code, count in theme_year.counts.items()
+        if count and code != OTHER
+    ]
+    return sorted(counted, key=lambda pair: -pair[1])
+
+
+def latest_survey_themes(
+    *, municipality_code: str, year: int
+) -> tuple[int | None, list[tuple[str, int]]]:
+    """The themes of the latest finished survey up to the year, and that survey's year:
+    the year's own survey may still be open when the summary is due (December), and the
+    public page's "Du sa, vi gjorde" reads the same latest survey."""
+    finished = [
+        theme_year
+        for theme_year in survey_figures.theme_counts(municipality_code=municipality_code)
+        if theme_year.year <= year
+    ]
+    if not finished:
+        return None, []
+    return finished[-1].year, _themes(finished[-1])
 
 
 @dataclass(frozen=True)
@@ -180,8 +202,11 @@ class Summary:
     indicators: list[IndicatorRow]
     survey_rows: list[tuple[str, str, str, str]]  # year, answers, unsafe, worried
     survey_chart: Chart | None
+    # The change between the last two years in words, with whether chance could explain it.
+    survey_trends: list[str]
     report_themes: list[tuple[str, int]]
     survey_themes: list[tuple[str, int]]
+    survey_themes_year: int | None
     dialogues: list[DialogueLine]
     public: bool = False
     headings: dict[str, str] = field(default_factory=dict)
@@ -226,17 +251,17 @@ def _chart(value: IndicatorValue) -> Chart | None:
     return Chart(
         key=value.indicator.code,
         title=title,
-        desc=_desc(title, points),
+        desc=_desc(title, points, missing=trend_missing(value.indicator)),
         points=points,
         svg=drawn.svg,
         table=drawn.table,
     )
 
 
-def _desc(title: str, points) -> str:
+def _desc(title: str, points, missing: str | None = None) -> str:
+    missing = missing or _("inga uppgifter")
     values = ", ".join(
-        f"{label}: {_('inga uppgifter') if v is None else charts.format_number(v)}"
-        for label, v in points
+        f"{label}: {missing if v is None else charts.format_number(v)}" for label, v in points
     )
     return f"{title}. {values}."
 
@@ -275,38 +300,75 @@ def _commitments(promise: Promise, *, public: bool) -> list[CommitmentPart]:
     return parts
 
 
-def _survey(figures: Figures) -> tuple[list[tuple[str, str, str, str]], Chart | None]:
+def _share_text(item) -> str:
+    if item is None:
+        return format_value(None, SHARE)
+    return describe(item.share, SHARE, low=item.low, high=item.high, suppressed=item.suppressed)
+
+
+def _trend_sentence(series, name: str) -> str:
+    """The last two shown years of a survey share in words, as the survey's trend tables
+    say it (`surveys.stats.trend_sentence`); "" with fewer than two."""
+    shown = [item for item in series if not item.suppressed and item.share is not None]
+    if len(shown) < 2:
+        return ""
+    a, b = shown[-2], shown[-1]
+    # `share` is k / n of whole answers, so k comes back exactly.
+    return f"{a.year}–{b.year}: " + trend_sentence(
+        name, round(a.share * a.respondents), a.respondents, round(b.share * b.respondents),
+        b.respondents,
+    )
+
+
+def _survey(
+    figures: Figures,
+) -> tuple[list[tuple[str, str, str, str]], Chart | None, list[str]]:
     """The survey's main results per year, from the series the indicators read (every
-    year of `surveys.figures`, fetched once for both)."""
+    year of `surveys.figures`, fetched once for both), with the intervals in words, a
+    hidden share as "dold" (as on the survey's pages) and each share's latest change."""
     answers = {row.year: row.respondents for row in figures.respondents}
-    unsafe = {row.year: row.share for row in figures.unsafe}
-    worry = {row.year: row.share for row in figures.burglary_worry}
+    unsafe = {row.year: row for row in figures.unsafe}
+    worry = {row.year: row for row in figures.burglary_worry}
     years = sorted(set(answers) | set(unsafe) | set(worry))
     rows = [
         (
             str(year),
             format_value(answers.get(year), "count"),
-            format_value(unsafe.get(year), SHARE),
-            format_value(worry.get(year), SHARE),
+            _share_text(unsafe.get(year)),
+            _share_text(worry.get(year)),
         )
         for year in years
     ]
+    trends = [
+        sentence
+        for sentence in (
+            _trend_sentence(figures.unsafe, _("otrygga")),
+            _trend_sentence(figures.burglary_worry, _("oroliga för bostadsinbrott")),
+        )
+        if sentence
+    ]
     if not years:
-        return rows, None
+        return rows, None, trends
     points = [
-        (str(year), None if unsafe.get(year) is None else 100 * unsafe[year]) for year in years
+        (str(year), None if unsafe.get(year) is None else _percent(unsafe[year]))
+        for year in years
     ]
     title = _("Andel otrygga ute ensam sent på kvällen, procent per år")
-    desc = _desc(title, points)
+    desc = _desc(title, points, missing=_("dold"))
     svg = charts.bar_chart(points, title=title, desc=desc, id_prefix="sum-survey")
     table = charts.data_table(
         points,
         caption=title,
         label_header=_("År"),
         value_header=_("Procent"),
-        missing=_("inga uppgifter"),
+        missing=_("dold"),
     )
-    return rows, Chart(key="survey", title=title, desc=desc, points=points, svg=svg, table=table)
+    chart = Chart(key="survey", title=title, desc=desc, points=points, svg=svg, table=table)
+    return rows, chart, trends
+
+
+def _percent(item) -> float | None:
+    return None if item.share is None else 100 * item.share
 
 
 def _top_categories(values: list[IndicatorValue]) -> list[tuple[str, int]]:
@@ -397,14 +459,15 @@ def build_summary(
         IndicatorRow(
             name=str(v.indicator.name),
             definition=str(v.indicator.definition),
-            value=format_value(v.value, v.indicator.unit),
-            previous=format_value(v.previous, v.indicator.unit),
+            value=v.shown_value,
+            previous=v.shown_previous,
             caution=str(v.caution),
             chart=_chart(v),
         )
         for v in values
     ] + manual_indicator_rows(promise.municipality, year, today)
-    survey_rows, survey_chart = _survey(now)
+    survey_rows, survey_chart, survey_trends = _survey(now)
+    themes_year, themes = latest_survey_themes(municipality_code=code, year=year)
     return Summary(
         promise=promise,
         year=year,
@@ -416,8 +479,10 @@ def build_summary(
         indicators=indicators,
         survey_rows=survey_rows,
         survey_chart=survey_chart,
+        survey_trends=survey_trends,
         report_themes=_top_categories(values),
-        survey_themes=survey_themes(municipality_code=code, year=year),
+        survey_themes=themes,
+        survey_themes_year=themes_year,
         dialogues=_dialogues(promise, year, public=public),
         public=public,
         headings={s.value: str(s.label) for s in SummarySection},

@@ -74,6 +74,12 @@ def _unfinished_years(municipality_id: int) -> set[int]:
     return _unfinished(Survey.objects.filter(municipality_id=municipality_id))
 
 
+def unfinished_years(*, municipality_code: str) -> set[int]:
+    """The years whose survey is open now or opens later: their figures are not given yet
+    (the follow-up says so instead of "no figures")."""
+    return _unfinished(Survey.objects.filter(municipality__code=municipality_code))
+
+
 def respondents_per_year(*, municipality_code: str) -> list[YearRespondents]:
     """Respondents per finished survey year, oldest first (50, 188, ...); two queries."""
     surveys = list(Survey.objects.filter(municipality__code=municipality_code))

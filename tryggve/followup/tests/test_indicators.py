@@ -379,8 +379,18 @@ def test_trend_charts_are_drawn_once_with_their_table(values):
     assert "Antal: jan 0, feb 1, mar 1, apr 0, maj 0, jun 1" in chart.svg
     assert chart.table.count("<tr>") == 7  # the header and six months
     worry = trend_chart(values["survey_burglary_worry"])
-    # Shares as percentages; last year's suppressed share is a gap and "inga uppgifter".
-    assert "Procent: 2025 inga uppgifter, 2026 50" in worry.svg
+    # Shares as percentages; last year's suppressed share is a gap and "dold", as the
+    # survey's own pages write a share hidden below five answers (not "inga uppgifter").
+    assert "Procent: 2025 dold, 2026 50" in worry.svg
     assert worry.svg.count("<rect") == 1
-    assert "<td>inga uppgifter</td>" in worry.table and "<td>50</td>" in worry.table
+    assert "<td>dold</td>" in worry.table and "<td>50</td>" in worry.table
     assert trend_chart(values["reports_feels_safer"]) is None
+
+
+def test_the_not_yet_started_areas_are_not_named_after_one_of_the_watch_pages_states():
+    """The indicator counts every offered area not started (Erbjudet, Samlar hushåll, Redo
+    att starta): named after one of those states, its number would not match the figure the
+    watch page shows under that state's name."""
+    name = str(BY_CODE["watch_gathering"].name)
+    assert name not in {str(state.label) for state in WatchState}
+    assert "inte startat" in name

@@ -1,6 +1,7 @@
 """/personal/uppfoljning/indikatorer/live/: every live indicator with definition, source,
 period, value, last year, baseline and target; the settings form for baseline and target."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -156,3 +157,66 @@ def test_a_value_is_written_in_the_pages_language(case_handler, municipality):
     english = case_handler.get(LIST).content.decode()
     assert '<html lang="en">' in english
     assert "3.5 days" in english and "3,5" not in english
+
+
+# Each number traceable to its page, for the period it covers --------------------------------
+
+
+def _section(page: str, code: str) -> str:
+    start = page.index(f'id="indicator-{code}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_each_indicator_links_to_the_page_it_can_be_compared_on(case_handler, municipality):
+    page = case_handler.get(LIST).content.decode()
+    expected = {
+        "reports_received": reverse("reports:staff_figures"),
+        "watch_started": reverse("watch:staff_figures"),
+        "presence_hours": reverse("analytics:presence"),
+        "burglaries": reverse("analytics:overview"),
+    }
+    for code, url in expected.items():
+        assert f'href="{url}"' in _section(page, code), code
+    # The e-service's page counts every year: the page says so beside the link.
+    assert "alla ärenden sedan starten" in _section(page, "reports_received")
+
+
+def test_a_page_the_reader_may_not_open_is_named_without_a_link(council_reader, municipality):
+    # Council readers see aggregates only: the presence log is the police's page.
+    section = _section(council_reader.get(LIST).content.decode(), "presence_hours")
+    assert "Synlighet och närvaro" in section
+    assert f'href="{reverse("analytics:presence")}"' not in section
+
+
+def test_the_period_is_written_with_its_last_day_and_a_survey_by_its_year(
+    case_handler, municipality
+):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    today = timezone.localdate()
+    page = case_handler.get(LIST).content.decode()
+    received = _section(page, "reports_received")
+    assert date_format(today, "j F Y") in received  # today is the period's last day
+    assert "slutdagen ingår inte" not in received
+    survey = _section(page, "survey_unsafe_evening")
+    assert f"Enkäten {today.year}, jämförd med enkäten året före" in survey
+    assert "Enkäten året före" in survey
+
+
+def test_an_open_survey_year_says_why_it_has_no_figure_yet(case_handler, municipality):
+    from django.utils import timezone
+
+    from tryggve.surveys.services import survey_create_from_bank
+
+    today = timezone.localdate()
+    survey_create_from_bank(
+        municipality=municipality,
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    section = _section(case_handler.get(LIST).content.decode(), "survey_respondents")
+    assert "Årets enkät är inte avslutad" in section
+    # The link goes to last year's results, the last the public page has.
+    assert f'href="{reverse("surveys:public_results")}?ar={today.year - 1}"' in section

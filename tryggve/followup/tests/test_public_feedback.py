@@ -169,3 +169,32 @@ def test_a_theme_whose_only_activity_was_cancelled_says_nothing_was_done(
     assert "Vi gjorde:" not in lighting
     assert "Trygghetsvandring i Centrum" not in lighting
     assert "Inget av årets löften gäller just detta ännu." in lighting
+
+
+def test_a_survey_headline_says_last_years_survey_with_its_interval_in_words(
+    client, promise, monkeypatch, today
+):
+    from tryggve.surveys.figures import UnsafeShare
+
+    series = [
+        UnsafeShare(today.year - 1, None, 188, 0.245, 0.19, 0.31, False, False),
+    ]
+    monkeypatch.setattr(
+        "tryggve.surveys.figures.unsafe_share", lambda **kwargs: series
+    )
+    monkeypatch.setattr("tryggve.surveys.figures.unfinished_years", lambda **kwargs: {today.year})
+    page = client.get(URL).content.decode()
+    start = page.index('id="headlines-heading"')
+    headlines = page[start : page.index("</section>", start)]
+    assert "Förra årets enkät: 24 % (troligen mellan 19 och 31 %)" in headlines
+    assert "Årets enkät är inte avslutad" in headlines
+
+
+def test_a_hidden_survey_share_reads_dold_not_no_figures(client, promise, monkeypatch, today):
+    from tryggve.surveys.figures import UnsafeShare
+
+    series = [UnsafeShare(today.year, None, 3, None, None, None, True, False)]
+    monkeypatch.setattr("tryggve.surveys.figures.unsafe_share", lambda **kwargs: series)
+    page = client.get(URL).content.decode()
+    start = page.index("Otrygga ute sent på kvällen")
+    assert "dold (färre än 5 svar)" in page[start : start + 400]

@@ -428,9 +428,255 @@ def test_manual_indicators_are_in_the_pdf_and_word_indicator_table(lamps, munici
     assert [c.text for c in row.cells][1:] == [
         "12,5 st (2025-12-31, källa: Gatuenheten)",
         "7 st (2024-12-31, källa: Gatuenheten)",
+        "–",  # nothing to bear in mind
     ]
     pdf = _pdf_text(render_summary(fmt=PDF, **args))
     assert "Lagade gatlampor 12,5 st (2025-12-31, källa: Gatuenheten)" in pdf
     for text in (pdf, _docx_text(render_summary(fmt=DOCX, **args))):
         assert "Luleås lampor" not in text
         assert "Intern kommentar" not in text
+
+
+# The council judges the year on these documents: every figure as the pages show it --------
+
+
+@pytest.fixture
+def survey_years(municipality, today):
+    """Two finished survey years before this one: the first with three answers (every
+    share hidden), the second with twenty, five of them unsafe in the evening."""
+    from tryggve.surveys.importers import survey_for_year
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit
+
+    for year, n, unsafe in ((today.year - 2, 3, 2), (today.year - 1, 20, 5)):
+        survey = survey_for_year(municipality=municipality, year=year)
+        question = survey.questions.get(code="unsafe_evening")
+        for i in range(n):
+            code = "ganska_otrygg" if i < unsafe else "ganska_trygg"
+            response_submit(
+                survey=survey,
+                answers=[AnswerData(question=question, option=question.options.get(code=code))],
+                channel=Channel.PAPER,
+                today=today,
+            )
+
+
+def _interval_words(k: int, n: int) -> str:
+    from tryggve.surveys.stats import wilson
+
+    low, high = wilson(k, n)
+    return f"troligen mellan {round(100 * low)} och {round(100 * high)} %"
+
+
+def test_survey_shares_carry_their_interval_in_words_and_a_small_year_reads_dold(
+    filled, survey_years, year, today
+):
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    survey_table = next(t for t in tables if t[0][:2] == ["År", "Svar"])
+    # The small year's share is hidden as on the survey's pages, not "no figures".
+    assert survey_table[1] == [
+        str(year - 2),
+        "3",
+        "dold (färre än 5 svar)",
+        "inga uppgifter",
+    ]
+    assert survey_table[2][2] == f"25 % ({_interval_words(5, 20)})"
+    assert f"{year - 2} 3 dold (färre än 5 svar)" in pdf
+    assert f"25 % ({_interval_words(5, 20)})" in pdf
+    # What the interval means, in words, in both documents.
+    docx_text = _docx_text(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    for text in (pdf, docx_text):
+        assert "95-procentigt osäkerhetsintervall" in text
+        assert "dold: färre än 5 svar" in text
+
+
+def test_the_indicator_table_has_every_caution_and_previous_years_interval(
+    filled, survey_years, year, today
+):
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    table = next(t for t in document.tables if t.rows[0].cells[2].text.startswith("Samma"))
+    assert table.rows[0].cells[3].text == "Att tänka på"
+    unsafe = next(r for r in table.rows if r.cells[0].text == "Otrygga ute sent på kvällen")
+    assert [c.text for c in unsafe.cells][1:] == [
+        "inga uppgifter",
+        f"25 % ({_interval_words(5, 20)})",
+        "Ingen enkät med svar det här året.",
+    ]
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    assert "Ingen enkät med svar det här året." in pdf
+
+
+def test_the_survey_change_is_said_in_words_with_whether_chance_explains_it(
+    filled, municipality, survey_years, year, today
+):
+    from tryggve.surveys.importers import survey_for_year
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit
+
+    # A third year: 40 answers, 10 unsafe; the last two shown years are compared.
+    survey = survey_for_year(municipality=municipality, year=year - 3)
+    question = survey.questions.get(code="unsafe_evening")
+    for i in range(40):
+        code = "ganska_otrygg" if i < 10 else "ganska_trygg"
+        response_submit(
+            survey=survey,
+            answers=[AnswerData(question=question, option=question.options.get(code=code))],
+            channel=Channel.PAPER,
+            today=today,
+        )
+    sentence = (
+        f"{year - 3}–{year - 1}: Andelen otrygga var 25 % båda åren; "
+        "skillnaden kan bero på slumpen."
+    )
+    for fmt in (PDF, DOCX):
+        data = render_summary(promise=filled, year=year, today=today, fmt=fmt)
+        assert sentence in (_pdf_text(data) if fmt == PDF else _docx_text(data))
+
+
+def _png(colour=(31, 58, 95)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (120, 60), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_documents_carry_the_promises_municipality_its_name_and_logo(
+    filled, year, today
+):
+    from django.core.files.base import ContentFile
+
+    municipality = filled.municipality
+    municipality.logo.save("logga.png", ContentFile(_png()), save=True)
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    first = document.inline_shapes[0]._inline.docPr
+    assert first.get("descr") == municipality.name
+    assert document.paragraphs[2].text.startswith(
+        f"{municipality.name} och {filled.police_area}."
+    )
+    reader = PdfReader(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=PDF)))
+    assert len(reader.pages[0].images) == 1  # the logo; the charts are drawn, not pictures
+    assert municipality.name in reader.pages[0].extract_text()
+
+
+def test_without_a_logo_the_documents_carry_the_name_alone(filled, year, today):
+    reader = PdfReader(io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=PDF)))
+    assert len(reader.pages[0].images) == 0
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    assert document.paragraphs[0].style.name == "Heading 1"
+
+
+def test_a_demo_promise_says_so_in_the_word_file_too(filled, year, today):
+    filled.is_demo = True
+    filled.save(update_fields=["is_demo"])
+    text = _docx_text(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    assert "Demodata: aktiviteterna och siffrorna är påhittade." in text
+
+
+def test_no_page_of_the_pdf_ends_with_a_heading_or_a_tables_caption(
+    filled, make_activity, year, today
+):
+    """Whatever the length of the texts before them, a table's caption stays with its table
+    and a commitment's heading with its activities."""
+    for position in (1, 2, 3, 4):
+        for n in range(3):
+            title = f"Aktivitet {position}.{n} med en lite längre titel"
+            make_activity(title=title, position=position)
+    captions_and_headings = {"Åtaganden och aktiviteter", "Indikatorerna", "Trygghetsenkäten"}
+    for commitment in filled.commitments.all():
+        title = f"{commitment.position}. {commitment.title}"
+        captions_and_headings |= {title, f"Aktiviteter: {title}"}
+    for paragraphs in range(0, 24, 3):
+        summary_texts_save(
+            promise=filled,
+            year=year,
+            texts={"introduction": "\n\n".join(["Ett stycke text om året. " * 6] * paragraphs)},
+            author=None,
+        )
+        reader = PdfReader(
+            io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+        )
+        for number, page in enumerate(reader.pages[:-1], start=1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            # The last line is the page number, "n (N)".
+            last = lines[-2] if lines[-1].startswith(f"{number} (") else lines[-1]
+            assert last not in captions_and_headings, (paragraphs, number, last)
+
+
+def test_while_the_years_survey_is_open_the_latest_finished_surveys_themes_are_shown(
+    filled, municipality, year, today
+):
+    """The summary is due in December, often before the year's survey closes: it then
+    gives the latest finished survey's themes, naming its year, as the text promises."""
+    from tryggve.surveys.importers import survey_for_year
+    from tryggve.surveys.models import Channel
+    from tryggve.surveys.services import AnswerData, response_submit, survey_create_from_bank
+
+    last = survey_for_year(municipality=municipality, year=year - 1)
+    comment = last.questions.get(code="comment")
+    for _ in range(6):
+        response_submit(
+            survey=last,
+            answers=[AnswerData(question=comment, text="Mer polis på kvällarna")],
+            channel=Channel.PAPER,
+            today=today,
+        )
+    survey_create_from_bank(
+        municipality=municipality,
+        year=year,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    document = Document(
+        io.BytesIO(render_summary(promise=filled, year=year, today=today, fmt=DOCX))
+    )
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert f"Teman i fritextsvaren i enkäten {year - 1}" in captions
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["Synlig polis", "6"] in rows
+    pdf = _pdf_text(render_summary(promise=filled, year=year, today=today, fmt=PDF))
+    assert f"Teman i fritextsvaren i enkäten {year - 1} Tema Svar Synlig polis 6" in pdf
+
+
+def test_a_promise_without_commitments_says_so_under_its_heading(municipality, year, today):
+    from tryggve.followup.services import promise_create
+
+    bare = promise_create(
+        municipality=municipality,
+        police_area="LPO Piteå Älvdal",
+        title="Utkast",
+        text="Text.",
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        signatories=[],
+        commitments=[],
+    )
+    pdf = _pdf_text(render_summary(promise=bare, year=year, today=today, fmt=PDF))
+    assert "Åtaganden och aktiviteter Löftet har inga åtaganden än. Indikatorerna" in pdf
+    document = Document(io.BytesIO(render_summary(promise=bare, year=year, today=today, fmt=DOCX)))
+    texts = [p.text for p in document.paragraphs]
+    heading = texts.index("Åtaganden och aktiviteter")
+    assert texts[heading + 1] == "Löftet har inga åtaganden än."
+
+
+def test_a_line_break_in_the_promise_text_stays_a_line_break_in_the_pdf(promise, year, today):
+    """The signed text names each commitment on a line of its own above its paragraph, as
+    the public page and the Word file show it; the PDF ran the two together."""
+    promise.text = (
+        "Kommunen och polisen lovar:\n\nGrannsamverkan\nFler områden erbjuds grannsamverkan."
+    )
+    promise.save(update_fields=["text"])
+    reader = PdfReader(io.BytesIO(render_summary(promise=promise, year=year, today=today, fmt=PDF)))
+    lines = [line.strip() for line in reader.pages[0].extract_text().splitlines()]
+    assert "Grannsamverkan" in lines
+    assert "Fler områden erbjuds grannsamverkan." in lines

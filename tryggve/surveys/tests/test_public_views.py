@@ -176,6 +176,25 @@ def test_public_results_never_show_free_text_and_hide_small_counts(citizen, surv
     assert citizen.get("/trygghetsenkat/resultat/?efter=<script>&ar=x").status_code == 200
 
 
+def test_the_interval_is_explained_in_words(citizen, survey, valid_answer):
+    """A resident reads what "(19–31 %)" means, not only its name."""
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=survey.opens_on - datetime.timedelta(days=60),
+        closes_on=survey.opens_on - datetime.timedelta(days=30),
+    )
+    survey.refresh_from_db()
+    from tryggve.surveys.forms import AnswerForm
+    from tryggve.surveys.services import response_submit
+
+    for _ in range(5):
+        form = AnswerForm(valid_answer, survey=survey)
+        assert form.is_valid(), form.errors
+        response_submit(survey=survey, answers=form.answer_data, channel="paper")
+    page = citizen.get("/trygghetsenkat/resultat/").content.decode()
+    assert "andelen bland alla invånare ligger med stor sannolikhet mellan de två talen" in page
+    assert "Ju färre svar, desto bredare intervall" in page
+
+
 def test_the_start_page_links_the_survey_and_its_results(citizen, municipality):
     page = citizen.get("/").content.decode()
     assert 'href="/trygghetsenkat/"' in page and 'href="/trygghetsenkat/resultat/"' in page
