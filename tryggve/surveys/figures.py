@@ -42,7 +42,8 @@ class UnsafeShare:
 @dataclass(frozen=True)
 class YearRespondents:
     """How many answered the survey a year: single answers and imported counts, every
-    version of the year together. `is_demo` marks the demo's invented answers."""
+    version of the year together, repeats from one address left out as in the shares
+    (`Response.repeat_from_address`). `is_demo` marks the demo's invented answers."""
 
     year: int
     respondents: int
@@ -85,7 +86,8 @@ def respondents_per_year(*, municipality_code: str) -> list[YearRespondents]:
     surveys = list(Survey.objects.filter(municipality__code=municipality_code))
     unfinished = _unfinished(surveys)
     surveys = [s for s in surveys if s.year not in unfinished]
-    counts = respondent_counts(surveys)
+    # Other apps may publish the count: one person's repeats must not raise it.
+    counts = respondent_counts(surveys, public=True)
     years: dict[int, list[Survey]] = {}
     for survey in surveys:
         years.setdefault(survey.year, []).append(survey)

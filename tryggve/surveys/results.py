@@ -1129,10 +1129,14 @@ def repeat_count(survey: Survey) -> int:
     ).count()
 
 
-def respondent_counts(surveys: list[Survey]) -> dict[int, int]:
-    """Respondents per survey (single answers plus imported ones), in one query."""
+def respondent_counts(surveys: list[Survey], *, public: bool = False) -> dict[int, int]:
+    """Respondents per survey (single answers plus imported ones), in one query; `public`
+    leaves out answers marked `repeat_from_address`, as every published figure does."""
+    responses = Response.objects.filter(survey__in=surveys)
+    if public:
+        responses = responses.filter(repeat_from_address=False)
     counts = dict(
-        Response.objects.filter(survey__in=surveys)
+        responses
         .values("survey")
         .annotate(n=Count("id"))
         .values_list("survey", "n")

@@ -53,6 +53,28 @@ def test_respondents_per_year(survey_years, django_assert_max_num_queries):
     ]
 
 
+def test_repeats_from_one_address_are_not_counted_as_respondents(survey_years, municipality):
+    """As in the shares: the follow-up may publish the count, and one person sending the
+    form again and again must not raise it (found by the council's trial)."""
+    import datetime
+
+    survey = survey_for_year(municipality=municipality, year=2025)
+    survey.opens_on, survey.closes_on = datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)
+    survey.save()
+    question = survey.questions.get(code="burglary_worry")
+    for _ in range(3):
+        response_submit(
+            survey=survey,
+            answers=[AnswerData(question=question, option=question.options.get(code="nej"))],
+            channel=Channel.WEB,
+            today=datetime.date(2025, 3, 10),
+            repeat_from_address=True,
+        )
+    years = respondents_per_year(municipality_code="2505")
+    assert [(y.year, y.respondents) for y in years] == [(2023, 50), (2025, 12)]
+    assert [s.respondents for s in burglary_worry_share(municipality_code="2505")] == [50, 12]
+
+
 def test_burglary_worry_share(survey_years):
     shares = burglary_worry_share(municipality_code="2505")
     assert [(s.year, s.respondents) for s in shares] == [(2023, 50), (2025, 12)]
