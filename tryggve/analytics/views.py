@@ -769,6 +769,7 @@ def _log_rows_read(request: HttpRequest, upload: IncidentImport, *, previewed: b
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.IMPORT,
         subject=f"filimport {upload.pk} ({home_municipality_code()}) {rows}: {upload.file_name}",
     )
 

@@ -373,6 +373,7 @@ def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.SURVEY,
         subject=f"Trygghetsenkät {survey.year}: fritextsvar",
     )
     context = {
