@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "tryggve.watch",
     "tryggve.followup",
     "tryggve.open311",
+    "tryggve.rights",
     "tryggve.demo",
     # Django REST framework (the Open311 API only) is used as a library and deliberately not
     # installed as an app: it needs none of its templates, static files or models, and an

@@ -39,6 +39,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("tryggve.open311.urls")),
+    path("", include("tryggve.rights.urls")),
     path("", include("tryggve.surveys.urls")),
     path("", include("tryggve.followup.urls")),
     path("", include("tryggve.watch.urls")),

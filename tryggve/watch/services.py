@@ -483,6 +483,15 @@ def household_remove(*, household: Household, actor) -> None:
         watch_area_evaluate(area=household.area, actor=actor)
 
 
+def household_erase(*, household: Household, actor) -> None:
+    """Staff erase a household at its own request (the right to erasure): as leaving, and
+    the area's history says only that a household was removed, not its address."""
+    with transaction.atomic():
+        area = household.area
+        _remove(household, actor=actor, text=_("Ett hushåll togs bort på egen begäran."))
+        watch_area_evaluate(area=area, actor=actor)
+
+
 def household_leave(*, household: Household) -> None:
     """A household leaves: its data is deleted at once, not kept."""
     with transaction.atomic():
