@@ -371,6 +371,9 @@ CONTACT_RETENTION_MONTHS = env_number("CONTACT_RETENTION_MONTHS", "12")
 # (`apply_retention`); long enough to answer a resident's or the supervisory authority's
 # question about who read what.
 ACCESS_LOG_RETENTION_MONTHS = env_number("ACCESS_LOG_RETENTION_MONTHS", "24")
+# How many days the backups keep what the retention commands deleted (docs/operations.md:
+# the nightly backup keeps 14); the privacy notice tells residents this number.
+BACKUP_RETENTION_DAYS = env_number("BACKUP_RETENTION_DAYS", "14")
 # How long django-axes' records of staff logins (username, network address, browser) are
 # kept (`apply_retention`).
 LOGIN_LOG_RETENTION_DAYS = env_number("LOGIN_LOG_RETENTION_DAYS", "90")

@@ -165,7 +165,6 @@ def person_data_document(found: PersonData) -> dict:
                 "namn": h.name,
                 "e-post": h.email,
                 "telefon": h.phone,
-                "antal boende": h.residents,
                 "kontaktombud": h.get_contact_role_display(),
                 "delar kontaktuppgifter med kontaktombudet": h.share_contact,
                 "anmäld": _local(h.created),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tryggve.accounts.access import staff_required
 from tryggve.audit.models import AccessLog
@@ -21,6 +22,7 @@ from tryggve.rights.services import (
     person_data_erase,
     person_data_find,
 )
+from tryggve.watch.services import UNCONFIRMED_DAYS
 
 rights_staff = staff_required("rights.requests")
 
@@ -98,3 +100,26 @@ def person_erase(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     found = person_data_find(email=data["email"], phone=data["phone"])
     return _page(request, form, found=found)
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (personuppgiftspolicy) for residents: every time limit it states
+    is read from the settings that the retention commands apply, so the page says what the
+    code does."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "retention": {
+                "contact_months": settings.CONTACT_RETENTION_MONTHS,
+                "unconfirmed_days": UNCONFIRMED_DAYS,
+                "never_started_months": settings.WATCH_SIGNUP_RETENTION_MONTHS,
+                "ended_months": settings.WATCH_ENDED_RETENTION_MONTHS,
+                "outbox_days": settings.OUTBOX_RETENTION_DAYS,
+                "access_log_months": settings.ACCESS_LOG_RETENTION_MONTHS,
+                "backup_days": settings.BACKUP_RETENTION_DAYS,
+            },
+            "geocoder_on": bool(settings.GEOCODER_URL),
+        },
+    )

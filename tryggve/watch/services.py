@@ -276,7 +276,6 @@ def household_sign_up(
     name: str,
     email: str = "",
     phone: str = "",
-    residents: int = 1,
     volunteer: bool = False,
     share_contact: bool = False,
 ) -> Household:
@@ -307,7 +306,6 @@ def household_sign_up(
         household.street = streets[" ".join(street.lower().split())]
         household.number = " ".join(number.split())
         household.name, household.email, household.phone = name.strip(), email, phone
-        household.residents = residents
         household.share_contact = share_contact
         household.contact_role = ContactRole.VOLUNTEERED if volunteer else ContactRole.NONE
         household.confirm_token_hash = hash_token(token)
