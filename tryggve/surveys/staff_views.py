@@ -293,6 +293,7 @@ def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     by = request.GET.get("efter", "")
+    can_edit = _can_edit(request)
     with results_served() as freshness:
         context = {
             "survey": survey,
@@ -301,7 +302,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "by": by,
             "groupings": GROUPING_LABELS,
             "themes": results.theme_table(survey),
-            "can_edit": _can_edit(request),
+            "can_edit": can_edit,
             "representativeness": representativeness.representativeness(survey),
             "weigh": request.GET.get("vikta") == "1",
             "repeats": results.repeat_count(survey),
@@ -312,7 +313,16 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         if context["weigh"]:
             # Served from the stored raking like the counts (recounted by the task).
             context["weighted"] = representativeness.weighted_results(survey)
-        context.update(places_context(survey, public=False))
+        # The detail (squares of one respondent, what they wrote) only for those who read the
+        # survey's free text, as on the situation picture; the others get the public map.
+        context.update(places_context(survey, public=not can_edit))
+    if can_edit and any(cell.texts for cell in context["places"].cells):
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            purpose=AccessLog.Purpose.SURVEY,
+            subject=f"Trygghetsenkät {survey.year}: platsbeskrivningar på kartan",
+        )
     return render(request, "surveys/staff/results.html", context)
 
 
