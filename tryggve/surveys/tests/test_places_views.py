@@ -87,11 +87,19 @@ def test_flagged_descriptions_stay_off_the_staff_map_pages(case_handler, last_ye
 def test_situation_picture_has_the_survey_layer(request, marked):
     """Those who read the survey's free text see the detail; police officers and council
     readers (who may not) see the public cells: 250 m, five respondents, no words."""
+    from tryggve.audit.models import AccessLog
+
     for persona in ("case_handler", "administrator"):
-        page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
+        reader = request.getfixturevalue(persona)
+        page = reader.get("/personal/lagesbild/").content.decode()
         assert "Otrygga platser enligt trygghetsenkäten" in page, persona
         assert len(layers(page)["survey"]["cells"]["features"]) >= 2
         assert "Mörk gångväg" in page and "Gula huset" in page
+        # Residents' words were read: logged.
+        assert AccessLog.objects.filter(
+            actor=reader.user, purpose=AccessLog.Purpose.SURVEY
+        ).exists(), persona
+    assert AccessLog.objects.count() == 2
     for persona in ("police_officer", "council_reader"):
         page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
         assert "Otrygga platser enligt trygghetsenkäten" in page, persona
