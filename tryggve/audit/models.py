@@ -42,6 +42,12 @@ class AccessLog(models.Model):
         _("varför"), max_length=10, choices=Purpose.choices, blank=True, default=""
     )
     subject = models.CharField(_("vad"), max_length=200)
+    # The municipality whose data was read (the one served then), so that each
+    # municipality's administrators read only their own log. Blank on rows written before:
+    # the default municipality's.
+    municipality_code = models.CharField(
+        _("kommunkod"), max_length=10, blank=True, default="", db_index=True
+    )
     created = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tryggve.audit.models import AccessLog
+from tryggve.lib import tenancy
 
 
 def access_log_record(*, actor, action: str, purpose: str, subject: str) -> AccessLog:
@@ -12,7 +13,11 @@ def access_log_record(*, actor, action: str, purpose: str, subject: str) -> Acce
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
     return AccessLog.objects.create(
-        actor=actor, action=action, purpose=purpose, subject=subject[:200]
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        subject=subject[:200],
+        municipality_code=tenancy.current_code(),
     )
 
 
