@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tryggve.audit.models import AccessLog
 from tryggve.audit.services import access_log_record
+from tryggve.lib import tenancy
 from tryggve.lib.models import OutgoingMail
 from tryggve.reports.models import Report, ReportEvent
 from tryggve.reports.selectors import reports_here
@@ -37,7 +39,7 @@ MIN_PHONE_DIGITS = 6
 @dataclass
 class PersonData:
     """What was found for one e-mail address and/or phone number, in the municipality
-    served now (the outbox has no municipality: every message to the address)."""
+    served now."""
 
     email: str
     phone: str
@@ -59,6 +61,16 @@ class PersonData:
             f"uppgiften nämns, {len(self.households)} hushåll, {len(self.messages)} utskick"
             + (f" ({refs})" if refs else "")
         )
+
+
+def _here() -> Q:
+    """Rows (outbox, access log) of the municipality served now, by their code; a blank code
+    is the default municipality's (rows from before the code was kept)."""
+    code = tenancy.current_code()
+    match = Q(municipality_code=code)
+    if code == settings.MUNICIPALITY_CODE:
+        match |= Q(municipality_code="")
+    return match
 
 
 def _same_phone(stored: str, wanted: str) -> bool:
@@ -115,13 +127,13 @@ def person_data_find(*, email: str = "", phone: str = "") -> PersonData:
         to |= Q(to__iexact=email)
     if phone:
         to |= Q(to=phone)
-    found.messages = list(OutgoingMail.objects.filter(to).order_by("created"))
+    found.messages = list(OutgoingMail.objects.filter(to, _here()).order_by("created"))
     refs = [r.reference for r in found.reports]
     if refs:
         read = Q(pk__in=[])
         for ref in refs:
             read |= Q(subject__startswith=ref)
-        found.reads = list(AccessLog.objects.filter(read).select_related("actor"))
+        found.reads = list(AccessLog.objects.filter(read, _here()).select_related("actor"))
     return found
 
 

@@ -68,3 +68,13 @@ def test_a_superuser_reads_all(superuser, rows):
     }
     outbox = superuser.get("/admin/lib/outgoingmail/").content.decode()
     assert "invanare@arjeplog.example" in outbox
+
+
+def test_the_registerutdrag_finds_only_the_served_municipalitys_mail(administrator, rows):
+    from tryggve.rights.services import person_data_find
+
+    theirs = "invanare@arjeplog.example"
+    with serving("2505"):
+        assert person_data_find(email=theirs).messages == []
+    with serving("2506"):
+        assert [m.to for m in person_data_find(email=theirs).messages] == [theirs]
