@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -97,9 +97,8 @@ def person_erase(request: HttpRequest) -> HttpResponse:
         )
         % counts,
     )
-    data = form.cleaned_data
-    found = person_data_find(email=data["email"], phone=data["phone"])
-    return _page(request, form, found=found)
+    # Back to an empty search: a reload must not send the erasure again.
+    return redirect("rights:person")
 
 
 @require_safe
