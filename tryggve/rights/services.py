@@ -194,10 +194,12 @@ def person_data_document(found: PersonData) -> dict:
             }
             for m in found.messages
         ],
+        # Who read the cases, by kind of reader: the staff member's name is their own
+        # personal data, kept in the log for the municipality's own follow-up.
         "vem som läst ärendena": [
             {
                 "tid": _local(a.created),
-                "vem": (a.actor.get_full_name() or a.actor.username) if a.actor else a.subject,
+                "vem": "kommunens personal" if a.actor_id else "ansvarig enhet via länk",
                 "åtgärd": a.get_action_display(),
                 "varför": a.get_purpose_display(),
             }

@@ -73,6 +73,15 @@ def test_the_extract_holds_everything_and_is_logged(administrator, anna):
     assert document["rapporter där uppgiften nämns"] == [anna["named"].reference]
     assert document["grannsamverkan"][0]["adress"] == "Storgatan 3"
     assert len(document["utskick"]) >= 2
+    # The case was read by staff (the search's own page logs nothing about the case): each
+    # read is in the extract by kind of reader, not by the staff member's name.
+    administrator.get(f"/personal/arenden/{anna['own'].reference}/")
+    again = json.loads(
+        administrator.post(f"{PAGE}fil/", {"email": "anna@example.se"}).content.decode()
+    )
+    [read] = again["vem som läst ärendena"]
+    assert read["vem"] == "kommunens personal" and read["varför"] == "Handläggning av ärendet"
+    assert administrator.user.username not in json.dumps(again)
     assert AccessLog.objects.filter(
         action=AccessLog.Action.EXPORT, purpose=AccessLog.Purpose.RIGHTS
     ).exists()
