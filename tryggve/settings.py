@@ -417,6 +417,10 @@ WATCH_SIGNUP_RETENTION_MONTHS = env_number("WATCH_SIGNUP_RETENTION_MONTHS", "18"
 # The households of a neighbourhood-watch area that has ended are deleted this long after
 # it ended (`apply_watch_retention`).
 WATCH_ENDED_RETENTION_MONTHS = env_number("WATCH_ENDED_RETENTION_MONTHS", "3")
+# The words of the safety survey's free-text and place answers are disposed of this many
+# years after the survey year (`apply_survey_retention`; 0 keeps them); answers, themes,
+# points and every count stay.
+SURVEY_TEXT_RETENTION_YEARS = env_number("SURVEY_TEXT_RETENTION_YEARS", "5")
 GEOJSON_MAX_FEATURES = 500
 # "Show on a map" links for a place (staff pages, unit mails): any map site that takes a
 # position in its address.

@@ -118,6 +118,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
                 "outbox_days": settings.OUTBOX_RETENTION_DAYS,
                 "access_log_months": settings.ACCESS_LOG_RETENTION_MONTHS,
                 "backup_days": settings.BACKUP_RETENTION_DAYS,
+                "survey_text_years": settings.SURVEY_TEXT_RETENTION_YEARS,
             },
             "geocoder_on": bool(settings.GEOCODER_URL),
         },

@@ -38,6 +38,7 @@ from tryggve.surveys.forms import (
     ThemeCorrectionForm,
 )
 from tryggve.surveys.models import (
+    DISPOSED_TEXT,
     THEME_CHOICES,
     Answer,
     Channel,
@@ -359,6 +360,7 @@ def _text_answers(survey: Survey, theme: str):
         Answer.objects.filter(response__survey__municipality=survey.municipality)
         .filter(response__survey__year=survey.year)
         .filter(question__kind__in=[QuestionKind.TEXT, QuestionKind.MAP])
+        .exclude(text=DISPOSED_TEXT, place_text="")  # nothing left to read
         .select_related("question", "response")
         .prefetch_related(
             "themes",

@@ -23,7 +23,9 @@ def test_the_time_limits_are_those_the_code_applies(client, municipality, settin
     settings.OUTBOX_RETENTION_DAYS = 21
     settings.ACCESS_LOG_RETENTION_MONTHS = 30
     settings.BACKUP_RETENTION_DAYS = 9
+    settings.SURVEY_TEXT_RETENTION_YEARS = 4
     page = client.get("/personuppgifter/").content.decode()
+    assert "fritext tas bort 4 år efter enkätåret" in page
     assert "avslutat i 7 månader" in page
     assert "inte bekräftas tas bort efter 7 dagar" in page
     assert "efter 11 månader" in page and "tas de bort 5 månader efter" in page
@@ -44,3 +46,9 @@ def test_the_english_notice_is_translated(client, municipality):
     client.cookies["django_language"] = "en"
     page = client.get("/personuppgifter/").content.decode()
     assert "Neighbourhood watch" in page and "article 6(1)(e)" in page
+
+
+@pytest.mark.django_db
+def test_no_survey_rule_is_promised_when_there_is_none(client, municipality, settings):
+    settings.SURVEY_TEXT_RETENTION_YEARS = 0
+    assert "år efter enkätåret" not in client.get("/personuppgifter/").content.decode()
