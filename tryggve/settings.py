@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "tryggve.watch",
     "tryggve.followup",
     "tryggve.open311",
+    "tryggve.rights",
     "tryggve.demo",
     # Django REST framework (the Open311 API only) is used as a library and deliberately not
     # installed as an app: it needs none of its templates, static files or models, and an
@@ -366,6 +367,16 @@ MUNICIPALITY_ROUTING = env_bool("MUNICIPALITY_ROUTING", env_bool("TRYGGVE_DEMO")
 REPORT_REFERENCE_PREFIX = os.environ.get("REPORT_REFERENCE_PREFIX", "OTR")
 # How long contact details are kept after a case closes; shown to the resident in the form.
 CONTACT_RETENTION_MONTHS = env_number("CONTACT_RETENTION_MONTHS", "12")
+# How long the access log (who read which personal data, when and why) is kept
+# (`apply_retention`); long enough to answer a resident's or the supervisory authority's
+# question about who read what.
+ACCESS_LOG_RETENTION_MONTHS = env_number("ACCESS_LOG_RETENTION_MONTHS", "24")
+# How many days the backups keep what the retention commands deleted (docs/operations.md:
+# the nightly backup keeps 14); the privacy notice tells residents this number.
+BACKUP_RETENTION_DAYS = env_number("BACKUP_RETENTION_DAYS", "14")
+# How long django-axes' records of staff logins (username, network address, browser) are
+# kept (`apply_retention`).
+LOGIN_LOG_RETENTION_DAYS = env_number("LOGIN_LOG_RETENTION_DAYS", "90")
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAP_CENTER = (65.5917, 19.1800)
@@ -403,6 +414,13 @@ INCIDENT_IMPORT_MAX_BYTES = int(
 )
 # Sign-ups in a neighbourhood-watch area that never starts are deleted after this long.
 WATCH_SIGNUP_RETENTION_MONTHS = env_number("WATCH_SIGNUP_RETENTION_MONTHS", "18")
+# The households of a neighbourhood-watch area that has ended are deleted this long after
+# it ended (`apply_watch_retention`).
+WATCH_ENDED_RETENTION_MONTHS = env_number("WATCH_ENDED_RETENTION_MONTHS", "3")
+# The words of the safety survey's free-text and place answers are disposed of this many
+# years after the survey year (`apply_survey_retention`; 0 keeps them); answers, themes,
+# points and every count stay.
+SURVEY_TEXT_RETENTION_YEARS = env_number("SURVEY_TEXT_RETENTION_YEARS", "5")
 GEOJSON_MAX_FEATURES = 500
 # "Show on a map" links for a place (staff pages, unit mails): any map site that takes a
 # position in its address.

@@ -9,6 +9,7 @@ from tryggve.analytics import public_views as analytics_public_views
 from tryggve.areas import views as areas_views
 from tryggve.lib import health
 from tryggve.lib import views as lib_views
+from tryggve.rights import views as rights_views
 
 # The admin (reference data only) sits behind the same login, second factor and lockout.
 admin.site.__class__ = StaffAdminSite
@@ -24,7 +25,7 @@ urlpatterns = [
     path("personal/", include("tryggve.accounts.urls")),
     path("personal/lagesbild/", include("tryggve.analytics.urls")),
     path("lagesbild/", analytics_public_views.public_summary, name="public_summary"),
-    path("personuppgifter/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("personuppgifter/", rights_views.privacy, name="privacy"),
     path(
         "tillganglighet/",
         TemplateView.as_view(template_name="accessibility.html"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("tryggve.open311.urls")),
+    path("", include("tryggve.rights.urls")),
     path("", include("tryggve.surveys.urls")),
     path("", include("tryggve.followup.urls")),
     path("", include("tryggve.watch.urls")),

@@ -73,6 +73,9 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "followup.council_decide": frozenset({_CH, _PO, _AD}),
     # The live indicators' baselines and targets: the municipality's own case handlers.
     "followup.indicator_settings": frozenset({_CH, _AD}),
+    # A registered person's rights: everything about one e-mail address or phone number
+    # (reports, watch sign-ups, mail), the extract and the erasure.
+    "rights.requests": frozenset({_AD}),
     # The admin (reference data); it also needs the account's is_staff flag.
     "admin": frozenset({_AD}),
 }
@@ -114,6 +117,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("Trygghetsenkät"), (("surveys.read", "surveys:staff_list"),)),
     MenuEntry(_("Uppföljning"), (("followup.read", "followup:overview"),)),
     MenuEntry(_("API-nycklar"), (("open311.keys", "open311:staff_keys"),)),
+    MenuEntry(_("Registerutdrag"), (("rights.requests", "rights:person"),)),
     MenuEntry(_("Administration"), (("admin", "admin:index"),)),
 )
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from tryggve.accounts.roles import Role
 
@@ -74,3 +78,20 @@ def totp_device_confirm(*, device) -> None:
     """Enrolment done: the device now guards every login."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+def login_records_prune(*, days: int, now=None, dry_run: bool = False) -> int:
+    """Delete django-axes' records of logins older than `days`: successful logins and
+    failures (username, network address, browser), and attempts whose lockout has long
+    passed. They serve to find and stop password guessing, and are personal data."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    rows = [
+        AccessLog.objects.filter(attempt_time__lt=cutoff),
+        AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+        AccessAttempt.objects.filter(attempt_time__lt=cutoff),
+    ]
+    count = sum(query.count() for query in rows)
+    if not dry_run:
+        for query in rows:
+            query.delete()
+    return count

@@ -135,11 +135,18 @@ def _survey_places(request: HttpRequest):
     """The survey's unsafe places as a layer of their own. Those who read the survey's free
     text get the staff detail (125 m cells, residents' descriptions, the two newest years);
     other readers (police, council) the public map of the newest finished year, the same
-    as the public results page (`surveys.figures.unsafe_places`)."""
-    return unsafe_places(
-        municipality_code=home_municipality_code(),
-        public=not may_open(request.roles, SURVEY_EDIT),
-    )
+    as the public results page (`surveys.figures.unsafe_places`). A read of the detail with
+    residents' descriptions is written to the access log."""
+    detail = may_open(request.roles, SURVEY_EDIT)
+    places = unsafe_places(municipality_code=home_municipality_code(), public=not detail)
+    if detail and places is not None and any(cell.texts for cell in places.cells):
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            purpose=AccessLog.Purpose.SURVEY,
+            subject=f"lägesbild ({home_municipality_code()}): enkätens platsbeskrivningar",
+        )
+    return places
 
 
 def _rate_classes(values) -> list[int]:
@@ -781,6 +788,7 @@ def _log_rows_read(request: HttpRequest, upload: IncidentImport, *, previewed: b
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.IMPORT,
         subject=f"filimport {upload.pk} ({home_municipality_code()}) {rows}: {upload.file_name}",
     )
 

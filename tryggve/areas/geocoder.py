@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tryggve.areas.models import ResidentialArea, Street
@@ -87,7 +88,9 @@ def _allow(client: str) -> bool:
     """Count one geocoder look-up against the client's hourly and the site's per-minute
     limit; False when either is used up."""
     hour, minute = int(time.time() // 3600), int(time.time() // 60)
-    client_hash = hashlib.sha256(client.encode()).hexdigest()[:16]  # no address stored
+    # No address stored: a keyed hash (SECRET_KEY), since a plain hash of an IPv4 address is
+    # undone by trying all four billion of them.
+    client_hash = salted_hmac("tryggve.geocoder.client", client).hexdigest()[:32]
     limits = [
         (f"geocoder:client:{client_hash}:{hour}", settings.GEOCODER_LIMIT_PER_HOUR, 3600),
         (f"geocoder:site:{minute}", settings.GEOCODER_LIMIT_PER_MINUTE, 60),

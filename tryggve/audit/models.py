@@ -5,12 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessLog(models.Model):
-    """Who read or exported personal data, and when. Rows are only ever added."""
+    """Who read or exported personal data, when, what and why. Rows are only ever added by
+    the service, never changed; the oldest go by `ACCESS_LOG_RETENTION_MONTHS`."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Läste")
         EXPORT = "export", _("Exporterade")
         PRINT = "print", _("Skrev ut")
+        ERASE = "erase", _("Raderade")
+
+    class Purpose(models.TextChoices):
+        """Why the data was read: the task the page serves (a page serves one)."""
+
+        CASE = "case", _("Handläggning av ärendet")
+        UNIT = "unit", _("Ansvarig enhets åtgärd")
+        WATCH = "watch", _("Grannsamverkan")
+        SURVEY = "survey", _("Enkätens fritextsvar")
+        FOLLOWUP = "followup", _("Uppföljning av medborgarlöftet")
+        IMPORT = "import", _("Import av händelser")
+        OUTBOX = "outbox", _("Utskick och deras fel")
+        RIGHTS = "rights", _("Den registrerades begäran")
 
     # Empty when the reader had no account: a unit that opened a case through the link
     # sent to it (the subject then names the unit and the link).
@@ -23,7 +37,17 @@ class AccessLog(models.Model):
         verbose_name=_("användare"),
     )
     action = models.CharField(_("åtgärd"), max_length=10, choices=Action.choices)
+    # Blank only on rows written before the purpose was recorded.
+    purpose = models.CharField(
+        _("varför"), max_length=10, choices=Purpose.choices, blank=True, default=""
+    )
     subject = models.CharField(_("vad"), max_length=200)
+    # The municipality whose data was read (the one served then), so that each
+    # municipality's administrators read only their own log. Blank on rows written before:
+    # the default municipality's.
+    municipality_code = models.CharField(
+        _("kommunkod"), max_length=10, blank=True, default="", db_index=True
+    )
     created = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
 
     class Meta:

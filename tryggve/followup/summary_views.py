@@ -77,6 +77,7 @@ def summary_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.EXPORT,
+        purpose=AccessLog.Purpose.FOLLOWUP,
         subject=f"Årlig sammanfattning {year} ({fmt}, intern version)",
     )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])

@@ -43,6 +43,12 @@ class OutgoingMail(models.Model):
     # no Reply-To.
     from_email = models.CharField(_("avsändare"), max_length=254, blank=True, default="")
     reply_to = models.CharField(_("svarsadress"), max_length=254, blank=True, default="")
+    # The municipality served when it was queued (its code), so that the admin shows each
+    # municipality's administrators only their own residents' mail. Blank on rows queued
+    # before: the default municipality's.
+    municipality_code = models.CharField(
+        _("kommunkod"), max_length=10, blank=True, default="", db_index=True
+    )
 
     class Meta:
         verbose_name = _("utgående e-post")

@@ -31,3 +31,17 @@ class SessionStore(db.SessionStore):
             if isinstance(exc.__context__, (OperationalError, InterfaceError)):
                 raise exc.__context__ from None
             raise
+
+
+def sessions_clear_expired(*, dry_run: bool = False) -> int:
+    """Delete the session rows whose time is up. Django never deletes them by itself; a
+    visitor's session holds which report their browser just sent (`last_receipt`), and a
+    staff member's who they are, so expired ones go with the daily retention run."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    count = expired.count()
+    if not dry_run:
+        SessionStore.clear_expired()
+    return count

@@ -174,4 +174,15 @@ def open311_report_file(
                 actor=None,
             )
         ApiKey.objects.filter(pk=api_key.pk).update(last_used=timezone.now())
+        device_ids_forget()
     return Filed(report, token, created=True)
+
+
+def device_ids_forget(*, now=None) -> int:
+    """Blank the `device_id` of submissions older than DUPLICATE_MINUTES: it identifies the
+    resident's device and ties their reports together, and is needed only to recognise a
+    retry. Run with each new submission (one UPDATE of the few rows since the last)."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=DUPLICATE_MINUTES)
+    return (
+        Submission.objects.filter(created__lt=cutoff).exclude(device_id="").update(device_id="")
+    )

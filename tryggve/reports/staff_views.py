@@ -124,12 +124,15 @@ def _case(reference: str) -> Report:
 @case_staff
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
-    if report.has_contact:
-        access_log_record(
-            actor=request.user,
-            action=AccessLog.Action.VIEW,
-            subject=f"{report.reference} kontaktuppgifter",
-        )
+    # Every read: besides contact details, the case holds the resident's own words (which
+    # may name a neighbour), their additions and photos, anonymous report or not.
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.CASE,
+        subject=f"{report.reference} ärendet"
+        + (" med kontaktuppgifter" if report.has_contact else ""),
+    )
     events = report.events.select_related("actor", "unit")
     photos = list(report.photos.all())
     nearby = []
@@ -317,7 +320,10 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
 def case_print(request: HttpRequest, reference: str) -> HttpResponse:
     report = _case(reference)
     access_log_record(
-        actor=request.user, action=AccessLog.Action.PRINT, subject=f"{report.reference} utskrift"
+        actor=request.user,
+        action=AccessLog.Action.PRINT,
+        purpose=AccessLog.Purpose.CASE,
+        subject=f"{report.reference} utskrift",
     )
     return render(
         request,
@@ -334,7 +340,14 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
 @case_staff
 def case_photo(request: HttpRequest, reference: str, photo_id: int):
     report = _case(reference)
-    return photo_response(get_object_or_404(report.photos, pk=photo_id), private=True)
+    photo = get_object_or_404(report.photos, pk=photo_id)
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.CASE,
+        subject=f"{report.reference} bild {photo.pk}",
+    )
+    return photo_response(photo, private=True)
 
 
 @case_staff
@@ -346,6 +359,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.EXPORT,
+        purpose=AccessLog.Purpose.CASE,
         subject=f"urval {request.GET.urlencode()[:150]} ({fmt})",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -57,7 +57,10 @@ def unit_staff_case(request: HttpRequest, reference: str) -> HttpResponse:
     if report is None:
         return _forbidden(request)
     access_log_record(
-        actor=request.user, action=AccessLog.Action.VIEW, subject=f"{reference} enhetens sida"
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.UNIT,
+        subject=f"{reference} enhetens sida",
     )
     return unit_case_page(request, report=report, unit=report.unit, base="staff_base.html")
 
@@ -86,5 +89,11 @@ def unit_staff_photo(request: HttpRequest, reference: str, photo_id: int):
     if report is None:
         return _forbidden(request)
     photo = get_object_or_404(report.photos, pk=photo_id)
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.UNIT,
+        subject=f"{reference} bild {photo.pk} enhetens sida",
+    )
     response: FileResponse = photo_response(photo, private=True)
     return response

@@ -115,6 +115,7 @@ def unit_link(request: HttpRequest, token: str) -> HttpResponse:
     access_log_record(
         actor=None,
         action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.UNIT,
         subject=f"{link.report.reference} via länk till {link.unit.name}",
     )
     return unit_case_page(
@@ -145,4 +146,11 @@ def unit_link_photo(request: HttpRequest, token: str, photo_id: int) -> FileResp
         link = _link(token)
     except LinkExpired:
         raise Http404 from None
-    return photo_response(get_object_or_404(link.report.photos, pk=photo_id), private=True)
+    photo = get_object_or_404(link.report.photos, pk=photo_id)
+    access_log_record(
+        actor=None,
+        action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.UNIT,
+        subject=f"{link.report.reference} bild {photo.pk} via länk till {link.unit.name}",
+    )
+    return photo_response(photo, private=True)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from tryggve.areas.places import describe_places
 from tryggve.lib.geo import sweref_arrays, to_wgs84, wgs84_arrays
 from tryggve.surveys import stats
-from tryggve.surveys.models import Answer, QuestionKind, Survey, TimeOfDay
+from tryggve.surveys.models import DISPOSED_TEXT, Answer, QuestionKind, Survey, TimeOfDay
 
 PUBLIC_CELL_M = 250
 STAFF_CELL_M = 125
@@ -308,6 +308,8 @@ def place_map(
 def _add_texts(cell: PlaceCell, members: list[tuple]) -> None:
     texts: Counter = Counter()
     for _rid, _lat, _lon, _time, place_text, text, flagged in members:
+        if text == DISPOSED_TEXT:
+            text = ""
         if flagged:
             cell.withheld_texts += bool(place_text or text)
         elif place_text or text:

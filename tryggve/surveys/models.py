@@ -33,6 +33,9 @@ MAP_PLACES = 3
 # Kinds whose answers carry free text that is grouped into themes (a map answer's text says
 # what makes the place unsafe; the place in words is not read for themes).
 TEXT_KINDS = {QuestionKind.TEXT, QuestionKind.MAP}
+# What a free-text answer says once its words were disposed of (`survey_texts_dispose`):
+# not empty, so the answer still counts among those with free text and keeps its themes.
+DISPOSED_TEXT = "[gallrad]"
 # The value of an area question answered "another area or don't know" (no area row).
 OTHER_AREA = "annat"
 # Response columns holding the respondent's answer to a grouping question, by the bank's
@@ -92,6 +95,9 @@ class Survey(models.Model):
     # Respondents of a year imported as aggregated counts (no single answers exist for them).
     imported_respondents = models.PositiveIntegerField(_("importerade svarande"), default=0)
     created = models.DateTimeField(auto_now_add=True)
+    # When its free-text answers were disposed of (`SURVEY_TEXT_RETENTION_YEARS`); the
+    # stored staff map of its year is then counted again (`results.places`).
+    texts_disposed = models.DateTimeField(_("fritext gallrad"), null=True, blank=True)
 
     objects = SurveyQuerySet.as_manager()
 

@@ -1119,7 +1119,10 @@ def places(survey: Survey, *, public: bool) -> maps.PlaceMap:
         return place_map.for_page()  # the map's script finished, the table's cells
 
     what = f"places:{'public' if public else 'staff'}:{get_language()}"
-    return _names(versions).cached(what, compute)
+    # Answer rows change only when their words are disposed of: a map stored before that
+    # (staff's holds the words) is never served after it.
+    disposed = max((s.texts_disposed.isoformat() for s in versions if s.texts_disposed), default="")
+    return _names(versions).cached(what, compute, version=f"disposed:{disposed}")
 
 
 def repeat_count(survey: Survey) -> int:

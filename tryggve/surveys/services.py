@@ -6,7 +6,9 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,9 +18,11 @@ from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.surveys import bank
 from tryggve.surveys.models import (
     CHOICE_KINDS,
+    DISPOSED_TEXT,
     GROUP_FIELDS,
     OTHER_AREA,
     SCALE_STEPS,
+    TEXT_KINDS,
     Answer,
     Channel,
     MatrixRow,
@@ -588,3 +592,32 @@ def response_submit(
             raise
         return existing
     return response
+
+
+def survey_texts_dispose(*, now=None, dry_run: bool = False) -> int:
+    """Dispose of the words of free-text and place answers of survey years older than
+    `SURVEY_TEXT_RETENTION_YEARS` (the year Y goes when the calendar year is past Y + N;
+    0 keeps them): the text becomes `DISPOSED_TEXT`, a place in words goes. The answers,
+    their themes, the points on the map and every count stay, so trends and theme tables
+    are as before. Returns how many answers were changed."""
+    years = settings.SURVEY_TEXT_RETENTION_YEARS
+    if years <= 0:
+        return 0
+    last_year = timezone.localdate(now).year - years - 1
+    answers = Answer.objects.filter(
+        response__survey__year__lte=last_year, question__kind__in=TEXT_KINDS
+    ).filter((~Q(text="") & ~Q(text=DISPOSED_TEXT)) | ~Q(place_text=""))
+    count = answers.count()
+    if dry_run or not count:
+        return count
+    with transaction.atomic():
+        surveys = list(
+            Survey.objects.filter(
+                pk__in=answers.values("response__survey").distinct()
+            ).values_list("pk", flat=True)
+        )
+        answers.exclude(text="").update(text=DISPOSED_TEXT, flagged=False)
+        answers.update(place_text="", flagged=False)
+        Response.objects.filter(survey__in=surveys).update(has_flagged_text=False)
+        Survey.objects.filter(pk__in=surveys).update(texts_disposed=timezone.now())
+    return count

@@ -38,6 +38,7 @@ from tryggve.surveys.forms import (
     ThemeCorrectionForm,
 )
 from tryggve.surveys.models import (
+    DISPOSED_TEXT,
     THEME_CHOICES,
     Answer,
     Channel,
@@ -293,6 +294,7 @@ def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     by = request.GET.get("efter", "")
+    can_edit = _can_edit(request)
     with results_served() as freshness:
         context = {
             "survey": survey,
@@ -301,7 +303,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "by": by,
             "groupings": GROUPING_LABELS,
             "themes": results.theme_table(survey),
-            "can_edit": _can_edit(request),
+            "can_edit": can_edit,
             "representativeness": representativeness.representativeness(survey),
             "weigh": request.GET.get("vikta") == "1",
             "repeats": results.repeat_count(survey),
@@ -312,7 +314,16 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         if context["weigh"]:
             # Served from the stored raking like the counts (recounted by the task).
             context["weighted"] = representativeness.weighted_results(survey)
-        context.update(places_context(survey, public=False))
+        # The detail (squares of one respondent, what they wrote) only for those who read the
+        # survey's free text, as on the situation picture; the others get the public map.
+        context.update(places_context(survey, public=not can_edit))
+    if can_edit and any(cell.texts for cell in context["places"].cells):
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            purpose=AccessLog.Purpose.SURVEY,
+            subject=f"Trygghetsenkät {survey.year}: platsbeskrivningar på kartan",
+        )
     return render(request, "surveys/staff/results.html", context)
 
 
@@ -349,6 +360,7 @@ def _text_answers(survey: Survey, theme: str):
         Answer.objects.filter(response__survey__municipality=survey.municipality)
         .filter(response__survey__year=survey.year)
         .filter(question__kind__in=[QuestionKind.TEXT, QuestionKind.MAP])
+        .exclude(text=DISPOSED_TEXT, place_text="")  # nothing left to read
         .select_related("question", "response")
         .prefetch_related(
             "themes",
@@ -373,6 +385,7 @@ def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
     access_log_record(
         actor=request.user,
         action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.SURVEY,
         subject=f"Trygghetsenkät {survey.year}: fritextsvar",
     )
     context = {

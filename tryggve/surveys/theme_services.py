@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from tryggve.lib.themes import OTHER, THEME_CODES, Lexicon, content_stems, normalise
 from tryggve.surveys.models import (
+    DISPOSED_TEXT,
     TEXT_KINDS,
     Answer,
     AnswerTheme,
@@ -62,9 +63,14 @@ def answer_themes_assign(*, answers: list[Answer], municipality_id: int) -> None
 
 
 def _municipality_texts(municipality_id: int):
-    return Answer.objects.filter(
-        response__municipality_id=municipality_id, question__kind__in=TEXT_KINDS
-    ).exclude(text="")
+    # Disposed words are not read again: the answer keeps the themes it had.
+    return (
+        Answer.objects.filter(
+            response__municipality_id=municipality_id, question__kind__in=TEXT_KINDS
+        )
+        .exclude(text="")
+        .exclude(text=DISPOSED_TEXT)
+    )
 
 
 @transaction.atomic

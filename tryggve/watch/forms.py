@@ -40,17 +40,6 @@ class SignUpForm(GuardedForm, forms.Form):
         max_length=30,
         help_text=_("Ange e-post eller mobil, så att vi kan bekräfta."),
     )
-    residents = forms.IntegerField(
-        label=_("Antal boende i hushållet"),
-        min_value=1,
-        max_value=50,
-        initial=1,
-        error_messages={
-            "min_value": _("Minst en."),
-            "max_value": _("Högst 50."),
-            "invalid": _("Skriv ett heltal."),
-        },
-    )
     volunteer = forms.BooleanField(
         label=_("Jag kan tänka mig att vara kontaktombud"),
         required=False,

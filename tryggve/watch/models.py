@@ -330,7 +330,6 @@ class Household(models.Model):
     name = models.CharField(_("namn"), max_length=100, validators=[validate_one_line])
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
-    residents = models.PositiveSmallIntegerField(_("antal boende"), default=1)
     contact_role = models.CharField(
         _("kontaktombud"), max_length=12, choices=ContactRole.choices, blank=True, default=""
     )
@@ -374,9 +373,6 @@ class Household(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(email="") | ~Q(phone=""), name="household_reachable"
-            ),
-            models.CheckConstraint(
-                condition=Q(residents__gte=1, residents__lte=50), name="household_residents_range"
             ),
             # One mailbox or phone confirms at most one household in the whole system, so one
             # person cannot fill an area (stored normalised: normalise_email/normalise_phone).

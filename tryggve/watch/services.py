@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -275,7 +276,6 @@ def household_sign_up(
     name: str,
     email: str = "",
     phone: str = "",
-    residents: int = 1,
     volunteer: bool = False,
     share_contact: bool = False,
 ) -> Household:
@@ -306,7 +306,6 @@ def household_sign_up(
         household.street = streets[" ".join(street.lower().split())]
         household.number = " ".join(number.split())
         household.name, household.email, household.phone = name.strip(), email, phone
-        household.residents = residents
         household.share_contact = share_contact
         household.contact_role = ContactRole.VOLUNTEERED if volunteer else ContactRole.NONE
         household.confirm_token_hash = hash_token(token)
@@ -480,6 +479,15 @@ def household_remove(*, household: Household, actor) -> None:
             text=_("Borttaget av personal: %(address)s") % {"address": household},
         )
         watch_area_evaluate(area=household.area, actor=actor)
+
+
+def household_erase(*, household: Household, actor) -> None:
+    """Staff erase a household at its own request (the right to erasure): as leaving, and
+    the area's history says only that a household was removed, not its address."""
+    with transaction.atomic():
+        area = household.area
+        _remove(household, actor=actor, text=_("Ett hushåll togs bort på egen begäran."))
+        watch_area_evaluate(area=area, actor=actor)
 
 
 def household_leave(*, household: Household) -> None:
@@ -729,8 +737,31 @@ def alert_send(*, sender, alert: NearRepeatAlert, subject: str, body: str) -> li
         ]
 
 
+def _ended_before(cutoff: datetime) -> list[int]:
+    """The areas that ended before `cutoff`: by the state change that ended them (the
+    latest), or, for an area ended without one on record, by the day it was offered."""
+    ended_at = (
+        AreaEvent.objects.filter(
+            area=OuterRef("pk"), kind=AreaEvent.Kind.STATE, to_value=WatchState.ENDED
+        )
+        .order_by("-created")
+        .values("created")[:1]
+    )
+    return list(
+        WatchArea.objects.filter(state=WatchState.ENDED)
+        .annotate(ended_at=Coalesce(Subquery(ended_at), F("offered")))
+        .filter(ended_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+
+
+def _months_before(now: datetime, months: int) -> datetime:
+    return now - timedelta(days=round(months * 365.25 / 12))
+
+
 def watch_retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> dict:
-    """Delete unconfirmed sign-ups after a week, and sign-ups in areas that never started."""
+    """Delete unconfirmed sign-ups after a week, sign-ups in areas that never started, and
+    the households of areas that ended `WATCH_ENDED_RETENTION_MONTHS` ago."""
     now = now or timezone.now()
     months = settings.WATCH_SIGNUP_RETENTION_MONTHS
     cutoff = now - timedelta(days=UNCONFIRMED_DAYS)
@@ -739,12 +770,19 @@ def watch_retention_apply(*, now: datetime | None = None, dry_run: bool = False)
         Q(awaiting_handover__isnull=True) | Q(awaiting_handover__lt=cutoff)
     )
     never_started = Household.objects.filter(
-        area__started__isnull=True,
-        area__offered__lt=now - timedelta(days=round(months * 365.25 / 12)),
+        area__started__isnull=True, area__offered__lt=_months_before(now, months)
     )
-    result = {"unconfirmed": unconfirmed.count(), "never_started": never_started.count()}
+    ended = Household.objects.filter(
+        area__in=_ended_before(_months_before(now, settings.WATCH_ENDED_RETENTION_MONTHS))
+    ).exclude(pk__in=never_started)
+    result = {
+        "unconfirmed": unconfirmed.count(),
+        "never_started": never_started.count(),
+        "ended": ended.count(),
+    }
     if not dry_run:
         with transaction.atomic():
             unconfirmed.delete()
             never_started.delete()
+            ended.delete()
     return result

@@ -170,6 +170,7 @@ def staff_area(request: HttpRequest, slug: str) -> HttpResponse:
         access_log_record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
+            purpose=AccessLog.Purpose.WATCH,
             subject=f"grannsamverkan {area.slug} hushåll sida {context['page'].number}",
         )
     return render(request, "watch/staff_area.html", context)
@@ -360,6 +361,14 @@ def staff_messages(request: HttpRequest) -> HttpResponse:
     sent = messages_here().select_related("area", "sender").prefetch_related(
         "deliveries__outgoing", "deliveries__household"
     )[:20]
+    if any(d.household_id for m in sent for d in m.deliveries.all()):
+        # Each delivery names its household by its address: record who read them.
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            purpose=AccessLog.Purpose.WATCH,
+            subject="grannsamverkan skickade meddelanden: mottagarnas adresser",
+        )
     return render(
         request,
         "watch/staff_messages.html",

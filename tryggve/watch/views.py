@@ -87,7 +87,6 @@ def public_area(request: HttpRequest, slug: str) -> HttpResponse:
                 name=data["name"],
                 email=data["email"],
                 phone=data["phone"],
-                residents=data["residents"],
                 volunteer=data["volunteer"],
                 share_contact=data["share_contact"],
             )

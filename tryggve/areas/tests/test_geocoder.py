@@ -157,3 +157,14 @@ def test_odd_answers_give_no_places_and_no_error(municipality, nominatim, answer
 def test_too_short_a_query_asks_for_more(municipality, nominatim):
     assert "minst två" in place_search(query=" a ", client="1").message
     assert nominatim.requests == []
+
+
+def test_the_limit_keeps_no_address_that_can_be_undone(municipality, nominatim):
+    """The per-client count is kept under a keyed hash: an unkeyed SHA-256 of an IPv4
+    address is reversed by trying every address."""
+    import hashlib
+
+    place_search(query="gata 1", client="192.0.2.44")
+    plain = hashlib.sha256(b"192.0.2.44").hexdigest()
+    keys = [k for k in cache._cache if "geocoder:client:" in k]
+    assert keys and not any(plain[:16] in k for k in keys)

@@ -26,6 +26,7 @@ LAYERS = {
     "watch": 4,
     "open311": 5,
     "followup": 5,
+    "rights": 5,
     "demo": 6,
 }
 # Project-level modules (settings, URL configuration, test fixtures) sit above every app.

@@ -42,3 +42,38 @@ def test_other_staff_in_the_admin_do_not_see_the_body(case_handler, mail_row):
     body = response.content.decode()
     assert "Kvitto" in body  # the subject, to follow deliveries
     assert "Följ ärendet" not in body and TOKEN not in body
+
+
+@pytest.mark.django_db
+def test_reading_the_outbox_in_the_admin_is_logged(superuser, mail_row):
+    """The list shows recipients' addresses and a row its text: each read is logged, as
+    on the staff pages (the admin is no way round the access log)."""
+    from tryggve.audit.models import AccessLog
+
+    assert superuser.get("/admin/lib/outgoingmail/").status_code == 200
+    assert superuser.get(f"/admin/lib/outgoingmail/{mail_row.pk}/change/").status_code == 200
+    rows = list(AccessLog.objects.order_by("created", "pk"))
+    assert [r.actor for r in rows] == [superuser.user, superuser.user]
+    assert {r.purpose for r in rows} == {AccessLog.Purpose.OUTBOX}
+    assert str(mail_row.pk) in rows[1].subject
+
+
+@pytest.mark.django_db
+def test_the_access_log_cannot_be_changed_or_deleted_in_the_admin(superuser, case_handler):
+    from tryggve.audit.models import AccessLog
+    from tryggve.audit.services import access_log_record
+
+    row = access_log_record(
+        actor=case_handler.user, action=AccessLog.Action.VIEW,
+        purpose=AccessLog.Purpose.CASE, subject="OTR-2026-00001 ärendet",
+    )
+    base = f"/admin/audit/accesslog/{row.pk}"
+    assert superuser.get("/admin/audit/accesslog/").status_code == 200
+    superuser.post(f"{base}/change/", {"subject": "ändrat"})
+    superuser.post(f"{base}/delete/", {"post": "yes"})
+    superuser.post(
+        "/admin/audit/accesslog/", {"action": "delete_selected", "_selected_action": [row.pk]}
+    )
+    row.refresh_from_db()
+    assert row.subject == "OTR-2026-00001 ärendet"
+    assert case_handler.get("/admin/audit/accesslog/").status_code in (302, 403)

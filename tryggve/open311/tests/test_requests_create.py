@@ -58,6 +58,23 @@ def test_the_longest_names_still_fit_the_reports_name_field(client, municipality
     assert Report.objects.count() == 1
 
 
+def test_a_device_id_is_forgotten_once_no_retry_can_need_it(client, municipality, filing):
+    """A device_id identifies the resident's phone and ties their reports together; it is
+    kept only as long as a retry may come (DUPLICATE_MINUTES), then blanked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tryggve.open311.services import DUPLICATE_MINUTES
+
+    client.post(f"{BASE}/requests.json", filing)
+    assert Submission.objects.get().device_id == "telefon-1"  # a retry may still come
+    Submission.objects.update(created=timezone.now() - timedelta(minutes=DUPLICATE_MINUTES + 1))
+    filing.update(device_id="telefon-2", description="Mörkt vid kyrkan.")
+    client.post(f"{BASE}/requests.json", filing)
+    assert sorted(Submission.objects.values_list("device_id", flat=True)) == ["", "telefon-2"]
+
+
 def test_xml_answer_and_a_place_in_words(client, municipality, filing):
     del filing["lat"], filing["long"]
     filing["address_string"] = "Bakom skolan"

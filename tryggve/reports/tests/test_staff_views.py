@@ -83,10 +83,31 @@ def test_case_page_logs_reading_personal_data(case_handler, municipality):
     assert "Anna Andersson" in body
     log = AccessLog.objects.get()
     assert log.actor == case_handler.user and report.reference in log.subject
-    anonymous = new()
-    case_handler.get(f"/personal/arenden/{anonymous.reference}/")
-    assert AccessLog.objects.count() == 1
+    assert log.purpose == AccessLog.Purpose.CASE
     assert case_handler.get("/personal/arenden/OTR-1900-99999/").status_code == 404
+    assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_anonymous_case_and_its_photo_are_logged_too(case_handler, municipality):
+    """An anonymous report still holds the resident's own words (which may name a
+    neighbour) and photos (faces, number plates): reading either is logged."""
+    from tryggve.browser_fixtures import jpeg_bytes
+    from tryggve.lib.images import clean_image
+
+    anonymous = new(
+        description="Grannen Per Persson står här varje kväll",
+        photos=[clean_image(jpeg_bytes(), "lampa.jpg")],
+    )
+    body = case_handler.get(f"/personal/arenden/{anonymous.reference}/").content.decode()
+    assert "Per Persson" in body
+    read = AccessLog.objects.get()
+    assert read.actor == case_handler.user and anonymous.reference in read.subject
+    photo = anonymous.photos.get()
+    url = f"/personal/arenden/{anonymous.reference}/bild/{photo.pk}/"
+    assert case_handler.get(url).status_code == 200
+    seen = AccessLog.objects.exclude(pk=read.pk).get()
+    assert f"bild {photo.pk}" in seen.subject and seen.purpose == AccessLog.Purpose.CASE
 
 
 @pytest.mark.django_db

@@ -87,8 +87,9 @@ def test_arjeplogs_link_opens_only_on_arjeplogs_site(outsider, theirs):
         assert outsider.get(f"/arjeplog{page}").status_code == 200, page
         assert outsider.get(page, **ARJEPLOG_HOST).status_code == 200, page
         assert outsider.get(page).status_code == 404, page
-    # Only the two views on its own site are logged.
-    assert AccessLog.objects.count() == 2
+    # Only the reads on its own site are logged: the page and the photo, twice each.
+    assert AccessLog.objects.count() == 4
+    assert AccessLog.objects.filter(subject__contains=" bild ").count() == 2
 
 
 def test_arvidsjaurs_link_opens_only_on_arvidsjaurs_site(outsider, arjeplog, ours):

@@ -87,11 +87,19 @@ def test_flagged_descriptions_stay_off_the_staff_map_pages(case_handler, last_ye
 def test_situation_picture_has_the_survey_layer(request, marked):
     """Those who read the survey's free text see the detail; police officers and council
     readers (who may not) see the public cells: 250 m, five respondents, no words."""
+    from tryggve.audit.models import AccessLog
+
     for persona in ("case_handler", "administrator"):
-        page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
+        reader = request.getfixturevalue(persona)
+        page = reader.get("/personal/lagesbild/").content.decode()
         assert "Otrygga platser enligt trygghetsenkäten" in page, persona
         assert len(layers(page)["survey"]["cells"]["features"]) >= 2
         assert "Mörk gångväg" in page and "Gula huset" in page
+        # Residents' words were read: logged.
+        assert AccessLog.objects.filter(
+            actor=reader.user, purpose=AccessLog.Purpose.SURVEY
+        ).exists(), persona
+    assert AccessLog.objects.count() == 2
     for persona in ("police_officer", "council_reader"):
         page = request.getfixturevalue(persona).get("/personal/lagesbild/").content.decode()
         assert "Otrygga platser enligt trygghetsenkäten" in page, persona
@@ -173,3 +181,25 @@ def test_staff_table_lists_the_densest_squares_and_counts_the_rest(
     features = layers(page)["cells"]["features"]
     assert table.count('<th scope="row">') == 1 < len(features)
     assert f"Tabellen visar de 1 rutorna med flest svarande. {len(features) - 1} " in page
+
+
+def test_council_readers_see_the_public_cells_on_the_results_page_too(
+    council_reader, case_handler, marked
+):
+    """As on the situation picture: those who may not read the survey's free text (council
+    readers) get the public map on the staff results page, 250 m squares of five and no
+    resident's words; before, they got the staff detail (one respondent's square and what
+    they wrote)."""
+    from tryggve.audit.models import AccessLog
+
+    url = f"/personal/enkater/{marked.pk}/resultat/"
+    page = council_reader.get(url).content.decode()
+    cells = layers(page)["cells"]["features"]
+    assert [f["properties"]["respondents"] for f in cells] == [5]
+    assert "Gula huset" not in page and SECRET not in page and "Mörk gångväg" not in page
+    assert not AccessLog.objects.exists()
+    # Those who read free text still get the detail, and the read is logged.
+    page = case_handler.get(url).content.decode()
+    assert "Gula huset" in page
+    log = AccessLog.objects.get()
+    assert log.actor == case_handler.user and log.purpose == AccessLog.Purpose.SURVEY

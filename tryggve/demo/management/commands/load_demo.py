@@ -341,6 +341,9 @@ class Command(BaseCommand):
             # get a confirmation mail in the outbox.
             for n in range(round(area.households * fill)):
                 street = street_list[n % len(street_list)]
+                # A household's size was drawn here before it stopped being asked; the draw
+                # stays so that the rest of the demo comes out as before.
+                rng.randint(1, 5)
                 household = Household.objects.create(
                     area=area,
                     street=street,
@@ -348,7 +351,6 @@ class Command(BaseCommand):
                     address_key=normalise_address(street, str(n + 1)),
                     name=f"{rng.choice(first_names)} (demo)",
                     email=f"hushall{n + 1}.{area.slug}@example.se",
-                    residents=rng.randint(1, 5),
                     share_contact=rng.random() < 0.5,
                     # Spread over weeks, as real sign-ups come (a burst would be flagged).
                     created=timezone.now() - timedelta(days=40, hours=7 * n),

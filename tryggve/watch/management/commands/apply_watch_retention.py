@@ -7,7 +7,8 @@ from tryggve.watch.services import watch_retention_apply
 class Command(BaseCommand):
     help = (
         "Delete unconfirmed neighbourhood-watch sign-ups after a week, and sign-ups in areas "
-        "that never started after WATCH_SIGNUP_RETENTION_MONTHS. Safe to run daily."
+        "that never started after WATCH_SIGNUP_RETENTION_MONTHS, and the households of "
+        "areas that ended WATCH_ENDED_RETENTION_MONTHS ago. Safe to run daily."
     )
 
     def add_arguments(self, parser):
@@ -19,5 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb}: {result['unconfirmed']} unconfirmed sign-ups, {result['never_started']} "
             f"sign-ups in areas that never started "
-            f"(rule: {settings.WATCH_SIGNUP_RETENTION_MONTHS} months)"
+            f"(rule: {settings.WATCH_SIGNUP_RETENTION_MONTHS} months), {result['ended']} "
+            f"households of areas that ended "
+            f"(rule: {settings.WATCH_ENDED_RETENTION_MONTHS} months after the end)"
         )
