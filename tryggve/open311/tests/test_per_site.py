@@ -29,6 +29,16 @@ def site_url(settings):
     return SITE
 
 
+@pytest.fixture
+def arjeplog_filing(arjeplog, filing):
+    """`filing` with a key of Arjeplog's, for posting at Arjeplog's own address (a key
+    files for its own municipality only)."""
+    from tryggve.open311.services import api_key_create
+
+    _api_key, key = api_key_create(name="Arjeplogs app", municipality=arjeplog)
+    return {**filing, "api_key": key}
+
+
 @pytest.mark.parametrize(
     ("path", "extra", "base"),
     [
@@ -95,8 +105,8 @@ def _status(client, url, extra=None, **query):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, fmt):
-    at_arjeplog = _file(client, PREFIXED, filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
+def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, arjeplog_filing, fmt):
+    at_arjeplog = _file(client, PREFIXED, arjeplog_filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
     at_arvidsjaur = _file(client, MAIN, filing, jurisdiction_id="2505", device_id="t-2")
     assert Report.objects.get(reference=at_arjeplog["service_request_id"]).municipality == arjeplog
 
@@ -119,8 +129,8 @@ def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, fmt
     assert ids == [at_arjeplog["service_request_id"]]
 
 
-def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing):
-    filed = _file(client, PREFIXED, filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
+def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing, arjeplog_filing):
+    filed = _file(client, PREFIXED, arjeplog_filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
     assert filed["service_notice"] == (
         f"Tack! Rapporten har diarienummer {filed['service_request_id']}."
     )
@@ -131,10 +141,11 @@ def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing):
 
 
 def test_a_post_routed_to_the_main_address_says_where_to_read_it(
-    client, municipality, arjeplog, filing, key
+    client, municipality, arjeplog, arjeplog_filing
 ):
     # Filed at Arjeplog's site, at a position in Arvidsjaur (the `filing` default).
-    filed = _file(client, PREFIXED, filing)
+    key = arjeplog_filing["api_key"]
+    filed = _file(client, PREFIXED, arjeplog_filing)
     reference = filed["service_request_id"]
     assert Report.objects.get(reference=reference).municipality == municipality
     notice = filed["service_notice"]
@@ -167,9 +178,9 @@ def test_a_post_routed_to_a_municipalitys_own_host(client, arjeplog, filing, key
     assert again == filed
 
 
-def test_the_routing_notice_is_translated(client, arjeplog, filing):
+def test_the_routing_notice_is_translated(client, arjeplog, arjeplog_filing):
     client.post("/i18n/setlang/", {"language": "en", "next": "/open311/"})
-    filed = _file(client, PREFIXED, filing)
+    filed = _file(client, PREFIXED, arjeplog_filing)
     assert filed["service_notice"].startswith("Thank you! The place lies in Arvidsjaurs kommun")
 
 
