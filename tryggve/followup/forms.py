@@ -202,6 +202,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
         self.fields["area"].queryset = ResidentialArea.objects.filter(municipality=municipality)
         self.fields["category"].queryset = Category.objects.for_municipality(municipality)
         self.fields["survey"].queryset = Survey.objects.filter(municipality=municipality)
@@ -212,7 +213,13 @@ class EvidenceForm(forms.Form):
         kind = data.get("kind")
         if kind == EvidenceKind.REPORT:
             reference = (data.get("report_reference") or "").strip()
-            data["report"] = Report.objects.filter(reference=reference).first()
+            # Only the municipality's own reports: another's is "no report with that
+            # number", so the form does not tell whether a reference exists elsewhere.
+            data["report"] = (
+                Report.objects.for_municipality(self.municipality)
+                .filter(reference=reference)
+                .first()
+            )
             if data["report"] is None:
                 self.add_error("report_reference", _("Det finns ingen rapport med det numret."))
         elif kind == EvidenceKind.REPORT_SET and not (
