@@ -5,6 +5,7 @@ position routed the report to another served municipality."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -89,6 +90,25 @@ def test_the_examples_work_as_written(client, arjeplog, site_url, path, extra, c
     assert Category.objects.for_code(code).filter(slug=slug).exists()
     assert re.search(rf"/requests/{prefix}-\d{{4}}-00042\.json", page)
     assert ("jurisdiction_id=" in page) == (path == MAIN and not extra)
+
+
+@pytest.mark.parametrize("extra", [{}, HOST])
+def test_arjeplogs_description_names_arjeplog_not_arvidsjaur(client, arjeplog, extra):
+    """The OpenAPI description at Arjeplog's address: its own code, domain and reference
+    series in the examples, nothing of Arvidsjaur's."""
+    arjeplog.reference_prefix = "ARJ"
+    arjeplog.save()
+    path = PREFIXED if not extra else MAIN
+    text = client.get(f"{path}/openapi.json", **extra).content.decode()
+    assert "2505" not in text and "arvidsjaur" not in text.lower() and "OTR-" not in text
+    spec = json_of(client.get(f"{path}/openapi.json", **extra))
+    one = spec["paths"]["/open311/v2/requests/{service_request_id}.json"]["get"]
+    assert one["parameters"][0]["description"].startswith("ARJ-")
+    jurisdiction = next(p for p in one["parameters"] if p["name"] == "jurisdiction_id")
+    assert "(2506)" in jurisdiction["description"]
+    assert "(arjeplog.se)" in jurisdiction["description"]
+    main = json_of(client.get(f"{MAIN}/openapi.json"))
+    assert "(2505)" in json.dumps(main)
 
 
 def _file(client, path, filing, extra=None, **fields):
