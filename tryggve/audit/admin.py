@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from tryggve.audit.models import AccessLog
+from tryggve.lib.admin import MunicipalityCodeScopedAdmin
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(MunicipalityCodeScopedAdmin):
     list_display = ["created", "actor", "action", "subject"]
     list_filter = ["action"]
     search_fields = ["subject", "actor__username"]

@@ -25,6 +25,10 @@ class AccessLog(models.Model):
     action = models.CharField(_("åtgärd"), max_length=10, choices=Action.choices)
     subject = models.CharField(_("vad"), max_length=200)
     created = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
+    # The municipality whose pages were read (the one served), so that the admin shows an
+    # administrator only their municipalities' log. Blank, in every row from before: the
+    # default's.
+    municipality_code = models.CharField(_("kommun"), max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = _("åtkomst till personuppgifter")

@@ -156,6 +156,7 @@ def mail_queue(
         attachment=content,
         from_email=from_email[:254],
         reply_to=reply_to[:254],
+        municipality_code=tenancy.current_code(),
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
@@ -176,6 +177,7 @@ def sms_queue(*, to: str, body: str) -> OutgoingMail:
         subject=" ".join(body.split())[:60],
         body=body,
         from_email=sms_sender(),
+        municipality_code=tenancy.current_code(),
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message

@@ -43,6 +43,10 @@ class OutgoingMail(models.Model):
     # no Reply-To.
     from_email = models.CharField(_("avsändare"), max_length=254, blank=True, default="")
     reply_to = models.CharField(_("svarsadress"), max_length=254, blank=True, default="")
+    # The municipality the message speaks for (the one served when it was queued), so that
+    # the admin shows an administrator only their municipalities' messages: their residents'
+    # addresses are no one else's. Blank, as in every row queued before: the default's.
+    municipality_code = models.CharField(_("kommun"), max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = _("utgående e-post")

@@ -52,8 +52,9 @@ def test_a_sender_with_a_line_break_is_refused(db):
 def test_mail_queued_before_the_migration_still_sends(settings):
     settings.DEFAULT_FROM_EMAIL = "Tryggve <noreply@example.se>"
     before = [("lib", "0004_outgoingmail_attachment")]
-    after = [("lib", "0005_outgoingmail_sender_and_reply_to")]
     executor = MigrationExecutor(connection)
+    # Back to the latest, which the model below is (later ones add columns of their own).
+    after = executor.loader.graph.leaf_nodes("lib")
     executor.migrate(before)
     old_model = executor.loader.project_state(before).apps.get_model("lib", "OutgoingMail")
     queued = old_model.objects.create(to="anna@example.se", subject="Hej", body="Text")
