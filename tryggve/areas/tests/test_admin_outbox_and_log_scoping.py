@@ -105,3 +105,26 @@ def test_reading_a_case_at_arjeplogs_address_logs_arjeplog(
     arjeplog.members.add(handler.user)
     assert handler.get(f"/arjeplog/personal/arenden/{report.reference}/").status_code == 200
     assert AccessLog.objects.get().municipality_code == "2506"
+
+
+def test_the_migration_gives_a_members_earlier_reading_to_their_municipality(
+    django_user_model, municipality, arjeplog
+):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from tryggve.conftest import _staff_client
+
+    theirs = _staff_client(django_user_model, "arja", "case_handler").user
+    arjeplog.members.add(theirs)
+    both = _staff_client(django_user_model, "bada", "case_handler").user
+    arjeplog.members.add(both)
+    municipality.members.add(both)
+    rows = [
+        AccessLog.objects.create(actor=actor, action="view", subject="x")
+        for actor in (theirs, both, None)
+    ]
+    migration = importlib.import_module("tryggve.audit.migrations.0003_accesslog_municipality_code")
+    migration.fill(django_apps, None)
+    assert [AccessLog.objects.get(pk=r.pk).municipality_code for r in rows] == ["2506", "", ""]

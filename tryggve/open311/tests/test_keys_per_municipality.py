@@ -128,9 +128,22 @@ def test_the_command_makes_a_key_of_the_municipality_named(municipality, arjeplo
     assert "\t2506\t" in listing.getvalue() and "\t2505\t" in listing.getvalue()
 
 
-def test_the_migration_gives_existing_keys_to_the_default(municipality):
-    old, key = api_key_create(name="Gammal", municipality=None)
+def test_the_migration_gives_existing_keys_to_their_makers_municipality(
+    municipality, arjeplog, arjeplog_admin, arvidsjaur_admin
+):
+    """A key made by the administrator of one municipality is that one's; any other key
+    (made with the command, or by someone of several or none) is the default's."""
+    made_there, _key = api_key_create(
+        name="Arjeplogs", municipality=None, created_by=arjeplog_admin.user
+    )
+    made_here, _key = api_key_create(
+        name="Arvidsjaurs", municipality=None, created_by=arvidsjaur_admin.user
+    )
+    arjeplog.members.add(arvidsjaur_admin.user)  # now of both: the default's
+    by_command, _key = api_key_create(name="Kommandot", municipality=None)
     migration = importlib.import_module("tryggve.open311.migrations.0002_api_key_municipality")
     migration.assign(django_apps, None)
-    old.refresh_from_db()
-    assert old.municipality == municipality
+    for row, expected in ((made_there, arjeplog), (made_here, municipality),
+                          (by_command, municipality)):
+        row.refresh_from_db()
+        assert row.municipality == expected, row.name
