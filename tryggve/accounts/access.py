@@ -53,9 +53,19 @@ def staff_required(*pages_or_roles: str):
             held = user_roles(request.user)
             if not held & allowed:
                 return render(request, "accounts/forbidden.html", status=403)
+            if not tenancy.staff_may_use(request.user, area_wide=False):
+                # Not a member here: a police officer of the police area still reaches the
+                # pages of the police's role, but as a police officer only. The roles they
+                # hold in their own municipality (case handler, administrator) do not come
+                # along: they would open another municipality's cases, keys and surveys.
+                reach = held & AREA_WIDE_ROLES
+                if reach & allowed and tenancy.staff_may_use(request.user, area_wide=True):
+                    held = reach
+                else:
+                    held = set()
             # Another municipality's staff pages do not exist for a non-member; only the
             # start page (where the login leads) sends a member of another site there.
-            if not tenancy.staff_may_use(request.user, area_wide=bool(held & AREA_WIDE_ROLES)):
+            if not held:
                 elsewhere = tenancy.staff_home_elsewhere(request.user, request)
                 if elsewhere and page == "home":
                     return redirect(elsewhere)

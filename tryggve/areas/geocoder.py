@@ -148,7 +148,10 @@ def _ask_geocoder(query: str, municipality) -> list[Candidate]:
 
 
 def _geocoded(query: str, client: str, municipality) -> tuple[list[Candidate], str]:
-    key = "geocoder:answer:" + hashlib.sha256(query.lower().encode()).hexdigest()
+    # Per municipality: the answer holds only places inside the one served (its boundary
+    # decides), so another municipality's form must never be given it.
+    asked = f"{municipality.code}|{query.lower()}"
+    key = "geocoder:answer:" + hashlib.sha256(asked.encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return [Candidate(**c) for c in cached], ""

@@ -6,10 +6,12 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tryggve.accounts.roles import STAFF_ROLES
+from tryggve.accounts.roles import AREA_WIDE_ROLES, STAFF_ROLES
 from tryggve.areas.models import Municipality, ResidentialArea
+from tryggve.areas.serving import served_municipalities, serves_several
 from tryggve.followup.models import (
     REASON_STATUSES,
     THEME_CHOICES,
@@ -40,13 +42,26 @@ class OnceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def staff_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[role.value for role in STAFF_ROLES])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+def staff_users(municipality: Municipality | None, *, keep: int | None = None):
+    """The staff who may be named responsible for an activity of `municipality`: those who
+    may use its staff pages (`areas.access`), so never another municipality's staff by
+    name. While several municipalities are served: its members, and the police officers
+    who are members of a served municipality of its police area (they see all of it).
+    `keep` is the user named already, offered still when no longer one of them."""
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[role.value for role in STAFF_ROLES]
     )
+    if municipality is not None and serves_several():
+        area = [
+            s.pk for s in served_municipalities()
+            if municipality.police_area and s.police_area == municipality.police_area
+        ]
+        users = users.filter(
+            Q(municipalities=municipality)
+            | Q(groups__name__in=[role.value for role in AREA_WIDE_ROLES], municipalities__in=area)
+            | Q(pk=keep)
+        )
+    return users.distinct().order_by("first_name", "last_name", "username")
 
 
 class ActivityForm(OnceForm):
@@ -80,13 +95,16 @@ class ActivityForm(OnceForm):
         help_text=_("Temat kopplar aktiviteten till ”Du sa, vi gjorde” på den publika sidan."),
     )
 
-    def __init__(self, *args, parties: list[str], **kwargs):
+    def __init__(self, *args, parties: list[str], municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the parties this user may edit activities for (accounts.roles).
         self.fields["responsible_party"].choices = [
             (value, label) for value, label in Party.choices if value in parties
         ]
-        self.fields["responsible_user"].queryset = staff_users()
+        named = self.initial.get("responsible_user")
+        self.fields["responsible_user"].queryset = staff_users(
+            municipality, keep=getattr(named, "pk", named)
+        )
         self.fields["responsible_user"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
         )
@@ -184,6 +202,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
         self.fields["area"].queryset = ResidentialArea.objects.filter(municipality=municipality)
         self.fields["category"].queryset = Category.objects.for_municipality(municipality)
         self.fields["survey"].queryset = Survey.objects.filter(municipality=municipality)
@@ -194,7 +213,13 @@ class EvidenceForm(forms.Form):
         kind = data.get("kind")
         if kind == EvidenceKind.REPORT:
             reference = (data.get("report_reference") or "").strip()
-            data["report"] = Report.objects.filter(reference=reference).first()
+            # Only the municipality's own reports: another's is "no report with that
+            # number", so the form does not tell whether a reference exists elsewhere.
+            data["report"] = (
+                Report.objects.for_municipality(self.municipality)
+                .filter(reference=reference)
+                .first()
+            )
             if data["report"] is None:
                 self.add_error("report_reference", _("Det finns ingen rapport med det numret."))
         elif kind == EvidenceKind.REPORT_SET and not (

@@ -316,9 +316,11 @@ def _evidence_target_check(municipality: Municipality, link: EvidenceLink) -> No
     """Refuse a target of another municipality (each kind knows where its target lies)."""
     if link.area is not None and link.area.municipality_id != municipality.pk:
         raise FollowupRefused(_("Bostadsområdet hör till en annan kommun."))
-    if link.report is not None and not _place_belongs(
-        municipality, area=link.report.area, lat=link.report.lat, lon=link.report.lon
-    ):
+    # A report is its own municipality's (`Report.municipality`, as the case pages and the
+    # figures read it), also one described only in words, which lies nowhere.
+    if link.report is not None and not _reports_of(municipality).filter(
+        pk=link.report.pk
+    ).exists():
         raise FollowupRefused(_("Rapporten hör till en annan kommun."))
     if link.watch_area is not None:
         watch = link.watch_area
@@ -335,14 +337,21 @@ def _evidence_target_check(municipality: Municipality, link: EvidenceLink) -> No
         raise FollowupRefused(_("Enkäten hör till en annan kommun."))
 
 
+def _reports_of(municipality: Municipality):
+    return Report.objects.for_municipality(municipality)
+
+
 def _references_check(municipality: Municipality, references: list[str]) -> None:
-    found = {r.reference: r for r in Report.objects.filter(reference__in=references)}
+    """Every reference must be one of the municipality's reports; another municipality's
+    is as unknown as one that does not exist (no telling which references exist there)."""
+    found = set(
+        _reports_of(municipality)
+        .filter(reference__in=references)
+        .values_list("reference", flat=True)
+    )
     missing = [ref for ref in references if ref not in found]
     if missing:
         raise FollowupRefused(_("Okända diarienummer: %s") % ", ".join(missing))
-    for report in found.values():
-        if not _place_belongs(municipality, area=report.area, lat=report.lat, lon=report.lon):
-            raise FollowupRefused(_("Rapporten %s hör till en annan kommun.") % report.reference)
 
 
 def evidence_link_add(

@@ -179,7 +179,11 @@ def activity_create_view(request: HttpRequest, commitment_pk: int) -> HttpRespon
         Commitment.objects.for_municipality(home_municipality()).select_related("promise"),
         pk=commitment_pk,
     )
-    form = ActivityForm(request.POST or None, parties=editable_parties(request.roles))
+    form = ActivityForm(
+        request.POST or None,
+        parties=editable_parties(request.roles),
+        municipality=commitment.promise.municipality,
+    )
 
     def save(data: dict) -> str:
         activity = activity_create(
@@ -204,7 +208,10 @@ def activity_edit_view(request: HttpRequest, activity_pk: int) -> HttpResponse:
         return _forbidden(request)
     initial = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
     form = ActivityForm(
-        request.POST or None, initial=initial, parties=editable_parties(request.roles)
+        request.POST or None,
+        initial=initial,
+        parties=editable_parties(request.roles),
+        municipality=activity.commitment.promise.municipality,
     )
 
     def save(data: dict) -> str:

@@ -89,9 +89,10 @@ def staff_home_elsewhere(user, request=None) -> str | None:
     return _home_elsewhere[0](user, request) if _home_elsewhere else None
 
 
-def staff_may_use(user, *, area_wide: bool) -> bool:
-    """May `user` use the staff pages of the municipality served now? Without a registered
-    rule (no municipalities app) everyone may, as in a single-municipality deployment."""
+def staff_may_use(user, *, area_wide: bool, code: str | None = None) -> bool:
+    """May `user` use the staff pages of the municipality served now (or of `code`)?
+    Without a registered rule (no municipalities app) everyone may, as in a
+    single-municipality deployment."""
     if not _staff_rule:
         return True
-    return _staff_rule[0](user, area_wide=area_wide)
+    return _staff_rule[0](user, area_wide=area_wide, code=code)

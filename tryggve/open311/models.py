@@ -7,16 +7,31 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryggve.areas.models import Municipality
+from tryggve.reports.models import MunicipalityOwnedQuerySet
 
-class ApiKeyQuerySet(models.QuerySet):
+
+class ApiKeyQuerySet(MunicipalityOwnedQuerySet):
     def active(self) -> ApiKeyQuerySet:
         return self.filter(revoked__isnull=True)
 
 
 class ApiKey(models.Model):
     """A client system's key for filing reports. Only the key's SHA-256 is stored; the key
-    itself is shown once, when it is created."""
+    itself is shown once, when it is created.
 
+    Each key is one municipality's: its administrators list and revoke it, and it files
+    (and reads its own reports) at that municipality's address only. A key without one is
+    the default municipality's, as every key was before several were served."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("kommun"),
+    )
     name = models.CharField(_("namn"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The key's first characters, so staff can tell keys apart without the key.

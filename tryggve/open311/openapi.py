@@ -4,7 +4,11 @@ times and checks each answer against this document."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from tryggve.areas.selectors import home_municipality
 from tryggve.open311.documents import site_root
+from tryggve.reports.services import reference_prefix_of
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": ["string", "null"], "description": "W3C-DTF with offset, Europe/Stockholm"}
@@ -206,13 +210,33 @@ def _param(
     }
 
 
-JURISDICTION = _param(
-    "jurisdiction_id",
-    "The municipality's code (2505) or domain (arvidsjaur.se); needed only when the "
-    "deployment serves more than one municipality",
-)
+def _jurisdiction_param() -> dict:
+    """jurisdiction_id, with the code and domain of the municipality served as examples:
+    the description at Arjeplog's address names Arjeplog, never the default municipality."""
+    home = home_municipality()
+    if home is None:
+        example = "its code"
+    elif home.domain:
+        example = f"code ({home.code}) or domain ({home.domain})"
+    else:
+        example = f"code ({home.code})"
+    return _param(
+        "jurisdiction_id",
+        f"The municipality's {example}; needed only at an address that serves more than one "
+        "municipality",
+    )
+
+
+def _reference_example() -> str:
+    """A reference in the series of the municipality served (nothing real)."""
+    return f"{reference_prefix_of(home_municipality())}-{timezone.localdate().year}-00042"
+
+
+def _list_params(jurisdiction: dict) -> list[dict]:
+    return [jurisdiction, *LIST_PARAMS]
+
+
 LIST_PARAMS = [
-    JURISDICTION,
     _param("service_request_id", "Comma-separated ids; overrides every other filter"),
     _param("service_code", "Comma-separated service codes"),
     _param("status", "open, closed or open,closed"),
@@ -265,7 +289,7 @@ def _responses(fmt: str, schema: str, errors: tuple[str, ...], ok: str = "200") 
     return responses
 
 
-def _operations(fmt: str) -> dict:
+def _operations(fmt: str, jurisdiction: dict, reference: str) -> dict:
     read_errors = ("400", "404", "405")
     paths = {
         f"/open311/v2/discovery.{fmt}": {
@@ -279,7 +303,7 @@ def _operations(fmt: str) -> dict:
             "get": {
                 "operationId": f"services_{fmt}",
                 "summary": "One service per active report category",
-                "parameters": [JURISDICTION],
+                "parameters": [jurisdiction],
                 "responses": _responses(fmt, "Services", read_errors),
             }
         },
@@ -289,7 +313,7 @@ def _operations(fmt: str) -> dict:
                 "summary": "The attributes a request of this service takes",
                 "parameters": [
                     _param("service_code", "The category's code", where="path", required=True),
-                    JURISDICTION,
+                    jurisdiction,
                 ],
                 "responses": _responses(fmt, "ServiceDefinition", read_errors),
             }
@@ -298,7 +322,7 @@ def _operations(fmt: str) -> dict:
             "get": {
                 "operationId": f"requests_{fmt}",
                 "summary": "Published requests (the last 90 days by default, at most 1000)",
-                "parameters": LIST_PARAMS,
+                "parameters": _list_params(jurisdiction),
                 "responses": _responses(fmt, "ServiceRequests", ("400", "403", "404", "405")),
             },
             "post": {
@@ -336,8 +360,8 @@ def _operations(fmt: str) -> dict:
                 "operationId": f"request_{fmt}",
                 "summary": "One request (a list of one)",
                 "parameters": [
-                    _param("service_request_id", "OTR-2026-00042", where="path", required=True),
-                    JURISDICTION,
+                    _param("service_request_id", reference, where="path", required=True),
+                    jurisdiction,
                     _param(
                         "extensions", "true adds extended_attributes", {"enum": ["true", "false"]}
                     ),
@@ -352,7 +376,7 @@ def _operations(fmt: str) -> dict:
                 "summary": "The request id for a token from the POST's answer",
                 "parameters": [
                     _param("token", "From the POST's answer", where="path", required=True),
-                    JURISDICTION,
+                    jurisdiction,
                 ],
                 "responses": _responses(fmt, "Tokens", read_errors),
             }
@@ -362,6 +386,7 @@ def _operations(fmt: str) -> dict:
 
 
 def openapi_document(request=None) -> dict:
+    jurisdiction, reference = _jurisdiction_param(), _reference_example()
     return {
         "openapi": "3.1.0",
         "info": {
@@ -371,6 +396,9 @@ def openapi_document(request=None) -> dict:
             "Every resource as .json and .xml; errors as the spec's error list.",
         },
         "servers": [{"url": site_root(request)}],
-        "paths": {**_operations("json"), **_operations("xml")},
+        "paths": {
+            **_operations("json", jurisdiction, reference),
+            **_operations("xml", jurisdiction, reference),
+        },
         "components": {"schemas": SCHEMAS},
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from tryggve.areas.models import Municipality
 from tryggve.lib.images import CleanImage
 from tryggve.lib.tokens import hash_token, new_token
 from tryggve.open311.models import ApiKey, Submission
@@ -26,12 +27,18 @@ DUPLICATE_MINUTES = 10
 
 
 def api_key_create(
-    *, name: str, requests_per_hour: int = 60, created_by=None
+    *,
+    name: str,
+    municipality: Municipality | None,
+    requests_per_hour: int = 60,
+    created_by=None,
 ) -> tuple[ApiKey, str]:
-    """Create a key for a client system; returns it with the key itself, which is shown
-    once and never stored (only its SHA-256)."""
+    """Create a key for a client system of `municipality` (None: the default one's, where
+    no municipality is set up yet); returns it with the key itself, which is shown once and
+    never stored (only its SHA-256)."""
     key = new_token()
     api_key = ApiKey.objects.create(
+        municipality=municipality,
         name=name.strip(),
         key_hash=hash_token(key),
         prefix=key[:6],
@@ -48,11 +55,13 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
-def api_key_find(*, key: str) -> ApiKey | None:
-    """The active key with this value, or None (unknown, revoked or malformed)."""
+def api_key_find(*, key: str, municipality: Municipality | None) -> ApiKey | None:
+    """The active key with this value, of `municipality` (None: of any), or None: unknown,
+    revoked, malformed, or another municipality's (a key files for its own only)."""
     if not key or len(key) > 200 or "\x00" in key:
         return None
-    return ApiKey.objects.active().filter(key_hash=hash_token(key)).first()
+    keys = ApiKey.objects.active().for_municipality(municipality)
+    return keys.filter(key_hash=hash_token(key)).first()
 
 
 def api_key_take_allowance(*, api_key: ApiKey) -> int:

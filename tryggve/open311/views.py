@@ -16,6 +16,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from tryggve.areas.models import Municipality
+from tryggve.areas.selectors import home_municipality
 from tryggve.lib.guard import post_allowance
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.lib.tokens import hash_token
@@ -76,14 +77,24 @@ def _services(municipality: Municipality | None):
     return Category.objects.filter(active=True).for_municipality(municipality)
 
 
-def _api_key(request, required: bool) -> ApiKey | None:
-    key = _param(request, "api_key")
-    if not key and not required:
-        return None
-    api_key = api_key_find(key=key)
+def _find_key(request, municipality: Municipality | None) -> ApiKey:
+    api_key = api_key_find(key=_param(request, "api_key"), municipality=municipality)
     if api_key is None:
         raise Open311Error(403, _("api_key saknas, är okänd eller återkallad."))
     return api_key
+
+
+def _filing_key(request, municipality: Municipality | None) -> ApiKey:
+    """The key that files: required, and one of the municipality filed with (named by
+    jurisdiction_id, else the one served). Another municipality's key is unknown here: its
+    administrators could neither see nor revoke a key that files in this municipality."""
+    return _find_key(request, municipality or home_municipality())
+
+
+def _reading_key(request) -> ApiKey | None:
+    """The key of a read, if any: any municipality's, as it only adds the reports that key
+    filed itself (`visible_reports`), wherever their position routed them."""
+    return _find_key(request, None) if _param(request, "api_key") else None
 
 
 @api_view(["GET"])
@@ -110,7 +121,7 @@ def _list_requests(request):
     query = request_query(request.query_params)
     extensions = flag(request.query_params, "extensions")
     reports = visible_reports(
-        api_key=_api_key(request, required=False),
+        api_key=_reading_key(request),
         municipality=municipality,
         extensions=extensions,
     )
@@ -125,7 +136,7 @@ def _file_request(request):
         raise Open311Error(429, _("För många anrop härifrån. Försök igen senare."), wait)
     municipality = _jurisdiction(request)
     services_here = _services(municipality)
-    api_key = _api_key(request, required=True)
+    api_key = _filing_key(request, municipality)
     form = RequestForm.from_post(request.data)
     form.fields["service_code"].queryset = services_here
     photos = _photos(request)
@@ -192,7 +203,7 @@ requests_view.public_post_guard = BUCKET
 def request_detail(request, service_request_id, format):
     municipality = _jurisdiction(request)
     reports = visible_reports(
-        api_key=_api_key(request, required=False),
+        api_key=_reading_key(request),
         municipality=municipality,
         extensions=flag(request.query_params, "extensions"),
     )

@@ -109,6 +109,23 @@ def test_answers_are_cached(municipality, nominatim):
     assert len(nominatim.requests) == 1
 
 
+def test_each_municipality_caches_its_own_answers(municipality, arjeplog, nominatim):
+    """Arvidsjaur's answer (a street in Arvidsjaur) is not Arjeplog's: a resident on
+    Arjeplog's form searching the same words gets the geocoder's places inside Arjeplog
+    (here none), not Arvidsjaur's, which would route the report to Arvidsjaur."""
+    from tryggve.lib import tenancy
+
+    with tenancy.serving("2505"):
+        ours = place_search(query="Garvaregatan", client="1.2.3.4")
+    assert [c.source for c in ours.candidates] == ["geocoder"]
+    with tenancy.serving("2506"):
+        theirs = place_search(query="Garvaregatan", client="1.2.3.4")
+    assert theirs.candidates == []
+    assert len(nominatim.requests) == 2
+    arjeplog_box = nominatim.requests[1]["query"]["viewbox"][0]
+    assert float(arjeplog_box.split(",")[0]) < 17.89 < float(arjeplog_box.split(",")[2])
+
+
 def test_while_typing_only_known_places_answer(streets, nominatim):
     result = place_search(query="Garvaregatan", client="1.2.3.4", known_only=True)
     assert result.candidates == []

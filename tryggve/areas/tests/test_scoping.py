@@ -40,6 +40,7 @@ ARJEPLOG_ROADSIDE = (66.20, 17.50)
 # reached: its rows are only ever read through its parent's scoped pages.
 # Tests elsewhere are named "<module>:<test>".
 REFERENCE = "tryggve.reports.tests.test_reference_data_scoping"
+KEYS = "tryggve.open311.tests.test_keys_per_municipality"
 
 SCOPED: dict[str, tuple[str, ...]] = {
     # areas: the geography itself.
@@ -111,6 +112,12 @@ SCOPED: dict[str, tuple[str, ...]] = {
     "followup.IndicatorSetting": ("test_followup_lists_show_only_their_own",),
     # open311: a submission is read only through its report (Open311's reads: reports_here).
     "open311.Submission": ("test_open311_reads_only_its_own",),
+    # Each municipality's own keys: listed, revoked and filing for it only.
+    "open311.ApiKey": (
+        f"{KEYS}:test_the_staff_page_lists_the_municipalitys_own_keys",
+        f"{KEYS}:test_another_municipalitys_key_is_not_revoked",
+        f"{KEYS}:test_a_key_files_for_its_own_municipality_only",
+    ),
     # reports' reference data (tests in reports/tests/test_reference_data_scoping.py).
     "reports.Category": (
         f"{REFERENCE}:test_arjeplogs_report_form_lists_arjeplogs_categories_only",

@@ -218,3 +218,52 @@ def test_evidence_links_only_to_pages_the_reader_may_open(
         assert report.reference in page
         assert (f'href="{case_url}"' in page) is case_link
         assert (f'href="{survey_url}"' in page) is survey_link
+
+
+def _offered(response) -> set[str]:
+    field = response.context["form"].fields["responsible_user"]
+    return {user.username for user in field.queryset}
+
+
+def test_the_responsible_staff_are_the_municipalitys_own(
+    django_user_model, case_handler, municipality, arjeplog, promise
+):
+    """While several municipalities are served, the form names only staff who may use this
+    municipality's pages: never another municipality's staff, except the police officers
+    of its police area."""
+    from django.contrib.auth.models import Group
+
+    from tryggve.conftest import _staff_client
+
+    municipality.members.add(case_handler.user)
+    theirs = _staff_client(django_user_model, "arjeplogs-handlaggare", "case_handler")
+    arjeplog.members.add(theirs.user)
+    their_officer = _staff_client(django_user_model, "arjeplogs-polis", "police_officer")
+    arjeplog.members.add(their_officer.user)
+    # A police officer of Arjeplog who is also its case handler: named as a police officer.
+    their_officer.user.groups.add(Group.objects.get_or_create(name="case_handler")[0])
+    commitment = promise.commitments.get(position=1)
+    url = reverse("followup:activity_create", kwargs={"commitment_pk": commitment.pk})
+    response = case_handler.get(url)
+    assert _offered(response) == {"handlaggare", "arjeplogs-polis"}
+    assert "Arjeplogs-Handlaggare" not in response.content.decode()
+    refused = case_handler.post(
+        url,
+        {"title": "Trygghetsvandring", "responsible_party": Party.MUNICIPALITY,
+         "responsible_user": theirs.user.pk},
+    )
+    assert refused.status_code == 400
+    assert not promise.commitments.get(position=1).activities.exists()
+
+
+def test_one_named_before_stays_offered(case_handler, django_user_model, municipality,
+                                       arjeplog, make_activity):
+    from tryggve.conftest import _staff_client
+
+    municipality.members.add(case_handler.user)
+    moved = _staff_client(django_user_model, "flyttat", "case_handler")
+    activity = make_activity(Party.BOTH, responsible_user=moved.user)
+    response = case_handler.get(
+        reverse("followup:activity_edit", kwargs={"activity_pk": activity.pk})
+    )
+    assert "flyttat" in _offered(response)

@@ -117,6 +117,48 @@ def test_the_staff_form_links_a_report_by_its_reference(case_handler, update, ma
     assert reverse("reports:staff_case", args=[report.reference]) in page.content.decode()
 
 
+@pytest.fixture
+def arjeplogs_reports(arjeplog, make_report):
+    """Arjeplog's report placed on its map and one described only in words (no position,
+    no area: only `Report.municipality` says whose it is)."""
+    from tryggve.conftest import ARJEPLOG
+    from tryggve.lib import tenancy
+
+    with tenancy.serving(arjeplog.code):
+        placed = make_report(at=ARJEPLOG)
+        in_words = make_report(at=None)
+    assert in_words.municipality == arjeplog and in_words.area is None
+    return placed, in_words
+
+
+def test_another_municipalitys_reports_are_refused_also_when_described_in_words(
+    update, arjeplogs_reports
+):
+    for report in arjeplogs_reports:
+        with pytest.raises(FollowupRefused, match="annan kommun"):
+            add(update, kind="report", report=report)
+        # In a list they are as unknown as a reference that does not exist.
+        with pytest.raises(FollowupRefused, match=f"Okända diarienummer: {report.reference}"):
+            add(update, kind="report_set", references=[report.reference])
+    assert not EvidenceLink.objects.exists()
+
+
+def test_the_staff_form_does_not_tell_another_municipalitys_reference_exists(
+    case_handler, municipality, update, arjeplogs_reports
+):
+    municipality.members.add(case_handler.user)
+    path = reverse("followup:evidence_add", args=[update.activity_id, update.pk])
+    for report in arjeplogs_reports:
+        response = case_handler.post(
+            path, {"kind": "report", "report_reference": report.reference}
+        )
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Det finns ingen rapport med det numret." in body
+        assert "annan kommun" not in body
+    assert not EvidenceLink.objects.exists()
+
+
 def test_the_staff_form_keeps_only_the_chosen_kinds_fields(case_handler, update, municipality):
     survey = survey_create_from_bank(municipality=municipality, year=2026)
     path = reverse("followup:evidence_add", args=[update.activity_id, update.pk])

@@ -12,7 +12,7 @@ BASE = "/open311/v2"
 @pytest.fixture
 def api_key(db):
     """(ApiKey, the key itself) for a client system."""
-    return api_key_create(name="Polisens app", requests_per_hour=1000)
+    return api_key_create(name="Polisens app", municipality=None, requests_per_hour=1000)
 
 
 @pytest.fixture

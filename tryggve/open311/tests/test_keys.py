@@ -21,12 +21,12 @@ def test_the_command_prints_the_key_once_as_the_last_word():
     key = out.getvalue().split()[-1]
     stored = ApiKey.objects.get()
     assert stored.key_hash == hash_token(key) and key not in str(stored.__dict__)
-    assert stored.requests_per_hour == 5 and api_key_find(key=key) == stored
+    assert stored.requests_per_hour == 5 and api_key_find(key=key, municipality=None) == stored
     listing = StringIO()
     call_command("open311_key", "list", stdout=listing)
     assert "Polisens app" in listing.getvalue() and key not in listing.getvalue()
     call_command("open311_key", "revoke", str(stored.pk), stdout=StringIO())
-    assert api_key_find(key=key) is None
+    assert api_key_find(key=key, municipality=None) is None
 
 
 def test_staff_page_is_for_administrators_only(client, case_handler, police_officer, administrator):
@@ -45,12 +45,12 @@ def test_an_administrator_creates_sees_once_and_revokes_a_key(administrator):
     )
     key = response.context["new_key"]["key"]
     assert key in response.content.decode()
-    assert api_key_find(key=key).name == "Nationella appen"
+    assert api_key_find(key=key, municipality=None).name == "Nationella appen"
     again = administrator.get(url).content.decode()
     assert key not in again and key[:6] in again
     stored = ApiKey.objects.get()
     administrator.post(reverse("open311:staff_key_revoke", args=[stored.pk]))
-    assert api_key_find(key=key) is None
+    assert api_key_find(key=key, municipality=None) is None
 
 
 @pytest.mark.parametrize(

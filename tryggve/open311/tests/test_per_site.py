@@ -5,6 +5,7 @@ position routed the report to another served municipality."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -27,6 +28,16 @@ PREFIXED = "/arjeplog/open311/v2"
 def site_url(settings):
     settings.SITE_URL = SITE
     return SITE
+
+
+@pytest.fixture
+def arjeplog_filing(arjeplog, filing):
+    """`filing` with a key of Arjeplog's, for posting at Arjeplog's own address (a key
+    files for its own municipality only)."""
+    from tryggve.open311.services import api_key_create
+
+    _api_key, key = api_key_create(name="Arjeplogs app", municipality=arjeplog)
+    return {**filing, "api_key": key}
 
 
 @pytest.mark.parametrize(
@@ -81,6 +92,25 @@ def test_the_examples_work_as_written(client, arjeplog, site_url, path, extra, c
     assert ("jurisdiction_id=" in page) == (path == MAIN and not extra)
 
 
+@pytest.mark.parametrize("extra", [{}, HOST])
+def test_arjeplogs_description_names_arjeplog_not_arvidsjaur(client, arjeplog, extra):
+    """The OpenAPI description at Arjeplog's address: its own code, domain and reference
+    series in the examples, nothing of Arvidsjaur's."""
+    arjeplog.reference_prefix = "ARJ"
+    arjeplog.save()
+    path = PREFIXED if not extra else MAIN
+    text = client.get(f"{path}/openapi.json", **extra).content.decode()
+    assert "2505" not in text and "arvidsjaur" not in text.lower() and "OTR-" not in text
+    spec = json_of(client.get(f"{path}/openapi.json", **extra))
+    one = spec["paths"]["/open311/v2/requests/{service_request_id}.json"]["get"]
+    assert one["parameters"][0]["description"].startswith("ARJ-")
+    jurisdiction = next(p for p in one["parameters"] if p["name"] == "jurisdiction_id")
+    assert "(2506)" in jurisdiction["description"]
+    assert "(arjeplog.se)" in jurisdiction["description"]
+    main = json_of(client.get(f"{MAIN}/openapi.json"))
+    assert "(2505)" in json.dumps(main)
+
+
 def _file(client, path, filing, extra=None, **fields):
     response = client.post(f"{path}/requests.json", {**filing, **fields}, **(extra or {}))
     assert response.status_code == 201, response.content
@@ -95,8 +125,8 @@ def _status(client, url, extra=None, **query):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, fmt):
-    at_arjeplog = _file(client, PREFIXED, filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
+def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, arjeplog_filing, fmt):
+    at_arjeplog = _file(client, PREFIXED, arjeplog_filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
     at_arvidsjaur = _file(client, MAIN, filing, jurisdiction_id="2505", device_id="t-2")
     assert Report.objects.get(reference=at_arjeplog["service_request_id"]).municipality == arjeplog
 
@@ -119,8 +149,8 @@ def test_a_token_resolves_only_at_its_reports_site(client, arjeplog, filing, fmt
     assert ids == [at_arjeplog["service_request_id"]]
 
 
-def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing):
-    filed = _file(client, PREFIXED, filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
+def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing, arjeplog_filing):
+    filed = _file(client, PREFIXED, arjeplog_filing, lat=ARJEPLOG[0], long=ARJEPLOG[1])
     assert filed["service_notice"] == (
         f"Tack! Rapporten har diarienummer {filed['service_request_id']}."
     )
@@ -131,10 +161,11 @@ def test_a_normal_post_gets_no_routing_notice(client, arjeplog, filing):
 
 
 def test_a_post_routed_to_the_main_address_says_where_to_read_it(
-    client, municipality, arjeplog, filing, key
+    client, municipality, arjeplog, arjeplog_filing
 ):
     # Filed at Arjeplog's site, at a position in Arvidsjaur (the `filing` default).
-    filed = _file(client, PREFIXED, filing)
+    key = arjeplog_filing["api_key"]
+    filed = _file(client, PREFIXED, arjeplog_filing)
     reference = filed["service_request_id"]
     assert Report.objects.get(reference=reference).municipality == municipality
     notice = filed["service_notice"]
@@ -167,9 +198,9 @@ def test_a_post_routed_to_a_municipalitys_own_host(client, arjeplog, filing, key
     assert again == filed
 
 
-def test_the_routing_notice_is_translated(client, arjeplog, filing):
+def test_the_routing_notice_is_translated(client, arjeplog, arjeplog_filing):
     client.post("/i18n/setlang/", {"language": "en", "next": "/open311/"})
-    filed = _file(client, PREFIXED, filing)
+    filed = _file(client, PREFIXED, arjeplog_filing)
     assert filed["service_notice"].startswith("Thank you! The place lies in Arvidsjaurs kommun")
 
 
