@@ -331,3 +331,24 @@ def test_guarded_pages_answer_405_to_other_methods(citizen, published, method):
         assert response.status_code == 405, url
         assert "POST" in response["Allow"]
     assert not Voice.objects.exists()
+
+
+def test_photos_of_forms_with_errors_are_limited_per_address(citizen, municipality):
+    """A form with errors uses up none of the report allowance, but its photos are checked
+    and kept all the same: without a limit of their own, one client posting forms with an
+    empty description and three photos each filled the disk (150 MB in 25 posts)."""
+    from pathlib import Path
+
+    from tryggve.reports.tests.test_report_new_view import field_error, jpeg_upload
+
+    set_limit("report_photo", 3)
+    for n in range(2):
+        photos = [jpeg_upload(f"bild{n}{m}.jpg") for m in range(2)]
+        response = citizen.post("/rapportera/", {**form_data(description=""), "photos": photos})
+        assert response.status_code == 200
+    pending_dir = Path(settings.MEDIA_ROOT) / "pending"
+    assert len(list(pending_dir.rglob("*.jpg"))) == 3
+    assert "många bilder härifrån" in field_error(response, "photos")
+    assert "Beskriv" in field_error(response, "description")  # the form's own message too
+    # A report without photos still goes through: the reports' own allowance is untouched.
+    assert citizen.post("/rapportera/", form_data()).status_code == 302
