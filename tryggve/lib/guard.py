@@ -88,6 +88,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import wraps
+from importlib import import_module
 
 from django import forms
 from django.conf import settings
@@ -463,15 +464,21 @@ def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
         # is rolled back and its messages are dropped.
         request._messages = _MutedMessages(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key is None:
-            session.save()  # not inside the rollback, or the middleware could not save it
         kept = dict(session.items()) if session is not None else {}
+        new_session = session is not None and session.session_key is None
         # Files are not rolled back: the view must not decode or park new uploads.
         request._files = MultiValueDict()
         with transaction.atomic():
             response = view(request, *args, **kwargs)
             transaction.set_rollback(True)
-        if session is not None:
+        if new_session and session.session_key is not None:
+            # The view saved a new session inside the rollback, so its row is gone: a fresh
+            # one instead, which the middleware saves only if it holds anything. A held-back
+            # post from a client without a session cookie (a bot, or one past its limit)
+            # writes nothing; saving the session up front wrote a row for each such post.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+            request.session.update(kept)
+        elif session is not None:
             session.clear()
             session.update(kept)
         if response.status_code >= 300:

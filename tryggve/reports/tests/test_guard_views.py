@@ -352,3 +352,22 @@ def test_photos_of_forms_with_errors_are_limited_per_address(citizen, municipali
     assert "Beskriv" in field_error(response, "description")  # the form's own message too
     # A report without photos still goes through: the reports' own allowance is untouched.
     assert citizen.post("/rapportera/", form_data()).status_code == 302
+
+
+def test_held_back_posts_from_clients_without_a_session_write_no_session(guard_on, published):
+    """The guard saved a new session before showing the form again, so every post it held
+    back (a bot's, or one past the limit) from a client sending no session cookie wrote a
+    row: 50 bot posts, 50 rows, with no limit at all on the bots' side."""
+    from django.contrib.sessions.models import Session
+
+    set_limit("voice", 0)
+    for _ in range(3):
+        response = Client().post("/rapportera/", form_data())  # no timestamp: a bot
+        assert_refused_as_bot(response)
+        # A "me too" past the limit: the view, run in a rollback, saves a session there.
+        response = Client().post("/rapportera/", human(**form_data(agree_with=published.reference)))
+        assert response.status_code == 429
+        assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+    published.refresh_from_db()
+    assert published.voice_count == 0
