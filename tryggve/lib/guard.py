@@ -432,8 +432,20 @@ def recipient_allowed(recipient: str) -> bool:
     state = _state.get()
     if state is None or state.held:
         return True
-    who = _keyed(f"recipient:{recipient.strip().lower()}")
+    who = _keyed(f"recipient:{_mailbox(recipient)}")
     return _Counter(RECIPIENT_BUCKET, "", who=who).reserve()
+
+
+def _mailbox(recipient: str) -> str:
+    """One spelling per mailbox, for counting only (mail still goes to the address given):
+    case, a "+tag" (anna+1@…, anna+2@… reach anna@…), and Gmail's dots (a.nna@gmail.com)."""
+    local, at, domain = recipient.strip().lower().rpartition("@")
+    if not at:
+        return recipient.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 def notice(state: GuardState, typed: bool = True) -> str:

@@ -39,6 +39,15 @@ def test_sign_ups_from_many_addresses_mail_one_stranger_at_most_five_times(area)
     assert OutgoingMail.objects.get(to="granne@example.se").status == OutgoingMail.Status.PENDING
 
 
+def test_one_mailbox_written_many_ways_counts_as_one(area):
+    # Gmail delivers a.nna+1@gmail.com and ANNA+2@googlemail.com to anna@gmail.com.
+    spellings = ["anna+1@gmail.com", "a.nna+2@gmail.com", "ANNA@googlemail.com", "an.na@gmail.com"]
+    for n in range(LIMIT + 2):
+        data = {**VALID, "number": str(n + 1), "email": spellings[n % 4]}
+        assert from_address(n).post(area_url(area), data).status_code == 302
+    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).count() == LIMIT
+
+
 def test_text_messages_to_one_number_written_many_ways_count_together(area):
     spellings = ["070-123 45 67", "0701234567", "+46 70 123 45 67", "0046701234567"]
     for n in range(LIMIT + 2):
