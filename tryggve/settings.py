@@ -345,12 +345,25 @@ PUBLIC_POST_LIMITS = env_limits(
         "csp_report": (20, 60),
         # Open311: per address, on top of each API key's own limit (open311.ApiKey).
         "open311": (600, 3600),
+        # Photos checked and kept for the report form, counted even when the form comes back
+        # with errors (which uses up none of the report allowance): three for each report.
+        "report_photo": (30, 3600),
+        # Mail and SMS that public forms make us send to one address or number (receipts,
+        # confirmation links), from all clients together: a stranger's mailbox is not a
+        # target. Per day, not per network address.
+        "recipient": (5, 86400),
     },
 )
 # A public form sent sooner than this after it was shown, or with its honeypot filled, is
 # taken for a program and saves nothing.
 PUBLIC_FORM_MIN_SECONDS = env_number("PUBLIC_FORM_MIN_SECONDS", "3", float)
 PUBLIC_POST_BOT_CHECKS = env_bool("PUBLIC_POST_BOT_CHECKS", True)
+# A survey answer sent less than this long after the previous one from the same network
+# address is marked as a repeat and left out of public figures (tryggve.surveys): a sliding
+# memory, so that answers on either side of the hour are still one address's. Longer catches
+# a person who waits between answers, but also marks more households and mobile networks
+# sharing one address.
+SURVEY_REPEAT_SECONDS = env_number("SURVEY_REPEAT_SECONDS", "3600")
 # Reverse proxies in front of the app that append to X-Forwarded-For. 0: the header is
 # ignored (a client could write anything in it) and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env_number("TRUSTED_PROXY_COUNT", "0")

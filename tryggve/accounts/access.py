@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.accounts.roles import AREA_WIDE_ROLES, PAGE_PERMISSIONS, Role, user_roles
@@ -36,7 +37,9 @@ def staff_required(*pages_or_roles: str):
     PAGE_PERMISSIONS. Roles named directly are still accepted, but every Tryggve view names
     its page. Anonymous visitors go to the login page, staff without a second factor to
     the second-factor step, staff of another role get a 403 page, and staff who are not
-    members of the municipality served get a 404 (tryggve.areas.access).
+    members of the municipality served get a 404 (tryggve.areas.access). Its answers are
+    not kept in the browser's cache (`Cache-Control: no-store`), unless the view says
+    otherwise.
     """
     allowed: set[str] = set()
     for item in pages_or_roles or ("home",):
@@ -77,7 +80,13 @@ def staff_required(*pages_or_roles: str):
                     request, "accounts/not_here.html", {"elsewhere": elsewhere}, status=404
                 )
             request.roles = held
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            # Staff pages show personal data: no copy in the browser's cache, where the back
+            # button would show it after logging out on a shared computer. A view that says
+            # how its answer may be kept (a photo) decides for itself.
+            if not response.has_header("Cache-Control"):
+                add_never_cache_headers(response)
+            return response
 
         # Read by the generated role-matrix test (accounts/tests/test_role_matrix.py); the
         # public-POST guard's URL test tells staff views apart by `staff_required`.

@@ -51,10 +51,20 @@ What the guard does on a POST:
   written to disk; photos parked by earlier, accepted posts stay.
 - **Earlier posts**: ``earlier_posts()`` tells the view how many accepted POSTs of its
   bucket came from the same address earlier in the window (the survey marks such an answer
-  ``repeat_from_address`` and leaves it out of public counts; no address is kept).
+  ``repeat_from_address`` and leaves it out of public counts; no address is kept), and
+  ``seen_recently()`` whether one came less than a given time before, across the windows'
+  boundaries.
 - **Sender text**: the values posted are remembered for the request, and the outbox
   (``tryggve.lib.mail``) removes them from any mail or SMS queued while it runs, so nothing a
   stranger types can reach an unconfirmed address or a phone.
+- **Recipients**: every mail or SMS queued during an accepted public POST counts for its
+  recipient (``recipient_allowed``, bucket ``recipient``, counted per keyed hash of the
+  address or number whatever network address sent the form); past the limit the outbox
+  keeps the message unsent, so many clients together cannot flood a stranger's mailbox or
+  phone with confirmation links and receipts.
+- **Work a form does anyway**: a view or form may count work that is done even when its
+  form comes back with errors (``take``: checking and keeping a photo) in a bucket of its
+  own, since such a post does not use up the form's allowance.
 
 The client address is ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies the
 entry that many places from the right of ``X-Forwarded-For``; with the default 0 the header is
@@ -78,6 +88,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import wraps
+from importlib import import_module
 
 from django import forms
 from django.conf import settings
@@ -117,6 +128,8 @@ class GuardState:
     sender_texts: list[str] = field(default_factory=list)
     # Accepted POSTs of this bucket from the same address earlier in the current window.
     earlier: int = 0
+    # The client's address (for `take`); never stored.
+    address: str = ""
 
 
 _state: contextvars.ContextVar[GuardState | None] = contextvars.ContextVar(
@@ -183,11 +196,13 @@ def _network(address: str) -> str:
     return str(ip)
 
 
-def _address_key(address: str) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"guard:{_network(address)}".encode(), hashlib.sha256
-    )
+def _keyed(value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+def _address_key(address: str) -> str:
+    return _keyed(f"guard:{_network(address)}")
 
 
 # Limits -----------------------------------------------------------------------------------
@@ -207,13 +222,15 @@ class _Counter:
 
     bucket: str
     address: str
+    # What is counted when it is not a network address: already a keyed hash.
+    who: str = ""
 
     def __post_init__(self):
         self.limit, self.period = limit_for(self.bucket)
         now = time.time()
         window = int(now // self.period)
         self.retry_after = max(1, math.ceil((window + 1) * self.period - now))
-        self.key = f"guard:{self.bucket}:{_address_key(self.address)}:{window}"
+        self.key = f"guard:{self.bucket}:{self.who or _address_key(self.address)}:{window}"
 
     def reserve(self) -> bool:
         """Take one from the allowance; False (and nothing taken) when it is used up.
@@ -312,14 +329,14 @@ def public_post(bucket, *, rerender: bool = True):
             if request.method != "POST":
                 return view(request, *args, **kwargs)
             name = bucket(request) if callable(bucket) else bucket
-            state = GuardState(bucket=name)
+            state = GuardState(bucket=name, address=client_ip(request))
             reset = _state.set(state)
             try:
                 if settings.PUBLIC_POST_BOT_CHECKS and _looks_automated(request):
                     log.info("Public POST held back by the bot checks (%s)", name)
                     state.held = BOT
                     return _held(view, request, args, kwargs, state, rerender)
-                counter = _Counter(name, client_ip(request))
+                counter = _Counter(name, state.address)
                 if not counter.reserve():
                     log.info("Public POST over the limit (%s)", name)
                     state.held, state.retry_after = LIMIT, counter.retry_after
@@ -374,6 +391,63 @@ def post_allowance(bucket: str, request) -> int:
     return 0 if counter.reserve() else counter.retry_after
 
 
+def take(bucket: str) -> int:
+    """Count one unit of `bucket` for the address of the public POST being handled, whatever
+    becomes of the post: for work done even when the form comes back with errors (which uses
+    up none of the form's allowance), such as checking and keeping a photo. 0 while within
+    the bucket's limit, otherwise the seconds to wait (nothing counted). Outside a guarded
+    POST, or while the guard holds it back (nothing is done then), always 0."""
+    state = _state.get()
+    if state is None or state.held:
+        return 0
+    counter = _Counter(bucket, state.address)
+    return 0 if counter.reserve() else counter.retry_after
+
+
+def seen_recently(bucket: str, seconds: int) -> bool:
+    """Whether the address of the public POST being handled sent one of `bucket` less than
+    `seconds` before the previous one (a sliding memory, unlike the limits' fixed windows:
+    two answers a second apart on either side of the hour are still one address's), and
+    remember this one. Only a keyed hash of the address is kept, in the cache, for
+    `seconds`. False outside a guarded POST. Call it only for a post that is accepted."""
+    state = _state.get()
+    if state is None or state.held:
+        return False
+    key = f"guard:seen:{bucket}:{_address_key(state.address)}"
+    if cache.touch(key, seconds):
+        return True
+    cache.set(key, 1, seconds)
+    return False
+
+
+RECIPIENT_BUCKET = "recipient"
+
+
+def recipient_allowed(recipient: str) -> bool:
+    """Whether a message to `recipient` (an e-mail address or a normalised phone number) may
+    be queued. Outside an accepted public POST always; during one, each message counts for
+    its recipient in the bucket `recipient`, whichever network address sent the form, so
+    that many clients together cannot flood one stranger's mailbox or phone through our
+    confirmation mails and receipts. Only a keyed hash of the recipient is counted."""
+    state = _state.get()
+    if state is None or state.held:
+        return True
+    who = _keyed(f"recipient:{_mailbox(recipient)}")
+    return _Counter(RECIPIENT_BUCKET, "", who=who).reserve()
+
+
+def _mailbox(recipient: str) -> str:
+    """One spelling per mailbox, for counting only (mail still goes to the address given):
+    case, a "+tag" (anna+1@…, anna+2@… reach anna@…), and Gmail's dots (a.nna@gmail.com)."""
+    local, at, domain = recipient.strip().lower().rpartition("@")
+    if not at:
+        return recipient.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
 def notice(state: GuardState, typed: bool = True) -> str:
     """What the held-back visitor reads on top of the page (`typed`: the form had text)."""
     if state.held == LIMIT:
@@ -402,15 +476,21 @@ def _held(view, request, args, kwargs, state: GuardState, rerender: bool):
         # is rolled back and its messages are dropped.
         request._messages = _MutedMessages(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key is None:
-            session.save()  # not inside the rollback, or the middleware could not save it
         kept = dict(session.items()) if session is not None else {}
+        new_session = session is not None and session.session_key is None
         # Files are not rolled back: the view must not decode or park new uploads.
         request._files = MultiValueDict()
         with transaction.atomic():
             response = view(request, *args, **kwargs)
             transaction.set_rollback(True)
-        if session is not None:
+        if new_session and session.session_key is not None:
+            # The view saved a new session inside the rollback, so its row is gone: a fresh
+            # one instead, which the middleware saves only if it holds anything. A held-back
+            # post from a client without a session cookie (a bot, or one past its limit)
+            # writes nothing; saving the session up front wrote a row for each such post.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+            request.session.update(kept)
+        elif session is not None:
             session.clear()
             session.update(kept)
         if response.status_code >= 300:

@@ -17,6 +17,10 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = {"JPEG": 50_000_000, "MPO": 50_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 MAX_SIDE = 2048
 ALLOWED_FORMATS = set(MAX_PIXELS)
+# The brands an ISO media file (`ftyp` box) names for HEIC/HEIF, iPhone's photo format since
+# iOS 11, which Pillow cannot read: such a file gets a message saying what to do, not "broken".
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+AVIF_BRANDS = {b"avif", b"avis"}
 
 
 class ImageRejected(ValueError):
@@ -68,10 +72,37 @@ def clean_image(data: bytes, name: str = "") -> CleanImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(_("%(name)s har för många bildpunkter.") % {"name": label}) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except UnidentifiedImageError:
+        raise _unidentified(data, label) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRejected(
             _("%(name)s gick inte att läsa som en bild. Är filen trasig?") % {"name": label}
         ) from None
+
+
+def _unidentified(data: bytes, label: str) -> ImageRejected:
+    """The message for a file Pillow cannot identify: a HEIC photo (iPhone) says what to
+    do, an AVIF or SVG that it is another kind of picture; anything else may be broken."""
+    brands = set()
+    if data[4:8] == b"ftyp":  # an ISO media file: major brand, version, compatible brands
+        box = data[8 : max(16, min(int.from_bytes(data[:4], "big"), 64))]
+        brands = {box[i : i + 4] for i in range(0, len(box) - 3, 4)}
+    if not brands & AVIF_BRANDS and brands & HEIF_BRANDS:
+        return ImageRejected(
+            _(
+                "%(name)s är en HEIC-bild, iPhones format, som vi inte kan ta emot. Spara "
+                "den som JPEG och bifoga den igen. På iPhone kan du välja Inställningar > "
+                "Kamera > Format > Mest kompatibel."
+            )
+            % {"name": label}
+        )
+    if brands & AVIF_BRANDS or b"<svg" in data[:1024].lower():
+        return ImageRejected(
+            _("%(name)s är inte en JPEG-, PNG- eller WebP-bild.") % {"name": label}
+        )
+    return ImageRejected(
+        _("%(name)s gick inte att läsa som en bild. Är filen trasig?") % {"name": label}
+    )
 
 
 def _decode_reduced(image: Image.Image) -> None:

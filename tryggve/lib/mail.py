@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryggve.lib import tenancy
 from tryggve.lib.delivery import mail_deliver
-from tryggve.lib.guard import sender_texts
+from tryggve.lib.guard import recipient_allowed, sender_texts
 from tryggve.lib.models import OutgoingMail
 from tryggve.lib.sms import sms_recipient
 from tryggve.lib.tasks import enqueue_delivery
@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 
 REDACTED = "[…]"
+# Kept in the row of a message the outbox would not send (for the administrator).
+NOT_SENT_TOO_MANY = "Not sent: too many messages to this recipient from the public forms"
 URL_RE = re.compile(r"https?://\S+")
 
 
@@ -157,29 +159,47 @@ def mail_queue(
         from_email=from_email[:254],
         reply_to=reply_to[:254],
         municipality_code=tenancy.current_code(),
+        **_unsent_unless_allowed(to),
     )
-    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    _deliver_after_commit(message)
     return message
+
+
+def _unsent_unless_allowed(recipient: str) -> dict:
+    """The fields of a row that must not be sent: past the limit per recipient of the
+    public forms (`guard.recipient_allowed`), it is stored as failed, with the reason."""
+    if recipient_allowed(recipient):
+        return {}
+    log.warning("Kept a message unsent: too many to one recipient from the public forms")
+    return {"status": OutgoingMail.Status.FAILED, "last_error": NOT_SENT_TOO_MANY}
+
+
+def _deliver_after_commit(message: OutgoingMail) -> None:
+    if message.status == OutgoingMail.Status.PENDING:
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
 
 
 def sms_queue(*, to: str, body: str) -> OutgoingMail:
     """Store a text message and deliver it through the same queue as mail.
 
     Only to a Swedish mobile number (NotSwedishMobile otherwise), stored as +467…, and never
-    with what the sender of a public form typed (their name or words). It shows as from the
+    with what the sender of a public form typed (their name or words); past the limit per
+    recipient of the public forms it is kept unsent, like mail. It shows as from the
     municipality served now (`sms_sender`), kept in the row's `from_email` because delivery
     runs outside the request.
     """
     body = without_sender_text(body)
+    number = sms_recipient(to)
     message = OutgoingMail.objects.create(
         channel=OutgoingMail.Channel.SMS,
-        to=sms_recipient(to),
+        to=number,
         subject=" ".join(body.split())[:60],
         body=body,
         from_email=sms_sender(),
         municipality_code=tenancy.current_code(),
+        **_unsent_unless_allowed(number),
     )
-    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    _deliver_after_commit(message)
     return message
 
 

@@ -19,6 +19,12 @@ def safe_cell(value: str) -> str:
     return value[:MAX_CELL]
 
 
+def safe_row(row: Iterable) -> list:
+    """A row for a CSV file: every text through `safe_cell`, whoever typed it (a resident's
+    description, or a name staff typed or imported from a file), numbers as they are."""
+    return [safe_cell(value) if isinstance(value, str) else value for value in row]
+
+
 def xlsx_bytes(title: str, rows: Iterable[list], *, number_formats: dict[int, str] | None = None):
     """One sheet of rows (the first a header) as an XLSX file. Texts go through
     `safe_cell`; `number_formats` maps a column's index to a format for its numbers."""

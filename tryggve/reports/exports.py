@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tryggve.lib.spreadsheets import safe_cell
+from tryggve.lib.spreadsheets import safe_row
 from tryggve.lib.spreadsheets import xlsx_bytes as workbook
 from tryggve.reports.models import Report
 
@@ -34,7 +34,9 @@ def header() -> list[str]:
 def rows(reports: Iterable[Report]) -> Iterator[list]:
     yield header()
     for r in reports:
-        yield [
+        # Every text through safe_cell: descriptions are residents', names staff's (typed or
+        # imported from a file), and none may run as a formula in a spreadsheet.
+        yield safe_row([
             r.reference,
             timezone.localtime(r.created).strftime("%Y-%m-%d %H:%M"),
             r.get_status_display(),
@@ -45,11 +47,11 @@ def rows(reports: Iterable[Report]) -> Iterator[list]:
             _("ja") if r.is_overdue else "",
             r.lat if r.lat is not None else "",
             r.lon if r.lon is not None else "",
-            safe_cell(r.place_description),
-            safe_cell(r.description),
+            r.place_description,
+            r.description,
             _("ja") if r.published else _("nej"),
             r.voice_count,
-        ]
+        ])
 
 
 def xlsx_bytes(reports: Iterable[Report]) -> bytes:

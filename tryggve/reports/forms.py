@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import math
 import re
 import uuid
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tryggve.areas.selectors import home_municipality, served_municipality_at
 from tryggve.lib.fields import DecimalCommaFloatField
-from tryggve.lib.guard import GuardedForm
+from tryggve.lib.guard import GuardedForm, take
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
 from tryggve.reports.models import Category, Severity, Status, TimeOfDay
@@ -214,6 +216,20 @@ class ReportForm(GuardedForm, forms.Form):
             if upload.size > MAX_BYTES:
                 errors.append(_("%(name)s är större än 10 MB.") % {"name": upload.name})
                 continue
+            # Checked and kept even when the form has errors, which uses up none of the
+            # report allowance: so photos count on their own, per address.
+            if wait := take("report_photo"):
+                errors.append(
+                    ngettext(
+                        "Du har skickat många bilder härifrån på kort tid. Försök igen om "
+                        "%(minutes)s minut, eller skicka rapporten utan bild.",
+                        "Du har skickat många bilder härifrån på kort tid. Försök igen om "
+                        "%(minutes)s minuter, eller skicka rapporten utan bild.",
+                        math.ceil(wait / 60),
+                    )
+                    % {"minutes": math.ceil(wait / 60)}
+                )
+                break
             try:
                 image = clean_image(upload.read(), upload.name)
             except ImageRejected as exc:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import Municipality, ResidentialArea
@@ -250,12 +252,27 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(tracking_token_hash=hash_token(token)).first()
 
 
+def stored_submission_key(submission_key: uuid.UUID | str) -> uuid.UUID:
+    """What a report keeps of its form's one-time key: a keyed hash of it, never the key.
+
+    The key makes the report's tracking token (`services.tracking_token_for`), and posting
+    the form again with the same key shows the receipt with the link (a retry after a lost
+    answer). So a stored key would let whoever reads the database (a backup) open every
+    resident's private page through the public form; the hash finds the report again only
+    for the browser that holds the key."""
+    digest = salted_hmac(
+        "tryggve.reports.submission_key", str(submission_key), algorithm="sha256"
+    ).digest()
+    return uuid.UUID(bytes=digest[:16])
+
+
 class Report(models.Model):
     """A resident's report of a place that feels unsafe; also the case staff handle."""
 
     reference = models.CharField(_("diarienummer"), max_length=32, unique=True)
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    # The form's one-time key: a second submit of the same form finds this report.
+    # A keyed hash of the form's one-time key (`stored_submission_key`, never the key): a
+    # second submit of the same form finds this report.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     category = models.ForeignKey(

@@ -38,6 +38,7 @@ from tryggve.reports.models import (
     Voice,
     hash_token,
     new_tracking_token,
+    stored_submission_key,
 )
 
 
@@ -148,8 +149,9 @@ def report_create(
     so, `report_routed_elsewhere`). Without a position, or outside all of them (forms check
     that first), it belongs to the municipality served now.
     """
-    if submission_key is not None:
-        existing = Report.objects.filter(submission_key=submission_key).first()
+    stored_key = stored_submission_key(submission_key) if submission_key is not None else None
+    if stored_key is not None:
+        existing = Report.objects.filter(submission_key=stored_key).first()
         if existing is not None:
             return existing, tracking_token_for(submission_key)
     token = tracking_token_for(submission_key) if submission_key else new_tracking_token()
@@ -168,7 +170,7 @@ def report_create(
                 ),
                 created=received_at,
                 tracking_token_hash=hash_token(token),
-                submission_key=submission_key,
+                submission_key=stored_key,
                 category=category,
                 time_of_day=time_of_day,
                 severity=severity,
@@ -200,8 +202,8 @@ def report_create(
                 _mail_receipt(report, token)
     except IntegrityError:
         # A concurrent submit of the same form won the race: answer with its report.
-        if submission_key is not None:
-            existing = Report.objects.filter(submission_key=submission_key).first()
+        if stored_key is not None:
+            existing = Report.objects.filter(submission_key=stored_key).first()
             if existing is not None:
                 return existing, tracking_token_for(submission_key)
         raise

@@ -33,6 +33,7 @@ from tryggve.reports.models import (
     Voice,
     hash_token,
     status_legend,
+    stored_submission_key,
 )
 from tryggve.reports.selectors import report_opens_here, reports_here
 from tryggve.reports.services import (
@@ -234,7 +235,11 @@ def _nearby_duplicates(data: dict) -> list[Report]:
     Only published ones: the check must not reveal what staff have not made public. Their
     distance is shown rounded up ("inom 25 m"), never to the metre.
     """
-    if data["lat"] is None or Report.objects.filter(submission_key=data["submission_key"]).exists():
+    key = data["submission_key"]
+    filed = key is not None and (
+        Report.objects.filter(submission_key=stored_submission_key(key)).exists()
+    )
+    if data["lat"] is None or filed:
         return []
     nearby = (
         _here()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tryggve.lib.spreadsheets import xlsx_bytes
+from tryggve.lib.spreadsheets import safe_cell, xlsx_bytes
 from tryggve.surveys import results
 from tryggve.surveys.models import Survey
 
@@ -23,6 +23,10 @@ def _share(cell: results.Cell) -> list:
 
 
 def _text(value) -> str:
+    if isinstance(value, str):
+        # Question texts, options and group names (areas) were typed or imported by staff:
+        # none may run as a formula in a spreadsheet.
+        return safe_cell(value)
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 

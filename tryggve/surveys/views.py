@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from tryggve.areas.selectors import home_municipality
 from tryggve.areas.selectors import map_context as area_map_context
-from tryggve.lib.guard import earlier_posts, public_post
+from tryggve.lib.guard import earlier_posts, public_post, seen_recently
 from tryggve.surveys import representativeness, results
 from tryggve.surveys.forms import AnswerForm, survey_structure_known
 from tryggve.surveys.models import Survey, SurveyState
@@ -123,8 +124,11 @@ def answer(request: HttpRequest) -> HttpResponse:
             answers=form.answer_data,
             submission_key=form.cleaned_data.get("submission_key"),
             is_demo=survey.is_demo,
-            # Not the first answer from this address within the guard's window.
-            repeat_from_address=earlier_posts() > 0,
+            # Not the first answer from this address within the guard's window, nor within
+            # SURVEY_REPEAT_SECONDS of the address's previous answer (across the window's
+            # boundary, where the window's own count starts again).
+            repeat_from_address=seen_recently("survey", settings.SURVEY_REPEAT_SECONDS)
+            or earlier_posts() > 0,
         )
     except SurveyRefused as exc:
         form.add_error(None, str(exc))

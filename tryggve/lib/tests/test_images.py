@@ -143,3 +143,35 @@ def test_arbitrary_bytes_are_refused_or_cleaned_never_crash(data, magic):
     except ImageRejected:
         return
     assert_bare_jpeg(cleaned.content)
+
+
+def iso_media(*brands: bytes) -> bytes:
+    """The start of a HEIC/AVIF file: its `ftyp` box (major brand, version, compatible
+    brands) and some data Pillow cannot read."""
+    box = brands[0] + b"\x00\x00\x00\x00" + b"".join(brands[1:])
+    return (8 + len(box)).to_bytes(4, "big") + b"ftyp" + box + b"\x00\x00\x00\x01mdat" * 50
+
+
+@pytest.mark.parametrize(
+    "content",
+    [iso_media(b"heic", b"mif1", b"heic"), iso_media(b"mif1", b"heic"), iso_media(b"heix")],
+)
+def test_a_heic_photo_from_an_iphone_gets_a_message_saying_what_to_do(content):
+    # Not "is the file broken?": the photo is fine, only in a format we do not take.
+    with pytest.raises(ImageRejected) as info:
+        clean_image(content, "IMG_0412.HEIC")
+    message = str(info.value)
+    assert message.startswith("IMG_0412.HEIC är en HEIC-bild")
+    assert "JPEG" in message and "Mest kompatibel" in message and "trasig" not in message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        iso_media(b"avif", b"avif", b"mif1", b"miaf"),  # AVIF lists mif1 too: not a HEIC
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>',
+    ],
+)
+def test_avif_and_svg_are_named_as_other_formats_not_broken_files(content):
+    with pytest.raises(ImageRejected, match="inte en JPEG-, PNG- eller WebP-bild"):
+        clean_image(content, "bild")

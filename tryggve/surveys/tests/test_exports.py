@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 from openpyxl import load_workbook
@@ -65,6 +66,23 @@ def test_an_option_label_is_never_a_formula(case_handler, survey, valid_answer):
     rows = workbook_rows(case_handler.get(f"/personal/enkater/{survey.pk}/resultat.xlsx"))
     labels = {row[6] for row in rows}
     assert '\'=HYPERLINK("http://x.invalid")' in labels
+
+
+def test_the_csv_defuses_formulas_too(case_handler, survey, valid_answer):
+    """The workbook went through safe_cell, the CSV wrote labels and texts as they were."""
+    question = survey.questions.get(code="unsafe_evening")
+    question.text = "-1+1 Hur trygg känner du dig?"
+    question.save()
+    option = question.options.get(code="ganska_otrygg")
+    option.label = '=HYPERLINK("http://x.invalid")'
+    option.save()
+    answer(survey, valid_answer, 5)
+    response = case_handler.get(f"/personal/enkater/{survey.pk}/resultat.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://x.invalid")' in cells
+    assert "'-1+1 Hur trygg känner du dig?" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def test_access(client, police_officer, council_reader, survey, foreign_survey):

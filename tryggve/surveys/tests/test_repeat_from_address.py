@@ -80,6 +80,22 @@ def test_one_address_cannot_make_a_public_cell_appear(
     assert len(layers(staff)["cells"]["features"]) == 1
 
 
+def test_two_answers_on_either_side_of_the_hour_are_still_one_address(
+    survey, valid_answer, monkeypatch
+):
+    """The per-address count lives in fixed windows (whole hours): an answer at 10:59:59
+    and another at 11:00:01 from one address, a fresh browser each, were both the first of
+    their window, so both counted in the public figures."""
+    hour = 3600 * 490_000  # some whole hour
+    monkeypatch.setattr(guard.time, "time", lambda: hour - 1.0)
+    assert post_as("192.0.2.20", valid_answer) == 302
+    monkeypatch.setattr(guard.time, "time", lambda: hour + 1.0)
+    assert post_as("192.0.2.20", valid_answer) == 302
+    assert post_as("192.0.2.21", valid_answer) == 302  # another address: a first answer
+    marked = Response.objects.order_by("pk").values_list("repeat_from_address", flat=True)
+    assert list(marked) == [False, True, False]
+
+
 def test_failed_posts_do_not_mark_the_next_answer(survey, valid_answer):
     incomplete = {k: v for k, v in valid_answer.items() if k != "q-unsafe_evening"}
     assert post_as("192.0.2.9", incomplete) == 200  # the form again, with errors
