@@ -1,8 +1,8 @@
 """Reading the follow-up in real headless Chromium, for what axe cannot see: on the English
 /medborgarloften/ the promise and its follow-up, written in Swedish, are marked Swedish so
-that a screen reader reads them in Swedish (WCAG 3.1.2); and a form's group heading (a
-legend, as wide as its words) wraps at 320 px with the reader's text spacing (1.4.10,
-1.4.12)."""
+that a screen reader reads them in Swedish (WCAG 3.1.2); at 320 px with the reader's text
+spacing a form's group heading (a legend, as wide as its words) wraps, and the council's
+tables scroll in their own box, not the page (1.4.10, 1.4.12)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tryggve.browser_fixtures import REFLOW, overflow, with_text_spacing
+from tryggve.followup.council_demo import load_demo_council
 from tryggve.followup.demo import load_demo_followup
-from tryggve.followup.models import ActivityUpdate, Commitment, Party, Promise
+from tryggve.followup.models import ActivityUpdate, Commitment, CouncilMeeting, Party, Promise
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +72,27 @@ def test_a_long_group_heading_wraps_at_400_percent_with_text_spacing(
     with_text_spacing(page)
     shot(page, "followup-evidence-form-reflow")
     assert overflow(page) is None
+
+
+def test_the_councils_pages_reflow_at_400_percent_with_text_spacing(
+    staff_page, make_staff, municipality, today, shot
+):
+    load_demo_followup(municipality=municipality, today=today)
+    load_demo_council(municipality=municipality, today=today)
+    meeting = CouncilMeeting.objects.order_by("-date")[0]  # a preview with today's figures
+    page = staff_page(make_staff("samordnare", "case_handler"))
+    page.set_viewport_size(REFLOW)
+    problems = []
+    for path, tables in [
+        ("/personal/uppfoljning/radet/", 1),
+        ("/personal/uppfoljning/radet/mottagare/", 1),
+        (f"/personal/uppfoljning/radet/mote/{meeting.pk}/", 0),
+    ]:
+        page.goto(path)
+        expect(page.locator("main .table-scroll table")).to_have_count(tables)
+        problems.append(overflow(page))
+        with_text_spacing(page)
+        problems.append(overflow(page))
+    shot(page, "council-meeting-reflow")
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)
