@@ -129,6 +129,21 @@ def test_the_municipalitys_swedish_texts_are_marked_swedish_on_english_pages(
     assert language_of(page, "p.user-text") == "sv"
     assert language_of(page, "h1") == "en"
 
+    # The report form's "someone has already reported something similar here".
+    page.goto("/rapportera/")
+    page.evaluate(
+        "([lat, lon]) => { document.getElementById('id_lat').value = lat;"
+        " document.getElementById('id_lon').value = lon; }",
+        [str(CENTRUM[0]), str(CENTRUM[1])],
+    )
+    page.get_by_label("Lighting").check()
+    page.locator("#id_time_of_day_0").check()
+    page.locator("#id_severity_0").check()
+    page.get_by_label("Describe what feels unsafe").fill("Dark.")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator("#nearby blockquote")).to_have_text(published_report.public_text)
+    assert language_of(page, "#nearby blockquote") == "sv"
+
     # The tracking page: the municipality's message is Swedish, the resident's own words
     # are in whatever language they wrote (the page's).
     page.goto(f"/rapport/{token}/")
