@@ -8,6 +8,12 @@ from django.core.exceptions import ValidationError
 from tryggve.lib.parsing import parse_number
 
 
+class TelInput(forms.TextInput):
+    """A phone number field: a phone shows its digit keyboard."""
+
+    input_type = "tel"
+
+
 class DecimalCommaFloatField(forms.FloatField):
     """A float that also takes the Swedish decimal comma ("65,59") and spaces between
     digit groups, as people type them (without JavaScript nothing converts them first)."""

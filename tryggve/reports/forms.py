@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tryggve.areas.selectors import home_municipality, served_municipality_at
-from tryggve.lib.fields import DecimalCommaFloatField
+from tryggve.lib.fields import DecimalCommaFloatField, TelInput
 from tryggve.lib.guard import GuardedForm, take
 from tryggve.lib.images import MAX_BYTES, ImageRejected, clean_image
 from tryggve.reports import pending
@@ -148,14 +148,26 @@ class ReportForm(GuardedForm, forms.Form):
     remove_photos = forms.MultipleChoiceField(
         label=_("Ta bort bifogade bilder"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    contact_name = forms.CharField(label=_("Namn"), required=False, max_length=100)
+    # The resident's own details: the browser may fill them in (WCAG 1.3.5).
+    contact_name = forms.CharField(
+        label=_("Namn"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     contact_email = forms.EmailField(
         label=_("E-post"),
         required=False,
         max_length=254,
         help_text=_("Då får du ett kvitto och besked när något händer i ärendet."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(label=_("Telefon"), required=False, max_length=30)
+    contact_phone = forms.CharField(
+        label=_("Telefon"),
+        required=False,
+        max_length=30,
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -253,7 +265,9 @@ class ReportForm(GuardedForm, forms.Form):
             for i, name in enumerate(pending.pending_names(key) if key else [], start=1)
         ]
         lat, lon = data.get("lat"), data.get("lon")
-        if (lat is None) != (lon is None):
+        if self.has_error("lat") or self.has_error("lon"):
+            pass  # its own message says what is wrong, not "give both" (one was given)
+        elif (lat is None) != (lon is None):
             self.add_error(
                 "lat", _("Ange både latitud och longitud, eller välj platsen på kartan.")
             )

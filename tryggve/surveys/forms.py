@@ -6,6 +6,7 @@ import threading
 import time
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tryggve.areas.models import ResidentialArea
@@ -258,6 +259,10 @@ class AnswerForm(GuardedForm, forms.Form):
             choices=[("", _("Välj (valfritt)")), *TimeOfDay.choices],
             error_messages=_choice_errors(),
         )
+        # The error summary names the place too: three places' "Latitud: …" told apart.
+        for part in ("lat", "lon", "place", "text", "time"):
+            field = self.fields[field_name(q, i, part)]
+            field.summary_label = format_lazy(_("{field} (plats {n})"), n=i, field=field.label)
 
     # Cleaning ---------------------------------------------------------------------------
 

@@ -126,7 +126,7 @@ def stated_groups(surveys: list[Survey]) -> list[dict[str, str | None]]:
 
 def _labels(survey: Survey) -> dict[str, dict[str, str]]:
     age = survey.questions.filter(code=bank.AGE_CODE).first()
-    ages = {o.code: o.label for o in age.options.all()} if age else {}
+    ages = {o.code: o.shown_label for o in age.options.all()} if age else {}
     return {
         "age": {code: ages.get(code, label) for code, label in AgeBand.choices},
         "area": dict(survey.municipality.areas.values_list("slug", "name")),

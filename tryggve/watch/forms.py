@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tryggve.lib.fields import TelInput
 from tryggve.lib.guard import GuardedForm
 from tryggve.lib.sms import swedish_mobile
 from tryggve.lib.validators import validate_one_line
@@ -27,18 +28,26 @@ class SignUpForm(GuardedForm, forms.Form):
         help_text=_("Till exempel 12 eller 12 B."),
         error_messages={"required": _("Skriv husnumret.")},
     )
+    # The household's own details: the browser may fill them in (WCAG 1.3.5).
     name = forms.CharField(
         label=_("Namn"),
         max_length=100,
         error_messages={"required": _("Skriv ert namn.")},
         validators=[validate_one_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(label=_("E-post"), required=False, max_length=254)
+    email = forms.EmailField(
+        label=_("E-post"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     phone = forms.CharField(
         label=_("Mobiltelefon"),
         required=False,
         max_length=30,
         help_text=_("Ange e-post eller mobil, så att vi kan bekräfta."),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
     volunteer = forms.BooleanField(
         label=_("Jag kan tänka mig att vara kontaktombud"),
