@@ -59,6 +59,27 @@ def test_an_earlier_promise_opens_by_its_link(council_reader, promise, municipal
     assert f"({today.year - 1})" in page
 
 
+def test_each_promise_has_a_title_of_its_own(council_reader, promise, municipality, today):
+    """WCAG 2.4.2: the current promise and an earlier one are two pages, and a screen
+    reader's list of tabs or the history tells them apart by the title (the reflow trial
+    found both titled "Uppföljning av medborgarlöftena")."""
+    import re
+
+    earlier = make_promise(municipality, today.year - 1)
+    titles = {
+        re.search(r"<title>(.*?)</title>", client_page, re.S).group(1)
+        for client_page in (
+            council_reader.get(URL).content.decode(),
+            council_reader.get(reverse("followup:promise", args=[earlier.pk])).content.decode(),
+        )
+    }
+    assert len(titles) == 2
+    assert {title.split(" – ")[0] for title in titles} == {
+        f"{promise.title} ({promise.period_label})",
+        f"{earlier.title} ({earlier.period_label})",
+    }
+
+
 def test_queries_do_not_grow_with_activities(
     council_reader, make_activity, django_assert_max_num_queries
 ):
