@@ -513,6 +513,9 @@ def describe(violations: dict[str, list[dict]]) -> str:
 
 
 def overflow(page: Page) -> str | None:
+    # After the style sheets: a page measured while they still load on a busy machine is
+    # as wide as its unstyled tables (a CI run saw 728 px where the styled page fits).
+    page.wait_for_load_state("load")
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )

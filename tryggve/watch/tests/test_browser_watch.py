@@ -61,7 +61,6 @@ def sign_up_in_browser(
     page.get_by_label("Husnummer").fill(number)
     page.get_by_label("Namn", exact=True).fill(name)
     page.get_by_role("textbox", name="E-post").fill(email)
-    page.get_by_label("Antal boende i hushållet").fill("2")
     if volunteer:
         page.get_by_label("Jag kan tänka mig att vara kontaktombud").check()
     page.get_by_role("button", name="Skicka anmälan").click()
@@ -358,7 +357,6 @@ def test_every_watch_page_passes_axe(open_page, staff_page, make_staff, shot, wa
     # The form with errors: everything wrong at once.
     page.goto(f"/grannsamverkan/{gathering.slug}/")
     page.get_by_label("Husnummer").fill("tolv")
-    page.get_by_label("Antal boende i hushållet").fill("0")
     page.get_by_role("button", name="Skicka anmälan").click()
     expect(page.locator("#error-summary")).to_be_visible()
     check(page, f"{device}-area-errors", shot, found, phone=phone)
