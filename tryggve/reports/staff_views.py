@@ -49,7 +49,7 @@ from tryggve.reports.staff_forms import (
     UpdateForm,
     templates_by_status,
 )
-from tryggve.reports.views import map_context, photo_response
+from tryggve.reports.views import logged_photo_response, map_context
 
 MAP_POINTS = 2000
 case_staff = staff_required("reports.cases")
@@ -341,13 +341,12 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
 def case_photo(request: HttpRequest, reference: str, photo_id: int):
     report = _case(reference)
     photo = get_object_or_404(report.photos, pk=photo_id)
-    access_log_record(
+    return logged_photo_response(
+        photo,
         actor=request.user,
-        action=AccessLog.Action.VIEW,
         purpose=AccessLog.Purpose.CASE,
         subject=f"{report.reference} bild {photo.pk}",
     )
-    return photo_response(photo, private=True)
 
 
 @case_staff

@@ -4,7 +4,7 @@ on them as through the unit's link (see unit_views.py)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from tryggve.audit.services import access_log_record
 from tryggve.reports.models import Report
 from tryggve.reports.selectors import reports_here
 from tryggve.reports.unit_views import unit_case_page, unit_note_post
-from tryggve.reports.views import photo_response
+from tryggve.reports.views import logged_photo_response
 
 # Any staff role may hold a unit membership; the membership decides which cases open.
 unit_staff = staff_required("reports.unit")
@@ -89,11 +89,9 @@ def unit_staff_photo(request: HttpRequest, reference: str, photo_id: int):
     if report is None:
         return _forbidden(request)
     photo = get_object_or_404(report.photos, pk=photo_id)
-    access_log_record(
+    return logged_photo_response(
+        photo,
         actor=request.user,
-        action=AccessLog.Action.VIEW,
         purpose=AccessLog.Purpose.UNIT,
         subject=f"{reference} bild {photo.pk} enhetens sida",
     )
-    response: FileResponse = photo_response(photo, private=True)
-    return response

@@ -20,7 +20,7 @@ from tryggve.reports.forms import UnitNoteForm
 from tryggve.reports.models import Report, ReportEvent, Unit, UnitLink, hash_token
 from tryggve.reports.selectors import report_opens_here
 from tryggve.reports.services import CaseError, report_unit_note
-from tryggve.reports.views import photo_response
+from tryggve.reports.views import logged_photo_response
 
 
 def unit_case_page(
@@ -147,10 +147,9 @@ def unit_link_photo(request: HttpRequest, token: str, photo_id: int) -> FileResp
     except LinkExpired:
         raise Http404 from None
     photo = get_object_or_404(link.report.photos, pk=photo_id)
-    access_log_record(
+    return logged_photo_response(
+        photo,
         actor=None,
-        action=AccessLog.Action.VIEW,
         purpose=AccessLog.Purpose.UNIT,
         subject=f"{link.report.reference} bild {photo.pk} via länk till {link.unit.name}",
     )
-    return photo_response(photo, private=True)

@@ -22,6 +22,8 @@ from tryggve.areas.selectors import (
 )
 from tryggve.areas.selectors import map_context as area_map_context
 from tryggve.areas.serving import served_now
+from tryggve.audit.models import AccessLog
+from tryggve.audit.services import access_log_record
 from tryggve.lib.guard import client_ip, public_post
 from tryggve.reports import geojson, pending
 from tryggve.reports.forms import MapFilterForm, ReportForm, ResidentInfoForm, SafetyFeedbackForm
@@ -339,6 +341,13 @@ def _tracking_page(request, report, token, info_form=None, reopen_form=None, sta
 def tracking_photo(request: HttpRequest, token: str, photo_id: int) -> FileResponse:
     report = _tracked(token)
     photo = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
+    return photo_response(photo, private=True)
+
+
+def logged_photo_response(photo: ReportPhoto, *, actor, purpose: str, subject: str) -> FileResponse:
+    """A private photo read by staff or a unit (actor None: through a unit's link), written
+    to the access log with why: a photo may show a person or a home."""
+    access_log_record(actor=actor, action=AccessLog.Action.VIEW, purpose=purpose, subject=subject)
     return photo_response(photo, private=True)
 
 
