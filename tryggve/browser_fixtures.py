@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -150,6 +151,17 @@ def site(transactional_db, live_server, settings, municipality) -> str:
     return live_server.url
 
 
+def _drain(site: str) -> None:
+    """Wait until the live server has answered what the closed pages left in its listen
+    queue. It answers one request at a time, in the order they came, so a request of our own
+    returns after theirs. Otherwise a page's queued request ran after its test: during the
+    database flush ("table is locked", leaving rows that broke the next tests) or in a
+    following test without a database (seen in CI)."""
+    # The live server's own http address, never a scheme from outside.
+    with urlopen(f"{site}/static/css/tryggve.css", timeout=60) as response:  # noqa: S310
+        response.read()
+
+
 class PageErrors(list):
     """JavaScript errors and refused network requests seen by the pages of one test."""
 
@@ -205,6 +217,7 @@ def open_page(browser, site) -> Iterator[Callable]:
     _AXE.reset()
     for context in contexts:
         context.close()
+    _drain(site)
     assert not errors, "JavaScript errors on the pages:\n" + "\n".join(errors)
     assert not missing, "Files the pages asked for that answered 404:\n" + "\n".join(missing)
     unexpected = [url for url in external if not url.startswith("https://tiles.invalid/")]
