@@ -662,6 +662,10 @@ def forecast_details(
     origins = 0 if params is not None else _choose_origins(t, start, end - start)
     full_xy, full_t = xy, t
     if params is None and len(t) > CALIBRATION_EVENTS:
+        # In time order first, so the same events give the same thinning (and parameters)
+        # whatever order they came in: a file's rows, or the database's rows unsorted.
+        by_time = np.argsort(t, kind="stable")
+        xy, t = xy[by_time], t[by_time]
         keep = np.random.default_rng(0).choice(len(t), CALIBRATION_EVENTS, replace=False)
         keep.sort()
         xy, t = xy[keep], t[keep]
