@@ -272,8 +272,9 @@ OTP_TOTP_ISSUER = "Tryggve Arvidsjaur"
 # Background work: the database queue by default, RQ on Redis for scale.
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-# "counting" holds the survey results' recounts (seconds each), so that mail on "default"
-# never waits behind them: each queue has a worker of its own.
+# "counting" holds the slow recounts (the survey results', the risk maps' after an import:
+# seconds each), so that mail on "default" never waits behind them: each queue has a worker
+# of its own.
 TASK_QUEUES = ["default", "counting"]
 TASKS = {
     "default": {
@@ -308,6 +309,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tryggve"}
     )
 }
+# After an import or undo the worker computes the municipality's risk maps for the pages
+# (tryggve.analytics.warming): only of use when the web processes read the same cache.
+RISK_MAP_WARM_AFTER_IMPORT = env_bool("RISK_MAP_WARM_AFTER_IMPORT", bool(CACHE_URL))
 
 
 def env_limits(name: str, default: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:

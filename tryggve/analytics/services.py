@@ -46,6 +46,7 @@ from tryggve.analytics.models import (
     county_key,
 )
 from tryggve.analytics.selectors import imports_running
+from tryggve.analytics.warming import risk_maps_warm_enqueue
 from tryggve.areas.models import Municipality, ResidentialArea
 from tryggve.areas.selectors import area_for_point, home_municipality, municipality_at
 from tryggve.areas.serving import served_codes_or_default
@@ -475,11 +476,14 @@ def _write(
     Incident.objects.bulk_create(incidents, ignore_conflicts=True, batch_size=BATCH_SIZE)
     result.imported += len(incidents)
     if incidents:
+        codes = {incident.municipality_code for incident in incidents}
         incidents_link_same(
-            codes={incident.municipality_code for incident in incidents},
+            codes=codes,
             start=min(incident.occurred_at for incident in incidents),
             end=max(incident.occurred_at for incident in incidents),
         )
+        # Their risk maps' cached entries are old now: the worker computes the new ones.
+        risk_maps_warm_enqueue(codes=codes - {""})
     result.imported_by_code.update(share for _incident, share in new)
     # bulk_create with ignore_conflicts returns no keys, so read back the new incidents
     # that may need an alert (only those: reading back a whole file took a fifth of it).
@@ -1150,6 +1154,8 @@ def incident_import_undo(*, incident_import: IncidentImport, user) -> int:
         # stand aside for another record of the same event.
         if span["start"] is not None:
             incidents_link_same(codes=codes, start=span["start"], end=span["end"])
+        if removed:
+            risk_maps_warm_enqueue(codes=codes - {""})
         row.undone, row.undone_by = timezone.now(), user
         row.removed, row.handed_on = removed, handed_on
         row.save(update_fields=["undone", "undone_by", "removed", "handed_on"])

@@ -3,8 +3,11 @@
 Imports only downwards (`delivery`), so `mail` -> `tasks` -> `delivery` has no cycle.
 """
 
+import datetime
 import logging
 
+from django.core.cache import cache
+from django.utils import timezone
 from django_tasks import task
 
 from tryggve.lib.delivery import mail_deliver
@@ -35,3 +38,20 @@ def deliver_mail(mail_id: int) -> str:
         if run_after is not None:
             enqueue_delivery(mail_id, run_after)
     return result
+
+
+def enqueue_once(task, *args, key: str, delay_seconds: int) -> None:
+    """Queue `task(*args)` to run `delay_seconds` from now (at once on a backend that cannot
+    wait), unless `key` was queued within that time: a burst of changes (a busy hour's
+    answers, a feed run and an upload) is handled once, after it. A queue that is down must
+    not fail the change that asked: it is logged, and the reader computes what it needs."""
+    if not cache.add(key, True, delay_seconds):
+        return
+    try:
+        if task.get_backend().supports_defer:
+            later = timezone.now() + datetime.timedelta(seconds=delay_seconds)
+            task.using(run_after=later).enqueue(*args)
+        else:
+            task.enqueue(*args)
+    except Exception:
+        log.exception("Could not queue %s%r", task.name, args)

@@ -8,19 +8,14 @@ The answer form and the paper entry queue it once the answer is saved (the views
 
 from __future__ import annotations
 
-import datetime
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.cache import cache
-from django.utils import timezone
 from django_tasks import task
 
+from tryggve.lib.tasks import enqueue_once
 from tryggve.surveys import results
 from tryggve.surveys.models import Survey
-
-log = logging.getLogger(__name__)
 
 # Answers arriving within this many seconds of each other are counted together.
 REFRESH_DELAY_SECONDS = 30
@@ -29,16 +24,12 @@ REFRESH_DELAY_SECONDS = 30
 def results_refresh_enqueue(*, survey_id: int) -> None:
     """Queue a recount of the survey's year, unless one is queued already; a queue that is
     down must not fail the answer (the next results page queues it again)."""
-    if not cache.add(f"surveys:refresh:{survey_id}", True, REFRESH_DELAY_SECONDS):
-        return
-    try:
-        if refresh_results.get_backend().supports_defer:
-            later = timezone.now() + datetime.timedelta(seconds=REFRESH_DELAY_SECONDS)
-            refresh_results.using(run_after=later).enqueue(survey_id)
-        else:
-            refresh_results.enqueue(survey_id)
-    except Exception:
-        log.exception("Could not queue the recount of survey %s", survey_id)
+    enqueue_once(
+        refresh_results,
+        survey_id,
+        key=f"surveys:refresh:{survey_id}",
+        delay_seconds=REFRESH_DELAY_SECONDS,
+    )
 
 
 @contextmanager

@@ -35,6 +35,22 @@ def dummy_queue(settings):
     }
 
 
+@pytest.fixture
+def forecasts(monkeypatch):
+    """Counts the risk maps' forecasts actually computed."""
+    from tryggve.analytics import riskmap
+
+    calls = []
+    real = riskmap.forecast_details
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(riskmap, "forecast_details", counted)
+    return calls
+
+
 # Incidents, places and browser pages for the situation-picture tests ----------------------
 
 @pytest.fixture

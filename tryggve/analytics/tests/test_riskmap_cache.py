@@ -7,25 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tryggve.analytics import riskmap
 from tryggve.analytics.models import Incident, OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
 
 BURGLARY = OffenceGroup.RESIDENTIAL_BURGLARY
-
-
-@pytest.fixture
-def forecasts(monkeypatch):
-    """Counts the forecasts actually computed."""
-    calls = []
-    real = riskmap.forecast_details
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(riskmap, "forecast_details", counted)
-    return calls
 
 
 @pytest.fixture
