@@ -1008,7 +1008,7 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
     the status page sees it; the saving itself is atomic.
     """
     queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
-    if not queued.update(status=IncidentImport.Status.RUNNING):
+    if not queued.update(status=IncidentImport.Status.RUNNING, progressed=timezone.now()):
         return None  # already run, or run by another worker
     incident_import = IncidentImport.objects.select_related("municipality").get(pk=import_id)
     municipality = incident_import.municipality
@@ -1027,10 +1027,10 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
         for done, item in enumerate(table.rows(), start=1):
             items.append(item)
             if done % PROGRESS_EVERY == 0:
-                rows.update(rows_done=done)
+                rows.update(rows_done=done, progressed=timezone.now())
         # Reading done; the count was an estimate from the lines (a quoted field may span
         # several): now exact, so the page can say the rows are being saved.
-        rows.update(rows_done=len(items), total_rows=len(items))
+        rows.update(rows_done=len(items), total_rows=len(items), progressed=timezone.now())
         # The worker serves no municipality of its own: place the rows in the uploader's.
         with tenancy.serving(municipality.code):
             result = incidents_import(

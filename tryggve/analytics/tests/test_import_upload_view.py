@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 
-from tryggve.analytics import uploads
+from tryggve.analytics import services, uploads
 from tryggve.analytics.forms import type_field_name
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
 from tryggve.areas.models import Municipality
@@ -280,6 +280,18 @@ def test_a_failure_while_saving_leaves_nothing_half_imported(
     assert len(written) == 1 and Incident.objects.count() == 0
 
 
+def progress_after(client, created, **minutes_ago):
+    """(stalled, text) of the import's status once its times (`queued`, `progressed`) lie
+    as many minutes back as `minutes_ago` says; `created` is read again."""
+    now = timezone.now()
+    IncidentImport.objects.filter(pk=created.pk).update(
+        **{name: now - timedelta(minutes=minutes) for name, minutes in minutes_ago.items()}
+    )
+    created.refresh_from_db()
+    status = client.get(f"{URL}{created.pk}/status.json").json()
+    return status["stalled"], status["text"]
+
+
 @pytest.mark.django_db
 def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
     case_handler, municipality, dummy_queue
@@ -289,20 +301,56 @@ def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     start(case_handler, created.pk)
-    queued = timezone.now() - timedelta(minutes=4)
-    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
-    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
-    assert (status["stalled"], status["text"]) == (False, "I kö – importen startar snart")
-    queued = timezone.now() - timedelta(minutes=6)
-    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
-    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
-    at = timezone.localtime(queued).strftime("%H:%M")
+    assert progress_after(case_handler, created, queued=4) == (
+        False,
+        "I kö – importen startar snart",
+    )
+    stalled, text = progress_after(case_handler, created, queued=6)
+    at = timezone.localtime(created.queued).strftime("%H:%M")
     expected = (
         f"I kö sedan kl. {at}: importen har inte startat. Tjänsten som kör importer kan ha "
         "stannat – kontakta systemförvaltaren. Filen finns kvar och inget har sparats."
     )
-    assert (status["stalled"], status["text"]) == (True, expected)
+    assert (stalled, text) == (True, expected)
     assert expected in " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
+
+
+@pytest.mark.django_db
+def test_an_import_whose_worker_was_killed_mid_run_says_it_stands_still(
+    case_handler, municipality, dummy_queue, monkeypatch
+):
+    """The worker killed (SIGKILL) while saving: its transaction rolled back and the task is
+    never run again. The page said "Importeras: 99 %" for the two hours until the sweep,
+    and every other import of the municipality could not be undone meanwhile."""
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+
+    def killed(**kwargs):
+        raise KeyboardInterrupt  # nothing the run catches, as nothing runs after SIGKILL
+
+    monkeypatch.setattr("tryggve.analytics.services.incidents_import", killed)
+    before = timezone.now()
+    with pytest.raises(KeyboardInterrupt):
+        services.incident_import_run(import_id=created.pk)
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.RUNNING and created.progressed >= before
+    assert progress_after(case_handler, created, progressed=14) == (
+        False,
+        "Sparar i databasen: 99 %",
+    )
+    # Sixteen minutes without a sign of life: it will not go on, and the page says so.
+    stalled, text = progress_after(case_handler, created, progressed=16)
+    at = timezone.localtime(created.progressed).strftime("%H:%M")
+    expected = (
+        f"Importen har stått still sedan kl. {at} (vid 99 %): tjänsten som kör importer "
+        "stoppades troligen mitt i, och importen fortsätter inte. Inget från filen har "
+        "sparats. Ladda upp filen igen; kontakta systemförvaltaren om det händer igen."
+    )
+    assert (stalled, text) == (True, expected)
+    page = " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
+    assert expected in page and "importen fortsätter och resultatet finns" not in page
+    assert Incident.objects.count() == 0
 
 
 @pytest.mark.django_db
