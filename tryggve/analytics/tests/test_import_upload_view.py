@@ -354,6 +354,35 @@ def test_an_import_whose_worker_was_killed_mid_run_says_it_stands_still(
 
 
 @pytest.mark.django_db
+def test_an_import_waits_while_another_of_its_municipality_runs(
+    case_handler, municipality, dummy_queue
+):
+    """Two workers, one file uploaded twice: run side by side, each import found the other's
+    rows new, both said "20000 händelser importerade", and undoing the one that saved them
+    took them from the other file as well. The second now starts after the first."""
+    from django_tasks import default_task_backend
+
+    from tryggve.analytics.tasks import run_incident_import
+
+    upload(case_handler, GOOD)
+    upload(case_handler, GOOD, name="igen.csv")
+    first, second = IncidentImport.objects.order_by("pk")
+    start(case_handler, first.pk)
+    start(case_handler, second.pk)
+    running = IncidentImport.objects.filter(pk=first.pk)
+    running.update(status=IncidentImport.Status.RUNNING, progressed=timezone.now())
+    default_task_backend.clear()
+    assert run_incident_import.call(second.pk) == "waiting"
+    assert IncidentImport.objects.get(pk=second.pk).status == IncidentImport.Status.QUEUED
+    [again] = default_task_backend.results
+    assert again.args == [second.pk] and again.task.run_after > timezone.now()
+    # A first whose worker was killed (silent a quarter of an hour) keeps no one waiting.
+    running.update(progressed=timezone.now() - timedelta(minutes=16))
+    assert run_incident_import.call(second.pk) == IncidentImport.Status.DONE
+    assert IncidentImport.objects.get(pk=second.pk).imported == 2
+
+
+@pytest.mark.django_db
 def test_the_status_endpoint_and_the_progress_page(case_handler, municipality, dummy_queue):
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
