@@ -545,6 +545,11 @@ class FeedFetch(models.Model):
 # A worker polls the queue every few seconds (`db_worker --interval 2`) and an import runs
 # alone on its queue, so one still queued after this has no worker to run it.
 QUEUE_PATIENCE = timedelta(minutes=5)
+# A running import notes its progress every few hundred rows (`services.PROGRESS_EVERY`, well
+# under a second apart) and when its reading is done; only the saving, one transaction, goes
+# unseen (about a minute for the largest file allowed, docs/benchmarks.md). One silent this
+# long has lost its worker (killed mid-import: the task is never run again).
+RUN_PATIENCE = timedelta(minutes=15)
 
 
 # A value a rejection quotes (`importers.quoted`, shown with Python's repr): 'x' or "x's".
@@ -627,6 +632,9 @@ class IncidentImport(models.Model):
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     # When its columns were chosen and it was put on the task queue.
     queued = models.DateTimeField(_("köad"), null=True, blank=True)
+    # When the running import last moved on (started, read more rows, began saving), so that
+    # one whose worker died is told from one still at work (`stalled_since`).
+    progressed = models.DateTimeField(_("senast framåt"), null=True, blank=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
     # The upload form's one-time key with the file's name and contents (`uploads._upload_key`):
     # a double submit keeps one file, the form sent back with another file makes another.
@@ -675,6 +683,18 @@ class IncidentImport(models.Model):
         since = self.queued or self.created
         if self.status == self.Status.QUEUED and since and now - since > QUEUE_PATIENCE:
             return since
+        return None
+
+    def stalled_since(self, now: datetime) -> datetime | None:
+        """When the import was last seen moving, if it has stopped: queued too long
+        (`waiting_since`), or running and silent for longer than RUN_PATIENCE (its worker
+        was killed or the server stopped mid-import; the saving's one transaction rolled
+        back). None while it waits or runs as it should."""
+        if since := self.waiting_since(now):
+            return since
+        running = self.status == self.Status.RUNNING
+        if running and self.progressed and now - self.progressed > RUN_PATIENCE:
+            return self.progressed
         return None
 
     @property

@@ -36,6 +36,7 @@ from tryggve.analytics.importers import (
     type_key,
 )
 from tryggve.analytics.models import (
+    RUN_PATIENCE,
     Incident,
     IncidentImport,
     IncidentSource,
@@ -1005,15 +1006,44 @@ def police_file_import_record(*, file_name: str, result: ImportResult) -> list[I
 UNEXPECTED_ERROR = gettext_noop("Oväntat fel.")
 
 
+def _import_claim(import_id: int) -> bool | None:
+    """Mark a queued import running for this worker: True; False while another import of
+    its municipality runs (two at once each find the other's rows new, so both count them
+    as imported, and undoing the one that saved them takes them from the other file too);
+    None when it is not queued. One that has stood still for RUN_PATIENCE lost its worker
+    and keeps no one waiting. Claims of one municipality are taken one at a time (its row
+    locked on PostgreSQL; SQLite's transactions are IMMEDIATE, one writer at a time)."""
+    now = timezone.now()
+    with transaction.atomic():
+        municipality_id = (
+            IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
+        if municipality_id is None:
+            return None
+        Municipality.objects.select_for_update().filter(pk=municipality_id).first()
+        at_work = IncidentImport.objects.filter(
+            municipality_id=municipality_id,
+            status=IncidentImport.Status.RUNNING,
+            progressed__gte=now - RUN_PATIENCE,
+        ).exclude(pk=import_id)
+        if at_work.exists():
+            return False
+        queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
+        return bool(queued.update(status=IncidentImport.Status.RUNNING, progressed=now)) or None
+
+
 def incident_import_run(*, import_id: int) -> IncidentImport | None:
     """Run a queued file import: all of it or nothing (one transaction), then forget the file.
 
     Progress (rows read) is saved while the file is read, outside the transaction so that
-    the status page sees it; the saving itself is atomic.
+    the status page sees it; the saving itself is atomic. Returns None when the import is
+    not queued (run already, or by another worker), and the import still queued while
+    another of its municipality runs (`_import_claim`): the caller tries again later.
     """
-    queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)
-    if not queued.update(status=IncidentImport.Status.RUNNING):
-        return None  # already run, or run by another worker
+    if not (claimed := _import_claim(import_id)):
+        return None if claimed is None else IncidentImport.objects.get(pk=import_id)
     incident_import = IncidentImport.objects.select_related("municipality").get(pk=import_id)
     municipality = incident_import.municipality
     rows = IncidentImport.objects.filter(pk=import_id)
@@ -1031,10 +1061,10 @@ def incident_import_run(*, import_id: int) -> IncidentImport | None:
         for done, item in enumerate(table.rows(), start=1):
             items.append(item)
             if done % PROGRESS_EVERY == 0:
-                rows.update(rows_done=done)
+                rows.update(rows_done=done, progressed=timezone.now())
         # Reading done; the count was an estimate from the lines (a quoted field may span
         # several): now exact, so the page can say the rows are being saved.
-        rows.update(rows_done=len(items), total_rows=len(items))
+        rows.update(rows_done=len(items), total_rows=len(items), progressed=timezone.now())
         # The worker serves no municipality of its own: place the rows in the uploader's.
         with tenancy.serving(municipality.code):
             result = incidents_import(

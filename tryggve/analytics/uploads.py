@@ -36,7 +36,7 @@ from tryggve.analytics.importers import (
     repeated_columns,
     source_system,
 )
-from tryggve.analytics.models import IncidentImport, OffenceGroup
+from tryggve.analytics.models import RUN_PATIENCE, IncidentImport, OffenceGroup
 from tryggve.analytics.services import DUPLICATE, NEW, OUTSIDE, incidents_check
 from tryggve.analytics.tasks import enqueue_import
 from tryggve.areas.models import Municipality
@@ -375,16 +375,23 @@ def incident_imports_clear_abandoned(*, older_than: timedelta) -> int:
 STALE_IMPORT = timedelta(hours=2)
 
 
-def incident_imports_fail_stale(*, older_than: timedelta = STALE_IMPORT) -> int:
-    """Mark as failed the imports queued or running for longer than `older_than`, and forget
-    their files. The worker running one died (its one transaction rolled back, so nothing
-    was saved) or no worker ran; without this the page would say "Importeras 51 %" for
-    ever and keep the file. A task that does start later finds it no longer queued and
-    does nothing. Returns how many were marked."""
-    cutoff = timezone.now() - older_than
+def incident_imports_fail_stale(
+    *, older_than: timedelta = STALE_IMPORT, silent_for: timedelta = RUN_PATIENCE
+) -> int:
+    """Mark as failed the imports queued or running for longer than `older_than`, and those
+    running that have not moved on for `silent_for` (`IncidentImport.progressed`), and
+    forget their files. The worker running one died (its one transaction rolled back, so
+    nothing was saved; a killed task is never run again) or no worker ran; without this
+    the page would say "Importeras 51 %" for ever, keep the file, and refuse to undo any
+    other import of the municipality meanwhile. A task that does start later finds it no
+    longer queued and does nothing. Returns how many were marked."""
+    now = timezone.now()
+    cutoff = now - older_than
     return IncidentImport.objects.filter(
         # Queued before its time was noted (migration 0009): known by its upload's time.
-        Q(queued__lt=cutoff) | Q(queued__isnull=True, created__lt=cutoff),
+        Q(queued__lt=cutoff)
+        | Q(queued__isnull=True, created__lt=cutoff)
+        | Q(status=IncidentImport.Status.RUNNING, progressed__lt=now - silent_for),
         status__in=(IncidentImport.Status.QUEUED, IncidentImport.Status.RUNNING),
     ).update(
         status=IncidentImport.Status.FAILED,
@@ -393,6 +400,6 @@ def incident_imports_fail_stale(*, older_than: timedelta = STALE_IMPORT) -> int:
             "Importen avbröts innan den blev klar: tjänstens arbetsprocess stoppades eller "
             "körde inte. Ladda upp filen igen."
         ),
-        finished=timezone.now(),
+        finished=now,
         data=b"",
     )

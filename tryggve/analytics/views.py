@@ -704,6 +704,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "preview": preview,
             "trial": trial,
             "progress_text": _progress_text(upload),
+            "stalled": upload.stalled_since(timezone.now()) is not None,
             "clock_warning": clock_warning,
         },
         status=400 if form is not None and form.errors else 200,
@@ -764,7 +765,8 @@ def _trial(upload: IncidentImport, form: ImportMappingForm) -> tuple[list | None
 
 def _progress_text(upload: IncidentImport) -> str:
     """The progress page's visible line: no percentage while queued (it would say "0 %"
-    of an import not yet begun)."""
+    of an import not yet begun); what to do when it waits or stands still so long that
+    its worker has stopped (`IncidentImport.stalled_since`)."""
     if since := upload.waiting_since(timezone.now()):
         return _(
             "I kö sedan kl. %(time)s: importen har inte startat. Tjänsten som kör importer kan "
@@ -772,6 +774,13 @@ def _progress_text(upload: IncidentImport) -> str:
         ) % {"time": timezone.localtime(since).strftime("%H:%M")}
     if upload.status == IncidentImport.Status.QUEUED:
         return _("I kö – importen startar snart")
+    if since := upload.stalled_since(timezone.now()):
+        return _(
+            "Importen har stått still sedan kl. %(time)s (vid %(percent)s %%): tjänsten som "
+            "kör importer stoppades troligen mitt i, och importen fortsätter inte. Inget från "
+            "filen har sparats. Ladda upp filen igen; kontakta systemförvaltaren om det händer "
+            "igen."
+        ) % {"time": timezone.localtime(since).strftime("%H:%M"), "percent": upload.percent}
     return f"{upload.phase}: {upload.percent} %"
 
 
@@ -805,7 +814,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
             "label": str(upload.phase),
             "percent": upload.percent,
             "text": _progress_text(upload),
-            "stalled": upload.waiting_since(timezone.now()) is not None,
+            "stalled": upload.stalled_since(timezone.now()) is not None,
             "finished": finished,
         }
     )

@@ -15,12 +15,15 @@ from tryggve.analytics.uploads import incident_import_start, incident_import_upl
 Status = IncidentImport.Status
 
 
-def make(municipality, status, hours_ago):
+def make(municipality, status, hours_ago, **ago):
+    """An import uploaded `hours_ago`, its other times (`queued`, `progressed`) as long
+    ago as `ago` says."""
     row = IncidentImport.objects.create(
         municipality=municipality, file_name="f.csv", data=b"Datum;Typ\n", status=status
     )
+    now = timezone.now()
     IncidentImport.objects.filter(pk=row.pk).update(
-        created=timezone.now() - timedelta(hours=hours_ago)
+        created=now - timedelta(hours=hours_ago), **{name: now - ago[name] for name in ago}
     )
     return row
 
@@ -57,10 +60,8 @@ def test_imports_whose_worker_died_or_never_ran_end_as_failed(municipality, case
         ("queued", Status.QUEUED, 3),
         ("recent", Status.QUEUED, 1),
     ):
-        rows[name] = make(municipality, status, 5)
-        IncidentImport.objects.filter(pk=rows[name].pk).update(
-            queued=timezone.now() - timedelta(hours=hours), rows_done=51
-        )
+        rows[name] = make(municipality, status, 5, queued=timedelta(hours=hours))
+        IncidentImport.objects.filter(pk=rows[name].pk).update(rows_done=51)
     out = StringIO()
     call_command("clear_incident_uploads", stdout=out)
     assert "failed: 2 " in out.getvalue()
@@ -74,6 +75,32 @@ def test_imports_whose_worker_died_or_never_ran_end_as_failed(municipality, case
     page = case_handler.get(f"/personal/lagesbild/import/{rows['running'].pk}/")
     assert "arbetsprocess stoppades" in page.content.decode()
     assert "Ingenting från filen har sparats." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_running_import_silent_a_quarter_of_an_hour_ends_as_failed(municipality):
+    """A worker killed mid-import leaves it running, and the task is never run again: the
+    sweep fails it once it has not moved on for a quarter of an hour (not two hours after
+    it was queued), so other imports can be undone again."""
+    rows = {
+        name: make(
+            municipality,
+            status,
+            0,
+            queued=timedelta(minutes=20),
+            progressed=timedelta(minutes=minutes),
+        )
+        for name, status, minutes in (
+            ("dead", Status.RUNNING, 16),
+            ("saving", Status.RUNNING, 14),
+            ("queued", Status.QUEUED, 16),
+        )
+    }
+    out = StringIO()
+    call_command("clear_incident_uploads", stdout=out)
+    assert "failed: 1 " in out.getvalue()
+    statuses = {name: IncidentImport.objects.get(pk=row.pk).status for name, row in rows.items()}
+    assert statuses == {"dead": Status.FAILED, "saving": Status.RUNNING, "queued": Status.QUEUED}
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 
-from tryggve.analytics import uploads
+from tryggve.analytics import services, uploads
 from tryggve.analytics.forms import type_field_name
 from tryggve.analytics.models import FeedFetch, Incident, IncidentImport
 from tryggve.areas.models import Municipality
@@ -280,6 +280,18 @@ def test_a_failure_while_saving_leaves_nothing_half_imported(
     assert len(written) == 1 and Incident.objects.count() == 0
 
 
+def progress_after(client, created, **minutes_ago):
+    """(stalled, text) of the import's status once its times (`queued`, `progressed`) lie
+    as many minutes back as `minutes_ago` says; `created` is read again."""
+    now = timezone.now()
+    IncidentImport.objects.filter(pk=created.pk).update(
+        **{name: now - timedelta(minutes=minutes) for name, minutes in minutes_ago.items()}
+    )
+    created.refresh_from_db()
+    status = client.get(f"{URL}{created.pk}/status.json").json()
+    return status["stalled"], status["text"]
+
+
 @pytest.mark.django_db
 def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
     case_handler, municipality, dummy_queue
@@ -289,20 +301,85 @@ def test_an_import_left_waiting_in_the_queue_says_it_has_not_started(
     upload(case_handler, GOOD)
     created = IncidentImport.objects.get()
     start(case_handler, created.pk)
-    queued = timezone.now() - timedelta(minutes=4)
-    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
-    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
-    assert (status["stalled"], status["text"]) == (False, "I kö – importen startar snart")
-    queued = timezone.now() - timedelta(minutes=6)
-    IncidentImport.objects.filter(pk=created.pk).update(queued=queued)
-    status = case_handler.get(f"{URL}{created.pk}/status.json").json()
-    at = timezone.localtime(queued).strftime("%H:%M")
+    assert progress_after(case_handler, created, queued=4) == (
+        False,
+        "I kö – importen startar snart",
+    )
+    stalled, text = progress_after(case_handler, created, queued=6)
+    at = timezone.localtime(created.queued).strftime("%H:%M")
     expected = (
         f"I kö sedan kl. {at}: importen har inte startat. Tjänsten som kör importer kan ha "
         "stannat – kontakta systemförvaltaren. Filen finns kvar och inget har sparats."
     )
-    assert (status["stalled"], status["text"]) == (True, expected)
+    assert (stalled, text) == (True, expected)
     assert expected in " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
+
+
+@pytest.mark.django_db
+def test_an_import_whose_worker_was_killed_mid_run_says_it_stands_still(
+    case_handler, municipality, dummy_queue, monkeypatch
+):
+    """The worker killed (SIGKILL) while saving: its transaction rolled back and the task is
+    never run again. The page said "Importeras: 99 %" for the two hours until the sweep,
+    and every other import of the municipality could not be undone meanwhile."""
+    upload(case_handler, GOOD)
+    created = IncidentImport.objects.get()
+    start(case_handler, created.pk)
+
+    def killed(**kwargs):
+        raise KeyboardInterrupt  # nothing the run catches, as nothing runs after SIGKILL
+
+    monkeypatch.setattr("tryggve.analytics.services.incidents_import", killed)
+    before = timezone.now()
+    with pytest.raises(KeyboardInterrupt):
+        services.incident_import_run(import_id=created.pk)
+    created.refresh_from_db()
+    assert created.status == IncidentImport.Status.RUNNING and created.progressed >= before
+    assert progress_after(case_handler, created, progressed=14) == (
+        False,
+        "Sparar i databasen: 99 %",
+    )
+    # Sixteen minutes without a sign of life: it will not go on, and the page says so.
+    stalled, text = progress_after(case_handler, created, progressed=16)
+    at = timezone.localtime(created.progressed).strftime("%H:%M")
+    expected = (
+        f"Importen har stått still sedan kl. {at} (vid 99 %): tjänsten som kör importer "
+        "stoppades troligen mitt i, och importen fortsätter inte. Inget från filen har "
+        "sparats. Ladda upp filen igen; kontakta systemförvaltaren om det händer igen."
+    )
+    assert (stalled, text) == (True, expected)
+    page = " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
+    assert expected in page and "importen fortsätter och resultatet finns" not in page
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_import_waits_while_another_of_its_municipality_runs(
+    case_handler, municipality, dummy_queue
+):
+    """Two workers, one file uploaded twice: run side by side, each import found the other's
+    rows new, both said "20000 händelser importerade", and undoing the one that saved them
+    took them from the other file as well. The second now starts after the first."""
+    from django_tasks import default_task_backend
+
+    from tryggve.analytics.tasks import run_incident_import
+
+    upload(case_handler, GOOD)
+    upload(case_handler, GOOD, name="igen.csv")
+    first, second = IncidentImport.objects.order_by("pk")
+    start(case_handler, first.pk)
+    start(case_handler, second.pk)
+    running = IncidentImport.objects.filter(pk=first.pk)
+    running.update(status=IncidentImport.Status.RUNNING, progressed=timezone.now())
+    default_task_backend.clear()
+    assert run_incident_import.call(second.pk) == "waiting"
+    assert IncidentImport.objects.get(pk=second.pk).status == IncidentImport.Status.QUEUED
+    [again] = default_task_backend.results
+    assert again.args == [second.pk] and again.task.run_after > timezone.now()
+    # A first whose worker was killed (silent a quarter of an hour) keeps no one waiting.
+    running.update(progressed=timezone.now() - timedelta(minutes=16))
+    assert run_incident_import.call(second.pk) == IncidentImport.Status.DONE
+    assert IncidentImport.objects.get(pk=second.pk).imported == 2
 
 
 @pytest.mark.django_db

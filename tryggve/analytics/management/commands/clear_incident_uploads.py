@@ -23,4 +23,7 @@ class Command(BaseCommand):
         removed = incident_imports_clear_abandoned(older_than=timedelta(hours=hours))
         self.stdout.write(f"removed: {removed} abandoned incident uploads older than {hours} hours")
         stale = incident_imports_fail_stale()
-        self.stdout.write(f"failed: {stale} incident imports queued or running for over 2 hours")
+        self.stdout.write(
+            f"failed: {stale} incident imports queued or running for over 2 hours, or running "
+            "without progress for 15 minutes"
+        )

@@ -5,7 +5,8 @@
 // A screen reader would read a live line on every poll ("Importeras: 94 %" every 1.5 s),
 // so the visible line is not live; the page's one status line (#import-announce) is
 // written only when the import starts, at each quarter, and when it is done (and once if
-// it waits so long in the queue that its worker has likely stopped).
+// it waits so long in the queue, or stands still so long while running, that its worker
+// has likely stopped).
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
@@ -34,7 +35,8 @@
           return window.location.reload();
         }
         phase.textContent = data.text;
-        // Waited so long that the worker has likely stopped: said once, as it asks for action.
+        // Waited or stood still so long that the worker has likely stopped: said once, as it
+        // asks for action.
         if (data.stalled && !stalled) {
           stalled = true;
           say(data.text);
