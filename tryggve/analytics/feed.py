@@ -82,6 +82,9 @@ class FetchReport:
     duplicates: int = 0
     rejected: int = 0
     outside: int = 0
+    # Events stored before that the police have edited since, brought up to date (or
+    # removed, moved to a place not served): among `duplicates` (or `outside`) too.
+    updated: int = 0
     message: str = ""
 
 
@@ -383,8 +386,10 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport, *, now: datetime) 
     row.save()
     report.outcome = Outcome.OK
     report.imported, report.duplicates, report.rejected, report.outside = counts
+    report.updated = result.updated
     log.info(
-        "Police feed: %d events, imported=%d duplicates=%d rejected=%d outside=%d",
+        "Police feed: %d events, imported=%d duplicates=%d rejected=%d outside=%d updated=%d",
         len(events),
         *counts,
+        result.updated,
     )
