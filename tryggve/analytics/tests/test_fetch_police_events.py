@@ -538,12 +538,29 @@ def test_a_broken_answer_is_logged_and_imports_nothing(server, clock):
 def test_locations_default_to_the_served_municipalities(settings, municipality):
     # Arjeplog's row is there but not served (routing off): its events are not asked for.
     settings.POLICE_FEED_LOCATIONS = []
-    assert feed.feed_locations() == ["Arvidsjaur"]
+    assert feed.feed_locations() == ["Arvidsjaur", "Norrbottens län"]
 
 
 def test_locations_default_to_every_served_municipality(settings, arjeplog):
     settings.POLICE_FEED_LOCATIONS = []
-    assert feed.feed_locations() == ["Arvidsjaur", "Arjeplog"]
+    assert feed.feed_locations() == ["Arvidsjaur", "Arjeplog", "Norrbottens län"]
+
+
+@pytest.mark.django_db
+def test_the_county_is_asked_for_where_the_police_place_its_digests(
+    feed_for_arvidsjaur_alone, clock, settings
+):
+    """The night digests, the county's traffic controls and, since 2026, every event have
+    `location` "Norrbottens län": a feed that filters on it has them only for the county."""
+    feed_for_arvidsjaur_alone.script = [(200, FEED_1, {}, 0)]
+    settings.POLICE_FEED_LOCATIONS = []
+    fetch(clock)
+    path = feed_for_arvidsjaur_alone.requests[0][0]
+    assert path == "/api/events?locationname=Arvidsjaur;Norrbottens%20l%C3%A4n"
+
+
+def test_a_county_is_named_as_the_feed_writes_it():
+    assert feed._county_name("västra götalands län") == "Västra Götalands län"
 
 
 @pytest.mark.django_db
