@@ -405,8 +405,8 @@ PUBLIC_MIN_COUNT = env_number("PUBLIC_MIN_COUNT", "3")
 NEAR_REPEAT_RADIUS_M = 500
 # The police's open events feed (`manage.py fetch_police_events`). Its rules ask for a
 # User-Agent naming the application and a way to reach us; the places default to the
-# served municipalities in the database ("Arvidsjaur;Arjeplog" in POLICE_FEED_LOCATIONS
-# overrides).
+# served municipalities in the database and their counties ("Arvidsjaur;Arjeplog;Norrbottens
+# län" in POLICE_FEED_LOCATIONS overrides; name the county too, `feed.feed_locations`).
 POLICE_FEED_URL = os.environ.get("POLICE_FEED_URL", "https://polisen.se/api/events")
 if not POLICE_FEED_URL.startswith(("https://", "http://")):
     # urllib would read a file:// address from this machine's disk as if it were the feed.

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tryggve.analytics.importers import (
+    COUNTY_CODES,
     MUNICIPALITY_CODES,
     ImportFormatError,
     load_police_events,
@@ -82,21 +83,42 @@ class FetchReport:
     duplicates: int = 0
     rejected: int = 0
     outside: int = 0
+    # Events stored before that the police have edited since, brought up to date (or
+    # removed, moved to a place not served): among `duplicates` (or `outside`) too.
+    updated: int = 0
     message: str = ""
 
 
 def feed_locations() -> list[str]:
     """The place names to ask the feed for: the POLICE_FEED_LOCATIONS setting, else the
     served municipalities in the database (only the default one while routing is off), by
-    the names the feed uses ("Arvidsjaur"). A neighbour's row kept beside them is not
-    served: its events would only be imported to be shown nowhere, or where they do not
-    belong."""
+    the names the feed uses ("Arvidsjaur"), and then their counties ("Norrbottens län").
+    A neighbour's row kept beside them is not served: its events would only be imported to
+    be shown nowhere, or where they do not belong.
+
+    The county because `locationname` names an event's `location`, and the police place
+    there the county alone for their night digests ("Sammanfattning natt"), the county's
+    traffic controls and, since 2026, every event (the municipality is then only in the
+    event's name): asked for by municipality alone, a feed that filters on `location` has
+    none of these to give. The county's other towns come along and are counted as
+    `outside`, never stored; the answer is 500 events at most either way."""
     if settings.POLICE_FEED_LOCATIONS:
         return list(settings.POLICE_FEED_LOCATIONS)
     names = {code: name.capitalize() for name, code in MUNICIPALITY_CODES.items()}
     served = served_codes_or_default()
-    codes = Municipality.objects.filter(code__in=served).order_by("code")
-    return [names[code] for code in codes.values_list("code", flat=True) if code in names]
+    codes = list(
+        Municipality.objects.filter(code__in=served)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    counties = {code: _county_name(name) for name, code in COUNTY_CODES.items()}
+    wanted = [county for county in dict.fromkeys(code[:2] for code in codes) if county in counties]
+    return [names[code] for code in codes if code in names] + [counties[c] for c in wanted]
+
+
+def _county_name(key: str) -> str:
+    """A county as the feed writes it, from `COUNTY_CODES`' key: "Västra Götalands län"."""
+    return " ".join(word if word == "län" else word.capitalize() for word in key.split())
 
 
 def feed_url(locations: list[str]) -> str:
@@ -153,6 +175,14 @@ def _why_not_now(url: str, now: datetime) -> tuple[str, timedelta]:
         return f"{DAY_LIMIT} calls in the last day already", timedelta()
     last = calls.order_by("-started").values_list("started", flat=True).first()
     wait = last + MIN_SPACING - now if last else timedelta()
+    # Only calls reserved and not yet made (other runs waiting their turn) lie ahead of the
+    # clock, 10 s apart. A call made lies ahead only when the clock went back since (NTP
+    # correcting a clock that ran fast, a restored snapshot): it was made before now, so
+    # 10 s after the turns reserved keeps the spacing, where waiting for its time stamp
+    # would hold the run, and the flock every later run needs, for as long as the clock
+    # was wrong.
+    waiting = calls.filter(outcome=Outcome.STARTED, started__gt=now).count()
+    wait = min(wait, MIN_SPACING * (waiting + 1))
     return "", max(wait, timedelta())
 
 
@@ -383,8 +413,10 @@ def _import(row: FeedFetch, body: bytes, report: FetchReport, *, now: datetime) 
     row.save()
     report.outcome = Outcome.OK
     report.imported, report.duplicates, report.rejected, report.outside = counts
+    report.updated = result.updated
     log.info(
-        "Police feed: %d events, imported=%d duplicates=%d rejected=%d outside=%d",
+        "Police feed: %d events, imported=%d duplicates=%d rejected=%d outside=%d updated=%d",
         len(events),
         *counts,
+        result.updated,
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from shapely.geometry import Point
 
 from tryggve.analytics.importers import (
+    SUMMARY_PREFIX,
     SUMMARY_WINDOW_AFTER,
     SUMMARY_WINDOW_BEFORE,
     CsvMapping,
@@ -85,6 +86,10 @@ class ImportResult:
     error_shares: list[str | None] = field(default_factory=list)
     # The stored incidents (pks) rows were duplicates of, for `IncidentImport.confirmed`.
     duplicate_of: list[int] = field(default_factory=list)
+    # Police events stored before that the police have since edited (`_police_edits`),
+    # brought up to date (counted among `duplicates` too) or, moved to a place not served,
+    # removed (counted among `outside` too).
+    updated: int = 0
 
     def by_municipality(self) -> dict[str, dict[str, int]]:
         """{share: {"imported": n, "duplicates": n, "rejected": n}} for every share met
@@ -256,6 +261,57 @@ def _summary_duplicates(batch: list[IncidentData]) -> set[str]:
     return duplicates
 
 
+# What the police change in an event after publishing it, seen in the feed over months:
+# its type ("Bråk" becoming "Mord/dråp", "Brand" "Mordbrand"), its text, the time or the
+# municipality in its name, the county and its centre. A single event fetched again with
+# its id is brought up to date in these; a digest keeps its first version
+# (`_digests_stored`), whose lines are numbered by position.
+POLICE_EDITABLE = (
+    "occurred_at",
+    "offence_group",
+    "type_label",
+    "municipality_code",
+    "municipality_name",
+    "summary",
+    "source_url",
+    "lat",
+    "lon",
+)
+
+
+def _police_single(incident: Incident) -> bool:
+    """A police feed event of its own: neither a digest nor a digest's line."""
+    return (
+        incident.source == IncidentSource.POLICE_FEED
+        and ":" not in incident.external_id
+        and not is_summary(incident.type_label)
+    )
+
+
+def _police_edits(incidents: list[Incident]) -> dict[str, int]:
+    """{external id: pk of the stored version} for each police event of `incidents`
+    (placed, not saved) stored before with other values in `POLICE_EDITABLE`: one query."""
+    fetched = {i.external_id: i for i in incidents if _police_single(i)}
+    if not fetched:
+        return {}
+    stored = Incident.objects.filter(
+        source=IncidentSource.POLICE_FEED, external_id__in=list(fetched)
+    ).values("pk", "external_id", *POLICE_EDITABLE)
+    edits = {}
+    for row in stored:
+        new = fetched[row["external_id"]]
+        if is_summary(row["type_label"]):
+            continue
+        for name in POLICE_EDITABLE:
+            old, value = row[name], getattr(new, name)
+            if name == "occurred_at":  # as instants (the hour the clocks go back)
+                old, value = old.timestamp(), value.timestamp()
+            if old != value:
+                edits[row["external_id"]] = row["pk"]
+                break
+    return edits
+
+
 def _identity(incident: Incident) -> tuple[str, str, str]:
     """What makes two incidents one: the police feed's ids are the whole country's, but a
     file's ids (or the hash of a row without one) are only its municipality's, so another
@@ -368,9 +424,10 @@ def _id_taken(data: IncidentData, known: _Facts, differs: list[str]) -> Rejectio
     return Rejection(data.where, reason, "id")
 
 
-# What `_prepare_batch` makes of each item: saved, already there, or rejected; and what
-# `incidents_check` says of a file's row that is skipped (a totals row).
-NEW, DUPLICATE = "new", "duplicate"
+# What `_prepare_batch` makes of each item: saved, already there (`EDITED`: a police event
+# there in an earlier version, `_police_edits`), or rejected; and what `incidents_check`
+# says of a file's row that is skipped (a totals row).
+NEW, DUPLICATE, EDITED = "new", "duplicate", "edited"
 Outcome = str | Rejection | Skipped
 
 
@@ -390,6 +447,7 @@ def _prepare_batch(
     """
     placed = [placer.place(data) for data in batch]
     summary = {(IncidentSource.POLICE_FEED, "", i) for i in _summary_duplicates(batch)}
+    edits = _police_edits(placed)
     keys = {_identity(incident) for incident in placed}
     pairs = list(zip(placed, batch, strict=True))
     keys |= {
@@ -420,12 +478,16 @@ def _prepare_batch(
             # police edit their events, whose fetch again is the same event.
             differs = _differences(known, _facts(incident)) if data.file_id else []
             outcome = _id_taken(data, known, differs) if differs else DUPLICATE
+            if outcome == DUPLICATE and key in stored and incident.external_id in edits:
+                # The police's edit of their event: the stored one is brought up to date.
+                incident.pk = edits.pop(incident.external_id)
+                outcome = EDITED
         elif found := next((other for other in earlier if other in stored), None):
             outcome = NEW if _differences(stored[found], _facts(incident)) else DUPLICATE
             match = found  # the stored incident it is, for `matched`
         else:
             outcome = NEW
-        if outcome == DUPLICATE and matched is not None and match in pks:
+        if outcome in (DUPLICATE, EDITED) and matched is not None and match in pks:
             matched.append(pks[match])
         if outcome == NEW:
             seen[key] = _facts(incident, data.where)
@@ -439,10 +501,10 @@ OUTSIDE = "outside"
 
 def incidents_check(*, incidents: list[Parsed]) -> list[Outcome]:
     """What an import would make of each of `incidents` now, saving nothing: `NEW`,
-    `DUPLICATE`, `OUTSIDE` (a place no served municipality covers), the `Rejection` the
-    import would report, or the `Skipped` it would pass over. The upload page's trial of a
-    file's first rows, by the same rules as `incidents_import`, in the municipality served
-    (`tenancy.serving`)."""
+    `DUPLICATE` (`EDITED` for a police event edited since), `OUTSIDE` (a place no served
+    municipality covers), the `Rejection` the import would report, or the `Skipped` it
+    would pass over. The upload page's trial of a file's first rows, by the same rules as
+    `incidents_import`, in the municipality served (`tenancy.serving`)."""
     placer = _Placer()
 
     def to_save(item: Parsed) -> bool:
@@ -495,6 +557,41 @@ def _write(
 
 # Values in one IN list at most, below every database's limit.
 IN_SLICE = 500
+
+
+def _edit(edited: list[Incident]) -> None:
+    """Bring stored police events up to date with the police's edits (`EDITED`: `pk` is the
+    stored one's). A link to a record (`same_as`) is made anew, as for a new event: the
+    edit may have changed the group, the municipality or the time it rested on. A feed
+    event is never precise, so it has no near-repeat alerts to prepare."""
+    if not edited:
+        return
+    for incident in edited:
+        Incident.objects.filter(pk=incident.pk).update(
+            same_as=None, **{name: getattr(incident, name) for name in POLICE_EDITABLE}
+        )
+    incidents_link_same(
+        codes={incident.municipality_code for incident in edited},
+        start=min(incident.occurred_at for incident in edited),
+        end=max(incident.occurred_at for incident in edited),
+    )
+
+
+def _police_moved_away(ids: list[str]) -> int:
+    """Remove the stored police events of `ids`, which the police have since placed in a
+    municipality or county none served covers (the municipality in an event's name
+    corrected): such an event is not stored (`outside`), and one stored before would
+    count for a place the police say it is not. Returns how many were removed."""
+    removed = 0
+    for start in range(0, len(ids), IN_SLICE):
+        stored = Incident.objects.filter(
+            source=IncidentSource.POLICE_FEED, external_id__in=ids[start : start + IN_SLICE]
+        )
+        stored = stored.exclude(external_id__contains=":").exclude(
+            type_label__istartswith=SUMMARY_PREFIX
+        )
+        removed += stored.delete()[1].get(Incident._meta.label, 0)
+    return removed
 
 
 # How far apart in time a police feed event and a file's or a staff member's record of the
@@ -680,8 +777,10 @@ def incidents_import(
     (`Skipped`) is counted as `skipped`, neither saved nor rejected. Events of places no
     served municipality covers are counted as `outside` and not stored. An incident already
     stored (`_identity`) is a duplicate, so importing the same feed or file twice adds
-    nothing; but a file's row whose id is stored (or met earlier in the file) with another
-    time, type or place is rejected by its line (`_prepare_batch`), never a silent duplicate.
+    nothing (a police event the police have edited since is brought up to date, or removed
+    when they have moved it to a place not served: `updated`); but a file's row whose id is
+    stored (or met earlier in the file) with another time, type or place is rejected by its
+    line (`_prepare_batch`), never a silent duplicate.
     Each batch is saved in its own transaction: a crash keeps the batches already saved and
     a re-run completes the rest. With `all_or_nothing` (a file: the summary rule of the
     police feed would miss a digest and an event in different batches) everything is read,
@@ -695,8 +794,11 @@ def incidents_import(
     batch: list[IncidentData] = []
     order: list[int] = []  # each batch item's place in `incidents`, for its message's order
     pending: list[tuple[Incident, str]] = []
+    pending_edits: list[Incident] = []
     seen: dict = {}
     errors: list[tuple[int, str, str | None]] = []
+    # Police events of places not served (`outside`): stored before, they moved away.
+    away: list[str] = []
 
     def reject(number: int, rejection: Rejection, share: str | None) -> None:
         """Count `rejection` (the file's item `number`), and for its share of the call unless
@@ -708,28 +810,34 @@ def incidents_import(
             result.rejected_by_code[share] += 1
 
     def flush() -> None:
-        new, matched = [], []
+        new, matched, edited = [], [], []
         outcomes = _prepare_batch(batch, placer=placer, seen=seen, matched=matched)
         result.duplicate_of.extend(matched)
         for number, data, (outcome, incident) in zip(order, batch, outcomes, strict=True):
             share = placer.share(incident.municipality_code, data)
             if outcome == NEW:
                 new.append((incident, share))
-            elif outcome == DUPLICATE:
+            elif outcome in (DUPLICATE, EDITED):
                 result.duplicates += 1
                 result.duplicates_by_code[share] += 1
+                if outcome == EDITED:
+                    edited.append(incident)
             else:
                 reject(number, outcome, share)
+        result.updated += len(edited)
         batch.clear()
         order.clear()
         if all_or_nothing:
             pending.extend(new)
+            pending_edits.extend(edited)
         else:
             # Streaming, the earlier batches are stored, so duplicates across them are found.
             seen.clear()
             with transaction.atomic():
                 _write(new, synthetic=synthetic, result=result, source=source)
+                _edit(edited)
                 _confirm(source, matched)
+            edited.clear()
 
     for done, item in enumerate(incidents, start=1):
         if isinstance(item, Skipped):
@@ -739,6 +847,8 @@ def incidents_import(
             reject(done, item, None if outside else placer.share(placer.code_of(item), item))
         elif placer.outside(item):
             result.outside += 1
+            if item.source == IncidentSource.POLICE_FEED and not item.summary_part:
+                away.append(item.external_id)
         else:
             batch.append(item)
             order.append(done)
@@ -751,7 +861,10 @@ def incidents_import(
     if all_or_nothing:
         with transaction.atomic():
             _write(pending, synthetic=synthetic, result=result, source=source)
+            _edit(pending_edits)
             _confirm(source, result.duplicate_of)
+    with transaction.atomic():
+        result.updated += _police_moved_away(away)
     # Stable: a batch's rejections found when saving go back among the file's others.
     errors.sort(key=lambda e: e[0])
     result.errors = [message for _number, message, _share in errors]

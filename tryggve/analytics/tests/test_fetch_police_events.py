@@ -538,12 +538,29 @@ def test_a_broken_answer_is_logged_and_imports_nothing(server, clock):
 def test_locations_default_to_the_served_municipalities(settings, municipality):
     # Arjeplog's row is there but not served (routing off): its events are not asked for.
     settings.POLICE_FEED_LOCATIONS = []
-    assert feed.feed_locations() == ["Arvidsjaur"]
+    assert feed.feed_locations() == ["Arvidsjaur", "Norrbottens län"]
 
 
 def test_locations_default_to_every_served_municipality(settings, arjeplog):
     settings.POLICE_FEED_LOCATIONS = []
-    assert feed.feed_locations() == ["Arvidsjaur", "Arjeplog"]
+    assert feed.feed_locations() == ["Arvidsjaur", "Arjeplog", "Norrbottens län"]
+
+
+@pytest.mark.django_db
+def test_the_county_is_asked_for_where_the_police_place_its_digests(
+    feed_for_arvidsjaur_alone, clock, settings
+):
+    """The night digests, the county's traffic controls and, since 2026, every event have
+    `location` "Norrbottens län": a feed that filters on it has them only for the county."""
+    feed_for_arvidsjaur_alone.script = [(200, FEED_1, {}, 0)]
+    settings.POLICE_FEED_LOCATIONS = []
+    fetch(clock)
+    path = feed_for_arvidsjaur_alone.requests[0][0]
+    assert path == "/api/events?locationname=Arvidsjaur;Norrbottens%20l%C3%A4n"
+
+
+def test_a_county_is_named_as_the_feed_writes_it():
+    assert feed._county_name("västra götalands län") == "Västra Götalands län"
 
 
 @pytest.mark.django_db
@@ -635,3 +652,29 @@ def test_a_far_future_event_in_the_feed_is_rejected_not_stored(server, clock):
     assert not Incident.objects.filter(external_id="900002").exists()
     error = FeedFetch.objects.get().error
     assert "(id 900002): tiden 2099-01-01 00:00:00 +01:00 ligger i framtiden" in error
+
+
+@pytest.mark.django_db
+def test_a_clock_set_back_never_makes_a_run_wait_for_the_wrong_time(server, clock):
+    """The last call was stamped a day ahead by a clock that ran fast, since corrected: the
+    call was made before now, so 10 s after it is all the spacing needs (the run waited a
+    day, holding cron's flock, and no run called the feed meanwhile)."""
+    FeedFetch.objects.create(started=clock.now() + timedelta(days=1), url="x", outcome=Outcome.OK)
+    report = fetch(clock)
+    assert report.outcome == Outcome.OK
+    assert clock.slept == [pytest.approx(10)]
+    # And so does every later run, while the clock has not caught up with the stamp.
+    clock.sleep(60)
+    fetch(clock)
+    assert clock.slept[-1] == pytest.approx(10)
+
+
+@pytest.mark.django_db
+def test_turns_other_runs_have_reserved_are_kept_ten_seconds_apart(server, clock):
+    """Two runs waiting their turn (reserved at +10 s and +20 s): this one takes +30 s."""
+    for seconds in (10, 20):
+        FeedFetch.objects.create(
+            started=clock.now() + timedelta(seconds=seconds), url="x", outcome=Outcome.STARTED
+        )
+    fetch(clock)
+    assert clock.slept == [pytest.approx(30)]

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         "further calls; redirects are never followed. Only 5xx, timeouts and a server that is "
         "down are retried within a run. Run from cron every 15 minutes or so. Ends with "
         "one line: outcome=... imported=N duplicates=N rejected=N outside=N (events of places "
-        "no served municipality covers, not stored); a 403 (refused: possibly blocked, which "
+        "no served municipality covers, not stored) updated=N (events stored before that the "
+        "police have edited since, brought up to date, or removed when moved to a place not "
+        "served); a 403 (refused: possibly blocked, which "
         "an operator must look into), a 404 (and every later run for that address) or a failure "
         "exits 1."
     )
@@ -30,7 +32,8 @@ class Command(BaseCommand):
         report = police_events_fetch(locations=locations)
         line = (
             f"outcome={report.outcome} calls={report.calls} imported={report.imported} "
-            f"duplicates={report.duplicates} rejected={report.rejected} outside={report.outside}"
+            f"duplicates={report.duplicates} rejected={report.rejected} outside={report.outside} "
+            f"updated={report.updated}"
         )
         # A 429 is the feed's normal pacing; a 403 may be a block that needs a person.
         if report.outcome in (
