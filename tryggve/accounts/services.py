@@ -43,6 +43,20 @@ def staff_user_ensure(
     return user, created
 
 
+def role_groups_ensure(*, group_model=Group, using: str = "default") -> int:
+    """Make the group of every role that is missing; returns how many were made.
+
+    Run after every `migrate` (`AccountsConfig.ready`): a fresh production database has an
+    account from `createsuperuser` but no groups, and without the group "administrator" the
+    admin offers no role to give it, so its staff pages stay closed ("Din roll ger inte
+    tillgång hit")."""
+    made = 0
+    for role in Role:
+        _group, created = group_model.objects.using(using).get_or_create(name=role.value)
+        made += created
+    return made
+
+
 @transaction.atomic
 def totp_device_for_setup(*, user):
     """The user's confirmed TOTP device, or the one unconfirmed device to enrol.

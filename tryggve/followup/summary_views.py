@@ -62,7 +62,14 @@ def _page(request, promise: Promise, year: int, form=None, status: int = 200) ->
 @readers
 @require_safe
 def summary_page(request: HttpRequest, year: int) -> HttpResponse:
-    return _page(request, _promise(year), year)
+    promise = promise_for_year(home_municipality(), year)
+    if promise is None and year == timezone.localdate().year:
+        # The menu links here for this year: a municipality without this year's promise
+        # (a new deployment, or January before the promise is signed) reads why, not a 404.
+        return render(request, "followup/summary/page.html", {"year": year, "promise": None})
+    if promise is None:
+        raise Http404
+    return _page(request, promise, year)
 
 
 @readers

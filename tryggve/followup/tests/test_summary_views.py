@@ -61,6 +61,25 @@ def test_an_unknown_format_or_a_year_without_promise_is_a_404(council_reader, pr
     assert council_reader.get(url("summary", today.year - 5)).status_code == 404
 
 
+def test_the_menus_link_without_this_years_promise_says_why(council_reader, today):
+    """The follow-up menu links to this year's summary on every page; a municipality without
+    this year's promise (a new deployment, January) read a 404 there."""
+    overview = council_reader.get(reverse("followup:overview"))
+    assert url("summary", today.year) in overview.content.decode()
+    response = council_reader.get(url("summary", today.year))
+    assert response.status_code == 200
+    assert f"inget medborgarlöfte för {today.year}" in response.content.decode()
+    assert council_reader.get(url("summary", today.year - 1)).status_code == 404
+    assert council_reader.get(url("summary_download_pdf", today.year)).status_code == 404
+
+
+def test_another_municipalitys_promise_this_year_is_not_shown(case_handler, other_promise, today):
+    response = case_handler.get(url("summary", today.year))
+    assert response.status_code == 200
+    assert other_promise.title not in response.content.decode()
+    assert "Ladda ner" not in response.content.decode()
+
+
 def test_a_year_no_date_can_hold_is_a_404(council_reader, promise):
     for year in (0, 10_000, 10**20):
         assert council_reader.get(url("summary", year)).status_code == 404
