@@ -133,3 +133,35 @@ def test_the_upload_limit_is_smaller_on_sqlite_and_can_be_set(tmp_path):
     postgres = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/none"}
     assert import_limit(tmp_path, **postgres) == str(20 * 1024 * 1024)
     assert import_limit(tmp_path, INCIDENT_IMPORT_MAX_BYTES="1000") == "1000"
+
+
+def serve(tmp_path, **env) -> subprocess.CompletedProcess:
+    """Load the WSGI application as gunicorn does, with only `env` set."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "TRYGGVE_DEMO", "DEBUG", "SITE_URL", "PORT", "DATABASE_URL"}
+        and not k.startswith("PYTEST_")
+    }
+    clean.update(ENV_FILE=os.devnull, VAR_DIR=str(tmp_path / "var"), **env)
+    return subprocess.run(  # noqa: S603 (our own module, fixed arguments)
+        [sys.executable, "-c", "import tryggve.wsgi"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_server_refuses_a_placeholder_secret(tmp_path):
+    site = "https://trygg.example.se"
+    for placeholder in ["...", "change-me", "x" * 60]:
+        result = serve(tmp_path, SECRET_KEY=placeholder, SITE_URL=site)
+        assert result.returncode != 0, placeholder
+        assert "SECRET_KEY is too weak to serve with" in result.stderr
+    strong = serve(tmp_path, SECRET_KEY="k3Yq-" * 12, SITE_URL=site)
+    assert strong.returncode == 0, strong.stderr
+    # The demo keeps its own generated key and may serve with any.
+    demo = serve(tmp_path, SECRET_KEY="x", TRYGGVE_DEMO="1")
+    assert demo.returncode == 0, demo.stderr
