@@ -318,10 +318,23 @@ def risk_map_cached(
             computed.events,
         )
         cache.set(key, entry, CACHE_SECONDS)
+        _supersede(f"riskmap2-latest:{which}:{group}:{size:g}", key)
     rows, method, events = entry
     return RiskMap(
         [Cell(x, y, size, score, count) for x, y, score, count in rows], method, events
     )
+
+
+def _supersede(latest: str, key: str) -> None:
+    """Note `key` as the newest entry of its map (`latest`) and delete the one it replaces
+    (an earlier data version or day), which no page reads again: each import, undo and
+    feed fetch makes a new version, and the worker computes every group and cell size
+    after each (`warming`), so the old entries (hundreds of kB each at 100 m) would
+    otherwise fill a shared cache for CACHE_SECONDS."""
+    replaced = cache.get(latest)
+    cache.set(latest, key, CACHE_SECONDS)
+    if replaced and replaced != key:
+        cache.delete(replaced)
 
 
 def risk_cells_cached(

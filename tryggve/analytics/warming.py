@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
@@ -28,6 +29,11 @@ from tryggve.lib.tasks import enqueue_once
 # Imports within this many seconds of each other (the feed every 15 minutes, a batch of
 # uploads) are warmed for once, after the last of them has had time to commit.
 WARM_DELAY_SECONDS = 60
+# A municipality's warming is queued once until it starts, for this long at most (a task
+# lost with its worker then holds no later one back for longer): at a city's size its 27
+# maps take longer than WARM_DELAY_SECONDS, and uploads and undos every minute queued a new
+# one each minute, more than the one `counting` worker could run.
+WARM_PENDING_MAX_SECONDS = 3600
 
 
 def risk_maps_warm(*, code: str) -> list[tuple[str, int, int]]:
@@ -52,16 +58,24 @@ def risk_maps_warm_enqueue(*, codes: Iterable[str]) -> None:
         transaction.on_commit(lambda code=code: _enqueue(code))
 
 
+def _pending_key(code: str) -> str:
+    return f"analytics:riskmap-warm:{code}"
+
+
 def _enqueue(code: str) -> None:
     enqueue_once(
         warm_risk_maps,
         code,
-        key=f"analytics:riskmap-warm:{code}",
+        key=_pending_key(code),
         delay_seconds=WARM_DELAY_SECONDS,
+        hold_seconds=WARM_PENDING_MAX_SECONDS,
     )
 
 
 # The slow queue: at a city's size the maps take seconds each, and mail must not wait.
 @task(queue_name="counting")
 def warm_risk_maps(code: str) -> int:
+    # Started: a change committed from now on queues the next warming (this one may not
+    # see it).
+    cache.delete(_pending_key(code))
     return len(risk_maps_warm(code=code))

@@ -40,12 +40,17 @@ def deliver_mail(mail_id: int) -> str:
     return result
 
 
-def enqueue_once(task, *args, key: str, delay_seconds: int) -> None:
+def enqueue_once(
+    task, *args, key: str, delay_seconds: int, hold_seconds: int | None = None
+) -> None:
     """Queue `task(*args)` to run `delay_seconds` from now (at once on a backend that cannot
     wait), unless `key` was queued within that time: a burst of changes (a busy hour's
-    answers, a feed run and an upload) is handled once, after it. A queue that is down must
-    not fail the change that asked: it is logged, and the reader computes what it needs."""
-    if not cache.add(key, True, delay_seconds):
+    answers, a feed run and an upload) is handled once, after it. With `hold_seconds` the
+    key is held that long instead, and the task deletes it when it starts: then it is
+    queued once until it runs, however long it runs or waits for the worker. A queue that
+    is down must not fail the change that asked: it is logged, and the reader computes
+    what it needs."""
+    if not cache.add(key, True, hold_seconds or delay_seconds):
         return
     try:
         if task.get_backend().supports_defer:

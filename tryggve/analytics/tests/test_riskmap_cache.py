@@ -65,3 +65,28 @@ def test_the_warm_command_fills_the_cache_the_page_reads(
     response = police_officer.get("/personal/lagesbild/riskkarta/?cell=250")
     assert response.status_code == 200
     assert len(forecasts) == warmed
+
+
+def test_a_superseded_entry_leaves_the_cache(
+    municipality, burglaries, forecasts, make_incident, area_points
+):
+    """Every import, undo and feed fetch makes a new data version, and the worker computes
+    every group and cell size after each (analytics.warming): the entries of the older
+    versions, never read again, filled a shared cache for a day (a busy hour of uploads
+    and undos, hundreds of kB each at 100 m)."""
+    from django.core.cache import cache
+
+    risk_cells_cached(group=BURGLARY, size=250)
+    risk_cells_cached(group=BURGLARY, size=500)
+    old = set(_entries(cache))
+    make_incident(at=area_points["Tallbacka"], when=timezone.now() - timedelta(days=1))
+    risk_cells_cached(group=BURGLARY, size=250)
+    risk_cells_cached(group=BURGLARY, size=500)
+    new = set(_entries(cache))
+    assert len(old) == len(new) == 2 and not old & new
+    assert len(forecasts) == 4
+
+
+def _entries(cache) -> list[str]:
+    """The risk maps' entries in the per-process cache of the tests."""
+    return [key for key in cache._cache if ":riskmap2:" in key]

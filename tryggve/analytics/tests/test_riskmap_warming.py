@@ -95,3 +95,32 @@ def test_a_queue_that_is_down_does_not_fail_the_import(
         upload = imported(case_handler, FIRST)
     assert upload.imported == 1
     assert forecasts == []
+
+
+@pytest.mark.django_db
+def test_a_municipality_has_one_warming_queued_until_it_starts(
+    warm_on, municipality, dummy_queue, committed, monkeypatch
+):
+    """At a city's size the 27 maps take longer than the minute between two warmings, and
+    uploads and undos every minute queued one each minute: more than the one `counting`
+    worker runs, so its queue (the survey recounts behind it) grew without end."""
+    import time
+
+    from django_tasks import default_task_backend
+
+    monkeypatch.setattr(warming, "WARM_DELAY_SECONDS", 1)
+
+    def queued():
+        return [r for r in default_task_backend.results if r.task.name == "warm_risk_maps"]
+
+    with committed(execute=True):
+        warming.risk_maps_warm_enqueue(codes=["2505"])
+    time.sleep(1.2)  # the delay is over, the task has not started yet
+    with committed(execute=True):
+        warming.risk_maps_warm_enqueue(codes=["2505"])
+    assert len(queued()) == 1
+    # Once it starts, what changes meanwhile is warmed for by the next one.
+    warming.warm_risk_maps.call("2505")
+    with committed(execute=True):
+        warming.risk_maps_warm_enqueue(codes=["2505"])
+    assert len(queued()) == 2

@@ -4,9 +4,13 @@ defaults alone; `.ci/run` starts Redis and sets REQUIRE_REDIS=1, which turns the
 failure."""
 
 import os
+import re
+import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tryggve.lib.mail import mail_queue
 from tryggve.lib.models import OutgoingMail
@@ -74,3 +78,42 @@ def test_unreachable_redis_skips_by_default():
 def test_unreachable_redis_fails_when_required():
     with pytest.raises(pytest.fail.Exception, match="REQUIRE_REDIS=1"):
         require_redis(NOBODY, required=True)
+
+
+# Tasks queued for later ---------------------------------------------------------------------
+
+DOCS = ("README.md", "docs/operations.md", "docs/architecture.md")
+
+
+def test_every_documented_rq_worker_runs_the_scheduler():
+    """RQ keeps a task queued for later (a mail's retry, an upload waiting for another of
+    its municipality, the risk maps warmed a minute after an import, a survey's recount) in
+    its scheduled registry, and only a worker started with its scheduler moves it to the
+    queue: the workers the docs started never ran any of them (an upload that had to wait
+    stayed 'I kö' until the sweep failed it two hours later)."""
+    from django.conf import settings
+
+    commands = []
+    for name in DOCS:
+        text = (settings.BASE_DIR / name).read_text(encoding="utf-8")
+        commands += re.findall(r"rqworker[^`]*?(?:default|counting)", text)
+    assert len(commands) >= 4
+    assert [c for c in commands if "--with-scheduler" not in c] == []
+
+
+@pytest.mark.django_db
+def test_a_task_queued_for_later_runs_on_a_worker_with_the_scheduler(rq_queue):
+    """What the documented worker does with a mail's retry: run it once its time has come."""
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    from tryggve.lib.tasks import deliver_mail
+
+    later = timezone.now() + timedelta(milliseconds=200)
+    deliver_mail.using(run_after=later).enqueue(1)
+    time.sleep(0.5)
+    worker = SimpleWorker([rq_queue], connection=rq_queue.connection, job_class=Job)
+    worker.work(burst=True)
+    assert rq_queue.scheduled_job_registry.count == 1, "without the scheduler it never runs"
+    worker.work(burst=True, with_scheduler=True)
+    assert rq_queue.scheduled_job_registry.count == 0
