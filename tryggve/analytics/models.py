@@ -698,6 +698,11 @@ class IncidentImport(models.Model):
         return None
 
     @property
+    def stands_still(self) -> bool:
+        """Stopped now (`stalled_since`): the history says so, not "Importeras" or "I kö"."""
+        return self.stalled_since(timezone.now()) is not None
+
+    @property
     def may_undo(self) -> bool:
         """A finished upload that added incidents and is not undone yet. Only uploads know
         their incidents (`Incident.incident_import`); a file imported on the server does

@@ -704,7 +704,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "preview": preview,
             "trial": trial,
             "progress_text": _progress_text(upload),
-            "stalled": upload.stalled_since(timezone.now()) is not None,
+            "stalled": upload.stands_still,
             "clock_warning": clock_warning,
         },
         status=400 if form is not None and form.errors else 200,
@@ -814,7 +814,7 @@ def import_status(request: HttpRequest, import_id: int) -> JsonResponse:
             "label": str(upload.phase),
             "percent": upload.percent,
             "text": _progress_text(upload),
-            "stalled": upload.stalled_since(timezone.now()) is not None,
+            "stalled": upload.stands_still,
             "finished": finished,
         }
     )

@@ -25,6 +25,19 @@ CSV = (
 ).encode()
 
 
+def record_what_is_said(page) -> None:
+    """From now on, every text the status line (#import-announce) is given goes into
+    `window.said`, in order: what a screen reader says."""
+    page.evaluate(
+        """() => {
+            window.said = [];
+            const line = document.getElementById("import-announce");
+            new MutationObserver(() => window.said.push(line.textContent))
+                .observe(line, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+
+
 def test_upload_mapping_progress_and_result(staff_page, make_staff, dummy_queue, tmp_path, shot):
     # The queue holds the task until the test runs it, so the progress page can be seen.
     path = tmp_path / "händelser.csv"
@@ -54,14 +67,7 @@ def test_upload_mapping_progress_and_result(staff_page, make_staff, dummy_queue,
     assert blocking_violations(page) == []
     shot(page, "analytics-import-progress")
     # Everything the status line says from here on, in order.
-    page.evaluate(
-        """() => {
-            window.said = [];
-            const line = document.getElementById("import-announce");
-            new MutationObserver(() => window.said.push(line.textContent))
-                .observe(line, {childList: true, characterData: true, subtree: true});
-        }"""
-    )
+    record_what_is_said(page)
     upload = IncidentImport.objects.get()
     bar = page.locator("progress#import-bar")
     for done in (10, 20, 30, 40, 60):
@@ -253,3 +259,41 @@ def test_the_history_pages_by_keyboard(staff_page, make_staff, municipality, sho
     expect(fetches.locator("[aria-current=page]")).to_have_text("Sida 2 av 2")
     expect(page.locator("main table").first.locator("tbody tr")).to_have_count(10)
     shot(page, "analytics-import-history-page-2")
+
+
+def test_an_import_that_stalls_while_its_page_is_open(staff_page, make_staff, municipality, shot):
+    """The worker dies while the page polls: the line says the import stands still, set
+    apart as a notice; the status line says it once, not at every poll; and "the import
+    carries on" goes from beside it (it stayed until the page was reloaded)."""
+    from datetime import timedelta
+
+    handler = make_staff("karin", "case_handler")
+    upload = IncidentImport.objects.create(
+        municipality=municipality,
+        uploaded_by=handler,
+        file_name="händelser.csv",
+        status=IncidentImport.Status.RUNNING,
+        total_rows=100,
+        rows_done=42,
+        queued=timezone.now(),
+        progressed=timezone.now(),
+    )
+    page = staff_page(handler, phone=True, path=f"/personal/lagesbild/import/{upload.pk}/")
+    phase = page.locator("#import-phase")
+    leave = page.get_by_text("Du kan lämna sidan; importen fortsätter")
+    expect(phase).to_have_text("Importeras: 42 %")
+    expect(leave).to_be_visible()
+    record_what_is_said(page)
+    since = timezone.now() - timedelta(minutes=16)
+    IncidentImport.objects.filter(pk=upload.pk).update(progressed=since)
+    expect(phase).to_contain_text("Importen har stått still sedan kl.", timeout=5_000)
+    expect(phase).to_have_class("notice")
+    expect(leave).to_be_hidden()
+    # Two more polls: nothing more is said.
+    for _poll in range(2):
+        with page.expect_response(lambda r: r.url.endswith("/status.json")):
+            pass
+    said = page.evaluate("window.said")
+    assert len(said) == 1 and said[0].startswith("Importen har stått still sedan kl.")
+    assert blocking_violations(page) == []
+    shot(page, "analytics-import-stalled")

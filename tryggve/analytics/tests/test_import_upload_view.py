@@ -349,7 +349,12 @@ def test_an_import_whose_worker_was_killed_mid_run_says_it_stands_still(
     )
     assert (stalled, text) == (True, expected)
     page = " ".join(case_handler.get(f"{URL}{created.pk}/").content.decode().split())
-    assert expected in page and "importen fortsätter och resultatet finns" not in page
+    assert f'<p id="import-phase" class="notice">{expected}</p>' in page
+    # "The import carries on" is hidden beside it (kept for the script, which hides it too).
+    assert '<p id="import-leave" hidden>Du kan lämna sidan; importen fortsätter' in page
+    # The history said "Importeras" until the sweep failed it.
+    history = case_handler.get(URL).content.decode()
+    assert "<td>Står still</td>" in history and "<td>Importeras</td>" not in history
     assert Incident.objects.count() == 0
 
 

@@ -15,6 +15,7 @@
   var phase = document.getElementById("import-phase");
   var bar = document.getElementById("import-bar");
   var announce = document.getElementById("import-announce");
+  var leave = document.getElementById("import-leave");
   var STEP = 25;
   // Where the page stood when it was opened: what it already showed is not announced.
   var running = bar.hasAttribute("value");
@@ -35,6 +36,10 @@
           return window.location.reload();
         }
         phase.textContent = data.text;
+        // An import that stands still does not go on: its line is set apart as a notice,
+        // and "you can leave the page; the import carries on" goes.
+        phase.classList.toggle("notice", Boolean(data.stalled));
+        leave.hidden = Boolean(data.stalled);
         // Waited or stood still so long that the worker has likely stopped: said once, as it
         // asks for action.
         if (data.stalled && !stalled) {
