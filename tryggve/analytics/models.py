@@ -577,6 +577,22 @@ class RejectionCause:
 CAUSE_EXAMPLES = 5
 
 
+def _moving(now: datetime) -> Q:
+    return Q(status=IncidentImport.Status.RUNNING, progressed__gte=now - RUN_PATIENCE)
+
+
+class IncidentImportQuerySet(models.QuerySet):
+    def at_work(self, now: datetime) -> IncidentImportQuerySet:
+        """Running and seen moving within RUN_PATIENCE: an import that may still write.
+        One silent longer lost its worker (its one transaction rolled back) and keeps no
+        other import or undo waiting."""
+        return self.filter(_moving(now))
+
+    def in_the_way(self, now: datetime) -> IncidentImportQuerySet:
+        """Queued (it may start at any moment) or at work (`at_work`)."""
+        return self.filter(Q(status=IncidentImport.Status.QUEUED) | _moving(now))
+
+
 class IncidentImport(models.Model):
     """A file imported for a municipality and how its import went: a CSV file a staff member
     uploaded (kept for its column mapping until it has run), or a file imported on the
@@ -659,6 +675,8 @@ class IncidentImport(models.Model):
     )
     handed_on = models.PositiveIntegerField(_("lämnade till senare importer"), default=0)
 
+    objects = IncidentImportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("filimport")
         verbose_name_plural = _("filimporter")
@@ -682,8 +700,16 @@ class IncidentImport(models.Model):
         told, not shown "I kö" until the two-hour sweep fails it. None otherwise."""
         since = self.queued or self.created
         if self.status == self.Status.QUEUED and since and now - since > QUEUE_PATIENCE:
-            return since
+            return None if self.behind_another(now) else since
         return None
+
+    def behind_another(self, now: datetime) -> bool:
+        """Queued while another import of its municipality is at work: it starts after that
+        one (`services._import_claim`), however long that takes; not a stopped worker."""
+        if self.status != self.Status.QUEUED:
+            return False
+        others = IncidentImport.objects.at_work(now).filter(municipality_id=self.municipality_id)
+        return others.exclude(pk=self.pk).exists()
 
     def stalled_since(self, now: datetime) -> datetime | None:
         """When the import was last seen moving, if it has stopped: queued too long

@@ -96,11 +96,13 @@ def imports_here():
 
 
 def imports_running(*, municipality_id: int, exclude: int | None = None):
-    """The municipality's uploads that are queued or running (but `exclude`)."""
-    running = (IncidentImport.Status.QUEUED, IncidentImport.Status.RUNNING)
-    return IncidentImport.objects.filter(
-        municipality_id=municipality_id, status__in=running
-    ).exclude(pk=exclude)
+    """The municipality's uploads that are queued or at work (but `exclude`): not one that
+    has stood still for RUN_PATIENCE, which will write nothing (`in_the_way`)."""
+    return (
+        IncidentImport.objects.in_the_way(timezone.now())
+        .filter(municipality_id=municipality_id)
+        .exclude(pk=exclude)
+    )
 
 
 def last_successful_fetch() -> FeedFetch | None:

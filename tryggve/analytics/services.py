@@ -37,7 +37,6 @@ from tryggve.analytics.importers import (
     type_key,
 )
 from tryggve.analytics.models import (
-    RUN_PATIENCE,
     Incident,
     IncidentImport,
     IncidentSource,
@@ -1136,11 +1135,11 @@ def _import_claim(import_id: int) -> bool | None:
         if municipality_id is None:
             return None
         Municipality.objects.select_for_update().filter(pk=municipality_id).first()
-        at_work = IncidentImport.objects.filter(
-            municipality_id=municipality_id,
-            status=IncidentImport.Status.RUNNING,
-            progressed__gte=now - RUN_PATIENCE,
-        ).exclude(pk=import_id)
+        at_work = (
+            IncidentImport.objects.at_work(now)
+            .filter(municipality_id=municipality_id)
+            .exclude(pk=import_id)
+        )
         if at_work.exists():
             return False
         queued = IncidentImport.objects.filter(pk=import_id, status=IncidentImport.Status.QUEUED)

@@ -772,6 +772,8 @@ def _progress_text(upload: IncidentImport) -> str:
             "I kö sedan kl. %(time)s: importen har inte startat. Tjänsten som kör importer kan "
             "ha stannat – kontakta systemförvaltaren. Filen finns kvar och inget har sparats."
         ) % {"time": timezone.localtime(since).strftime("%H:%M")}
+    if upload.behind_another(timezone.now()):
+        return _("I kö bakom en annan import av kommunen, som pågår: den här startar sedan")
     if upload.status == IncidentImport.Status.QUEUED:
         return _("I kö – importen startar snart")
     if since := upload.stalled_since(timezone.now()):

@@ -2,11 +2,13 @@
 ones it found already there stay, and the history says who undid it and when."""
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from tryggve.analytics.importers import CsvMapping, read_csv
 from tryggve.analytics.models import Incident, IncidentImport, NearRepeatAlert
@@ -181,7 +183,10 @@ def test_a_row_a_file_imported_on_the_server_had_too_stays(case_handler, municip
 def test_no_undo_while_another_import_runs(case_handler, municipality):
     upload = imported(case_handler, FIRST)
     running = IncidentImport.objects.create(
-        municipality=municipality, file_name="pågår.csv", status=IncidentImport.Status.RUNNING
+        municipality=municipality,
+        file_name="pågår.csv",
+        status=IncidentImport.Status.RUNNING,
+        progressed=timezone.now(),
     )
     page = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
     assert "En annan import pågår." in page
@@ -216,3 +221,19 @@ def test_the_confirm_page_names_alerts_as_the_overview_does(case_handler, munici
     assert "varning" not in page and "kontaktperson" not in page
     overview = case_handler.get("/personal/lagesbild/").content.decode()
     assert "Förberedda larm om upprepade inbrott" in overview and "kontaktombud" in overview
+
+
+@pytest.mark.django_db
+def test_an_import_that_stands_still_does_not_hold_the_undo_back(case_handler, municipality):
+    """Its worker was killed: it will write nothing, and the undo page said "En annan import
+    pågår. Vänta tills den är klar" until the hourly sweep failed it."""
+    upload = imported(case_handler, FIRST)
+    IncidentImport.objects.create(
+        municipality=municipality,
+        file_name="stod-still.csv",
+        status=IncidentImport.Status.RUNNING,
+        progressed=timezone.now() - timedelta(minutes=16),
+    )
+    page = case_handler.get(f"{URL}{upload.pk}/angra/").content.decode()
+    assert "En annan import pågår." not in page
+    assert incident_import_undo(incident_import=upload, user=case_handler.user) == 1

@@ -381,6 +381,15 @@ def test_an_import_waits_while_another_of_its_municipality_runs(
     assert IncidentImport.objects.get(pk=second.pk).status == IncidentImport.Status.QUEUED
     [again] = default_task_backend.results
     assert again.args == [second.pk] and again.task.run_after > timezone.now()
+    # Waiting its turn longer than a worker takes to pick an import up is no stopped
+    # worker: the page says what it waits for, not "Tjänsten ... kan ha stannat".
+    IncidentImport.objects.filter(pk=second.pk).update(
+        queued=timezone.now() - timedelta(minutes=20)
+    )
+    page = case_handler.get(f"{URL}{second.pk}/").content.decode()
+    assert "I kö bakom en annan import av kommunen, som pågår" in page
+    assert "kan ha stannat" not in page
+    assert case_handler.get(f"{URL}{second.pk}/status.json").json()["stalled"] is False
     # A first whose worker was killed (silent a quarter of an hour) keeps no one waiting.
     running.update(progressed=timezone.now() - timedelta(minutes=16))
     assert run_incident_import.call(second.pk) == IncidentImport.Status.DONE
