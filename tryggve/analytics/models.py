@@ -452,7 +452,7 @@ class FeedFetch(models.Model):
 
     def _explained(self, code: str) -> str | None:
         if self.outcome == self.Outcome.OK:
-            return self._rejections_explained(code)
+            return self._ok_explained(code)
         if self.outcome == self.Outcome.RATE_LIMITED:
             return self._wait_explained()
         if self.outcome == self.Outcome.REFUSED:
@@ -489,11 +489,34 @@ class FeedFetch(models.Model):
             "status": self.http_status
         }
 
-    def _rejections_explained(self, code: str) -> str | None:
+    def _ok_explained(self, code: str) -> str | None:
         rejected = self.rejected_for(code)
         if rejected is None:
             return None
         parts = []
+        own = self.share(code) or {}
+        # Events fetched before that the police have since edited (`services._police_edits`).
+        if updated := own.get("updated", 0):
+            parts.append(
+                ngettext(
+                    "%(count)d händelse som hämtats förut hade ändrats av polisen och uppdaterades",
+                    "%(count)d händelser som hämtats förut hade ändrats av polisen och "
+                    "uppdaterades",
+                    updated,
+                )
+                % {"count": updated}
+            )
+        if moved := own.get("moved", 0):
+            parts.append(
+                ngettext(
+                    "%(count)d händelse har polisen flyttat till en annan kommun; den räknas "
+                    "inte längre här",
+                    "%(count)d händelser har polisen flyttat till en annan kommun; de räknas "
+                    "inte längre här",
+                    moved,
+                )
+                % {"count": moved}
+            )
         if rejected:
             parts.append(
                 ngettext(

@@ -89,17 +89,31 @@ class ImportResult:
     # brought up to date (counted among `duplicates` too) or, moved to a place not served,
     # removed (counted among `outside` too).
     updated: int = 0
+    # The same per share: `updated` where the event now is; `moved` where it was before
+    # the police moved it to another municipality (brought up to date there, or removed
+    # when that one is not served), so each municipality's staff see what left them.
+    updated_by_code: Counter = field(default_factory=Counter)
+    moved_by_code: Counter = field(default_factory=Counter)
 
     def by_municipality(self) -> dict[str, dict[str, int]]:
         """{share: {"imported": n, "duplicates": n, "rejected": n}} for every share met
-        (`FeedFetch.counts`)."""
+        (`FeedFetch.counts`), with "updated" and "moved" where not 0."""
         counters = {
             "imported": self.imported_by_code,
             "duplicates": self.duplicates_by_code,
             "rejected": self.rejected_by_code,
+            "updated": self.updated_by_code,
+            "moved": self.moved_by_code,
         }
         shares = sorted(set().union(*counters.values()))
-        return {share: {name: c[share] for name, c in counters.items()} for share in shares}
+        # The police's edits are rare: their counts only where there are some.
+        rare = ("updated", "moved")
+        return {
+            share: {
+                name: c[share] for name, c in counters.items() if c[share] or name not in rare
+            }
+            for share in shares
+        }
 
 
 class _Placer:
@@ -558,13 +572,22 @@ def _write(
 IN_SLICE = 500
 
 
-def _edit(edited: list[Incident]) -> None:
+def _edit(edited: list[Incident], result: ImportResult) -> None:
     """Bring stored police events up to date with the police's edits (`EDITED`: `pk` is the
     stored one's). A link to a record (`same_as`) is made anew, as for a new event: the
     edit may have changed the group, the municipality or the time it rested on. A feed
-    event is never precise, so it has no near-repeat alerts to prepare."""
+    event is never precise, so it has no near-repeat alerts to prepare. One moved to
+    another municipality is counted as moved for the one it left (`moved_by_code`)."""
     if not edited:
         return
+    before = dict(
+        Incident.objects.filter(pk__in=[incident.pk for incident in edited]).values_list(
+            "pk", "municipality_code"
+        )
+    )
+    result.moved_by_code.update(
+        before[i.pk] for i in edited if before.get(i.pk) and before[i.pk] != i.municipality_code
+    )
     for incident in edited:
         Incident.objects.filter(pk=incident.pk).update(
             same_as=None, **{name: getattr(incident, name) for name in POLICE_EDITABLE}
@@ -576,11 +599,12 @@ def _edit(edited: list[Incident]) -> None:
     )
 
 
-def _police_moved_away(ids: list[str]) -> int:
+def _police_moved_away(ids: list[str], result: ImportResult) -> int:
     """Remove the stored police events of `ids`, which the police have since placed in a
     municipality or county none served covers (the municipality in an event's name
     corrected): such an event is not stored (`outside`), and one stored before would
-    count for a place the police say it is not. Returns how many were removed."""
+    count for a place the police say it is not. Returns how many were removed, counted as
+    moved for the municipality each left (`moved_by_code`)."""
     removed = 0
     for start in range(0, len(ids), IN_SLICE):
         stored = Incident.objects.filter(
@@ -588,6 +612,9 @@ def _police_moved_away(ids: list[str]) -> int:
         )
         stored = stored.exclude(external_id__contains=":").exclude(
             type_label__istartswith=SUMMARY_PREFIX
+        )
+        result.moved_by_code.update(
+            code for code in stored.values_list("municipality_code", flat=True) if code
         )
         removed += stored.delete()[1].get(Incident._meta.label, 0)
     return removed
@@ -821,6 +848,7 @@ def incidents_import(
                 result.duplicates_by_code[share] += 1
                 if outcome == EDITED:
                     edited.append(incident)
+                    result.updated_by_code[share] += 1
             else:
                 reject(number, outcome, share)
         result.updated += len(edited)
@@ -834,7 +862,7 @@ def incidents_import(
             seen.clear()
             with transaction.atomic():
                 _write(new, synthetic=synthetic, result=result, source=source)
-                _edit(edited)
+                _edit(edited, result)
                 _confirm(source, matched)
             edited.clear()
 
@@ -860,10 +888,10 @@ def incidents_import(
     if all_or_nothing:
         with transaction.atomic():
             _write(pending, synthetic=synthetic, result=result, source=source)
-            _edit(pending_edits)
+            _edit(pending_edits, result)
             _confirm(source, result.duplicate_of)
     with transaction.atomic():
-        result.updated += _police_moved_away(away)
+        result.updated += _police_moved_away(away, result)
     # Stable: a batch's rejections found when saving go back among the file's others.
     errors.sort(key=lambda e: e[0])
     result.errors = [message for _number, message, _share in errors]

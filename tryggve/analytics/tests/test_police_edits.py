@@ -93,3 +93,28 @@ def test_a_file_row_with_a_known_id_and_other_contents_is_still_rejected(municip
     incidents_import(incidents=[row(1)])
     result = incidents_import(incidents=[row(3)])
     assert (result.rejected, result.updated) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_each_municipality_is_told_what_the_police_changed_for_it(municipality, arjeplog):
+    """The staff's list of the feed's calls counted an edited event as a duplicate: nobody
+    saw that stored events had been rewritten or moved away."""
+    from tryggve.analytics.models import FeedFetch
+
+    fetch(event("Bråk", "Bråk.", id=1), event("Stöld", "Stöld.", id=2), event("Rån", "Rån.", id=3))
+    result = fetch(
+        event("Mord/dråp", "En man har avlidit.", id=1),  # edited where it is
+        event("Stöld", "Stöld.", place="Arjeplog", id=2),  # moved to a municipality served
+        event("Rån", "Rån.", place="Jokkmokk", id=3),  # moved to one not served
+    )
+    counts = result.by_municipality()
+    assert (counts["2505"]["updated"], counts["2505"]["moved"]) == (1, 2)
+    assert counts["2506"]["updated"] == 1 and "moved" not in counts["2506"]
+    call = FeedFetch(outcome=FeedFetch.Outcome.OK, started=NOW, counts=counts)
+    here = call.explanation("2505")
+    assert "1 händelse som hämtats förut hade ändrats av polisen och uppdaterades" in here
+    assert "2 händelser har polisen flyttat till en annan kommun; de räknas inte längre" in here
+    assert "flyttat" not in call.explanation("2506")
+    # A call without edits says nothing of them.
+    quiet = fetch(event("Mord/dråp", "En man har avlidit.", id=1)).by_municipality()
+    assert quiet["2505"] == {"imported": 0, "duplicates": 1, "rejected": 0}
