@@ -580,31 +580,40 @@ def _edit(edited: list[Incident], result: ImportResult) -> None:
     another municipality is counted as moved for the one it left (`moved_by_code`)."""
     if not edited:
         return
-    before = dict(
-        Incident.objects.filter(pk__in=[incident.pk for incident in edited]).values_list(
-            "pk", "municipality_code"
-        )
-    )
+    rows = Incident.objects.filter(pk__in=[incident.pk for incident in edited])
+    before = {
+        pk: (code, at)
+        for pk, code, at in rows.values_list("pk", "municipality_code", "occurred_at")
+    }
     result.moved_by_code.update(
-        before[i.pk] for i in edited if before.get(i.pk) and before[i.pk] != i.municipality_code
+        before[i.pk][0]
+        for i in edited
+        if i.pk in before and before[i.pk][0] and before[i.pk][0] != i.municipality_code
     )
     for incident in edited:
         Incident.objects.filter(pk=incident.pk).update(
             same_as=None, **{name: getattr(incident, name) for name in POLICE_EDITABLE}
         )
+    # Where and when they were too: a record an edited event stood aside for is free now,
+    # and another event of its municipality may stand aside for it instead.
+    moments = [i.occurred_at for i in edited] + [at for _code, at in before.values()]
     incidents_link_same(
-        codes={incident.municipality_code for incident in edited},
-        start=min(incident.occurred_at for incident in edited),
-        end=max(incident.occurred_at for incident in edited),
+        codes={i.municipality_code for i in edited} | {code for code, _at in before.values()},
+        start=min(moments),
+        end=max(moments),
     )
 
 
-def _police_moved_away(ids: list[str], result: ImportResult) -> int:
-    """Remove the stored police events of `ids`, which the police have since placed in a
-    municipality or county none served covers (the municipality in an event's name
-    corrected): such an event is not stored (`outside`), and one stored before would
-    count for a place the police say it is not. Returns how many were removed, counted as
-    moved for the municipality each left (`moved_by_code`)."""
+def _police_moved_away(fetched: list[Incident], result: ImportResult) -> int:
+    """Remove the stored police events of `fetched` (placed, of places none served covers)
+    whose place the police have changed since (the municipality in an event's name
+    corrected): such an event is not stored (`outside`), and one stored before would count
+    for a place the police say it is not. One fetched again at the place it was stored in
+    stays: that municipality is not served now (routing turned off, its slug removed), and
+    one municipality's configuration must not delete another's events. Returns how many
+    were removed, counted as moved for the municipality each left (`moved_by_code`)."""
+    by_id = {incident.external_id: incident for incident in fetched}
+    ids = list(by_id)
     removed = 0
     for start in range(0, len(ids), IN_SLICE):
         stored = Incident.objects.filter(
@@ -613,11 +622,34 @@ def _police_moved_away(ids: list[str], result: ImportResult) -> int:
         stored = stored.exclude(external_id__contains=":").exclude(
             type_label__istartswith=SUMMARY_PREFIX
         )
-        result.moved_by_code.update(
-            code for code in stored.values_list("municipality_code", flat=True) if code
+        moved = {
+            pk: (code, at)
+            for pk, external_id, code, name, at in stored.values_list(
+                "pk", "external_id", "municipality_code", "municipality_name", "occurred_at"
+            )
+            if _moved(code, name, by_id[external_id])
+        }
+        if not moved:
+            continue
+        result.moved_by_code.update(code for code, _at in moved.values() if code)
+        gone = Incident.objects.filter(pk__in=list(moved))
+        removed += gone.delete()[1].get(Incident._meta.label, 0)
+        # A record one of them stood aside for is free: another event may stand aside now.
+        moments = [at for _code, at in moved.values()]
+        incidents_link_same(
+            codes={code for code, _at in moved.values()}, start=min(moments), end=max(moments)
         )
-        removed += stored.delete()[1].get(Incident._meta.label, 0)
     return removed
+
+
+def _moved(code: str, name: str, fetched: Incident) -> bool:
+    """Whether a stored event of the municipality `code` (or `name`) is placed elsewhere in
+    its version `fetched`. One stored with neither lay in a served county, which the
+    fetched version (not served) no longer does."""
+    place = code or municipality_key(name)
+    return not place or place != (
+        fetched.municipality_code or municipality_key(fetched.municipality_name)
+    )
 
 
 # How far apart in time a police feed event and a file's or a staff member's record of the
@@ -823,8 +855,9 @@ def incidents_import(
     pending_edits: list[Incident] = []
     seen: dict = {}
     errors: list[tuple[int, str, str | None]] = []
-    # Police events of places not served (`outside`): stored before, they moved away.
-    away: list[str] = []
+    # Police events of places not served (`outside`), placed: one stored before elsewhere
+    # was moved away by the police (`_police_moved_away`).
+    away: list[Incident] = []
 
     def reject(number: int, rejection: Rejection, share: str | None) -> None:
         """Count `rejection` (the file's item `number`), and for its share of the call unless
@@ -875,7 +908,7 @@ def incidents_import(
         elif placer.outside(item):
             result.outside += 1
             if item.source == IncidentSource.POLICE_FEED and not item.summary_part:
-                away.append(item.external_id)
+                away.append(placer.place(item))
         else:
             batch.append(item)
             order.append(done)

@@ -72,6 +72,24 @@ def test_an_event_moved_to_a_municipality_not_served_no_longer_counts_here(munic
 
 
 @pytest.mark.django_db
+def test_an_event_of_a_municipality_no_longer_served_stays_when_the_police_did_not_move_it(
+    municipality, arjeplog, settings
+):
+    """Only an edit of the place is a move: Arjeplog's events fetched again after it stopped
+    being served (its slug removed, routing turned off) were deleted as moved away, another
+    municipality's stored events removed by Arvidsjaur's configuration."""
+    fetch(event("Stöld", "Stöld ur bil.", place="Arjeplog"))
+    settings.MUNICIPALITY_ROUTING = False  # Arvidsjaur alone is served now
+    result = fetch(event("Stöld", "Stöld ur bil, nu med mer text.", place="Arjeplog"))
+    assert (result.outside, result.updated, dict(result.moved_by_code)) == (1, 0, {})
+    assert Incident.objects.get().municipality_code == "2506"
+    # Moved by the police to a place not served, it goes, and counts as moved for Arjeplog.
+    result = fetch(event("Stöld", "Stöld ur bil.", place="Jokkmokk"))
+    assert (result.updated, dict(result.moved_by_code)) == (1, {"2506": 1})
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_file_row_with_a_known_id_and_other_contents_is_still_rejected(municipality):
     """Only the police feed's own events are edits; a file's id stays the rule it was."""
     from tryggve.analytics.importers import IncidentData

@@ -332,3 +332,36 @@ def test_the_matching_is_one_to_one_and_as_large_as_any(edges):
             graph[pk, other - 100] = 1
     best = maximum_bipartite_matching(csr_matrix(graph), perm_type="column")
     assert len(found) == int((best >= 0).sum())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "place",
+    [("2506", "Arjeplog", ARJEPLOG), ("2510", "Jokkmokk", (66.6066, 19.8229))],
+    ids=["to a municipality served", "to one not served"],
+)
+def test_a_record_freed_by_a_police_edit_moving_its_event_away_is_linked_again(
+    municipality, arjeplog, place
+):
+    """The police move the feed event that stood aside for a file's record to another
+    municipality: the record is free, and another event of Arvidsjaur that fits it stands
+    aside for it, as when an upload is undone. Only the municipality the event went to was
+    linked again (or none), so Arvidsjaur counted the record and that event both."""
+    record = item("K-1", when=EVENING + timedelta(hours=1, minutes=50))
+    first = item("700001", FEED, when=EVENING)
+    second = item("700002", FEED, when=EVENING + timedelta(hours=2))
+    incidents_import(incidents=[record, first, second])
+    assert linked() == {"700002": "K-1"} and counted() == 2
+    code, name, (lat, lon) = place
+    moved = item(
+        "700002",
+        FEED,
+        when=EVENING + timedelta(hours=2),
+        lat=lat,
+        lon=lon,
+        municipality_code=code,
+        municipality_name=name,
+    )
+    assert incidents_import(incidents=[moved]).updated == 1
+    assert linked() == {"700001": "K-1"}
+    assert counted() == 1
