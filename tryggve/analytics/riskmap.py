@@ -286,7 +286,9 @@ def data_version(group: str, codes: tuple[str, ...] | None = None) -> str:
     cache key, in every process, without anyone having to remember to clear a cache.
     """
     areas, incidents = scoped_rows(group, codes)
-    incidents = incidents.aggregate(last=Max("id"), n=Count("id"))
+    # Only what the map draws: the police feed's events (never precise) come every quarter
+    # of an hour and would make a new key, and a new computation, each time.
+    incidents = incidents.precise().aggregate(last=Max("id"), n=Count("id"))
     areas = areas.aggregate(last=Max("id"), n=Count("id"))
     return f"{incidents['last']}.{incidents['n']}.{areas['last']}.{areas['n']}"
 

@@ -558,8 +558,9 @@ def _write(
             start=min(incident.occurred_at for incident in incidents),
             end=max(incident.occurred_at for incident in incidents),
         )
-        # Their risk maps' cached entries are old now: the worker computes the new ones.
-        risk_maps_warm_enqueue(codes=codes - {""})
+        # Their risk maps' cached entries are old now (only precise incidents are drawn): the
+        # worker computes the new ones.
+        risk_maps_warm_enqueue(codes={i.municipality_code for i in incidents if i.precise} - {""})
     result.imported_by_code.update(share for _incident, share in new)
     # bulk_create with ignore_conflicts returns no keys, so read back the new incidents
     # that may need an alert (only those: reading back a whole file took a fifth of it).

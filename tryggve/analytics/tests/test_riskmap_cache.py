@@ -46,6 +46,18 @@ def test_an_import_invalidates_the_cached_map(
     assert sum(c.past_count for c in after) == sum(c.past_count for c in before) + 1
 
 
+def test_an_event_the_map_cannot_draw_keeps_the_cached_map(
+    municipality, burglaries, forecasts, make_incident
+):
+    """The police feed's events (a municipality, no position) come every quarter of an hour:
+    each made a new data version, and the worker or the next page computed every map again
+    for nothing the map draws."""
+    before = risk_cells_cached(group=BURGLARY, size=250)
+    make_incident(at=None, when=timezone.now() - timedelta(days=1))
+    assert risk_cells_cached(group=BURGLARY, size=250) == before
+    assert len(forecasts) == 1
+
+
 def test_a_deleted_incident_invalidates_the_cached_map(municipality, burglaries, forecasts):
     risk_cells_cached(group=BURGLARY, size=250)
     Incident.objects.order_by("id").first().delete()

@@ -124,3 +124,23 @@ def test_a_municipality_has_one_warming_queued_until_it_starts(
     with committed(execute=True):
         warming.risk_maps_warm_enqueue(codes=["2505"])
     assert len(queued()) == 2
+
+
+@pytest.mark.django_db
+def test_the_police_feeds_events_warm_nothing(warm_on, municipality, forecasts, committed):
+    """The feed's events have no position: nothing on the map changes, every 15 minutes."""
+    from tryggve.analytics.importers import parse_police_events
+    from tryggve.analytics.services import incidents_import
+
+    event = {
+        "id": 7101,
+        "datetime": "2026-11-30 01:40:00 +01:00",
+        "name": "30 november 01.10, Inbrott, Arvidsjaur",
+        "summary": "Inbrott i en villa.",
+        "url": "/aktuellt/handelser/2026/november/30/7101/",
+        "type": "Inbrott",
+        "location": {"name": "Arvidsjaur", "gps": "65.592,19.180"},
+    }
+    with committed(execute=True):
+        assert incidents_import(incidents=parse_police_events([event])).imported == 1
+    assert forecasts == []
