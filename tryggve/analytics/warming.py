@@ -26,8 +26,9 @@ from tryggve.analytics.models import OffenceGroup
 from tryggve.analytics.riskmap import risk_cells_cached
 from tryggve.lib.tasks import enqueue_once
 
-# Imports within this many seconds of each other (the feed every 15 minutes, a batch of
-# uploads) are warmed for once, after the last of them has had time to commit.
+# Imports within this many seconds of each other (a batch of uploads, an upload and its
+# undo) are warmed for once, after the last of them has had time to commit. The police
+# feed's events are never precise and warm nothing (`services._write`).
 WARM_DELAY_SECONDS = 60
 # A municipality's warming is queued once until it starts, for this long at most (a task
 # lost with its worker then holds no later one back for longer): at a city's size its 27
