@@ -16,7 +16,7 @@ def weak_secret(secret: str) -> bool:
 
 # Refused only when serving: commands run with throwaway keys (the Makefile's migration
 # check, one-off scripts), but a server signing sessions, form keys and residents' private
-# links with a placeholder copied from the docs ("SECRET_KEY=...") must not start.
+# links with a key copied from the docs' example ("SECRET_KEY=...") must not start.
 if not (settings.DEBUG or settings.DEMO) and weak_secret(settings.SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY is too weak to serve with: use at least 50 random characters, e.g. "
